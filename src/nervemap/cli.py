@@ -1,0 +1,199 @@
+"""The nervemap command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from nervemap.knowledge.loader import KnowledgeError, read_knowledge
+
+app = typer.Typer(
+    help="nervemap: explainable decision support for leg pain that may come from the lumbar spine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+console = Console()
+errors = Console(stderr=True)
+
+
+class Format(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+DataOption = Annotated[
+    Path | None, typer.Option("--data", help="Knowledge folder (default: the packaged one)")
+]
+
+
+def _knowledge(data: Path | None) -> Any:
+    if data is not None and not data.is_dir():
+        fail(f"--data: '{data}' is not a folder")
+    loaded, problems = read_knowledge(data)
+    if loaded is None:
+        for problem in problems:
+            errors.print(f"[red]✗[/] {problem}", highlight=False)
+        fail(f"the knowledge base has {len(problems)} problem(s)", 1)
+    return loaded
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+@kb_app.command("check")
+def kb_check(data: DataOption = None) -> None:
+    """Validate every file and cross-reference; list every problem; exit 1 on any."""
+    from nervemap.knowledge.validator import check_knowledge
+
+    loaded = _knowledge(data)
+    problems = check_knowledge(loaded)
+    for problem in problems:
+        errors.print(f"[red]✗[/] {problem}", highlight=False)
+    if problems:
+        fail(f"{len(problems)} problem(s) in the knowledge base", 1)
+    from nervemap.knowledge.introspect import stats
+
+    summary = stats(loaded.knowledge)
+    console.print(
+        f"[green]✓[/] knowledge base {summary['version']} is consistent: {summary['findings']} findings, "
+        f"{summary['conditions']} conditions, {summary['numbers']} numbers "
+        f"({summary['cited_share']:.0%} with a published source)"
+    )
+
+
+@kb_app.command("stats")
+def kb_stats(
+    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Counts: findings, conditions, roots, numbers and the share with a published source."""
+    from nervemap.knowledge.introspect import stats
+
+    summary = stats(_knowledge(data).knowledge)
+    if as_json:
+        _print_json(summary)
+        return
+    table = Table(title="nervemap knowledge base", show_header=False)
+    for key, value in summary.items():
+        table.add_row(key, ", ".join(value) if isinstance(value, list) else str(value))
+    console.print(table)
+
+
+@kb_app.command("codes")
+def kb_codes(
+    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Every ICD-10-CM, SNOMED CT and LOINC code the knowledge base uses."""
+    from nervemap.knowledge.introspect import codes
+
+    rows = codes(_knowledge(data).knowledge)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("system", "code", "used by")
+    for row in rows:
+        table.add_row(row["system"], row["code"], row["used_by"])
+    console.print(table)
+
+
+@kb_app.command("params")
+def kb_params(
+    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Every number in the knowledge base with its source."""
+    from nervemap.knowledge.introspect import params
+
+    rows = params(_knowledge(data).knowledge)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table("path", "value", "source", "detail / reason")
+    for row in rows:
+        table.add_row(row["path"], f"{row['value']:g}", row["source"], row["detail"])
+    console.print(table)
+
+
+@kb_app.command("show")
+def kb_show(identifier: str, data: DataOption = None) -> None:
+    """One entry by id (condition, finding, source, region, root, nerve, plan step...)."""
+    from nervemap.knowledge.introspect import show
+
+    entry = show(_knowledge(data).knowledge, identifier)
+    if entry is None:
+        fail(f"no knowledge entry with id '{identifier}'")
+    _print_json(entry)
+
+
+def _read_input(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        fail(f"CASE: file '{path}' not found")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"CASE: '{path}' is not UTF-8 text")
+
+
+@app.command("assess")
+def assess_command(
+    case_file: Annotated[str, typer.Argument(metavar="CASE", help="Case JSON file, or - for stdin")],
+    output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,
+) -> None:
+    """Assess a case (JSON object, or a list of them) and print the assessment."""
+    from nervemap.engine.assess import assess_many
+    from nervemap.engine.encode import CaseError
+    from nervemap.render import render_text
+
+    raw = _read_input(case_file)
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as error:
+        fail(f"CASE: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+    many = isinstance(document, list)
+    items = document if many else [document]
+    if not all(isinstance(item, dict) for item in items):
+        fail("CASE: expected a JSON object (or a list of objects)")
+    try:
+        assessments = assess_many(items)
+    except ValidationError as error:
+        for detail in error.errors():
+            location = ".".join(str(part) for part in detail["loc"])
+            errors.print(f"[red]✗[/] {location}: {detail['msg']}", highlight=False)
+        fail(f"CASE: {error.error_count()} invalid field(s)")
+    except CaseError as error:
+        for issue in error.issues:
+            errors.print(f"[red]✗[/] {issue}", highlight=False)
+        fail(f"CASE: {len(error.issues)} problem(s)")
+    except KnowledgeError as error:
+        fail(f"knowledge base: {error}", 1)
+    if output == Format.JSON:
+        payloads = [a.model_dump(mode="json", by_alias=True) for a in assessments]
+        _print_json(payloads if many else payloads[0])
+        return
+    for assessment in assessments:
+        render_text(assessment, console)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""(knowledge, case) -> Assessment: the engine's one public operation, single or batched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nervemap import __version__
+from nervemap.engine.assessment import (
+    Assessment,
+    DifferentialEntry,
+    Evidence,
+    EvidenceSet,
+    FindingUsed,
+    Localisation,
+    SourceVerdict,
+)
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
+from nervemap.engine.encode import EncodedCase, encode_case
+from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.plan import build_plan
+from nervemap.engine.severity import assess_severity
+from nervemap.engine.triage import decide
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
+
+TOP_CONDITIONS = 10
+TOP_SITES = 6
+MIN_WEIGHT = 0.01
+BATCH_CHUNK = 4096
+
+
+def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
+    present = np.array([e.present for e in encoded], dtype=np.float64)
+    absent = np.array([e.absent for e in encoded], dtype=np.float64)
+    observed = np.array([e.observed_present for e in encoded], dtype=np.float64)
+    unobserved = np.array([e.observed_absent for e in encoded], dtype=np.float64)
+    prior = np.array([compiled.log_prior[e.setting] for e in encoded])
+    return present, absent, observed, unobserved, prior
+
+
+def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> Posterior:
+    return infer(compiled, *_stack(compiled, encoded))
+
+
+def _cite(number: Number) -> tuple[str, str | None]:
+    if number.source == EXPERT_ESTIMATE:
+        return EXPERT_ESTIMATE, number.reason
+    return number.source, number.detail
+
+
+def _split(items: list[Evidence]) -> EvidenceSet:
+    ranked = sorted(items, key=lambda e: -abs(e.weight))
+    return EvidenceSet(
+        for_=[e for e in ranked if e.weight > 0], against=[e for e in ranked if e.weight < 0]
+    )
+
+
+def _condition_evidence(
+    compiled: CompiledKnowledge, c: int, encoded: EncodedCase, site_ll: FloatArray
+) -> EvidenceSet:
+    findings = compiled.findings
+    items: list[Evidence] = []
+    for f in np.flatnonzero(encoded.present | encoded.absent):
+        number = compiled.likelihood_numbers.get((c, int(f)))
+        if number is None:
+            continue  # a finding the condition does not list scores its background: no weight
+        fid = compiled.finding_ids[f]
+        p, b = compiled.p_present[c, f], compiled.background[f]
+        is_present = bool(encoded.present[f])
+        weight = float(np.log(p / b) if is_present else np.log((1 - p) / (1 - b)))
+        if abs(weight) < MIN_WEIGHT:
+            continue
+        source, detail = _cite(number)
+        items.append(
+            Evidence(
+                finding=fid,
+                label=findings[fid].clinician,
+                status="present" if is_present else "absent",
+                weight=round(weight, 4),
+                p_if_true=round(float(p), 4),
+                p_reference=round(float(b), 4),
+                source=source,
+                detail=detail,
+                origin=encoded.origin.get(fid),
+            )
+        )
+    if encoded.observed_present.any() or encoded.observed_absent.any():
+        link = compiled.site_given_condition[c]
+        none = compiled.none_hypothesis
+        fit = float(np.log(np.exp(site_ll - site_ll.max()) @ link) + site_ll.max() - site_ll[none])
+        if abs(fit) >= MIN_WEIGHT:
+            best = compiled.hypotheses[int(np.argmax(np.log(link + 1e-300) + site_ll))]
+            items.append(
+                Evidence(
+                    finding="lesion-pattern",
+                    label=f"neurological pattern fits this condition's lesion sites (best: {best.name}"
+                    f"{', ' + best.side if best.side else ''})",
+                    status="present",
+                    weight=round(fit, 4),
+                    p_if_true=1.0,
+                    p_reference=1.0,
+                    source="nervemap-localisation",
+                    detail="log-likelihood of the exam and pain-map pattern under the condition's "
+                    "P(site | condition), relative to no neurological lesion",
+                    origin="localisation",
+                )
+            )
+    return _split(items)
+
+
+def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
+    modality, target, side = key.split(":")
+    names = {
+        "sensory": "sensory change",
+        "pain": "pain",
+        "weakness": "weakness",
+        "reflex": "reduced reflex",
+        "imaging": "imaging: compression of root",
+        "tension": "positive",
+        "umn": "upper motor neuron sign",
+    }
+    where = f" ({side})" if side not in ("", "None") else ""
+    return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()
+
+
+def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) -> EvidenceSet:
+    none = compiled.none_hypothesis
+    absence = compiled.knowledge.localisation.absence_weight.value
+    items: list[Evidence] = []
+    for o in np.flatnonzero(encoded.observed_present | encoded.observed_absent):
+        is_present = bool(encoded.observed_present[o])
+        if is_present:
+            weight = compiled.loc_log_present[h, o] - compiled.loc_log_present[none, o]
+        else:
+            weight = absence * (compiled.loc_log_absent[h, o] - compiled.loc_log_absent[none, o])
+        if abs(weight) < MIN_WEIGHT:
+            continue
+        observation = compiled.observations[o]
+        inside = bool(compiled.loc_in_territory[h, o])
+        number = compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"]
+        source, detail = _cite(number)
+        items.append(
+            Evidence(
+                finding=observation.key,
+                label=_observation_label(compiled, observation.key),
+                status="present" if is_present else "absent",
+                weight=round(float(weight), 4),
+                p_if_true=round(float(np.exp(compiled.loc_log_present[h, o])), 4),
+                p_reference=round(float(np.exp(compiled.loc_log_present[none, o])), 4),
+                source=source,
+                detail=detail,
+                origin="in territory" if inside else "outside territory",
+            )
+        )
+    return _split(items)
+
+
+def _build(
+    compiled: CompiledKnowledge,
+    case: Case,
+    encoded: EncodedCase,
+    condition_p: FloatArray,
+    site_p: FloatArray,
+    site_ll: FloatArray,
+    screening_p: FloatArray,
+) -> Assessment:
+    kb = compiled.knowledge
+    conditions = compiled.conditions
+    findings = compiled.findings
+    present_ids = {compiled.finding_ids[f] for f in np.flatnonzero(encoded.present)}
+
+    order = np.argsort(-condition_p, kind="stable")
+    differential = [
+        DifferentialEntry(
+            id=conditions[c].id,
+            name=conditions[c].name,
+            patient_name=conditions[c].patient_name,
+            category=conditions[c].category,
+            icd10=list(conditions[c].icd10),
+            snomed=list(conditions[c].snomed),
+            probability=round(float(condition_p[c]), 6),
+            evidence=_condition_evidence(compiled, int(c), encoded, site_ll),
+        )
+        for c in order[:TOP_CONDITIONS]
+    ]
+    site_order = np.argsort(-site_p, kind="stable")
+    localization = []
+    for h in site_order[:TOP_SITES]:
+        hypothesis = compiled.hypotheses[h]
+        localization.append(
+            Localisation(
+                site=hypothesis.kind,
+                root=hypothesis.root,
+                nerve=hypothesis.nerve,
+                side=hypothesis.side,  # type: ignore[arg-type]
+                name=hypothesis.name,
+                probability=round(float(site_p[h]), 6),
+                evidence=_site_evidence(compiled, int(h), encoded),
+            )
+        )
+    p_spinal = float(condition_p[compiled.spinal].sum())
+    threshold = kb.localisation.spinal_threshold.value
+    verdict = "spinal" if p_spinal >= threshold else "non-spinal" if p_spinal <= 1 - threshold else "uncertain"
+
+    triage = decide(kb.triage, conditions, present_ids, [float(x) for x in screening_p])
+    severity = assess_severity(case, present_ids, triage)
+    ranked = [(conditions[c].id, float(condition_p[c])) for c in order]
+    plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level)
+
+    used = [
+        FindingUsed(
+            id=fid,
+            label=findings[fid].clinician,
+            status="present" if encoded.present[compiled.finding_index[fid]] else "absent",
+            origin=origin,
+            sides=sorted(encoded.sides.get(fid, set())),
+        )
+        for fid, origin in encoded.origin.items()
+    ]
+    scored = int(encoded.present.sum() + encoded.absent.sum())
+    informative = scored - sum(1 for u in used if findings[u.id].category == "demographic")
+    enough = informative >= 1 or bool(encoded.observed_present.any())
+    notes = list(encoded.notes)
+    if not enough:
+        notes.append("no clinical finding was given: the differential shows only the base rates")
+    return Assessment(
+        case_id=case.id,
+        source=SourceVerdict(verdict=verdict, p_spinal=round(p_spinal, 6)),
+        localization=localization,
+        differential=differential,
+        triage=triage,
+        severity=severity,
+        plan=plan,
+        findings_used=used,
+        notes=notes,
+        enough_information=enough,
+        knowledge_version=kb.version,
+        nervemap_version=__version__,
+    )
+
+
+def _red_flag_indices(compiled: CompiledKnowledge) -> np.ndarray[Any, np.dtype[np.intp]]:
+    return np.array(
+        [i for i, fid in enumerate(compiled.finding_ids) if compiled.findings[fid].red_flag], dtype=np.intp
+    )
+
+
+def assess_many(
+    cases: Iterable[Case | dict[str, Any]], compiled: CompiledKnowledge | None = None
+) -> list[Assessment]:
+    """Assess a batch of cases with one pass of matrix products per chunk."""
+    compiled = compiled or default_compiled()
+    parsed = [c if isinstance(c, Case) else Case.model_validate(c) for c in cases]
+    results: list[Assessment] = []
+    red_flags = _red_flag_indices(compiled)
+    for start in range(0, len(parsed), BATCH_CHUNK):
+        chunk = parsed[start : start + BATCH_CHUNK]
+        encoded = [encode_case(case, compiled) for case in chunk]
+        posterior = infer_encoded(compiled, encoded)
+        screening = infer_encoded(compiled, [e.without(red_flags) for e in encoded])
+        for i, case in enumerate(chunk):
+            results.append(
+                _build(
+                    compiled,
+                    case,
+                    encoded[i],
+                    posterior.conditions[i],
+                    posterior.sites[i],
+                    posterior.site_loglik[i],
+                    screening.conditions[i],
+                )
+            )
+    return results
+
+
+def assess(case: Case | dict[str, Any], compiled: CompiledKnowledge | None = None) -> Assessment:
+    """Assess one case: source, localisation, differential, triage, severity, plan, evidence."""
+    return assess_many([case], compiled)[0]

@@ -1,0 +1,129 @@
+"""The output contract: what an assessment says, and the evidence record behind each part.
+
+Field names and meanings here are a stable contract (docs/schemas/assessment.schema.json);
+later interfaces (API, FHIR, CDS Hooks, web) render this record, they never rewrite it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nervemap.knowledge.models import Severity, SiteKind, TriageLevel
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Output):
+    """One finding's contribution to one conclusion."""
+
+    finding: str = Field(description="Finding id, or an observation key for localisation")
+    label: str
+    status: Literal["present", "absent"]
+    weight: float = Field(description="Natural-log likelihood-ratio contribution (+ for, - against)")
+    p_if_true: float = Field(description="P(finding | this conclusion)")
+    p_reference: float = Field(description="P(finding | reference: leg-pain background or no lesion)")
+    source: str
+    detail: str | None = None
+    origin: str | None = Field(default=None, description="reported, derived, imaging, pain map, exam")
+
+
+class EvidenceSet(Output):
+    for_: list[Evidence] = Field(default_factory=list, alias="for")
+    against: list[Evidence] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class SourceVerdict(Output):
+    verdict: Literal["spinal", "non-spinal", "uncertain"]
+    p_spinal: float
+
+
+class Localisation(Output):
+    site: SiteKind
+    root: str | None = None
+    nerve: str | None = None
+    side: Literal["left", "right", "bilateral"] | None = None
+    name: str
+    probability: float
+    evidence: EvidenceSet
+
+
+class DifferentialEntry(Output):
+    id: str
+    name: str
+    patient_name: str
+    category: Literal["spinal", "non-spinal"]
+    icd10: list[str]
+    snomed: list[str]
+    probability: float
+    evidence: EvidenceSet
+
+
+class RedFlag(Output):
+    id: str
+    name: str
+    level: TriageLevel
+    findings: list[str]
+    reason: str
+    sources: list[str]
+
+
+class TriageResult(Output):
+    level: TriageLevel
+    red_flags: list[RedFlag]
+    reason: str
+    patient_advice: str
+    basis: list[str] = Field(description="Every rule or probability that set or raised the level")
+
+
+class SeverityResult(Output):
+    grade: Severity
+    basis: list[str]
+    worst_mrc: int | None = None
+    pain_nrs: float | None = None
+    odi: float | None = None
+    duration_days: float | None = None
+
+
+class PlanItem(Output):
+    step: str
+    when: str
+    source: str = Field(description="The guideline or study behind the step")
+    id: str
+    kind: str
+    recommendation: Literal["do", "consider", "do-not"]
+    for_conditions: list[str]
+    sources: list[str]
+
+
+class FindingUsed(Output):
+    id: str
+    label: str
+    status: Literal["present", "absent"]
+    origin: str
+    sides: list[str] = Field(default_factory=list)
+
+
+class Assessment(Output):
+    case_id: str | None = None
+    source: SourceVerdict
+    localization: list[Localisation]
+    differential: list[DifferentialEntry]
+    triage: TriageResult
+    severity: SeverityResult
+    plan: list[PlanItem]
+    findings_used: list[FindingUsed]
+    notes: list[str] = Field(default_factory=list, description="Accepted contradictions, caveats")
+    enough_information: bool = Field(
+        description="False when the case held too little to reason on; the output is then a prior"
+    )
+    knowledge_version: str
+    nervemap_version: str
+    disclaimer: str = (
+        "Decision support, not a diagnosis: check the evidence and sources before acting."
+    )

@@ -1,0 +1,92 @@
+"""The case: what a patient reports and what a clinician examines.
+
+Unknown is not absent: a finding that is not mentioned, or given as ``unknown``, is skipped by the
+engine; only an explicit ``absent`` counts against a condition. A pain map that is given (even
+empty) says where the patient has *no* symptoms too; a missing pain map says nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nervemap.knowledge.models import HerniationZone, Setting, SymptomKind
+
+Side = Literal["left", "right"]
+SideOrBoth = Literal["left", "right", "bilateral"]
+DiscLevel = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+
+
+class CaseModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Status(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class ReportedFinding(CaseModel):
+    id: str = Field(description="A finding id from the knowledge base")
+    status: Status = Status.PRESENT
+    side: SideOrBoth | None = Field(default=None, description="For findings observed per side")
+
+
+class PainMark(CaseModel):
+    region: str = Field(description="A body-map region id")
+    side: Side | None = Field(default=None, description="Required for lateral regions")
+    kind: SymptomKind = SymptomKind.PAIN
+
+
+class StrengthTest(CaseModel):
+    movement: str
+    side: Side
+    grade: int = Field(ge=0, le=5, description="MRC grade 0-5")
+
+
+class ReflexTest(CaseModel):
+    reflex: str
+    side: Side
+    grade: int = Field(ge=0, le=4, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus")
+
+
+class SensationTest(CaseModel):
+    region: str
+    side: Side | None = None
+    status: Literal["normal", "reduced", "absent", "increased"]
+
+
+class ImagingFinding(CaseModel):
+    """A compressive lesion seen on MRI or CT, used to point at the root it compresses."""
+
+    kind: Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
+    level: DiscLevel
+    zone: HerniationZone | None = Field(default=None, description="Default: paracentral")
+    side: SideOrBoth | None = None
+
+
+class Scores(CaseModel):
+    pain_nrs: float | None = Field(default=None, ge=0, le=10, description="Pain 0-10")
+    odi: float | None = Field(default=None, ge=0, le=100, description="Oswestry Disability Index %")
+    rmdq: int | None = Field(default=None, ge=0, le=24, description="Roland-Morris 0-24")
+
+
+class Case(CaseModel):
+    id: str | None = Field(default=None, max_length=200)
+    age: float | None = Field(default=None, ge=0, le=120)
+    sex: Literal["female", "male"] | None = None
+    setting: Setting = Setting.PRIMARY_CARE
+    duration_days: float | None = Field(default=None, ge=0, le=36500)
+    onset: Literal["sudden", "gradual"] | None = None
+    pain_map: list[PainMark] | None = Field(
+        default=None, description="None: not asked. A list (even empty) is the whole map."
+    )
+    findings: list[ReportedFinding] = Field(default_factory=list)
+    strength: list[StrengthTest] = Field(default_factory=list)
+    reflexes: list[ReflexTest] = Field(default_factory=list)
+    sensation: list[SensationTest] = Field(default_factory=list)
+    imaging: list[ImagingFinding] = Field(default_factory=list)
+    scores: Scores = Field(default_factory=Scores)

@@ -1,0 +1,297 @@
+"""The knowledge base compiled once into arrays, so cases are scored as matrix products.
+
+Conditions: ``log_present[c, f]`` = log P(f | c), ``log_absent[c, f]`` = log(1 - P(f | c)); a
+finding a condition does not list takes the finding's background rate.
+Lesion sites: every root and nerve on each side, plus the special sites; observations are
+(region, side) sensory and pain marks, (movement, side) weakness, (reflex, side) loss,
+imaging compression of (root, side) and upper-motor-neuron signs.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from nervemap.knowledge.loader import LoadedKnowledge, default_knowledge
+from nervemap.knowledge.models import (
+    LOCALISABLE_ROOTS,
+    Condition,
+    Finding,
+    KnowledgeBase,
+    Number,
+    SiteKind,
+)
+from nervemap.knowledge.validator import likelihood_probability
+
+FloatArray = npt.NDArray[np.float64]
+SIDES: tuple[str, str] = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A lesion site on a side (or both): the unit of localisation."""
+
+    key: str  # e.g. "root:L5:left", "nerve:common_fibular:right", "site:cauda_equina"
+    kind: SiteKind
+    name: str
+    root: str | None
+    nerve: str | None
+    side: str | None  # left, right, bilateral or None (no lesion)
+    site: str  # the knowledge-base site id without side, e.g. "root:L5"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One thing that can be seen about a lesion: a region, movement, reflex or image."""
+
+    key: str
+    modality: str  # sensory, pain, weakness, reflex, imaging, umn
+    target: str  # region, movement, reflex or root id
+    side: str | None
+
+
+@dataclass
+class CompiledKnowledge:
+    knowledge: KnowledgeBase
+    finding_ids: list[str]
+    finding_index: dict[str, int]
+    condition_ids: list[str]
+    condition_index: dict[str, int]
+    background: FloatArray  # (F,)
+    p_present: FloatArray  # (C, F)
+    log_present: FloatArray  # (C, F)
+    log_absent: FloatArray  # (C, F)
+    likelihood_numbers: dict[tuple[int, int], Number]  # (c, f) -> the cited number
+    log_prior: dict[str, FloatArray]  # setting -> (C,)
+    spinal: npt.NDArray[np.bool_]  # (C,)
+    hypotheses: list[Hypothesis]
+    hypothesis_index: dict[str, int]
+    observations: list[Observation]
+    observation_index: dict[str, int]
+    site_given_condition: FloatArray  # (C, H)
+    loc_log_present: FloatArray  # (H, O)
+    loc_log_absent: FloatArray  # (H, O)
+    loc_numbers: dict[str, Number]  # modality/in|out -> number
+    loc_in_territory: npt.NDArray[np.bool_]  # (H, O)
+    none_hypothesis: int
+    exclusive_groups: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> dict[str, Finding]:
+        return {f.id: f for f in self.knowledge.findings}
+
+    @property
+    def conditions(self) -> list[Condition]:
+        return list(self.knowledge.conditions)
+
+
+def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:
+    hypotheses: list[Hypothesis] = []
+    roots = {r.id for r in kb.anatomy.roots}
+    for root in LOCALISABLE_ROOTS:
+        if root not in roots:
+            continue
+        for side in SIDES:
+            hypotheses.append(
+                Hypothesis(f"root:{root}:{side}", SiteKind.ROOT, f"{root} root", root, None, side, f"root:{root}")
+            )
+    for nerve in kb.anatomy.nerves:
+        for side in SIDES:
+            hypotheses.append(
+                Hypothesis(
+                    f"nerve:{nerve.id}:{side}",
+                    SiteKind.PERIPHERAL_NERVE,
+                    nerve.name,
+                    None,
+                    nerve.id,
+                    side,
+                    f"nerve:{nerve.id}",
+                )
+            )
+    for site in kb.anatomy.sites:
+        if site.bilateral:
+            side = None if site.kind == SiteKind.NONE else "bilateral"
+            hypotheses.append(Hypothesis(f"site:{site.id}", site.kind, site.name, None, None, side, f"site:{site.id}"))
+        else:
+            for side in SIDES:
+                hypotheses.append(
+                    Hypothesis(f"site:{site.id}:{side}", site.kind, site.name, None, None, side, f"site:{site.id}")
+                )
+    return hypotheses
+
+
+def _observations(kb: KnowledgeBase) -> list[Observation]:
+    observations: list[Observation] = []
+    for modality in ("sensory", "pain"):
+        for region in kb.anatomy.regions:
+            sides: tuple[str | None, ...] = SIDES if region.lateral else (None,)
+            for side in sides:
+                observations.append(Observation(f"{modality}:{region.id}:{side}", modality, region.id, side))
+    for movement in kb.anatomy.movements:
+        for side in SIDES:
+            observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
+    for reflex in kb.anatomy.reflexes:
+        for side in SIDES:
+            observations.append(Observation(f"reflex:{reflex.id}:{side}", "reflex", reflex.id, side))
+    for root in LOCALISABLE_ROOTS:
+        for side in SIDES:
+            observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
+    for sign in kb.localisation.tension_signs:
+        for side in SIDES:
+            observations.append(Observation(f"tension:{sign.finding}:{side}", "tension", sign.finding, side))
+    observations.append(Observation("umn::", "umn", "", None))
+    return observations
+
+
+def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str]]:
+    """Regions / movements / reflexes / roots a hypothesis explains, by modality (side-free)."""
+    modalities = ("sensory", "pain", "weakness", "reflex", "imaging", "umn", "tension")
+    empty: dict[str, set[str]] = {m: set() for m in modalities}
+    for sign in kb.localisation.tension_signs:
+        if (
+            (hypothesis.root and hypothesis.root in sign.roots)
+            or (hypothesis.nerve and hypothesis.nerve in sign.nerves)
+            or hypothesis.site in {f"site:{s}" for s in sign.sites}
+        ):
+            empty["tension"].add(sign.finding)
+    if hypothesis.root:
+        root = next(r for r in kb.anatomy.roots if r.id == hypothesis.root)
+        empty["sensory"] = set(root.dermatome)
+        empty["pain"] = set(root.pain) | set(root.dermatome)
+        empty["weakness"] = set(root.movements)
+        empty["reflex"] = set(root.reflexes)
+        empty["imaging"] = {root.id}
+    elif hypothesis.nerve:
+        nerve = next(n for n in kb.anatomy.nerves if n.id == hypothesis.nerve)
+        empty["sensory"] = set(nerve.cutaneous)
+        empty["pain"] = set(nerve.pain) | set(nerve.cutaneous)
+        empty["weakness"] = set(nerve.movements)
+        empty["reflex"] = set(nerve.reflexes)
+    else:
+        site = next(s for s in kb.anatomy.sites if hypothesis.site == f"site:{s.id}")
+        empty["sensory"] = set(site.sensory) | set(site.midline_sensory)
+        empty["pain"] = set(site.pain) | set(site.sensory)
+        empty["weakness"] = set(site.movements)
+        empty["reflex"] = set(site.reflexes)
+        if site.kind in (SiteKind.CAUDA_EQUINA, SiteKind.MULTI_ROOT):
+            empty["imaging"] = {"L4", "L5", "S1"} if site.kind == SiteKind.MULTI_ROOT else {"L5", "S1", "S2", "S3"}
+        if site.upper_motor_neuron:
+            empty["umn"] = {""}
+    return empty
+
+
+def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
+    if side is None:  # midline regions and global signs
+        return True
+    return hypothesis.side in (side, "bilateral")
+
+
+def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
+    kb = loaded.knowledge
+    findings = list(kb.findings)
+    finding_ids = [f.id for f in findings]
+    finding_index = {fid: i for i, fid in enumerate(finding_ids)}
+    conditions = list(kb.conditions)
+    condition_ids = [c.id for c in conditions]
+    condition_index = {cid: i for i, cid in enumerate(condition_ids)}
+
+    background = np.array([f.background.value for f in findings], dtype=np.float64)
+    p_present = np.tile(background, (len(conditions), 1))
+    numbers: dict[tuple[int, int], Number] = {}
+    for c, condition in enumerate(conditions):
+        for likelihood in condition.likelihoods:
+            f = finding_index[likelihood.finding]
+            p_present[c, f] = likelihood_probability(likelihood, background[f])
+            cited = likelihood.p or likelihood.lr_positive
+            assert cited is not None
+            numbers[(c, f)] = cited
+
+    log_prior = {
+        setting.value: np.log(np.array([c.prior[setting].value for c in conditions], dtype=np.float64))
+        for setting in conditions[0].prior
+    }
+    groups: dict[str, list[int]] = {}
+    for f, finding in enumerate(findings):
+        if finding.exclusive_group:
+            groups.setdefault(finding.exclusive_group, []).append(f)
+
+    hypotheses = _hypotheses(kb)
+    hypothesis_index = {h.key: i for i, h in enumerate(hypotheses)}
+    observations = _observations(kb)
+    observation_index = {o.key: i for i, o in enumerate(observations)}
+
+    site_given_condition = np.zeros((len(conditions), len(hypotheses)), dtype=np.float64)
+    for c, condition in enumerate(conditions):
+        for weight in condition.sites:
+            members = [i for i, h in enumerate(hypotheses) if h.site == weight.site]
+            for i in members:
+                site_given_condition[c, i] += weight.p.value / len(members)
+        site_given_condition[c] /= site_given_condition[c].sum()
+
+    model = kb.localisation
+    rates = {
+        "sensory": (model.sensory_in_territory, model.sensory_outside_territory),
+        "pain": (model.pain_in_territory, model.pain_outside_territory),
+        "weakness": (model.weakness_in_territory, model.weakness_outside_territory),
+        "reflex": (model.reflex_loss_in_territory, model.reflex_loss_outside_territory),
+        "imaging": (model.imaging_compression_of_root, model.imaging_compression_elsewhere),
+        "umn": (model.upper_motor_neuron_sign_with_cord, model.upper_motor_neuron_sign_otherwise),
+        "tension": (model.tension_sign_in_territory, model.tension_sign_outside_territory),
+    }
+    in_territory = np.zeros((len(hypotheses), len(observations)), dtype=bool)
+    probability = np.zeros((len(hypotheses), len(observations)), dtype=np.float64)
+    for h, hypothesis in enumerate(hypotheses):
+        territory = _territories(kb, hypothesis)
+        for o, observation in enumerate(observations):
+            inside = observation.target in territory[observation.modality] and _applies_to_side(
+                hypothesis, observation.side
+            )
+            in_territory[h, o] = inside
+            rate_in, rate_out = rates[observation.modality]
+            probability[h, o] = rate_in.value if inside else rate_out.value
+    none_index = next(i for i, h in enumerate(hypotheses) if h.kind == SiteKind.NONE)
+    # Without a nerve lesion, pain is placed by its somatic source, not by a territory.
+    for o, observation in enumerate(observations):
+        if observation.modality == "pain":
+            probability[none_index, o] = model.pain_without_lesion.value
+    loc_numbers: dict[str, Number] = {}
+    for modality, (rate_in, rate_out) in rates.items():
+        loc_numbers[f"{modality}:in"] = rate_in
+        loc_numbers[f"{modality}:out"] = rate_out
+    loc_numbers["pain:none"] = model.pain_without_lesion
+
+    spinal = np.array([c.category == "spinal" for c in conditions])
+    return CompiledKnowledge(
+        knowledge=kb,
+        finding_ids=finding_ids,
+        finding_index=finding_index,
+        condition_ids=condition_ids,
+        condition_index=condition_index,
+        background=background,
+        p_present=p_present,
+        log_present=np.log(p_present),
+        log_absent=np.log1p(-p_present),
+        likelihood_numbers=numbers,
+        log_prior=log_prior,
+        spinal=spinal,
+        hypotheses=hypotheses,
+        hypothesis_index=hypothesis_index,
+        observations=observations,
+        observation_index=observation_index,
+        site_given_condition=site_given_condition,
+        loc_log_present=np.log(probability),
+        loc_log_absent=np.log1p(-probability),
+        loc_numbers=loc_numbers,
+        loc_in_territory=in_territory,
+        none_hypothesis=none_index,
+        exclusive_groups=groups,
+    )
+
+
+@functools.cache
+def default_compiled() -> CompiledKnowledge:
+    """The packaged knowledge base, compiled once per process."""
+    return compile_knowledge(default_knowledge())

@@ -1,0 +1,307 @@
+"""Turn a case into evidence vectors over the compiled knowledge, checking it on the way.
+
+Errors name the field and the reason. Contradictions that cannot both be true (a finding both
+present and absent, two different grades for one muscle) are errors; contradictions that are
+clinically possible (numbness reported, sensation normal on examination) are kept as notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from nervemap.engine.case import Case, Status
+from nervemap.engine.compiled import SIDES, CompiledKnowledge
+from nervemap.knowledge.models import Derivation, Finding, HerniationZone, SymptomKind
+
+BoolArray = npt.NDArray[np.bool_]
+
+IMAGING_FINDING = {
+    "disc-herniation": "imaging_disc_herniation",
+    "stenosis": "imaging_spinal_stenosis",
+    "spondylolisthesis": "imaging_spondylolisthesis",
+    "cauda-equina-compression": "imaging_cauda_equina_compression",
+}
+
+
+@dataclass(frozen=True)
+class CaseIssue:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class CaseError(ValueError):
+    """The case cannot be assessed; ``issues`` names every field at fault and why."""
+
+    def __init__(self, issues: Iterable[CaseIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("; ".join(str(issue) for issue in self.issues))
+
+
+@dataclass
+class EncodedCase:
+    present: BoolArray  # (F,)
+    absent: BoolArray  # (F,)
+    observed_present: BoolArray  # (O,)
+    observed_absent: BoolArray  # (O,)
+    setting: str
+    origin: dict[str, str] = field(default_factory=dict)  # finding id -> how it was known
+    sides: dict[str, set[str]] = field(default_factory=dict)  # lateral finding id -> sides
+    notes: list[str] = field(default_factory=list)
+
+    def without(self, indices: npt.NDArray[np.intp]) -> EncodedCase:
+        """A copy with some findings made unknown (used to run triage without red flags)."""
+        present, absent = self.present.copy(), self.absent.copy()
+        present[indices] = False
+        absent[indices] = False
+        return EncodedCase(
+            present, absent, self.observed_present, self.observed_absent, self.setting, self.origin
+        )
+
+
+def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
+    anatomy = compiled.knowledge.anatomy
+    regions = {r.id: r for r in anatomy.regions}
+    movements = {m.id for m in anatomy.movements}
+    reflexes = {r.id for r in anatomy.reflexes}
+    findings = compiled.findings
+    issues: list[CaseIssue] = []
+    statuses: dict[str, Status] = {}
+    for i, reported in enumerate(case.findings):
+        where = f"findings[{i}]"
+        finding = findings.get(reported.id)
+        if finding is None:
+            issues.append(CaseIssue(f"{where}.id", f"unknown finding '{reported.id}'"))
+            continue
+        if reported.side is not None and not finding.lateral:
+            issues.append(CaseIssue(f"{where}.side", f"'{reported.id}' is not observed per side"))
+        previous = statuses.get(reported.id)
+        if previous is not None and Status.UNKNOWN not in (previous, reported.status) and previous != reported.status:
+            if not (finding.lateral and reported.side is not None):
+                issues.append(
+                    CaseIssue(where, f"'{reported.id}' is given both {previous} and {reported.status}")
+                )
+        statuses[reported.id] = reported.status
+    for i, mark in enumerate(case.pain_map or []):
+        issues.extend(_check_region(f"pain_map[{i}]", mark.region, mark.side, regions, allow_no_side=True))
+    for i, test in enumerate(case.sensation):
+        issues.extend(_check_region(f"sensation[{i}]", test.region, test.side, regions, allow_no_side=False))
+    grades: dict[tuple[str, str], int] = {}
+    for i, strength in enumerate(case.strength):
+        if strength.movement not in movements:
+            issues.append(CaseIssue(f"strength[{i}].movement", f"unknown movement '{strength.movement}'"))
+        key = (strength.movement, strength.side)
+        if key in grades and grades[key] != strength.grade:
+            issues.append(
+                CaseIssue(f"strength[{i}]", f"{strength.movement} on the {strength.side} graded twice differently")
+            )
+        grades[key] = strength.grade
+    reflex_grades: dict[tuple[str, str], int] = {}
+    for i, reflex in enumerate(case.reflexes):
+        if reflex.reflex not in reflexes:
+            issues.append(CaseIssue(f"reflexes[{i}].reflex", f"unknown reflex '{reflex.reflex}'"))
+        key = (reflex.reflex, reflex.side)
+        if key in reflex_grades and reflex_grades[key] != reflex.grade:
+            issues.append(CaseIssue(f"reflexes[{i}]", f"{reflex.reflex} on the {reflex.side} graded twice differently"))
+        reflex_grades[key] = reflex.grade
+    return issues
+
+
+def _check_region(
+    where: str, region_id: str, side: str | None, regions: dict[str, object], *, allow_no_side: bool
+) -> list[CaseIssue]:
+    region = regions.get(region_id)
+    if region is None:
+        return [CaseIssue(f"{where}.region", f"unknown body-map region '{region_id}'")]
+    lateral = getattr(region, "lateral", True)
+    if not lateral and side is not None:
+        return [CaseIssue(f"{where}.side", f"'{region_id}' is a midline region and has no side")]
+    if lateral and side is None and not allow_no_side:
+        return [CaseIssue(f"{where}.side", f"'{region_id}' needs a side (left or right)")]
+    return []
+
+
+def _derive(rule: Derivation, case: Case) -> bool | None:
+    """True/False when the case holds the input the rule reads; None when it does not."""
+    if rule.age_min is not None or rule.age_max is not None:
+        if case.age is None:
+            return None
+        return (rule.age_min is None or case.age >= rule.age_min) and (
+            rule.age_max is None or case.age < rule.age_max
+        )
+    if rule.sex is not None:
+        return None if case.sex is None else case.sex == rule.sex
+    if rule.duration_min_days is not None or rule.duration_max_days is not None:
+        if case.duration_days is None:
+            return None
+        return (rule.duration_min_days is None or case.duration_days >= rule.duration_min_days) and (
+            rule.duration_max_days is None or case.duration_days < rule.duration_max_days
+        )
+    if rule.pain_map is not None:
+        if case.pain_map is None:
+            return None
+        kinds = set(rule.kinds)
+        wanted = set(rule.pain_map)
+        marks = [m for m in case.pain_map if m.region in wanted and m.kind in kinds]
+        if rule.bilateral:
+            return {"left", "right"} <= {m.side for m in marks if m.side}
+        return bool(marks)
+    if rule.weak_movements is not None:
+        limit = 4 if rule.max_grade is None else rule.max_grade
+        tested = [s for s in case.strength if s.movement in rule.weak_movements]
+        return None if not tested else any(s.grade <= limit for s in tested)
+    if rule.reduced_reflexes is not None:
+        tested_reflexes = [r for r in case.reflexes if r.reflex in rule.reduced_reflexes]
+        return None if not tested_reflexes else any(r.grade <= 1 for r in tested_reflexes)
+    if rule.brisk_reflexes is not None:
+        tested_reflexes = [r for r in case.reflexes if r.reflex in rule.brisk_reflexes]
+        return None if not tested_reflexes else any(r.grade >= 3 for r in tested_reflexes)
+    if rule.sensory_loss is not None:
+        tested_regions = [s for s in case.sensation if s.region in rule.sensory_loss]
+        return None if not tested_regions else any(s.status in ("reduced", "absent") for s in tested_regions)
+    return None
+
+
+def _derived_sides(rule: Derivation, case: Case) -> set[str]:
+    if rule.pain_map is not None and case.pain_map is not None:
+        return {m.side for m in case.pain_map if m.region in rule.pain_map and m.side}
+    if rule.weak_movements is not None:
+        limit = 4 if rule.max_grade is None else rule.max_grade
+        return {s.side for s in case.strength if s.movement in rule.weak_movements and s.grade <= limit}
+    if rule.reduced_reflexes is not None:
+        return {r.side for r in case.reflexes if r.reflex in rule.reduced_reflexes and r.grade <= 1}
+    return set()
+
+
+def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
+    """Check a case against the knowledge base and turn it into evidence vectors."""
+    issues = _check_references(case, compiled)
+    if issues:
+        raise CaseError(issues)
+    n_findings = len(compiled.finding_ids)
+    present = np.zeros(n_findings, dtype=bool)
+    absent = np.zeros(n_findings, dtype=bool)
+    encoded = EncodedCase(
+        present,
+        absent,
+        np.zeros(len(compiled.observations), dtype=bool),
+        np.zeros(len(compiled.observations), dtype=bool),
+        case.setting.value,
+    )
+    findings: dict[str, Finding] = compiled.findings
+
+    def mark(finding_id: str, value: bool, origin: str, sides: Iterable[str] = ()) -> None:
+        index = compiled.finding_index.get(finding_id)
+        if index is None:
+            return
+        finding = findings[finding_id]
+        if finding.exclusive_group and not value:
+            return  # only the category that holds is scored
+        present[index] = value
+        absent[index] = not value
+        encoded.origin[finding_id] = origin
+        if value and sides:
+            encoded.sides.setdefault(finding_id, set()).update(sides)
+
+    # derived first, so that what the clinician states explicitly overrides it
+    for finding in findings.values():
+        if finding.derive is None:
+            continue
+        value = _derive(finding.derive, case)
+        if value is not None:
+            mark(finding.id, value, "derived", _derived_sides(finding.derive, case))
+    for item in case.imaging:
+        mark(IMAGING_FINDING[item.kind], True, "imaging")
+    for reported in case.findings:
+        if reported.status == Status.UNKNOWN:
+            continue
+        index = compiled.finding_index[reported.id]
+        was_derived = encoded.origin.get(reported.id) == "derived"
+        value = reported.status == Status.PRESENT
+        if was_derived and bool(present[index]) != value:
+            encoded.notes.append(
+                f"'{reported.id}' reported {reported.status.value} but the structured examination "
+                f"says {'present' if present[index] else 'absent'}; the report is used"
+            )
+        if findings[reported.id].lateral and reported.side is not None and not value and present[index]:
+            continue  # absent on one side, present on the other: the finding is present
+        sides = SIDES if reported.side == "bilateral" else (reported.side,) if reported.side else ()
+        mark(reported.id, value, "reported", sides)
+
+    _encode_localisation(case, compiled, encoded)
+    _note_possible_contradictions(case, encoded)
+    return encoded
+
+
+def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str, value: bool) -> None:
+    index = compiled.observation_index.get(key)
+    if index is None:
+        return
+    if value:
+        encoded.observed_present[index] = True
+        encoded.observed_absent[index] = False
+    elif not encoded.observed_present[index]:
+        encoded.observed_absent[index] = True
+
+
+def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    for mark in case.pain_map or []:
+        modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
+        regions = compiled.knowledge.anatomy.regions
+        lateral = next(r.lateral for r in regions if r.id == mark.region)
+        if lateral and mark.side is None:
+            continue  # side not stated: no help in localising
+        _set_observation(compiled, encoded, f"{modality}:{mark.region}:{mark.side}", True)
+    for test in case.sensation:
+        if test.status == "increased":
+            continue
+        _set_observation(compiled, encoded, f"sensory:{test.region}:{test.side}", test.status != "normal")
+    for strength in case.strength:
+        _set_observation(compiled, encoded, f"weakness:{strength.movement}:{strength.side}", strength.grade <= 4)
+    for reflex in case.reflexes:
+        if reflex.grade >= 3:
+            _set_observation(compiled, encoded, "umn::", True)
+            continue
+        _set_observation(compiled, encoded, f"reflex:{reflex.reflex}:{reflex.side}", reflex.grade <= 1)
+    discs = compiled.knowledge.anatomy.discs
+    for item in case.imaging:
+        if item.kind == "cauda-equina-compression":
+            zone = HerniationZone.CENTRAL
+        elif item.kind == "disc-herniation":
+            zone = item.zone or HerniationZone.PARACENTRAL
+        else:  # stenosis and slips press the traversing root in the lateral recess
+            zone = HerniationZone.PARACENTRAL
+        roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
+        sides = SIDES if item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL else (item.side,)
+        for root in roots:
+            for side in sides:
+                _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
+    for sign in compiled.knowledge.localisation.tension_signs:
+        index = compiled.finding_index.get(sign.finding)
+        if index is None:
+            continue
+        sides = encoded.sides.get(sign.finding, set())
+        for side in sides:
+            _set_observation(compiled, encoded, f"tension:{sign.finding}:{side}", True)
+        if encoded.absent[index]:
+            for side in SIDES:
+                _set_observation(compiled, encoded, f"tension:{sign.finding}:{side}", False)
+    umn = compiled.finding_index.get("extensor_plantar")
+    if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
+        _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))
+
+
+def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:
+    numb = {(m.region, m.side) for m in case.pain_map or [] if m.kind == SymptomKind.NUMBNESS}
+    for test in case.sensation:
+        if test.status == "normal" and (test.region, test.side) in numb:
+            encoded.notes.append(
+                f"numbness reported in {test.region} ({test.side}) but sensation there is normal on "
+                "examination: both are kept (subjective numbness often precedes a measurable deficit)"
+            )

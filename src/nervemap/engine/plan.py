@@ -1,0 +1,60 @@
+"""Plan: the knowledge base's guideline steps that apply to the likely conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nervemap.engine.assessment import PlanItem
+from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
+
+ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
+# Steps are proposed for the leading condition and any other with at least this probability.
+PLAN_PROBABILITY = 0.2
+KIND_ORDER = tuple(PlanKind)
+
+
+def _applies(step: PlanStep, severity: Severity, duration: float | None, level: TriageLevel) -> bool:
+    if step.min_severity and ORDER.index(severity) < ORDER.index(step.min_severity):
+        return False
+    if step.max_severity and ORDER.index(severity) > ORDER.index(step.max_severity):
+        return False
+    if duration is not None:
+        if step.min_duration_days is not None and duration < step.min_duration_days:
+            return False
+        if step.max_duration_days is not None and duration >= step.max_duration_days:
+            return False
+    return not (step.triage_levels and level not in step.triage_levels)
+
+
+def build_plan(
+    kb: KnowledgeBase,
+    ranked: Sequence[tuple[str, float]],
+    severity: Severity,
+    duration: float | None,
+    level: TriageLevel,
+) -> list[PlanItem]:
+    """Steps for the leading conditions, safety first, each with the guideline behind it."""
+    chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= PLAN_PROBABILITY]
+    titles = {s.id: s for s in kb.sources}
+    items: dict[str, PlanItem] = {}
+    order: dict[str, tuple[int, int]] = {}
+    for rank, condition in enumerate([*chosen, "any"]):
+        for step in kb.plans:
+            if condition not in step.conditions or step.id in items:
+                continue
+            if not _applies(step, severity, duration, level):
+                continue
+            cited = [titles[s] for s in step.sources if s in titles]
+            citation = "; ".join(f"{c.authors.split(',')[0]} {c.year}: {c.title}" for c in cited)
+            items[step.id] = PlanItem(
+                step=step.step,
+                when=step.when,
+                source=citation or ", ".join(step.sources),
+                id=step.id,
+                kind=step.kind.value,
+                recommendation=step.recommendation,
+                for_conditions=[c for c in step.conditions if c in chosen or c == "any"],
+                sources=list(step.sources),
+            )
+            order[step.id] = (KIND_ORDER.index(step.kind) if step.kind == PlanKind.SAFETY else 1, rank)
+    return [items[k] for k in sorted(items, key=lambda k: order[k])]

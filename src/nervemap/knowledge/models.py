@@ -1,0 +1,505 @@
+"""Typed, strict models of the knowledge base.
+
+Every model forbids unknown keys (a typo is an error, not a silently ignored field) and is frozen:
+the knowledge base is shared by every assessment and must never be mutated by one of them.
+Every clinical number is a :class:`Number` that carries its source next to it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+EXPERT_ESTIMATE = "expert-estimate"
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+RootId = Literal["L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5"]
+ROOT_ORDER: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5")
+LOCALISABLE_ROOTS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Setting(StrEnum):
+    PRIMARY_CARE = "primary-care"
+    EMERGENCY = "emergency"
+    SPINE_CLINIC = "spine-clinic"
+
+
+class TriageLevel(StrEnum):
+    """Ordered from least to most urgent; see :data:`TRIAGE_ORDER`."""
+
+    SELF_CARE = "self-care"
+    ROUTINE = "routine"
+    SOON = "soon"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+TRIAGE_ORDER: tuple[TriageLevel, ...] = tuple(TriageLevel)
+
+
+class Number(Strict):
+    """A clinical number with its provenance.
+
+    ``source`` is the id of an entry in the bibliography, or ``expert-estimate`` — then ``reason``
+    must say why no published figure is used, so that unsourced numbers stay visible and countable.
+    """
+
+    value: float
+    source: str = Field(min_length=1)
+    detail: str | None = Field(default=None, description="Where in the source, or how derived")
+    reason: str | None = Field(default=None, description="Required for expert estimates")
+
+    @model_validator(mode="after")
+    def _estimate_needs_reason(self) -> Number:
+        if self.source == EXPERT_ESTIMATE and not (self.reason and self.reason.strip()):
+            raise ValueError("an expert-estimate needs a 'reason'")
+        return self
+
+    @property
+    def is_published(self) -> bool:
+        return self.source != EXPERT_ESTIMATE
+
+
+class Probability(Number):
+    """A number that must lie strictly between 0 and 1."""
+
+    @model_validator(mode="after")
+    def _open_unit_interval(self) -> Probability:
+        if not 0.0 < self.value < 1.0:
+            raise ValueError(f"probability {self.value} must lie strictly between 0 and 1")
+        return self
+
+
+class Share(Number):
+    """A proportion in (0, 1]: a share of cases that may be all of them."""
+
+    @model_validator(mode="after")
+    def _half_open_unit_interval(self) -> Share:
+        if not 0.0 < self.value <= 1.0:
+            raise ValueError(f"share {self.value} must lie in (0, 1]")
+        return self
+
+
+class Ratio(Number):
+    """A likelihood ratio: strictly positive."""
+
+    @model_validator(mode="after")
+    def _positive(self) -> Ratio:
+        if self.value <= 0.0:
+            raise ValueError(f"likelihood ratio {self.value} must be > 0")
+        return self
+
+
+# --------------------------------------------------------------------------- bibliography
+
+
+class Source(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    authors: str
+    title: str
+    year: int = Field(ge=1800, le=2100)
+    venue: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    kind: Literal["study", "review", "guideline", "textbook", "reference", "code-system"] = "study"
+    verification: Literal["primary", "secondary", "recalled"] = Field(
+        default="secondary",
+        description="primary: seen in the source; secondary: via a summary; recalled: unconfirmed",
+    )
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------- anatomy
+
+
+class RegionGroup(StrEnum):
+    BACK = "back"
+    BUTTOCK = "buttock"
+    HIP = "hip"
+    THIGH = "thigh"
+    KNEE = "knee"
+    LEG = "leg"
+    ANKLE = "ankle"
+    FOOT = "foot"
+    PERINEUM = "perineum"
+
+
+class Region(Strict):
+    """A body-map region. Lateral regions exist once per side; midline ones once."""
+
+    id: Identifier
+    name: str
+    patient_name: str
+    group: RegionGroup
+    lateral: bool = True
+    below_knee: bool = False
+    view: Literal["front", "back", "side", "sole", "perineum"]
+    adjacent: list[Identifier] = Field(default_factory=list)
+
+
+class Movement(Strict):
+    id: Identifier
+    name: str
+    patient_name: str
+    muscles: list[str]
+    roots: list[RootId] = Field(description="Main root supply (key myotome)")
+    minor_roots: list[RootId] = Field(default_factory=list)
+    nerve: Identifier
+    sources: list[str] = Field(min_length=1)
+
+
+class Reflex(Strict):
+    id: Identifier
+    name: str
+    roots: list[RootId]
+    nerve: Identifier
+    sources: list[str] = Field(min_length=1)
+
+
+class Root(Strict):
+    id: RootId
+    dermatome: list[Identifier] = Field(description="Regions of sensory loss / paraesthesia")
+    pain: list[Identifier] = Field(description="Regions where radicular pain is felt")
+    movements: list[Identifier] = Field(default_factory=list, description="Key movements")
+    reflexes: list[Identifier] = Field(default_factory=list)
+    key_sensory_point: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Nerve(Strict):
+    id: Identifier
+    name: str
+    roots: list[RootId]
+    branch_of: Identifier | None = None
+    cutaneous: list[Identifier] = Field(default_factory=list)
+    movements: list[Identifier] = Field(default_factory=list)
+    reflexes: list[Identifier] = Field(default_factory=list)
+    pain: list[Identifier] = Field(default_factory=list, description="Typical pain regions")
+    lesion_site: str | None = Field(default=None, description="Usual site of entrapment")
+    sources: list[str] = Field(min_length=1)
+
+
+class HerniationZone(StrEnum):
+    CENTRAL = "central"
+    PARACENTRAL = "paracentral"
+    FORAMINAL = "foraminal"
+    FAR_LATERAL = "far-lateral"
+
+
+class DiscCompression(Strict):
+    level: Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+    zone: HerniationZone
+    roots: list[RootId]
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class SiteKind(StrEnum):
+    ROOT = "root"
+    MULTI_ROOT = "multi-root"
+    CAUDA_EQUINA = "cauda-equina"
+    CONUS_CORD = "conus-cord"
+    PLEXUS = "plexus"
+    PERIPHERAL_NERVE = "peripheral-nerve"
+    POLYNEUROPATHY = "polyneuropathy"
+    NONE = "none"
+
+
+class SpecialSite(Strict):
+    """A lesion site that is not a single root or nerve (cauda equina, plexus, ...).
+
+    Territories are listed per side; ``bilateral`` sites cover both sides at once.
+    """
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    kind: SiteKind
+    name: str
+    bilateral: bool
+    sensory: list[Identifier] = Field(default_factory=list)
+    pain: list[Identifier] = Field(default_factory=list)
+    movements: list[Identifier] = Field(default_factory=list)
+    reflexes: list[Identifier] = Field(default_factory=list)
+    midline_sensory: list[Identifier] = Field(default_factory=list)
+    upper_motor_neuron: bool = False
+    sources: list[str] = Field(min_length=1)
+
+
+class Anatomy(Strict):
+    regions: list[Region]
+    movements: list[Movement]
+    reflexes: list[Reflex]
+    roots: list[Root]
+    nerves: list[Nerve]
+    discs: list[DiscCompression]
+    sites: list[SpecialSite]
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class FindingCategory(StrEnum):
+    DEMOGRAPHIC = "demographic"
+    SYMPTOM = "symptom"
+    HISTORY = "history"
+    EXAMINATION = "examination"
+    TEST = "test"
+    IMAGING = "imaging"
+
+
+class Codes(Strict):
+    snomed: list[Annotated[str, Field(pattern=r"^[0-9]{6,18}$")]] = Field(default_factory=list)
+    loinc: list[Annotated[str, Field(pattern=r"^[0-9]{1,7}-[0-9]$")]] = Field(default_factory=list)
+
+
+class SymptomKind(StrEnum):
+    PAIN = "pain"
+    TINGLING = "tingling"
+    NUMBNESS = "numbness"
+
+
+class Derivation(Strict):
+    """How a finding follows from structured input, when it is not asked directly.
+
+    Exactly one rule is given. A derived finding is present when the rule matches, absent when
+    the input it reads was given and does not match, and unknown when that input is missing.
+    """
+
+    pain_map: list[Identifier] | None = Field(default=None, description="any of these regions")
+    kinds: list[SymptomKind] = Field(default_factory=lambda: list(SymptomKind))
+    bilateral: bool = Field(default=False, description="pain_map regions marked on both sides")
+    weak_movements: list[Identifier] | None = None
+    max_grade: int | None = Field(default=None, ge=0, le=5, description="MRC grade at or below")
+    reduced_reflexes: list[Identifier] | None = None
+    brisk_reflexes: list[Identifier] | None = None
+    sensory_loss: list[Identifier] | None = Field(default=None, description="exam regions")
+    age_min: float | None = None
+    age_max: float | None = Field(default=None, description="exclusive upper bound")
+    sex: Literal["female", "male"] | None = None
+    duration_min_days: float | None = None
+    duration_max_days: float | None = Field(default=None, description="exclusive upper bound")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Derivation:
+        rules = [
+            self.pain_map is not None,
+            self.weak_movements is not None,
+            self.reduced_reflexes is not None,
+            self.brisk_reflexes is not None,
+            self.sensory_loss is not None,
+            self.age_min is not None or self.age_max is not None,
+            self.sex is not None,
+            self.duration_min_days is not None or self.duration_max_days is not None,
+        ]
+        if sum(rules) != 1:
+            raise ValueError("a derivation needs exactly one rule")
+        return self
+
+
+class Finding(Strict):
+    id: Identifier
+    category: FindingCategory
+    clinician: str = Field(description="Terse clinical wording")
+    patient: str = Field(description="Plain wording for patients; a question for askable items")
+    lateral: bool = Field(default=False, description="Observed per side")
+    red_flag: bool = False
+    exclusive_group: Identifier | None = Field(
+        default=None, description="Mutually exclusive categories (age band): only one scores"
+    )
+    patient_askable: bool = True
+    codes: Codes = Field(default_factory=Codes)
+    background: Probability = Field(
+        description="P(finding present) in people presenting with leg pain without the condition"
+    )
+    derive: Derivation | None = None
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+class Likelihood(Strict):
+    """How often a finding occurs with a condition.
+
+    Give either ``p`` (P(finding | condition), e.g. a sensitivity) or ``lr_positive`` (with an
+    optional ``lr_negative``). A positive ratio alone is turned into a probability against the
+    finding's background rate; both ratios together fix the sensitivity exactly.
+    """
+
+    finding: Identifier
+    p: Probability | None = None
+    lr_positive: Ratio | None = None
+    lr_negative: Ratio | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Likelihood:
+        if (self.p is None) == (self.lr_positive is None):
+            raise ValueError("give exactly one of 'p' or 'lr_positive'")
+        if self.lr_negative is not None and self.lr_positive is None:
+            raise ValueError("'lr_negative' needs 'lr_positive'")
+        if (
+            self.lr_negative is not None
+            and self.lr_positive is not None
+            and self.lr_positive.value <= self.lr_negative.value
+        ):
+            raise ValueError("'lr_positive' must exceed 'lr_negative'")
+        return self
+
+
+class SiteWeight(Strict):
+    """P(lesion site | condition). Lateral sites are split evenly between the two sides."""
+
+    site: Annotated[str, Field(pattern=r"^(root:[LS][1-5]|nerve:[a-z_]+|site:[a-z_-]+)$")]
+    p: Share
+
+
+class Condition(Strict):
+    id: Identifier
+    name: str
+    patient_name: str
+    category: Literal["spinal", "non-spinal"]
+    description: str
+    icd10: list[Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]] = (
+        Field(min_length=1)
+    )
+    snomed: list[Annotated[str, Field(pattern=r"^[0-9]{6,18}$")]] = Field(default_factory=list)
+    urgency: TriageLevel = Field(description="Triage level when this is the likely diagnosis")
+    prior: dict[Setting, Probability]
+    sites: list[SiteWeight] = Field(min_length=1)
+    likelihoods: list[Likelihood] = Field(min_length=1)
+    notes: str | None = None
+
+
+# --------------------------------------------------------------------------- triage and plans
+
+
+class TriageRule(Strict):
+    """A red-flag rule, screened independently of the differential.
+
+    The rule fires when every present clause holds: all of ``all_of``, at least one of
+    ``any_of``, at least ``at_least`` of ``of``.
+    """
+
+    id: Identifier
+    name: str
+    level: TriageLevel
+    reason: str
+    patient_advice: str
+    all_of: list[Identifier] = Field(default_factory=list)
+    any_of: list[Identifier] = Field(default_factory=list)
+    at_least: int | None = Field(default=None, ge=1)
+    of: list[Identifier] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _has_clause(self) -> TriageRule:
+        if not (self.all_of or self.any_of or self.of):
+            raise ValueError("a rule needs at least one of all_of, any_of, of")
+        if (self.at_least is None) != (not self.of):
+            raise ValueError("'at_least' and 'of' go together")
+        if self.at_least is not None and self.at_least > len(self.of):
+            raise ValueError("'at_least' exceeds the number of findings in 'of'")
+        return self
+
+
+class SuspicionRule(Strict):
+    """Escalation from the differential: a dangerous condition above a probability."""
+
+    condition: Identifier
+    min_probability: Probability
+    level: TriageLevel
+    reason: str
+
+
+class Triage(Strict):
+    red_flags: list[TriageRule]
+    suspicion: list[SuspicionRule]
+
+
+class Severity(StrEnum):
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class PlanKind(StrEnum):
+    SAFETY = "safety"
+    SELF_CARE = "self-care"
+    CONSERVATIVE = "conservative"
+    MEDICATION = "medication"
+    IMAGING = "imaging"
+    TEST = "test"
+    INJECTION = "injection"
+    SURGERY = "surgery"
+    REFERRAL = "referral"
+    AVOID = "avoid"
+
+
+class PlanStep(Strict):
+    id: Identifier
+    kind: PlanKind
+    recommendation: Literal["do", "consider", "do-not"]
+    step: str
+    when: str
+    conditions: list[Identifier] = Field(min_length=1, description="'any' for all conditions")
+    min_severity: Severity | None = None
+    max_severity: Severity | None = None
+    min_duration_days: float | None = None
+    max_duration_days: float | None = None
+    triage_levels: list[TriageLevel] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- engine model
+
+
+class TensionSign(Strict):
+    """A side-specific provocative test and the lesion sites whose side it points to."""
+
+    finding: Identifier
+    roots: list[RootId] = Field(default_factory=list)
+    nerves: list[Identifier] = Field(default_factory=list)
+    sites: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]] = Field(default_factory=list)
+    sources: list[str] = Field(min_length=1)
+
+
+class LocalisationModel(Strict):
+    """Probabilities that tie a lesion site to what the examiner and patient observe."""
+
+    sensory_in_territory: Probability
+    sensory_outside_territory: Probability
+    pain_in_territory: Probability
+    pain_outside_territory: Probability
+    pain_without_lesion: Probability = Field(description="Pain in a region with no nerve lesion")
+    weakness_in_territory: Probability
+    weakness_outside_territory: Probability
+    reflex_loss_in_territory: Probability
+    reflex_loss_outside_territory: Probability
+    tension_sign_in_territory: Probability = Field(description="SLR / femoral stretch on the side")
+    tension_sign_outside_territory: Probability
+    absence_weight: Number = Field(
+        description="Weight (0-1] on evidence from a normal test in a territory: findings within "
+        "one territory are correlated, so counting each normal test fully overcounts"
+    )
+    imaging_compression_of_root: Probability
+    imaging_compression_elsewhere: Probability
+    upper_motor_neuron_sign_with_cord: Probability
+    upper_motor_neuron_sign_otherwise: Probability
+    tension_signs: list[TensionSign] = Field(default_factory=list)
+    spinal_threshold: Probability = Field(description="p_spinal above which the verdict is spinal")
+
+
+class KnowledgeBase(Strict):
+    version: str
+    sources: list[Source]
+    anatomy: Anatomy
+    findings: list[Finding]
+    conditions: list[Condition]
+    triage: Triage
+    plans: list[PlanStep]
+    localisation: LocalisationModel

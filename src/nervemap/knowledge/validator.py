@@ -1,0 +1,235 @@
+"""Whole-knowledge-base integrity check: every cross-reference, code and citation, at once."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from nervemap.knowledge.loader import LoadedKnowledge, Problem
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number
+
+MAX_DERIVED_PROBABILITY = 0.98
+DISTINGUISHING_RATIO = 2.0
+
+
+def likelihood_probability(likelihood: Likelihood, background: float) -> float:
+    """P(finding | condition) from whichever form the knowledge file gives.
+
+    Both likelihood ratios fix the sensitivity exactly: sens = LR+ (1 - LR-) / (LR+ - LR-).
+    A positive ratio alone is read against the finding's background rate.
+    """
+    if likelihood.p is not None:
+        return likelihood.p.value
+    assert likelihood.lr_positive is not None
+    positive = likelihood.lr_positive.value
+    if likelihood.lr_negative is not None:
+        negative = likelihood.lr_negative.value
+        sensitivity = positive * (1.0 - negative) / (positive - negative)
+    else:
+        sensitivity = positive * background
+    return min(max(sensitivity, 1.0 - MAX_DERIVED_PROBABILITY), MAX_DERIVED_PROBABILITY)
+
+
+def iter_numbers(node: Any, path: str = "") -> Iterator[tuple[str, Number]]:
+    """Every :class:`Number` inside a model, with a readable path to it."""
+    if isinstance(node, Number):
+        yield path, node
+        return
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            child = getattr(node, name)
+            label = getattr(node, "id", None) or getattr(node, "finding", None)
+            prefix = f"{path}[{label}]" if label and path and not path.endswith("]") else path
+            yield from iter_numbers(child, f"{prefix}.{name}" if prefix else name)
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield from iter_numbers(child, f"{path}.{key}")
+    elif isinstance(node, list | tuple):
+        for index, child in enumerate(node):
+            label = getattr(child, "id", None) or getattr(child, "finding", None)
+            label = label or getattr(child, "site", None) or getattr(child, "condition", None)
+            yield from iter_numbers(child, f"{path}[{label if label else index}]")
+
+
+@functools.cache
+def _icd_checker() -> Callable[[str], str | None]:
+    import simple_icd_10_cm as icd
+
+    def check(code: str) -> str | None:
+        if not icd.is_valid_item(code):
+            return "not a valid ICD-10-CM code"
+        if not icd.is_leaf(code):
+            return "not billable: a category with subcodes; use a complete code"
+        return None
+
+    return check
+
+
+def check_knowledge(loaded: LoadedKnowledge, check_codes: bool = True) -> list[Problem]:
+    """Report every integrity problem of a loaded knowledge base."""
+    kb = loaded.knowledge
+    anatomy = kb.anatomy
+    problems: list[Problem] = []
+
+    def add(kind: str, identifier: str, key: str, message: str) -> None:
+        problems.append(Problem(loaded.origin(kind, identifier), key, message))
+
+    regions = {r.id: r for r in anatomy.regions}
+    movements = {m.id for m in anatomy.movements}
+    reflexes = {r.id for r in anatomy.reflexes}
+    nerves = {n.id for n in anatomy.nerves}
+    roots = {r.id for r in anatomy.roots}
+    sources = {s.id for s in kb.sources}
+    findings = {f.id: f for f in kb.findings}
+    conditions = {c.id for c in kb.conditions}
+    special_sites = {s.id for s in anatomy.sites}
+
+    def refs(kind: str, owner: str, key: str, values: list[str], known: Any, what: str) -> None:
+        for value in values:
+            if value not in known:
+                add(kind, owner, f"[{owner}].{key}", f"unknown {what} '{value}'")
+
+    # anatomy cross-references
+    for region in anatomy.regions:
+        refs("region", region.id, "adjacent", region.adjacent, regions, "region")
+    for movement in anatomy.movements:
+        refs("movement", movement.id, "nerve", [movement.nerve], nerves, "nerve")
+        refs("movement", movement.id, "sources", movement.sources, sources, "source")
+    for reflex in anatomy.reflexes:
+        refs("reflex", reflex.id, "nerve", [reflex.nerve], nerves, "nerve")
+        refs("reflex", reflex.id, "sources", reflex.sources, sources, "source")
+    for root in anatomy.roots:
+        refs("root", root.id, "dermatome", root.dermatome, regions, "region")
+        refs("root", root.id, "pain", root.pain, regions, "region")
+        refs("root", root.id, "movements", root.movements, movements, "movement")
+        refs("root", root.id, "reflexes", root.reflexes, reflexes, "reflex")
+        refs("root", root.id, "sources", root.sources, sources, "source")
+    for nerve in anatomy.nerves:
+        refs("nerve", nerve.id, "cutaneous", nerve.cutaneous, regions, "region")
+        refs("nerve", nerve.id, "pain", nerve.pain, regions, "region")
+        refs("nerve", nerve.id, "movements", nerve.movements, movements, "movement")
+        refs("nerve", nerve.id, "reflexes", nerve.reflexes, reflexes, "reflex")
+        refs("nerve", nerve.id, "sources", nerve.sources, sources, "source")
+        if nerve.branch_of:
+            refs("nerve", nerve.id, "branch_of", [nerve.branch_of], nerves, "nerve")
+    for site in anatomy.sites:
+        for key in ("sensory", "pain", "midline_sensory"):
+            refs("site", site.id, key, getattr(site, key), regions, "region")
+        refs("site", site.id, "movements", site.movements, movements, "movement")
+        refs("site", site.id, "reflexes", site.reflexes, reflexes, "reflex")
+        refs("site", site.id, "sources", site.sources, sources, "source")
+    for disc in anatomy.discs:
+        key = f"{disc.level}/{disc.zone}"
+        refs("disc", key, "sources", disc.sources, sources, "source")
+    expected_roots = {"L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3"}
+    for missing in sorted(expected_roots - roots):
+        problems.append(Problem("anatomy/roots.yaml", missing, "root missing from the anatomy"))
+
+    # findings
+    for finding in kb.findings:
+        derive = finding.derive
+        if derive is None:
+            continue
+        for key in ("pain_map", "sensory_loss"):
+            refs("finding", finding.id, f"derive.{key}", getattr(derive, key) or [], regions, "region")
+        refs("finding", finding.id, "derive.weak_movements", derive.weak_movements or [], movements, "movement")
+        for key in ("reduced_reflexes", "brisk_reflexes"):
+            refs("finding", finding.id, f"derive.{key}", getattr(derive, key) or [], reflexes, "reflex")
+
+    # conditions
+    for condition in kb.conditions:
+        cid = condition.id
+        seen: set[str] = set()
+        for likelihood in condition.likelihoods:
+            if likelihood.finding in seen:
+                add("condition", cid, f"likelihoods[{likelihood.finding}]", "finding listed twice")
+            seen.add(likelihood.finding)
+        refs("condition", cid, "likelihoods", [lk.finding for lk in condition.likelihoods], findings, "finding")
+        for weight in condition.sites:
+            kind, _, name = weight.site.partition(":")
+            known = {"root": roots, "nerve": nerves, "site": special_sites}[kind]
+            if name not in known:
+                add("condition", cid, f"sites[{weight.site}]", f"unknown lesion site '{weight.site}'")
+        total = sum(weight.p.value for weight in condition.sites)
+        if not 0.95 <= total <= 1.05:
+            add("condition", cid, "sites", f"site probabilities sum to {total:.3f}, not 1")
+        if check_codes:
+            checker = _icd_checker()
+            for code in condition.icd10:
+                reason = checker(code)
+                if reason:
+                    add("condition", cid, f"icd10[{code}]", reason)
+        ratios = [
+            likelihood_probability(lk, findings[lk.finding].background.value)
+            / findings[lk.finding].background.value
+            for lk in condition.likelihoods
+            if lk.finding in findings
+        ]
+        if ratios and not any(
+            r >= DISTINGUISHING_RATIO or r <= 1 / DISTINGUISHING_RATIO for r in ratios
+        ):
+            add(
+                "condition",
+                cid,
+                "likelihoods",
+                "no distinguishing finding: no likelihood differs from the background rate "
+                f"by a factor of {DISTINGUISHING_RATIO:g}",
+            )
+
+    # triage and plans
+    for rule in kb.triage.red_flags:
+        used = rule.all_of + rule.any_of + rule.of
+        refs("triage", rule.id, "findings", used, findings, "finding")
+        refs("triage", rule.id, "sources", rule.sources, sources, "source")
+    for suspicion in kb.triage.suspicion:
+        if suspicion.condition not in conditions:
+            problems.append(
+                Problem("triage.yaml", f"suspicion[{suspicion.condition}]", "unknown condition")
+            )
+    for step in kb.plans:
+        refs("plan", step.id, "conditions", [c for c in step.conditions if c != "any"], conditions, "condition")
+        refs("plan", step.id, "sources", step.sources, sources, "source")
+
+    # every number cites a known source
+    for path, number in iter_numbers(kb):
+        if number.source != EXPERT_ESTIMATE and number.source not in sources:
+            problems.append(Problem(_file_for_path(loaded, path), path, f"unknown source '{number.source}'"))
+        if not math.isfinite(number.value):
+            problems.append(Problem(_file_for_path(loaded, path), path, "number is not finite"))
+
+    # everything defined is used
+    used_regions: set[str] = set()
+    for root in anatomy.roots:
+        used_regions.update(root.dermatome, root.pain)
+    for nerve in anatomy.nerves:
+        used_regions.update(nerve.cutaneous, nerve.pain)
+    for region_id in regions:
+        if region_id not in used_regions:
+            add("region", region_id, f"[{region_id}]", "region never used by a root or nerve territory")
+    used_findings: set[str] = set()
+    for condition in kb.conditions:
+        used_findings.update(lk.finding for lk in condition.likelihoods)
+    for rule in kb.triage.red_flags:
+        used_findings.update(rule.all_of + rule.any_of + rule.of)
+    for finding_id in findings:
+        if finding_id not in used_findings:
+            add("finding", finding_id, f"[{finding_id}]", "finding never used by a condition or triage rule")
+    return sorted(set(problems))
+
+
+def _file_for_path(loaded: LoadedKnowledge, path: str) -> str:
+    """Best guess of the file behind a number path such as ``conditions[x].prior``."""
+    head, _, rest = path.partition("[")
+    identifier = rest.partition("]")[0]
+    kind = {"conditions": "condition", "findings": "finding"}.get(head)
+    if kind:
+        return loaded.origin(kind, identifier)
+    if head == "localisation":
+        return "localisation.yaml"
+    if head.startswith("triage"):
+        return "triage.yaml"
+    return head or "?"
