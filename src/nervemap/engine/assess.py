@@ -33,8 +33,8 @@ BATCH_CHUNK = 4096
 
 
 def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
-    present = np.array([e.present for e in encoded], dtype=np.float64)
-    absent = np.array([e.absent for e in encoded], dtype=np.float64)
+    present = np.array([e.scored_present for e in encoded], dtype=np.float64)
+    absent = np.array([e.scored_absent for e in encoded], dtype=np.float64)
     observed = np.array([e.observed_present for e in encoded], dtype=np.float64)
     unobserved = np.array([e.observed_absent for e in encoded], dtype=np.float64)
     prior = np.array([compiled.log_prior[e.setting] for e in encoded])
@@ -63,7 +63,7 @@ def _condition_evidence(
 ) -> EvidenceSet:
     findings = compiled.findings
     items: list[Evidence] = []
-    for f in np.flatnonzero(encoded.present | encoded.absent):
+    for f in np.flatnonzero(encoded.scored_present | encoded.scored_absent):
         number = compiled.likelihood_numbers.get((c, int(f)))
         if number is None:
             continue  # a finding the condition does not list scores its background: no weight

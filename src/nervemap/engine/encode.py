@@ -19,6 +19,8 @@ from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Sympt
 
 BoolArray = npt.NDArray[np.bool_]
 
+EXAM_DERIVED = "examination"
+
 IMAGING_FINDING = {
     "disc-herniation": "imaging_disc_herniation",
     "stenosis": "imaging_spinal_stenosis",
@@ -51,6 +53,9 @@ class EncodedCase:
     observed_present: BoolArray  # (O,)
     observed_absent: BoolArray  # (O,)
     setting: str
+    # Findings read off the structured examination speak to the lesion site (localisation);
+    # they are kept for triage and severity but not scored again against the conditions.
+    exam_derived: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     origin: dict[str, str] = field(default_factory=dict)  # finding id -> how it was known
     sides: dict[str, set[str]] = field(default_factory=dict)  # lateral finding id -> sides
     notes: list[str] = field(default_factory=list)
@@ -61,8 +66,22 @@ class EncodedCase:
         present[indices] = False
         absent[indices] = False
         return EncodedCase(
-            present, absent, self.observed_present, self.observed_absent, self.setting, self.origin
+            present,
+            absent,
+            self.observed_present,
+            self.observed_absent,
+            self.setting,
+            self.exam_derived,
+            self.origin,
         )
+
+    @property
+    def scored_present(self) -> BoolArray:
+        return self.present & ~self.exam_derived
+
+    @property
+    def scored_absent(self) -> BoolArray:
+        return self.absent & ~self.exam_derived
 
 
 def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
@@ -193,6 +212,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         np.zeros(len(compiled.observations), dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
         case.setting.value,
+        np.zeros(n_findings, dtype=bool),
     )
     findings: dict[str, Finding] = compiled.findings
 
@@ -205,6 +225,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             return  # only the category that holds is scored
         present[index] = value
         absent[index] = not value
+        encoded.exam_derived[index] = origin == EXAM_DERIVED
         encoded.origin[finding_id] = origin
         if value and sides:
             encoded.sides.setdefault(finding_id, set()).update(sides)
@@ -215,14 +236,22 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             continue
         value = _derive(finding.derive, case)
         if value is not None:
-            mark(finding.id, value, "derived", _derived_sides(finding.derive, case))
+            rule = finding.derive
+            from_exam = (
+                rule.weak_movements is not None
+                or rule.reduced_reflexes is not None
+                or rule.brisk_reflexes is not None
+                or rule.sensory_loss is not None
+            )
+            origin = EXAM_DERIVED if from_exam else "derived"
+            mark(finding.id, value, origin, _derived_sides(rule, case))
     for item in case.imaging:
         mark(IMAGING_FINDING[item.kind], True, "imaging")
     for reported in case.findings:
         if reported.status == Status.UNKNOWN:
             continue
         index = compiled.finding_index[reported.id]
-        was_derived = encoded.origin.get(reported.id) == "derived"
+        was_derived = encoded.origin.get(reported.id) in ("derived", EXAM_DERIVED)
         value = reported.status == Status.PRESENT
         if was_derived and bool(present[index]) != value:
             encoded.notes.append(

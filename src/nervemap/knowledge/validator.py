@@ -69,7 +69,15 @@ def _icd_checker() -> Callable[[str], str | None]:
     return check
 
 
-def check_knowledge(loaded: LoadedKnowledge, check_codes: bool = True) -> list[Problem]:
+REQUIRED_ROOTS = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3")
+
+
+def check_knowledge(
+    loaded: LoadedKnowledge,
+    *,
+    check_codes: bool = True,
+    required_roots: tuple[str, ...] = REQUIRED_ROOTS,
+) -> list[Problem]:
     """Report every integrity problem of a loaded knowledge base."""
     kb = loaded.knowledge
     anatomy = kb.anatomy
@@ -125,8 +133,7 @@ def check_knowledge(loaded: LoadedKnowledge, check_codes: bool = True) -> list[P
     for disc in anatomy.discs:
         key = f"{disc.level}/{disc.zone}"
         refs("disc", key, "sources", disc.sources, sources, "source")
-    expected_roots = {"L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3"}
-    for missing in sorted(expected_roots - roots):
+    for missing in sorted(set(required_roots) - roots):
         problems.append(Problem("anatomy/roots.yaml", missing, "root missing from the anatomy"))
 
     # findings
