@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from nervemap.knowledge.loader import KnowledgeError, read_knowledge
@@ -23,7 +24,7 @@ app = typer.Typer(
 kb_app = typer.Typer(help="Inspect and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -32,7 +33,7 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -47,7 +48,7 @@ def _knowledge(data: Path | None) -> Any:
     loaded, problems = read_knowledge(data)
     if loaded is None:
         for problem in problems:
-            errors.print(f"[red]✗[/] {problem}", highlight=False)
+            errors.print(f"[red]✗[/] {escape(str(problem))}", highlight=False)
         fail(f"the knowledge base has {len(problems)} problem(s)", 1)
     return loaded
 
@@ -64,7 +65,7 @@ def kb_check(data: DataOption = None) -> None:
     loaded = _knowledge(data)
     problems = check_knowledge(loaded)
     for problem in problems:
-        errors.print(f"[red]✗[/] {problem}", highlight=False)
+        errors.print(f"[red]✗[/] {escape(str(problem))}", highlight=False)
     if problems:
         fail(f"{len(problems)} problem(s) in the knowledge base", 1)
     from nervemap.knowledge.introspect import stats
@@ -175,17 +176,38 @@ def assess_command(
     except ValidationError as error:
         for detail in error.errors():
             location = ".".join(str(part) for part in detail["loc"])
-            errors.print(f"[red]✗[/] {location}: {detail['msg']}", highlight=False)
+            errors.print(f"[red]✗[/] {escape(location)}: {escape(detail['msg'])}", highlight=False)
         fail(f"CASE: {error.error_count()} invalid field(s)")
     except CaseError as error:
         for issue in error.issues:
-            errors.print(f"[red]✗[/] {issue}", highlight=False)
+            errors.print(f"[red]✗[/] {escape(str(issue))}", highlight=False)
         fail(f"CASE: {len(error.issues)} problem(s)")
     except KnowledgeError as error:
         fail(f"knowledge base: {error}", 1)
     if output == Format.JSON:
         payloads = [a.model_dump(mode="json", by_alias=True) for a in assessments]
         _print_json(payloads if many else payloads[0])
+        return
+    for assessment in assessments:
+        render_text(assessment, console)
+
+
+@app.command("demo")
+def demo_command(
+    output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,
+) -> None:
+    """Assess the bundled example cases (left L5 disc, cauda equina, fibular neuropathy)."""
+    from importlib import resources
+
+    from nervemap.engine.assess import assess_many
+    from nervemap.render import render_text
+
+    folder = resources.files("nervemap") / "examples"
+    examples = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    cases = [json.loads(e.read_text(encoding="utf-8")) for e in examples]
+    assessments = assess_many(cases)
+    if output == Format.JSON:
+        _print_json([a.model_dump(mode="json", by_alias=True) for a in assessments])
         return
     for assessment in assessments:
         render_text(assessment, console)
