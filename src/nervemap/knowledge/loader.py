@@ -7,6 +7,7 @@ list at once, each with the file, the key and the reason.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -180,6 +181,12 @@ def _yaml_files(folder: Traversable | Path) -> list[Traversable | Path]:
     )
 
 
+def _fold(text: str) -> str:
+    """Compare titles without accents, case or punctuation (Devillé = Deville)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
 def _merge_sources(reader: _Reader, batches: list[tuple[str, list[Source]]]) -> list[Source]:
     """Several files may cite the same paper under the same id; identical entries merge."""
     merged: dict[str, tuple[str, Source]] = {}
@@ -187,7 +194,7 @@ def _merge_sources(reader: _Reader, batches: list[tuple[str, list[Source]]]) -> 
         for source in sources:
             if source.id in merged:
                 first_file, first = merged[source.id]
-                same = (first.title.lower(), first.year) == (source.title.lower(), source.year)
+                same = (_fold(first.title), first.year) == (_fold(source.title), source.year)
                 if not same:
                     reader.problems.append(
                         Problem(

@@ -214,15 +214,20 @@ def check_knowledge(
         used_regions.update(root.dermatome, root.pain)
     for nerve in anatomy.nerves:
         used_regions.update(nerve.cutaneous, nerve.pain)
+    for site in anatomy.sites:
+        used_regions.update(site.sensory, site.pain, site.midline_sensory)
     for region_id in regions:
         if region_id not in used_regions:
-            add("region", region_id, f"[{region_id}]", "region never used by a root or nerve territory")
+            add("region", region_id, f"[{region_id}]", "region never used by a root, nerve or site territory")
     used_findings: set[str] = set()
     for condition in kb.conditions:
         used_findings.update(lk.finding for lk in condition.likelihoods)
     for rule in kb.triage.red_flags:
         used_findings.update(rule.all_of + rule.any_of + rule.of)
-    for finding_id in findings:
+    groups_used = {findings[f].exclusive_group for f in used_findings if f in findings}
+    for finding_id, finding in findings.items():
+        if finding.exclusive_group in groups_used:
+            continue  # a category of a scored group (age band, duration) is used with its group
         if finding_id not in used_findings:
             add("finding", finding_id, f"[{finding_id}]", "finding never used by a condition or triage rule")
     return sorted(set(problems))
