@@ -12,17 +12,17 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import json  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from importlib import resources  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import statistics
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from nervemap.engine.assess import assess, assess_many, infer_encoded  # noqa: E402
-from nervemap.engine.case import Case  # noqa: E402
-from nervemap.engine.compiled import default_compiled  # noqa: E402
-from nervemap.engine.encode import encode_case  # noqa: E402
+from nervemap.engine.assess import assess, assess_many, infer_encoded
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import default_compiled
+from nervemap.engine.encode import encode_case
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,8 @@ def main() -> None:
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
     print(f"cases: {len(base)} realistic (golden) cases, {len(latencies)} timed single assessments")
-    print(f"single case, full assessment: median {statistics.median(latencies) * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms")
+    median = statistics.median(latencies) * 1e3
+    print(f"single case, full assessment: median {median:.3f} ms, p99 {p99 * 1e3:.3f} ms")
 
     encoded = [encode_case(c, compiled) for c in base]
     batch = (encoded * (100_000 // len(encoded) + 1))[:100_000]

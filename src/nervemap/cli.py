@@ -79,9 +79,7 @@ def kb_check(data: DataOption = None) -> None:
 
 
 @kb_app.command("stats")
-def kb_stats(
-    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
-) -> None:
+def kb_stats(data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Counts: findings, conditions, roots, numbers and the share with a published source."""
     from nervemap.knowledge.introspect import stats
 
@@ -96,9 +94,7 @@ def kb_stats(
 
 
 @kb_app.command("codes")
-def kb_codes(
-    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
-) -> None:
+def kb_codes(data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every ICD-10-CM, SNOMED CT and LOINC code the knowledge base uses."""
     from nervemap.knowledge.introspect import codes
 
@@ -113,9 +109,7 @@ def kb_codes(
 
 
 @kb_app.command("params")
-def kb_params(
-    data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False
-) -> None:
+def kb_params(data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every number in the knowledge base with its source."""
     from nervemap.knowledge.introspect import params
 

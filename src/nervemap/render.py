@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from nervemap.engine.assessment import Assessment, EvidenceSet
+from nervemap.engine.assessment import Assessment, Evidence, EvidenceSet
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -17,9 +17,13 @@ LEVEL_STYLE = {
 }
 
 
+def _label(item: Evidence) -> str:
+    return item.label if item.status == "present" else f"no {item.label[:1].lower()}{item.label[1:]}"
+
+
 def _evidence_line(evidence: EvidenceSet, limit: int = 4) -> str:
-    pros = ", ".join(f"{e.label} ({e.weight:+.2f})" for e in evidence.for_[:limit])
-    cons = ", ".join(f"{e.label} ({e.weight:+.2f})" for e in evidence.against[:limit])
+    pros = ", ".join(f"{_label(e)} ({e.weight:+.2f})" for e in evidence.for_[:limit])
+    cons = ", ".join(f"{_label(e)} ({e.weight:+.2f})" for e in evidence.against[:limit])
     return f"[green]for:[/] {pros or '—'}\n[red]against:[/] {cons or '—'}"
 
 
@@ -50,7 +54,12 @@ def render_text(assessment: Assessment, console: Console) -> None:
     table.add_column("p", justify="right")
     table.add_column("evidence (log LR)")
     for entry in assessment.differential[:5]:
-        table.add_row(entry.name, ", ".join(entry.icd10), f"{entry.probability:.2f}", _evidence_line(entry.evidence))
+        table.add_row(
+            entry.name,
+            ", ".join(entry.icd10),
+            f"{entry.probability:.2f}",
+            _evidence_line(entry.evidence),
+        )
     console.print(table)
 
     if assessment.plan:

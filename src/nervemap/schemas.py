@@ -30,7 +30,11 @@ def schema(name: str) -> dict[str, Any]:
         document = shape.model_json_schema(by_alias=True)
     else:
         document = TypeAdapter(shape).json_schema(by_alias=True)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"nervemap/{name}", **document}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"nervemap/{name}",
+        **document,
+    }
 
 
 def render(name: str) -> str:

@@ -19,7 +19,10 @@ def cases(draw: st.DrawFn, compiled: CompiledKnowledge, max_findings: int = 8) -
     chosen = draw(st.lists(st.sampled_from(askable), max_size=max_findings, unique_by=lambda f: f.id))
     findings: list[dict[str, Any]] = []
     for finding in chosen:
-        item: dict[str, Any] = {"id": finding.id, "status": draw(st.sampled_from(["present", "absent"]))}
+        item: dict[str, Any] = {
+            "id": finding.id,
+            "status": draw(st.sampled_from(["present", "absent"])),
+        }
         if finding.lateral and item["status"] == "present":
             item["side"] = draw(st.sampled_from(SIDES))
         findings.append(item)

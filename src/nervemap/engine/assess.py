@@ -53,9 +53,7 @@ def _cite(number: Number) -> tuple[str, str | None]:
 
 def _split(items: list[Evidence]) -> EvidenceSet:
     ranked = sorted(items, key=lambda e: -abs(e.weight))
-    return EvidenceSet(
-        for_=[e for e in ranked if e.weight > 0], against=[e for e in ranked if e.weight < 0]
-    )
+    return EvidenceSet(for_=[e for e in ranked if e.weight > 0], against=[e for e in ranked if e.weight < 0])
 
 
 def _condition_evidence(
@@ -195,7 +193,7 @@ def _build(
                 site=hypothesis.kind,
                 root=hypothesis.root,
                 nerve=hypothesis.nerve,
-                side=hypothesis.side,  # type: ignore[arg-type]
+                side=hypothesis.side,
                 name=hypothesis.name,
                 probability=round(float(site_p[h]), 6),
                 evidence=_site_evidence(compiled, int(h), encoded),
@@ -203,7 +201,9 @@ def _build(
         )
     p_spinal = float(condition_p[compiled.spinal].sum())
     threshold = kb.localisation.spinal_threshold.value
-    verdict = "spinal" if p_spinal >= threshold else "non-spinal" if p_spinal <= 1 - threshold else "uncertain"
+    verdict = (
+        "spinal" if p_spinal >= threshold else "non-spinal" if p_spinal <= 1 - threshold else "uncertain"
+    )
 
     triage = decide(kb.triage, conditions, present_ids, [float(x) for x in screening_p])
     severity = assess_severity(case, present_ids, triage)
@@ -244,7 +244,8 @@ def _build(
 
 def _red_flag_indices(compiled: CompiledKnowledge) -> np.ndarray[Any, np.dtype[np.intp]]:
     return np.array(
-        [i for i, fid in enumerate(compiled.finding_ids) if compiled.findings[fid].red_flag], dtype=np.intp
+        [i for i, fid in enumerate(compiled.finding_ids) if compiled.findings[fid].red_flag],
+        dtype=np.intp,
     )
 
 

@@ -124,6 +124,4 @@ class Assessment(Output):
     )
     knowledge_version: str
     nervemap_version: str
-    disclaimer: str = (
-        "Decision support, not a diagnosis: check the evidence and sources before acting."
-    )
+    disclaimer: str = "Decision support, not a diagnosis: check the evidence and sources before acting."

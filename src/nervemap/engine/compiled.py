@@ -96,7 +96,15 @@ def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:
             continue
         for side in SIDES:
             hypotheses.append(
-                Hypothesis(f"root:{root}:{side}", SiteKind.ROOT, f"{root} root", root, None, side, f"root:{root}")
+                Hypothesis(
+                    f"root:{root}:{side}",
+                    SiteKind.ROOT,
+                    f"{root} root",
+                    root,
+                    None,
+                    side,
+                    f"root:{root}",
+                )
             )
     for nerve in kb.anatomy.nerves:
         for side in SIDES:
@@ -113,12 +121,22 @@ def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:
             )
     for site in kb.anatomy.sites:
         if site.bilateral:
-            side = None if site.kind == SiteKind.NONE else "bilateral"
-            hypotheses.append(Hypothesis(f"site:{site.id}", site.kind, site.name, None, None, side, f"site:{site.id}"))
+            both: str | None = None if site.kind == SiteKind.NONE else "bilateral"
+            hypotheses.append(
+                Hypothesis(f"site:{site.id}", site.kind, site.name, None, None, both, f"site:{site.id}")
+            )
         else:
             for side in SIDES:
                 hypotheses.append(
-                    Hypothesis(f"site:{site.id}:{side}", site.kind, site.name, None, None, side, f"site:{site.id}")
+                    Hypothesis(
+                        f"site:{site.id}:{side}",
+                        site.kind,
+                        site.name,
+                        None,
+                        None,
+                        side,
+                        f"site:{site.id}",
+                    )
                 )
     return hypotheses
 
@@ -177,7 +195,9 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         empty["weakness"] = set(site.movements)
         empty["reflex"] = set(site.reflexes)
         if site.kind in (SiteKind.CAUDA_EQUINA, SiteKind.MULTI_ROOT):
-            empty["imaging"] = {"L4", "L5", "S1"} if site.kind == SiteKind.MULTI_ROOT else {"L5", "S1", "S2", "S3"}
+            empty["imaging"] = (
+                {"L4", "L5", "S1"} if site.kind == SiteKind.MULTI_ROOT else {"L5", "S1", "S2", "S3"}
+            )
         if site.upper_motor_neuron:
             empty["umn"] = {""}
     return empty

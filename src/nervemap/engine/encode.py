@@ -7,7 +7,7 @@ clinically possible (numbness reported, sensation normal on examination) are kep
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from nervemap.engine.case import Case, Status
 from nervemap.engine.compiled import SIDES, CompiledKnowledge
-from nervemap.knowledge.models import Derivation, Finding, HerniationZone, SymptomKind
+from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -101,11 +101,13 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
         if reported.side is not None and not finding.lateral:
             issues.append(CaseIssue(f"{where}.side", f"'{reported.id}' is not observed per side"))
         previous = statuses.get(reported.id)
-        if previous is not None and Status.UNKNOWN not in (previous, reported.status) and previous != reported.status:
-            if not (finding.lateral and reported.side is not None):
-                issues.append(
-                    CaseIssue(where, f"'{reported.id}' is given both {previous} and {reported.status}")
-                )
+        if (
+            previous is not None
+            and Status.UNKNOWN not in (previous, reported.status)
+            and previous != reported.status
+            and not (finding.lateral and reported.side is not None)
+        ):
+            issues.append(CaseIssue(where, f"'{reported.id}' is given both {previous} and {reported.status}"))
         statuses[reported.id] = reported.status
     for i, mark in enumerate(case.pain_map or []):
         issues.extend(_check_region(f"pain_map[{i}]", mark.region, mark.side, regions, allow_no_side=True))
@@ -118,7 +120,10 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
         key = (strength.movement, strength.side)
         if key in grades and grades[key] != strength.grade:
             issues.append(
-                CaseIssue(f"strength[{i}]", f"{strength.movement} on the {strength.side} graded twice differently")
+                CaseIssue(
+                    f"strength[{i}]",
+                    f"{strength.movement} on the {strength.side} graded twice differently",
+                )
             )
         grades[key] = strength.grade
     reflex_grades: dict[tuple[str, str], int] = {}
@@ -127,18 +132,23 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
             issues.append(CaseIssue(f"reflexes[{i}].reflex", f"unknown reflex '{reflex.reflex}'"))
         key = (reflex.reflex, reflex.side)
         if key in reflex_grades and reflex_grades[key] != reflex.grade:
-            issues.append(CaseIssue(f"reflexes[{i}]", f"{reflex.reflex} on the {reflex.side} graded twice differently"))
+            issues.append(
+                CaseIssue(
+                    f"reflexes[{i}]",
+                    f"{reflex.reflex} on the {reflex.side} graded twice differently",
+                )
+            )
         reflex_grades[key] = reflex.grade
     return issues
 
 
 def _check_region(
-    where: str, region_id: str, side: str | None, regions: dict[str, object], *, allow_no_side: bool
+    where: str, region_id: str, side: str | None, regions: Mapping[str, Region], *, allow_no_side: bool
 ) -> list[CaseIssue]:
     region = regions.get(region_id)
     if region is None:
         return [CaseIssue(f"{where}.region", f"unknown body-map region '{region_id}'")]
-    lateral = getattr(region, "lateral", True)
+    lateral = region.lateral
     if not lateral and side is not None:
         return [CaseIssue(f"{where}.side", f"'{region_id}' is a midline region and has no side")]
     if lateral and side is None and not allow_no_side:
@@ -292,7 +302,9 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
             continue
         _set_observation(compiled, encoded, f"sensory:{test.region}:{test.side}", test.status != "normal")
     for strength in case.strength:
-        _set_observation(compiled, encoded, f"weakness:{strength.movement}:{strength.side}", strength.grade <= 4)
+        _set_observation(
+            compiled, encoded, f"weakness:{strength.movement}:{strength.side}", strength.grade <= 4
+        )
     for reflex in case.reflexes:
         if reflex.grade >= 3:
             _set_observation(compiled, encoded, "umn::", True)
@@ -307,9 +319,10 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         else:  # stenosis and slips press the traversing root in the lateral recess
             zone = HerniationZone.PARACENTRAL
         roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
-        sides = SIDES if item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL else (item.side,)
+        both = item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL
+        image_sides: tuple[str, ...] = SIDES if both else (str(item.side),)
         for root in roots:
-            for side in sides:
+            for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
     for sign in compiled.knowledge.localisation.tension_signs:
         index = compiled.finding_index.get(sign.finding)

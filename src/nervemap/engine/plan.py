@@ -56,5 +56,8 @@ def build_plan(
                 for_conditions=[c for c in step.conditions if c in chosen or c == "any"],
                 sources=list(step.sources),
             )
-            order[step.id] = (KIND_ORDER.index(step.kind) if step.kind == PlanKind.SAFETY else 1, rank)
+            order[step.id] = (
+                KIND_ORDER.index(step.kind) if step.kind == PlanKind.SAFETY else 1,
+                rank,
+            )
     return [items[k] for k in sorted(items, key=lambda k: order[k])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nervemap.engine.assessment import RedFlag, TriageResult
-from nervemap.knowledge.models import TRIAGE_ORDER, TriageLevel, TriageRule, Triage, Condition
+from nervemap.knowledge.models import TRIAGE_ORDER, Condition, Triage, TriageLevel, TriageRule
 
 # A condition sets the level through its own urgency only when it is reasonably likely.
 URGENCY_PROBABILITY = 0.25
@@ -72,20 +72,15 @@ def decide(
     def raise_to(candidate: TriageLevel, why: str, patient: str | None = None) -> None:
         nonlocal level, reason, advice
         basis.append(f"{candidate.value}: {why}")
-        if rank(candidate) > rank(level) or not reason:
+        if not reason or rank(candidate) > rank(level):
             level, reason = candidate, why
             advice = patient or PATIENT_ADVICE[candidate]
 
+    # Red flags first: when a rule and a probability call for the same level, the rule is the
+    # reason shown, because it is the guideline's own criterion.
+    for flag in flags:
+        raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", advice_by_rule.get(flag.id))
     by_id = {c.id: (i, c) for i, c in enumerate(conditions)}
-    top = max(range(len(conditions)), key=lambda i: screening_posterior[i])
-    raise_to(
-        conditions[top].urgency,
-        f"most likely condition without red flags: {conditions[top].name} "
-        f"(p={screening_posterior[top]:.2f})",
-    )
-    for i, condition in enumerate(conditions):
-        if i != top and screening_posterior[i] >= URGENCY_PROBABILITY:
-            raise_to(condition.urgency, f"{condition.name} is likely (p={screening_posterior[i]:.2f})")
     for rule in triage.suspicion:
         index, condition = by_id[rule.condition]
         if screening_posterior[index] >= rule.min_probability.value:
@@ -94,6 +89,12 @@ def decide(
                 f"{rule.reason} ({condition.name} p={screening_posterior[index]:.2f} "
                 f">= {rule.min_probability.value:g})",
             )
-    for flag in flags:
-        raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", advice_by_rule.get(flag.id))
+    top = max(range(len(conditions)), key=lambda i: screening_posterior[i])
+    raise_to(
+        conditions[top].urgency,
+        f"most likely condition: {conditions[top].name} (p={screening_posterior[top]:.2f}, red flags aside)",
+    )
+    for i, condition in enumerate(conditions):
+        if i != top and screening_posterior[i] >= URGENCY_PROBABILITY:
+            raise_to(condition.urgency, f"{condition.name} is likely (p={screening_posterior[i]:.2f})")
     return TriageResult(level=level, red_flags=flags, reason=reason, patient_advice=advice, basis=basis)

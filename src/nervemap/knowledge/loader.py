@@ -209,7 +209,9 @@ def _merge_sources(reader: _Reader, batches: list[tuple[str, list[Source]]]) -> 
     return [source for _, source in merged.values()]
 
 
-def read_knowledge(root: Traversable | Path | None = None) -> tuple[LoadedKnowledge | None, list[Problem]]:
+def read_knowledge(
+    root: Traversable | Path | None = None,
+) -> tuple[LoadedKnowledge | None, list[Problem]]:
     """Load every knowledge file; return the knowledge base (if it validates) and all problems."""
     data = root if root is not None else default_data_root()
     reader = _Reader(data)

@@ -364,8 +364,8 @@ class Condition(Strict):
     patient_name: str
     category: Literal["spinal", "non-spinal"]
     description: str
-    icd10: list[Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]] = (
-        Field(min_length=1)
+    icd10: list[Annotated[str, Field(pattern=r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]] = Field(
+        min_length=1
     )
     snomed: list[Annotated[str, Field(pattern=r"^[0-9]{6,18}$")]] = Field(default_factory=list)
     urgency: TriageLevel = Field(description="Triage level when this is the likely diagnosis")

@@ -90,7 +90,7 @@ def check_knowledge(
     movements = {m.id for m in anatomy.movements}
     reflexes = {r.id for r in anatomy.reflexes}
     nerves = {n.id for n in anatomy.nerves}
-    roots = {r.id for r in anatomy.roots}
+    roots: set[str] = {r.id for r in anatomy.roots}
     sources = {s.id for s in kb.sources}
     findings = {f.id: f for f in kb.findings}
     conditions = {c.id for c in kb.conditions}
@@ -142,10 +142,31 @@ def check_knowledge(
         if derive is None:
             continue
         for key in ("pain_map", "sensory_loss"):
-            refs("finding", finding.id, f"derive.{key}", getattr(derive, key) or [], regions, "region")
-        refs("finding", finding.id, "derive.weak_movements", derive.weak_movements or [], movements, "movement")
+            refs(
+                "finding",
+                finding.id,
+                f"derive.{key}",
+                getattr(derive, key) or [],
+                regions,
+                "region",
+            )
+        refs(
+            "finding",
+            finding.id,
+            "derive.weak_movements",
+            derive.weak_movements or [],
+            movements,
+            "movement",
+        )
         for key in ("reduced_reflexes", "brisk_reflexes"):
-            refs("finding", finding.id, f"derive.{key}", getattr(derive, key) or [], reflexes, "reflex")
+            refs(
+                "finding",
+                finding.id,
+                f"derive.{key}",
+                getattr(derive, key) or [],
+                reflexes,
+                "reflex",
+            )
 
     # conditions
     for condition in kb.conditions:
@@ -155,12 +176,25 @@ def check_knowledge(
             if likelihood.finding in seen:
                 add("condition", cid, f"likelihoods[{likelihood.finding}]", "finding listed twice")
             seen.add(likelihood.finding)
-        refs("condition", cid, "likelihoods", [lk.finding for lk in condition.likelihoods], findings, "finding")
+        refs(
+            "condition",
+            cid,
+            "likelihoods",
+            [lk.finding for lk in condition.likelihoods],
+            findings,
+            "finding",
+        )
         for weight in condition.sites:
             kind, _, name = weight.site.partition(":")
-            known = {"root": roots, "nerve": nerves, "site": special_sites}[kind]
+            site_ids: dict[str, set[str]] = {"root": roots, "nerve": nerves, "site": special_sites}
+            known = site_ids[kind]
             if name not in known:
-                add("condition", cid, f"sites[{weight.site}]", f"unknown lesion site '{weight.site}'")
+                add(
+                    "condition",
+                    cid,
+                    f"sites[{weight.site}]",
+                    f"unknown lesion site '{weight.site}'",
+                )
         total = sum(weight.p.value for weight in condition.sites)
         if not 0.95 <= total <= 1.05:
             add("condition", cid, "sites", f"site probabilities sum to {total:.3f}, not 1")
@@ -176,9 +210,7 @@ def check_knowledge(
             for lk in condition.likelihoods
             if lk.finding in findings
         ]
-        if ratios and not any(
-            r >= DISTINGUISHING_RATIO or r <= 1 / DISTINGUISHING_RATIO for r in ratios
-        ):
+        if ratios and not any(r >= DISTINGUISHING_RATIO or r <= 1 / DISTINGUISHING_RATIO for r in ratios):
             add(
                 "condition",
                 cid,
@@ -194,11 +226,16 @@ def check_knowledge(
         refs("triage", rule.id, "sources", rule.sources, sources, "source")
     for suspicion in kb.triage.suspicion:
         if suspicion.condition not in conditions:
-            problems.append(
-                Problem("triage.yaml", f"suspicion[{suspicion.condition}]", "unknown condition")
-            )
+            problems.append(Problem("triage.yaml", f"suspicion[{suspicion.condition}]", "unknown condition"))
     for step in kb.plans:
-        refs("plan", step.id, "conditions", [c for c in step.conditions if c != "any"], conditions, "condition")
+        refs(
+            "plan",
+            step.id,
+            "conditions",
+            [c for c in step.conditions if c != "any"],
+            conditions,
+            "condition",
+        )
         refs("plan", step.id, "sources", step.sources, sources, "source")
 
     # every number cites a known source
@@ -218,7 +255,12 @@ def check_knowledge(
         used_regions.update(site.sensory, site.pain, site.midline_sensory)
     for region_id in regions:
         if region_id not in used_regions:
-            add("region", region_id, f"[{region_id}]", "region never used by a root, nerve or site territory")
+            add(
+                "region",
+                region_id,
+                f"[{region_id}]",
+                "region never used by a root, nerve or site territory",
+            )
     used_findings: set[str] = set()
     for condition in kb.conditions:
         used_findings.update(lk.finding for lk in condition.likelihoods)
@@ -229,7 +271,12 @@ def check_knowledge(
         if finding.exclusive_group in groups_used:
             continue  # a category of a scored group (age band, duration) is used with its group
         if finding_id not in used_findings:
-            add("finding", finding_id, f"[{finding_id}]", "finding never used by a condition or triage rule")
+            add(
+                "finding",
+                finding_id,
+                f"[{finding_id}]",
+                "finding never used by a condition or triage rule",
+            )
     return sorted(set(problems))
 
 
