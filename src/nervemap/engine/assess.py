@@ -10,11 +10,7 @@ import numpy as np
 from nervemap import __version__
 from nervemap.engine.assessment import (
     Assessment,
-    DifferentialEntry,
-    Evidence,
-    EvidenceSet,
     FindingUsed,
-    Localisation,
     SourceVerdict,
 )
 from nervemap.engine.case import Case
@@ -30,6 +26,7 @@ TOP_CONDITIONS = 10
 TOP_SITES = 6
 MIN_WEIGHT = 0.01
 BATCH_CHUNK = 4096
+Record = dict[str, Any]
 
 
 def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
@@ -51,29 +48,31 @@ def _cite(number: Number) -> tuple[str, str | None]:
     return number.source, number.detail
 
 
-def _split(items: list[Evidence]) -> EvidenceSet:
-    ranked = sorted(items, key=lambda e: -abs(e.weight))
-    return EvidenceSet(for_=[e for e in ranked if e.weight > 0], against=[e for e in ranked if e.weight < 0])
+def _split(items: list[Record]) -> Record:
+    # Plain records, validated once with the whole Assessment (far cheaper than one model each).
+    ranked = sorted(items, key=lambda e: -abs(e["weight"]))
+    return {
+        "for": [e for e in ranked if e["weight"] > 0],
+        "against": [e for e in ranked if e["weight"] < 0],
+    }
 
 
 def _condition_evidence(
     compiled: CompiledKnowledge, c: int, encoded: EncodedCase, site_ll: FloatArray
-) -> EvidenceSet:
+) -> Record:
     findings = compiled.findings
-    items: list[Evidence] = []
-    for f in np.flatnonzero(encoded.scored_present | encoded.scored_absent):
-        number = compiled.likelihood_numbers.get((c, int(f)))
-        if number is None:
-            continue  # a finding the condition does not list scores its background: no weight
+    scored = encoded.scored_present | encoded.scored_absent
+    items: list[Record] = []
+    for f in np.flatnonzero(scored & compiled.listed[c]):
         fid = compiled.finding_ids[f]
         p, b = compiled.p_present[c, f], compiled.background[f]
         is_present = bool(encoded.present[f])
         weight = float(np.log(p / b) if is_present else np.log((1 - p) / (1 - b)))
         if abs(weight) < MIN_WEIGHT:
             continue
-        source, detail = _cite(number)
+        source, detail = _cite(compiled.likelihood_numbers[(c, int(f))])
         items.append(
-            Evidence(
+            dict(
                 finding=fid,
                 label=findings[fid].clinician,
                 status="present" if is_present else "absent",
@@ -92,7 +91,7 @@ def _condition_evidence(
         if abs(fit) >= MIN_WEIGHT:
             best = compiled.hypotheses[int(np.argmax(np.log(link + 1e-300) + site_ll))]
             items.append(
-                Evidence(
+                dict(
                     finding="lesion-pattern",
                     label=f"neurological pattern fits this condition's lesion sites (best: {best.name}"
                     f"{', ' + best.side if best.side else ''})",
@@ -124,10 +123,10 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
     return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()
 
 
-def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) -> EvidenceSet:
+def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) -> Record:
     none = compiled.none_hypothesis
     absence = compiled.knowledge.localisation.absence_weight.value
-    items: list[Evidence] = []
+    items: list[Record] = []
     for o in np.flatnonzero(encoded.observed_present | encoded.observed_absent):
         is_present = bool(encoded.observed_present[o])
         if is_present:
@@ -141,7 +140,7 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
         number = compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"]
         source, detail = _cite(number)
         items.append(
-            Evidence(
+            dict(
                 finding=observation.key,
                 label=_observation_label(compiled, observation.key),
                 status="present" if is_present else "absent",
@@ -172,7 +171,7 @@ def _build(
 
     order = np.argsort(-condition_p, kind="stable")
     differential = [
-        DifferentialEntry(
+        dict(
             id=conditions[c].id,
             name=conditions[c].name,
             patient_name=conditions[c].patient_name,
@@ -185,11 +184,11 @@ def _build(
         for c in order[:TOP_CONDITIONS]
     ]
     site_order = np.argsort(-site_p, kind="stable")
-    localization = []
+    localization: list[Record] = []
     for h in site_order[:TOP_SITES]:
         hypothesis = compiled.hypotheses[h]
         localization.append(
-            Localisation(
+            dict(
                 site=hypothesis.kind,
                 root=hypothesis.root,
                 nerve=hypothesis.nerve,

@@ -22,6 +22,7 @@ from nervemap.knowledge.models import (
     Finding,
     KnowledgeBase,
     Number,
+    Region,
     SiteKind,
 )
 from nervemap.knowledge.validator import likelihood_probability
@@ -79,13 +80,37 @@ class CompiledKnowledge:
     none_hypothesis: int
     exclusive_groups: dict[str, list[int]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def findings(self) -> dict[str, Finding]:
         return {f.id: f for f in self.knowledge.findings}
 
-    @property
+    @functools.cached_property
     def conditions(self) -> list[Condition]:
         return list(self.knowledge.conditions)
+
+    @functools.cached_property
+    def listed(self) -> npt.NDArray[np.bool_]:
+        """(C, F): the condition's file gives this finding a likelihood of its own."""
+        mask = np.zeros(self.p_present.shape, dtype=bool)
+        for c, f in self.likelihood_numbers:
+            mask[c, f] = True
+        return mask
+
+    @functools.cached_property
+    def regions(self) -> dict[str, Region]:
+        return {r.id: r for r in self.knowledge.anatomy.regions}
+
+    @functools.cached_property
+    def movement_ids(self) -> frozenset[str]:
+        return frozenset(m.id for m in self.knowledge.anatomy.movements)
+
+    @functools.cached_property
+    def reflex_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.knowledge.anatomy.reflexes)
+
+    @functools.cached_property
+    def derived_findings(self) -> list[Finding]:
+        return [f for f in self.knowledge.findings if f.derive is not None]
 
 
 def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:

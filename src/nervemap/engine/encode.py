@@ -85,10 +85,9 @@ class EncodedCase:
 
 
 def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
-    anatomy = compiled.knowledge.anatomy
-    regions = {r.id: r for r in anatomy.regions}
-    movements = {m.id for m in anatomy.movements}
-    reflexes = {r.id for r in anatomy.reflexes}
+    regions = compiled.regions
+    movements = compiled.movement_ids
+    reflexes = compiled.reflex_ids
     findings = compiled.findings
     issues: list[CaseIssue] = []
     statuses: dict[str, Status] = {}
@@ -241,9 +240,8 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             encoded.sides.setdefault(finding_id, set()).update(sides)
 
     # derived first, so that what the clinician states explicitly overrides it
-    for finding in findings.values():
-        if finding.derive is None:
-            continue
+    for finding in compiled.derived_findings:
+        assert finding.derive is not None
         value = _derive(finding.derive, case)
         if value is not None:
             rule = finding.derive
@@ -292,9 +290,7 @@ def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
-        regions = compiled.knowledge.anatomy.regions
-        lateral = next(r.lateral for r in regions if r.id == mark.region)
-        if lateral and mark.side is None:
+        if compiled.regions[mark.region].lateral and mark.side is None:
             continue  # side not stated: no help in localising
         _set_observation(compiled, encoded, f"{modality}:{mark.region}:{mark.side}", True)
     for test in case.sensation:

@@ -1,0 +1,82 @@
+"""Golden clinical cases: the production knowledge base and engine against clinical practice.
+
+Each case cites where its picture comes from (tests/golden/README.md). A failing case is fixed in
+the knowledge (a cited number, a general rule), never by tuning to the case.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.assessment import Assessment
+
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+BY_ID = {case["id"]: case for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Assessment]:
+    return {case["id"]: assess(case["case"]) for case in CASES}
+
+
+def _ids(kind: str) -> list[str]:
+    return [c["id"] for c in CASES if c["expect"].get(kind) is not None]
+
+
+def test_there_are_enough_cases_covering_every_condition() -> None:
+    from nervemap.knowledge import default_knowledge
+
+    conditions = {c.id for c in default_knowledge().knowledge.conditions}
+    assert len(CASES) >= 40
+    assert conditions <= {c["expect"]["condition"] for c in CASES}
+    roots_sides = {(c["expect"].get("root"), c["expect"].get("side")) for c in CASES}
+    for root in ("L2", "L3", "L4", "L5", "S1"):
+        assert {(root, "left"), (root, "right")} <= roots_sides, root
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in CASES])
+def test_expected_condition_is_ranked(case_id: str, results: dict[str, Assessment]) -> None:
+    expect: dict[str, Any] = BY_ID[case_id]["expect"]
+    ranked = [entry.id for entry in results[case_id].differential]
+    limit = expect.get("rank", 1)
+    assert expect["condition"] in ranked[:limit], f"{case_id}: top {ranked[:3]}"
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in CASES])
+def test_expected_triage(case_id: str, results: dict[str, Assessment]) -> None:
+    expect = BY_ID[case_id]["expect"]
+    allowed = {expect["triage"], *expect.get("triage_ok", [])}
+    assert results[case_id].triage.level.value in allowed, results[case_id].triage.reason
+
+
+@pytest.mark.parametrize("case_id", _ids("root") + _ids("nerve"))
+def test_expected_lesion_and_side_first(case_id: str, results: dict[str, Assessment]) -> None:
+    expect = BY_ID[case_id]["expect"]
+    top = results[case_id].localization[0]
+    if expect.get("root"):
+        assert top.root == expect["root"], f"{case_id}: {top.name} {top.side}"
+    if expect.get("nerve"):
+        assert top.nerve == expect["nerve"], f"{case_id}: {top.name} {top.side}"
+    if expect.get("side"):
+        assert top.side == expect["side"], f"{case_id}: {top.name} {top.side}"
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in CASES if c["expect"].get("site")])
+def test_expected_site_kind_first(case_id: str, results: dict[str, Assessment]) -> None:
+    expect = BY_ID[case_id]["expect"]
+    assert results[case_id].localization[0].site.value == expect["site"], case_id
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in CASES if c["expect"].get("source_verdict")])
+def test_expected_source_verdict(case_id: str, results: dict[str, Assessment]) -> None:
+    expect = BY_ID[case_id]["expect"]
+    assert results[case_id].source.verdict == expect["source_verdict"], results[case_id].source
