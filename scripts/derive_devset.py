@@ -42,7 +42,7 @@ FILES: tuple[tuple[str, str], ...] = (
 )
 
 TRIAGE_ORDER = ("self-care", "routine", "soon", "urgent", "emergency")
-MIN_WORDS = 25  # fewer words of clinical text left after cutting: nothing to assess
+MIN_WORDS = 20  # fewer words of clinical text left after cutting: nothing to assess
 DEDUP_WORDS = 18
 DEDUP_THRESHOLD = 0.8  # difflib ratio over the first DEDUP_WORDS words
 DEDUP_DATASETS = ("medqa", "casimedicos", "medmcqa", "agentclinic")  # MTSamples: distinct reports
@@ -139,7 +139,7 @@ def agentclinic_text(osce: dict[str, Any]) -> str:
 
 _HEADING = re.compile(
     r"(?:(?<=\n)|^|(?<=\.\s)|(?<=\.  )|(?<=:\s\s))"
-    r"((?=[A-Z0-9 ,/&()'\-]*[A-Z]{3})[A-Z][A-Z0-9 ,/&()'\-]{2,70}?)\s*:"
+    r"((?=[A-Z0-9 ,/&()'\-]*[A-Z]{3})[A-Z][A-Z0-9 ,/&()'\-]{2,70}?)(?:\s*:|[ \t]*(?=\n))"
 )
 _CUT_HEADING = re.compile(
     r"ASSESSMENT|IMPRESSION|DIAGNOS(?!TIC)|\bPLAN\b|PROCEDURE|OPERATION|OPERATIVE|CONCLUSION"
@@ -263,7 +263,7 @@ def match_rules(mapping: Mapping, text: str) -> list[Rule]:
 
 # --------------------------------------------------------------------------- root and side
 
-_ROOT_NAMED = re.compile(r"\b(L[1-5]|S[1-3])\s*(?:nerve\s*)?(?:root|radicul\w*|dermatom\w*)", re.I)
+_ROOT_NAMED = re.compile(r"(?<![-/])\b(L[1-5]|S[1-3])\s*(?:nerve\s*)?(?:root|radicul\w*|dermatom\w*)", re.I)
 _DISC = re.compile(
     r"\b(L[1-5])\s*(?:-|/|\s)?\s*(L?[1-5]|S1)\b(?=[^.;|]{0,80}?"
     r"(?:dis[ck]|herniat|HNP|protru|extru|nucleus))|"

@@ -35,6 +35,9 @@ def brute_force(compiled: CompiledKnowledge, case: Case) -> tuple[list[float], l
             if link == 0:
                 continue
             site = link
+            n_sites = len(compiled.hypotheses)
+            for row in np.flatnonzero(encoded.sign_states):
+                site *= math.exp(compiled.sign_log_factor[row, c * n_sites + h])
             for o in range(len(compiled.observations)):
                 p = math.exp(compiled.loc_log_present[h, o])
                 if encoded.observed_present[o]:

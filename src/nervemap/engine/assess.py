@@ -14,7 +14,7 @@ from nervemap.engine.assessment import (
     SourceVerdict,
 )
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
+from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, default_compiled
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.inference import Posterior, infer
 from nervemap.engine.plan import build_plan
@@ -35,7 +35,8 @@ def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple
     observed = np.array([e.observed_present for e in encoded], dtype=np.float64)
     unobserved = np.array([e.observed_absent for e in encoded], dtype=np.float64)
     prior = np.array([compiled.log_prior[e.setting] for e in encoded])
-    return present, absent, observed, unobserved, prior
+    signs = np.array([e.sign_states for e in encoded], dtype=np.float64)
+    return present, absent, observed, unobserved, prior, signs
 
 
 def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> Posterior:
@@ -84,6 +85,7 @@ def _condition_evidence(
                 origin=encoded.origin.get(fid),
             )
         )
+    items.extend(_sign_evidence(compiled, c, encoded, site_ll))
     if encoded.observed_present.any() or encoded.observed_absent.any():
         link = compiled.site_given_condition[c]
         none = compiled.none_hypothesis
@@ -106,6 +108,49 @@ def _condition_evidence(
                 )
             )
     return _split(items)
+
+
+def _sign_evidence(
+    compiled: CompiledKnowledge, c: int, encoded: EncodedCase, site_ll: FloatArray
+) -> list[Record]:
+    """Nerve-tension signs, weighed at the condition's most likely lesion site for this case."""
+    if not encoded.sign_states.any():
+        return []
+    n_sites = len(compiled.hypotheses)
+    link = compiled.site_given_condition[c]
+    best = int(np.argmax(np.log(link + 1e-300) + site_ll))
+    items: list[Record] = []
+    for row in np.flatnonzero(encoded.sign_states):
+        k, state = divmod(int(row), len(SIGN_STATES))
+        f = compiled.sign_findings[k]
+        fid = compiled.finding_ids[f]
+        background = compiled.background[f]
+        reference = 1 - background if SIGN_STATES[state] == "absent" else background
+        log_p = compiled.sign_log_factor[row, c * n_sites + best]
+        weight = float(log_p - np.log(reference))
+        if abs(weight) < MIN_WEIGHT:
+            continue
+        number = compiled.likelihood_numbers.get(
+            (c, f), compiled.knowledge.localisation.tension_sign_outside_territory
+        )
+        source, detail = _cite(number)
+        side = "" if SIGN_STATES[state] in ("any", "absent") else f" ({SIGN_STATES[state]})"
+        items.append(
+            dict(
+                finding=fid,
+                label=f"{compiled.findings[fid].clinician}{side}",
+                status="absent" if SIGN_STATES[state] == "absent" else "present",
+                weight=round(weight, 4),
+                p_if_true=round(float(np.exp(log_p)), 4),
+                p_reference=round(float(reference), 4),
+                source=source,
+                detail=f"at {compiled.hypotheses[best].name}"
+                + (f" {compiled.hypotheses[best].side}" if compiled.hypotheses[best].side else "")
+                + (f"; {detail}" if detail else ""),
+                origin=encoded.origin.get(fid),
+            )
+        )
+    return items
 
 
 def _observation_label(compiled: CompiledKnowledge, key: str) -> str:

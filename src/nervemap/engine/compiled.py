@@ -24,11 +24,15 @@ from nervemap.knowledge.models import (
     Number,
     Region,
     SiteKind,
+    TensionSign,
 )
 from nervemap.knowledge.validator import likelihood_probability
 
 FloatArray = npt.NDArray[np.float64]
 SIDES: tuple[str, str] = ("left", "right")
+# How a nerve-tension sign was observed: positive on the left, on the right, positive with no side
+# given, or negative.
+SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class CompiledKnowledge:
     loc_numbers: dict[str, Number]  # modality/in|out -> number
     loc_in_territory: npt.NDArray[np.bool_]  # (H, O)
     none_hypothesis: int
+    sign_findings: list[int]  # finding index of each nerve-tension sign (SLR, femoral stretch...)
+    sign_log_factor: FloatArray  # (K * len(SIGN_STATES), C * H) log P(sign state | c, h)
     exclusive_groups: dict[str, list[int]] = field(default_factory=dict)
 
     @functools.cached_property
@@ -182,9 +188,6 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
     for root in LOCALISABLE_ROOTS:
         for side in SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
-    for sign in kb.localisation.tension_signs:
-        for side in SIDES:
-            observations.append(Observation(f"tension:{sign.finding}:{side}", "tension", sign.finding, side))
     observations.append(Observation("umn::", "umn", "", None))
     return observations
 
@@ -232,6 +235,43 @@ def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
     if side is None:  # midline regions and global signs
         return True
     return hypothesis.side in (side, "bilateral")
+
+
+def _sign_factors(
+    kb: KnowledgeBase,
+    hypotheses: list[Hypothesis],
+    territories: list[dict[str, set[str]]],
+    p_present: FloatArray,
+    signs: list[TensionSign],
+    sign_findings: list[int],
+    outside_rate: float,
+) -> FloatArray:
+    """log P(sign state | condition, site) for every nerve-tension sign.
+
+    A straight-leg raise tests the L4-S2 roots and the sciatic nerve, a femoral stretch L2-L4: a
+    condition's published rate for a sign (SLR 0.91 in disc herniation) holds when its lesion sits
+    in the sign's territory on that side, and falls to the outside rate elsewhere (an L3 disc
+    rarely gives a positive SLR). Without a nerve lesion the condition's own rate applies.
+    """
+    n_conditions, n_sites = p_present.shape[0], len(hypotheses)
+    factors = np.zeros((len(sign_findings) * len(SIGN_STATES), n_conditions, n_sites))
+    for k, (sign, f) in enumerate(zip(signs, sign_findings, strict=True)):
+        rate = p_present[:, f]
+        outside = np.minimum(rate, outside_rate)
+        for h, hypothesis in enumerate(hypotheses):
+            inside = sign.finding in territories[h]["tension"]
+            if hypothesis.kind == SiteKind.NONE:
+                by_state = {"left": rate, "right": rate, "any": rate}
+            else:
+                by_state = {
+                    side: rate if inside and hypothesis.side in (side, "bilateral") else outside
+                    for side in SIDES
+                }
+                by_state["any"] = rate if inside else outside
+            for s, state in enumerate(SIGN_STATES):
+                value = 1.0 - by_state["any"] if state == "absent" else by_state[state]
+                factors[k * len(SIGN_STATES) + s, :, h] = np.log(value)
+    return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
 
 
 def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
@@ -284,12 +324,12 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         "reflex": (model.reflex_loss_in_territory, model.reflex_loss_outside_territory),
         "imaging": (model.imaging_compression_of_root, model.imaging_compression_elsewhere),
         "umn": (model.upper_motor_neuron_sign_with_cord, model.upper_motor_neuron_sign_otherwise),
-        "tension": (model.tension_sign_in_territory, model.tension_sign_outside_territory),
     }
     in_territory = np.zeros((len(hypotheses), len(observations)), dtype=bool)
     probability = np.zeros((len(hypotheses), len(observations)), dtype=np.float64)
+    territories = [_territories(kb, hypothesis) for hypothesis in hypotheses]
     for h, hypothesis in enumerate(hypotheses):
-        territory = _territories(kb, hypothesis)
+        territory = territories[h]
         for o, observation in enumerate(observations):
             inside = observation.target in territory[observation.modality] and _applies_to_side(
                 hypothesis, observation.side
@@ -308,6 +348,17 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         loc_numbers[f"{modality}:out"] = rate_out
     loc_numbers["pain:none"] = model.pain_without_lesion
 
+    signs = [s for s in model.tension_signs if s.finding in finding_index]
+    sign_findings = [finding_index[s.finding] for s in signs]
+    sign_log_factor = _sign_factors(
+        kb,
+        hypotheses,
+        territories,
+        p_present,
+        signs,
+        sign_findings,
+        model.tension_sign_outside_territory.value,
+    )
     spinal = np.array([c.category == "spinal" for c in conditions])
     return CompiledKnowledge(
         knowledge=kb,
@@ -332,6 +383,8 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         loc_numbers=loc_numbers,
         loc_in_territory=in_territory,
         none_hypothesis=none_index,
+        sign_findings=sign_findings,
+        sign_log_factor=sign_log_factor,
         exclusive_groups=groups,
     )
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nervemap.engine.case import Case, Status
-from nervemap.engine.compiled import SIDES, CompiledKnowledge
+from nervemap.engine.compiled import SIDES, SIGN_STATES, CompiledKnowledge
 from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
@@ -52,10 +52,12 @@ class EncodedCase:
     absent: BoolArray  # (F,)
     observed_present: BoolArray  # (O,)
     observed_absent: BoolArray  # (O,)
+    sign_states: BoolArray  # (K * len(SIGN_STATES),)
     setting: str
-    # Findings read off the structured examination speak to the lesion site (localisation);
-    # they are kept for triage and severity but not scored again against the conditions.
-    exam_derived: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # Findings scored with the lesion site rather than alone: those read off the structured
+    # examination (localisation) and the nerve-tension signs (scored per condition and site).
+    # They are kept for triage and severity but not scored again against the conditions alone.
+    site_scored: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     origin: dict[str, str] = field(default_factory=dict)  # finding id -> how it was known
     sides: dict[str, set[str]] = field(default_factory=dict)  # lateral finding id -> sides
     notes: list[str] = field(default_factory=list)
@@ -70,18 +72,19 @@ class EncodedCase:
             absent,
             self.observed_present,
             self.observed_absent,
+            self.sign_states,
             self.setting,
-            self.exam_derived,
+            self.site_scored,
             self.origin,
         )
 
     @property
     def scored_present(self) -> BoolArray:
-        return self.present & ~self.exam_derived
+        return self.present & ~self.site_scored
 
     @property
     def scored_absent(self) -> BoolArray:
-        return self.absent & ~self.exam_derived
+        return self.absent & ~self.site_scored
 
 
 def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
@@ -220,6 +223,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         absent,
         np.zeros(len(compiled.observations), dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
+        np.zeros(len(compiled.sign_findings) * len(SIGN_STATES), dtype=bool),
         case.setting.value,
         np.zeros(n_findings, dtype=bool),
     )
@@ -234,7 +238,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             return  # only the category that holds is scored
         present[index] = value
         absent[index] = not value
-        encoded.exam_derived[index] = origin == EXAM_DERIVED
+        encoded.site_scored[index] = origin == EXAM_DERIVED
         encoded.origin[finding_id] = origin
         if value and sides:
             encoded.sides.setdefault(finding_id, set()).update(sides)
@@ -320,16 +324,15 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         for root in roots:
             for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
-    for sign in compiled.knowledge.localisation.tension_signs:
-        index = compiled.finding_index.get(sign.finding)
-        if index is None:
-            continue
-        sides = encoded.sides.get(sign.finding, set())
-        for side in sides:
-            _set_observation(compiled, encoded, f"tension:{sign.finding}:{side}", True)
-        if encoded.absent[index]:
-            for side in SIDES:
-                _set_observation(compiled, encoded, f"tension:{sign.finding}:{side}", False)
+    for k, index in enumerate(compiled.sign_findings):
+        base = k * len(SIGN_STATES)
+        if encoded.present[index]:
+            sides = encoded.sides.get(compiled.finding_ids[index], set())
+            for state in sides or {"any"}:
+                encoded.sign_states[base + SIGN_STATES.index(state)] = True
+        elif encoded.absent[index]:
+            encoded.sign_states[base + SIGN_STATES.index("absent")] = True
+        encoded.site_scored[index] = encoded.present[index] or encoded.absent[index]
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
         _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))

@@ -43,18 +43,31 @@ def infer(
     observed: FloatArray,
     unobserved: FloatArray,
     log_prior: FloatArray,
+    sign_states: FloatArray | None = None,
 ) -> Posterior:
-    """Posterior marginals for a batch. Inputs are 0/1 float matrices (B×F, B×O) and B×C priors."""
+    """Posterior marginals for a batch.
+
+    Inputs are 0/1 float matrices (B×F findings, B×O lesion observations, B×S nerve-tension sign
+    states) and B×C log priors.
+    """
     cond_ll = condition_loglik(compiled, present, absent)
     site_ll = site_loglik(compiled, observed, unobserved)
     cond_log = log_prior + cond_ll
     cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
     site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))
     link = compiled.site_given_condition  # (C, H)
-    site_fit = site_weight @ link.T  # (B, C): Σ_h P(h|c) P(x_o|h)
-    joint_c = cond_weight * site_fit
-    total = joint_c.sum(axis=1, keepdims=True)
-    conditions = joint_c / total
-    sites = site_weight * (cond_weight @ link)
-    sites /= sites.sum(axis=1, keepdims=True)
+    if sign_states is None or not sign_states.any():
+        site_fit = site_weight @ link.T  # (B, C): Σ_h P(h|c) P(x_o|h)
+        joint_c = cond_weight * site_fit
+        sites = site_weight * (cond_weight @ link)
+    else:
+        # Tension signs depend on condition and site together: one (C, H) factor per case.
+        n_conditions, n_sites = link.shape
+        log_signs = (sign_states @ compiled.sign_log_factor).reshape(-1, n_conditions, n_sites)
+        joint = np.exp(log_signs - log_signs.max(axis=(1, 2), keepdims=True))
+        joint *= link[None] * site_weight[:, None, :] * cond_weight[:, :, None]
+        joint_c = joint.sum(axis=2)
+        sites = joint.sum(axis=1)
+    conditions = joint_c / joint_c.sum(axis=1, keepdims=True)
+    sites = sites / sites.sum(axis=1, keepdims=True)
     return Posterior(conditions, sites, cond_ll, site_ll)

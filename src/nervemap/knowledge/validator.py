@@ -266,7 +266,7 @@ def check_knowledge(
         used_findings.update(lk.finding for lk in condition.likelihoods)
     for rule in kb.triage.red_flags:
         used_findings.update(rule.all_of + rule.any_of + rule.of)
-    groups_used = {findings[f].exclusive_group for f in used_findings if f in findings}
+    groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:
             continue  # a category of a scored group (age band, duration) is used with its group

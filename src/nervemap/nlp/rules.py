@@ -1,0 +1,207 @@
+"""Read the text rules (``nlp/data/*.yaml``) into strict models and compile them to regexes.
+
+The rules are clinical knowledge kept as data: what words mean which finding, region, muscle or
+reflex. This module only reads and compiles them; it knows nothing about notes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+_FLAGS = re.IGNORECASE
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Abbreviation(Strict):
+    abbr: str
+    means: str
+    case_sensitive: bool = False
+
+
+class Lexicon(Strict):
+    spellings: list[list[str]]
+    abbreviations: list[Abbreviation]
+    terms: dict[str, str]
+
+
+class FindingRule(Strict):
+    finding: str | None = None
+    findings: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    status: Literal["present", "absent"] = "present"
+    negated_only: bool = False
+    case_sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> FindingRule:
+        if (self.finding is None) == (not self.findings):
+            raise ValueError("give exactly one of `finding` or `findings`")
+        if not self.phrases and not self.regex:
+            raise ValueError("a rule needs `phrases` or `regex`")
+        return self
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return (self.finding,) if self.finding else tuple(self.findings)
+
+
+class TestRule(Strict):
+    finding: str
+    names: list[str]
+
+
+class Results(Strict):
+    positive: list[str]
+    negative: list[str]
+
+
+class PhraseSet(Strict):
+    phrases: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+
+
+class RegionRule(PhraseSet):
+    regions: list[str]
+
+
+class MovementRule(PhraseSet):
+    movement: str
+
+
+class ReflexRule(PhraseSet):
+    reflex: str
+
+
+class GlobalStrength(Strict):
+    regex: list[str]
+    subject: list[str]
+
+
+class Body(Strict):
+    regions: list[RegionRule]
+    symptoms: dict[Literal["pain", "tingling", "numbness"], PhraseSet]
+    sensory_exam: PhraseSet
+    sensory_status: dict[Literal["absent", "reduced", "increased", "normal"], list[str]]
+    sensory_global: PhraseSet
+    dermatome: PhraseSet
+    movements: list[MovementRule]
+    reflexes: list[ReflexRule]
+    reflex_words: dict[int, list[str]]
+    weakness_words: dict[int, list[str]]
+    strength_global: GlobalStrength
+    upper_limb: PhraseSet
+
+
+class ContextRuleData(Strict):
+    literal: str
+    category: str
+    direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
+    pattern: list[dict[str, Any]] | None = None
+    max_scope: int | None = None
+
+
+def _read(name: str) -> Any:
+    text = resources.files("nervemap.nlp").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+class Compiler:
+    """Turns plain phrases and ``{term}`` regexes into compiled patterns."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._spelling: dict[str, str] = {}
+        for group in lexicon.spellings:
+            alternation = "|".join(re.escape(w) for w in sorted(group, key=len, reverse=True))
+            for word in group:
+                self._spelling[word.lower()] = f"(?:{alternation})"
+
+    def expand_terms(self, pattern: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.lexicon.terms:
+                return match.group(0)
+            return f"(?:{self.lexicon.terms[name]})"
+
+        return re.sub(r"\{([a-z_]+)\}", replace, pattern)
+
+    def phrase_regex(self, phrase: str) -> str:
+        """A phrase as a regex: words joined by spaces or hyphens, spelling variants allowed."""
+        parts = []
+        for word in phrase.split():
+            parts.append(self._spelling.get(word.lower(), re.escape(word)))
+        return r"[\s-]+".join(parts)
+
+    def phrase_alternatives(self, phrase: str) -> list[tuple[str, bool]]:
+        """The phrase and its abbreviated forms, each as (regex, case_sensitive)."""
+        out = [(self.phrase_regex(phrase), False)]
+        lowered = f" {phrase.lower()} "
+        for abbreviation in self.lexicon.abbreviations:
+            means = f" {abbreviation.means.lower()} "
+            if means in lowered:
+                short = lowered.replace(means, f" {abbreviation.abbr} ").strip()
+                out.append((self.phrase_regex(short), abbreviation.case_sensitive))
+        return out
+
+    def compile(
+        self, phrases: list[str], regexes: list[str], case_sensitive: bool = False
+    ) -> list[re.Pattern[str]]:
+        """One pattern per phrase-set: case-insensitive words and case-sensitive abbreviations apart."""
+        insensitive: list[str] = []
+        sensitive: list[str] = []
+        for phrase in phrases:
+            for regex, abbr_case in self.phrase_alternatives(phrase):
+                (sensitive if (abbr_case or case_sensitive) else insensitive).append(regex)
+        for regex in regexes:
+            (sensitive if case_sensitive else insensitive).append(self.expand_terms(regex))
+        out: list[re.Pattern[str]] = []
+        for group, flags in ((insensitive, _FLAGS), (sensitive, 0)):
+            if group:
+                # longest alternatives first, so the regex engine prefers the fullest phrase
+                ordered = sorted(set(group), key=len, reverse=True)
+                body = "|".join(f"(?:{g})" for g in ordered)
+                out.append(re.compile(rf"(?<![\w/])(?:{body})(?![\w])", flags))
+        return out
+
+    def words(self, regexes: list[str]) -> re.Pattern[str]:
+        """Cue words (already regexes) as one word-bounded pattern."""
+        ordered = sorted((self.expand_terms(r) for r in regexes), key=len, reverse=True)
+        body = "|".join(f"(?:{r})" for r in ordered)
+        return re.compile(rf"(?<![\w])(?:{body})(?![\w])", _FLAGS)
+
+
+class Rules(Strict):
+    lexicon: Lexicon
+    findings: list[FindingRule]
+    tests: list[TestRule]
+    results: Results
+    body: Body
+    context: list[ContextRuleData]
+
+
+@functools.cache
+def load_rules() -> Rules:
+    """All rule files, validated (unknown keys are errors)."""
+    return Rules(
+        lexicon=_read("lexicon.yaml"),
+        findings=_read("findings.yaml"),
+        tests=_read("tests.yaml"),
+        results=_read("results.yaml"),
+        body=_read("body.yaml"),
+        context=_read("context.yaml"),
+    )
+
+
+@functools.cache
+def compiler() -> Compiler:
+    return Compiler(load_rules().lexicon)
