@@ -160,6 +160,7 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "pain": "pain",
         "weakness": "weakness",
         "reflex": "reduced reflex",
+        "reflex-aged": "reduced reflex (age over 60)",
         "imaging": "imaging: compression of root",
         "tension": "positive",
         "umn": "upper motor neuron sign",

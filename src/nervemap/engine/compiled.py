@@ -21,6 +21,7 @@ from nervemap.knowledge.models import (
     Condition,
     Finding,
     KnowledgeBase,
+    LocalisationModel,
     Number,
     Region,
     SiteKind,
@@ -182,9 +183,13 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
     for movement in kb.anatomy.movements:
         for side in SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
+    aged = kb.localisation.age_related_reflex_loss
     for reflex in kb.anatomy.reflexes:
         for side in SIDES:
             observations.append(Observation(f"reflex:{reflex.id}:{side}", "reflex", reflex.id, side))
+            if aged is not None and reflex.id in aged.reflexes:
+                # the same reflex in an older person: a separate column with an age-related rate
+                observations.append(Observation(f"reflex-aged:{reflex.id}:{side}", "reflex-aged", reflex.id, side))
     for root in LOCALISABLE_ROOTS:
         for side in SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
@@ -194,7 +199,7 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
 
 def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str]]:
     """Regions / movements / reflexes / roots a hypothesis explains, by modality (side-free)."""
-    modalities = ("sensory", "pain", "weakness", "reflex", "imaging", "umn", "tension")
+    modalities = ("sensory", "pain", "weakness", "reflex", "reflex-aged", "imaging", "umn", "tension")
     empty: dict[str, set[str]] = {m: set() for m in modalities}
     for sign in kb.localisation.tension_signs:
         if (
@@ -208,20 +213,20 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         empty["sensory"] = set(root.dermatome)
         empty["pain"] = set(root.pain) | set(root.dermatome)
         empty["weakness"] = set(root.movements)
-        empty["reflex"] = set(root.reflexes)
+        empty["reflex"] = empty["reflex-aged"] = set(root.reflexes)
         empty["imaging"] = {root.id}
     elif hypothesis.nerve:
         nerve = next(n for n in kb.anatomy.nerves if n.id == hypothesis.nerve)
         empty["sensory"] = set(nerve.cutaneous)
         empty["pain"] = set(nerve.pain) | set(nerve.cutaneous)
         empty["weakness"] = set(nerve.movements)
-        empty["reflex"] = set(nerve.reflexes)
+        empty["reflex"] = empty["reflex-aged"] = set(nerve.reflexes)
     else:
         site = next(s for s in kb.anatomy.sites if hypothesis.site == f"site:{s.id}")
         empty["sensory"] = set(site.sensory) | set(site.midline_sensory)
         empty["pain"] = set(site.pain) | set(site.sensory)
         empty["weakness"] = set(site.movements)
-        empty["reflex"] = set(site.reflexes)
+        empty["reflex"] = empty["reflex-aged"] = set(site.reflexes)
         if site.kind in (SiteKind.CAUDA_EQUINA, SiteKind.MULTI_ROOT):
             empty["imaging"] = (
                 {"L4", "L5", "S1"} if site.kind == SiteKind.MULTI_ROOT else {"L5", "S1", "S2", "S3"}
@@ -229,6 +234,20 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         if site.upper_motor_neuron:
             empty["umn"] = {""}
     return empty
+
+
+def _aged_reflex_rates(model: LocalisationModel) -> tuple[Number, Number]:
+    """Loss rates for a reflex in an older person: the lesion's effect or age, whichever acts."""
+    aged = model.age_related_reflex_loss
+    if aged is None:
+        return model.reflex_loss_in_territory, model.reflex_loss_outside_territory
+    inside = 1 - (1 - model.reflex_loss_in_territory.value) * (1 - aged.rate.value)
+    outside = 1 - (1 - model.reflex_loss_outside_territory.value) * (1 - aged.rate.value)
+    derived = f"combined with age-related loss {aged.rate.value:g} ({aged.rate.source})"
+    return (
+        Number(value=inside, source=model.reflex_loss_in_territory.source, detail=derived),
+        Number(value=outside, source=aged.rate.source, detail=derived),
+    )
 
 
 def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
@@ -322,6 +341,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         "pain": (model.pain_in_territory, model.pain_outside_territory),
         "weakness": (model.weakness_in_territory, model.weakness_outside_territory),
         "reflex": (model.reflex_loss_in_territory, model.reflex_loss_outside_territory),
+        "reflex-aged": _aged_reflex_rates(model),
         "imaging": (model.imaging_compression_of_root, model.imaging_compression_elsewhere),
         "umn": (model.upper_motor_neuron_sign_with_cord, model.upper_motor_neuron_sign_otherwise),
     }

@@ -305,11 +305,14 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         _set_observation(
             compiled, encoded, f"weakness:{strength.movement}:{strength.side}", strength.grade <= 4
         )
+    aged = compiled.knowledge.localisation.age_related_reflex_loss
+    older = aged is not None and case.age is not None and case.age >= aged.age_min
     for reflex in case.reflexes:
         if reflex.grade >= 3:
             _set_observation(compiled, encoded, "umn::", True)
             continue
-        _set_observation(compiled, encoded, f"reflex:{reflex.reflex}:{reflex.side}", reflex.grade <= 1)
+        modality = "reflex-aged" if older and aged and reflex.reflex in aged.reflexes else "reflex"
+        _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{reflex.side}", reflex.grade <= 1)
     discs = compiled.knowledge.anatomy.discs
     for item in case.imaging:
         if item.kind == "cauda-equina-compression":

@@ -468,6 +468,14 @@ class TensionSign(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class AgeRelatedReflexLoss(Strict):
+    """Reflexes that healthy older people often lose: weaker evidence of a lesion at that age."""
+
+    reflexes: list[Identifier]
+    age_min: float
+    rate: Probability
+
+
 class LocalisationModel(Strict):
     """Probabilities that tie a lesion site to what the examiner and patient observe."""
 
@@ -480,6 +488,7 @@ class LocalisationModel(Strict):
     weakness_outside_territory: Probability
     reflex_loss_in_territory: Probability
     reflex_loss_outside_territory: Probability
+    age_related_reflex_loss: AgeRelatedReflexLoss | None = None
     tension_sign_in_territory: Probability = Field(description="SLR / femoral stretch on the side")
     tension_sign_outside_territory: Probability
     absence_weight: Number = Field(

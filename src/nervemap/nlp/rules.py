@@ -100,6 +100,7 @@ class Body(Strict):
     weakness_words: dict[int, list[str]]
     strength_global: GlobalStrength
     upper_limb: PhraseSet
+    lesions: dict[Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"], list[str]]
 
 
 class ContextRuleData(Strict):
@@ -111,7 +112,7 @@ class ContextRuleData(Strict):
 
 
 def _read(name: str) -> Any:
-    text = resources.files("nervemap.nlp").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("nervemap.nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
