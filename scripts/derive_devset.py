@@ -374,9 +374,9 @@ def read_raw(cases_dir: Path) -> Iterable[Raw]:
                 cut_note = "cut title/description and sections: " + (
                     ", ".join(dict.fromkeys(h for h, _ in report.cut)) or "none"
                 )
-                relevance = str(rec.get("relevance_tier") or "mimic:" + ",".join(
-                    rec.get("mimic_categories", [])
-                ))
+                relevance = str(
+                    rec.get("relevance_tier") or "mimic:" + ",".join(rec.get("mimic_categories", []))
+                )
             else:
                 text, cut = vignette(str(rec.get("question", "")))
                 answer = str(rec.get("answer", ""))
@@ -413,15 +413,14 @@ def derive(raw: Raw, mapping: Mapping) -> dict[str, Any]:
     in_rules = [r for r in matched if r.in_scope]
     condition = primary.condition if primary and primary.in_scope and not scope_out else None
     icd: list[str] = []
-    for r in (in_rules if condition else [primary] if primary else []):
+    for r in in_rules if condition else [primary] if primary else []:
         icd.extend(c for c in r.icd10 if c not in icd)
     also = sorted({r.condition for r in in_rules if r.condition and r.condition != condition})
     root: str | None = None
     side: str | None = None
     if primary and primary.localise:
         root, how = stated_root(raw.match_text)
-        side = stated_side(raw.match_text.split(" || ")[0] if raw.dataset == "mtsamples"
-                           else raw.match_text)
+        side = stated_side(raw.match_text.split(" || ")[0] if raw.dataset == "mtsamples" else raw.match_text)
         if how:
             reasons.append(f"root from answer: {how}")
     expect: dict[str, Any] = {

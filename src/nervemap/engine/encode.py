@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from nervemap.engine.case import Case, Status
 from nervemap.engine.compiled import SIDES, SIGN_STATES, CompiledKnowledge
-from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, SymptomKind
+from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -294,8 +294,11 @@ def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
-        if compiled.regions[mark.region].lateral and mark.side is None:
+        region = compiled.regions[mark.region]
+        if region.lateral and mark.side is None:
             continue  # side not stated: no help in localising
+        if region.group == RegionGroup.BACK:
+            continue  # axial back pain is somatic: it does not point to a nerve lesion
         _set_observation(compiled, encoded, f"{modality}:{mark.region}:{mark.side}", True)
     for test in case.sensation:
         if test.status == "increased":
@@ -317,10 +320,8 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
     for item in case.imaging:
         if item.kind == "cauda-equina-compression":
             zone = HerniationZone.CENTRAL
-        elif item.kind == "disc-herniation":
+        else:  # without a stated zone, the lateral recess: the traversing root
             zone = item.zone or HerniationZone.PARACENTRAL
-        else:  # stenosis and slips press the traversing root in the lateral recess
-            zone = HerniationZone.PARACENTRAL
         roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
         both = item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL
         image_sides: tuple[str, ...] = SIDES if both else (str(item.side),)

@@ -109,8 +109,16 @@ def write_report(result: EvaluationResult, out_dir: str | Path) -> Path:
     (out / "result.json").write_text(result.to_json(), encoding="utf-8")
     misses = result.misses
     header = [
-        "case", "in scope", "expected", "predicted top-3", "expected root/side",
-        "predicted localisation", "source exp/pred", "triage ok/pred", "error", "source answer",
+        "case",
+        "in scope",
+        "expected",
+        "predicted top-3",
+        "expected root/side",
+        "predicted localisation",
+        "source exp/pred",
+        "triage ok/pred",
+        "error",
+        "source answer",
     ]
     body = "\n".join(_miss_row(o) for o in misses)
     doc = f"""<!doctype html>

@@ -117,8 +117,9 @@ class CaseOutcome:
                 "triage": triage_level(a),
             },
             "hit_rank": self.hit_rank,
-            "unsafe": is_unsafe(*self.pair) if self.expectation.triage_ok or
-            self.expectation.is_emergency else False,
+            "unsafe": is_unsafe(*self.pair)
+            if self.expectation.triage_ok or self.expectation.is_emergency
+            else False,
             "over_triage": is_over_triaged(*self.pair),
             "error": self.error,
             "answer": self.answer,
@@ -229,9 +230,7 @@ def evaluate_file(
 ) -> EvaluationResult:
     """Assess every line of a JSONL evaluation file and score it against its expectations."""
     p = Path(path)
-    return evaluate_rows(
-        _load_lines(p), assess_text=assess_text, assess_case=assess_case, path=str(p)
-    )
+    return evaluate_rows(_load_lines(p), assess_text=assess_text, assess_case=assess_case, path=str(p))
 
 
 def format_table(result: EvaluationResult) -> str:
