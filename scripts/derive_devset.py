@@ -434,6 +434,11 @@ def derive(raw: Raw, mapping: Mapping) -> dict[str, Any]:
     }
     if also:
         expect["also"] = also
+    if scope_out:
+        # Out by relevance label (knowledge, visceral, cervical, incidental report): the matched
+        # rule's source and triage would describe a different problem; do not score them.
+        expect.update(source=None, root=None, side=None, triage_ok=[], is_emergency=False)
+        expect.pop("also", None)
     override = mapping.overrides.get(case_id)
     if override:
         for key, value in override.items():

@@ -9,7 +9,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nervemap.nlp.rules import Compiler, FindingRule, PhraseSet, compiler, load_rules
+from nervemap.nlp.rules import (
+    Compiled,
+    Compiler,
+    FindingRule,
+    PhraseSet,
+    compiler,
+    load_rules,
+    word_prefixes,
+)
 
 MentionKind = Literal[
     "finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"
@@ -38,11 +46,13 @@ class Mention:
 class Table:
     """Patterns for one kind of mention, each with the key it yields."""
 
-    entries: tuple[tuple[re.Pattern[str], str, tuple[str, ...], int], ...]
+    entries: tuple[tuple[Compiled, str, tuple[str, ...], int], ...]
 
-    def scan(self, text: str, kind: MentionKind) -> Iterator[Mention]:
-        for pattern, key, regions, rule in self.entries:
-            for match in pattern.finditer(text):
+    def scan(self, text: str, kind: MentionKind, prefixes: frozenset[str]) -> Iterator[Mention]:
+        for compiled, key, regions, rule in self.entries:
+            if not compiled.may_match(prefixes):
+                continue
+            for match in compiled.pattern.finditer(text):
                 if match.end() > match.start():
                     yield Mention(
                         kind, key, match.start(), match.end(), match.group(0), rule, regions
@@ -62,14 +72,15 @@ class Matchers:
     finding_rules: tuple[FindingRule, ...]
 
     def mentions(self, text: str) -> list[Mention]:
+        prefixes = word_prefixes(text)
         found: list[Mention] = []
-        found += _drop_contained(self.findings.scan(text, "finding"))
-        found += _longest(self.tests.scan(text, "test"))
-        found += _longest(self.regions.scan(text, "region"))
-        found += _longest(self.symptoms.scan(text, "symptom"))
-        found += _longest(self.movements.scan(text, "movement"))
-        found += _longest(self.reflexes.scan(text, "reflex"))
-        found += _longest(self.lesions.scan(text, "lesion"))
+        found += _drop_contained(self.findings.scan(text, "finding", prefixes))
+        found += _longest(self.tests.scan(text, "test", prefixes))
+        found += _longest(self.regions.scan(text, "region", prefixes))
+        found += _longest(self.symptoms.scan(text, "symptom", prefixes))
+        found += _longest(self.movements.scan(text, "movement", prefixes))
+        found += _longest(self.reflexes.scan(text, "reflex", prefixes))
+        found += _longest(self.lesions.scan(text, "lesion", prefixes))
         for match in self.dermatome.finditer(text):
             roots = _roots(match.group(1))
             if roots:
@@ -106,20 +117,17 @@ def _longest(mentions: Iterable[Mention]) -> list[Mention]:
 
 
 def _drop_contained(mentions: Iterable[Mention]) -> list[Mention]:
-    """Findings may overlap ("bilateral sciatica" gives two findings), but a mention wholly
-    inside a longer one of another finding is the same words read twice ("numbness" inside
-    "saddle numbness") and is dropped; exact duplicates are dropped too."""
+    """Findings may share words ("bowel or bladder dysfunction" gives three findings), but a
+    mention wholly inside a longer one is the same words read twice ("numbness" inside
+    "saddle numbness", "back pain" inside "low back pain") and is dropped."""
     items = sorted(mentions, key=lambda m: (-(m.end - m.start), m.start))
     kept: list[Mention] = []
     for m in items:
         inside = any(
             k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start)
-            and k.rule != m.rule
             for k in kept
         )
-        duplicate = any(
-            k.start == m.start and k.end == m.end and k.key == m.key for k in kept
-        )
+        duplicate = any(k.start == m.start and k.end == m.end and k.key == m.key for k in kept)
         if not inside and not duplicate:
             kept.append(m)
     return kept
@@ -127,13 +135,13 @@ def _drop_contained(mentions: Iterable[Mention]) -> list[Mention]:
 
 def _table(entries: Iterable[tuple[PhraseSet | list[str], str, tuple[str, ...], int, bool]]) -> Table:
     comp = compiler()
-    out: list[tuple[re.Pattern[str], str, tuple[str, ...], int]] = []
+    out: list[tuple[Compiled, str, tuple[str, ...], int]] = []
     for source, key, regions, rule, case_sensitive in entries:
         if isinstance(source, PhraseSet):
-            patterns = comp.compile(source.phrases, source.regex, case_sensitive)
+            compiled = comp.compile(source.phrases, source.regex, case_sensitive)
         else:
-            patterns = comp.compile([], source, case_sensitive)
-        out.extend((p, key, regions, rule) for p in patterns)
+            compiled = comp.compile([], source, case_sensitive)
+        out.extend((c, key, regions, rule) for c in compiled)
     return Table(tuple(out))
 
 

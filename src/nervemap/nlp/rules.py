@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -122,10 +123,12 @@ class Compiler:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._spelling: dict[str, str] = {}
+        self._variants: dict[str, list[str]] = {}
         for group in lexicon.spellings:
             alternation = "|".join(re.escape(w) for w in sorted(group, key=len, reverse=True))
             for word in group:
                 self._spelling[word.lower()] = f"(?:{alternation})"
+                self._variants[word.lower()] = [w.lower() for w in group]
 
     def expand_terms(self, pattern: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -144,34 +147,37 @@ class Compiler:
         return r"[\s-]+".join(parts)
 
     def phrase_alternatives(self, phrase: str) -> list[tuple[str, bool]]:
-        """The phrase and its abbreviated forms, each as (regex, case_sensitive)."""
-        out = [(self.phrase_regex(phrase), False)]
+        """The phrase and its abbreviated forms, each as (phrase, case_sensitive)."""
+        out = [(phrase, False)]
         lowered = f" {phrase.lower()} "
         for abbreviation in self.lexicon.abbreviations:
             means = f" {abbreviation.means.lower()} "
             if means in lowered:
                 short = lowered.replace(means, f" {abbreviation.abbr} ").strip()
-                out.append((self.phrase_regex(short), abbreviation.case_sensitive))
+                out.append((short, abbreviation.case_sensitive))
         return out
+
+    def phrase_triggers(self, phrase: str) -> tuple[str, ...] | None:
+        first = phrase.split()[0].lower()
+        variants = self._variants.get(first, [first])
+        triggers = tuple(t for v in variants for t in re.findall(r"[a-z0-9]+", v)[:1])
+        return triggers or None
 
     def compile(
         self, phrases: list[str], regexes: list[str], case_sensitive: bool = False
-    ) -> list[re.Pattern[str]]:
-        """One pattern per phrase-set: case-insensitive words and case-sensitive abbreviations apart."""
-        insensitive: list[str] = []
-        sensitive: list[str] = []
+    ) -> list[Compiled]:
+        """One pattern per phrase (and per abbreviated form) and per regex."""
+        out: list[Compiled] = []
         for phrase in phrases:
-            for regex, abbr_case in self.phrase_alternatives(phrase):
-                (sensitive if (abbr_case or case_sensitive) else insensitive).append(regex)
+            for form, abbr_case in self.phrase_alternatives(phrase):
+                flags = 0 if (abbr_case or case_sensitive) else _FLAGS
+                out.append(
+                    Compiled(_bounded(self.phrase_regex(form), flags), self.phrase_triggers(form))
+                )
         for regex in regexes:
-            (sensitive if case_sensitive else insensitive).append(self.expand_terms(regex))
-        out: list[re.Pattern[str]] = []
-        for group, flags in ((insensitive, _FLAGS), (sensitive, 0)):
-            if group:
-                # longest alternatives first, so the regex engine prefers the fullest phrase
-                ordered = sorted(set(group), key=len, reverse=True)
-                body = "|".join(f"(?:{g})" for g in ordered)
-                out.append(re.compile(rf"(?<![\w/])(?:{body})(?![\w])", flags))
+            expanded = self.expand_terms(regex)
+            flags = 0 if case_sensitive else _FLAGS
+            out.append(Compiled(_bounded(expanded, flags), _regex_triggers(expanded)))
         return out
 
     def words(self, regexes: list[str]) -> re.Pattern[str]:
@@ -179,6 +185,85 @@ class Compiler:
         ordered = sorted((self.expand_terms(r) for r in regexes), key=len, reverse=True)
         body = "|".join(f"(?:{r})" for r in ordered)
         return re.compile(rf"(?<![\w])(?:{body})(?![\w])", _FLAGS)
+
+
+def word_prefixes(text: str) -> frozenset[str]:
+    """Every prefix of every lower-case word of the text: the set triggers are looked up in."""
+    out: set[str] = set()
+    for word in set(re.findall(r"[a-z0-9]+", text.lower())):
+        out.update(word[:k] for k in range(1, len(word) + 1))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    pattern: re.Pattern[str]
+    triggers: tuple[str, ...] | None  # lower-case word prefixes; one must occur in the text
+
+    def may_match(self, prefixes: frozenset[str]) -> bool:
+        return self.triggers is None or any(t in prefixes for t in self.triggers)
+
+
+def _bounded(regex: str, flags: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w/])(?:{regex})(?![\w])", flags)
+
+
+_META = set("\\()[]{}.*+?|^$")
+
+
+def _literal_prefix(regex: str) -> str | None:
+    """The literal letters a regex starts with (at least two), lower-cased; None otherwise."""
+    out = []
+    for char in regex:
+        if char in _META or not char.isalnum():
+            break
+        out.append(char.lower())
+    return "".join(out) if len(out) >= 2 else None
+
+
+def _top_level(regex: str) -> list[str] | None:
+    """The alternatives of a leading ``(?:a|b)`` group that is the regex's whole first item."""
+    depth, end = 0, -1
+    for i, char in enumerate(regex):
+        escaped = i > 0 and regex[i - 1] == "\\"
+        if char == "(" and not escaped:
+            depth += 1
+        elif char == ")" and not escaped:
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    if end < 0 or (end + 1 < len(regex) and regex[end + 1] in "?*{"):
+        return None
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    inner = regex[3:end]
+    for i, char in enumerate(inner):
+        escaped = i > 0 and inner[i - 1] == "\\"
+        if char == "(" and not escaped:
+            depth += 1
+        elif char == ")" and not escaped:
+            depth -= 1
+        if char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _regex_triggers(regex: str) -> tuple[str, ...] | None:
+    """Word prefixes that any match must start with; None when that cannot be told cheaply."""
+    if regex.startswith("(?:"):
+        parts = _top_level(regex)
+        if parts is None:
+            return None
+        prefixes = [_literal_prefix(p) for p in parts]
+        return tuple(p for p in prefixes if p) if all(prefixes) else None
+    prefix = _literal_prefix(regex)
+    return (prefix,) if prefix else None
 
 
 class Rules(Strict):
