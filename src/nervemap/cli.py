@@ -186,6 +186,55 @@ def assess_command(
         render_text(assessment, console)
 
 
+@app.command("evaluate")
+def evaluate_command(
+    cases_file: Annotated[Path, typer.Argument(metavar="CASES.jsonl", help="One case a line")],
+    output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write an HTML report with plots to this folder")
+    ] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="List every miss")] = False,
+) -> None:
+    """Measure accuracy, triage safety and calibration on cases with expectations."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from nervemap.evaluation.runner import _load_lines, evaluate_rows, format_table
+
+    if not cases_file.is_file():
+        fail(f"CASES: file '{cases_file}' not found")
+    try:
+        rows = _load_lines(cases_file)
+    except (ValueError, UnicodeDecodeError) as error:
+        fail(f"CASES: {error}")
+    columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("assessing", total=len(rows))
+        result = evaluate_rows(rows, path=str(cases_file), progress=lambda: bar.advance(task))
+    if output == Format.JSON:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        console.print(format_table(result), highlight=False, markup=False)
+        if misses:
+            for outcome in result.misses:
+                row = outcome.to_dict()
+                predicted = row["predicted"] or {}
+                top = ", ".join(f"{t['id']} {t['probability']:.2f}" for t in predicted.get("top", []))
+                console.print(
+                    f"- {outcome.id}: expected {row['expected']['condition']} "
+                    f"{row['expected']['root'] or ''} {row['expected']['side'] or ''} "
+                    f"{'/'.join(row['expected']['triage_ok'])} | got {top} | root {predicted.get('root')} "
+                    f"{predicted.get('side')} | {predicted.get('triage')}"
+                    + (f" | error {row['error']}" if row["error"] else ""),
+                    highlight=False,
+                    markup=False,
+                )
+    if report is not None:
+        from nervemap.evaluation.report import write_report
+
+        index = write_report(result, report)
+        errors.print(f"report written to {index}")
+
+
 @app.command("demo")
 def demo_command(
     output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,

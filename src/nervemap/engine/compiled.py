@@ -189,7 +189,9 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
             observations.append(Observation(f"reflex:{reflex.id}:{side}", "reflex", reflex.id, side))
             if aged is not None and reflex.id in aged.reflexes:
                 # the same reflex in an older person: a separate column with an age-related rate
-                observations.append(Observation(f"reflex-aged:{reflex.id}:{side}", "reflex-aged", reflex.id, side))
+                observations.append(
+                    Observation(f"reflex-aged:{reflex.id}:{side}", "reflex-aged", reflex.id, side)
+                )
     for root in LOCALISABLE_ROOTS:
         for side in SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))

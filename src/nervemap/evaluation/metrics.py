@@ -44,15 +44,19 @@ class Expectation:
 
     @classmethod
     def from_dict(cls, expect: dict[str, Any], *, in_scope: bool = True) -> Expectation:
+        """Read a devset ``expect``; golden-case spellings (``triage``, ``source_verdict``) too."""
+        stated = [expect["triage"]] if expect.get("triage") else []
+        accepted = tuple(dict.fromkeys([*stated, *(expect.get("triage_ok") or ())]))
+        emergency_only = bool(accepted) and set(accepted) == {"emergency"}
         return cls(
             condition=expect.get("condition"),
             icd10_any=tuple(expect.get("icd10_any") or ()),
             also=tuple(expect.get("also") or ()),
-            source=expect.get("source"),
+            source=expect.get("source") or expect.get("source_verdict"),
             root=expect.get("root"),
             side=expect.get("side"),
-            triage_ok=tuple(expect.get("triage_ok") or ()),
-            is_emergency=bool(expect.get("is_emergency", False)),
+            triage_ok=accepted,
+            is_emergency=bool(expect.get("is_emergency", emergency_only)),
             in_scope=in_scope,
         )
 

@@ -177,6 +177,7 @@ def evaluate_rows(
     assess_text: AssessText | None = None,
     assess_case: AssessCase | None = None,
     path: str = "<rows>",
+    progress: Callable[[], None] | None = None,
 ) -> EvaluationResult:
     text_fn = assess_text or default_assess_text
     case_fn = assess_case or default_assess_case
@@ -191,6 +192,8 @@ def evaluate_rows(
             assessment = case_fn(row["case"]) if "case" in row else text_fn(str(row["text"]))
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
+        if progress is not None:
+            progress()
         source = row.get("source")
         outcomes.append(
             CaseOutcome(

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from nervemap.nlp.rules import (
-    Compiled,
-    Compiler,
-    FindingRule,
-    PhraseSet,
-    compiler,
-    load_rules,
-    word_prefixes,
-)
+from nervemap.nlp.rules import Compiled, PhraseSet, compiler, load_rules
 
-MentionKind = Literal[
-    "finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"
-]
+MentionKind = Literal["finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"]
 
 
 @dataclass
@@ -43,52 +33,73 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class Table:
-    """Patterns for one kind of mention, each with the key it yields."""
-
-    entries: tuple[tuple[Compiled, str, tuple[str, ...], int], ...]
-
-    def scan(self, text: str, kind: MentionKind, prefixes: frozenset[str]) -> Iterator[Mention]:
-        for compiled, key, regions, rule in self.entries:
-            if not compiled.may_match(prefixes):
-                continue
-            for match in compiled.pattern.finditer(text):
-                if match.end() > match.start():
-                    yield Mention(
-                        kind, key, match.start(), match.end(), match.group(0), rule, regions
-                    )
+class Entry:
+    compiled: Compiled
+    kind: MentionKind
+    key: str
+    regions: tuple[str, ...] = ()
+    rule: int = -1
 
 
-@dataclass(frozen=True)
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
 class Matchers:
-    findings: Table
-    tests: Table
-    regions: Table
-    symptoms: Table
-    movements: Table
-    reflexes: Table
-    lesions: Table
-    dermatome: re.Pattern[str]
-    finding_rules: tuple[FindingRule, ...]
+    """Every pattern, indexed by the first-word prefixes that can start a match, so that a
+    note is read word by word instead of pattern by pattern."""
+
+    def __init__(self, entries: list[Entry], dermatome: re.Pattern[str]) -> None:
+        self.dermatome = dermatome
+        self.by_trigger: dict[str, list[Entry]] = {}
+        self.always: list[Entry] = []
+        for entry in entries:
+            if entry.compiled.triggers is None:
+                self.always.append(entry)
+            else:
+                for trigger in set(entry.compiled.triggers):
+                    self.by_trigger.setdefault(trigger, []).append(entry)
+
+    def _raw(self, text: str) -> dict[MentionKind, list[Mention]]:
+        found: dict[MentionKind, list[Mention]] = {}
+
+        def add(entry: Entry, match: re.Match[str]) -> None:
+            if match.end() > match.start():
+                found.setdefault(entry.kind, []).append(
+                    Mention(
+                        entry.kind,
+                        entry.key,
+                        match.start(),
+                        match.end(),
+                        match.group(0),
+                        entry.rule,
+                        entry.regions,
+                    )
+                )
+
+        for word in _WORD.finditer(text):
+            lowered = word.group(0).lower()
+            start = word.start()
+            for k in range(1, len(lowered) + 1):
+                for entry in self.by_trigger.get(lowered[:k], ()):
+                    match = entry.compiled.pattern.match(text, start)
+                    if match:
+                        add(entry, match)
+        for entry in self.always:
+            for match in entry.compiled.pattern.finditer(text):
+                add(entry, match)
+        return found
 
     def mentions(self, text: str) -> list[Mention]:
-        prefixes = word_prefixes(text)
-        found: list[Mention] = []
-        found += _drop_contained(self.findings.scan(text, "finding", prefixes))
-        found += _longest(self.tests.scan(text, "test", prefixes))
-        found += _longest(self.regions.scan(text, "region", prefixes))
-        found += _longest(self.symptoms.scan(text, "symptom", prefixes))
-        found += _longest(self.movements.scan(text, "movement", prefixes))
-        found += _longest(self.reflexes.scan(text, "reflex", prefixes))
-        found += _longest(self.lesions.scan(text, "lesion", prefixes))
+        raw = self._raw(text)
+        out: list[Mention] = _drop_contained(raw.get("finding", []))
+        for kind in ("test", "region", "symptom", "movement", "reflex", "lesion"):
+            out += _longest(raw.get(kind, []))  # type: ignore[arg-type]
         for match in self.dermatome.finditer(text):
             roots = _roots(match.group(1))
             if roots:
-                found.append(
-                    Mention("dermatome", ",".join(roots), match.start(), match.end(), match.group(0))
-                )
-        found.sort(key=lambda m: (m.start, -m.end))
-        return found
+                out.append(Mention("dermatome", ",".join(roots), match.start(), match.end(), match.group(0)))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
 
 
 def _roots(listing: str) -> list[str]:
@@ -124,8 +135,7 @@ def _drop_contained(mentions: Iterable[Mention]) -> list[Mention]:
     kept: list[Mention] = []
     for m in items:
         inside = any(
-            k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start)
-            for k in kept
+            k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start) for k in kept
         )
         duplicate = any(k.start == m.start and k.end == m.end and k.key == m.key for k in kept)
         if not inside and not duplicate:
@@ -133,45 +143,45 @@ def _drop_contained(mentions: Iterable[Mention]) -> list[Mention]:
     return kept
 
 
-def _table(entries: Iterable[tuple[PhraseSet | list[str], str, tuple[str, ...], int, bool]]) -> Table:
+def _entries(
+    source: PhraseSet | list[str],
+    kind: MentionKind,
+    key: str,
+    regions: tuple[str, ...] = (),
+    rule: int = -1,
+    case_sensitive: bool = False,
+) -> list[Entry]:
     comp = compiler()
-    out: list[tuple[Compiled, str, tuple[str, ...], int]] = []
-    for source, key, regions, rule, case_sensitive in entries:
-        if isinstance(source, PhraseSet):
-            compiled = comp.compile(source.phrases, source.regex, case_sensitive)
-        else:
-            compiled = comp.compile([], source, case_sensitive)
-        out.extend((c, key, regions, rule) for c in compiled)
-    return Table(tuple(out))
+    if isinstance(source, PhraseSet):
+        compiled = comp.compile(source.phrases, source.regex, case_sensitive)
+    else:
+        compiled = comp.compile([], source, case_sensitive)
+    return [Entry(c, kind, key, regions, rule) for c in compiled]
 
 
 @functools.cache
 def matchers() -> Matchers:
     rules = load_rules()
     body = rules.body
-    comp: Compiler = compiler()
-    finding_entries = []
+    entries: list[Entry] = []
     for index, rule in enumerate(rules.findings):
         source = PhraseSet(phrases=rule.phrases, regex=rule.regex)
         for finding_id in rule.ids:
-            finding_entries.append((source, finding_id, (), index, rule.case_sensitive))
-    return Matchers(
-        findings=_table(finding_entries),
-        tests=_table((t.names, t.finding, (), i, False) for i, t in enumerate(rules.tests)),
-        regions=_table(
-            (PhraseSet(phrases=r.phrases, regex=r.regex), "region", tuple(r.regions), i, False)
-            for i, r in enumerate(body.regions)
-        ),
-        symptoms=_table((s, kind, (), -1, False) for kind, s in body.symptoms.items()),
-        movements=_table(
-            (PhraseSet(phrases=m.phrases, regex=m.regex), m.movement, (), -1, False)
-            for m in body.movements
-        ),
-        reflexes=_table(
-            (PhraseSet(phrases=r.phrases, regex=r.regex), r.reflex, (), -1, False)
-            for r in body.reflexes
-        ),
-        lesions=_table((patterns, kind, (), -1, False) for kind, patterns in body.lesions.items()),
-        dermatome=re.compile(comp.expand_terms(body.dermatome.regex[0])),
-        finding_rules=tuple(rules.findings),
-    )
+            entries += _entries(source, "finding", finding_id, (), index, rule.case_sensitive)
+    for test in rules.tests:
+        entries += _entries(test.names, "test", test.finding)
+    for region in body.regions:
+        source = PhraseSet(phrases=region.phrases, regex=region.regex)
+        entries += _entries(source, "region", "region", tuple(region.regions))
+    for symptom_kind, words in body.symptoms.items():
+        entries += _entries(words, "symptom", symptom_kind)
+    for movement in body.movements:
+        entries += _entries(
+            PhraseSet(phrases=movement.phrases, regex=movement.regex), "movement", movement.movement
+        )
+    for reflex in body.reflexes:
+        entries += _entries(PhraseSet(phrases=reflex.phrases, regex=reflex.regex), "reflex", reflex.reflex)
+    for lesion_kind, patterns in body.lesions.items():
+        entries += _entries(patterns, "lesion", lesion_kind)
+    dermatome = re.compile(compiler().expand_terms(body.dermatome.regex[0]))
+    return Matchers(entries, dermatome)

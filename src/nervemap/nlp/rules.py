@@ -101,7 +101,9 @@ class Body(Strict):
     weakness_words: dict[int, list[str]]
     strength_global: GlobalStrength
     upper_limb: PhraseSet
-    lesions: dict[Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"], list[str]]
+    lesions: dict[
+        Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"], list[str]
+    ]
 
 
 class ContextRuleData(Strict):
@@ -163,17 +165,13 @@ class Compiler:
         triggers = tuple(t for v in variants for t in re.findall(r"[a-z0-9]+", v)[:1])
         return triggers or None
 
-    def compile(
-        self, phrases: list[str], regexes: list[str], case_sensitive: bool = False
-    ) -> list[Compiled]:
+    def compile(self, phrases: list[str], regexes: list[str], case_sensitive: bool = False) -> list[Compiled]:
         """One pattern per phrase (and per abbreviated form) and per regex."""
         out: list[Compiled] = []
         for phrase in phrases:
             for form, abbr_case in self.phrase_alternatives(phrase):
                 flags = 0 if (abbr_case or case_sensitive) else _FLAGS
-                out.append(
-                    Compiled(_bounded(self.phrase_regex(form), flags), self.phrase_triggers(form))
-                )
+                out.append(Compiled(_bounded(self.phrase_regex(form), flags), self.phrase_triggers(form)))
         for regex in regexes:
             expanded = self.expand_terms(regex)
             flags = 0 if case_sensitive else _FLAGS
@@ -187,21 +185,10 @@ class Compiler:
         return re.compile(rf"(?<![\w])(?:{body})(?![\w])", _FLAGS)
 
 
-def word_prefixes(text: str) -> frozenset[str]:
-    """Every prefix of every lower-case word of the text: the set triggers are looked up in."""
-    out: set[str] = set()
-    for word in set(re.findall(r"[a-z0-9]+", text.lower())):
-        out.update(word[:k] for k in range(1, len(word) + 1))
-    return frozenset(out)
-
-
 @dataclass(frozen=True)
 class Compiled:
     pattern: re.Pattern[str]
-    triggers: tuple[str, ...] | None  # lower-case word prefixes; one must occur in the text
-
-    def may_match(self, prefixes: frozenset[str]) -> bool:
-        return self.triggers is None or any(t in prefixes for t in self.triggers)
+    triggers: tuple[str, ...] | None  # lower-case prefixes a matching text's first word has
 
 
 def _bounded(regex: str, flags: int) -> re.Pattern[str]:
@@ -256,6 +243,8 @@ def _top_level(regex: str) -> list[str] | None:
 
 def _regex_triggers(regex: str) -> tuple[str, ...] | None:
     """Word prefixes that any match must start with; None when that cannot be told cheaply."""
+    if regex.startswith("\\b"):
+        regex = regex[2:]
     if regex.startswith("(?:"):
         parts = _top_level(regex)
         if parts is None:

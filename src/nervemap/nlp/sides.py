@@ -1,0 +1,105 @@
+"""Which side a mention is on: side words ("left", "R", "bilaterally", "L>R", "BLE") are given
+to the nearest mention in the same clause; a mention with none takes the sentence's only side."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+SideOrBoth = Literal["left", "right", "bilateral"]
+
+_SIDE = re.compile(
+    r"(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
+    r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
+    r"|on\s+either\s+side|each\s+side)\b)"
+    r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b|\bL(?=\s*(?:leg|side|foot|LE)\b))"
+    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b|\bR(?=\s*(?:leg|side|foot|LE)\b))",
+    re.IGNORECASE,
+)
+_CASED_LR = re.compile(r"\b[LR]\b")
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\bexcept\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    side: SideOrBoth
+
+
+def side_cues(text: str, start: int, end: int) -> list[Cue]:
+    """Side words between ``start`` and ``end``."""
+    cues = []
+    for match in _SIDE.finditer(text, start, end):
+        word = match.group(0)
+        if len(word) == 1 and not _CASED_LR.fullmatch(word):
+            continue  # a lower-case "l" or "r" is not a side
+        side: SideOrBoth = "bilateral" if match.group("both") else "left" if match.group("left") else "right"
+        cues.append(Cue(match.start(), match.end(), side))
+    return cues
+
+
+def _clause_of(text: str, position: int, start: int, end: int) -> tuple[int, int]:
+    left, right = start, end
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        if match.end() <= position:
+            left = match.end()
+        elif match.start() >= position:
+            right = match.start()
+            break
+    return left, right
+
+
+def _distance(cue: Cue, span: tuple[int, int]) -> int:
+    if cue.start >= span[0] and cue.end <= span[1]:
+        return 0
+    if cue.end <= span[0]:
+        return span[0] - cue.end
+    return cue.start - span[1] + 1  # a little behind: "left calf" beats "calf, left"
+
+
+def combine(sides: Sequence[SideOrBoth]) -> SideOrBoth | None:
+    unique = set(sides)
+    if not unique:
+        return None
+    if len(unique) == 1:
+        return next(iter(unique))
+    return "bilateral"
+
+
+def assign_sides(
+    text: str,
+    sentence: tuple[int, int],
+    spans: Sequence[tuple[int, int]],
+    max_gap: int = 60,
+) -> list[SideOrBoth | None]:
+    """The side of each span (character ranges inside ``sentence``)."""
+    cues = side_cues(text, sentence[0], sentence[1])
+    got: list[list[SideOrBoth]] = [[] for _ in spans]
+    for cue in cues:
+        clause = _clause_of(text, cue.start, *sentence)
+        best, best_distance = -1, max_gap + 1
+        for i, span in enumerate(spans):
+            if span[1] <= clause[0] or span[0] >= clause[1]:
+                continue
+            distance = _distance(cue, span)
+            if distance < best_distance:
+                best, best_distance = i, distance
+        if best >= 0:
+            got[best].append(cue.side)
+    unique = {c.side for c in cues}
+    sentence_side = next(iter(unique)) if len(unique) == 1 else None
+    out: list[SideOrBoth | None] = []
+    for sides in got:
+        out.append(combine(sides) if sides else sentence_side)
+    return out
+
+
+def expand(side: SideOrBoth | None) -> list[Literal["left", "right"]]:
+    if side == "bilateral":
+        return ["left", "right"]
+    if side is None:
+        return []
+    return [side]
