@@ -1,0 +1,112 @@
+"""The draft every reader writes into: items with their provenance, and the case parts they
+stand for. ``assemble`` turns a draft into a :class:`Case`, settling conflicts."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nervemap.engine.case import (
+    ImagingFinding,
+    PainMark,
+    ReflexTest,
+    SensationTest,
+    StrengthTest,
+)
+from nervemap.nlp.matching import Mention
+from nervemap.nlp.models import ExtractedItem, Flag, ItemKind, ItemStatus
+from nervemap.nlp.pipeline import Annotated
+from nervemap.nlp.sides import SideOrBoth
+
+FLAG_ORDER: tuple[Flag, ...] = ("negated", "historical", "hypothetical", "family", "uncertain")
+
+
+@dataclass
+class Draft:
+    note: Annotated
+    items: list[ExtractedItem] = field(default_factory=list)
+    # finding id, status, side, specific (False: inferred from a vaguer phrase)
+    findings: list[tuple[str, Literal["present", "absent"], SideOrBoth | None]] = field(
+        default_factory=list
+    )
+    pain: list[PainMark] = field(default_factory=list)
+    strength: list[tuple[StrengthTest, bool]] = field(default_factory=list)  # (test, specific)
+    reflexes: list[tuple[ReflexTest, bool]] = field(default_factory=list)
+    sensation: list[tuple[SensationTest, bool]] = field(default_factory=list)
+    imaging: list[ImagingFinding] = field(default_factory=list)
+    age: float | None = None
+    sex: Literal["female", "male"] | None = None
+    duration_days: float | None = None
+    onset: Literal["sudden", "gradual"] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.note.text
+
+    def add_item(
+        self,
+        kind: ItemKind,
+        value: str,
+        start: int,
+        end: int,
+        flags: set[str] | frozenset[str] = frozenset(),
+        status: ItemStatus = "present",
+    ) -> None:
+        self.items.append(
+            ExtractedItem(
+                kind=kind,
+                value=value,
+                text=self.text[start:end],
+                start=start,
+                end=end,
+                flags=[f for f in FLAG_ORDER if f in flags],
+                status=status,
+            )
+        )
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def sentence_of(self, position: int) -> tuple[int, int]:
+        for sentence in self.note.sentences:
+            if sentence[0] <= position < sentence[1]:
+                return sentence
+        return (0, len(self.text))
+
+    def in_sentence(self, sentence: tuple[int, int], kinds: tuple[str, ...]) -> list[Mention]:
+        return [
+            m
+            for m in self.note.mentions
+            if m.kind in kinds and m.start >= sentence[0] and m.end <= sentence[1]
+        ]
+
+
+def assertion(flags: set[str], keep_historical: bool = False) -> ItemStatus:
+    """present / absent / not asserted, from ConText flags."""
+    others = flags - {"negated", "historical"}
+    if others:
+        return "not asserted"
+    if "negated" in flags:
+        return "absent"
+    if "historical" in flags and not keep_historical:
+        return "not asserted"
+    return "present"
+
+
+@functools.cache
+def history_findings() -> frozenset[str]:
+    """Findings about the past (category history): a historical mention still counts."""
+    from nervemap.knowledge.loader import default_knowledge
+
+    kb = default_knowledge().knowledge
+    return frozenset(f.id for f in kb.findings if str(f.category.value) == "history")
+
+
+@functools.cache
+def lateral_findings() -> frozenset[str]:
+    from nervemap.knowledge.loader import default_knowledge
+
+    return frozenset(f.id for f in default_knowledge().knowledge.findings if f.lateral)
