@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -10,7 +12,6 @@ import numpy as np
 from nervemap import __version__
 from nervemap.engine.assessment import (
     Assessment,
-    FindingUsed,
     SourceVerdict,
 )
 from nervemap.engine.case import Case
@@ -256,7 +257,7 @@ def _build(
     plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level)
 
     used = [
-        FindingUsed(
+        dict(
             id=fid,
             label=findings[fid].clinician,
             status="present" if encoded.present[compiled.finding_index[fid]] else "absent",
@@ -266,7 +267,7 @@ def _build(
         for fid, origin in encoded.origin.items()
     ]
     scored = int(encoded.present.sum() + encoded.absent.sum())
-    informative = scored - sum(1 for u in used if findings[u.id].category == "demographic")
+    informative = scored - sum(1 for fid in encoded.origin if findings[fid].category == "demographic")
     enough = informative >= 1 or bool(encoded.observed_present.any())
     notes = list(encoded.notes)
     if not enough:
@@ -302,24 +303,42 @@ def assess_many(
     parsed = [c if isinstance(c, Case) else Case.model_validate(c) for c in cases]
     results: list[Assessment] = []
     red_flags = _red_flag_indices(compiled)
-    for start in range(0, len(parsed), BATCH_CHUNK):
-        chunk = parsed[start : start + BATCH_CHUNK]
-        encoded = [encode_case(case, compiled) for case in chunk]
-        posterior = infer_encoded(compiled, encoded)
-        screening = infer_encoded(compiled, [e.without(red_flags) for e in encoded])
-        for i, case in enumerate(chunk):
-            results.append(
-                _build(
-                    compiled,
-                    case,
-                    encoded[i],
-                    posterior.conditions[i],
-                    posterior.sites[i],
-                    posterior.site_loglik[i],
-                    screening.conditions[i],
-                )
-            )
+    with _collector_paused():
+        for start in range(0, len(parsed), BATCH_CHUNK):
+            results.extend(_assess_chunk(compiled, parsed[start : start + BATCH_CHUNK], red_flags))
     return results
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A batch allocates many small, acyclic records: cyclic GC passes over them are pure cost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _assess_chunk(
+    compiled: CompiledKnowledge, chunk: list[Case], red_flags: np.ndarray[Any, np.dtype[np.intp]]
+) -> list[Assessment]:
+    encoded = [encode_case(case, compiled) for case in chunk]
+    posterior = infer_encoded(compiled, encoded)
+    screening = infer_encoded(compiled, [e.without(red_flags) for e in encoded])
+    return [
+        _build(
+            compiled,
+            case,
+            encoded[i],
+            posterior.conditions[i],
+            posterior.sites[i],
+            posterior.site_loglik[i],
+            screening.conditions[i],
+        )
+        for i, case in enumerate(chunk)
+    ]
 
 
 def assess(case: Case | dict[str, Any], compiled: CompiledKnowledge | None = None) -> Assessment:

@@ -55,19 +55,24 @@ def infer(
     cond_log = log_prior + cond_ll
     cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
     site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))
-    link = compiled.site_given_condition  # (C, H)
-    if sign_states is None or not sign_states.any():
-        site_fit = site_weight @ link.T  # (B, C): Σ_h P(h|c) P(x_o|h)
-        joint_c = cond_weight * site_fit
-        sites = site_weight * (cond_weight @ link)
-    else:
-        # Tension signs depend on condition and site together: one (C, H) factor per case.
-        n_conditions, n_sites = link.shape
-        log_signs = (sign_states @ compiled.sign_log_factor).reshape(-1, n_conditions, n_sites)
-        joint = np.exp(log_signs - log_signs.max(axis=(1, 2), keepdims=True))
-        joint *= link[None] * site_weight[:, None, :] * cond_weight[:, :, None]
-        joint_c = joint.sum(axis=2)
-        sites = joint.sum(axis=1)
+    link = compiled.site_given_condition  # (C, H): P(h | c)
+    joint_c = np.empty_like(cond_weight)
+    sites = np.empty_like(site_weight)
+    if sign_states is None:
+        sign_states = np.zeros((len(cond_weight), 0))
+    # Nerve-tension signs make the condition-site link depend on the case; cases that share a
+    # pattern of signs share one (C, H) link matrix, so each group is still two matrix products.
+    patterns, group = np.unique(sign_states, axis=0, return_inverse=True)
+    n_conditions, n_sites = link.shape
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(group == g)
+        if pattern.any():
+            log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
+            case_link = link * np.exp(log_signs - log_signs.max())
+        else:
+            case_link = link
+        joint_c[rows] = cond_weight[rows] * (site_weight[rows] @ case_link.T)
+        sites[rows] = site_weight[rows] * (cond_weight[rows] @ case_link)
     conditions = joint_c / joint_c.sum(axis=1, keepdims=True)
     sites = sites / sites.sum(axis=1, keepdims=True)
     return Posterior(conditions, sites, cond_ll, site_ll)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from nervemap.engine.assessment import PlanItem
 from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
 
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
 # Steps are proposed for the leading condition and any other with at least this probability.
 PLAN_PROBABILITY = 0.2
-KIND_ORDER = tuple(PlanKind)
 
 
 def _applies(step: PlanStep, severity: Severity, duration: float | None, level: TriageLevel) -> bool:
@@ -32,11 +31,11 @@ def build_plan(
     severity: Severity,
     duration: float | None,
     level: TriageLevel,
-) -> list[PlanItem]:
+) -> list[dict[str, Any]]:
     """Steps for the leading conditions, safety first, each with the guideline behind it."""
     chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= PLAN_PROBABILITY]
     titles = {s.id: s for s in kb.sources}
-    items: dict[str, PlanItem] = {}
+    items: dict[str, dict[str, Any]] = {}
     order: dict[str, tuple[int, int]] = {}
     for rank, condition in enumerate([*chosen, "any"]):
         for step in kb.plans:
@@ -46,7 +45,8 @@ def build_plan(
                 continue
             cited = [titles[s] for s in step.sources if s in titles]
             citation = "; ".join(f"{c.authors.split(',')[0]} {c.year}: {c.title}" for c in cited)
-            items[step.id] = PlanItem(
+            # a plain record: validated once with the whole Assessment
+            items[step.id] = dict(
                 step=step.step,
                 when=step.when,
                 source=citation or ", ".join(step.sources),
@@ -57,7 +57,7 @@ def build_plan(
                 sources=list(step.sources),
             )
             order[step.id] = (
-                KIND_ORDER.index(step.kind) if step.kind == PlanKind.SAFETY else 1,
+                0 if step.kind == PlanKind.SAFETY else 1,
                 rank,
             )
     return [items[k] for k in sorted(items, key=lambda k: order[k])]

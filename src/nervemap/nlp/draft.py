@@ -27,9 +27,7 @@ class Draft:
     note: Annotated
     items: list[ExtractedItem] = field(default_factory=list)
     # finding id, status, side, specific (False: inferred from a vaguer phrase)
-    findings: list[tuple[str, Literal["present", "absent"], SideOrBoth | None]] = field(
-        default_factory=list
-    )
+    findings: list[tuple[str, Literal["present", "absent"], SideOrBoth | None]] = field(default_factory=list)
     pain: list[PainMark] = field(default_factory=list)
     strength: list[tuple[StrengthTest, bool]] = field(default_factory=list)  # (test, specific)
     reflexes: list[tuple[ReflexTest, bool]] = field(default_factory=list)

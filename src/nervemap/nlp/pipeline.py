@@ -51,7 +51,7 @@ def nlp() -> Any:
             """A blank line, or a line break after a colon-less heading, ends a sentence."""
             for token in doc[1:]:
                 previous = doc[token.i - 1]
-                if "\n" in previous.text or previous.text.endswith(":") and token.is_title:
+                if "\n" in previous.text or (previous.text.endswith(":") and token.is_title):
                     token.is_sent_start = True
             return doc
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Literal
 
 import yaml

@@ -1,0 +1,106 @@
+"""Draft -> Case: one entry per finding, muscle, reflex and region, conflicts settled.
+
+- A finding said both present and absent is present (a stated positive is more specific than a
+  review-of-systems denial); a warning names it.
+- A grade stated for one muscle or reflex beats one stated for all ("DTRs 2+ except absent left
+  Achilles"); between specific grades the most abnormal wins.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from nervemap.engine.case import (
+    Case,
+    PainMark,
+    ReflexTest,
+    ReportedFinding,
+    SensationTest,
+    Status,
+    StrengthTest,
+)
+from nervemap.knowledge.models import Setting
+from nervemap.nlp.draft import Draft
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+def _findings(draft: Draft) -> list[ReportedFinding]:
+    chosen: dict[tuple[str, str | None], str] = {}
+    for finding_id, status, side in draft.findings:
+        key = (finding_id, side)
+        previous = chosen.get(key)
+        if previous is not None and previous != status:
+            draft.warn(f"'{finding_id}' is mentioned both present and absent; kept present")
+            status = "present"
+        chosen[key] = status
+    # a finding given without a side and also with one: keep the sided entries
+    sided = {fid for fid, side in chosen if side is not None}
+    out = []
+    for (finding_id, side), status in chosen.items():
+        if side is None and finding_id in sided:
+            continue
+        out.append(ReportedFinding(id=finding_id, status=Status(status), side=side))  # type: ignore[arg-type]
+    # the engine accepts a lateral finding present on one side and absent on another only
+    # with sides; an unsided absent plus a sided present was dropped above
+    return out
+
+
+def _best(
+    entries: list[tuple[T, bool]], key: tuple[str, ...], grade: str, normal: int
+) -> list[T]:
+    chosen: dict[tuple[object, ...], tuple[T, bool]] = {}
+    for entry, specific in entries:
+        k = tuple(getattr(entry, f) for f in key)
+        previous = chosen.get(k)
+        if previous is None:
+            chosen[k] = (entry, specific)
+            continue
+        old, old_specific = previous
+        if specific and not old_specific:
+            chosen[k] = (entry, specific)
+        elif specific == old_specific and abs(getattr(entry, grade) - normal) > abs(
+            getattr(old, grade) - normal
+        ):
+            chosen[k] = (entry, specific)
+    return [entry for entry, _ in chosen.values()]
+
+
+def _sensation(entries: list[tuple[SensationTest, bool]]) -> list[SensationTest]:
+    rank = {"normal": 0, "increased": 1, "reduced": 2, "absent": 3}
+    chosen: dict[tuple[str, str | None], tuple[SensationTest, bool]] = {}
+    for test, specific in entries:
+        k = (test.region, test.side)
+        previous = chosen.get(k)
+        if (
+            previous is None
+            or (specific and not previous[1])
+            or (specific == previous[1] and rank[test.status] > rank[previous[0].status])
+        ):
+            chosen[k] = (test, specific)
+    return [t for t, _ in chosen.values()]
+
+
+def _pain(marks: list[PainMark]) -> list[PainMark] | None:
+    if not marks:
+        return None
+    return list(dict.fromkeys(marks))
+
+
+def assemble(draft: Draft, setting: Setting) -> Case:
+    strength: list[StrengthTest] = _best(draft.strength, ("movement", "side"), "grade", 5)
+    reflexes: list[ReflexTest] = _best(draft.reflexes, ("reflex", "side"), "grade", 2)
+    return Case(
+        age=draft.age,
+        sex=draft.sex,
+        setting=setting,
+        duration_days=draft.duration_days,
+        onset=draft.onset,
+        pain_map=_pain(draft.pain),
+        findings=_findings(draft),
+        strength=strength,
+        reflexes=reflexes,
+        sensation=_sensation(draft.sensation),
+        imaging=list(dict.fromkeys(draft.imaging)),
+    )

@@ -1,0 +1,49 @@
+"""extract(): clinical text -> Extraction (a Case plus the items and warnings behind it)."""
+
+from __future__ import annotations
+
+from nervemap.knowledge.models import Setting
+from nervemap.nlp.assemble import assemble
+from nervemap.nlp.draft import Draft
+from nervemap.nlp.models import Extraction
+from nervemap.nlp.pipeline import annotate
+from nervemap.nlp.read_body import read_body
+from nervemap.nlp.read_findings import read_findings, read_tests
+from nervemap.nlp.read_grades import read_grades
+from nervemap.nlp.read_imaging import read_imaging
+from nervemap.nlp.read_patient import read_patient
+from nervemap.nlp.text import clean, decode, looks_non_english
+
+READERS = (read_findings, read_tests, read_body, read_grades, read_imaging, read_patient)
+
+
+def extract(text: str, *, setting: str = "primary-care") -> Extraction:
+    """Read a clinical note into a :class:`~nervemap.engine.case.Case`.
+
+    Never raises on odd text: empty, binary-looking, huge or non-English input gives an
+    Extraction whose ``warnings`` say so. ``setting`` must be a known setting id.
+    """
+    chosen = Setting(setting)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}; use extract_bytes for bytes")
+    cleaned, warnings = clean(text)
+    if not cleaned.strip():
+        return Extraction(
+            case=assemble(Draft(annotate("")), chosen), warnings=[*warnings, "empty text"]
+        )
+    draft = Draft(annotate(cleaned))
+    draft.warnings.extend(warnings)
+    for reader in READERS:
+        reader(draft)
+    draft.items.sort(key=lambda item: (item.start, item.end, item.kind))
+    case = assemble(draft, chosen)
+    if not any(item.status != "not asserted" for item in draft.items):
+        draft.warn("no clinical finding found")
+    if looks_non_english(cleaned):
+        draft.warn("text looks non-English; only English notes are read")
+    return Extraction(case=case, items=draft.items, warnings=draft.warnings)
+
+
+def extract_bytes(data: bytes, *, setting: str = "primary-care") -> Extraction:
+    """As :func:`extract`, for raw bytes: UTF-8 only; ValueError names what is wrong."""
+    return extract(decode(data), setting=setting)

@@ -1,0 +1,181 @@
+"""Regions and dermatomes -> the pain map (symptom sentences) or sensation tests (sensory
+examination sentences)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from nervemap.engine.case import PainMark, SensationTest
+from nervemap.knowledge.models import SymptomKind
+from nervemap.nlp.draft import Draft, assertion
+from nervemap.nlp.matching import Mention
+from nervemap.nlp.rules import compiler, load_rules
+from nervemap.nlp.sides import assign_sides, expand
+
+SensoryStatus = Literal["normal", "reduced", "absent", "increased"]
+
+
+@dataclass(frozen=True)
+class Anatomy:
+    dermatomes: dict[str, tuple[str, ...]]
+    leg_regions: tuple[str, ...]
+    midline: frozenset[str]
+
+
+@functools.cache
+def anatomy() -> Anatomy:
+    from nervemap.knowledge.loader import default_knowledge
+
+    kb = default_knowledge().knowledge
+    dermatomes = {root.id: tuple(root.dermatome) for root in kb.anatomy.roots}
+    midline = frozenset(r.id for r in kb.anatomy.regions if not r.lateral)
+    legs = tuple(r.id for r in kb.anatomy.regions if r.lateral and r.id != "lower_back")
+    return Anatomy(dermatomes, legs, midline)
+
+
+@dataclass(frozen=True)
+class Cues:
+    sensory: re.Pattern[str]
+    status: tuple[tuple[SensoryStatus, re.Pattern[str]], ...]
+    global_: re.Pattern[str]
+    upper: re.Pattern[str]
+
+
+@functools.cache
+def cues() -> Cues:
+    body = load_rules().body
+    comp = compiler()
+    order: tuple[SensoryStatus, ...] = ("absent", "increased", "reduced", "normal")
+    return Cues(
+        sensory=comp.words(body.sensory_exam.regex),
+        status=tuple((s, comp.words(body.sensory_status[s])) for s in order),
+        global_=comp.words(body.sensory_global.regex),
+        upper=comp.words(body.upper_limb.regex),
+    )
+
+
+def regions_of(mention: Mention) -> tuple[str, ...]:
+    if mention.kind == "dermatome":
+        table = anatomy().dermatomes
+        return tuple(dict.fromkeys(r for root in mention.key.split(",") for r in table.get(root, ())))
+    return mention.regions
+
+
+def read_body(draft: Draft) -> None:
+    c = cues()
+    for sentence in draft.note.sentences:
+        places = draft.in_sentence(sentence, ("region", "dermatome"))
+        symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
+        sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
+        pain_places: list[tuple[Mention, Mention]] = []
+        sensory_places: list[Mention] = []
+        for place in places:
+            nearest_symptom = _nearest(place, [(s.start, s.end) for s in symptoms])
+            nearest_sensory = _nearest(place, sensory)
+            if nearest_sensory is not None and (
+                nearest_symptom is None or nearest_sensory[0] <= nearest_symptom[0]
+            ):
+                sensory_places.append(place)
+            elif nearest_symptom is not None:
+                pain_places.append((place, symptoms[nearest_symptom[1]]))
+        if pain_places:
+            _pain(draft, sentence, pain_places)
+        if sensory_places:
+            _sensation(draft, sentence, sensory_places)
+        elif sensory and not places:
+            _global_sensation(draft, sentence, sensory)
+
+
+def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """(distance, index) of the span nearest the mention, or None."""
+    best: tuple[int, int] | None = None
+    for i, (start, end) in enumerate(spans):
+        distance = max(start - place.end, place.start - end, 0)
+        if best is None or distance < best[0]:
+            best = (distance, i)
+    return best
+
+
+def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
+    sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p, _ in pairs])
+    midline = anatomy().midline
+    for (place, symptom), side in zip(pairs, sides, strict=True):
+        flags = set(place.flags) | set(symptom.flags)
+        status = assertion(flags)
+        kind = SymptomKind(symptom.key)
+        for region in regions_of(place):
+            region_sides: list[Literal["left", "right"] | None] = (
+                [None] if region in midline or side is None else list(expand(side))
+            )
+            for region_side in region_sides:
+                value = f"{region} {region_side or 'side not stated'} {kind.value}"
+                draft.add_item("pain", value, place.start, place.end, flags, status)
+                if status == "present":
+                    draft.pain.append(PainMark(region=region, side=region_side, kind=kind))
+
+
+def _status_near(draft: Draft, sentence: tuple[int, int], position: int) -> SensoryStatus | None:
+    best: tuple[int, SensoryStatus] | None = None
+    for status, pattern in cues().status:
+        for match in pattern.finditer(draft.text, *sentence):
+            distance = abs(match.start() - position)
+            if best is None or distance < best[0]:
+                best = (distance, status)
+    return None if best is None else best[1]
+
+
+def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -> None:
+    sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places])
+    midline = anatomy().midline
+    for place, side in zip(places, sides, strict=True):
+        flags = set(place.flags)
+        status = _status_near(draft, sentence, place.start)
+        if status is None:
+            continue
+        if "negated" in flags and status in ("reduced", "absent"):
+            status, flags = "normal", flags - {"negated"}
+        asserted = assertion(flags)
+        for region in regions_of(place):
+            if region in midline:
+                region_sides: list[Literal["left", "right"] | None] = [None]
+            elif side is None:
+                draft.add_item(
+                    "sensation",
+                    f"{region} side not stated {status}",
+                    place.start,
+                    place.end,
+                    flags,
+                    "not asserted",
+                )
+                draft.warn(f"sensation in '{place.text}' has no side and was not added to the case")
+                continue
+            else:
+                region_sides = list(expand(side))
+            for region_side in region_sides:
+                value = f"{region} {region_side or ''} {status}".replace("  ", " ")
+                draft.add_item("sensation", value, place.start, place.end, flags, asserted)
+                if asserted == "present":
+                    test = SensationTest(region=region, side=region_side, status=status)
+                    draft.sensation.append((test, True))
+
+
+def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tuple[int, int]]) -> None:
+    """'Sensation intact throughout' / 'no sensory deficit in the lower extremities'."""
+    c = cues()
+    text = draft.text[sentence[0] : sentence[1]]
+    if not c.global_.search(text) and not re.search(r"\bno\b.*\bdeficit", text, re.IGNORECASE):
+        return
+    if c.upper.search(text) and not re.search(r"lower|leg|BLE|feet|foot", text, re.IGNORECASE):
+        return
+    status = _status_near(draft, sentence, sensory[0][0])
+    if status != "normal":
+        return
+    start, end = sensory[0]
+    draft.add_item("sensation", "all leg regions both sides normal", start, end)
+    for region in anatomy().leg_regions:
+        for side in ("left", "right"):
+            test = SensationTest(region=region, side=side, status="normal")
+            draft.sensation.append((test, False))

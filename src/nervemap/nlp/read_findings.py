@@ -1,0 +1,117 @@
+"""Finding phrases and named examination tests -> reported findings."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from nervemap.nlp.draft import Draft, assertion, history_findings, lateral_findings
+from nervemap.nlp.matching import Mention
+from nervemap.nlp.rules import compiler, load_rules
+from nervemap.nlp.sides import assign_sides, combine
+
+_NORMAL_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,3}?(?:is|are|was|were)?\s*(?:normal|intact|unremarkable|fine|unchanged|"
+    r"no\s+(?:change|problems?|issues?|complaints?))\b",
+    re.IGNORECASE,
+)
+_NO_CHANGE_BEFORE = re.compile(r"\b(?:no|without|denies)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def read_findings(draft: Draft) -> None:
+    rules = load_rules().findings
+    by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for mention in draft.note.mentions:
+        if mention.kind == "finding":
+            by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
+    lateral = lateral_findings()
+    for sentence, mentions in by_sentence.items():
+        sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in mentions])
+        for mention, side in zip(mentions, sides, strict=True):
+            rule = rules[mention.rule]
+            flags = set(mention.flags)
+            status = assertion(flags, keep_historical=mention.key in history_findings())
+            if rule.negated_only and status == "present":
+                after = draft.text[mention.end : min(mention.end + 40, sentence[1])]
+                status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"
+            if rule.status == "absent":  # "afebrile": the words carry the negation
+                status = assertion(flags - {"negated"})
+                status = "absent" if status == "present" else status
+            finding_side = side if mention.key in lateral else None
+            value = mention.key + (f" {finding_side}" if finding_side else "")
+            draft.add_item("finding", value, mention.start, mention.end, flags, status)
+            if status in ("present", "absent"):
+                draft.findings.append((mention.key, status, finding_side))  # type: ignore[arg-type]
+
+
+@functools.cache
+def _results() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    results = load_rules().results
+    comp = compiler()
+    return comp.words(results.positive), comp.words(results.negative)
+
+
+def read_tests(draft: Draft) -> None:
+    positive, negative = _results()
+    tests = [m for m in draft.note.mentions if m.kind == "test"]
+    by_sentence: dict[tuple[int, int], list[Mention]] = {}
+    for mention in tests:
+        by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
+    for sentence, mentions in by_sentence.items():
+        # each result word belongs to the nearest test named in the sentence
+        cues: list[tuple[int, int, str]] = []
+        for pattern, result in ((positive, "present"), (negative, "absent")):
+            for match in pattern.finditer(draft.text, *sentence):
+                if any(m.start <= match.start() < m.end for m in mentions):
+                    continue  # inside a test's name
+                cues.append((match.start(), match.end(), result))
+        owned: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(mentions))}
+        for cue in cues:
+            distances = [max(m.start - cue[1], cue[0] - m.end, 0) for m in mentions]
+            nearest = min(range(len(mentions)), key=lambda i: distances[i])
+            if distances[nearest] <= 60:
+                owned[nearest].append(cue)
+        for i, mention in enumerate(mentions):
+            _read_test(draft, sentence, mention, owned[i])
+
+
+def _read_test(
+    draft: Draft, sentence: tuple[int, int], mention: Mention, cues: list[tuple[int, int, str]]
+) -> None:
+    flags = set(mention.flags)
+    base = assertion(flags)
+    results = {c[2] for c in cues}
+    if not cues:
+        draft.add_item("finding", mention.key, mention.start, mention.end, flags, "not asserted")
+        return
+    if len(results) == 1:
+        result = next(iter(results))
+        if base == "absent":
+            result = "absent"
+        elif base == "not asserted":
+            result = "not asserted"
+        span = (min(mention.start, *(c[0] for c in cues)), max(mention.end, *(c[1] for c in cues)))
+        side = assign_sides(draft.text, sentence, [span])[0]
+        _record(draft, mention, result, side, flags, span)
+        return
+    # mixed results ("negative on the right, positive on the left"): a side per result word
+    spans = [(c[0], c[1]) for c in cues]
+    sides = assign_sides(draft.text, sentence, spans)
+    for cue, side in zip(cues, sides, strict=True):
+        result = cue[2] if base == "present" else base
+        _record(draft, mention, result, side, flags, (mention.start, mention.end))
+
+
+def _record(
+    draft: Draft,
+    mention: Mention,
+    result: str,
+    side: str | None,
+    flags: set[str],
+    span: tuple[int, int],
+) -> None:
+    finding_side = combine([side]) if side else None  # type: ignore[list-item]
+    value = mention.key + (f" {finding_side}" if finding_side else "")
+    draft.add_item("finding", value, span[0], span[1], flags, result)  # type: ignore[arg-type]
+    if result in ("present", "absent"):
+        draft.findings.append((mention.key, result, finding_side))  # type: ignore[arg-type]

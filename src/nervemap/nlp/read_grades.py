@@ -1,0 +1,313 @@
+"""Strength (MRC 0-5) and reflexes (0-4): pair each grade in a sentence with the muscle or
+reflex it belongs to, then give it a side.
+
+Pairing, in order: "<grade> at/in <name>, <name>" (a list after a preposition); "<name> is
+<grade>" (name just before); "<grade> <name>" (name just after); otherwise the last name
+before the grade in the sentence ("dorsiflexion 5/5 on the left and 4/5 on the right").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from nervemap.engine.case import ReflexTest, StrengthTest
+from nervemap.nlp.draft import Draft, assertion
+from nervemap.nlp.matching import Mention
+from nervemap.nlp.rules import compiler, load_rules
+from nervemap.nlp.sides import SideOrBoth, assign_sides
+
+LEG_REFLEXES = ("patellar", "achilles")
+_MRC = re.compile(
+    r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*/\s*(?P<d>[0-5])(?P<ds>\+|-)?)(?![\w/.%])"
+)
+_REFLEX_NUM = re.compile(
+    r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
+    r"(?!\s*(?:/\s*5|[\w%°º.]|-\s*[LS]?\d|\s*(?:cm|mm|kg|days?|weeks?|months?|years?|times|x\b)))"
+)
+_PREP_BEFORE_NAME = re.compile(
+    r"^\s*(?:at|in|of|over|for|on|to)\s+(?:the\s+|his\s+|her\s+|both\s+)?(?:left\s+|right\s+)?$", re.I
+)
+_NAME_THEN_GRADE = re.compile(
+    r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
+    r"graded|measured|noted|to|be|of|at|on|the|left|right|bilaterally|bilateral|both|sides?|"
+    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-)[\s:,]*)*$",
+    re.I,
+)
+_GRADE_THEN_NAME = re.compile(
+    r"^[\s,]*(?:(?:weakness|strength|power|in|of|for|on|the|with|at|left|right|bilateral(?:ly)?|both|"
+    r"his|her|of\s+the)\s+)*$",
+    re.I,
+)
+_LIST_SEP = re.compile(r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:the\s+)?$", re.I)
+_PLURAL = re.compile(r"(?:s|jerks|ae)$", re.I)
+
+
+@dataclass(frozen=True)
+class Grade:
+    start: int
+    end: int
+    grades: tuple[int, ...]  # one grade, or (right, left) from "4/4-"
+    word: bool  # written as a word ("absent", "weakness")
+
+
+@functools.cache
+def _word_patterns() -> tuple[
+    tuple[tuple[int, re.Pattern[str]], ...],
+    tuple[tuple[int, re.Pattern[str]], ...],
+    re.Pattern[str],
+    re.Pattern[str],
+]:
+    body = load_rules().body
+    comp = compiler()
+    reflex = tuple((g, comp.words(w)) for g, w in body.reflex_words.items())
+    weak = tuple((g, comp.words(w)) for g, w in body.weakness_words.items())
+    return reflex, weak, comp.words(body.strength_global.regex), comp.words(body.strength_global.subject)
+
+
+def _mrc(value: str, sign: str | None, pre: str | None = None) -> int:
+    """'4-' -> 4, '4+' -> 4, '5-' or '-5' -> 4 (a detectable weakness)."""
+    grade = int(value)
+    if grade == 5 and (sign == "-" or pre == "-"):
+        return 4
+    return grade
+
+
+def _word_grades(
+    draft: Draft, sentence: tuple[int, int], table: tuple[tuple[int, re.Pattern[str]], ...]
+) -> list[Grade]:
+    found: list[Grade] = []
+    for grade, pattern in table:
+        for match in pattern.finditer(draft.text, *sentence):
+            found.append(Grade(match.start(), match.end(), (grade,), True))
+    # longest wins where words overlap ("severe weakness" over "weakness")
+    found.sort(key=lambda g: (-(g.end - g.start), g.start))
+    kept: list[Grade] = []
+    for g in found:
+        if all(g.end <= k.start or g.start >= k.end for k in kept):
+            kept.append(g)
+    return kept
+
+
+def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]:
+    text = draft.text
+    before = [n for n in names if n.end <= grade.start]
+    after = [n for n in names if n.start >= grade.end]
+    if after:
+        first = after[0]
+        if _PREP_BEFORE_NAME.match(text[grade.end : first.start]):
+            listed = [first]
+            for nxt in after[1:]:
+                if _LIST_SEP.match(text[listed[-1].end : nxt.start]):
+                    listed.append(nxt)
+                else:
+                    break
+            return listed
+    if before and _NAME_THEN_GRADE.match(text[before[-1].end : grade.start]):
+        listed = [before[-1]]
+        for previous in reversed(before[:-1]):
+            if _LIST_SEP.match(text[previous.end : listed[-1].start]):
+                listed.append(previous)
+            else:
+                break
+        return listed
+    if after and _GRADE_THEN_NAME.match(text[grade.end : after[0].start]):
+        listed = [after[0]]
+        for nxt in after[1:]:
+            if _LIST_SEP.match(text[listed[-1].end : nxt.start]):
+                listed.append(nxt)
+            else:
+                break
+        return listed
+    if grade.word:
+        return []  # a grade word far from any name ("weakness") is not a graded muscle
+    if before:
+        return [before[-1]]
+    return after[:1]
+
+
+def read_grades(draft: Draft) -> None:
+    reflex_words, weak_words, global_strength, strength_subject = _word_patterns()
+    for sentence in draft.note.sentences:
+        movements = draft.in_sentence(sentence, ("movement",))
+        reflexes = draft.in_sentence(sentence, ("reflex",))
+        text = draft.text[sentence[0] : sentence[1]]
+        mrc = [Grade(m.start(), m.end(), _mrc_pair(m), False) for m in _MRC.finditer(draft.text, *sentence)]
+        if movements or (mrc and strength_subject.search(text)):
+            weak = [g for g in _word_grades(draft, sentence, weak_words)]
+            _strength(draft, sentence, movements, mrc + weak, global_strength)
+        if any(r.key not in ("other",) for r in reflexes) and re.search(
+            r"reflex|jerk|DTR|MSR|areflexi|hyporeflexi|hyperreflexi", text, re.IGNORECASE
+        ):
+            numeric = [
+                Grade(m.start(), m.end(), _reflex_pair(m), False)
+                for m in _REFLEX_NUM.finditer(draft.text, *sentence)
+                if not any(g.start <= m.start() < g.end for g in mrc)
+            ]
+            words = _word_grades(draft, sentence, reflex_words)
+            words = [w for w in words if not any(n.start <= w.start < n.end for n in numeric)]
+            _reflexes(draft, sentence, reflexes, sorted(numeric + words, key=lambda g: g.start))
+
+
+def _mrc_pair(match: re.Match[str]) -> tuple[int, ...]:
+    grade = _mrc(match.group("g"), match.group("gs"), match.group("pre"))
+    if match.group("d") == "5" and not match.group("ds"):
+        return (grade,)
+    return (grade, _mrc(match.group("d"), match.group("ds")))
+
+
+def _reflex_pair(match: re.Match[str]) -> tuple[int, ...]:
+    grade = int(match.group("g"))
+    if match.group("d") is None or (match.group("d") == "4" and grade < 4 and not match.group("ds")):
+        return (grade,)  # "2/4" is a grade on the 0-4 scale
+    return (grade, int(match.group("d")))
+
+
+def _sides_for(
+    draft: Draft, sentence: tuple[int, int], grades: list[Grade], paired: list[list[Mention]]
+) -> list[SideOrBoth | None]:
+    spans = []
+    for grade, names in zip(grades, paired, strict=True):
+        start = min([grade.start, *(n.start for n in names)])
+        end = max([grade.end, *(n.end for n in names)])
+        spans.append((start, end))
+    return assign_sides(draft.text, sentence, spans)
+
+
+def _strength(
+    draft: Draft,
+    sentence: tuple[int, int],
+    movements: list[Mention],
+    grades: list[Grade],
+    global_strength: re.Pattern[str],
+) -> None:
+    grades.sort(key=lambda g: g.start)
+    paired = [_pair(draft, g, movements) for g in grades]
+    sides = _sides_for(draft, sentence, grades, paired)
+    text = draft.text
+    for grade, names, side in zip(grades, paired, sides, strict=True):
+        if not names:
+            if grade.word:
+                continue
+            tail = text[grade.end : sentence[1]]
+            head = text[sentence[0] : grade.start]
+            if global_strength.search(tail[:60]) or global_strength.search(head[-60:]):
+                _global_strength(draft, grade, side)
+            continue
+        for name in names:
+            flags = set(name.flags)
+            value = grade.grades
+            if grade.word and "negated" in flags:  # "no EHL weakness"
+                value, flags = (5,), flags - {"negated"}
+            status = assertion(flags - {"negated"})
+            _add_strength(draft, name, grade, value, side, flags, status)
+
+
+def _add_strength(
+    draft: Draft,
+    name: Mention,
+    grade: Grade,
+    value: tuple[int, ...],
+    side: SideOrBoth | None,
+    flags: set[str],
+    status: Literal["present", "absent", "not asserted"],
+) -> None:
+    start, end = min(name.start, grade.start), max(name.end, grade.end)
+    pairs: list[tuple[Literal["left", "right"], int]]
+    if len(value) == 2 and side is None:
+        pairs = [("right", value[0]), ("left", value[1])]
+    elif side is None:
+        if value[0] == 5 or _PLURAL.search(name.text):
+            pairs = [("left", value[0]), ("right", value[0])]
+        else:
+            draft.add_item(
+                "strength",
+                f"{name.key} side not stated {value[0]}/5",
+                start,
+                end,
+                flags,
+                "not asserted",
+            )
+            draft.warn(f"strength '{draft.text[start:end]}' has no side and was not added to the case")
+            return
+    else:
+        low = min(value)
+        pairs = [(s, low) for s in (["left", "right"] if side == "bilateral" else [side])]
+    for s, g in pairs:
+        draft.add_item("strength", f"{name.key} {s} {g}/5", start, end, flags, status)
+        if status == "present":
+            draft.strength.append((StrengthTest(movement=name.key, side=s, grade=g), True))
+
+
+def _global_strength(draft: Draft, grade: Grade, side: SideOrBoth | None) -> None:
+    from nervemap.nlp.read_body import anatomy  # noqa: F401  (same knowledge base)
+    from nervemap.knowledge.loader import default_knowledge
+
+    movements = [m.id for m in default_knowledge().knowledge.anatomy.movements]
+    g = min(grade.grades)
+    sides: list[Literal["left", "right"]] = (
+        [side] if side in ("left", "right") else ["left", "right"]  # type: ignore[list-item]
+    )
+    draft.add_item("strength", f"all leg movements {' and '.join(sides)} {g}/5", grade.start, grade.end)
+    for movement in movements:
+        for s in sides:
+            draft.strength.append((StrengthTest(movement=movement, side=s, grade=g), False))
+
+
+def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], grades: list[Grade]) -> None:
+    paired = [_pair(draft, g, names) for g in grades]
+    # a grade word no name claimed, in a sentence about one reflex, is that reflex's grade
+    sides = _sides_for(draft, sentence, grades, paired)
+    for grade, listed, side in zip(grades, paired, sides, strict=True):
+        for name in listed:
+            if name.key == "other":
+                continue
+            specific = name.key != "all"
+            reflex_ids = (name.key,) if specific else LEG_REFLEXES
+            flags = set(name.flags) - {"negated"}  # "absent" is a grade here, not a negation
+            status = assertion(flags)
+            start, end = min(name.start, grade.start), max(name.end, grade.end)
+            if not specific and _upper_only(draft, grade, sentence):
+                continue
+            for reflex in reflex_ids:
+                pairs = _reflex_sides(grade, side, name, specific)
+                if pairs is None:
+                    draft.add_item(
+                        "reflex",
+                        f"{reflex} side not stated {grade.grades[0]}",
+                        start,
+                        end,
+                        flags,
+                        "not asserted",
+                    )
+                    draft.warn(f"reflex '{draft.text[start:end]}' has no side and was not added to the case")
+                    continue
+                for s, g in pairs:
+                    draft.add_item("reflex", f"{reflex} {s} {g}", start, end, flags, status)
+                    if status == "present":
+                        draft.reflexes.append((ReflexTest(reflex=reflex, side=s, grade=g), specific))
+
+
+def _reflex_sides(
+    grade: Grade, side: SideOrBoth | None, name: Mention, specific: bool
+) -> list[tuple[Literal["left", "right"], int]] | None:
+    value = grade.grades
+    if len(value) == 2 and side is None:
+        return [("right", value[0]), ("left", value[1])]
+    if side == "left" or side == "right":
+        return [(side, min(value))]
+    if side == "bilateral" or not specific or value[0] == 2 or _PLURAL.search(name.text):
+        return [("left", min(value)), ("right", min(value))]
+    return None
+
+
+def _upper_only(draft: Draft, grade: Grade, sentence: tuple[int, int]) -> bool:
+    """'Reflexes 2+ in BUE': a generic grade qualified by upper-limb words only."""
+    from nervemap.nlp.read_body import cues
+
+    window = draft.text[grade.end : min(sentence[1], grade.end + 25)]
+    return bool(cues().upper.search(window)) and not re.search(
+        r"lower|leg|BLE|knee|ankle|patell|achilles", window, re.IGNORECASE
+    )

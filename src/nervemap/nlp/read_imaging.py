@@ -1,0 +1,108 @@
+"""Imaging statements -> compressive lesions with a lumbar level, zone and side.
+
+"MRI showed a left paracentral L4-5 disc herniation" -> disc-herniation L4-L5 paracentral left.
+A lesion word takes the disc levels nearest it in its sentence; a lesion at a cervical or
+thoracic level is not lumbar and is skipped; a lesion without a level becomes the finding
+``imaging_*`` instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, cast
+
+from nervemap.engine.case import DiscLevel, ImagingFinding
+from nervemap.knowledge.models import HerniationZone
+from nervemap.nlp.draft import Draft, assertion
+from nervemap.nlp.matching import Mention
+from nervemap.nlp.sides import assign_sides
+
+LesionKind = Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
+FINDING = {
+    "disc-herniation": "imaging_disc_herniation",
+    "stenosis": "imaging_spinal_stenosis",
+    "spondylolisthesis": "imaging_spondylolisthesis",
+    "cauda-equina-compression": "imaging_cauda_equina_compression",
+}
+_LEVEL = re.compile(
+    r"\b(?P<a>[CTLS])(?P<an>\d{1,2})\s*(?:[-–/]|\s+to\s+|\s+on\s+)\s*(?P<b>[CTLS])?(?P<bn>\d{1,2})\b"
+    r"|\b(?P<single>L[1-5])(?=\s+(?:anterior\s+|posterior\s+)?(?:spondylol|anterolisthesis|retrolisthesis))"
+)
+_ZONES: tuple[tuple[HerniationZone, re.Pattern[str]], ...] = (
+    (HerniationZone.FAR_LATERAL, re.compile(r"far[\s-]*lateral|extraforaminal|extra-foraminal", re.I)),
+    (HerniationZone.FORAMINAL, re.compile(r"(?:neuro|neural\s+|intra)?foramin\w*|lateral\s+recess", re.I)),
+    (HerniationZone.PARACENTRAL, re.compile(r"para[\s-]*central|posterolateral|subarticular", re.I)),
+    (HerniationZone.CENTRAL, re.compile(r"\bcentral|\bcanal\b|broad[\s-]*based|diffuse", re.I)),
+)
+_LUMBAR = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}
+
+
+def _levels(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for match in _LEVEL.finditer(text, start, end):
+        if match.group("single"):
+            n = int(match.group("single")[1])
+            level = f"L{n}-L{n + 1}" if n < 5 else "L5-S1"
+        else:
+            a, an = match.group("a"), int(match.group("an"))
+            b = match.group("b") or a
+            bn = int(match.group("bn"))
+            if a == "L" and b in ("L", "S") and (bn == an + 1 or (b == "S" and bn == 1 and an == 5)):
+                level = f"L{an}-{'S1' if b == 'S' or an == 5 else f'L{bn}'}"
+            else:
+                level = f"{a}{an}-{b}{bn}"  # not a lumbar disc level: kept to block the lesion
+        out.append((match.start(), match.end(), level))
+    return out
+
+
+def read_imaging(draft: Draft) -> None:
+    for sentence in draft.note.sentences:
+        lesions = draft.in_sentence(sentence, ("lesion",))
+        if not lesions:
+            continue
+        levels = _levels(draft.text, *sentence)
+        owned: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(lesions))}
+        for level in levels:
+            distances = [max(m.start - level[1], level[0] - m.end, 0) for m in lesions]
+            nearest = min(range(len(lesions)), key=lambda i: distances[i])
+            owned[nearest].append(level)
+        sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in lesions])
+        for i, lesion in enumerate(lesions):
+            _lesion(draft, sentence, lesion, owned[i], sides[i])
+
+
+def _zone(draft: Draft, sentence: tuple[int, int], lesion: Mention) -> HerniationZone | None:
+    window = draft.text[max(sentence[0], lesion.start - 40) : min(sentence[1], lesion.end + 30)]
+    for zone, pattern in _ZONES:
+        if pattern.search(window):
+            return zone
+    return None
+
+
+def _lesion(
+    draft: Draft,
+    sentence: tuple[int, int],
+    lesion: Mention,
+    levels: list[tuple[int, int, str]],
+    side: Literal["left", "right", "bilateral"] | None,
+) -> None:
+    kind = cast(LesionKind, lesion.key)
+    flags = set(lesion.flags)
+    status = assertion(flags)
+    lumbar = [lv for lv in levels if lv[2] in _LUMBAR]
+    if levels and not lumbar:
+        return  # cervical or thoracic
+    if not lumbar:
+        draft.add_item("finding", FINDING[kind], lesion.start, lesion.end, flags, status)
+        if status in ("present", "absent"):
+            draft.findings.append((FINDING[kind], status, None))
+        return
+    zone = _zone(draft, sentence, lesion) if kind in ("disc-herniation", "stenosis") else None
+    for start, end, level in lumbar:
+        span = (min(start, lesion.start), max(end, lesion.end))
+        value = " ".join(x for x in (kind, level, zone.value if zone else None, side) if x)
+        draft.add_item("imaging", value, span[0], span[1], flags, status)
+        if status == "present":
+            draft.imaging.append(
+                ImagingFinding(kind=kind, level=cast(DiscLevel, level), zone=zone, side=side)
+            )

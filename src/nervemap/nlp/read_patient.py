@@ -1,0 +1,179 @@
+"""Age, sex, symptom duration, onset and the vital signs that matter (temperature, pulse,
+blood pressure)."""
+
+from __future__ import annotations
+
+import re
+
+from nervemap.nlp.draft import Draft
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "a few": 3,
+    "several": 4, "couple of": 2, "a couple of": 2, "one and a half": 1.5,
+}  # fmt: skip
+_UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30.4, "y": 365.25}
+
+_AGE = re.compile(
+    r"(?<![\w.])(?P<n>\d{1,3})(?:\s*|-)(?:years?|yrs?|yo|y/o|y\.o\.|year)(?:[\s-]*old)?(?![\w])"
+    r"|(?<![\w.])(?P<n2>\d{1,3})\s*(?:y/o|yo|y\.o\.)"
+    r"|\baged?\s+(?P<n3>\d{1,3})\b"
+    r"|(?<![\w.])(?P<n4>\d{1,3})\s*(?P<sx>[MF])\b",
+    re.IGNORECASE,
+)
+_SEX_STRONG = re.compile(
+    r"\b(?P<f>woman|female|lady|girl|mother of|pregnant|RHF|LHF|Mrs|Ms)\b"
+    r"|\b(?P<m>man|male|gentleman|boy|RHM|LHM|Mr)\b"
+    r"|(?<=\d)\s*(?:y/o|yo|y\.o\.)?\s*(?:(?P<f2>F)|(?P<m2>M))\b"
+    r"|(?<=y/o)(?:R|L)H(?:(?P<f3>F)|(?P<m3>M))\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:(?P<f>she|her|hers|herself)|(?P<m>he|him|his|himself))\b", re.I)
+_NUM = r"(?P<n>\d+(?:\.\d+)?|one and a half|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_UNIT = r"(?P<u>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+_DURATIONS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b(?:for|x|×|over|since|of|past|last|in\s+the\s+past|approximately)\s+(?:the\s+)?"
+        rf"(?:past\s+|last\s+|about\s+|approximately\s+|almost\s+|nearly\s+|over\s+)?{_NUM}[\s-]*{_UNIT}\b",
+        rf"\b{_NUM}[\s-]*{_UNIT}(?:'s)?[\s-]+(?:history|duration|of\s+evolution)\b",
+        rf"(?<![\w])[x×]\s*{_NUM}\s*{_UNIT}\b",
+        rf"\b{_NUM}\s+{_UNIT}\s+ago\b",
+        r"\b(?P<y>since\s+yesterday|since\s+last\s+night|since\s+this\s+morning|this\s+morning|"
+        r"since\s+last\s+week|since\s+waking)\b",
+    )
+)
+_FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
+_SUDDEN = re.compile(r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute\s+onset)\b", re.I)
+_GRADUAL = re.compile(r"\b(?:gradual(?:ly)?|insidious(?:ly)?|slowly\s+progressive|progressively)\b", re.I)
+_TEMP = re.compile(
+    r"(?<![\d.])(?P<v>\d{2,3}(?:\.\d+)?)\s*(?:°|º|˚|deg(?:rees)?\.?)?\s*(?P<u>C|F|℃|℉)\b"
+    r"|\b(?:temp(?:erature)?|T)\s*(?:is|of|was|:|=)?\s*(?P<v2>\d{2,3}(?:\.\d+)?)(?!\s*(?:/|mm|%|cm|kg))",
+)
+_PULSE = re.compile(
+    r"\b(?:pulse|heart\s+rate|HR|P)\s*(?:rate\s*)?(?:is|of|was|:|=)?\s*(?P<v>\d{2,3})\b", re.I
+)
+_BP = re.compile(r"\b(?:blood\s+pressure|BP)\s*(?:is|of|was|:|=)?\s*(?P<s>\d{2,3})\s*/\s*\d{2,3}", re.I)
+
+
+def _number(text: str) -> float:
+    text = text.lower()
+    return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else float(_NUMBER_WORDS.get(text, 1))
+
+
+def read_patient(draft: Draft) -> None:
+    _age(draft)
+    _sex(draft)
+    _duration(draft)
+    _onset(draft)
+    _vitals(draft)
+
+
+def _age(draft: Draft) -> None:
+    for match in _AGE.finditer(draft.text):
+        value = next((match.group(g) for g in ("n", "n2", "n3", "n4") if match.group(g) is not None), None)
+        if value is None or not 0 <= int(value) <= 120:
+            continue
+        if match.group("n4") is not None and not re.search(
+            r"(?:^|[.:\n]\s*|\b(?:a|an|is|this|the)\s+)$",
+            draft.text[max(0, match.start() - 12) : match.start()],
+        ):
+            continue  # "40 F" only at the opening of a sentence
+        draft.age = float(value)
+        draft.add_item("age", value, match.start(), match.end())
+        return
+
+
+def _sex(draft: Draft) -> None:
+    match = _SEX_STRONG.search(draft.text)
+    if match:
+        female = any(match.group(g) for g in ("f", "f2", "f3"))
+        draft.sex = "female" if female else "male"
+        draft.add_item("sex", draft.sex, match.start(), match.end())
+        return
+    counts = {"female": 0, "male": 0}
+    first: dict[str, re.Match[str]] = {}
+    for pronoun in _PRONOUN.finditer(draft.text):
+        sex = "female" if pronoun.group("f") else "male"
+        counts[sex] += 1
+        first.setdefault(sex, pronoun)
+    if counts["female"] != counts["male"]:
+        sex = "female" if counts["female"] > counts["male"] else "male"
+        draft.sex = "female" if sex == "female" else "male"
+        hit = first[sex]
+        draft.add_item("sex", sex, hit.start(), hit.end())
+
+
+def _duration(draft: Draft) -> None:
+    """The first duration in a sentence that speaks of a symptom (not "30-year smoking history")."""
+    symptom_sentences = {
+        draft.sentence_of(m.start)
+        for m in draft.note.mentions
+        if m.kind in ("symptom", "region") or (m.kind == "finding" and not m.flags)
+    }
+    matches = sorted(
+        (m for pattern in _DURATIONS for m in pattern.finditer(draft.text)),
+        key=lambda m: m.start(),
+    )
+    for match in matches:
+        if draft.sentence_of(match.start()) not in symptom_sentences:
+            continue
+        if "y" in match.groupdict():
+            days = _FIXED[match.group("y").split()[-1].lower()]
+        else:
+            unit = match.group("u").lower()
+            days = _number(match.group("n")) * _UNIT_DAYS["m" if unit.startswith("mo") else unit[0]]
+        if days > 36500:
+            continue
+        draft.duration_days = round(days, 2)
+        draft.add_item("duration", f"{draft.duration_days:g} days", match.start(), match.end())
+        return
+
+
+def _onset(draft: Draft) -> None:
+    for pattern, onset in ((_SUDDEN, "sudden"), (_GRADUAL, "gradual")):
+        match = pattern.search(draft.text)
+        if match:
+            mention = next(
+                (m for m in draft.note.mentions if m.start <= match.start() < m.end and m.flags),
+                None,
+            )
+            if mention is not None:
+                continue
+            draft.onset = "sudden" if onset == "sudden" else "gradual"
+            draft.add_item("onset", onset, match.start(), match.end())
+            return
+
+
+def _vitals(draft: Draft) -> None:
+    temperatures = []
+    for match in _TEMP.finditer(draft.text):
+        if match.group("v") is not None:
+            value, unit = float(match.group("v")), match.group("u").upper()
+            celsius = value if unit in ("C", "℃") else (value - 32) * 5 / 9
+        else:
+            value = float(match.group("v2"))
+            celsius = value if value < 50 else (value - 32) * 5 / 9
+        if 30 <= celsius <= 45:
+            temperatures.append((celsius, match))
+    if temperatures:
+        hottest, match = max(temperatures, key=lambda t: t[0])
+        febrile = hottest >= 38.0 - 1e-9
+        status = "present" if febrile else "absent"
+        draft.add_item("finding", "fever", match.start(), match.end(), status=status)
+        draft.findings.append(("fever", status, None))
+    pulse = [(int(m.group("v")), m) for m in _PULSE.finditer(draft.text) if 20 <= int(m.group("v")) <= 250]
+    systolic = [(int(m.group("s")), m) for m in _BP.finditer(draft.text) if 40 <= int(m.group("s")) <= 260]
+    if pulse or systolic:
+        fast = [p for p in pulse if p[0] > 100]
+        low = [s for s in systolic if s[0] < 90]
+        if fast or low:
+            match = (fast or low)[0][1]
+            draft.add_item("finding", "tachycardia_or_hypotension", match.start(), match.end())
+            draft.findings.append(("tachycardia_or_hypotension", "present", None))
+        elif pulse and systolic:
+            match = pulse[0][1]
+            draft.add_item(
+                "finding", "tachycardia_or_hypotension", match.start(), match.end(), status="absent"
+            )
+            draft.findings.append(("tachycardia_or_hypotension", "absent", None))
