@@ -146,16 +146,69 @@ def _read_input(path: str) -> str:
         fail(f"CASE: '{path}' is not UTF-8 text")
 
 
-@app.command("assess")
-def assess_command(
-    case_file: Annotated[str, typer.Argument(metavar="CASE", help="Case JSON file, or - for stdin")],
+def _read_note(path: str) -> str:
+    """A clinical note from a file or stdin, as text; binary or non-UTF-8 input is refused."""
+    data = sys.stdin.buffer.read() if path == "-" else None
+    if data is None:
+        file = Path(path)
+        if not file.is_file():
+            fail(f"NOTE: file '{path}' not found")
+        data = file.read_bytes()
+    try:
+        return extract_bytes_text(data)
+    except ValueError as error:
+        fail(f"NOTE: {error}")
+
+
+def extract_bytes_text(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ValueError("the input is binary, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"the input is not UTF-8 text (byte {error.start})") from None
+
+
+@app.command("extract")
+def extract_command(
+    note: Annotated[str, typer.Argument(metavar="NOTE", help="Clinical note (text file), or - for stdin")],
     output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,
 ) -> None:
-    """Assess a case (JSON object, or a list of them) and print the assessment."""
+    """Read a clinical note: each finding with the words it came from and its context flags."""
+    from nervemap.nlp import extract
+
+    extraction = extract(_read_note(note))
+    if output == Format.JSON:
+        _print_json(extraction.model_dump(mode="json"))
+        return
+    table = Table("kind", "became", "status", "flags", "text")
+    for item in extraction.items:
+        table.add_row(item.kind, item.value, item.status, ", ".join(item.flags), escape(item.text))
+    console.print(table)
+    for warning in extraction.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+@app.command("assess")
+def assess_command(
+    case_file: Annotated[
+        str | None, typer.Argument(metavar="CASE", help="Case JSON file, or - for stdin")
+    ] = None,
+    output: Annotated[Format, typer.Option("--format", "-f")] = Format.TEXT,
+    text: Annotated[
+        str | None, typer.Option("--text", help="Assess a clinical note (file, or - for stdin)")
+    ] = None,
+) -> None:
+    """Assess a case (JSON object, or a list of them) or a clinical note, and print the result."""
     from nervemap.engine.assess import assess_many
     from nervemap.engine.encode import CaseError
     from nervemap.render import render_text
 
+    if text is not None:
+        _assess_note(text, output)
+        return
+    if case_file is None:
+        fail("give a CASE file (or -), or --text NOTE")
     raw = _read_input(case_file)
     try:
         document = json.loads(raw)
@@ -184,6 +237,27 @@ def assess_command(
         return
     for assessment in assessments:
         render_text(assessment, console)
+
+
+def _assess_note(path: str, output: Format) -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract
+    from nervemap.render import render_text
+
+    extraction = extract(_read_note(path))
+    assessment = assess(extraction.case)
+    warnings = list(extraction.warnings)
+    if not assessment.enough_information and not warnings:
+        warnings.append("no clinical finding was found in the text")
+    if output == Format.JSON:
+        payload = assessment.model_dump(mode="json", by_alias=True)
+        payload["extracted"] = [item.model_dump(mode="json") for item in extraction.items]
+        payload["extraction_warnings"] = warnings
+        _print_json(payload)
+        return
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+    render_text(assessment, console)
 
 
 @app.command("evaluate")

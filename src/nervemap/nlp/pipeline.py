@@ -4,6 +4,8 @@ uncertainty) over the mentions the rules found. Built once per process, on first
 from __future__ import annotations
 
 import functools
+import itertools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +50,9 @@ def nlp() -> Any:
 
         @Language.component("nervemap_line_breaks")
         def line_breaks(doc: Any) -> Any:
-            """A blank line, or a line break after a colon-less heading, ends a sentence."""
+            """A line break ends a sentence (headings, lists, one finding per line)."""
+            if "\n" not in doc.text:
+                return doc
             for token in doc[1:]:
                 previous = doc[token.i - 1]
                 if "\n" in previous.text or (previous.text.endswith(":") and token.is_title):
@@ -58,22 +62,46 @@ def nlp() -> Any:
     pipeline.add_pipe("nervemap_line_breaks", after="sentencizer")
     context = pipeline.add_pipe(
         "medspacy_context",
-        config={"input_span_type": "group", "span_group_name": SPAN_GROUP},
+        config={"input_span_type": "group", "span_group_name": SPAN_GROUP, "rules": None},
     )
+    with open(context.DEFAULT_RULES_FILEPATH, encoding="utf-8") as handle:
+        defaults: list[dict[str, Any]] = json.load(handle)["context_rules"]
+    ours = [r.model_dump(exclude_none=True) for r in load_rules().context]
     context.add(
-        [
-            ConTextRule(
-                literal=rule.literal,
-                category=rule.category,
-                pattern=rule.pattern,
-                direction=rule.direction,
-                max_scope=rule.max_scope,
-            )
-            for rule in load_rules().context
-        ]
+        [ConTextRule.from_dict(rule) for raw in defaults + ours for rule in as_literals(raw)]
     )
     matchers()  # compile the text rules now, not on the first note
     return pipeline
+
+
+def as_literals(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """A rule whose token pattern only lists lower-case words, as the same rule once per
+    phrase it can match: spaCy's PhraseMatcher finds those several times faster than the
+    token Matcher, and ConText behaves the same."""
+    pattern = rule.get("pattern")
+    if not pattern:
+        return [rule]
+    choices: list[list[str]] = []
+    for token in pattern:
+        keys = set(token) - {"OP"}
+        op = token.get("OP")
+        value = token.get("LOWER")
+        if keys != {"LOWER"} or op not in (None, "?"):
+            return [rule]
+        words = value["IN"] if isinstance(value, dict) and set(value) == {"IN"} else value
+        if isinstance(words, str):
+            words = [words]
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            return [rule]
+        choices.append([*words, ""] if op == "?" else list(words))
+    phrases = {
+        " ".join(w for w in combo if w).replace(" n't", "n't")
+        for combo in itertools.product(*choices)
+    }
+    if len(phrases) > 400:
+        return [rule]
+    base = {k: v for k, v in rule.items() if k not in ("pattern", "literal")}
+    return [{**base, "literal": phrase} for phrase in sorted(phrases) if phrase]
 
 
 def annotate(text: str) -> Annotated:

@@ -48,7 +48,7 @@ def clean(text: str) -> tuple[str, list[str]]:
         warnings.append(
             f"{controls} control or replacement characters were blanked (binary data pasted?)"
         )
-    mixed = [w for w in _WORD.findall(text) if _is_mixed(w)]
+    mixed = not text.isascii() and any(_is_mixed(w) for w in _WORD.findall(text))
     if mixed:
         text = text.translate(_CONFUSABLES)
         warnings.append("look-alike Cyrillic/Greek letters inside Latin words were read as Latin")
