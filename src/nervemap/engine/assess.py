@@ -251,7 +251,8 @@ def _build(
         "spinal" if p_spinal >= threshold else "non-spinal" if p_spinal <= 1 - threshold else "uncertain"
     )
 
-    triage = decide(kb.triage, conditions, present_ids, [float(x) for x in screening_p])
+    absent_ids = frozenset(compiled.finding_ids[f] for f in np.flatnonzero(encoded.absent))
+    triage = decide(kb.triage, conditions, present_ids, [float(x) for x in screening_p], absent_ids)
     severity = assess_severity(case, present_ids, triage)
     ranked = [(conditions[c].id, float(condition_p[c])) for c in order]
     plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level)

@@ -60,6 +60,7 @@ def decide(
     conditions: Sequence[Condition],
     present: set[str],
     screening_posterior: Sequence[float],
+    absent: frozenset[str] = frozenset(),
 ) -> TriageResult:
     """Combine fired red-flag rules with the differential computed without red flags."""
     flags = fired_rules(triage, present)
@@ -97,4 +98,9 @@ def decide(
     for i, condition in enumerate(conditions):
         if i != top and screening_posterior[i] >= URGENCY_PROBABILITY:
             raise_to(condition.urgency, f"{condition.name} is likely (p={screening_posterior[i]:.2f})")
+    screen = triage.self_care_screen
+    if screen is not None and level == TriageLevel.SELF_CARE:
+        unscreened = [f for f in screen.requires_absent if f not in absent]
+        if unscreened:
+            raise_to(screen.otherwise, f"{screen.reason} (not denied: {', '.join(unscreened)})")
     return TriageResult(level=level, red_flags=flags, reason=reason, patient_advice=advice, basis=basis)

@@ -416,9 +416,23 @@ class SuspicionRule(Strict):
     reason: str
 
 
+class ScreeningRule(Strict):
+    """Self-care is advised only once the dangerous causes have been asked about.
+
+    Every finding in ``requires_absent`` must be explicitly absent (unknown is not absent);
+    otherwise the level is at least ``otherwise``.
+    """
+
+    requires_absent: list[Identifier] = Field(min_length=1)
+    otherwise: TriageLevel
+    reason: str
+    sources: list[str] = Field(min_length=1)
+
+
 class Triage(Strict):
     red_flags: list[TriageRule]
     suspicion: list[SuspicionRule]
+    self_care_screen: ScreeningRule | None = None
 
 
 class Severity(StrEnum):

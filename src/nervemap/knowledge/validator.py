@@ -224,6 +224,10 @@ def check_knowledge(
         used = rule.all_of + rule.any_of + rule.of
         refs("triage", rule.id, "findings", used, findings, "finding")
         refs("triage", rule.id, "sources", rule.sources, sources, "source")
+    screen = kb.triage.self_care_screen
+    if screen is not None:
+        refs("triage", "self_care_screen", "requires_absent", screen.requires_absent, findings, "finding")
+        refs("triage", "self_care_screen", "sources", screen.sources, sources, "source")
     for suspicion in kb.triage.suspicion:
         if suspicion.condition not in conditions:
             problems.append(Problem("triage.yaml", f"suspicion[{suspicion.condition}]", "unknown condition"))

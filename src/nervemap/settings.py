@@ -1,0 +1,59 @@
+"""Service settings, read from ``NERVEMAP_*`` environment variables (or a ``.env`` file).
+
+Defaults (all overridable):
+
+- ``NERVEMAP_DATA_DIR`` = ``./data``: holds the SQLite database and the generated secret key.
+- ``NERVEMAP_DATABASE_URL`` = ``sqlite:///<data_dir>/nervemap.db`` (WAL mode); or
+  ``postgresql+psycopg://user@host:5432/db``.
+- ``NERVEMAP_SECRET_KEY``: signs bearer tokens; if unset, a random key is generated once and kept
+  in ``<data_dir>/secret_key`` (mode 0600), so tokens survive a restart.
+- ``NERVEMAP_HOST`` = ``127.0.0.1``, ``NERVEMAP_PORT`` = ``8000``.
+- ``NERVEMAP_MAX_BODY_BYTES`` = 1 MiB: larger request bodies get a 413 problem.
+- ``NERVEMAP_LINK_EXPIRY_HOURS`` = 72: lifetime of a patient link.
+- ``NERVEMAP_TOKEN_EXPIRY_MINUTES`` = 60: lifetime of a login bearer token.
+- ``NERVEMAP_MIGRATE_ON_STARTUP`` = true: upgrade the database to the latest schema on start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret_key"
+DATABASE_FILE = "nervemap.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NERVEMAP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file and secret key")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    secret_key: SecretStr | None = Field(default=None, description="Token signing key; default generated")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest accepted request body")
+    link_expiry_hours: float = Field(default=72, gt=0, le=24 * 90)
+    token_expiry_minutes: float = Field(default=60, gt=0, le=24 * 60)
+    migrate_on_startup: bool = True
+
+    def sqlalchemy_url(self) -> str:
+        """The database URL, defaulting to a SQLite file inside the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / DATABASE_FILE).as_posix()}"
+
+    def signing_key(self) -> bytes:
+        """The configured secret key, or one generated on first use and kept in the data folder."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / SECRET_FILE
+        if not path.is_file():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(secrets.token_urlsafe(48))
+        return path.read_text(encoding="ascii").strip().encode()
