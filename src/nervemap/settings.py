@@ -53,7 +53,11 @@ class Settings(BaseSettings):
         path = self.data_dir / SECRET_FILE
         if not path.is_file():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w", encoding="ascii") as file:
-                file.write(secrets.token_urlsafe(48))
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process created it first
+                descriptor = -1
+            if descriptor >= 0:
+                with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                    file.write(secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip().encode()

@@ -93,7 +93,7 @@ def test_assess_reads_stdin_and_renders_text() -> None:
         ({"reflexes": [{"reflex": "achilles", "side": "middle", "grade": 1}]}, "reflexes.0.side"),
         ({"pain_map": [{"region": "elbow", "side": "left"}]}, "unknown body-map region 'elbow'"),
         ({"pain_map": [{"region": "saddle", "side": "left"}]}, "midline region"),
-        ({"sensation": [{"region": "calf", "status": "reduced"}]}, "needs a side"),
+        ({"sensation": [{"region": "calf", "side": "up", "status": "reduced"}]}, "sensation.0.side"),
         ({"colour": "blue"}, "colour"),
     ],
 )

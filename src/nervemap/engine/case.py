@@ -43,19 +43,19 @@ class PainMark(CaseModel):
 
 class StrengthTest(CaseModel):
     movement: str
-    side: Side
+    side: Side | None = Field(default=None, description="None: side not stated")
     grade: int = Field(ge=0, le=5, description="MRC grade 0-5")
 
 
 class ReflexTest(CaseModel):
     reflex: str
-    side: Side
+    side: Side | None = Field(default=None, description="None: side not stated")
     grade: int = Field(ge=0, le=4, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus")
 
 
 class SensationTest(CaseModel):
     region: str
-    side: Side | None = None
+    side: Side | None = Field(default=None, description="None: midline, or side not stated")
     status: Literal["normal", "reduced", "absent", "increased"]
 
 

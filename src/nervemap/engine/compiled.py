@@ -31,6 +31,10 @@ from nervemap.knowledge.validator import likelihood_probability
 
 FloatArray = npt.NDArray[np.float64]
 SIDES: tuple[str, str] = ("left", "right")
+# Notes often say "weak dorsiflexion" or "numb foot" without a side: such an observation still
+# points to a lesion's territory, on whichever side the lesion is.
+UNSTATED = "unstated"
+OBSERVED_SIDES: tuple[str, ...] = (*SIDES, UNSTATED)
 # How a nerve-tension sign was observed: positive on the left, on the right, positive with no side
 # given, or negative.
 SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
@@ -177,15 +181,15 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
     observations: list[Observation] = []
     for modality in ("sensory", "pain"):
         for region in kb.anatomy.regions:
-            sides: tuple[str | None, ...] = SIDES if region.lateral else (None,)
+            sides: tuple[str | None, ...] = OBSERVED_SIDES if region.lateral else (None,)
             for side in sides:
                 observations.append(Observation(f"{modality}:{region.id}:{side}", modality, region.id, side))
     for movement in kb.anatomy.movements:
-        for side in SIDES:
+        for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
     aged = kb.localisation.age_related_reflex_loss
     for reflex in kb.anatomy.reflexes:
-        for side in SIDES:
+        for side in OBSERVED_SIDES:
             observations.append(Observation(f"reflex:{reflex.id}:{side}", "reflex", reflex.id, side))
             if aged is not None and reflex.id in aged.reflexes:
                 # the same reflex in an older person: a separate column with an age-related rate
@@ -255,6 +259,8 @@ def _aged_reflex_rates(model: LocalisationModel) -> tuple[Number, Number]:
 def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
     if side is None:  # midline regions and global signs
         return True
+    if side == UNSTATED:
+        return hypothesis.side is not None
     return hypothesis.side in (side, "bilateral")
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nervemap.engine.case import Case, Status
-from nervemap.engine.compiled import SIDES, SIGN_STATES, CompiledKnowledge
+from nervemap.engine.compiled import SIDES, SIGN_STATES, UNSTATED, CompiledKnowledge
 from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
@@ -114,8 +114,8 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
     for i, mark in enumerate(case.pain_map or []):
         issues.extend(_check_region(f"pain_map[{i}]", mark.region, mark.side, regions, allow_no_side=True))
     for i, test in enumerate(case.sensation):
-        issues.extend(_check_region(f"sensation[{i}]", test.region, test.side, regions, allow_no_side=False))
-    grades: dict[tuple[str, str], int] = {}
+        issues.extend(_check_region(f"sensation[{i}]", test.region, test.side, regions, allow_no_side=True))
+    grades: dict[tuple[str, str | None], int] = {}
     for i, strength in enumerate(case.strength):
         if strength.movement not in movements:
             issues.append(CaseIssue(f"strength[{i}].movement", f"unknown movement '{strength.movement}'"))
@@ -128,7 +128,7 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
                 )
             )
         grades[key] = strength.grade
-    reflex_grades: dict[tuple[str, str], int] = {}
+    reflex_grades: dict[tuple[str, str | None], int] = {}
     for i, reflex in enumerate(case.reflexes):
         if reflex.reflex not in reflexes:
             issues.append(CaseIssue(f"reflexes[{i}].reflex", f"unknown reflex '{reflex.reflex}'"))
@@ -204,9 +204,13 @@ def _derived_sides(rule: Derivation, case: Case) -> set[str]:
         return {m.side for m in case.pain_map if m.region in rule.pain_map and m.side}
     if rule.weak_movements is not None:
         limit = 4 if rule.max_grade is None else rule.max_grade
-        return {s.side for s in case.strength if s.movement in rule.weak_movements and s.grade <= limit}
+        return {
+            s.side for s in case.strength if s.movement in rule.weak_movements and s.grade <= limit and s.side
+        }
     if rule.reduced_reflexes is not None:
-        return {r.side for r in case.reflexes if r.reflex in rule.reduced_reflexes and r.grade <= 1}
+        return {
+            r.side for r in case.reflexes if r.reflex in rule.reduced_reflexes and r.grade <= 1 and r.side
+        }
     return set()
 
 
@@ -295,18 +299,21 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
         region = compiled.regions[mark.region]
-        if region.lateral and mark.side is None:
-            continue  # side not stated: no help in localising
         if region.group == RegionGroup.BACK:
             continue  # axial back pain is somatic: it does not point to a nerve lesion
-        _set_observation(compiled, encoded, f"{modality}:{mark.region}:{mark.side}", True)
+        side = mark.side or (UNSTATED if region.lateral else None)
+        _set_observation(compiled, encoded, f"{modality}:{mark.region}:{side}", True)
     for test in case.sensation:
         if test.status == "increased":
             continue
-        _set_observation(compiled, encoded, f"sensory:{test.region}:{test.side}", test.status != "normal")
+        side = test.side or (UNSTATED if compiled.regions[test.region].lateral else None)
+        _set_observation(compiled, encoded, f"sensory:{test.region}:{side}", test.status != "normal")
     for strength in case.strength:
         _set_observation(
-            compiled, encoded, f"weakness:{strength.movement}:{strength.side}", strength.grade <= 4
+            compiled,
+            encoded,
+            f"weakness:{strength.movement}:{strength.side or UNSTATED}",
+            strength.grade <= 4,
         )
     aged = compiled.knowledge.localisation.age_related_reflex_loss
     older = aged is not None and case.age is not None and case.age >= aged.age_min
@@ -315,7 +322,8 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
             _set_observation(compiled, encoded, "umn::", True)
             continue
         modality = "reflex-aged" if older and aged and reflex.reflex in aged.reflexes else "reflex"
-        _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{reflex.side}", reflex.grade <= 1)
+        side = reflex.side or UNSTATED
+        _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{side}", reflex.grade <= 1)
     discs = compiled.knowledge.anatomy.discs
     for item in case.imaging:
         if item.kind == "cauda-equina-compression":

@@ -34,7 +34,11 @@ def assess_severity(case: Case, present: set[str], triage: TriageResult) -> Seve
     components: list[tuple[Severity, str]] = []
     worst = min((s.grade for s in case.strength), default=None)
     if worst is not None and worst < 5:
-        weak = sorted(f"{s.movement} {s.side} {s.grade}/5" for s in case.strength if s.grade < 5)
+        weak = sorted(
+            f"{s.movement} {s.side or ''} {s.grade}/5".replace("  ", " ")
+            for s in case.strength
+            if s.grade < 5
+        )
         components.append((_grade_mrc(worst), f"motor deficit, worst MRC {worst}/5 ({', '.join(weak)})"))
     elif "motor_deficit" in present or "foot_drop" in present:
         components.append((Severity.MODERATE, "reported motor weakness (not graded)"))

@@ -47,9 +47,7 @@ def _findings(draft: Draft) -> list[ReportedFinding]:
     return out
 
 
-def _best(
-    entries: list[tuple[T, bool]], key: tuple[str, ...], grade: str, normal: int
-) -> list[T]:
+def _best(entries: list[tuple[T, bool]], key: tuple[str, ...], grade: str, normal: int) -> list[T]:
     chosen: dict[tuple[object, ...], tuple[T, bool]] = {}
     for entry, specific in entries:
         k = tuple(getattr(entry, f) for f in key)

@@ -17,7 +17,7 @@ from nervemap.engine.case import (
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.models import ExtractedItem, Flag, ItemKind, ItemStatus
 from nervemap.nlp.pipeline import Annotated
-from nervemap.nlp.sides import SideOrBoth
+from nervemap.nlp.sides import SideOrBoth, note_side
 
 FLAG_ORDER: tuple[Flag, ...] = ("negated", "historical", "hypothetical", "family", "uncertain")
 
@@ -42,6 +42,11 @@ class Draft:
     @property
     def text(self) -> str:
         return self.note.text
+
+    @functools.cached_property
+    def side(self) -> SideOrBoth | None:
+        """The note's only side, used for lateral items whose sentence names none."""
+        return note_side(self.text)
 
     def add_item(
         self,

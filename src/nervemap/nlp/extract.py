@@ -28,9 +28,7 @@ def extract(text: str, *, setting: str = "primary-care") -> Extraction:
         raise TypeError(f"text must be str, not {type(text).__name__}; use extract_bytes for bytes")
     cleaned, warnings = clean(text)
     if not cleaned.strip():
-        return Extraction(
-            case=assemble(Draft(annotate("")), chosen), warnings=[*warnings, "empty text"]
-        )
+        return Extraction(case=assemble(Draft(annotate("")), chosen), warnings=[*warnings, "empty text"])
     draft = Draft(annotate(cleaned))
     draft.warnings.extend(warnings)
     for reader in READERS:

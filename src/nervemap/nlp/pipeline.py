@@ -67,9 +67,7 @@ def nlp() -> Any:
     with open(context.DEFAULT_RULES_FILEPATH, encoding="utf-8") as handle:
         defaults: list[dict[str, Any]] = json.load(handle)["context_rules"]
     ours = [r.model_dump(exclude_none=True) for r in load_rules().context]
-    context.add(
-        [ConTextRule.from_dict(rule) for raw in defaults + ours for rule in as_literals(raw)]
-    )
+    context.add([ConTextRule.from_dict(rule) for raw in defaults + ours for rule in as_literals(raw)])
     matchers()  # compile the text rules now, not on the first note
     return pipeline
 
@@ -95,8 +93,7 @@ def as_literals(rule: dict[str, Any]) -> list[dict[str, Any]]:
             return [rule]
         choices.append([*words, ""] if op == "?" else list(words))
     phrases = {
-        " ".join(w for w in combo if w).replace(" n't", "n't")
-        for combo in itertools.product(*choices)
+        " ".join(w for w in combo if w).replace(" n't", "n't") for combo in itertools.product(*choices)
     }
     if len(phrases) > 400:
         return [rule]

@@ -73,6 +73,9 @@ def read_body(draft: Draft) -> None:
         pain_places: list[tuple[Mention, Mention]] = []
         sensory_places: list[Mention] = []
         for place in places:
+            if _SELF_PAIN.search(place.text):  # "LBP", "back pain": the place names the symptom
+                pain_places.append((place, _as_symptom(place)))
+                continue
             nearest_symptom = _nearest(place, [(s.start, s.end) for s in symptoms])
             nearest_sensory = _nearest(place, sensory)
             if nearest_sensory is not None and (
@@ -80,13 +83,33 @@ def read_body(draft: Draft) -> None:
             ):
                 sensory_places.append(place)
             elif nearest_symptom is not None:
-                pain_places.append((place, symptoms[nearest_symptom[1]]))
+                pain_places.append((place, _qualified(draft, symptoms, nearest_symptom[1])))
         if pain_places:
             _pain(draft, sentence, pain_places)
         if sensory_places:
             _sensation(draft, sentence, sensory_places)
         elif sensory and not places:
             _global_sensation(draft, sentence, sensory)
+
+
+_SELF_PAIN = re.compile(r"pain|ache|LBP|lumbago", re.IGNORECASE)
+_NOT_TOUCH = re.compile(r"vibrat|propriocept|position\s+sense|joint\s+position", re.IGNORECASE)
+_TOUCH = re.compile(r"light\s+touch|pin|sharp|sensation\s+(?:is\s+|was\s+)?(?:decreas|diminish|reduc|absent)", re.I)
+
+
+def _as_symptom(place: Mention) -> Mention:
+    return Mention("symptom", "pain", place.start, place.end, place.text, flags=set(place.flags))
+
+
+def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> Mention:
+    """'tingling pain', 'numb and painful': a tingling or numbness word next to 'pain' wins."""
+    symptom = symptoms[index]
+    if symptom.key == "pain" and index > 0:
+        previous = symptoms[index - 1]
+        gap = draft.text[previous.end : symptom.start]
+        if previous.key != "pain" and re.fullmatch(r"\s*(?:and\s+)?", gap):
+            return previous
+    return symptom
 
 
 def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -100,9 +123,13 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
 
 
 def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
-    sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p, _ in pairs])
+    spans = [(p.start, p.end) for p, _ in pairs]
+    sides = assign_sides(draft.text, sentence, spans, default=draft.side)
+    own = assign_sides(draft.text, sentence, spans, explicit=True)
     midline = anatomy().midline
-    for (place, symptom), side in zip(pairs, sides, strict=True):
+    for (place, symptom), side, own_side in zip(pairs, sides, own, strict=True):
+        if set(regions_of(place)) <= {"lower_back"}:
+            side = own_side  # the back is sided only when the words say so
         flags = set(place.flags) | set(symptom.flags)
         status = assertion(flags)
         kind = SymptomKind(symptom.key)
@@ -128,7 +155,12 @@ def _status_near(draft: Draft, sentence: tuple[int, int], position: int) -> Sens
 
 
 def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -> None:
-    sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places])
+    text = draft.text[sentence[0] : sentence[1]]
+    if _NOT_TOUCH.search(text) and not _TOUCH.search(text):
+        return  # vibration and position sense are not the light-touch / pin-prick map
+    sides = assign_sides(
+        draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side
+    )
     midline = anatomy().midline
     for place, side in zip(places, sides, strict=True):
         flags = set(place.flags)

@@ -26,7 +26,9 @@ def read_findings(draft: Draft) -> None:
             by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
     lateral = lateral_findings()
     for sentence, mentions in by_sentence.items():
-        sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in mentions])
+        sides = assign_sides(
+            draft.text, sentence, [(m.start, m.end) for m in mentions], default=draft.side
+        )
         for mention, side in zip(mentions, sides, strict=True):
             rule = rules[mention.rule]
             flags = set(mention.flags)
@@ -91,7 +93,7 @@ def _read_test(
         elif base == "not asserted":
             result = "not asserted"
         span = (min(mention.start, *(c[0] for c in cues)), max(mention.end, *(c[1] for c in cues)))
-        side = assign_sides(draft.text, sentence, [span])[0]
+        side = assign_sides(draft.text, sentence, [span], default=draft.side)[0]
         _record(draft, mention, result, side, flags, span)
         return
     # mixed results ("negative on the right, positive on the left"): a side per result word

@@ -25,7 +25,8 @@ _MRC = re.compile(
 )
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
-    r"(?!\s*(?:/\s*5|[\w%°º.]|-\s*[LS]?\d|\s*(?:cm|mm|kg|days?|weeks?|months?|years?|times|x\b)))"
+    r"(?![\w%°º.])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
+    r"(?!\s+(?:cm|mm|kg|days?|weeks?|months?|years?|hours?|times|x|mg|ml)\b)"
 )
 _PREP_BEFORE_NAME = re.compile(
     r"^\s*(?:at|in|of|over|for|on|to)\s+(?:the\s+|his\s+|her\s+|both\s+)?(?:left\s+|right\s+)?$", re.I
@@ -91,7 +92,24 @@ def _word_grades(
     return kept
 
 
-def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]:
+def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> tuple[list[Mention], bool]:
+    """The names a grade belongs to, and whether they stand next to it (else inherited)."""
+    inside = [n for n in names if grade.start <= n.start and n.end <= grade.end]
+    if inside:
+        return inside, True  # "cannot stand on tiptoe"
+    listed = _adjacent(draft, grade, names)
+    if listed:
+        return listed, True
+    if grade.word:
+        return [], False  # a grade word far from any name ("weakness") grades nothing
+    before = [n for n in names if n.end <= grade.start]
+    after = [n for n in names if n.start >= grade.end]
+    if before:
+        return [before[-1]], False
+    return after[:1], False
+
+
+def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]:
     text = draft.text
     before = [n for n in names if n.end <= grade.start]
     after = [n for n in names if n.start >= grade.end]
@@ -121,11 +139,7 @@ def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]:
             else:
                 break
         return listed
-    if grade.word:
-        return []  # a grade word far from any name ("weakness") is not a graded muscle
-    if before:
-        return [before[-1]]
-    return after[:1]
+    return []
 
 
 def read_grades(draft: Draft) -> None:
@@ -166,14 +180,18 @@ def _reflex_pair(match: re.Match[str]) -> tuple[int, ...]:
 
 
 def _sides_for(
-    draft: Draft, sentence: tuple[int, int], grades: list[Grade], paired: list[list[Mention]]
+    draft: Draft,
+    sentence: tuple[int, int],
+    grades: list[Grade],
+    paired: list[tuple[list[Mention], bool]],
 ) -> list[SideOrBoth | None]:
     spans = []
-    for grade, names in zip(grades, paired, strict=True):
-        start = min([grade.start, *(n.start for n in names)])
-        end = max([grade.end, *(n.end for n in names)])
+    for grade, (names, adjacent) in zip(grades, paired, strict=True):
+        near = names if adjacent else []
+        start = min([grade.start, *(n.start for n in near)])
+        end = max([grade.end, *(n.end for n in near)])
         spans.append((start, end))
-    return assign_sides(draft.text, sentence, spans)
+    return assign_sides(draft.text, sentence, spans, default=draft.side)
 
 
 def _strength(
@@ -187,7 +205,7 @@ def _strength(
     paired = [_pair(draft, g, movements) for g in grades]
     sides = _sides_for(draft, sentence, grades, paired)
     text = draft.text
-    for grade, names, side in zip(grades, paired, sides, strict=True):
+    for grade, (names, _), side in zip(grades, paired, sides, strict=True):
         if not names:
             if grade.word:
                 continue
@@ -214,7 +232,9 @@ def _add_strength(
     flags: set[str],
     status: Literal["present", "absent", "not asserted"],
 ) -> None:
-    start, end = min(name.start, grade.start), max(name.end, grade.end)
+    start, end = grade.start, grade.end
+    if abs(name.start - grade.start) < 40:
+        start, end = min(name.start, grade.start), max(name.end, grade.end)
     pairs: list[tuple[Literal["left", "right"], int]]
     if len(value) == 2 and side is None:
         pairs = [("right", value[0]), ("left", value[1])]
@@ -260,7 +280,7 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
     paired = [_pair(draft, g, names) for g in grades]
     # a grade word no name claimed, in a sentence about one reflex, is that reflex's grade
     sides = _sides_for(draft, sentence, grades, paired)
-    for grade, listed, side in zip(grades, paired, sides, strict=True):
+    for grade, (listed, _), side in zip(grades, paired, sides, strict=True):
         for name in listed:
             if name.key == "other":
                 continue
@@ -268,7 +288,9 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
             reflex_ids = (name.key,) if specific else LEG_REFLEXES
             flags = set(name.flags) - {"negated"}  # "absent" is a grade here, not a negation
             status = assertion(flags)
-            start, end = min(name.start, grade.start), max(name.end, grade.end)
+            start, end = grade.start, grade.end
+            if abs(name.start - grade.start) < 40:
+                start, end = min(name.start, grade.start), max(name.end, grade.end)
             if not specific and _upper_only(draft, grade, sentence):
                 continue
             for reflex in reflex_ids:

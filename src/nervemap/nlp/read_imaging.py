@@ -67,12 +67,15 @@ def read_imaging(draft: Draft) -> None:
             nearest = min(range(len(lesions)), key=lambda i: distances[i])
             owned[nearest].append(level)
         sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in lesions])
+        with_level = {lesions[i].key for i, found in owned.items() if found}
         for i, lesion in enumerate(lesions):
+            if not owned[i] and lesion.key in with_level:
+                continue  # "herniated disc protrusion at L5-S1": one lesion, two words
             _lesion(draft, sentence, lesion, owned[i], sides[i])
 
 
 def _zone(draft: Draft, sentence: tuple[int, int], lesion: Mention) -> HerniationZone | None:
-    window = draft.text[max(sentence[0], lesion.start - 40) : min(sentence[1], lesion.end + 30)]
+    window = draft.text[max(sentence[0], lesion.start - 40) : min(sentence[1], lesion.end + 90)]
     for zone, pattern in _ZONES:
         if pattern.search(window):
             return zone

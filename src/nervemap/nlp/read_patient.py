@@ -24,7 +24,7 @@ _AGE = re.compile(
 _SEX_STRONG = re.compile(
     r"\b(?P<f>woman|female|lady|girl|mother of|pregnant|RHF|LHF|Mrs|Ms)\b"
     r"|\b(?P<m>man|male|gentleman|boy|RHM|LHM|Mr)\b"
-    r"|(?<=\d)\s*(?:y/o|yo|y\.o\.)?\s*(?:(?P<f2>F)|(?P<m2>M))\b"
+    r"|(?<=\d)\s*(?:y/o|yo|y\.o\.|years?[\s-]old)\s*(?:(?P<f2>F)|(?P<m2>M))\b"
     r"|(?<=y/o)(?:R|L)H(?:(?P<f3>F)|(?P<m3>M))\b",
     re.IGNORECASE,
 )
@@ -36,9 +36,10 @@ _DURATIONS = tuple(
     for p in (
         rf"\b(?:for|x|×|over|since|of|past|last|in\s+the\s+past|approximately)\s+(?:the\s+)?"
         rf"(?:past\s+|last\s+|about\s+|approximately\s+|almost\s+|nearly\s+|over\s+)?{_NUM}[\s-]*{_UNIT}\b",
-        rf"\b{_NUM}[\s-]*{_UNIT}(?:'s)?[\s-]+(?:history|duration|of\s+evolution)\b",
+        rf"\b{_NUM}[\s-]*{_UNIT}(?:'s)?[\s-]+(?:history|duration|of\s+evolution|h/o|hx)(?!\w)",
+        rf"\b{_NUM}[\s-]*{_UNIT}\s+of\b",
         rf"(?<![\w])[x×]\s*{_NUM}\s*{_UNIT}\b",
-        rf"\b{_NUM}\s+{_UNIT}\s+ago\b",
+        rf"\b(?:started|began|begun|onset|developed|start)\s+(?:\w+\s+){{0,3}}?{_NUM}\s+{_UNIT}\s+ago\b",
         r"\b(?P<y>since\s+yesterday|since\s+last\s+night|since\s+this\s+morning|this\s+morning|"
         r"since\s+last\s+week|since\s+waking)\b",
     )

@@ -16,6 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _FLAGS = re.IGNORECASE
+_DETERMINERS = {"the", "his", "her", "their", "both", "a"}
+_SIDE_WORDS = {"left", "right", "bilateral"}
+_OPTIONAL_SIDE = r"(?:[\s-]+(?:left|right|bilateral|affected))?"
 
 
 class Strict(BaseModel):
@@ -144,8 +147,12 @@ class Compiler:
     def phrase_regex(self, phrase: str) -> str:
         """A phrase as a regex: words joined by spaces or hyphens, spelling variants allowed."""
         parts = []
-        for word in phrase.split():
+        words = phrase.split()
+        for i, word in enumerate(words):
             parts.append(self._spelling.get(word.lower(), re.escape(word)))
+            nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+            if word.lower() in _DETERMINERS and nxt not in _SIDE_WORDS:
+                parts[-1] += _OPTIONAL_SIDE  # "sole of his foot" also reads "sole of his right foot"
         return r"[\s-]+".join(parts)
 
     def phrase_alternatives(self, phrase: str) -> list[tuple[str, bool]]:

@@ -11,7 +11,9 @@ from typing import Literal
 SideOrBoth = Literal["left", "right", "bilateral"]
 
 _SIDE = re.compile(
-    r"(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
+    r"(?P<versus>\b(?:right|left)(?=\s+(?:versus|vs\.?|compared\s+(?:to|with))\s+(?:left|right)\b))"
+    r"|(?P<against>(?<=versus\s)(?:left|right)|(?<=vs\.\s)(?:left|right)|(?<=vs\s)(?:left|right))"
+    r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
     r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
     r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b|\bL(?=\s*(?:leg|side|foot|LE)\b))"
@@ -34,6 +36,8 @@ def side_cues(text: str, start: int, end: int) -> list[Cue]:
     cues = []
     for match in _SIDE.finditer(text, start, end):
         word = match.group(0)
+        if match.group("against"):
+            continue  # "right versus left": the side is the first
         if len(word) == 1 and not _CASED_LR.fullmatch(word):
             continue  # a lower-case "l" or "r" is not a side
         side: SideOrBoth = "bilateral" if match.group("both") else "left" if match.group("left") else "right"
@@ -74,8 +78,12 @@ def assign_sides(
     sentence: tuple[int, int],
     spans: Sequence[tuple[int, int]],
     max_gap: int = 60,
+    default: SideOrBoth | None = None,
+    explicit: bool = False,
 ) -> list[SideOrBoth | None]:
-    """The side of each span (character ranges inside ``sentence``)."""
+    """The side of each span (character ranges inside ``sentence``): its own side words, else
+    the sentence's only side, else ``default`` (the note's only side). ``explicit``: own side
+    words only."""
     cues = side_cues(text, sentence[0], sentence[1])
     got: list[list[SideOrBoth]] = [[] for _ in spans]
     for cue in cues:
@@ -90,11 +98,17 @@ def assign_sides(
         if best >= 0:
             got[best].append(cue.side)
     unique = {c.side for c in cues}
-    sentence_side = next(iter(unique)) if len(unique) == 1 else None
+    sentence_side = next(iter(unique)) if len(unique) == 1 else None if unique else default
     out: list[SideOrBoth | None] = []
     for sides in got:
-        out.append(combine(sides) if sides else sentence_side)
+        out.append(combine(sides) if sides else None if explicit else sentence_side)
     return out
+
+
+def note_side(text: str) -> SideOrBoth | None:
+    """The note's only side, when every side word in it names the same one."""
+    unique = {c.side for c in side_cues(text, 0, len(text))}
+    return next(iter(unique)) if len(unique) == 1 and "bilateral" not in unique else None
 
 
 def expand(side: SideOrBoth | None) -> list[Literal["left", "right"]]:

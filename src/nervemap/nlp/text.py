@@ -45,9 +45,7 @@ def clean(text: str) -> tuple[str, list[str]]:
     controls = len(_CONTROL.findall(text))
     if controls:
         text = _CONTROL.sub(" ", text)
-        warnings.append(
-            f"{controls} control or replacement characters were blanked (binary data pasted?)"
-        )
+        warnings.append(f"{controls} control or replacement characters were blanked (binary data pasted?)")
     mixed = not text.isascii() and any(_is_mixed(w) for w in _WORD.findall(text))
     if mixed:
         text = text.translate(_CONFUSABLES)

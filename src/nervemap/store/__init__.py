@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, one repository per table, Alembic migrations."""

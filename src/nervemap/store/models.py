@@ -1,0 +1,124 @@
+"""The tables: users, API keys, assessments, patient links and the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from nervemap.store.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+class Scope(StrEnum):
+    """What an API key may do: read records, write records, administer users and the audit trail."""
+
+    READ = "read"
+    WRITE = "write"
+    ADMIN = "admin"
+
+
+class ReviewStatus(StrEnum):
+    NEW = "new"
+    REVIEWED = "reviewed"
+
+
+class SourceKind(StrEnum):
+    STRUCTURED = "structured"
+    TEXT = "text"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+def _new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), doc="First characters of the key, to recognise it")
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 of the whole key")
+    scopes: Mapped[list[str]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AssessmentRecord(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_created_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    source_kind: Mapped[str] = mapped_column(String(16))
+    input: Mapped[dict[str, Any]] = mapped_column()
+    output: Mapped[dict[str, Any]] = mapped_column()
+    knowledge_version: Mapped[str] = mapped_column(String(64))
+    nervemap_version: Mapped[str] = mapped_column(String(64))
+    triage_level: Mapped[str] = mapped_column(String(16), index=True)
+    top_condition_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.NEW.value, index=True)
+    review_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PatientLink(Base):
+    __tablename__ = "patient_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 of the link token")
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True, default=None
+    )
+    interview_state: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which object, when. Never patient text."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), index=True, doc="user:<id>, apikey:<id>, link:<id>")
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    object: Mapped[str | None] = mapped_column(String(100), default=None, doc="kind:<id>")
