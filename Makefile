@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check bench evaluate clean
+.PHONY: setup demo test check lint typecheck kb-check bench evaluate evaluate-dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,13 @@ check: lint typecheck kb-check
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
+	$(BIN)/python benchmarks/nlp_throughput.py
 
 evaluate: $(STAMP)
 	$(BIN)/nervemap evaluate tests/golden/cases.jsonl
+
+evaluate-dev: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/devset.jsonl --report reports/devset
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -13,7 +13,7 @@ from nervemap.knowledge.models import SymptomKind
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.rules import compiler, load_rules
-from nervemap.nlp.sides import assign_sides, expand
+from nervemap.nlp.sides import SideOrBoth, assign_sides, combine, expand, side_cues
 
 SensoryStatus = Literal["normal", "reduced", "absent", "increased"]
 
@@ -101,6 +101,11 @@ def _as_symptom(place: Mention) -> Mention:
     return Mention("symptom", "pain", place.start, place.end, place.text, flags=set(place.flags))
 
 
+def _own_side(draft: Draft, place: Mention) -> SideOrBoth | None:
+    cues = side_cues(draft.text, max(0, place.start - 14), place.end)
+    return combine([c.side for c in cues]) if cues else None
+
+
 def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> Mention:
     """'tingling pain', 'numb and painful': a tingling or numbness word next to 'pain' wins."""
     symptom = symptoms[index]
@@ -125,11 +130,10 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
 def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
     spans = [(p.start, p.end) for p, _ in pairs]
     sides = assign_sides(draft.text, sentence, spans, default=draft.side)
-    own = assign_sides(draft.text, sentence, spans, explicit=True)
     midline = anatomy().midline
-    for (place, symptom), side, own_side in zip(pairs, sides, own, strict=True):
+    for (place, symptom), side in zip(pairs, sides, strict=True):
         if set(regions_of(place)) <= {"lower_back"}:
-            side = own_side  # the back is sided only when the words say so
+            side = _own_side(draft, place)  # the back is sided only when its words say so
         flags = set(place.flags) | set(symptom.flags)
         status = assertion(flags)
         kind = SymptomKind(symptom.key)
@@ -167,6 +171,8 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
         status = _status_near(draft, sentence, place.start)
         if status is None:
             continue
+        if "negated" in flags and re.search(r"\bden(?:y|ies|ied)\b", text, re.IGNORECASE):
+            continue  # "denies saddle hypoaesthesia" is a symptom, not an examination
         if "negated" in flags and status in ("reduced", "absent"):
             status, flags = "normal", flags - {"negated"}
         asserted = assertion(flags)

@@ -142,7 +142,31 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
     return []
 
 
+_FOOT_DROP = re.compile(r"foot[\s-]*drop|drop[\s-]*foot", re.IGNORECASE)
+
+
+def _foot_drop(draft: Draft) -> None:
+    """'Foot drop' is ankle dorsiflexion at MRC 3 or less: recorded as 3 on its side."""
+    for mention in draft.note.mentions:
+        if mention.key != "foot_drop_reported" or not _FOOT_DROP.search(mention.text):
+            continue
+        sentence = draft.sentence_of(mention.start)
+        side = assign_sides(draft.text, sentence, [(mention.start, mention.end)], default=draft.side)[0]
+        status = assertion(set(mention.flags))
+        if side is None:
+            continue
+        for s in ["left", "right"] if side == "bilateral" else [side]:
+            draft.add_item(
+                "strength", f"ankle_dorsiflexion {s} 3/5", mention.start, mention.end,
+                mention.flags, status,
+            )
+            if status == "present":
+                test = StrengthTest(movement="ankle_dorsiflexion", side=s, grade=3)
+                draft.strength.append((test, True))
+
+
 def read_grades(draft: Draft) -> None:
+    _foot_drop(draft)
     reflex_words, weak_words, global_strength, strength_subject = _word_patterns()
     for sentence in draft.note.sentences:
         movements = draft.in_sentence(sentence, ("movement",))
@@ -217,7 +241,8 @@ def _strength(
         for name in names:
             flags = set(name.flags)
             value = grade.grades
-            if grade.word and "negated" in flags:  # "no EHL weakness"
+            plain = not re.search(r"cannot|unable|drop", draft.text[grade.start : grade.end], re.I)
+            if grade.word and plain and "negated" in flags:  # "no EHL weakness"
                 value, flags = (5,), flags - {"negated"}
             status = assertion(flags - {"negated"})
             _add_strength(draft, name, grade, value, side, flags, status)

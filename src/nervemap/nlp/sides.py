@@ -56,12 +56,17 @@ def _clause_of(text: str, position: int, start: int, end: int) -> tuple[int, int
     return left, right
 
 
-def _distance(cue: Cue, span: tuple[int, int]) -> int:
+_POSTPOSITION = re.compile(r"\b(?:on|in|at|over|of)\s+(?:the|his|her)\s+$", re.IGNORECASE)
+
+
+def _distance(cue: Cue, span: tuple[int, int], lead: int) -> int:
+    """Characters between a side word and a span; ``lead`` is the length of an "on the" in
+    front of the side word, which then reads backwards ("4/5 on the right")."""
     if cue.start >= span[0] and cue.end <= span[1]:
         return 0
     if cue.end <= span[0]:
-        return span[0] - cue.end
-    return cue.start - span[1] + 1  # a little behind: "left calf" beats "calf, left"
+        return span[0] - cue.end + (lead + 2 if lead else 0)
+    return cue.start - lead - span[1] + 1  # a little behind: "left calf" beats "calf, left"
 
 
 def combine(sides: Sequence[SideOrBoth]) -> SideOrBoth | None:
@@ -88,11 +93,13 @@ def assign_sides(
     got: list[list[SideOrBoth]] = [[] for _ in spans]
     for cue in cues:
         clause = _clause_of(text, cue.start, *sentence)
+        before = _POSTPOSITION.search(text, max(sentence[0], cue.start - 10), cue.start)
+        lead = len(before.group(0)) if before else 0
         best, best_distance = -1, max_gap + 1
         for i, span in enumerate(spans):
             if span[1] <= clause[0] or span[0] >= clause[1]:
                 continue
-            distance = _distance(cue, span)
+            distance = _distance(cue, span, lead)
             if distance < best_distance:
                 best, best_distance = i, distance
         if best >= 0:

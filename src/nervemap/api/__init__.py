@@ -1,0 +1,1 @@
+"""The nervemap HTTP API: ``create_app(settings)`` builds a FastAPI application."""
