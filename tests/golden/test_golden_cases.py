@@ -22,6 +22,31 @@ CASES = [
 ]
 BY_ID = {case["id"]: case for case in CASES}
 
+# Known failures, kept visible rather than tuned away (tests/golden/README.md). Strict: when a
+# general improvement fixes one, the test fails until it is removed from this list.
+KNOWN_FAILURES = {
+    ("condition", "meralgia-pregnancy"): "single-diagnosis model: coexisting pregnancy back pain "
+    "(non-specific LBP, high prior) outweighs the lateral-thigh sensory pattern",
+    ("site", "meralgia-pregnancy"): "same: the site marginal follows the leading condition",
+    ("lesion", "meralgia-pregnancy"): "same",
+    ("source", "meralgia-pregnancy"): "same",
+    ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
+    "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
+    "infection; triage is still urgent through the raised-CRP rule",
+    ("condition", "l3-left-disc"): "upper-lumbar level shares are expert estimates that favour "
+    "foraminal stenosis over disc herniation at L3 (0.52 vs 0.45); needs a published level "
+    "distribution for both",
+}
+
+
+def _known(kind: str, case_id: str) -> list[pytest.MarkDecorator]:
+    reason = KNOWN_FAILURES.get((kind, case_id))
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+def _params(kind: str, ids: list[str]) -> list[object]:
+    return [pytest.param(case_id, marks=_known(kind, case_id), id=case_id) for case_id in ids]
+
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, Assessment]:
@@ -43,7 +68,7 @@ def test_there_are_enough_cases_covering_every_condition() -> None:
         assert {(root, "left"), (root, "right")} <= roots_sides, root
 
 
-@pytest.mark.parametrize("case_id", [c["id"] for c in CASES])
+@pytest.mark.parametrize("case_id", _params("condition", [c["id"] for c in CASES]))
 def test_expected_condition_is_ranked(case_id: str, results: dict[str, Assessment]) -> None:
     expect: dict[str, Any] = BY_ID[case_id]["expect"]
     ranked = [entry.id for entry in results[case_id].differential]
@@ -58,7 +83,7 @@ def test_expected_triage(case_id: str, results: dict[str, Assessment]) -> None:
     assert results[case_id].triage.level.value in allowed, results[case_id].triage.reason
 
 
-@pytest.mark.parametrize("case_id", _ids("root") + _ids("nerve"))
+@pytest.mark.parametrize("case_id", _params("lesion", _ids("root") + _ids("nerve")))
 def test_expected_lesion_and_side_first(case_id: str, results: dict[str, Assessment]) -> None:
     expect = BY_ID[case_id]["expect"]
     top = results[case_id].localization[0]
@@ -70,13 +95,15 @@ def test_expected_lesion_and_side_first(case_id: str, results: dict[str, Assessm
         assert top.side == expect["side"], f"{case_id}: {top.name} {top.side}"
 
 
-@pytest.mark.parametrize("case_id", [c["id"] for c in CASES if c["expect"].get("site")])
+@pytest.mark.parametrize("case_id", _params("site", [c["id"] for c in CASES if c["expect"].get("site")]))
 def test_expected_site_kind_first(case_id: str, results: dict[str, Assessment]) -> None:
     expect = BY_ID[case_id]["expect"]
     assert results[case_id].localization[0].site.value == expect["site"], case_id
 
 
-@pytest.mark.parametrize("case_id", [c["id"] for c in CASES if c["expect"].get("source_verdict")])
+@pytest.mark.parametrize(
+    "case_id", _params("source", [c["id"] for c in CASES if c["expect"].get("source_verdict")])
+)
 def test_expected_source_verdict(case_id: str, results: dict[str, Assessment]) -> None:
     expect = BY_ID[case_id]["expect"]
     assert results[case_id].source.verdict == expect["source_verdict"], results[case_id].source

@@ -35,9 +35,10 @@ def extract(text: str, *, setting: str = "primary-care") -> Extraction:
         reader(draft)
     draft.items.sort(key=lambda item: (item.start, item.end, item.kind))
     case = assemble(draft, chosen)
-    if not any(item.status != "not asserted" for item in draft.items):
+    asserted = sum(item.status != "not asserted" for item in draft.items)
+    if not asserted:
         draft.warn("no clinical finding found")
-    if looks_non_english(cleaned):
+    if asserted < 3 and looks_non_english(cleaned):
         draft.warn("text looks non-English; only English notes are read")
     return Extraction(case=case, items=draft.items, warnings=draft.warnings)
 

@@ -16,7 +16,7 @@ _CONFUSABLES = str.maketrans(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH = frozenset(
-    "the and of with in to a on for is was he she his her no not patient pain left right leg "
+    "the and of with in to on for is was he she his her no not patient pain left right leg "
     "back has had denies history year old at or are be by as from this that which without "
     "examination exam normal reflexes strength".split()
 )
@@ -60,8 +60,8 @@ def _is_mixed(word: str) -> bool:
 
 def looks_non_english(text: str) -> bool:
     words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < 4:
+    if len(words) < 6:
         return False
     latin = sum(1 for w in words if all("a" <= c <= "z" for c in w))
     common = sum(1 for w in words if w in _ENGLISH)
-    return latin / len(words) < 0.5 or common / len(words) < 0.04
+    return latin / len(words) < 0.5 or common / len(words) < 0.1

@@ -1,0 +1,104 @@
+"""Who is calling (bearer token or API key) and whether they may: roles and scopes.
+
+Roles separate duties: clinicians work with assessments; admins manage users and read the audit
+trail, and do not read patient records. Both may read the knowledge base. An API key acts for its
+owner, limited to its scopes (read: GET, write: POST, admin: admin endpoints).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from nervemap.api.deps import SessionDep, SignerDep
+from nervemap.api.problems import FieldError, ProblemError
+from nervemap.store.api_keys import ApiKeyRepository
+from nervemap.store.models import Role, Scope, User
+from nervemap.store.users import UserRepository
+
+bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (nervemap apikey create)")
+ALL_SCOPES = frozenset(Scope)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: uuid.UUID
+    role: Role
+    scopes: frozenset[Scope]
+    actor: str  # for the audit trail: user:<id> or apikey:<id>
+
+
+def _unauthorized(reason: str, field: str = "header.Authorization") -> ProblemError:
+    return ProblemError(
+        401,
+        "unauthorized",
+        "Unauthorized",
+        "authentication required: a bearer token or an X-API-Key header",
+        [FieldError(field=field, reason=reason)],
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def _active(user: User | None) -> User | None:
+    return user if user is not None and user.active else None
+
+
+def current_principal(
+    session: SessionDep,
+    signer: SignerDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+    api_key: Annotated[str | None, Security(api_key_scheme)],
+) -> Principal:
+    users = UserRepository(session)
+    try:
+        if bearer is not None:
+            claims = signer.verify(bearer.credentials)
+            user = _active(users.get(claims.user_id)) if claims else None
+            if user is None:
+                raise _unauthorized("invalid or expired token")
+            return Principal(user.id, Role(user.role), ALL_SCOPES, f"user:{user.id}")
+        if api_key is not None:
+            record = ApiKeyRepository(session).find_active(api_key)
+            owner = _active(users.get(record.owner_id)) if record else None
+            if record is None or owner is None:
+                raise _unauthorized("invalid or revoked API key", "header.X-API-Key")
+            scopes = frozenset(Scope(s) for s in record.scopes)
+            return Principal(owner.id, Role(owner.role), scopes, f"apikey:{record.id}")
+        raise _unauthorized("no credentials given")
+    finally:
+        # End the read transaction now: SQLite holds its write lock for a transaction's life.
+        session.commit()
+
+
+class Permit:
+    """Dependency: the caller must have one of ``roles`` and the ``scope``."""
+
+    def __init__(self, roles: Iterable[Role], scope: Scope) -> None:
+        self.roles = frozenset(roles)
+        self.scope = scope
+
+    def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in self.roles:
+            allowed = " or ".join(sorted(self.roles))
+            raise ProblemError(
+                403, "forbidden", "Forbidden", f"this endpoint is for the {allowed} role",
+                [FieldError(field="role", reason=f"'{principal.role}' is not allowed here")],
+            )
+        if self.scope not in principal.scopes:
+            raise ProblemError(
+                403, "forbidden", "Forbidden", f"this API key lacks the '{self.scope}' scope",
+                [FieldError(field="header.X-API-Key", reason=f"scope '{self.scope}' missing")],
+            )
+        return principal
+
+
+ClinicianRead = Annotated[Principal, Depends(Permit({Role.CLINICIAN}, Scope.READ))]
+ClinicianWrite = Annotated[Principal, Depends(Permit({Role.CLINICIAN}, Scope.WRITE))]
+AnyRoleRead = Annotated[Principal, Depends(Permit({Role.CLINICIAN, Role.ADMIN}, Scope.READ))]
+AdminOnly = Annotated[Principal, Depends(Permit({Role.ADMIN}, Scope.ADMIN))]

@@ -1,0 +1,51 @@
+"""The text rules are data: every id they name exists in the knowledge base, none is derived."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+import nervemap.nlp
+from nervemap.knowledge.loader import default_knowledge
+from nervemap.nlp.rules import FindingRule, load_rules
+
+
+def test_public_api() -> None:
+    assert sorted(nervemap.nlp.__all__) == [
+        "MAX_CHARS",
+        "ExtractedItem",
+        "Extraction",
+        "extract",
+        "extract_bytes",
+    ]
+
+
+def test_finding_ids_exist_and_are_not_derived() -> None:
+    findings = {f.id: f for f in default_knowledge().knowledge.findings}
+    rules = load_rules()
+    named = {fid for rule in rules.findings for fid in rule.ids} | {t.finding for t in rules.tests}
+    assert named - findings.keys() == set()
+    assert {fid for fid in named if findings[fid].derive is not None} == set()
+
+
+def test_anatomy_ids_exist() -> None:
+    anatomy = default_knowledge().knowledge.anatomy
+    body = load_rules().body
+    regions = {r.id for r in anatomy.regions}
+    assert {r for rule in body.regions for r in rule.regions} <= regions
+    assert {m.movement for m in body.movements} <= {m.id for m in anatomy.movements}
+    reflexes = {r.id for r in anatomy.reflexes} | {"all", "other"}
+    assert {r.reflex for r in body.reflexes} <= reflexes
+
+
+def test_rules_reject_unknown_keys() -> None:
+    with pytest.raises(ValidationError):
+        FindingRule.model_validate({"finding": "fever", "phrases": ["fever"], "colour": "red"})
+    with pytest.raises(ValidationError):
+        FindingRule.model_validate({"finding": "fever"})
+
+
+def test_every_phrase_compiles() -> None:
+    from nervemap.nlp.matching import matchers
+
+    assert matchers().by_trigger
