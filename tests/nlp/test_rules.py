@@ -12,9 +12,9 @@ from nervemap.nlp.rules import FindingRule, load_rules
 
 def test_public_api() -> None:
     assert sorted(nervemap.nlp.__all__) == [
-        "MAX_CHARS",
         "ExtractedItem",
         "Extraction",
+        "MAX_CHARS",
         "extract",
         "extract_bytes",
     ]

@@ -22,7 +22,9 @@ from nervemap.store.models import Role, Scope, User
 from nervemap.store.users import UserRepository
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
-api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key (nervemap apikey create)")
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="API key (nervemap apikey create)"
+)
 ALL_SCOPES = frozenset(Scope)
 
 
@@ -87,12 +89,18 @@ class Permit:
         if principal.role not in self.roles:
             allowed = " or ".join(sorted(self.roles))
             raise ProblemError(
-                403, "forbidden", "Forbidden", f"this endpoint is for the {allowed} role",
+                403,
+                "forbidden",
+                "Forbidden",
+                f"this endpoint is for the {allowed} role",
                 [FieldError(field="role", reason=f"'{principal.role}' is not allowed here")],
             )
         if self.scope not in principal.scopes:
             raise ProblemError(
-                403, "forbidden", "Forbidden", f"this API key lacks the '{self.scope}' scope",
+                403,
+                "forbidden",
+                "Forbidden",
+                f"this API key lacks the '{self.scope}' scope",
                 [FieldError(field="header.X-API-Key", reason=f"scope '{self.scope}' missing")],
             )
         return principal

@@ -56,7 +56,13 @@ class ProblemError(Exception):
 
 
 def not_found(what: str, field: str) -> ProblemError:
-    return ProblemError(404, "not-found", "Not found", f"no {what} with this id", [FieldError(field=field, reason="unknown id")])
+    return ProblemError(
+        404,
+        "not-found",
+        "Not found",
+        f"no {what} with this id",
+        [FieldError(field=field, reason="unknown id")],
+    )
 
 
 def problem_response(
@@ -69,9 +75,16 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
-        type=TYPE_PREFIX + kind, title=title, status=status, detail=detail, instance=instance, errors=list(errors)
+        type=TYPE_PREFIX + kind,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=list(errors),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, media_type=MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=status, media_type=MEDIA_TYPE, headers=headers
+    )
 
 
 def field_path(location: Sequence[int | str]) -> str:
@@ -104,12 +117,20 @@ async def _on_validation(request: Request, error: Exception) -> JSONResponse:
         position = malformed[0].get("loc", ("body", 0))[-1]
         reason = f"not valid JSON: {ctx.get('error', 'decode error')} at character {position}"
         return problem_response(
-            400, "malformed-json", "Malformed JSON", "the request body is not valid JSON",
-            [FieldError(field="body", reason=reason)], request.url.path,
+            400,
+            "malformed-json",
+            "Malformed JSON",
+            "the request body is not valid JSON",
+            [FieldError(field="body", reason=reason)],
+            request.url.path,
         )
     return problem_response(
-        422, "validation", "Invalid request", f"{len(details)} invalid field(s)",
-        _validation_errors(details), request.url.path,
+        422,
+        "validation",
+        "Invalid request",
+        f"{len(details)} invalid field(s)",
+        _validation_errors(details),
+        request.url.path,
     )
 
 

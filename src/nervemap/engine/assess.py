@@ -63,24 +63,31 @@ def _condition_evidence(
     compiled: CompiledKnowledge, c: int, encoded: EncodedCase, site_ll: FloatArray
 ) -> Record:
     findings = compiled.findings
-    scored = encoded.scored_present | encoded.scored_absent
+    scored = np.flatnonzero(encoded.scored_present | encoded.scored_absent)
+    chosen = scored[compiled.listed[c, scored]]
+    present = encoded.present[chosen]
+    weights = np.where(present, compiled.weight_present[c, chosen], compiled.weight_absent[c, chosen])
     items: list[Record] = []
-    for f in np.flatnonzero(scored & compiled.listed[c]):
-        fid = compiled.finding_ids[f]
-        p, b = compiled.p_present[c, f], compiled.background[f]
-        is_present = bool(encoded.present[f])
-        weight = float(np.log(p / b) if is_present else np.log((1 - p) / (1 - b)))
+    for f, is_present, weight, p, b in zip(
+        chosen.tolist(),
+        present.tolist(),
+        weights.tolist(),
+        compiled.p_present[c, chosen].tolist(),
+        compiled.background[chosen].tolist(),
+        strict=True,
+    ):
         if abs(weight) < MIN_WEIGHT:
             continue
-        source, detail = _cite(compiled.likelihood_numbers[(c, int(f))])
+        fid = compiled.finding_ids[f]
+        source, detail = _cite(compiled.likelihood_numbers[(c, f)])
         items.append(
             dict(
                 finding=fid,
                 label=findings[fid].clinician,
                 status="present" if is_present else "absent",
                 weight=round(weight, 4),
-                p_if_true=round(float(p), 4),
-                p_reference=round(float(b), 4),
+                p_if_true=round(p, 4),
+                p_reference=round(b, 4),
                 source=source,
                 detail=detail,
                 origin=encoded.origin.get(fid),
@@ -173,27 +180,36 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
 def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) -> Record:
     none = compiled.none_hypothesis
     absence = compiled.knowledge.localisation.absence_weight.value
+    seen = np.flatnonzero(encoded.observed_present | encoded.observed_absent)
+    present = encoded.observed_present[seen]
+    log_here, log_none = compiled.loc_log_present[h, seen], compiled.loc_log_present[none, seen]
+    weights = np.where(
+        present,
+        log_here - log_none,
+        absence * (compiled.loc_log_absent[h, seen] - compiled.loc_log_absent[none, seen]),
+    )
     items: list[Record] = []
-    for o in np.flatnonzero(encoded.observed_present | encoded.observed_absent):
-        is_present = bool(encoded.observed_present[o])
-        if is_present:
-            weight = compiled.loc_log_present[h, o] - compiled.loc_log_present[none, o]
-        else:
-            weight = absence * (compiled.loc_log_absent[h, o] - compiled.loc_log_absent[none, o])
+    for o, is_present, weight, p_here, p_none, inside in zip(
+        seen.tolist(),
+        present.tolist(),
+        weights.tolist(),
+        np.exp(log_here).tolist(),
+        np.exp(log_none).tolist(),
+        compiled.loc_in_territory[h, seen].tolist(),
+        strict=True,
+    ):
         if abs(weight) < MIN_WEIGHT:
             continue
         observation = compiled.observations[o]
-        inside = bool(compiled.loc_in_territory[h, o])
-        number = compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"]
-        source, detail = _cite(number)
+        source, detail = _cite(compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"])
         items.append(
             dict(
                 finding=observation.key,
                 label=_observation_label(compiled, observation.key),
                 status="present" if is_present else "absent",
-                weight=round(float(weight), 4),
-                p_if_true=round(float(np.exp(compiled.loc_log_present[h, o])), 4),
-                p_reference=round(float(np.exp(compiled.loc_log_present[none, o])), 4),
+                weight=round(weight, 4),
+                p_if_true=round(p_here, 4),
+                p_reference=round(p_none, 4),
                 source=source,
                 detail=detail,
                 origin="in territory" if inside else "outside territory",

@@ -108,6 +108,16 @@ class CompiledKnowledge:
         return mask
 
     @functools.cached_property
+    def weight_present(self) -> FloatArray:
+        """(C, F) log P(f | c) / P(f): the evidence weight of a present finding."""
+        return np.log(self.p_present / self.background)
+
+    @functools.cached_property
+    def weight_absent(self) -> FloatArray:
+        """(C, F) log P(not f | c) / P(not f): the evidence weight of an absent finding."""
+        return np.log((1 - self.p_present) / (1 - self.background))
+
+    @functools.cached_property
     def regions(self) -> dict[str, Region]:
         return {r.id: r for r in self.knowledge.anatomy.regions}
 

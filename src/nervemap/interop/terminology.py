@@ -25,10 +25,13 @@ YES_NO = "http://terminology.hl7.org/CodeSystem/v2-0136"
 BASE = "https://nervemap.org/fhir"
 FINDING = f"{BASE}/CodeSystem/finding"  # code = finding id
 ITEM = f"{BASE}/CodeSystem/item"  # code = linkId stem: strength.<movement>, pain.<region>, ...
-ANSWER = f"{BASE}/CodeSystem/answer"  # sensation status, symptom kind, onset
+SENSATION = f"{BASE}/CodeSystem/sensation"  # normal, reduced, absent, increased
+SYMPTOM_KIND = f"{BASE}/CodeSystem/symptom-kind"  # pain, tingling, numbness
+ONSET = f"{BASE}/CodeSystem/onset"  # sudden, gradual
 SETTING = f"{BASE}/CodeSystem/setting"
 CONDITION = f"{BASE}/CodeSystem/condition"  # code = condition id
 SOURCE = f"{BASE}/CodeSystem/source"  # code = bibliography id
+SITE = f"{BASE}/CodeSystem/lesion-site"  # code = localisation site kind
 SCORE = f"{BASE}/CodeSystem/score"  # derived outputs: triage-level, severity-grade, p-spinal
 TRIAGE = f"{BASE}/CodeSystem/triage-level"
 SEVERITY = f"{BASE}/CodeSystem/severity"
@@ -40,6 +43,8 @@ NERVEMAP_VERSION_EXTENSION = f"{BASE}/StructureDefinition/nervemap-version"
 PRESENT = (SNOMED, "52101004", "Present")
 ABSENT = (SNOMED, "2667000", "Absent")
 UNKNOWN = (SNOMED, "261665006", "Unknown")
+POSITIVE = (SNOMED, "10828004", "Positive")
+NEGATIVE = (SNOMED, "260385009", "Negative")
 LEFT = (SNOMED, "7771000", "Left")
 RIGHT = (SNOMED, "24028007", "Right")
 BILATERAL = (SNOMED, "51440002", "Right and left")

@@ -21,19 +21,21 @@ from nervemap.engine.case import (
 )
 from nervemap.knowledge.models import Setting
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.sides import SideOrBoth
 
 K = TypeVar("K")
 T = TypeVar("T")
 
 
 def _findings(draft: Draft) -> list[ReportedFinding]:
-    chosen: dict[tuple[str, str | None], str] = {}
-    for finding_id, status, side in draft.findings:
+    chosen: dict[tuple[str, SideOrBoth | None], Status] = {}
+    for finding_id, said, side in draft.findings:
         key = (finding_id, side)
+        status = Status(said)
         previous = chosen.get(key)
         if previous is not None and previous != status:
             draft.warn(f"'{finding_id}' is mentioned both present and absent; kept present")
-            status = "present"
+            status = Status.PRESENT
         chosen[key] = status
     # a finding given without a side and also with one: keep the sided entries
     sided = {fid for fid, side in chosen if side is not None}
@@ -41,7 +43,7 @@ def _findings(draft: Draft) -> list[ReportedFinding]:
     for (finding_id, side), status in chosen.items():
         if side is None and finding_id in sided:
             continue
-        out.append(ReportedFinding(id=finding_id, status=Status(status), side=side))  # type: ignore[arg-type]
+        out.append(ReportedFinding(id=finding_id, status=status, side=side))
     # the engine accepts a lateral finding present on one side and absent on another only
     # with sides; an unsided absent plus a sided present was dropped above
     return out
@@ -56,11 +58,8 @@ def _best(entries: list[tuple[T, bool]], key: tuple[str, ...], grade: str, norma
             chosen[k] = (entry, specific)
             continue
         old, old_specific = previous
-        if specific and not old_specific:
-            chosen[k] = (entry, specific)
-        elif specific == old_specific and abs(getattr(entry, grade) - normal) > abs(
-            getattr(old, grade) - normal
-        ):
+        worse = abs(getattr(entry, grade) - normal) > abs(getattr(old, grade) - normal)
+        if (specific and not old_specific) or (specific == old_specific and worse):
             chosen[k] = (entry, specific)
     return [entry for entry, _ in chosen.values()]
 

@@ -92,8 +92,9 @@ class Matchers:
     def mentions(self, text: str) -> list[Mention]:
         raw = self._raw(text)
         out: list[Mention] = _drop_contained(raw.get("finding", []))
-        for kind in ("test", "region", "symptom", "movement", "reflex", "lesion"):
-            out += _longest(raw.get(kind, []))  # type: ignore[arg-type]
+        kinds: tuple[MentionKind, ...] = ("test", "region", "symptom", "movement", "reflex", "lesion")
+        for kind in kinds:
+            out += _longest(raw.get(kind, []))
         for match in self.dermatome.finditer(text):
             roots = _roots(match.group(1))
             if roots:

@@ -30,7 +30,7 @@ def anatomy() -> Anatomy:
     from nervemap.knowledge.loader import default_knowledge
 
     kb = default_knowledge().knowledge
-    dermatomes = {root.id: tuple(root.dermatome) for root in kb.anatomy.roots}
+    dermatomes = {str(root.id): tuple(root.dermatome) for root in kb.anatomy.roots}
     midline = frozenset(r.id for r in kb.anatomy.regions if not r.lateral)
     legs = tuple(r.id for r in kb.anatomy.regions if r.lateral and r.id != "lower_back")
     return Anatomy(dermatomes, legs, midline)
@@ -94,7 +94,9 @@ def read_body(draft: Draft) -> None:
 
 _SELF_PAIN = re.compile(r"pain|ache|LBP|lumbago", re.IGNORECASE)
 _NOT_TOUCH = re.compile(r"vibrat|propriocept|position\s+sense|joint\s+position", re.IGNORECASE)
-_TOUCH = re.compile(r"light\s+touch|pin|sharp|sensation\s+(?:is\s+|was\s+)?(?:decreas|diminish|reduc|absent)", re.I)
+_TOUCH = re.compile(
+    r"light\s+touch|pin|sharp|sensation\s+(?:is\s+|was\s+)?(?:decreas|diminish|reduc|absent)", re.I
+)
 
 
 def _as_symptom(place: Mention) -> Mention:
@@ -162,9 +164,7 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
     text = draft.text[sentence[0] : sentence[1]]
     if _NOT_TOUCH.search(text) and not _TOUCH.search(text):
         return  # vibration and position sense are not the light-touch / pin-prick map
-    sides = assign_sides(
-        draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side
-    )
+    sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side)
     midline = anatomy().midline
     for place, side in zip(places, sides, strict=True):
         flags = set(place.flags)

@@ -26,9 +26,7 @@ def read_findings(draft: Draft) -> None:
             by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
     lateral = lateral_findings()
     for sentence, mentions in by_sentence.items():
-        sides = assign_sides(
-            draft.text, sentence, [(m.start, m.end) for m in mentions], default=draft.side
-        )
+        sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in mentions], default=draft.side)
         for mention, side in zip(mentions, sides, strict=True):
             rule = rules[mention.rule]
             flags = set(mention.flags)
@@ -42,8 +40,8 @@ def read_findings(draft: Draft) -> None:
             finding_side = side if mention.key in lateral else None
             value = mention.key + (f" {finding_side}" if finding_side else "")
             draft.add_item("finding", value, mention.start, mention.end, flags, status)
-            if status in ("present", "absent"):
-                draft.findings.append((mention.key, status, finding_side))  # type: ignore[arg-type]
+            if status == "present" or status == "absent":
+                draft.findings.append((mention.key, status, finding_side))
 
 
 @functools.cache

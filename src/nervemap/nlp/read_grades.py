@@ -157,8 +157,12 @@ def _foot_drop(draft: Draft) -> None:
             continue
         for s in ["left", "right"] if side == "bilateral" else [side]:
             draft.add_item(
-                "strength", f"ankle_dorsiflexion {s} 3/5", mention.start, mention.end,
-                mention.flags, status,
+                "strength",
+                f"ankle_dorsiflexion {s} 3/5",
+                mention.start,
+                mention.end,
+                mention.flags,
+                status,
             )
             if status == "present":
                 test = StrengthTest(movement="ankle_dorsiflexion", side=s, grade=3)
@@ -279,7 +283,7 @@ def _add_strength(
             return
     else:
         low = min(value)
-        pairs = [(s, low) for s in (["left", "right"] if side == "bilateral" else [side])]
+        pairs = [("left", low), ("right", low)] if side == "bilateral" else [(side, low)]
     for s, g in pairs:
         draft.add_item("strength", f"{name.key} {s} {g}/5", start, end, flags, status)
         if status == "present":
@@ -287,14 +291,11 @@ def _add_strength(
 
 
 def _global_strength(draft: Draft, grade: Grade, side: SideOrBoth | None) -> None:
-    from nervemap.nlp.read_body import anatomy  # noqa: F401  (same knowledge base)
     from nervemap.knowledge.loader import default_knowledge
 
     movements = [m.id for m in default_knowledge().knowledge.anatomy.movements]
     g = min(grade.grades)
-    sides: list[Literal["left", "right"]] = (
-        [side] if side in ("left", "right") else ["left", "right"]  # type: ignore[list-item]
-    )
+    sides: list[Literal["left", "right"]] = [side] if side == "left" or side == "right" else ["left", "right"]
     draft.add_item("strength", f"all leg movements {' and '.join(sides)} {g}/5", grade.start, grade.end)
     for movement in movements:
         for s in sides:

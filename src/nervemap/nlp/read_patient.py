@@ -4,6 +4,7 @@ blood pressure)."""
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from nervemap.nlp.draft import Draft
 
@@ -29,7 +30,10 @@ _SEX_STRONG = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:(?P<f>she|her|hers|herself)|(?P<m>he|him|his|himself))\b", re.I)
-_NUM = r"(?P<n>\d+(?:\.\d+)?|one and a half|a couple of|couple of|a few|few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = (
+    r"(?P<n>\d+(?:\.\d+)?|one and a half|a couple of|couple of|a few|few|several|an?|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+)
 _UNIT = r"(?P<u>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _DURATIONS = tuple(
     re.compile(p, re.IGNORECASE)
@@ -160,7 +164,7 @@ def _vitals(draft: Draft) -> None:
     if temperatures:
         hottest, match = max(temperatures, key=lambda t: t[0])
         febrile = hottest >= 38.0 - 1e-9
-        status = "present" if febrile else "absent"
+        status: Literal["present", "absent"] = "present" if febrile else "absent"
         draft.add_item("finding", "fever", match.start(), match.end(), status=status)
         draft.findings.append(("fever", status, None))
     pulse = [(int(m.group("v")), m) for m in _PULSE.finditer(draft.text) if 20 <= int(m.group("v")) <= 250]

@@ -16,9 +16,52 @@ _CONFUSABLES = str.maketrans(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH = frozenset(
-    "the and of with in to on for is was he she his her no not patient pain left right leg "
-    "back has had denies history year old at or are be by as from this that which without "
-    "examination exam normal reflexes strength".split()
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "in",
+        "to",
+        "on",
+        "for",
+        "is",
+        "was",
+        "he",
+        "she",
+        "his",
+        "her",
+        "no",
+        "not",
+        "patient",
+        "pain",
+        "left",
+        "right",
+        "leg",
+        "back",
+        "has",
+        "had",
+        "denies",
+        "history",
+        "year",
+        "old",
+        "at",
+        "or",
+        "are",
+        "be",
+        "by",
+        "as",
+        "from",
+        "this",
+        "that",
+        "which",
+        "without",
+        "examination",
+        "exam",
+        "normal",
+        "reflexes",
+        "strength",
+    ]
 )
 
 

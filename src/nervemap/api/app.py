@@ -1,0 +1,66 @@
+"""create_app(settings) -> FastAPI: the whole HTTP service, built from settings, nothing global."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from nervemap import __version__
+from nervemap.api import problems
+from nervemap.api.access_log import AccessLog
+from nervemap.api.limits import BodySizeLimit
+from nervemap.api.routers import admin, assessments, extract, health, knowledge, login, patient_links
+from nervemap.api.tokens import TokenSigner
+from nervemap.settings import Settings
+from nervemap.store.db import make_engine, make_sessionmaker
+from nervemap.store.migrate import upgrade_database
+
+DESCRIPTION = """Explainable decision support for leg pain that may come from the lumbar spine.
+
+Authenticate with a bearer token from `POST /v1/auth/login` or an `X-API-Key` header.
+Every error is an RFC 9457 `application/problem+json` document whose `errors` name each field and
+the reason. Decision support, not a diagnosis."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    url = settings.sqlalchemy_url()
+    engine = make_engine(url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_startup:
+            await run_in_threadpool(upgrade_database, url)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="nervemap",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.signer = TokenSigner(settings.signing_key(), settings.token_expiry_minutes * 60)
+    problems.install(app)
+    for router in (
+        health.router,
+        login.router,
+        assessments.router,
+        extract.router,
+        patient_links.router,
+        knowledge.router,
+        admin.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,196 @@
+"""Service commands (serve, users, API keys, database, demo data), to be mounted on the main CLI."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.orm import Session
+
+from nervemap.settings import Settings
+from nervemap.store.models import Role, Scope
+
+app = typer.Typer(help="The nervemap HTTP service.", no_args_is_help=True, pretty_exceptions_enable=False)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(db_app, name="db")
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+DEMO_EMAIL = "demo.clinician@example.org"
+DEMO_PASSWORD = "nervemap-demo-password"
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(2)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: NERVEMAP_HOST or 127.0.0.1")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: NERVEMAP_PORT or 8000")] = None,
+) -> None:
+    """Run the API with uvicorn (migrates the database first)."""
+    import uvicorn
+
+    from nervemap.api.app import create_app
+
+    settings = Settings()
+    # access_log off: uvicorn's log has raw paths (patient-link tokens); nervemap.access logs routes.
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=False,
+        log_level="info",
+    )
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: Annotated[Role, typer.Option(help="clinician or admin")] = Role.CLINICIAN,
+    password: Annotated[str | None, typer.Option(help="Prompted for if not given")] = None,
+) -> None:
+    """Create a user."""
+    from nervemap.store.passwords import hash_password
+    from nervemap.store.users import UserRepository
+
+    secret = password if password is not None else getpass.getpass("password: ")
+    if len(secret) < 12:
+        raise _fail("--password: at least 12 characters")
+    with _session() as session:
+        users = UserRepository(session)
+        if users.exists(email):
+            raise _fail(f"EMAIL: a user '{email}' exists already")
+        user = users.add(email, role, hash_password(secret))
+        _audit(session, "cli", "user.create", f"user:{user.id}")
+        session.commit()
+    console.print(f"created {role.value} {escape(email)}", highlight=False)
+
+
+@apikey_app.command("create")
+def apikey_create(
+    owner: Annotated[str, typer.Option(help="Email of the user the key acts for")],
+    scope: Annotated[
+        list[Scope] | None, typer.Option(help="Repeat for several; default read and write")
+    ] = None,
+    name: Annotated[str, typer.Option(help="A label for the key")] = "",
+) -> None:
+    """Issue an API key; it is printed once and only its hash is kept."""
+    from nervemap.store.api_keys import ApiKeyRepository
+    from nervemap.store.users import UserRepository
+
+    scopes = scope or [Scope.READ, Scope.WRITE]
+    with _session() as session:
+        user = UserRepository(session).by_email(owner)
+        if user is None:
+            raise _fail(f"--owner: no user '{owner}'")
+        if Scope.ADMIN in scopes and user.role != Role.ADMIN.value:
+            raise _fail("--scope admin: only for keys owned by an admin")
+        issued = ApiKeyRepository(session).issue(user, scopes, name)
+        _audit(session, "cli", "apikey.create", f"apikey:{issued.record.id}")
+        session.commit()
+    console.print(issued.key, highlight=False, markup=False)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: str) -> None:
+    """Revoke an API key by its id."""
+    import uuid
+
+    from nervemap.store.api_keys import ApiKeyRepository
+
+    try:
+        identifier = uuid.UUID(key_id)
+    except ValueError:
+        raise _fail("KEY_ID: not a UUID") from None
+    with _session() as session:
+        if not ApiKeyRepository(session).revoke(identifier):
+            raise _fail("KEY_ID: no active key with this id")
+        _audit(session, "cli", "apikey.revoke", f"apikey:{identifier}")
+        session.commit()
+    console.print("revoked")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database up to REVISION (default: latest)."""
+    from nervemap.store.migrate import upgrade_database
+
+    upgrade_database(Settings().sqlalchemy_url(), revision)
+    console.print(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = "base") -> None:
+    """Migrate the database down to REVISION (default: empty: drops every table)."""
+    from nervemap.store.migrate import downgrade_database
+
+    downgrade_database(Settings().sqlalchemy_url(), revision)
+    console.print(f"database at {revision}")
+
+
+@app.command("demo-data")
+def demo_data() -> None:
+    """Create a demo clinician and assess the bundled example cases as that clinician."""
+    from nervemap.engine.assess import assess_many
+    from nervemap.engine.case import Case
+    from nervemap.store.assessments import AssessmentRepository
+    from nervemap.store.models import SourceKind
+    from nervemap.store.passwords import hash_password
+    from nervemap.store.users import UserRepository
+
+    folder = resources.files("nervemap") / "examples"
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    cases = [Case.model_validate(json.loads(e.read_text(encoding="utf-8"))) for e in entries]
+    with _session() as session:
+        users = UserRepository(session)
+        user = users.by_email(DEMO_EMAIL) or users.add(
+            DEMO_EMAIL, Role.CLINICIAN, hash_password(DEMO_PASSWORD)
+        )
+        repository = AssessmentRepository(session)
+        for case, assessment in zip(cases, assess_many(list(cases)), strict=True):
+            record = repository.add(
+                created_by=user.id,
+                source_kind=SourceKind.STRUCTURED,
+                input=case.model_dump(mode="json", exclude_none=True),
+                assessment=assessment,
+            )
+            _audit(session, "cli", "assessment.create", f"assessment:{record.id}")
+        session.commit()
+    console.print(f"{len(cases)} demo assessments created")
+    console.print(f"login: {DEMO_EMAIL} / {DEMO_PASSWORD}", highlight=False)
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A session on the configured database, migrated to the latest schema first."""
+    from nervemap.store.db import make_engine, make_sessionmaker
+    from nervemap.store.migrate import upgrade_database
+
+    url = Settings().sqlalchemy_url()
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _audit(session: Session, actor: str, action: str, obj: str) -> None:
+    from nervemap.store.audit import AuditLog
+
+    AuditLog(session).record(actor, action, obj)

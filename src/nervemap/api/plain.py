@@ -1,0 +1,44 @@
+"""The patient's view of an assessment: plain language only, no identifiers, no clinician detail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from nervemap.api.schemas import LikelyCause, PatientView
+from nervemap.engine.assessment import Assessment
+
+URGENCY = {
+    "emergency": "This needs emergency care now.",
+    "urgent": "This needs to be seen by a doctor urgently, today.",
+    "soon": "This should be seen by a doctor soon, within days.",
+    "routine": "This can be seen by a doctor at a routine appointment.",
+    "self-care": "This can usually be looked after at home to start with.",
+}
+MAX_CAUSES = 3
+SHOWN_FROM = 0.05
+
+
+def _likelihood(probability: float) -> Any:
+    if probability >= 0.5:
+        return "most likely"
+    return "possible" if probability >= 0.15 else "less likely"
+
+
+def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
+    assessment = Assessment.model_validate(output)
+    causes = [
+        LikelyCause(name=entry.patient_name, likelihood=_likelihood(entry.probability))
+        for entry in assessment.differential[:MAX_CAUSES]
+        if entry.probability >= SHOWN_FROM
+    ]
+    level = assessment.triage.level.value
+    return PatientView(
+        urgency=URGENCY.get(level, level),
+        advice=assessment.triage.patient_advice,
+        likely_causes=causes,
+        enough_information=assessment.enough_information,
+        assessed_at=assessed_at,
+        disclaimer="This is computer support for your clinician, not a diagnosis. "
+        "If you get worse, or notice new numbness, weakness, or bladder or bowel problems, get help at once.",
+    )

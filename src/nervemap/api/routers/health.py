@@ -1,0 +1,29 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from nervemap.api.deps import SessionDep
+from nervemap.api.problems import ProblemError
+from nervemap.api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health() -> Health:
+    """The process is up."""
+    return Health()
+
+
+@router.get("/ready", responses={503: {"description": "Database unreachable"}})
+def ready(session: SessionDep) -> Health:
+    """The database answers."""
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        raise ProblemError(503, "not-ready", "Not ready", "the database is unreachable") from error
+    return Health()

@@ -1,0 +1,287 @@
+"""Answers: check a raw answer against its question, store it in one plain form, apply it to a case.
+
+Every stored answer is JSON-ready. "unknown" (I don't know) is accepted by every kind and sets
+the question's findings to *unknown* — never to absent.
+
+    yes_no_unknown  "yes" | "no" | "unknown"
+    side_test       "left" | "right" | "both" | "neither" | "unknown"
+    multi_choice    one:  an option id | "unknown"
+                    many: "unknown" | [chosen option ids] | {option id: "yes" | "no" | "unknown"}
+                          (stored as the full mapping; options not given take ``unselected``)
+    number          a number in the question's range (in its unit) | "unknown"
+    body_map        "unknown" | [{"region", "side", "kind"}]       (pain map: the whole map)
+                    "unknown" | [{"region", "side", "status"}]     (sensation examination)
+    exam_strength   "unknown" | [{"movement", "side", "grade" 0-5}]
+    exam_reflex     "unknown" | [{"reflex", "side", "grade" 0-4}]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from nervemap.engine.case import (
+    Case,
+    PainMark,
+    ReflexTest,
+    ReportedFinding,
+    Scores,
+    SensationTest,
+    Status,
+    StrengthTest,
+)
+from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.interview.catalogue import Kind, Question
+from nervemap.knowledge.models import SymptomKind
+
+UNKNOWN = "unknown"
+YES_NO = ("yes", "no", UNKNOWN)
+SIDE_ANSWERS = ("left", "right", "both", "neither", UNKNOWN)
+SIDES = ("left", "right")
+SENSATION_STATUS = ("normal", "reduced", "absent", "increased")
+Value = Any  # a JSON value: str, float, list or dict, checked by normalise()
+
+
+class AnswerError(ValueError):
+    """An answer the question cannot take; names the question and the reason."""
+
+    def __init__(self, question_id: str, reason: str) -> None:
+        self.question_id = question_id
+        self.reason = reason
+        super().__init__(f"question '{question_id}': {reason}")
+
+
+def normalise(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    """The stored form of ``raw``, or :class:`AnswerError` naming what is wrong."""
+    if isinstance(raw, str) and raw.strip().lower() in (UNKNOWN, "?", "don't know", "dont know"):
+        return UNKNOWN
+    handler = _NORMALISERS[question.kind]
+    return handler(question, raw, compiled)
+
+
+def _fail(question: Question, reason: str) -> AnswerError:
+    return AnswerError(question.id, reason)
+
+
+def _yes_no(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    if isinstance(raw, str) and raw.strip().lower() in YES_NO:
+        return raw.strip().lower()
+    raise _fail(question, f"expected yes, no or unknown, got {raw!r}")
+
+
+def _side(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    if isinstance(raw, str) and raw.strip().lower() in SIDE_ANSWERS:
+        return raw.strip().lower()
+    raise _fail(question, f"expected one of {', '.join(SIDE_ANSWERS)}, got {raw!r}")
+
+
+def _choice(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    ids = [o.id for o in question.options]
+    if question.select == "one":
+        if isinstance(raw, str) and raw in ids:
+            return raw
+        raise _fail(question, f"expected one of {', '.join(ids)} or unknown, got {raw!r}")
+    statuses: dict[str, str] = {}
+    if isinstance(raw, list | tuple):
+        for item in raw:
+            if not isinstance(item, str) or item not in ids:
+                raise _fail(question, f"unknown option {item!r} (options: {', '.join(ids)})")
+            statuses[item] = "yes"
+    elif isinstance(raw, Mapping):
+        for key, status in raw.items():
+            if key not in ids:
+                raise _fail(question, f"unknown option {key!r} (options: {', '.join(ids)})")
+            if status not in YES_NO:
+                raise _fail(question, f"option {key!r}: expected yes, no or unknown, got {status!r}")
+            statuses[str(key)] = str(status)
+    else:
+        raise _fail(question, f"expected a list of chosen options or unknown, got {raw!r}")
+    default = "no" if question.unselected == "absent" else UNKNOWN
+    return {option: statuses.get(option, default) for option in ids}
+
+
+def _number(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise _fail(question, f"expected a number or unknown, got {raw!r}") from None
+    low, high = question.minimum, question.maximum
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        unit = f" {question.unit}" if question.unit else ""
+        raise _fail(question, f"{raw!r} is out of range ({low:g} to {high:g}{unit})")
+    return value
+
+
+def _entries(question: Question, raw: Value) -> list[Mapping[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(e, Mapping) for e in raw):
+        raise _fail(question, f"expected a list of entries or unknown, got {raw!r}")
+    return list(raw)
+
+
+def _region_side(
+    question: Question, i: int, entry: Mapping[str, Any], compiled: CompiledKnowledge
+) -> str | None:
+    region = compiled.regions.get(str(entry.get("region")))
+    if region is None:
+        raise _fail(question, f"entry {i + 1}: unknown body region {entry.get('region')!r}")
+    side = entry.get("side")
+    if side is not None and side not in SIDES:
+        raise _fail(question, f"entry {i + 1}: side must be left or right, got {side!r}")
+    if not region.lateral and side is not None:
+        raise _fail(question, f"entry {i + 1}: '{region.id}' is a midline region and has no side")
+    if region.lateral and side is None and question.target == "sensation":
+        raise _fail(question, f"entry {i + 1}: '{region.id}' needs a side (left or right)")
+    return None if side is None else str(side)
+
+
+def _body_map(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for i, entry in enumerate(_entries(question, raw)):
+        side = _region_side(question, i, entry, compiled)
+        region = str(entry["region"])
+        if question.target == "pain_map":
+            kind = entry.get("kind", SymptomKind.PAIN.value)
+            if kind not in {k.value for k in SymptomKind}:
+                raise _fail(question, f"entry {i + 1}: kind must be pain, tingling or numbness, got {kind!r}")
+            key: tuple[Any, ...] = (region, side, kind)
+            item = {"region": region, "side": side, "kind": kind}
+        else:
+            status = entry.get("status", "reduced")
+            if status not in SENSATION_STATUS:
+                raise _fail(question, f"entry {i + 1}: status must be one of {', '.join(SENSATION_STATUS)}")
+            key = (region, side)
+            item = {"region": region, "side": side, "status": status}
+        if key in seen:
+            raise _fail(question, f"entry {i + 1}: {region} ({side}) given twice")
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+def _graded(question: Question, raw: Value, what: str, allowed: list[str], top: int) -> Value:
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for i, entry in enumerate(_entries(question, raw)):
+        target, side, grade = entry.get(what), entry.get("side"), entry.get("grade")
+        if target not in allowed:
+            raise _fail(
+                question, f"entry {i + 1}: {what} must be one of {', '.join(allowed)}, got {target!r}"
+            )
+        if side not in SIDES:
+            raise _fail(question, f"entry {i + 1}: side must be left or right, got {side!r}")
+        if isinstance(grade, bool) or not isinstance(grade, int | float) or grade != int(grade):
+            raise _fail(question, f"entry {i + 1}: grade must be a whole number 0-{top}, got {grade!r}")
+        if not 0 <= int(grade) <= top:
+            raise _fail(question, f"entry {i + 1}: grade {grade} is out of range (0-{top})")
+        if (target, side) in seen:
+            raise _fail(question, f"entry {i + 1}: {target} {side} graded twice")
+        seen.add((target, side))
+        out.append({what: target, "side": side, "grade": int(grade)})
+    return out
+
+
+def _strength(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    return _graded(question, raw, "movement", list(question.movements), 5)
+
+
+def _reflex(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    return _graded(question, raw, "reflex", list(question.reflexes), 4)
+
+
+_NORMALISERS = {
+    Kind.YES_NO_UNKNOWN: _yes_no,
+    Kind.SIDE_TEST: _side,
+    Kind.MULTI_CHOICE: _choice,
+    Kind.NUMBER: _number,
+    Kind.BODY_MAP: _body_map,
+    Kind.EXAM_STRENGTH: _strength,
+    Kind.EXAM_REFLEX: _reflex,
+}
+
+_STATUS = {"yes": Status.PRESENT, "no": Status.ABSENT, UNKNOWN: Status.UNKNOWN}
+
+
+def _reported(ids: list[str], status: Status, side: str | None = None) -> list[ReportedFinding]:
+    return [ReportedFinding.model_construct(id=fid, status=status, side=side) for fid in ids]
+
+
+def apply(question: Question, value: Value, case: Case) -> Case:
+    """``case`` with the effects of one (normalised) answer added."""
+    kind = question.kind
+    update: dict[str, Any] = {}
+    added: list[ReportedFinding] = []
+    if kind == Kind.YES_NO_UNKNOWN:
+        added = _reported(question.findings, _STATUS[value])
+    elif kind == Kind.SIDE_TEST:
+        if value in SIDES:
+            added = _reported(question.findings, Status.PRESENT, value)
+        elif value == "both":
+            added = _reported(question.findings, Status.PRESENT, "bilateral")
+        else:
+            added = _reported(question.findings, Status.ABSENT if value == "neither" else Status.UNKNOWN)
+    elif kind == Kind.MULTI_CHOICE:
+        statuses = _choice_statuses(question, value)
+        for option in question.options:
+            status = statuses[option.id]
+            added += _reported(option.findings, _STATUS[status])
+            if status == "yes":
+                if option.sex is not None:
+                    update["sex"] = option.sex
+                if option.onset is not None:
+                    update["onset"] = option.onset
+    elif value == UNKNOWN:
+        return case
+    elif kind == Kind.NUMBER:
+        number = float(value) * question.scale
+        if question.field == "pain_nrs":
+            update["scores"] = Scores.model_construct(**{**dict(case.scores), "pain_nrs": number})
+        else:
+            update[str(question.field)] = number
+    elif kind == Kind.BODY_MAP and question.target == "pain_map":
+        update["pain_map"] = [
+            PainMark.model_construct(region=m["region"], side=m["side"], kind=SymptomKind(m["kind"]))
+            for m in value
+        ]
+    elif kind == Kind.BODY_MAP:
+        update["sensation"] = list(case.sensation) + [SensationTest.model_construct(**m) for m in value]
+    elif kind == Kind.EXAM_STRENGTH:
+        update["strength"] = list(case.strength) + [StrengthTest.model_construct(**m) for m in value]
+    elif kind == Kind.EXAM_REFLEX:
+        update["reflexes"] = list(case.reflexes) + [ReflexTest.model_construct(**m) for m in value]
+    if added:
+        update["findings"] = list(case.findings) + added
+    return case.model_copy(update=update)
+
+
+def _choice_statuses(question: Question, value: Value) -> dict[str, str]:
+    if question.select == "one":
+        if value == UNKNOWN:
+            return {o.id: UNKNOWN for o in question.options}
+        default = "no" if question.unselected == "absent" else UNKNOWN
+        return {o.id: "yes" if o.id == value else default for o in question.options}
+    if value == UNKNOWN:
+        return {o.id: UNKNOWN for o in question.options}
+    return dict(value)
+
+
+def describe(question: Question, value: Value, mode: str) -> str:
+    """A short human reading of a stored answer (for the terminal and reports)."""
+    if value == UNKNOWN:
+        return "don't know"
+    kind = question.kind
+    if kind == Kind.MULTI_CHOICE:
+        statuses = _choice_statuses(question, value)
+        label = {o.id: (o.patient if mode == "patient" else o.clinician) for o in question.options}
+        chosen = [label[k] for k, v in statuses.items() if v == "yes"]
+        unsure = [label[k] for k, v in statuses.items() if v == UNKNOWN]
+        text = "; ".join(chosen) or "none"
+        return text + (f" (not sure: {'; '.join(unsure)})" if unsure and chosen else "")
+    if kind == Kind.NUMBER:
+        return f"{float(value):g}{' ' + question.unit if question.unit else ''}"
+    if isinstance(value, list):
+        return f"{len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+    return str(value)

@@ -1,0 +1,222 @@
+"""The answers a question could get, to score before asking it.
+
+Small answer spaces (yes/no, a side, one of a few options, typical numbers) are listed in full and
+weighted later by the model's evidence for each. Large ones (a body map, a muscle-by-muscle
+examination, a long checklist) are *sampled* from the model itself: draw a condition and lesion
+site from the current joint posterior, then each observation from the knowledge base's
+P(observation | site) (and each finding from P(finding | condition)). Sampled answers carry equal
+weights. Sampling is seeded by the question id, so the same state always gives the same choice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
+from nervemap.interview.answers import Value
+from nervemap.interview.catalogue import Kind, Question
+from nervemap.knowledge.models import RegionGroup
+
+ENUMERATE_OPTIONS = 4  # a checklist of up to this many options is listed in full (2^n answers)
+SENSORY_EXAM_ROOTS = ("L2", "L3", "L4", "L5", "S1")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    answers: list[Value]
+    weights: list[float] | None  # None: weight by the model's evidence for each answer
+
+
+@dataclass(frozen=True)
+class _MapIndex:
+    """Body-map regions by side, with their pain and sensory observation columns."""
+
+    marks: list[tuple[str, str | None]]
+    pain: np.ndarray  # (R,) observation index
+    sensory: np.ndarray  # (R,)
+
+
+# Per knowledge base (compiled objects are unhashable): id -> (the object, its index)
+_MAP_INDEX: dict[int, tuple[CompiledKnowledge, _MapIndex]] = {}
+_EXAM_REGIONS: dict[int, tuple[CompiledKnowledge, list[str]]] = {}
+
+
+def _map_index(compiled: CompiledKnowledge) -> _MapIndex:
+    cached = _MAP_INDEX.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
+    marks: list[tuple[str, str | None]] = []
+    pain: list[int] = []
+    sensory: list[int] = []
+    for region in compiled.knowledge.anatomy.regions:
+        if region.group == RegionGroup.BACK:
+            continue
+        for side in SIDES if region.lateral else (None,):
+            marks.append((region.id, side))
+            pain.append(compiled.observation_index[f"pain:{region.id}:{side}"])
+            sensory.append(compiled.observation_index[f"sensory:{region.id}:{side}"])
+    index = _MapIndex(marks, np.array(pain), np.array(sensory))
+    _MAP_INDEX[id(compiled)] = (compiled, index)
+    return index
+
+
+def _exam_regions(compiled: CompiledKnowledge) -> list[str]:
+    cached = _EXAM_REGIONS.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
+    roots = {r.id: r for r in compiled.knowledge.anatomy.roots}
+    regions = sorted({region for root in SENSORY_EXAM_ROOTS if root in roots for region in roots[root].dermatome})
+    _EXAM_REGIONS[id(compiled)] = (compiled, regions)
+    return regions
+
+
+def _rng(question: Question) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(question.id.encode()))
+
+
+def _draw(log_joint: FloatArray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n (condition, site) pairs from the current joint posterior."""
+    flat = log_joint.ravel()
+    p = np.exp(flat - flat.max())
+    p /= p.sum()
+    picks = rng.choice(flat.size, size=n, p=p)
+    return np.divmod(picks, log_joint.shape[1])
+
+
+def _dedupe(answers: list[Value]) -> Candidates:
+    keys: dict[str, int] = {}
+    unique: list[Value] = []
+    counts: list[float] = []
+    for answer in answers:
+        key = repr(answer)
+        if key in keys:
+            counts[keys[key]] += 1
+        else:
+            keys[key] = len(unique)
+            unique.append(answer)
+            counts.append(1.0)
+    total = sum(counts)
+    return Candidates(unique, [c / total for c in counts])
+
+
+def candidates(
+    question: Question, compiled: CompiledKnowledge, log_joint: FloatArray, samples: int
+) -> Candidates:
+    """Candidate answers for ``question`` given the current (C, H) log joint posterior."""
+    kind = question.kind
+    if kind == Kind.YES_NO_UNKNOWN:
+        return Candidates(["yes", "no"], None)
+    if kind == Kind.SIDE_TEST:
+        return Candidates(["left", "right", "both", "neither"], None)
+    if kind == Kind.NUMBER:
+        return Candidates([p for p in question.probes], None) if question.probes else Candidates([], None)
+    if kind == Kind.MULTI_CHOICE:
+        ids = [o.id for o in question.options]
+        if question.select == "one":
+            return Candidates(ids, None)
+        if len(ids) <= ENUMERATE_OPTIONS:
+            combos = itertools.product(("yes", "no"), repeat=len(ids))
+            return Candidates([dict(zip(ids, combo, strict=True)) for combo in combos], None)
+        return _sample_checklist(question, compiled, log_joint, samples)
+    rng = _rng(question)
+    conditions, sites = _draw(log_joint, samples, rng)
+    present = np.exp(compiled.loc_log_present)  # (H, O)
+    if kind == Kind.BODY_MAP and question.target == "pain_map":
+        return _dedupe([_pain_map(compiled, int(c), int(h), present, rng) for c, h in zip(conditions, sites)])
+    if kind == Kind.BODY_MAP:
+        return _dedupe([_sensation(compiled, int(h), present, rng) for h in sites])
+    if kind == Kind.EXAM_STRENGTH:
+        return _dedupe([_strength(question, compiled, int(h), present, rng) for h in sites])
+    return _dedupe([_reflexes(question, compiled, int(h), present, rng) for h in sites])
+
+
+def _sample_checklist(
+    question: Question, compiled: CompiledKnowledge, log_joint: FloatArray, samples: int
+) -> Candidates:
+    rng = _rng(question)
+    conditions, _ = _draw(log_joint, samples, rng)
+    answers: list[Value] = []
+    for c in conditions:
+        answer = {}
+        for option in question.options:
+            p_none = 1.0
+            for fid in option.findings:
+                p_none *= 1 - float(compiled.p_present[c, compiled.finding_index[fid]])
+            answer[option.id] = "yes" if rng.random() >= p_none else "no"
+        answers.append(answer)
+    return _dedupe(answers)
+
+
+def _pain_map(
+    compiled: CompiledKnowledge, c: int, h: int, present: FloatArray, rng: np.random.Generator
+) -> Value:
+    index = _map_index(compiled)
+    pain = rng.random(len(index.marks)) < present[h, index.pain]
+    tingling = rng.random(len(index.marks)) < present[h, index.sensory]
+    marks: set[tuple[str, str | None, str]] = set()
+    for i, (region, side) in enumerate(index.marks):
+        if pain[i]:
+            marks.add((region, side, "pain"))
+        if tingling[i]:
+            marks.add((region, side, "tingling"))
+    # what the condition itself says about where it hurts (hip OA: groin; knee OA: knee ...)
+    hypothesis_side = compiled.hypotheses[h].side
+    for finding in compiled.derived_findings:
+        rule = finding.derive
+        if rule is None or rule.pain_map is None:
+            continue
+        f = compiled.finding_index[finding.id]
+        if not compiled.listed[c, f] or rng.random() >= compiled.p_present[c, f]:
+            continue
+        region = str(rng.choice(rule.pain_map))
+        lateral = compiled.regions[region].lateral
+        kind = rule.kinds[0].value
+        if rule.bilateral:
+            chosen: tuple[str | None, ...] = SIDES
+        elif not lateral:
+            chosen = (None,)
+        elif hypothesis_side in SIDES:
+            chosen = (hypothesis_side,)
+        else:
+            chosen = (str(rng.choice(SIDES)),)
+        marks.update((region, side, kind) for side in chosen)
+    return [{"region": r, "side": s, "kind": k} for r, s, k in sorted(marks, key=str)]
+
+
+def _sensation(compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator) -> Value:
+    out = []
+    for region in _exam_regions(compiled):
+        for side in SIDES:
+            p = present[h, compiled.observation_index[f"sensory:{region}:{side}"]]
+            out.append(
+                {"region": region, "side": side, "status": "reduced" if rng.random() < p else "normal"}
+            )
+    return out
+
+
+def _strength(
+    question: Question, compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator
+) -> Value:
+    out = []
+    for movement in question.movements:
+        for side in SIDES:
+            p = present[h, compiled.observation_index[f"weakness:{movement}:{side}"]]
+            out.append({"movement": movement, "side": side, "grade": 4 if rng.random() < p else 5})
+    return out
+
+
+def _reflexes(
+    question: Question, compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator
+) -> Value:
+    brisk = rng.random() < present[h, compiled.observation_index["umn::"]]
+    out = []
+    for reflex in question.reflexes:
+        for side in SIDES:
+            p = present[h, compiled.observation_index[f"reflex:{reflex}:{side}"]]
+            grade = 3 if brisk else 1 if rng.random() < p else 2
+            out.append({"reflex": reflex, "side": side, "grade": grade})
+    return out

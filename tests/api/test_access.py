@@ -1,0 +1,103 @@
+"""Every route in the app: public ones answer anyone; protected ones refuse anonymous callers (401)
+and callers of the wrong role or scope (403)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from nervemap.store.api_keys import ApiKeyRepository
+from nervemap.store.models import Scope, User
+from tests.api.conftest import assert_problem
+
+PUBLIC = {
+    ("GET", "/health"),
+    ("GET", "/ready"),
+    ("POST", "/v1/auth/login"),
+    ("GET", "/v1/patient/{token}"),
+}
+DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+# Who is refused with 403: a clinician, an admin, or an API key without the needed scope.
+FORBIDDEN_FOR = {
+    ("POST", "/v1/assessments"): "admin",
+    ("GET", "/v1/assessments"): "admin",
+    ("GET", "/v1/assessments/{assessment_id}"): "admin",
+    ("POST", "/v1/assessments/{assessment_id}/review"): "admin",
+    ("POST", "/v1/extract"): "admin",
+    ("POST", "/v1/patient-links"): "admin",
+    ("GET", "/v1/knowledge"): "write-only key",
+    ("GET", "/v1/knowledge/findings"): "write-only key",
+    ("GET", "/v1/knowledge/conditions"): "write-only key",
+    ("GET", "/v1/knowledge/regions"): "write-only key",
+    ("GET", "/v1/knowledge/sources"): "write-only key",
+    ("GET", "/v1/audit"): "clinician",
+    ("POST", "/v1/users"): "clinician",
+}
+
+
+def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            found.extend((method, route.path) for method in sorted(route.methods))
+        else:
+            assert getattr(route, "path", None) in DOCS, f"unexpected non-API route {route}"
+    return found
+
+
+def _url(path: str) -> str:
+    return path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
+
+
+def test_every_route_is_classified(app: FastAPI) -> None:
+    endpoints = set(_endpoints(app))
+    assert endpoints == PUBLIC | set(FORBIDDEN_FOR), "classify new routes in this test"
+
+
+def test_protected_routes_refuse_anonymous_callers(app: FastAPI, client: TestClient) -> None:
+    for method, path in _endpoints(app):
+        if (method, path) in PUBLIC:
+            continue
+        response = client.request(method, _url(path))
+        assert_problem(response, 401)
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_protected_routes_refuse_bad_credentials(app: FastAPI, client: TestClient) -> None:
+    for method, path in _endpoints(app):
+        if (method, path) in PUBLIC:
+            continue
+        for headers in ({"Authorization": "Bearer not.a-token"}, {"X-API-Key": "nmk_wrong"}):
+            assert_problem(client.request(method, _url(path), headers=headers), 401)
+
+
+@pytest.fixture
+def write_only_key(session: Session, clinician: User) -> dict[str, str]:
+    issued = ApiKeyRepository(session).issue(clinician, [Scope.WRITE])
+    session.commit()
+    return {"X-API-Key": issued.key}
+
+
+def test_protected_routes_refuse_the_wrong_role_or_scope(
+    app: FastAPI,
+    client: TestClient,
+    as_clinician: dict[str, str],
+    as_admin: dict[str, str],
+    write_only_key: dict[str, str],
+) -> None:
+    callers = {"clinician": as_clinician, "admin": as_admin, "write-only key": write_only_key}
+    for (method, path), refused in FORBIDDEN_FOR.items():
+        response = client.request(method, _url(path), headers=callers[refused])
+        assert_problem(response, 403)
+
+
+def test_public_routes_need_no_credentials(client: TestClient) -> None:
+    assert client.get("/health").status_code == 200
+    assert client.get("/ready").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/docs").status_code == 200

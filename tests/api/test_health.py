@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").json() == {"status": "ok"}
+
+
+def test_openapi_lists_every_v1_endpoint_and_both_auth_schemes(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/v1/assessments", "/v1/patient/{token}", "/v1/audit", "/v1/knowledge/sources"} <= set(schema["paths"])
+    assert all(p.startswith("/v1/") or p in ("/health", "/ready") for p in schema["paths"])
+    assert {"HTTPBearer", "APIKeyHeader"} <= set(schema["components"]["securitySchemes"])
+    assert "Problem" in schema["components"]["schemas"]
+
+
+def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.delete("/health").status_code == 405
