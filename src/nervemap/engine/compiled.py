@@ -110,7 +110,8 @@ class CompiledKnowledge:
     @functools.cached_property
     def weight_present(self) -> FloatArray:
         """(C, F) log P(f | c) / P(f): the evidence weight of a present finding."""
-        return np.log(self.p_present / self.background)
+        weights: FloatArray = np.log(self.p_present / self.background)
+        return weights
 
     @functools.cached_property
     def weight_absent(self) -> FloatArray:
