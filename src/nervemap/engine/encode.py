@@ -7,7 +7,7 @@ clinically possible (numbness reported, sensation normal on examination) are kep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,32 +115,28 @@ def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
         issues.extend(_check_region(f"pain_map[{i}]", mark.region, mark.side, regions, allow_no_side=True))
     for i, test in enumerate(case.sensation):
         issues.extend(_check_region(f"sensation[{i}]", test.region, test.side, regions, allow_no_side=True))
-    grades: dict[tuple[str, str | None], int] = {}
-    for i, strength in enumerate(case.strength):
-        if strength.movement not in movements:
-            issues.append(CaseIssue(f"strength[{i}].movement", f"unknown movement '{strength.movement}'"))
-        key = (strength.movement, strength.side)
-        if key in grades and grades[key] != strength.grade:
-            issues.append(
-                CaseIssue(
-                    f"strength[{i}]",
-                    f"{strength.movement} on the {strength.side} graded twice differently",
-                )
-            )
-        grades[key] = strength.grade
-    reflex_grades: dict[tuple[str, str | None], int] = {}
-    for i, reflex in enumerate(case.reflexes):
-        if reflex.reflex not in reflexes:
-            issues.append(CaseIssue(f"reflexes[{i}].reflex", f"unknown reflex '{reflex.reflex}'"))
-        key = (reflex.reflex, reflex.side)
-        if key in reflex_grades and reflex_grades[key] != reflex.grade:
-            issues.append(
-                CaseIssue(
-                    f"reflexes[{i}]",
-                    f"{reflex.reflex} on the {reflex.side} graded twice differently",
-                )
-            )
-        reflex_grades[key] = reflex.grade
+    graded = [("strength", "movement", s.movement, s.side, s.grade) for s in case.strength]
+    graded += [("reflexes", "reflex", r.reflex, r.side, r.grade) for r in case.reflexes]
+    issues.extend(_check_grades(graded, {"movement": movements, "reflex": reflexes}))
+    return issues
+
+
+def _check_grades(
+    graded: Sequence[tuple[str, str, str, str | None, int]], known: Mapping[str, frozenset[str]]
+) -> list[CaseIssue]:
+    """Unknown movements or reflexes, and one muscle or reflex graded twice differently."""
+    issues: list[CaseIssue] = []
+    grades: dict[tuple[str, str, str | None], int] = {}
+    positions: dict[str, int] = {}
+    for field_name, kind, name, side, grade in graded:
+        i = positions[field_name] = positions.get(field_name, -1) + 1
+        if name not in known[kind]:
+            issues.append(CaseIssue(f"{field_name}[{i}].{kind}", f"unknown {kind} '{name}'"))
+        key = (kind, name, side)
+        if key in grades and grades[key] != grade:
+            where = f"on the {side}" if side else "(side not stated)"
+            issues.append(CaseIssue(f"{field_name}[{i}]", f"{name} {where} graded twice differently"))
+        grades[key] = grade
     return issues
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from nervemap.interop import terminology as t
@@ -47,8 +46,19 @@ def _add(index: dict[tuple[str, str], list[Target]], key: tuple[str, str], targe
         bucket.append(target)
 
 
-@functools.lru_cache(maxsize=4)
+_CACHE: dict[int, tuple[KnowledgeBase, CodeIndex]] = {}
+
+
 def code_index(kb: KnowledgeBase) -> CodeIndex:
+    """The index for a knowledge base, built once per knowledge-base object."""
+    cached = _CACHE.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = (kb, _build(kb))
+        _CACHE[id(kb)] = cached
+    return cached[1]
+
+
+def _build(kb: KnowledgeBase) -> CodeIndex:
     index: dict[tuple[str, str], list[Target]] = {}
     for finding in kb.findings:
         # a nervemap code is exact; a non-derived finding is preferred over one read off other input

@@ -69,7 +69,9 @@ def _exam_regions(compiled: CompiledKnowledge) -> list[str]:
     if cached is not None and cached[0] is compiled:
         return cached[1]
     roots = {r.id: r for r in compiled.knowledge.anatomy.roots}
-    regions = sorted({region for root in SENSORY_EXAM_ROOTS if root in roots for region in roots[root].dermatome})
+    regions = sorted(
+        {region for root in SENSORY_EXAM_ROOTS if root in roots for region in roots[root].dermatome}
+    )
     _EXAM_REGIONS[id(compiled)] = (compiled, regions)
     return regions
 

@@ -1,0 +1,245 @@
+"""Which question next: safety first, then expected information gain per unit of cost.
+
+1. A confirmed red flag (the engine's triage is urgent or emergency with a red-flag rule fired)
+   stops the interview at once.
+2. The red-flag screen is asked first, in catalogue order.
+3. The interview stops when it is confident (top condition >= 0.85 and top lesion site >= 0.8),
+   when the question budget is spent, or when no question is expected to gain enough.
+4. Otherwise each unasked question is scored by the expected drop in the entropy of the condition
+   posterior plus the entropy of the lesion-site posterior, over its possible answers, divided by
+   its cost. All candidate answers of all questions are scored in one batch of the engine's
+   vectorised inference.
+
+The reason shown for a question names the two conditions (or lesion sites) whose odds its answer
+is expected to move most, in patient words in patient mode.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import CompiledKnowledge, FloatArray
+from nervemap.interview.answers import apply
+from nervemap.interview.candidates import candidates
+from nervemap.interview.catalogue import Catalogue, Mode, Question
+from nervemap.interview.scoring import Scored, score
+from nervemap.knowledge.models import TriageLevel
+
+STOP_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+PAIR_CANDIDATES = 4
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    condition_target: float = 0.85
+    site_target: float = 0.8
+    min_gain: float = 0.02  # nats
+    max_questions: int = 20
+    samples: int = 24
+
+
+class StopReason(StrEnum):
+    RED_FLAG = "red-flag"
+    CONFIDENT = "confident"
+    NO_GAIN = "no-gain"
+    MAX_QUESTIONS = "max-questions"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    question: Question
+    gain: float  # expected entropy drop, nats (conditions + sites)
+    gain_conditions: float
+    gain_sites: float
+
+    @property
+    def score(self) -> float:
+        return self.gain / self.question.cost
+
+
+@dataclass(frozen=True)
+class Step:
+    question: Question | None
+    why: str = ""
+    stop: StopReason | None = None
+    ranking: list[Ranked] = field(default_factory=list)
+
+
+def red_flag_stop(assessment: Assessment) -> bool:
+    """A red flag is confirmed: triage urgent or emergency, set by a fired red-flag rule."""
+    triage = assessment.triage
+    return triage.level in STOP_LEVELS and any(flag.level in STOP_LEVELS for flag in triage.red_flags)
+
+
+@dataclass
+class _Evaluation:
+    current: Scored
+    ranking: list[Ranked]
+    rows: dict[str, tuple[slice, FloatArray]]  # question id -> its rows and answer weights
+    batch: Scored | None
+
+
+def _weights(log_evidence: FloatArray, given: list[float] | None) -> FloatArray:
+    if given is not None:
+        return np.asarray(given, dtype=np.float64)
+    w = np.exp(log_evidence - log_evidence.max())
+    return np.asarray(w / w.sum(), dtype=np.float64)
+
+
+def evaluate(
+    questions: list[Question], case: Case, compiled: CompiledKnowledge, config: PolicyConfig
+) -> _Evaluation:
+    """Expected information gain of every question, from one batch of hypothetical answers."""
+    current = score(compiled, [case])
+    log_joint = current.log_joint[0]
+    rows: list[Case] = []
+    spans: list[tuple[Question, slice, list[float] | None]] = []
+    for question in questions:
+        options = candidates(question, compiled, log_joint, config.samples)
+        if not options.answers:
+            continue
+        start = len(rows)
+        rows.extend(apply(question, answer, case) for answer in options.answers)
+        spans.append((question, slice(start, len(rows)), options.weights))
+    if not rows:
+        return _Evaluation(current, [], {}, None)
+    batch = score(compiled, rows)
+    ranking: list[Ranked] = []
+    weights_by_question: dict[str, tuple[slice, FloatArray]] = {}
+    for question, span, given in spans:
+        w = _weights(batch.log_evidence[span], given)
+        gain_c = float(current.entropy_conditions[0] - w @ batch.entropy_conditions[span])
+        gain_s = float(current.entropy_sites[0] - w @ batch.entropy_sites[span])
+        ranking.append(Ranked(question, gain_c + gain_s, gain_c, gain_s))
+        weights_by_question[question.id] = (span, w)
+    ranking.sort(key=lambda r: (-r.score, r.question.id))
+    return _Evaluation(current, ranking, weights_by_question, batch)
+
+
+def next_step(
+    catalogue: Catalogue,
+    compiled: CompiledKnowledge,
+    mode: Mode,
+    asked: Collection[str],
+    case: Case,
+    assessment: Assessment,
+    config: PolicyConfig,
+) -> Step:
+    """The next question to ask, or why the interview stops."""
+    if red_flag_stop(assessment):
+        return Step(None, stop=StopReason.RED_FLAG)
+    open_questions = [q for q in catalogue.for_mode(mode) if q.id not in asked]
+    for question in open_questions:
+        if question.phase == "screen":
+            return Step(question, why=question.why)
+    if len(asked) >= config.max_questions:
+        return Step(None, stop=StopReason.MAX_QUESTIONS)
+    top_condition = max(d.probability for d in assessment.differential)
+    top_site = max(s.probability for s in assessment.localization)
+    if top_condition >= config.condition_target and top_site >= config.site_target:
+        return Step(None, stop=StopReason.CONFIDENT)
+    evaluation = evaluate(open_questions, case, compiled, config)
+    useful = [r for r in evaluation.ranking if r.gain >= config.min_gain]
+    if not useful:
+        return Step(None, stop=StopReason.NO_GAIN, ranking=evaluation.ranking)
+    best = useful[0]
+    why = explain(best, evaluation, catalogue, compiled, mode)
+    return Step(best.question, why=why, ranking=evaluation.ranking)
+
+
+def why_for(
+    question: Question,
+    case: Case,
+    catalogue: Catalogue,
+    compiled: CompiledKnowledge,
+    mode: Mode,
+    config: PolicyConfig,
+) -> str:
+    """The reason for one question in the current state (for "?" on any question)."""
+    if question.phase == "screen" or "{first}" not in question.why:
+        return question.why
+    evaluation = evaluate([question], case, compiled, config)
+    if not evaluation.ranking:
+        return _generic(question)
+    return explain(evaluation.ranking[0], evaluation, catalogue, compiled, mode)
+
+
+def _generic(question: Question) -> str:
+    head = question.why.split("{first}")[0].rstrip(" :,")
+    for joiner in (": it helps tell", " helps tell", ": separates", " separates", " tell"):
+        if head.endswith(joiner.strip()) or head.endswith(joiner):
+            head = head[: -len(joiner)].rstrip(" :,")
+    return (head or "It helps narrow down the cause") + "."
+
+
+def explain(
+    ranked: Ranked, evaluation: _Evaluation, catalogue: Catalogue, compiled: CompiledKnowledge, mode: Mode
+) -> str:
+    """Fill the question's reason with the pair of conclusions its answers would separate most."""
+    question = ranked.question
+    if "{first}" not in question.why:
+        return question.why
+    if evaluation.batch is None or question.id not in evaluation.rows:
+        return _generic(question)
+    span, w = evaluation.rows[question.id]
+    use_sites = ranked.gain_sites > ranked.gain_conditions
+    before = (evaluation.current.sites if use_sites else evaluation.current.conditions)[0]
+    after = (evaluation.batch.sites if use_sites else evaluation.batch.conditions)[span]
+    pair = _best_pair(before, after, w)
+    if pair is None:
+        return _generic(question)
+    a, b = pair
+    if use_sites:
+        first, second = _site_words(compiled, catalogue, a, b, mode)
+    else:
+        first, second = (_condition_words(compiled, i, mode) for i in (a, b))
+    return question.why.format(first=first, second=second)
+
+
+def _best_pair(before: FloatArray, after: FloatArray, weights: FloatArray) -> tuple[int, int] | None:
+    top = [int(i) for i in np.argsort(-before, kind="stable")[:PAIR_CANDIDATES] if before[i] > 1e-6]
+    best: tuple[float, tuple[int, int]] | None = None
+    floor = 1e-300
+    for a, b in itertools.combinations(top, 2):
+        prior_odds = np.log(before[a] + floor) - np.log(before[b] + floor)
+        moved = np.abs(np.log(after[:, a] + floor) - np.log(after[:, b] + floor) - prior_odds)
+        value = float(weights @ moved) * float(np.sqrt(before[a] * before[b]))
+        if best is None or value > best[0]:
+            best = (value, (a, b))
+    return None if best is None or best[0] <= 0 else best[1]
+
+
+def _condition_words(compiled: CompiledKnowledge, index: int, mode: Mode) -> str:
+    condition = compiled.conditions[index]
+    if mode == "clinician":
+        return condition.name
+    name = condition.patient_name
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _site_words(
+    compiled: CompiledKnowledge, catalogue: Catalogue, a: int, b: int, mode: Mode
+) -> tuple[str, str]:
+    first, second = compiled.hypotheses[a], compiled.hypotheses[b]
+
+    def name(site: str, fallback: str) -> str:
+        if mode == "clinician":
+            return fallback
+        wording = catalogue.sites.get(site)
+        return wording.patient if wording else fallback
+
+    def where(side: str | None) -> str:
+        return f" on the {side}" if side in ("left", "right") else ""
+
+    if first.site == second.site:
+        return name(first.site, first.name) + where(first.side), f"the same{where(second.side)}"
+    return name(first.site, first.name) + where(first.side), name(second.site, second.name) + where(
+        second.side
+    )
