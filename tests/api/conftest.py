@@ -43,7 +43,7 @@ def settings(tmp_path: Path, backend: Backend) -> Settings:
     return Settings(
         data_dir=tmp_path,
         database_url=backend.url,
-        secret_key="test-secret-key",  # type: ignore[arg-type]
+        secret_key="test-secret-key",
         migrate_on_startup=False,
         max_body_bytes=MAX_BODY,
     )

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -41,12 +41,13 @@ FORBIDDEN_FOR = {
 
 
 def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
-    found = []
-    for route in app.routes:
-        if isinstance(route, APIRoute):
+    found: list[tuple[str, str]] = []
+    for route in iter_route_contexts(app.routes):  # included routers expand to their routes
+        if isinstance(route.original_route, APIRoute):
+            assert route.path is not None and route.methods
             found.extend((method, route.path) for method in sorted(route.methods))
         else:
-            assert getattr(route, "path", None) in DOCS, f"unexpected non-API route {route}"
+            assert route.path in DOCS, f"unexpected non-API route {route.path}"
     return found
 
 

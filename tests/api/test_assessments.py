@@ -33,11 +33,13 @@ def test_create_stores_case_assessment_and_provenance(
     fetched = client.get(f"/v1/assessments/{created['id']}", headers=as_clinician)
     assert fetched.status_code == 200
     assert fetched.json() == created
-    assert fetched.json()["input"]["id"] == "example-l5-left-disc"
+    assert fetched.json()["input"]["id"] == "example-l5-left"
 
 
 def test_get_unknown_or_malformed_id(client: TestClient, as_clinician: dict[str, str]) -> None:
-    assert_problem(client.get(f"/v1/assessments/{uuid.uuid4()}", headers=as_clinician), 404, "path.assessment_id")
+    assert_problem(
+        client.get(f"/v1/assessments/{uuid.uuid4()}", headers=as_clinician), 404, "path.assessment_id"
+    )
     assert_problem(client.get("/v1/assessments/not-a-uuid", headers=as_clinician), 422, "path.assessment_id")
 
 
@@ -105,6 +107,8 @@ def test_text_without_the_extractor_is_a_501_problem(
 ) -> None:
     monkeypatch.setitem(sys.modules, "nervemap.nlp", None)  # import now raises ImportError
     before = row_counts(connection)
-    assert_problem(client.post("/v1/assessments", json={"text": "sciatica"}, headers=as_clinician), 501, "body.text")
+    assert_problem(
+        client.post("/v1/assessments", json={"text": "sciatica"}, headers=as_clinician), 501, "body.text"
+    )
     assert_problem(client.post("/v1/extract", json={"text": "sciatica"}, headers=as_clinician), 501)
     assert row_counts(connection) == before

@@ -31,7 +31,9 @@ def test_bad_credentials_are_refused_and_change_nothing(
         {"email": "nobody@example.org", "password": PASSWORD},
     ):
         assert_problem(client.post("/v1/auth/login", json=body), 401, "body.password")
-    assert_problem(client.post("/v1/auth/login", json={"email": "not-an-email", "password": "x"}), 422, "body.email")
+    assert_problem(
+        client.post("/v1/auth/login", json={"email": "not-an-email", "password": "x"}), 422, "body.email"
+    )
     assert row_counts(connection) == before
 
 

@@ -10,7 +10,9 @@ def test_health_and_ready(client: TestClient) -> None:
 
 def test_openapi_lists_every_v1_endpoint_and_both_auth_schemes(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert {"/v1/assessments", "/v1/patient/{token}", "/v1/audit", "/v1/knowledge/sources"} <= set(schema["paths"])
+    assert {"/v1/assessments", "/v1/patient/{token}", "/v1/audit", "/v1/knowledge/sources"} <= set(
+        schema["paths"]
+    )
     assert all(p.startswith("/v1/") or p in ("/health", "/ready") for p in schema["paths"])
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schema["components"]["securitySchemes"])
     assert "Problem" in schema["components"]["schemas"]

@@ -7,7 +7,9 @@ from nervemap.knowledge.loader import default_knowledge
 from tests.api.conftest import assert_problem
 
 
-def test_knowledge_summary_and_lists(client: TestClient, as_clinician: dict[str, str], as_admin: dict[str, str]) -> None:
+def test_knowledge_summary_and_lists(
+    client: TestClient, as_clinician: dict[str, str], as_admin: dict[str, str]
+) -> None:
     kb = default_knowledge().knowledge
     summary = client.get("/v1/knowledge", headers=as_admin).json()
     assert summary["version"] == kb.version

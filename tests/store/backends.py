@@ -8,12 +8,14 @@ commits become savepoint releases inside it.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, create_engine, func, make_url, select
 from sqlalchemy.orm import Session
 
 from nervemap.store.db import make_engine
@@ -30,22 +32,23 @@ class Backend:
     url: str
 
 
-def fresh_url(name: str, folder: Path) -> str:
-    """A database URL that nothing else uses right now (a new file, or the PostgreSQL test URL)."""
+@contextmanager
+def scratch_database(name: str, folder: Path) -> Iterator[str]:
+    """An empty database of its own: a new SQLite file, or a new PostgreSQL database dropped after."""
     if name == "sqlite":
-        return f"sqlite:///{(folder / 'nervemap.db').as_posix()}"
-    return os.environ[POSTGRES_ENV]
-
-
-def wipe(url: str) -> None:
-    """Delete every row (children first), keeping the schema."""
-    engine = make_engine(url)
+        yield f"sqlite:///{(folder / 'scratch.db').as_posix()}"
+        return
+    server = make_url(os.environ[POSTGRES_ENV])
+    database = f"nervemap_scratch_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with engine.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(delete(table))
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+        yield server.set(database=database).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{database}" WITH (FORCE)')
     finally:
-        engine.dispose()
+        admin.dispose()
 
 
 def row_counts(connection: Connection | Session) -> dict[str, int]:
@@ -58,8 +61,10 @@ def row_counts(connection: Connection | Session) -> dict[str, int]:
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
     name = str(request.param)
-    url = fresh_url(name, tmp_path_factory.mktemp(name))
-    if name != "sqlite":
+    if name == "sqlite":
+        url = f"sqlite:///{(tmp_path_factory.mktemp(name) / 'nervemap.db').as_posix()}"
+    else:
+        url = os.environ[POSTGRES_ENV]
         downgrade_database(url)  # start from empty
     upgrade_database(url)
     return Backend(name, url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -47,6 +48,7 @@ def serve(
     from nervemap.api.app import create_app
 
     settings = Settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # access_log off: uvicorn's log has raw paths (patient-link tokens); nervemap.access logs routes.
     uvicorn.run(
         create_app(settings),

@@ -7,6 +7,7 @@ item (importers pass the most recent first). Problems are collected, never raise
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +15,10 @@ from pydantic import ValidationError
 
 from nervemap.engine.case import Case, Status
 from nervemap.interop import terminology as t
-from nervemap.interop.errors import Issue, InteropError, issues_from_validation
+from nervemap.interop.errors import InteropError, Issue, issues_from_validation
 from nervemap.interop.items import Kind
 from nervemap.interop.questionnaire import (
+    MRC_GRADES,
     ONSETS,
     REFLEX_GRADES,
     SCORE_RANGES,
@@ -76,7 +78,7 @@ def side_of(value: Value) -> str | None:
 
 
 def _number(value: Value) -> float | None:
-    if isinstance(value, bool) or isinstance(value, Coded):
+    if isinstance(value, bool | Coded):
         return None
     return float(value)
 
@@ -89,6 +91,7 @@ def _grade(value: Value, grades: range) -> int | None:
 
 
 Key = tuple[str, str | None]
+Handler = Callable[["CaseDraft", str, str | None, Value, str], None]
 
 
 @dataclass
@@ -111,11 +114,10 @@ class CaseDraft:
 
     def apply(self, kind: Kind, target: str, side: str | None, value: Value, where: str) -> None:
         """Record one answer to an item; the first answer per item wins."""
-        handler = _HANDLERS[kind]
-        handler(self, target, side, value, where)
+        _HANDLERS[kind](self, target, side, value, where)
 
     def build(self) -> Case:
-        for finding, side in self.sides.items():
+        for finding in self.sides:
             if (finding, None) not in self.findings:
                 self.bad(
                     f"finding.{finding}.side", f"a side is given but 'finding.{finding}' is not answered"
@@ -193,7 +195,7 @@ def _pain_complete(draft: CaseDraft, target: str, side: str | None, value: Value
 
 
 def _strength(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    grade = _grade(value, range(0, 6))
+    grade = _grade(value, MRC_GRADES)
     if grade is None:
         draft.bad(where, f"expected an MRC grade 0-5, got {value}")
     else:
@@ -216,7 +218,7 @@ def _sensation(draft: CaseDraft, target: str, side: str | None, value: Value, wh
         draft.sensation.setdefault((target, side), status)
 
 
-def _field_number(name: str, low: float, high: float) -> Any:
+def _field_number(name: str, low: float, high: float) -> Handler:
     def handle(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
         number = _number(value)
         if number is None or not low <= number <= high:
@@ -227,7 +229,7 @@ def _field_number(name: str, low: float, high: float) -> Any:
     return handle
 
 
-def _field_code(name: str, system: str, allowed: tuple[str, ...]) -> Any:
+def _field_code(name: str, system: str, allowed: tuple[str, ...]) -> Handler:
     def handle(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
         code = value.code_in(system, allowed) if isinstance(value, Coded) else None
         if code is None:
@@ -247,7 +249,7 @@ def _score(draft: CaseDraft, target: str, side: str | None, value: Value, where:
         draft.scores.setdefault(target, int(number) if value_type == "integer" else number)
 
 
-_HANDLERS: dict[Kind, Any] = {
+_HANDLERS: dict[Kind, Handler] = {
     Kind.FINDING: _finding,
     Kind.FINDING_SIDE: _finding_side,
     Kind.PAIN: _pain,

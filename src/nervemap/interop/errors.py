@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from nervemap.engine.encode import CaseError
+
 IssueCode = Literal["invalid", "structure", "required", "value", "code-invalid", "not-found", "not-supported"]
 
 
@@ -41,6 +43,11 @@ def issues_from_validation(error: ValidationError, prefix: str) -> list[Issue]:
         location = f"{prefix}.{path}" if path else prefix
         issues.append(Issue(location, str(detail["msg"]).strip(), "structure"))
     return issues
+
+
+def case_issues(error: CaseError) -> list[Issue]:
+    """The engine's case errors (unknown ids, contradictions) as issues on the imported case."""
+    return [Issue(f"case.{issue.field}", issue.message, "value") for issue in error.issues]
 
 
 def operation_outcome(issues: Iterable[Issue], severity: str = "error") -> dict[str, Any]:

@@ -26,7 +26,7 @@ from fhir.resources.R4B.resource import Resource
 from nervemap.interop import terminology as t
 from nervemap.interop.case_builder import CaseDraft, Coded, Value
 from nervemap.interop.codes import SIDED, Target, code_index
-from nervemap.interop.errors import Issue, InteropError
+from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.from_response import Imported
 from nervemap.interop.items import Kind
 from nervemap.interop.parse import describe, parse_any, parse_as
@@ -72,7 +72,7 @@ def _interpretation(observation: Observation) -> bool | None:
     return None
 
 
-def _observation_value(observation: Observation, target: Target) -> Value | None | str:
+def _observation_value(observation: Observation, target: Target) -> Value | str | None:
     """The value, None for 'unknown', or a string saying why it cannot be read."""
     if observation.valueBoolean is not None:
         return bool(observation.valueBoolean)
@@ -80,8 +80,9 @@ def _observation_value(observation: Observation, target: Target) -> Value | None
         return Coded(frozenset(codes_of(observation.valueCodeableConcept)))
     if observation.valueInteger is not None:
         return int(observation.valueInteger)
-    if observation.valueQuantity is not None and observation.valueQuantity.value is not None:
-        quantity = observation.valueQuantity
+    quantity = observation.valueQuantity
+    if quantity is not None and quantity.value is not None:
+        amount = float(quantity.value)
         if target.kind is Kind.FINDING:
             flagged = _interpretation(observation)
             return flagged if flagged is not None else "a measured value without an interpretation (H/N)"
@@ -89,8 +90,8 @@ def _observation_value(observation: Observation, target: Target) -> Value | None
             unit = (quantity.code or quantity.unit or "d").lower()
             if unit not in DAYS_PER_UNIT:
                 return f"a duration in unknown unit '{unit}'"
-            return float(quantity.value) * DAYS_PER_UNIT[unit]
-        return float(quantity.value)
+            return amount * DAYS_PER_UNIT[unit]
+        return amount
     if observation.dataAbsentReason is not None:
         return None
     flagged = _interpretation(observation)
@@ -133,9 +134,7 @@ class _Reader:
 
     def apply(self, target: Target, side: str | None, value: Value, where: str, label: str) -> None:
         if target.kind is Kind.FINDING:
-            key_side = side if target.lateral else None
-            if target.lateral and side is None:
-                key_side = None
+            key_side = side if target.lateral else None  # a side on a midline finding is ignored
             self.draft.apply(Kind.FINDING, target.target, key_side, value, where)
         elif target.kind in SIDED and target.lateral and side not in ("left", "right"):
             self.draft.warnings.append(
@@ -243,16 +242,16 @@ def case_from_resources(
     if len(patients) > 1:
         draft.warnings.append(f"{len(patients)} Patient resources; only the first is used")
     clinical = [(r, w) for r, w in resources if isinstance(r, Observation | Condition)]
-    for resource, where in sorted(clinical, key=lambda pair: _when(pair[0]), reverse=True):
-        if isinstance(resource, Observation):
-            reader.observation(resource, where)
-        elif isinstance(resource, Condition):
-            reader.condition(resource, where)
-        if subject is None and getattr(resource, "subject", None) is not None:
-            subject = resource.subject.model_dump(mode="json", exclude_none=True)  # type: ignore[union-attr]
-    for resource, where in resources:
-        if resource.get_resource_type() not in USED_TYPES:
-            draft.warnings.append(f"{where} ({resource.get_resource_type()}): not read by nervemap")
+    for item, where in sorted(clinical, key=lambda pair: _when(pair[0]), reverse=True):
+        if isinstance(item, Observation):
+            reader.observation(item, where)
+        elif isinstance(item, Condition):
+            reader.condition(item, where)
+        if subject is None and item.subject is not None:
+            subject = item.subject.model_dump(mode="json", exclude_none=True)
+    for other, where in resources:
+        if other.get_resource_type() not in USED_TYPES:
+            draft.warnings.append(f"{where} ({other.get_resource_type()}): not read by nervemap")
     if reader.used == 0:
         reasons = reader.unknown or ["no Observation or Condition resource"]
         raise InteropError(

@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from nervemap.engine.case import Case
 from nervemap.interop.case_builder import CaseDraft, Coded, Value
-from nervemap.interop.errors import Issue, InteropError
+from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.items import GROUPS, Catalogue, Kind, QuestionSet, catalogue
 from nervemap.interop.parse import parse_as
 from nervemap.interop.questionnaire import question_set_for, questionnaire_url

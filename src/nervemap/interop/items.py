@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from nervemap.knowledge.models import Finding, KnowledgeBase
 from nervemap.interop import terminology as t
+from nervemap.knowledge.models import Finding, KnowledgeBase
 
 SIDES = ("left", "right")
 Code = tuple[str, str, str | None]
@@ -241,16 +241,16 @@ def _exam_items(kb: KnowledgeBase) -> list[ItemSpec]:
             )
     for region in kb.anatomy.regions:
         stem = f"sensation.{region.id}"
-        sides: tuple[str | None, ...] = SIDES if region.lateral else (None,)
-        for side in sides:
+        region_sides: tuple[str | None, ...] = SIDES if region.lateral else (None,)
+        for region_side in region_sides:
             items.append(
                 ItemSpec(
-                    f"{stem}.{side}" if side else stem,
+                    f"{stem}.{region_side}" if region_side else stem,
                     Kind.SENSATION,
                     "sensation",
-                    f"Sensation: {region.name}" + (f", {side}" if side else ""),
+                    f"Sensation: {region.name}" + (f", {region_side}" if region_side else ""),
                     region.id,
-                    side,
+                    region_side,
                     codes=(_item(stem),),
                 )
             )

@@ -8,7 +8,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
-from nervemap.interop.errors import Issue, InteropError, issues_from_validation
+from nervemap.interop.errors import InteropError, Issue, issues_from_validation
 
 R = TypeVar("R", bound=Resource)
 
@@ -59,4 +59,4 @@ def parse_any(data: Any, where: str) -> Resource:
         model = get_fhir_model_class(kind)
     except (KeyError, ValueError) as error:
         raise InteropError([Issue(where, f"unknown resourceType '{kind}'", "not-supported")], 400) from error
-    return parse_as(data, model, where)  # type: ignore[type-var]
+    return parse_as(data, model, where)  # type: ignore[type-var,return-value]

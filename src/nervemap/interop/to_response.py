@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from nervemap.engine.case import Case
 from nervemap.interop import terminology as t
-from nervemap.interop.errors import Issue, InteropError
+from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.items import GROUPS, ItemSpec, Kind, QuestionSet, catalogue
 from nervemap.interop.questionnaire import SCORE_RANGES, STATUS_CODES, questionnaire_url
 from nervemap.knowledge import default_knowledge
@@ -43,15 +43,15 @@ def _answers(case: Case, specs: dict[str, ItemSpec]) -> tuple[Answers, list[Issu
         else:
             answers[link_id].append(answer)
 
-    scalars = {
+    scalars: dict[str, dict[str, Any] | None] = {
         "patient.age": None if case.age is None else {"valueDecimal": case.age},
         "patient.sex": None if case.sex is None else _code(t.GENDER, case.sex),
         "patient.duration_days": None if case.duration_days is None else {"valueDecimal": case.duration_days},
         "patient.onset": None if case.onset is None else _code(t.ONSET, case.onset),
     }
-    for link_id, answer in scalars.items():
-        if answer is not None:
-            put(link_id, answer, link_id.split(".", 1)[1])
+    for link_id, scalar in scalars.items():
+        if scalar is not None:
+            put(link_id, scalar, link_id.split(".", 1)[1])
     if "encounter.setting" in specs:
         put("encounter.setting", _code(t.SETTING, case.setting.value), "setting")
     if case.pain_map is not None:

@@ -4,7 +4,7 @@ Every stored answer is JSON-ready. "unknown" (I don't know) is accepted by every
 the question's findings to *unknown* — never to absent.
 
     yes_no_unknown  "yes" | "no" | "unknown"
-    side_test       "left" | "right" | "both" | "neither" | "unknown"
+    side_test       "left" | "right" | "both" | "yes" (side not noted) | "neither" | "unknown"
     multi_choice    one:  an option id | "unknown"
                     many: "unknown" | [chosen option ids] | {option id: "yes" | "no" | "unknown"}
                           (stored as the full mapping; options not given take ``unselected``)
@@ -13,6 +13,7 @@ the question's findings to *unknown* — never to absent.
                     "unknown" | [{"region", "side", "status"}]     (sensation examination)
     exam_strength   "unknown" | [{"movement", "side", "grade" 0-5}]
     exam_reflex     "unknown" | [{"reflex", "side", "grade" 0-4}]
+    imaging         "unknown" | [{"kind", "level", "zone", "side"}]  (an empty list: nothing compressive)
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from nervemap.engine.case import (
     Case,
+    ImagingFinding,
     PainMark,
     ReflexTest,
     ReportedFinding,
@@ -37,7 +41,7 @@ from nervemap.knowledge.models import SymptomKind
 
 UNKNOWN = "unknown"
 YES_NO = ("yes", "no", UNKNOWN)
-SIDE_ANSWERS = ("left", "right", "both", "neither", UNKNOWN)
+SIDE_ANSWERS = ("left", "right", "both", "yes", "neither", UNKNOWN)  # yes: positive, side not noted
 SIDES = ("left", "right")
 SENSATION_STATUS = ("normal", "reduced", "absent", "increased")
 Value = Any  # a JSON value: str, float, list or dict, checked by normalise()
@@ -192,6 +196,18 @@ def _reflex(question: Question, raw: Value, compiled: CompiledKnowledge) -> Valu
     return _graded(question, raw, "reflex", list(question.reflexes), 4)
 
 
+def _imaging(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    out: list[dict[str, Any]] = []
+    for i, entry in enumerate(_entries(question, raw)):
+        try:
+            image = ImagingFinding.model_validate(dict(entry))
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            raise _fail(question, f"entry {i + 1}: {problems}") from None
+        out.append(image.model_dump(mode="json"))
+    return out
+
+
 _NORMALISERS = {
     Kind.YES_NO_UNKNOWN: _yes_no,
     Kind.SIDE_TEST: _side,
@@ -200,6 +216,7 @@ _NORMALISERS = {
     Kind.BODY_MAP: _body_map,
     Kind.EXAM_STRENGTH: _strength,
     Kind.EXAM_REFLEX: _reflex,
+    Kind.IMAGING: _imaging,
 }
 
 _STATUS = {"yes": Status.PRESENT, "no": Status.ABSENT, UNKNOWN: Status.UNKNOWN}
@@ -221,6 +238,8 @@ def apply(question: Question, value: Value, case: Case) -> Case:
             added = _reported(question.findings, Status.PRESENT, value)
         elif value == "both":
             added = _reported(question.findings, Status.PRESENT, "bilateral")
+        elif value == "yes":
+            added = _reported(question.findings, Status.PRESENT)
         else:
             added = _reported(question.findings, Status.ABSENT if value == "neither" else Status.UNKNOWN)
     elif kind == Kind.MULTI_CHOICE:
@@ -250,6 +269,8 @@ def apply(question: Question, value: Value, case: Case) -> Case:
         update["sensation"] = list(case.sensation) + [SensationTest.model_construct(**m) for m in value]
     elif kind == Kind.EXAM_STRENGTH:
         update["strength"] = list(case.strength) + [StrengthTest.model_construct(**m) for m in value]
+    elif kind == Kind.IMAGING:
+        update["imaging"] = [ImagingFinding.model_validate(m) for m in value]
     elif kind == Kind.EXAM_REFLEX:
         update["reflexes"] = list(case.reflexes) + [ReflexTest.model_construct(**m) for m in value]
     if added:

@@ -19,7 +19,8 @@ import numpy as np
 from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
 from nervemap.interview.answers import Value
 from nervemap.interview.catalogue import Kind, Question
-from nervemap.knowledge.models import RegionGroup
+from nervemap.engine.encode import IMAGING_FINDING
+from nervemap.knowledge.models import HerniationZone, RegionGroup
 
 ENUMERATE_OPTIONS = 4  # a checklist of up to this many options is listed in full (2^n answers)
 SENSORY_EXAM_ROOTS = ("L2", "L3", "L4", "L5", "S1")
@@ -131,6 +132,8 @@ def candidates(
         return _dedupe([_pain_map(compiled, int(c), int(h), present, rng) for c, h in zip(conditions, sites)])
     if kind == Kind.BODY_MAP:
         return _dedupe([_sensation(compiled, int(h), present, rng) for h in sites])
+    if kind == Kind.IMAGING:
+        return _dedupe([_imaging(compiled, int(c), int(h), rng) for c, h in zip(conditions, sites)])
     if kind == Kind.EXAM_STRENGTH:
         return _dedupe([_strength(question, compiled, int(h), present, rng) for h in sites])
     return _dedupe([_reflexes(question, compiled, int(h), present, rng) for h in sites])
@@ -221,4 +224,29 @@ def _reflexes(
             p = present[h, compiled.observation_index[f"reflex:{reflex}:{side}"]]
             grade = 3 if brisk else 1 if rng.random() < p else 2
             out.append({"reflex": reflex, "side": side, "grade": grade})
+    return out
+
+
+def _imaging(compiled: CompiledKnowledge, c: int, h: int, rng: np.random.Generator) -> Value:
+    """Compressive lesions as the condition makes them, at a level that presses the sampled root."""
+    hypothesis = compiled.hypotheses[h]
+    out: list[dict[str, str | None]] = []
+    for kind, fid in IMAGING_FINDING.items():
+        if rng.random() >= compiled.p_present[c, compiled.finding_index[fid]]:
+            continue
+        if kind == "cauda-equina-compression" or (kind == "stenosis" and hypothesis.side == "bilateral"):
+            out.append({"kind": kind, "level": "L4-L5", "zone": "central", "side": None})
+            continue
+        discs = [
+            d
+            for d in compiled.knowledge.anatomy.discs
+            if hypothesis.root in d.roots and d.zone != HerniationZone.CENTRAL
+        ]
+        side = hypothesis.side if hypothesis.side in SIDES else str(rng.choice(SIDES))
+        if discs:
+            disc = discs[int(rng.integers(len(discs)))]
+            out.append({"kind": kind, "level": disc.level, "zone": disc.zone.value, "side": side})
+        else:
+            level = str(rng.choice(["L4-L5", "L5-S1"]))
+            out.append({"kind": kind, "level": level, "zone": "paracentral", "side": side})
     return out

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.engine.encode import IMAGING_FINDING
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Mode = Literal["patient", "clinician"]
@@ -33,6 +34,7 @@ class Kind(StrEnum):
     EXAM_STRENGTH = "exam_strength"
     EXAM_REFLEX = "exam_reflex"
     SIDE_TEST = "side_test"
+    IMAGING = "imaging"
 
 
 class Option(Strict):
@@ -82,11 +84,12 @@ class Question(Strict):
             Kind.NUMBER: self.field is not None and self.minimum is not None and self.maximum is not None,
             Kind.EXAM_STRENGTH: bool(self.movements),
             Kind.EXAM_REFLEX: bool(self.reflexes),
+            Kind.IMAGING: True,
         }
         if not needs[kind]:
             raise ValueError(f"question '{self.id}' of kind {kind.value} lacks the fields that kind needs")
-        if kind in (Kind.EXAM_STRENGTH, Kind.EXAM_REFLEX) and self.mode != "clinician":
-            raise ValueError(f"question '{self.id}': examination items are clinician-only")
+        if kind in (Kind.EXAM_STRENGTH, Kind.EXAM_REFLEX, Kind.IMAGING) and self.mode != "clinician":
+            raise ValueError(f"question '{self.id}': examination and imaging items are clinician-only")
         if kind == Kind.BODY_MAP and self.target == "sensation" and self.mode != "clinician":
             raise ValueError(f"question '{self.id}': a sensory examination is clinician-only")
         ids = [o.id for o in self.options]
@@ -108,7 +111,8 @@ class Question(Strict):
     @property
     def finding_ids(self) -> list[str]:
         """Every finding an answer to this question can set directly."""
-        return list(self.findings) + [f for o in self.options for f in o.findings]
+        structured = list(IMAGING_FINDING.values()) if self.kind == Kind.IMAGING else []
+        return list(self.findings) + [f for o in self.options for f in o.findings] + structured
 
 
 class SiteWording(Strict):
@@ -161,7 +165,7 @@ def check_catalogue(catalogue: Catalogue, compiled: CompiledKnowledge) -> list[s
             if finding is None:
                 problems.append(f"{where}: unknown finding '{fid}'")
                 continue
-            if finding.derive is not None:
+            if finding.derive is not None and question.kind != Kind.IMAGING:
                 problems.append(f"{where}: '{fid}' is derived from structured input; ask that instead")
             if question.mode == "patient" and not finding.patient_askable:
                 problems.append(f"{where}: '{fid}' is not patient-askable")

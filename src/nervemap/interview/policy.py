@@ -29,11 +29,13 @@ from nervemap.engine.compiled import CompiledKnowledge, FloatArray
 from nervemap.interview.answers import apply
 from nervemap.interview.candidates import candidates
 from nervemap.interview.catalogue import Catalogue, Mode, Question
+from nervemap.interview.safety import safety_questions
 from nervemap.interview.scoring import Scored, score
 from nervemap.knowledge.models import TriageLevel
 
 STOP_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
 PAIR_CANDIDATES = 4
+SAFETY_WHY = "Your answers so far make one serious cause worth ruling out before we finish."
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ def red_flag_stop(assessment: Assessment) -> bool:
     """A red flag is confirmed: triage urgent or emergency, set by a fired red-flag rule."""
     triage = assessment.triage
     return triage.level in STOP_LEVELS and any(flag.level in STOP_LEVELS for flag in triage.red_flags)
+
+
+def _emergency(assessment: Assessment) -> bool:
+    return assessment.triage.level == TriageLevel.EMERGENCY
 
 
 @dataclass
@@ -133,22 +139,31 @@ def next_step(
     config: PolicyConfig,
 ) -> Step:
     """The next question to ask, or why the interview stops."""
-    if red_flag_stop(assessment):
-        return Step(None, stop=StopReason.RED_FLAG)
     open_questions = [q for q in catalogue.for_mode(mode) if q.id not in asked]
-    for question in open_questions:
-        if question.phase == "screen":
-            return Step(question, why=question.why)
-    if len(asked) >= config.max_questions:
-        return Step(None, stop=StopReason.MAX_QUESTIONS)
+    screen = [q for q in open_questions if q.phase == "screen"]
+    # An emergency stops at once; an urgent red flag first finishes the (short) screen, whose
+    # remaining answers can only raise it to an emergency.
+    if red_flag_stop(assessment) and (_emergency(assessment) or not screen):
+        return Step(None, stop=StopReason.RED_FLAG)
+    if screen:
+        return Step(screen[0], why=screen[0].why)
+    stop: StopReason | None = None
     top_condition = max(d.probability for d in assessment.differential)
     top_site = max(s.probability for s in assessment.localization)
-    if top_condition >= config.condition_target and top_site >= config.site_target:
-        return Step(None, stop=StopReason.CONFIDENT)
-    evaluation = evaluate(open_questions, case, compiled, config)
-    useful = [r for r in evaluation.ranking if r.gain >= config.min_gain]
-    if not useful:
-        return Step(None, stop=StopReason.NO_GAIN, ranking=evaluation.ranking)
+    if len(asked) >= config.max_questions:
+        stop = StopReason.MAX_QUESTIONS
+    elif top_condition >= config.condition_target and top_site >= config.site_target:
+        stop = StopReason.CONFIDENT
+    evaluation = evaluate(open_questions, case, compiled, config) if stop is None else None
+    useful = [r for r in evaluation.ranking if r.gain >= config.min_gain] if evaluation else []
+    if stop is None and not useful:
+        stop = StopReason.NO_GAIN
+    if stop is not None:
+        pending = safety_questions(catalogue, compiled, mode, asked, assessment)
+        if pending:
+            return Step(pending[0], why=SAFETY_WHY)
+        return Step(None, stop=stop, ranking=evaluation.ranking if evaluation else [])
+    assert evaluation is not None
     best = useful[0]
     why = explain(best, evaluation, catalogue, compiled, mode)
     return Step(best.question, why=why, ranking=evaluation.ranking)

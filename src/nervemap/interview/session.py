@@ -102,7 +102,7 @@ class InterviewSession:
             raise AnswerError(question_id, f"not asked in {self.mode} mode (clinician-only)")
         return question
 
-    def _build(self, answers: tuple[tuple[str, Value], ...]) -> _State:
+    def _build(self, answers: tuple[tuple[str, Value], ...], culprit: str = "-") -> _State:
         case = Case(id=self.case_id, setting=self.setting)
         for question_id, value in answers:
             case = apply(self.catalogue.by_id[question_id], value, case)
@@ -110,8 +110,7 @@ class InterviewSession:
         try:
             encode_case(case, self.compiled)
         except CaseError as error:
-            last = answers[-1][0] if answers else "-"
-            raise AnswerError(last, f"conflicts with earlier answers ({error})") from None
+            raise AnswerError(culprit, f"conflicts with other answers ({error})") from None
         return _State(answers, case)
 
     def _checked(self, question_id: str, raw: Value) -> tuple[Question, Value]:
@@ -124,7 +123,7 @@ class InterviewSession:
         question, stored = self._checked(question_id, value)
         if question.id in self.asked:
             raise AnswerError(question.id, "already answered; use change() to correct it")
-        self._state = self._build((*self._state.answers, (question.id, stored)))
+        self._state = self._build((*self._state.answers, (question.id, stored)), question.id)
 
     def back(self) -> tuple[str, Value]:
         """Undo the last answer and return it."""
@@ -140,7 +139,7 @@ class InterviewSession:
         if question.id not in self.asked:
             raise AnswerError(question.id, "not answered yet; use answer()")
         answers = tuple((qid, stored if qid == question.id else v) for qid, v in self._state.answers)
-        self._state = self._build(answers)
+        self._state = self._build(answers, question.id)
 
     # ------------------------------------------------------------------ derived
     def current_assessment(self) -> Assessment:

@@ -3,6 +3,7 @@ stand for. ``assemble`` turns a draft into a :class:`Case`, settling conflicts."
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from typing import Literal
@@ -73,18 +74,25 @@ class Draft:
         if message not in self.warnings:
             self.warnings.append(message)
 
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [s[0] for s in self.note.sentences]
+
     def sentence_of(self, position: int) -> tuple[int, int]:
-        for sentence in self.note.sentences:
-            if sentence[0] <= position < sentence[1]:
-                return sentence
+        i = bisect.bisect_right(self._starts, position) - 1
+        if i >= 0 and position < self.note.sentences[i][1]:
+            return self.note.sentences[i]
         return (0, len(self.text))
 
+    @functools.cached_property
+    def _by_sentence(self) -> dict[tuple[int, int], list[Mention]]:
+        out: dict[tuple[int, int], list[Mention]] = {}
+        for m in self.note.mentions:
+            out.setdefault(self.sentence_of(m.start), []).append(m)
+        return out
+
     def in_sentence(self, sentence: tuple[int, int], kinds: tuple[str, ...]) -> list[Mention]:
-        return [
-            m
-            for m in self.note.mentions
-            if m.kind in kinds and m.start >= sentence[0] and m.end <= sentence[1]
-        ]
+        return [m for m in self._by_sentence.get(sentence, []) if m.kind in kinds and m.end <= sentence[1]]
 
 
 def assertion(flags: set[str], keep_historical: bool = False) -> ItemStatus:

@@ -3,6 +3,7 @@ dermatomes, muscles and reflexes, and the cue words that grade them."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
@@ -119,29 +120,50 @@ def _roots(listing: str) -> list[str]:
 _ROOT_IDS = {f"L{i}" for i in range(1, 6)} | {f"S{i}" for i in range(1, 6)}
 
 
+_WINDOW = 400  # no mention is longer: kept mentions further back cannot overlap
+
+
+class _Kept:
+    """Kept mentions sorted by start, so a new one is checked against its neighbours only."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.items: list[Mention] = []
+
+    def near(self, m: Mention) -> list[Mention]:
+        low = bisect.bisect_left(self.starts, m.start - _WINDOW)
+        high = bisect.bisect_right(self.starts, m.end)
+        return self.items[low:high]
+
+    def add(self, m: Mention) -> None:
+        i = bisect.bisect_right(self.starts, m.start)
+        self.starts.insert(i, m.start)
+        self.items.insert(i, m)
+
+
 def _longest(mentions: Iterable[Mention]) -> list[Mention]:
     """Greedy: keep the longest mention, drop any that overlaps it."""
-    kept: list[Mention] = []
+    kept = _Kept()
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
-            kept.append(m)
-    return kept
+        if all(m.end <= k.start or m.start >= k.end for k in kept.near(m)):
+            kept.add(m)
+    return kept.items
 
 
 def _drop_contained(mentions: Iterable[Mention]) -> list[Mention]:
     """Findings may share words ("bowel or bladder dysfunction" gives three findings), but a
     mention wholly inside a longer one is the same words read twice ("numbness" inside
     "saddle numbness", "back pain" inside "low back pain") and is dropped."""
-    items = sorted(mentions, key=lambda m: (-(m.end - m.start), m.start))
-    kept: list[Mention] = []
-    for m in items:
+    kept = _Kept()
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        near = kept.near(m)
         inside = any(
-            k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start) for k in kept
+            k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start) for k in near
         )
-        duplicate = any(k.start == m.start and k.end == m.end and k.key == m.key for k in kept)
+        duplicate = any(k.start == m.start and k.end == m.end and k.key == m.key for k in near)
         if not inside and not duplicate:
-            kept.append(m)
-    return kept
+            kept.add(m)
+    return kept.items
 
 
 def _entries(

@@ -7,9 +7,12 @@ import re
 
 from nervemap.nlp.draft import Draft, assertion, history_findings, lateral_findings
 from nervemap.nlp.matching import Mention
+from nervemap.nlp.read_grades import upper_limb_only
 from nervemap.nlp.rules import compiler, load_rules
 from nervemap.nlp.sides import assign_sides, combine
 
+# findings whose words do not say "leg": read only when the sentence is not about the arm
+LEG_WORDED = frozenset({"radiating_leg_pain", "leg_numbness", "leg_tingling", "subjective_leg_weakness"})
 _NORMAL_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:is|are|was|were)?\s*(?:normal|intact|unremarkable|fine|unchanged|"
     r"no\s+(?:change|problems?|issues?|complaints?))\b",
@@ -26,6 +29,10 @@ def read_findings(draft: Draft) -> None:
             by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
     lateral = lateral_findings()
     for sentence, mentions in by_sentence.items():
+        if upper_limb_only(draft.text[sentence[0] : sentence[1]]):
+            mentions = [m for m in mentions if m.key not in LEG_WORDED]  # "arm radicular pain"
+            if not mentions:
+                continue
         sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in mentions], default=draft.side)
         for mention, side in zip(mentions, sides, strict=True):
             rule = rules[mention.rule]

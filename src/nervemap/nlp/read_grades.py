@@ -239,7 +239,9 @@ def _strength(
                 continue
             tail = text[grade.end : sentence[1]]
             head = text[sentence[0] : grade.start]
-            if global_strength.search(tail[:60]) or global_strength.search(head[-60:]):
+            whole = text[sentence[0] : sentence[1]]
+            near = global_strength.search(tail[:60]) or global_strength.search(head[-60:])
+            if near and not upper_limb_only(whole):
                 _global_strength(draft, grade, side)
             continue
         for name in names:
@@ -349,6 +351,18 @@ def _reflex_sides(
     if side == "bilateral" or not specific or value[0] == 2 or _PLURAL.search(name.text):
         return [("left", min(value)), ("right", min(value))]
     return None
+
+
+_LOWER_LIMB = re.compile(
+    r"lower|\bleg|\bBLE|knee|ankle|patell|achilles|foot|feet|toe|hip|thigh|calf|calves", re.IGNORECASE
+)
+
+
+def upper_limb_only(text: str) -> bool:
+    """The words name the arms (or neck) and nothing of the legs."""
+    from nervemap.nlp.read_body import cues
+
+    return bool(cues().upper.search(text)) and not _LOWER_LIMB.search(text)
 
 
 def _upper_only(draft: Draft, grade: Grade, sentence: tuple[int, int]) -> bool:

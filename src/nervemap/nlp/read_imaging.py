@@ -34,6 +34,11 @@ _ZONES: tuple[tuple[HerniationZone, re.Pattern[str]], ...] = (
     (HerniationZone.PARACENTRAL, re.compile(r"para[\s-]*central|posterolateral|subarticular", re.I)),
     (HerniationZone.CENTRAL, re.compile(r"\bcentral|\bcanal\b|broad[\s-]*based|diffuse", re.I)),
 )
+_VASCULAR = re.compile(
+    r"arter\w*|carotid|valv\w*|aort\w*|stent|vessel|vascular|renal|coronary|pyloric|mitral|"
+    r"tracheal|bronch\w*|urethral|ureter\w*|biliary|\bC[1-7]\b|cervical",
+    re.IGNORECASE,
+)
 _LUMBAR = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}
 
 
@@ -58,8 +63,8 @@ def _levels(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 def read_imaging(draft: Draft) -> None:
     for sentence in draft.note.sentences:
         lesions = draft.in_sentence(sentence, ("lesion",))
-        if not lesions:
-            continue
+        if not lesions or _VASCULAR.search(draft.text, *sentence):
+            continue  # arterial or valvular stenosis is not the spine
         levels = _levels(draft.text, *sentence)
         owned: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(lesions))}
         for level in levels:

@@ -1,0 +1,151 @@
+"""The worker side: one partition of raw records in, its part files out (written atomically).
+
+Runs in a worker process (a process pool or a Dask worker). The knowledge base and the medSpaCy
+pipeline are cached per process, so :func:`warm_up` loads them once and every partition reuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nervemap import __version__
+from nervemap.batch.formats import FLAT_SCHEMA, OutputFormat, Row, error_row, flat_row
+from nervemap.batch.records import Parsed, parse_line, read_record, table_record
+from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, part_path
+from nervemap.engine.assess import assess_many
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import default_compiled
+from nervemap.engine.encode import CaseError, encode_case
+
+
+@dataclass(frozen=True)
+class PartTask:
+    """One partition: records ``first_record ..`` of the input, as JSON lines or an Arrow table."""
+
+    number: int
+    first_record: int
+    folder: str
+    output: OutputFormat
+    lines: list[str] | None = None
+    table: pa.Table | None = None
+
+
+def warm_up(notes: bool) -> None:
+    """Load the knowledge base (and the text pipeline when the input holds notes) in this process."""
+    default_compiled()
+    if notes:
+        from nervemap.nlp import extract
+
+        extract("warm-up")
+
+
+def process_partition(task: PartTask) -> PartDone:
+    started = time.perf_counter()
+    parsed = [_parse(task, offset, raw) for offset, raw in enumerate(_raw_records(task))]
+    outcomes = _assess([p.case for p in parsed if p.case is not None])
+    assessed = iter(outcomes)
+    results: list[tuple[Parsed, Assessment | str]] = []
+    for p in parsed:
+        if p.case is None:
+            results.append((p, p.error or "unknown error"))
+        else:
+            outcome = next(assessed)
+            results.append((p, f"invalid case: {outcome}" if isinstance(outcome, CaseError) else outcome))
+    folder = Path(task.folder)
+    errors = [(p, outcome) for p, outcome in results if isinstance(outcome, str)]
+    atomic_write(errors_part_path(folder, task.number), lambda temp: _write_errors(temp, errors))
+    target = part_path(folder, task.number, task.output)
+    if task.output.tabular:
+        atomic_write(target, lambda temp: _write_rows(temp, results))
+    else:
+        atomic_write(target, lambda temp: _write_assessments(temp, results))
+    return PartDone(
+        number=task.number,
+        records=len(results),
+        errors=len(errors),
+        knowledge_version=default_compiled().knowledge.version,
+        nervemap_version=__version__,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        peak_rss_bytes=peak_rss_bytes(),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _raw_records(task: PartTask) -> list[str | dict[str, Any]]:
+    if task.lines is not None:
+        return list(task.lines)
+    if task.table is not None:
+        return [table_record(row) for row in task.table.to_pylist()]
+    return []
+
+
+def _parse(task: PartTask, offset: int, raw: str | dict[str, Any]) -> Parsed:
+    index = task.first_record + offset
+    record = parse_line(index, raw) if isinstance(raw, str) else raw
+    return record if isinstance(record, Parsed) else read_record(index, record)
+
+
+def _assess(cases: list[Case]) -> list[Assessment | CaseError]:
+    """Assess the partition in one vectorised pass; if a case is rejected, find every rejected
+    case by encoding each alone, then assess the others together."""
+    try:
+        return list(assess_many(cases))
+    except CaseError:
+        pass
+    compiled = default_compiled()
+    rejected: list[CaseError | None] = []
+    for case in cases:
+        try:
+            encode_case(case, compiled)
+            rejected.append(None)
+        except CaseError as error:
+            rejected.append(error)
+    accepted = iter(assess_many([c for c, r in zip(cases, rejected, strict=True) if r is None], compiled))
+    return [next(accepted) if r is None else r for r in rejected]
+
+
+def _dumps(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_errors(path: Path, errors: list[tuple[Parsed, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for p, message in errors:
+            handle.write(_dumps({"id": p.record_id, "record": p.index, "error": message}) + "\n")
+
+
+def _write_assessments(path: Path, results: list[tuple[Parsed, Assessment | str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for p, outcome in results:
+            if isinstance(outcome, str):
+                continue
+            payload: dict[str, Any] = {"id": p.record_id, **outcome.model_dump(mode="json", by_alias=True)}
+            if p.warnings is not None:
+                payload["extraction_warnings"] = list(p.warnings)
+            handle.write(_dumps(payload) + "\n")
+
+
+def _write_rows(path: Path, results: list[tuple[Parsed, Assessment | str]]) -> None:
+    rows: list[Row] = [
+        error_row(p.record_id, outcome) if isinstance(outcome, str) else flat_row(p.record_id, outcome)
+        for p, outcome in results
+    ]
+    pq.write_table(pa.Table.from_pylist(rows, schema=FLAT_SCHEMA), path)

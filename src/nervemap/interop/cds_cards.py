@@ -1,0 +1,211 @@
+"""CDS Hooks cards rendered from an assessment: every sentence comes from the assessment record or
+the knowledge base (red-flag reasons, plan steps, sources), never written after the fact."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from nervemap.engine.assessment import Assessment, PlanItem
+from nervemap.interop import terminology as t
+from nervemap.interop.imaging import MR_LUMBAR, ImagingOrder, service_request
+from nervemap.interop.to_bundle import condition_concept, source_url
+from nervemap.knowledge.models import KnowledgeBase, SiteKind, TriageLevel
+
+Card = dict[str, Any]
+SUMMARY_MAX = 139
+INDICATOR = {
+    TriageLevel.EMERGENCY: "critical",
+    TriageLevel.URGENT: "warning",
+    TriageLevel.SOON: "warning",
+    TriageLevel.ROUTINE: "info",
+    TriageLevel.SELF_CARE: "info",
+}
+ALERTING = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+NO_ROUTINE_IMAGING = "no_routine_imaging_nonspecialist"
+# plan steps that call for spine MRI, and what to suggest for each: (label, code)
+SPINE_MRI: dict[str, tuple[str, tuple[str, str, str] | None]] = {
+    "ces_emergency_mri": ("MRI lumbar spine", MR_LUMBAR),
+    "sciatica_mri_motor_deficit": ("MRI lumbar spine", MR_LUMBAR),
+    "cord_emergency_whole_spine_mri": ("MRI whole spine", None),
+    "mscc_mri_within_24h": ("MRI whole spine", None),
+    "infection_emergency_mri": ("MRI whole spine with contrast", None),
+}
+OVERRIDE = f"{t.BASE}/CodeSystem/override-reason"
+PRIORITY = {TriageLevel.EMERGENCY: "stat", TriageLevel.URGENT: "urgent"}
+
+
+def short(text: str, limit: int = SUMMARY_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def card_source(kb: KnowledgeBase, source_id: str) -> dict[str, Any]:
+    source = next((s for s in kb.sources if s.id == source_id), None)
+    label = (
+        source_id if source is None else f"{source.title} ({source.venue})" if source.venue else source.title
+    )
+    return {"label": short(label, 200), "url": source_url(kb, source_id)}
+
+
+def _guideline(kb: KnowledgeBase, ids: list[str]) -> str | None:
+    kinds = {s.id: s.kind for s in kb.sources}
+    return next((s for s in ids if kinds.get(s) == "guideline"), ids[0] if ids else None)
+
+
+def _source_for(kb: KnowledgeBase, assessment: Assessment) -> str:
+    flagged = [s for flag in assessment.triage.red_flags for s in flag.sources]
+    planned = [s for item in assessment.plan for s in item.sources]
+    return _guideline(kb, flagged) or _guideline(kb, planned) or "nice-ng59-2016"
+
+
+def evidence_markdown(assessment: Assessment) -> str:
+    a = assessment
+    reason = "" if a.triage.red_flags else f" — {a.triage.reason}"  # red flags give their own reasons
+    lines = [f"**Triage: {a.triage.level.value}**{reason}", ""]
+    if a.triage.red_flags:
+        lines.append("**Red flags**")
+        lines += [
+            f"- {flag.name}: {flag.reason} _({', '.join(flag.sources)})_" for flag in a.triage.red_flags
+        ]
+        lines.append("")
+    lines += ["**Leading conditions**", "", "| Condition | ICD-10-CM | Probability |", "|---|---|---|"]
+    lines += [f"| {d.name} | {', '.join(d.icd10)} | {d.probability:.2f} |" for d in a.differential[:3]]
+    lines.append("")
+    if a.differential:
+        top = a.differential[0]
+        support = "; ".join(f"{e.label} ({e.weight:+.2f}, {e.source})" for e in top.evidence.for_[:4])
+        against = "; ".join(f"{e.label} ({e.weight:+.2f}, {e.source})" for e in top.evidence.against[:3])
+        lines.append(f"**Evidence for {top.name}:** {support or 'none'}")
+        if against:
+            lines.append(f"**Against:** {against}")
+        lines.append("")
+    place = a.localization[0] if a.localization else None
+    if place is not None and place.site is not SiteKind.NONE:
+        side = f", {place.side}" if place.side else ""
+        lines.append(f"**Localisation:** {place.name}{side} (p={place.probability:.2f})")
+    lines.append(f"**Source of pain:** {a.source.verdict} (P(spinal)={a.source.p_spinal:.2f})")
+    lines += ["", f"_{a.disclaimer} Knowledge base {a.knowledge_version}._"]
+    return "\n".join(lines)
+
+
+def _summary(assessment: Assessment) -> str:
+    a = assessment
+    level = a.triage.level.value.upper()
+    if a.triage.red_flags:
+        return short(f"{level}: {a.triage.red_flags[0].name}")
+    top = a.differential[0] if a.differential else None
+    likely = f"{top.name} most likely (p={top.probability:.2f})" if top else "no leading condition"
+    return short(f"nervemap {a.triage.level.value}: {likely}")
+
+
+def _mri_steps(assessment: Assessment) -> list[PlanItem]:
+    return [item for item in assessment.plan if item.id in SPINE_MRI and item.recommendation == "do"]
+
+
+def _suggestions(assessment: Assessment, patient_id: str, ordered: bool) -> list[dict[str, Any]]:
+    level = assessment.triage.level
+    if level not in PRIORITY or ordered or not assessment.differential:
+        return []
+    suggestions = []
+    for step in _mri_steps(assessment)[:1]:
+        label, code = SPINE_MRI[step.id]
+        resource = service_request(
+            patient_id, label, code, PRIORITY[level], condition_concept(assessment.differential[0]), step.step
+        )
+        suggestions.append(
+            {
+                "label": short(f"Request {PRIORITY[level]} {label}", 80),
+                "uuid": str(uuid.uuid4()),
+                "isRecommended": level is TriageLevel.EMERGENCY,
+                "actions": [{"type": "create", "description": step.step, "resource": resource}],
+            }
+        )
+    return suggestions
+
+
+def assessment_card(
+    kb: KnowledgeBase, assessment: Assessment, patient_id: str, imaging_ordered: bool = False
+) -> Card:
+    """The card for an assessment: indicator from triage, the evidence as Markdown, the guideline."""
+    card: Card = {
+        "uuid": str(uuid.uuid4()),
+        "summary": _summary(assessment),
+        "indicator": INDICATOR[assessment.triage.level],
+        "detail": evidence_markdown(assessment),
+        "source": card_source(kb, _source_for(kb, assessment)),
+    }
+    suggestions = _suggestions(assessment, patient_id, imaging_ordered)
+    if suggestions:
+        card["suggestions"] = suggestions
+        card["selectionBehavior"] = "at-most-one"
+    return card
+
+
+def imaging_card(kb: KnowledgeBase, assessment: Assessment, orders: list[ImagingOrder]) -> Card | None:
+    """A warning when lumbar imaging is ordered where the plan says not to image routinely."""
+    step = next((item for item in assessment.plan if item.id == NO_ROUTINE_IMAGING), None)
+    if not orders or step is None or assessment.triage.red_flags or _mri_steps(assessment):
+        return None
+    if not assessment.enough_information:
+        return None
+    source = _guideline(kb, list(step.sources)) or step.sources[0]
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": short(
+            f"Lumbar imaging not routinely indicated: no red flags recorded ({_short_name(kb, source)})"
+        ),
+        "indicator": "warning",
+        "detail": _imaging_detail(kb, assessment, step, orders),
+        "source": card_source(kb, source),
+        "selectionBehavior": "at-most-one",
+        "suggestions": [
+            {
+                "label": "Remove the lumbar imaging order",
+                "uuid": str(uuid.uuid4()),
+                "actions": [
+                    {"type": "delete", "description": f"Remove {order.label}", "resourceId": order.reference}
+                    for order in orders
+                ],
+            }
+        ],
+        "overrideReasons": [
+            t.coding(OVERRIDE, "red-flag-not-recorded", "A red flag is present but not recorded"),
+            t.coding(OVERRIDE, "changes-management", "Specialist setting: the result will change management"),
+        ],
+    }
+
+
+def _imaging_detail(
+    kb: KnowledgeBase, assessment: Assessment, step: PlanItem, orders: list[ImagingOrder]
+) -> str:
+    red_flags = {finding.id for finding in kb.findings if finding.red_flag}
+    absent = [
+        used.label for used in assessment.findings_used if used.status == "absent" and used.id in red_flags
+    ]
+    screened = (
+        f" Recorded absent: {', '.join(absent)}." if absent else " Red flags were not asked: check them."
+    )
+    lines = [
+        f"**{step.step}**",
+        "",
+        f"When: {step.when}",
+        "",
+        "**Ordered:** " + "; ".join(f"{order.label} ({order.matched_by})" for order in orders),
+    ]
+    if assessment.differential:
+        top = assessment.differential[0]
+        lines.append(f"**Leading condition:** {top.name} (p={top.probability:.2f})")
+    lines.append(f"**Triage:** {assessment.triage.level.value}; no red flag present.{screened}")
+    later = next((item for item in assessment.plan if item.id == "sciatica_mri_if_intervention"), None)
+    if later is not None:
+        lines += ["", f"Later: {later.step}"]
+    lines += ["", f"_{assessment.disclaimer}_"]
+    return "\n".join(lines)
+
+
+def _short_name(kb: KnowledgeBase, source_id: str) -> str:
+    """'NICE NG59' for a NICE guideline, otherwise the source id."""
+    source = next((s for s in kb.sources if s.id == source_id), None)
+    match = re.search(r"\bNG\s?(\d+)", source.venue or "") if source else None
+    return f"NICE NG{match.group(1)}" if match else source_id

@@ -1,0 +1,224 @@
+"""CDS Hooks services: patient-view (leg-pain assessment) and order-select / order-sign (lumbar imaging).
+
+The services work from prefetch alone (no call back to the FHIR server): the Patient, their recent
+Observations and Conditions. Errors are OperationOutcomes: 400 naming the missing context or prefetch
+key or the resource of the wrong type, 404 for an unknown service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.resource import Resource
+from fhir.resources.R4B.servicerequest import ServiceRequest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.encode import CaseError
+from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, imaging_card
+from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
+from nervemap.interop.from_bundle import case_from_resources
+from nervemap.interop.imaging import imaging_orders
+from nervemap.interop.parse import describe, parse_any, parse_as
+from nervemap.knowledge import default_knowledge
+
+PREFETCH = {
+    "patient": "Patient/{{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}&_sort=-date&_count=200",
+    "conditions": "Condition?patient={{context.patientId}}&_count=200",
+}
+BUNDLE_KEYS = {"observations": ("Observation",), "conditions": ("Condition",)}
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    hook: str
+    title: str
+    description: str
+    orders: bool = False
+
+    def discovery(self) -> dict[str, Any]:
+        return {
+            "hook": self.hook,
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "prefetch": PREFETCH,
+            "usageRequirements": "Send prefetch (patient, observations, conditions); the service does "
+            "not query the FHIR server.",
+        }
+
+
+SERVICES = {
+    service.id: service
+    for service in (
+        Service(
+            "nervemap-leg-pain",
+            "patient-view",
+            "nervemap: leg pain from the lumbar spine?",
+            "Explainable assessment of leg pain: source (spinal or not), root or nerve, differential, "
+            "red-flag triage and guideline plan, from the patient's coded findings.",
+        ),
+        Service(
+            "nervemap-lumbar-imaging-select",
+            "order-select",
+            "nervemap: lumbar spine imaging",
+            "Checks a lumbar MRI, CT or X-ray order against red flags and NICE NG59 (no routine imaging "
+            "for low back pain or sciatica without red flags); flags suspected cauda equina.",
+            orders=True,
+        ),
+        Service(
+            "nervemap-lumbar-imaging-sign",
+            "order-sign",
+            "nervemap: lumbar spine imaging (at signing)",
+            "As nervemap-lumbar-imaging-select, when the orders are signed.",
+            orders=True,
+        ),
+    )
+}
+
+
+def _fail(issues: list[Issue], status: int) -> JSONResponse:
+    return JSONResponse(operation_outcome(issues), status_code=status)
+
+
+def _bundle_resources(value: Any, key: str, allowed: tuple[str, ...]) -> list[tuple[Resource, str]]:
+    where = f"prefetch.{key}"
+    bundle = parse_as(value if not isinstance(value, dict) else {**value, "entry": []}, Bundle, where)
+    del bundle  # the shell is valid; entries are checked one by one below
+    resources: list[tuple[Resource, str]] = []
+    for i, entry in enumerate(value.get("entry") or []):
+        data = entry.get("resource") if isinstance(entry, dict) else None
+        here = f"{where}.entry[{i}].resource"
+        if data is None or (isinstance(data, dict) and data.get("resourceType") == "OperationOutcome"):
+            continue  # search outcome messages
+        resource = parse_any(data, here)
+        if resource.get_resource_type() not in allowed:
+            raise InteropError(
+                [Issue(here, f"expected {' or '.join(allowed)}, got {describe(data)}", "structure")], 400
+            )
+        resources.append((resource, here))
+    return resources
+
+
+def _require(payload: dict[str, Any], service: Service) -> dict[str, Any]:
+    """The context, after checking everything the service needs is there; raises naming what is not."""
+    missing: list[Issue] = []
+    if payload.get("hook") != service.hook:
+        missing.append(
+            Issue("hook", f"service '{service.id}' answers '{service.hook}', got {payload.get('hook')!r}")
+        )
+    if not payload.get("hookInstance"):
+        missing.append(Issue("hookInstance", "missing", "required"))
+    context = payload.get("context")
+    if not isinstance(context, dict):
+        missing.append(Issue("context", "missing: the hook context is required", "required"))
+        context = {}
+    elif not context.get("patientId"):
+        missing.append(Issue("context.patientId", "missing", "required"))
+    if service.orders and isinstance(payload.get("context"), dict) and "draftOrders" not in context:
+        missing.append(
+            Issue("context.draftOrders", "missing: the orders being placed are required", "required")
+        )
+    prefetch = payload.get("prefetch")
+    if not isinstance(prefetch, dict):
+        missing.append(
+            Issue(
+                "prefetch",
+                f"missing: this service works from prefetch alone ({', '.join(PREFETCH)})",
+                "required",
+            )
+        )
+    else:
+        for key in PREFETCH:
+            if prefetch.get(key) is None:
+                missing.append(Issue(f"prefetch.{key}", f"missing (template {PREFETCH[key]})", "required"))
+    if missing:
+        raise InteropError(missing, 400)
+    return context
+
+
+def _draft_orders(context: dict[str, Any]) -> list[tuple[ServiceRequest, str]]:
+    orders: list[tuple[ServiceRequest, str]] = []
+    draft = context.get("draftOrders")
+    entries = draft.get("entry") or [] if isinstance(draft, dict) else []
+    if not isinstance(draft, dict) or draft.get("resourceType") != "Bundle":
+        raise InteropError(
+            [Issue("context.draftOrders", f"expected a Bundle, got {describe(draft)}", "structure")], 400
+        )
+    for i, entry in enumerate(entries):
+        data = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(data, dict) and data.get("resourceType") == "ServiceRequest":
+            order = parse_as(data, ServiceRequest, f"context.draftOrders.entry[{i}].resource")
+            orders.append(
+                (order, f"ServiceRequest/{order.id}" if order.id else str(entry.get("fullUrl", "")))
+            )
+    return orders
+
+
+def _cards(service: Service, payload: dict[str, Any]) -> list[Card]:
+    kb = default_knowledge().knowledge
+    context = _require(payload, service)
+    prefetch: dict[str, Any] = payload["prefetch"]
+    patient = parse_as(prefetch["patient"], Patient, "prefetch.patient")
+    patient_id = str(context["patientId"])
+    if patient.id and patient.id != patient_id:
+        raise InteropError(
+            [
+                Issue(
+                    "prefetch.patient.id",
+                    f"Patient/{patient.id} is not context.patientId {patient_id}",
+                    "value",
+                )
+            ],
+            400,
+        )
+    resources: list[tuple[Resource, str]] = [(patient, "prefetch.patient")]
+    for key, allowed in BUNDLE_KEYS.items():
+        resources += _bundle_resources(prefetch[key], key, allowed)
+    orders = imaging_orders(_draft_orders(context), context.get("selections")) if service.orders else []
+    try:
+        imported = case_from_resources(resources, kb, case_id=None)
+    except InteropError as error:
+        if all(issue.code == "code-invalid" for issue in error.issues):
+            return []  # nothing nervemap knows about this patient: no card, not an error
+        raise
+    assessment = assess(imported.case)
+    cards: list[Card] = []
+    if not service.orders or assessment.triage.level in ALERTING:
+        cards.append(assessment_card(kb, assessment, patient_id, imaging_ordered=bool(orders)))
+    if service.orders:
+        warning = imaging_card(kb, assessment, orders)
+        if warning is not None:
+            cards.append(warning)
+    return cards
+
+
+def create_router() -> APIRouter:
+    router = APIRouter(tags=["CDS Hooks"])
+
+    @router.get("/cds-services", summary="CDS Hooks discovery")
+    def discovery() -> dict[str, Any]:
+        return {"services": [service.discovery() for service in SERVICES.values()]}
+
+    @router.post("/cds-services/{service_id}", summary="Call a CDS Hooks service", response_model=None)
+    def call(service_id: str, payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any] | JSONResponse:
+        service = SERVICES.get(service_id)
+        if service is None:
+            return _fail([Issue("service", f"no CDS service '{service_id}'", "not-found")], 404)
+        try:
+            return {"cards": _cards(service, payload)}
+        except InteropError as error:
+            return _fail(error.issues, error.status)
+        except CaseError as error:
+            return _fail(case_issues(error), 422)
+
+    return router
+
+
+router = create_router()

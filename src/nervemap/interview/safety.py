@@ -1,0 +1,88 @@
+"""Safety before stopping: close red-flag rules that the answers so far have half-opened.
+
+A rule of ``triage.yaml`` at urgent or emergency level is *open* when one of its own findings is
+present (or any red-flag feature is), it has not fired, and it still could fire: every finding it
+still needs is unknown, not denied. Before the interview stops for confidence or lack of gain, the cheap questions that can
+settle such a rule are asked (new weakness in someone who had cancer; a red hot leg with pain out
+of proportion; anticoagulants with groin pain and a weak quadriceps...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.engine.triage import rule_fires
+from nervemap.interview.catalogue import Catalogue, Kind, Mode, Question
+from nervemap.knowledge.models import FindingCategory, TriageLevel
+
+SAFETY_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+SAFETY_MAX_COST = 4.0  # bedside and blood tests, not imaging
+# Present in most people with leg pain: on its own it does not open a rule.
+COMMON = frozenset({"back_pain", "radiating_leg_pain"})
+
+
+def questions_setting(finding_id: str, catalogue: Catalogue, compiled: CompiledKnowledge) -> list[Question]:
+    """The questions whose answers can make ``finding_id`` known (directly or by derivation)."""
+    finding = compiled.findings[finding_id]
+    rule = finding.derive
+    found: list[Question] = []
+    for question in catalogue.questions:
+        if finding_id in question.finding_ids:
+            found.append(question)
+        elif rule is None:
+            continue
+        elif rule.pain_map is not None and question.kind == Kind.BODY_MAP and question.target == "pain_map":
+            found.append(question)
+        elif rule.sensory_loss is not None and question.kind == Kind.BODY_MAP and question.target == "sensation":
+            found.append(question)
+        elif rule.weak_movements is not None and set(rule.weak_movements) & set(question.movements):
+            found.append(question)
+        elif (rule.reduced_reflexes or rule.brisk_reflexes or []) and set(
+            (rule.reduced_reflexes or []) + (rule.brisk_reflexes or [])
+        ) & set(question.reflexes):
+            found.append(question)
+        elif (rule.age_min is not None or rule.age_max is not None) and question.field == "age":
+            found.append(question)
+        elif rule.sex is not None and any(o.sex for o in question.options):
+            found.append(question)
+        elif (
+            rule.duration_min_days is not None or rule.duration_max_days is not None
+        ) and question.field == "duration_days":
+            found.append(question)
+    return found
+
+
+def safety_questions(
+    catalogue: Catalogue,
+    compiled: CompiledKnowledge,
+    mode: Mode,
+    asked: Collection[str],
+    assessment: Assessment,
+) -> list[Question]:
+    """Open cheap questions that could complete an urgent or emergency red-flag rule."""
+    present = {f.id for f in assessment.findings_used if f.status == "present"}
+    absent = {f.id for f in assessment.findings_used if f.status == "absent"}
+    possible = set(compiled.finding_ids) - absent
+    fired = {flag.id for flag in assessment.triage.red_flags}
+    # any red-flag feature (night pain, a recent spinal procedure...) opens every reachable rule
+    flagged = any(compiled.findings[f].red_flag for f in present)
+    wanted: dict[str, Question] = {}
+    for rule in compiled.knowledge.triage.red_flags:
+        if rule.level not in SAFETY_LEVELS or rule.id in fired:
+            continue
+        involved = set(rule.all_of) | set(rule.any_of) | set(rule.of)
+        opened = {
+            f
+            for f in involved & present
+            if f not in COMMON and compiled.findings[f].category != FindingCategory.DEMOGRAPHIC
+        }
+        if not (opened or flagged) or not rule_fires(rule, possible):
+            continue
+        for finding_id in sorted(involved - present - absent):
+            for question in questions_setting(finding_id, catalogue, compiled):
+                if question.id not in asked and question.asked_in(mode) and question.cost <= SAFETY_MAX_COST:
+                    wanted[question.id] = question
+    order = {q.id: i for i, q in enumerate(catalogue.questions)}
+    return sorted(wanted.values(), key=lambda q: (q.cost, order[q.id]))

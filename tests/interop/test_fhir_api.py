@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.questionnaire import Questionnaire
+
+from tests.interop.helpers import golden
+
+
+def diagnostics(body: dict[str, Any]) -> str:
+    OperationOutcome.model_validate(body)
+    return " | ".join(issue["diagnostics"] for issue in body["issue"])
+
+
+def test_get_questionnaire(client: TestClient) -> None:
+    response = client.get("/v1/fhir/Questionnaire/nervemap-patient-intake")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    assert Questionnaire.model_validate(response.json()).id == "nervemap-patient-intake"
+
+
+def test_unknown_questionnaire_is_404_outcome(client: TestClient) -> None:
+    response = client.get("/v1/fhir/Questionnaire/phq-9")
+    assert response.status_code == 404
+    assert "no Questionnaire 'phq-9'" in diagnostics(response.json())
+
+
+def test_assess_questionnaire_response(client: TestClient) -> None:
+    response = client.post(
+        "/v1/fhir/QuestionnaireResponse/$assess",
+        json=golden("questionnaire-response-l5-left.json"),
+        headers={"content-type": "application/fhir+json"},
+    )
+    assert response.status_code == 200, response.text
+    Bundle.model_validate(response.json())
+    impression = response.json()["entry"][0]["resource"]
+    assert impression["resourceType"] == "ClinicalImpression"
+    assert impression["subject"]["reference"] == "Patient/pat-l5"
+
+
+def test_assess_observation_bundle(client: TestClient) -> None:
+    response = client.post("/v1/fhir/Bundle/$assess", json=golden("observations-ces.json"))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    notes = [n["text"] for n in body["entry"][0]["resource"]["note"]]
+    assert any("8867-4" in note for note in notes), "import warnings travel with the output"
+
+
+def test_wrong_resource_type_is_400_outcome(client: TestClient) -> None:
+    response = client.post("/v1/fhir/QuestionnaireResponse/$assess", json={"resourceType": "Observation"})
+    assert response.status_code == 400
+    assert "expected a QuestionnaireResponse resource, got Observation" in diagnostics(response.json())
+
+
+def test_response_for_another_questionnaire_is_422_outcome(client: TestClient) -> None:
+    payload = golden("questionnaire-response-l5-left.json")
+    payload["questionnaire"] = "http://example.org/Questionnaire/odi"
+    response = client.post("/v1/fhir/QuestionnaireResponse/$assess", json=payload)
+    assert response.status_code == 422
+    assert "http://example.org/Questionnaire/odi" in diagnostics(response.json())
+
+
+def test_unknown_codes_only_is_422_outcome(client: TestClient) -> None:
+    payload = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+                    "valueQuantity": {"value": 37.1},
+                }
+            }
+        ],
+    }
+    response = client.post("/v1/fhir/Bundle/$assess", json=payload)
+    assert response.status_code == 422
+    assert "http://loinc.org|8310-5" in diagnostics(response.json())

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
+from typer.testing import CliRunner
+
+from nervemap.interop import terminology as t
+from nervemap.interop.cli import app
+from nervemap.interop.items import QuestionSet
+from nervemap.interop.questionnaire import build_questionnaire
+from nervemap.knowledge import default_knowledge
+
+
+def flat(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for item in items:
+        found[item["linkId"]] = item
+        found.update(flat(item.get("item", [])))
+    return found
+
+
+def exported(question_set: QuestionSet) -> dict[str, dict[str, Any]]:
+    document = build_questionnaire(question_set).model_dump(mode="json", exclude_none=True)
+    return flat(document["item"])
+
+
+@pytest.mark.parametrize("question_set", list(QuestionSet))
+def test_each_set_validates_with_a_versioned_canonical(question_set: QuestionSet) -> None:
+    document = build_questionnaire(question_set).model_dump(mode="json", exclude_none=True)
+    again = Questionnaire.model_validate(document)
+    assert again.url == f"https://nervemap.org/fhir/Questionnaire/nervemap-{question_set.value}"
+    assert again.version == default_knowledge().knowledge.version
+    link_ids = json.dumps(document).count('"linkId"')
+    assert link_ids == len(flat(document["item"])), "linkIds must be unique"
+
+
+def test_linkids_are_stable_and_carry_codes() -> None:
+    items = exported(QuestionSet.ALL)
+    slr = items["finding.slr_positive"]
+    assert {c["code"] for c in slr["answerOption"] for c in [c["valueCoding"]]} == {
+        "52101004",
+        "2667000",
+        "261665006",
+    }
+    assert items["finding.slr_positive.side"]["enableWhen"][0]["question"] == "finding.slr_positive"
+    retention = {(c["system"], c["code"]) for c in items["finding.urinary_retention"]["code"]}
+    assert (t.SNOMED, "267064002") in retention
+    assert (t.LOINC, "4537-7") in {(c["system"], c["code"]) for c in items["finding.esr_crp_raised"]["code"]}
+    mrc = items["strength.ankle_dorsiflexion.left"]
+    assert mrc["type"] == "integer"
+    assert [o["valueInteger"] for o in mrc["answerOption"]] == [0, 1, 2, 3, 4, 5]
+    assert items["reflex.achilles.right"]["type"] == "integer"
+    assert items["pain.foot_dorsum.left"]["repeats"] is True
+    assert "pain.saddle" in items and "pain.saddle.left" not in items
+    assert items["patient.age"]["code"][0] == {"system": t.LOINC, "code": "30525-0", "display": "Age"}
+
+
+def test_subsets_split_patient_and_clinician_items() -> None:
+    intake = exported(QuestionSet.PATIENT_INTAKE)
+    exam = exported(QuestionSet.CLINICIAN_EXAM)
+    assert "finding.pain_worse_cough_sneeze" in intake and "finding.pain_worse_cough_sneeze" not in exam
+    assert "finding.slr_positive" in exam and "finding.slr_positive" not in intake
+    assert "pain.foot_dorsum.left" in intake and "strength.great_toe_extension.left" not in intake
+    assert "strength.great_toe_extension.left" in exam and "reflex.patellar.left" in exam
+    assert "finding.foot_drop" not in intake | exam, "derived findings are read off the exam, not asked"
+
+
+def test_cli_exports_a_set_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "q.json"
+    result = CliRunner().invoke(app, ["export-questionnaire", "--set", "clinician-exam", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    assert document["id"] == "nervemap-clinician-exam"
+    Questionnaire.model_validate(document)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.interop.errors import InteropError
+from nervemap.interop.from_response import case_from_response
+from nervemap.interop.items import QuestionSet
+from nervemap.interop.questionnaire import build_questionnaire
+from nervemap.interop.to_response import response_from_case
+from tests.interop.helpers import example_case, golden
+from tests.interop.test_questionnaire import flat
+
+
+def comparable(case: Any) -> dict[str, Any]:
+    return assess(case).model_dump(mode="json")
+
+
+def test_golden_response_gives_the_native_assessment() -> None:
+    imported = case_from_response(golden("questionnaire-response-l5-left.json"))
+    assert imported.warnings == []
+    assert imported.subject == {"reference": "Patient/pat-l5", "display": "Example patient"}
+    assert comparable(imported.case) == comparable(example_case("l5-left-disc"))
+
+
+@pytest.mark.parametrize("name", ["l5-left-disc", "cauda-equina", "fibular-neuropathy"])
+def test_round_trip_through_the_exported_questionnaire(name: str) -> None:
+    native = example_case(name)
+    items = flat(build_questionnaire(QuestionSet.ALL).model_dump(mode="json", exclude_none=True)["item"])
+    response = response_from_case(native).model_dump(mode="json", exclude_none=True)
+    answered = flat(response["item"]) | {
+        sub["linkId"]: sub
+        for item in flat(response["item"]).values()
+        for answer in item.get("answer", [])
+        for sub in answer.get("item", [])
+    }
+    assert set(answered) <= set(items), "every answer answers an exported item"
+    imported = case_from_response(response)
+    assert comparable(imported.case) == comparable(native)
+
+
+def test_patient_intake_cannot_carry_an_examination() -> None:
+    with pytest.raises(InteropError) as caught:
+        response_from_case(example_case("l5-left-disc"), QuestionSet.PATIENT_INTAKE)
+    assert "strength.great_toe_extension.left" in str(caught.value)
+
+
+def answered(link_id: str, answer: dict[str, Any], questionnaire: str | None = None) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "questionnaire": questionnaire or "https://nervemap.org/fhir/Questionnaire/nervemap-all",
+        "item": [{"linkId": link_id, "answer": [answer]}],
+    }
+
+
+def issue_text(payload: Any) -> str:
+    with pytest.raises(InteropError) as caught:
+        case_from_response(payload)
+    return str(caught.value)
+
+
+def test_wrong_resource_type_is_named() -> None:
+    with pytest.raises(InteropError) as caught:
+        case_from_response({"resourceType": "Patient", "id": "p1"})
+    assert caught.value.status == 400
+    assert "expected a QuestionnaireResponse resource, got Patient/p1" in str(caught.value)
+
+
+def test_response_to_another_questionnaire_is_refused() -> None:
+    other = "http://example.org/Questionnaire/phq-9|1.0"
+    text = issue_text(answered("finding.back_pain", {"valueBoolean": True}, other))
+    assert "QuestionnaireResponse.questionnaire" in text and other in text
+
+
+def test_unknown_link_id_is_named() -> None:
+    text = issue_text(answered("finding.tennis_elbow", {"valueBoolean": True}))
+    assert "unknown linkId 'finding.tennis_elbow'" in text
+
+
+def test_out_of_range_grade_names_the_answer() -> None:
+    text = issue_text(answered("strength.ankle_dorsiflexion.left", {"valueInteger": 7}))
+    assert "QuestionnaireResponse.item[0].answer[0]" in text and "MRC grade 0-5" in text
+
+
+def test_item_from_another_set_is_unknown_there() -> None:
+    intake = "https://nervemap.org/fhir/Questionnaire/nervemap-patient-intake"
+    text = issue_text(answered("finding.slr_positive", {"valueBoolean": True}, intake))
+    assert "unknown linkId 'finding.slr_positive'" in text
+
+
+def test_old_version_is_a_warning_not_an_error() -> None:
+    old = "https://nervemap.org/fhir/Questionnaire/nervemap-all|2020.1.0"
+    imported = case_from_response(answered("finding.back_pain", {"valueBoolean": True}, old))
+    assert "2020.1.0" in imported.warnings[0]
+    assert imported.case.findings[0].id == "back_pain"

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from nervemap.store.db import make_engine
+from nervemap.store.migrate import current_revision, downgrade_database, head_revision, upgrade_database
+from nervemap.store.models import Base
+from tests.store.backends import BACKENDS, scratch_database
+
+TABLES = {"users", "api_keys", "assessments", "patient_links", "audit_events"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_empty_to_head_to_base_to_head(name: str, tmp_path: Path) -> None:
+    with scratch_database(name, tmp_path) as url:
+        _round_trip(url)
+
+
+def _round_trip(url: str) -> None:
+    downgrade_database(url)
+    assert _tables(url) == set()
+    upgrade_database(url)
+    assert _tables(url) == TABLES
+    assert current_revision(url) == head_revision()
+    downgrade_database(url)
+    assert _tables(url) == set() and current_revision(url) is None
+    upgrade_database(url)
+    assert _tables(url) == TABLES
+    upgrade_database(url)  # idempotent
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_head_matches_the_models(name: str, tmp_path: Path) -> None:
+    with scratch_database(name, tmp_path) as url:
+        _compare(url)
+
+
+def _compare(url: str) -> None:
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
