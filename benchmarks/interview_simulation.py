@@ -74,7 +74,8 @@ def report(mode: Mode, outcomes: list[Outcome], seconds: float) -> None:
     flagged = [o for o in outcomes if o.red_flag_case]
     completed = [o for o in outcomes if o.stop != "red-flag"]
     print(f"\n== {mode} mode: {n} golden cases, {seconds:.1f} s ==")
-    print(f"questions to stop: mean {statistics.mean(counts):.1f}, 90th percentile {np.percentile(counts, 90):.1f}")
+    p90 = np.percentile(counts, 90)
+    print(f"questions to stop: mean {statistics.mean(counts):.1f}, 90th percentile {p90:.1f}")
     print(
         f"agreement with assess(case): top condition {sum(o.same_condition for o in outcomes) / n:.1%}, "
         f"top site {sum(o.same_site for o in outcomes) / n:.1%}, "

@@ -30,6 +30,7 @@ errors = Console(stderr=True, soft_wrap=True)
 class Format(StrEnum):
     JSON = "json"
     TEXT = "text"
+    FHIR = "fhir"
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -198,14 +199,20 @@ def assess_command(
     text: Annotated[
         str | None, typer.Option("--text", help="Assess a clinical note (file, or - for stdin)")
     ] = None,
+    fhir: Annotated[
+        Path | None,
+        typer.Option("--fhir", help="Assess a FHIR R4B QuestionnaireResponse or Bundle of Observations"),
+    ] = None,
 ) -> None:
     """Assess a case (JSON object, or a list of them) or a clinical note, and print the result."""
     from nervemap.engine.assess import assess_many
     from nervemap.engine.encode import CaseError
-    from nervemap.render import render_text
 
     if text is not None:
         _assess_note(text, output)
+        return
+    if fhir is not None:
+        _assess_fhir(fhir, output)
         return
     if case_file is None:
         fail("give a CASE file (or -), or --text NOTE")
@@ -231,33 +238,59 @@ def assess_command(
         fail(f"CASE: {len(error.issues)} problem(s)")
     except KnowledgeError as error:
         fail(f"knowledge base: {error}", 1)
+    _emit(assessments if many else assessments[0], output)
+
+
+def _emit(result: Any, output: Format, extra: dict[str, Any] | None = None) -> None:
+    """Print one assessment or a list in the chosen format (json, fhir, readable text)."""
+    from nervemap.render import render_text
+
+    many = isinstance(result, list)
+    assessments = result if many else [result]
+    if output == Format.FHIR:
+        from nervemap.interop.cli import assessment_to_fhir_json
+
+        for assessment in assessments:
+            sys.stdout.write(assessment_to_fhir_json(assessment))
+        return
     if output == Format.JSON:
-        payloads = [a.model_dump(mode="json", by_alias=True) for a in assessments]
+        payloads = [{**a.model_dump(mode="json", by_alias=True), **(extra or {})} for a in assessments]
         _print_json(payloads if many else payloads[0])
         return
     for assessment in assessments:
         render_text(assessment, console)
 
 
+def _assess_fhir(path: Path, output: Format) -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.interop.cli import read_fhir_file
+    from nervemap.interop.errors import InteropError
+
+    try:
+        imported = read_fhir_file(path)
+    except InteropError as error:
+        fail(f"FHIR: {error}")
+    for warning in imported.warnings:
+        errors.print(f"[yellow]warning:[/] {escape(str(warning))}")
+    _emit(assess(imported.case), output)
+
+
 def _assess_note(path: str, output: Format) -> None:
     from nervemap.engine.assess import assess
     from nervemap.nlp import extract
-    from nervemap.render import render_text
 
     extraction = extract(_read_note(path))
     assessment = assess(extraction.case)
     warnings = list(extraction.warnings)
     if not assessment.enough_information and not warnings:
         warnings.append("no clinical finding was found in the text")
-    if output == Format.JSON:
-        payload = assessment.model_dump(mode="json", by_alias=True)
-        payload["extracted"] = [item.model_dump(mode="json") for item in extraction.items]
-        payload["extraction_warnings"] = warnings
-        _print_json(payload)
-        return
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
-    render_text(assessment, console)
+        errors.print(f"[yellow]warning:[/] {escape(warning)}")
+    extra = {
+        "extracted": [item.model_dump(mode="json") for item in extraction.items],
+        "extraction_warnings": warnings,
+    }
+    _emit(assessment, output, extra)
 
 
 @app.command("evaluate")
@@ -328,6 +361,18 @@ def demo_command(
         return
     for assessment in assessments:
         render_text(assessment, console)
+
+
+def _mount_subcommands() -> None:
+    """serve, demo-data, user, apikey, db (service), fhir, interview and batch."""
+    from nervemap.api.cli import app as service_app
+    from nervemap.interop.cli import app as fhir_app
+
+    app.add_typer(service_app)
+    app.add_typer(fhir_app, name="fhir")
+
+
+_mount_subcommands()
 
 
 def main() -> None:

@@ -37,6 +37,11 @@ FORBIDDEN_FOR = {
     ("GET", "/v1/knowledge/sources"): "write-only key",
     ("GET", "/v1/audit"): "clinician",
     ("POST", "/v1/users"): "clinician",
+    ("GET", "/v1/fhir/Questionnaire/{questionnaire_id}"): "admin",
+    ("POST", "/v1/fhir/QuestionnaireResponse/$assess"): "admin",
+    ("POST", "/v1/fhir/Bundle/$assess"): "admin",
+    ("GET", "/cds-services"): "admin",
+    ("POST", "/cds-services/{service_id}"): "admin",
 }
 
 
@@ -52,7 +57,8 @@ def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def _url(path: str) -> str:
-    return path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
+    path = path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
+    return path.replace("{questionnaire_id}", "nervemap-all").replace("{service_id}", "nervemap-patient-view")
 
 
 def test_every_route_is_classified(app: FastAPI) -> None:

@@ -143,3 +143,42 @@ def test_demo_runs() -> None:
     result = runner.invoke(app, ["demo", "--format", "json"])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_assess_fhir_bundle_and_fhir_output() -> None:
+    golden = Path(__file__).resolve().parents[1] / "golden" / "fhir"
+    result = runner.invoke(app, ["assess", "--fhir", str(golden / "observations-ces.json"), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["triage"]["level"] == "emergency"
+    bundle = runner.invoke(app, ["assess", str(EXAMPLES / "l5-left-disc.json"), "--format", "fhir"])
+    assert json.loads(bundle.stdout)["resourceType"] == "Bundle"
+
+
+def test_assess_text_note_prints_the_contract_with_the_extracted_findings(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text(
+        "45 y/o M with low back pain radiating down the back of the left leg to the lateral foot. "
+        "SLR positive on the left at 40 degrees. Absent left Achilles reflex. "
+        "Denies bowel or bladder dysfunction. No saddle anesthesia."
+    )
+    result = runner.invoke(app, ["assess", "--text", str(note), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert CONTRACT_KEYS <= set(output)
+    assert output["differential"][0]["id"] == "lumbar_disc_herniation"
+    assert (output["localization"][0]["root"], output["localization"][0]["side"]) == ("S1", "left")
+    assert any(item["value"].startswith("slr_positive") for item in output["extracted"])
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01binary", "Der Patient hat Rückenschmerzen.".encode()])
+def test_notes_with_nothing_to_reason_on_never_give_a_confident_answer(content: bytes, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_bytes(content)
+    result = runner.invoke(app, ["assess", "--text", str(note), "-f", "json"])
+    if b"\x00" in content:
+        assert result.exit_code == 2 and "binary" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    output = json.loads(result.stdout)
+    assert output["enough_information"] is False
+    assert output["extraction_warnings"]

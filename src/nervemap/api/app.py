@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from nervemap import __version__
 from nervemap.api import problems
 from nervemap.api.access_log import AccessLog
+from nervemap.api.auth import Permit
 from nervemap.api.limits import BodySizeLimit
 from nervemap.api.routers import admin, assessments, extract, health, knowledge, login, patient_links
 from nervemap.api.tokens import TokenSigner
 from nervemap.settings import Settings
 from nervemap.store.db import make_engine, make_sessionmaker
 from nervemap.store.migrate import upgrade_database
+from nervemap.store.models import Role, Scope
 
 DESCRIPTION = """Explainable decision support for leg pain that may come from the lumbar spine.
 
@@ -61,6 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin.router,
     ):
         app.include_router(router)
+    _include_interoperability(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)
     return app
+
+
+def _include_interoperability(app: FastAPI) -> None:
+    """FHIR and CDS Hooks: an EHR calls them with a clinician's token or an API key (read scope)."""
+    from nervemap.interop import cds_hooks, fhir_api
+
+    clinician = [Depends(Permit({Role.CLINICIAN}, Scope.READ))]
+    app.include_router(fhir_api.router, dependencies=clinician)
+    app.include_router(cds_hooks.router, dependencies=clinician)

@@ -32,6 +32,7 @@ from nervemap.engine.case import (
     ReportedFinding,
     Scores,
     SensationTest,
+    SideOrBoth,
     Status,
     StrengthTest,
 )
@@ -222,7 +223,7 @@ _NORMALISERS = {
 _STATUS = {"yes": Status.PRESENT, "no": Status.ABSENT, UNKNOWN: Status.UNKNOWN}
 
 
-def _reported(ids: list[str], status: Status, side: str | None = None) -> list[ReportedFinding]:
+def _reported(ids: list[str], status: Status, side: SideOrBoth | None = None) -> list[ReportedFinding]:
     return [ReportedFinding.model_construct(id=fid, status=status, side=side) for fid in ids]
 
 
@@ -234,7 +235,7 @@ def apply(question: Question, value: Value, case: Case) -> Case:
     if kind == Kind.YES_NO_UNKNOWN:
         added = _reported(question.findings, _STATUS[value])
     elif kind == Kind.SIDE_TEST:
-        if value in SIDES:
+        if value == "left" or value == "right":
             added = _reported(question.findings, Status.PRESENT, value)
         elif value == "both":
             added = _reported(question.findings, Status.PRESENT, "bilateral")

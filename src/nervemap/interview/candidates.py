@@ -15,13 +15,15 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
+from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.interview.answers import Value
 from nervemap.interview.catalogue import Kind, Question
-from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.knowledge.models import HerniationZone, RegionGroup
 
+IndexArray = npt.NDArray[np.intp]
 ENUMERATE_OPTIONS = 4  # a checklist of up to this many options is listed in full (2^n answers)
 SENSORY_EXAM_ROOTS = ("L2", "L3", "L4", "L5", "S1")
 
@@ -37,8 +39,8 @@ class _MapIndex:
     """Body-map regions by side, with their pain and sensory observation columns."""
 
     marks: list[tuple[str, str | None]]
-    pain: np.ndarray  # (R,) observation index
-    sensory: np.ndarray  # (R,)
+    pain: IndexArray  # (R,) observation index
+    sensory: IndexArray  # (R,)
 
 
 # Per knowledge base (compiled objects are unhashable): id -> (the object, its index)
@@ -60,7 +62,7 @@ def _map_index(compiled: CompiledKnowledge) -> _MapIndex:
             marks.append((region.id, side))
             pain.append(compiled.observation_index[f"pain:{region.id}:{side}"])
             sensory.append(compiled.observation_index[f"sensory:{region.id}:{side}"])
-    index = _MapIndex(marks, np.array(pain), np.array(sensory))
+    index = _MapIndex(marks, np.array(pain, dtype=np.intp), np.array(sensory, dtype=np.intp))
     _MAP_INDEX[id(compiled)] = (compiled, index)
     return index
 
@@ -81,13 +83,14 @@ def _rng(question: Question) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(question.id.encode()))
 
 
-def _draw(log_joint: FloatArray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _draw(log_joint: FloatArray, n: int, rng: np.random.Generator) -> tuple[IndexArray, IndexArray]:
     """n (condition, site) pairs from the current joint posterior."""
     flat = log_joint.ravel()
     p = np.exp(flat - flat.max())
     p /= p.sum()
     picks = rng.choice(flat.size, size=n, p=p)
-    return np.divmod(picks, log_joint.shape[1])
+    conditions, sites = np.divmod(picks, log_joint.shape[1])
+    return conditions.astype(np.intp), sites.astype(np.intp)
 
 
 def _dedupe(answers: list[Value]) -> Candidates:
@@ -129,11 +132,18 @@ def candidates(
     conditions, sites = _draw(log_joint, samples, rng)
     present = np.exp(compiled.loc_log_present)  # (H, O)
     if kind == Kind.BODY_MAP and question.target == "pain_map":
-        return _dedupe([_pain_map(compiled, int(c), int(h), present, rng) for c, h in zip(conditions, sites)])
+        return _dedupe(
+            [
+                _pain_map(compiled, int(c), int(h), present, rng)
+                for c, h in zip(conditions, sites, strict=True)
+            ]
+        )
     if kind == Kind.BODY_MAP:
         return _dedupe([_sensation(compiled, int(h), present, rng) for h in sites])
     if kind == Kind.IMAGING:
-        return _dedupe([_imaging(compiled, int(c), int(h), rng) for c, h in zip(conditions, sites)])
+        return _dedupe(
+            [_imaging(compiled, int(c), int(h), rng) for c, h in zip(conditions, sites, strict=True)]
+        )
     if kind == Kind.EXAM_STRENGTH:
         return _dedupe([_strength(question, compiled, int(h), present, rng) for h in sites])
     return _dedupe([_reflexes(question, compiled, int(h), present, rng) for h in sites])

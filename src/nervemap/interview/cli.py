@@ -98,11 +98,15 @@ def _parse_entries(question: Question, text: str) -> Value:
             entries.append({"region": region, "side": side, "kind": parts[2] if len(parts) > 2 else "pain"})
         elif question.kind == Kind.BODY_MAP:
             side = parts[1] if len(parts) > 1 and parts[1] else None
-            entries.append({"region": parts[0], "side": side, "status": parts[2] if len(parts) > 2 else "reduced"})
+            entries.append(
+                {"region": parts[0], "side": side, "status": parts[2] if len(parts) > 2 else "reduced"}
+            )
         else:
             key = "movement" if question.kind == Kind.EXAM_STRENGTH else "reflex"
             grade: Any = parts[2] if len(parts) > 2 else None
-            entries.append({key: parts[0], "side": parts[1] if len(parts) > 1 else None, "grade": _int(grade)})
+            entries.append(
+                {key: parts[0], "side": parts[1] if len(parts) > 1 else None, "grade": _int(grade)}
+            )
     return entries
 
 
@@ -116,11 +120,17 @@ def _int(text: Any) -> Any:
 def _show_question(console: Console, session: InterviewSession, question: Question) -> None:
     done = len(session.answers)
     limit = session.config.max_questions
-    console.print(f"\n[bold cyan]Question {done + 1}[/] [dim](about {limit} at most)[/]  {question.text(session.mode)}")
+    console.print(
+        f"\n[bold cyan]Question {done + 1}[/] [dim](about {limit} at most)[/]  {question.text(session.mode)}"
+    )
     if question.kind == Kind.MULTI_CHOICE:
         for i, option in enumerate(question.options, start=1):
             console.print(f"  {i}. {option.patient if session.mode == 'patient' else option.clinician}")
-        tip = "one number" if question.select == "one" else "numbers, comma-separated; ?n if unsure of one; none"
+        tip = (
+            "one number"
+            if question.select == "one"
+            else "numbers, comma-separated; ?n if unsure of one; none"
+        )
         console.print(f"  [dim]Answer: {tip}; dk if you don't know[/]")
     else:
         console.print(f"  [dim]Answer: {HELP[question.kind]}[/]")
@@ -135,7 +145,9 @@ def _show_running(console: Console, session: InterviewSession) -> None:
     for entry in assessment.differential[:3]:
         table.add_row(entry.name, f"{entry.probability:.2f}")
     site = assessment.localization[0]
-    table.add_row(f"[dim]site: {site.name}{' ' + site.side if site.side else ''}[/]", f"{site.probability:.2f}")
+    table.add_row(
+        f"[dim]site: {site.name}{' ' + site.side if site.side else ''}[/]", f"{site.probability:.2f}"
+    )
     console.print(table)
 
 
@@ -179,7 +191,9 @@ def interview(
     mode: Annotated[str, typer.Option("--mode", help="patient or clinician")] = "patient",
     resume: Annotated[Path | None, typer.Option("--resume", help="continue a saved session")] = None,
     save: Annotated[Path | None, typer.Option("--save", help="save the session to this file")] = None,
-    setting: Annotated[Setting, typer.Option("--setting", help="care setting (priors)")] = Setting.PRIMARY_CARE,
+    setting: Annotated[
+        Setting, typer.Option("--setting", help="care setting (priors)")
+    ] = Setting.PRIMARY_CARE,
 ) -> None:
     """Run an adaptive interview and print the assessment."""
     console = Console()

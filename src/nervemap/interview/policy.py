@@ -42,8 +42,8 @@ SAFETY_WHY = "Your answers so far make one serious cause worth ruling out before
 class PolicyConfig:
     condition_target: float = 0.85
     site_target: float = 0.8
-    min_gain: float = 0.02  # nats
-    max_questions: int = 20
+    min_gain: float = 0.05  # nats
+    max_questions: int = 16  # before any safety questions
     samples: int = 24
 
 

@@ -79,6 +79,8 @@ def respond(question: Question, case: Case) -> Value:
         ]
         return grades or UNKNOWN
     reflexes = [
-        {"reflex": r.reflex, "side": r.side, "grade": r.grade} for r in case.reflexes if r.reflex in question.reflexes
+        {"reflex": r.reflex, "side": r.side, "grade": r.grade}
+        for r in case.reflexes
+        if r.reflex in question.reflexes
     ]
     return reflexes or UNKNOWN

@@ -2,9 +2,10 @@
 
 A rule of ``triage.yaml`` at urgent or emergency level is *open* when one of its own findings is
 present (or any red-flag feature is), it has not fired, and it still could fire: every finding it
-still needs is unknown, not denied. Before the interview stops for confidence or lack of gain, the cheap questions that can
-settle such a rule are asked (new weakness in someone who had cancer; a red hot leg with pain out
-of proportion; anticoagulants with groin pain and a weak quadriceps...).
+still needs is unknown, not denied. Before the interview stops for confidence or lack of gain,
+the cheap questions that can settle such a rule are asked (new weakness in someone who had
+cancer; a red hot leg with pain out of proportion; anticoagulants with groin pain and a weak
+quadriceps...).
 """
 
 from __future__ import annotations
@@ -23,35 +24,30 @@ SAFETY_MAX_COST = 4.0  # bedside and blood tests, not imaging
 COMMON = frozenset({"back_pain", "radiating_leg_pain"})
 
 
+def _sets(question: Question, finding_id: str, compiled: CompiledKnowledge) -> bool:
+    if finding_id in question.finding_ids:
+        return True
+    rule = compiled.findings[finding_id].derive
+    if rule is None:
+        return False
+    reflexes = set(rule.reduced_reflexes or []) | set(rule.brisk_reflexes or [])
+    body_map = question.kind == Kind.BODY_MAP
+    checks = (
+        rule.pain_map is not None and body_map and question.target == "pain_map",
+        rule.sensory_loss is not None and body_map and question.target == "sensation",
+        bool(set(rule.weak_movements or []) & set(question.movements)),
+        bool(reflexes & set(question.reflexes)),
+        (rule.age_min is not None or rule.age_max is not None) and question.field == "age",
+        rule.sex is not None and any(o.sex for o in question.options),
+        (rule.duration_min_days is not None or rule.duration_max_days is not None)
+        and question.field == "duration_days",
+    )
+    return any(checks)
+
+
 def questions_setting(finding_id: str, catalogue: Catalogue, compiled: CompiledKnowledge) -> list[Question]:
     """The questions whose answers can make ``finding_id`` known (directly or by derivation)."""
-    finding = compiled.findings[finding_id]
-    rule = finding.derive
-    found: list[Question] = []
-    for question in catalogue.questions:
-        if finding_id in question.finding_ids:
-            found.append(question)
-        elif rule is None:
-            continue
-        elif rule.pain_map is not None and question.kind == Kind.BODY_MAP and question.target == "pain_map":
-            found.append(question)
-        elif rule.sensory_loss is not None and question.kind == Kind.BODY_MAP and question.target == "sensation":
-            found.append(question)
-        elif rule.weak_movements is not None and set(rule.weak_movements) & set(question.movements):
-            found.append(question)
-        elif (rule.reduced_reflexes or rule.brisk_reflexes or []) and set(
-            (rule.reduced_reflexes or []) + (rule.brisk_reflexes or [])
-        ) & set(question.reflexes):
-            found.append(question)
-        elif (rule.age_min is not None or rule.age_max is not None) and question.field == "age":
-            found.append(question)
-        elif rule.sex is not None and any(o.sex for o in question.options):
-            found.append(question)
-        elif (
-            rule.duration_min_days is not None or rule.duration_max_days is not None
-        ) and question.field == "duration_days":
-            found.append(question)
-    return found
+    return [q for q in catalogue.questions if _sets(q, finding_id, compiled)]
 
 
 def safety_questions(

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.case import Case
+from nervemap.interview import InterviewSession, StopReason
+from nervemap.interview.catalogue import default_catalogue
+
+from .helpers import golden, run
+
+
+def _screen(session: InterviewSession, nerves: object, general: object = "unknown") -> None:
+    session.answer("red_flags_nerves", nerves)
+    if session.next_question() is not None:
+        session.answer("red_flags_general", general)
+
+
+def test_the_red_flag_screen_is_asked_first() -> None:
+    for mode in ("patient", "clinician"):
+        session = InterviewSession(mode)  # type: ignore[arg-type]
+        first = session.next_question()
+        assert first is not None and first.id == "red_flags_nerves"
+        session.answer("red_flags_nerves", [])
+        second = session.next_question()
+        assert second is not None and second.id == "red_flags_general"
+
+
+def test_an_emergency_red_flag_stops_at_once() -> None:
+    session = InterviewSession("patient")
+    session.answer("red_flags_nerves", ["saddle"])
+    assert session.finished and session.stop_reason == StopReason.RED_FLAG
+    triage = session.current_assessment().triage
+    assert triage.level == "emergency"
+    assert "ces_sphincter_or_saddle" in {flag.id for flag in triage.red_flags}
+
+
+def test_an_urgent_red_flag_finishes_the_screen_then_stops() -> None:
+    session = InterviewSession("patient")
+    session.answer("red_flags_nerves", ["both_legs_pain"])
+    question = session.next_question()
+    assert question is not None and question.id == "red_flags_general"  # could still escalate
+    session.answer("red_flags_general", [])
+    assert session.stop_reason == StopReason.RED_FLAG
+    assert session.current_assessment().triage.level == "urgent"
+
+
+def test_a_later_answer_can_escalate_an_urgent_screen_to_emergency() -> None:
+    session = InterviewSession("patient")
+    session.answer("red_flags_nerves", ["both_legs_weak"])
+    session.answer("red_flags_general", ["cancer"])
+    assert session.stop_reason == StopReason.RED_FLAG
+    assert session.current_assessment().triage.level == "emergency"
+
+
+def test_dont_know_is_recorded_as_unknown_never_as_no() -> None:
+    session = InterviewSession("patient")
+    session.answer("red_flags_nerves", "unknown")
+    session.answer("red_flags_general", {"fever": "no", "cancer": "unknown"})
+    statuses = {f.id: f.status.value for f in session.case.findings}
+    screened = [f for o in default_catalogue().by_id["red_flags_nerves"].options for f in o.findings]
+    assert all(statuses[f] == "unknown" for f in screened)
+    assert statuses["fever"] == "absent" and statuses["history_of_cancer"] == "unknown"
+    used = {f.id: f.status for f in session.current_assessment().findings_used}
+    assert "urinary_retention" not in used and "history_of_cancer" not in used
+    assert used["fever"] == "absent"
+
+
+@pytest.mark.parametrize("answer", ["unknown", "?", "don't know"])
+def test_dont_know_on_a_yes_no_question(answer: str) -> None:
+    session = InterviewSession("patient")
+    _screen(session, [], [])
+    session.answer("back_pain", answer)
+    assert session.answers[-1] == ("back_pain", "unknown")
+    assert "back_pain" not in {f.id for f in session.current_assessment().findings_used}
+
+
+def test_patient_mode_never_repeats_and_never_examines() -> None:
+    case = golden("l5-left-disc")
+    session = InterviewSession("patient", case.setting)
+    asked = run(session, case)
+    assert len(asked) == len(set(asked))
+    catalogue = default_catalogue()
+    assert all(catalogue.by_id[q].mode in ("patient", "both") for q in asked)
+    assert session.finished
+
+
+def test_clinician_interview_reaches_the_full_information_answer() -> None:
+    case = golden("l5-left-disc")
+    session = InterviewSession("clinician", case.setting)
+    asked = run(session, case)
+    assert len(asked) == len(set(asked)) and len(asked) <= session.config.max_questions
+    assessment = session.current_assessment()
+    top = assessment.localization[0]
+    assert (top.root, top.side) == ("L5", "left")
+    assert assessment.differential[0].id == "lumbar_disc_herniation"
+    step = session.step()
+    assert step.question is None and step.stop in (StopReason.CONFIDENT, StopReason.NO_GAIN)
+
+
+def test_exam_questions_are_refused_in_patient_mode() -> None:
+    session = InterviewSession("patient")
+    with pytest.raises(ValueError, match=r"strength_ankle_up.*clinician-only"):
+        session.answer("strength_ankle_up", [{"movement": "ankle_dorsiflexion", "side": "left", "grade": 4}])
+
+
+def test_each_question_carries_a_plain_reason_naming_what_it_separates() -> None:
+    session = InterviewSession("patient")
+    _screen(session, [], [])
+    session.answer(
+        "body_map",
+        [{"region": "buttock", "side": "left"}, {"region": "leg_lateral", "side": "left"}],
+    )
+    question = session.next_question()
+    assert question is not None
+    why = session.why(question.id)
+    assert "{" not in why and len(why) > 20
+    names = [d.patient_name.lower()[:12] for d in session.current_assessment().differential]
+    site_words = [w.patient for w in default_catalogue().sites.values()]
+    assert any(n in why.lower() for n in names) or any(w in why for w in site_words)
+
+
+def test_the_next_question_depends_only_on_the_state() -> None:
+    first, second = InterviewSession("patient"), InterviewSession("patient")
+    for session in (first, second):
+        _screen(session, [], [])
+        session.answer("age", 60)
+    assert first.next_question() == second.next_question()
+    assert first.step().why == second.step().why
+
+
+def test_case_fields_come_from_answers() -> None:
+    session = InterviewSession("patient")
+    _screen(session, [], [])
+    session.answer("age", 41)
+    session.answer("duration", 3)
+    assert session.case.age == 41 and session.case.duration_days == 21
+    assert isinstance(session.case, Case)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.case import Case
+from nervemap.interview import AnswerError, InterviewSession, SessionError
+from nervemap.interview.respondent import respond
+
+from .helpers import golden
+
+MAP = [
+    {"region": "buttock", "side": "left"},
+    {"region": "thigh_posterior", "side": "left"},
+    {"region": "leg_lateral", "side": "left"},
+    {"region": "foot_dorsum", "side": "left", "kind": "tingling"},
+]
+
+
+def _started() -> InterviewSession:
+    session = InterviewSession("clinician")
+    session.answer("red_flags_nerves", [])
+    session.answer("red_flags_general", [])
+    session.answer("body_map", MAP)
+    session.answer("age", 41)
+    return session
+
+
+def _fingerprint(session: InterviewSession) -> tuple[object, ...]:
+    step = session.step()
+    return (
+        session.answers,
+        session.case.model_dump_json(),
+        session.current_assessment().model_dump_json(),
+        step.question.id if step.question else None,
+        step.why,
+    )
+
+
+def test_back_then_answer_again_is_the_same_state() -> None:
+    session = _started()
+    reference = _fingerprint(session)
+    assert session.back() == ("age", 41.0)
+    assert session.case.age is None
+    session.answer("age", 41)
+    assert _fingerprint(session) == reference
+
+
+def test_changing_an_answer_equals_answering_that_way_first() -> None:
+    changed = _started()
+    changed.change("body_map", MAP[:2])
+    direct = InterviewSession("clinician")
+    direct.answer("red_flags_nerves", [])
+    direct.answer("red_flags_general", [])
+    direct.answer("body_map", MAP[:2])
+    direct.answer("age", 41)
+    assert _fingerprint(changed) == _fingerprint(direct)
+
+
+def test_resume_continues_identically() -> None:
+    case = golden("s1-left-disc")
+    session = _started()
+    saved = session.to_json()
+    resumed = InterviewSession.from_json(saved)
+    assert _fingerprint(resumed) == _fingerprint(session)
+    for _ in range(3):
+        question = session.next_question()
+        assert question is not None
+        assert resumed.next_question() == question
+        session.answer(question.id, respond(question, case))
+        resumed.answer(question.id, respond(question, case))
+    assert _fingerprint(resumed) == _fingerprint(session)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"hello": 1}', "not a saved nervemap interview"),
+        (b"\xff\xfe", "not valid JSON"),
+        ('{"format": "nervemap-interview-session", "version": 99}', "version 99 is not supported"),
+        (
+            '{"format": "nervemap-interview-session", "version": 1, "mode": "clinician", '
+            '"setting": "primary-care", "catalogue_version": "1", "knowledge_version": "x", '
+            '"answers": [{"question": "age", "value": 400}]}',
+            "saved answer 1: question 'age'",
+        ),
+        (
+            '{"format": "nervemap-interview-session", "version": 1, "mode": "clinician", '
+            '"setting": "primary-care", "catalogue_version": "1", "knowledge_version": "x", '
+            '"answers": [{"question": "age", "value": 40}, {"question": "age", "value": 41}]}',
+            "answered twice",
+        ),
+    ],
+)
+def test_a_corrupt_or_foreign_file_is_refused_and_changes_nothing(text: str | bytes, message: str) -> None:
+    session = _started()
+    before = _fingerprint(session)
+    with pytest.raises(SessionError, match=message):
+        session.restore(text)
+    with pytest.raises(SessionError):
+        InterviewSession.from_json(text)
+    assert _fingerprint(session) == before
+
+
+def test_restore_replaces_the_state() -> None:
+    session = _started()
+    other = InterviewSession("clinician")
+    other.restore(session.to_json())
+    assert _fingerprint(other) == _fingerprint(session)
+    payload = json.loads(session.to_json())
+    assert payload["format"] == "nervemap-interview-session" and payload["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "reason"),
+    [
+        ("no_such_question", "yes", "no such question"),
+        ("back_pain", "maybe", "expected yes, no or unknown"),
+        ("age", 130, "out of range"),
+        ("age", "old", "expected a number"),
+        ("sex", "other", "expected one of female, male"),
+        ("worse_with", ["dancing"], "unknown option 'dancing'"),
+        ("body_map", [{"region": "elbow", "side": "left"}], "unknown body region 'elbow'"),
+        ("body_map", [{"region": "saddle", "side": "left"}], "midline region"),
+        ("strength_hip", [{"movement": "hip_flexion", "side": "left", "grade": 7}], "out of range"),
+        (
+            "strength_hip",
+            [{"movement": "ankle_dorsiflexion", "side": "left", "grade": 4}],
+            "movement must be",
+        ),
+        ("reflexes", [{"reflex": "achilles", "side": "up", "grade": 1}], "side must be left or right"),
+        ("slr", "sideways", "expected one of"),
+        ("imaging_compression", [{"kind": "disc-herniation", "level": "L9-L10"}], "level"),
+        ("age", 50, "already answered"),
+    ],
+)
+def test_bad_input_names_the_question_and_leaves_the_state(question: str, value: object, reason: str) -> None:
+    session = _started()
+    before = _fingerprint(session)
+    with pytest.raises(AnswerError, match=reason) as caught:
+        session.answer(question, value)
+    assert caught.value.question_id == question
+    assert question in str(caught.value)
+    assert _fingerprint(session) == before
+
+
+def test_change_and_back_errors_leave_the_state() -> None:
+    session = InterviewSession("patient")
+    with pytest.raises(AnswerError, match="nothing to undo"):
+        session.back()
+    with pytest.raises(AnswerError, match="not answered yet"):
+        session.change("age", 40)
+
+
+def test_current_assessment_is_what_nervemap_assess_gives() -> None:
+    session = _started()
+    session.answer("strength_ankle_up", [{"movement": "great_toe_extension", "side": "left", "grade": 4}])
+    session.answer("slr", "left")
+    dumped = json.loads(session.case.model_dump_json())
+    assert session.current_assessment() == assess(Case.model_validate(dumped))
