@@ -12,23 +12,28 @@ from nervemap.nlp.read_findings import read_findings, read_tests
 from nervemap.nlp.read_grades import read_grades
 from nervemap.nlp.read_imaging import read_imaging
 from nervemap.nlp.read_patient import read_patient
+from nervemap.nlp.read_setting import detect_setting
 from nervemap.nlp.text import clean, decode, looks_non_english
 
 READERS = (read_findings, read_tests, read_body, read_grades, read_imaging, read_patient)
 
 
-def extract(text: str, *, setting: str = "primary-care") -> Extraction:
+def extract(text: str, *, setting: str | None = None) -> Extraction:
     """Read a clinical note into a :class:`~nervemap.engine.case.Case`.
 
     Never raises on odd text: empty, binary-looking, huge or non-English input gives an
-    Extraction whose ``warnings`` say so. ``setting`` must be a known setting id.
+    Extraction whose ``warnings`` say so. ``setting`` must be a known setting id; when it is not
+    given, the setting the note names (e.g. "presents to the emergency department") is used,
+    else primary care.
     """
-    chosen = Setting(setting)
+    chosen = Setting(setting) if setting is not None else Setting.PRIMARY_CARE
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}; use extract_bytes for bytes")
     cleaned, warnings = clean(text)
     if not cleaned.strip():
         return Extraction(case=assemble(Draft(annotate("")), chosen), warnings=[*warnings, "empty text"])
+    if setting is None:
+        chosen = detect_setting(cleaned) or chosen
     draft = Draft(annotate(cleaned))
     draft.warnings.extend(warnings)
     for reader in READERS:
@@ -43,6 +48,6 @@ def extract(text: str, *, setting: str = "primary-care") -> Extraction:
     return Extraction(case=case, items=draft.items, warnings=draft.warnings)
 
 
-def extract_bytes(data: bytes, *, setting: str = "primary-care") -> Extraction:
+def extract_bytes(data: bytes, *, setting: str | None = None) -> Extraction:
     """As :func:`extract`, for raw bytes: UTF-8 only; ValueError names what is wrong."""
     return extract(decode(data), setting=setting)
