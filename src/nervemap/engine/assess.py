@@ -172,6 +172,7 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "imaging": "imaging: compression of root",
         "tension": "positive",
         "umn": "upper motor neuron sign",
+        "pattern": "findings",
     }
     where = f" ({side})" if side not in ("", "None") else ""
     return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()
@@ -201,7 +202,12 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
         if abs(weight) < MIN_WEIGHT:
             continue
         observation = compiled.observations[o]
-        source, detail = _cite(compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"])
+        if observation.modality == "pattern":
+            source, detail = _cite(compiled.pattern_numbers[h])
+        else:
+            source, detail = _cite(
+                compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"]
+            )
         items.append(
             dict(
                 finding=observation.key,

@@ -86,6 +86,7 @@ class CompiledKnowledge:
     loc_log_absent: FloatArray  # (H, O)
     loc_numbers: dict[str, Number]  # modality/in|out -> number
     loc_in_territory: npt.NDArray[np.bool_]  # (H, O)
+    pattern_numbers: list[Number]  # (H,) the cited P(one-sided pattern | site)
     none_hypothesis: int
     sign_findings: list[int]  # finding index of each nerve-tension sign (SLR, femoral stretch...)
     sign_log_factor: FloatArray  # (K * len(SIGN_STATES), C * H) log P(sign state | c, h)
@@ -211,12 +212,26 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
         for side in SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
     observations.append(Observation("umn::", "umn", "", None))
+    if kb.localisation.unilateral_pattern_with_one_sided_lesion is not None:
+        # whether the sided findings keep to one side: one-sided lesions say yes, symmetric ones no
+        observations.append(Observation("pattern:unilateral:", "pattern", "unilateral", None))
+        observations.append(Observation("pattern:bilateral:", "pattern", "bilateral", None))
     return observations
 
 
 def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str]]:
     """Regions / movements / reflexes / roots a hypothesis explains, by modality (side-free)."""
-    modalities = ("sensory", "pain", "weakness", "reflex", "reflex-aged", "imaging", "umn", "tension")
+    modalities = (
+        "sensory",
+        "pain",
+        "weakness",
+        "reflex",
+        "reflex-aged",
+        "imaging",
+        "umn",
+        "tension",
+        "pattern",
+    )
     empty: dict[str, set[str]] = {m: set() for m in modalities}
     for sign in kb.localisation.tension_signs:
         if (
@@ -265,6 +280,15 @@ def _aged_reflex_rates(model: LocalisationModel) -> tuple[Number, Number]:
         Number(value=inside, source=model.reflex_loss_in_territory.source, detail=derived),
         Number(value=outside, source=aged.rate.source, detail=derived),
     )
+
+
+def _pattern_numbers(kb: KnowledgeBase, hypotheses: list[Hypothesis]) -> list[Number]:
+    """P(every sided finding on one side | site): a site's own figure, else the one-sided rate."""
+    one_sided = kb.localisation.unilateral_pattern_with_one_sided_lesion
+    if one_sided is None:
+        return []
+    own = {f"site:{s.id}": s.unilateral_pattern for s in kb.anatomy.sites if s.unilateral_pattern}
+    return [own.get(h.site) or one_sided for h in hypotheses]
 
 
 def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
@@ -370,12 +394,20 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for h, hypothesis in enumerate(hypotheses):
         territory = territories[h]
         for o, observation in enumerate(observations):
+            if observation.modality == "pattern":
+                continue  # set per site below
             inside = observation.target in territory[observation.modality] and _applies_to_side(
                 hypothesis, observation.side
             )
             in_territory[h, o] = inside
             rate_in, rate_out = rates[observation.modality]
             probability[h, o] = rate_in.value if inside else rate_out.value
+    pattern_numbers = _pattern_numbers(kb, hypotheses)
+    for o, observation in enumerate(observations):
+        if observation.modality == "pattern":
+            for h, number in enumerate(pattern_numbers):
+                unilateral = number.value
+                probability[h, o] = unilateral if observation.target == "unilateral" else 1 - unilateral
     none_index = next(i for i, h in enumerate(hypotheses) if h.kind == SiteKind.NONE)
     # Without a nerve lesion, pain is placed by its somatic source, not by a territory.
     for o, observation in enumerate(observations):
@@ -421,6 +453,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         loc_log_absent=np.log1p(-probability),
         loc_numbers=loc_numbers,
         loc_in_territory=in_territory,
+        pattern_numbers=pattern_numbers,
         none_hypothesis=none_index,
         sign_findings=sign_findings,
         sign_log_factor=sign_log_factor,

@@ -341,9 +341,31 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         elif encoded.absent[index]:
             encoded.sign_states[base + SIGN_STATES.index("absent")] = True
         encoded.site_scored[index] = encoded.present[index] or encoded.absent[index]
+    _encode_laterality(compiled, encoded)
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
         _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))
+
+
+# Symptoms and weakness; reflexes are left out, as symmetric loss with age is common.
+PATTERN_MODALITIES = ("sensory", "pain", "weakness")
+# Two sided findings are the least that makes a pattern: one finding is always "one-sided".
+MIN_SIDED_FOR_PATTERN = 2
+
+
+def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """Whether the sided lesion findings keep to one side or involve both."""
+    if "pattern:unilateral:" not in compiled.observation_index:
+        return
+    sided = [
+        o.side
+        for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
+        if seen and o.modality in PATTERN_MODALITIES and o.side in SIDES
+    ]
+    if len(sided) < MIN_SIDED_FOR_PATTERN:
+        return
+    pattern = "unilateral" if len(set(sided)) == 1 else "bilateral"
+    _set_observation(compiled, encoded, f"pattern:{pattern}:", True)
 
 
 def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:

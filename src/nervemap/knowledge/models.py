@@ -228,6 +228,9 @@ class SpecialSite(Strict):
     reflexes: list[Identifier] = Field(default_factory=list)
     midline_sensory: list[Identifier] = Field(default_factory=list)
     upper_motor_neuron: bool = False
+    unilateral_pattern: Probability | None = Field(
+        default=None, description="P(all sided findings on one side | this site)"
+    )
     sources: list[str] = Field(min_length=1)
 
 
@@ -514,6 +517,9 @@ class LocalisationModel(Strict):
     upper_motor_neuron_sign_with_cord: Probability
     upper_motor_neuron_sign_otherwise: Probability
     tension_signs: list[TensionSign] = Field(default_factory=list)
+    unilateral_pattern_with_one_sided_lesion: Probability | None = Field(
+        default=None, description="P(all sided findings on one side | a root, nerve or plexus lesion)"
+    )
     spinal_threshold: Probability = Field(description="p_spinal above which the verdict is spinal")
 
 
