@@ -12,7 +12,15 @@ from nervemap.store.migrate import current_revision, downgrade_database, head_re
 from nervemap.store.models import Base
 from tests.store.backends import BACKENDS, scratch_database
 
-TABLES = {"users", "api_keys", "assessments", "patient_links", "audit_events"}
+TABLES = {
+    "users",
+    "api_keys",
+    "assessments",
+    "patient_links",
+    "audit_events",
+    "interviews",
+    "consultation_requests",
+}
 
 
 def _tables(url: str) -> set[str]:

@@ -53,7 +53,7 @@ def without_nulls(value: Any) -> Any:
 def table_record(row: dict[str, Any]) -> dict[str, Any]:
     """A Parquet row as a record: nulls dropped, except that a row with nothing but an id (and a
     setting) in a table with a text column is a note whose text is missing, not an empty case."""
-    record = without_nulls(row)
+    record: dict[str, Any] = without_nulls(row)
     if "text" in row and "text" not in record and set(record) <= NOTE_KEYS:
         record["text"] = None
     return record

@@ -12,6 +12,7 @@ import resource
 import socket
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
 from nervemap.engine.encode import CaseError, encode_case
+
+ASSESS_CHUNK = 500
+"""Records assessed in one vectorised pass: bounds a worker's memory whatever the partition size."""
 
 
 @dataclass(frozen=True)
@@ -54,26 +58,16 @@ def warm_up(notes: bool) -> None:
 def process_partition(task: PartTask) -> PartDone:
     started = time.perf_counter()
     parsed = [_parse(task, offset, raw) for offset, raw in enumerate(_raw_records(task))]
-    outcomes = _assess([p.case for p in parsed if p.case is not None])
-    assessed = iter(outcomes)
-    results: list[tuple[Parsed, Assessment | str]] = []
-    for p in parsed:
-        if p.case is None:
-            results.append((p, p.error or "unknown error"))
-        else:
-            outcome = next(assessed)
-            results.append((p, f"invalid case: {outcome}" if isinstance(outcome, CaseError) else outcome))
     folder = Path(task.folder)
-    errors = [(p, outcome) for p, outcome in results if isinstance(outcome, str)]
+    errors: list[tuple[Parsed, str]] = []
+    write = _write_rows if task.output.tabular else _write_assessments
+    atomic_write(
+        part_path(folder, task.number, task.output), lambda temp: write(temp, _outcomes(parsed), errors)
+    )
     atomic_write(errors_part_path(folder, task.number), lambda temp: _write_errors(temp, errors))
-    target = part_path(folder, task.number, task.output)
-    if task.output.tabular:
-        atomic_write(target, lambda temp: _write_rows(temp, results))
-    else:
-        atomic_write(target, lambda temp: _write_assessments(temp, results))
     return PartDone(
         number=task.number,
-        records=len(results),
+        records=len(parsed),
         errors=len(errors),
         knowledge_version=default_compiled().knowledge.version,
         nervemap_version=__version__,
@@ -101,6 +95,20 @@ def _parse(task: PartTask, offset: int, raw: str | dict[str, Any]) -> Parsed:
     index = task.first_record + offset
     record = parse_line(index, raw) if isinstance(raw, str) else raw
     return record if isinstance(record, Parsed) else read_record(index, record)
+
+
+def _outcomes(parsed: list[Parsed]) -> Iterator[tuple[Parsed, Assessment | str]]:
+    """Each record with its assessment or error message, assessed ``ASSESS_CHUNK`` records at a
+    time: an assessment with its evidence is large, and only one chunk of them is held at once."""
+    for start in range(0, len(parsed), ASSESS_CHUNK):
+        chunk = parsed[start : start + ASSESS_CHUNK]
+        assessed = iter(_assess([p.case for p in chunk if p.case is not None]))
+        for p in chunk:
+            if p.case is None:
+                yield p, p.error or "unknown error"
+                continue
+            outcome = next(assessed)
+            yield p, f"invalid case: {outcome}" if isinstance(outcome, CaseError) else outcome
 
 
 def _assess(cases: list[Case]) -> list[Assessment | CaseError]:
@@ -132,10 +140,14 @@ def _write_errors(path: Path, errors: list[tuple[Parsed, str]]) -> None:
             handle.write(_dumps({"id": p.record_id, "record": p.index, "error": message}) + "\n")
 
 
-def _write_assessments(path: Path, results: list[tuple[Parsed, Assessment | str]]) -> None:
+Outcomes = Iterable[tuple[Parsed, Assessment | str]]
+
+
+def _write_assessments(path: Path, outcomes: Outcomes, errors: list[tuple[Parsed, str]]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        for p, outcome in results:
+        for p, outcome in outcomes:
             if isinstance(outcome, str):
+                errors.append((p, outcome))
                 continue
             payload: dict[str, Any] = {"id": p.record_id, **outcome.model_dump(mode="json", by_alias=True)}
             if p.warnings is not None:
@@ -143,9 +155,12 @@ def _write_assessments(path: Path, results: list[tuple[Parsed, Assessment | str]
             handle.write(_dumps(payload) + "\n")
 
 
-def _write_rows(path: Path, results: list[tuple[Parsed, Assessment | str]]) -> None:
-    rows: list[Row] = [
-        error_row(p.record_id, outcome) if isinstance(outcome, str) else flat_row(p.record_id, outcome)
-        for p, outcome in results
-    ]
+def _write_rows(path: Path, outcomes: Outcomes, errors: list[tuple[Parsed, str]]) -> None:
+    rows: list[Row] = []
+    for p, outcome in outcomes:
+        if isinstance(outcome, str):
+            errors.append((p, outcome))
+            rows.append(error_row(p.record_id, outcome))
+        else:
+            rows.append(flat_row(p.record_id, outcome))
     pq.write_table(pa.Table.from_pylist(rows, schema=FLAT_SCHEMA), path)

@@ -180,16 +180,8 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
             if region in midline:
                 region_sides: list[Literal["left", "right"] | None] = [None]
             elif side is None:
-                draft.add_item(
-                    "sensation",
-                    f"{region} side not stated {status}",
-                    place.start,
-                    place.end,
-                    flags,
-                    "not asserted",
-                )
-                draft.warn(f"sensation in '{place.text}' has no side and was not added to the case")
-                continue
+                # the engine places an unsided finding in either side's territory
+                region_sides = [None]
             else:
                 region_sides = list(expand(side))
             for region_side in region_sides:

@@ -266,28 +266,19 @@ def _add_strength(
     start, end = grade.start, grade.end
     if abs(name.start - grade.start) < 40:
         start, end = min(name.start, grade.start), max(name.end, grade.end)
-    pairs: list[tuple[Literal["left", "right"], int]]
+    pairs: list[tuple[Literal["left", "right"] | None, int]]
     if len(value) == 2 and side is None:
         pairs = [("right", value[0]), ("left", value[1])]
     elif side is None:
         if value[0] == 5 or _PLURAL.search(name.text):
             pairs = [("left", value[0]), ("right", value[0])]
         else:
-            draft.add_item(
-                "strength",
-                f"{name.key} side not stated {value[0]}/5",
-                start,
-                end,
-                flags,
-                "not asserted",
-            )
-            draft.warn(f"strength '{draft.text[start:end]}' has no side and was not added to the case")
-            return
+            pairs = [(None, value[0])]  # side not stated: the engine reads it for either side
     else:
         low = min(value)
         pairs = [("left", low), ("right", low)] if side == "bilateral" else [(side, low)]
     for s, g in pairs:
-        draft.add_item("strength", f"{name.key} {s} {g}/5", start, end, flags, status)
+        draft.add_item("strength", f"{name.key} {s or 'side not stated'} {g}/5", start, end, flags, status)
         if status == "present":
             draft.strength.append((StrengthTest(movement=name.key, side=s, grade=g), True))
 
@@ -324,15 +315,10 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
             for reflex in reflex_ids:
                 pairs = _reflex_sides(grade, side, name, specific)
                 if pairs is None:
-                    draft.add_item(
-                        "reflex",
-                        f"{reflex} side not stated {grade.grades[0]}",
-                        start,
-                        end,
-                        flags,
-                        "not asserted",
-                    )
-                    draft.warn(f"reflex '{draft.text[start:end]}' has no side and was not added to the case")
+                    # side not stated: kept, and the engine reads it for either side
+                    draft.add_item("reflex", f"{reflex} side not stated {grade.grades[0]}", start, end, flags, status)
+                    if status == "present":
+                        draft.reflexes.append((ReflexTest(reflex=reflex, side=None, grade=grade.grades[0]), specific))
                     continue
                 for s, g in pairs:
                     draft.add_item("reflex", f"{reflex} {s} {g}", start, end, flags, status)

@@ -126,3 +126,44 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(100), index=True, doc="user:<id>, apikey:<id>, link:<id>")
     action: Mapped[str] = mapped_column(String(50), index=True)
     object: Mapped[str | None] = mapped_column(String(100), default=None, doc="kind:<id>")
+
+
+class InterviewRecord(Base):
+    """A web or API interview in progress: its saved state, reached with an unguessable token."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 of the session token")
+    mode: Mapped[str] = mapped_column(String(16))
+    state: Mapped[dict[str, Any]] = mapped_column(doc="InterviewSession.to_json(), parsed")
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id"), default=None, doc="The clinician of a clinician-mode interview"
+    )
+    patient_link_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("patient_links.id", ondelete="SET NULL"), default=None, doc="The invitation used"
+    )
+    assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL"), default=None, doc="Set when finished"
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class ConsultationRequest(Base):
+    """A patient's request to be seen about an assessment: it puts the assessment in the clinic queue."""
+
+    __tablename__ = "consultation_requests"
+    __table_args__ = (Index("ix_consultation_requests_created_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True, doc="One request per form")
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(254))
+    consent: Mapped[bool] = mapped_column()
+    triage_level: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,205 @@
+"""In-memory token buckets for login attempts and anonymous interview starts: 429 + Retry-After.
+
+- ``POST /v1/auth/login``: one bucket per client IP and one per account (the email in the body,
+  case-folded). A successful login gives its account token back, so a clinician who logs in
+  often is never throttled by their own successes.
+- ``POST /v1/interviews`` without a valid bearer token: one bucket per client IP.
+
+Buckets live in the process: with several workers each keeps its own (the limit multiplies by
+the worker count). The client IP is the socket peer; behind a reverse proxy run uvicorn with
+``--proxy-headers --forwarded-allow-ips`` so that it is the real client. At most ``max_keys``
+buckets are kept per kind; the least recently used are dropped first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nervemap.api.problems import FieldError, problem_response
+from nervemap.api.tokens import TokenSigner
+
+LOGIN_PATH = "/v1/auth/login"
+INTERVIEW_PATHS = frozenset({"/v1/interviews", "/v1/interviews/"})
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Rate:
+    burst: int  # bucket size: attempts allowed at once
+    per_minute: float  # refill
+
+
+class TokenBuckets:
+    """Token buckets by key. ``take`` answers 0 when allowed, else the seconds until a token."""
+
+    def __init__(self, rate: Rate, max_keys: int = 10_000, clock: Clock = time.monotonic) -> None:
+        self.rate = rate
+        self.max_keys = max_keys
+        self.clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, at)
+
+    def _level(self, key: str, now: float) -> float:
+        tokens, at = self._buckets.get(key, (float(self.rate.burst), now))
+        return min(float(self.rate.burst), tokens + (now - at) * self.rate.per_minute / 60)
+
+    def _store(self, key: str, tokens: float, now: float) -> None:
+        self._buckets[key] = (tokens, now)
+        self._buckets.move_to_end(key)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+
+    def take(self, key: str) -> float:
+        now = self.clock()
+        tokens = self._level(key, now)
+        if tokens >= 1:
+            self._store(key, tokens - 1, now)
+            return 0.0
+        self._store(key, tokens, now)
+        if self.rate.per_minute <= 0:
+            return math.inf
+        return (1 - tokens) * 60 / self.rate.per_minute
+
+    def give_back(self, key: str) -> None:
+        now = self.clock()
+        self._store(key, min(float(self.rate.burst), self._level(key, now) + 1), now)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+@dataclass(frozen=True)
+class Limits:
+    login_ip: Rate
+    login_account: Rate
+    interview_ip: Rate
+    max_keys: int = 10_000
+
+
+def is_rate_limited(method: str, path: str) -> bool:
+    return method == "POST" and (path == LOGIN_PATH or path in INTERVIEW_PATHS)
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _account(body: bytes) -> str | None:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    email = document.get("email") if isinstance(document, dict) else None
+    return email.strip().casefold()[:254] if isinstance(email, str) else None
+
+
+class RateLimit:
+    """Pure ASGI middleware; must sit inside :class:`BodySizeLimit` (it reads login bodies)."""
+
+    def __init__(self, app: ASGIApp, limits: Limits, clock: Clock = time.monotonic) -> None:
+        self.app = app
+        self.login_ip = TokenBuckets(limits.login_ip, limits.max_keys, clock)
+        self.login_account = TokenBuckets(limits.login_account, limits.max_keys, clock)
+        self.interview_ip = TokenBuckets(limits.interview_ip, limits.max_keys, clock)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_rate_limited(scope["method"], scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == LOGIN_PATH:
+            await self._login(scope, receive, send)
+            return
+        if not self._authenticated(scope):
+            wait = self.interview_ip.take(_client(scope))
+            if wait:
+                await self._refuse(scope, receive, send, wait, "client", "too many interviews started")
+                return
+        await self.app(scope, receive, send)
+
+    def _authenticated(self, scope: Scope) -> bool:
+        authorization = _header(scope, b"authorization") or ""
+        scheme, _, token = authorization.partition(" ")
+        signer = getattr(getattr(scope.get("app"), "state", None), "signer", None)
+        if scheme.lower() != "bearer" or not isinstance(signer, TokenSigner):
+            return False
+        return signer.verify(token.strip()) is not None
+
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
+        wait = self.login_ip.take(_client(scope))
+        if wait:
+            await self._refuse(scope, receive, send, wait, "client", "too many login attempts from here")
+            return
+        body = await _read_body(receive)
+        if body is None:  # the client went away
+            return
+        account = _account(body)
+        if account is not None:
+            wait = self.login_account.take(account)
+            if wait:
+                await self._refuse(scope, receive, send, wait, "body.email", "too many attempts on account")
+                return
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, _replay(body, receive), watch)
+        if account is not None and status == 200:
+            self.login_account.give_back(account)
+
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, wait: float, field: str, reason: str
+    ) -> None:
+        seconds = 3600 if math.isinf(wait) else max(1, math.ceil(wait))
+        response = problem_response(
+            429,
+            "rate-limited",
+            "Too many requests",
+            f"{reason}; retry after {seconds} s",
+            [FieldError(field=field, reason=f"{reason}; retry after {seconds} s")],
+            scope.get("path"),
+            headers={"Retry-After": str(seconds)},
+        )
+        await response(scope, receive, send)
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body (already bounded by BodySizeLimit); None when the client left."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,0 +1,111 @@
+"""Security headers on every response, and the OpenAPI entries for what the guards may answer.
+
+Pages are server-rendered with local scripts and styles only, so the default Content-Security-Policy
+allows ``'self'`` and nothing inline. FastAPI's ``/docs`` page loads Swagger UI from a CDN with an
+inline start-up script: it gets its own, wider policy. ``Strict-Transport-Security`` is sent only
+on HTTPS requests (a proxy must pass the scheme: uvicorn ``--proxy-headers``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nervemap.api.problems import MEDIA_TYPE, Problem
+
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
+STATIC_PREFIX = "/static/"
+
+FIXED_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: adds the headers a response does not set itself."""
+
+    def __init__(self, app: ASGIApp, content_security_policy: str, hsts_max_age_seconds: int) -> None:
+        self.app = app
+        self.policy = content_security_policy
+        self.hsts = f"max-age={hsts_max_age_seconds}; includeSubDomains" if hsts_max_age_seconds > 0 else ""
+
+    def headers_for(self, scope: Scope) -> list[tuple[str, str]]:
+        path = str(scope.get("path", ""))
+        policy = DOCS_POLICY if path in DOCS_PATHS else self.policy
+        headers = [*FIXED_HEADERS, ("Content-Security-Policy", policy)]
+        if self.hsts and scope.get("scheme") == "https":
+            headers.append(("Strict-Transport-Security", self.hsts))
+        if not path.startswith(STATIC_PREFIX):
+            # Responses carry patient data: no shared or browser cache may keep them.
+            headers.append(("Cache-Control", "no-store"))
+        return headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.headers_for(scope)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in extra:
+                    if name not in headers:
+                        headers.append(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "headers": {},
+    }
+
+
+def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bool]) -> None:
+    """Add the guards' answers to the OpenAPI document: 503 (time limit) everywhere, 429 where
+    ``rate_limited(method, path)``, 413 on every operation with a request body."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for name, definition in Problem.model_json_schema(ref_template="#/components/schemas/{model}").get(
+            "$defs", {}
+        ).items():
+            schemas.setdefault(name, definition)
+        schemas["Problem"].pop("$defs", None)
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("503", _problem("The request took too long; nothing was stored"))
+                if "requestBody" in operation:
+                    responses.setdefault("413", _problem("Request body too large"))
+                if rate_limited(method.upper(), path):
+                    retry = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+                    responses.setdefault("429", {**_problem("Too many attempts"), "headers": retry})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
