@@ -12,6 +12,18 @@ Defaults (all overridable):
 - ``NERVEMAP_LINK_EXPIRY_HOURS`` = 72: lifetime of a patient link.
 - ``NERVEMAP_TOKEN_EXPIRY_MINUTES`` = 60: lifetime of a login bearer token.
 - ``NERVEMAP_MIGRATE_ON_STARTUP`` = true: upgrade the database to the latest schema on start-up.
+- ``NERVEMAP_REQUEST_TIMEOUT_SECONDS`` = 30: a request not answered in time gets a 503 problem
+  (nothing is stored: see ``nervemap.api.timeouts``).
+- ``NERVEMAP_LOGIN_IP_BURST`` = 20 and ``NERVEMAP_LOGIN_IP_PER_MINUTE`` = 10: login attempts per
+  client IP (token bucket: burst, then the refill rate); beyond, 429 with ``Retry-After``.
+- ``NERVEMAP_LOGIN_ACCOUNT_BURST`` = 5 and ``NERVEMAP_LOGIN_ACCOUNT_PER_MINUTE`` = 2: login
+  attempts per account (email); a successful login gives its token back.
+- ``NERVEMAP_INTERVIEW_IP_BURST`` = 10 and ``NERVEMAP_INTERVIEW_IP_PER_MINUTE`` = 5: interviews
+  started without a bearer token, per client IP.
+- ``NERVEMAP_RATE_LIMIT_MAX_KEYS`` = 10000: buckets kept per kind (least recently used dropped).
+- ``NERVEMAP_HSTS_MAX_AGE_SECONDS`` = 31536000: Strict-Transport-Security on HTTPS; 0 turns it off.
+- ``NERVEMAP_CONTENT_SECURITY_POLICY``: default allows only the server's own scripts, styles and
+  images, nothing inline, no framing.
 """
 
 from __future__ import annotations
@@ -25,6 +37,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
 DATABASE_FILE = "nervemap.db"
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class Settings(BaseSettings):
@@ -39,6 +55,16 @@ class Settings(BaseSettings):
     link_expiry_hours: float = Field(default=72, gt=0, le=24 * 90)
     token_expiry_minutes: float = Field(default=60, gt=0, le=24 * 60)
     migrate_on_startup: bool = True
+    request_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Time limit per request")
+    login_ip_burst: int = Field(default=20, ge=1, description="Login attempts at once per client IP")
+    login_ip_per_minute: float = Field(default=10, ge=0, description="Login refill per client IP")
+    login_account_burst: int = Field(default=5, ge=1, description="Login attempts at once per account")
+    login_account_per_minute: float = Field(default=2, ge=0, description="Login refill per account")
+    interview_ip_burst: int = Field(default=10, ge=1, description="Anonymous interview starts per IP")
+    interview_ip_per_minute: float = Field(default=5, ge=0, description="Anonymous interview refill")
+    rate_limit_max_keys: int = Field(default=10_000, ge=100, description="Buckets kept per kind")
+    hsts_max_age_seconds: int = Field(default=31_536_000, ge=0, description="0: no HSTS header")
+    content_security_policy: str = Field(default=DEFAULT_CSP, min_length=1)
 
     def sqlalchemy_url(self) -> str:
         """The database URL, defaulting to a SQLite file inside the data folder."""

@@ -127,3 +127,11 @@ def test_bad_settings_are_refused(jsonl_input: Path, tmp_path: Path) -> None:
         run_batch(jsonl_input, tmp_path / "out.jsonl", partition_size=0)
     with pytest.raises(BatchError, match="scheduler"):
         run_batch(jsonl_input, tmp_path / "out.jsonl", scheduler="localhost")
+
+
+def test_the_partition_size_does_not_change_the_output(
+    jsonl_run: Path, jsonl_input: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "assessments.jsonl"
+    run_batch(jsonl_input, output, partition_size=SIZE, workers=0)
+    assert output.read_bytes() == jsonl_run.read_bytes()

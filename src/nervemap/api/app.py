@@ -9,11 +9,20 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from nervemap import __version__
-from nervemap.api import problems
+from nervemap.api import problems, security
 from nervemap.api.access_log import AccessLog
 from nervemap.api.auth import Permit
 from nervemap.api.limits import BodySizeLimit
-from nervemap.api.routers import admin, assessments, extract, health, knowledge, login, patient_links
+from nervemap.api.routers import (
+    admin,
+    assessments,
+    extract,
+    health,
+    interviews,
+    knowledge,
+    login,
+    patient_links,
+)
 from nervemap.api.tokens import TokenSigner
 from nervemap.settings import Settings
 from nervemap.store.db import make_engine, make_sessionmaker
@@ -61,10 +70,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         patient_links.router,
         knowledge.router,
         admin.router,
+        interviews.router,
+        interviews.invitations,
     ):
         app.include_router(router)
     _include_interoperability(app)
+    _include_web(app)
+    security.add_inner_guards(app, settings)  # rate limits and time limit, inside the body limit
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    security.add_outer_guards(app, settings)  # security headers on every answer
     app.add_middleware(AccessLog)
     return app
 
@@ -76,3 +90,10 @@ def _include_interoperability(app: FastAPI) -> None:
     clinician = [Depends(Permit({Role.CLINICIAN}, Scope.READ))]
     app.include_router(fhir_api.router, dependencies=clinician)
     app.include_router(cds_hooks.router, dependencies=clinician)
+
+
+def _include_web(app: FastAPI) -> None:
+    """The server-rendered pages (patients and the clinician workspace) and their static files."""
+    from nervemap.web import install
+
+    install(app)

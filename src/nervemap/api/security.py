@@ -16,6 +16,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.problems import MEDIA_TYPE, Problem
+from nervemap.api.ratelimit import Limits, Rate, RateLimit, is_rate_limited
+from nervemap.api.timeouts import RequestTimeout
+from nervemap.settings import Settings
 
 DOCS_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -109,3 +112,25 @@ def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bo
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def add_inner_guards(app: FastAPI, settings: Settings) -> None:
+    """Inside the body-size limit: rate limits (they read login bodies), then the time limit."""
+    app.add_middleware(RequestTimeout, seconds=settings.request_timeout_seconds)
+    limits = Limits(
+        login_ip=Rate(settings.login_ip_burst, settings.login_ip_per_minute),
+        login_account=Rate(settings.login_account_burst, settings.login_account_per_minute),
+        interview_ip=Rate(settings.interview_ip_burst, settings.interview_ip_per_minute),
+        max_keys=settings.rate_limit_max_keys,
+    )
+    app.add_middleware(RateLimit, limits=limits)
+    document_guard_responses(app, is_rate_limited)
+
+
+def add_outer_guards(app: FastAPI, settings: Settings) -> None:
+    """Outside the body-size limit, so that every answer (413 and 429 too) has the headers."""
+    app.add_middleware(
+        SecurityHeaders,
+        content_security_policy=settings.content_security_policy,
+        hsts_max_age_seconds=settings.hsts_max_age_seconds,
+    )
