@@ -3,8 +3,9 @@
 
 Run: .venv/bin/python benchmarks/batch_scaling.py [--cases 20000] [--notes 2000] [--output parquet]
 Prints, per input kind and executor: wall time, wall throughput (start-up included), steady
-throughput (from the first finished partition to the last, start-up excluded), peak RSS per
-worker, and the scaling ratio of the 2-worker cluster over one worker.
+throughput (from the first finished partition to the last, start-up excluded), records per
+CPU-second of the workers (independent of other load on the machine), peak RSS per worker, and
+the scaling ratio of the 2-worker cluster over one worker.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def show(measure: Measure) -> None:
     steady = f"{measure.steady:,.0f}" if measure.steady else "n/a"
     print(
         f"  {measure.label:<22} {measure.records:>7,} in {measure.wall:6.1f} s | "
-        f"wall {measure.records / measure.wall:8,.0f}/s | steady {steady:>8}/s | "
+        f"wall {measure.records / measure.wall:6,.0f}/s | steady {steady:>6}/s | "
+        f"per CPU-second {measure.records / max(measure.result.cpu_seconds, 1e-9):6,.0f} | "
         f"peak RSS per worker (MiB): {peaks}"
     )
 

@@ -3,7 +3,9 @@
 - ``POST /v1/auth/login``: one bucket per client IP and one per account (the email in the body,
   case-folded). A successful login gives its account token back, so a clinician who logs in
   often is never throttled by their own successes.
-- ``POST /v1/interviews`` without a valid bearer token: one bucket per client IP.
+- ``POST /v1/interviews`` without a genuine bearer token or an API key: one bucket per client IP.
+  (The route refuses wrong credentials with 401, so credentials cannot be faked to skip the limit
+  and still start an anonymous interview.)
 
 Buckets live in the process: with several workers each keeps its own (the limit multiplies by
 the worker count). The client IP is the socket peer; behind a reverse proxy run uvicorn with
@@ -131,6 +133,9 @@ class RateLimit:
         await self.app(scope, receive, send)
 
     def _authenticated(self, scope: Scope) -> bool:
+        """A genuine bearer token, or an API key (the route answers 401 to a wrong one)."""
+        if _header(scope, b"x-api-key"):
+            return True
         authorization = _header(scope, b"authorization") or ""
         scheme, _, token = authorization.partition(" ")
         signer = getattr(getattr(scope.get("app"), "state", None), "signer", None)

@@ -33,7 +33,10 @@ FIXED_HEADERS: tuple[tuple[str, str], ...] = (
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
-    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    ),
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
 )
@@ -94,9 +97,9 @@ def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bo
         schema = build()
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
-        for name, definition in Problem.model_json_schema(ref_template="#/components/schemas/{model}").get(
-            "$defs", {}
-        ).items():
+        for name, definition in (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items()
+        ):
             schemas.setdefault(name, definition)
         schemas["Problem"].pop("$defs", None)
         for path, operations in schema.get("paths", {}).items():

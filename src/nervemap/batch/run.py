@@ -41,6 +41,8 @@ class BatchResult:
     parts_run: int
     parts_resumed: int
     seconds: float
+    cpu_seconds: float = 0.0
+    """CPU time the workers spent on the partitions run in this run (not on start-up)."""
     peak_rss_bytes: dict[str, int] = field(default_factory=dict)
     """Peak resident memory of each worker process that ran a partition in this run."""
 
@@ -94,6 +96,7 @@ def run_batch(
     if max_partitions is not None:
         to_run = min(to_run, max_partitions)
     peaks: dict[str, int] = {}
+    cpu = 0.0
     if to_run > 0:
         tasks = itertools.islice(_tasks(source, work, partition_size, set(done)), to_run)
         runner = make_runner(scheduler, workers, to_run, source.has_notes())
@@ -101,6 +104,7 @@ def run_batch(
             for part in runner.run(tasks):
                 work.record(part)
                 peaks[part.worker] = max(peaks.get(part.worker, 0), part.peak_rss_bytes)
+                cpu += part.cpu_seconds
                 tracker.add(part)
         finally:
             runner.close()
@@ -120,6 +124,7 @@ def run_batch(
         parts_run=len(done) - resumed,
         parts_resumed=resumed,
         seconds=round(time.perf_counter() - started, 3),
+        cpu_seconds=round(cpu, 3),
         peak_rss_bytes=peaks,
     )
 

@@ -56,7 +56,7 @@ def warm_up(notes: bool) -> None:
 
 
 def process_partition(task: PartTask) -> PartDone:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     parsed = [_parse(task, offset, raw) for offset, raw in enumerate(_raw_records(task))]
     folder = Path(task.folder)
     errors: list[tuple[Parsed, str]] = []
@@ -74,6 +74,7 @@ def process_partition(task: PartTask) -> PartDone:
         worker=f"{socket.gethostname()}:{os.getpid()}",
         peak_rss_bytes=peak_rss_bytes(),
         seconds=round(time.perf_counter() - started, 3),
+        cpu_seconds=round(time.process_time() - cpu_started, 3),
     )
 
 

@@ -36,6 +36,7 @@ class PartDone:
     worker: str
     peak_rss_bytes: int
     seconds: float
+    cpu_seconds: float
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:

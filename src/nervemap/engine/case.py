@@ -3,6 +3,9 @@
 Unknown is not absent: a finding that is not mentioned, or given as ``unknown``, is skipped by the
 engine; only an explicit ``absent`` counts against a condition. A pain map that is given (even
 empty) says where the patient has *no* symptoms too; a missing pain map says nothing.
+
+Numbers are strict: ``true`` is not a grade or an age, and ``"45"`` is not a number (pydantic's
+lax mode would turn them into 1 and 45).
 """
 
 from __future__ import annotations
@@ -44,13 +47,15 @@ class PainMark(CaseModel):
 class StrengthTest(CaseModel):
     movement: str
     side: Side | None = Field(default=None, description="None: side not stated")
-    grade: int = Field(ge=0, le=5, description="MRC grade 0-5")
+    grade: int = Field(ge=0, le=5, strict=True, description="MRC grade 0-5")
 
 
 class ReflexTest(CaseModel):
     reflex: str
     side: Side | None = Field(default=None, description="None: side not stated")
-    grade: int = Field(ge=0, le=4, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus")
+    grade: int = Field(
+        ge=0, le=4, strict=True, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus"
+    )
 
 
 class SensationTest(CaseModel):
@@ -69,17 +74,19 @@ class ImagingFinding(CaseModel):
 
 
 class Scores(CaseModel):
-    pain_nrs: float | None = Field(default=None, ge=0, le=10, description="Pain 0-10")
-    odi: float | None = Field(default=None, ge=0, le=100, description="Oswestry Disability Index %")
-    rmdq: int | None = Field(default=None, ge=0, le=24, description="Roland-Morris 0-24")
+    pain_nrs: float | None = Field(default=None, ge=0, le=10, strict=True, description="Pain 0-10")
+    odi: float | None = Field(
+        default=None, ge=0, le=100, strict=True, description="Oswestry Disability Index %"
+    )
+    rmdq: int | None = Field(default=None, ge=0, le=24, strict=True, description="Roland-Morris 0-24")
 
 
 class Case(CaseModel):
     id: str | None = Field(default=None, max_length=200)
-    age: float | None = Field(default=None, ge=0, le=120)
+    age: float | None = Field(default=None, ge=0, le=120, strict=True)
     sex: Literal["female", "male"] | None = None
     setting: Setting = Setting.PRIMARY_CARE
-    duration_days: float | None = Field(default=None, ge=0, le=36500)
+    duration_days: float | None = Field(default=None, ge=0, le=36500, strict=True)
     onset: Literal["sudden", "gradual"] | None = None
     pain_map: list[PainMark] | None = Field(
         default=None, description="None: not asked. A list (even empty) is the whole map."

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from nervemap.knowledge.loader import LoadedKnowledge, default_knowledge
 from nervemap.knowledge.models import (
+    EXPERT_ESTIMATE,
     LOCALISABLE_ROOTS,
     Condition,
     Finding,
@@ -336,6 +337,37 @@ def _sign_factors(
     return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
 
 
+def _complete_exclusive_groups(
+    conditions: list[Condition],
+    groups: dict[str, list[int]],
+    background: FloatArray,
+    p_present: FloatArray,
+    numbers: dict[tuple[int, int], Number],
+) -> None:
+    """Categories a condition leaves out share what its listed categories leave over.
+
+    A condition that gives "over 12 weeks: 0.9" for duration says the other bands hold 0.1
+    between them; reading them at their background rates would make an acute onset look as
+    likely as in anyone else. The remainder is split in proportion to the background rates.
+    """
+    for c, condition in enumerate(conditions):
+        for group, members in groups.items():
+            listed = [f for f in members if (c, f) in numbers]
+            unlisted = [f for f in members if (c, f) not in numbers]
+            if not listed or not unlisted:
+                continue
+            remainder = max(1.0 - float(p_present[c, listed].sum()), 0.01 * len(unlisted))
+            shares = background[unlisted] / background[unlisted].sum()
+            for f, share in zip(unlisted, shares.tolist(), strict=True):
+                p_present[c, f] = min(max(remainder * share, 0.001), 0.98)
+                numbers[(c, f)] = Number(
+                    value=float(p_present[c, f]),
+                    source=EXPERT_ESTIMATE,
+                    reason=f"{condition.id} lists other '{group}' categories; this one shares the "
+                    "remaining probability in proportion to background rates",
+                )
+
+
 def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     kb = loaded.knowledge
     findings = list(kb.findings)
@@ -364,6 +396,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for f, finding in enumerate(findings):
         if finding.exclusive_group:
             groups.setdefault(finding.exclusive_group, []).append(f)
+    _complete_exclusive_groups(conditions, groups, background, p_present, numbers)
 
     hypotheses = _hypotheses(kb)
     hypothesis_index = {h.key: i for i, h in enumerate(hypotheses)}

@@ -316,9 +316,13 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
                 pairs = _reflex_sides(grade, side, name, specific)
                 if pairs is None:
                     # side not stated: kept, and the engine reads it for either side
-                    draft.add_item("reflex", f"{reflex} side not stated {grade.grades[0]}", start, end, flags, status)
+                    draft.add_item(
+                        "reflex", f"{reflex} side not stated {grade.grades[0]}", start, end, flags, status
+                    )
                     if status == "present":
-                        draft.reflexes.append((ReflexTest(reflex=reflex, side=None, grade=grade.grades[0]), specific))
+                        draft.reflexes.append(
+                            (ReflexTest(reflex=reflex, side=None, grade=grade.grades[0]), specific)
+                        )
                     continue
                 for s, g in pairs:
                     draft.add_item("reflex", f"{reflex} {s} {g}", start, end, flags, status)

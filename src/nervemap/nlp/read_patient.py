@@ -3,6 +3,7 @@ blood pressure)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
@@ -109,12 +110,22 @@ def _sex(draft: Draft) -> None:
         draft.add_item("sex", sex, hit.start(), hit.end())
 
 
+@functools.cache
+def _symptom_finding_ids() -> frozenset[str]:
+    """Symptoms only: "hypertension for 10 years" is history, not how long the pain has lasted."""
+    from nervemap.knowledge.loader import default_knowledge
+
+    findings = default_knowledge().knowledge.findings
+    return frozenset(f.id for f in findings if f.category == "symptom")
+
+
 def _duration(draft: Draft) -> None:
     """The first duration in a sentence that speaks of a symptom (not "30-year smoking history")."""
+    symptoms = _symptom_finding_ids()
     symptom_sentences = {
         draft.sentence_of(m.start)
         for m in draft.note.mentions
-        if m.kind in ("symptom", "region") or (m.kind == "finding" and not m.flags)
+        if m.kind in ("symptom", "region") or (m.kind == "finding" and not m.flags and m.key in symptoms)
     }
     matches = sorted(
         (m for pattern in _DURATIONS for m in pattern.finditer(draft.text)),

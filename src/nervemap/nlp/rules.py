@@ -210,6 +210,8 @@ def _literal_prefix(regex: str) -> str | None:
     out = []
     for char in regex:
         if char in _META or not char.isalnum():
+            if char in "?*{" and out:
+                out.pop()  # "legs?" may match "leg": the optional letter is not part of the prefix
             break
         out.append(char.lower())
     return "".join(out) if len(out) >= 2 else None

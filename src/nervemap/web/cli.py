@@ -1,0 +1,64 @@
+"""`demo-app`: the whole web app on SQLite with demo data and the demo clinician, on 127.0.0.1:8000.
+
+Mount on the main CLI with ``main_app.add_typer(web.cli.app)`` (or call :func:`demo_app`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="The nervemap web app.", no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+
+
+def prepare_demo(data_dir: Path | None = None) -> None:
+    """Migrate the database and create the demo clinician and example assessments (once)."""
+    from nervemap.api import cli as service_cli
+    from nervemap.settings import Settings
+    from nervemap.store.db import make_engine, make_sessionmaker
+    from nervemap.store.migrate import upgrade_database
+    from nervemap.store.users import UserRepository
+
+    if data_dir is not None:
+        os.environ["NERVEMAP_DATA_DIR"] = str(data_dir)
+    url = Settings().sqlalchemy_url()
+    upgrade_database(url)
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            exists = UserRepository(session).exists(service_cli.DEMO_EMAIL)
+    finally:
+        engine.dispose()
+    if not exists:
+        service_cli.demo_data()
+
+
+@app.command("demo-app")
+def demo_app(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the SQLite database (default: NERVEMAP_DATA_DIR or ./data)"),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Migrate, create demo data, print the address and login, and serve the web app."""
+    import uvicorn
+
+    from nervemap.api import cli as service_cli
+    from nervemap.api.app import create_app
+    from nervemap.settings import Settings
+
+    prepare_demo(data_dir)
+    settings = Settings()
+    console.print(f"nervemap web app: [bold]http://{host}:{port}/[/]  (patients)", highlight=False)
+    console.print(f"clinician workspace: http://{host}:{port}/clinic", highlight=False)
+    console.print(f"login: {service_cli.DEMO_EMAIL} / {service_cli.DEMO_PASSWORD}", highlight=False)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")

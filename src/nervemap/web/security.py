@@ -1,0 +1,156 @@
+"""Web security: CSRF tokens on every form, the clinician's session cookie, the interview cookie.
+
+CSRF: a random value in an HttpOnly cookie and, in each form, an HMAC of it under the server key
+(signed double submit): a form posted from another site lacks the matching token. The clinician
+session is a signed, expiring token (the API's bearer token format) in an HttpOnly, SameSite=Lax
+cookie, Secure when the request came over https.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
+
+from nervemap.api.deps import SessionDep
+from nervemap.api.tokens import TokenSigner
+from nervemap.store.models import Role, User
+from nervemap.store.users import UserRepository
+
+CSRF_COOKIE = "nervemap_csrf"
+CSRF_FIELD = "csrf"
+SESSION_COOKIE = "nervemap_session"
+INTERVIEW_COOKIE = "nervemap_interview"
+INTERVIEW_MAX_AGE = 24 * 3600
+
+
+class PageError(Exception):
+    """Answer with an HTML page explaining the problem (never a traceback)."""
+
+    def __init__(self, status: int, title: str, message: str, action: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+        self.action = action  # (link text, href)
+
+
+class LoginRequired(Exception):
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def _signer(request: Request) -> TokenSigner:
+    signer: TokenSigner = request.app.state.signer
+    return signer
+
+
+def _key(request: Request) -> bytes:
+    return request.app.state.settings.signing_key()  # type: ignore[no-any-return]
+
+
+def csrf_token(request: Request) -> str:
+    """The form token for this browser; creates the cookie value on first use (set by render())."""
+    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not value:
+        value = secrets.token_urlsafe(32)
+        request.state.new_csrf = value
+    return hmac.new(_key(request), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    value = getattr(request.state, "new_csrf", None)
+    if value:
+        set_cookie(request, response, CSRF_COOKIE, value, max_age=None)
+
+
+def csrf_valid(request: Request, submitted: str) -> bool:
+    value = request.cookies.get(CSRF_COOKIE)
+    if not value or not submitted:
+        return False
+    expected = hmac.new(_key(request), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, submitted)
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, refused (403 page) when its CSRF token is missing or wrong."""
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD)
+    if not isinstance(submitted, str) or not csrf_valid(request, submitted):
+        raise PageError(
+            403,
+            "This form has expired",
+            "For your safety we could not accept this form: it was missing its security code or came "
+            "from another site. Please go back, reload the page and try again.",
+            ("Go to the start page", "/"),
+        )
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def clear_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(
+        name, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+    )
+
+
+# ------------------------------------------------------------------ the clinician's session
+
+
+def start_session(request: Request, response: Response, user: User) -> None:
+    token, _ = _signer(request).issue(user.id)
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(_signer(request).lifetime_s))
+
+
+def session_user(request: Request, db: SessionDep) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    claims = _signer(request).verify(token) if token else None
+    if claims is None:
+        return None
+    user = UserRepository(db).get(claims.user_id)
+    if user is None or not user.active or user.role != Role.CLINICIAN.value:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class Clinician:
+    id: uuid.UUID
+    email: str
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.id}"
+
+
+def require_clinician(request: Request, db: SessionDep) -> Clinician:
+    user = session_user(request, db)
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return Clinician(user.id, user.email)
+
+
+ClinicianPage = Annotated[Clinician, Depends(require_clinician)]
+OptionalClinician = Annotated[User | None, Depends(session_user)]

@@ -1,0 +1,211 @@
+"""Security headers, rate limits (429 + Retry-After) and the request time limit (503, nothing stored)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nervemap.api import engine as api_engine
+from nervemap.api.ratelimit import Rate, TokenBuckets
+from nervemap.api.routers import assessments as assessments_router
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
+from nervemap.store.assessments import AssessmentRepository
+from tests.api.conftest import assert_problem, example
+from tests.hardening.conftest import ADMIN_EMAIL, CLINICIAN_EMAIL, PASSWORD, Service, build_service
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+
+
+@pytest.fixture
+def limited(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Service, TestClient]]:
+    overrides: dict[str, Any] = getattr(request, "param", {})
+    built = build_service(tmp_path, **overrides)
+    with TestClient(built.app) as client:
+        yield built, client
+    built.app.state.engine.dispose()
+
+
+def _assert_secured(response: Any) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (name, dict(response.headers))
+    policy = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert "camera=()" in response.headers["permissions-policy"]
+
+
+# ------------------------------------------------------------------ security headers
+
+
+def test_every_answer_carries_the_security_headers(client: TestClient, fresh_service: Service) -> None:
+    answers = [
+        client.get("/health"),
+        client.get("/no/such/page"),
+        client.post("/v1/assessments", json={"age": True}, headers=fresh_service.clinician),
+        client.post("/v1/assessments", content=b"x" * (70 * 1024), headers=fresh_service.clinician),
+        client.get("/v1/assessments"),
+    ]
+    assert [a.status_code for a in answers] == [200, 404, 422, 413, 401]
+    for answer in answers:
+        _assert_secured(answer)
+        assert "strict-transport-security" not in answer.headers  # plain http: no HSTS
+    assert "unsafe-inline" not in answers[0].headers["content-security-policy"]
+
+
+def test_hsts_only_over_https(fresh_service: Service) -> None:
+    with TestClient(fresh_service.app, base_url="https://testserver") as client:
+        answer = client.get("/health")
+    assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_the_docs_page_gets_its_own_wider_policy(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+
+
+def test_openapi_documents_what_the_guards_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "429" in paths["/v1/auth/login"]["post"]["responses"]
+    assert "Retry-After" in paths["/v1/auth/login"]["post"]["responses"]["429"]["headers"]
+    assert "429" in paths["/v1/interviews"]["post"]["responses"]
+    assert "429" not in paths["/v1/assessments"]["post"]["responses"]
+    for operations in paths.values():
+        for operation in operations.values():
+            assert "503" in operation["responses"]
+
+
+# ------------------------------------------------------------------ rate limits
+
+
+def test_token_bucket_refills_and_says_when() -> None:
+    now = [0.0]
+    buckets = TokenBuckets(Rate(burst=2, per_minute=6), max_keys=100, clock=lambda: now[0])
+    assert buckets.take("a") == 0 and buckets.take("a") == 0
+    assert buckets.take("a") == pytest.approx(10)  # one token per 10 s
+    assert buckets.take("b") == 0  # keys are independent
+    now[0] += 10
+    assert buckets.take("a") == 0
+    buckets.give_back("a")
+    assert buckets.take("a") == 0
+
+
+def test_token_buckets_are_bounded() -> None:
+    buckets = TokenBuckets(Rate(burst=1, per_minute=1), max_keys=100)
+    for i in range(1000):
+        buckets.take(f"198.51.100.{i}")
+    assert len(buckets) == 100
+
+
+def _login(client: TestClient, email: str, password: str = "wrong password!") -> Any:
+    return client.post("/v1/auth/login", json={"email": email, "password": password})
+
+
+@pytest.mark.parametrize("limited", [{"login_account_burst": 3, "login_account_per_minute": 1}], indirect=True)
+def test_login_is_limited_per_account(limited: tuple[Service, TestClient]) -> None:
+    _, client = limited
+    assert [_login(client, CLINICIAN_EMAIL).status_code for _ in range(3)] == [401, 401, 401]
+    refused = _login(client, CLINICIAN_EMAIL.upper(), PASSWORD)  # same account, any case
+    body = assert_problem(refused, 429, "body.email")
+    assert body["type"] == "urn:nervemap:problem:rate-limited"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    _assert_secured(refused)
+    assert _login(client, ADMIN_EMAIL, PASSWORD).status_code == 200  # another account is not held up
+
+
+@pytest.mark.parametrize("limited", [{"login_ip_burst": 4, "login_ip_per_minute": 0}], indirect=True)
+def test_login_is_limited_per_client_ip(limited: tuple[Service, TestClient]) -> None:
+    _, client = limited
+    statuses = [_login(client, f"user{i}@example.org").status_code for i in range(4)]
+    assert statuses == [401] * 4
+    refused = _login(client, CLINICIAN_EMAIL, PASSWORD)
+    assert_problem(refused, 429, "client")
+    assert int(refused.headers["retry-after"]) == 3600  # no refill configured
+
+
+@pytest.mark.parametrize("limited", [{"login_account_burst": 2, "login_account_per_minute": 0}], indirect=True)
+def test_successful_logins_do_not_use_up_the_account(limited: tuple[Service, TestClient]) -> None:
+    _, client = limited
+    assert [_login(client, CLINICIAN_EMAIL, PASSWORD).status_code for _ in range(6)] == [200] * 6
+
+
+@pytest.mark.parametrize("limited", [{"interview_ip_burst": 2, "interview_ip_per_minute": 0}], indirect=True)
+def test_anonymous_interview_starts_are_limited(limited: tuple[Service, TestClient]) -> None:
+    built, client = limited
+    assert [client.post("/v1/interviews", json={}).status_code for _ in range(2)] == [201, 201]
+    assert_problem(client.post("/v1/interviews", json={}), 429, "client")
+    # forged credentials do not skip the limit into an anonymous interview...
+    forged = client.post("/v1/interviews", json={}, headers={"Authorization": "Bearer forged.token"})
+    assert forged.status_code == 429
+    faked_key = client.post("/v1/interviews", json={}, headers={"X-API-Key": "nmk_fake"})
+    assert faked_key.status_code == 401  # ...and a wrong API key is refused by the route
+    # a signed-in clinician is not held up
+    started = client.post("/v1/interviews", json={"mode": "clinician"}, headers=built.clinician)
+    assert started.status_code == 201, started.text
+
+
+# ------------------------------------------------------------------ time limit
+
+
+def _slow_assess(delay: float, done: threading.Event) -> Any:
+    real = api_engine.assess
+
+    def slow(case: Case) -> Assessment:
+        try:
+            time.sleep(delay)
+            return real(case)
+        finally:
+            done.set()
+
+    return slow
+
+
+@pytest.mark.parametrize("limited", [{"request_timeout_seconds": 0.3}], indirect=True)
+def test_slow_engine_work_is_answered_503_and_nothing_is_stored(
+    limited: tuple[Service, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built, client = limited
+    finished = threading.Event()
+    monkeypatch.setattr(api_engine, "assess", _slow_assess(1.0, finished))
+    started = time.perf_counter()
+    answer = client.post("/v1/assessments", json=example("l5-left-disc"), headers=built.clinician)
+    assert time.perf_counter() - started < 0.9  # answered before the engine finished
+    body = assert_problem(answer, 503)
+    assert body["type"] == "urn:nervemap:problem:timeout" and answer.headers["retry-after"]
+    assert finished.wait(5)
+    time.sleep(0.3)  # the abandoned handler tries to store its record now, and must fail
+    monkeypatch.undo()
+    listing = client.get("/v1/assessments", headers=built.clinician)
+    assert listing.status_code == 200 and listing.json()["total"] == 0
+
+
+@pytest.mark.parametrize("limited", [{"request_timeout_seconds": 0.3}], indirect=True)
+def test_a_request_that_started_writing_is_never_told_not_stored(
+    limited: tuple[Service, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built, client = limited
+    real_add = AssessmentRepository.add
+
+    def slow_add(self: AssessmentRepository, **fields: Any) -> Any:
+        record = real_add(self, **fields)  # flushed: the write has begun
+        time.sleep(0.8)
+        return record
+
+    monkeypatch.setattr(assessments_router.AssessmentRepository, "add", slow_add)
+    answer = client.post("/v1/assessments", json=example("l5-left-disc"), headers=built.clinician)
+    assert answer.status_code == 201, answer.text
+    monkeypatch.undo()
+    fetched = client.get(f"/v1/assessments/{answer.json()['id']}", headers=built.clinician)
+    assert fetched.status_code == 200
