@@ -20,8 +20,45 @@ PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/v1/auth/login"),
     ("GET", "/v1/patient/{token}"),
+    # Interviews: anyone may start a patient interview; later calls need its session token (an
+    # unknown token is a 404, see tests/api/test_interviews.py), clinician-mode ones credentials too.
+    ("POST", "/v1/interviews"),
+    ("GET", "/v1/interviews/{token}"),
+    ("GET", "/v1/interviews/{token}/question"),
+    ("POST", "/v1/interviews/{token}/answers"),
+    ("POST", "/v1/interviews/{token}/back"),
+    ("GET", "/v1/interviews/{token}/assessment"),
+    ("POST", "/v1/interviews/{token}/finish"),
+}
+# Server-rendered pages (nervemap.web): patient pages are public (the interview cookie is the
+# credential); /clinic pages redirect anonymous visitors to the sign-in form (tests/web).
+PAGES = {
+    ("GET", "/"),
+    ("GET", "/start"),
+    ("POST", "/start"),
+    ("GET", "/interview"),
+    ("GET", "/interview/body-map"),
+    ("POST", "/interview/body-map"),
+    ("POST", "/interview/answer"),
+    ("POST", "/interview/back"),
+    ("GET", "/interview/finish"),
+    ("GET", "/interview/result"),
+    ("POST", "/interview/consultation"),
+    ("GET", "/clinic/login"),
+    ("POST", "/clinic/login"),
+    ("POST", "/clinic/logout"),
+    ("GET", "/clinic"),
+    ("GET", "/clinic/assessments/{assessment_id}"),
+    ("POST", "/clinic/assessments/{assessment_id}/review"),
+    ("GET", "/clinic/assessments/{assessment_id}/report"),
+    ("GET", "/clinic/assessments/{assessment_id}/report.pdf"),
+    ("POST", "/clinic/interviews"),
+    ("GET", "/clinic/note"),
+    ("POST", "/clinic/note"),
+    ("POST", "/clinic/invitations"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+STATIC = {"/static"}
 # Who is refused with 403: a clinician, an admin, or an API key without the needed scope.
 FORBIDDEN_FOR = {
     ("POST", "/v1/assessments"): "admin",
@@ -30,6 +67,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/assessments/{assessment_id}/review"): "admin",
     ("POST", "/v1/extract"): "admin",
     ("POST", "/v1/patient-links"): "admin",
+    ("POST", "/v1/invitations"): "admin",
     ("GET", "/v1/knowledge"): "write-only key",
     ("GET", "/v1/knowledge/findings"): "write-only key",
     ("GET", "/v1/knowledge/conditions"): "write-only key",
@@ -52,7 +90,7 @@ def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
             assert route.path is not None and route.methods
             found.extend((method, route.path) for method in sorted(route.methods))
         else:
-            assert route.path in DOCS, f"unexpected non-API route {route.path}"
+            assert route.path in DOCS | STATIC, f"unexpected non-API route {route.path}"
     return found
 
 
@@ -63,12 +101,12 @@ def _url(path: str) -> str:
 
 def test_every_route_is_classified(app: FastAPI) -> None:
     endpoints = set(_endpoints(app))
-    assert endpoints == PUBLIC | set(FORBIDDEN_FOR), "classify new routes in this test"
+    assert endpoints == PUBLIC | PAGES | set(FORBIDDEN_FOR), "classify new routes in this test"
 
 
 def test_protected_routes_refuse_anonymous_callers(app: FastAPI, client: TestClient) -> None:
     for method, path in _endpoints(app):
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC | PAGES:
             continue
         response = client.request(method, _url(path))
         assert_problem(response, 401)
@@ -77,7 +115,7 @@ def test_protected_routes_refuse_anonymous_callers(app: FastAPI, client: TestCli
 
 def test_protected_routes_refuse_bad_credentials(app: FastAPI, client: TestClient) -> None:
     for method, path in _endpoints(app):
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC | PAGES:
             continue
         for headers in ({"Authorization": "Bearer not.a-token"}, {"X-API-Key": "nmk_wrong"}):
             assert_problem(client.request(method, _url(path), headers=headers), 401)

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.problems import MEDIA_TYPE, Problem
@@ -28,6 +29,7 @@ DOCS_POLICY = (
 )
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
 STATIC_PREFIX = "/static/"
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 FIXED_HEADERS: tuple[tuple[str, str], ...] = (
     ("X-Content-Type-Options", "nosniff"),
@@ -73,9 +75,25 @@ class SecurityHeaders:
                 for name, value in extra:
                     if name not in headers:
                         headers.append(name, value)
+                if message["status"] == 405:
+                    allowed = allowed_methods(scope)
+                    if allowed:
+                        headers["Allow"] = ", ".join(allowed)
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """Every method routed at this path (Starlette's 405 names only the first matching route's):
+    asks the app's own routes, one probe per method."""
+    routes = getattr(getattr(scope.get("app"), "router", None), "routes", [])
+    allowed: list[str] = []
+    for method in PROBED_METHODS:
+        probe = {**scope, "method": method}
+        if any(isinstance(route, BaseRoute) and route.matches(probe)[0] == Match.FULL for route in routes):
+            allowed.append(method)
+    return allowed
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -84,6 +102,16 @@ def _problem(description: str) -> dict[str, Any]:
         "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         "headers": {},
     }
+
+
+def _problems_as_problem_json(responses: dict[str, Any]) -> None:
+    """Error answers are problem+json (problems.install), FastAPI's default 422 model included."""
+    for status, response in responses.items():
+        content = response.get("content", {})
+        reference = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+        if status.startswith(("4", "5")) and reference.endswith(("/Problem", "/HTTPValidationError")):
+            content.pop("application/json")
+            content[MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
 
 
 def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bool]) -> None:
@@ -105,6 +133,7 @@ def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bo
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
+                _problems_as_problem_json(responses)
                 responses.setdefault("503", _problem("The request took too long; nothing was stored"))
                 if "requestBody" in operation:
                     responses.setdefault("413", _problem("Request body too large"))

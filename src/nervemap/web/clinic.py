@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nervemap.api.engine import run_assessment, run_extraction
 from nervemap.api.deps import SessionDep, SettingsDep
+from nervemap.api.engine import run_assessment, run_extraction
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import new_interview
 from nervemap.engine.assessment import Assessment

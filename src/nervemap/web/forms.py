@@ -41,7 +41,7 @@ def marks(form: FormData, allowed: tuple[str, ...] = MARK_KINDS) -> list[dict[st
     for name, value in form.multi_items():
         if not name.startswith("m:") or not isinstance(value, str) or not value:
             continue
-        _, side, region = (name.split(":", 2) + ["", ""])[:3]
+        _, side, region = ([*name.split(":", 2), "", ""])[:3]
         if region not in known or value not in allowed:
             raise FormProblem("marks", f"unknown body-map entry {name}={value}")
         chosen = side if side in SIDES else None

@@ -175,7 +175,7 @@ def _kept_marks(kept: dict[str, list[str]] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, values in (kept or {}).items():
         if name.startswith("m:") and values and values[0]:
-            _, side, region = (name.split(":", 2) + ["", ""])[:3]
+            _, side, region = ([*name.split(":", 2), "", ""])[:3]
             out[bodymap.key_for(region, side if side in bodymap.SIDES else None)] = values[0]
     return out
 

@@ -1,0 +1,49 @@
+"""The body-map geometry covers exactly the knowledge base's regions, on each side."""
+
+from __future__ import annotations
+
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import default_compiled
+from nervemap.web import bodymap
+
+
+def test_every_region_has_geometry_on_each_side() -> None:
+    assert bodymap.missing_geometry() == []
+    drawn = {(s.region, s.side) for s in bodymap.shapes()}
+    for region in default_compiled().knowledge.anatomy.regions:
+        sides = ("left", "right") if region.lateral else (None,)
+        for side in sides:
+            assert (region.id, side) in drawn, f"{region.id} ({side}) has no shape"
+
+
+def test_geometry_names_only_known_regions_and_ids_are_unique() -> None:
+    assert bodymap.unknown_geometry() == []
+    ids = [s.element_id for s in bodymap.shapes()]
+    assert len(ids) == len(set(ids))
+    assert "left-foot_dorsum" in ids and "right-foot_dorsum" in ids
+
+
+def test_sides_are_mirrored_per_view() -> None:
+    geometry = bodymap.load_geometry()
+    for shape in bodymap.shapes():
+        if shape.side is None:
+            continue
+        xs = [float(p.split(",")[0]) for p in shape.points.split()]
+        centre = geometry.views[shape.view].centre
+        # front view: the patient's left is on the viewer's right; back view: on the left
+        on_right = sum(xs) / len(xs) > centre
+        assert on_right == ((shape.side == "left") == (shape.view == "front")), shape
+
+
+def test_the_l5_dermatome_is_shaded_on_the_left(l5_assessment: Assessment) -> None:
+    area = bodymap.territory(l5_assessment)
+    assert area is not None and area.name == "L5 dermatome (left)"
+    assert {"left-foot_dorsum", "left-great_toe", "left-leg_lateral"} <= area.keys
+    assert not any(key.startswith("right-") for key in area.keys)
+
+
+def test_marks_from_a_pain_map() -> None:
+    marks = bodymap.marks_from_pain_map(
+        [{"region": "buttock", "side": "left", "kind": "pain"}, {"region": "saddle", "side": None, "kind": "numbness"}]
+    )
+    assert marks == {"left-buttock": "pain", "saddle": "numbness"}

@@ -1,0 +1,192 @@
+"""Pages and forms with TestClient: the patient flow, kept values and errors, CSRF, idempotent
+consultation requests, clear pages for bad links, and the clinician workspace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nervemap.store.interviews import InvitationRepository
+from nervemap.store.models import ConsultationRequest, InterviewRecord, User
+from nervemap.store.types import utcnow
+from tests.web.conftest import csrf_of, sign_in
+
+L5_MARKS = {
+    "m:left:buttock": "pain",
+    "m:left:thigh_posterior": "pain",
+    "m:left:leg_lateral": "pain",
+    "m:left:foot_dorsum": "tingling",
+}
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _start(client: TestClient) -> str:
+    home = client.get("/")
+    assert home.status_code == 200 and "Leg pain check" in home.text
+    token = csrf_of(home.text)
+    page = client.post("/start", data={"csrf": token})
+    assert page.url.path == "/interview/body-map"
+    assert 'id="left-foot_dorsum"' in page.text and 'id="right-foot_dorsum"' in page.text
+    return token
+
+
+def _emergency_result(client: TestClient) -> tuple[str, str]:
+    token = _start(client)
+    page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    assert 'value="red_flags_nerves"' in page.text and "Why we ask" in page.text
+    data = {"csrf": token, "question": "red_flags_nerves", "choice": "options", "option": ["bladder_change", "saddle"]}
+    result = client.post("/interview/answer", data=data)
+    assert result.url.path == "/interview/result"
+    return token, result.text
+
+
+def test_a_red_flag_shows_emergency_advice_at_once(client: TestClient) -> None:
+    _, html = _emergency_result(client)
+    assert 'data-urgency="emergency"' in html
+    assert "Go to an emergency department" in html
+    assert "We stopped the questions early" in html
+
+
+def test_an_empty_body_map_is_refused_with_a_message(client: TestClient, session: Session) -> None:
+    token = _start(client)
+    page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks"})
+    assert page.status_code == 422 and "Please mark at least one place" in page.text
+    record = session.scalars(select(InterviewRecord)).one()
+    assert record.state["answers"] == []
+
+
+def test_a_wrong_number_keeps_the_typed_value(client: TestClient) -> None:
+    token = _start(client)
+    client.post("/interview/body-map", data={"csrf": token, "choice": "unknown"})
+    for question in ("red_flags_nerves", "red_flags_general"):
+        client.post("/interview/answer", data={"csrf": token, "question": question, "choice": "options"})
+    page = client.get("/interview")
+    assert 'value="age"' in page.text, "the policy's third question changed; adapt this test"
+    response = client.post("/interview/answer", data={"csrf": token, "question": "age", "choice": "number", "number": "500"})
+    assert response.status_code == 422
+    assert 'value="500"' in response.text and "Please enter a number from 0 to 120" in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient, session: Session) -> None:
+    client.get("/")
+    response = client.post("/start", data={})
+    assert response.status_code == 403 and "text/html" in response.headers["content-type"]
+    assert "security code" in response.text
+    assert client.post("/start", data={"csrf": "forged"}).status_code == 403
+    assert _count(session, InterviewRecord) == 0
+
+
+def test_consultation_form_errors_keep_values_and_double_submit_stores_once(
+    client: TestClient, session: Session
+) -> None:
+    token, html = _emergency_result(client)
+    key = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    bad = client.post(
+        "/interview/consultation",
+        data={"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "not contact"},
+    )
+    assert bad.status_code == 422
+    assert 'value="Ada Patient"' in bad.text and 'value="not contact"' in bad.text
+    assert "does not look like a phone number" in bad.text and "Please tick the box" in bad.text
+    assert _count(session, ConsultationRequest) == 0
+    good = {"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "ada@example.org", "consent": "yes"}
+    first = client.post("/interview/consultation", data=good)
+    second = client.post("/interview/consultation", data=good)
+    assert first.status_code == second.status_code == 200
+    assert 'data-testid="request-sent"' in second.text
+    assert _count(session, ConsultationRequest) == 1
+
+
+def test_tampered_and_expired_links_show_a_clear_page(client: TestClient, session: Session, clinician: User) -> None:
+    tampered = client.get("/start?link=" + "x" * 43)
+    assert tampered.status_code == 404 and "This link does not work" in tampered.text
+    assert "Traceback" not in tampered.text
+    link, token = InvitationRepository(session).issue(created_by=clinician.id, expires_at=utcnow() - timedelta(hours=1))
+    session.commit()
+    expired = client.get(f"/start?link={token}")
+    assert expired.status_code == 410 and "This link has expired" in expired.text
+    nothing = client.get("/interview")
+    assert nothing.status_code == 404 and "No assessment in progress" in nothing.text
+
+
+def test_an_invitation_starts_an_interview(client: TestClient, session: Session, clinician: User) -> None:
+    _, token = InvitationRepository(session).issue(created_by=clinician.id, expires_at=utcnow() + timedelta(hours=1))
+    session.commit()
+    page = client.get(f"/start?link={token}")
+    assert page.status_code == 200 and "Your clinic sent you this link" in page.text
+    started = client.post("/start", data={"csrf": csrf_of(page.text), "link": token})
+    assert started.url.path == "/interview/body-map"
+    record = session.scalars(select(InterviewRecord)).one()
+    assert record.patient_link_id is not None
+
+
+def test_clinic_pages_need_sign_in(client: TestClient) -> None:
+    response = client.get("/clinic", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/clinic/login?next=/clinic")
+
+
+def test_wrong_password_keeps_the_email(client: TestClient, clinician: User) -> None:
+    page = client.get("/clinic/login")
+    response = client.post(
+        "/clinic/login", data={"csrf": csrf_of(page.text), "email": clinician.email, "password": "wrong"}
+    )
+    assert response.status_code == 401 and f'value="{clinician.email}"' in response.text
+    assert "Wrong email or password" in response.text
+
+
+def test_the_session_cookie_is_httponly_and_lax(client: TestClient, clinician: User) -> None:
+    page = client.get("/clinic/login")
+    response = client.post(
+        "/clinic/login",
+        data={"csrf": csrf_of(page.text), "email": clinician.email, "password": "correct horse battery staple"},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"]
+    assert "nervemap_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain http in tests; Secure over https
+
+
+def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinician: User) -> None:
+    token, html = _emergency_result(client)
+    key = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    client.post(
+        "/interview/consultation",
+        data={"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "0123 456 789", "consent": "yes"},
+    )
+    sign_in(client)
+    queue = client.get("/clinic")
+    assert "Consultation requests (1)" in queue.text and "Ada Patient" in queue.text
+    link = queue.text.split('<a href="/clinic/assessments/')[1].split('"')[0]
+    page = client.get(f"/clinic/assessments/{link}")
+    assert "Evidence for and against" in page.text and "Red flags" in page.text
+    reviewed = client.post(
+        f"/clinic/assessments/{link}/review", data={"csrf": csrf_of(page.text), "comment": "Sent to ED"}
+    )
+    assert 'data-testid="status">reviewed' in reviewed.text and "Sent to ED" in reviewed.text
+    report = client.get(f"/clinic/assessments/{link}/report")
+    assert report.status_code == 200 and "Clinical summary" in report.text and "<svg" in report.text
+    pdf = client.get(f"/clinic/assessments/{link}/report.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    missing = client.get("/clinic/assessments/not-an-id")
+    assert missing.status_code == 404 and "No such assessment" in missing.text
+
+
+def test_a_pasted_note_is_assessed(client: TestClient, clinician: User) -> None:
+    sign_in(client)
+    page = client.get("/clinic/note")
+    empty = client.post("/clinic/note", data={"csrf": csrf_of(page.text), "text": "", "setting": "primary-care"})
+    assert empty.status_code == 422 and "Paste the clinical note" in empty.text
+    note = (
+        "45 year old man with 3 weeks of left leg pain radiating to the dorsum of the foot. "
+        "Weak left great toe extension 4/5. No bladder or bowel symptoms."
+    )
+    done = client.post("/clinic/note", data={"csrf": csrf_of(page.text), "text": note, "setting": "primary-care"})
+    assert done.status_code == 200 and done.url.path.startswith("/clinic/assessments/")
+    assert "The note as pasted" in done.text
