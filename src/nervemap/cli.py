@@ -366,10 +366,12 @@ def demo_command(
 def _mount_subcommands() -> None:
     """serve, demo-data, user, apikey, db (service), fhir, interview and batch."""
     from nervemap.api.cli import app as service_app
+    from nervemap.batch.cli import app as batch_app
     from nervemap.interop.cli import app as fhir_app
     from nervemap.interview.cli import app as interview_app
 
     app.add_typer(service_app)
+    app.add_typer(batch_app)
     app.add_typer(fhir_app, name="fhir")
     app.add_typer(interview_app, name="interview")
 

@@ -144,9 +144,12 @@ def test_clinician_interviews_need_the_clinician(
     session.commit()
     assert_problem(client.get(f"/v1/interviews/{token}/question", headers=bearer(app, other)), 404)
     assert_problem(_answer(client, token, "slr", "sideways"), 401)
-    assert client.post(
-        f"/v1/interviews/{token}/answers", json={"question": "slr", "value": "left"}, headers=as_clinician
-    ).status_code == 200
+    assert (
+        client.post(
+            f"/v1/interviews/{token}/answers", json={"question": "slr", "value": "left"}, headers=as_clinician
+        ).status_code
+        == 200
+    )
 
 
 def test_invitations_start_patient_interviews(client: TestClient, as_clinician: dict[str, str]) -> None:

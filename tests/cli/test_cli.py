@@ -171,7 +171,9 @@ def test_assess_text_note_prints_the_contract_with_the_extracted_findings(tmp_pa
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01binary", "Der Patient hat Rückenschmerzen.".encode()])
-def test_notes_with_nothing_to_reason_on_never_give_a_confident_answer(content: bytes, tmp_path: Path) -> None:
+def test_notes_with_nothing_to_reason_on_never_give_a_confident_answer(
+    content: bytes, tmp_path: Path
+) -> None:
     note = tmp_path / "note.txt"
     note.write_bytes(content)
     result = runner.invoke(app, ["assess", "--text", str(note), "-f", "json"])

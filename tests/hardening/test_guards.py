@@ -113,7 +113,9 @@ def _login(client: TestClient, email: str, password: str = "wrong password!") ->
     return client.post("/v1/auth/login", json={"email": email, "password": password})
 
 
-@pytest.mark.parametrize("limited", [{"login_account_burst": 3, "login_account_per_minute": 1}], indirect=True)
+@pytest.mark.parametrize(
+    "limited", [{"login_account_burst": 3, "login_account_per_minute": 1}], indirect=True
+)
 def test_login_is_limited_per_account(limited: tuple[Service, TestClient]) -> None:
     _, client = limited
     assert [_login(client, CLINICIAN_EMAIL).status_code for _ in range(3)] == [401, 401, 401]
@@ -135,7 +137,9 @@ def test_login_is_limited_per_client_ip(limited: tuple[Service, TestClient]) -> 
     assert int(refused.headers["retry-after"]) == 3600  # no refill configured
 
 
-@pytest.mark.parametrize("limited", [{"login_account_burst": 2, "login_account_per_minute": 0}], indirect=True)
+@pytest.mark.parametrize(
+    "limited", [{"login_account_burst": 2, "login_account_per_minute": 0}], indirect=True
+)
 def test_successful_logins_do_not_use_up_the_account(limited: tuple[Service, TestClient]) -> None:
     _, client = limited
     assert [_login(client, CLINICIAN_EMAIL, PASSWORD).status_code for _ in range(6)] == [200] * 6

@@ -60,7 +60,8 @@ def csrf_of(html: str) -> str:
 def sign_in(client: TestClient, email: str = "clinician@example.org") -> None:
     page = client.get("/clinic/login")
     response = client.post(
-        "/clinic/login", data={"csrf": csrf_of(page.text), "email": email, "password": PASSWORD, "next": "/clinic"}
+        "/clinic/login",
+        data={"csrf": csrf_of(page.text), "email": email, "password": PASSWORD, "next": "/clinic"},
     )
     assert response.status_code == 200 and response.url.path == "/clinic", response.text[:500]
 
@@ -98,7 +99,9 @@ def live_server(tmp_path: Path, password_hash: str) -> Iterator[LiveServer]:
         db.commit()
     engine.dispose()
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

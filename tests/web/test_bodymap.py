@@ -44,6 +44,9 @@ def test_the_l5_dermatome_is_shaded_on_the_left(l5_assessment: Assessment) -> No
 
 def test_marks_from_a_pain_map() -> None:
     marks = bodymap.marks_from_pain_map(
-        [{"region": "buttock", "side": "left", "kind": "pain"}, {"region": "saddle", "side": None, "kind": "numbness"}]
+        [
+            {"region": "buttock", "side": "left", "kind": "pain"},
+            {"region": "saddle", "side": None, "kind": "numbness"},
+        ]
     )
     assert marks == {"left-buttock": "pain", "saddle": "numbness"}

@@ -40,7 +40,12 @@ def _emergency_result(client: TestClient) -> tuple[str, str]:
     token = _start(client)
     page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
     assert 'value="red_flags_nerves"' in page.text and "Why we ask" in page.text
-    data = {"csrf": token, "question": "red_flags_nerves", "choice": "options", "option": ["bladder_change", "saddle"]}
+    data = {
+        "csrf": token,
+        "question": "red_flags_nerves",
+        "choice": "options",
+        "option": ["bladder_change", "saddle"],
+    }
     result = client.post("/interview/answer", data=data)
     assert result.url.path == "/interview/result"
     return token, result.text
@@ -68,7 +73,9 @@ def test_a_wrong_number_keeps_the_typed_value(client: TestClient) -> None:
         client.post("/interview/answer", data={"csrf": token, "question": question, "choice": "options"})
     page = client.get("/interview")
     assert 'value="age"' in page.text, "the policy's third question changed; adapt this test"
-    response = client.post("/interview/answer", data={"csrf": token, "question": "age", "choice": "number", "number": "500"})
+    response = client.post(
+        "/interview/answer", data={"csrf": token, "question": "age", "choice": "number", "number": "500"}
+    )
     assert response.status_code == 422
     assert 'value="500"' in response.text and "Please enter a number from 0 to 120" in response.text
     assert 'aria-invalid="true"' in response.text
@@ -96,7 +103,13 @@ def test_consultation_form_errors_keep_values_and_double_submit_stores_once(
     assert 'value="Ada Patient"' in bad.text and 'value="not contact"' in bad.text
     assert "does not look like a phone number" in bad.text and "Please tick the box" in bad.text
     assert _count(session, ConsultationRequest) == 0
-    good = {"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "ada@example.org", "consent": "yes"}
+    good = {
+        "csrf": token,
+        "idempotency_key": key,
+        "name": "Ada Patient",
+        "contact": "ada@example.org",
+        "consent": "yes",
+    }
     first = client.post("/interview/consultation", data=good)
     second = client.post("/interview/consultation", data=good)
     assert first.status_code == second.status_code == 200
@@ -104,11 +117,15 @@ def test_consultation_form_errors_keep_values_and_double_submit_stores_once(
     assert _count(session, ConsultationRequest) == 1
 
 
-def test_tampered_and_expired_links_show_a_clear_page(client: TestClient, session: Session, clinician: User) -> None:
+def test_tampered_and_expired_links_show_a_clear_page(
+    client: TestClient, session: Session, clinician: User
+) -> None:
     tampered = client.get("/start?link=" + "x" * 43)
     assert tampered.status_code == 404 and "This link does not work" in tampered.text
     assert "Traceback" not in tampered.text
-    link, token = InvitationRepository(session).issue(created_by=clinician.id, expires_at=utcnow() - timedelta(hours=1))
+    link, token = InvitationRepository(session).issue(
+        created_by=clinician.id, expires_at=utcnow() - timedelta(hours=1)
+    )
     session.commit()
     expired = client.get(f"/start?link={token}")
     assert expired.status_code == 410 and "This link has expired" in expired.text
@@ -117,7 +134,9 @@ def test_tampered_and_expired_links_show_a_clear_page(client: TestClient, sessio
 
 
 def test_an_invitation_starts_an_interview(client: TestClient, session: Session, clinician: User) -> None:
-    _, token = InvitationRepository(session).issue(created_by=clinician.id, expires_at=utcnow() + timedelta(hours=1))
+    _, token = InvitationRepository(session).issue(
+        created_by=clinician.id, expires_at=utcnow() + timedelta(hours=1)
+    )
     session.commit()
     page = client.get(f"/start?link={token}")
     assert page.status_code == 200 and "Your clinic sent you this link" in page.text
@@ -129,7 +148,9 @@ def test_an_invitation_starts_an_interview(client: TestClient, session: Session,
 
 def test_clinic_pages_need_sign_in(client: TestClient) -> None:
     response = client.get("/clinic", follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"].startswith("/clinic/login?next=/clinic")
+    assert response.status_code == 303 and response.headers["location"].startswith(
+        "/clinic/login?next=/clinic"
+    )
 
 
 def test_wrong_password_keeps_the_email(client: TestClient, clinician: User) -> None:
@@ -145,7 +166,11 @@ def test_the_session_cookie_is_httponly_and_lax(client: TestClient, clinician: U
     page = client.get("/clinic/login")
     response = client.post(
         "/clinic/login",
-        data={"csrf": csrf_of(page.text), "email": clinician.email, "password": "correct horse battery staple"},
+        data={
+            "csrf": csrf_of(page.text),
+            "email": clinician.email,
+            "password": "correct horse battery staple",
+        },
         follow_redirects=False,
     )
     cookie = response.headers["set-cookie"]
@@ -158,7 +183,13 @@ def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinic
     key = html.split('name="idempotency_key" value="')[1].split('"')[0]
     client.post(
         "/interview/consultation",
-        data={"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "0123 456 789", "consent": "yes"},
+        data={
+            "csrf": token,
+            "idempotency_key": key,
+            "name": "Ada Patient",
+            "contact": "0123 456 789",
+            "consent": "yes",
+        },
     )
     sign_in(client)
     queue = client.get("/clinic")
@@ -181,12 +212,16 @@ def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinic
 def test_a_pasted_note_is_assessed(client: TestClient, clinician: User) -> None:
     sign_in(client)
     page = client.get("/clinic/note")
-    empty = client.post("/clinic/note", data={"csrf": csrf_of(page.text), "text": "", "setting": "primary-care"})
+    empty = client.post(
+        "/clinic/note", data={"csrf": csrf_of(page.text), "text": "", "setting": "primary-care"}
+    )
     assert empty.status_code == 422 and "Paste the clinical note" in empty.text
     note = (
         "45 year old man with 3 weeks of left leg pain radiating to the dorsum of the foot. "
         "Weak left great toe extension 4/5. No bladder or bowel symptoms."
     )
-    done = client.post("/clinic/note", data={"csrf": csrf_of(page.text), "text": note, "setting": "primary-care"})
+    done = client.post(
+        "/clinic/note", data={"csrf": csrf_of(page.text), "text": note, "setting": "primary-care"}
+    )
     assert done.status_code == 200 and done.url.path.startswith("/clinic/assessments/")
     assert "The note as pasted" in done.text

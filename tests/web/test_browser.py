@@ -1,0 +1,175 @@
+"""Browser tests: Debian Chromium driven by Playwright against the app served by uvicorn.
+
+(a) a patient with a left L5 radiculopathy marks the body map and answers the questions; (b) a
+patient with new bladder trouble and saddle numbness is sent to emergency care at once; (c) a
+clinician signs in, opens the consultation request at the top of the queue, reviews it and
+downloads the PDF. Screenshots of the main pages go to reports/screenshots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip(
+    "playwright", reason="browser tests need playwright (pip install playwright pytest-playwright)"
+)
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from tests.web.conftest import CLINICIAN_EMAIL, LiveServer  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+PHONE = {"width": 390, "height": 844}
+# What a patient with a left L5 radiculopathy from a disc answers; anything else: "I don't know".
+L5_SCRIPT: dict[str, Any] = {
+    "red_flags_nerves": [],
+    "red_flags_general": [],
+    "age": "41",
+    "sex": "male",
+    "duration": "3",
+    "onset": "sudden",
+    "back_pain": "yes",
+    "leg_worse_than_back": "yes",
+    "radiating": "yes",
+    "tingling": "yes",
+    "numbness": "yes",
+    "both_feet": "no",
+    "worse_with": ["cough"],
+    "walking_limit": "no",
+    "pain_score": "7",
+}
+L5_MARKS = ["left-buttock", "left-thigh_posterior", "left-leg_lateral", "left-foot_dorsum"]
+
+
+def _shot(page: Page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def _start(page: Page, server: LiveServer) -> None:
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(server.url + "/interview/body-map")
+    expect(page.locator("form[data-ready=true]")).to_have_count(1)
+
+
+def _answer(page: Page, question: str, kind_hint: str) -> None:
+    answer = L5_SCRIPT.get(question)
+    if answer is None:
+        page.locator("button[name=choice][value=unknown]").click()
+    elif isinstance(answer, list):
+        for option in answer:
+            page.locator(f"input[name=option][value={option}]").check()
+        page.locator("button[name=choice][value=options]").click()
+    elif kind_hint == "number":
+        page.locator("#number").fill(answer)
+        page.locator("button[name=choice][value=number]").click()
+    else:
+        page.locator(f"button[name=choice][value={answer}]").click()
+
+
+def test_a_patient_with_left_l5_sciatica(page: Page, live_server: LiveServer, screenshots: Path) -> None:
+    _start(page, live_server)
+    _shot(page, screenshots, "01-body-map-empty")
+    for region in L5_MARKS:
+        page.locator(f"#{region}").click()
+    expect(page.locator("#left-foot_dorsum")).to_have_attribute("aria-checked", "true")
+    expect(page.locator("[data-marked]")).to_contain_text("Left buttock (pain)")
+    _shot(page, screenshots, "02-body-map-marked")
+    page.get_by_role("button", name="Continue").click()
+    asked = []
+    for _ in range(40):
+        if "/interview/result" in page.url:
+            break
+        question = page.locator("input[name=question]").get_attribute("value")
+        assert question is not None
+        asked.append(question)
+        if len(asked) == 3:
+            _shot(page, screenshots, "03-question")
+        kind = "number" if page.locator("#number").count() else "choice"
+        _answer(page, question, kind)
+    assert "/interview/result" in page.url, asked
+    expect(page.get_by_test_id("likely-source")).to_contain_text("L5 nerve root")
+    expect(page.get_by_test_id("likely-source")).to_contain_text("on the left side")
+    expect(page.locator("main")).to_contain_text("sciatica")
+    expect(page.locator("#left-foot_dorsum")).to_have_class("region shaded mark-pain")
+    expect(page.locator("#left-great_toe")).to_have_class("region shaded")
+    expect(page.locator("#right-foot_dorsum")).to_have_class("region")
+    _shot(page, screenshots, "04-result-l5")
+    page.set_viewport_size(PHONE)
+    _shot(page, screenshots, "05-result-l5-phone")
+    page.get_by_label("Your name").fill("Ada Patient")
+    page.get_by_label("Phone number or email").fill("ada@example.org")
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_test_id("request-sent")).to_be_visible()
+
+
+def test_bladder_trouble_and_saddle_numbness_go_to_emergency_care(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    page.set_viewport_size(PHONE)
+    _start(page, live_server)
+    page.locator("#left-buttock").click()
+    _shot(page, screenshots, "06-body-map-phone")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("input[name=question]")).to_have_value("red_flags_nerves")
+    page.get_by_label("Hard to start passing urine").check()
+    page.get_by_label("Numb between the legs").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/result")
+    alert = page.locator("[data-urgency]")
+    expect(alert).to_have_attribute("data-urgency", "emergency")
+    expect(alert).to_contain_text("Emergency")
+    expect(alert).to_contain_text("emergency department")
+    _shot(page, screenshots, "07-result-emergency-phone")
+
+
+def _patient_request(page: Page, server: LiveServer) -> None:
+    """A patient finishes quickly (every question "I don't know") and asks for a consultation."""
+    _start(page, server)
+    for region in L5_MARKS:
+        page.locator(f"#{region}").click()
+    page.get_by_role("button", name="Continue").click()
+    for _ in range(40):
+        if "/interview/result" in page.url:
+            break
+        page.locator("button[name=choice][value=unknown]").click()
+    page.get_by_label("Your name").fill("Bea Requester")
+    page.get_by_label("Phone number or email").fill("07700 900123")
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_test_id("request-sent")).to_be_visible()
+
+
+def test_a_clinician_reviews_the_request_and_downloads_the_pdf(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    _patient_request(page, live_server)
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/clinic")
+    expect(page).to_have_url(live_server.url + "/clinic/login?next=/clinic")
+    _shot(page, screenshots, "08-login")
+    page.get_by_label("Email").fill(CLINICIAN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server.url + "/clinic")
+    first = page.get_by_test_id("requests").locator("tbody tr").first
+    expect(first).to_contain_text("Bea Requester")
+    _shot(page, screenshots, "09-queue")
+    first.get_by_role("link").click()
+    expect(page.get_by_test_id("status")).to_have_text("new")
+    _shot(page, screenshots, "10-assessment")
+    page.get_by_label("Comment").fill("Seen: book physiotherapy.")
+    page.get_by_role("button", name="Mark reviewed").click()
+    expect(page.get_by_test_id("status")).to_have_text("reviewed")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download PDF").click()
+    pdf = screenshots / "11-report.pdf"
+    info.value.save_as(str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
+    page.get_by_role("link", name="Printable report").click()
+    expect(page.locator("h1")).to_have_text("Clinical summary: leg pain")
+    _shot(page, screenshots, "12-report")
