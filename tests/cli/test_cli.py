@@ -65,7 +65,7 @@ def test_assess_prints_the_output_contract() -> None:
     result = runner.invoke(app, ["assess", str(EXAMPLES / "l5-left-disc.json"), "--format", "json"])
     assert result.exit_code == 0, result.output
     output = json.loads(result.stdout)
-    assert CONTRACT_KEYS <= set(output)
+    assert set(output) >= CONTRACT_KEYS
     top = output["localization"][0]
     assert (top["site"], top["root"], top["side"]) == ("root", "L5", "left")
     assert output["differential"][0]["id"] == "lumbar_disc_herniation"
@@ -164,7 +164,7 @@ def test_assess_text_note_prints_the_contract_with_the_extracted_findings(tmp_pa
     result = runner.invoke(app, ["assess", "--text", str(note), "-f", "json"])
     assert result.exit_code == 0, result.output
     output = json.loads(result.stdout)
-    assert CONTRACT_KEYS <= set(output)
+    assert set(output) >= CONTRACT_KEYS
     assert output["differential"][0]["id"] == "lumbar_disc_herniation"
     assert (output["localization"][0]["root"], output["localization"][0]["side"]) == ("S1", "left")
     assert any(item["value"].startswith("slr_positive") for item in output["extracted"])

@@ -207,7 +207,7 @@ _META = set("\\()[]{}.*+?|^$")
 
 def _literal_prefix(regex: str) -> str | None:
     """The literal letters a regex starts with (at least two), lower-cased; None otherwise."""
-    out = []
+    out: list[str] = []
     for char in regex:
         if char in _META or not char.isalnum():
             if char in "?*{" and out:
