@@ -17,9 +17,9 @@ pytest.importorskip(
     "playwright", reason="browser tests need playwright (pip install playwright pytest-playwright)"
 )
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
 
-from tests.web.conftest import CLINICIAN_EMAIL, LiveServer  # noqa: E402
+from tests.web.conftest import CLINICIAN_EMAIL, LiveServer
 
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}

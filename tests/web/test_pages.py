@@ -123,7 +123,7 @@ def test_tampered_and_expired_links_show_a_clear_page(
     tampered = client.get("/start?link=" + "x" * 43)
     assert tampered.status_code == 404 and "This link does not work" in tampered.text
     assert "Traceback" not in tampered.text
-    link, token = InvitationRepository(session).issue(
+    _link, token = InvitationRepository(session).issue(
         created_by=clinician.id, expires_at=utcnow() - timedelta(hours=1)
     )
     session.commit()

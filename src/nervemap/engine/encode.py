@@ -313,7 +313,10 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         )
     aged = compiled.knowledge.localisation.age_related_reflex_loss
     older = aged is not None and case.age is not None and case.age >= aged.age_min
+    symmetric_trace = _symmetric_trace_reflexes(case)
     for reflex in case.reflexes:
+        if reflex.reflex in symmetric_trace:
+            continue  # 1+ on both sides is within normal variation: only asymmetry localises
         if reflex.grade >= 3:
             _set_observation(compiled, encoded, "umn::", True)
             continue
@@ -348,6 +351,14 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
 
 
 # Symptoms and weakness; reflexes are left out, as symmetric loss with age is common.
+def _symmetric_trace_reflexes(case: Case) -> set[str]:
+    """Reflexes graded 1+ (present but diminished) on both sides and nowhere absent."""
+    grades: dict[str, dict[str | None, int]] = {}
+    for reflex in case.reflexes:
+        grades.setdefault(reflex.reflex, {})[reflex.side] = reflex.grade
+    return {name for name, by_side in grades.items() if by_side.get("left") == by_side.get("right") == 1}
+
+
 PATTERN_MODALITIES = ("sensory", "pain", "weakness")
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2

@@ -16,7 +16,7 @@ from nervemap.web.security import ClinicianPage
 from nervemap.web.templating import render_string
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
-MAX_PLAN_ITEMS = 12
+MAX_PLAN_ITEMS = 8
 
 
 def _css() -> str:
