@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job on the embedded SQLite default: the knowledge base, the example assessments, then
+# the full app (API, patient interview, clinician workspace) with demo data until Ctrl-C.
 demo: $(STAMP)
 	$(BIN)/nervemap kb stats
 	$(BIN)/nervemap demo
+	$(BIN)/nervemap demo-app
 
 test: $(STAMP)
 	$(BIN)/pytest

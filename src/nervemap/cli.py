@@ -369,9 +369,11 @@ def _mount_subcommands() -> None:
     from nervemap.batch.cli import app as batch_app
     from nervemap.interop.cli import app as fhir_app
     from nervemap.interview.cli import app as interview_app
+    from nervemap.web.cli import app as web_app
 
     app.add_typer(service_app)
     app.add_typer(batch_app)
+    app.add_typer(web_app)
     app.add_typer(fhir_app, name="fhir")
     app.add_typer(interview_app, name="interview")
 

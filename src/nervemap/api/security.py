@@ -8,6 +8,8 @@ on HTTPS requests (a proxy must pass the scheme: uvicorn ``--proxy-headers``).
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nervemap.api.problems import MEDIA_TYPE, Problem
+from nervemap.api.problems import MEDIA_TYPE, Problem, problem_response
 from nervemap.api.ratelimit import Limits, Rate, RateLimit, is_rate_limited
 from nervemap.api.timeouts import RequestTimeout
 from nervemap.settings import Settings
@@ -27,6 +29,7 @@ DOCS_POLICY = (
     "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+log = logging.getLogger("nervemap.api")
 DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
 STATIC_PREFIX = "/static/"
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -82,6 +85,42 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class ContainErrors:
+    """Unhandled exceptions stop here: logged as frames only, answered with a 500 problem.
+
+    Starlette's ServerErrorMiddleware answers 500 and then re-raises to the server, and uvicorn
+    logs the full exception, message included ("Exception in ASGI application"). Messages may
+    quote request content (a pydantic error shows the input value: patient text), so the
+    exception must not get that far.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            route = getattr(scope.get("route"), "path", "-")
+            log.error("unhandled %s on %s %s\n%s", type(error).__name__, scope.get("method"), route, frames)
+            if not started:
+                response = problem_response(
+                    500, "internal", "Internal error", "the server failed; nothing was stored"
+                )
+                await response(scope, receive, send)
 
 
 def allowed_methods(scope: Scope) -> list[str]:
@@ -160,7 +199,9 @@ def add_inner_guards(app: FastAPI, settings: Settings) -> None:
 
 
 def add_outer_guards(app: FastAPI, settings: Settings) -> None:
-    """Outside the body-size limit, so that every answer (413 and 429 too) has the headers."""
+    """Outside the body-size limit, so that every answer (413 and 429 too) has the headers; the
+    error containment just inside them, so that its 500 has them too."""
+    app.add_middleware(ContainErrors)
     app.add_middleware(
         SecurityHeaders,
         content_security_policy=settings.content_security_policy,
