@@ -51,7 +51,8 @@ def test_user_add_and_apikey_create(database: str) -> None:
     assert key.exit_code == 0, key.output
     assert key.stdout.strip().startswith("nmk_")
     assert runner.invoke(app, ["apikey", "create", "--owner", "nobody@example.org"]).exit_code == 2
-    assert _count(database, User) == 1 and _count(database, ApiKey) == 1
+    # two users: the one added here and the inactive patient-interview service user (migration 0002)
+    assert _count(database, User) == 2 and _count(database, ApiKey) == 1
 
 
 def test_demo_data(database: str) -> None:

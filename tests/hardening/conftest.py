@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -30,7 +31,7 @@ class Service:
     admin: dict[str, str]
 
 
-def hardening_settings(folder: Path, migrate: bool = True, **overrides: object) -> Settings:
+def hardening_settings(folder: Path, migrate: bool = True, **overrides: Any) -> Settings:
     url = f"sqlite:///{(folder / 'nervemap.db').as_posix()}"
     if migrate:
         upgrade_database(url)
@@ -50,7 +51,7 @@ def _bearer(app: FastAPI, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def build_service(folder: Path, **overrides: object) -> Service:
+def build_service(folder: Path, **overrides: Any) -> Service:
     settings = hardening_settings(folder, **overrides)
     return seed_users(create_app(settings), settings)
 
@@ -64,13 +65,6 @@ def seed_users(app: FastAPI, settings: Settings) -> Service:
         admin = users.add(ADMIN_EMAIL, Role.ADMIN, digest)
         session.commit()
     return Service(app, settings, _bearer(app, clinician), _bearer(app, admin))
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    built = build_service(tmp_path_factory.mktemp("hardening"))
-    yield built
-    built.app.state.engine.dispose()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from nervemap.api import engine as api_engine
 from nervemap.api.ratelimit import Rate, TokenBuckets
-from nervemap.api.routers import assessments as assessments_router
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.store.assessments import AssessmentRepository
@@ -164,7 +163,7 @@ def test_anonymous_interview_starts_are_limited(limited: tuple[Service, TestClie
 
 
 def _slow_assess(delay: float, done: threading.Event) -> Any:
-    real = api_engine.assess
+    real = api_engine.assess  # type: ignore[attr-defined]
 
     def slow(case: Case) -> Assessment:
         try:
@@ -182,7 +181,7 @@ def test_slow_engine_work_is_answered_503_and_nothing_is_stored(
 ) -> None:
     built, client = limited
     finished = threading.Event()
-    monkeypatch.setattr(api_engine, "assess", _slow_assess(1.0, finished))
+    monkeypatch.setattr(f"{api_engine.__name__}.assess", _slow_assess(1.0, finished))
     started = time.perf_counter()
     answer = client.post("/v1/assessments", json=example("l5-left-disc"), headers=built.clinician)
     assert time.perf_counter() - started < 0.9  # answered before the engine finished
@@ -207,7 +206,7 @@ def test_a_request_that_started_writing_is_never_told_not_stored(
         time.sleep(0.8)
         return record
 
-    monkeypatch.setattr(assessments_router.AssessmentRepository, "add", slow_add)
+    monkeypatch.setattr(AssessmentRepository, "add", slow_add)
     answer = client.post("/v1/assessments", json=example("l5-left-disc"), headers=built.clinician)
     assert answer.status_code == 201, answer.text
     monkeypatch.undo()

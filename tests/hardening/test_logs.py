@@ -78,7 +78,10 @@ def test_requests_with_patient_text_leave_no_trace_in_logs(
 
 
 def test_a_crash_is_contained_and_logs_frames_only(
-    client: TestClient, fresh_service: Service, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    fresh_service: Service,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An exception quoting patient text never reaches the server (uvicorn would log it whole)."""
     caplog.set_level(logging.DEBUG)
@@ -86,7 +89,7 @@ def test_a_crash_is_contained_and_logs_frames_only(
     def crash(case: Case) -> Any:
         Case.model_validate({"age": f"{NOTE}"})  # a pydantic error quotes the input value
 
-    monkeypatch.setattr(api_engine, "assess", crash)
+    monkeypatch.setattr(f"{api_engine.__name__}.assess", crash)
     # TestClient re-raises any exception that escapes the app: none may.
     answer = client.post("/v1/assessments", json={"text": NOTE}, headers=fresh_service.clinician)
     assert answer.status_code == 500
@@ -104,14 +107,14 @@ def test_a_timed_out_request_leaves_no_trace_in_logs(
     caplog.set_level(logging.DEBUG)
     built = build_service(tmp_path, request_timeout_seconds=0.2)
     finished = threading.Event()
-    real = api_engine.assess
+    real = api_engine.assess  # type: ignore[attr-defined]
 
     def slow(case: Case) -> Any:
         time.sleep(0.6)
         finished.set()
         return real(case)
 
-    monkeypatch.setattr(api_engine, "assess", slow)
+    monkeypatch.setattr(f"{api_engine.__name__}.assess", slow)
     with TestClient(built.app) as client:
         answer = client.post("/v1/assessments", json={"text": NOTE}, headers=built.clinician)
         assert answer.status_code == 503

@@ -1,4 +1,10 @@
-"""Security headers on every response, and the OpenAPI entries for what the guards may answer.
+"""Security headers on every answer, contained errors, and the OpenAPI entries for the guards.
+
+- :class:`SecurityHeaders`: CSP, nosniff, frame denial, referrer and permissions policies,
+  ``Cache-Control: no-store`` (patient data), HSTS over HTTPS; a 405 lists every routed method.
+- :class:`ContainErrors`: an unhandled exception becomes a 500 problem and a frames-only log line.
+- :func:`document_guard_responses`: 503, 429 and 413 in the OpenAPI document, and error answers
+  documented as ``application/problem+json`` (what ``problems.install`` sends).
 
 Pages are server-rendered with local scripts and styles only, so the default Content-Security-Policy
 allows ``'self'`` and nothing inline. FastAPI's ``/docs`` page loads Swagger UI from a CDN with an
