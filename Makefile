@@ -50,9 +50,14 @@ audit: $(STAMP)
 
 check: lint typecheck kb-check audit
 
+# Speed and scale figures (printed; never timed unit tests). The service load runs on SQLite;
+# wrap in scripts/with_postgres.sh to add PostgreSQL.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_throughput.py
 	$(BIN)/python benchmarks/nlp_throughput.py
+	$(BIN)/python benchmarks/interview_simulation.py
+	$(BIN)/python benchmarks/batch_scaling.py
+	$(BIN)/python benchmarks/service_load.py
 
 evaluate: $(STAMP)
 	$(BIN)/nervemap evaluate tests/golden/cases.jsonl
