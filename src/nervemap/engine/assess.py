@@ -25,6 +25,10 @@ from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 TOP_CONDITIONS = 10
 TOP_SITES = 6
+# Entries below this probability are left out of the lists (at least MIN_LISTED are kept): they
+# carry no decision and would only lengthen the record a clinician reads.
+LISTED_PROBABILITY = 0.001
+MIN_LISTED = 3
 MIN_WEIGHT = 0.01
 BATCH_CHUNK = 4096
 Record = dict[str, Any]
@@ -224,6 +228,12 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
     return _split(items)
 
 
+def _listed(order: np.ndarray[Any, np.dtype[np.intp]], p: FloatArray, most: int) -> list[int]:
+    """The most probable entries, down to LISTED_PROBABILITY, keeping at least MIN_LISTED."""
+    chosen = [int(i) for i in order[:most]]
+    return [i for rank, i in enumerate(chosen) if rank < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
+
+
 def _build(
     compiled: CompiledKnowledge,
     case: Case,
@@ -250,11 +260,11 @@ def _build(
             probability=round(float(condition_p[c]), 6),
             evidence=_condition_evidence(compiled, int(c), encoded, site_ll),
         )
-        for c in order[:TOP_CONDITIONS]
+        for c in _listed(order, condition_p, TOP_CONDITIONS)
     ]
     site_order = np.argsort(-site_p, kind="stable")
     localization: list[Record] = []
-    for h in site_order[:TOP_SITES]:
+    for h in _listed(site_order, site_p, TOP_SITES):
         hypothesis = compiled.hypotheses[h]
         localization.append(
             dict(
