@@ -94,3 +94,9 @@ def test_knowledge_objects_are_immutable(small_loaded: LoadedKnowledge) -> None:
     condition = small_loaded.knowledge.conditions[0]
     with pytest.raises(Exception, match="frozen"):
         condition.name = "changed"  # type: ignore[misc]
+
+
+def test_packaged_knowledge_base_passes_every_integrity_check() -> None:
+    from nervemap.knowledge import default_knowledge
+
+    assert check_knowledge(default_knowledge()) == []
