@@ -91,6 +91,11 @@ class Case(CaseModel):
     pain_map: list[PainMark] | None = Field(
         default=None, description="None: not asked. A list (even empty) is the whole map."
     )
+    pain_map_complete: bool = Field(
+        default=True,
+        description="False when the map lists only the regions mentioned (e.g. read from a note): "
+        "then an unmarked region is unknown, not free of symptoms",
+    )
     findings: list[ReportedFinding] = Field(default_factory=list)
     strength: list[StrengthTest] = Field(default_factory=list)
     reflexes: list[ReflexTest] = Field(default_factory=list)

@@ -176,9 +176,9 @@ def _derive(rule: Derivation, case: Case) -> bool | None:
         kinds = set(rule.kinds)
         wanted = set(rule.pain_map)
         marks = [m for m in case.pain_map if m.region in wanted and m.kind in kinds]
-        if rule.bilateral:
-            return {"left", "right"} <= {m.side for m in marks if m.side}
-        return bool(marks)
+        found = {"left", "right"} <= {m.side for m in marks if m.side} if rule.bilateral else bool(marks)
+        # a partial map (a note names some regions) says where symptoms are, never where they are not
+        return True if found else (False if case.pain_map_complete else None)
     if rule.weak_movements is not None:
         limit = 4 if rule.max_grade is None else rule.max_grade
         tested = [s for s in case.strength if s.movement in rule.weak_movements]

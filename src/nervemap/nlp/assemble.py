@@ -95,6 +95,7 @@ def assemble(draft: Draft, setting: Setting) -> Case:
         duration_days=draft.duration_days,
         onset=draft.onset,
         pain_map=_pain(draft.pain),
+        pain_map_complete=False,
         findings=_findings(draft),
         strength=strength,
         reflexes=reflexes,
