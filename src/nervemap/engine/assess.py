@@ -21,7 +21,7 @@ from nervemap.engine.inference import Posterior, infer
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide
-from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Number, SiteKind
 
 TOP_CONDITIONS = 10
 TOP_SITES = 6
@@ -228,6 +228,20 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
     return _split(items)
 
 
+def _symptom_side(compiled: CompiledKnowledge, encoded: EncodedCase) -> str | None:
+    """left, right or bilateral from the sided observations and findings; None when unstated."""
+    sides = {
+        o.side
+        for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
+        if seen and o.side in ("left", "right")
+    }
+    for finding_sides in encoded.sides.values():
+        sides.update(finding_sides)
+    if sides == {"left", "right"}:
+        return "bilateral"
+    return next(iter(sides)) if len(sides) == 1 else None
+
+
 def _listed(order: np.ndarray[Any, np.dtype[np.intp]], p: FloatArray, most: int) -> list[int]:
     """The most probable entries, down to LISTED_PROBABILITY, keeping at least MIN_LISTED."""
     chosen = [int(i) for i in order[:most]]
@@ -264,6 +278,7 @@ def _build(
     ]
     site_order = np.argsort(-site_p, kind="stable")
     localization: list[Record] = []
+    symptom_side = _symptom_side(compiled, encoded)
     for h in _listed(site_order, site_p, TOP_SITES):
         hypothesis = compiled.hypotheses[h]
         localization.append(
@@ -271,7 +286,8 @@ def _build(
                 site=hypothesis.kind,
                 root=hypothesis.root,
                 nerve=hypothesis.nerve,
-                side=hypothesis.side,
+                # without a nerve lesion the side is where the symptoms are (a left knee, say)
+                side=symptom_side if hypothesis.kind == SiteKind.NONE else hypothesis.side,
                 name=hypothesis.name,
                 probability=round(float(site_p[h]), 6),
                 evidence=_site_evidence(compiled, int(h), encoded),
