@@ -64,10 +64,26 @@ def regions_of(mention: Mention) -> tuple[str, ...]:
     return mention.regions
 
 
+_OF_THE = re.compile(r"^\s*(?:of|in|at)\s+(?:the\s+|his\s+|her\s+)?(?:left\s+|right\s+)?$", re.IGNORECASE)
+
+
+def _names_movement(text: str, movement: Mention, place: Mention) -> bool:
+    """True when the place only says where a movement happens ("dorsiflexion of the left foot")."""
+    if movement.start <= place.start and place.end <= movement.end:
+        return True  # the movement's own words name the foot
+    return movement.end <= place.start and bool(_OF_THE.match(text[movement.end : place.start]))
+
+
 def read_body(draft: Draft) -> None:
     c = cues()
     for sentence in draft.note.sentences:
-        places = draft.in_sentence(sentence, ("region", "dermatome"))
+        movements = draft.in_sentence(sentence, ("movement",))
+        # "plantar flexion of the right foot": the foot there names a movement, not a symptom site
+        places = [
+            p
+            for p in draft.in_sentence(sentence, ("region", "dermatome"))
+            if not any(_names_movement(draft.text, m, p) for m in movements)
+        ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
         pain_places: list[tuple[Mention, Mention]] = []
