@@ -330,6 +330,10 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         else:  # without a stated zone, the lateral recess: the traversing root
             zone = item.zone or HerniationZone.PARACENTRAL
         roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
+        if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
+            # a central protrusion reported without cauda equina compression presses the traversing
+            # roots; the sacral roots below are in the knowledge base for a massive central disc
+            roots = roots[:1]
         both = item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL
         image_sides: tuple[str, ...] = SIDES if both else (str(item.side),)
         for root in roots:
