@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
 
@@ -62,10 +63,15 @@ def infer(
         sign_states = np.zeros((len(cond_weight), 0))
     # Nerve-tension signs make the condition-site link depend on the case; cases that share a
     # pattern of signs share one (C, H) link matrix, so each group is still two matrix products.
-    patterns, group = np.unique(sign_states, axis=0, return_inverse=True)
+    # each row of 0/1 sign states as one integer code: grouping 1-D codes is fast
+    codes = sign_states @ (2.0 ** np.arange(sign_states.shape[1])) if sign_states.shape[1] else None
+    if codes is None:
+        groups: list[tuple[FloatArray, npt.NDArray[np.intp]]] = [(np.zeros(0), np.arange(len(cond_weight)))]
+    else:
+        unique_codes, first, group = np.unique(codes, return_index=True, return_inverse=True)
+        groups = [(sign_states[first[g]], np.flatnonzero(group == g)) for g in range(len(unique_codes))]
     n_conditions, n_sites = link.shape
-    for g, pattern in enumerate(patterns):
-        rows = np.flatnonzero(group == g)
+    for pattern, rows in groups:
         if pattern.any():
             log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
             case_link = link * np.exp(log_signs - log_signs.max())

@@ -25,6 +25,24 @@ def _applies(step: PlanStep, severity: Severity, duration: float | None, level: 
     return not (step.triage_levels and level not in step.triage_levels)
 
 
+_CITATIONS: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
+
+
+def _citations(kb: KnowledgeBase) -> dict[str, str]:
+    """Each plan step's readable citation, built once per knowledge base (it never changes)."""
+    cached = _CITATIONS.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    titles = {source.id: source for source in kb.sources}
+    known: dict[str, str] = {}
+    for step in kb.plans:
+        cited = [titles[s] for s in step.sources if s in titles]
+        text = "; ".join(f"{c.authors.split(',')[0]} {c.year}: {c.title}" for c in cited)
+        known[step.id] = text or ", ".join(step.sources)
+    _CITATIONS[id(kb)] = (kb, known)
+    return known
+
+
 def build_plan(
     kb: KnowledgeBase,
     ranked: Sequence[tuple[str, float]],
@@ -34,7 +52,7 @@ def build_plan(
 ) -> list[dict[str, Any]]:
     """Steps for the leading conditions, safety first, each with the guideline behind it."""
     chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= PLAN_PROBABILITY]
-    titles = {s.id: s for s in kb.sources}
+    citations = _citations(kb)
     items: dict[str, dict[str, Any]] = {}
     order: dict[str, tuple[int, int]] = {}
     for rank, condition in enumerate([*chosen, "any"]):
@@ -43,13 +61,11 @@ def build_plan(
                 continue
             if not _applies(step, severity, duration, level):
                 continue
-            cited = [titles[s] for s in step.sources if s in titles]
-            citation = "; ".join(f"{c.authors.split(',')[0]} {c.year}: {c.title}" for c in cited)
             # a plain record: validated once with the whole Assessment
             items[step.id] = dict(
                 step=step.step,
                 when=step.when,
-                source=citation or ", ".join(step.sources),
+                source=citations[step.id],
                 id=step.id,
                 kind=step.kind.value,
                 recommendation=step.recommendation,
