@@ -19,10 +19,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nervemap.engine.assess import assess, assess_many, infer_encoded
+from nervemap.engine.assess import assess, assess_many, stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
 from nervemap.engine.encode import encode_case
+from nervemap.engine.inference import infer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,13 +58,12 @@ def main() -> None:
     encoded = [encode_case(c, compiled) for c in base]
     batch = (encoded * (100_000 // len(encoded) + 1))[:100_000]
     start = time.perf_counter()
-    matrices = _stack(compiled, batch)
+    matrices = stack_encoded(compiled, batch)
     stacked = time.perf_counter()
     infer(compiled, *matrices)
     scored = time.perf_counter()
-    print(
-        f"batch scoring (matrix products over 100,000 encoded cases): {len(batch) / (scored - stacked):,.0f} cases/s"
-    )
+    rate = len(batch) / (scored - stacked)
+    print(f"batch scoring (matrix products over 100,000 encoded cases): {rate:,.0f} cases/s")
     print(f"stacking encoded cases into matrices: {len(batch) / (stacked - start):,.0f} cases/s")
 
     many = (base * (5_000 // len(base) + 1))[:5_000]

@@ -34,7 +34,7 @@ BATCH_CHUNK = 4096
 Record = dict[str, Any]
 
 
-def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
+def stack_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
     present = np.array([e.scored_present for e in encoded], dtype=np.float64)
     absent = np.array([e.scored_absent for e in encoded], dtype=np.float64)
     observed = np.array([e.observed_present for e in encoded], dtype=np.float64)
@@ -45,7 +45,7 @@ def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple
 
 
 def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> Posterior:
-    return infer(compiled, *_stack(compiled, encoded))
+    return infer(compiled, *stack_encoded(compiled, encoded))
 
 
 def _cite(number: Number) -> tuple[str, str | None]:

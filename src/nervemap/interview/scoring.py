@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nervemap.engine.assess import stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
-from nervemap.engine.encode import EncodedCase, encode_case
+from nervemap.engine.encode import encode_case
 from nervemap.engine.inference import infer
 
 
@@ -38,20 +39,10 @@ def entropy(p: FloatArray) -> FloatArray:
     return np.asarray(-(p * np.log(safe)).sum(axis=1), dtype=np.float64)
 
 
-def _stack(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
-    present = np.array([e.scored_present for e in encoded], dtype=np.float64)
-    absent = np.array([e.scored_absent for e in encoded], dtype=np.float64)
-    observed = np.array([e.observed_present for e in encoded], dtype=np.float64)
-    unobserved = np.array([e.observed_absent for e in encoded], dtype=np.float64)
-    prior = np.array([compiled.log_prior[e.setting] for e in encoded], dtype=np.float64)
-    signs = np.array([e.sign_states for e in encoded], dtype=np.float64)
-    return present, absent, observed, unobserved, prior, signs
-
-
 def score(compiled: CompiledKnowledge, cases: Sequence[Case]) -> Scored:
     """Posterior, entropies and evidence for every case, with one call of ``infer``."""
     encoded = [encode_case(case, compiled) for case in cases]
-    present, absent, observed, unobserved, prior, signs = _stack(compiled, encoded)
+    present, absent, observed, unobserved, prior, signs = stack_encoded(compiled, encoded)
     posterior = infer(compiled, present, absent, observed, unobserved, prior, signs)
     n_conditions, n_sites = compiled.site_given_condition.shape
     with np.errstate(divide="ignore"):
