@@ -93,6 +93,7 @@ class Case(CaseModel):
     )
     pain_map_complete: bool = Field(
         default=True,
+        strict=True,
         description="False when the map lists only the regions mentioned (e.g. read from a note): "
         "then an unmarked region is unknown, not free of symptoms",
     )
