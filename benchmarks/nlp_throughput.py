@@ -9,17 +9,9 @@ import argparse
 import itertools
 import os
 import time
+from pathlib import Path
 
-NOTES = [
-    "62 y/o M with 3 weeks of LBP radiating down the back of the left leg to the little toe.",
-    "SLR positive at 40° on the left, negative crossed SLR. EHL 4/5 on the left.",
-    "DTRs 2+ and symmetric except absent left Achilles. Decreased sensation in the L5 distribution.",
-    "Denies bowel or bladder dysfunction. No saddle anaesthesia. Afebrile.",
-    "A 45-year-old woman with sudden onset of right buttock pain after lifting, worse with coughing.",
-    "MRI showed a left paracentral L4-5 disc herniation and mild L5-S1 foraminal stenosis.",
-    "History of breast cancer, on apixaban. Temp 38.4 C. Pulse 112/min.",
-    "Bilateral buttock and posterior thigh pain, L>R, worse with walking and relieved by sitting.",
-]
+NOTES = (Path(__file__).parent / "short_notes.txt").read_text(encoding="utf-8").splitlines()
 
 
 def main() -> None:
