@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -12,14 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nervemap.store.models import ApiKey, Scope, User
-from nervemap.store.types import utcnow
+from nervemap.store.types import hash_secret, utcnow
 
 KEY_PREFIX = "nmk_"
 
 
-def hash_key(key: str) -> str:
-    # Keys carry 256 random bits, so a fast hash is enough (no dictionary to guess from).
-    return hashlib.sha256(key.encode()).hexdigest()
+hash_key = hash_secret
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -12,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nervemap.store.models import PatientLink
+from nervemap.store.types import hash_secret
 
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = hash_secret
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite and PostgreSQL, and the one way secrets are hashed."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,3 +39,11 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a random secret (API key, link or interview token); only the hash is stored.
+
+    The secrets carry 256 random bits, so a fast hash is enough: there is no dictionary to guess from.
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
