@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Derive nervemap's root-level development set (issue 14 item 6).
+
+Reads ``shared/cases/public/root_level.jsonl`` (published cases whose lesion site was proven by
+imaging, surgery or electrodiagnosis, paraphrased by others) and the small reviewable file
+``scripts/rootset_extra.jsonl`` (more cases of the same shape, added here to reach at least six
+each of L4, L5 and S1), and writes ``tests/data/rootset.jsonl`` in the evaluation format that
+``nervemap evaluate`` reads (the same as ``tests/data/devset.jsonl``): ``id``, ``text``,
+``source``, ``answer``, ``answer_basis``, ``expect``, ``in_scope``, ``derivation``.
+
+    python scripts/derive_rootset.py [CASES_DIR] [--out tests/data/rootset.jsonl] [--quiet]
+
+``expect`` carries the root, side, lesion site kind (the knowledge base's ``SiteKind`` values)
+and nerve (the knowledge base's nerve ids), ICD-10 codes, triage and the spinal/non-spinal
+source. The condition is a knowledge-base condition id where one fits the published diagnosis
+(table ``CONDITIONS`` below, with the reason); otherwise ``None`` and the ICD-10 codes decide.
+The output is deterministic: same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CASES = REPO.parent / "shared" / "cases" / "public"
+SHARED_FILE = "root_level.jsonl"
+EXTRA = Path(__file__).resolve().parent / "rootset_extra.jsonl"
+DEFAULT_OUT = REPO / "tests" / "data" / "rootset.jsonl"
+KB = REPO / "src" / "nervemap" / "knowledge" / "data"
+
+SITE_KINDS = ("root", "multi-root", "cauda-equina", "conus-cord", "plexus", "peripheral-nerve",
+              "polyneuropathy", "none")  # fmt: skip
+TRIAGE = ("self-care", "routine", "soon", "urgent", "emergency")
+
+# Published nerve names -> knowledge-base nerve ids (anatomy/nerves.yaml). A plexus is a site
+# (anatomy/sites.yaml), not a nerve: its expectation is the site kind alone.
+NERVES: dict[str, str | None] = {
+    "common_fibular": "common_fibular",
+    "common_peroneal": "common_fibular",
+    "peroneal": "common_fibular",
+    "deep_peroneal": "deep_fibular",
+    "superficial_peroneal": "superficial_fibular",
+    "femoral": "femoral",
+    "sciatic": "sciatic",
+    "obturator": "obturator",
+    "lateral_femoral_cutaneous": "lateral_femoral_cutaneous",
+    "tibial": "tibial",
+    "lumbosacral_plexus": None,
+}
+
+# case id -> (knowledge-base condition id, why). Cases not listed have no fitting condition
+# (synovial/ganglion cysts, epidural varices, nerve tumours, obturator neuropathy...): their
+# ICD-10 codes decide whether a differential entry counts as a hit.
+CONDITIONS: dict[str, tuple[str, str]] = {
+    "rootdev-002": ("lateral_recess_foraminal_stenosis", "extraforaminal bony stenosis (M47.26)"),
+    "rootdev-003": ("lumbar_disc_herniation", "far-lateral L3-4 disc herniation"),
+    "rootdev-005": ("lumbar_disc_herniation", "foraminal disc bulge compressing the root (M51.16)"),
+    "rootdev-011": ("lumbar_disc_herniation", "extruded L4-5 disc fragment"),
+    "rootdev-015": ("lumbar_disc_herniation", "L4-5 disc extrusion"),
+    "rootdev-017": ("lumbar_disc_herniation", "far-lateral L5-S1 disc herniation"),
+    "rootdev-020": ("lumbar_disc_herniation", "L4-5 discal cyst, a disc lesion coded M51.16"),
+    "rootdev-021": ("lumbar_disc_herniation", "paracentral L4-5 disc prolapse"),
+    "rootdev-022": ("lumbar_disc_herniation", "large L5-S1 disc herniation"),
+    "rootdev-023": ("lumbar_disc_herniation", "lateral L5-S1 disc prolapse"),
+    "rootdev-025": ("lumbar_disc_herniation", "intraradicular L5-S1 disc fragment"),
+    "rootdev-028": ("common_fibular_neuropathy", "fibular neck neuropathy (ganglion)"),
+    "rootdev-029": ("common_fibular_neuropathy", "fibular neuropathy (popliteal ganglion)"),
+    "rootdev-030": ("femoral_neuropathy", "femoral neuropathy from retroperitoneal haematoma"),
+    "rootdev-031": ("femoral_neuropathy", "femoral neuropathy from iliacus haematoma"),
+    "rootdev-032": ("femoral_neuropathy", "femoral nerve perineurioma"),
+    "rootdev-034": ("meralgia_paresthetica", "lateral femoral cutaneous nerve entrapment"),
+    "rootdev-035": ("piriformis_deep_gluteal_syndrome", "piriformis syndrome"),
+    "rootdev-036": ("sciatic_neuropathy", "sciatic neuropathy from a malpositioned implant"),
+    "rootdev-037": ("sciatic_neuropathy", "sciatic nerve endometriosis"),
+    "rootdev-039": ("sacroiliac_joint_pain", "sacroiliac joint pain"),
+    "rootdev-040": ("sacroiliac_joint_pain", "sacroiliac joint arthropathy"),
+    "rootdev-041": ("greater_trochanteric_pain_syndrome", "gluteus medius/minimus tendon tear"),
+    "rootdev-042": ("hip_osteoarthritis", "early hip osteoarthritis"),
+    "rootdev-043": ("hip_osteoarthritis", "hip osteoarthritis after lumbar fusion"),
+    "rootdev-044": ("peripheral_arterial_disease", "vascular buttock claudication"),
+    "rootdev-045": ("peripheral_arterial_disease", "internal iliac occlusion claudication"),
+    "rootx-001": ("lumbar_disc_herniation", "L3-4 disc extrusion"),
+    "rootx-003": ("lumbar_disc_herniation", "far-lateral L3-4 disc herniation"),
+    "rootx-004": ("lumbar_disc_herniation", "far-lateral L3-4 disc herniation"),
+}
+
+# Another knowledge-base condition with the same ICD-10 code that is an equally right answer.
+ALSO: dict[str, tuple[str, ...]] = {
+    "rootdev-035": ("sciatic_neuropathy",),
+}
+
+SPINAL_SITES = ("root", "multi-root", "cauda-equina", "conus-cord")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}:{lineno}: a line must be an object")
+        rows.append(row)
+    return rows
+
+
+def condition_categories() -> dict[str, str]:
+    """KB condition id -> category ("spinal" / "non-spinal")."""
+    out: dict[str, str] = {}
+    for p in sorted((KB / "conditions").glob("*.yaml")):
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        out[str(data["id"])] = str(data["category"])
+    return out
+
+
+def nerve_ids() -> set[str]:
+    data = yaml.safe_load((KB / "anatomy" / "nerves.yaml").read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else data.get("nerves", [])
+    return {str(n["id"]) for n in items}
+
+
+def _require(row: dict[str, Any], key: str, where: str) -> Any:
+    if key not in row or row[key] in (None, ""):
+        raise ValueError(f"{where}: missing field '{key}'")
+    return row[key]
+
+
+def derive(row: dict[str, Any], origin: str, categories: dict[str, str], nerves: set[str]) -> dict[str, Any]:
+    case_id = str(_require(row, "case_id", origin))
+    where = f"{origin} {case_id}"
+    answer = _require(row, "answer", where)
+    site = str(_require(answer, "site", f"{where} answer"))
+    if site not in SITE_KINDS:
+        raise ValueError(f"{where}: answer.site {site!r} is not a SiteKind")
+    published_nerve = answer.get("nerve")
+    nerve: str | None = None
+    if published_nerve is not None:
+        if published_nerve not in NERVES:
+            raise ValueError(f"{where}: answer.nerve {published_nerve!r} has no knowledge-base id")
+        nerve = NERVES[published_nerve]
+        if nerve is not None and nerve not in nerves:
+            raise ValueError(f"{where}: nerve id {nerve!r} is not in anatomy/nerves.yaml")
+    triage_ok = list(answer.get("triage_ok") or [])
+    if not triage_ok or any(t not in TRIAGE for t in triage_ok):
+        raise ValueError(f"{where}: answer.triage_ok {triage_ok!r} must be triage levels")
+    triage_ok = sorted(triage_ok, key=TRIAGE.index)
+    condition, why = CONDITIONS.get(case_id, (None, "no knowledge-base condition fits"))
+    if condition is not None and condition not in categories:
+        raise ValueError(f"{where}: condition {condition!r} is not in the knowledge base")
+    also = [c for c in ALSO.get(case_id, ()) if c in categories]
+    if site in SPINAL_SITES:
+        source = "spinal"
+        source_why = f"site {site}"
+    elif site == "none":
+        if condition is None:
+            raise ValueError(f"{where}: a non-neural case needs a condition to classify its source")
+        source = categories[condition]
+        source_why = f"the knowledge base files {condition} as {source}"
+    else:
+        source = "non-spinal"
+        source_why = f"site {site}"
+    expect = {
+        "condition": condition,
+        "also": also,
+        "icd10_any": list(answer.get("icd10_any") or []),
+        "source": source,
+        "site": site,
+        "root": answer.get("root"),
+        "nerve": nerve,
+        "side": answer.get("side"),
+        "triage_ok": triage_ok,
+        "is_emergency": bool(answer.get("is_emergency", False)),
+    }
+    derivation = (
+        f"{origin}: condition {condition or '-'} ({why}); source {source} ({source_why}); "
+        f"site {site}" + (f", nerve {published_nerve} -> {nerve}" if published_nerve else "")
+    )
+    return {
+        "id": case_id,
+        "text": str(_require(row, "text", where)),
+        "source": {
+            "dataset": "rootset",
+            "case_id": case_id,
+            "citation": str(_require(row, "source", where)),
+            "url": row.get("url"),
+            "origin": origin,
+        },
+        "relevance": row.get("relevance"),
+        "answer": str(_require(answer, "diagnosis", f"{where} answer")),
+        "answer_basis": str(_require(row, "answer_basis", where)),
+        "expect": expect,
+        "in_scope": True,
+        "derivation": derivation,
+    }
+
+
+def build(cases_dir: Path, extra: Path = EXTRA) -> list[dict[str, Any]]:
+    categories = condition_categories()
+    nerves = nerve_ids()
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    sources = [(cases_dir / SHARED_FILE, f"shared/{SHARED_FILE}"), (extra, f"scripts/{extra.name}")]
+    for path, origin in sources:
+        for row in read_jsonl(path):
+            derived = derive(row, origin, categories, nerves)
+            if derived["id"] in seen:
+                raise ValueError(f"{origin}: duplicate case id {derived['id']}")
+            seen.add(derived["id"])
+            out.append(derived)
+    return out
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    sites = Counter(r["expect"]["site"] for r in rows)
+    roots = Counter(r["expect"]["root"] for r in rows if r["expect"]["root"])
+    sides = Counter(r["expect"]["side"] or "-" for r in rows)
+    return (
+        f"{len(rows)} cases; sites {dict(sorted(sites.items()))}; roots {dict(sorted(roots.items()))}; "
+        f"sides {dict(sorted(sides.items()))}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("cases", nargs="?", type=Path, default=DEFAULT_CASES)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--extra", type=Path, default=EXTRA)
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    if not (args.cases / SHARED_FILE).is_file():
+        print(f"CASES: {args.cases / SHARED_FILE} not found", file=sys.stderr)
+        return 2
+    try:
+        rows = build(args.cases, args.extra)
+    except (ValueError, KeyError, json.JSONDecodeError) as error:
+        print(f"derive_rootset: {error}", file=sys.stderr)
+        return 2
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in rows)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    if not args.quiet:
+        print(f"wrote {args.out}: {summary(rows)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
