@@ -32,16 +32,24 @@ def rule_fires(rule: TriageRule, present: set[str]) -> bool:
         return False
     if rule.any_of and not any(f in present for f in rule.any_of):
         return False
+    if any(not any(f in present for f in group) for group in rule.and_any_of):
+        return False
     if rule.at_least is not None:
         return sum(f in present for f in rule.of) >= rule.at_least
     return True
+
+
+def rule_findings(rule: TriageRule) -> list[str]:
+    """Every finding a rule reads, in order, without repeats."""
+    grouped = [f for group in rule.and_any_of for f in group]
+    return list(dict.fromkeys(rule.all_of + rule.any_of + rule.of + grouped))
 
 
 def fired_rules(triage: Triage, present: set[str]) -> list[RedFlag]:
     flags = []
     for rule in triage.red_flags:
         if rule_fires(rule, present):
-            involved = [f for f in dict.fromkeys(rule.all_of + rule.any_of + rule.of) if f in present]
+            involved = [f for f in rule_findings(rule) if f in present]
             flags.append(
                 RedFlag(
                     id=rule.id,

@@ -385,7 +385,7 @@ class TriageRule(Strict):
     """A red-flag rule, screened independently of the differential.
 
     The rule fires when every present clause holds: all of ``all_of``, at least one of
-    ``any_of``, at least ``at_least`` of ``of``.
+    ``any_of``, at least ``at_least`` of ``of``, at least one of each ``and_any_of`` group.
     """
 
     id: Identifier
@@ -397,10 +397,18 @@ class TriageRule(Strict):
     any_of: list[Identifier] = Field(default_factory=list)
     at_least: int | None = Field(default=None, ge=1)
     of: list[Identifier] = Field(default_factory=list)
+    and_any_of: list[list[Identifier]] = Field(
+        default_factory=list, description="Further groups: at least one finding of each group"
+    )
+    suspects: list[Identifier] = Field(
+        default_factory=list, description="Conditions the rule raises (named as triage.suspected)"
+    )
     sources: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _has_clause(self) -> TriageRule:
+        if any(not group for group in self.and_any_of):
+            raise ValueError("'and_any_of' groups must not be empty")
         if not (self.all_of or self.any_of or self.of):
             raise ValueError("a rule needs at least one of all_of, any_of, of")
         if (self.at_least is None) != (not self.of):

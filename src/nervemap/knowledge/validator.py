@@ -221,9 +221,10 @@ def check_knowledge(
 
     # triage and plans
     for rule in kb.triage.red_flags:
-        used = rule.all_of + rule.any_of + rule.of
+        used = rule.all_of + rule.any_of + rule.of + [f for group in rule.and_any_of for f in group]
         refs("triage", rule.id, "findings", used, findings, "finding")
         refs("triage", rule.id, "sources", rule.sources, sources, "source")
+        refs("triage", rule.id, "suspects", rule.suspects, conditions, "condition")
     screen = kb.triage.self_care_screen
     if screen is not None:
         refs("triage", "self_care_screen", "requires_absent", screen.requires_absent, findings, "finding")
@@ -270,6 +271,7 @@ def check_knowledge(
         used_findings.update(lk.finding for lk in condition.likelihoods)
     for rule in kb.triage.red_flags:
         used_findings.update(rule.all_of + rule.any_of + rule.of)
+        used_findings.update(f for group in rule.and_any_of for f in group)
     groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:
