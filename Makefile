@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ evaluate: $(STAMP)
 
 evaluate-dev: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/devset.jsonl --report reports/devset
+
+evaluate-root: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/rootset.jsonl --misses
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

@@ -328,8 +328,10 @@ def evaluate_command(
                 top = ", ".join(f"{t['id']} {t['probability']:.2f}" for t in predicted.get("top", []))
                 console.print(
                     f"- {outcome.id}: expected {row['expected']['condition']} "
-                    f"{row['expected']['root'] or ''} {row['expected']['side'] or ''} "
-                    f"{'/'.join(row['expected']['triage_ok'])} | got {top} | root {predicted.get('root')} "
+                    f"{row['expected']['root'] or row['expected']['nerve'] or row['expected']['site'] or ''} "
+                    f"{row['expected']['side'] or ''} "
+                    f"{'/'.join(row['expected']['triage_ok'])} | got {top} | "
+                    f"site {predicted.get('root') or predicted.get('nerve') or predicted.get('site')} "
                     f"{predicted.get('side')} | {predicted.get('triage')}"
                     + (f" | error {row['error']}" if row["error"] else ""),
                     highlight=False,

@@ -23,16 +23,19 @@ def make_assessment(
     verdict: str = "spinal",
     root: str | None = None,
     side: str | None = None,
+    site: str | None = None,
+    nerve: str | None = None,
 ) -> Assessment:
     empty: dict[str, list[Any]] = {"for": [], "against": []}
     data: dict[str, Any] = {
         "source": {"verdict": verdict, "p_spinal": 0.8 if verdict == "spinal" else 0.2},
         "localization": [
             {
-                "site": "root" if root else "none",
+                "site": site or ("root" if root else "none"),
                 "root": root,
+                "nerve": nerve,
                 "side": side,
-                "name": f"{root} root" if root else "no lesion",
+                "name": f"{root} root" if root else (nerve or "no lesion"),
                 "probability": 0.5,
                 "evidence": empty,
             }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.evaluation.metrics import (
+    MIMIC_SITES,
     Expectation,
     brier_score,
     codes_match,
@@ -13,6 +14,8 @@ from nervemap.evaluation.metrics import (
     reliability_table,
     root_accuracy,
     side_accuracy,
+    site_accuracy,
+    site_hit,
     source_accuracy,
     topk_accuracy,
     triage_accuracy,
@@ -190,3 +193,50 @@ def test_expectation_from_dict_and_bad_level() -> None:
     assert e.lowest_ok == "routine" and e.highest_ok == "soon" and not e.in_scope
     with pytest.raises(ValueError, match="unknown triage level"):
         Expectation(triage_ok=("later",))
+
+
+FIBULAR = Expectation(
+    condition="common_fibular_neuropathy", source="non-spinal", site="peripheral-nerve",
+    nerve="common_fibular", side="left",
+)  # fmt: skip
+PLEXUS = Expectation(source="non-spinal", site="plexus", side="right")
+ROOT_L5 = Expectation(condition="lumbar_disc_herniation", site="root", root="L5", side="left")
+
+
+def test_site_needs_the_kind_and_for_a_nerve_that_nerve() -> None:
+    named = make_assessment([], site="peripheral-nerve", nerve="common_fibular", side="left")
+    wrong_nerve = make_assessment([], site="peripheral-nerve", nerve="sciatic", side="left")
+    root_instead = make_assessment([], root="L5", side="left")
+    assert site_hit(FIBULAR, named)
+    assert not site_hit(FIBULAR, wrong_nerve)
+    assert not site_hit(FIBULAR, root_instead)
+    assert not site_hit(FIBULAR, None)
+    assert site_hit(ROOT_L5, root_instead)  # the kind; the root itself is the root metric
+    assert site_hit(PLEXUS, make_assessment([], site="plexus", side="right"))
+    assert not site_hit(PLEXUS, make_assessment([], site="multi-root", side="bilateral"))
+
+
+def test_site_accuracy_counts_only_cases_that_state_a_site_and_mimics_separately() -> None:
+    pairs = [
+        (FIBULAR, make_assessment([], site="peripheral-nerve", nerve="common_fibular")),
+        (FIBULAR, make_assessment([], root="L5")),
+        (PLEXUS, make_assessment([], site="plexus")),
+        (ROOT_L5, make_assessment([], root="S1")),
+        (LDH, make_assessment([], root="L5")),  # states no site: not counted
+    ]
+    assert (site_accuracy(pairs).hits, site_accuracy(pairs).n) == (3, 4)
+    mimics = site_accuracy(pairs, MIMIC_SITES)
+    assert (mimics.hits, mimics.n) == (2, 3)
+    m = compute_metrics(pairs)
+    assert m.site == site_accuracy(pairs) and m.site_mimic == mimics
+    assert m.to_dict()["site"] == {"hits": 3, "n": 4, "value": 0.75}
+    assert m.to_dict()["site_mimic"]["n"] == 3
+
+
+def test_expectation_reads_site_and_nerve_and_rejects_bad_ones() -> None:
+    e = Expectation.from_dict({"site": "peripheral-nerve", "nerve": "femoral", "side": "right"})
+    assert (e.site, e.nerve) == ("peripheral-nerve", "femoral")
+    with pytest.raises(ValueError, match="unknown site kind 'spine'"):
+        Expectation.from_dict({"site": "spine"})
+    with pytest.raises(ValueError, match="needs site 'peripheral-nerve'"):
+        Expectation(site="root", root="L5", nerve="femoral")

@@ -110,3 +110,47 @@ def test_structured_case_with_the_real_engine(tmp_path: Path) -> None:
     result = evaluate_file(_write(tmp_path / "d.jsonl", rows), assess_text=fake_text)
     assert result.outcomes[0].error is None
     assert result.metrics.top3.n == 1
+
+
+SITE_ROWS: list[dict[str, Any]] = [
+    {
+        "id": "fib",
+        "text": "left foot drop, tender fibular neck",
+        "source": {"dataset": "rootset"},
+        "answer": "left common fibular neuropathy",
+        "expect": {
+            "condition": "common_fibular_neuropathy",
+            "source": "non-spinal",
+            "site": "peripheral-nerve",
+            "nerve": "common_fibular",
+            "side": "left",
+        },
+    },
+    {
+        "id": "l5",
+        "text": "sciatica left leg",
+        "source": {"dataset": "rootset"},
+        "expect": {"condition": "lumbar_disc_herniation", "site": "root", "root": "L5", "side": "left"},
+    },
+]
+
+
+def test_site_metric_in_table_json_misses_and_report(tmp_path: Path) -> None:
+    from nervemap.evaluation.report import write_report
+
+    # the fake engine always answers "left L5 root": right for l5, wrong site for the fibular case
+    result = evaluate_file(_write(tmp_path / "d.jsonl", SITE_ROWS), assess_text=fake_text)
+    assert (result.metrics.site.hits, result.metrics.site.n) == (1, 2)
+    assert (result.metrics.site_mimic.hits, result.metrics.site_mimic.n) == (0, 1)
+    table = format_table(result)
+    assert "site (top-1 lesion kind and nerve)  50.0% (1/2)" in table
+    assert "nerve/plexus mimics named" in table and "0.0% (0/1)" in table
+    data = json.loads(result.to_json())
+    assert data["metrics_in_scope"]["site"] == {"hits": 1, "n": 2, "value": 0.5}
+    assert data["metrics_in_scope"]["site_mimic"]["n"] == 1
+    fib = data["cases"][0]
+    assert fib["expected"]["site"] == "peripheral-nerve" and fib["expected"]["nerve"] == "common_fibular"
+    assert fib["predicted"]["site"] == "root" and fib["site_hit"] is False
+    assert [o.id for o in result.misses] == ["fib"]  # wrong site is a miss even with the right side
+    body = write_report(result, tmp_path / "report").read_text()
+    assert "peripheral-nerve common_fibular left" in body and "site (top-1 lesion kind and nerve)" in body

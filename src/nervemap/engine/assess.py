@@ -182,6 +182,17 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
     return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()
 
 
+def _territory_origin(grade_key: str, inside: bool) -> str:
+    grade = grade_key.rsplit(":", 1)[-1]
+    if grade == "adjacent":
+        return "neighbouring root's territory or minor supply"
+    if grade == "multi":
+        return "in the several-root territory"
+    if grade not in ("in", "out", "none"):
+        return "in territory (level-specific figure)"
+    return "in territory" if inside else "outside territory"
+
+
 def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) -> Record:
     none = compiled.none_hypothesis
     absence = compiled.knowledge.localisation.absence_weight.value
@@ -194,13 +205,14 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
         absence * (compiled.loc_log_absent[h, seen] - compiled.loc_log_absent[none, seen]),
     )
     items: list[Record] = []
-    for o, is_present, weight, p_here, p_none, inside in zip(
+    for o, is_present, weight, p_here, p_none, inside, grade in zip(
         seen.tolist(),
         present.tolist(),
         weights.tolist(),
         np.exp(log_here).tolist(),
         np.exp(log_none).tolist(),
         compiled.loc_in_territory[h, seen].tolist(),
+        compiled.loc_grade[h, seen].tolist(),
         strict=True,
     ):
         if abs(weight) < MIN_WEIGHT:
@@ -209,9 +221,7 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
         if observation.modality == "pattern":
             source, detail = _cite(compiled.pattern_numbers[h])
         else:
-            source, detail = _cite(
-                compiled.loc_numbers[f"{observation.modality}:{'in' if inside else 'out'}"]
-            )
+            source, detail = _cite(compiled.loc_numbers[compiled.loc_grade_keys[grade]])
         items.append(
             dict(
                 finding=observation.key,
@@ -222,7 +232,7 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
                 p_reference=round(p_none, 4),
                 source=source,
                 detail=detail,
-                origin="in territory" if inside else "outside territory",
+                origin=_territory_origin(compiled.loc_grade_keys[grade], inside),
             )
         )
     return _split(items)

@@ -87,6 +87,8 @@ class CompiledKnowledge:
     loc_log_absent: FloatArray  # (H, O)
     loc_numbers: dict[str, Number]  # modality/in|out -> number
     loc_in_territory: npt.NDArray[np.bool_]  # (H, O)
+    loc_grade: npt.NDArray[np.int16]  # (H, O) index into loc_grade_keys: which number applies
+    loc_grade_keys: list[str]  # keys of loc_numbers, e.g. "weakness:in", "pain:adjacent"
     pattern_numbers: list[Number]  # (H,) the cited P(one-sided pattern | site)
     none_hypothesis: int
     sign_findings: list[int]  # finding index of each nerve-tension sign (SLR, femoral stretch...)
@@ -245,8 +247,13 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         root = next(r for r in kb.anatomy.roots if r.id == hypothesis.root)
         empty["sensory"] = set(root.dermatome)
         empty["pain"] = set(root.pain) | set(root.dermatome)
-        empty["weakness"] = set(root.movements)
-        empty["reflex"] = empty["reflex-aged"] = set(root.reflexes)
+        # the key myotome from the root's own list and every movement it supplies as a main root
+        empty["weakness"] = set(root.movements) | {
+            m.id for m in kb.anatomy.movements if root.id in m.roots
+        }
+        empty["reflex"] = empty["reflex-aged"] = set(root.reflexes) | {
+            r.id for r in kb.anatomy.reflexes if root.id in r.roots
+        }
         empty["imaging"] = {root.id}
     elif hypothesis.nerve:
         nerve = next(n for n in kb.anatomy.nerves if n.id == hypothesis.nerve)
@@ -368,6 +375,114 @@ def _complete_exclusive_groups(
                 )
 
 
+def _neighbours(root: str) -> set[str]:
+    order = LOCALISABLE_ROOTS
+    i = order.index(root)
+    return {order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)}
+
+
+class _Grading:
+    """Which published (or estimated) number applies to one site and one observation.
+
+    Crisp territories for nerves and special sites; graded ones for roots when the knowledge base
+    has a ``graded`` block: own map, neighbouring root's map or minor supply, level-specific
+    figures where published, and a several-root lesion's own, lower per-region rates.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        model = kb.localisation
+        self.model = model
+        self.roots = {r.id: r for r in kb.anatomy.roots}
+        self.movements = {m.id: m for m in kb.anatomy.movements}
+        self.reflexes = {r.id: r for r in kb.anatomy.reflexes}
+        rates: dict[str, tuple[Number, Number]] = {
+            "sensory": (model.sensory_in_territory, model.sensory_outside_territory),
+            "pain": (model.pain_in_territory, model.pain_outside_territory),
+            "weakness": (model.weakness_in_territory, model.weakness_outside_territory),
+            "reflex": (model.reflex_loss_in_territory, model.reflex_loss_outside_territory),
+            "reflex-aged": _aged_reflex_rates(model),
+            "imaging": (model.imaging_compression_of_root, model.imaging_compression_elsewhere),
+            "umn": (model.upper_motor_neuron_sign_with_cord, model.upper_motor_neuron_sign_otherwise),
+        }
+        self.numbers: dict[str, Number] = {}
+        for modality, (rate_in, rate_out) in rates.items():
+            self.numbers[f"{modality}:in"] = rate_in
+            self.numbers[f"{modality}:out"] = rate_out
+        graded = model.graded
+        self.graded = graded
+        self.specific: dict[tuple[str, str, str], str] = {}
+        if graded is None:
+            return
+        aged = model.age_related_reflex_loss
+        for modality, adjacent, multi in (
+            ("pain", graded.pain_adjacent_root, graded.multi_root_pain),
+            ("sensory", graded.sensory_adjacent_root, graded.multi_root_sensory),
+            ("weakness", graded.weakness_minor_root, graded.multi_root_weakness),
+            ("reflex", graded.reflex_minor_root, graded.multi_root_reflex),
+        ):
+            self.numbers[f"{modality}:adjacent"] = adjacent
+            self.numbers[f"{modality}:multi"] = multi
+        for item in graded.root_specific:
+            key = f"{item.modality}:{item.root}:{item.target}"
+            self.numbers[key] = item.p
+            self.specific[(item.root, item.modality, item.target)] = key
+        if aged is not None:
+            # an older person's reflex: the lesion's rate or age, whichever acts
+            for key in [k for k in self.numbers if k.startswith("reflex:") and not k.endswith(":out")]:
+                self.numbers["reflex-aged" + key[len("reflex") :]] = _with_age(self.numbers[key], aged.rate)
+
+    def grade(
+        self, hypothesis: Hypothesis, territory: dict[str, set[str]], observation: Observation
+    ) -> tuple[str, bool]:
+        """(key of the number that applies, whether the observation is in the site's territory)."""
+        modality = observation.modality
+        on_side = _applies_to_side(hypothesis, observation.side)
+        inside = observation.target in territory[modality] and on_side
+        if self.graded is None or not on_side or modality in ("imaging", "umn"):
+            return (f"{modality}:in" if inside else f"{modality}:out"), inside
+        if hypothesis.kind == SiteKind.MULTI_ROOT and modality != "reflex-aged":
+            return (f"{modality}:multi" if inside else f"{modality}:out"), inside
+        if hypothesis.kind == SiteKind.MULTI_ROOT:
+            return ("reflex-aged:multi" if inside else "reflex-aged:out"), inside
+        if hypothesis.root is None:
+            return (f"{modality}:in" if inside else f"{modality}:out"), inside
+        base = "reflex" if modality == "reflex-aged" else modality
+        specific = self.specific.get((hypothesis.root, base, observation.target))
+        if specific is not None:
+            key = specific if modality == base else "reflex-aged" + specific[len("reflex") :]
+            return key, True
+        if inside:
+            return f"{modality}:in", True
+        if self._adjacent(hypothesis.root, base, observation.target):
+            return f"{modality}:adjacent", False
+        return f"{modality}:out", False
+
+    def _adjacent(self, root: str, modality: str, target: str) -> bool:
+        """A neighbouring root's region, or a movement or reflex this root supplies in part."""
+        if modality == "weakness":
+            movement = self.movements.get(target)
+            return movement is not None and root in movement.minor_roots
+        if modality == "reflex":
+            reflex = self.reflexes.get(target)
+            return reflex is not None and root in reflex.minor_roots
+        for other in _neighbours(root):
+            neighbour = self.roots.get(other)
+            if neighbour is None:
+                continue
+            regions = set(neighbour.dermatome) | (set(neighbour.pain) if modality == "pain" else set())
+            if target in regions:
+                return True
+        return False
+
+
+def _with_age(number: Number, age_rate: Number) -> Number:
+    value = 1 - (1 - number.value) * (1 - age_rate.value)
+    detail = f"combined with age-related loss {age_rate.value:g} ({age_rate.source})"
+    if number.source == EXPERT_ESTIMATE:
+        return Number(value=value, source=EXPERT_ESTIMATE, reason=f"{number.reason}; {detail}")
+    return Number(value=value, source=number.source, detail=detail)
+
+
 def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     kb = loaded.knowledge
     findings = list(kb.findings)
@@ -412,29 +527,21 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         site_given_condition[c] /= site_given_condition[c].sum()
 
     model = kb.localisation
-    rates = {
-        "sensory": (model.sensory_in_territory, model.sensory_outside_territory),
-        "pain": (model.pain_in_territory, model.pain_outside_territory),
-        "weakness": (model.weakness_in_territory, model.weakness_outside_territory),
-        "reflex": (model.reflex_loss_in_territory, model.reflex_loss_outside_territory),
-        "reflex-aged": _aged_reflex_rates(model),
-        "imaging": (model.imaging_compression_of_root, model.imaging_compression_elsewhere),
-        "umn": (model.upper_motor_neuron_sign_with_cord, model.upper_motor_neuron_sign_otherwise),
-    }
+    territories = [_territories(kb, hypothesis) for hypothesis in hypotheses]
+    grading = _Grading(kb)
+    grade_keys = list(grading.numbers)
+    grade_index = {key: i for i, key in enumerate(grade_keys)}
     in_territory = np.zeros((len(hypotheses), len(observations)), dtype=bool)
     probability = np.zeros((len(hypotheses), len(observations)), dtype=np.float64)
-    territories = [_territories(kb, hypothesis) for hypothesis in hypotheses]
+    grade = np.zeros((len(hypotheses), len(observations)), dtype=np.int16)
     for h, hypothesis in enumerate(hypotheses):
-        territory = territories[h]
         for o, observation in enumerate(observations):
             if observation.modality == "pattern":
                 continue  # set per site below
-            inside = observation.target in territory[observation.modality] and _applies_to_side(
-                hypothesis, observation.side
-            )
+            key, inside = grading.grade(hypothesis, territories[h], observation)
             in_territory[h, o] = inside
-            rate_in, rate_out = rates[observation.modality]
-            probability[h, o] = rate_in.value if inside else rate_out.value
+            grade[h, o] = grade_index[key]
+            probability[h, o] = grading.numbers[key].value
     pattern_numbers = _pattern_numbers(kb, hypotheses)
     for o, observation in enumerate(observations):
         if observation.modality == "pattern":
@@ -446,11 +553,13 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for o, observation in enumerate(observations):
         if observation.modality == "pain":
             probability[none_index, o] = model.pain_without_lesion.value
-    loc_numbers: dict[str, Number] = {}
-    for modality, (rate_in, rate_out) in rates.items():
-        loc_numbers[f"{modality}:in"] = rate_in
-        loc_numbers[f"{modality}:out"] = rate_out
+    loc_numbers = dict(grading.numbers)
     loc_numbers["pain:none"] = model.pain_without_lesion
+    none_pain = len(grade_keys)
+    grade_keys.append("pain:none")
+    for o, observation in enumerate(observations):
+        if observation.modality == "pain":
+            grade[none_index, o] = none_pain
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]
     sign_findings = [finding_index[s.finding] for s in signs]
@@ -486,6 +595,8 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         loc_log_absent=np.log1p(-probability),
         loc_numbers=loc_numbers,
         loc_in_territory=in_territory,
+        loc_grade=grade,
+        loc_grade_keys=grade_keys,
         pattern_numbers=pattern_numbers,
         none_hypothesis=none_index,
         sign_findings=sign_findings,

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nervemap.engine.assessment import Assessment, DifferentialEntry
-from nervemap.knowledge.models import TRIAGE_ORDER, TriageLevel
+from nervemap.knowledge.models import TRIAGE_ORDER, SiteKind, TriageLevel
 
 LEVELS: tuple[str, ...] = tuple(str(level) for level in TRIAGE_ORDER)
+SITE_KINDS: tuple[str, ...] = tuple(str(kind) for kind in SiteKind)
+# Lesion sites away from the spine that a root-level answer can be confused with.
+MIMIC_SITES: tuple[str, ...] = (str(SiteKind.PERIPHERAL_NERVE), str(SiteKind.PLEXUS))
 RELIABILITY_BINS = 5
 
 
@@ -36,11 +39,17 @@ class Expectation:
     triage_ok: tuple[str, ...] = ()
     is_emergency: bool = False
     in_scope: bool = True
+    site: str | None = None  # a SiteKind value: root, peripheral-nerve, plexus, none, ...
+    nerve: str | None = None  # a knowledge-base nerve id, for a peripheral-nerve site
 
     def __post_init__(self) -> None:
         for level in self.triage_ok:
             if level not in LEVELS:
                 raise ValueError(f"unknown triage level {level!r}")
+        if self.site is not None and self.site not in SITE_KINDS:
+            raise ValueError(f"unknown site kind {self.site!r} (expected one of {', '.join(SITE_KINDS)})")
+        if self.nerve is not None and self.site != str(SiteKind.PERIPHERAL_NERVE):
+            raise ValueError(f"a nerve ({self.nerve!r}) needs site 'peripheral-nerve', not {self.site!r}")
 
     @classmethod
     def from_dict(cls, expect: dict[str, Any], *, in_scope: bool = True) -> Expectation:
@@ -58,6 +67,8 @@ class Expectation:
             triage_ok=accepted,
             is_emergency=bool(expect.get("is_emergency", emergency_only)),
             in_scope=in_scope,
+            site=expect.get("site"),
+            nerve=expect.get("nerve"),
         )
 
     @property
@@ -138,6 +149,8 @@ class Metrics:
     reliability: tuple[ReliabilityBin, ...]
     errors: int
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    site: Rate = Rate(0, 0)
+    site_mimic: Rate = Rate(0, 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +159,8 @@ class Metrics:
             "top3": self.top3.to_dict(),
             "root": self.root.to_dict(),
             "side": self.side.to_dict(),
+            "site": self.site.to_dict(),
+            "site_mimic": self.site_mimic.to_dict(),
             "source": self.source.to_dict(),
             "triage": self.triage.to_dict(),
             "unsafe_under_triage": self.unsafe_under_triage.to_dict(),
@@ -204,6 +219,23 @@ def top_side(assessment: Assessment | None) -> str | None:
     return assessment.localization[0].side
 
 
+def top_site(assessment: Assessment | None) -> tuple[str, str | None] | None:
+    """(site kind, nerve id) of the top localisation."""
+    if assessment is None or not assessment.localization:
+        return None
+    top = assessment.localization[0]
+    return str(top.site), top.nerve
+
+
+def site_hit(expectation: Expectation, assessment: Assessment | None) -> bool:
+    """The top localisation names the expected lesion kind and, for a nerve, that nerve."""
+    top = top_site(assessment)
+    if top is None or expectation.site is None:
+        return False
+    kind, nerve = top
+    return kind == expectation.site and (expectation.nerve is None or nerve == expectation.nerve)
+
+
 def triage_level(assessment: Assessment | None) -> str | None:
     return None if assessment is None else str(assessment.triage.level)
 
@@ -245,6 +277,12 @@ def root_accuracy(pairs: Sequence[Pair]) -> Rate:
 def side_accuracy(pairs: Sequence[Pair]) -> Rate:
     eligible = [(e, a) for e, a in pairs if e.side]
     return Rate(sum(top_side(a) == e.side for e, a in eligible), len(eligible))
+
+
+def site_accuracy(pairs: Sequence[Pair], kinds: Sequence[str] | None = None) -> Rate:
+    """Top-1 lesion kind (and nerve) among cases that state a site, optionally of some kinds."""
+    eligible = [(e, a) for e, a in pairs if e.site and (kinds is None or e.site in kinds)]
+    return Rate(sum(site_hit(e, a) for e, a in eligible), len(eligible))
 
 
 def source_accuracy(pairs: Sequence[Pair]) -> Rate:
@@ -341,4 +379,6 @@ def compute_metrics(pairs: Sequence[Pair]) -> Metrics:
         reliability=reliability_table(points),
         errors=sum(a is None for _, a in pairs),
         confusion=confusion(pairs),
+        site=site_accuracy(pairs),
+        site_mimic=site_accuracy(pairs, MIMIC_SITES),
     )

@@ -74,6 +74,15 @@ def plot_reliability(metrics: Metrics, path: Path) -> Path:
     return path
 
 
+def _site_label(site: str | None, root: str | None, nerve: str | None) -> str:
+    """'L5', 'peripheral-nerve common_fibular', 'plexus', or '-'."""
+    if root:
+        return root
+    if site and nerve:
+        return f"{site} {nerve}"
+    return site or "-"
+
+
 def _miss_row(o: CaseOutcome) -> str:
     e = o.expectation
     a = o.assessment
@@ -82,7 +91,7 @@ def _miss_row(o: CaseOutcome) -> str:
     pred_src = pred_tri = "-"
     if a is not None:
         loc = a.localization[0] if a.localization else None
-        pred_loc = f"{loc.root or loc.site} {loc.side or ''}" if loc else "-"
+        pred_loc = f"{_site_label(str(loc.site), loc.root, loc.nerve)} {loc.side or ''}" if loc else "-"
         pred_src = a.source.verdict
         pred_tri = str(a.triage.level)
     cells = [
@@ -90,7 +99,7 @@ def _miss_row(o: CaseOutcome) -> str:
         "yes" if o.in_scope else "no",
         f"{e.condition or '-'}",
         top,
-        f"{e.root or '-'} {e.side or ''}",
+        f"{_site_label(e.site, e.root, e.nerve)} {e.side or ''}",
         pred_loc,
         f"{e.source or '-'} / {pred_src}",
         f"{'/'.join(e.triage_ok) or '-'} / {pred_tri}",
@@ -113,7 +122,7 @@ def write_report(result: EvaluationResult, out_dir: str | Path) -> Path:
         "in scope",
         "expected",
         "predicted top-3",
-        "expected root/side",
+        "expected site (root/nerve) and side",
         "predicted localisation",
         "source exp/pred",
         "triage ok/pred",
@@ -136,7 +145,8 @@ pre {{ background: #f6f6f6; padding: 1em; }}
 <h2>Confusion matrix</h2><img src="{CONFUSION_PNG}" alt="confusion matrix">
 <h2>Reliability diagram</h2><img src="{RELIABILITY_PNG}" alt="reliability diagram">
 <h2>Misses ({len(misses)})</h2>
-<p>Any case with a wrong top-1 condition, root, side, source or triage, or an error.</p>
+<p>Any case with a wrong top-1 condition, root, side, lesion site (kind and nerve), source or
+triage, or an error.</p>
 <table><tr>{"".join(f"<th>{h}</th>" for h in header)}</tr>
 {body}
 </table>

@@ -25,6 +25,7 @@ from nervemap.evaluation.metrics import (
     is_over_triaged,
     is_unsafe,
     rank_of_hit,
+    site_hit,
     top_root,
     top_side,
     topk_accuracy,
@@ -87,6 +88,8 @@ class CaseOutcome:
             return True
         if e.side and top_side(a) != e.side:
             return True
+        if e.site and not site_hit(e, a):
+            return True
         if e.triage_ok and triage_level(a) not in e.triage_ok:
             return True
         return e.source in ("spinal", "non-spinal") and (a is None or a.source.verdict != e.source)
@@ -103,6 +106,8 @@ class CaseOutcome:
                 "source": self.expectation.source,
                 "root": self.expectation.root,
                 "side": self.expectation.side,
+                "site": self.expectation.site,
+                "nerve": self.expectation.nerve,
                 "triage_ok": list(self.expectation.triage_ok),
                 "is_emergency": self.expectation.is_emergency,
             },
@@ -114,8 +119,11 @@ class CaseOutcome:
                 "p_spinal": a.source.p_spinal,
                 "root": top_root(a),
                 "side": top_side(a),
+                "site": str(a.localization[0].site) if a.localization else None,
+                "nerve": a.localization[0].nerve if a.localization else None,
                 "triage": triage_level(a),
             },
+            "site_hit": site_hit(self.expectation, a) if self.expectation.site else None,
             "hit_rank": self.hit_rank,
             "unsafe": is_unsafe(*self.pair)
             if self.expectation.triage_ok or self.expectation.is_emergency
@@ -246,6 +254,8 @@ def format_table(result: EvaluationResult) -> str:
         ("top-3 condition", str(m.top3), "-"),
         ("root (single root expected)", str(m.root), str(a.root)),
         ("side", str(m.side), str(a.side)),
+        ("site (top-1 lesion kind and nerve)", str(m.site), str(a.site)),
+        ("  nerve/plexus mimics named", str(m.site_mimic), str(a.site_mimic)),
         ("spinal / non-spinal", str(m.source), str(a.source)),
         ("triage acceptable", str(m.triage), str(a.triage)),
         ("UNSAFE under-triage", str(m.unsafe_under_triage), str(a.unsafe_under_triage)),

@@ -159,6 +159,9 @@ class Reflex(Strict):
     id: Identifier
     name: str
     roots: list[RootId]
+    minor_roots: list[RootId] = Field(
+        default_factory=list, description="Roots whose lesion also depresses the reflex, less often"
+    )
     nerve: Identifier
     sources: list[str] = Field(min_length=1)
 
@@ -501,6 +504,40 @@ class AgeRelatedReflexLoss(Strict):
     rate: Probability
 
 
+class RootSpecificRate(Strict):
+    """A level-specific probability that replaces a pooled one for one root and one target.
+
+    Deficits differ in accuracy by level and muscle (EHL for L5, plantar flexion and the ankle jerk
+    for S1, the knee jerk for L3/L4): where a study reports one root's own figure, it is used.
+    """
+
+    root: RootId
+    modality: Literal["sensory", "pain", "weakness", "reflex"]
+    target: Identifier = Field(description="Region, movement or reflex id")
+    p: Probability
+
+
+class GradedTerritory(Strict):
+    """How a root lesion shows beyond its own territory, and how a several-root lesion shows.
+
+    Radicular symptoms spread over neighbouring dermatomes and muscles have minor root supplies, so
+    a root's territory is graded: its own map (the ``*_in_territory`` numbers), the neighbouring
+    roots' maps or a minor supply (``adjacent``), and everything else (``*_outside_territory``).
+    A several-root lesion (``multi_root``) spreads over a wide territory, each region less
+    consistently than a single compressed root's own.
+    """
+
+    pain_adjacent_root: Probability
+    sensory_adjacent_root: Probability
+    weakness_minor_root: Probability
+    reflex_minor_root: Probability
+    multi_root_pain: Probability
+    multi_root_sensory: Probability
+    multi_root_weakness: Probability
+    multi_root_reflex: Probability
+    root_specific: list[RootSpecificRate] = Field(default_factory=list)
+
+
 class LocalisationModel(Strict):
     """Probabilities that tie a lesion site to what the examiner and patient observe."""
 
@@ -529,6 +566,9 @@ class LocalisationModel(Strict):
         default=None, description="P(all sided findings on one side | a root, nerve or plexus lesion)"
     )
     spinal_threshold: Probability = Field(description="p_spinal above which the verdict is spinal")
+    graded: GradedTerritory | None = Field(
+        default=None, description="Graded root territories; None: crisp in/out territories"
+    )
 
 
 class KnowledgeBase(Strict):
