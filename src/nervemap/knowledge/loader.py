@@ -28,6 +28,7 @@ from nervemap.knowledge.models import (
     Movement,
     Nerve,
     PlanStep,
+    Quantity,
     Reflex,
     Region,
     Root,
@@ -261,6 +262,12 @@ def read_knowledge(
 
     triage = reader.load(data / "triage.yaml", Triage)
     localisation = reader.load(data / "localisation.yaml", LocalisationModel)
+    reference_ranges: list[Quantity] = []
+    if (data / "reference_ranges.yaml").is_file():  # optional: small test knowledge bases omit it
+        quantities = reader.load(data / "reference_ranges.yaml", list[Quantity])
+        if quantities is not None:
+            reader.remember("quantity", quantities, data / "reference_ranges.yaml")
+            reference_ranges = quantities
 
     if reader.problems or triage is None or localisation is None:
         return None, sorted(reader.problems)
@@ -273,6 +280,7 @@ def read_knowledge(
         triage=triage,
         plans=plans,
         localisation=localisation,
+        reference_ranges=reference_ranges,
     )
     return LoadedKnowledge(knowledge, reader.origins), []
 

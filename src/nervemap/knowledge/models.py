@@ -326,6 +326,114 @@ class Finding(Strict):
     derive: Derivation | None = None
 
 
+# --------------------------------------------------------------------------- measured values
+
+
+_UNIT_KEY = str.maketrans({"µ": "u", "μ": "u", "×": "x", "³": "3", "⁹": "9", "º": "°", "˚": "°"})
+
+
+def unit_key(spelling: str) -> str:
+    """How unit spellings are compared: lower case, no spaces, µ as u, × as x."""
+    return "".join(spelling.lower().translate(_UNIT_KEY).split())
+
+
+class UnitConversion(Strict):
+    """One accepted unit of a measured quantity: canonical value = value * factor + offset."""
+
+    unit: str = Field(min_length=1, description="Display spelling, e.g. 'g/dL'")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other spellings, compared lower-case without spaces (µ and mc read as u)",
+    )
+    factor: float = Field(default=1.0, gt=0)
+    offset: float = 0.0
+    basis: str | None = Field(default=None, description="How the factor follows (molar mass, definition)")
+    bare: tuple[float, float] | None = Field(
+        default=None,
+        description="A number written without a unit is read in this unit when it lies in this range",
+    )
+
+    @model_validator(mode="after")
+    def _basis_for_conversions(self) -> UnitConversion:
+        if (self.factor != 1.0 or self.offset != 0.0) and not (self.basis and self.basis.strip()):
+            raise ValueError(f"unit '{self.unit}': a conversion needs a 'basis'")
+        if self.bare is not None and self.bare[0] > self.bare[1]:
+            raise ValueError(f"unit '{self.unit}': 'bare' range is reversed")
+        return self
+
+
+class Threshold(Strict):
+    """A limit past which a measured value is a finding (inside it, the finding is absent).
+
+    Exactly one of ``above``, ``at_or_above``, ``below``, ``at_or_below`` is given, in the
+    quantity's canonical unit. ``sex`` and the age bounds restrict the people it applies to; when
+    the case's sex or age is unknown and the applicable limits disagree, the value gives no finding.
+    ``also`` names findings the crossing also sets (a measured 38.5 C is also ``fever``).
+    """
+
+    finding: Identifier
+    above: Number | None = None
+    at_or_above: Number | None = None
+    below: Number | None = None
+    at_or_below: Number | None = None
+    sex: Literal["female", "male"] | None = None
+    age_min: float | None = Field(default=None, ge=0)
+    age_max: float | None = Field(default=None, gt=0, description="exclusive upper bound")
+    also: list[Identifier] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> Threshold:
+        given = [x for x in (self.above, self.at_or_above, self.below, self.at_or_below) if x is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of 'above', 'at_or_above', 'below', 'at_or_below'")
+        return self
+
+    @property
+    def limit(self) -> Number:
+        for x in (self.above, self.at_or_above, self.below, self.at_or_below):
+            if x is not None:
+                return x
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def crossed(self, value: float) -> bool:
+        """Whether a canonical value lies past the limit (rounded to 6 decimals)."""
+        v, lim = round(value, 6), round(self.limit.value, 6)
+        if self.above is not None:
+            return v > lim
+        if self.at_or_above is not None:
+            return v >= lim
+        if self.below is not None:
+            return v < lim
+        return v <= lim
+
+
+class Quantity(Strict):
+    """A vital sign or laboratory value: its units, plausible range, codes and thresholds."""
+
+    id: Identifier
+    name: str
+    kind: Literal["vital-sign", "laboratory"]
+    unit: str = Field(description="Canonical unit; thresholds and 'plausible' are in it")
+    units: list[UnitConversion] = Field(min_length=1)
+    plausible: tuple[float, float] = Field(
+        description="Values outside this range (canonical unit) are impossible: an input error"
+    )
+    loinc: list[Annotated[str, Field(pattern=r"^[0-9]{1,7}-[0-9]$")]] = Field(default_factory=list)
+    reference: str | None = Field(default=None, description="Usual adult reference interval, for display")
+    thresholds: list[Threshold] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _canonical_unit(self) -> Quantity:
+        canonical = [u for u in self.units if u.unit == self.unit]
+        if len(canonical) != 1 or canonical[0].factor != 1.0 or canonical[0].offset != 0.0:
+            raise ValueError(
+                f"'{self.id}': the canonical unit '{self.unit}' must be listed once with factor 1"
+            )
+        if self.plausible[0] >= self.plausible[1]:
+            raise ValueError(f"'{self.id}': 'plausible' range is reversed")
+        return self
+
+
 # --------------------------------------------------------------------------- conditions
 
 
@@ -580,3 +688,4 @@ class KnowledgeBase(Strict):
     triage: Triage
     plans: list[PlanStep]
     localisation: LocalisationModel
+    reference_ranges: list[Quantity] = Field(default_factory=list)

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from nervemap.knowledge.loader import LoadedKnowledge, Problem
-from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number, unit_key
 
 MAX_DERIVED_PROBABILITY = 0.98
 DISTINGUISHING_RATIO = 2.0
@@ -250,6 +250,22 @@ def check_knowledge(
         if not math.isfinite(number.value):
             problems.append(Problem(_file_for_path(loaded, path), path, "number is not finite"))
 
+    # reference ranges: known findings, unique units, thresholds inside the plausible range
+    for quantity in kb.reference_ranges:
+        spellings: set[str] = set()
+        for conversion in quantity.units:
+            for spelling in [conversion.unit, *conversion.aliases]:
+                key = unit_key(spelling)
+                if key in spellings:
+                    add("quantity", quantity.id, f"[{quantity.id}].units", f"unit '{spelling}' given twice")
+                spellings.add(key)
+        for threshold in quantity.thresholds:
+            named = [threshold.finding, *threshold.also]
+            refs("quantity", quantity.id, "thresholds", named, findings, "finding")
+            low, high = quantity.plausible
+            if not low < threshold.limit.value < high:
+                add("quantity", quantity.id, f"[{quantity.id}].thresholds", "limit outside plausible range")
+
     # everything defined is used
     used_regions: set[str] = set()
     for root in anatomy.roots:
@@ -269,6 +285,9 @@ def check_knowledge(
     used_findings: set[str] = set()
     for condition in kb.conditions:
         used_findings.update(lk.finding for lk in condition.likelihoods)
+    for quantity in kb.reference_ranges:  # set from a measured value, reported, checked for fit
+        for threshold in quantity.thresholds:
+            used_findings.update([threshold.finding, *threshold.also])
     for rule in kb.triage.red_flags:
         used_findings.update(rule.all_of + rule.any_of + rule.of)
         used_findings.update(f for group in rule.and_any_of for f in group)
