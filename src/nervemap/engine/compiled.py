@@ -176,7 +176,21 @@ def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:
             hypotheses.append(
                 Hypothesis(f"site:{site.id}", site.kind, site.name, None, None, both, f"site:{site.id}")
             )
-        else:
+        if site.bilateral and site.one_sided_share is not None:
+            # the same lesion presenting on one side only: its findings keep to that side
+            for side in SIDES:
+                hypotheses.append(
+                    Hypothesis(
+                        f"site:{site.id}:{side}",
+                        site.kind,
+                        site.name,
+                        None,
+                        None,
+                        side,
+                        f"site:{site.id}",
+                    )
+                )
+        elif not site.bilateral:
             for side in SIDES:
                 hypotheses.append(
                     Hypothesis(
@@ -296,7 +310,25 @@ def _pattern_numbers(kb: KnowledgeBase, hypotheses: list[Hypothesis]) -> list[Nu
     if one_sided is None:
         return []
     own = {f"site:{s.id}": s.unilateral_pattern for s in kb.anatomy.sites if s.unilateral_pattern}
-    return [own.get(h.site) or one_sided for h in hypotheses]
+    return [
+        one_sided if h.side in SIDES else (own.get(h.site) or one_sided) for h in hypotheses
+    ]
+
+
+def _variant_shares(kb: KnowledgeBase, hypotheses: list[Hypothesis]) -> list[float]:
+    """How a site's P(site | condition) splits over its variants (sides, both-sided)."""
+    one_sided = {f"site:{s.id}": s.one_sided_share.value for s in kb.anatomy.sites if s.one_sided_share}
+    counts: dict[str, int] = {}
+    for h in hypotheses:
+        counts[h.site] = counts.get(h.site, 0) + 1
+    shares: list[float] = []
+    for h in hypotheses:
+        share = one_sided.get(h.site)
+        if share is None:
+            shares.append(1.0 / counts[h.site])
+        else:
+            shares.append(share / 2 if h.side in SIDES else 1.0 - share)
+    return shares
 
 
 def _applies_to_side(hypothesis: Hypothesis, side: str | None) -> bool:
@@ -519,11 +551,12 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     observation_index = {o.key: i for i, o in enumerate(observations)}
 
     site_given_condition = np.zeros((len(conditions), len(hypotheses)), dtype=np.float64)
+    shares = _variant_shares(kb, hypotheses)
     for c, condition in enumerate(conditions):
         for weight in condition.sites:
-            members = [i for i, h in enumerate(hypotheses) if h.site == weight.site]
-            for i in members:
-                site_given_condition[c, i] += weight.p.value / len(members)
+            for i, h in enumerate(hypotheses):
+                if h.site == weight.site:
+                    site_given_condition[c, i] += weight.p.value * shares[i]
         site_given_condition[c] /= site_given_condition[c].sum()
 
     model = kb.localisation

@@ -234,6 +234,12 @@ class SpecialSite(Strict):
     unilateral_pattern: Probability | None = Field(
         default=None, description="P(all sided findings on one side | this site)"
     )
+    one_sided_share: Probability | None = Field(
+        default=None,
+        description="For a bilateral site that often presents on one side only (central stenosis): "
+        "the share of one-sided presentations. The site then has a left, a right and a both-sided "
+        "variant, so that one-sided findings name their side instead of 'bilateral'",
+    )
     sources: list[str] = Field(min_length=1)
 
 
