@@ -110,10 +110,36 @@ def kb_codes(data: DataOption = None, as_json: Annotated[bool, typer.Option("--j
 
 
 @kb_app.command("params")
-def kb_params(data: DataOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def kb_params(
+    data: DataOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    applied: Annotated[
+        bool, typer.Option("--applied", help="Cited likelihoods and priors next to the applied values")
+    ] = False,
+) -> None:
     """Every number in the knowledge base with its source."""
-    from nervemap.knowledge.introspect import params
+    from nervemap.knowledge.introspect import applied_params, params
 
+    if applied:
+        from nervemap.engine.compiled import compile_knowledge
+
+        applied_rows = applied_params(compile_knowledge(_knowledge(data)))
+        if as_json:
+            _print_json(applied_rows)
+            return
+        grid = Table("path", "number", "cited", "applied", "difference", "source")
+        for row in applied_rows:
+            flag = " (explicit floor)" if row["floor"] else ""
+            grid.add_row(
+                row["path"],
+                row["number"],
+                f"{row['cited']:.4g}",
+                f"{row['applied']:.4g}",
+                f"{row['difference']:.1%}{flag}",
+                row["source"],
+            )
+        console.print(grid)
+        return
     rows = params(_knowledge(data).knowledge)
     if as_json:
         _print_json(rows)

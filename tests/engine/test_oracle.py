@@ -25,11 +25,11 @@ def brute_force(compiled: CompiledKnowledge, case: Case) -> tuple[list[float], l
     for c, condition in enumerate(compiled.conditions):
         value = condition.prior[case.setting].value
         for f in range(len(compiled.finding_ids)):
-            p = compiled.p_present[c, f]
+            # the published ratios against each figure's own comparator (see applied_likelihood)
             if encoded.scored_present[f]:
-                value *= p
+                value *= compiled.applied[(c, f)].ratio_present if (c, f) in compiled.applied else 1.0
             elif encoded.scored_absent[f]:
-                value *= 1 - p
+                value *= compiled.applied[(c, f)].ratio_absent if (c, f) in compiled.applied else 1.0
         for h in range(len(compiled.hypotheses)):
             link = compiled.site_given_condition[c, h]
             if link == 0:

@@ -55,7 +55,7 @@ def test_evidence_favouring_a_condition_never_lowers_it(
     finding = data.draw(st.sampled_from(candidates))
     assume(finding.id not in {f.id for f in case.findings})
     f = compiled.finding_index[finding.id]
-    column = compiled.p_present[:, f]
+    column = compiled.weight_present[:, f]
     favoured = int(np.argmax(column))
     assume(column[favoured] > column.min())
     before = _posterior(compiled, case).conditions[0, favoured]
@@ -115,7 +115,7 @@ def test_unknown_is_not_absent(compiled: CompiledKnowledge) -> None:
     finding = next(
         f.id
         for f in compiled.knowledge.findings
-        if f.derive is None and np.ptp(compiled.p_present[:, compiled.finding_index[f.id]]) > 0.05
+        if f.derive is None and np.ptp(compiled.weight_present[:, compiled.finding_index[f.id]]) > 0.05
     )
     base = Case(age=45)
     unknown = _with_finding(base, {"id": finding, "status": "unknown"})

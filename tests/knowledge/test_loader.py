@@ -43,6 +43,16 @@ EXPECTED = {
     "unused_finding": ("findings/extra.yaml", "[orphan_finding]", "never used"),
     "unused_region": ("anatomy/regions.yaml", "[forearm]", "never used"),
     "duplicate_id": ("findings/extra.yaml", "[back_pain]", "duplicate finding id"),
+    "incomplete_exclusive_group": (
+        "conditions/strain.yaml",
+        "likelihoods[age_band]",
+        "exclusive group 'age_band' is incomplete",
+    ),
+    "likelihood_not_a_probability": (
+        "conditions/strain.yaml",
+        "likelihoods[leg_crossing]",
+        "is not a probability",
+    ),
 }
 
 

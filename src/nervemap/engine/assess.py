@@ -77,7 +77,7 @@ def _condition_evidence(
         present.tolist(),
         weights.tolist(),
         compiled.p_present[c, chosen].tolist(),
-        compiled.background[chosen].tolist(),
+        compiled.p_reference[c, chosen].tolist(),
         strict=True,
     ):
         if abs(weight) < MIN_WEIGHT:
@@ -136,10 +136,13 @@ def _sign_evidence(
         k, state = divmod(int(row), len(SIGN_STATES))
         f = compiled.sign_findings[k]
         fid = compiled.finding_ids[f]
+        # the factor is a ratio to the figure's comparator, on the background's scale
         background = compiled.background[f]
-        reference = 1 - background if SIGN_STATES[state] == "absent" else background
-        log_p = compiled.sign_log_factor[row, c * n_sites + best]
-        weight = float(log_p - np.log(reference))
+        on_scale = np.log1p(-background) if SIGN_STATES[state] == "absent" else np.log(background)
+        weight = float(compiled.sign_log_factor[row, c * n_sites + best] - on_scale)
+        comparator = compiled.p_reference[c, f]
+        reference = 1 - comparator if SIGN_STATES[state] == "absent" else comparator
+        log_p = weight + np.log(reference)
         if abs(weight) < MIN_WEIGHT:
             continue
         number = compiled.likelihood_numbers.get(

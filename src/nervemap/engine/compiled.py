@@ -1,7 +1,9 @@
 """The knowledge base compiled once into arrays, so cases are scored as matrix products.
 
-Conditions: ``log_present[c, f]`` = log P(f | c), ``log_absent[c, f]`` = log(1 - P(f | c)); a
-finding a condition does not list takes the finding's background rate.
+Conditions: ``weight_present[c, f]`` and ``weight_absent[c, f]`` are the log likelihood ratios the
+engine applies for a present and an absent finding, equal to the published ratios (the comparator
+of each (condition, finding) pair is the one its source measured against; see
+``knowledge.validator.applied_likelihood``). A finding a condition does not list has ratio 1.
 Lesion sites: every root and nerve on each side, plus the special sites; observations are
 (region, side) sensory and pain marks, (movement, side) weakness, (reflex, side) loss,
 imaging compression of (root, side) and upper-motor-neuron signs.
@@ -28,7 +30,7 @@ from nervemap.knowledge.models import (
     SiteKind,
     TensionSign,
 )
-from nervemap.knowledge.validator import likelihood_probability
+from nervemap.knowledge.validator import AppliedLikelihood, applied_likelihood
 
 FloatArray = npt.NDArray[np.float64]
 SIDES: tuple[str, str] = ("left", "right")
@@ -72,10 +74,14 @@ class CompiledKnowledge:
     condition_ids: list[str]
     condition_index: dict[str, int]
     background: FloatArray  # (F,)
-    p_present: FloatArray  # (C, F)
-    log_present: FloatArray  # (C, F)
-    log_absent: FloatArray  # (C, F)
+    p_present: FloatArray  # (C, F) P(f | c)
+    p_reference: FloatArray  # (C, F) P(f | comparator of the (c, f) figure); background if unlisted
+    weight_present: FloatArray  # (C, F) log P(f | c) / P(f | comparator): the applied log LR+
+    weight_absent: FloatArray  # (C, F) the applied log LR- (explicit floors only)
+    log_present: FloatArray  # (C, F) weight_present + log background: ratios on one common scale
+    log_absent: FloatArray  # (C, F) weight_absent + log(1 - background)
     likelihood_numbers: dict[tuple[int, int], Number]  # (c, f) -> the cited number
+    applied: dict[tuple[int, int], AppliedLikelihood]  # (c, f) -> how the cited numbers are applied
     log_prior: dict[str, FloatArray]  # setting -> (C,)
     spinal: npt.NDArray[np.bool_]  # (C,)
     hypotheses: list[Hypothesis]
@@ -110,17 +116,6 @@ class CompiledKnowledge:
         for c, f in self.likelihood_numbers:
             mask[c, f] = True
         return mask
-
-    @functools.cached_property
-    def weight_present(self) -> FloatArray:
-        """(C, F) log P(f | c) / P(f): the evidence weight of a present finding."""
-        weights: FloatArray = np.log(self.p_present / self.background)
-        return weights
-
-    @functools.cached_property
-    def weight_absent(self) -> FloatArray:
-        """(C, F) log P(not f | c) / P(not f): the evidence weight of an absent finding."""
-        return np.log((1 - self.p_present) / (1 - self.background))
 
     @functools.cached_property
     def regions(self) -> dict[str, Region]:
@@ -262,9 +257,7 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         empty["sensory"] = set(root.dermatome)
         empty["pain"] = set(root.pain) | set(root.dermatome)
         # the key myotome from the root's own list and every movement it supplies as a main root
-        empty["weakness"] = set(root.movements) | {
-            m.id for m in kb.anatomy.movements if root.id in m.roots
-        }
+        empty["weakness"] = set(root.movements) | {m.id for m in kb.anatomy.movements if root.id in m.roots}
         empty["reflex"] = empty["reflex-aged"] = set(root.reflexes) | {
             r.id for r in kb.anatomy.reflexes if root.id in r.roots
         }
@@ -310,9 +303,7 @@ def _pattern_numbers(kb: KnowledgeBase, hypotheses: list[Hypothesis]) -> list[Nu
     if one_sided is None:
         return []
     own = {f"site:{s.id}": s.unilateral_pattern for s in kb.anatomy.sites if s.unilateral_pattern}
-    return [
-        one_sided if h.side in SIDES else (own.get(h.site) or one_sided) for h in hypotheses
-    ]
+    return [one_sided if h.side in SIDES else (own.get(h.site) or one_sided) for h in hypotheses]
 
 
 def _variant_shares(kb: KnowledgeBase, hypotheses: list[Hypothesis]) -> list[float]:
@@ -344,22 +335,27 @@ def _sign_factors(
     hypotheses: list[Hypothesis],
     territories: list[dict[str, set[str]]],
     p_present: FloatArray,
+    p_reference: FloatArray,
+    background: FloatArray,
     signs: list[TensionSign],
     sign_findings: list[int],
     outside_rate: float,
 ) -> FloatArray:
-    """log P(sign state | condition, site) for every nerve-tension sign.
+    """log P(sign state | condition, site) / P(sign state | comparator) for every tension sign.
 
     A straight-leg raise tests the L4-S2 roots and the sciatic nerve, a femoral stretch L2-L4: a
-    condition's published rate for a sign (SLR 0.91 in disc herniation) holds when its lesion sits
-    in the sign's territory on that side, and falls to the outside rate elsewhere (an L3 disc
-    rarely gives a positive SLR). Without a nerve lesion the condition's own rate applies.
+    condition's published rate for a sign holds when its lesion sits in the sign's territory on
+    that side, and falls to the outside rate elsewhere (an L3 disc rarely gives a positive SLR).
+    Without a nerve lesion the condition's own rate applies. Each rate is read against the
+    comparator of the condition's figure (so the published ratio is the one applied in
+    territory) and put on the background's scale, like ``log_present``.
     """
     n_conditions, n_sites = p_present.shape[0], len(hypotheses)
     factors = np.zeros((len(sign_findings) * len(SIGN_STATES), n_conditions, n_sites))
     for k, (sign, f) in enumerate(zip(signs, sign_findings, strict=True)):
         rate = p_present[:, f]
         outside = np.minimum(rate, outside_rate)
+        ref, bg = p_reference[:, f], background[f]
         for h, hypothesis in enumerate(hypotheses):
             inside = sign.finding in territories[h]["tension"]
             if hypothesis.kind == SiteKind.NONE:
@@ -371,40 +367,12 @@ def _sign_factors(
                 }
                 by_state["any"] = rate if inside else outside
             for s, state in enumerate(SIGN_STATES):
-                value = 1.0 - by_state["any"] if state == "absent" else by_state[state]
-                factors[k * len(SIGN_STATES) + s, :, h] = np.log(value)
+                if state == "absent":
+                    value = np.log((1.0 - by_state["any"]) / (1.0 - ref)) + np.log1p(-bg)
+                else:
+                    value = np.log(by_state[state] / ref) + np.log(bg)
+                factors[k * len(SIGN_STATES) + s, :, h] = value
     return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
-
-
-def _complete_exclusive_groups(
-    conditions: list[Condition],
-    groups: dict[str, list[int]],
-    background: FloatArray,
-    p_present: FloatArray,
-    numbers: dict[tuple[int, int], Number],
-) -> None:
-    """Categories a condition leaves out share what its listed categories leave over.
-
-    A condition that gives "over 12 weeks: 0.9" for duration says the other bands hold 0.1
-    between them; reading them at their background rates would make an acute onset look as
-    likely as in anyone else. The remainder is split in proportion to the background rates.
-    """
-    for c, condition in enumerate(conditions):
-        for group, members in groups.items():
-            listed = [f for f in members if (c, f) in numbers]
-            unlisted = [f for f in members if (c, f) not in numbers]
-            if not listed or not unlisted:
-                continue
-            remainder = max(1.0 - float(p_present[c, listed].sum()), 0.01 * len(unlisted))
-            shares = background[unlisted] / background[unlisted].sum()
-            for f, share in zip(unlisted, shares.tolist(), strict=True):
-                p_present[c, f] = min(max(remainder * share, 0.001), 0.98)
-                numbers[(c, f)] = Number(
-                    value=float(p_present[c, f]),
-                    source=EXPERT_ESTIMATE,
-                    reason=f"{condition.id} lists other '{group}' categories; this one shares the "
-                    "remaining probability in proportion to background rates",
-                )
 
 
 def _neighbours(root: str) -> set[str]:
@@ -525,15 +493,25 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     condition_index = {cid: i for i, cid in enumerate(condition_ids)}
 
     background = np.array([f.background.value for f in findings], dtype=np.float64)
+    # A finding a condition does not list is read at the reference rate: ratio 1 either way. The
+    # validator refuses a condition that lists only some categories of an exclusive group.
     p_present = np.tile(background, (len(conditions), 1))
+    p_reference = p_present.copy()
+    weight_present = np.zeros_like(p_present)
+    weight_absent = np.zeros_like(p_present)
     numbers: dict[tuple[int, int], Number] = {}
+    applied: dict[tuple[int, int], AppliedLikelihood] = {}
     for c, condition in enumerate(conditions):
         for likelihood in condition.likelihoods:
             f = finding_index[likelihood.finding]
-            p_present[c, f] = likelihood_probability(likelihood, background[f])
+            use = applied_likelihood(likelihood, float(background[f]))
+            p_present[c, f], p_reference[c, f] = use.p_condition, use.p_reference
+            weight_present[c, f] = np.log(use.ratio_present)
+            weight_absent[c, f] = np.log(use.ratio_absent)
             cited = likelihood.p or likelihood.lr_positive
             assert cited is not None
             numbers[(c, f)] = cited
+            applied[(c, f)] = use
 
     log_prior = {
         setting.value: np.log(np.array([c.prior[setting].value for c in conditions], dtype=np.float64))
@@ -543,7 +521,6 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for f, finding in enumerate(findings):
         if finding.exclusive_group:
             groups.setdefault(finding.exclusive_group, []).append(f)
-    _complete_exclusive_groups(conditions, groups, background, p_present, numbers)
 
     hypotheses = _hypotheses(kb)
     hypothesis_index = {h.key: i for i, h in enumerate(hypotheses)}
@@ -601,6 +578,8 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         hypotheses,
         territories,
         p_present,
+        p_reference,
+        background,
         signs,
         sign_findings,
         model.tension_sign_outside_territory.value,
@@ -614,9 +593,13 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         condition_index=condition_index,
         background=background,
         p_present=p_present,
-        log_present=np.log(p_present),
-        log_absent=np.log1p(-p_present),
+        p_reference=p_reference,
+        weight_present=weight_present,
+        weight_absent=weight_absent,
+        log_present=weight_present + np.log(background),
+        log_absent=weight_absent + np.log1p(-background),
         likelihood_numbers=numbers,
+        applied=applied,
         log_prior=log_prior,
         spinal=spinal,
         hypotheses=hypotheses,

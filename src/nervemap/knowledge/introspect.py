@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import TYPE_CHECKING, Any
 
-from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase
+from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase, Number
 from nervemap.knowledge.validator import iter_numbers
+
+if TYPE_CHECKING:
+    from nervemap.engine.compiled import CompiledKnowledge
 
 
 def stats(kb: KnowledgeBase) -> dict[str, Any]:
@@ -50,6 +54,58 @@ def params(kb: KnowledgeBase) -> list[dict[str, Any]]:
         }
         for path, number in iter_numbers(kb)
     ]
+
+
+def applied_params(compiled: CompiledKnowledge) -> list[dict[str, Any]]:
+    """Every cited likelihood and prior next to the value the compiled engine applies.
+
+    Applied values are read back from the compiled arrays (not recomputed from the knowledge
+    file): the applied LR+ and LR- are exp(weight); the sensitivity and comparator they imply are
+    solved from the two ratios. A likelihood with an explicit ``min_ratio_absent`` reports
+    ``floor: true`` on the numbers the floor changes.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(path: str, kind: str, number: Number, applied: float, floor: bool = False) -> None:
+        cited = number.value
+        rows.append(
+            {
+                "path": path,
+                "number": kind,
+                "cited": cited,
+                "applied": applied,
+                "difference": abs(applied - cited) / cited if cited else abs(applied),
+                "source": number.source,
+                "floor": floor,
+            }
+        )
+
+    for (c, f), _number in sorted(compiled.likelihood_numbers.items()):
+        condition = compiled.conditions[c]
+        fid = compiled.finding_ids[f]
+        likelihood = next(lk for lk in condition.likelihoods if lk.finding == fid)
+        positive = math.exp(float(compiled.weight_present[c, f]))
+        negative = math.exp(float(compiled.weight_absent[c, f]))
+        if abs(positive - negative) > 1e-12:
+            sensitivity = positive * (1.0 - negative) / (positive - negative)
+            comparator = sensitivity / positive
+        else:  # ratio 1 both ways: the figure equals its comparator
+            sensitivity = comparator = float(compiled.p_reference[c, f])
+        floored = compiled.applied[(c, f)].floored
+        path = f"conditions[{condition.id}].likelihoods[{fid}]"
+        if likelihood.p is not None:
+            add(f"{path}.p", "P(f|c)", likelihood.p, sensitivity, floored)
+        if likelihood.specificity is not None:
+            add(f"{path}.specificity", "specificity", likelihood.specificity, 1.0 - comparator, floored)
+        if likelihood.lr_positive is not None:
+            add(f"{path}.lr_positive", "LR+", likelihood.lr_positive, positive)
+        if likelihood.lr_negative is not None:
+            add(f"{path}.lr_negative", "LR-", likelihood.lr_negative, negative, floored)
+    for setting, log_prior in compiled.log_prior.items():
+        for c, condition in enumerate(compiled.conditions):
+            prior = next(v for k, v in condition.prior.items() if k.value == setting)
+            add(f"conditions[{condition.id}].prior.{setting}", "prior", prior, math.exp(float(log_prior[c])))
+    return rows
 
 
 def show(kb: KnowledgeBase, identifier: str) -> dict[str, Any] | None:

@@ -444,17 +444,29 @@ class Quantity(Strict):
 
 
 class Likelihood(Strict):
-    """How often a finding occurs with a condition.
+    """How a finding speaks for a condition, in the form its source reports it.
 
-    Give either ``p`` (P(finding | condition), e.g. a sensitivity) or ``lr_positive`` (with an
-    optional ``lr_negative``). A positive ratio alone is turned into a probability against the
-    finding's background rate; both ratios together fix the sensitivity exactly.
+    The ratio the engine applies is the published one (docs/how-it-reasons.md, "Likelihoods"):
+
+    - ``p`` alone: P(finding | condition), read against the finding's ``background`` (the
+      reference group: people with leg pain without the condition). Applied ratios:
+      p / background present, (1 - p) / (1 - background) absent.
+    - ``p`` with ``specificity`` (a sensitivity/specificity pair from one study): read against that
+      study's own comparison group. Applied ratios: p / (1 - spec) and (1 - p) / spec.
+    - ``lr_positive`` with ``lr_negative``: applied as given, present and absent.
+    - ``lr_positive`` alone: applied as given when present; when absent, the ratio implied by
+      p = LR+ x background, which must stay below 1 (the validator refuses it otherwise).
+
+    ``min_ratio_absent`` is an explicit, cited or reasoned floor on the absent ratio (a test
+    reported with near-perfect sensitivity in a selected series): the engine never clamps silently.
     """
 
     finding: Identifier
     p: Probability | None = None
+    specificity: Probability | None = None
     lr_positive: Ratio | None = None
     lr_negative: Ratio | None = None
+    min_ratio_absent: Ratio | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Likelihood:
@@ -462,6 +474,8 @@ class Likelihood(Strict):
             raise ValueError("give exactly one of 'p' or 'lr_positive'")
         if self.lr_negative is not None and self.lr_positive is None:
             raise ValueError("'lr_negative' needs 'lr_positive'")
+        if self.specificity is not None and self.p is None:
+            raise ValueError("'specificity' goes with 'p' (the sensitivity of the same study)")
         if (
             self.lr_negative is not None
             and self.lr_positive is not None

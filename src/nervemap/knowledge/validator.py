@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,26 +13,73 @@ from pydantic import BaseModel
 from nervemap.knowledge.loader import LoadedKnowledge, Problem
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number, unit_key
 
-MAX_DERIVED_PROBABILITY = 0.98
 DISTINGUISHING_RATIO = 2.0
+# Applied ratios may differ from the cited ones by rounding only (tests/knowledge/test_applied.py).
+APPLIED_TOLERANCE = 0.05
+
+
+class LikelihoodError(ValueError):
+    """A likelihood that cannot be applied as its source states it (e.g. LR+ x background >= 1)."""
+
+
+@dataclass(frozen=True)
+class AppliedLikelihood:
+    """How one (condition, finding) number enters the engine.
+
+    ``p_condition`` = P(f | c) and ``p_reference`` = P(f | the comparison group the figure was
+    measured against); the engine applies ``ratio_present`` = p_condition / p_reference when the
+    finding is present and ``ratio_absent`` = (1 - p_condition) / (1 - p_reference) when absent.
+    """
+
+    form: str  # "p", "sensitivity-specificity", "lr-pair", "lr-positive"
+    p_condition: float
+    p_reference: float
+    ratio_present: float
+    ratio_absent: float
+    floored: bool = False
+
+
+def applied_likelihood(likelihood: Likelihood, background: float) -> AppliedLikelihood:
+    """The ratios the engine applies for one likelihood, equal to the published ones.
+
+    ``p`` alone is read against the finding's background; ``p`` with ``specificity`` against that
+    study's comparison group (1 - specificity); an LR pair is applied as given, and fixes both
+    P(f | c) = LR+ (1 - LR-) / (LR+ - LR-) and the comparator P(f | c) / LR+; LR+ alone is read
+    against the background (P(f | c) = LR+ x background, which must stay below 1). No clamp:
+    ``min_ratio_absent`` is the only floor, and it is explicit in the knowledge file.
+    """
+    if likelihood.p is not None:
+        p = likelihood.p.value
+        if likelihood.specificity is not None:
+            form, reference = "sensitivity-specificity", 1.0 - likelihood.specificity.value
+        else:
+            form, reference = "p", background
+    else:
+        assert likelihood.lr_positive is not None
+        positive = likelihood.lr_positive.value
+        if likelihood.lr_negative is not None:
+            negative = likelihood.lr_negative.value
+            form = "lr-pair"
+            p = positive * (1.0 - negative) / (positive - negative)
+            reference = p / positive
+        else:
+            form, reference, p = "lr-positive", background, positive * background
+    if not (0.0 < p < 1.0 and 0.0 < reference < 1.0):
+        raise LikelihoodError(
+            f"'{likelihood.finding}': implied P(finding | condition) {p:.3f} against reference "
+            f"{reference:.3f} is not a probability; give 'lr_negative' (or 'p') from the source"
+        )
+    ratio_present = p / reference
+    ratio_absent = (1.0 - p) / (1.0 - reference)
+    floored = False
+    if likelihood.min_ratio_absent is not None and ratio_absent < likelihood.min_ratio_absent.value:
+        ratio_absent, floored = likelihood.min_ratio_absent.value, True
+    return AppliedLikelihood(form, p, reference, ratio_present, ratio_absent, floored)
 
 
 def likelihood_probability(likelihood: Likelihood, background: float) -> float:
-    """P(finding | condition) from whichever form the knowledge file gives.
-
-    Both likelihood ratios fix the sensitivity exactly: sens = LR+ (1 - LR-) / (LR+ - LR-).
-    A positive ratio alone is read against the finding's background rate.
-    """
-    if likelihood.p is not None:
-        return likelihood.p.value
-    assert likelihood.lr_positive is not None
-    positive = likelihood.lr_positive.value
-    if likelihood.lr_negative is not None:
-        negative = likelihood.lr_negative.value
-        sensitivity = positive * (1.0 - negative) / (positive - negative)
-    else:
-        sensitivity = positive * background
-    return min(max(sensitivity, 1.0 - MAX_DERIVED_PROBABILITY), MAX_DERIVED_PROBABILITY)
+    """P(finding | condition) for one likelihood (see :func:`applied_likelihood`)."""
+    return applied_likelihood(likelihood, background).p_condition
 
 
 def iter_numbers(node: Any, path: str = "") -> Iterator[tuple[str, Number]]:
@@ -95,6 +143,10 @@ def check_knowledge(
     findings = {f.id: f for f in kb.findings}
     conditions = {c.id for c in kb.conditions}
     special_sites = {s.id for s in anatomy.sites}
+    exclusive_groups: dict[str, list[str]] = {}
+    for finding in kb.findings:
+        if finding.exclusive_group:
+            exclusive_groups.setdefault(finding.exclusive_group, []).append(finding.id)
 
     def refs(kind: str, owner: str, key: str, values: list[str], known: Any, what: str) -> None:
         for value in values:
@@ -204,12 +256,17 @@ def check_knowledge(
                 reason = checker(code)
                 if reason:
                     add("condition", cid, f"icd10[{code}]", reason)
-        ratios = [
-            likelihood_probability(lk, findings[lk.finding].background.value)
-            / findings[lk.finding].background.value
-            for lk in condition.likelihoods
-            if lk.finding in findings
-        ]
+        ratios: list[float] = []
+        for likelihood in condition.likelihoods:
+            if likelihood.finding not in findings:
+                continue
+            try:
+                applied = applied_likelihood(likelihood, findings[likelihood.finding].background.value)
+            except LikelihoodError as error:
+                add("condition", cid, f"likelihoods[{likelihood.finding}]", str(error))
+                continue
+            ratios.append(applied.ratio_present)
+            ratios.append(applied.ratio_absent)
         if ratios and not any(r >= DISTINGUISHING_RATIO or r <= 1 / DISTINGUISHING_RATIO for r in ratios):
             add(
                 "condition",
@@ -218,6 +275,17 @@ def check_knowledge(
                 "no distinguishing finding: no likelihood differs from the background rate "
                 f"by a factor of {DISTINGUISHING_RATIO:g}",
             )
+        listed_ids = {lk.finding for lk in condition.likelihoods}
+        for group, members in exclusive_groups.items():
+            named = [m for m in members if m in listed_ids]
+            if named and len(named) < len(members):
+                missing = ", ".join(m for m in members if m not in listed_ids)
+                add(
+                    "condition",
+                    cid,
+                    f"likelihoods[{group}]",
+                    f"exclusive group '{group}' is incomplete: list every category (missing: {missing})",
+                )
 
     # triage and plans
     for rule in kb.triage.red_flags:
