@@ -17,6 +17,7 @@ from nervemap.engine.assessment import (
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, default_compiled
 from nervemap.engine.encode import EncodedCase, encode_case
+from nervemap.engine.fit import assess_fit
 from nervemap.engine.inference import Posterior, infer
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
@@ -269,6 +270,7 @@ def _build(
     site_p: FloatArray,
     site_ll: FloatArray,
     screening_p: FloatArray,
+    full_channel: Sequence[tuple[str, FloatArray]] = (),
 ) -> Assessment:
     kb = compiled.knowledge
     conditions = compiled.conditions
@@ -313,7 +315,18 @@ def _build(
     )
 
     absent_ids = frozenset(compiled.finding_ids[f] for f in np.flatnonzero(encoded.absent))
-    triage = decide(kb.triage, conditions, present_ids, [float(x) for x in screening_p], absent_ids)
+    fit = assess_fit(compiled, encoded, condition_p)
+    full = [("all findings", [float(x) for x in condition_p])]
+    full += [(label, [float(x) for x in p]) for label, p in full_channel]
+    triage = decide(
+        kb.triage,
+        conditions,
+        present_ids,
+        [float(x) for x in screening_p],
+        absent_ids,
+        full_posteriors=full,
+        fit_adequate=fit.adequate,
+    )
     severity = assess_severity(case, present_ids, triage)
     ranked = [(conditions[c].id, float(condition_p[c])) for c in order]
     plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level)
@@ -343,6 +356,7 @@ def _build(
         severity=severity,
         plan=plan,
         findings_used=used,
+        fit=fit,
         notes=notes,
         enough_information=enough,
         knowledge_version=kb.version,
@@ -383,12 +397,49 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# Beyond this many present red flags, only the subsets that leave out one flag, keep one flag or
+# keep none are scored (2**n posteriors would be too many); no case in the test sets comes close.
+MAX_SUBSET_FLAGS = 8
+
+
+def _red_flag_subsets(
+    compiled: CompiledKnowledge, encoded: EncodedCase, red_flags: np.ndarray[Any, np.dtype[np.intp]]
+) -> list[tuple[str, EncodedCase]]:
+    """The case with each proper subset of its present red flags (the others unknown).
+
+    Triage takes the most urgent level over these and the full posterior, so that adding a red
+    flag can never lower it (engine/triage.py).
+    """
+    flags = red_flags[encoded.present[red_flags]]
+    n = len(flags)
+    if n == 0:
+        return []
+    if n <= MAX_SUBSET_FLAGS:
+        kept_sets = [[int(flags[j]) for j in range(n) if mask >> j & 1] for mask in range((1 << n) - 1)]
+    else:
+        kept_sets = [[], *([int(f)] for f in flags), *([int(g) for g in flags if g != f] for f in flags)]
+    out = []
+    for kept in kept_sets:
+        dropped = np.array([f for f in flags if int(f) not in kept], dtype=np.intp)
+        names = ", ".join(compiled.finding_ids[f] for f in kept) or "none"
+        out.append((f"red flags counted: {names}", encoded.without(dropped)))
+    return out
+
+
 def _assess_chunk(
     compiled: CompiledKnowledge, chunk: list[Case], red_flags: np.ndarray[Any, np.dtype[np.intp]]
 ) -> list[Assessment]:
     encoded = [encode_case(case, compiled) for case in chunk]
     posterior = infer_encoded(compiled, encoded)
     screening = infer_encoded(compiled, [e.without(red_flags) for e in encoded])
+    subsets = [_red_flag_subsets(compiled, e, red_flags) for e in encoded]
+    flat = [variant for variants in subsets for _, variant in variants]
+    subset_p = infer_encoded(compiled, flat).conditions if flat else np.zeros((0, 0))
+    channels: list[list[tuple[str, FloatArray]]] = []
+    row = 0
+    for variants in subsets:
+        channels.append([(label, subset_p[row + j]) for j, (label, _) in enumerate(variants)])
+        row += len(variants)
     return [
         _build(
             compiled,
@@ -398,6 +449,7 @@ def _assess_chunk(
             posterior.sites[i],
             posterior.site_loglik[i],
             screening.conditions[i],
+            channels[i],
         )
         for i, case in enumerate(chunk)
     ]

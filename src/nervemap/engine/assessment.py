@@ -73,12 +73,35 @@ class RedFlag(Output):
     sources: list[str]
 
 
+class Suspected(Output):
+    """A dangerous condition that an urgent or emergency triage rule points to."""
+
+    condition: str = Field(description="Condition id (knowledge base)")
+    name: str
+    level: TriageLevel = Field(description="The level the rule calls for")
+    rule: str = Field(description="Red-flag rule id, or suspicion:<condition> for a probability threshold")
+
+
 class TriageResult(Output):
     level: TriageLevel
     red_flags: list[RedFlag]
     reason: str
     patient_advice: str
     basis: list[str] = Field(description="Every rule or probability that set or raised the level")
+    suspected: list[Suspected] = Field(
+        default_factory=list,
+        description="Conditions named by the urgent/emergency rules that fired, most urgent first",
+    )
+
+
+class Fit(Output):
+    """Whether the findings fit the conditions nervemap models (out-of-model warning)."""
+
+    adequate: bool
+    unexplained: list[str] = Field(
+        default_factory=list, description="Present finding ids the best-fitting condition does not explain"
+    )
+    reason: str
 
 
 class SeverityResult(Output):
@@ -118,6 +141,10 @@ class Assessment(Output):
     severity: SeverityResult
     plan: list[PlanItem]
     findings_used: list[FindingUsed]
+    fit: Fit = Field(
+        default_factory=lambda: Fit(adequate=True, reason="not assessed"),
+        description="Out-of-model warning: do the findings fit any modelled condition? Never lowers triage",
+    )
     notes: list[str] = Field(default_factory=list, description="Accepted contradictions, caveats")
     enough_information: bool = Field(
         description="False when the case held too little to reason on; the output is then a prior"
