@@ -531,8 +531,8 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     shares = _variant_shares(kb, hypotheses)
     for c, condition in enumerate(conditions):
         for weight in condition.sites:
-            for i, h in enumerate(hypotheses):
-                if h.site == weight.site:
+            for i, candidate in enumerate(hypotheses):
+                if candidate.site == weight.site:
                     site_given_condition[c, i] += weight.p.value * shares[i]
         site_given_condition[c] /= site_given_condition[c].sum()
 

@@ -1,0 +1,315 @@
+"""Localisation v2: graded root territories, level-specific deficits, sites chosen by their pattern.
+
+Scenario tests for the discriminators a clinician uses (L5 vs common fibular, L4 vs femoral,
+meralgia vs a mid-lumbar root, S1 vs tarsal tunnel) and property tests of the site model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nervemap.engine.assess import assess
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled
+
+SETTINGS = settings(max_examples=30, deadline=None, database=None, derandomize=True)
+
+
+@pytest.fixture(scope="module")
+def compiled() -> CompiledKnowledge:
+    return default_compiled()
+
+
+def _top(assessment: Assessment) -> tuple[str, str | None, str | None, str | None]:
+    site = assessment.localization[0]
+    return (str(site.site), site.root, site.nerve, site.side)
+
+
+def _conditions(assessment: Assessment, k: int) -> list[str]:
+    return [d.id for d in assessment.differential[:k]]
+
+
+def _strength(side: str, **grades: int) -> list[dict[str, Any]]:
+    return [{"movement": m, "side": side, "grade": g} for m, g in grades.items()]
+
+
+# --------------------------------------------------------------------------- the issue's example
+
+
+def test_one_sided_pain_over_two_dermatomes_with_weak_dorsiflexion_is_l5_not_several_roots() -> None:
+    """66-year-old: left buttock, back and side of thigh and calf, top and outer edge of the foot."""
+    case = {
+        "age": 66,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": r, "side": "left"}
+            for r in (
+                "buttock",
+                "thigh_posterior",
+                "thigh_lateral",
+                "calf",
+                "leg_lateral",
+                "foot_dorsum",
+                "foot_lateral_border",
+            )
+        ],
+        "strength": _strength("left", ankle_dorsiflexion=4),
+    }
+    result = assess(case)
+    assert _top(result) == ("root", "L5", None, "left")
+    assert "lumbar_disc_herniation" in _conditions(result, 2)
+    # the calf and the lateral border of the foot belong to S1, L5's neighbour: they weigh less
+    # for L5 than its own regions but are not counted as if far outside its territory
+    l5 = result.localization[0]
+    calf = [e for e in l5.evidence.for_ + l5.evidence.against if e.finding == "pain:calf:left"]
+    assert calf and calf[0].origin == "neighbouring root's territory or minor supply"
+
+
+# --------------------------------------------------------------------------- L5 vs common fibular
+
+FOOT_DROP: dict[str, Any] = {
+    "age": 45,
+    "sex": "male",
+    "pain_map_complete": False,
+    "pain_map": [
+        {"region": "leg_lateral", "side": "left", "kind": "numbness"},
+        {"region": "foot_dorsum", "side": "left", "kind": "numbness"},
+    ],
+    "findings": [{"id": "back_pain", "status": "absent"}, {"id": "slr_positive", "status": "absent"}],
+}
+
+
+def test_foot_drop_with_weak_inversion_and_hip_abduction_is_l5() -> None:
+    case = FOOT_DROP | {
+        "strength": _strength(
+            "left",
+            ankle_dorsiflexion=2,
+            great_toe_extension=2,
+            ankle_eversion=3,
+            ankle_inversion=3,
+            hip_abduction=4,
+        )
+    }
+    assert _top(assess(case)) == ("root", "L5", None, "left")
+
+
+def test_foot_drop_sparing_inversion_and_hip_abduction_without_back_pain_is_common_fibular() -> None:
+    case = FOOT_DROP | {
+        "strength": _strength(
+            "left",
+            ankle_dorsiflexion=2,
+            great_toe_extension=2,
+            ankle_eversion=3,
+            ankle_inversion=5,
+            hip_abduction=5,
+        )
+    }
+    result = assess(case)
+    assert _top(result) == ("peripheral-nerve", None, "common_fibular", "left")
+    assert _conditions(result, 1) == ["common_fibular_neuropathy"]
+
+
+# --------------------------------------------------------------------------- L4 vs femoral
+
+THIGH_AND_SHIN: dict[str, Any] = {
+    "age": 55,
+    "sex": "female",
+    "pain_map_complete": False,
+    "pain_map": [
+        {"region": "thigh_anterior", "side": "right"},
+        {"region": "leg_medial", "side": "right", "kind": "numbness"},
+    ],
+    "reflexes": [
+        {"reflex": "patellar", "side": "right", "grade": 0},
+        {"reflex": "patellar", "side": "left", "grade": 2},
+    ],
+}
+
+
+def test_weak_knee_extension_with_weak_hip_adduction_is_l4() -> None:
+    case = THIGH_AND_SHIN | {"strength": _strength("right", knee_extension=4, hip_adduction=4)}
+    assert _top(assess(case)) == ("root", "L4", None, "right")
+
+
+def test_weak_knee_extension_and_hip_flexion_sparing_hip_adduction_is_femoral() -> None:
+    case = THIGH_AND_SHIN | {"strength": _strength("right", knee_extension=4, hip_flexion=4, hip_adduction=5)}
+    assert _top(assess(case)) == ("peripheral-nerve", None, "femoral", "right")
+
+
+# --------------------------------------------------------------------------- meralgia vs L2/L3
+
+
+def test_lateral_thigh_numbness_without_motor_or_reflex_change_is_meralgia() -> None:
+    case = {
+        "age": 40,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "thigh_lateral", "side": "left", "kind": "numbness"}],
+        "sensation": [{"region": "thigh_lateral", "side": "left", "status": "reduced"}],
+        "strength": _strength("left", hip_flexion=5, knee_extension=5, hip_adduction=5),
+        "reflexes": [
+            {"reflex": "patellar", "side": "left", "grade": 2},
+            {"reflex": "patellar", "side": "right", "grade": 2},
+        ],
+    }
+    result = assess(case)
+    assert _top(result) == ("peripheral-nerve", None, "lateral_femoral_cutaneous", "left")
+    assert _conditions(result, 1) == ["meralgia_paresthetica"]
+
+
+def test_anterior_thigh_sensory_loss_with_weak_hip_flexion_is_a_mid_lumbar_root() -> None:
+    case = {
+        "age": 40,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "thigh_anterior", "side": "left"}, {"region": "groin", "side": "left"}],
+        "sensation": [{"region": "thigh_anterior", "side": "left", "status": "reduced"}],
+        "strength": _strength("left", hip_flexion=4),
+        "findings": [{"id": "back_pain"}, {"id": "femoral_stretch_positive", "side": "left"}],
+    }
+    site, root, _nerve, side = _top(assess(case))
+    assert (site, side) == ("root", "left") and root in {"L2", "L3"}
+
+
+# --------------------------------------------------------------------------- S1 vs tarsal tunnel
+
+
+def test_sole_numbness_with_absent_ankle_jerk_and_weak_tiptoe_is_s1() -> None:
+    case = {
+        "age": 40,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "buttock", "side": "right"},
+            {"region": "calf", "side": "right"},
+            {"region": "foot_sole", "side": "right", "kind": "numbness"},
+        ],
+        "sensation": [{"region": "foot_sole", "side": "right", "status": "reduced"}],
+        "strength": _strength("right", ankle_plantarflexion=4),
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 0},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+        "findings": [{"id": "back_pain"}, {"id": "slr_positive", "side": "right"}],
+    }
+    assert _top(assess(case)) == ("root", "S1", None, "right")
+
+
+def test_sole_numbness_with_tinel_behind_the_medial_malleolus_and_normal_reflexes_is_tarsal_tunnel() -> None:
+    case = {
+        "age": 50,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "foot_sole", "side": "right", "kind": "numbness"},
+            {"region": "ankle_medial", "side": "right"},
+        ],
+        "sensation": [
+            {"region": "foot_sole", "side": "right", "status": "reduced"},
+            {"region": "foot_lateral_border", "side": "right", "status": "normal"},
+        ],
+        "strength": _strength("right", ankle_plantarflexion=5),
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 2},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+        "findings": [{"id": "tinel_tarsal_tunnel", "side": "right"}, {"id": "back_pain", "status": "absent"}],
+    }
+    result = assess(case)
+    assert _conditions(result, 1) == ["tarsal_tunnel_syndrome"]
+    assert result.localization[0].site != "root"
+
+
+# --------------------------------------------------------------------------- properties
+
+LIMB_REGIONS = (
+    "buttock",
+    "thigh_anterior",
+    "thigh_lateral",
+    "thigh_posterior",
+    "knee_anterior",
+    "leg_lateral",
+    "leg_medial",
+    "calf",
+    "foot_dorsum",
+    "foot_lateral_border",
+    "foot_sole",
+    "great_toe",
+)
+MOVEMENTS = (
+    "hip_flexion",
+    "knee_extension",
+    "ankle_dorsiflexion",
+    "great_toe_extension",
+    "ankle_plantarflexion",
+    "hip_abduction",
+)
+
+
+@st.composite
+def one_sided_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """Two or more lesion findings, all on one side; nothing midline or both-sided."""
+    side = draw(st.sampled_from(["left", "right"]))
+    regions = draw(st.lists(st.sampled_from(LIMB_REGIONS), unique=True, max_size=5))
+    kinds = draw(st.lists(st.sampled_from(["pain", "tingling", "numbness"]), min_size=5, max_size=5))
+    weak = draw(st.lists(st.sampled_from(MOVEMENTS), unique=True, max_size=3))
+    grades = draw(st.lists(st.integers(1, 4), min_size=3, max_size=3))
+    case: dict[str, Any] = {
+        "age": draw(st.integers(18, 90)),
+        "sex": draw(st.sampled_from(["female", "male"])),
+        "pain_map_complete": False,
+        "pain_map": [{"region": r, "side": side, "kind": k} for r, k in zip(regions, kinds, strict=False)],
+        "strength": [{"movement": m, "side": side, "grade": g} for m, g in zip(weak, grades, strict=False)],
+    }
+    if len(regions) + len(weak) < 2:
+        case["pain_map"].append({"region": "leg_lateral", "side": side})
+        case["pain_map"].append({"region": "buttock", "side": side})
+    return case
+
+
+@SETTINGS
+@given(case=one_sided_cases())
+def test_one_sided_findings_never_make_a_both_sided_site_the_top_answer(case: dict[str, Any]) -> None:
+    assert assess(case).localization[0].side != "bilateral"
+
+
+KEY_MYOTOMES = (
+    ("L4", "knee_extension"),
+    ("L5", "great_toe_extension"),
+    ("L5", "hip_abduction"),
+    ("S1", "ankle_plantarflexion"),
+)
+
+
+def _root_probability(assessment: Assessment, root: str, side: str) -> float:
+    return next((s.probability for s in assessment.localization if s.root == root and s.side == side), 0.0)
+
+
+@SETTINGS
+@given(case=one_sided_cases(), key=st.sampled_from(KEY_MYOTOMES), grade=st.integers(0, 4))
+def test_a_deficit_in_a_roots_key_muscle_never_lowers_that_root(
+    case: dict[str, Any], key: tuple[str, str], grade: int
+) -> None:
+    root, movement = key
+    side = case["pain_map"][0]["side"] if case["pain_map"] else case["strength"][0]["side"]
+    case["strength"] = [s for s in case["strength"] if s["movement"] != movement]
+    before = _root_probability(assess(case), root, side)
+    case["strength"] = [*case["strength"], {"movement": movement, "side": side, "grade": grade}]
+    after = _root_probability(assess(case), root, side)
+    assert after >= before - 1e-9
+
+
+def test_level_specific_figures_apply_to_their_own_root_only(compiled: CompiledKnowledge) -> None:
+    """The knee jerk: L4 0.67 and S1 0.06 (operated series), not one pooled figure for both."""
+    observation = compiled.observation_index["reflex:patellar:left"]
+    l4 = compiled.hypothesis_index["root:L4:left"]
+    s1 = compiled.hypothesis_index["root:S1:left"]
+    keys = compiled.loc_grade_keys
+    assert keys[compiled.loc_grade[l4, observation]] == "reflex:L4:patellar"
+    assert keys[compiled.loc_grade[s1, observation]] == "reflex:S1:patellar"
+    assert compiled.loc_numbers["reflex:L4:patellar"].value > compiled.loc_numbers["reflex:S1:patellar"].value
