@@ -278,7 +278,7 @@ def load_rules() -> Rules:
     """All rule files, validated (unknown keys are errors)."""
     return Rules(
         lexicon=_read("lexicon.yaml"),
-        findings=_read("findings.yaml"),
+        findings=_read("findings.yaml") + _read("emergencies.yaml"),
         tests=_read("tests.yaml"),
         results=_read("results.yaml"),
         body=_read("body.yaml"),

@@ -1,0 +1,72 @@
+"""Issue 13 emergencies written as clinical notes: the text reader finds the findings and the
+triage reaches the right level through the right rule (nlp/data/emergencies.yaml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.knowledge.models import TriageLevel
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+NOTES = [
+    (
+        "24-year-old man, pain out of proportion after a tibial fracture in a cast; pain on passive "
+        "stretch of the toes.",
+        {"pain_out_of_proportion", "tight_cast_or_dressing", "pain_on_passive_stretch"},
+        "compartment_syndrome_after_injury",
+        TriageLevel.EMERGENCY,
+    ),
+    (
+        "84-year-old woman after a ground-level fall at home: the leg is shortened and externally "
+        "rotated and she has groin pain.",
+        {"fall_from_standing", "shortened_externally_rotated_leg"},
+        "hip_fracture_deformity",
+        TriageLevel.EMERGENCY,
+    ),
+    (
+        "71-year-old smoker with sudden back pain radiating to the groin. Pulsatile abdominal mass "
+        "on examination.",
+        {"pulsatile_abdominal_mass", "back_pain"},
+        "aaa_pulsatile_mass_pain",
+        TriageLevel.EMERGENCY,
+    ),
+    (
+        "45-year-old with back pain and sciatica for 5 days; reports reduced sensation of rectal fullness.",
+        {"rectal_fullness_sensation_lost"},
+        "ces_sphincter_or_saddle",
+        TriageLevel.EMERGENCY,
+    ),
+    (
+        "39-year-old woman, 4 days of low back pain; she cannot feel the urine passing since yesterday.",
+        {"urinary_stream_sensation_altered"},
+        "ces_sphincter_or_saddle",
+        TriageLevel.EMERGENCY,
+    ),
+    (
+        "80-year-old with atrial fibrillation: sudden severe pain in the right leg, absent pulses.",
+        {"leg_pulseless"},
+        "ali_pulseless_limb",
+        TriageLevel.EMERGENCY,
+    ),
+]
+
+
+@pytest.mark.parametrize(("note", "findings", "rule", "level"), NOTES, ids=[n[2] for n in NOTES])
+def test_an_emergency_note_is_read_and_triaged(
+    note: str, findings: set[str], rule: str, level: TriageLevel
+) -> None:
+    extraction = extract(note)
+    present = {f.id for f in extraction.case.findings if f.status == "present"}
+    assert findings <= present
+    result = assess(extraction.case)
+    assert result.triage.level == level
+    assert rule in {flag.id for flag in result.triage.red_flags}
+
+
+def test_negated_emergency_findings_are_read_as_absent() -> None:
+    extraction = extract("No pulsatile mass. No abdominal pain. Not in a cast. Pulses present.")
+    status = {f.id: f.status for f in extraction.case.findings}
+    assert status.get("pulsatile_abdominal_mass") == "absent"
+    assert status.get("abdominal_or_flank_pain") == "absent"
+    assert "leg_pulseless" not in {i for i, s in status.items() if s == "present"}
