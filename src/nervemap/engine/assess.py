@@ -19,6 +19,7 @@ from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray,
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.fit import assess_fit
 from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.concordance import clinical_view, imaged_roots, judge
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide
@@ -271,6 +272,7 @@ def _build(
     site_ll: FloatArray,
     screening_p: FloatArray,
     full_channel: Sequence[tuple[str, FloatArray]] = (),
+    concordance: dict[str, Any] | None = None,
 ) -> Assessment:
     kb = compiled.knowledge
     conditions = compiled.conditions
@@ -329,7 +331,8 @@ def _build(
     )
     severity = assess_severity(case, present_ids, triage)
     ranked = [(conditions[c].id, float(condition_p[c])) for c in order]
-    plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level)
+    concordance = concordance or {"status": "no imaging"}
+    plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level, concordance["status"])
 
     used = [
         dict(
@@ -345,6 +348,8 @@ def _build(
     informative = scored - sum(1 for fid in encoded.origin if findings[fid].category == "demographic")
     enough = informative >= 1 or bool(encoded.observed_present.any())
     notes = list(encoded.notes)
+    if concordance["status"] == "discordant" and concordance.get("note"):
+        notes.append(f"imaging discordant with the clinical level: {concordance['note']}")
     if not enough:
         notes.append("no clinical finding was given: the differential shows only the base rates")
     return Assessment(
@@ -357,6 +362,7 @@ def _build(
         plan=plan,
         findings_used=used,
         fit=fit,
+        imaging_concordance=concordance,
         notes=notes,
         enough_information=enough,
         knowledge_version=kb.version,
@@ -431,6 +437,13 @@ def _assess_chunk(
 ) -> list[Assessment]:
     encoded = [encode_case(case, compiled) for case in chunk]
     posterior = infer_encoded(compiled, encoded)
+    imaged = [imaged_roots(compiled, e) for e in encoded]
+    with_imaging = [i for i, roots in enumerate(imaged) if roots]
+    clinical_sites: dict[int, FloatArray] = {}
+    if with_imaging:
+        views = [clinical_view(compiled, encoded[i]) for i in with_imaging]
+        clinical = infer_encoded(compiled, views).sites
+        clinical_sites = {i: clinical[k] for k, i in enumerate(with_imaging)}
     screening = infer_encoded(compiled, [e.without(red_flags) for e in encoded])
     subsets = [_red_flag_subsets(compiled, e, red_flags) for e in encoded]
     flat = [variant for variants in subsets for _, variant in variants]
@@ -450,6 +463,7 @@ def _assess_chunk(
             posterior.site_loglik[i],
             screening.conditions[i],
             channels[i],
+            judge(compiled, imaged[i], clinical_sites.get(i)),
         )
         for i, case in enumerate(chunk)
     ]

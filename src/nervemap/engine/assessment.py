@@ -104,6 +104,23 @@ class Fit(Output):
     reason: str
 
 
+class RootSide(Output):
+    root: str
+    side: str
+    probability: float | None = Field(default=None, description="Clinical probability, without imaging")
+
+
+class ImagingConcordance(Output):
+    """Whether the root the scan shows compressed matches the history and examination alone."""
+
+    status: Literal["concordant", "discordant", "indeterminate", "no imaging"]
+    clinical: list[RootSide] = Field(
+        default_factory=list, description="Clinically likely roots (imaging left out), leading first"
+    )
+    imaging: list[RootSide] = Field(default_factory=list, description="Roots the imaging shows compressed")
+    note: str | None = None
+
+
 class SeverityResult(Output):
     grade: Severity
     basis: list[str]
@@ -144,6 +161,10 @@ class Assessment(Output):
     fit: Fit = Field(
         default_factory=lambda: Fit(adequate=True, reason="not assessed"),
         description="Out-of-model warning: do the findings fit any modelled condition? Never lowers triage",
+    )
+    imaging_concordance: ImagingConcordance = Field(
+        default_factory=lambda: ImagingConcordance(status="no imaging"),
+        description="Clinical level vs imaged level (NICE NG59: decompression only when they agree)",
     )
     notes: list[str] = Field(default_factory=list, description="Accepted contradictions, caveats")
     enough_information: bool = Field(

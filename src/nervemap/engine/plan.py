@@ -12,7 +12,11 @@ ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
 PLAN_PROBABILITY = 0.2
 
 
-def _applies(step: PlanStep, severity: Severity, duration: float | None, level: TriageLevel) -> bool:
+def _applies(
+    step: PlanStep, severity: Severity, duration: float | None, level: TriageLevel, imaging: str
+) -> bool:
+    if step.imaging_status and imaging not in step.imaging_status:
+        return False
     if step.min_severity and ORDER.index(severity) < ORDER.index(step.min_severity):
         return False
     if step.max_severity and ORDER.index(severity) > ORDER.index(step.max_severity):
@@ -49,6 +53,7 @@ def build_plan(
     severity: Severity,
     duration: float | None,
     level: TriageLevel,
+    imaging: str = "no imaging",
 ) -> list[dict[str, Any]]:
     """Steps for the leading conditions, safety first, each with the guideline behind it."""
     chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= PLAN_PROBABILITY]
@@ -59,7 +64,7 @@ def build_plan(
         for step in kb.plans:
             if condition not in step.conditions or step.id in items:
                 continue
-            if not _applies(step, severity, duration, level):
+            if not _applies(step, severity, duration, level, imaging):
                 continue
             # a plain record: validated once with the whole Assessment
             items[step.id] = dict(

@@ -608,6 +608,10 @@ class PlanStep(Strict):
     min_duration_days: float | None = None
     max_duration_days: float | None = None
     triage_levels: list[TriageLevel] = Field(default_factory=list)
+    imaging_status: list[Literal["concordant", "discordant", "indeterminate", "no imaging"]] = Field(
+        default_factory=list,
+        description="Imaging concordance statuses under which the step applies (empty: any)",
+    )
     sources: list[str] = Field(min_length=1)
 
 

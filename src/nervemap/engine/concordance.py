@@ -1,0 +1,130 @@
+"""Imaging concordance: does the compressed root on the scan match the clinical picture?
+
+NICE NG59 (1.3.1) and NASS ask for decompression only when imaging findings are consistent with
+the clinical signs, and asymptomatic compression is common (Brinjikji 2015). So the clinical level
+is judged without the scan — the localisation posterior with every imaging observation and imaging
+finding made unknown — and then compared with the roots the scan shows compressed:
+
+- ``concordant``: a clinically likely root (the leading one, or its close alternative on the same
+  side) is among the imaged roots on that side;
+- ``discordant``: the clinical picture localises to a root or roots the scan does not show;
+- ``indeterminate``: the clinical picture does not localise to a root on its own;
+- ``no imaging``: the case has no imaging of the lumbar roots.
+
+Discordance is a visible warning; the site posterior that uses the scan is never silently merged
+with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
+from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
+from nervemap.knowledge.models import SiteKind
+
+Status = Literal["concordant", "discordant", "indeterminate", "no imaging"]
+
+# A clinical root is "localised" when it holds at least this share of the site posterior, and a
+# close alternative (the neighbouring root, say) counts when it reaches this fraction of the
+# leading root's probability. Policy thresholds, not clinical figures.
+LOCALISED_PROBABILITY = 0.3
+CLOSE_ALTERNATIVE = 0.25
+
+
+def imaged_roots(compiled: CompiledKnowledge, encoded: EncodedCase) -> list[tuple[str, str]]:
+    """(root, side) pairs the scan shows compressed, in the knowledge base's root order."""
+    seen = [
+        compiled.observations[o]
+        for o in np.flatnonzero(encoded.observed_present)
+        if compiled.observations[o].modality == "imaging"
+    ]
+    return [(o.target, str(o.side)) for o in seen]
+
+
+def clinical_view(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedCase:
+    """The case with its imaging made unknown: what the history and examination say alone."""
+    imaging_observations = np.array([o.modality == "imaging" for o in compiled.observations], dtype=bool)
+    imaging_findings = np.array(
+        [compiled.finding_index[f] for f in IMAGING_FINDING.values() if f in compiled.finding_index],
+        dtype=np.intp,
+    )
+    view = encoded.without(imaging_findings)
+    view.observed_present = encoded.observed_present & ~imaging_observations
+    view.observed_absent = encoded.observed_absent & ~imaging_observations
+    return view
+
+
+def _clinical_roots(
+    compiled: CompiledKnowledge, site_p: FloatArray
+) -> tuple[list[tuple[str, str, float]], str | None]:
+    """Clinically likely (root, side, p): the leading root and its close alternatives."""
+    order = np.argsort(-site_p, kind="stable")
+    lead = compiled.hypotheses[int(order[0])]
+    lead_p = float(site_p[order[0]])
+    if lead.kind == SiteKind.MULTI_ROOT and lead.side in SIDES and lead_p >= LOCALISED_PROBABILITY:
+        return [], str(lead.side)  # several roots on one side: any imaged root there fits
+    if lead.kind != SiteKind.ROOT or lead_p < LOCALISED_PROBABILITY:
+        return [], None
+    roots = []
+    for h in order[:6]:
+        hypothesis = compiled.hypotheses[int(h)]
+        p = float(site_p[h])
+        if (
+            hypothesis.kind == SiteKind.ROOT
+            and hypothesis.side == lead.side
+            and p >= CLOSE_ALTERNATIVE * lead_p
+        ):
+            roots.append((str(hypothesis.root), str(hypothesis.side), p))
+    return roots, None
+
+
+def judge(
+    compiled: CompiledKnowledge, imaged: Sequence[tuple[str, str]], clinical_site_p: FloatArray | None
+) -> dict[str, Any]:
+    """The concordance record of the output contract (``Assessment.imaging_concordance``)."""
+    if not imaged or clinical_site_p is None:
+        return {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
+    imaging = [{"root": root, "side": side} for root, side in imaged]
+    roots, several_side = _clinical_roots(compiled, clinical_site_p)
+    clinical = [{"root": r, "side": s, "probability": round(p, 4)} for r, s, p in roots]
+    shown = ", ".join(f"{root} ({side})" for root, side in imaged)
+    if several_side is not None:
+        match = any(side == several_side for _, side in imaged)
+        status: Status = "concordant" if match else "discordant"
+        note = (
+            f"the clinical picture involves several roots on the {several_side}; imaging shows "
+            f"compression of {shown}"
+        )
+        return {"status": status, "clinical": clinical, "imaging": imaging, "note": note}
+    if not roots:
+        return {
+            "status": "indeterminate",
+            "clinical": [],
+            "imaging": imaging,
+            "note": f"imaging shows compression of {shown}, but the history and examination do not "
+            "point to a root on their own: correlate clinically before acting on the scan",
+        }
+    lead_root, lead_side, _ = roots[0]
+    matched = [(r, s) for r, s, _ in roots if (r, s) in set(imaged)]
+    if matched:
+        root, side = matched[0]
+        close = "" if (root, side) == (lead_root, lead_side) else f" (the close alternative to {lead_root})"
+        return {
+            "status": "concordant",
+            "clinical": clinical,
+            "imaging": imaging,
+            "note": f"imaging shows compression of {root} ({side}){close}, matching the clinical picture",
+        }
+    return {
+        "status": "discordant",
+        "clinical": clinical,
+        "imaging": imaging,
+        "note": f"the clinical picture points to {lead_root} ({lead_side}) but imaging shows compression "
+        f"of {shown}: imaging findings are common without symptoms; consider decompression only when "
+        "imaging is consistent with the clinical signs (NICE NG59) — re-examine, and consider "
+        "electrodiagnosis or a selective nerve root block before any surgery",
+    }
