@@ -35,9 +35,15 @@ def render_text(assessment: Assessment, console: Console) -> None:
         f"Source: [bold]{assessment.source.verdict}[/] (p spinal {assessment.source.p_spinal:.2f})   "
         f"Severity: [bold]{assessment.severity.grade.value}[/] ({'; '.join(assessment.severity.basis)})"
     )
+    if triage.suspected:
+        # the differential agrees with the triage: what the urgent rules suspect comes first
+        suspected = "; ".join(f"{s.name} ({s.level.value}, rule {s.rule})" for s in triage.suspected)
+        header = f"[bold red]Suspected:[/] {suspected}\n{header}"
     console.print(Panel(header, title=title, expand=False))
     for flag in triage.red_flags:
         console.print(f"[red]⚑ {flag.name}[/] ({flag.level.value}): {', '.join(flag.findings)}")
+    if not assessment.fit.adequate:
+        console.print(f"[bold yellow]⚠ Out of model:[/] {assessment.fit.reason}")
 
     table = Table(title="Where is the lesion?", show_lines=True)
     table.add_column("site")
