@@ -313,3 +313,37 @@ def test_level_specific_figures_apply_to_their_own_root_only(compiled: CompiledK
     assert keys[compiled.loc_grade[l4, observation]] == "reflex:L4:patellar"
     assert keys[compiled.loc_grade[s1, observation]] == "reflex:S1:patellar"
     assert compiled.loc_numbers["reflex:L4:patellar"].value > compiled.loc_numbers["reflex:S1:patellar"].value
+
+
+def test_pain_shared_by_two_neighbouring_roots_names_the_close_alternative() -> None:
+    """Pain over the L5 and S1 maps alone cannot tell the two apart (Albert 2019): say so."""
+    case = {
+        "age": 40,
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": r, "side": "left"} for r in ("buttock", "thigh_posterior", "calf", "leg_lateral")
+        ],
+        "findings": [{"id": "slr_positive", "side": "left"}],
+    }
+    lead = assess(case).localization[0]
+    assert (lead.site, lead.side) == ("root", "left")
+    assert {lead.root, *lead.possibly} == {"L5", "S1"}
+
+
+def test_a_clear_single_root_picture_names_no_alternative() -> None:
+    case = {
+        "age": 40,
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "thigh_anterior", "side": "right"},
+            {"region": "leg_medial", "side": "right"},
+        ],
+        "strength": _strength("right", knee_extension=4, hip_adduction=4),
+        "reflexes": [
+            {"reflex": "patellar", "side": "right", "grade": 0},
+            {"reflex": "patellar", "side": "left", "grade": 2},
+        ],
+        "sensation": [{"region": "ankle_medial", "side": "right", "status": "reduced"}],
+    }
+    lead = assess(case).localization[0]
+    assert (lead.root, lead.side, lead.possibly) == ("L4", "right", [])

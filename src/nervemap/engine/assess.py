@@ -23,7 +23,7 @@ from nervemap.engine.concordance import clinical_view, imaged_roots, judge
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide
-from nervemap.knowledge.models import EXPERT_ESTIMATE, Number, SiteKind
+from nervemap.knowledge.models import EXPERT_ESTIMATE, LOCALISABLE_ROOTS, Number, SiteKind
 
 TOP_CONDITIONS = 10
 TOP_SITES = 6
@@ -263,6 +263,37 @@ def _listed(order: np.ndarray[Any, np.dtype[np.intp]], p: FloatArray, most: int)
     return [i for rank, i in enumerate(chosen) if rank < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
 
 
+# A neighbouring root is named as the close alternative ("L5, possibly S1") when it holds at least
+# this fraction of the leading root's probability: radicular findings overlap between neighbours
+# (Albert 2019: L5 and S1 pain maps could not be told apart), so a single answer can overstate.
+CLOSE_ALTERNATIVE = 0.25
+
+
+def _name_close_alternatives(
+    compiled: CompiledKnowledge,
+    localization: list[Record],
+    site_order: np.ndarray[Any, np.dtype[np.intp]],
+    site_p: FloatArray,
+) -> None:
+    if not localization or localization[0]["site"] != SiteKind.ROOT:
+        return
+    lead = compiled.hypotheses[int(site_order[0])]
+    neighbours = {
+        r
+        for r in LOCALISABLE_ROOTS
+        if abs(LOCALISABLE_ROOTS.index(r) - LOCALISABLE_ROOTS.index(str(lead.root))) == 1
+    }
+    lead_p = float(site_p[site_order[0]])
+    localization[0]["possibly"] = [
+        str(h.root)
+        for h in (compiled.hypotheses[int(i)] for i in site_order[1:6])
+        if h.kind == SiteKind.ROOT
+        and h.side == lead.side
+        and h.root in neighbours
+        and float(site_p[compiled.hypothesis_index[h.key]]) >= CLOSE_ALTERNATIVE * lead_p
+    ]
+
+
 def _build(
     compiled: CompiledKnowledge,
     case: Case,
@@ -310,6 +341,7 @@ def _build(
                 evidence=_site_evidence(compiled, int(h), encoded),
             )
         )
+    _name_close_alternatives(compiled, localization, site_order, site_p)
     p_spinal = float(condition_p[compiled.spinal].sum())
     threshold = kb.localisation.spinal_threshold.value
     verdict = (

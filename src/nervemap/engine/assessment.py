@@ -50,6 +50,10 @@ class Localisation(Output):
     side: Literal["left", "right", "bilateral"] | None = None
     name: str
     probability: float
+    possibly: list[str] = Field(
+        default_factory=list,
+        description="Close alternative roots on the same side, for the leading root ('L5, possibly S1')",
+    )
     evidence: EvidenceSet
 
 
