@@ -215,3 +215,9 @@ def test_necrotising_infection_with_hypotension_is_an_emergency() -> None:
     result = assess(_case(["leg_redness_warmth", "systolic_bp_below_90"], age=58))
     assert result.triage.level == TriageLevel.EMERGENCY
     assert "nsti_red_leg_severe" in _rules(result)
+
+
+def test_back_pain_with_hypercalcaemia_at_68_is_urgent_for_myeloma() -> None:
+    result = assess(_case(["back_pain", "calcium_raised"], age=68, sex="female", duration_days=210))
+    assert result.triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+    assert "myeloma_hypercalcaemia_back_pain" in _rules(result)
