@@ -16,10 +16,10 @@ from nervemap.engine.assessment import (
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, default_compiled
+from nervemap.engine.concordance import clinical_view, imaged_roots, judge
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.fit import assess_fit
 from nervemap.engine.inference import Posterior, infer
-from nervemap.engine.concordance import clinical_view, imaged_roots, judge
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide

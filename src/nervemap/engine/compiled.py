@@ -27,6 +27,7 @@ from nervemap.knowledge.models import (
     LocalisationModel,
     Number,
     Region,
+    Root,
     SiteKind,
     TensionSign,
 )
@@ -392,7 +393,7 @@ class _Grading:
     def __init__(self, kb: KnowledgeBase) -> None:
         model = kb.localisation
         self.model = model
-        self.roots = {r.id: r for r in kb.anatomy.roots}
+        self.roots: dict[str, Root] = {r.id: r for r in kb.anatomy.roots}
         self.movements = {m.id: m for m in kb.anatomy.movements}
         self.reflexes = {r.id: r for r in kb.anatomy.reflexes}
         rates: dict[str, tuple[Number, Number]] = {
