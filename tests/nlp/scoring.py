@@ -112,3 +112,94 @@ def score(expected: set[Item], predicted: set[Item]) -> Score:
         missed=sorted(expected - matched_expected, key=str),
         extra=sorted(predicted - matched_predicted, key=str),
     )
+
+
+# ------------------------------------------------------------------ examination-only scoring
+# The root-level development set's notes (tests/golden/extraction_rootset.jsonl) are annotated for
+# the examination only: strength, reflexes, light-touch/pin-prick sensation and the examination
+# findings below. A statement for every muscle or region of a side ("power is normal") counts as
+# one item per side, so a global statement weighs as much as one specific finding.
+
+GOLDEN_ROOTSET = Path(__file__).parent.parent / "golden" / "extraction_rootset.jsonl"
+EXAM_FINDINGS = frozenset(
+    {
+        "slr_positive",
+        "crossed_slr_positive",
+        "slump_positive",
+        "femoral_stretch_positive",
+        "crossed_femoral_stretch_positive",
+        "faber_positive",
+        "fair_test_positive",
+        "sij_provocation_positive",
+        "pelvic_compression_test_positive",
+        "tinel_fibular_head",
+        "tinel_tarsal_tunnel",
+        "sensory_deficit_leg",
+        "hip_internal_rotation_painful_limited",
+        "trendelenburg_sign_positive",
+        "heel_walking_difficulty",
+        "toe_walking_difficulty",
+    }
+)
+
+
+def load_golden_rootset() -> list[dict[str, Any]]:
+    with GOLDEN_ROOTSET.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _universes() -> dict[str, list[str]]:
+    kb = default_knowledge().knowledge
+    return {
+        "strength": [m.id for m in kb.anatomy.movements],
+        "sensation": [r.id for r in kb.anatomy.regions if r.lateral and r.id != "lower_back"],
+        "reflex": ["patellar", "achilles"],
+    }
+
+
+def _collapse(items: set[Item]) -> set[Item]:
+    """(kind, name, side, value) items that cover every name of a side (apart from names given
+    another value on that side) become one (kind, "*", side, value) item."""
+    universes = _universes()
+    out = set(items)
+    for kind, names in universes.items():
+        graded = [i for i in items if i[0] == kind]
+        for side in ("left", "right"):
+            on_side = [i for i in graded if i[2] == side]
+            for value in {i[3] for i in on_side}:
+                have = {i[1] for i in on_side if i[3] == value}
+                other = {i[1] for i in on_side if i[3] != value}
+                if len(have) > 1 and have | other >= set(names) and len(have) >= len(names) // 2:
+                    out -= {(kind, n, side, value) for n in have}
+                    out.add((kind, "*", side, value))
+    return out
+
+
+def expected_exam_items(expect: dict[str, Any]) -> set[Item]:
+    universes = _universes()
+    out: dict[tuple[Any, ...], Item] = {}
+    for kind, key in (("strength", "strength"), ("reflex", "reflexes"), ("sensation", "sensation")):
+        rows = expect.get(key, [])
+        # "*" rows first: a named row overrides the whole-side statement for that name
+        for row in sorted(rows, key=lambda r: r[0] != "*"):
+            for name, side, value in _expand(row, universes[kind]):
+                out[(kind, name, side)] = (kind, name, side, value)
+    items = set(out.values())
+    for finding_id, value in expect.get("findings", {}).items():
+        status, _, side = value.partition(":")
+        items.add(("finding", finding_id, status, side or "*"))
+    return _collapse(items)
+
+
+def predicted_exam_items(case: Case) -> set[Item]:
+    out: set[Item] = set()
+    for f in case.findings:
+        if f.id in EXAM_FINDINGS:
+            out.add(("finding", f.id, f.status.value, f.side))
+    for s in case.strength:
+        out.add(("strength", s.movement, s.side, s.grade))
+    for r in case.reflexes:
+        out.add(("reflex", r.reflex, r.side, r.grade))
+    for t in case.sensation:
+        out.add(("sensation", t.region, t.side, t.status))
+    return _collapse(out)

@@ -74,15 +74,43 @@ def _names_movement(text: str, movement: Mention, place: Mention) -> bool:
     return movement.end <= place.start and bool(_OF_THE.match(text[movement.end : place.start]))
 
 
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+_CLAUSE = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_STATED = re.compile(r"\b(?:is|are|was|were|has|have|looks?|appears?)\b", re.IGNORECASE)
+
+
+def _clause(text: str, sentence: tuple[int, int], position: int) -> tuple[int, int]:
+    starts = [m.end() for m in _CLAUSE.finditer(text, sentence[0], position)]
+    end = _CLAUSE.search(text, position, sentence[1])
+    return (starts[-1] if starts else sentence[0], end.start() if end else sentence[1])
+
+
+def _said_of_something_else(
+    draft: Draft, sentence: tuple[int, int], place: Mention, sensory: list[tuple[int, int]]
+) -> bool:
+    """'The right calf is visibly bigger ..., and pinprick is reduced': a place with its own
+    statement and no sensory word in its clause is not a sensory finding."""
+    start, end = _clause(draft.text, sentence, place.start)
+    if any(start <= s < end for s, _ in sensory):
+        return False
+    return bool(_STATED.search(draft.text, start, end))
+
+
 def read_body(draft: Draft) -> None:
     c = cues()
     for sentence in draft.note.sentences:
         movements = draft.in_sentence(sentence, ("movement",))
-        # "plantar flexion of the right foot": the foot there names a movement, not a symptom site
+        reflexes = draft.in_sentence(sentence, ("reflex",))
+        # "plantar flexion of the right foot": the foot there names a movement, not a symptom site;
+        # "the ankle jerk is absent": the ankle there names a reflex
         places = [
             p
             for p in draft.in_sentence(sentence, ("region", "dermatome"))
             if not any(_names_movement(draft.text, m, p) for m in movements)
+            and not any(_overlaps(r, p) and r.end - r.start > p.end - p.start for r in reflexes)
         ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
@@ -94,18 +122,30 @@ def read_body(draft: Draft) -> None:
                 continue
             nearest_symptom = _nearest(place, [(s.start, s.end) for s in symptoms])
             nearest_sensory = _nearest(place, sensory)
+            if nearest_sensory is not None and _said_of_something_else(draft, sentence, place, sensory):
+                nearest_sensory = None
             if nearest_sensory is not None and (
-                nearest_symptom is None or nearest_sensory[0] <= nearest_symptom[0]
+                nearest_symptom is None
+                or nearest_sensory[0] <= nearest_symptom[0]
+                or _coordinated(draft.text, sensory, symptoms[nearest_symptom[1]])
             ):
                 sensory_places.append(place)
+                if nearest_symptom is not None and nearest_sensory[0] > nearest_symptom[0]:
+                    # "reduced sensation and paraesthesia over the outer leg": both
+                    pain_places.append((place, _qualified(draft, symptoms, nearest_symptom[1])))
             elif nearest_symptom is not None:
                 pain_places.append((place, _qualified(draft, symptoms, nearest_symptom[1])))
         if pain_places:
             _pain(draft, sentence, pain_places)
         if sensory_places:
             _sensation(draft, sentence, sensory_places)
-        elif sensory and not places:
+        elif sensory and not pain_places:
             _global_sensation(draft, sentence, sensory)
+
+
+def _coordinated(text: str, sensory: list[tuple[int, int]], symptom: Mention) -> bool:
+    """A sensory-examination word joined to the symptom word ("reduced sensation and paraesthesia")."""
+    return any(re.fullmatch(r"\s*(?:and|or|/|,)\s*", text[end : symptom.start]) for _, end in sensory)
 
 
 _SELF_PAIN = re.compile(r"pain|ache|LBP|lumbago", re.IGNORECASE)
@@ -182,9 +222,14 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
         return  # vibration and position sense are not the light-touch / pin-prick map
     sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side)
     midline = anatomy().midline
-    for place, side in zip(places, sides, strict=True):
+    statuses = _list_statuses(draft, sentence, places)
+    for i in range(1, len(places)):
+        if _LIST_GAP.fullmatch(draft.text[places[i - 1].end : places[i].start]) and not side_cues(
+            draft.text, places[i].start, places[i].end
+        ):
+            sides[i] = sides[i - 1]  # "the back of the right thigh, calf and outer foot"
+    for place, side, status in zip(places, sides, statuses, strict=True):
         flags = set(place.flags)
-        status = _status_near(draft, sentence, place.start)
         if status is None:
             continue
         if "negated" in flags and re.search(r"\bden(?:y|ies|ied)\b", text, re.IGNORECASE):
@@ -208,20 +253,73 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
                     draft.sensation.append((test, True))
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
+
+
+def _list_statuses(
+    draft: Draft, sentence: tuple[int, int], places: list[Mention]
+) -> list[SensoryStatus | None]:
+    """Each place's status; a list of places ("over the back of the thigh, calf and outer foot")
+    shares the status of its first place."""
+    out: list[SensoryStatus | None] = []
+    for i, place in enumerate(places):
+        if i and _LIST_GAP.fullmatch(draft.text[places[i - 1].end : place.start]):
+            out.append(out[-1])
+        else:
+            out.append(_status_near(draft, sentence, place.start))
+    return out
+
+
+# a sensory deficit stated for the leg without a region ("dermatomal hypoaesthesia on the right leg");
+# a distal, stocking or two-sided loss is the polyneuropathy pattern instead (findings.yaml)
+_LEG_WORDS = re.compile(r"\bleg|\blower\s+(?:limb|extremit)|\blimb|dermatom", re.IGNORECASE)
+_SYMMETRIC = re.compile(
+    r"distal|stocking|glove|bilateral|both\s+(?:legs|sides|lower|feet|limbs)|extremities|limbs|\blegs|feet",
+    re.IGNORECASE,
+)
+
+
+def _clause_side(draft: Draft, clause: tuple[int, int]) -> SideOrBoth | None:
+    """The side a clause names: left or right wins over a loose "both" ("both motor and
+    sensory deficits in the left leg"); none named, the note's side."""
+    named = {c.side for c in side_cues(draft.text, *clause)}
+    if "left" in named and "right" in named:
+        return "bilateral"
+    for side in ("left", "right", "bilateral"):
+        if side in named:
+            return side
+    return draft.side
+
+
 def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tuple[int, int]]) -> None:
-    """'Sensation intact throughout' / 'no sensory deficit in the lower extremities'."""
+    """'Sensation intact throughout' / 'no sensory deficit in the lower extremities'; a deficit
+    in the leg with no region named is the finding sensory_deficit_leg."""
     c = cues()
     text = draft.text[sentence[0] : sentence[1]]
-    if not c.global_.search(text) and not re.search(r"\bno\b.*\bdeficit", text, re.IGNORECASE):
-        return
-    if c.upper.search(text) and not re.search(r"lower|leg|BLE|feet|foot", text, re.IGNORECASE):
+    upper_only = bool(c.upper.search(text)) and not re.search(r"lower|leg|BLE|feet|foot", text, re.IGNORECASE)
+    if upper_only:
         return
     status = _status_near(draft, sentence, sensory[0][0])
+    start, end = sensory[0]
+    if status in ("reduced", "absent"):
+        clause = _clause(draft.text, sentence, start)
+        if not _LEG_WORDS.search(draft.text, *clause) and not _LEG_WORDS.search(text):
+            return
+        if _SYMMETRIC.search(draft.text, *clause):
+            return
+        side = _clause_side(draft, clause)
+        value = "sensory_deficit_leg" + (f" {side}" if side else "")
+        draft.add_item("finding", value, start, end, set(), "present")
+        draft.findings.append(("sensory_deficit_leg", "present", side))
+        return
+    if not c.global_.search(text) and not re.search(r"\bno\b.*\bdeficit", text, re.IGNORECASE):
+        return
     if status != "normal":
         return
-    start, end = sensory[0]
-    draft.add_item("sensation", "all leg regions both sides normal", start, end)
+    own = assign_sides(draft.text, sentence, [(start, end)], explicit=True)[0]
+    sides: list[Literal["left", "right"]] = list(expand(own)) if own else ["left", "right"]
+    draft.add_item("sensation", f"all leg regions {' and '.join(sides)} normal", start, end)
     for region in anatomy().leg_regions:
-        for side in ("left", "right"):
+        for side in sides:
             test = SensationTest(region=region, side=side, status="normal")
             draft.sensation.append((test, False))

@@ -58,6 +58,10 @@ def _results() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return comp.words(results.positive), comp.words(results.negative)
 
 
+_TEST_LIST = re.compile(r"^\s*(?:,|and|or|/|,\s*and)\s*(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:but|while|whereas)\b", re.IGNORECASE)
+
+
 def read_tests(draft: Draft) -> None:
     positive, negative = _results()
     tests = [m for m in draft.note.mentions if m.kind == "test"]
@@ -65,6 +69,7 @@ def read_tests(draft: Draft) -> None:
     for mention in tests:
         by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
     for sentence, mentions in by_sentence.items():
+        mentions.sort(key=lambda m: m.start)
         # each result word belongs to the nearest test named in the sentence
         cues: list[tuple[int, int, str]] = []
         for pattern, result in ((positive, "present"), (negative, "absent")):
@@ -78,12 +83,51 @@ def read_tests(draft: Draft) -> None:
             nearest = min(range(len(mentions)), key=lambda i: distances[i])
             if distances[nearest] <= 60:
                 owned[nearest].append(cue)
+        # "Stinchfield, straight-leg raise, FABER and FADIR are negative": a result after a list
+        # of tests is each one's result
+        for i in range(len(mentions) - 2, -1, -1):
+            gap = draft.text[mentions[i].end : mentions[i + 1].start]
+            if not owned[i] and owned[i + 1] and _TEST_LIST.match(gap):
+                owned[i] = [c for c in owned[i + 1] if c[0] >= mentions[i + 1].end]
         for i, mention in enumerate(mentions):
-            _read_test(draft, sentence, mention, owned[i])
+            owned[i] = _same_clause(draft.text, mention, owned[i])
+        single = [i for i in range(len(mentions)) if len({c[2] for c in owned[i]}) == 1]
+        spans = {i: _span(mentions[i], owned[i]) for i in single}
+        # sides for all tests of the sentence at once, so each side word goes to its own test;
+        # side words in clauses before the first test belong to other things ("reflexes normal
+        # bilaterally, and SLR on the right is positive")
+        breaks = list(_CLAUSE_BREAK.finditer(draft.text, sentence[0], mentions[0].start))
+        scope = (breaks[-1].end() if breaks else sentence[0], sentence[1])
+        sided = assign_sides(draft.text, scope, list(spans.values()), default=draft.side)
+        side_of = dict(zip(spans, sided, strict=True))
+        for i, mention in enumerate(mentions):
+            _read_test(draft, sentence, mention, owned[i], side_of.get(i))
+
+
+def _span(mention: Mention, cues: list[tuple[int, int, str]]) -> tuple[int, int]:
+    return (min(mention.start, *(c[0] for c in cues)), max(mention.end, *(c[1] for c in cues)))
+
+
+def _same_clause(text: str, mention: Mention, cues: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Results that disagree: drop those in an earlier clause ("reflexes are normal
+    bilaterally, and straight-leg raising on the right is positive at 45 degrees"). Results after
+    the test stay ("negative on the right, positive on the left")."""
+    if len({c[2] for c in cues}) < 2:
+        return cues
+
+    def earlier_clause(cue: tuple[int, int, str]) -> bool:
+        return cue[1] <= mention.start and bool(_CLAUSE_BREAK.search(text[cue[1] : mention.start]))
+
+    own = [c for c in cues if not earlier_clause(c)]
+    return own if own and len({c[2] for c in own}) == 1 else cues
 
 
 def _read_test(
-    draft: Draft, sentence: tuple[int, int], mention: Mention, cues: list[tuple[int, int, str]]
+    draft: Draft,
+    sentence: tuple[int, int],
+    mention: Mention,
+    cues: list[tuple[int, int, str]],
+    side: str | None = None,
 ) -> None:
     flags = set(mention.flags)
     base = assertion(flags)
@@ -97,16 +141,19 @@ def _read_test(
             result = "absent"
         elif base == "not asserted":
             result = "not asserted"
-        span = (min(mention.start, *(c[0] for c in cues)), max(mention.end, *(c[1] for c in cues)))
-        side = assign_sides(draft.text, sentence, [span], default=draft.side)[0]
+        span = _span(mention, cues)
         _record(draft, mention, result, side, flags, span)
         return
-    # mixed results ("negative on the right, positive on the left"): a side per result word
+    # mixed results ("negative on the right, positive on the left"): a side per result word; the
+    # "negative" among them is a result, not a negation of the test
     spans = [(c[0], c[1]) for c in cues]
     sides = assign_sides(draft.text, sentence, spans)
-    for cue, side in zip(cues, sides, strict=True):
+    before = draft.text[max(sentence[0], mention.start - 25) : mention.start]
+    if not re.search(r"\b(?:no|not|without|denies|denied)\b", before, re.IGNORECASE):
+        base = assertion(flags - {"negated"})
+    for cue, cue_side in zip(cues, sides, strict=True):
         result = cue[2] if base == "present" else base
-        _record(draft, mention, result, side, flags, (mention.start, mention.end))
+        _record(draft, mention, result, cue_side, flags, (mention.start, mention.end))
 
 
 def _record(

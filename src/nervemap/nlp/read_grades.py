@@ -17,11 +17,11 @@ from nervemap.engine.case import ReflexTest, StrengthTest
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.rules import compiler, load_rules
-from nervemap.nlp.sides import SideOrBoth, assign_sides
+from nervemap.nlp.sides import SideOrBoth, assign_sides, side_cues
 
 LEG_REFLEXES = ("patellar", "achilles")
 _MRC = re.compile(
-    r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*/\s*(?P<d>[0-5])(?P<ds>\+|-)?)(?![\w/.%])"
+    r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*/\s*(?P<d>[0-5])(?P<ds>\+|-)?)(?![\w/%])(?!\.\d)"
 )
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
@@ -42,7 +42,14 @@ _GRADE_THEN_NAME = re.compile(
     r"his|her|of\s+the)\s+)*$",
     re.I,
 )
-_LIST_SEP = re.compile(r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:the\s+)?$", re.I)
+_LIST_SEP = re.compile(r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:of\s+)?(?:the\s+)?$", re.I)
+# "the left patellar reflex is absent while the right is present", "(left normal)": a grade for
+# the same muscle or reflex on the other side
+_OTHER_SIDE = re.compile(
+    r"(?:\bwhile|\bwhereas|\bbut|\band|[,;(])\s*(?:the\s+|on\s+the\s+)?(?:left|right)(?:\s+(?:one|side))?"
+    r"\s*(?:is|was|:)?\s*$",
+    re.I,
+)
 _PLURAL = re.compile(r"(?:s|jerks|ae)$", re.I)
 
 
@@ -52,6 +59,42 @@ class Grade:
     end: int
     grades: tuple[int, ...]  # one grade, or (right, left) from "4/4-"
     word: bool  # written as a word ("absent", "weakness")
+
+
+@functools.cache
+def _normal_strength() -> re.Pattern[str] | None:
+    regexes = load_rules().body.strength_global.normal
+    return compiler().words(regexes) if regexes else None
+
+
+_CLAUSE_END = re.compile(r"[,;]|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_EXCEPT = re.compile(r"\b(?:except|apart\s+from|other\s+than|but|save)\b", re.IGNORECASE)
+
+
+def _all_normal(draft: Draft, sentence: tuple[int, int]) -> None:
+    """'Power is normal' with no muscle named in its clause: every leg muscle 5/5 (a muscle
+    named after 'except' keeps its own grade, which beats this one)."""
+    pattern = _normal_strength()
+    if pattern is None:
+        return
+    match = pattern.search(draft.text, *sentence)
+    if match is None or upper_limb_only(draft.text[sentence[0] : sentence[1]]):
+        return
+    end = _CLAUSE_END.search(draft.text, match.end(), sentence[1])
+    clause_end = end.start() if end else sentence[1]
+    starts = [m.end() for m in _CLAUSE_END.finditer(draft.text, sentence[0], match.start())]
+    clause_start = starts[-1] if starts else sentence[0]
+    named = [m for m in draft.in_sentence(sentence, ("movement",)) if clause_start <= m.start < clause_end]
+    exception = _EXCEPT.search(draft.text, match.end(), clause_end)
+    for movement in named:
+        if not (exception and movement.start > exception.end()):
+            return  # "power of the quadriceps is normal": that muscle's own grade
+    if exception and not named:
+        return  # "normal except in the left foot": which muscles, unknown
+    # the side words of the exception are not the statement's ("full except the left quadriceps")
+    scope = (clause_start, exception.start() if exception else clause_end)
+    side = assign_sides(draft.text, scope, [(match.start(), match.end())])[0]
+    _global_strength(draft, Grade(match.start(), match.end(), (5,), True), side)
 
 
 @functools.cache
@@ -100,13 +143,25 @@ def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> tuple[list[Mentio
     listed = _adjacent(draft, grade, names)
     if listed:
         return listed, True
+    before = [n for n in names if n.end <= grade.start]
+    if before and _other_side(draft, before[-1], grade):
+        return [before[-1]], False  # "... while the right is present": same name, its own side
     if grade.word:
         return [], False  # a grade word far from any name ("weakness") grades nothing
-    before = [n for n in names if n.end <= grade.start]
     after = [n for n in names if n.start >= grade.end]
     if before:
         return [before[-1]], False
     return after[:1], False
+
+
+def _other_side(draft: Draft, name: Mention, grade: Grade) -> bool:
+    """'The left patellar reflex is absent while the right is present': nothing else named
+    between the name and the grade, which follows a contrast and the other side."""
+    if grade.start - name.end > 60 or not _OTHER_SIDE.search(draft.text[name.end : grade.start]):
+        return False
+    sentence = draft.sentence_of(name.start)
+    kinds = ("movement", "reflex", "region", "test", "finding")
+    return not any(name.end <= m.start and m.end <= grade.start for m in draft.in_sentence(sentence, kinds))
 
 
 def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]:
@@ -173,6 +228,7 @@ def read_grades(draft: Draft) -> None:
     _foot_drop(draft)
     reflex_words, weak_words, global_strength, strength_subject = _word_patterns()
     for sentence in draft.note.sentences:
+        _all_normal(draft, sentence)
         movements = draft.in_sentence(sentence, ("movement",))
         reflexes = draft.in_sentence(sentence, ("reflex",))
         text = draft.text[sentence[0] : sentence[1]]
@@ -219,7 +275,22 @@ def _sides_for(
         start = min([grade.start, *(n.start for n in near)])
         end = max([grade.end, *(n.end for n in near)])
         spans.append((start, end))
-    return assign_sides(draft.text, sentence, spans, default=draft.side)
+    sides = assign_sides(draft.text, sentence, spans, default=draft.side)
+    # "bigger than the left, the right ankle jerk is absent": a side word of another clause
+    # does not make a grade bilateral when the grade's own clause names one side
+    for i, (side, span) in enumerate(zip(sides, spans, strict=True)):
+        if side == "bilateral":
+            own = _clause_sides(draft.text, sentence, span)
+            if len(own) == 1 and own != {"bilateral"}:
+                sides[i] = next(iter(own))
+    return sides
+
+
+def _clause_sides(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> set[SideOrBoth]:
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, sentence[0], span[0])]
+    end = _CLAUSE_END.search(text, span[1], sentence[1])
+    clause = (starts[-1] if starts else sentence[0], end.start() if end else sentence[1])
+    return {c.side for c in side_cues(text, *clause)}
 
 
 def _strength(
@@ -299,6 +370,11 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
     paired = [_pair(draft, g, names) for g in grades]
     # a grade word no name claimed, in a sentence about one reflex, is that reflex's grade
     sides = _sides_for(draft, sentence, grades, paired)
+    # "tendon reflexes are normal": all reflexes, both sides, unless their own words give a side
+    for i, (grade, (listed, adjacent)) in enumerate(zip(grades, paired, strict=True)):
+        if listed and all(n.key == "all" for n in listed):
+            span = (min(grade.start, *(n.start for n in listed)), max(grade.end, *(n.end for n in listed)))
+            sides[i] = assign_sides(draft.text, sentence, [span], explicit=True)[0]
     for grade, (listed, _), side in zip(grades, paired, sides, strict=True):
         for name in listed:
             if name.key == "other":

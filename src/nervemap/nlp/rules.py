@@ -89,6 +89,7 @@ class ReflexRule(PhraseSet):
 class GlobalStrength(Strict):
     regex: list[str]
     subject: list[str]
+    normal: list[str] = Field(default_factory=list)  # "power is normal": every leg muscle 5/5
 
 
 class Body(Strict):

@@ -1,0 +1,199 @@
+"""The examination as clinicians write it (issue 14 item 5): one test per usual phrasing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nervemap.nlp import extract
+
+
+def read(text: str) -> dict[str, set[tuple[Any, ...]]]:
+    case = extract(text).case
+    return {
+        "strength": {(s.movement, s.side, s.grade) for s in case.strength},
+        "reflex": {(r.reflex, r.side, r.grade) for r in case.reflexes},
+        "sensation": {(t.region, t.side, t.status) for t in case.sensation},
+        "finding": {(f.id, f.status.value, f.side) for f in case.findings},
+        "pain": {(p.region, p.side, p.kind.value) for p in case.pain_map or []},
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "item"),
+    [
+        ("EHL 2/5 on the left.", "strength", ("great_toe_extension", "left", 2)),
+        ("Right great-toe extension is graded 2/5.", "strength", ("great_toe_extension", "right", 2)),
+        ("Great-toe extension is graded 2/5 on the right.", "strength", ("great_toe_extension", "right", 2)),
+        ("Weak tiptoe standing on the right.", "strength", ("ankle_plantarflexion", "right", 4)),
+        ("Weak tiptoe standing on the right.", "finding", ("toe_walking_difficulty", "present", "right")),
+        ("He cannot heel-walk on the left.", "strength", ("ankle_dorsiflexion", "left", 4)),
+        ("He cannot heel-walk on the left.", "finding", ("heel_walking_difficulty", "present", "left")),
+        ("She can heel- and toe-walk.", "finding", ("toe_walking_difficulty", "absent", None)),
+        ("Absent ankle jerk on the left.", "reflex", ("achilles", "left", 0)),
+        ("The right knee jerk is diminished.", "reflex", ("patellar", "right", 1)),
+        ("Knee jerk diminished on the right.", "reflex", ("patellar", "right", 1)),
+        ("The right knee jerk cannot be obtained.", "reflex", ("patellar", "right", 0)),
+        (
+            "The left patellar reflex is absent while the right is present.",
+            "reflex",
+            ("patellar", "right", 2),
+        ),
+        (
+            "Reduced pinprick over the first web space on the left.",
+            "sensation",
+            ("first_web_space", "left", "reduced"),
+        ),
+        ("SLR positive at 40° on the right.", "finding", ("slr_positive", "present", "right")),
+        (
+            "Straight-leg raising on the left is limited to 45 degrees.",
+            "finding",
+            ("slr_positive", "present", "left"),
+        ),
+        (
+            "The sciatic nerve stretch test is positive on the right.",
+            "finding",
+            ("slr_positive", "present", "right"),
+        ),
+        ("Positive crossed SLR on the left.", "finding", ("crossed_slr_positive", "present", "left")),
+        ("Power 4/5 in ankle dorsiflexion on the left.", "strength", ("ankle_dorsiflexion", "left", 4)),
+        ("Left quadriceps 4/5.", "strength", ("knee_extension", "left", 4)),
+        ("Quadriceps 4/5 on the right.", "strength", ("knee_extension", "right", 4)),
+        ("Hip abduction weak on the left.", "strength", ("hip_abduction", "left", 4)),
+        ("Left ankle inversion is lost.", "strength", ("ankle_inversion", "left", 0)),
+        (
+            "On the right, the extensors of the foot and of the great toe are weak.",
+            "strength",
+            ("ankle_dorsiflexion", "right", 4),
+        ),
+        (
+            "On the right, the extensors of the foot and of the great toe are weak.",
+            "strength",
+            ("great_toe_extension", "right", 4),
+        ),
+        (
+            "The left great-toe extensor and foot dorsiflexors are 4/5.",
+            "strength",
+            ("ankle_dorsiflexion", "left", 4),
+        ),
+        ("Numbness over the dorsum of the left foot.", "pain", ("foot_dorsum", "left", "numbness")),
+        (
+            "Numbness over the lateral border of the right foot.",
+            "pain",
+            ("foot_lateral_border", "right", "numbness"),
+        ),
+        ("Numbness over the sole of the left foot.", "pain", ("foot_sole", "left", "numbness")),
+        ("Numbness over the medial leg on the right.", "pain", ("leg_medial", "right", "numbness")),
+        ("Numbness over the anterior thigh on the left.", "pain", ("thigh_anterior", "left", "numbness")),
+        (
+            "Positive femoral nerve stretch on the left.",
+            "finding",
+            ("femoral_stretch_positive", "present", "left"),
+        ),
+        (
+            "Crossed femoral stretch test positive on the left.",
+            "finding",
+            ("crossed_femoral_stretch_positive", "present", "left"),
+        ),
+        ("Tinel at the fibular head on the right.", "finding", ("tinel_fibular_head", "present", "right")),
+        (
+            "Tinel's sign positive at the left fibular head.",
+            "finding",
+            ("tinel_fibular_head", "present", "left"),
+        ),
+        (
+            "Left hip abduction is 2/5 with a positive Trendelenburg sign.",
+            "finding",
+            ("trendelenburg_sign_positive", "present", "left"),
+        ),
+        (
+            "Distraction and thigh-thrust provocation tests are negative.",
+            "finding",
+            ("sij_provocation_positive", "absent", None),
+        ),
+        ("The FAIR test is positive on the right.", "finding", ("fair_test_positive", "present", "right")),
+        (
+            "There is dermatomal hypoaesthesia on the right leg.",
+            "finding",
+            ("sensory_deficit_leg", "present", "right"),
+        ),
+        (
+            "Reduced sensation over the front and outer part of the right thigh.",
+            "sensation",
+            ("thigh_lateral", "right", "reduced"),
+        ),
+        (
+            "He has reduced sensation and paraesthesia over the outer right leg.",
+            "sensation",
+            ("leg_lateral", "right", "reduced"),
+        ),
+    ],
+)
+def test_phrasing(text: str, kind: str, item: tuple[Any, ...]) -> None:
+    got = read(text)[kind]
+    assert item in got, got
+
+
+def test_power_is_normal_grades_every_leg_muscle_both_sides() -> None:
+    strength = read("Power is normal.")["strength"]
+    assert ("ankle_dorsiflexion", "left", 5) in strength and ("knee_extension", "right", 5) in strength
+    assert not read("Power is normal in the arms.")["strength"]
+
+
+def test_power_full_except_one_muscle_keeps_that_muscles_grade() -> None:
+    strength = read("On examination power is full except the left quadriceps, graded 4/5.")["strength"]
+    assert ("knee_extension", "left", 4) in strength
+    assert ("knee_extension", "right", 5) in strength and ("ankle_dorsiflexion", "left", 5) in strength
+    assert ("knee_extension", "left", 5) not in strength
+
+
+def test_a_reflex_is_not_a_sensory_place() -> None:
+    got = read(
+        "The right ankle jerk is absent and there is reduced sensation in a dermatomal pattern on the right."
+    )
+    assert got["reflex"] == {("achilles", "right", 0)}
+    assert not got["sensation"]  # the ankle of "ankle jerk" is not where sensation is lost
+    assert ("sensory_deficit_leg", "present", "right") in got["finding"]
+
+
+def test_side_word_of_another_clause_does_not_make_a_reflex_bilateral() -> None:
+    got = read("The right calf is bigger than the left, the right ankle jerk is absent.")
+    assert got["reflex"] == {("achilles", "right", 0)}
+
+
+def test_a_result_in_an_earlier_clause_belongs_to_something_else() -> None:
+    got = read(
+        "Reflexes are normal bilaterally, and straight-leg raising on the right is positive at 45 degrees."
+    )
+    assert got["finding"] == {("slr_positive", "present", "right")}
+
+
+def test_a_result_after_a_list_of_tests_is_each_ones() -> None:
+    got = read("Stinchfield, straight-leg raise and FABER are negative on both sides.")["finding"]
+    assert ("slr_positive", "absent", "bilateral") in got and ("faber_positive", "absent", "bilateral") in got
+
+
+def test_a_listed_region_shares_the_status_and_side_of_the_first() -> None:
+    got = read(
+        "Pinprick is reduced over the back of the right thigh, calf and outer foot, with normal power."
+    )["sensation"]
+    assert {("thigh_posterior", "right", "reduced"), ("calf", "right", "reduced")} <= got
+    assert ("foot_lateral_border", "right", "reduced") in got
+
+
+def test_two_sided_distal_loss_is_not_a_one_leg_deficit() -> None:
+    got = read("Sensation to pinprick is decreased over the distal lower extremities.")["finding"]
+    assert not any(f[0] == "sensory_deficit_leg" for f in got)
+
+
+def test_other_side_grade_needs_the_same_name_right_before_it() -> None:
+    # "(left normal)" belongs to the knee jerk, not to the knee extension named earlier
+    got = read("Right knee extension 2/5; the right knee jerk is absent (left normal).")
+    assert ("knee_extension", "left", 5) not in got["strength"]
+    assert {("patellar", "right", 0), ("patellar", "left", 2)} <= got["reflex"]
+
+
+def test_mixed_results_give_each_side_its_own() -> None:
+    got = read("SLR negative on the right, positive on the left at 30 degrees.")["finding"]
+    assert got == {("slr_positive", "absent", "right"), ("slr_positive", "present", "left")}

@@ -1,0 +1,45 @@
+"""The examination as clinicians write it (issue 14 item 5), measured on the root-level
+development set's notes: every note hand-annotated for strength, reflexes, sensation and
+examination findings (tests/golden/extraction_rootset.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nervemap.nlp import extract
+from tests.nlp.scoring import expected_exam_items, load_golden_rootset, predicted_exam_items, score
+
+ROOTSET = Path(__file__).resolve().parents[1] / "data" / "rootset.jsonl"
+PRECISION_FLOOR = 0.9
+RECALL_FLOOR = 0.8
+
+
+def test_every_rootset_note_is_annotated_once() -> None:
+    rows = [json.loads(line) for line in ROOTSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    notes = {row["id"]: row["text"] for row in rows}
+    golden = load_golden_rootset()
+    assert sorted(row["source"] for row in golden) == sorted(notes)
+    assert all(notes[row["source"]] == row["text"] for row in golden)
+
+
+def test_examination_precision_and_recall_on_the_rootset_notes() -> None:
+    true_positive = predicted = expected = 0
+    misses: list[tuple[str, object]] = []
+    for row in load_golden_rootset():
+        result = score(expected_exam_items(row["expect"]), predicted_exam_items(extract(row["text"]).case))
+        true_positive += result.true_positive
+        predicted += result.predicted
+        expected += result.expected
+        misses += [(row["source"], m) for m in result.missed or []]
+        misses += [(row["source"], ("EXTRA", e)) for e in result.extra or []]
+    precision = true_positive / predicted
+    recall = true_positive / expected
+    print(
+        f"\nrootset examination: {expected} expected items, {predicted} read, "
+        f"precision {precision:.3f}, recall {recall:.3f}"
+    )
+    for miss in misses:
+        print("  ", miss)
+    assert precision >= PRECISION_FLOOR, misses
+    assert recall >= RECALL_FLOOR, misses
