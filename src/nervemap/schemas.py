@@ -21,6 +21,7 @@ SCHEMAS: dict[str, Any] = {
     "knowledge-plans": list[models.PlanStep],
     "knowledge-localisation": models.LocalisationModel,
     "knowledge-anatomy": models.Anatomy,
+    "knowledge-reference-ranges": list[models.Quantity],
 }
 
 

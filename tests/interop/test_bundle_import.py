@@ -25,7 +25,11 @@ def test_golden_observations_become_a_case() -> None:
     } <= statuses
     assert (case.age, case.sex, case.duration_days) == (38, "female", 2)
     assert imported.subject == {"reference": "Patient/pat-ces"}
-    assert any("http://loinc.org|8867-4" in w for w in imported.warnings), "unknown codes are reported"
+    # the heart rate (LOINC 8867-4) is a measurement read through the reference ranges
+    assert [m.model_dump() for m in case.measurements] == [
+        {"quantity": "heart_rate", "value": 88.0, "unit": "/min"}
+    ]
+    assert ("heart_rate_above_100", "absent", None) in statuses
     assert assess(case).triage.level == "emergency"
 
 
@@ -58,10 +62,10 @@ def test_laterality_and_exam_items_from_observations() -> None:
 
 
 def test_unknown_codes_only_is_an_error_naming_them() -> None:
-    payload = bundle(observation({"system": "http://loinc.org", "code": "8867-4"}, valueInteger=80))
+    payload = bundle(observation({"system": "http://loinc.org", "code": "2093-3"}, valueInteger=80))
     with pytest.raises(InteropError) as caught:
         case_from_bundle(payload)
-    assert "http://loinc.org|8867-4" in str(caught.value)
+    assert "http://loinc.org|2093-3" in str(caught.value)
 
 
 def test_unknown_resource_type_in_an_entry_is_named() -> None:

@@ -83,7 +83,7 @@ def test_order_sign_with_red_flags_does_not_discourage_imaging(client: TestClien
 def test_patient_without_known_codes_gets_no_card(client: TestClient) -> None:
     payload = golden("cds-patient-view-ces.json")
     for entry in payload["prefetch"]["observations"]["entry"]:
-        entry["resource"]["code"] = {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]}
+        entry["resource"]["code"] = {"coding": [{"system": "http://loinc.org", "code": "2093-3"}]}
     payload["prefetch"]["conditions"]["entry"] = []
     assert cards(client, PATIENT_VIEW, payload) == []
 

@@ -42,11 +42,23 @@ def test_assess_questionnaire_response(client: TestClient) -> None:
 
 
 def test_assess_observation_bundle(client: TestClient) -> None:
-    response = client.post("/v1/fhir/Bundle/$assess", json=golden("observations-ces.json"))
+    payload = golden("observations-ces.json")
+    unknown = {"system": "http://loinc.org", "code": "2093-3", "display": "Cholesterol"}
+    payload["entry"].append(
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"coding": [unknown]},
+                "valueQuantity": {"value": 5.1, "unit": "mmol/L"},
+            }
+        }
+    )
+    response = client.post("/v1/fhir/Bundle/$assess", json=payload)
     assert response.status_code == 200, response.text
     body = response.json()
     notes = [n["text"] for n in body["entry"][0]["resource"]["note"]]
-    assert any("8867-4" in note for note in notes), "import warnings travel with the output"
+    assert any("2093-3" in note for note in notes), "import warnings travel with the output"
 
 
 def test_wrong_resource_type_is_400_outcome(client: TestClient) -> None:
@@ -72,7 +84,7 @@ def test_unknown_codes_only_is_422_outcome(client: TestClient) -> None:
                 "resource": {
                     "resourceType": "Observation",
                     "status": "final",
-                    "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "2093-3"}]},
                     "valueQuantity": {"value": 37.1},
                 }
             }
@@ -80,4 +92,4 @@ def test_unknown_codes_only_is_422_outcome(client: TestClient) -> None:
     }
     response = client.post("/v1/fhir/Bundle/$assess", json=payload)
     assert response.status_code == 422
-    assert "http://loinc.org|8310-5" in diagnostics(response.json())
+    assert "http://loinc.org|2093-3" in diagnostics(response.json())

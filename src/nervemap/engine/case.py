@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nervemap.knowledge.models import HerniationZone, Setting, SymptomKind
 
@@ -81,6 +81,26 @@ class Scores(CaseModel):
     rmdq: int | None = Field(default=None, ge=0, le=24, strict=True, description="Roland-Morris 0-24")
 
 
+class Measurement(CaseModel):
+    """A measured vital sign or laboratory value; the reference ranges turn it into findings."""
+
+    quantity: str = Field(description="A quantity id of the reference ranges, e.g. 'haemoglobin'")
+    value: float = Field(strict=True, allow_inf_nan=False)
+    unit: str | None = Field(
+        default=None, description="One of the quantity's units, e.g. 'g/dL'; default its canonical unit"
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> Measurement:
+        from nervemap.knowledge.ranges import MeasurementError, read_value
+
+        try:
+            read_value(self.quantity, self.value, self.unit)
+        except MeasurementError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
 class Case(CaseModel):
     id: str | None = Field(default=None, max_length=200)
     age: float | None = Field(default=None, ge=0, le=120, strict=True)
@@ -103,3 +123,34 @@ class Case(CaseModel):
     sensation: list[SensationTest] = Field(default_factory=list)
     imaging: list[ImagingFinding] = Field(default_factory=list)
     scores: Scores = Field(default_factory=Scores)
+    measurements: list[Measurement] = Field(
+        default_factory=list,
+        description="Vital signs and laboratory values. Each sets the findings of its reference "
+        "range (present past a threshold, absent inside it) unless the finding is given in "
+        "'findings'; a finding a value shows present is present even if given absent",
+    )
+
+    @model_validator(mode="after")
+    def _findings_from_measurements(self) -> Case:
+        if not self.measurements:
+            return self
+        from nervemap.knowledge.ranges import measurement_findings, read_value
+
+        readings = [read_value(m.quantity, m.value, m.unit) for m in self.measurements]
+        derived = measurement_findings(readings, self.age, self.sex)
+        given = {f.id: i for i, f in enumerate(self.findings) if f.side is None}
+        sided = {f.id for f in self.findings if f.side is not None}
+        findings = list(self.findings)
+        for item in derived:
+            if item.finding in sided:
+                continue
+            index = given.get(item.finding)
+            if index is None:
+                findings.append(ReportedFinding(id=item.finding, status=Status(item.status)))
+            elif item.status == "present" and findings[index].status != Status.PRESENT:
+                findings[index] = ReportedFinding(id=item.finding, status=Status.PRESENT)
+        if findings != list(self.findings):
+            # frozen model: set the derived list once, while it is being validated
+            object.__setattr__(self, "findings", findings)
+            self.__pydantic_fields_set__.add("findings")
+        return self

@@ -108,6 +108,7 @@ class CaseDraft:
     sensation: dict[Key, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # quantity -> the first
 
     def bad(self, where: str, message: str) -> None:
         self.issues.append(Issue(where, message, "value"))
@@ -144,6 +145,7 @@ class CaseDraft:
             "reflexes": [{"reflex": r, "side": s, "grade": g} for (r, s), g in self.reflexes.items()],
             "sensation": [{"region": r, "side": s, "status": v} for (r, s), v in self.sensation.items()],
             "scores": self.scores,
+            "measurements": list(self.measurements.values()),
         }
         try:
             return Case.model_validate(document)

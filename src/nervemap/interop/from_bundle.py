@@ -6,6 +6,9 @@
   such as H or N for a measured test, or no value at all: the code asserts the finding).
 - Condition.code names a finding (diabetes, osteoporosis...); refuted conditions count as absent.
 - Patient.birthDate and gender give age and sex.
+- An Observation whose LOINC code is a quantity of the reference ranges (haemoglobin, heart
+  rate...) is a measurement: its valueQuantity (UCUM unit) goes through the same ranges as text and
+  structured input; without a value, an interpretation H, L or N says high, low or normal.
 
 Codes nervemap does not know are reported as warnings, never silently dropped; a bundle with
 nothing nervemap knows is an error. The most recent resource wins when several say the same thing.
@@ -31,7 +34,15 @@ from nervemap.interop.from_response import Imported
 from nervemap.interop.items import Kind
 from nervemap.interop.parse import describe, parse_any, parse_as
 from nervemap.knowledge import default_knowledge
-from nervemap.knowledge.models import KnowledgeBase
+from nervemap.knowledge.models import KnowledgeBase, Quantity
+from nervemap.knowledge.ranges import (
+    Direction,
+    MeasurementError,
+    by_loinc,
+    direction_findings,
+    ranges_of,
+    read_value,
+)
 
 USED_TYPES = ("Observation", "Condition", "Patient")
 SKIPPED_OBSERVATION = frozenset({"cancelled", "entered-in-error"})
@@ -118,6 +129,8 @@ class _Reader:
         self.draft = draft
         self.used = 0
         self.unknown: list[str] = []
+        self.ranges = ranges_of(kb)
+        self.loinc = by_loinc(self.ranges)
 
     def target(self, resource: Resource, concept: CodeableConcept | None, where: str) -> Target | None:
         best, others = self.index.resolve(codes_of(concept))
@@ -150,6 +163,17 @@ class _Reader:
         if observation.status in SKIPPED_OBSERVATION:
             self.draft.warnings.append(f"{label}: status {observation.status}; not used")
             return
+        quantity = next(
+            (
+                self.loinc[code]
+                for system, code in codes_of(observation.code)
+                if system == t.LOINC and code in self.loinc
+            ),
+            None,
+        )
+        if quantity is not None:
+            self.measurement(observation, quantity, where, label)
+            return
         target = self.target(observation, observation.code, where)
         if target is None:
             return
@@ -162,6 +186,43 @@ class _Reader:
             return
         side = laterality(observation.bodySite)
         self.apply(target, side, value, f"{where}.value", label)
+
+    def measurement(self, observation: Observation, quantity: Quantity, where: str, label: str) -> None:
+        """A vital sign or laboratory value: the most recent per quantity is used."""
+        if quantity.id in self.draft.measurements:
+            self.used += 1
+            return
+        amount = observation.valueQuantity
+        if amount is not None and amount.value is not None:
+            unit = amount.code or amount.unit
+            try:
+                reading = read_value(quantity.id, float(amount.value), unit, ranges=self.ranges)
+            except MeasurementError as error:
+                self.draft.warnings.append(f"{label}: {quantity.name}: {error}; not used")
+                return
+            self.draft.measurements[quantity.id] = {
+                "quantity": quantity.id,
+                "value": reading.value,
+                "unit": reading.unit.unit,
+            }
+            self.used += 1
+            return
+        codes = {code for concept in observation.interpretation or [] for _, code in codes_of(concept)}
+        direction: Direction | None = None
+        if codes & {"H", "HH", "HU"}:
+            direction = "high"
+        elif codes & {"L", "LL", "LU"}:
+            direction = "low"
+        elif "N" in codes:
+            direction = "normal"
+        if direction is None:
+            self.draft.warnings.append(
+                f"{label}: {quantity.name} has no value or H/L/N interpretation; not used"
+            )
+            return
+        for finding, status in direction_findings(quantity, direction):
+            self.draft.apply(Kind.FINDING, finding, None, status == "present", f"{where}.interpretation")
+        self.used += 1
 
     def condition(self, condition: Condition, where: str) -> None:
         label = describe(condition.model_dump(mode="json", exclude_none=True))

@@ -101,4 +101,5 @@ def assemble(draft: Draft, setting: Setting) -> Case:
         reflexes=reflexes,
         sensation=_sensation(draft.sensation),
         imaging=list(dict.fromkeys(draft.imaging)),
+        measurements=draft.measurements,
     )

@@ -10,6 +10,7 @@ from typing import Literal
 
 from nervemap.engine.case import (
     ImagingFinding,
+    Measurement,
     PainMark,
     ReflexTest,
     SensationTest,
@@ -34,6 +35,7 @@ class Draft:
     reflexes: list[tuple[ReflexTest, bool]] = field(default_factory=list)
     sensation: list[tuple[SensationTest, bool]] = field(default_factory=list)
     imaging: list[ImagingFinding] = field(default_factory=list)
+    measurements: list[Measurement] = field(default_factory=list)
     age: float | None = None
     sex: Literal["female", "male"] | None = None
     duration_days: float | None = None

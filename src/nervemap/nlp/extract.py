@@ -13,9 +13,10 @@ from nervemap.nlp.read_grades import read_grades
 from nervemap.nlp.read_imaging import read_imaging
 from nervemap.nlp.read_patient import read_patient
 from nervemap.nlp.read_setting import detect_setting
+from nervemap.nlp.read_values import read_values
 from nervemap.nlp.text import clean, decode, looks_non_english
 
-READERS = (read_findings, read_tests, read_body, read_grades, read_imaging, read_patient)
+READERS = (read_findings, read_tests, read_body, read_grades, read_imaging, read_patient, read_values)
 
 
 def extract(text: str, *, setting: str | None = None) -> Extraction:

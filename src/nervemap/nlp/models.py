@@ -9,7 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from nervemap.engine.case import Case
 
 ItemKind = Literal[
-    "finding", "pain", "strength", "reflex", "sensation", "imaging", "age", "sex", "duration", "onset"
+    "finding",
+    "pain",
+    "strength",
+    "reflex",
+    "sensation",
+    "imaging",
+    "age",
+    "sex",
+    "duration",
+    "onset",
+    "measurement",
 ]
 Flag = Literal["negated", "historical", "hypothetical", "family", "uncertain"]
 ItemStatus = Literal["present", "absent", "not asserted"]

@@ -1,11 +1,10 @@
-"""Age, sex, symptom duration, onset and the vital signs that matter (temperature, pulse,
-blood pressure)."""
+"""Age, sex, symptom duration and onset. Vital signs and laboratory values are read by
+``read_values`` through the reference ranges."""
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Literal
 
 from nervemap.nlp.draft import Draft
 
@@ -52,14 +51,6 @@ _DURATIONS = tuple(
 _FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
 _SUDDEN = re.compile(r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute\s+onset)\b", re.I)
 _GRADUAL = re.compile(r"\b(?:gradual(?:ly)?|insidious(?:ly)?|slowly\s+progressive|progressively)\b", re.I)
-_TEMP = re.compile(
-    r"(?<![\d.])(?P<v>\d{2,3}(?:\.\d+)?)\s*(?:°|º|˚|deg(?:rees)?\.?)?\s*(?P<u>C|F|℃|℉)\b"
-    r"|\b(?:temp(?:erature)?|T)\s*(?:is|of|was|:|=)?\s*(?P<v2>\d{2,3}(?:\.\d+)?)(?!\s*(?:/|mm|%|cm|kg))",
-)
-_PULSE = re.compile(
-    r"\b(?:pulse|heart\s+rate|HR|P)\s*(?:rate\s*)?(?:is|of|was|:|=)?\s*(?P<v>\d{2,3})\b", re.I
-)
-_BP = re.compile(r"\b(?:blood\s+pressure|BP)\s*(?:is|of|was|:|=)?\s*(?P<s>\d{2,3})\s*/\s*\d{2,3}", re.I)
 
 
 def _number(text: str) -> float:
@@ -72,7 +63,6 @@ def read_patient(draft: Draft) -> None:
     _sex(draft)
     _duration(draft)
     _onset(draft)
-    _vitals(draft)
 
 
 def _age(draft: Draft) -> None:
@@ -159,37 +149,3 @@ def _onset(draft: Draft) -> None:
             draft.onset = "sudden" if onset == "sudden" else "gradual"
             draft.add_item("onset", onset, match.start(), match.end())
             return
-
-
-def _vitals(draft: Draft) -> None:
-    temperatures = []
-    for match in _TEMP.finditer(draft.text):
-        if match.group("v") is not None:
-            value, unit = float(match.group("v")), match.group("u").upper()
-            celsius = value if unit in ("C", "℃") else (value - 32) * 5 / 9
-        else:
-            value = float(match.group("v2"))
-            celsius = value if value < 50 else (value - 32) * 5 / 9
-        if 30 <= celsius <= 45:
-            temperatures.append((celsius, match))
-    if temperatures:
-        hottest, match = max(temperatures, key=lambda t: t[0])
-        febrile = hottest >= 38.0 - 1e-9
-        status: Literal["present", "absent"] = "present" if febrile else "absent"
-        draft.add_item("finding", "fever", match.start(), match.end(), status=status)
-        draft.findings.append(("fever", status, None))
-    pulse = [(int(m.group("v")), m) for m in _PULSE.finditer(draft.text) if 20 <= int(m.group("v")) <= 250]
-    systolic = [(int(m.group("s")), m) for m in _BP.finditer(draft.text) if 40 <= int(m.group("s")) <= 260]
-    if pulse or systolic:
-        fast = [p for p in pulse if p[0] > 100]
-        low = [s for s in systolic if s[0] < 90]
-        if fast or low:
-            match = (fast or low)[0][1]
-            draft.add_item("finding", "tachycardia_or_hypotension", match.start(), match.end())
-            draft.findings.append(("tachycardia_or_hypotension", "present", None))
-        elif pulse and systolic:
-            match = pulse[0][1]
-            draft.add_item(
-                "finding", "tachycardia_or_hypotension", match.start(), match.end(), status="absent"
-            )
-            draft.findings.append(("tachycardia_or_hypotension", "absent", None))

@@ -1,0 +1,128 @@
+"""Vital signs and laboratory values read from text, converted, and mapped to findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract
+
+
+def _findings(text: str) -> dict[str, str]:
+    return {f.id: f.status.value for f in extract(text).case.findings}
+
+
+def _measured(text: str) -> dict[str, tuple[float, str | None]]:
+    return {m.quantity: (m.value, m.unit) for m in extract(text).case.measurements}
+
+
+# text, quantity, value as written, unit, finding, status
+EXAMPLES = [
+    ("Hb 8.9", "haemoglobin", 8.9, "g/dL", "haemoglobin_low", "present"),
+    ("haemoglobin 89 g/L", "haemoglobin", 89, "g/L", "haemoglobin_low", "present"),
+    ("K+ 6.1", "potassium", 6.1, "mmol/L", "potassium_raised", "present"),
+    ("BP 82/50", "systolic_bp", 82, "mmHg", "systolic_bp_below_90", "present"),
+    ("T 101.3F", "temperature", 101.3, "°F", "temperature_38_or_more", "present"),
+    ("temperature 38.9 °C", "temperature", 38.9, "°C", "temperature_38_or_more", "present"),
+    ("SpO2 88% on air", "oxygen_saturation", 88, "%", "oxygen_saturation_below_94", "present"),
+    ("INR 3.9", "inr", 3.9, "ratio", "inr_above_range", "present"),
+    ("CK 25,000", "creatine_kinase", 25000, "U/L", "creatine_kinase_raised", "present"),
+    ("creatinine 2.1 mg/dL", "creatinine", 2.1, "mg/dL", "creatinine_raised", "present"),
+    ("Ca 3.1 mmol/L", "calcium", 3.1, "mmol/L", "calcium_raised", "present"),
+    ("calcium 12.4 mg/dL", "calcium", 12.4, "mg/dL", "calcium_raised", "present"),
+    ("WBC 18,000/mm3", "white_cell_count", 18000, "/mm3", "white_cell_count_raised", "present"),
+    ("WBC 18 x10^9/L", "white_cell_count", 18, "x10^9/L", "white_cell_count_raised", "present"),
+    ("CRP 120 mg/L", "crp", 120, "mg/L", "esr_crp_raised", "present"),
+    ("ESR 95", "esr", 95, "mm/h", "esr_crp_raised", "present"),
+    ("pulse 120/min", "heart_rate", 120, "/min", "heart_rate_above_100", "present"),
+    ("HR 130", "heart_rate", 130, "/min", "heart_rate_above_100", "present"),
+    ("lactate 4.2", "lactate", 4.2, "mmol/L", "lactate_raised", "present"),
+    ("glucose 420 mg/dL", "glucose", 420, "mg/dL", "glucose_raised", "present"),
+    ("platelets 45,000", "platelets", 45000, "/mm3", "platelets_low", "present"),
+    ("D-dimer 1200 ng/mL", "d_dimer", 1200, "µg/L FEU", "d_dimer_raised", "present"),
+    ("HbA1c 7.2%", "hba1c", 7.2, "%", "hba1c_raised", "present"),
+    # inside the range: the finding is absent
+    ("Hb 14.2 g/dL in a man", "haemoglobin", 14.2, "g/dL", "haemoglobin_low", "absent"),
+    ("K 4.1 mmol/L", "potassium", 4.1, "mmol/L", "potassium_raised", "absent"),
+    ("SpO2 97%", "oxygen_saturation", 97, "%", "oxygen_saturation_below_94", "absent"),
+    ("INR 1.0", "inr", 1.0, "ratio", "inr_above_range", "absent"),
+    ("temperature 37.1 C", "temperature", 37.1, "°C", "temperature_38_or_more", "absent"),
+    ("platelets 250", "platelets", 250, "x10^9/L", "platelets_low", "absent"),
+]
+
+
+@pytest.mark.parametrize(("text", "quantity", "value", "unit", "finding", "status"), EXAMPLES)
+def test_value_is_read_with_its_unit_and_finding(
+    text: str, quantity: str, value: float, unit: str, finding: str, status: str
+) -> None:
+    extraction = extract(text)
+    measured = {m.quantity: (m.value, m.unit) for m in extraction.case.measurements}
+    assert measured[quantity] == (pytest.approx(value), unit)
+    assert _findings(text)[finding] == status
+    # the extraction lists the value and the finding with the words they came from
+    items = {
+        (i.kind, i.value.split()[0] if i.kind == "measurement" else i.value): i for i in extraction.items
+    }
+    assert items[("measurement", quantity)].text in text
+    assert items[("finding", finding)].status == status
+    assert (
+        text[items[("finding", finding)].start : items[("finding", finding)].end]
+        == items[("finding", finding)].text
+    )
+
+
+def test_existing_findings_keep_working() -> None:
+    assert _findings("T 38.5")["fever"] == "present"
+    assert _findings("temperature 37.0 C")["fever"] == "absent"
+    assert _findings("HR 110")["tachycardia_or_hypotension"] == "present"
+    assert _findings("BP 85/40")["tachycardia_or_hypotension"] == "present"
+    # absent only when both pulse and pressure were measured in range
+    assert "tachycardia_or_hypotension" not in _findings("HR 80")
+    assert _findings("HR 80, BP 130/80")["tachycardia_or_hypotension"] == "absent"
+
+
+def test_unit_conversions() -> None:
+    (label,) = [i.value for i in extract("calcium 12.4 mg/dL").items if i.kind == "measurement"]
+    assert label.startswith("calcium 3.09 mmol/L")
+    (label,) = [i.value for i in extract("creatinine 2.1 mg/dL").items if i.kind == "measurement"]
+    assert label.startswith("creatinine 185.68 µmol/L")
+    (label,) = [i.value for i in extract("glucose 420 mg/dL").items if i.kind == "measurement"]
+    assert label.startswith("glucose 23.31 mmol/L")
+    (label,) = [i.value for i in extract("T 100.4 F").items if i.kind == "measurement"]
+    assert label.startswith("temperature 38 °C")
+    (label,) = [i.value for i in extract("Hb 8.9").items if i.kind == "measurement"]
+    assert label.startswith("haemoglobin 89 g/L")
+
+
+def test_negated_and_historical_values_are_ignored() -> None:
+    assert _findings("no fever")["fever"] == "absent"
+    assert _findings("afebrile")["fever"] == "absent"
+    assert "creatine_kinase_raised" not in _findings("CK normal last year")
+    assert _findings("CK normal")["creatine_kinase_raised"] == "absent"  # the same words, now
+    assert "haemoglobin_low" not in _findings("Hb 8.9 two years ago")
+    assert _findings("Hb 8.9 today, 13.5 last year")["haemoglobin_low"] == "present"
+    assert "inr_above_range" not in _findings("INR pending")
+    historical = [i for i in extract("CK 25,000 in 2019").items if i.kind == "measurement"]
+    assert historical and historical[0].status == "not asserted" and historical[0].flags == ["historical"]
+
+
+def test_results_in_words() -> None:
+    assert _findings("raised calcium and low Hb") == {
+        "calcium_raised": "present",
+        "haemoglobin_low": "present",
+    }
+    assert _findings("Calcium not raised")["calcium_raised"] == "absent"
+
+
+def test_sex_decides_haemoglobin_and_unknown_sex_leaves_it_open() -> None:
+    assert _findings("A 50 year old woman. Hb 125 g/L")["haemoglobin_low"] == "absent"
+    assert _findings("A 50 year old man. Hb 125 g/L")["haemoglobin_low"] == "present"
+    assert "haemoglobin_low" not in _findings("Hb 125 g/L")
+    assert _findings("Hb 100 g/L")["haemoglobin_low"] == "present"  # low for either sex
+
+
+def test_words_that_are_not_values() -> None:
+    assert _measured("45 F with back pain") == {}
+    assert _measured("Ca prostate, ca 3 cm lesion") == {}
+    assert "haemoglobin" not in _measured("HbA1c 7.2%")
+    assert _measured("L5 and S1 weakness, T12 fracture") == {}
+    assert _measured("Hb 0.9") == {}  # no unit fits a bare 0.9: not read
