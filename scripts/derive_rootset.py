@@ -79,6 +79,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "rootdev-035": ("piriformis_deep_gluteal_syndrome", "piriformis syndrome"),
     "rootdev-036": ("sciatic_neuropathy", "sciatic neuropathy from a malpositioned implant"),
     "rootdev-037": ("sciatic_neuropathy", "sciatic nerve endometriosis"),
+    "rootdev-038": ("lumbosacral_plexopathy", "malignant lumbosacral plexopathy (G54.1)"),
     "rootdev-039": ("sacroiliac_joint_pain", "sacroiliac joint pain"),
     "rootdev-040": ("sacroiliac_joint_pain", "sacroiliac joint arthropathy"),
     "rootdev-041": ("greater_trochanteric_pain_syndrome", "gluteus medius/minimus tendon tear"),
