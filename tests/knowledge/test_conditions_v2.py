@@ -88,6 +88,211 @@ TYPICAL: dict[str, dict[str, Any]] = {
             {"movement": "ankle_dorsiflexion", "side": "left", "grade": 4},
         ],
     },
+    # Smoker in his fifties: buttock and thigh cramp after 200 m, settles standing still, weak femoral pulses.
+    "aorto_iliac_occlusive_disease": {
+        "age": 56,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 200,
+        "onset": "gradual",
+        "pain_map": [
+            {"region": "buttock", "side": "left"},
+            {"region": "buttock", "side": "right"},
+            {"region": "thigh_posterior", "side": "left"},
+        ],
+        "findings": _present(
+            "buttock_pain",
+            "leg_pain_on_walking",
+            "relief_standing_still",
+            "smoking",
+            "peripheral_pulses_reduced",
+        )
+        + _present("femoral_bruit", side="left")
+        + _absent("relief_bending_forward", "back_pain"),
+    },
+    # Man of 28: two years of night-waking back pain and alternating buttock pain, stiff each morning.
+    "axial_spondyloarthritis": {
+        "age": 28,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 700,
+        "onset": "gradual",
+        "pain_map": [
+            {"region": "lower_back", "side": "left"},
+            {"region": "buttock", "side": "left"},
+            {"region": "buttock", "side": "right"},
+        ],
+        "findings": _present(
+            "back_pain",
+            "inflammatory_back_pain",
+            "morning_stiffness_over_30_min",
+            "alternating_buttock_pain",
+            "back_pain_improves_with_exercise",
+        )
+        + _absent("radiating_leg_pain", "pain_below_knee"),
+    },
+    # Man of 42 on long-term prednisolone with months of groin pain on walking and painful limited rotation.
+    "avascular_necrosis_femoral_head": {
+        "age": 42,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 90,
+        "onset": "gradual",
+        "pain_map": [{"region": "groin", "side": "right"}, {"region": "thigh_anterior", "side": "right"}],
+        "findings": _present("long_term_corticosteroids", "groin_pain", "hip_pain_weight_bearing")
+        + _present("hip_internal_rotation_painful_limited", side="right")
+        + _absent("back_pain", "radiating_leg_pain"),
+    },
+    # Woman of 79 with osteoporosis: sudden low back and buttock pain without a fall, struggling to walk.
+    "sacral_insufficiency_fracture": {
+        "age": 79,
+        "sex": "female",
+        "setting": "emergency",
+        "duration_days": 7,
+        "onset": "sudden",
+        "pain_map": [
+            {"region": "lower_back", "side": "left"},
+            {"region": "buttock", "side": "left"},
+            {"region": "buttock", "side": "right"},
+        ],
+        "findings": _present("osteoporosis", "back_pain", "buttock_pain", "hip_pain_weight_bearing")
+        + _absent("significant_trauma", "radiating_leg_pain", "history_of_cancer"),
+    },
+    # Man of 61 who drinks heavily: a year of burning, numb feet, lost ankle jerks, not diabetic.
+    "non_diabetic_polyneuropathy": {
+        "age": 61,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 365,
+        "onset": "gradual",
+        "pain_map": [
+            {"region": "foot_sole", "side": "left", "kind": "numbness"},
+            {"region": "foot_sole", "side": "right", "kind": "numbness"},
+        ],
+        "findings": _present(
+            "excess_alcohol", "distal_symmetric_sensory_symptoms", "burning_sole_pain", "vibration_loss_feet"
+        )
+        + _absent("diabetes", "back_pain"),
+        "reflexes": [
+            {"reflex": "achilles", "side": "left", "grade": 0},
+            {"reflex": "achilles", "side": "right", "grade": 0},
+        ],
+    },
+    # Woman of 35, two weeks after a diarrhoeal illness: back pain, tingling feet, legs weaker by the day.
+    "guillain_barre_syndrome": {
+        "age": 35,
+        "sex": "female",
+        "setting": "emergency",
+        "duration_days": 4,
+        "onset": "gradual",
+        "pain_map": [{"region": "lower_back", "side": "left"}, {"region": "lower_back", "side": "right"}],
+        "findings": _present(
+            "recent_gastrointestinal_or_respiratory_infection",
+            "ascending_weakness",
+            "bilateral_leg_weakness",
+            "leg_tingling",
+            "back_pain",
+        )
+        + _absent("fever", "urinary_retention"),
+        "reflexes": [
+            {"reflex": "patellar", "side": "left", "grade": 0},
+            {"reflex": "patellar", "side": "right", "grade": 0},
+            {"reflex": "achilles", "side": "left", "grade": 0},
+            {"reflex": "achilles", "side": "right", "grade": 0},
+        ],
+    },
+    # Man of 70 with two months of back pain, anaemia and a raised calcium.
+    "multiple_myeloma": {
+        "age": 70,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 60,
+        "onset": "gradual",
+        "pain_map": [{"region": "lower_back", "side": "left"}, {"region": "lower_back", "side": "right"}],
+        "findings": _present("back_pain", "haemoglobin_low", "calcium_raised", "esr_crp_raised", "night_pain")
+        + _absent("history_of_cancer", "radiating_leg_pain"),
+    },
+    # Woman of 72: three weeks of aching, stiff shoulders and hips, an hour of morning stiffness, high ESR.
+    "polymyalgia_rheumatica": {
+        "age": 72,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 21,
+        "onset": "gradual",
+        "pain_map": [
+            {"region": "buttock", "side": "left"},
+            {"region": "buttock", "side": "right"},
+            {"region": "thigh_anterior", "side": "left"},
+            {"region": "thigh_anterior", "side": "right"},
+        ],
+        "findings": _present(
+            "shoulder_girdle_pain_bilateral",
+            "morning_stiffness_over_30_min",
+            "esr_crp_raised",
+            "bilateral_leg_symptoms",
+        )
+        + _absent("radiating_leg_pain"),
+    },
+    # Woman of 68: three days of burning pain in a band across the left thigh, now a strip of blisters.
+    "herpes_zoster": {
+        "age": 68,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 3,
+        "onset": "gradual",
+        "pain_map": [{"region": "thigh_anterior", "side": "left"}, {"region": "knee_medial", "side": "left"}],
+        "findings": _present("radiating_leg_pain", "leg_tingling")
+        + _present("dermatomal_vesicular_rash", side="left")
+        + _absent("back_pain", "pain_worse_cough_sneeze"),
+    },
+    # Woman of 55 with varicose veins: heavy aching calves by evening, ankle swelling, brown skin staining.
+    "chronic_venous_disease": {
+        "age": 55,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 400,
+        "onset": "gradual",
+        "pain_map": [{"region": "calf", "side": "left"}, {"region": "calf", "side": "right"}],
+        "findings": _present("leg_heaviness_end_of_day", "leg_swelling")
+        + _present("varicose_veins", "venous_skin_changes", side="left")
+        + _absent("back_pain", "leg_pain_on_walking"),
+    },
+    # Woman of 63: a red, tender, hard line along a varicose vein of the calf for two days.
+    "superficial_thrombophlebitis": {
+        "age": 63,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 2,
+        "onset": "gradual",
+        "pain_map": [{"region": "calf", "side": "right"}, {"region": "leg_medial", "side": "right"}],
+        "findings": _present("leg_redness_warmth")
+        + _present("tender_superficial_vein_cord", "varicose_veins", side="right")
+        + _absent("back_pain", "fever"),
+    },
+    # Runner of 38 with months of pain at the sitting bone, worse sitting, no neurology.
+    "proximal_hamstring_tendinopathy": {
+        "age": 38,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 150,
+        "onset": "gradual",
+        "pain_map": [{"region": "buttock", "side": "right"}, {"region": "thigh_posterior", "side": "right"}],
+        "findings": _present("buttock_pain", "pain_worse_sitting", "recent_strenuous_activity")
+        + _present("ischial_tuberosity_tenderness", "bent_knee_stretch_positive", side="right")
+        + _absent("back_pain", "pain_below_knee", "leg_tingling"),
+    },
+    # Woman of 66 with knee osteoarthritis and a known popliteal cyst: sudden calf pain and swelling.
+    "baker_cyst_rupture": {
+        "age": 66,
+        "sex": "female",
+        "setting": "emergency",
+        "duration_days": 1,
+        "onset": "sudden",
+        "pain_map": [{"region": "calf", "side": "left"}, {"region": "popliteal_fossa", "side": "left"}],
+        "findings": _present("calf_pain", "knee_pain", "knee_crepitus")
+        + _present("popliteal_swelling_or_known_baker_cyst", "calf_swelling_asymmetry", side="left")
+        + _absent("back_pain"),
+    },
 }
 
 
