@@ -197,3 +197,21 @@ def test_other_side_grade_needs_the_same_name_right_before_it() -> None:
 def test_mixed_results_give_each_side_its_own() -> None:
     got = read("SLR negative on the right, positive on the left at 30 degrees.")["finding"]
     assert got == {("slr_positive", "absent", "right"), ("slr_positive", "present", "left")}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("She is haemodynamically unstable and her abdomen is distended.", "present"),
+        ("The patient was in hypovolemic shock.", "present"),
+        ("He is hemodynamically stable.", "absent"),
+    ],
+)
+def test_haemodynamic_state_in_words(text: str, status: str) -> None:
+    assert ("tachycardia_or_hypotension", status, None) in read(text)["finding"]
+
+
+def test_shock_like_pain_is_not_shock() -> None:
+    assert not read("Shock-like pain down the left leg.")["finding"] & {
+        ("tachycardia_or_hypotension", "present", None)
+    }

@@ -371,7 +371,7 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
     # a grade word no name claimed, in a sentence about one reflex, is that reflex's grade
     sides = _sides_for(draft, sentence, grades, paired)
     # "tendon reflexes are normal": all reflexes, both sides, unless their own words give a side
-    for i, (grade, (listed, adjacent)) in enumerate(zip(grades, paired, strict=True)):
+    for i, (grade, (listed, _)) in enumerate(zip(grades, paired, strict=True)):
         if listed and all(n.key == "all" for n in listed):
             span = (min(grade.start, *(n.start for n in listed)), max(grade.end, *(n.end for n in listed)))
             sides[i] = assign_sides(draft.text, sentence, [span], explicit=True)[0]
