@@ -36,6 +36,13 @@ KNOWN_FAILURES = {
     ("condition", "l3-left-disc"): "upper-lumbar level shares are expert estimates that favour "
     "foraminal stenosis over disc herniation at L3 (0.52 vs 0.45); needs a published level "
     "distribution for both",
+    ("condition", "plexopathy-neoplastic-right"): "cancer history with a buttock-to-calf pain and an "
+    "L5-S1 deficit across gluteal and sciatic muscles goes to disc herniation (0.44) and metastatic "
+    "spinal disease; plexopathy (prior 1 in 2,000 in primary care) is not in the differential: no "
+    "cited likelihood makes a multi-nerve, multi-root deficit without back pain favour the plexus",
+    ("site", "plexopathy-neoplastic-right"): "the localisation splits the deficit between the S1 and "
+    "L5 roots (0.42 / 0.41); the plexus site is not proposed",
+    ("source", "plexopathy-neoplastic-right"): "same: follows the root localisation (p spinal 0.86)",
 }
 
 
