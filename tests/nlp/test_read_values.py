@@ -126,3 +126,14 @@ def test_words_that_are_not_values() -> None:
     assert "haemoglobin" not in _measured("HbA1c 7.2%")
     assert _measured("L5 and S1 weakness, T12 fracture") == {}
     assert _measured("Hb 0.9") == {}  # no unit fits a bare 0.9: not read
+
+
+def test_numbers_that_are_not_results_of_now() -> None:
+    # "without" after a value does not negate it: a low pressure stays low
+    assert _findings("BP 90/50 mm Hg without postural changes")["systolic_bp_below_90"] == "present"
+    assert _measured("Docusate sodium 100mg po QD") == {}  # a dose, not a sodium
+    assert _measured("target INR 2.5") == {}
+    assert "crp" not in _measured("CRP 5.2")  # mg/L or mg/dL? not read
+    assert _measured("CRP 52") == {"crp": (52, "mg/L")}
+    assert _findings("Hb 8.9 g/dL, down from previous 12")["haemoglobin_low"] == "present"
+    assert _findings("Hb 8.9 g/dL down from baseline 13")["haemoglobin_low"] == "present"

@@ -70,6 +70,7 @@ class ValuePatterns(BaseModel):
     qualitative: _Qualitative
     historical: list[str]
     negated: list[str]
+    other_units: str
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def _compiled() -> _Compiled:
         quantity = ranges[quantity_id]
         unit = _unit_regex(quantity)
         free_short = [s for s in spec.short if s not in spec.needs_unit]
-        tail = rf"{data.filler}{_NUMBER}(?:\s*(?P<u>{unit})(?![A-Za-z]))?"
+        tail = rf"{data.filler}{_NUMBER}(?:\s*(?P<u>{unit})(?![A-Za-z])|(?!\s*{data.other_units}))"
         if spec.names or free_short:
             named[quantity_id] = re.compile(_names(spec.names, free_short) + tail)
         if spec.needs_unit:
@@ -165,14 +166,24 @@ def _clause(draft: Draft, start: int, end: int) -> str:
 
 
 def _flags(draft: Draft, start: int, end: int) -> set[str]:
+    """historical: a cue of the past anywhere in the clause; negated: a cue before the match."""
     compiled = _compiled()
     clause = _clause(draft, start, end)
+    before = clause[: len(clause) - len(_clause_after(draft, start, end))]
     flags = set()
     if compiled.historical.search(clause):
         flags.add("historical")
-    if compiled.negated.search(clause):
+    if compiled.negated.search(before):
         flags.add("negated")
     return flags
+
+
+def _clause_after(draft: Draft, start: int, end: int) -> str:
+    """The part of the clause from the match on."""
+    _, s_end = draft.sentence_of(start)
+    after = draft.text[end:s_end]
+    stop = _CLAUSE_BREAK.search(after)
+    return draft.text[start:end] + (after[: stop.start()] if stop else after)
 
 
 @dataclass
