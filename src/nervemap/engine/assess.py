@@ -269,6 +269,32 @@ def _listed(order: np.ndarray[Any, np.dtype[np.intp]], p: FloatArray, most: int)
 CLOSE_ALTERNATIVE = 0.25
 
 
+def _site_order(
+    compiled: CompiledKnowledge, site_p: FloatArray, symptom_side: str | None
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Sites by kind first, then by probability within the kind, then the symptoms' side.
+
+    The question is "is there a root lesion, and at which level?": when a root lesion is likely
+    overall but split between two levels (L4 or L5), each level can hold less than "no nerve
+    lesion" alone. So the kind with the largest total probability (root, nerve, several roots,
+    plexus, polyneuropathy, none...) leads, and its most probable site comes first. When only
+    sided findings (not sided regions or examination) were given, left and right sites are equally
+    probable: the side of the symptoms then comes first.
+    """
+    kinds = [h.kind for h in compiled.hypotheses]
+    totals: dict[SiteKind, float] = {}
+    for kind, p in zip(kinds, site_p.tolist(), strict=True):
+        totals[kind] = totals.get(kind, 0.0) + p
+    keys = np.round(np.array([totals[kind] for kind in kinds]), 12)
+    own = np.round(site_p, 12)
+    other_side = np.array(
+        [h.side in ("left", "right") and h.side != symptom_side for h in compiled.hypotheses]
+    )
+    # lexsort sorts by the last key first: kind total, then the site's own probability, then side
+    order: np.ndarray[Any, np.dtype[np.intp]] = np.lexsort((other_side, -own, -keys)).astype(np.intp)
+    return order
+
+
 def _name_close_alternatives(
     compiled: CompiledKnowledge,
     localization: list[Record],
@@ -324,9 +350,9 @@ def _build(
         )
         for c in _listed(order, condition_p, TOP_CONDITIONS)
     ]
-    site_order = np.argsort(-site_p, kind="stable")
-    localization: list[Record] = []
     symptom_side = _symptom_side(compiled, encoded)
+    site_order = _site_order(compiled, site_p, symptom_side)
+    localization: list[Record] = []
     for h in _listed(site_order, site_p, TOP_SITES):
         hypothesis = compiled.hypotheses[h]
         localization.append(
