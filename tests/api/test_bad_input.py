@@ -30,6 +30,13 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
         422,
         "body.findings[0].id",
     ),
+    (
+        "unknown measurement unit",
+        "/v1/assessments",
+        {"json": {"measurements": [{"quantity": "haemoglobin", "value": 8.9, "unit": "mg"}]}},
+        422,
+        "body.measurements[0].unit",
+    ),
     ("array body", "/v1/assessments", {"json": [1, 2]}, 422, "body"),
     ("empty text", "/v1/assessments", {"json": {"text": ""}}, 422, "body.text"),
     ("text with unknown key", "/v1/extract", {"json": {"text": "x", "lang": "fr"}}, 422, "body.lang"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from nervemap.knowledge.models import HerniationZone, Setting, SymptomKind
 
@@ -85,20 +85,45 @@ class Measurement(CaseModel):
     """A measured vital sign or laboratory value; the reference ranges turn it into findings."""
 
     quantity: str = Field(description="A quantity id of the reference ranges, e.g. 'haemoglobin'")
-    value: float = Field(strict=True, allow_inf_nan=False)
     unit: str | None = Field(
         default=None, description="One of the quantity's units, e.g. 'g/dL'; default its canonical unit"
     )
+    value: float = Field(strict=True, allow_inf_nan=False)
 
-    @model_validator(mode="after")
-    def _known(self) -> Measurement:
-        from nervemap.knowledge.ranges import MeasurementError, read_value
+    @field_validator("quantity")
+    @classmethod
+    def _known_quantity(cls, quantity: str) -> str:
+        from nervemap.knowledge.ranges import default_ranges
 
+        known = default_ranges()
+        if quantity not in known:
+            raise ValueError(f"unknown quantity '{quantity}' (known: {', '.join(sorted(known))})")
+        return quantity
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str | None, info: ValidationInfo) -> str | None:
+        from nervemap.knowledge.ranges import default_ranges, find_unit
+
+        quantity = default_ranges().get(info.data.get("quantity", ""))
+        if quantity is not None and unit is not None and find_unit(quantity, unit) is None:
+            accepted = ", ".join(u.unit for u in quantity.units)
+            raise ValueError(f"unknown unit '{unit}' for {quantity.id} (accepted: {accepted})")
+        return unit
+
+    @field_validator("value")
+    @classmethod
+    def _possible(cls, value: float, info: ValidationInfo) -> float:
+        from nervemap.knowledge.ranges import MeasurementError, default_ranges, read_value
+
+        quantity_id = info.data.get("quantity")
+        if quantity_id not in default_ranges() or "unit" not in info.data:
+            return value  # the quantity or unit is already reported wrong
         try:
-            read_value(self.quantity, self.value, self.unit)
+            read_value(quantity_id, value, info.data["unit"])
         except MeasurementError as error:
-            raise ValueError(str(error)) from None
-        return self
+            raise ValueError(error.message) from None
+        return value
 
 
 class Case(CaseModel):
