@@ -61,25 +61,34 @@ def clinical_view(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedC
 def _clinical_roots(
     compiled: CompiledKnowledge, site_p: FloatArray
 ) -> tuple[list[tuple[str, str, float]], str | None]:
-    """Clinically likely (root, side, p): the leading root and its close alternatives."""
-    order = np.argsort(-site_p, kind="stable")
-    lead = compiled.hypotheses[int(order[0])]
-    lead_p = float(site_p[order[0]])
-    if lead.kind == SiteKind.MULTI_ROOT and lead.side in SIDES and lead_p >= LOCALISED_PROBABILITY:
-        return [], str(lead.side)  # several roots on one side: any imaged root there fits
-    if lead.kind != SiteKind.ROOT or lead_p < LOCALISED_PROBABILITY:
+    """Clinically likely (root, side, p): the leading root and its close alternatives.
+
+    The picture localises to a root when the leading root holds LOCALISED_PROBABILITY or root
+    lesions together are more likely than not (a root lesion split between two levels).
+    """
+    order = [int(h) for h in np.argsort(-site_p, kind="stable")]
+    hypotheses = compiled.hypotheses
+    several = [h for h in order if hypotheses[h].kind == SiteKind.MULTI_ROOT]
+    roots = [h for h in order if hypotheses[h].kind == SiteKind.ROOT]
+    root_total = float(site_p[roots].sum()) if roots else 0.0
+    several_total = float(site_p[several].sum()) if several else 0.0
+    if several and several_total > max(root_total, 0.5 * LOCALISED_PROBABILITY):
+        lead_several = hypotheses[several[0]]
+        if lead_several.side in SIDES and several_total >= LOCALISED_PROBABILITY:
+            return [], str(lead_several.side)  # several roots on one side: any imaged root there fits
+    if not roots:
         return [], None
-    roots = []
-    for h in order[:6]:
-        hypothesis = compiled.hypotheses[int(h)]
-        p = float(site_p[h])
-        if (
-            hypothesis.kind == SiteKind.ROOT
-            and hypothesis.side == lead.side
-            and p >= CLOSE_ALTERNATIVE * lead_p
-        ):
-            roots.append((str(hypothesis.root), str(hypothesis.side), p))
-    return roots, None
+    lead = roots[0]
+    lead_p = float(site_p[lead])
+    if lead_p < LOCALISED_PROBABILITY and root_total < 0.5:
+        return [], None
+    side = hypotheses[lead].side
+    likely = [
+        (str(hypotheses[h].root), str(side), float(site_p[h]))
+        for h in roots[:6]
+        if hypotheses[h].side == side and float(site_p[h]) >= CLOSE_ALTERNATIVE * lead_p
+    ]
+    return likely, None
 
 
 def judge(
