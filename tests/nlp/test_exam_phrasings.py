@@ -215,3 +215,32 @@ def test_shock_like_pain_is_not_shock() -> None:
     assert not read("Shock-like pain down the left leg.")["finding"] & {
         ("tachycardia_or_hypotension", "present", None)
     }
+
+
+# Checked on development-set notes the rules were not written for (tests/data/devset.jsonl).
+def test_no_reflex_changes_is_normal_not_absent() -> None:
+    got = read("No reflex changes.")["reflex"]
+    assert ("achilles", "left", 2) in got and not any(g == 0 for *_, g in got)
+
+
+def test_a_cord_level_or_vibration_is_not_a_one_leg_deficit() -> None:
+    assert not read("Decreased sensation to pinprick below the T4 dermatome.")["finding"]
+    got = read(
+        "Bilateral lower limb weakness, diminished temperature sensation, and decreased vibratory sense."
+    )
+    assert not any(f[0] == "sensory_deficit_leg" for f in got["finding"])
+
+
+def test_deficit_side_is_the_first_named_after_the_sensory_words() -> None:
+    got = read(
+        "Decreased sensation to pinprick, dull versus sharp over the right lower extremity "
+        "compared to the left."
+    )
+    assert ("sensory_deficit_leg", "present", "right") in got["finding"]
+
+
+def test_status_in_the_places_own_clause() -> None:
+    got = read("Sensations are decreased distally in the left foot, otherwise intact to pinprick.")[
+        "sensation"
+    ]
+    assert ("foot_sole", "left", "reduced") in got and ("foot_sole", "left", "normal") not in got

@@ -207,6 +207,16 @@ def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Me
 
 
 def _status_near(draft: Draft, sentence: tuple[int, int], position: int) -> SensoryStatus | None:
+    """The status word nearest the position, in its own clause first ("decreased distally in
+    the left foot, otherwise intact")."""
+    clause = _clause(draft.text, sentence, position)
+    if _NOT_TOUCH.search(draft.text, *clause) and not _TOUCH.search(draft.text, *clause):
+        return _nearest_status(draft, sentence, position)  # the clause grades vibration, not touch
+    own = _nearest_status(draft, clause, position)
+    return own if own is not None else _nearest_status(draft, sentence, position)
+
+
+def _nearest_status(draft: Draft, sentence: tuple[int, int], position: int) -> SensoryStatus | None:
     best: tuple[int, SensoryStatus] | None = None
     for status, pattern in cues().status:
         for match in pattern.finditer(draft.text, *sentence):
@@ -273,10 +283,19 @@ def _list_statuses(
 # a sensory deficit stated for the leg without a region ("dermatomal hypoaesthesia on the right leg");
 # a distal, stocking or two-sided loss is the polyneuropathy pattern instead (findings.yaml)
 _LEG_WORDS = re.compile(r"\bleg|\blower\s+(?:limb|extremit)|\blimb|dermatom", re.IGNORECASE)
+_COMPARED = re.compile(r"compar\w*|\bthan\b|relative\s+to|versus\s+(?:the\s+)?(?:left|right)", re.IGNORECASE)
+_CORD_LEVEL = re.compile(r"\b[TC](?:[1-9]|1[0-2])\b")  # "below the T4 dermatome": a cord level
 _SYMMETRIC = re.compile(
     r"distal|stocking|glove|bilateral|both\s+(?:legs|sides|lower|feet|limbs)|extremities|limbs|\blegs|feet",
     re.IGNORECASE,
 )
+
+
+def _first_side_after(draft: Draft, position: int, sentence: tuple[int, int]) -> SideOrBoth | None:
+    """'decreased sensation to pinprick, dull versus sharp over the right lower extremity
+    compared to that of the left': the first side named after the sensory words."""
+    after = [c for c in side_cues(draft.text, position, sentence[1])]
+    return after[0].side if after else None
 
 
 def _clause_side(draft: Draft, clause: tuple[int, int]) -> SideOrBoth | None:
@@ -288,7 +307,7 @@ def _clause_side(draft: Draft, clause: tuple[int, int]) -> SideOrBoth | None:
     for side in ("left", "right", "bilateral"):
         if side in named:
             return side
-    return draft.side
+    return None
 
 
 def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tuple[int, int]]) -> None:
@@ -305,9 +324,17 @@ def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tup
         clause = _clause(draft.text, sentence, start)
         if not _LEG_WORDS.search(draft.text, *clause) and not _LEG_WORDS.search(text):
             return
-        if _SYMMETRIC.search(draft.text, *clause):
+        own_side = bool(side_cues(draft.text, *clause))
+        if _SYMMETRIC.search(draft.text, *clause) or (_SYMMETRIC.search(text) and not own_side):
             return
-        side = _clause_side(draft, clause)
+        if _CORD_LEVEL.search(text):
+            return
+        if _NOT_TOUCH.search(draft.text, *clause) and not _TOUCH.search(draft.text, *clause):
+            return  # vibration or position sense
+        if _COMPARED.search(draft.text, *clause):  # "over the right ... compared to the left"
+            side = _first_side_after(draft, start, sentence)
+        else:
+            side = _clause_side(draft, clause) or _first_side_after(draft, start, sentence)
         value = "sensory_deficit_leg" + (f" {side}" if side else "")
         draft.add_item("finding", value, start, end, set(), "present")
         draft.findings.append(("sensory_deficit_leg", "present", side))
