@@ -44,6 +44,13 @@ NOTES = [
         TriageLevel.EMERGENCY,
     ),
     (
+        "27-year-old man stabbed in the back with a knife; weakness of the left leg and loss of pain "
+        "and temperature sensation in the right lower extremity.",
+        {"significant_trauma"},
+        "fracture_trauma_neuro",
+        TriageLevel.EMERGENCY,
+    ),
+    (
         "80-year-old with atrial fibrillation: sudden severe pain in the right leg, absent pulses.",
         {"leg_pulseless"},
         "ali_pulseless_limb",
