@@ -143,3 +143,26 @@ def test_hook_sent_to_the_wrong_service_and_unknown_service(client: TestClient) 
     response = client.post(ORDER_SELECT, json=golden("cds-patient-view-ces.json"))
     assert response.status_code == 400 and "answers 'order-select'" in response.text
     assert client.post("/cds-services/nope", json={}).status_code == 404
+
+
+def test_the_card_names_the_close_alternative_and_imaging_discordance() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.interop.cds_cards import evidence_markdown
+
+    case = {
+        "age": 45,
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "buttock", "side": "right"},
+            {"region": "calf", "side": "right"},
+            {"region": "foot_lateral_border", "side": "right", "kind": "numbness"},
+        ],
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 0},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+        "imaging": [{"kind": "disc-herniation", "level": "L3-L4", "side": "right"}],
+    }
+    markdown = evidence_markdown(assess(case))
+    assert "**Imaging discordant:**" in markdown
+    assert "**Localisation:** S1 root, right" in markdown

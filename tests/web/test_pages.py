@@ -225,3 +225,24 @@ def test_a_pasted_note_is_assessed(client: TestClient, clinician: User) -> None:
     )
     assert done.status_code == 200 and done.url.path.startswith("/clinic/assessments/")
     assert "The note as pasted" in done.text
+
+
+def test_imaging_that_disagrees_with_the_clinical_level_is_a_visible_warning(
+    client: TestClient, clinician: User
+) -> None:
+    sign_in(client)
+    page = client.get("/clinic/note")
+    note = (
+        "40 year old man with 4 weeks of right buttock and calf pain radiating to the lateral border "
+        "of the right foot, with numbness of the lateral border of the right foot. Right ankle jerk "
+        "absent, left ankle jerk normal. Weak right plantarflexion 4/5. MRI shows a right paracentral "
+        "L3-4 disc herniation. No bladder or bowel symptoms."
+    )
+    done = client.post(
+        "/clinic/note", data={"csrf": csrf_of(page.text), "text": note, "setting": "primary-care"}
+    )
+    assert done.status_code == 200
+    assert 'data-testid="imaging-concordance"' in done.text
+    assert "Imaging discordant" in done.text and "NICE NG59" in done.text
+    report = client.get(done.url.path + "/report")
+    assert "discordant" in report.text

@@ -63,6 +63,11 @@ def evidence_markdown(assessment: Assessment) -> str:
     a = assessment
     reason = "" if a.triage.red_flags else f" — {a.triage.reason}"  # red flags give their own reasons
     lines = [f"**Triage: {a.triage.level.value}**{reason}", ""]
+    if a.triage.suspected:
+        named = "; ".join(f"{s.name} ({s.level.value})" for s in a.triage.suspected)
+        lines += [f"**Suspected:** {named}", ""]
+    if not a.fit.adequate:
+        lines += [f"**Out of model:** {a.fit.reason}", ""]
     if a.triage.red_flags:
         lines.append("**Red flags**")
         lines += [
@@ -83,7 +88,10 @@ def evidence_markdown(assessment: Assessment) -> str:
     place = a.localization[0] if a.localization else None
     if place is not None and place.site is not SiteKind.NONE:
         side = f", {place.side}" if place.side else ""
-        lines.append(f"**Localisation:** {place.name}{side} (p={place.probability:.2f})")
+        possibly = f", possibly {', '.join(place.possibly)}" if place.possibly else ""
+        lines.append(f"**Localisation:** {place.name}{side}{possibly} (p={place.probability:.2f})")
+    if a.imaging_concordance.status != "no imaging":
+        lines.append(f"**Imaging {a.imaging_concordance.status}:** {a.imaging_concordance.note}")
     lines.append(f"**Source of pain:** {a.source.verdict} (P(spinal)={a.source.p_spinal:.2f})")
     lines += ["", f"_{a.disclaimer} Knowledge base {a.knowledge_version}._"]
     return "\n".join(lines)
