@@ -279,8 +279,8 @@ def load_rules() -> Rules:
     """All rule files, validated (unknown keys are errors)."""
     return Rules(
         lexicon=_read("lexicon.yaml"),
-        findings=_read("findings.yaml") + _read("emergencies.yaml"),
-        tests=_read("tests.yaml"),
+        findings=_read("findings.yaml") + _read("emergencies.yaml") + _read("conditions_v2.yaml"),
+        tests=_read("tests.yaml") + _read("conditions_v2_tests.yaml"),
         results=_read("results.yaml"),
         body=_read("body.yaml"),
         context=_read("context.yaml"),
