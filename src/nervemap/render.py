@@ -51,8 +51,14 @@ def render_text(assessment: Assessment, console: Console) -> None:
     table.add_column("evidence (log LR)")
     for site in assessment.localization[:4]:
         name = site.name + (f" ({site.side})" if site.side and site.side != "bilateral" else "")
+        if site.possibly:
+            name += f", possibly {', '.join(site.possibly)}"
         table.add_row(name, f"{site.probability:.2f}", _evidence_line(site.evidence))
     console.print(table)
+    imaging = assessment.imaging_concordance
+    if imaging.status != "no imaging":
+        style = "bold yellow" if imaging.status == "discordant" else "bold"
+        console.print(f"[{style}]Imaging {imaging.status}:[/] {imaging.note}")
 
     table = Table(title="Differential", show_lines=True)
     table.add_column("condition")

@@ -80,6 +80,26 @@ def test_assess_reads_stdin_and_renders_text() -> None:
     assert "EMERGENCY" in result.output
 
 
+def test_the_text_view_warns_when_imaging_disagrees_with_the_clinical_level() -> None:
+    case = {
+        "age": 45,
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "buttock", "side": "right"},
+            {"region": "calf", "side": "right"},
+            {"region": "foot_lateral_border", "side": "right", "kind": "numbness"},
+        ],
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 0},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+        "imaging": [{"kind": "disc-herniation", "level": "L3-L4", "side": "right"}],
+    }
+    result = runner.invoke(app, ["assess", "-"], input=json.dumps(case))
+    assert result.exit_code == 0, result.output
+    assert "Imaging discordant" in result.output
+
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
