@@ -137,3 +137,22 @@ def test_numbers_that_are_not_results_of_now() -> None:
     assert _measured("CRP 52") == {"crp": (52, "mg/L")}
     assert _findings("Hb 8.9 g/dL, down from previous 12")["haemoglobin_low"] == "present"
     assert _findings("Hb 8.9 g/dL down from baseline 13")["haemoglobin_low"] == "present"
+
+
+def test_values_without_a_finding_are_still_read_and_listed() -> None:
+    measured = _measured("BP 128/76, RR 18, Na 131 mmol/L")
+    assert measured == {
+        "systolic_bp": (128, "mmHg"),
+        "diastolic_bp": (76, "mmHg"),
+        "respiratory_rate": (18, "/min"),
+        "sodium": (131, "mmol/L"),
+    }
+    assert _findings("RR 18, Na 131 mmol/L") == {}
+
+
+def test_short_names_only_where_they_mean_the_quantity() -> None:
+    assert _measured("P 74, BMI 32, pulse ox 97%") == {
+        "heart_rate": (74, "/min"),
+        "oxygen_saturation": (97, "%"),
+    }
+    assert _measured("CA 19-9 35 U/mL, T2 weighted MRI, HR 1.5 for relapse") == {}
