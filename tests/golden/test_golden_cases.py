@@ -7,6 +7,7 @@ the knowledge (a cited number, a general rule), never by tuning to the case.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,14 @@ KNOWN_FAILURES = {
     ("site", "plexopathy-neoplastic-right"): "the localisation splits the deficit between the S1 and "
     "L5 roots (0.42 / 0.41); the plexus site is not proposed",
     ("source", "plexopathy-neoplastic-right"): "same: follows the root localisation (p spinal 0.86)",
+    ("condition", "aortoiliac-leriche"): "buttock and thigh claudication with a pain-free calf, reduced "
+    "foot pulses and a low ABI: peripheral_arterial_disease (prior 0.04, its description also covers "
+    "buttock/thigh claudication) leads aorto-iliac disease (prior 0.005) 0.73 to 0.27; no cited "
+    "likelihood separates proximal from calf claudication",
+    ("condition", "sacral-insufficiency-no-fall"): "sacral insufficiency fracture ranks 8th: its prior "
+    "(0.0002, 3 % of the vertebral fracture prior) is not overcome by age 82, osteoporosis, sudden "
+    "buttock and low back pain without trauma; vertebral fracture 0.45, central stenosis 0.18 and "
+    "non-specific LBP 0.14 lead",
 }
 
 
@@ -62,6 +71,24 @@ def results() -> dict[str, Assessment]:
 
 def _ids(kind: str) -> list[str]:
     return [c["id"] for c in CASES if c["expect"].get(kind) is not None]
+
+
+def test_case_ids_are_unique_and_match_the_case() -> None:
+    assert len(BY_ID) == len(CASES), "duplicate case id"
+    assert all(case["case"]["id"] == case["id"] for case in CASES)
+
+
+# '(source-id: what the source says)' in a case's source names an entry of knowledge/data/sources
+SOURCE_ID = re.compile(r"\(([a-z0-9]+(?:-[a-z0-9]+)+):")
+
+
+def test_cited_source_ids_exist() -> None:
+    from nervemap.knowledge import default_knowledge
+
+    known = {source.id for source in default_knowledge().knowledge.sources}
+    cited = {(case["id"], sid) for case in CASES for sid in SOURCE_ID.findall(case["source"])}
+    assert cited, "no case names a source id"
+    assert not {(case_id, sid) for case_id, sid in cited if sid not in known}
 
 
 def test_there_are_enough_cases_covering_every_condition() -> None:
