@@ -221,3 +221,23 @@ def test_back_pain_with_hypercalcaemia_at_68_is_urgent_for_myeloma() -> None:
     result = assess(_case(["back_pain", "calcium_raised"], age=68, sex="female", duration_days=210))
     assert result.triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
     assert "myeloma_hypercalcaemia_back_pain" in _rules(result)
+
+
+def test_raised_ck_with_raised_creatinine_and_potassium_is_not_routine() -> None:
+    """Rhabdomyolysis after exertion: outside the model, but the blood results set the level."""
+    case = _case(
+        [
+            "calf_pain",
+            "anterior_thigh_pain",
+            "recent_strenuous_activity",
+            "creatine_kinase_raised",
+            "creatinine_raised",
+            "potassium_raised",
+        ],
+        age=24,
+        duration_days=2,
+    )
+    result = assess(case)
+    assert result.triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+    assert "rhabdomyolysis_kidney_or_potassium" in _rules(result)
+    assert not result.fit.adequate
