@@ -156,3 +156,10 @@ def test_short_names_only_where_they_mean_the_quantity() -> None:
         "oxygen_saturation": (97, "%"),
     }
     assert _measured("CA 19-9 35 U/mL, T2 weighted MRI, HR 1.5 for relapse") == {}
+
+
+def test_a_decimal_comma_is_not_misread() -> None:
+    assert "calcium" not in _measured("calcium 2,65 mmol/L")  # not read as 2 mmol/L (normal)
+    assert "crp" not in _measured("CRP 12,5")
+    assert _measured("CK 25,000") == {"creatine_kinase": (25000, "U/L")}
+    assert _measured("Temp 97.6. HR 130.") == {"temperature": (97.6, "°F"), "heart_rate": (130, "/min")}

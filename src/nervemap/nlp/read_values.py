@@ -33,7 +33,8 @@ from nervemap.knowledge.ranges import (
 )
 from nervemap.nlp.draft import Draft
 
-_NUMBER = r"(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# a whole number: not part of a longer one, and not a decimal comma ("2,65" is not read as 2)
+_NUMBER = r"(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d|\.\d)(?!,\d{1,2}(?!\d))"
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]\n]|\.\s+(?=[A-Z])")  # also a missed sentence end
 # characters a unit may be written with, per character of its spelling
 _UNIT_CHARS = {"u": "[uµμ]", "x": "[x×]", "3": "[3³]", "9": "[9⁹]", "°": "[°º˚]", "µ": "[uµμ]"}
@@ -139,7 +140,7 @@ def _compiled() -> _Compiled:
     bp_names = "|".join(f"(?i:{n})" for n in data.blood_pressure.names)
     bp_unit = _unit_regex(ranges["systolic_bp"])
     blood_pressure = re.compile(
-        rf"(?<![\w+])(?:{bp_names})(?![A-Za-z0-9]){data.filler}(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})"
+        rf"(?<![\w+])(?:{bp_names})(?![A-Za-z0-9]){data.filler}(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})(?!\d)"
         rf"(?:\s*(?P<u>{bp_unit})(?![A-Za-z]))?"
     )
     return _Compiled(
