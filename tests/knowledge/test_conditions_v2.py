@@ -308,3 +308,94 @@ def test_new_conditions_have_a_prior_in_every_setting(kb: CompiledKnowledge) -> 
     for condition in kb.conditions:
         if condition.id in TYPICAL:
             assert set(condition.prior) == settings, condition.id
+
+
+def _probability(kb: CompiledKnowledge, case: dict[str, Any], condition: str) -> float:
+    return next(e.probability for e in assess(case, kb).differential if e.id == condition)
+
+
+def _odds(kb: CompiledKnowledge, case: dict[str, Any], first: str, second: str) -> float:
+    entries = {e.id: e.probability for e in assess(case, kb).differential}
+    return entries[first] / entries[second]
+
+
+def _with(case: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**case, "findings": [*case["findings"], *findings]}
+
+
+# Older patient with calf and thigh pain on walking: the classic vascular-versus-neurogenic puzzle.
+CLAUDICATION: dict[str, Any] = {
+    "age": 70,
+    "sex": "male",
+    "setting": "primary-care",
+    "duration_days": 180,
+    "onset": "gradual",
+    "pain_map": [{"region": "calf", "side": "left"}, {"region": "thigh_posterior", "side": "left"}],
+    "findings": _present("leg_pain_on_walking"),
+}
+
+
+@pytest.mark.parametrize(
+    ("finding", "direction"),
+    [
+        ("femoral_bruit", 1),  # Khan 2006 LR+ 5.6 for PAD
+        ("pain_worse_walking_uphill", 1),
+        ("cycling_without_leg_pain", -1),  # cycling is done flexed: tolerated in stenosis
+        ("konno_lss_score_7_or_more", -1),  # Konno 2007 sensitivity 0.93, specificity 0.72 for stenosis
+        ("thigh_pain_after_lumbar_extension_30s", -1),
+    ],
+)
+def test_claudication_discriminators_move_pad_against_stenosis(
+    kb: CompiledKnowledge, finding: str, direction: int
+) -> None:
+    before = _odds(kb, CLAUDICATION, "peripheral_arterial_disease", "central_lumbar_stenosis")
+    after = _odds(
+        kb, _with(CLAUDICATION, _present(finding)), "peripheral_arterial_disease", "central_lumbar_stenosis"
+    )
+    assert (after - before) * direction > 0, (finding, before, after)
+
+
+HIP_PAIN: dict[str, Any] = {
+    "age": 64,
+    "sex": "female",
+    "setting": "primary-care",
+    "duration_days": 120,
+    "onset": "gradual",
+    "pain_map": [{"region": "groin", "side": "right"}, {"region": "hip_lateral", "side": "right"}],
+    "findings": _present("hip_pain_weight_bearing"),
+}
+
+
+def test_hip_osteoarthritis_signs_raise_hip_osteoarthritis(kb: CompiledKnowledge) -> None:
+    base = _probability(kb, HIP_PAIN, "hip_osteoarthritis")
+    signs = _present("reduced_passive_hip_adduction", "groin_pain_passive_abduction_adduction", side="right")
+    assert _probability(kb, _with(HIP_PAIN, signs), "hip_osteoarthritis") > base
+    # normal passive adduction makes osteoarthritis unlikely (Metcalfe 2019: sensitivity 0.80)
+    normal = [{"id": "reduced_passive_hip_adduction", "status": "absent", "side": "right"}]
+    assert _probability(kb, _with(HIP_PAIN, normal), "hip_osteoarthritis") < base
+
+
+def test_painful_single_leg_stance_favours_gluteal_tendinopathy_over_hip_osteoarthritis(
+    kb: CompiledKnowledge,
+) -> None:
+    before = _odds(kb, HIP_PAIN, "greater_trochanteric_pain_syndrome", "hip_osteoarthritis")
+    stance = _present("single_leg_stance_30s_painful", side="right")
+    after = _odds(kb, _with(HIP_PAIN, stance), "greater_trochanteric_pain_syndrome", "hip_osteoarthritis")
+    assert after > before
+
+
+def test_inflammatory_features_separate_spondyloarthritis_from_mechanical_back_pain(
+    kb: CompiledKnowledge,
+) -> None:
+    young_back_pain: dict[str, Any] = {
+        "age": 30,
+        "sex": "male",
+        "setting": "primary-care",
+        "duration_days": 200,
+        "onset": "gradual",
+        "pain_map": [{"region": "lower_back", "side": "left"}, {"region": "buttock", "side": "left"}],
+        "findings": _present("back_pain"),
+    }
+    before = _odds(kb, young_back_pain, "axial_spondyloarthritis", "nonspecific_low_back_pain")
+    inflamed = _with(young_back_pain, _present("inflammatory_back_pain", "morning_stiffness_over_30_min"))
+    assert _odds(kb, inflamed, "axial_spondyloarthritis", "nonspecific_low_back_pain") > 3 * before
