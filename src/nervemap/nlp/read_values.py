@@ -76,6 +76,7 @@ class ValuePatterns(BaseModel):
 
 @dataclass(frozen=True)
 class _Compiled:
+    names: dict[str, re.Pattern[str]]  # quantity -> its names alone: which quantities a note names
     named: dict[str, re.Pattern[str]]  # quantity -> name + number (+ unit)
     unit_required: dict[str, re.Pattern[str]]  # quantity -> the same for names that need a unit
     blood_pressure: re.Pattern[str]
@@ -111,6 +112,7 @@ def _names(names: list[str], short: list[str]) -> str:
 def _compiled() -> _Compiled:
     data = load_value_patterns()
     ranges = default_ranges()
+    names: dict[str, re.Pattern[str]] = {}
     named: dict[str, re.Pattern[str]] = {}
     unit_required: dict[str, re.Pattern[str]] = {}
     qualitative: dict[str, list[tuple[re.Pattern[str], Literal["normal", "high", "low"]]]] = {}
@@ -129,6 +131,7 @@ def _compiled() -> _Compiled:
         if not (spec.names or spec.short):
             continue
         name = _names(spec.names, spec.short)
+        names[quantity_id] = re.compile(name)
         entries: list[tuple[re.Pattern[str], Literal["normal", "high", "low"]]] = []
         for label, phrases in (("normal", words.normal), ("high", words.high), ("low", words.low)):
             either = "|".join(phrases)
@@ -144,6 +147,7 @@ def _compiled() -> _Compiled:
         rf"(?:\s*(?P<u>{bp_unit})(?![A-Za-z]))?"
     )
     return _Compiled(
+        names=names,
         named=named,
         unit_required=unit_required,
         blood_pressure=blood_pressure,
@@ -152,6 +156,11 @@ def _compiled() -> _Compiled:
         historical=re.compile("|".join(data.historical), re.IGNORECASE),
         negated=re.compile("|".join(data.negated), re.IGNORECASE),
     )
+
+
+def _named_quantities(text: str) -> set[str]:
+    """The quantities a text names at all: only their full patterns are run (speed)."""
+    return {q for q, regex in _compiled().names.items() if regex.search(text)}
 
 
 def _clause(draft: Draft, start: int, end: int) -> str:
@@ -200,12 +209,14 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def _hits(draft: Draft) -> list[_Hit]:
+def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
     compiled = _compiled()
     text = draft.text
     hits: list[_Hit] = []
     for pattern in (compiled.named, compiled.unit_required):
         for quantity_id, regex in pattern.items():
+            if quantity_id not in named:
+                continue
             for m in regex.finditer(text):
                 hits.append(_Hit(quantity_id, _number(m.group("v")), m.group("u"), m.start(), m.end()))
     for m in compiled.blood_pressure.finditer(text):
@@ -245,7 +256,8 @@ def _to_reading(hit: _Hit) -> Reading | None:
 def read_values(draft: Draft) -> None:
     ranges = default_ranges()
     readings: list[tuple[Reading, int, int]] = []
-    for hit in _hits(draft):
+    named = _named_quantities(draft.text)
+    for hit in _hits(draft, named):
         reading = _to_reading(hit)
         if reading is None:
             continue
@@ -265,6 +277,8 @@ def read_values(draft: Draft) -> None:
     compiled = _compiled()
     numeric_spans = [(s, e) for _, s, e in readings]
     for quantity_id, entries in compiled.qualitative.items():
+        if quantity_id not in named:
+            continue
         for regex, label in entries:
             for m in regex.finditer(draft.text):
                 if any(s < m.end() and m.start() < e for s, e in numeric_spans):
