@@ -117,6 +117,37 @@ def _icd_checker() -> Callable[[str], str | None]:
     return check
 
 
+def excludes1_conflicts(codes: list[str]) -> list[tuple[str, str]]:
+    """Pairs (a, b) of codes where an Excludes1 note of a (or of a category above it) names b.
+
+    ICD-10-CM Excludes1 means "never coded together": a condition that lists such a pair offers
+    codes that contradict each other (M48.56XA, collapsed vertebra NEC, excludes osteoporotic M80.-
+    and traumatic S32.- fractures).
+    """
+    import re
+
+    import simple_icd_10_cm as icd
+
+    pattern = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]*)?$")
+    conflicts: list[tuple[str, str]] = []
+    for code in codes:
+        excluded: set[str] = set()
+        node = code
+        while node:
+            for text in icd.get_excludes1(node):
+                for group in re.findall(r"\(([^)]*)\)", text):
+                    for part in re.split(r"[,;]\s*|\s+and\s+", group):
+                        part = part.strip().rstrip("-").rstrip(".")
+                        if pattern.match(part):
+                            excluded.add(part)
+            parent = icd.get_parent(node)
+            node = parent if parent and parent != node and not parent.isdigit() else ""
+        conflicts.extend(
+            (code, other) for other in codes if other != code and other.startswith(tuple(excluded))
+        )
+    return conflicts
+
+
 REQUIRED_ROOTS = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3")
 
 
