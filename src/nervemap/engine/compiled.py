@@ -101,6 +101,8 @@ class CompiledKnowledge:
     sign_findings: list[int]  # finding index of each nerve-tension sign (SLR, femoral stretch...)
     sign_log_factor: FloatArray  # (K * len(SIGN_STATES), C * H) log P(sign state | c, h)
     exclusive_groups: dict[str, list[int]] = field(default_factory=dict)
+    # setting -> prior mass of causes the knowledge base does not model (reported, not scored)
+    not_modelled: dict[str, float] = field(default_factory=dict)
 
     @functools.cached_property
     def findings(self) -> dict[str, Finding]:
@@ -356,6 +358,8 @@ def _sign_factors(
     for k, (sign, f) in enumerate(zip(signs, sign_findings, strict=True)):
         rate = p_present[:, f]
         outside = np.minimum(rate, outside_rate)
+        # the sign's own level-specific rate, where given, for a lesion in its territory
+        in_rate = rate if sign.in_territory is None else np.full_like(rate, sign.in_territory.value)
         ref, bg = p_reference[:, f], background[f]
         for h, hypothesis in enumerate(hypotheses):
             inside = sign.finding in territories[h]["tension"]
@@ -363,10 +367,10 @@ def _sign_factors(
                 by_state = {"left": rate, "right": rate, "any": rate}
             else:
                 by_state = {
-                    side: rate if inside and hypothesis.side in (side, "bilateral") else outside
+                    side: in_rate if inside and hypothesis.side in (side, "bilateral") else outside
                     for side in SIDES
                 }
-                by_state["any"] = rate if inside else outside
+                by_state["any"] = in_rate if inside else outside
             for s, state in enumerate(SIGN_STATES):
                 if state == "absent":
                     value = np.log((1.0 - by_state["any"]) / (1.0 - ref)) + np.log1p(-bg)
@@ -619,6 +623,9 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         sign_findings=sign_findings,
         sign_log_factor=sign_log_factor,
         exclusive_groups=groups,
+        not_modelled=(
+            {setting.value: p.value for setting, p in kb.priors.not_modelled.items()} if kb.priors else {}
+        ),
     )
 
 

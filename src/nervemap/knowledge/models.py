@@ -625,6 +625,12 @@ class TensionSign(Strict):
     roots: list[RootId] = Field(default_factory=list)
     nerves: list[Identifier] = Field(default_factory=list)
     sites: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]] = Field(default_factory=list)
+    in_territory: Probability | None = Field(
+        default=None,
+        description="P(sign | a lesion in its territory) when the sign's own level-specific figure "
+        "should replace the condition's (a condition-level rate averaged over levels, e.g. the "
+        "femoral stretch in disc herniation, mostly at L5/S1); None: the condition's rate applies",
+    )
     sources: list[str] = Field(min_length=1)
 
 
@@ -703,6 +709,18 @@ class LocalisationModel(Strict):
     )
 
 
+class Priors(Strict):
+    """What the differential does not cover, per setting.
+
+    Each setting's condition priors plus ``not_modelled`` sum to 1 (checked by the validator).
+    The engine ranks the modelled conditions: their probabilities are conditional on the cause
+    being one of them, and the not-modelled mass is reported beside the differential, not scored
+    as a competitor (docs/how-it-reasons.md, "Priors").
+    """
+
+    not_modelled: dict[Setting, Probability]
+
+
 class KnowledgeBase(Strict):
     version: str
     sources: list[Source]
@@ -713,3 +731,4 @@ class KnowledgeBase(Strict):
     plans: list[PlanStep]
     localisation: LocalisationModel
     reference_ranges: list[Quantity] = Field(default_factory=list)
+    priors: Priors | None = Field(default=None, description="None: a small knowledge base without priors.yaml")
