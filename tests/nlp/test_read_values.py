@@ -163,3 +163,8 @@ def test_a_decimal_comma_is_not_misread() -> None:
     assert "crp" not in _measured("CRP 12,5")
     assert _measured("CK 25,000") == {"creatine_kinase": (25000, "U/L")}
     assert _measured("Temp 97.6. HR 130.") == {"temperature": (97.6, "°F"), "heart_rate": (130, "/min")}
+
+
+def test_a_number_with_another_unit_is_something_else() -> None:
+    assert _measured("urine leukocytes 25/hpf") == {}
+    assert _measured("platelets 230,000 cells/µL") == {"platelets": (230000, "/mm3")}
