@@ -244,3 +244,16 @@ def test_status_in_the_places_own_clause() -> None:
         "sensation"
     ]
     assert ("foot_sole", "left", "reduced") in got and ("foot_sole", "left", "normal") not in got
+
+
+def test_a_normal_spine_scan_and_a_negative_emg() -> None:
+    got = read(
+        "Nerve conduction/EMG found no evidence of radiculopathy or plexopathy, "
+        "and lumbar spine MRI is unremarkable."
+    )["finding"]
+    assert {("imaging_disc_herniation", "absent", None), ("imaging_spinal_stenosis", "absent", None)} <= got
+    assert not any(f[0] == "radiating_leg_pain" for f in got)  # a test result, not "no leg pain"
+    assert not read("Knee MRI was normal.")["finding"]
+    assert not read("Lumbar MRI was normal except for an L4-5 protrusion.")["finding"] & {
+        ("imaging_disc_herniation", "absent", None)
+    }

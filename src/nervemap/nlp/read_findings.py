@@ -19,6 +19,9 @@ _NORMAL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NO_CHANGE_BEFORE = re.compile(r"\b(?:no|without|denies)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "EMG found no evidence of radiculopathy": a test result, not the absence of leg pain
+_ELECTRODIAGNOSIS = re.compile(r"\bEMG\b|\bNCS\b|nerve\s+conduction|electro\w*", re.IGNORECASE)
+TEST_WORDED = frozenset({"radiating_leg_pain"})
 
 
 def read_findings(draft: Draft) -> None:
@@ -44,6 +47,12 @@ def read_findings(draft: Draft) -> None:
             if rule.status == "absent":  # "afebrile": the words carry the negation
                 status = assertion(flags - {"negated"})
                 status = "absent" if status == "present" else status
+            if (
+                status == "absent"
+                and mention.key in TEST_WORDED
+                and _ELECTRODIAGNOSIS.search(draft.text, sentence[0], sentence[1])
+            ):
+                continue
             finding_side = side if mention.key in lateral else None
             value = mention.key + (f" {finding_side}" if finding_side else "")
             draft.add_item("finding", value, mention.start, mention.end, flags, status)
