@@ -39,7 +39,29 @@ _VASCULAR = re.compile(
     r"tracheal|bronch\w*|urethral|ureter\w*|biliary|\bC[1-7]\b|cervical",
     re.IGNORECASE,
 )
+_IMAGING_CONTEXT = re.compile(
+    r"\b(?:MRI|MR|CT|scan|imaging|myelogra\w*|radiolog\w*|herniat\w*|protru\w*|extru\w*|"
+    r"sequest\w*|stenos\w*|cyst\w*|osteophyt\w*|disc|disk|foramin\w*|recess)\b",
+    re.IGNORECASE,
+)
 _LUMBAR = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}
+# "displacing the traversing left L5 nerve root", "contacts the exiting right L4 root": a report
+# that names the compressed root. A traversing root is pressed in the recess of the disc above it,
+# an exiting root in the foramen of its own level (anatomy/discs.yaml).
+_ROOT_NAMED = re.compile(
+    r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
+    r"encroach\w*|press\w*|entrap\w*)\s+(?:up)?on\s+|"
+    r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
+    r"encroach\w*|press\w*|entrap\w*)\s+",
+    re.IGNORECASE,
+)
+# "without compressing", "no ... displacing", "not contacting": a denied compression
+_NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|nor|never|rather\s+than)\b[^.;]*$", re.IGNORECASE)
+_ROOT_TARGET = re.compile(
+    r"(?:the\s+)?(?:(?P<side1>left|right|bilateral)\s+)?(?:(?P<course>traversing|descending|exiting)\s+)?"
+    r"(?:(?P<side2>left|right|bilateral)\s+)?(?P<root>L[1-5]|S1)\s+(?:nerve\s+)?roots?\b",
+    re.IGNORECASE,
+)
 
 
 def _levels(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -60,8 +82,52 @@ def _levels(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return out
 
 
+def _root_level(root: str, course: str | None) -> tuple[str, HerniationZone] | None:
+    """Disc level and zone that press a named root: traversing -> the disc above, in the recess;
+    exiting -> its own foramen."""
+    order = ("L1", "L2", "L3", "L4", "L5", "S1")
+    i = order.index(root.upper())
+    if course and course.lower() == "exiting":
+        if i + 1 >= len(order):
+            return None
+        upper, lower = order[i], order[i + 1]
+        return f"{upper}-{lower}", HerniationZone.FORAMINAL
+    if i == 0:
+        return None
+    upper, lower = order[i - 1], order[i]
+    return f"{upper}-{lower}", HerniationZone.PARACENTRAL
+
+
+def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | None) -> None:
+    """Roots a report names as compressed, read as the lesion that presses them."""
+    text = draft.text
+    for verb in _ROOT_NAMED.finditer(text, *sentence):
+        target = _ROOT_TARGET.match(text, verb.end(), sentence[1])
+        if target is None or _NEGATED_BEFORE.search(text[max(sentence[0], verb.start() - 40) : verb.start()]):
+            continue
+        found = _root_level(target.group("root"), target.group("course"))
+        if found is None:
+            continue
+        level, zone = found
+        raw_side = (target.group("side1") or target.group("side2") or "").lower() or None
+        side = cast(Literal["left", "right", "bilateral"] | None, raw_side)
+        flags: set[str] = set()
+        status = assertion(flags)
+        lesion_kind: LesionKind = kind or "stenosis"
+        value = " ".join(
+            x for x in (lesion_kind, level, zone.value, side, f"({target.group('root').upper()} root)") if x
+        )
+        draft.add_item("imaging", value, verb.start(), target.end(), flags, status)
+        draft.imaging.append(
+            ImagingFinding(kind=lesion_kind, level=cast(DiscLevel, level), zone=zone, side=side)
+        )
+
+
 def read_imaging(draft: Draft) -> None:
     for sentence in draft.note.sentences:
+        if _IMAGING_CONTEXT.search(draft.text, *sentence):
+            named = draft.in_sentence(sentence, ("lesion",))
+            _named_roots(draft, sentence, cast(LesionKind, named[0].key) if named else None)
         lesions = draft.in_sentence(sentence, ("lesion",))
         if not lesions or _VASCULAR.search(draft.text, *sentence):
             continue  # arterial or valvular stenosis is not the spine
