@@ -26,6 +26,11 @@ def _read(text: str) -> set[tuple[str, str, str | None]]:
         ("Bent-knee stretch test negative on the left.", ("bent_knee_stretch_positive", "absent", "left")),
         ("Morning stiffness lasting 2 hours.", ("morning_stiffness_over_30_min", "present", None)),
         ("Grouped vesicles over the left anterior thigh.", ("dermatomal_vesicular_rash", "present", "left")),
+        ("An erythematous rash covered with clear vesicles.", ("dermatomal_vesicular_rash", "present", None)),
+        (
+            "Vesicles on an erythematous base over the right buttock.",
+            ("dermatomal_vesicular_rash", "present", "right"),
+        ),
         (
             "Ten days after a diarrhoeal illness.",
             ("recent_gastrointestinal_or_respiratory_infection", "present", None),
