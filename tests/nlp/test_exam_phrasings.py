@@ -257,3 +257,17 @@ def test_a_normal_spine_scan_and_a_negative_emg() -> None:
     assert not read("Lumbar MRI was normal except for an L4-5 protrusion.")["finding"] & {
         ("imaging_disc_herniation", "absent", None)
     }
+
+
+def test_a_listed_grade_takes_the_side_of_the_grade_before() -> None:
+    got = read("Now right hip flexion is 4/5 and knee extension 2/5, and the left knee jerk is normal.")
+    assert {("hip_flexion", "right", 4), ("knee_extension", "right", 2)} <= got["strength"]
+
+
+def test_normal_sensation_on_the_other_side_in_its_own_clause() -> None:
+    got = read(
+        "Pinprick is reduced over the back of the right thigh, calf and outer foot, "
+        "with normal sensation on the left."
+    )["sensation"]
+    assert ("calf", "right", "reduced") in got and ("calf", "left", "normal") in got
+    assert ("calf", "right", "normal") not in got

@@ -139,8 +139,32 @@ def read_body(draft: Draft) -> None:
             _pain(draft, sentence, pain_places)
         if sensory_places:
             _sensation(draft, sentence, sensory_places)
+            _sided_normal_clauses(draft, sentence, sensory, sensory_places)
         elif sensory and not pain_places:
             _global_sensation(draft, sentence, sensory)
+
+
+def _sided_normal_clauses(
+    draft: Draft, sentence: tuple[int, int], sensory: list[tuple[int, int]], places: list[Mention]
+) -> None:
+    """'reduced over the back of the right thigh ..., with normal sensation on the left': a
+    clause with a sensory word, a normal status and a side of its own but no place is that
+    whole leg (each named place keeps its own status)."""
+    done: set[tuple[int, int]] = set()
+    for start, _ in sensory:
+        clause = _clause(draft.text, sentence, start)
+        if clause in done or any(clause[0] <= p.start < clause[1] for p in places):
+            continue
+        done.add(clause)
+        if _nearest_status(draft, clause, start) != "normal":
+            continue
+        named = {c.side for c in side_cues(draft.text, *clause)}
+        if len(named) != 1 or named == {"bilateral"}:
+            continue
+        side = next(iter(named))
+        draft.add_item("sensation", f"all leg regions {side} normal", start, clause[1])
+        for region in anatomy().leg_regions:
+            draft.sensation.append((SensationTest(region=region, side=side, status="normal"), False))
 
 
 def _coordinated(text: str, sensory: list[tuple[int, int]], symptom: Mention) -> bool:

@@ -275,7 +275,21 @@ def _sides_for(
         start = min([grade.start, *(n.start for n in near)])
         end = max([grade.end, *(n.end for n in near)])
         spans.append((start, end))
-    sides = assign_sides(draft.text, sentence, spans, default=draft.side)
+    # other muscles and reflexes named in the sentence compete for the side words ("knee
+    # extension 2/5, and the left knee jerk is normal": the left is the knee jerk's)
+    others = [
+        (m.start, m.end)
+        for m in draft.in_sentence(sentence, ("movement", "reflex"))
+        if not any(m.start < end and start < m.end for start, end in spans)
+    ]
+    sides = assign_sides(draft.text, sentence, spans + others, default=draft.side)[: len(spans)]
+    # "right hip flexion is 4/5 and knee extension 2/5": a listed grade without a side word of
+    # its own takes the side of the grade it is listed with
+    for i in range(1, len(spans)):
+        gap = draft.text[spans[i - 1][1] : spans[i][0]]
+        listed = sides[i] is None and sides[i - 1] in ("left", "right") and _LIST_SEP.match(gap)
+        if listed and not side_cues(draft.text, *spans[i]):
+            sides[i] = sides[i - 1]
     # "bigger than the left, the right ankle jerk is absent": a side word of another clause
     # does not make a grade bilateral when the grade's own clause names one side
     for i, (side, span) in enumerate(zip(sides, spans, strict=True)):
