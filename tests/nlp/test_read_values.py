@@ -168,3 +168,11 @@ def test_a_decimal_comma_is_not_misread() -> None:
 def test_a_number_with_another_unit_is_something_else() -> None:
     assert _measured("urine leukocytes 25/hpf") == {}
     assert _measured("platelets 230,000 cells/µL") == {"platelets": (230000, "/mm3")}
+
+
+def test_other_body_fluids_and_dipstick_grades_are_not_blood_values() -> None:
+    assert _findings("CSF analysis revealed: protein 126, glucose 35, WBC 144") == {}
+    assert _findings("Arthrocentesis yields cloudy fluid with a leukocyte count of 18,500/mm3") == {}
+    assert _measured("Urinalysis shows Hb 3+, leukocytes 3+, WBC 5-10") == {}
+    assert _findings("Urinalysis was clear; serum Hb 8.9 g/dL")["haemoglobin_low"] == "present"
+    assert _findings("Bloods: Hb 8.9, WBC 14; urine clear")["white_cell_count_raised"] == "present"

@@ -33,8 +33,12 @@ from nervemap.knowledge.ranges import (
 )
 from nervemap.nlp.draft import Draft
 
-# a whole number: not part of a longer one, and not a decimal comma ("2,65" is not read as 2)
-_NUMBER = r"(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!\d|\.\d)(?!,\d{1,2}(?!\d))"
+# a whole number: not part of a longer one, not a decimal comma ("2,65" is not read as 2), not a
+# dipstick grade ("Hb 3+" on urinalysis) and not the start of a range ("WBC 5-10")
+_NUMBER = (
+    r"(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?!\d|\.\d)(?!,\d{1,2}(?!\d))(?!\s*\+)(?!\s*[-–]\s*\d)"
+)
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]\n]|\.\s+(?=[A-Z])")  # also a missed sentence end
 # characters a unit may be written with, per character of its spelling
 _UNIT_CHARS = {"u": "[uµμ]", "x": "[x×]", "3": "[3³]", "9": "[9⁹]", "°": "[°º˚]", "µ": "[uµμ]"}
@@ -72,6 +76,8 @@ class ValuePatterns(BaseModel):
     historical: list[str]
     negated: list[str]
     other_units: str
+    other_specimen: list[str]
+    blood_specimen: list[str]
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class _Compiled:
     qualitative: dict[str, list[tuple[re.Pattern[str], Literal["normal", "high", "low"]]]]
     historical: re.Pattern[str]
     negated: re.Pattern[str]
+    other_specimen: re.Pattern[str]
+    blood_specimen: re.Pattern[str]
 
 
 def load_value_patterns(text: str | None = None) -> ValuePatterns:
@@ -155,7 +163,18 @@ def _compiled() -> _Compiled:
         qualitative=qualitative,
         historical=re.compile("|".join(data.historical), re.IGNORECASE),
         negated=re.compile("|".join(data.negated), re.IGNORECASE),
+        other_specimen=re.compile("|".join(data.other_specimen), re.IGNORECASE),
+        blood_specimen=re.compile("|".join(data.blood_specimen), re.IGNORECASE),
     )
+
+
+def _other_specimen(draft: Draft, start: int) -> bool:
+    """Whether the sentence names another body fluid before the value (and no blood word after it)."""
+    compiled = _compiled()
+    s_start, _ = draft.sentence_of(start)
+    before = draft.text[s_start:start]
+    cues = list(compiled.other_specimen.finditer(before))
+    return bool(cues) and not compiled.blood_specimen.search(before, cues[-1].end())
 
 
 def _named_quantities(text: str) -> set[str]:
@@ -260,6 +279,9 @@ def read_values(draft: Draft) -> None:
     for hit in _hits(draft, named):
         reading = _to_reading(hit)
         if reading is None:
+            continue
+        if _other_specimen(draft, hit.start):
+            draft.add_item("measurement", reading.label, hit.start, hit.end, status="not asserted")
             continue
         flags = _flags(draft, hit.start, hit.end)
         if flags:
