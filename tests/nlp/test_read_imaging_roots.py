@@ -27,6 +27,10 @@ def _imaging(text: str) -> set[tuple[str, str, str | None, str | None]]:
             "CT myelogram: the osteophyte compresses the right L4 nerve root.",
             ("stenosis", "L3-L4", "paracentral", "right"),
         ),
+        (
+            "MRI: a mass in the left L3 foramen, a foraminal disc herniation effacing the L3 nerve root.",
+            ("disc-herniation", "L3-L4", "foraminal", "left"),
+        ),
     ],
 )
 def test_a_named_compressed_root_is_read_as_the_lesion_that_presses_it(

@@ -55,6 +55,8 @@ _ROOT_NAMED = re.compile(
     r"encroach\w*|press\w*|entrap\w*)\s+",
     re.IGNORECASE,
 )
+_FORAMINAL_WORDS = re.compile(r"foramin\w*|far[\s-]*lateral|extra[\s-]*foramin\w*", re.IGNORECASE)
+_SIDE_WORD = re.compile(r"\b(?:left|right)\b", re.IGNORECASE)
 # "without compressing", "no ... displacing", "not contacting": a denied compression
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|nor|never|rather\s+than)\b[^.;]*$", re.IGNORECASE)
 _ROOT_TARGET = re.compile(
@@ -105,11 +107,18 @@ def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | Non
         target = _ROOT_TARGET.match(text, verb.end(), sentence[1])
         if target is None or _NEGATED_BEFORE.search(text[max(sentence[0], verb.start() - 40) : verb.start()]):
             continue
-        found = _root_level(target.group("root"), target.group("course"))
+        course = target.group("course")
+        if course is None and _FORAMINAL_WORDS.search(text, sentence[0], target.end()):
+            course = "exiting"  # "a foraminal disc effacing the L3 root": the root of that foramen
+        found = _root_level(target.group("root"), course)
         if found is None:
             continue
         level, zone = found
         raw_side = (target.group("side1") or target.group("side2") or "").lower() or None
+        if raw_side is None:
+            # "a mass in the left L3 foramen displacing the nerve root": one side named in the sentence
+            named = {m.group(0).lower() for m in _SIDE_WORD.finditer(text, *sentence)}
+            raw_side = named.pop() if len(named) == 1 else None
         side = cast(Literal["left", "right", "bilateral"] | None, raw_side)
         flags: set[str] = set()
         status = assertion(flags)
