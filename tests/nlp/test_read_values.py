@@ -176,3 +176,11 @@ def test_other_body_fluids_and_dipstick_grades_are_not_blood_values() -> None:
     assert _measured("Urinalysis shows Hb 3+, leukocytes 3+, WBC 5-10") == {}
     assert _findings("Urinalysis was clear; serum Hb 8.9 g/dL")["haemoglobin_low"] == "present"
     assert _findings("Bloods: Hb 8.9, WBC 14; urine clear")["white_cell_count_raised"] == "present"
+
+
+def test_systolic_pressure_on_its_own() -> None:
+    assert _findings("SBP 82")["systolic_bp_below_90"] == "present"
+    assert _measured("systolic blood pressure of 150 mmHg, diastolic 95") == {
+        "systolic_bp": (150, "mmHg"),
+        "diastolic_bp": (95, "mmHg"),
+    }
