@@ -97,3 +97,10 @@ def test_impossible_value_or_unknown_unit_is_a_warning_not_a_finding() -> None:
     assert any("unknown unit 'mg' for haemoglobin" in w for w in warnings)
     assert any("not a possible heart rate" in w for w in warnings)
     assert "haemoglobin_low" not in findings and "heart_rate_above_100" not in findings
+
+
+def test_a_coded_result_without_a_value_is_read_as_the_finding() -> None:
+    positive = {"coding": [{"system": "http://snomed.info/sct", "code": "10828004"}]}  # positive
+    findings, measured, _ = _import(_observation("48065-7", valueCodeableConcept=positive))
+    assert measured == []
+    assert findings == {"d_dimer_raised": "present"}

@@ -171,8 +171,7 @@ class _Reader:
             ),
             None,
         )
-        if quantity is not None:
-            self.measurement(observation, quantity, where, label)
+        if quantity is not None and self.measurement(observation, quantity, where, label):
             return
         target = self.target(observation, observation.code, where)
         if target is None:
@@ -187,11 +186,13 @@ class _Reader:
         side = laterality(observation.bodySite)
         self.apply(target, side, value, f"{where}.value", label)
 
-    def measurement(self, observation: Observation, quantity: Quantity, where: str, label: str) -> None:
-        """A vital sign or laboratory value: the most recent per quantity is used."""
+    def measurement(self, observation: Observation, quantity: Quantity, where: str, label: str) -> bool:
+        """A vital sign or laboratory value: the most recent per quantity is used. False when the
+        Observation has neither a value nor an H/L/N interpretation: then it is read as a finding
+        code (a qualitative D-dimer 'positive'), or reported unknown."""
         if quantity.id in self.draft.measurements:
             self.used += 1
-            return
+            return True
         amount = observation.valueQuantity
         if amount is not None and amount.value is not None:
             unit = amount.code or amount.unit
@@ -199,14 +200,14 @@ class _Reader:
                 reading = read_value(quantity.id, float(amount.value), unit, ranges=self.ranges)
             except MeasurementError as error:
                 self.draft.warnings.append(f"{label}: {quantity.name}: {error}; not used")
-                return
+                return True
             self.draft.measurements[quantity.id] = {
                 "quantity": quantity.id,
                 "value": reading.value,
                 "unit": reading.unit.unit,
             }
             self.used += 1
-            return
+            return True
         codes = {code for concept in observation.interpretation or [] for _, code in codes_of(concept)}
         direction: Direction | None = None
         if codes & {"H", "HH", "HU"}:
@@ -216,13 +217,11 @@ class _Reader:
         elif "N" in codes:
             direction = "normal"
         if direction is None:
-            self.draft.warnings.append(
-                f"{label}: {quantity.name} has no value or H/L/N interpretation; not used"
-            )
-            return
+            return False
         for finding, status in direction_findings(quantity, direction):
             self.draft.apply(Kind.FINDING, finding, None, status == "present", f"{where}.interpretation")
         self.used += 1
+        return True
 
     def condition(self, condition: Condition, where: str) -> None:
         label = describe(condition.model_dump(mode="json", exclude_none=True))
