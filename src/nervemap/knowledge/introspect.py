@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase, Number
+from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase, Number, Setting
 from nervemap.knowledge.validator import iter_numbers
 
 if TYPE_CHECKING:
@@ -30,6 +30,21 @@ def stats(kb: KnowledgeBase) -> dict[str, Any]:
         "numbers": len(numbers),
         "cited_numbers": cited,
         "cited_share": round(cited / len(numbers), 4) if numbers else 0.0,
+        "prior_sums": {
+            setting.value: round(
+                sum(c.prior[setting].value for c in kb.conditions if setting in c.prior)
+                + (
+                    kb.priors.not_modelled[setting].value
+                    if kb.priors and setting in kb.priors.not_modelled
+                    else 0.0
+                ),
+                4,
+            )
+            for setting in Setting
+        },
+        "not_modelled": (
+            {setting.value: p.value for setting, p in kb.priors.not_modelled.items()} if kb.priors else {}
+        ),
     }
 
 

@@ -28,6 +28,7 @@ from nervemap.knowledge.models import (
     Movement,
     Nerve,
     PlanStep,
+    Priors,
     Quantity,
     Reflex,
     Region,
@@ -269,6 +270,10 @@ def read_knowledge(
             reader.remember("quantity", quantities, data / "reference_ranges.yaml")
             reference_ranges = quantities
 
+    priors = None
+    if (data / "priors.yaml").is_file():  # optional: small test knowledge bases omit it
+        priors = reader.load(data / "priors.yaml", Priors)
+
     if reader.problems or triage is None or localisation is None:
         return None, sorted(reader.problems)
     knowledge = KnowledgeBase(
@@ -281,6 +286,7 @@ def read_knowledge(
         plans=plans,
         localisation=localisation,
         reference_ranges=reference_ranges,
+        priors=priors,
     )
     return LoadedKnowledge(knowledge, reader.origins), []
 

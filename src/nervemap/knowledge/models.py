@@ -731,4 +731,6 @@ class KnowledgeBase(Strict):
     plans: list[PlanStep]
     localisation: LocalisationModel
     reference_ranges: list[Quantity] = Field(default_factory=list)
-    priors: Priors | None = Field(default=None, description="None: a small knowledge base without priors.yaml")
+    priors: Priors | None = Field(
+        default=None, description="None: a small knowledge base without priors.yaml"
+    )

@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from nervemap.knowledge.loader import LoadedKnowledge, Problem
-from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number, unit_key
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number, Setting, unit_key
 
 DISTINGUISHING_RATIO = 2.0
+PRIOR_SUM_TOLERANCE = 0.005
 # Applied ratios may differ from the cited ones by rounding only (tests/knowledge/test_applied.py).
 APPLIED_TOLERANCE = 0.05
 
@@ -316,6 +317,27 @@ def check_knowledge(
                     cid,
                     f"likelihoods[{group}]",
                     f"exclusive group '{group}' is incomplete: list every category (missing: {missing})",
+                )
+
+    # priors: every setting given, and each setting's priors with the not-modelled mass sum to 1
+    for condition in kb.conditions:
+        missing_settings = [s.value for s in Setting if s not in condition.prior]
+        if missing_settings:
+            add("condition", condition.id, "prior", f"no prior for {', '.join(missing_settings)}")
+    if kb.priors is not None:
+        for setting in Setting:
+            rest = kb.priors.not_modelled.get(setting)
+            if rest is None:
+                problems.append(Problem("priors.yaml", f"not_modelled.{setting.value}", "missing"))
+                continue
+            total = sum(c.prior[setting].value for c in kb.conditions if setting in c.prior) + rest.value
+            if abs(total - 1.0) > PRIOR_SUM_TOLERANCE:
+                problems.append(
+                    Problem(
+                        "priors.yaml",
+                        f"not_modelled.{setting.value}",
+                        f"priors of '{setting.value}' with the not-modelled mass sum to {total:.4f}, not 1",
+                    )
                 )
 
     # triage and plans
