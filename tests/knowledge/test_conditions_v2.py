@@ -311,12 +311,13 @@ def test_new_conditions_have_a_prior_in_every_setting(kb: CompiledKnowledge) -> 
 
 
 def _probability(kb: CompiledKnowledge, case: dict[str, Any], condition: str) -> float:
-    return next(e.probability for e in assess(case, kb).differential if e.id == condition)
+    # the differential lists entries above p = 0.001; a condition left off counts as that floor
+    return next((e.probability for e in assess(case, kb).differential if e.id == condition), 0.001)
 
 
 def _odds(kb: CompiledKnowledge, case: dict[str, Any], first: str, second: str) -> float:
     entries = {e.id: e.probability for e in assess(case, kb).differential}
-    return entries[first] / entries[second]
+    return entries.get(first, 0.001) / entries.get(second, 0.001)
 
 
 def _with(case: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any]:
