@@ -271,3 +271,40 @@ def test_normal_sensation_on_the_other_side_in_its_own_clause() -> None:
     )["sensation"]
     assert ("calf", "right", "reduced") in got and ("calf", "left", "normal") in got
     assert ("calf", "right", "normal") not in got
+
+
+# Found on a random sample of development-set sentences (seed 14), then fixed as general rules.
+def test_reflex_grades_out_of_four_are_not_mrc_grades() -> None:
+    got = read(
+        "Deep tendon reflex at the patella was 2+/4 bilaterally, but there was a decrease in reflex in the "
+        "Achilles tendon 1+/4 on the right side and essentially 2+/4 on the left side."
+    )["reflex"]
+    assert {
+        ("patellar", "left", 2),
+        ("patellar", "right", 2),
+        ("achilles", "right", 1),
+        ("achilles", "left", 2),
+    } <= got
+
+
+def test_able_to_heel_and_toe_walk() -> None:
+    got = read("He is able to heel and toe walk.")
+    assert ("heel_walking_difficulty", "absent", None) in got["finding"]
+    assert ("ankle_dorsiflexion", "left", 5) in got["strength"]
+    assert not read("He is unable to heel walk.")["finding"] & {("heel_walking_difficulty", "absent", None)}
+
+
+def test_reflexes_at_the_knees_are_not_sensory_places() -> None:
+    got = read(
+        "Tendon reflexes are 2+ and symmetric at the knees and ankles without sensory loss to pinprick."
+    )
+    assert ("knee_anterior", "left", "normal") in got[
+        "sensation"
+    ]  # the whole leg, from "without sensory loss"
+    assert ("foot_sole", "right", "normal") in got["sensation"]
+
+
+def test_a_question_is_not_a_test_result() -> None:
+    assert not read("Are the straight leg raise validity criteria met, reproducibility within 10%?")[
+        "finding"
+    ]

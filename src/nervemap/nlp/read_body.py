@@ -113,6 +113,7 @@ def read_body(draft: Draft) -> None:
             and not any(_overlaps(r, p) and r.end - r.start > p.end - p.start for r in reflexes)
         ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
+        about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
         pain_places: list[tuple[Mention, Mention]] = []
         sensory_places: list[Mention] = []
@@ -122,6 +123,8 @@ def read_body(draft: Draft) -> None:
                 continue
             nearest_symptom = _nearest(place, [(s.start, s.end) for s in symptoms])
             nearest_sensory = _nearest(place, sensory)
+            if nearest_sensory is not None and about_reflexes and any(_overlaps(r, place) for r in reflexes):
+                nearest_sensory = None  # "2+ at the knees and ankles without sensory loss"
             if nearest_sensory is not None and _said_of_something_else(draft, sentence, place, sensory):
                 nearest_sensory = None
             if nearest_sensory is not None and (
@@ -172,6 +175,7 @@ def _coordinated(text: str, sensory: list[tuple[int, int]], symptom: Mention) ->
     return any(re.fullmatch(r"\s*(?:and|or|/|,)\s*", text[end : symptom.start]) for _, end in sensory)
 
 
+_REFLEX_WORDS = re.compile(r"reflex|jerks?\b|\bDTRs?\b|\bMSRs?\b", re.IGNORECASE)
 _SELF_PAIN = re.compile(r"pain|ache|LBP|lumbago", re.IGNORECASE)
 _NOT_TOUCH = re.compile(r"vibrat|propriocept|position\s+sense|joint\s+position", re.IGNORECASE)
 _TOUCH = re.compile(
@@ -363,7 +367,9 @@ def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tup
         draft.add_item("finding", value, start, end, set(), "present")
         draft.findings.append(("sensory_deficit_leg", "present", side))
         return
-    if not c.global_.search(text) and not re.search(r"\bno\b.*\bdeficit", text, re.IGNORECASE):
+    if not c.global_.search(text) and not re.search(
+        r"\b(?:no|without)\b.*\b(?:deficit|sensory\s+loss)", text, re.IGNORECASE
+    ):
         return
     if status != "normal":
         return

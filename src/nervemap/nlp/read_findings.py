@@ -141,6 +141,8 @@ def _read_test(
     flags = set(mention.flags)
     base = assertion(flags)
     results = {c[2] for c in cues}
+    if draft.text[sentence[0] : sentence[1]].rstrip().endswith("?"):
+        cues = []  # "are the straight leg raise validity criteria met?": a question, no result
     if not cues:
         draft.add_item("finding", mention.key, mention.start, mention.end, flags, "not asserted")
         return

@@ -232,7 +232,12 @@ def read_grades(draft: Draft) -> None:
         movements = draft.in_sentence(sentence, ("movement",))
         reflexes = draft.in_sentence(sentence, ("reflex",))
         text = draft.text[sentence[0] : sentence[1]]
-        mrc = [Grade(m.start(), m.end(), _mrc_pair(m), False) for m in _MRC.finditer(draft.text, *sentence)]
+        mrc = [
+            Grade(m.start(), m.end(), _mrc_pair(m), False)
+            for m in _MRC.finditer(draft.text, *sentence)
+            # "Achilles 1+/4": a reflex grade on the 0-4 scale when no muscle is named
+            if not (m.group("d") == "4" and reflexes and not movements)
+        ]
         if movements or (mrc and strength_subject.search(text)):
             weak = [g for g in _word_grades(draft, sentence, weak_words)]
             _strength(draft, sentence, movements, mrc + weak, global_strength)
