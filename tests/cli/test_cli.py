@@ -81,20 +81,9 @@ def test_assess_reads_stdin_and_renders_text() -> None:
 
 
 def test_the_text_view_warns_when_imaging_disagrees_with_the_clinical_level() -> None:
-    case = {
-        "age": 45,
-        "pain_map_complete": False,
-        "pain_map": [
-            {"region": "buttock", "side": "right"},
-            {"region": "calf", "side": "right"},
-            {"region": "foot_lateral_border", "side": "right", "kind": "numbness"},
-        ],
-        "reflexes": [
-            {"reflex": "achilles", "side": "right", "grade": 0},
-            {"reflex": "achilles", "side": "left", "grade": 2},
-        ],
-        "imaging": [{"kind": "disc-herniation", "level": "L3-L4", "side": "right"}],
-    }
+    from tests.engine.cases import S1_WITH_L3_L4_DISC
+
+    case = S1_WITH_L3_L4_DISC
     result = runner.invoke(app, ["assess", "-"], input=json.dumps(case))
     assert result.exit_code == 0, result.output
     assert "Imaging discordant" in result.output

@@ -2,61 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nervemap.engine.assess import assess
-
-L5_LEFT: dict[str, Any] = {
-    "age": 45,
-    "sex": "male",
-    "pain_map_complete": False,
-    "pain_map": [
-        {"region": "buttock", "side": "left"},
-        {"region": "leg_lateral", "side": "left"},
-        {"region": "foot_dorsum", "side": "left", "kind": "numbness"},
-    ],
-    "strength": [{"movement": "great_toe_extension", "side": "left", "grade": 4}],
-    "findings": [{"id": "slr_positive", "side": "left"}, {"id": "back_pain"}],
-}
-L4_LEFT: dict[str, Any] = {
-    "age": 60,
-    "sex": "female",
-    "pain_map_complete": False,
-    "pain_map": [
-        {"region": "thigh_anterior", "side": "left"},
-        {"region": "leg_medial", "side": "left", "kind": "numbness"},
-    ],
-    "reflexes": [
-        {"reflex": "patellar", "side": "left", "grade": 0},
-        {"reflex": "patellar", "side": "right", "grade": 2},
-    ],
-    "strength": [{"movement": "knee_extension", "side": "left", "grade": 4}],
-}
-S1_RIGHT: dict[str, Any] = {
-    "age": 45,
-    "sex": "male",
-    "pain_map_complete": False,
-    "pain_map": [
-        {"region": "buttock", "side": "right"},
-        {"region": "calf", "side": "right"},
-        {"region": "foot_lateral_border", "side": "right", "kind": "numbness"},
-    ],
-    "reflexes": [
-        {"reflex": "achilles", "side": "right", "grade": 0},
-        {"reflex": "achilles", "side": "left", "grade": 2},
-    ],
-    "strength": [{"movement": "ankle_plantarflexion", "side": "right", "grade": 4}],
-    "findings": [{"id": "slr_positive", "side": "right"}],
-}
-
-
-def _with_imaging(case: dict[str, Any], **imaging: str) -> dict[str, Any]:
-    return case | {"imaging": [imaging]}
+from tests.engine.cases import L4_LEFT, L5_LEFT, S1_WITH_L3_L4_DISC, with_imaging
 
 
 def test_paracentral_l4_l5_disc_is_concordant_with_an_l5_picture() -> None:
     result = assess(
-        _with_imaging(L5_LEFT, kind="disc-herniation", level="L4-L5", zone="paracentral", side="left")
+        with_imaging(L5_LEFT, kind="disc-herniation", level="L4-L5", zone="paracentral", side="left")
     )
     concordance = result.imaging_concordance
     assert concordance.status == "concordant"
@@ -67,14 +19,14 @@ def test_paracentral_l4_l5_disc_is_concordant_with_an_l5_picture() -> None:
 
 def test_far_lateral_l4_l5_disc_presses_l4_and_is_concordant_with_an_l4_picture() -> None:
     result = assess(
-        _with_imaging(L4_LEFT, kind="disc-herniation", level="L4-L5", zone="far-lateral", side="left")
+        with_imaging(L4_LEFT, kind="disc-herniation", level="L4-L5", zone="far-lateral", side="left")
     )
     assert result.imaging_concordance.status == "concordant"
     assert [(r.root, r.side) for r in result.imaging_concordance.imaging] == [("L4", "left")]
 
 
 def test_an_s1_picture_with_an_l3_l4_disc_is_discordant_and_the_plan_says_so() -> None:
-    result = assess(_with_imaging(S1_RIGHT, kind="disc-herniation", level="L3-L4", side="right"))
+    result = assess(S1_WITH_L3_L4_DISC)
     concordance = result.imaging_concordance
     assert concordance.status == "discordant"
     assert concordance.clinical[0].root == "S1"
@@ -90,7 +42,7 @@ def test_an_s1_picture_with_an_l3_l4_disc_is_discordant_and_the_plan_says_so() -
 
 def test_the_wrong_side_is_discordant() -> None:
     result = assess(
-        _with_imaging(L5_LEFT, kind="disc-herniation", level="L4-L5", zone="paracentral", side="right")
+        with_imaging(L5_LEFT, kind="disc-herniation", level="L4-L5", zone="paracentral", side="right")
     )
     assert result.imaging_concordance.status == "discordant"
 

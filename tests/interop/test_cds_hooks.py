@@ -148,21 +148,9 @@ def test_hook_sent_to_the_wrong_service_and_unknown_service(client: TestClient) 
 def test_the_card_names_the_close_alternative_and_imaging_discordance() -> None:
     from nervemap.engine.assess import assess
     from nervemap.interop.cds_cards import evidence_markdown
+    from tests.engine.cases import S1_WITH_L3_L4_DISC
 
-    case = {
-        "age": 45,
-        "pain_map_complete": False,
-        "pain_map": [
-            {"region": "buttock", "side": "right"},
-            {"region": "calf", "side": "right"},
-            {"region": "foot_lateral_border", "side": "right", "kind": "numbness"},
-        ],
-        "reflexes": [
-            {"reflex": "achilles", "side": "right", "grade": 0},
-            {"reflex": "achilles", "side": "left", "grade": 2},
-        ],
-        "imaging": [{"kind": "disc-herniation", "level": "L3-L4", "side": "right"}],
-    }
+    case = S1_WITH_L3_L4_DISC
     markdown = evidence_markdown(assess(case))
     assert "**Imaging discordant:**" in markdown
     assert "**Localisation:** S1 root, right" in markdown

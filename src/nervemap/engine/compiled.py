@@ -174,33 +174,15 @@ def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:
             hypotheses.append(
                 Hypothesis(f"site:{site.id}", site.kind, site.name, None, None, both, f"site:{site.id}")
             )
-        if site.bilateral and site.one_sided_share is not None:
-            # the same lesion presenting on one side only: its findings keep to that side
-            for side in SIDES:
-                hypotheses.append(
-                    Hypothesis(
-                        f"site:{site.id}:{side}",
-                        site.kind,
-                        site.name,
-                        None,
-                        None,
-                        side,
-                        f"site:{site.id}",
-                    )
+        # a one-sided site, or a both-sided one that often presents on one side only (its
+        # one-sided variants keep their findings to that side)
+        if not site.bilateral or site.one_sided_share is not None:
+            hypotheses.extend(
+                Hypothesis(
+                    f"site:{site.id}:{side}", site.kind, site.name, None, None, side, f"site:{site.id}"
                 )
-        elif not site.bilateral:
-            for side in SIDES:
-                hypotheses.append(
-                    Hypothesis(
-                        f"site:{site.id}:{side}",
-                        site.kind,
-                        site.name,
-                        None,
-                        None,
-                        side,
-                        f"site:{site.id}",
-                    )
-                )
+                for side in SIDES
+            )
     return hypotheses
 
 
