@@ -61,10 +61,12 @@ def _print_json(payload: Any) -> None:
 @kb_app.command("check")
 def kb_check(data: DataOption = None) -> None:
     """Validate every file and cross-reference; list every problem; exit 1 on any."""
-    from nervemap.knowledge.validator import check_knowledge
+    from nervemap.knowledge.validator import check_code_ids, check_knowledge
 
     loaded = _knowledge(data)
     problems = check_knowledge(loaded)
+    if data is None:  # the packaged knowledge base: every id the code names must exist
+        problems += check_code_ids(loaded.knowledge)
     for problem in problems:
         errors.print(f"[red]✗[/] {escape(str(problem))}", highlight=False)
     if problems:

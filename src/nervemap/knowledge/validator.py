@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from nervemap.knowledge.loader import LoadedKnowledge, Problem
-from nervemap.knowledge.models import EXPERT_ESTIMATE, Likelihood, Number, Setting, unit_key
+from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase, Likelihood, Number, Setting, unit_key
 
 DISTINGUISHING_RATIO = 2.0
 PRIOR_SUM_TOLERANCE = 0.005
@@ -424,6 +424,40 @@ def check_knowledge(
                 "finding never used by a condition or triage rule",
             )
     return sorted(set(problems))
+
+
+def knowledge_ids(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Every id of the knowledge base, by kind (the kinds of :data:`code_ids.CODE_IDS`)."""
+    return {
+        "finding": {f.id for f in kb.findings},
+        "condition": {c.id for c in kb.conditions},
+        "plan": {p.id for p in kb.plans},
+        "triage_rule": {r.id for r in kb.triage.red_flags},
+        "movement": {m.id for m in kb.anatomy.movements},
+        "region": {r.id for r in kb.anatomy.regions},
+        "reflex": {r.id for r in kb.anatomy.reflexes},
+        "nerve": {n.id for n in kb.anatomy.nerves},
+    }
+
+
+def check_code_ids(kb: KnowledgeBase) -> list[Problem]:
+    """Ids that the Python code names (knowledge/code_ids.py) and the knowledge base lacks."""
+    from nervemap.knowledge.code_ids import CODE_IDS
+
+    known = knowledge_ids(kb)
+    problems: list[Problem] = []
+    for kind, modules in CODE_IDS.items():
+        for module, identifiers in modules.items():
+            for identifier in identifiers:
+                if identifier not in known.get(kind, set()):
+                    problems.append(
+                        Problem(
+                            f"src/nervemap/{module}",
+                            identifier,
+                            f"{kind} named in code but not in the knowledge base",
+                        )
+                    )
+    return problems
 
 
 def _file_for_path(loaded: LoadedKnowledge, path: str) -> str:

@@ -1,0 +1,71 @@
+"""Knowledge-base ids that the Python code names, by kind and module.
+
+Code that names an id (a finding it sets, a plan step a CDS card links to) breaks silently when the
+knowledge base renames or drops that id. ``nervemap kb check`` verifies every id listed here
+(:func:`nervemap.knowledge.validator.check_code_ids`), and tests/knowledge/test_code_ids.py keeps
+the list complete: every string constant in ``src/nervemap`` that equals a knowledge-base id must
+be listed under its module.
+"""
+
+from __future__ import annotations
+
+CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "finding": {
+        "engine/encode.py": (
+            "extensor_plantar",
+            "imaging_cauda_equina_compression",
+            "imaging_disc_herniation",
+            "imaging_spinal_stenosis",
+            "imaging_spondylolisthesis",
+        ),
+        "engine/severity.py": (
+            "foot_drop",
+            "motor_deficit",
+            "progressive_weakness",
+            "severe_intractable_pain",
+        ),
+        "interview/safety.py": (
+            "back_pain",
+            "radiating_leg_pain",
+        ),
+        "nlp/read_body.py": ("sensory_deficit_leg",),
+        "nlp/read_findings.py": (
+            "leg_numbness",
+            "leg_tingling",
+            "radiating_leg_pain",
+            "subjective_leg_weakness",
+        ),
+        "nlp/read_grades.py": ("foot_drop_reported",),
+        "nlp/read_imaging.py": (
+            "imaging_cauda_equina_compression",
+            "imaging_disc_herniation",
+            "imaging_spinal_stenosis",
+            "imaging_spondylolisthesis",
+        ),
+    },
+    "triage_rule": {
+        "engine/severity.py": ("severe_intractable_pain",),
+    },
+    "plan": {
+        "interop/cds_cards.py": (
+            "ces_emergency_mri",
+            "cord_emergency_whole_spine_mri",
+            "infection_emergency_mri",
+            "mscc_mri_within_24h",
+            "no_routine_imaging_nonspecialist",
+            "sciatica_mri_if_intervention",
+            "sciatica_mri_motor_deficit",
+        ),
+    },
+    "region": {
+        "nlp/read_body.py": (
+            "first_web_space",
+            "great_toe",
+            "lesser_toes",
+            "lower_back",
+        ),
+    },
+    "movement": {
+        "nlp/read_grades.py": ("ankle_dorsiflexion",),
+    },
+}
