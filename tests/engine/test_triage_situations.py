@@ -241,3 +241,31 @@ def test_raised_ck_with_raised_creatinine_and_potassium_is_not_routine() -> None
     assert result.triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
     assert "rhabdomyolysis_kidney_or_potassium" in _rules(result)
     assert not result.fit.adequate
+
+
+def test_foot_drop_suspects_the_lesion_the_differential_favours() -> None:
+    """A foot drop sparing inversion and hip abduction, Tinel at the fibular head, no back pain:
+    the urgent rule names a peroneal neuropathy, not a disc."""
+    from nervemap.engine.assess import assess
+
+    case = {
+        "age": 29,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "foot_dorsum", "side": "left", "kind": "numbness"}],
+        "strength": [
+            {"movement": "ankle_dorsiflexion", "side": "left", "grade": 2},
+            {"movement": "ankle_eversion", "side": "left", "grade": 3},
+            {"movement": "ankle_inversion", "side": "left", "grade": 5},
+            {"movement": "hip_abduction", "side": "left", "grade": 5},
+        ],
+        "findings": [
+            {"id": "tinel_fibular_head", "side": "left"},
+            {"id": "back_pain", "status": "absent"},
+        ],
+    }
+    result = assess(case)
+    assert result.triage.level == "urgent"
+    suspected = [s.condition for s in result.triage.suspected]
+    assert "common_fibular_neuropathy" in suspected
+    assert "lumbar_disc_herniation" not in suspected

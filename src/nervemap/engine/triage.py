@@ -104,6 +104,18 @@ def probability_levels(
     return out
 
 
+# A rule that names several conditions (foot drop: a root or a peroneal nerve) suspects those the
+# full differential holds at least this fraction of the most probable one's probability.
+SUSPECT_FRACTION = 0.25
+
+
+def _likely_suspects(named: Sequence[str], likely: dict[str, float]) -> list[str]:
+    if len(named) < 2 or not likely:
+        return list(named)
+    best = max(likely.get(c, 0.0) for c in named)
+    return [c for c in named if likely.get(c, 0.0) >= SUSPECT_FRACTION * best]
+
+
 def decide(
     triage: Triage,
     conditions: Sequence[Condition],
@@ -146,9 +158,12 @@ def decide(
 
     # Red flags first: when a rule and a probability call for the same level, the rule is the
     # reason shown, because it is the guideline's own criterion.
+    likely = (
+        dict(zip([c.id for c in conditions], full_posteriors[0][1], strict=True)) if full_posteriors else {}
+    )
     for flag in flags:
         raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", advice_by_rule.get(flag.id))
-        for condition in suspects_by_rule.get(flag.id, []):
+        for condition in _likely_suspects(suspects_by_rule.get(flag.id, []), likely):
             suspect(condition, flag.level, flag.id)
     for candidate, why, target in probability_levels(
         triage, conditions, screening_posterior, "red flags aside"
