@@ -184,3 +184,9 @@ def test_systolic_pressure_on_its_own() -> None:
         "systolic_bp": (150, "mmHg"),
         "diastolic_bp": (95, "mmHg"),
     }
+
+
+def test_a_normal_saturation_on_oxygen_is_not_called_normal() -> None:
+    assert "oxygen_saturation_below_94" not in _findings("SpO2 95% on 4 L nasal cannula")
+    assert _findings("SpO2 89% on 2 L")["oxygen_saturation_below_94"] == "present"
+    assert _findings("SpO2 97% on room air")["oxygen_saturation_below_94"] == "absent"

@@ -30,6 +30,7 @@ from nervemap.knowledge.ranges import (
     find_unit,
     measurement_findings,
     read_value,
+    reading_findings,
 )
 from nervemap.nlp.draft import Draft
 
@@ -78,6 +79,7 @@ class ValuePatterns(BaseModel):
     other_units: str
     other_specimen: list[str]
     blood_specimen: list[str]
+    on_oxygen: list[str]
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class _Compiled:
     negated: re.Pattern[str]
     other_specimen: re.Pattern[str]
     blood_specimen: re.Pattern[str]
+    on_oxygen: re.Pattern[str]
 
 
 def load_value_patterns(text: str | None = None) -> ValuePatterns:
@@ -165,6 +168,7 @@ def _compiled() -> _Compiled:
         negated=re.compile("|".join(data.negated), re.IGNORECASE),
         other_specimen=re.compile("|".join(data.other_specimen), re.IGNORECASE),
         blood_specimen=re.compile("|".join(data.blood_specimen), re.IGNORECASE),
+        on_oxygen=re.compile("|".join(data.on_oxygen), re.IGNORECASE),
     )
 
 
@@ -175,6 +179,15 @@ def _other_specimen(draft: Draft, start: int) -> bool:
     before = draft.text[s_start:start]
     cues = list(compiled.other_specimen.finditer(before))
     return bool(cues) and not compiled.blood_specimen.search(before, cues[-1].end())
+
+
+def _normal_only_on_oxygen(draft: Draft, hit: _Hit, reading: Reading) -> bool:
+    """A saturation in range measured on supplemental oxygen says nothing about hypoxaemia."""
+    if hit.quantity != "oxygen_saturation":
+        return False
+    if any(status == "present" for status in reading_findings(reading, draft.age, draft.sex).values()):
+        return False
+    return bool(_compiled().on_oxygen.search(_clause(draft, hit.start, hit.end)))
 
 
 def _named_quantities(text: str) -> set[str]:
@@ -286,6 +299,9 @@ def read_values(draft: Draft) -> None:
         flags = _flags(draft, hit.start, hit.end)
         if flags:
             draft.add_item("measurement", reading.label, hit.start, hit.end, flags, "not asserted")
+            continue
+        if _normal_only_on_oxygen(draft, hit, reading):
+            draft.add_item("measurement", reading.label, hit.start, hit.end, status="not asserted")
             continue
         draft.add_item("measurement", reading.label, hit.start, hit.end)
         readings.append((reading, hit.start, hit.end))
