@@ -190,3 +190,11 @@ def test_a_normal_saturation_on_oxygen_is_not_called_normal() -> None:
     assert "oxygen_saturation_below_94" not in _findings("SpO2 95% on 4 L nasal cannula")
     assert _findings("SpO2 89% on 2 L")["oxygen_saturation_below_94"] == "present"
     assert _findings("SpO2 97% on room air")["oxygen_saturation_below_94"] == "absent"
+
+
+def test_values_after_clinical_words() -> None:
+    assert _findings("tachycardic to 130, hypotensive at 85/50")["systolic_bp_below_90"] == "present"
+    assert _measured("tachycardic to 130")["heart_rate"] == (130, "/min")
+    assert _findings("spiked to 39.2 overnight")["fever"] == "present"
+    assert _findings("desaturating to 86%")["oxygen_saturation_below_94"] == "present"
+    assert "temperature" not in _measured("temperature 37.5 to 38.6")  # a range: not its lower end

@@ -35,10 +35,10 @@ from nervemap.knowledge.ranges import (
 from nervemap.nlp.draft import Draft
 
 # a whole number: not part of a longer one, not a decimal comma ("2,65" is not read as 2), not a
-# dipstick grade ("Hb 3+" on urinalysis) and not the start of a range ("WBC 5-10")
+# dipstick grade ("Hb 3+" on urinalysis) and not the start of a range ("WBC 5-10", "99 to 100")
 _NUMBER = (
     r"(?P<v>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?!\d|\.\d)(?!,\d{1,2}(?!\d))(?!\s*\+)(?!\s*[-–]\s*\d)"
+    r"(?!\d|\.\d)(?!,\d{1,2}(?!\d))(?!\s*\+)(?!\s*(?:[-–]|to)\s*\d)"
 )
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]\n]|\.\s+(?=[A-Z])")  # also a missed sentence end
 # characters a unit may be written with, per character of its spelling
