@@ -121,6 +121,7 @@ def score(expected: set[Item], predicted: set[Item]) -> Score:
 # one item per side, so a global statement weighs as much as one specific finding.
 
 GOLDEN_ROOTSET = Path(__file__).parent.parent / "golden" / "extraction_rootset.jsonl"
+GOLDEN_DEVSAMPLE = Path(__file__).parent.parent / "golden" / "extraction_devsample.jsonl"
 EXAM_FINDINGS = frozenset(
     {
         "slr_positive",

@@ -308,3 +308,62 @@ def test_a_question_is_not_a_test_result() -> None:
     assert not read("Are the straight leg raise validity criteria met, reproducibility within 10%?")[
         "finding"
     ]
+
+
+# Found on a second random sample (seed 2026), fixed as general rules.
+@pytest.mark.parametrize(
+    ("text", "kind", "item"),
+    [
+        ("Sensation to light touch is intact.", "sensation", ("foot_sole", "left", "normal")),
+        (
+            "Sensation is grossly intact in the lower extremity dermatomes.",
+            "sensation",
+            ("calf", "right", "normal"),
+        ),
+        (
+            "Strength on manual exam is 5/5 and equal bilateral lower extremity.",
+            "strength",
+            ("hip_flexion", "left", 5),
+        ),
+        ("He has difficulty walking on his heels.", "finding", ("heel_walking_difficulty", "present", None)),
+        ("Reflexes: 2/3 throughout (more brisk on the left side).", "reflex", ("patellar", "left", 3)),
+        ("Reflexes: 2/3 throughout (more brisk on the left side).", "reflex", ("patellar", "right", 2)),
+        ("He has 2/5 strength in the left lower extremity.", "strength", ("knee_extension", "left", 2)),
+        (
+            "Decreased sensation to light touch in the L4-L5 distribution of his feet bilaterally.",
+            "sensation",
+            ("great_toe", "left", "reduced"),
+        ),
+    ],
+)
+def test_phrasing_sample_two(text: str, kind: str, item: tuple[Any, ...]) -> None:
+    assert item in read(text)[kind]
+
+
+def test_a_global_grade_without_a_side_word_is_both_legs() -> None:
+    got = read("The right knee hurts. On repeat exam, lower extremity strength is 3/5.")["strength"]
+    assert ("ankle_dorsiflexion", "left", 3) in got and ("ankle_dorsiflexion", "right", 3) in got
+
+
+def test_proximal_strength_is_not_every_muscle() -> None:
+    assert not read("Proximal lower extremity strength initially 3/5.")["strength"]
+
+
+def test_a_dermatome_limited_to_the_feet() -> None:
+    got = read("Decreased sensation to light touch in the L4-L5 distribution of his feet bilaterally.")[
+        "sensation"
+    ]
+    assert not any(region.startswith(("knee", "leg_", "ankle")) for region, _, _ in got)
+    assert ("foot_sole", "left", "reduced") not in got  # the feet word only limits the dermatome
+
+
+def test_difficulty_walking_on_heels_does_not_make_both_sides_weak() -> None:
+    got = read(
+        "Ankle dorsiflexion 5/5 on the left and 4/5 on the right. He has difficulty walking on his heels."
+    )
+    assert ("ankle_dorsiflexion", "left", 5) in got["strength"]
+
+
+def test_hedged_strength_is_not_read_as_normal() -> None:
+    # "largely intact" after "difficult to assess": not every muscle 5/5
+    assert not read("Difficult to assess individual muscles, but strength is largely intact.")["strength"]

@@ -8,7 +8,13 @@ import json
 from pathlib import Path
 
 from nervemap.nlp import extract
-from tests.nlp.scoring import expected_exam_items, load_golden_rootset, predicted_exam_items, score
+from tests.nlp.scoring import (
+    GOLDEN_DEVSAMPLE,
+    expected_exam_items,
+    load_golden_rootset,
+    predicted_exam_items,
+    score,
+)
 
 ROOTSET = Path(__file__).resolve().parents[1] / "data" / "rootset.jsonl"
 PRECISION_FLOOR = 0.9
@@ -21,6 +27,32 @@ def test_every_rootset_note_is_annotated_once() -> None:
     golden = load_golden_rootset()
     assert sorted(row["source"] for row in golden) == sorted(notes)
     assert all(notes[row["source"]] == row["text"] for row in golden)
+
+
+def _score(rows: list[dict[str, object]]) -> tuple[float, float, list[tuple[str, object]]]:
+    true_positive = predicted = expected = 0
+    misses: list[tuple[str, object]] = []
+    for row in rows:
+        expect = row["expect"]
+        assert isinstance(expect, dict)
+        result = score(expected_exam_items(expect), predicted_exam_items(extract(str(row["text"])).case))
+        true_positive += result.true_positive
+        predicted += result.predicted
+        expected += result.expected
+        misses += [(str(row["source"]), m) for m in result.missed or []]
+        misses += [(str(row["source"]), ("EXTRA", e)) for e in result.extra or []]
+    return true_positive / predicted if predicted else 1.0, true_positive / expected, misses
+
+
+def test_examination_on_sentences_sampled_from_the_development_set() -> None:
+    """60 sentences drawn at random from tests/data/devset.jsonl (seeds 14 and 2026), many with
+    nothing to read (neuropsychology 'strengths', arm findings): reading nothing there counts."""
+    rows = [json.loads(line) for line in GOLDEN_DEVSAMPLE.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) == 60
+    precision, recall, misses = _score(rows)
+    print(f"\ndevset sample examination: precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.9, misses
+    assert recall >= 0.85, misses
 
 
 def test_examination_precision_and_recall_on_the_rootset_notes() -> None:

@@ -57,10 +57,29 @@ def cues() -> Cues:
     )
 
 
-def regions_of(mention: Mention) -> tuple[str, ...]:
+# "the L4-L5 distribution of his feet": a dermatome limited to the part of the leg named after it
+_PART_AFTER = re.compile(
+    r"^\s+(?:of|in|over|on)\s+(?:his\s+|her\s+|the\s+|both\s+)?(?:left\s+|right\s+)?(\w+)"
+)
+_PARTS: dict[str, tuple[str, ...]] = {
+    "foot": ("foot_", "great_toe", "lesser_toes", "first_web_space", "heel"),
+    "leg": ("leg_", "calf"),
+    "thigh": ("thigh_",),
+}
+_PART_WORDS = {"foot": "foot", "feet": "foot", "toes": "foot", "leg": "leg", "legs": "leg", "calf": "leg",
+               "shin": "leg", "thigh": "thigh", "thighs": "thigh"}  # fmt: skip
+
+
+def regions_of(mention: Mention, text: str | None = None) -> tuple[str, ...]:
     if mention.kind == "dermatome":
         table = anatomy().dermatomes
-        return tuple(dict.fromkeys(r for root in mention.key.split(",") for r in table.get(root, ())))
+        regions = tuple(dict.fromkeys(r for root in mention.key.split(",") for r in table.get(root, ())))
+        after = _PART_AFTER.match(text[mention.end : mention.end + 40]) if text else None
+        part = _PART_WORDS.get(after.group(1).lower()) if after else None
+        if part:
+            limited = tuple(r for r in regions if r.startswith(_PARTS[part]))
+            return limited or regions
+        return regions
     return mention.regions
 
 
@@ -111,6 +130,17 @@ def read_body(draft: Draft) -> None:
             for p in draft.in_sentence(sentence, ("region", "dermatome"))
             if not any(_names_movement(draft.text, m, p) for m in movements)
             and not any(_overlaps(r, p) and r.end - r.start > p.end - p.start for r in reflexes)
+        ]
+        # "the L4-L5 distribution of his feet": the feet only limit the dermatome
+        dermatomes = [p for p in places if p.kind == "dermatome"]
+        places = [
+            p
+            for p in places
+            if p.kind == "dermatome"
+            or not any(
+                0 <= p.start - d.end <= 25 and _PART_AFTER.match(draft.text[d.end : p.end])
+                for d in dermatomes
+            )
         ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
@@ -275,7 +305,7 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
         if "negated" in flags and status in ("reduced", "absent"):
             status, flags = "normal", flags - {"negated"}
         asserted = assertion(flags)
-        for region in regions_of(place):
+        for region in regions_of(place, draft.text):
             if region in midline:
                 region_sides: list[Literal["left", "right"] | None] = [None]
             elif side is None:

@@ -67,6 +67,11 @@ def _normal_strength() -> re.Pattern[str] | None:
     return compiler().words(regexes) if regexes else None
 
 
+# "proximal lower extremity strength 3/5": part of the limb, not every muscle of it
+_PART_OF_LIMB = re.compile(
+    r"(?<!and\s)\b(?:proximal|distal)\b(?!\s+and\s+(?:proximal|distal))", re.IGNORECASE
+)
+_WALKING = re.compile(r"walk|heels|toes|tiptoe", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;]|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 _EXCEPT = re.compile(r"\b(?:except|apart\s+from|other\s+than|but|save)\b", re.IGNORECASE)
 
@@ -235,8 +240,8 @@ def read_grades(draft: Draft) -> None:
         mrc = [
             Grade(m.start(), m.end(), _mrc_pair(m), False)
             for m in _MRC.finditer(draft.text, *sentence)
-            # "Achilles 1+/4": a reflex grade on the 0-4 scale when no muscle is named
-            if not (m.group("d") == "4" and reflexes and not movements)
+            # "Achilles 1+/4", "reflexes 2/3": reflex grades (0-4 scale) when no muscle is named
+            if not (m.group("d") != "5" and reflexes and not movements)
         ]
         if movements or (mrc and strength_subject.search(text)):
             weak = [g for g in _word_grades(draft, sentence, weak_words)]
@@ -331,8 +336,10 @@ def _strength(
             head = text[sentence[0] : grade.start]
             whole = text[sentence[0] : sentence[1]]
             near = global_strength.search(tail[:60]) or global_strength.search(head[-60:])
-            if near and not upper_limb_only(whole):
-                _global_strength(draft, grade, side)
+            if near and not upper_limb_only(whole) and not _PART_OF_LIMB.search(whole):
+                # a statement for the whole limb has a side only when its own words give one
+                own = assign_sides(draft.text, sentence, [(grade.start, grade.end)], explicit=True)[0]
+                _global_strength(draft, grade, own)
             continue
         for name in names:
             flags = set(name.flags)
@@ -360,7 +367,7 @@ def _add_strength(
     if len(value) == 2 and side is None:
         pairs = [("right", value[0]), ("left", value[1])]
     elif side is None:
-        if value[0] == 5 or _PLURAL.search(name.text):
+        if value[0] == 5 or (_PLURAL.search(name.text) and not _WALKING.search(name.text)):
             pairs = [("left", value[0]), ("right", value[0])]
         else:
             pairs = [(None, value[0])]  # side not stated: the engine reads it for either side
@@ -429,8 +436,8 @@ def _reflex_sides(
     grade: Grade, side: SideOrBoth | None, name: Mention, specific: bool
 ) -> list[tuple[Literal["left", "right"], int]] | None:
     value = grade.grades
-    if len(value) == 2 and side is None:
-        return [("right", value[0]), ("left", value[1])]
+    if len(value) == 2 and side != "bilateral":
+        return [("right", value[0]), ("left", value[1])]  # "2/3": right 2, left 3
     if side == "left" or side == "right":
         return [(side, min(value))]
     if side == "bilateral" or not specific or value[0] == 2 or _PLURAL.search(name.text):
