@@ -7,6 +7,8 @@ from typing import Any
 
 from nervemap.api.schemas import LikelyCause, PatientView
 from nervemap.engine.assessment import Assessment
+from nervemap.knowledge.loader import default_knowledge, thresholds_of
+from nervemap.knowledge.models import PatientWording
 
 URGENCY = {
     "emergency": "This needs emergency care now.",
@@ -16,13 +18,18 @@ URGENCY = {
     "self-care": "This can usually be looked after at home to start with.",
 }
 MAX_CAUSES = 3
-SHOWN_FROM = 0.05
+
+
+def _wording() -> PatientWording:
+    """Probability cut-offs of the patient's words (thresholds.yaml, patient_wording)."""
+    return thresholds_of(default_knowledge().knowledge).patient_wording
 
 
 def _likelihood(probability: float) -> Any:
-    if probability >= 0.5:
+    wording = _wording()
+    if probability >= wording.likely_from.value:
         return "most likely"
-    return "possible" if probability >= 0.15 else "less likely"
+    return "possible" if probability >= wording.possible_from.value else "less likely"
 
 
 def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
@@ -30,7 +37,7 @@ def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
     causes = [
         LikelyCause(name=entry.patient_name, likelihood=_likelihood(entry.probability))
         for entry in assessment.differential[:MAX_CAUSES]
-        if entry.probability >= SHOWN_FROM
+        if entry.probability >= _wording().shown_from.value
     ]
     level = assessment.triage.level.value
     return PatientView(

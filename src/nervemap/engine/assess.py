@@ -23,6 +23,7 @@ from nervemap.engine.inference import Posterior, infer
 from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide
+from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import EXPERT_ESTIMATE, LOCALISABLE_ROOTS, Number, SiteKind
 
 TOP_CONDITIONS = 10
@@ -387,7 +388,7 @@ def _build(
         full_posteriors=full,
         fit_adequate=fit.adequate,
     )
-    severity = assess_severity(case, present_ids, triage)
+    severity = assess_severity(case, present_ids, triage, thresholds_of(kb).severity)
     ranked = [(conditions[c].id, float(condition_p[c])) for c in order]
     concordance = concordance or {"status": "no imaging"}
     plan = build_plan(kb, ranked, severity.grade, case.duration_days, triage.level, concordance["status"])

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
 
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
-# Steps are proposed for the leading condition and any other with at least this probability.
-PLAN_PROBABILITY = 0.2
 
 
 def _applies(
@@ -56,7 +55,9 @@ def build_plan(
     imaging: str = "no imaging",
 ) -> list[dict[str, Any]]:
     """Steps for the leading conditions, safety first, each with the guideline behind it."""
-    chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= PLAN_PROBABILITY]
+    # the leading condition and any other at or above thresholds.yaml's plan_probability
+    threshold = thresholds_of(kb).plan_probability.value
+    chosen = [cid for i, (cid, p) in enumerate(ranked) if i == 0 or p >= threshold]
     citations = _citations(kb)
     items: dict[str, dict[str, Any]] = {}
     order: dict[str, tuple[int, int]] = {}

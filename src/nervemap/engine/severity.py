@@ -4,33 +4,40 @@ from __future__ import annotations
 
 from nervemap.engine.assessment import SeverityResult, TriageResult
 from nervemap.engine.case import Case
-from nervemap.knowledge.models import Severity, TriageLevel
+from nervemap.knowledge.models import Severity, SeverityCutPoints, TriageLevel
 
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
 
 
-def _grade_mrc(grade: int) -> Severity:
-    # MRC 4 = movement against some resistance; 3 = against gravity only; <= 2 = cannot lift.
-    if grade <= 2:
+# Cut-points are knowledge (thresholds.yaml, each with its source): MRC grading, pain NRS
+# (Serlin 1995), Oswestry bands (Fairbank 2000), chronic duration.
+
+
+def _grade_mrc(grade: int, cut: SeverityCutPoints) -> Severity:
+    if grade <= cut.mrc_severe_max.value:
         return Severity.SEVERE
-    return Severity.MODERATE if grade == 3 else Severity.MILD
+    return Severity.MODERATE if grade <= cut.mrc_moderate_max.value else Severity.MILD
 
 
-def _grade_pain(nrs: float) -> Severity:
-    # Cut-points 1-4 / 5-6 / 7-10 for mild / moderate / severe (Serlin 1995, Boonstra 2016).
-    if nrs >= 7:
+def _grade_pain(nrs: float, cut: SeverityCutPoints) -> Severity:
+    if nrs >= cut.pain_severe_min.value:
         return Severity.SEVERE
-    return Severity.MODERATE if nrs >= 5 else Severity.MILD
+    return Severity.MODERATE if nrs >= cut.pain_moderate_min.value else Severity.MILD
 
 
-def _grade_odi(odi: float) -> Severity:
-    # Fairbank ODI bands: 0-20 minimal, 21-40 moderate, >40 severe or worse.
-    if odi > 40:
+def _grade_odi(odi: float, cut: SeverityCutPoints) -> Severity:
+    if odi > cut.odi_severe_above.value:
         return Severity.SEVERE
-    return Severity.MODERATE if odi > 20 else Severity.MILD
+    return Severity.MODERATE if odi > cut.odi_moderate_above.value else Severity.MILD
 
 
-def assess_severity(case: Case, present: set[str], triage: TriageResult) -> SeverityResult:
+def assess_severity(
+    case: Case, present: set[str], triage: TriageResult, cut: SeverityCutPoints | None = None
+) -> SeverityResult:
+    if cut is None:
+        from nervemap.knowledge.loader import default_knowledge, thresholds_of
+
+        cut = thresholds_of(default_knowledge().knowledge).severity
     components: list[tuple[Severity, str]] = []
     worst = min((s.grade for s in case.strength), default=None)
     if worst is not None and worst < 5:
@@ -39,7 +46,7 @@ def assess_severity(case: Case, present: set[str], triage: TriageResult) -> Seve
             for s in case.strength
             if s.grade < 5
         )
-        components.append((_grade_mrc(worst), f"motor deficit, worst MRC {worst}/5 ({', '.join(weak)})"))
+        components.append((_grade_mrc(worst, cut), f"motor deficit, worst MRC {worst}/5 ({', '.join(weak)})"))
     elif "motor_deficit" in present or "foot_drop" in present:
         components.append((Severity.MODERATE, "reported motor weakness (not graded)"))
     if "foot_drop" in present:
@@ -48,15 +55,18 @@ def assess_severity(case: Case, present: set[str], triage: TriageResult) -> Seve
         components.append((Severity.SEVERE, "progressive neurological deficit"))
     if case.scores.pain_nrs is not None:
         nrs = case.scores.pain_nrs
-        components.append((_grade_pain(nrs), f"pain {nrs:g}/10"))
+        components.append((_grade_pain(nrs, cut), f"pain {nrs:g}/10"))
     elif "severe_intractable_pain" in present:
         components.append((Severity.SEVERE, "severe pain not controlled by analgesia"))
     if case.scores.odi is not None:
-        components.append((_grade_odi(case.scores.odi), f"Oswestry Disability Index {case.scores.odi:g}%"))
+        components.append(
+            (_grade_odi(case.scores.odi, cut), f"Oswestry Disability Index {case.scores.odi:g}%")
+        )
     if triage.level == TriageLevel.EMERGENCY and triage.red_flags:
         components.append((Severity.SEVERE, f"emergency red flag: {triage.red_flags[0].name}"))
-    if case.duration_days is not None and case.duration_days >= 84:
-        components.append((Severity.MILD, f"chronic: {case.duration_days:g} days (> 12 weeks)"))
+    chronic = cut.chronic_days.value
+    if case.duration_days is not None and case.duration_days >= chronic:
+        components.append((Severity.MILD, f"chronic: {case.duration_days:g} days (>= {chronic:g} days)"))
     if not components:
         return SeverityResult(
             grade=Severity.MILD,

@@ -35,6 +35,7 @@ from nervemap.knowledge.models import (
     Root,
     Source,
     SpecialSite,
+    Thresholds,
     Triage,
 )
 
@@ -274,6 +275,10 @@ def read_knowledge(
     if (data / "priors.yaml").is_file():  # optional: small test knowledge bases omit it
         priors = reader.load(data / "priors.yaml", Priors)
 
+    thresholds = None
+    if (data / "thresholds.yaml").is_file():  # optional: small test knowledge bases omit it
+        thresholds = reader.load(data / "thresholds.yaml", Thresholds)
+
     if reader.problems or triage is None or localisation is None:
         return None, sorted(reader.problems)
     knowledge = KnowledgeBase(
@@ -287,6 +292,7 @@ def read_knowledge(
         localisation=localisation,
         reference_ranges=reference_ranges,
         priors=priors,
+        thresholds=thresholds,
     )
     return LoadedKnowledge(knowledge, reader.origins), []
 
@@ -303,3 +309,15 @@ def load_knowledge(root: Traversable | Path | None = None) -> LoadedKnowledge:
 def default_knowledge() -> LoadedKnowledge:
     """The packaged knowledge base, loaded once per process."""
     return load_knowledge()
+
+
+def thresholds_of(knowledge: KnowledgeBase) -> Thresholds:
+    """The knowledge base's clinical cut-points, or the packaged ones for a base without them."""
+    if knowledge.thresholds is not None:
+        return knowledge.thresholds
+    packaged = default_knowledge().knowledge.thresholds
+    if packaged is None:
+        raise KnowledgeError(
+            [Problem("thresholds.yaml", "(file)", "missing from the packaged knowledge base")]
+        )
+    return packaged

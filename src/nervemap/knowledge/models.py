@@ -709,6 +709,38 @@ class LocalisationModel(Strict):
     )
 
 
+class SeverityCutPoints(Strict):
+    """Where a motor grade, a pain score, a disability score and a duration change severity."""
+
+    mrc_severe_max: Number = Field(description="MRC grade at or below which weakness is severe")
+    mrc_moderate_max: Number = Field(description="MRC grade at or below which weakness is moderate")
+    pain_severe_min: Number = Field(description="Pain NRS (0-10) from which pain is severe")
+    pain_moderate_min: Number = Field(description="Pain NRS from which pain is moderate")
+    odi_severe_above: Number = Field(
+        description="Oswestry Disability Index (%) above which disability is severe"
+    )
+    odi_moderate_above: Number = Field(description="ODI above which disability is moderate")
+    chronic_days: Number = Field(description="Duration (days) from which symptoms are chronic")
+
+
+class PatientWording(Strict):
+    """Probability cut-offs of the words a patient reads for a cause (most likely / possible)."""
+
+    shown_from: Probability = Field(description="Causes below this probability are not shown")
+    possible_from: Probability
+    likely_from: Probability
+
+
+class Thresholds(Strict):
+    """Clinical cut-points the code applies, kept as cited numbers (issue 12 item 7)."""
+
+    severity: SeverityCutPoints
+    plan_probability: Probability = Field(
+        description="Plan steps are proposed for the leading condition and any other at or above this"
+    )
+    patient_wording: PatientWording
+
+
 class Priors(Strict):
     """What the differential does not cover, per setting.
 
@@ -733,4 +765,8 @@ class KnowledgeBase(Strict):
     reference_ranges: list[Quantity] = Field(default_factory=list)
     priors: Priors | None = Field(
         default=None, description="None: a small knowledge base without priors.yaml"
+    )
+    thresholds: Thresholds | None = Field(
+        default=None,
+        description="None: a small knowledge base without thresholds.yaml (the packaged ones apply)",
     )

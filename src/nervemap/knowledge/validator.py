@@ -340,6 +340,25 @@ def check_knowledge(
                     )
                 )
 
+    # thresholds: cut-points in order (a swapped pair would grade nothing as moderate)
+    if kb.thresholds is not None:
+        cut, words = kb.thresholds.severity, kb.thresholds.patient_wording
+        for key, lower, upper in (
+            ("severity.mrc", cut.mrc_severe_max, cut.mrc_moderate_max),
+            ("severity.pain", cut.pain_moderate_min, cut.pain_severe_min),
+            ("severity.odi", cut.odi_moderate_above, cut.odi_severe_above),
+            ("patient_wording", words.shown_from, words.possible_from),
+            ("patient_wording", words.possible_from, words.likely_from),
+        ):
+            if not lower.value < upper.value and not (
+                key == "patient_wording" and lower.value == upper.value
+            ):
+                problems.append(
+                    Problem(
+                        "thresholds.yaml", key, f"cut-points out of order: {lower.value:g} >= {upper.value:g}"
+                    )
+                )
+
     # triage and plans
     for rule in kb.triage.red_flags:
         used = rule.all_of + rule.any_of + rule.of + [f for group in rule.and_any_of for f in group]
