@@ -22,6 +22,8 @@ SCHEMAS: dict[str, Any] = {
     "knowledge-localisation": models.LocalisationModel,
     "knowledge-anatomy": models.Anatomy,
     "knowledge-reference-ranges": list[models.Quantity],
+    "knowledge-priors": models.Priors,
+    "knowledge-thresholds": models.Thresholds,
 }
 
 
