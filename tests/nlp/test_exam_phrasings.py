@@ -367,3 +367,48 @@ def test_difficulty_walking_on_heels_does_not_make_both_sides_weak() -> None:
 def test_hedged_strength_is_not_read_as_normal() -> None:
     # "largely intact" after "difficult to assess": not every muscle 5/5
     assert not read("Difficult to assess individual muscles, but strength is largely intact.")["strength"]
+
+
+# Found on a third random sample (seed 7), fixed as general rules.
+@pytest.mark.parametrize(
+    ("text", "kind", "item"),
+    [
+        (
+            "Motor strength is 5 out of 5 in all muscle groups in lower extremities.",
+            "strength",
+            ("hip_flexion", "left", 5),
+        ),
+        ("Left tibialis anterior strength is 3 out of 5.", "strength", ("ankle_dorsiflexion", "left", 3)),
+        (
+            "Testing of muscle strength in the upper and lower extremities is normal.",
+            "strength",
+            ("ankle_plantarflexion", "right", 5),
+        ),
+        ("No evidence of any weakness in any muscular group.", "strength", ("knee_extension", "left", 5)),
+        ("Gait normal, strength intact.", "strength", ("knee_flexion", "right", 5)),
+        (
+            "Motor and sensory examination of the lower extremities is intact.",
+            "sensation",
+            ("foot_dorsum", "left", "normal"),
+        ),
+        ("Sensory examination shows no abnormalities.", "sensation", ("calf", "right", "normal")),
+        ("Deep tendon reflexes reveal hyporeflexia in both patellae.", "reflex", ("patellar", "left", 1)),
+        ("There was flaccid areflexic paralysis of BLE.", "reflex", ("achilles", "right", 0)),
+        (
+            "Straight leg raises do not elicit any leg complaints.",
+            "finding",
+            ("slr_positive", "absent", None),
+        ),
+    ],
+)
+def test_phrasing_sample_three(text: str, kind: str, item: tuple[Any, ...]) -> None:
+    assert item in read(text)[kind]
+
+
+def test_hyporeflexia_of_the_knees_is_not_of_the_ankles() -> None:
+    got = read("Deep tendon reflexes reveal hyporeflexia in both patellae.")["reflex"]
+    assert not any(reflex == "achilles" for reflex, _, _ in got)
+
+
+def test_denied_weakness_is_not_an_examination() -> None:
+    assert not read("He denies any focal muscular weakness or sphincter disturbance.")["strength"]

@@ -21,7 +21,8 @@ from nervemap.nlp.sides import SideOrBoth, assign_sides, side_cues
 
 LEG_REFLEXES = ("patellar", "achilles")
 _MRC = re.compile(
-    r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*/\s*(?P<d>[0-5])(?P<ds>\+|-)?)(?![\w/%])(?!\.\d)"
+    r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*(?:/|\s+out\s+of\s+)\s*(?P<d>[0-5])(?P<ds>\+|-)?)"
+    r"(?![\w/%])(?!\.\d)"
 )
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
@@ -143,6 +144,11 @@ def _word_grades(
 def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> tuple[list[Mention], bool]:
     """The names a grade belongs to, and whether they stand next to it (else inherited)."""
     inside = [n for n in names if grade.start <= n.start and n.end <= grade.end]
+    if inside and all(n.key == "all" for n in inside):
+        # "hyporeflexia in both patellae": the word grades the reflex named with it
+        named = _adjacent(draft, grade, [n for n in names if n not in inside and n.key != "all"])
+        if named:
+            return named, True
     if inside:
         return inside, True  # "cannot stand on tiptoe"
     listed = _adjacent(draft, grade, names)
