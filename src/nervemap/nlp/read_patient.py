@@ -65,7 +65,21 @@ def read_patient(draft: Draft) -> None:
     _onset(draft)
 
 
+# "an 18-month-old", "a 3-week-old infant": an age in months or weeks (children; adult reference
+# ranges and priors must not be applied as if the number were years)
+_AGE_YOUNG = re.compile(
+    r"(?<![\w.])(?P<n>\d{1,2})(?:\s*|-)(?P<u>months?|weeks?|days?)(?:[\s-]*old)\b", re.IGNORECASE
+)
+
+
 def _age(draft: Draft) -> None:
+    young = _AGE_YOUNG.search(draft.text)
+    first = _AGE.search(draft.text)
+    if young is not None and (first is None or young.start() < first.start()):
+        per_year = {"m": 12.0, "w": 52.18, "d": 365.25}[young.group("u")[0].lower()]
+        draft.age = round(int(young.group("n")) / per_year, 2)
+        draft.add_item("age", f"{draft.age:g}", young.start(), young.end())
+        return
     for match in _AGE.finditer(draft.text):
         value = next((match.group(g) for g in ("n", "n2", "n3", "n4") if match.group(g) is not None), None)
         if value is None or not 0 <= int(value) <= 120:
