@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
@@ -100,3 +101,33 @@ def test_an_explicit_floor_is_the_only_limit() -> None:
 def test_specificity_needs_a_sensitivity() -> None:
     with pytest.raises(ValueError, match="specificity"):
         _lk(lr_positive={"value": 2.0, "source": "s"}, specificity={"value": 0.9, "source": "s"})
+
+
+def test_a_tension_sign_outside_its_territory_never_counts_for_the_condition(
+    compiled: CompiledKnowledge,
+) -> None:
+    # e.g. a crossed SLR (comparator 0.12) with a disc at L3: the pooled outside rate 0.2 would
+    # otherwise count as evidence for the disc
+    from nervemap.engine.compiled import SIGN_STATES
+    from nervemap.knowledge.models import SiteKind
+
+    n_sites = len(compiled.hypotheses)
+    inside = {
+        sign.finding: {
+            h
+            for h, hyp in enumerate(compiled.hypotheses)
+            if (hyp.root and hyp.root in sign.roots)
+            or (hyp.nerve and hyp.nerve in sign.nerves)
+            or hyp.site in {f"site:{s}" for s in sign.sites}
+        }
+        for sign in compiled.knowledge.localisation.tension_signs
+    }
+    for k, f in enumerate(compiled.sign_findings):
+        fid = compiled.finding_ids[f]
+        row = k * len(SIGN_STATES) + SIGN_STATES.index("any")
+        factors = compiled.sign_log_factor[row].reshape(len(compiled.conditions), n_sites)
+        weights = factors - np.log(compiled.background[f])
+        for h, hyp in enumerate(compiled.hypotheses):
+            if hyp.kind == SiteKind.NONE or h in inside.get(fid, set()):
+                continue
+            assert (weights[:, h] <= 1e-9).all(), (fid, hyp.key)

@@ -339,7 +339,9 @@ def _sign_factors(
     factors = np.zeros((len(sign_findings) * len(SIGN_STATES), n_conditions, n_sites))
     for k, (sign, f) in enumerate(zip(signs, sign_findings, strict=True)):
         rate = p_present[:, f]
-        outside = np.minimum(rate, outside_rate)
+        # a sign on the side of a lesion elsewhere is no likelier than in the comparison group of
+        # the condition's figure (crossed SLR: comparator 0.12 is below the pooled outside rate 0.2)
+        outside = np.minimum(np.minimum(rate, outside_rate), p_reference[:, f])
         # the sign's own level-specific rate, where given, for a lesion in its territory
         in_rate = rate if sign.in_territory is None else np.full_like(rate, sign.in_territory.value)
         ref, bg = p_reference[:, f], background[f]
