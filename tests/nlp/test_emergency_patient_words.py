@@ -1,0 +1,73 @@
+"""Emergencies in the words patients and busy clinicians use, and their denials."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+
+def _status(text: str, finding: str) -> str | None:
+    found = [str(f.status) for f in extract(text).case.findings if f.id == finding]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Today she could not feel the toilet paper when wiping.", "saddle_numbness"),
+        ("He can't feel the tissue when he wipes.", "saddle_numbness"),
+        ("She says her bottom feels numb.", "saddle_numbness"),
+        ("Numbness around the back passage since last night.", "saddle_numbness"),
+        ("She has not passed urine since the morning.", "urinary_retention"),
+        ("He hasn't passed water all day.", "urinary_retention"),
+        (
+            "Severe calf pain not relieved by morphine, pain on passive toe extension, tense calf.",
+            "tense_swollen_compartment",
+        ),
+        (
+            "Severe calf pain not relieved by morphine and pain on passive toe extension.",
+            "pain_on_passive_stretch",
+        ),
+    ],
+)
+def test_an_emergency_in_plain_words_is_read_as_present(text: str, finding: str) -> None:
+    assert _status(text, finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("She denies any numbness around the back passage.", "saddle_numbness"),
+        ("No saddle anaesthesia.", "saddle_numbness"),
+        ("No difficulty passing urine, no retention.", "urinary_retention"),
+        ("She has some numbness in the bottom of her left foot.", "saddle_numbness"),
+        ("The bottom of the foot is numb.", "saddle_numbness"),
+    ],
+)
+def test_a_denial_stays_a_denial(text: str, finding: str) -> None:
+    assert _status(text, finding) in ("absent", None)
+
+
+def test_a_compartment_syndrome_in_a_kicked_shin_is_an_emergency() -> None:
+    from nervemap.engine.assess import assess
+
+    note = (
+        "Footballer, 24, kicked in the shin 6 hours ago, now severe increasing calf pain not relieved "
+        "by morphine, pain on passive toe extension, tense calf."
+    )
+    result = assess(extract(note).case)
+    assert result.triage.level == "emergency"
+    assert "acute_compartment_syndrome" in [s.condition for s in result.triage.suspected]
+
+
+def test_saddle_numbness_and_retention_in_plain_words_are_an_emergency() -> None:
+    from nervemap.engine.assess import assess
+
+    note = (
+        "A 40-year-old woman has had low back pain for a week; today she noticed she could not feel "
+        "the toilet paper when wiping and has not passed urine since the morning."
+    )
+    result = assess(extract(note).case)
+    assert result.triage.level == "emergency"
+    assert "cauda_equina_syndrome" in [s.condition for s in result.triage.suspected]
