@@ -77,3 +77,37 @@ def test_negated_emergency_findings_are_read_as_absent() -> None:
     assert status.get("pulsatile_abdominal_mass") == "absent"
     assert status.get("abdominal_or_flank_pain") == "absent"
     assert "leg_pulseless" not in {i for i, s in status.items() if s == "present"}
+
+
+def test_a_fall_on_an_anticoagulant_in_old_age_with_legs_that_will_not_move_is_an_emergency() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = "An 80-year-old woman on apixaban fell and now has severe back pain and cannot move her legs."
+    result = assess(extract(note).case)
+    assert result.triage.level == "emergency"
+    fired = {flag.id for flag in result.triage.red_flags}
+    assert {"fracture_fragility_fall_neuro", "bleeding_risk_new_deficit"} <= fired
+
+
+def test_a_fall_in_old_age_with_back_pain_but_no_deficit_is_not_an_emergency() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = "An 80-year-old woman fell at home and now has back pain. Legs strong, sensation normal."
+    result = assess(extract(note).case)
+    assert result.triage.level in ("urgent", "soon")
+    assert "fracture_fragility_fall_neuro" not in {flag.id for flag in result.triage.red_flags}
+
+
+def test_heavy_legs_and_falls_with_a_cancer_history_are_cord_compression_symptoms() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = (
+        "45 year old man with a history of lung cancer, 2 months of back pain, worse at night, "
+        "unintentional weight loss; legs now feel heavy and he has fallen twice."
+    )
+    result = assess(extract(note).case)
+    assert result.triage.level == "emergency"
+    assert "metastatic_spinal_disease" in [s.condition for s in result.triage.suspected]
