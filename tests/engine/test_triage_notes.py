@@ -111,3 +111,25 @@ def test_heavy_legs_and_falls_with_a_cancer_history_are_cord_compression_symptom
     result = assess(extract(note).case)
     assert result.triage.level == "emergency"
     assert "metastatic_spinal_disease" in [s.condition for s in result.triage.suspected]
+
+
+def test_a_febrile_child_who_refuses_to_walk_is_an_emergency() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = (
+        "A 7-year-old boy with fever 39.4 refuses to walk, holds the right hip flexed and externally "
+        "rotated, any movement of the hip is very painful."
+    )
+    result = assess(extract(note).case)
+    assert result.triage.level == "emergency"
+    assert "septic_arthritis_osteomyelitis_leg" in [s.condition for s in result.triage.suspected]
+
+
+def test_an_afebrile_adult_who_cannot_walk_for_pain_is_not_the_child_septic_rule() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = "A 40-year-old man with acute sciatica cannot walk for the pain. No fever."
+    fired = {flag.id for flag in assess(extract(note).case).triage.red_flags}
+    assert "septic_arthritis_child_fever_no_weight_bearing" not in fired
