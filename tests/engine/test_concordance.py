@@ -60,3 +60,13 @@ def test_a_scan_without_a_localising_clinical_picture_is_indeterminate() -> None
         "imaging": [{"kind": "disc-herniation", "level": "L5-S1", "side": "left"}],
     }
     assert assess(case).imaging_concordance.status == "indeterminate"
+
+
+def test_the_neighbouring_root_on_the_same_side_is_taken_as_consistent_with_a_caution() -> None:
+    """An L5 picture with a paracentral L5-S1 disc (S1): neighbouring roots' signs overlap."""
+    result = assess(
+        with_imaging(L5_LEFT, kind="disc-herniation", level="L5-S1", zone="paracentral", side="left")
+    )
+    concordance = result.imaging_concordance
+    assert concordance.status == "concordant"
+    assert concordance.note and "neighbour" in concordance.note

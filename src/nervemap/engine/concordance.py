@@ -32,6 +32,7 @@ Status = Literal["concordant", "discordant", "indeterminate", "no imaging"]
 # close alternative (the neighbouring root, say) counts when it reaches this fraction of the
 # leading root's probability. Policy thresholds, not clinical figures.
 LOCALISED_PROBABILITY = 0.3
+_ROOT_ORDER = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5")
 CLOSE_ALTERNATIVE = 0.25
 
 
@@ -127,6 +128,22 @@ def judge(
             "clinical": clinical,
             "imaging": imaging,
             "note": f"imaging shows compression of {root} ({side}){close}, matching the clinical picture",
+        }
+    neighbour = [
+        (root, side)
+        for root, side in imaged
+        if side == lead_side and abs(_ROOT_ORDER.index(root) - _ROOT_ORDER.index(lead_root)) == 1
+    ]
+    if neighbour:
+        root, side = neighbour[0]
+        return {
+            "status": "concordant",
+            "clinical": clinical,
+            "imaging": imaging,
+            "note": f"imaging shows compression of {root} ({side}), the neighbour of the clinical level "
+            f"{lead_root}: neighbouring roots' signs overlap and the clinical level is imprecise "
+            "(Iversen 2013), so this is taken as consistent; check the dermatome and myotome against "
+            "the scan before any surgery",
         }
     return {
         "status": "discordant",

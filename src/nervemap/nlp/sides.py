@@ -10,14 +10,24 @@ from typing import Literal
 
 SideOrBoth = Literal["left", "right", "bilateral"]
 
+# Clinicians' shorthand: a capital R or L before a body part, a test or a lesion word ("R anterior
+# thigh", "L EHL", "R far-lateral"), or after a grade or a test result ("quads 4/5 R", "FNST
+# positive L"). A level (L4, L3/4) has a digit and is never a side.
+_SIDE_PARTS = (
+    r"leg|side|foot|LE|thigh|knee|ankle|calf|buttock|hip|groin|heel|shin|sole|toes?|anterior|posterior|"
+    r"lateral|medial|far[\s-]*lateral|paracentral|foraminal|subarticular|sided|great|big|EHL|quads?|"
+    r"quadriceps|hamstrings?|gluteal|SLR|FNST|FST|knee\s+jerk|ankle\s+jerk|patellar|achilles|"
+    r"hip\s+flexion|dorsiflexion|plantarflexion|L[1-5]\b|S1\b"
+)
+_SIDE_AFTER = r"(?:(?<=\d/5\s)|(?<=positive\s)|(?<=negative\s)|(?<=reduced\s)|(?<=absent\s)|(?<=weak\s))"
 _SIDE = re.compile(
     r"(?P<versus>\b(?:right|left)(?=\s+(?:versus|vs\.?|compared\s+(?:to|with))\s+(?:left|right)\b))"
     r"|(?P<against>(?<=versus\s)(?:left|right)|(?<=vs\.\s)(?:left|right)|(?<=vs\s)(?:left|right))"
     r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
     r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
-    r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b|\bL(?=\s*(?:leg|side|foot|LE)\b))"
-    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b|\bR(?=\s*(?:leg|side|foot|LE)\b))",
+    r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b|\bL(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"L\b)"
+    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b|\bR(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"R\b)",
     re.IGNORECASE,
 )
 _CASED_LR = re.compile(r"\b[LR]\b")
