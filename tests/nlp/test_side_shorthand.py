@@ -26,3 +26,8 @@ def test_a_disc_named_by_its_zone_is_a_herniation_at_that_level() -> None:
     assert [(i.kind, i.level, i.zone.value if i.zone else None, i.side) for i in case.imaging] == [
         ("disc-herniation", "L3-L4", "far-lateral", "right")
     ]
+
+
+def test_tinel_behind_the_medial_malleolus_is_the_tarsal_tunnel() -> None:
+    case = extract("Burning sole. Tinel positive behind the right medial malleolus.").case
+    assert ("tinel_tarsal_tunnel", "present") in {(f.id, str(f.status)) for f in case.findings}
