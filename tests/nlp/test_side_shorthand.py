@@ -31,3 +31,18 @@ def test_a_disc_named_by_its_zone_is_a_herniation_at_that_level() -> None:
 def test_tinel_behind_the_medial_malleolus_is_the_tarsal_tunnel() -> None:
     case = extract("Burning sole. Tinel positive behind the right medial malleolus.").case
     assert ("tinel_tarsal_tunnel", "present") in {(f.id, str(f.status)) for f in case.findings}
+
+
+def test_clinicians_df_and_pf_are_ankle_movements() -> None:
+    case = extract("Power: L EHL 3/5, L ankle DF 4/5. R PF 4/5.").case
+    found = {(s.movement, s.side, s.grade) for s in case.strength}
+    assert ("ankle_dorsiflexion", "left", 4) in found
+    assert ("ankle_plantarflexion", "right", 4) in found
+    assert not {s.movement for s in extract("The pdf of the df report.").case.strength}
+
+
+def test_a_count_of_heel_raises_is_not_a_reflex_grade() -> None:
+    case = extract(
+        "R ankle jerk absent, R calf raise weak (can only do 3 single leg heel raises vs 12 on L)."
+    ).case
+    assert {(r.reflex, r.side, r.grade) for r in case.reflexes} == {("achilles", "right", 0)}

@@ -28,6 +28,9 @@ _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
     r"(?![\w%°º.])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
     r"(?!\s+(?:cm|mm|kg|days?|weeks?|months?|years?|hours?|times|x|mg|ml)\b)"
+    # a count, not a grade: "can only do 3 single leg heel raises", "2 flights of stairs"
+    r"(?!\s+(?:\w+\s+){0,3}(?:raises?|reps?|repetitions?|steps?|attempts?|stairs?|flights?|metres?|meters?|"
+    r"yards?|blocks?|degrees?|deg)\b)"
 )
 _PREP_BEFORE_NAME = re.compile(
     r"^\s*(?:at|in|of|over|for|on|to)\s+(?:the\s+|his\s+|her\s+|both\s+)?(?:left\s+|right\s+)?$", re.I

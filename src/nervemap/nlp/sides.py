@@ -17,7 +17,7 @@ _SIDE_PARTS = (
     r"leg|side|foot|LE|thigh|knee|ankle|calf|buttock|hip|groin|heel|shin|sole|toes?|anterior|posterior|"
     r"lateral|medial|far[\s-]*lateral|paracentral|foraminal|subarticular|sided|great|big|EHL|quads?|"
     r"quadriceps|hamstrings?|gluteal|SLR|FNST|FST|knee\s+jerk|ankle\s+jerk|patellar|achilles|"
-    r"hip\s+flexion|dorsiflexion|plantarflexion|L[1-5]\b|S1\b"
+    r"hip\s+flexion|dorsiflexion|plantarflexion|DF|PF|TA|FHL|L[1-5]\b|S1\b"
 )
 _SIDE_AFTER = r"(?:(?<=\d/5\s)|(?<=positive\s)|(?<=negative\s)|(?<=reduced\s)|(?<=absent\s)|(?<=weak\s))"
 _SIDE = re.compile(
