@@ -46,3 +46,12 @@ def test_a_count_of_heel_raises_is_not_a_reflex_grade() -> None:
         "R ankle jerk absent, R calf raise weak (can only do 3 single leg heel raises vs 12 on L)."
     ).case
     assert {(r.reflex, r.side, r.grade) for r in case.reflexes} == {("achilles", "right", 0)}
+
+
+def test_each_grade_in_a_list_grades_the_name_it_stands_before() -> None:
+    case = extract("Absent left ankle reflex, reduced left knee jerk. Reduced R ankle jerk.").case
+    assert {(r.reflex, r.side, r.grade) for r in case.reflexes} == {
+        ("achilles", "left", 0),
+        ("patellar", "left", 1),
+        ("achilles", "right", 1),
+    }

@@ -37,12 +37,13 @@ _PREP_BEFORE_NAME = re.compile(
 )
 _NAME_THEN_GRADE = re.compile(
     r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
-    r"graded|measured|noted|to|be|of|at|on|the|left|right|bilaterally|bilateral|both|sides?|"
+    r"graded|measured|noted|to|be|of|at|on|the|left|right|(?-i:L|R)|bilaterally|bilateral|both|sides?|"
     r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-)[\s:,]*)*$",
     re.I,
 )
+_SEPARATOR = re.compile(r"[,;]|\band\b", re.I)
 _GRADE_THEN_NAME = re.compile(
-    r"^[\s,]*(?:(?:weakness|strength|power|in|of|for|on|the|with|at|left|right|bilateral(?:ly)?|both|"
+    r"^[\s,]*(?:(?:weakness|strength|power|in|of|for|on|the|with|at|left|right|(?-i:L|R)|bilateral(?:ly)?|both|"
     r"his|her|of\s+the)\s+)*$",
     re.I,
 )
@@ -192,6 +193,15 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
                 else:
                     break
             return listed
+    # "absent left ankle reflex, reduced left knee jerk": after a separator, a grade that stands
+    # right before a name grades that name, not the one before the separator
+    if (
+        before
+        and after
+        and _SEPARATOR.search(text[before[-1].end : grade.start])
+        and _GRADE_THEN_NAME.match(text[grade.end : after[0].start])
+    ):
+        return [after[0]]
     if before and _NAME_THEN_GRADE.match(text[before[-1].end : grade.start]):
         listed = [before[-1]]
         for previous in reversed(before[:-1]):
