@@ -55,3 +55,8 @@ def test_each_grade_in_a_list_grades_the_name_it_stands_before() -> None:
         ("patellar", "left", 1),
         ("achilles", "right", 1),
     }
+
+
+def test_cant_walk_on_tiptoes_is_a_toe_walking_difficulty() -> None:
+    case = extract("Pain to the heel; she can't walk on tiptoes on the left.").case
+    assert ("toe_walking_difficulty", "present") in {(f.id, str(f.status)) for f in case.findings}
