@@ -347,3 +347,35 @@ def test_a_clear_single_root_picture_names_no_alternative() -> None:
     }
     lead = assess(case).localization[0]
     assert (lead.root, lead.side, lead.possibly) == ("L4", "right", [])
+
+
+THIGH = ("thigh_anterior", "thigh_lateral", "thigh_medial", "thigh_posterior")
+
+
+def test_a_thigh_named_without_its_aspect_is_one_observation_on_a_partial_map() -> None:
+    """'Pain in the left thigh' marks all four thigh regions: read as pain somewhere in the thigh,
+    it no longer counts against every root that does not cover the whole thigh."""
+    case = {
+        "age": 50,
+        "pain_map_complete": False,
+        "pain_map": [{"region": r, "side": "left"} for r in THIGH],
+        "findings": [{"id": "femoral_stretch_positive", "side": "left"}],
+        "strength": _strength("left", knee_extension=4),
+    }
+    result = assess(case)
+    lead = result.localization[0]
+    assert (lead.site, lead.side) == ("root", "left") and lead.root in {"L3", "L4"}
+    observed = {e.finding for e in lead.evidence.for_ + lead.evidence.against}
+    assert "pain-vague:thigh:left" in observed
+    assert not observed & {f"pain:{r}:left" for r in THIGH}
+
+
+def test_a_complete_body_map_keeps_every_region_it_marks() -> None:
+    case = {
+        "age": 50,
+        "pain_map_complete": True,
+        "pain_map": [{"region": r, "side": "left"} for r in THIGH],
+    }
+    lead = assess(case).localization[0]
+    observed = {e.finding for e in lead.evidence.for_ + lead.evidence.against}
+    assert "pain-vague:thigh:left" not in observed

@@ -183,6 +183,8 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "tension": "positive",
         "umn": "upper motor neuron sign",
         "pattern": "findings",
+        "pain-vague": "pain somewhere in the",
+        "sensory-vague": "sensory change somewhere in the",
     }
     where = f" ({side})" if side not in ("", "None") else ""
     return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()

@@ -193,6 +193,12 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
             sides: tuple[str | None, ...] = OBSERVED_SIDES if region.lateral else (None,)
             for side in sides:
                 observations.append(Observation(f"{modality}:{region.id}:{side}", modality, region.id, side))
+        # a part of the leg named without its aspect ("pain in the thigh"): somewhere in the set
+        for group in kb.localisation.vague_regions:
+            for side in OBSERVED_SIDES:
+                observations.append(
+                    Observation(f"{modality}-vague:{group}:{side}", f"{modality}-vague", group, side)
+                )
     for movement in kb.anatomy.movements:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
@@ -362,6 +368,47 @@ def _sign_factors(
                     value = np.log(by_state[state] / ref) + np.log(bg)
                 factors[k * len(SIGN_STATES) + s, :, h] = value
     return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
+
+
+def _vague_observations(
+    kb: KnowledgeBase,
+    observations: list[Observation],
+    observation_index: dict[str, int],
+    probability: FloatArray,
+    in_territory: npt.NDArray[np.bool_],
+    grade: npt.NDArray[np.int16],
+    grade_keys: list[str],
+    loc_numbers: dict[str, Number],
+) -> None:
+    """P(symptom somewhere in a set of regions | site) = 1 - Π (1 - P(region | site))."""
+    model = kb.localisation
+    for base, number in (("pain", model.pain_in_territory), ("sensory", model.sensory_in_territory)):
+        key = f"{base}:vague"
+        loc_numbers[key] = (
+            Number(
+                value=number.value,
+                source=number.source,
+                detail="somewhere in a part of the leg named without its aspect: 1 - Π(1 - p) over its "
+                "regions' own rates for the site",
+            )
+            if number.source != EXPERT_ESTIMATE
+            else Number(
+                value=number.value,
+                source=EXPERT_ESTIMATE,
+                reason=f"{number.reason}; combined over the regions of a part named without its aspect",
+            )
+        )
+        grade_keys.append(key)
+        for o, observation in enumerate(observations):
+            if observation.modality != f"{base}-vague":
+                continue
+            members = [
+                observation_index[f"{base}:{region}:{observation.side}"]
+                for region in model.vague_regions[observation.target]
+            ]
+            probability[:, o] = 1.0 - np.prod(1.0 - probability[:, members], axis=1)
+            in_territory[:, o] = in_territory[:, members].any(axis=1)
+            grade[:, o] = len(grade_keys) - 1
 
 
 def _neighbours(root: str) -> set[str]:
@@ -535,7 +582,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     grade = np.zeros((len(hypotheses), len(observations)), dtype=np.int16)
     for h, hypothesis in enumerate(hypotheses):
         for o, observation in enumerate(observations):
-            if observation.modality == "pattern":
+            if observation.modality == "pattern" or observation.modality.endswith("-vague"):
                 continue  # set per site below
             key, inside = grading.grade(hypothesis, territories[h], observation)
             in_territory[h, o] = inside
@@ -559,6 +606,9 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for o, observation in enumerate(observations):
         if observation.modality == "pain":
             grade[none_index, o] = none_pain
+    _vague_observations(
+        kb, observations, observation_index, probability, in_territory, grade, grade_keys, loc_numbers
+    )
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]
     sign_findings = [finding_index[s.finding] for s in signs]

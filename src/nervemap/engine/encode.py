@@ -291,13 +291,40 @@ def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str
         encoded.observed_absent[index] = True
 
 
+def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str, str], str]:
+    """(modality, region, side) marks that make up a part of the leg named without its aspect.
+
+    Only on a partial map read from a note: a complete body map marks what it means.
+    """
+    if case.pain_map_complete or not case.pain_map:
+        return {}
+    marks = set()
+    for mark in case.pain_map:
+        region = compiled.regions[mark.region]
+        modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
+        marks.add((modality, mark.region, mark.side or (UNSTATED if region.lateral else "")))
+    vague: dict[tuple[str, str, str], str] = {}
+    for group, regions in compiled.knowledge.localisation.vague_regions.items():
+        for modality in ("pain", "sensory"):
+            for side in {side for m, _, side in marks if m == modality}:
+                if all((modality, region, side) in marks for region in regions):
+                    vague.update({(modality, region, side): group for region in regions})
+    return vague
+
+
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
         region = compiled.regions[mark.region]
         if region.group == RegionGroup.BACK:
             continue  # axial back pain is somatic: it does not point to a nerve lesion
         side = mark.side or (UNSTATED if region.lateral else None)
+        group = vague.get((modality, mark.region, str(side) if side else ""))
+        if group is not None:
+            # "pain in the thigh": one observation, somewhere in the thigh
+            _set_observation(compiled, encoded, f"{modality}-vague:{group}:{side}", True)
+            continue
         _set_observation(compiled, encoded, f"{modality}:{mark.region}:{side}", True)
     for test in case.sensation:
         if test.status == "increased":
@@ -363,7 +390,7 @@ def _symmetric_trace_reflexes(case: Case) -> set[str]:
     return {name for name, by_side in grades.items() if by_side.get("left") == by_side.get("right") == 1}
 
 
-PATTERN_MODALITIES = ("sensory", "pain", "weakness")
+PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague")
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2
 

@@ -707,6 +707,12 @@ class LocalisationModel(Strict):
     graded: GradedTerritory | None = Field(
         default=None, description="Graded root territories; None: crisp in/out territories"
     )
+    vague_regions: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict,
+        description="Regions a note marks together when it names a part of the leg without saying "
+        "which aspect ('pain in the thigh'): on a partial map read from text, such a set is one "
+        "observation, 'somewhere in the thigh', not one per region",
+    )
 
 
 class SeverityCutPoints(Strict):
