@@ -26,8 +26,10 @@ _SIDE = re.compile(
     r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
     r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
-    r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b|\bL(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"L\b)"
-    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b|\bR(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"R\b)",
+    r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b"
+    r"|\bL(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"L\b)"
+    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b"
+    r"|\bR(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"R\b)",
     re.IGNORECASE,
 )
 _CASED_LR = re.compile(r"\b[LR]\b")
