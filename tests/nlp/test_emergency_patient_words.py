@@ -71,3 +71,15 @@ def test_saddle_numbness_and_retention_in_plain_words_are_an_emergency() -> None
     result = assess(extract(note).case)
     assert result.triage.level == "emergency"
     assert "cauda_equina_syndrome" in [s.condition for s in result.triage.suspected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He had a ground-level fall; we used a LISS femoral locking plate.", "present"),
+        ("Open reduction and internal fixation of the left distal tibia.", "present"),
+        ("Spinal fixation with pedicle screws at L4-5.", None),
+    ],
+)
+def test_fixation_hardware_on_a_leg_bone_implies_its_fracture(text: str, expected: str | None) -> None:
+    assert _status(text, "xray_leg_fracture") == expected
