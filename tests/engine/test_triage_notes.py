@@ -133,3 +133,22 @@ def test_an_afebrile_adult_who_cannot_walk_for_pain_is_not_the_child_septic_rule
     note = "A 40-year-old man with acute sciatica cannot walk for the pain. No fever."
     fired = {flag.id for flag in assess(extract(note).case).triage.red_flags}
     assert "septic_arthritis_child_fever_no_weight_bearing" not in fired
+
+
+@pytest.mark.parametrize(
+    ("note", "fires"),
+    [
+        ("On enoxaparin after knee surgery; platelets 45,000; swollen painful left calf.", True),
+        ("On warfarin, platelets 45,000, swollen left calf.", False),
+        ("On heparin, platelets 250,000, swollen left calf.", False),
+    ],
+)
+def test_heparin_with_low_platelets_and_a_new_clot_is_hit(note: str, fires: bool) -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    result = assess(extract(note).case)
+    fired = "heparin_induced_thrombocytopenia_thrombosis" in {flag.id for flag in result.triage.red_flags}
+    assert fired is fires
+    if fires:
+        assert result.triage.level == "emergency"
