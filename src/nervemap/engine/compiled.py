@@ -476,10 +476,12 @@ class _Grading:
         inside = observation.target in territory[modality] and on_side
         if self.graded is None or not on_side or modality in ("imaging", "umn"):
             return (f"{modality}:in" if inside else f"{modality}:out"), inside
-        if hypothesis.kind == SiteKind.MULTI_ROOT and modality != "reflex-aged":
+        # several roots (and the cauda equina's leg findings; its saddle findings keep the full rate)
+        several = hypothesis.kind == SiteKind.MULTI_ROOT or (
+            hypothesis.kind == SiteKind.CAUDA_EQUINA and observation.side is not None
+        )
+        if several:
             return (f"{modality}:multi" if inside else f"{modality}:out"), inside
-        if hypothesis.kind == SiteKind.MULTI_ROOT:
-            return ("reflex-aged:multi" if inside else "reflex-aged:out"), inside
         if hypothesis.root is None:
             return (f"{modality}:in" if inside else f"{modality}:out"), inside
         base = "reflex" if modality == "reflex-aged" else modality
