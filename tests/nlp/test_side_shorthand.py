@@ -60,3 +60,8 @@ def test_each_grade_in_a_list_grades_the_name_it_stands_before() -> None:
 def test_cant_walk_on_tiptoes_is_a_toe_walking_difficulty() -> None:
     case = extract("Pain to the heel; she can't walk on tiptoes on the left.").case
     assert ("toe_walking_difficulty", "present") in {(f.id, str(f.status)) for f in case.findings}
+
+
+def test_pain_and_stiffness_of_both_shoulders_is_shoulder_girdle_pain() -> None:
+    case = extract("3 weeks of pain and stiffness of both shoulders and hips, worse in the morning.").case
+    assert ("shoulder_girdle_pain_bilateral", "present") in {(f.id, str(f.status)) for f in case.findings}
