@@ -65,3 +65,8 @@ def test_cant_walk_on_tiptoes_is_a_toe_walking_difficulty() -> None:
 def test_pain_and_stiffness_of_both_shoulders_is_shoulder_girdle_pain() -> None:
     case = extract("3 weeks of pain and stiffness of both shoulders and hips, worse in the morning.").case
     assert ("shoulder_girdle_pain_bilateral", "present") in {(f.id, str(f.status)) for f in case.findings}
+
+
+def test_coughing_and_sneezing_make_it_worse() -> None:
+    case = extract("Leg pain for 6 weeks. Coughing and sneezing make it worse.").case
+    assert ("pain_worse_cough_sneeze", "present") in {(f.id, str(f.status)) for f in case.findings}
