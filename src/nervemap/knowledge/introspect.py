@@ -120,6 +120,11 @@ def applied_params(compiled: CompiledKnowledge) -> list[dict[str, Any]]:
         for c, condition in enumerate(compiled.conditions):
             prior = next(v for k, v in condition.prior.items() if k.value == setting)
             add(f"conditions[{condition.id}].prior.{setting}", "prior", prior, math.exp(float(log_prior[c])))
+    priors = compiled.knowledge.priors
+    if priors is not None:
+        for setting_key, mass in priors.not_modelled.items():
+            applied = compiled.not_modelled.get(setting_key.value, float("nan"))
+            add(f"priors.not_modelled.{setting_key.value}", "not modelled (reported)", mass, applied)
     return rows
 
 

@@ -752,8 +752,8 @@ class Priors(Strict):
 
     Each setting's condition priors plus ``not_modelled`` sum to 1 (checked by the validator).
     The engine ranks the modelled conditions: their probabilities are conditional on the cause
-    being one of them, and the not-modelled mass is reported beside the differential, not scored
-    as a competitor (docs/how-it-reasons.md, "Priors").
+    being one of them. The not-modelled mass is reported (``nervemap kb stats``, ``kb params
+    --applied``), not scored as a competitor (docs/how-it-reasons.md, "Priors").
     """
 
     not_modelled: dict[Setting, Probability]
