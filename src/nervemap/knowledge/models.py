@@ -689,7 +689,12 @@ class LocalisationModel(Strict):
     reflex_loss_in_territory: Probability
     reflex_loss_outside_territory: Probability
     age_related_reflex_loss: AgeRelatedReflexLoss | None = None
-    tension_sign_in_territory: Probability = Field(description="SLR / femoral stretch on the side")
+    tension_sign_in_territory: Probability | None = Field(
+        default=None,
+        description="Unused by the engine since signs carry their own level-specific rate "
+        "(TensionSign.in_territory) or take the condition's cited rate; kept optional so older "
+        "knowledge files load",
+    )
     tension_sign_outside_territory: Probability
     absence_weight: Number = Field(
         description="Weight (0-1] on evidence from a normal test in a territory: findings within "
