@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
 
 
@@ -70,3 +72,27 @@ def test_pain_and_stiffness_of_both_shoulders_is_shoulder_girdle_pain() -> None:
 def test_coughing_and_sneezing_make_it_worse() -> None:
     case = extract("Leg pain for 6 weeks. Coughing and sneezing make it worse.").case
     assert ("pain_worse_cough_sneeze", "present") in {(f.id, str(f.status)) for f in case.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Left ankle dorsiflexion weakness (MRC 3).", {("ankle_dorsiflexion", "left", 3)}),
+        ("Muscle strength of the right tibialis anterior was grade 3.", {("ankle_dorsiflexion", "right", 3)}),
+        ("Quadriceps MRC grade 4 on the right.", {("knee_extension", "right", 4)}),
+        ("He had difficulty standing on his left toes.", {("ankle_plantarflexion", "left", 4)}),
+        # a grade of something else is not a muscle grade
+        ("Grade 2 spondylolisthesis at L4-5 with weak left EHL.", {("great_toe_extension", "left", 4)}),
+    ],
+)
+def test_muscle_grades_named_by_their_scale(text: str, expected: set[tuple[str, str, int]]) -> None:
+    assert {(s.movement, s.side, s.grade) for s in extract(text).case.strength} == expected
+
+
+def test_hypoalgesia_and_a_sensory_disturbance_are_reduced_sensation() -> None:
+    case = extract(
+        "Hypoalgesia of the dorsum of the right foot. Sensory disturbance in the left S1 dermatome."
+    ).case
+    found = {(x.region, x.side, x.status) for x in case.sensation}
+    assert ("foot_dorsum", "right", "reduced") in found
+    assert ("foot_lateral_border", "left", "reduced") in found

@@ -24,6 +24,12 @@ _MRC = re.compile(
     r"(?<![\w/.])(?:(?P<pre>[+-])?(?P<g>[0-5])(?P<gs>\+|-)?\s*(?:/|\s+out\s+of\s+)\s*(?P<d>[0-5])(?P<ds>\+|-)?)"
     r"(?![\w/%])(?!\.\d)"
 )
+# "(MRC 3)", "MMT 4", "grade 3": a muscle grade written by its scale's name instead of "/5"
+_MRC_NAMED = re.compile(
+    r"(?:\b(?:MRC|MMT)\s*(?:grade\s*|of\s+|is\s+|was\s+)?|(?:(?<=\bwas\s)|(?<=\bis\s)|(?<=\bat\s))grade\s*)"
+    r"(?P<g>[0-5])(?P<gs>\+|-)?(?![\w/%])(?!\.\d)(?!\s*/)",
+    re.IGNORECASE,
+)
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
     r"(?![\w%°º.])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
@@ -262,6 +268,13 @@ def read_grades(draft: Draft) -> None:
             # "Achilles 1+/4", "reflexes 2/3": reflex grades (0-4 scale) when no muscle is named
             if not (m.group("d") != "5" and reflexes and not movements)
         ]
+        if movements:
+            mrc += [
+                Grade(m.start(), m.end(), (_mrc(m.group("g"), m.group("gs")),), False)
+                for m in _MRC_NAMED.finditer(draft.text, *sentence)
+                if not any(g.start <= m.start() < g.end for g in mrc)
+            ]
+            mrc.sort(key=lambda g: g.start)
         if movements or (mrc and strength_subject.search(text)):
             weak = [g for g in _word_grades(draft, sentence, weak_words)]
             _strength(draft, sentence, movements, mrc + weak, global_strength)
