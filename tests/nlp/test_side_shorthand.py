@@ -96,3 +96,15 @@ def test_hypoalgesia_and_a_sensory_disturbance_are_reduced_sensation() -> None:
     found = {(x.region, x.side, x.status) for x in case.sensation}
     assert ("foot_dorsum", "right", "reduced") in found
     assert ("foot_lateral_border", "left", "reduced") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("Pain in the posterolateral thigh on the left.", {"thigh_posterior", "thigh_lateral"}),
+        ("Pain in the dorsolateral aspect of the left foot.", {"foot_dorsum", "foot_lateral_border"}),
+        ("Pain over the anterolateral leg on the right.", {"leg_anterior", "leg_lateral"}),
+    ],
+)
+def test_two_aspects_named_at_once_are_those_two_regions(text: str, regions: set[str]) -> None:
+    assert {m.region for m in extract(text).case.pain_map or []} == regions
