@@ -152,3 +152,20 @@ def test_heparin_with_low_platelets_and_a_new_clot_is_hit(note: str, fires: bool
     assert fired is fires
     if fires:
         assert result.triage.level == "emergency"
+
+
+def test_a_sore_knee_after_an_old_fall_is_not_a_fragility_fracture() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    note = "70 year old with knee pain on stairs for 2 years, morning stiffness 10 minutes, fell over a step last year."
+    fired = {flag.id for flag in assess(extract(note).case).triage.red_flags}
+    assert "fracture_fragility" not in fired
+
+
+def test_weakness_in_both_legs_is_not_read_as_bilateral_sciatica() -> None:
+    from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+    findings = {f.id for f in extract("Progressive weakness in both legs over two days.").case.findings}
+    assert "bilateral_leg_weakness" in findings
+    assert "bilateral_sciatica" not in findings
