@@ -158,7 +158,10 @@ def test_a_sore_knee_after_an_old_fall_is_not_a_fragility_fracture() -> None:
     from nervemap.engine.assess import assess
     from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
 
-    note = "70 year old with knee pain on stairs for 2 years, morning stiffness 10 minutes, fell over a step last year."
+    note = (
+        "70 year old with knee pain on stairs for 2 years, morning stiffness 10 minutes, "
+        "fell over a step last year."
+    )
     fired = {flag.id for flag in assess(extract(note).case).triage.red_flags}
     assert "fracture_fragility" not in fired
 
