@@ -15,8 +15,14 @@ from nervemap.engine.assessment import (
     SourceVerdict,
 )
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, default_compiled
-from nervemap.engine.concordance import clinical_view, imaged_roots, judge
+from nervemap.engine.compiled import (
+    SIGN_STATES,
+    CompiledKnowledge,
+    FloatArray,
+    default_compiled,
+    neighbouring_roots,
+)
+from nervemap.engine.concordance import CLOSE_ALTERNATIVE, clinical_view, imaged_roots, judge
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.fit import assess_fit
 from nervemap.engine.inference import Posterior, infer
@@ -24,7 +30,7 @@ from nervemap.engine.plan import build_plan
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import decide
 from nervemap.knowledge.loader import thresholds_of
-from nervemap.knowledge.models import EXPERT_ESTIMATE, LOCALISABLE_ROOTS, Number, SiteKind
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Number, SiteKind
 
 TOP_CONDITIONS = 10
 TOP_SITES = 6
@@ -266,12 +272,6 @@ def _listed(order: np.ndarray[Any, np.dtype[np.intp]], p: FloatArray, most: int)
     return [i for rank, i in enumerate(chosen) if rank < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
 
 
-# A neighbouring root is named as the close alternative ("L5, possibly S1") when it holds at least
-# this fraction of the leading root's probability: radicular findings overlap between neighbours
-# (Albert 2019: L5 and S1 pain maps could not be told apart), so a single answer can overstate.
-CLOSE_ALTERNATIVE = 0.25
-
-
 def _site_order(
     compiled: CompiledKnowledge, site_p: FloatArray, symptom_side: str | None
 ) -> np.ndarray[Any, np.dtype[np.intp]]:
@@ -307,11 +307,7 @@ def _name_close_alternatives(
     if not localization or localization[0]["site"] != SiteKind.ROOT:
         return
     lead = compiled.hypotheses[int(site_order[0])]
-    neighbours = {
-        r
-        for r in LOCALISABLE_ROOTS
-        if abs(LOCALISABLE_ROOTS.index(r) - LOCALISABLE_ROOTS.index(str(lead.root))) == 1
-    }
+    neighbours = neighbouring_roots(str(lead.root))
     lead_p = float(site_p[site_order[0]])
     localization[0]["possibly"] = [
         str(h.root)

@@ -279,11 +279,11 @@ def _aged_reflex_rates(model: LocalisationModel) -> tuple[Number, Number]:
     aged = model.age_related_reflex_loss
     if aged is None:
         return model.reflex_loss_in_territory, model.reflex_loss_outside_territory
-    inside = 1 - (1 - model.reflex_loss_in_territory.value) * (1 - aged.rate.value)
     outside = 1 - (1 - model.reflex_loss_outside_territory.value) * (1 - aged.rate.value)
     derived = f"combined with age-related loss {aged.rate.value:g} ({aged.rate.source})"
+    # outside the territory age is the cause, so the age figure is the source
     return (
-        Number(value=inside, source=model.reflex_loss_in_territory.source, detail=derived),
+        _with_age(model.reflex_loss_in_territory, aged.rate),
         Number(value=outside, source=aged.rate.source, detail=derived),
     )
 
@@ -411,7 +411,8 @@ def _vague_observations(
             grade[:, o] = len(grade_keys) - 1
 
 
-def _neighbours(root: str) -> set[str]:
+def neighbouring_roots(root: str) -> set[str]:
+    """The roots above and below (L5 -> L4 and S1): their territories overlap with this one's."""
     order = LOCALISABLE_ROOTS
     i = order.index(root)
     return {order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)}
@@ -503,7 +504,7 @@ class _Grading:
         if modality == "reflex":
             reflex = self.reflexes.get(target)
             return reflex is not None and root in reflex.minor_roots
-        for other in _neighbours(root):
+        for other in neighbouring_roots(root):
             neighbour = self.roots.get(other)
             if neighbour is None:
                 continue

@@ -22,17 +22,17 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
+from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, neighbouring_roots
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
 from nervemap.knowledge.models import SiteKind
 
 Status = Literal["concordant", "discordant", "indeterminate", "no imaging"]
 
 # A clinical root is "localised" when it holds at least this share of the site posterior, and a
-# close alternative (the neighbouring root, say) counts when it reaches this fraction of the
-# leading root's probability. Policy thresholds, not clinical figures.
+# close alternative counts when it reaches this fraction of the leading root's probability (also
+# the fraction at which the localisation names it: "L5, possibly S1" — radicular findings of
+# neighbouring roots overlap, Albert 2019). Policy thresholds, not clinical figures.
 LOCALISED_PROBABILITY = 0.3
-_ROOT_ORDER = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5")
 CLOSE_ALTERNATIVE = 0.25
 
 
@@ -130,9 +130,7 @@ def judge(
             "note": f"imaging shows compression of {root} ({side}){close}, matching the clinical picture",
         }
     neighbour = [
-        (root, side)
-        for root, side in imaged
-        if side == lead_side and abs(_ROOT_ORDER.index(root) - _ROOT_ORDER.index(lead_root)) == 1
+        (root, side) for root, side in imaged if side == lead_side and root in neighbouring_roots(lead_root)
     ]
     if neighbour:
         root, side = neighbour[0]
