@@ -43,6 +43,15 @@ FILES: tuple[tuple[str, str], ...] = (
 
 TRIAGE_ORDER = ("self-care", "routine", "soon", "urgent", "emergency")
 MIN_WORDS = 20  # fewer words of clinical text left after cutting: nothing to assess
+# Operative-note bookkeeping: these sections describe the operation (anaesthetic, blood loss,
+# fluids, drains, complications), not the patient's presentation, so their words are not counted
+# as clinical text. A report left with only these has nothing to assess or to triage.
+_BOOKKEEPING = re.compile(
+    r"^(?:ANA?ESTHE\w*|(?:ESTIMATED )?BLOOD LOSS|EBL|BLOOD REPLACED|DRAINS?(?: ?\(S\))?"
+    r"|COMPLICATIONS?|(?:INTRAVENOUS |IV )?FLUIDS?|CRYSTALLOID\w*(?: GIVEN)?|TOURNIQUET(?: TIME)?"
+    r"|URINE OUTPUT|INJECTATES?(?: USED)?|ANTIBIOTICS?(?: ?\(S\))?|IMPLANTS?|SPECIMENS?"
+    r"|(?:FIRST |SECOND )?ASSISTANTS?|SURGEONS?|SERVICE)\s*:"
+)
 DEDUP_WORDS = 18
 DEDUP_THRESHOLD = 0.8  # difflib ratio over the first DEDUP_WORDS words
 DEDUP_DATASETS = ("medqa", "casimedicos", "medmcqa", "agentclinic")  # MTSamples: distinct reports
@@ -337,6 +346,12 @@ class Raw:
     cut_note: str
 
 
+def clinical_words(text: str) -> int:
+    """Words of the text outside operative-note bookkeeping sections."""
+    lines = [line for line in text.split("\n") if not _BOOKKEEPING.match(line.strip())]
+    return len(" ".join(lines).split())
+
+
 def _norm_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 
@@ -405,10 +420,14 @@ def derive(raw: Raw, mapping: Mapping) -> dict[str, Any]:
     if scope_out:
         in_scope = False
         reasons.append(f"relevance {raw.relevance}: {rel_out or tier_out}")
-    words = len(raw.text.split())
-    if words < MIN_WORDS:
+    words = clinical_words(raw.text)
+    too_short = words < MIN_WORDS
+    if too_short:
         in_scope = False
-        reasons.append(f"only {words} words of clinical text left after cutting")
+        reasons.append(
+            f"only {words} words of clinical text left after cutting (operative bookkeeping "
+            "not counted): nothing to assess or triage"
+        )
 
     in_rules = [r for r in matched if r.in_scope]
     condition = primary.condition if primary and primary.in_scope and not scope_out else None
@@ -434,9 +453,10 @@ def derive(raw: Raw, mapping: Mapping) -> dict[str, Any]:
     }
     if also:
         expect["also"] = also
-    if scope_out:
+    if scope_out or too_short:
         # Out by relevance label (knowledge, visceral, cervical, incidental report): the matched
         # rule's source and triage would describe a different problem; do not score them.
+        # Too little clinical text: there is no presentation to read, so nothing to score.
         expect.update(source=None, root=None, side=None, triage_ok=[], is_emergency=False)
         expect.pop("also", None)
     override = mapping.overrides.get(case_id)
