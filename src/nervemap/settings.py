@@ -22,6 +22,8 @@ Defaults (all overridable):
   started without a bearer token, per client IP.
 - ``NERVEMAP_RATE_LIMIT_MAX_KEYS`` = 10000: buckets kept per kind (least recently used dropped).
 - ``NERVEMAP_HSTS_MAX_AGE_SECONDS`` = 31536000: Strict-Transport-Security on HTTPS; 0 turns it off.
+- ``NERVEMAP_EMERGENCY_NUMBER`` = ``999``: the emergency telephone number the patient pages offer as
+  a call button (``tel:`` link) when the answers call for emergency care (112, 911... elsewhere).
 - ``NERVEMAP_CONTENT_SECURITY_POLICY``: default allows only the server's own scripts, styles and
   images, nothing inline, no framing.
 """
@@ -65,6 +67,9 @@ class Settings(BaseSettings):
     rate_limit_max_keys: int = Field(default=10_000, ge=100, description="Buckets kept per kind")
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0, description="0: no HSTS header")
     content_security_policy: str = Field(default=DEFAULT_CSP, min_length=1)
+    emergency_number: str = Field(
+        default="999", pattern=r"^[0-9+][0-9 ]{1,19}$", description="Called from the emergency page"
+    )
 
     def sqlalchemy_url(self) -> str:
         """The database URL, defaulting to a SQLite file inside the data folder."""

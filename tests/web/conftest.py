@@ -3,6 +3,7 @@ uvicorn server on 127.0.0.1 and a free port (temporary SQLite database) for brow
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -47,7 +48,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
+# Screenshots the browser tests write (look at them); NERVEMAP_SCREENSHOTS moves them elsewhere.
+SCREENSHOTS = Path(
+    os.environ.get("NERVEMAP_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "reports" / "screenshots"
+)
 CLINICIAN_EMAIL = "web.clinician@example.org"
 
 

@@ -1,7 +1,9 @@
 """Browser tests: Debian Chromium driven by Playwright against the app served by uvicorn.
 
-(a) a patient with a left L5 radiculopathy marks the body map and answers the questions; (b) a
-patient with new bladder trouble and saddle numbness is sent to emergency care at once; (c) a
+(a) a patient with a left L5 radiculopathy passes the red-flag screen, marks the body map and answers
+the questions; (b) a patient with new bladder trouble and saddle numbness is sent to emergency care at
+once (desktop and phone): a call button, what to tell them, nothing else, and the clinician's queue
+names the suspected emergency; (c) a
 clinician signs in, opens the consultation request at the top of the queue, reviews it and
 downloads the PDF. Screenshots of the main pages go to reports/screenshots/.
 """
@@ -23,6 +25,7 @@ from tests.web.conftest import CLINICIAN_EMAIL, LiveServer
 
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 # What a patient with a left L5 radiculopathy from a disc answers; anything else: "I don't know".
 L5_SCRIPT: dict[str, Any] = {
     "red_flags_nerves": [],
@@ -49,8 +52,19 @@ def _shot(page: Page, folder: Path, name: str) -> None:
 
 
 def _start(page: Page, server: LiveServer) -> None:
+    """Start: the red-flag screen comes first."""
     page.goto(server.url + "/")
     page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(server.url + "/interview")
+    expect(page.locator("input[name=question]")).to_have_value("red_flags_nerves")
+
+
+def _start_to_body_map(page: Page, server: LiveServer) -> None:
+    """Start and answer the red-flag screen with none of the problems: then the body map."""
+    _start(page, server)
+    for question in ("red_flags_nerves", "red_flags_general"):
+        expect(page.locator("input[name=question]")).to_have_value(question)
+        page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(server.url + "/interview/body-map")
     expect(page.locator("form[data-ready=true]")).to_have_count(1)
 
@@ -71,7 +85,7 @@ def _answer(page: Page, question: str, kind_hint: str) -> None:
 
 
 def test_a_patient_with_left_l5_sciatica(page: Page, live_server: LiveServer, screenshots: Path) -> None:
-    _start(page, live_server)
+    _start_to_body_map(page, live_server)
     _shot(page, screenshots, "01-body-map-empty")
     for region in L5_MARKS:
         page.locator(f"#{region}").click()
@@ -107,15 +121,13 @@ def test_a_patient_with_left_l5_sciatica(page: Page, live_server: LiveServer, sc
     expect(page.get_by_test_id("request-sent")).to_be_visible()
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_bladder_trouble_and_saddle_numbness_go_to_emergency_care(
-    page: Page, live_server: LiveServer, screenshots: Path
+    page: Page, live_server: LiveServer, screenshots: Path, size: str
 ) -> None:
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
     _start(page, live_server)
-    page.locator("#left-buttock").click()
-    _shot(page, screenshots, "06-body-map-phone")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("input[name=question]")).to_have_value("red_flags_nerves")
+    _shot(page, screenshots, f"06-red-flag-screen-{size}")
     page.get_by_label("Hard to start passing urine").check()
     page.get_by_label("Numb between the legs").check()
     page.get_by_role("button", name="Continue").click()
@@ -123,13 +135,38 @@ def test_bladder_trouble_and_saddle_numbness_go_to_emergency_care(
     alert = page.locator("[data-urgency]")
     expect(alert).to_have_attribute("data-urgency", "emergency")
     expect(alert).to_contain_text("Emergency")
-    expect(alert).to_contain_text("emergency department")
-    _shot(page, screenshots, "07-result-emergency-phone")
+    expect(alert).to_contain_text("Go to the emergency department now")
+    call = page.get_by_role("link", name="Call 999")
+    expect(call).to_have_attribute("href", "tel:999")
+    box = call.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    assert box["y"] + box["height"] <= viewport["height"], "the call button must show without scrolling"
+    assert box["height"] >= 44 and box["width"] >= 44
+    tell = page.get_by_test_id("tell")
+    expect(tell).to_contain_text("Hard to start passing urine")
+    expect(tell).to_contain_text("cauda equina syndrome")
+    main = page.locator("main")
+    for absent in ("Possible causes", "settles", "What usually helps", "Request a consultation"):
+        expect(main).not_to_contain_text(absent)
+    expect(main.locator("form")).to_have_count(0)
+    expect(main.locator("svg")).to_have_count(0)
+    _shot(page, screenshots, f"07-result-emergency-{size}")
+    # the clinician's queue names the suspected emergency
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/clinic/login")
+    page.get_by_label("Email").fill(CLINICIAN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    row = page.get_by_test_id("assessments").locator("tbody tr").first
+    expect(row).to_contain_text("emergency")
+    expect(row).to_contain_text("Suspected cauda equina syndrome")
+    _shot(page, screenshots, f"07b-queue-emergency-{size}")
 
 
 def _patient_request(page: Page, server: LiveServer) -> None:
     """A patient finishes quickly (every question "I don't know") and asks for a consultation."""
-    _start(page, server)
+    _start_to_body_map(page, server)
     for region in L5_MARKS:
         page.locator(f"#{region}").click()
     page.get_by_role("button", name="Continue").click()

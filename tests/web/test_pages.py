@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,19 +28,29 @@ def _count(session: Session, model: type) -> int:
 
 
 def _start(client: TestClient) -> str:
+    """Start an interview: the red-flag screen comes first, before the body map."""
     home = client.get("/")
     assert home.status_code == 200 and "Leg pain check" in home.text
     token = csrf_of(home.text)
     page = client.post("/start", data={"csrf": token})
-    assert page.url.path == "/interview/body-map"
-    assert 'id="left-foot_dorsum"' in page.text and 'id="right-foot_dorsum"' in page.text
+    assert page.url.path == "/interview" and 'value="red_flags_nerves"' in page.text
+    assert "Why we ask" in page.text
     return token
+
+
+def _screen_clear(client: TestClient, token: str) -> str:
+    """Answer the red-flag screen with none of the problems; the body map comes next."""
+    for question in ("red_flags_nerves", "red_flags_general"):
+        page = client.post(
+            "/interview/answer", data={"csrf": token, "question": question, "choice": "options"}
+        )
+    assert page.url.path == "/interview/body-map", page.url
+    assert 'id="left-foot_dorsum"' in page.text and 'id="right-foot_dorsum"' in page.text
+    return page.text
 
 
 def _emergency_result(client: TestClient) -> tuple[str, str]:
     token = _start(client)
-    page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
-    assert 'value="red_flags_nerves"' in page.text and "Why we ask" in page.text
     data = {
         "csrf": token,
         "question": "red_flags_nerves",
@@ -51,26 +62,103 @@ def _emergency_result(client: TestClient) -> tuple[str, str]:
     return token, result.text
 
 
+def _routine_result(client: TestClient) -> tuple[str, str]:
+    """No red flag, the L5 marks, then "I don't know" to everything: a result with the form."""
+    token = _start(client)
+    _screen_clear(client, token)
+    page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    for _ in range(40):
+        if page.url.path == "/interview/result":
+            break
+        question = page.text.split('name="question" value="')[1].split('"')[0]
+        page = client.post(
+            "/interview/answer", data={"csrf": token, "question": question, "choice": "unknown"}
+        )
+    assert page.url.path == "/interview/result"
+    assert 'data-urgency="emergency"' not in page.text
+    return token, page.text
+
+
 def test_a_red_flag_shows_emergency_advice_at_once(client: TestClient) -> None:
     _, html = _emergency_result(client)
     assert 'data-urgency="emergency"' in html
-    assert "Go to an emergency department" in html
+    assert "Go to the emergency department now" in html
     assert "We stopped the questions early" in html
+    assert 'href="tel:999"' in html and "Call 999" in html
+
+
+def test_the_emergency_page_says_only_what_to_do_now(client: TestClient) -> None:
+    _, html = _emergency_result(client)
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    # what to tell them: the answers that triggered it, in the patient's own words, and the suspicion
+    assert "What to tell them" in main
+    assert "Hard to start passing urine" in main and "Numb between the legs" in main
+    assert "cauda equina syndrome" in main
+    # nothing that competes with "go now": no causes, reassurance, self-care, plan or form
+    for absent in (
+        "Possible causes",
+        "Where it most likely comes from",
+        "settles",
+        "What usually helps",
+        "Request a consultation",
+        "<form",
+        "bodymap-svg",
+        "a doctor needs to examine you today",
+    ):
+        assert absent not in main, absent
+
+
+def test_the_emergency_number_is_configured(app: FastAPI, client: TestClient) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"emergency_number": "112"})
+    _, html = _emergency_result(client)
+    assert 'href="tel:112"' in html and "Call 112" in html and "call 112" in html
+    assert "999" not in html
+
+
+def test_an_emergency_page_refuses_a_consultation_request(client: TestClient, session: Session) -> None:
+    token, _ = _emergency_result(client)
+    data = {
+        "csrf": token,
+        "idempotency_key": "k" * 24,
+        "name": "A",
+        "contact": "a@example.org",
+        "consent": "yes",
+    }
+    response = client.post("/interview/consultation", data=data)
+    assert response.url.path == "/interview/result" and "Request a consultation" not in response.text
+    assert _count(session, ConsultationRequest) == 0
+
+
+def test_the_queue_names_the_suspected_emergency(client: TestClient, clinician: User) -> None:
+    _emergency_result(client)
+    client.cookies.clear()
+    sign_in(client)
+    queue = client.get("/clinic")
+    assert "Suspected cauda equina syndrome" in queue.text
+    assert "Non-specific low back pain" not in queue.text
 
 
 def test_an_empty_body_map_is_refused_with_a_message(client: TestClient, session: Session) -> None:
     token = _start(client)
+    _screen_clear(client, token)
     page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks"})
     assert page.status_code == 422 and "Please mark at least one place" in page.text
     record = session.scalars(select(InterviewRecord)).one()
-    assert record.state["answers"] == []
+    assert [a["question"] for a in record.state["answers"]] == ["red_flags_nerves", "red_flags_general"]
+
+
+def test_back_from_the_body_map_returns_to_the_screen(client: TestClient) -> None:
+    token = _start(client)
+    _screen_clear(client, token)
+    page = client.post("/interview/back", data={"csrf": token})
+    assert page.url.path == "/interview" and 'value="red_flags_general"' in page.text
+    assert client.get("/interview/body-map").url.path == "/interview"
 
 
 def test_a_wrong_number_keeps_the_typed_value(client: TestClient) -> None:
     token = _start(client)
+    _screen_clear(client, token)
     client.post("/interview/body-map", data={"csrf": token, "choice": "unknown"})
-    for question in ("red_flags_nerves", "red_flags_general"):
-        client.post("/interview/answer", data={"csrf": token, "question": question, "choice": "options"})
     page = client.get("/interview")
     assert 'value="age"' in page.text, "the policy's third question changed; adapt this test"
     response = client.post(
@@ -93,7 +181,7 @@ def test_forms_without_the_csrf_token_are_refused(client: TestClient, session: S
 def test_consultation_form_errors_keep_values_and_double_submit_stores_once(
     client: TestClient, session: Session
 ) -> None:
-    token, html = _emergency_result(client)
+    token, html = _routine_result(client)
     key = html.split('name="idempotency_key" value="')[1].split('"')[0]
     bad = client.post(
         "/interview/consultation",
@@ -141,7 +229,7 @@ def test_an_invitation_starts_an_interview(client: TestClient, session: Session,
     page = client.get(f"/start?link={token}")
     assert page.status_code == 200 and "Your clinic sent you this link" in page.text
     started = client.post("/start", data={"csrf": csrf_of(page.text), "link": token})
-    assert started.url.path == "/interview/body-map"
+    assert started.url.path == "/interview"
     record = session.scalars(select(InterviewRecord)).one()
     assert record.patient_link_id is not None
 
@@ -179,7 +267,7 @@ def test_the_session_cookie_is_httponly_and_lax(client: TestClient, clinician: U
 
 
 def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinician: User) -> None:
-    token, html = _emergency_result(client)
+    token, html = _routine_result(client)
     key = html.split('name="idempotency_key" value="')[1].split('"')[0]
     client.post(
         "/interview/consultation",
@@ -196,11 +284,11 @@ def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinic
     assert "Consultation requests (1)" in queue.text and "Ada Patient" in queue.text
     link = queue.text.split('<a href="/clinic/assessments/')[1].split('"')[0]
     page = client.get(f"/clinic/assessments/{link}")
-    assert "Evidence for and against" in page.text and "Red flags" in page.text
+    assert "Evidence for and against" in page.text and "Triage:" in page.text
     reviewed = client.post(
-        f"/clinic/assessments/{link}/review", data={"csrf": csrf_of(page.text), "comment": "Sent to ED"}
+        f"/clinic/assessments/{link}/review", data={"csrf": csrf_of(page.text), "comment": "Physio"}
     )
-    assert 'data-testid="status">reviewed' in reviewed.text and "Sent to ED" in reviewed.text
+    assert 'data-testid="status">reviewed' in reviewed.text and "Physio" in reviewed.text
     report = client.get(f"/clinic/assessments/{link}/report")
     assert report.status_code == 200 and "Clinical summary" in report.text and "<svg" in report.text
     pdf = client.get(f"/clinic/assessments/{link}/report.pdf")

@@ -111,6 +111,10 @@ class QueueRow:
 
 
 def _condition(record: AssessmentRecord) -> str:
+    """The queue's label: the suspected emergency when a red flag fired, else the leading condition."""
+    suspected = present.suspected_label(record.output)
+    if suspected:
+        return suspected
     differential = record.output.get("differential") or []
     return str(differential[0]["name"]) if differential else "-"
 

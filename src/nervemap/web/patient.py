@@ -24,7 +24,7 @@ from nervemap.api.routers.interviews import (
     step_out,
 )
 from nervemap.engine.assessment import Assessment
-from nervemap.interview.catalogue import Kind
+from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.consultations import ConsultationRepository, NewRequest
@@ -95,7 +95,7 @@ def start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     record, token, _ = new_interview(db, "patient", invitation=invitation)
     AuditLog(db).record(f"interview:{record.id}", "interview.start", f"interview:{record.id}")
     db.commit()
-    response = _see_other("/interview/body-map")
+    response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
     return response
 
@@ -135,6 +135,18 @@ def current(request: Request, db: Session) -> OpenInterview:
                 ("Sign in", "/clinic/login"),
             )
     return opened
+
+
+def _screening(opened: OpenInterview) -> bool:
+    """The red-flag screen is still open: its questions come before the body map."""
+    question = opened.session.next_question()
+    return question is not None and question.phase == "screen"
+
+
+def _body_map_due(opened: OpenInterview) -> bool:
+    """The screen is done, the interview goes on and the body map is not yet answered."""
+    question = opened.session.next_question()
+    return question is not None and question.phase != "screen" and BODY_MAP not in opened.session.asked
 
 
 def _done_url(opened: OpenInterview) -> str:
@@ -185,7 +197,7 @@ def body_map_page(request: Request, db: SessionDep) -> Response:
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
-    if BODY_MAP in opened.session.asked:
+    if not _body_map_due(opened):
         return _see_other("/interview")
     question = question_out(opened.session, opened.session.question(BODY_MAP), opened.session.why(BODY_MAP))
     return _body_map_response(request, opened, question.text, question.why)
@@ -207,6 +219,7 @@ def _body_map_response(
         "picture": bodymap.BodyMapPicture(interactive=True, marks=kept or {}),
         "mode": opened.session.mode,
         "answered": len(opened.session.asked),
+        "progress": round(step_out(opened.session).progress * 100),
     }
     return render(request, "body_map.html", context, status_code=422 if error else 200)
 
@@ -216,7 +229,7 @@ def body_map_answer(request: Request, db: SessionDep, form: CheckedForm) -> Resp
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
-    if BODY_MAP in opened.session.asked:
+    if not _body_map_due(opened):
         return _see_other("/interview")
     if form.get("choice") == "unknown":
         value: Any = "unknown"
@@ -247,7 +260,7 @@ def interview_page(request: Request, db: SessionDep) -> Response:
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
     step = step_out(opened.session)
-    if step.question is not None and step.question.kind == Kind.BODY_MAP and step.question.id == BODY_MAP:
+    if _body_map_due(opened) or (step.question is not None and step.question.id == BODY_MAP):
         return _see_other("/interview/body-map")
     return _question_page(request, opened)
 
@@ -290,7 +303,7 @@ def back(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
     if not opened.session.asked:
-        return _see_other("/interview/body-map")
+        return _see_other("/interview")
     last = opened.session.asked[-1]
     go_back(db, opened)
     db.commit()
@@ -353,9 +366,27 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
     }
 
 
+def is_emergency(record: AssessmentRecord) -> bool:
+    return str(record.triage_level) == TriageLevel.EMERGENCY.value
+
+
+def emergency_context(record: AssessmentRecord) -> dict[str, Any]:
+    """Only what to do now: where to go, the number to call, what to tell them."""
+    assessment = Assessment.model_validate(record.output)
+    return {
+        "title": "Emergency: get help now",
+        "assessment": assessment,
+        "triggers": present.emergency_triggers(assessment),
+        "suspicions": present.emergency_suspicions(assessment),
+        "stopped_early": bool(assessment.triage.red_flags),
+    }
+
+
 def _result(
     request: Request, db: Session, record: AssessmentRecord, form: ConsultationForm, status_code: int = 200
 ) -> Response:
+    if is_emergency(record):
+        return render(request, "emergency.html", emergency_context(record))
     requested = ConsultationRepository(db).for_assessment(record.id)
     context = {
         **result_context(record),
@@ -377,6 +408,9 @@ def result(request: Request, db: SessionDep) -> Response:
 @router.post("/interview/consultation")
 def request_consultation(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     opened, record = _finished(request, db)
+    if is_emergency(record):
+        # the emergency page has no consultation form: the patient must get help now, not wait
+        return _see_other("/interview/result")
     values = consultation_form(form)
     if values.errors:
         if "form" in values.errors:

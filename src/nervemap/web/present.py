@@ -6,12 +6,15 @@ assessment (or of the knowledge base's plain wording); these helpers only choose
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from nervemap.api.plain import URGENCY
 from nervemap.engine.assessment import Assessment, Localisation, PlanItem
 from nervemap.interview.catalogue import default_catalogue
+from nervemap.knowledge.loader import default_knowledge
 from nervemap.knowledge.models import TriageLevel
 
 TRIAGE_RANK = {level.value: i for i, level in enumerate(reversed(list(TriageLevel)))}  # emergency 0
@@ -102,3 +105,78 @@ def top_place(assessment: Assessment) -> Localisation | None:
 
 def triage_rank(level: str) -> int:
     return TRIAGE_RANK.get(level, len(TRIAGE_RANK))
+
+
+# ------------------------------------------------------------------ emergencies
+
+
+def _lower_first(name: str) -> str:
+    """'Cauda equina syndrome' -> 'cauda equina syndrome'; acronyms ('AAA...') are kept."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def suspected_label(output: dict[str, Any]) -> str | None:
+    """What the queue names an urgent or emergency assessment by: the suspected condition of the
+    red-flag rule that fired ("Suspected cauda equina syndrome"), else the rule's own name."""
+    triage = output.get("triage") or {}
+    if triage.get("level") not in (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value):
+        return None
+    suspected = triage.get("suspected") or []
+    if suspected:
+        return "Suspected " + _lower_first(str(suspected[0]["name"]))
+    flags = triage.get("red_flags") or []
+    return f"Red flag: {flags[0]['name']}" if flags else None
+
+
+@functools.cache
+def _finding_words() -> dict[str, str]:
+    """A plain statement per finding, from the patient wording of the catalogue's answer options
+    ("Numb between the legs or around the back passage..."); findings no option sets are absent."""
+    words: dict[str, str] = {}
+    for question in default_catalogue().questions:
+        for option in question.options:
+            for finding in option.findings:
+                words.setdefault(finding, option.patient)
+    return words
+
+
+@functools.cache
+def _clinical_words() -> dict[str, str]:
+    return {f.id: f.clinician for f in default_knowledge().knowledge.findings}
+
+
+def emergency_triggers(assessment: Assessment) -> list[str]:
+    """The answers that made it an emergency, in the patient's own option wording, in rule order."""
+    present = {f.id for f in assessment.findings_used if f.status == "present"}
+    out: list[str] = []
+    for flag in assessment.triage.red_flags:
+        if flag.level != TriageLevel.EMERGENCY:
+            continue
+        for finding in flag.findings:
+            if finding not in present:
+                continue
+            text = _finding_words().get(finding) or _clinical_words().get(finding, finding)
+            if text not in out:
+                out.append(text)
+    return out
+
+
+@functools.cache
+def _patient_names() -> dict[str, str]:
+    return {c.id: c.patient_name for c in default_knowledge().knowledge.conditions}
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    name: str  # clinical name, for the emergency department ("cauda equina syndrome")
+    plain: str  # the knowledge base's patient name
+
+
+def emergency_suspicions(assessment: Assessment) -> list[Suspicion]:
+    """The conditions the emergency rules point to, for "what to tell them"."""
+    seen: list[Suspicion] = []
+    for item in assessment.triage.suspected:
+        if item.level != TriageLevel.EMERGENCY or any(s.name == _lower_first(item.name) for s in seen):
+            continue
+        seen.append(Suspicion(_lower_first(item.name), _patient_names().get(item.condition, "")))
+    return seen

@@ -31,10 +31,22 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def emergency_number(request: Request) -> str:
+    """The configured emergency telephone number (settings), 999 when the app has none."""
+    settings = getattr(request.app.state, "settings", None)
+    return str(getattr(settings, "emergency_number", "999"))
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    values = {"csrf": csrf_token(request), "clinician": None, "title": "nervemap", **(context or {})}
+    values = {
+        "csrf": csrf_token(request),
+        "clinician": None,
+        "title": "nervemap",
+        "emergency_number": emergency_number(request),
+        **(context or {}),
+    }
     response = templates().TemplateResponse(request, name, values, status_code=status_code)
     set_csrf_cookie(request, response)
     response.headers["Cache-Control"] = "no-store"
@@ -43,4 +55,8 @@ def render(
 
 def render_string(name: str, context: dict[str, Any]) -> str:
     """A template as text (for the PDF report), with no request."""
-    return templates().env.get_template(name).render({"version": __version__, **context})
+    return (
+        templates()
+        .env.get_template(name)
+        .render({"version": __version__, "emergency_number": "999", **context})
+    )
