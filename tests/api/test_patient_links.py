@@ -42,6 +42,9 @@ def test_patient_sees_their_own_result_in_plain_language(
     assert set(body) == {
         "urgency",
         "advice",
+        "headline",
+        "certainty",
+        "likely_source",
         "likely_causes",
         "enough_information",
         "assessed_at",
@@ -49,6 +52,8 @@ def test_patient_sees_their_own_result_in_plain_language(
     }
     top = created["output"]["differential"][0]
     assert body["likely_causes"][0]["name"] == top["patient_name"]
+    assert top["patient_name"] in body["headline"]  # one source of truth: the same ranked assessment
+    assert "L5 nerve root" in body["likely_source"] and "left" in body["likely_source"]
     assert created["output"]["triage"]["patient_advice"] == body["advice"]
     text = view.text
     for clinician_only in ("example-l5-left", top["id"], "icd10", "weight", created["id"]):

@@ -1,12 +1,23 @@
-"""The patient's view of an assessment: plain language only, no identifiers, no clinician detail."""
+"""The patient's view of an assessment: plain language only, no identifiers, no clinician detail.
+
+One source of truth: the headline, the likely source and the possible causes all come from the
+same ranked assessment. The headline names the leading cause of the differential; the likely
+source (a nerve root, a nerve, or no nerve) is shown only when that leading cause can arise
+there, so the two can never contradict; how sure we are is said in words, with the cut-offs of
+``thresholds.yaml`` (patient_wording).
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from nervemap.api.schemas import LikelyCause, PatientView
-from nervemap.engine.assessment import Assessment
+from nervemap.engine.assessment import Assessment, Localisation
+from nervemap.engine.compiled import default_compiled
+from nervemap.interview.catalogue import default_catalogue
 from nervemap.knowledge.loader import default_knowledge, thresholds_of
 from nervemap.knowledge.models import PatientWording
 
@@ -18,6 +29,7 @@ URGENCY = {
     "self-care": "This can usually be looked after at home to start with.",
 }
 MAX_CAUSES = 3
+CANNOT_TELL = "We can't tell the cause from questions alone."
 
 
 def _wording() -> PatientWording:
@@ -32,18 +44,116 @@ def _likelihood(probability: float) -> Any:
     return "possible" if probability >= wording.possible_from.value else "less likely"
 
 
-def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
-    assessment = Assessment.model_validate(output)
+# ------------------------------------------------------------------ where it comes from
+
+
+@functools.cache
+def _special_sites() -> dict[str, str]:
+    """Knowledge-base site id per kind of special lesion site ('plexus' -> 'site:lumbosacral_plexus')."""
+    return {h.kind.value: h.site for h in default_compiled().hypotheses if h.site.startswith("site:")}
+
+
+def site_key(place: Localisation) -> str:
+    """The knowledge base's site id of a localisation, without side ("root:L5")."""
+    if place.root:
+        return f"root:{place.root}"
+    if place.nerve:
+        return f"nerve:{place.nerve}"
+    return _special_sites().get(place.site.value, "site:" + place.site.value.replace("-", "_"))
+
+
+def plain_place(place: Localisation) -> str:
+    """The catalogue's plain wording for a lesion site, with the side."""
+    wording = default_catalogue().sites.get(site_key(place))
+    text = wording.patient if wording else place.name
+    if place.side in ("left", "right"):
+        text += f", on the {place.side} side"
+    elif place.side == "bilateral":
+        text += ", on both sides"
+    return text
+
+
+@functools.cache
+def _condition_sites() -> dict[str, frozenset[str]]:
+    """The lesion sites each condition can arise at (its sites with a share above zero)."""
+    return {
+        c.id: frozenset(s.site for s in c.sites if s.p.value > 0)
+        for c in default_knowledge().knowledge.conditions
+    }
+
+
+def fits(condition_id: str, place: Localisation) -> bool:
+    """Can this condition arise at this lesion site?"""
+    return site_key(place) in _condition_sites().get(condition_id, frozenset())
+
+
+# ------------------------------------------------------------------ one summary
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the patient is told about the cause, all from one ranked assessment."""
+
+    headline: str
+    certainty: str
+    causes: list[LikelyCause]
+    place: Localisation | None  # shown only when the leading cause can arise there
+    source: str | None  # plain words for ``place``
+
+
+def summarise(assessment: Assessment) -> Summary:
+    wording = _wording()
     causes = [
         LikelyCause(name=entry.patient_name, likelihood=_likelihood(entry.probability))
         for entry in assessment.differential[:MAX_CAUSES]
-        if entry.probability >= _wording().shown_from.value
+        if entry.probability >= wording.shown_from.value
     ]
+    top = assessment.differential[0] if assessment.differential else None
+    name = top.patient_name if top else ""
+    if top is None or not assessment.enough_information:
+        headline = CANNOT_TELL
+        certainty = (
+            "Your answers fit more than one cause, and some important questions are still open. "
+            "A clinician needs to ask more and examine you to tell."
+        )
+    elif top.probability >= wording.likely_from.value:
+        headline = f"Most likely: {name}."
+        certainty = (
+            "From your answers this is more likely than all the other causes together. "
+            "A clinician should check it."
+        )
+    elif top.probability >= wording.possible_from.value:
+        headline = f"Possibly: {name}."
+        certainty = (
+            "We can't be sure from questions alone: your answers fit more than one cause. "
+            "This one fits best. A clinician can tell more by examining you."
+        )
+    else:
+        headline = CANNOT_TELL
+        certainty = (
+            "Your answers fit several causes about equally. A clinician can tell more by examining you."
+        )
+    place = assessment.localization[0] if assessment.localization else None
+    if top is None or place is None or headline == CANNOT_TELL or not fits(top.id, place):
+        place = None
+    source = None
+    if place is not None:
+        how = "most likely" if place.probability >= wording.likely_from.value else "possibly"
+        source = f"Where it comes from: {how} {plain_place(place)}."
+    return Summary(headline, certainty, causes, place, source)
+
+
+def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
+    assessment = Assessment.model_validate(output)
+    summary = summarise(assessment)
     level = assessment.triage.level.value
     return PatientView(
         urgency=URGENCY.get(level, level),
         advice=assessment.triage.patient_advice,
-        likely_causes=causes,
+        headline=summary.headline,
+        certainty=summary.certainty,
+        likely_source=summary.source,
+        likely_causes=summary.causes,
         enough_information=assessment.enough_information,
         assessed_at=assessed_at,
         disclaimer="This is computer support for your clinician, not a diagnosis. "

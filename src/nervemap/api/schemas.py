@@ -138,6 +138,11 @@ class PatientView(BaseModel):
 
     urgency: str
     advice: str
+    headline: str = Field(description="The leading cause in words, or that questions alone cannot tell")
+    certainty: str = Field(description="How sure the headline is, in words")
+    likely_source: str | None = Field(
+        default=None, description="Where it comes from, only when the leading cause can arise there"
+    )
     likely_causes: list[LikelyCause]
     enough_information: bool
     assessed_at: datetime

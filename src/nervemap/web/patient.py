@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep
-from nervemap.api.plain import patient_view
+from nervemap.api.plain import patient_view, summarise
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
@@ -345,23 +345,26 @@ def _finished(request: Request, db: Session) -> tuple[OpenInterview, AssessmentR
 
 def result_context(record: AssessmentRecord) -> dict[str, Any]:
     assessment = Assessment.model_validate(record.output)
-    place = present.top_place(assessment)
+    summary = summarise(assessment)
+    place = summary.place
     groups, avoid = present.patient_plan(assessment)
     level = assessment.triage.level.value
+    pain_map = record.input.get("pain_map")
     return {
         "assessment": assessment,
         "record": record,
         "view": patient_view(record.output, record.created_at),
+        "summary": summary,
         "level": level,
         "urgency_title": present.URGENCY_TITLE.get(level, level),
         "urgency_sentence": present.urgency_sentence(level),
         "place": place,
-        "plain_place": present.plain_place(place) if place else None,
         "sciatica": bool(place and present.is_sciatica(place)),
         "plan_groups": groups,
         "avoid": avoid,
         "severity": present.SEVERITY_WORDS.get(assessment.severity.grade.value, ""),
-        "picture": bodymap.picture(assessment, record.input.get("pain_map"), "Where you feel it"),
+        # the shaded territory is the likely source's, and only when that source is shown
+        "picture": bodymap.picture(assessment if place else None, pain_map, "Where you feel it"),
         "red_flag_stop": level in ("emergency", "urgent") and bool(assessment.triage.red_flags),
     }
 

@@ -59,25 +59,6 @@ def urgency_sentence(level: str) -> str:
     return URGENCY.get(level, level)
 
 
-def site_key(place: Localisation) -> str:
-    if place.root:
-        return f"root:{place.root}"
-    if place.nerve:
-        return f"nerve:{place.nerve}"
-    return "site:" + place.site.value.replace("-", "_")
-
-
-def plain_place(place: Localisation) -> str:
-    """The catalogue's plain wording for a lesion site, with the side."""
-    wording = default_catalogue().sites.get(site_key(place))
-    text = wording.patient if wording else place.name
-    if place.side in ("left", "right"):
-        text += f", on the {place.side} side"
-    elif place.side == "bilateral":
-        text += ", on both sides"
-    return text
-
-
 def is_sciatica(place: Localisation) -> bool:
     return (place.root in SCIATICA_ROOTS) or place.nerve == "sciatic"
 

@@ -1,0 +1,76 @@
+"""The patient's result: one source of truth (issue 15 item 2). The headline, the likely source and
+the possible causes come from the same ranked assessment and never contradict; uncertainty is said
+in words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nervemap.api.plain import CANNOT_TELL, fits, summarise
+from nervemap.engine.assess import assess
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "cases.jsonl"
+
+
+def _golden() -> list[Assessment]:
+    cases = [json.loads(line) for line in GOLDEN.read_text().splitlines() if line.strip()]
+    return [assess(Case.model_validate(c["case"])) for c in cases]
+
+
+@pytest.fixture(scope="module")
+def golden() -> list[Assessment]:
+    return _golden()
+
+
+def _consistent(assessment: Assessment) -> None:
+    summary = summarise(assessment)
+    top = assessment.differential[0]
+    # the causes are the differential's own order, and only the first can be "most likely"
+    names = [c.name for c in summary.causes]
+    ranked = [d.patient_name for d in assessment.differential]
+    assert names == ranked[: len(names)]
+    assert [c.likelihood for c in summary.causes[1:]].count("most likely") == 0
+    if summary.headline != CANNOT_TELL:
+        assert top.patient_name in summary.headline
+        most = summary.headline.startswith("Most likely")
+        assert most == bool(summary.causes and summary.causes[0].likelihood == "most likely")
+    # the likely source is shown only where the leading cause can arise
+    if summary.place is not None:
+        assert fits(top.id, summary.place) and summary.source
+        assert summary.place == assessment.localization[0]
+    else:
+        assert summary.source is None
+
+
+def test_every_golden_result_is_consistent(golden: list[Assessment]) -> None:
+    for assessment in golden:
+        _consistent(assessment)
+    shown = sum(summarise(a).place is not None for a in golden)
+    assert shown >= 0.9 * len(golden), "a full clinical case should name its source"
+
+
+def test_a_source_that_contradicts_the_leading_cause_is_not_shown() -> None:
+    # calf pain alone: the ranked causes lead with a disc pressing on a nerve, the lesion-site
+    # ranking with "no nerve at all"; saying both would contradict itself
+    assessment = assess(Case.model_validate({"pain_map": [{"region": "calf", "side": "left"}]}))
+    top, place = assessment.differential[0], assessment.localization[0]
+    assert top.id == "lumbar_disc_herniation" and place.site.value == "none", "the engine changed; adapt"
+    summary = summarise(assessment)
+    assert summary.place is None and summary.source is None
+    assert summary.headline.startswith("Possibly: a slipped or bulging disc")
+    assert "can't be sure from questions alone" in summary.certainty
+    _consistent(assessment)
+
+
+def test_too_little_information_says_so_in_words() -> None:
+    assessment = assess(Case.model_validate({}))
+    assert not assessment.enough_information
+    summary = summarise(assessment)
+    assert summary.headline == CANNOT_TELL and summary.place is None
+    assert "questions" in summary.certainty
+    _consistent(assessment)
