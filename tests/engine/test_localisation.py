@@ -379,3 +379,16 @@ def test_a_complete_body_map_keeps_every_region_it_marks() -> None:
     lead = assess(case).localization[0]
     observed = {e.finding for e in lead.evidence.for_ + lead.evidence.against}
     assert "pain-vague:thigh:left" not in observed
+
+
+def test_an_unsided_disc_on_imaging_does_not_make_one_sided_symptoms_both_sided() -> None:
+    """An image is not a symptom: 'disc herniation at L4/5' with no side marks both L5 roots as
+    compressed, but the leg that hurts is still the left one."""
+    case = {
+        "age": 49,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "groin", "side": "left"}, {"region": "thigh_lateral", "side": "left"}],
+        "imaging": [{"kind": "disc-herniation", "level": "L4-L5"}],
+    }
+    assert assess(case).localization[0].side == "left"

@@ -253,14 +253,24 @@ def _site_evidence(compiled: CompiledKnowledge, h: int, encoded: EncodedCase) ->
 
 
 def _symptom_side(compiled: CompiledKnowledge, encoded: EncodedCase) -> str | None:
-    """left, right or bilateral from the sided observations and findings; None when unstated."""
-    sides = {
-        o.side
+    """left, right or bilateral from the sided observations and findings; None when unstated.
+
+    An image is not a symptom: a disc reported without a side marks both sides' roots as
+    compressed, which says nothing about the side of the leg that hurts. Imaging gives the side
+    only when nothing else does and it points to one side (a left-sided disc is imaged for a
+    left-sided complaint).
+    """
+    seen_sides = [
+        (o.modality, o.side)
         for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
         if seen and o.side in ("left", "right")
-    }
+    ]
+    sides = {side for modality, side in seen_sides if modality != "imaging"}
     for finding_sides in encoded.sides.values():
         sides.update(finding_sides)
+    imaged = {side for modality, side in seen_sides if modality == "imaging"}
+    if not sides and len(imaged) == 1:
+        sides = imaged
     if sides == {"left", "right"}:
         return "bilateral"
     return next(iter(sides)) if len(sides) == 1 else None

@@ -21,6 +21,7 @@ from nervemap.engine.case import (
 )
 from nervemap.knowledge.models import Setting
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.read_body import anatomy
 from nervemap.nlp.sides import SideOrBoth
 
 K = TypeVar("K")
@@ -79,10 +80,26 @@ def _sensation(entries: list[tuple[SensationTest, bool]]) -> list[SensationTest]
     return [t for t, _ in chosen.values()]
 
 
-def _pain(marks: list[PainMark]) -> list[PainMark] | None:
-    if not marks:
+def _pain(draft: Draft) -> list[PainMark] | None:
+    """The pain marks, without a whole part that refers back to an aspect already named.
+
+    "Pain in the front and outer side of the left thigh ... the stretch brings on the left thigh
+    pain": the second mention names the same pain, not the whole thigh. A part named without its
+    aspect is kept whole only when no aspect of it was named for the same symptom and side.
+    """
+    if not draft.pain:
         return None
-    return list(dict.fromkeys(marks))
+    named = draft.pain_aspects
+    kept: list[PainMark] = []
+    for mark in dict.fromkeys(draft.pain):
+        if mark not in named and any(
+            mark.region in part
+            and any(PainMark(region=r, side=mark.side, kind=mark.kind) in named for r in part)
+            for part in anatomy().whole_parts
+        ):
+            continue
+        kept.append(mark)
+    return kept
 
 
 def assemble(draft: Draft, setting: Setting) -> Case:
@@ -94,7 +111,7 @@ def assemble(draft: Draft, setting: Setting) -> Case:
         setting=setting,
         duration_days=draft.duration_days,
         onset=draft.onset,
-        pain_map=_pain(draft.pain),
+        pain_map=_pain(draft),
         pain_map_complete=False,
         findings=_findings(draft),
         strength=strength,

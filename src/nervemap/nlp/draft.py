@@ -31,6 +31,8 @@ class Draft:
     # finding id, status, side, specific (False: inferred from a vaguer phrase)
     findings: list[tuple[str, Literal["present", "absent"], SideOrBoth | None]] = field(default_factory=list)
     pain: list[PainMark] = field(default_factory=list)
+    # marks from words naming an aspect ("front of the thigh"), not a whole part ("the thigh")
+    pain_aspects: set[PainMark] = field(default_factory=set)
     strength: list[tuple[StrengthTest, bool]] = field(default_factory=list)  # (test, specific)
     reflexes: list[tuple[ReflexTest, bool]] = field(default_factory=list)
     sensation: list[tuple[SensationTest, bool]] = field(default_factory=list)

@@ -23,6 +23,8 @@ class Anatomy:
     dermatomes: dict[str, tuple[str, ...]]
     leg_regions: tuple[str, ...]
     midline: frozenset[str]
+    # a part of the leg named without its aspect ("thigh") -> the regions it stands for
+    whole_parts: tuple[frozenset[str], ...] = ()
 
 
 @functools.cache
@@ -33,7 +35,8 @@ def anatomy() -> Anatomy:
     dermatomes = {str(root.id): tuple(root.dermatome) for root in kb.anatomy.roots}
     midline = frozenset(r.id for r in kb.anatomy.regions if not r.lateral)
     legs = tuple(r.id for r in kb.anatomy.regions if r.lateral and r.id != "lower_back")
-    return Anatomy(dermatomes, legs, midline)
+    parts = tuple(frozenset(regions) for regions in kb.localisation.vague_regions.values())
+    return Anatomy(dermatomes, legs, midline, parts)
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,7 @@ def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Me
         flags = set(place.flags) | set(symptom.flags)
         status = assertion(flags)
         kind = SymptomKind(symptom.key)
+        whole_part = frozenset(regions_of(place)) in anatomy().whole_parts
         for region in regions_of(place):
             region_sides: list[Literal["left", "right"] | None] = (
                 [None] if region in midline or side is None else list(expand(side))
@@ -261,7 +265,10 @@ def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Me
                 value = f"{region} {region_side or 'side not stated'} {kind.value}"
                 draft.add_item("pain", value, place.start, place.end, flags, status)
                 if status == "present":
-                    draft.pain.append(PainMark(region=region, side=region_side, kind=kind))
+                    mark = PainMark(region=region, side=region_side, kind=kind)
+                    draft.pain.append(mark)
+                    if not whole_part:
+                        draft.pain_aspects.add(mark)
 
 
 def _status_near(draft: Draft, sentence: tuple[int, int], position: int) -> SensoryStatus | None:
