@@ -46,6 +46,7 @@ def test_patient_sees_their_own_result_in_plain_language(
         "certainty",
         "likely_source",
         "likely_causes",
+        "severity",
         "enough_information",
         "assessed_at",
         "disclaimer",

@@ -135,3 +135,26 @@ def test_case_fields_come_from_answers() -> None:
     session.answer("duration", 3)
     assert session.case.age == 41 and session.case.duration_days == 21
     assert isinstance(session.case, Case)
+
+
+def test_duration_sex_and_pain_are_always_asked_after_the_screen() -> None:
+    """Severity and the plan need them: they are asked whatever the expected gain (issue 15)."""
+    core = [q.id for q in default_catalogue().questions if q.phase == "core"]
+    assert core == ["sex", "duration", "pain_score"]
+    session = InterviewSession("patient")
+    _screen(session, [], [])
+    asked = []
+    for _ in core:
+        question = session.next_question()
+        assert question is not None and question.why
+        asked.append(question.id)
+        session.answer(question.id, "unknown")
+    assert asked == core
+    following = session.next_question()
+    assert following is None or following.phase == "adaptive"
+
+
+def test_an_emergency_stops_before_the_core_questions() -> None:
+    session = InterviewSession("patient")
+    session.answer("red_flags_nerves", ["retention"])
+    assert session.finished and "duration" not in session.asked

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -155,18 +157,55 @@ def test_back_from_the_body_map_returns_to_the_screen(client: TestClient) -> Non
     assert client.get("/interview/body-map").url.path == "/interview"
 
 
+def _answer(client: TestClient, token: str, question: str, **data: str) -> Response:
+    return client.post("/interview/answer", data={"csrf": token, "question": question, **data})
+
+
+def test_after_the_body_map_duration_sex_and_pain_are_asked(client: TestClient, session: Session) -> None:
+    token = _start(client)
+    _screen_clear(client, token)
+    page = client.post("/interview/body-map", data={"csrf": token, "choice": "unknown"})
+    assert 'value="sex"' in page.text
+    page = _answer(client, token, "sex", choice="female")
+    assert 'value="duration"' in page.text and "days, weeks or months" in page.text
+    assert 'inputmode="text"' in page.text  # words can be typed on a phone
+    page = _answer(client, token, "duration", choice="number", number="3 months")
+    assert page.status_code == 200 and 'value="pain_score"' in page.text
+    record = session.scalars(select(InterviewRecord)).one()
+    stored = dict((a["question"], a["value"]) for a in record.state["answers"])
+    assert stored["duration"] == pytest.approx(3 * 365.25 / 12 / 7)
+
+
 def test_a_wrong_number_keeps_the_typed_value(client: TestClient) -> None:
     token = _start(client)
     _screen_clear(client, token)
     client.post("/interview/body-map", data={"csrf": token, "choice": "unknown"})
-    page = client.get("/interview")
-    assert 'value="age"' in page.text, "the policy's third question changed; adapt this test"
-    response = client.post(
-        "/interview/answer", data={"csrf": token, "question": "age", "choice": "number", "number": "500"}
-    )
+    _answer(client, token, "sex", choice="unknown")
+    response = _answer(client, token, "duration", choice="number", number="3 parsecs")
     assert response.status_code == 422
-    assert 'value="500"' in response.text and "Please enter a number from 0 to 120" in response.text
+    assert 'value="3 parsecs"' in response.text and "Please enter a number from 0 to 5200" in response.text
+    assert "\u201c3 months\u201d" in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def test_the_result_lists_unanswered_warning_signs(client: TestClient) -> None:
+    token = _start(client)
+    _answer(client, token, "red_flags_nerves", choice="unknown")
+    _answer(client, token, "red_flags_general", choice="options")
+    page = client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    for _ in range(40):
+        if page.url.path == "/interview/result":
+            break
+        question = page.text.split('name="question" value="')[1].split('"')[0]
+        page = _answer(client, token, question, choice="unknown")
+    assert page.url.path == "/interview/result"
+    warnings = page.text.split('data-testid="open-warnings"')[1].split("</section>")[0]
+    assert "Warning signs you did not answer" in warnings
+    assert "go to an emergency department or call 999" in warnings
+    assert "Numb between the legs" in warnings
+    # no pain score, weakness or function measure: severity is not assessed, never "mild"
+    severity = page.text.split('data-testid="severity">')[1].split("</p>")[0]
+    assert "not assessed" in severity and "mild" not in page.text
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient, session: Session) -> None:

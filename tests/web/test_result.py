@@ -74,3 +74,31 @@ def test_too_little_information_says_so_in_words() -> None:
     assert summary.headline == CANNOT_TELL and summary.place is None
     assert "questions" in summary.certainty
     _consistent(assessment)
+
+
+def test_severity_that_nothing_measured_reads_not_assessed() -> None:
+    from nervemap.api.plain import severity_words
+
+    unmeasured = assess(Case.model_validate({"pain_map": [{"region": "calf", "side": "left"}]}))
+    assert unmeasured.severity.grade.value == "mild"  # the engine's default grade...
+    words = severity_words(unmeasured)
+    assert "not assessed" in words and "mild" not in words  # ...is not shown as mild
+    chronic = assess(Case.model_validate({"duration_days": 400}))
+    assert "not assessed" in severity_words(chronic)  # a long duration says nothing of how bad
+    scored = assess(Case.model_validate({"scores": {"pain_nrs": 8}}))
+    assert severity_words(scored).startswith("Your answers suggest the symptoms are")
+    assert "8 out of 10" in severity_words(scored) and "not assessed" not in severity_words(scored)
+
+
+def test_unanswered_warning_signs_are_listed_with_what_to_do() -> None:
+    from nervemap.web.present import open_warnings
+
+    assessment = assess(Case.model_validate({}))
+    groups = open_warnings([("red_flags_nerves", "unknown"), ("sex", "unknown")], assessment, "112")
+    by_level = {g.level: g for g in groups}
+    emergency = by_level["emergency"]
+    assert "call 112" in emergency.action and "emergency department" in emergency.action
+    assert any(item.startswith("Numb between the legs") for item in emergency.items)
+    assert any(item.startswith("Cannot pass urine") for item in emergency.items)
+    assert all(item != "Female" for g in groups for item in g.items)  # not a warning sign
+    assert open_warnings([("red_flags_nerves", [])], assessment, "112") == []  # answered: nothing open

@@ -143,6 +143,31 @@ def summarise(assessment: Assessment) -> Summary:
     return Summary(headline, certainty, causes, place, source)
 
 
+SEVERITY_WORDS = {
+    "mild": "Your answers suggest the symptoms are mild",
+    "moderate": "Your answers suggest the symptoms are moderate",
+    "severe": "Your answers suggest the symptoms are severe",
+}
+NOT_ASSESSED = (
+    "How severe it is: not assessed. We did not have a pain score, a strength test or a measure of "
+    "what you can still do, so we cannot say."
+)
+
+
+def severity_words(assessment: Assessment) -> str:
+    """The severity in words, or "not assessed" when nothing measured it: the engine grades a case
+    with no pain score, weakness or disability score "mild" by default, and a long duration alone
+    says nothing about how bad it is."""
+    severity = assessment.severity
+    measured = [b for b in severity.basis if "by default" not in b and "chronic:" not in b]
+    if not measured:
+        return NOT_ASSESSED
+    text = SEVERITY_WORDS.get(severity.grade.value, severity.grade.value)
+    if severity.pain_nrs is not None:
+        text += f" (pain {severity.pain_nrs:g} out of 10)"
+    return text + "."
+
+
 def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
     assessment = Assessment.model_validate(output)
     summary = summarise(assessment)
@@ -154,6 +179,7 @@ def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
         certainty=summary.certainty,
         likely_source=summary.source,
         likely_causes=summary.causes,
+        severity=severity_words(assessment),
         enough_information=assessment.enough_information,
         assessed_at=assessed_at,
         disclaimer="This is computer support for your clinician, not a diagnosis. "

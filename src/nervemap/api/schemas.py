@@ -144,6 +144,7 @@ class PatientView(BaseModel):
         default=None, description="Where it comes from, only when the leading cause can arise there"
     )
     likely_causes: list[LikelyCause]
+    severity: str = Field(description='How severe, in words; "not assessed" when nothing measured it')
     enough_information: bool
     assessed_at: datetime
     disclaimer: str

@@ -50,7 +50,11 @@ class Question(Strict):
     id: Identifier
     mode: Literal["patient", "clinician", "both"]
     kind: Kind
-    phase: Literal["screen", "adaptive"] = "adaptive"
+    phase: Literal["screen", "core", "adaptive"] = Field(
+        default="adaptive",
+        description="screen: red flags, first; core: always asked of patients next (what severity and "
+        "the plan need: duration, sex, pain); adaptive: by expected information gain",
+    )
     patient: str | None = Field(default=None, description="Plain wording; required unless clinician-only")
     clinician: str = Field(min_length=1)
     why: str = Field(min_length=1, description="Reason template with optional {first} and {second}")

@@ -2,7 +2,9 @@
 
 1. A confirmed red flag (the engine's triage is urgent or emergency with a red-flag rule fired)
    stops the interview at once.
-2. The red-flag screen is asked first, in catalogue order.
+2. The red-flag screen is asked first, in catalogue order; then, of patients, the core questions
+   (sex, duration, pain score: what the severity and the plan need), always, in catalogue order (a
+   clinician's interview chooses them by gain like any other question).
 3. The interview stops when it is confident (top condition >= 0.85 and top lesion site >= 0.8),
    when the question budget is spent, or when no question is expected to gain enough.
 4. Otherwise each unasked question is scored by the expected drop in the entropy of the condition
@@ -147,6 +149,9 @@ def next_step(
         return Step(None, stop=StopReason.RED_FLAG)
     if screen:
         return Step(screen[0], why=screen[0].why)
+    core = [q for q in open_questions if q.phase == "core"] if mode == "patient" else []
+    if core:
+        return Step(core[0], why=why_for(core[0], case, catalogue, compiled, mode, config))
     stop: StopReason | None = None
     top_condition = max(d.probability for d in assessment.differential)
     top_site = max(s.probability for s in assessment.localization)

@@ -91,16 +91,7 @@ def answer_from_form(question: QuestionOut, form: FormData) -> Any:
     if kind == Kind.MULTI_CHOICE:
         return [v for v in form.getlist("option") if isinstance(v, str)]
     if kind == Kind.NUMBER:
-        raw = text(form, "number")
-        low, high = question.minimum or 0, question.maximum or 0
-        unit = f" {question.unit}" if question.unit else ""
-        try:
-            value = float(raw.replace(",", "."))
-        except ValueError:
-            raise FormProblem("number", f"Please enter a number from {low:g} to {high:g}{unit}") from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise FormProblem("number", f"Please enter a number from {low:g} to {high:g}{unit}")
-        return value
+        return number(question, text(form, "number"))
     if kind == Kind.BODY_MAP:
         entries = marks(form, MARK_KINDS if question.target == "pain_map" else SENSATION_KINDS)
         if not entries:
@@ -113,6 +104,56 @@ def answer_from_form(question: QuestionOut, form: FormData) -> Any:
     if choice == "none":
         return []
     return _imaging(form)
+
+
+# Time units a number may carry, in days ("3 months", "10 days", "45 years", "2 wks").
+TIME_UNITS: dict[str, float] = {
+    "day": 1.0,
+    "d": 1.0,
+    "week": 7.0,
+    "wk": 7.0,
+    "w": 7.0,
+    "month": 365.25 / 12,
+    "mo": 365.25 / 12,
+    "mth": 365.25 / 12,
+    "m": 365.25 / 12,
+    "year": 365.25,
+    "yr": 365.25,
+    "y": 365.25,
+}
+NUMBER_WITH_UNIT = re.compile(
+    r"^(?:about |around |roughly |approx\.? )?(\d+(?:[.,]\d+)?)\s*([a-z]*?)s?\.?(?:\s+old|\s+ago)?$"
+)
+OUT_OF_TEN = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|out of)\s*10$")
+
+
+def number(question: QuestionOut, raw: str) -> float:
+    """A typed number, forgiving of the words people add: "45 years", "3 months" (converted to the
+    question's unit), "7/10", "about 6"; anything else is a FormProblem on the "number" field."""
+    low, high = question.minimum or 0, question.maximum or 0
+    unit = f" {question.unit}" if question.unit else ""
+    message = f"Please enter a number from {low:g} to {high:g}{unit}"
+    if (question.unit or "").rstrip("s") in TIME_UNITS:
+        message += ", or say days, weeks or months: for example \u201c10 days\u201d or \u201c3 months\u201d"
+    problem = FormProblem("number", message + ".")
+    cleaned = " ".join(raw.lower().split())
+    ten = OUT_OF_TEN.match(cleaned)
+    match = NUMBER_WITH_UNIT.match(cleaned) if ten is None else None
+    if ten is not None:
+        value = float(ten.group(1).replace(",", "."))
+    elif match is not None:
+        value = float(match.group(1).replace(",", "."))
+        said = match.group(2)
+        if said:
+            own = (question.unit or ("years" if question.id == "age" else "")).rstrip("s")
+            if said not in TIME_UNITS or own not in TIME_UNITS:
+                raise problem
+            value = value * TIME_UNITS[said] / TIME_UNITS[own]
+    else:
+        raise problem
+    if not math.isfinite(value) or not low <= value <= high:
+        raise problem
+    return value
 
 
 @dataclass

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep
-from nervemap.api.plain import patient_view, summarise
+from nervemap.api.plain import patient_view, severity_words, summarise
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
@@ -41,7 +41,7 @@ from nervemap.web.security import (
     session_user,
     set_cookie,
 )
-from nervemap.web.templating import render
+from nervemap.web.templating import emergency_number, render
 
 router = APIRouter(include_in_schema=False)
 BODY_MAP = "body_map"
@@ -343,7 +343,9 @@ def _finished(request: Request, db: Session) -> tuple[OpenInterview, AssessmentR
     return opened, record
 
 
-def result_context(record: AssessmentRecord) -> dict[str, Any]:
+def result_context(
+    record: AssessmentRecord, answers: list[tuple[str, Any]] | None = None, number: str = "999"
+) -> dict[str, Any]:
     assessment = Assessment.model_validate(record.output)
     summary = summarise(assessment)
     place = summary.place
@@ -362,7 +364,8 @@ def result_context(record: AssessmentRecord) -> dict[str, Any]:
         "sciatica": bool(place and present.is_sciatica(place)),
         "plan_groups": groups,
         "avoid": avoid,
-        "severity": present.SEVERITY_WORDS.get(assessment.severity.grade.value, ""),
+        "severity": severity_words(assessment),
+        "open_warnings": present.open_warnings(answers or [], assessment, number),
         # the shaded territory is the likely source's, and only when that source is shown
         "picture": bodymap.picture(assessment if place else None, pain_map, "Where you feel it"),
         "red_flag_stop": level in ("emergency", "urgent") and bool(assessment.triage.red_flags),
@@ -386,13 +389,18 @@ def emergency_context(record: AssessmentRecord) -> dict[str, Any]:
 
 
 def _result(
-    request: Request, db: Session, record: AssessmentRecord, form: ConsultationForm, status_code: int = 200
+    request: Request,
+    db: Session,
+    opened: OpenInterview,
+    record: AssessmentRecord,
+    form: ConsultationForm,
+    status_code: int = 200,
 ) -> Response:
     if is_emergency(record):
         return render(request, "emergency.html", emergency_context(record))
     requested = ConsultationRepository(db).for_assessment(record.id)
     context = {
-        **result_context(record),
+        **result_context(record, opened.session.answers, emergency_number(request)),
         "title": "Your result",
         "form": form,
         "requested": bool(requested),
@@ -405,7 +413,7 @@ def result(request: Request, db: SessionDep) -> Response:
     opened, record = _finished(request, db)
     if opened.record.owner_id is not None:
         return _see_other(_done_url(opened))
-    return _result(request, db, record, ConsultationForm(key=secrets.token_urlsafe(24)))
+    return _result(request, db, opened, record, ConsultationForm(key=secrets.token_urlsafe(24)))
 
 
 @router.post("/interview/consultation")
@@ -418,7 +426,7 @@ def request_consultation(request: Request, db: SessionDep, form: CheckedForm) ->
     if values.errors:
         if "form" in values.errors:
             values.key = secrets.token_urlsafe(24)
-        return _result(request, db, record, values, status_code=422)
+        return _result(request, db, opened, record, values, status_code=422)
     _, created = ConsultationRepository(db).add_once(
         NewRequest(record.id, values.key, values.name, values.contact, values.consent), record
     )

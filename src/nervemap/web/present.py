@@ -13,6 +13,7 @@ from typing import Any
 
 from nervemap.api.plain import URGENCY
 from nervemap.engine.assessment import Assessment, Localisation, PlanItem
+from nervemap.engine.triage import rule_fires
 from nervemap.interview.catalogue import default_catalogue
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.knowledge.models import TriageLevel
@@ -36,11 +37,6 @@ PATIENT_PLAN_GROUPS: tuple[tuple[str, str], ...] = (
     ("surgery", "Rarely, an operation"),
     ("referral", "Who may need to see you"),
 )
-SEVERITY_WORDS = {
-    "mild": "Your answers suggest the symptoms are mild.",
-    "moderate": "Your answers suggest the symptoms are moderate.",
-    "severe": "Your answers suggest the symptoms are severe.",
-}
 
 
 def percent(value: float) -> str:
@@ -161,3 +157,52 @@ def emergency_suspicions(assessment: Assessment) -> list[Suspicion]:
             continue
         seen.append(Suspicion(_lower_first(item.name), _patient_names().get(item.condition, "")))
     return seen
+
+
+# ------------------------------------------------------------------ warning signs left open
+
+WARNING_LEVELS = (TriageLevel.EMERGENCY, TriageLevel.URGENT)
+
+
+@dataclass(frozen=True)
+class OpenWarnings:
+    """Warning-sign answers the patient did not give ("I don't know"), and what to do about them."""
+
+    level: str
+    action: str
+    items: list[str]
+
+
+def _warning_level(findings: list[str], present: set[str]) -> TriageLevel | None:
+    """The most urgent red-flag rule this answer would fire, with what the patient did report."""
+    rules = default_knowledge().knowledge.triage.red_flags
+    fired = [r.level for r in rules if r.level in WARNING_LEVELS and rule_fires(r, present | set(findings))]
+    return min(fired, key=lambda level: TRIAGE_RANK[level.value]) if fired else None
+
+
+def open_warnings(answers: list[tuple[str, Any]], assessment: Assessment, number: str) -> list[OpenWarnings]:
+    """Every warning sign asked about but answered "I don't know", grouped by what to do if it is
+    true: the level of the red-flag rule it would fire (triage.yaml) given the other answers."""
+    catalogue = default_catalogue()
+    present = {f.id for f in assessment.findings_used if f.status == "present"}
+    grouped: dict[TriageLevel, list[str]] = {}
+    for question_id, value in answers:
+        question = catalogue.by_id.get(question_id)
+        if question is None or value != "unknown":
+            continue
+        items = [(o.patient, list(o.findings)) for o in question.options]
+        if not question.options and question.findings:
+            items = [(question.patient or question.clinician, list(question.findings))]
+        for text, findings in items:
+            level = _warning_level(findings, present) if findings else None
+            if level is not None and text not in grouped.setdefault(level, []):
+                grouped[level].append(text)
+    actions = {
+        TriageLevel.EMERGENCY: f"If you have any of these, go to an emergency department or call {number}:",
+        TriageLevel.URGENT: "If any of these applies to you, see a doctor today:",
+    }
+    return [
+        OpenWarnings(level.value, actions[level], grouped[level])
+        for level in WARNING_LEVELS
+        if grouped.get(level)
+    ]
