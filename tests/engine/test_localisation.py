@@ -392,3 +392,65 @@ def test_an_unsided_disc_on_imaging_does_not_make_one_sided_symptoms_both_sided(
         "imaging": [{"kind": "disc-herniation", "level": "L4-L5"}],
     }
     assert assess(case).localization[0].side == "left"
+
+
+# --------------------------------------------------------------------------- site-kind findings
+
+
+def _root_mass(assessment: Assessment, side: str) -> float:
+    return sum(
+        site.probability for site in assessment.localization if str(site.site) == "root" and site.side == side
+    )
+
+
+def test_electrodiagnosis_read_as_radiculopathy_makes_a_root_the_lesion() -> None:
+    """Back pain radiating into the left leg and weakness, EMG 'compatible with a lumbosacral
+    radiculopathy': a root on the left, the level by its own figures (L5 the commonest)."""
+    base = {
+        "age": 52,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "lower_back"}],
+        "findings": [{"id": "back_pain"}, {"id": "radiating_leg_pain", "side": "left"}],
+    }
+    with_emg = {**base, "findings": [*base["findings"], {"id": "emg_radiculopathy", "side": "left"}]}
+    assert _top(assess(with_emg))[:2] == ("root", "L5")
+    assert _top(assess(with_emg))[3] == "left"
+    assert _root_mass(assess(with_emg), "left") > _root_mass(assess(base), "left")
+
+
+def test_electrodiagnosis_without_radiculopathy_lowers_every_root() -> None:
+    case = {
+        "age": 35,
+        "pain_map_complete": False,
+        "pain_map": [{"region": "buttock", "side": "right"}, {"region": "calf", "side": "right"}],
+    }
+    negative = {**case, "findings": [{"id": "emg_radiculopathy", "status": "absent"}]}
+    assert _root_mass(assess(negative), "right") < _root_mass(assess(case), "right")
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_dermatomal_sensory_loss_with_an_absent_ankle_jerk_is_s1_on_its_side(side: str) -> None:
+    case = {
+        "age": 47,
+        "pain_map_complete": False,
+        "findings": [{"id": "dermatomal_sensory_loss", "side": side}],
+        "reflexes": [{"reflex": "achilles", "side": side, "grade": 0}],
+    }
+    assert _top(assess(case)) == ("root", "S1", None, side)
+
+
+def test_dermatomal_sensory_loss_never_lowers_a_root_and_names_the_root_kind(
+    compiled: CompiledKnowledge,
+) -> None:
+    base = {
+        "age": 60,
+        "pain_map_complete": False,
+        "reflexes": [{"reflex": "achilles", "side": "left", "grade": 0}],
+    }
+    more = {**base, "findings": [{"id": "dermatomal_sensory_loss", "side": "left"}]}
+    before, after = assess(base), assess(more)
+    for root in ("L4", "L5", "S1"):
+        assert _root_probability(after, root, "left") >= _root_probability(before, root, "left")
+    labels = [e.label for e in after.localization[0].evidence.for_]
+    assert any("dermatomal" in label for label in labels)

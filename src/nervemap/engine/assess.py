@@ -191,8 +191,12 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "pattern": "findings",
         "pain-vague": "pain somewhere in the",
         "sensory-vague": "sensory change somewhere in the",
+        "kind": "",
     }
     where = f" ({side})" if side not in ("", "None") else ""
+    if modality == "kind":  # a finding of its own: its clinician label
+        finding = compiled.findings.get(target)
+        return f"{finding.clinician if finding else target.replace('_', ' ')}{where}"
     return f"{names[modality]} {target.replace('_', ' ')}{where}".strip()
 
 
@@ -202,6 +206,8 @@ def _territory_origin(grade_key: str, inside: bool) -> str:
         return "neighbouring root's territory or minor supply"
     if grade == "multi":
         return "in the several-root territory"
+    if grade_key.startswith("kind:"):
+        return "points to this kind of lesion" if inside else "points to another kind of lesion"
     if grade not in ("in", "out", "none"):
         return "in territory (level-specific figure)"
     return "in territory" if inside else "outside territory"

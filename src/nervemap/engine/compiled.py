@@ -202,6 +202,10 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
     for movement in kb.anatomy.movements:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
+    # a finding that names the kind of lesion (a root) but not its level: per side it was seen on
+    for item in kb.localisation.site_kind_findings:
+        for side in OBSERVED_SIDES:
+            observations.append(Observation(f"kind:{item.finding}:{side}", "kind", item.finding, side))
     aged = kb.localisation.age_related_reflex_loss
     for reflex in kb.anatomy.reflexes:
         for side in OBSERVED_SIDES:
@@ -411,6 +415,35 @@ def _vague_observations(
             grade[:, o] = len(grade_keys) - 1
 
 
+def _site_kind_observations(
+    kb: KnowledgeBase,
+    hypotheses: list[Hypothesis],
+    observations: list[Observation],
+    probability: FloatArray,
+    in_territory: npt.NDArray[np.bool_],
+    grade: npt.NDArray[np.int16],
+    grade_keys: list[str],
+    loc_numbers: dict[str, Number],
+) -> None:
+    """P(a finding naming a kind of lesion | site): its own rate for those kinds on its side."""
+    items = {item.finding: item for item in kb.localisation.site_kind_findings}
+    for finding, item in items.items():
+        for which, number in (("in", item.in_kind), ("out", item.otherwise)):
+            loc_numbers[f"kind:{finding}:{which}"] = number
+            grade_keys.append(f"kind:{finding}:{which}")
+    index = {key: i for i, key in enumerate(grade_keys)}
+    for o, observation in enumerate(observations):
+        if observation.modality != "kind":
+            continue
+        item = items[observation.target]
+        for h, hypothesis in enumerate(hypotheses):
+            inside = hypothesis.kind in item.kinds and _applies_to_side(hypothesis, observation.side)
+            which = "in" if inside else "out"
+            in_territory[h, o] = inside
+            grade[h, o] = index[f"kind:{observation.target}:{which}"]
+            probability[h, o] = (item.in_kind if inside else item.otherwise).value
+
+
 def neighbouring_roots(root: str) -> set[str]:
     """The roots above and below (L5 -> L4 and S1): their territories overlap with this one's."""
     order = LOCALISABLE_ROOTS
@@ -585,7 +618,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     grade = np.zeros((len(hypotheses), len(observations)), dtype=np.int16)
     for h, hypothesis in enumerate(hypotheses):
         for o, observation in enumerate(observations):
-            if observation.modality == "pattern" or observation.modality.endswith("-vague"):
+            if observation.modality in ("pattern", "kind") or observation.modality.endswith("-vague"):
                 continue  # set per site below
             key, inside = grading.grade(hypothesis, territories[h], observation)
             in_territory[h, o] = inside
@@ -611,6 +644,9 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
             grade[none_index, o] = none_pain
     _vague_observations(
         kb, observations, observation_index, probability, in_territory, grade, grade_keys, loc_numbers
+    )
+    _site_kind_observations(
+        kb, hypotheses, observations, probability, in_territory, grade, grade_keys, loc_numbers
     )
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]

@@ -375,6 +375,15 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         elif encoded.absent[index]:
             encoded.sign_states[base + SIGN_STATES.index("absent")] = True
         encoded.site_scored[index] = encoded.present[index] or encoded.absent[index]
+    for kind_finding in compiled.knowledge.localisation.site_kind_findings:
+        fid = kind_finding.finding
+        at = compiled.finding_index.get(fid)
+        if at is None or not (encoded.present[at] or encoded.absent[at]):
+            continue
+        seen = bool(encoded.present[at])
+        for side in (encoded.sides.get(fid) or {UNSTATED}) if seen else {UNSTATED}:
+            _set_observation(compiled, encoded, f"kind:{fid}:{side}", seen)
+        encoded.site_scored[at] = True  # scored with the lesion site, not again per condition
     _encode_laterality(compiled, encoded)
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):

@@ -28,7 +28,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "back_pain",
             "radiating_leg_pain",
         ),
-        "nlp/read_body.py": ("sensory_deficit_leg",),
+        "nlp/read_body.py": ("sensory_deficit_leg", "dermatomal_sensory_loss"),
         "nlp/read_findings.py": (
             "leg_numbness",
             "leg_tingling",

@@ -655,6 +655,20 @@ class RootSpecificRate(Strict):
     p: Probability
 
 
+class SiteKindFinding(Strict):
+    """A finding that tells the kind of lesion, not its level or nerve.
+
+    An examiner's "dermatomal" sensory loss or an electrodiagnostic study read as a
+    radiculopathy says a root is affected without saying which one: it raises every root (and
+    several-root site) on its side by the same ratio against a nerve, the plexus or no lesion.
+    """
+
+    finding: Identifier
+    kinds: list[SiteKind] = Field(min_length=1, description="Site kinds the finding points to")
+    in_kind: Probability = Field(description="P(finding | a lesion of these kinds on its side)")
+    otherwise: Probability = Field(description="P(finding | any other site, or no lesion)")
+
+
 class GradedTerritory(Strict):
     """How a root lesion shows beyond its own territory, and how a several-root lesion shows.
 
@@ -717,6 +731,10 @@ class LocalisationModel(Strict):
         description="Regions a note marks together when it names a part of the leg without saying "
         "which aspect ('pain in the thigh'): on a partial map read from text, such a set is one "
         "observation, 'somewhere in the thigh', not one per region",
+    )
+    site_kind_findings: list[SiteKindFinding] = Field(
+        default_factory=list,
+        description="Findings that point to a kind of lesion site (a root) without naming it",
     )
 
 

@@ -431,6 +431,12 @@ def check_knowledge(
     for rule in kb.triage.red_flags:
         used_findings.update(rule.all_of + rule.any_of + rule.of)
         used_findings.update(f for group in rule.and_any_of for f in group)
+    # scored with the lesion site (localisation.yaml): a tension sign or a finding naming a site kind
+    used_findings.update(sign.finding for sign in kb.localisation.tension_signs)
+    used_findings.update(item.finding for item in kb.localisation.site_kind_findings)
+    for item in kb.localisation.site_kind_findings:
+        if item.finding not in findings:
+            add("localisation", "site_kind_findings", f"[{item.finding}]", "unknown finding")
     groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:

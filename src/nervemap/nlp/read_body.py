@@ -349,6 +349,9 @@ def _list_statuses(
 # a distal, stocking or two-sided loss is the polyneuropathy pattern instead (findings.yaml)
 _LEG_WORDS = re.compile(r"\bleg|\blower\s+(?:limb|extremit)|\blimb|dermatom", re.IGNORECASE)
 _COMPARED = re.compile(r"compar\w*|\bthan\b|relative\s+to|versus\s+(?:the\s+)?(?:left|right)", re.IGNORECASE)
+_DERMATOMAL = re.compile(
+    r"\bdermatomal(?:ly)?\b|\bin\s+a\s+(?:root|radicular)\s+(?:pattern|distribution)", re.IGNORECASE
+)
 _CORD_LEVEL = re.compile(r"\b[TC](?:[1-9]|1[0-2])\b")  # "below the T4 dermatome": a cord level
 _SYMMETRIC = re.compile(
     r"distal|stocking|glove|bilateral|both\s+(?:legs|sides|lower|feet|limbs)|extremities|limbs|\blegs|feet",
@@ -403,6 +406,12 @@ def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tup
         value = "sensory_deficit_leg" + (f" {side}" if side else "")
         draft.add_item("finding", value, start, end, set(), "present")
         draft.findings.append(("sensory_deficit_leg", "present", side))
+        if _DERMATOMAL.search(draft.text, *clause) or _DERMATOMAL.search(text):
+            # the examiner calls the loss a root's pattern without naming the root
+            draft.add_item(
+                "finding", value.replace("sensory_deficit_leg", "dermatomal_sensory_loss"), start, end
+            )
+            draft.findings.append(("dermatomal_sensory_loss", "present", side))
         return
     if not c.global_.search(text) and not re.search(
         r"\b(?:no|without)\b.*\b(?:deficit|sensory\s+loss)", text, re.IGNORECASE
