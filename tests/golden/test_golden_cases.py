@@ -44,10 +44,6 @@ KNOWN_FAILURES = {
     ("site", "plexopathy-neoplastic-right"): "the localisation splits the deficit between the S1 and "
     "L5 roots (0.42 / 0.41); the plexus site is not proposed",
     ("source", "plexopathy-neoplastic-right"): "same: follows the root localisation (p spinal 0.86)",
-    ("condition", "aortoiliac-leriche"): "buttock and thigh claudication with a pain-free calf, reduced "
-    "foot pulses and a low ABI: peripheral_arterial_disease (prior 0.04, its description also covers "
-    "buttock/thigh claudication) leads aorto-iliac disease (prior 0.005) 0.73 to 0.27; no cited "
-    "likelihood separates proximal from calf claudication",
     ("condition", "sacral-insufficiency-no-fall"): "sacral insufficiency fracture ranks 8th: its prior "
     "(0.0002, 3 % of the vertebral fracture prior) is not overcome by age 82, osteoporosis, sudden "
     "buttock and low back pain without trauma; vertebral fracture 0.45, central stenosis 0.18 and "
