@@ -1,0 +1,53 @@
+"""Findings that name the kind of lesion without its level: dermatomal sensory loss, EMG."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract
+
+
+def _findings(text: str) -> set[tuple[str, str, str | None]]:
+    return {(f.id, f.status.value, f.side) for f in extract(text).case.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Pinprick is reduced in a dermatomal pattern on the right.", "right"),
+        ("There is dermatomal hypoaesthesia on the right leg but no weakness.", "right"),
+        ("There is a strip of dermatomal sensory loss on the left leg.", "left"),
+        ("There is a dermatomal sensory deficit in the affected leg.", None),
+    ],
+)
+def test_sensory_loss_called_dermatomal_is_a_root_pattern(text: str, side: str | None) -> None:
+    found = _findings(text)
+    assert ("dermatomal_sensory_loss", "present", side) in found
+    assert ("sensory_deficit_leg", "present", side) in found
+
+
+def test_a_sensory_loss_not_called_dermatomal_is_not_a_root_pattern() -> None:
+    assert not any(
+        f[0] == "dermatomal_sensory_loss" for f in _findings("Sensation is reduced in the right leg.")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "side"),
+    [
+        (
+            "Electrodiagnostic testing was read as compatible with a lumbosacral radiculopathy.",
+            "present",
+            None,
+        ),
+        ("EMG showed an active right L5 radiculopathy.", "present", "right"),
+        ("Needle EMG showed paraspinal fibrillations.", "present", None),
+        ("Nerve conduction/EMG found no evidence of radiculopathy or plexopathy.", "absent", None),
+    ],
+)
+def test_electrodiagnosis_read_as_radiculopathy(text: str, status: str, side: str | None) -> None:
+    assert ("emg_radiculopathy", status, side) in _findings(text)
+
+
+def test_a_radiculopathy_without_electrodiagnosis_is_not_an_emg_finding() -> None:
+    assert not any(f[0] == "emg_radiculopathy" for f in _findings("He has a left L5 radiculopathy."))
