@@ -373,3 +373,26 @@ def test_imaging_that_disagrees_with_the_clinical_level_is_a_visible_warning(
     assert "Imaging discordant" in done.text and "NICE NG59" in done.text
     report = client.get(done.url.path + "/report")
     assert "discordant" in report.text
+
+
+def test_the_patient_result_reads_at_grade_8_or_below(client: TestClient) -> None:
+    from tests.web.readability import MAX_GRADE, grade, visible_text
+
+    _, html = _routine_result(client)
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    sections = main.split("<section")[1:]
+    grades = {
+        visible_text("<section" + s)[:60]: round(grade(visible_text("<section" + s)), 1) for s in sections
+    }
+    assert grades and all(g <= MAX_GRADE for g in grades.values()), grades
+    plan = main.split('data-testid="plan"')[1].split("</ul>")[0]
+    assert 1 <= plan.count("<li>") <= 5
+    assert "STarT Back" not in main and "orthosis" not in main and "Offer" not in main
+
+
+def test_the_emergency_page_reads_at_grade_8_or_below(client: TestClient) -> None:
+    from tests.web.readability import MAX_GRADE, grade, visible_text
+
+    _, html = _emergency_result(client)
+    main = visible_text(html.split('<main id="main" tabindex="-1">')[1].split("</main>")[0])
+    assert grade(main) <= MAX_GRADE, (round(grade(main), 1), main)

@@ -154,13 +154,16 @@ NOT_ASSESSED = (
 )
 
 
+def severity_measured(assessment: Assessment) -> bool:
+    """Did anything measure the severity? The engine grades a case with no pain score, weakness or
+    disability score "mild" by default, and a long duration alone says nothing about how bad it is."""
+    return any("by default" not in b and "chronic:" not in b for b in assessment.severity.basis)
+
+
 def severity_words(assessment: Assessment) -> str:
-    """The severity in words, or "not assessed" when nothing measured it: the engine grades a case
-    with no pain score, weakness or disability score "mild" by default, and a long duration alone
-    says nothing about how bad it is."""
+    """The severity in words, or "not assessed" when nothing measured it."""
     severity = assessment.severity
-    measured = [b for b in severity.basis if "by default" not in b and "chronic:" not in b]
-    if not measured:
+    if not severity_measured(assessment):
         return NOT_ASSESSED
     text = SEVERITY_WORDS.get(severity.grade.value, severity.grade.value)
     if severity.pain_nrs is not None:

@@ -612,6 +612,15 @@ class PlanStep(Strict):
         default_factory=list,
         description="Imaging concordance statuses under which the step applies (empty: any)",
     )
+    patient: str | None = Field(
+        default=None,
+        description="The step in plain words for patients (US grade 8 or below); None: clinicians only",
+    )
+    patient_needs: list[Identifier] = Field(
+        default_factory=list,
+        description="Findings that must be present before a patient is shown this step (foot drop for "
+        "an ankle-foot orthosis): patients see only steps that fit what is known",
+    )
     sources: list[str] = Field(min_length=1)
 
 

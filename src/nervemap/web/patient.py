@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep
-from nervemap.api.plain import patient_view, severity_words, summarise
+from nervemap.api.plain import patient_view, severity_measured, severity_words, summarise
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
@@ -349,7 +349,6 @@ def result_context(
     assessment = Assessment.model_validate(record.output)
     summary = summarise(assessment)
     place = summary.place
-    groups, avoid = present.patient_plan(assessment)
     level = assessment.triage.level.value
     pain_map = record.input.get("pain_map")
     return {
@@ -362,8 +361,7 @@ def result_context(
         "urgency_sentence": present.urgency_sentence(level),
         "place": place,
         "sciatica": bool(place and present.is_sciatica(place)),
-        "plan_groups": groups,
-        "avoid": avoid,
+        "plan_steps": present.patient_plan(assessment, severity_measured(assessment)),
         "severity": severity_words(assessment),
         "open_warnings": present.open_warnings(answers or [], assessment, number),
         # the shaded territory is the likely source's, and only when that source is shown

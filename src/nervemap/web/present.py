@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from nervemap.api.plain import URGENCY
-from nervemap.engine.assessment import Assessment, Localisation, PlanItem
+from nervemap.engine.assessment import Assessment, Localisation
 from nervemap.engine.triage import rule_fires
 from nervemap.interview.catalogue import default_catalogue
 from nervemap.knowledge.loader import default_knowledge
-from nervemap.knowledge.models import TriageLevel
+from nervemap.knowledge.models import PlanStep, TriageLevel
 
 TRIAGE_RANK = {level.value: i for i, level in enumerate(reversed(list(TriageLevel)))}  # emergency 0
 URGENCY_TITLE = {
@@ -27,16 +27,6 @@ URGENCY_TITLE = {
     "self-care": "You can usually look after this at home",
 }
 SCIATICA_ROOTS = {"L4", "L5", "S1", "S2", "S3"}
-# Plan kinds shown to patients, in order from the simplest to the most involved.
-PATIENT_PLAN_GROUPS: tuple[tuple[str, str], ...] = (
-    ("safety", "Keep yourself safe"),
-    ("self-care", "What usually helps"),
-    ("conservative", "Treatments often offered first"),
-    ("medication", "Medicines your clinician may discuss"),
-    ("injection", "If the pain stays severe"),
-    ("surgery", "Rarely, an operation"),
-    ("referral", "Who may need to see you"),
-)
 
 
 def percent(value: float) -> str:
@@ -59,21 +49,68 @@ def is_sciatica(place: Localisation) -> bool:
     return (place.root in SCIATICA_ROOTS) or place.nerve == "sciatic"
 
 
+# Plan kinds by how much a patient needs them (safety first), and in the order a patient reads
+# them: what they can do themselves, what may be offered from the simplest to the most involved,
+# then when to get help.
+PATIENT_PRIORITY = (
+    "safety",
+    "self-care",
+    "conservative",
+    "medication",
+    "referral",
+    "test",
+    "imaging",
+    "injection",
+    "surgery",
+)
+PATIENT_READING = (*PATIENT_PRIORITY[1:], "safety")
+MAX_PATIENT_STEPS = 5
+
+
 @dataclass(frozen=True)
-class PlanGroup:
-    title: str
-    items: list[PlanItem]
+class PatientStep:
+    id: str
+    text: str
+    avoid: bool  # a "do not": what does not help
 
 
-def patient_plan(assessment: Assessment) -> tuple[list[PlanGroup], list[PlanItem]]:
-    """Plan steps grouped for patients (do / consider), and the steps that do not help (do-not)."""
-    groups = []
-    for kind, title in PATIENT_PLAN_GROUPS:
-        items = [p for p in assessment.plan if p.kind == kind and p.recommendation != "do-not"]
-        if items:
-            groups.append(PlanGroup(title, items))
-    avoid = [p for p in assessment.plan if p.recommendation == "do-not"]
-    return groups, avoid
+@functools.cache
+def _plan_steps() -> dict[str, PlanStep]:
+    return {step.id: step for step in default_knowledge().knowledge.plans}
+
+
+def patient_plan(assessment: Assessment, severity_known: bool) -> list[PatientStep]:
+    """At most five of the plan's steps in the patient's own words (the knowledge base's ``patient``
+        wording; steps without it are for clinicians only), filtered to what is known: no step that
+        depends on the duration when the duration is unknown, none that depends on the severity when
+        nothing measured it, none whose ``patient_needs`` findings are not present (an ankle-foot
+        orthosis without foot drop). Safety steps are chosen first and read last; one "good to know" (a
+    step that is not needed or does not help) when there is room."""
+    steps = _plan_steps()
+    present = {f.id for f in assessment.findings_used if f.status == "present"}
+    duration_known = assessment.severity.duration_days is not None
+    do: list[tuple[str, PatientStep]] = []
+    avoid: list[PatientStep] = []
+    for item in assessment.plan:
+        step = steps.get(item.id)
+        if step is None or not step.patient:
+            continue
+        if not duration_known and (step.min_duration_days is not None or step.max_duration_days is not None):
+            continue
+        if not severity_known and (step.min_severity is not None or step.max_severity is not None):
+            continue
+        if not set(step.patient_needs) <= present:
+            continue
+        shown = PatientStep(step.id, step.patient, item.recommendation == "do-not")
+        if shown.avoid:
+            avoid.append(shown)
+        elif item.kind in PATIENT_PRIORITY:
+            do.append((item.kind, shown))
+    # choose by need (stable: the engine's order within a kind), then show in reading order
+    do.sort(key=lambda pair: PATIENT_PRIORITY.index(pair[0]))
+    chosen = do[:MAX_PATIENT_STEPS]
+    chosen.sort(key=lambda pair: PATIENT_READING.index(pair[0]))
+    return [shown for _, shown in chosen] + avoid[: MAX_PATIENT_STEPS - len(chosen)][:1]
 
 
 def top_place(assessment: Assessment) -> Localisation | None:
