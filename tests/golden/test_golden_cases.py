@@ -34,9 +34,6 @@ KNOWN_FAILURES = {
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
-    ("condition", "l3-left-disc"): "upper-lumbar level shares are expert estimates that favour "
-    "foraminal stenosis over disc herniation at L3 (0.52 vs 0.45); needs a published level "
-    "distribution for both",
     ("condition", "plexopathy-neoplastic-right"): "cancer history with a buttock-to-calf pain and an "
     "L5-S1 deficit across gluteal and sciatic muscles goes to disc herniation (0.44) and metastatic "
     "spinal disease; plexopathy (prior 1 in 2,000 in primary care) is not in the differential: no "
