@@ -210,3 +210,28 @@ def test_a_clinician_reviews_the_request_and_downloads_the_pdf(
     page.get_by_role("link", name="Printable report").click()
     expect(page.locator("h1")).to_have_text("Clinical summary: leg pain")
     _shot(page, screenshots, "12-report")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_consultation_form_error_summary_receives_focus(
+    page: Page, live_server: LiveServer, screenshots: Path, size: str
+) -> None:
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    _start_to_body_map(page, live_server)
+    page.locator(f"#{L5_MARKS[0]}").click()
+    page.get_by_role("button", name="Continue").click()
+    for _ in range(40):
+        if "/interview/result" in page.url:
+            break
+        page.locator("button[name=choice][value=unknown]").click()
+    page.get_by_label("Phone number or email").fill("not a contact")
+    page.get_by_role("button", name="Send request").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_in_viewport()
+    expect(page).to_have_title("Error: Your result · nervemap")
+    _shot(page, screenshots, f"13-form-errors-{size}")
+    summary.get_by_role("link", name="Please tell us your name.").click()
+    expect(page.locator("#name")).to_be_focused()
+    expect(page.locator("#contact")).to_have_value("not a contact")

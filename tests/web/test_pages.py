@@ -396,3 +396,27 @@ def test_the_emergency_page_reads_at_grade_8_or_below(client: TestClient) -> Non
     _, html = _emergency_result(client)
     main = visible_text(html.split('<main id="main" tabindex="-1">')[1].split("</main>")[0])
     assert grade(main) <= MAX_GRADE, (round(grade(main), 1), main)
+
+
+def test_form_errors_are_summarised_at_the_top_with_links(client: TestClient) -> None:
+    token, html = _routine_result(client)
+    key = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    bad = client.post("/interview/consultation", data={"csrf": token, "idempotency_key": key, "contact": "x"})
+    assert bad.status_code == 422
+    main = bad.text.split('<main id="main" tabindex="-1">')[1]
+    assert main.lstrip().startswith('<div class="error-summary"'), main[:200]
+    summary = main.split("</div>")[0]
+    assert "There is a problem" in summary and "data-error-summary" in summary and 'tabindex="-1"' in summary
+    for field in ("name", "contact", "consent"):
+        assert f'<a href="#{field}">' in summary and f'id="{field}"' in bad.text
+    assert "<title>Error: " in bad.text and '<script src="/static/errors.js" defer>' in bad.text
+
+
+def test_a_number_error_is_summarised_once(client: TestClient) -> None:
+    token = _start(client)
+    _screen_clear(client, token)
+    client.post("/interview/body-map", data={"csrf": token, "choice": "unknown"})
+    _answer(client, token, "sex", choice="unknown")
+    page = _answer(client, token, "duration", choice="number", number="soon")
+    summary = page.text.split("data-error-summary")[1].split("</div>")[0]
+    assert summary.count("<li>") == 1 and '<a href="#number">' in summary

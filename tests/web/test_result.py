@@ -102,3 +102,15 @@ def test_unanswered_warning_signs_are_listed_with_what_to_do() -> None:
     assert any(item.startswith("Cannot pass urine") for item in emergency.items)
     assert all(item != "Female" for g in groups for item in g.items)  # not a warning sign
     assert open_warnings([("red_flags_nerves", [])], assessment, "112") == []  # answered: nothing open
+
+
+def test_no_nerve_is_said_plainly() -> None:
+    from nervemap.api.plain import site_key
+
+    for assessment in _golden():
+        summary = summarise(assessment)
+        if summary.place is not None and site_key(summary.place) == "site:none":
+            assert summary.source and "not a nerve, but a joint" in summary.source
+            assert "no nerve at all" not in summary.source
+            return
+    pytest.skip("no golden case leads with no nerve")

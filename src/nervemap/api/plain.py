@@ -139,7 +139,13 @@ def summarise(assessment: Assessment) -> Summary:
     source = None
     if place is not None:
         how = "most likely" if place.probability >= wording.likely_from.value else "possibly"
-        source = f"Where it comes from: {how} {plain_place(place)}."
+        if site_key(place) == "site:none":
+            side = f", on the {place.side} side" if place.side in ("left", "right") else ""
+            source = (
+                f"Where it comes from: {how} not a nerve, but a joint, muscle, bone or blood vessel{side}."
+            )
+        else:
+            source = f"Where it comes from: {how} {plain_place(place)}."
     return Summary(headline, certainty, causes, place, source)
 
 

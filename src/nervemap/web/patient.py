@@ -24,6 +24,7 @@ from nervemap.api.routers.interviews import (
     step_out,
 )
 from nervemap.engine.assessment import Assessment
+from nervemap.interview.catalogue import Kind
 from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
@@ -165,12 +166,14 @@ def _question_page(
     step = step_out(opened.session)
     if step.question is None:
         return _see_other("/interview/finish")
+    errors = errors or {}
     context = {
-        "title": step.question.text,
+        "title": ("Error: " if errors else "") + step.question.text,
+        "error_items": _error_items(errors, step.question.kind),
         "step": step,
         "question": step.question,
         "mode": opened.session.mode,
-        "errors": errors or {},
+        "errors": errors,
         "kept": kept or {},
         "picture": bodymap.BodyMapPicture(
             interactive=True,
@@ -181,6 +184,16 @@ def _question_page(
         ),
     }
     return render(request, "question.html", context, status_code=status_code)
+
+
+def _error_items(errors: dict[str, str], kind: Kind) -> list[tuple[str | None, str]]:
+    """The error summary's lines: each message once, linked to its field where it has one."""
+    items: dict[str, str | None] = {}
+    for name, message in errors.items():
+        target = "number" if kind == Kind.NUMBER and name == "number" else None
+        if message not in items or target:
+            items[message] = target
+    return [(target, message) for message, target in items.items()]
 
 
 def _kept_marks(kept: dict[str, list[str]] | None) -> dict[str, str]:
@@ -397,9 +410,11 @@ def _result(
     if is_emergency(record):
         return render(request, "emergency.html", emergency_context(record))
     requested = ConsultationRepository(db).for_assessment(record.id)
+    targets = {"name": "name", "contact": "contact", "consent": "consent"}
     context = {
         **result_context(record, opened.session.answers, emergency_number(request)),
-        "title": "Your result",
+        "title": ("Error: " if form.errors else "") + "Your result",
+        "form_errors": [(targets.get(field), message) for field, message in form.errors.items()],
         "form": form,
         "requested": bool(requested),
     }
