@@ -1,0 +1,81 @@
+"""History, red-flag and laboratory phrasings met in published cases (issues 12 and 13): one test
+per way of writing a finding, and the near misses that must not be read as it."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract
+
+
+def findings(text: str) -> set[tuple[str, str]]:
+    return {(f.id, f.status.value) for f in extract(text).case.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # a joint with two signs of inflammation, one of them heat or redness
+        ("The joint appears red and swollen and is hot to the touch.", "hot_swollen_joint"),
+        ("On palpation the joint is red and warm.", "hot_swollen_joint"),
+        ("The knee is swollen and hot.", "hot_swollen_joint"),
+        # inflammatory markers written as raised, in either order
+        ("Laboratory studies show increased serum CRP and procalcitonin levels.", "esr_crp_raised"),
+        ("The ESR was markedly elevated.", "esr_crp_raised"),
+        ("Elevated C-reactive protein.", "esr_crp_raised"),
+        # anal tone
+        ("The rectal examination revealed a weak rectal sphincter tone.", "reduced_anal_tone"),
+        ("Anal sphincter tone was reduced.", "reduced_anal_tone"),
+        # pain at night
+        ("The pain is present throughout the day, and even at night when he lies down.", "night_pain"),
+        ("Intense pain throughout the day that worsens at night.", "night_pain"),
+        # the shopping-cart sign and cycling tolerance in the patient's words
+        (
+            "His back pain is improved only when he is pushing a cart at the grocery store.",
+            "relief_bending_forward",
+        ),
+        ("The only time his pain is improved is when he is riding his bike.", "cycling_without_leg_pain"),
+        # pulses
+        ("Normal femoral and popliteal pulses with absence of distal pulses.", "peripheral_pulses_reduced"),
+        # a fall and what follows it
+        ("She suffers a fall in the street.", "minor_trauma"),
+        ("He had a fall at home yesterday.", "minor_trauma"),
+        ("After the fall it is impossible for her to stand.", "inability_to_bear_weight"),
+        # pelvic surgery
+        ("Difficulty walking after gynecologic surgery.", "recent_hip_or_pelvic_surgery"),
+        # a wound
+        ("Non-healing ulceration to the left hallux.", "skin_break_or_wound"),
+        # the straight-leg raise described rather than named
+        (
+            "The pain appears when the lower limb is lifted with the knee extended, but is relieved when "
+            "the knee is flexed.",
+            "slr_positive",
+        ),
+    ],
+)
+def test_phrasing_is_read(text: str, finding: str) -> None:
+    assert (finding, "present") in findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # one sign of inflammation is not a hot swollen joint; a leg is not a joint
+        ("The knee is swollen.", "hot_swollen_joint"),
+        ("The calf is tender, erythematous and swollen.", "hot_swollen_joint"),
+        # a normal marker is not raised
+        ("CRP was normal.", "esr_crp_raised"),
+        # normal tone
+        ("Rectal examination showed normal anal tone.", "reduced_anal_tone"),
+        # a fall from a height is significant trauma, not a minor fall
+        ("He suffered a fall from a ladder.", "minor_trauma"),
+        # negated findings stay negated
+        ("No night pain.", "night_pain"),
+    ],
+)
+def test_near_miss_is_not_read(text: str, finding: str) -> None:
+    assert (finding, "present") not in findings(text)
+
+
+def test_negated_anal_tone_phrase_is_absent() -> None:
+    assert ("reduced_anal_tone", "present") not in findings("There was no weak rectal sphincter tone.")
