@@ -420,3 +420,37 @@ def test_a_number_error_is_summarised_once(client: TestClient) -> None:
     page = _answer(client, token, "duration", choice="number", number="soon")
     summary = page.text.split("data-error-summary")[1].split("</div>")[0]
     assert summary.count("<li>") == 1 and '<a href="#number">' in summary
+
+
+def test_the_assessment_page_starts_with_the_facts_review_and_next_in_queue(
+    client: TestClient, clinician: User
+) -> None:
+    _emergency_result(client)
+    client.cookies.clear()
+    token = _start(client)
+    _screen_clear(client, token)
+    client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    _answer(client, token, "sex", choice="male")
+    _answer(client, token, "duration", choice="number", number="3 months")
+    page = _answer(client, token, "pain_score", choice="number", number="6")
+    for _ in range(40):
+        if page.url.path == "/interview/result":
+            break
+        question = page.text.split('name="question" value="')[1].split('"')[0]
+        page = _answer(client, token, question, choice="unknown")
+    client.cookies.clear()
+    sign_in(client)
+    queue = client.get("/clinic")
+    ids = [part.split('"')[0] for part in queue.text.split('<a href="/clinic/assessments/')[1:]]
+    assert len(ids) == 2
+    first = client.get(f"/clinic/assessments/{ids[0]}")  # most urgent first: the emergency
+    main = first.text.split('<main id="main" tabindex="-1">')[1]
+    header = main.split('data-testid="case-header"')[1].split("</dl>")[0]
+    assert "positive: Cauda equina" in header and "not examined" in header
+    # the review box and the way on come before the clinical detail
+    assert main.index("Mark reviewed") < main.index("Triage:")
+    assert f'href="/clinic/assessments/{ids[1]}" data-testid="next"' in main
+    second = client.get(f"/clinic/assessments/{ids[1]}")
+    header = second.text.split('data-testid="case-header"')[1].split("</dl>")[0]
+    assert "male" in header and "3 months" in header and "left" in header
+    assert "negative (cauda equina screen answered)" in header

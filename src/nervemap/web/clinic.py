@@ -198,6 +198,8 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
     )
     reviewer = UserRepository(db).get(record.reviewed_by) if record.reviewed_by else None
     return {
+        "header": present.header(assessment, case if isinstance(case, dict) else {}),
+        "next_id": _next_in_queue(db, record),
         "record": record,
         "assessment": assessment,
         "case": case,
@@ -207,6 +209,16 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         "reviewer": reviewer.email if reviewer else None,
         "by_patient": record.created_by == SERVICE_USER_ID,
     }
+
+
+def _next_in_queue(db: Session, record: AssessmentRecord) -> uuid.UUID | None:
+    """The next unreviewed item in queue order (requests first, then assessments), after this one."""
+    asked, others = _queue(db, "", "new")
+    ids = [row.record.id for row in (*asked, *others)]
+    if record.id in ids:
+        after = ids[ids.index(record.id) + 1 :]
+        return after[0] if after else (ids[0] if ids[0] != record.id else None)
+    return ids[0] if ids else None
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)

@@ -243,3 +243,75 @@ def open_warnings(answers: list[tuple[str, Any]], assessment: Assessment, number
         for level in WARNING_LEVELS
         if grouped.get(level)
     ]
+
+
+# ------------------------------------------------------------------ the clinician's header
+
+
+def duration_words(days: float | None) -> str:
+    """'10 days', '3 weeks', '4 months', '2 years'; 'not given' when unknown."""
+    if days is None:
+        return "not given"
+    if days < 14:
+        return f"{days:.0f} day{'s' if round(days) != 1 else ''}"
+    if days < 90:
+        return f"{days / 7:.0f} weeks"
+    if days < 730:
+        return f"{days / (365.25 / 12):.0f} months"
+    return f"{days / 365.25:.0f} years"
+
+
+@functools.cache
+def _screen_findings() -> tuple[str, ...]:
+    """The cauda equina / cord screen's findings (the catalogue's first screen question)."""
+    screen = [q for q in default_catalogue().questions if q.phase == "screen"]
+    return tuple(screen[0].finding_ids) if screen else ()
+
+
+@functools.cache
+def _examination_findings() -> frozenset[str]:
+    knowledge = default_knowledge().knowledge
+    return frozenset(f.id for f in knowledge.findings if f.category.value == "examination")
+
+
+@dataclass(frozen=True)
+class Header:
+    age: str
+    sex: str
+    duration: str
+    side: str
+    red_flags: str  # positive / negative / partly asked / not asked
+    red_flag_class: str
+    examined: str
+
+
+def header(assessment: Assessment, case: dict[str, Any]) -> Header:
+    """What a clinician needs first: who, how long, which side, the red-flag screen, examined or not."""
+    age = case.get("age")
+    sides = {m.get("side") for m in case.get("pain_map") or [] if m.get("side") in ("left", "right")}
+    side = " and ".join(sorted(sides)) if sides else "not marked"
+    leading = assessment.localization[0].side if assessment.localization else None
+    if leading and leading != side:
+        side += f" (leading site: {leading})"
+    status = {f.id: f.status for f in assessment.findings_used}
+    screen = _screen_findings()
+    answered = [f for f in screen if f in status]
+    if assessment.triage.red_flags:
+        flags, css = "positive: " + "; ".join(f.name for f in assessment.triage.red_flags), "positive"
+    elif answered and len(answered) == len(screen):
+        flags, css = "negative (cauda equina screen answered)", "negative"
+    elif answered:
+        flags, css = f"partly asked: {len(answered)} of {len(screen)} cauda equina items recorded", "partial"
+    else:
+        flags, css = "not asked", "not-asked"
+    exam = bool(case.get("strength") or case.get("reflexes") or case.get("sensation"))
+    exam = exam or any(f in _examination_findings() for f in status)
+    return Header(
+        age=f"{age:g}" if isinstance(age, int | float) else "not given",
+        sex=str(case.get("sex") or "not given"),
+        duration=duration_words(case.get("duration_days")),
+        side=side,
+        red_flags=flags,
+        red_flag_class=css,
+        examined="examined" if exam else "not examined",
+    )
