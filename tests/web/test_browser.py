@@ -161,6 +161,10 @@ def test_bladder_trouble_and_saddle_numbness_go_to_emergency_care(
     row = page.get_by_test_id("assessments").locator("tbody tr").first
     expect(row).to_contain_text("emergency")
     expect(row).to_contain_text("Suspected cauda equina syndrome")
+    table = page.get_by_test_id("assessments")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), (
+        "the queue must fit the screen"
+    )
     _shot(page, screenshots, f"07b-queue-emergency-{size}")
 
 
@@ -235,3 +239,47 @@ def test_the_consultation_form_error_summary_receives_focus(
     summary.get_by_role("link", name="Please tell us your name.").click()
     expect(page.locator("#name")).to_be_focused()
     expect(page.locator("#contact")).to_have_value("not a contact")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_screenshot_tour_of_the_patient_pages(
+    page: Page, live_server: LiveServer, screenshots: Path, size: str
+) -> None:
+    """Every patient page at both sizes, for people to look at; the page never scrolls sideways."""
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    width = (PHONE if size == "phone" else DESKTOP)["width"]
+
+    def shot(name: str) -> None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        _shot(page, screenshots, f"20-tour-{name}-{size}")
+
+    page.goto(live_server.url + "/")
+    shot("home")
+    page.get_by_role("button", name="Start").click()
+    shot("screen")
+    for question in ("red_flags_nerves", "red_flags_general"):
+        expect(page.locator("input[name=question]")).to_have_value(question)
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator("form[data-ready=true]")).to_have_count(1)
+    for region in L5_MARKS:
+        page.locator(f"#{region}").click()
+    shot("body-map")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("input[name=question]")).to_have_value("sex")
+    page.locator("button[name=choice][value=male]").click()
+    expect(page.locator("input[name=question]")).to_have_value("duration")
+    shot("duration")
+    page.locator("#number").fill("3 months")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("input[name=question]")).to_have_value("pain_score")
+    page.locator("#number").fill("7/10")
+    page.get_by_role("button", name="Continue").click()
+    for _ in range(40):
+        if "/interview/result" in page.url:
+            break
+        question = page.locator("input[name=question]").get_attribute("value")
+        _answer(page, question or "", "number" if page.locator("#number").count() else "choice")
+    expect(page.get_by_test_id("severity")).to_contain_text("7 out of 10")
+    steps = page.get_by_test_id("plan").locator("li").count() + page.get_by_test_id("avoid").count()
+    assert 3 <= steps <= 5
+    shot("result")

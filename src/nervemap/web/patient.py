@@ -371,7 +371,6 @@ def result_context(
         "summary": summary,
         "level": level,
         "urgency_title": present.URGENCY_TITLE.get(level, level),
-        "urgency_sentence": present.urgency_sentence(level),
         "place": place,
         "sciatica": bool(place and present.is_sciatica(place)),
         "plan_steps": present.patient_plan(assessment, severity_measured(assessment)),

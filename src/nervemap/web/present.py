@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nervemap.api.plain import URGENCY
 from nervemap.engine.assessment import Assessment, Localisation
 from nervemap.engine.triage import rule_fires
 from nervemap.interview.catalogue import default_catalogue
@@ -39,10 +38,6 @@ def when(moment: datetime) -> str:
 
 def urgency_class(level: str) -> str:
     return f"urgency-{level}"
-
-
-def urgency_sentence(level: str) -> str:
-    return URGENCY.get(level, level)
 
 
 def is_sciatica(place: Localisation) -> bool:
