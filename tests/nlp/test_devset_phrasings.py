@@ -79,3 +79,9 @@ def test_near_miss_is_not_read(text: str, finding: str) -> None:
 
 def test_negated_anal_tone_phrase_is_absent() -> None:
     assert ("reduced_anal_tone", "present") not in findings("There was no weak rectal sphincter tone.")
+
+
+def test_is_negative_for_negates_what_follows() -> None:
+    """medspaCy's backward 'was negative' must not leave 'negative for X' asserted."""
+    assert ("fever", "absent") in findings("The blood work was negative for fever.")
+    assert ("leg_bone_infection", "present") not in findings("The X-ray is negative for osteomyelitis.")
