@@ -454,3 +454,34 @@ def test_dermatomal_sensory_loss_never_lowers_a_root_and_names_the_root_kind(
         assert _root_probability(after, root, "left") >= _root_probability(before, root, "left")
     labels = [e.label for e in after.localization[0].evidence.for_]
     assert any("dermatomal" in label for label in labels)
+
+
+# --------------------------------------------------------------------------- obturator vs L3/L4
+
+
+def _adductor_case(**extra: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "age": 60,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "groin", "side": "left"}, {"region": "thigh_medial", "side": "left"}],
+        "findings": [{"id": "recent_hip_or_pelvic_surgery"}, {"id": "back_pain", "status": "absent"}],
+        "strength": _strength("left", hip_adduction=3, hip_flexion=5, ankle_dorsiflexion=5),
+        "sensation": [{"region": "thigh_medial", "side": "left", "status": "reduced"}],
+    }
+    case.update(extra)
+    return case
+
+
+def test_weak_hip_adduction_after_pelvic_surgery_sparing_the_quadriceps_is_obturator() -> None:
+    case = _adductor_case(reflexes=[{"reflex": "patellar", "side": "left", "grade": 2}])
+    case["strength"] = [*case["strength"], *_strength("left", knee_extension=5)]
+    result = assess(case)
+    assert _top(result) == ("peripheral-nerve", None, "obturator", "left")
+    assert _conditions(result, 1) == ["obturator_neuropathy"]
+
+
+def test_weak_hip_adduction_with_a_weak_quadriceps_and_lost_knee_jerk_is_not_obturator() -> None:
+    case = _adductor_case(reflexes=[{"reflex": "patellar", "side": "left", "grade": 0}])
+    case["strength"] = [*case["strength"], *_strength("left", knee_extension=3)]
+    assert _top(assess(case))[2] != "obturator"
