@@ -67,6 +67,10 @@ def test_phrasing_is_read(text: str, finding: str) -> None:
         ("CRP was normal.", "esr_crp_raised"),
         # normal tone
         ("Rectal examination showed normal anal tone.", "reduced_anal_tone"),
+        # a weak calf or a hard chair is not an inability to bear weight
+        ("He noticed that he was unable to stand on his right toe.", "inability_to_bear_weight"),
+        ("She cannot stand up from a chair without her arms.", "inability_to_bear_weight"),
+        ("He cannot stand for long because of leg pain.", "inability_to_bear_weight"),
         # a fall from a height is significant trauma, not a minor fall
         ("He suffered a fall from a ladder.", "minor_trauma"),
         # negated findings stay negated
@@ -85,3 +89,13 @@ def test_is_negative_for_negates_what_follows() -> None:
     """medspaCy's backward 'was negative' must not leave 'negative for X' asserted."""
     assert ("fever", "absent") in findings("The blood work was negative for fever.")
     assert ("leg_bone_infection", "present") not in findings("The X-ray is negative for osteomyelitis.")
+
+
+def test_the_history_a_patient_presents_with_is_current() -> None:
+    text = "A 37-year-old man presenting with a history of chronic, persistent low back pain."
+    assert ("back_pain", "present") in findings(text)
+
+
+def test_leg_pain_of_radicular_character_is_radiating_leg_pain() -> None:
+    text = "Chronic low back pain as well as left lower extremity pain of radicular character."
+    assert ("radiating_leg_pain", "present") in findings(text)
