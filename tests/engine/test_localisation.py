@@ -485,3 +485,20 @@ def test_weak_hip_adduction_with_a_weak_quadriceps_and_lost_knee_jerk_is_not_obt
     case = _adductor_case(reflexes=[{"reflex": "patellar", "side": "left", "grade": 0}])
     case["strength"] = [*case["strength"], *_strength("left", knee_extension=3)]
     assert _top(assess(case))[2] != "obturator"
+
+
+def test_a_stated_neurological_deficit_makes_a_nerve_lesion_likelier_than_none() -> None:
+    """'Radicular pain in the left leg ... new neurological deficits in the left leg': a lesion of
+    some nerve on the left outweighs no lesion."""
+    base = {
+        "age": 60,
+        "sex": "female",
+        "pain_map_complete": False,
+        "findings": [{"id": "radiating_leg_pain", "side": "left"}],
+    }
+    deficit = {**base, "findings": [*base["findings"], {"id": "neurological_deficit_leg", "side": "left"}]}
+    none_before = next(s.probability for s in assess(base).localization if str(s.site) == "none")
+    lead = assess(deficit).localization[0]
+    assert str(lead.site) != "none" and lead.side == "left"
+    none_after = next((s.probability for s in assess(deficit).localization if str(s.site) == "none"), 0.0)
+    assert none_after < none_before

@@ -51,3 +51,22 @@ def test_electrodiagnosis_read_as_radiculopathy(text: str, status: str, side: st
 
 def test_a_radiculopathy_without_electrodiagnosis_is_not_an_emg_finding() -> None:
     assert not any(f[0] == "emg_radiculopathy" for f in _findings("He has a left L5 radiculopathy."))
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "side"),
+    [
+        ("She then developed new neurological deficits in the left leg.", "present", "left"),
+        ("Alert and oriented, no focal neurological deficits.", "absent", None),
+    ],
+)
+def test_an_unspecified_neurological_deficit_is_read(text: str, status: str, side: str | None) -> None:
+    assert ("neurological_deficit_leg", status, side) in _findings(text)
+
+
+def test_a_consent_list_of_surgical_risks_is_not_a_finding() -> None:
+    text = (
+        "Risks and benefits of the surgery including bleeding, infection, neurologic deficit, nonunion "
+        "and lack of improvement were discussed."
+    )
+    assert not any(f[0] == "neurological_deficit_leg" for f in _findings(text))
