@@ -274,6 +274,12 @@ def test_a_screenshot_tour_of_the_patient_pages(
     expect(page.locator("input[name=question]")).to_have_value("pain_score")
     page.locator("#number").fill("7/10")
     page.get_by_role("button", name="Continue").click()
+    expect(page.locator("input[name=question]")).not_to_have_value("pain_score")
+    # Back brings the earlier answer back filled in; Continue keeps it
+    page.get_by_role("button", name="Back").click()
+    expect(page.locator("input[name=question]")).to_have_value("pain_score")
+    expect(page.locator("#number")).to_have_value("7")
+    page.get_by_role("button", name="Continue").click()
     for _ in range(40):
         if "/interview/result" in page.url:
             break

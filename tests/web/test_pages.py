@@ -456,3 +456,34 @@ def test_the_assessment_page_starts_with_the_facts_review_and_next_in_queue(
     header = second.text.split('data-testid="case-header"')[1].split("</dl>")[0]
     assert "male" in header and "3 months" in header and "left" in header
     assert "negative (cauda equina screen answered)" in header
+
+
+def test_back_brings_the_earlier_answer_back_filled_in(client: TestClient, session: Session) -> None:
+    token = _start(client)
+    _answer(client, token, "red_flags_nerves", choice="options")
+    _answer(client, token, "red_flags_general", choice="options", option="cancer")
+    client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    _answer(client, token, "sex", choice="female")
+    page = _answer(client, token, "duration", choice="number", number="3 months")
+    assert 'value="pain_score"' in page.text
+    # a number comes back in the question's unit
+    page = client.post("/interview/back", data={"csrf": token})
+    assert 'value="duration"' in page.text and 'id="number" name="number"' in page.text
+    assert 'value="13"' in page.text
+    # a one-answer question says what was chosen
+    page = client.post("/interview/back", data={"csrf": token})
+    assert 'value="sex"' in page.text and "Your earlier answer: Female." in page.text
+    # the body map comes back with its marks
+    page = client.post("/interview/back", data={"csrf": token})
+    assert page.url.path == "/interview/body-map"
+    assert "Marked: Left buttock (pain)" in page.text
+    # the red-flag screen comes back ticked: Continue does not turn a warning sign into "absent"
+    page = client.post("/interview/back", data={"csrf": token})
+    assert 'value="red_flags_general"' in page.text
+    assert 'value="cancer" checked' in page.text
+    # answering again clears what Back kept
+    page = _answer(client, token, "red_flags_general", choice="options", option="cancer")
+    assert "nervemap_previous" not in client.cookies or not client.cookies.get("nervemap_previous")
+    record = session.scalars(select(InterviewRecord)).one()
+    stored = dict((a["question"], a["value"]) for a in record.state["answers"])
+    assert stored["red_flags_general"]["cancer"] == "yes"

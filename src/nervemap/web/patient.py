@@ -3,6 +3,8 @@ with urgency and what helps, and the consultation request."""
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 from typing import Any
 
@@ -15,6 +17,7 @@ from nervemap.api.plain import patient_view, severity_measured, severity_words, 
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
+    QuestionOut,
     finish_interview,
     go_back,
     new_interview,
@@ -39,6 +42,7 @@ from nervemap.web.security import (
     INTERVIEW_MAX_AGE,
     CheckedForm,
     PageError,
+    clear_cookie,
     session_user,
     set_cookie,
 )
@@ -166,11 +170,15 @@ def _question_page(
     step = step_out(opened.session)
     if step.question is None:
         return _see_other("/interview/finish")
+    earlier = None
+    if kept is None:
+        kept, earlier = _prefill(step.question, _previous(request, step.question.id))
     errors = errors or {}
     context = {
         "title": ("Error: " if errors else "") + step.question.text,
         "error_items": _error_items(errors, step.question.kind),
         "step": step,
+        "earlier": earlier,
         "question": step.question,
         "mode": opened.session.mode,
         "errors": errors,
@@ -184,6 +192,65 @@ def _question_page(
         ),
     }
     return render(request, "question.html", context, status_code=status_code)
+
+
+# ------------------------------------------------------------------ back keeps the answer
+# Back undoes the last answer (the session is a pure function of its answers); the undone answer
+# rides along in a short-lived cookie so the earlier question comes back filled in, never empty
+# (an empty red-flag screen sent again would record every warning sign as absent).
+PREVIOUS_COOKIE = "nervemap_previous"
+PREVIOUS_MAX_AGE = 3600
+PREVIOUS_MAX_CHARS = 3000
+
+
+def _encode_previous(question_id: str, value: Any) -> str | None:
+    text = json.dumps({"q": question_id, "v": value}, separators=(",", ":"))
+    encoded = base64.urlsafe_b64encode(text.encode()).decode()
+    return encoded if len(encoded) <= PREVIOUS_MAX_CHARS else None
+
+
+def _previous(request: Request, question_id: str) -> Any:
+    """The undone answer to ``question_id`` kept by Back, or None."""
+    raw = request.cookies.get(PREVIOUS_COOKIE, "")
+    try:
+        saved = json.loads(base64.urlsafe_b64decode(raw.encode()).decode()) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(saved, dict) or saved.get("q") != question_id:
+        return None
+    return saved.get("v")
+
+
+def _prefill(question: QuestionOut, value: Any) -> tuple[dict[str, list[str]], str | None]:
+    """Form values (kept) and a plain note of the earlier answer, from a stored answer."""
+    if value is None:
+        return {}, None
+    texts = {o.id: o.text for o in question.options}
+    texts.update({"yes": "Yes", "no": "No", "unknown": question.unknown_option})
+    if value == "unknown":
+        return {}, f"Your earlier answer: {question.unknown_option}."
+    kind = question.kind
+    kept: dict[str, list[str]] = {}
+    if kind == Kind.MULTI_CHOICE and isinstance(value, dict):
+        kept["option"] = [option for option, status in value.items() if status == "yes"]
+        return kept, None
+    if kind == Kind.NUMBER and isinstance(value, int | float):
+        return {"number": [f"{round(value, 1):g}"]}, None
+    if kind == Kind.BODY_MAP and isinstance(value, list):
+        for mark in value:
+            if isinstance(mark, dict) and mark.get("region"):
+                side = mark.get("side") or "-"
+                kept[f"m:{side}:{mark['region']}"] = [str(mark.get("kind") or mark.get("status") or "")]
+        return kept, None
+    if kind in (Kind.EXAM_STRENGTH, Kind.EXAM_REFLEX) and isinstance(value, list):
+        for grade in value:
+            if isinstance(grade, dict):
+                item = grade.get("movement") or grade.get("reflex")
+                kept[f"g:{item}:{grade.get('side')}"] = [str(grade.get("grade"))]
+        return kept, None
+    if isinstance(value, str):
+        return {}, f"Your earlier answer: {texts.get(value, value)}."
+    return {}, None
 
 
 def _error_items(errors: dict[str, str], kind: Kind) -> list[tuple[str | None, str]]:
@@ -213,7 +280,8 @@ def body_map_page(request: Request, db: SessionDep) -> Response:
     if not _body_map_due(opened):
         return _see_other("/interview")
     question = question_out(opened.session, opened.session.question(BODY_MAP), opened.session.why(BODY_MAP))
-    return _body_map_response(request, opened, question.text, question.why)
+    kept, _ = _prefill(question, _previous(request, BODY_MAP))
+    return _body_map_response(request, opened, question.text, question.why, kept=_kept_marks(kept))
 
 
 def _body_map_response(
@@ -264,7 +332,9 @@ def body_map_answer(request: Request, db: SessionDep, form: CheckedForm) -> Resp
             )
     record_answer(db, opened, BODY_MAP, value)
     db.commit()
-    return _see_other("/interview")
+    response = _see_other("/interview")
+    clear_cookie(request, response, PREVIOUS_COOKIE)
+    return response
 
 
 @router.get("/interview", response_class=HTMLResponse)
@@ -298,7 +368,9 @@ def answer(request: Request, db: SessionDep, form: CheckedForm) -> Response:
         message = error.errors[0].reason if error.errors else error.detail
         return _question_page(request, opened, {"number": message, "choice": message}, _kept(form), 422)
     db.commit()
-    return _see_other("/interview")
+    response = _see_other("/interview")
+    clear_cookie(request, response, PREVIOUS_COOKIE)
+    return response
 
 
 def _kept(form: Any) -> dict[str, list[str]]:
@@ -317,10 +389,16 @@ def back(request: Request, db: SessionDep, form: CheckedForm) -> Response:
         return _see_other(_done_url(opened))
     if not opened.session.asked:
         return _see_other("/interview")
-    last = opened.session.asked[-1]
+    last, value = opened.session.answers[-1]
     go_back(db, opened)
     db.commit()
-    return _see_other("/interview/body-map" if last == BODY_MAP else "/interview")
+    response = _see_other("/interview/body-map" if last == BODY_MAP else "/interview")
+    encoded = _encode_previous(last, value)
+    if encoded:
+        set_cookie(request, response, PREVIOUS_COOKIE, encoded, PREVIOUS_MAX_AGE)
+    else:
+        clear_cookie(request, response, PREVIOUS_COOKIE)
+    return response
 
 
 @router.get("/interview/finish")
