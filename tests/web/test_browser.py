@@ -211,8 +211,17 @@ def test_a_clinician_reviews_the_request_and_downloads_the_pdf(
     pdf = screenshots / "11-report.pdf"
     info.value.save_as(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Refused" in message.text else None)
     page.get_by_role("link", name="Printable report").click()
     expect(page.locator("h1")).to_have_text("Clinical summary: leg pain")
+    # styled and working under the app's own content security policy: no inline style or onclick
+    assert page.locator("h1").evaluate("h => getComputedStyle(h).fontSize") == "18.6667px"  # 14pt
+    assert page.locator(".map").evaluate("m => getComputedStyle(m).float") == "left"
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed === true")
+    assert refused == [], refused
     _shot(page, screenshots, "12-report")
 
 

@@ -330,6 +330,12 @@ def test_the_clinician_reviews_a_requested_assessment(client: TestClient, clinic
     assert 'data-testid="status">reviewed' in reviewed.text and "Physio" in reviewed.text
     report = client.get(f"/clinic/assessments/{link}/report")
     assert report.status_code == 200 and "Clinical summary" in report.text and "<svg" in report.text
+    # the content security policy allows only the server's own styles and scripts
+    assert "<style" not in report.text and "onclick" not in report.text and " style=" not in report.text
+    assert "<th>Severity</th><td>not assessed:" in report.text  # no pain score, weakness or function
+    assert '<link rel="stylesheet" href="/static/report.css">' in report.text
+    assert '<script src="/static/report.js" defer></script>' in report.text
+    assert client.get("/static/report.js").status_code == 200
     pdf = client.get(f"/clinic/assessments/{link}/report.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     missing = client.get("/clinic/assessments/not-an-id")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep, SettingsDep
 from nervemap.api.engine import run_assessment, run_extraction
+from nervemap.api.plain import severity_measured
 from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import new_interview
 from nervemap.engine.assessment import Assessment
@@ -198,6 +199,10 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
     )
     reviewer = UserRepository(db).get(record.reviewed_by) if record.reviewed_by else None
     return {
+        # nothing measured it: the engine's default grade is not shown as a finding
+        "severity_label": assessment.severity.grade.value
+        if severity_measured(assessment)
+        else "not assessed",
         "header": present.header(assessment, case if isinstance(case, dict) else {}),
         "next_id": _next_in_queue(db, record),
         "record": record,
