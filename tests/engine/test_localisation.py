@@ -502,3 +502,38 @@ def test_a_stated_neurological_deficit_makes_a_nerve_lesion_likelier_than_none()
     assert str(lead.site) != "none" and lead.side == "left"
     none_after = next((s.probability for s in assess(deficit).localization if str(s.site) == "none"), 0.0)
     assert none_after < none_before
+
+
+def _foot_drop(**extra: Any) -> dict[str, Any]:
+    case: dict[str, Any] = {
+        "age": 50,
+        "sex": "male",
+        "pain_map_complete": False,
+        "strength": _strength("left", ankle_dorsiflexion=3, great_toe_extension=3),
+        "sensation": [{"region": "foot_dorsum", "side": "left", "status": "reduced"}],
+    }
+    case.update(extra)
+    return case
+
+
+def _kind_mass(compiled: CompiledKnowledge, case: dict[str, Any], kind: str) -> float:
+    from nervemap.engine.assess import infer_encoded
+    from nervemap.engine.case import Case
+    from nervemap.engine.encode import encode_case
+
+    posterior = infer_encoded(compiled, [encode_case(Case.model_validate(case), compiled)])
+    sites = zip(compiled.hypotheses, posterior.sites[0], strict=True)
+    return float(sum(p for h, p in sites if str(h.kind) == kind))
+
+
+def test_an_abnormal_snap_moves_a_foot_drop_from_the_root_towards_the_nerve(
+    compiled: CompiledKnowledge,
+) -> None:
+    """The dorsal root ganglion lies in the foramen: a root lesion spares the SNAP."""
+    base = _foot_drop()
+    abnormal = _foot_drop(findings=[{"id": "snap_abnormal", "side": "left"}])
+    normal = _foot_drop(findings=[{"id": "snap_abnormal", "status": "absent"}])
+    nerve = [_kind_mass(compiled, c, "peripheral-nerve") for c in (abnormal, base, normal)]
+    root = [_kind_mass(compiled, c, "root") for c in (abnormal, base, normal)]
+    assert nerve[0] > nerve[1] > nerve[2]
+    assert root[0] < root[1] < root[2]

@@ -70,3 +70,21 @@ def test_a_consent_list_of_surgical_risks_is_not_a_finding() -> None:
         "and lack of improvement were discussed."
     )
     assert not any(f[0] == "neurological_deficit_leg" for f in _findings(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "side"),
+    [
+        ("The left sural SNAP was absent.", "present", "left"),
+        ("Reduced superficial peroneal sensory response on the right.", "present", "right"),
+        ("Sural and superficial peroneal SNAPs were normal.", "absent", None),
+        ("Sensory nerve action potentials were preserved.", "absent", None),
+    ],
+)
+def test_sensory_nerve_action_potentials_are_read(text: str, status: str, side: str | None) -> None:
+    assert ("snap_abnormal", status, side) in _findings(text)
+
+
+def test_normal_sensory_nerve_conduction_is_not_a_normal_bedside_sensory_examination() -> None:
+    case = extract("Normal sural sensory responses bilaterally.").case
+    assert case.sensation == []
