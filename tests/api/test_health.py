@@ -25,3 +25,17 @@ def test_unknown_path_and_method_are_problems(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
     assert client.delete("/health").status_code == 405
+
+
+def test_untimed_routes_are_async_endpoints_without_dependencies(client: TestClient) -> None:
+    """The time limit skips UNTIMED routes (no task): only sound while their endpoint is
+    ``async def``, has no dependencies, and so hands nothing to the threadpool."""
+    import inspect
+
+    from nervemap.api.routers import health
+    from nervemap.api.timeouts import UNTIMED
+
+    assert {path for _, path in UNTIMED} == {"/health"}
+    assert inspect.iscoroutinefunction(health.health)
+    assert not inspect.signature(health.health).parameters
+    assert client.head("/health").status_code in {200, 405}

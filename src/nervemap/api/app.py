@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from nervemap import __version__
 from nervemap.api import problems, security
-from nervemap.api.access_log import AccessLog
 from nervemap.api.auth import Permit
 from nervemap.api.limits import BodySizeLimit
 from nervemap.api.routers import (
@@ -78,8 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _include_web(app)
     security.add_inner_guards(app, settings)  # rate limits and time limit, inside the body limit
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    security.add_outer_guards(app, settings)  # security headers on every answer
-    app.add_middleware(AccessLog)
+    security.add_outer_guards(app, settings)  # headers on every answer, errors contained, access log
     return app
 
 

@@ -10,7 +10,10 @@ from nervemap.api.problems import MEDIA_TYPE, TYPE_PREFIX
 
 
 class BodySizeLimit:
-    """Pure ASGI middleware: checks Content-Length, then counts the bytes actually received."""
+    """Pure ASGI middleware: checks Content-Length, then counts the bytes actually received.
+
+    A request without a body (no Content-Length, no chunked transfer: most GETs) passes untouched.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -20,8 +23,17 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        declared = headers.get(b"content-length")
+        declared: bytes | None = None
+        chunked = False
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked:
+            # HTTP/1.1: a request with neither header has no body (RFC 9112 section 6.3).
+            await self.app(scope, receive, send)
+            return
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._refuse(scope, send)
             return

@@ -2,7 +2,8 @@
 
 - :class:`SecurityHeaders`: CSP, nosniff, frame denial, referrer and permissions policies,
   ``Cache-Control: no-store`` (patient data), HSTS over HTTPS; a 405 lists every routed method.
-- :class:`ContainErrors`: an unhandled exception becomes a 500 problem and a frames-only log line.
+- :class:`EdgeGuards`: the outermost middleware: those headers on every answer, an unhandled
+  exception turned into a 500 problem and a frames-only log line, and the access log.
 - :func:`document_guard_responses`: 503, 429 and 413 in the OpenAPI document, and error answers
   documented as ``application/problem+json`` (what ``problems.install`` sends).
 
@@ -15,6 +16,7 @@ on HTTPS requests (a proxy must pass the scheme: uvicorn ``--proxy-headers``).
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +26,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nervemap.api.access_log import log_request
 from nervemap.api.problems import MEDIA_TYPE, Problem, problem_response
 from nervemap.api.ratelimit import Limits, Rate, RateLimit, is_rate_limited
 from nervemap.api.timeouts import RequestTimeout
@@ -54,79 +57,100 @@ FIXED_HEADERS: tuple[tuple[str, str], ...] = (
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware: adds the headers a response does not set itself."""
+    """The headers every answer gets unless it sets them itself, encoded once per kind of request
+    (docs page or not, HTTPS or not, static file or not), not per response."""
 
-    def __init__(self, app: ASGIApp, content_security_policy: str, hsts_max_age_seconds: int) -> None:
-        self.app = app
+    def __init__(self, content_security_policy: str, hsts_max_age_seconds: int) -> None:
         self.policy = content_security_policy
         self.hsts = f"max-age={hsts_max_age_seconds}; includeSubDomains" if hsts_max_age_seconds > 0 else ""
+        self._encoded: dict[tuple[bool, bool, bool], tuple[tuple[bytes, bytes], ...]] = {}
 
     def headers_for(self, scope: Scope) -> list[tuple[str, str]]:
+        return self._headers(*self._kind(scope))
+
+    @staticmethod
+    def _kind(scope: Scope) -> tuple[bool, bool, bool]:
         path = str(scope.get("path", ""))
-        policy = DOCS_POLICY if path in DOCS_PATHS else self.policy
-        headers = [*FIXED_HEADERS, ("Content-Security-Policy", policy)]
-        if self.hsts and scope.get("scheme") == "https":
+        return path in DOCS_PATHS, scope.get("scheme") == "https", path.startswith(STATIC_PREFIX)
+
+    def _headers(self, docs: bool, https: bool, static: bool) -> list[tuple[str, str]]:
+        headers = [*FIXED_HEADERS, ("Content-Security-Policy", DOCS_POLICY if docs else self.policy)]
+        if self.hsts and https:
             headers.append(("Strict-Transport-Security", self.hsts))
-        if not path.startswith(STATIC_PREFIX):
+        if not static:
             # Responses carry patient data: no shared or browser cache may keep them.
             headers.append(("Cache-Control", "no-store"))
         return headers
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = self.headers_for(scope)
+    def raw_for(self, scope: Scope) -> tuple[tuple[bytes, bytes], ...]:
+        kind = self._kind(scope)
+        encoded = self._encoded.get(kind)
+        if encoded is None:
+            encoded = tuple(
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in self._headers(*kind)
+            )
+            self._encoded[kind] = encoded
+        return encoded
 
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in extra:
-                    if name not in headers:
-                        headers.append(name, value)
-                if message["status"] == 405:
-                    allowed = allowed_methods(scope)
-                    if allowed:
-                        headers["Allow"] = ", ".join(allowed)
-            await send(message)
+    @staticmethod
+    def add(message: Message, scope: Scope, extra: tuple[tuple[bytes, bytes], ...]) -> None:
+        """Add ``extra`` to an ``http.response.start`` message, except the headers it has; on a
+        405, ``Allow`` lists every routed method."""
+        headers = list(message.get("headers", ()))
+        present = {bytes(name).lower() for name, _ in headers}
+        headers.extend(line for line in extra if line[0] not in present)
+        message["headers"] = headers
+        if message["status"] == 405:
+            allowed = allowed_methods(scope)
+            if allowed:
+                MutableHeaders(scope=message)["Allow"] = ", ".join(allowed)
 
-        await self.app(scope, receive, with_headers)
 
+class EdgeGuards:
+    """Pure ASGI middleware, the outermost layer: security headers on every answer, unhandled
+    errors contained, one access-log line per request. One layer, not three: each layer wraps
+    every message the app sends.
 
-class ContainErrors:
-    """Unhandled exceptions stop here: logged as frames only, answered with a 500 problem.
-
-    Starlette's ServerErrorMiddleware answers 500 and then re-raises to the server, and uvicorn
-    logs the full exception, message included ("Exception in ASGI application"). Messages may
-    quote request content (a pydantic error shows the input value: patient text), so the
+    Unhandled exceptions stop here: logged as frames only, answered with a 500 problem (with the
+    headers). Starlette's ServerErrorMiddleware answers 500 and then re-raises to the server, and
+    uvicorn logs the full exception, message included ("Exception in ASGI application"). Messages
+    may quote request content (a pydantic error shows the input value: patient text), so the
     exception must not get that far.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, content_security_policy: str, hsts_max_age_seconds: int) -> None:
         self.app = app
+        self.headers = SecurityHeaders(content_security_policy, hsts_max_age_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
+        started = time.perf_counter()
+        extra = self.headers.raw_for(scope)
+        status = 0
 
-        async def watch(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+        async def guarded(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                SecurityHeaders.add(message, scope, extra)
             await send(message)
 
         try:
-            await self.app(scope, receive, watch)
+            await self.app(scope, receive, guarded)
         except Exception as error:
             frames = "".join(traceback.format_tb(error.__traceback__))
             route = getattr(scope.get("route"), "path", "-")
             log.error("unhandled %s on %s %s\n%s", type(error).__name__, scope.get("method"), route, frames)
-            if not started:
+            if not status:
                 response = problem_response(
                     500, "internal", "Internal error", "the server failed; nothing was stored"
                 )
-                await response(scope, receive, send)
+                await response(scope, receive, guarded)
+        finally:
+            log_request(scope, status or 500, started)
 
 
 def allowed_methods(scope: Scope) -> list[str]:
@@ -205,11 +229,10 @@ def add_inner_guards(app: FastAPI, settings: Settings) -> None:
 
 
 def add_outer_guards(app: FastAPI, settings: Settings) -> None:
-    """Outside the body-size limit, so that every answer (413 and 429 too) has the headers; the
-    error containment just inside them, so that its 500 has them too."""
-    app.add_middleware(ContainErrors)
+    """Outside the body-size limit, so that every answer (413 and 429 too) has the headers, and
+    the 500 of a contained error too; the access log sees every request."""
     app.add_middleware(
-        SecurityHeaders,
+        EdgeGuards,
         content_security_policy=settings.content_security_policy,
         hsts_max_age_seconds=settings.hsts_max_age_seconds,
     )

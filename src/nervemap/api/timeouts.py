@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,17 +60,75 @@ def _install_guard() -> None:
         event.listen(Session, "before_flush", _before_flush)
 
 
+class _Sweeper:
+    """One timer per event loop for all requests in flight, instead of one timer per request.
+
+    Every ``tick`` seconds (only while requests are waiting) it wakes the requests whose time is
+    up: a request is answered at most one tick after its limit. A timer per request costs a heap
+    entry that stays after the request ends (a cancelled timer is dropped only when it is due or
+    when half the heap is cancelled): at a few thousand requests a second and a 30 s limit, the
+    heap holds tens of thousands of dead entries.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, tick: float) -> None:
+        self.loop = loop
+        self.tick = tick
+        self.waiting: dict[asyncio.Future[None], float] = {}
+        self.armed = False
+
+    def add(self, waiter: asyncio.Future[None], due: float) -> None:
+        self.waiting[waiter] = due
+        if not self.armed:
+            self.armed = True
+            self.loop.call_later(self.tick, self._sweep)
+
+    def _sweep(self) -> None:
+        now = self.loop.time()
+        for waiter, due in list(self.waiting.items()):
+            if due <= now:
+                del self.waiting[waiter]
+                if not waiter.done():
+                    waiter.set_result(None)
+        self.armed = bool(self.waiting)
+        if self.armed:
+            self.loop.call_later(self.tick, self._sweep)
+
+
+# Routes whose endpoint is ``async def`` without dependencies and awaits nothing: they hand nothing
+# to the threadpool, so the limit would have nothing to abandon (tests/api/test_health.py checks).
+UNTIMED: frozenset[tuple[str, str]] = frozenset({("GET", "/health"), ("HEAD", "/health")})
+
+
 class RequestTimeout:
-    """Pure ASGI middleware: the app runs in its own task, awaited at most ``seconds``."""
+    """Pure ASGI middleware: the app runs in its own task, awaited at most ``seconds`` (plus at
+    most one sweep interval, ``seconds / 20`` capped at 0.25 s).
+
+    Requests to the :data:`UNTIMED` routes (``/health``) run inline, without the extra task: their
+    ``async`` endpoint awaits nothing, and could outlast the limit only by blocking the event loop,
+    which the limit could not interrupt either.
+    """
 
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
         self.seconds = seconds
+        self.tick = min(max(seconds / 20, 0.005), 0.25)
         self._abandoned: set[asyncio.Task[None]] = set()
+        self._sweepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper] = (
+            weakref.WeakKeyDictionary()
+        )
         _install_guard()
+
+    def _sweeper(self, loop: asyncio.AbstractEventLoop) -> _Sweeper:
+        sweeper = self._sweepers.get(loop)
+        if sweeper is None:
+            sweeper = self._sweepers[loop] = _Sweeper(loop, self.tick)
+        return sweeper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if (scope["method"], scope["path"]) in UNTIMED:
             await self.app(scope, receive, send)
             return
         deadline = Deadline()
@@ -84,17 +143,33 @@ class RequestTimeout:
                 return
             await send(message)
 
+        loop = asyncio.get_running_loop()
+        # One future, woken by the app's end or by the sweeper when the time is up. The app's
+        # coroutine wakes it itself (not a done callback: one event-loop pass fewer).
+        waiter: asyncio.Future[None] = loop.create_future()
+
+        async def run() -> None:
+            try:
+                await self.app(scope, receive, guarded)
+            finally:
+                if not waiter.done():
+                    waiter.set_result(None)
+
         token = _deadline.set(deadline)
         try:
-            task: asyncio.Task[None] = asyncio.ensure_future(self.app(scope, receive, guarded))
+            task: asyncio.Task[None] = loop.create_task(run())
         finally:
             _deadline.reset(token)
+        sweeper = self._sweeper(loop)
+        sweeper.add(waiter, loop.time() + self.seconds)
         try:
-            done, _ = await asyncio.wait({task}, timeout=self.seconds)
+            await waiter
         except asyncio.CancelledError:
             task.cancel()
             raise
-        if task not in done:
+        finally:
+            sweeper.waiting.pop(waiter, None)
+        if not task.done():
             with deadline.lock:
                 if not (deadline.writing or deadline.responding):
                     deadline.expired = True
