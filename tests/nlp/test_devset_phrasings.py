@@ -99,3 +99,34 @@ def test_the_history_a_patient_presents_with_is_current() -> None:
 def test_leg_pain_of_radicular_character_is_radiating_leg_pain() -> None:
     text = "Chronic low back pain as well as left lower extremity pain of radicular character."
     assert ("radiating_leg_pain", "present") in findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("A 55-year-old man.", 55.0),
+        ("She is 62 years of age.", 62.0),
+        ("Age: 70 years.", 70.0),
+        ("A 45 years male with back pain.", 45.0),
+        ("A 37 yo M with sciatica.", 37.0),
+        # a duration in years is not an age
+        ("She smokes one pack a day for the last 30 years.", None),
+    ],
+)
+def test_age_is_an_age_not_a_duration(text: str, age: float | None) -> None:
+    assert extract(text).case.age == age
+
+
+def test_metastases_named_with_the_bones_they_involve_are_a_bone_lesion() -> None:
+    text = (
+        "Lung cancer, which has spread to metastasis in both femurs, her lower lumbar spine and her pelvis."
+    )
+    assert ("imaging_bone_lesion", "present") in findings(text)
+    assert ("imaging_bone_lesion", "present") not in findings("No evidence of metastases to the spine.")
+    assert ("imaging_bone_lesion", "present") not in findings("CT scans looking for metastasis.")
+
+
+def test_inability_to_ambulate_is_an_inability_to_bear_weight() -> None:
+    assert ("inability_to_bear_weight", "present") in findings(
+        "Pain and inability to ambulate brought him in."
+    )

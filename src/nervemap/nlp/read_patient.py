@@ -15,10 +15,13 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30.4, "y": 365.25}
 
+# A bare "30 years" is a duration ("smokes one pack a day for the last 30 years"), not an age: the
+# years form needs "old", "of age" or a person word after it.
 _AGE = re.compile(
-    r"(?<![\w.])(?P<n>\d{1,3})(?:\s*|-)(?:years?|yrs?|yo|y/o|y\.o\.|year)(?:[\s-]*old)?(?![\w])"
+    r"(?<![\w.])(?P<n>\d{1,3})(?:\s*|-)(?:years?|yrs?|year)"
+    r"(?:[\s-]*old|\s+of\s+age|(?=[\s-]+(?:male|female|man|woman|gentleman|lady|boy|girl|patient)\b))(?![\w])"
     r"|(?<![\w.])(?P<n2>\d{1,3})\s*(?:y/o|yo|y\.o\.)"
-    r"|\baged?\s+(?P<n3>\d{1,3})\b"
+    r"|\baged?\s*:?\s+(?P<n3>\d{1,3})\b"
     r"|(?<![\w.])(?P<n4>\d{1,3})\s*(?P<sx>[MF])\b",
     re.IGNORECASE,
 )
