@@ -56,3 +56,22 @@ def _read(text: str) -> set[tuple[Any, ...]]:
 )
 def test_discriminator_is_read(text: str, item: tuple[Any, ...]) -> None:
     assert item in _read(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("There is tenderness around the left fibular neck.", ("knee_lateral", "left", "pain")),
+        ("The left gluteal muscles are tender.", ("buttock", "left", "pain")),
+    ],
+)
+def test_tenderness_at_a_place_is_pain_there(text: str, item: tuple[Any, ...]) -> None:
+    assert item in _read(text)
+
+
+def test_a_foot_drop_with_tenderness_at_the_fibular_neck_is_the_common_fibular_nerve() -> None:
+    from nervemap.engine.assess import assess
+
+    text = "A 50-year-old woman noticed a right foot drop yesterday. Tenderness over the right fibular head."
+    top = assess(extract(text).case).localization[0]
+    assert (str(top.site), top.nerve, top.side) == ("peripheral-nerve", "common_fibular", "right")
