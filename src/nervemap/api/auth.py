@@ -18,6 +18,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from nervemap.api.deps import SessionDep, SignerDep
 from nervemap.api.problems import FieldError, ProblemError
 from nervemap.store.api_keys import ApiKeyRepository
+from nervemap.store.db import begin_read
 from nervemap.store.models import Role, Scope, User
 from nervemap.store.users import UserRepository
 
@@ -58,6 +59,7 @@ def current_principal(
     api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> Principal:
     users = UserRepository(session)
+    begin_read(session)  # a plain BEGIN on SQLite: no write lock to look up who is calling
     try:
         if bearer is not None:
             claims = signer.verify(bearer.credentials)
@@ -74,7 +76,7 @@ def current_principal(
             return Principal(owner.id, Role(owner.role), scopes, f"apikey:{record.id}")
         raise _unauthorized("no credentials given")
     finally:
-        # End the read transaction now: SQLite holds its write lock for a transaction's life.
+        # End the read transaction now: the handler's own transactions start afresh.
         session.commit()
 
 

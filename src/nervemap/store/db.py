@@ -1,4 +1,15 @@
-"""Engines and sessions. SQLite gets WAL mode, foreign keys and write-locking transactions."""
+"""Engines and sessions. SQLite gets WAL mode, foreign keys, and two kinds of transaction.
+
+- A write transaction (the default) opens with ``BEGIN IMMEDIATE``: it takes SQLite's write lock
+  at once, so a transaction that reads and then writes waits its turn (``busy_timeout``) instead
+  of failing with "database is locked" when another connection wrote in between.
+- A read transaction (:func:`begin_read`) opens with a plain ``BEGIN``: in WAL mode it reads the
+  last committed state without taking or waiting for the write lock, so reads do not queue behind
+  writers (nor writers behind reads). A flush in a read transaction raises
+  :class:`ReadOnlyTransaction`: it could not take the write lock safely.
+
+On PostgreSQL both are ordinary transactions; the read-only check applies there too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +19,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_S = 30
+READ_ONLY = "nervemap_read_only"  # connection execution option set by begin_read
+
+
+class ReadOnlyTransaction(RuntimeError):
+    """A session tried to write in a transaction begun by :func:`begin_read`."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -29,7 +45,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -50,5 +67,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def begin_read(session: Session) -> bool:
+    """Begin the session's transaction as a read transaction (see the module docstring).
+
+    Does nothing and answers False when a transaction is already open (it keeps its kind);
+    ``session.commit()`` ends the read transaction, and the next one is a write transaction again.
+    """
+    if session.in_transaction():
+        return False
+    session.connection(execution_options={READ_ONLY: True})
+    return True
+
+
+def _refuse_writes_in_reads(session: Session, _context: Any, _instances: Any) -> None:
+    if not (session.new or session.dirty or session.deleted):
+        return
+    if session.connection().get_execution_options().get(READ_ONLY, False):
+        raise ReadOnlyTransaction("a write in a read transaction: commit the read first")
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _refuse_writes_in_reads)
+    return factory

@@ -12,6 +12,7 @@ from nervemap.api.deps import SessionDep
 from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
 from nervemap.api.schemas import AuditEventOut, AuditPage, UserCreate, UserOut
 from nervemap.store.audit import AuditFilter, AuditLog
+from nervemap.store.db import begin_read
 from nervemap.store.models import Role
 from nervemap.store.passwords import hash_password
 from nervemap.store.types import as_utc
@@ -52,7 +53,9 @@ def query_audit(
     """Newest first. Reading the trail is itself recorded."""
     log = AuditLog(session)
     where = AuditFilter(actor=actor, action=action, object=object, since=as_utc(since), until=as_utc(until))
+    begin_read(session)
     rows, total = log.query(where, limit, offset)
+    session.commit()
     log.record(principal.actor, "audit.read")
     session.commit()
     items = [AuditEventOut(id=e.id, at=e.at, actor=e.actor, action=e.action, object=e.object) for e in rows]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 
 from nervemap.api.auth import ClinicianRead, ClinicianWrite
 from nervemap.api.deps import SessionDep
@@ -21,10 +22,10 @@ from nervemap.api.schemas import (
     ReviewRequest,
     TextInput,
 )
-from nervemap.engine.assessment import Assessment
 from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
 from nervemap.store.audit import AuditLog
+from nervemap.store.db import begin_read
 from nervemap.store.models import AssessmentRecord, ReviewStatus, SourceKind
 from nervemap.store.types import as_utc
 
@@ -59,17 +60,27 @@ def summary(record: AssessmentRecord) -> AssessmentSummary:
     return AssessmentSummary(**_summary_fields(record))
 
 
-def detail(record: AssessmentRecord, assessment: Assessment | None = None) -> AssessmentOut:
-    output = assessment if assessment is not None else Assessment.model_validate(record.output)
-    return AssessmentOut(**_summary_fields(record), input=record.input, output=output)
+def detail_response(record: AssessmentRecord, status_code: int = 200) -> Response:
+    """The record as ``AssessmentOut`` JSON, its ``output`` served as stored, not re-validated.
+
+    The stored output is trusted: the engine built it as a validated ``Assessment`` and
+    ``AssessmentRepository.add`` stored its JSON dump. Validating it again on every read (and
+    FastAPI validating the response model once more) cost more than the rest of the request;
+    ``tests/api/test_stored_json.py`` checks that the stored JSON is what validation gives.
+    """
+    document = summary(record).model_dump(mode="json")
+    document["input"] = record.input
+    document["output"] = record.output
+    content = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(content=content.encode(), status_code=status_code, media_type="application/json")
 
 
-@router.post("", status_code=201, responses={**TEXT_UNAVAILABLE})
+@router.post("", status_code=201, response_model=AssessmentOut, responses={**TEXT_UNAVAILABLE})
 def create_assessment(
     payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
     principal: ClinicianWrite,
     session: SessionDep,
-) -> AssessmentOut:
+) -> Response:
     """Assess a case and store the case, the assessment and who asked."""
     if isinstance(payload, TextInput):
         case = run_extraction(payload.text, payload.setting.value).case
@@ -89,7 +100,7 @@ def create_assessment(
     )
     AuditLog(session).record(principal.actor, "assessment.create", f"assessment:{record.id}")
     session.commit()
-    return detail(record, assessment)
+    return detail_response(record, 201)
 
 
 @router.get("")
@@ -107,26 +118,30 @@ def list_assessments(
     where = AssessmentFilter(
         triage=triage.value if triage else None, status=status, since=as_utc(since), until=as_utc(until)
     )
+    begin_read(session)  # count and page from one snapshot, without the write lock
     rows, total = AssessmentRepository(session).list(where, limit, offset)
+    session.commit()
     AuditLog(session).record(principal.actor, "assessment.list")
     session.commit()
     return AssessmentPage(items=[summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{assessment_id}", responses={**NOT_FOUND})
-def get_assessment(assessment_id: uuid.UUID, principal: ClinicianRead, session: SessionDep) -> AssessmentOut:
+@router.get("/{assessment_id}", response_model=AssessmentOut, responses={**NOT_FOUND})
+def get_assessment(assessment_id: uuid.UUID, principal: ClinicianRead, session: SessionDep) -> Response:
+    begin_read(session)
     record = AssessmentRepository(session).get(assessment_id)
     if record is None:
         raise not_found("assessment", "path.assessment_id")
+    session.commit()  # the read ends; the audit line is a short write transaction of its own
     AuditLog(session).record(principal.actor, "assessment.read", f"assessment:{record.id}")
     session.commit()
-    return detail(record)
+    return detail_response(record)
 
 
-@router.post("/{assessment_id}/review", responses={**NOT_FOUND})
+@router.post("/{assessment_id}/review", response_model=AssessmentOut, responses={**NOT_FOUND})
 def review_assessment(
     assessment_id: uuid.UUID, body: ReviewRequest, principal: ClinicianWrite, session: SessionDep
-) -> AssessmentOut:
+) -> Response:
     """Mark an assessment reviewed, with a comment (a later review replaces an earlier one)."""
     repository = AssessmentRepository(session)
     record = repository.get(assessment_id)
@@ -135,4 +150,4 @@ def review_assessment(
     repository.review(record, principal.user_id, body.comment)
     AuditLog(session).record(principal.actor, "assessment.review", f"assessment:{record.id}")
     session.commit()
-    return detail(record)
+    return detail_response(record)

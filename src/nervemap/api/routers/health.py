@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from nervemap.api.deps import SessionDep
 from nervemap.api.problems import ProblemError
 from nervemap.api.schemas import Health
+from nervemap.store.db import begin_read
 
 router = APIRouter(tags=["health"])
 
@@ -24,6 +25,7 @@ async def health() -> Health:
 def ready(session: SessionDep) -> Health:
     """The database answers."""
     try:
+        begin_read(session)  # no write lock for a probe
         session.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
         raise ProblemError(503, "not-ready", "Not ready", "the database is unreachable") from error

@@ -14,6 +14,7 @@ from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, Proble
 from nervemap.api.schemas import PatientLinkCreate, PatientLinkOut, PatientView
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
+from nervemap.store.db import begin_read
 from nervemap.store.patient_links import PatientLinkRepository
 from nervemap.store.types import utcnow
 
@@ -50,6 +51,7 @@ def create_patient_link(
 @router.get("/patient/{token}", responses=LINK_ERRORS)
 def read_patient_link(token: str, session: SessionDep) -> PatientView:
     """The patient's own result, in plain language. No login: the token is the credential."""
+    begin_read(session)
     link = PatientLinkRepository(session).by_token(token) if len(token) <= 200 else None
     record = AssessmentRepository(session).get(link.assessment_id) if link and link.assessment_id else None
     if link is None or record is None:
@@ -68,6 +70,7 @@ def read_patient_link(token: str, session: SessionDep) -> PatientView:
             "this link has expired; ask your clinician for a new one",
             [FieldError(field="path.token", reason="expired")],
         )
+    session.commit()  # the read ends; the audit line is a short write transaction of its own
     AuditLog(session).record(f"link:{link.id}", "patient-link.view", f"assessment:{record.id}")
     session.commit()
     return patient_view(record.output, record.created_at)
