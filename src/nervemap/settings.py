@@ -30,8 +30,10 @@ Defaults (all overridable):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -84,11 +86,21 @@ class Settings(BaseSettings):
         path = self.data_dir / SECRET_FILE
         if not path.is_file():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process created it first
-                descriptor = -1
-            if descriptor >= 0:
-                with os.fdopen(descriptor, "w", encoding="ascii") as file:
-                    file.write(secrets.token_urlsafe(48))
+            _publish_once(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip().encode()
+
+
+def _publish_once(path: Path, content: str) -> None:
+    """Create ``path`` (mode 0600) holding ``content`` unless it exists, atomically: the content is
+    written to a private temporary file first, then hard-linked into place, so a process that
+    loses the race (another worker starting at the same time) never reads a half-written file."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:  # mkstemp: mode 0600
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):  # another process published first: theirs is kept
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)

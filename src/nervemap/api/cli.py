@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -37,26 +37,81 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: NERVEMAP_HOST or 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="Default: NERVEMAP_PORT or 8000")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes sharing the port (about one per core)")
+    ] = 1,
 ) -> None:
-    """Run the API with uvicorn (migrates the database first)."""
+    """Run the API with uvicorn (migrates the database first).
+
+    With --workers N, N processes share the port. The database is migrated and the signing key
+    created once, here, before they start; each worker builds the app from the same NERVEMAP_*
+    settings. Rate limits are kept per process: a client can get up to N times the configured
+    budget (see docs/scaling.md).
+    """
     import uvicorn
 
-    from nervemap.api.app import create_app
-
     settings = Settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # access_log off: uvicorn's log has raw paths (patient-link tokens); nervemap.access logs routes.
+    if workers == 1:
+        from nervemap.api.app import create_app
+
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            access_log=False,
+            log_level="info",
+        )
+        return
+    import os
+
+    from nervemap.store.migrate import upgrade_database
+
+    if settings.migrate_on_startup:
+        upgrade_database(settings.sqlalchemy_url())
+    settings.signing_key()  # generated once before the workers start, all of them read it
+    os.environ["NERVEMAP_MIGRATE_ON_STARTUP"] = "false"  # inherited by the workers
+    errors.print(
+        f"{workers} workers: rate limits are per worker, so a client may get up to {workers}x "
+        "the configured login and interview budgets",
+        highlight=False,
+    )
     uvicorn.run(
-        create_app(settings),
+        "nervemap.api.app:create_app",
+        factory=True,
+        workers=workers,
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,
         log_level="info",
+        log_config=_worker_log_config(),
     )
+
+
+def _worker_log_config() -> dict[str, object]:
+    """uvicorn's logging set-up plus nervemap's (the root logger at INFO, as ``basicConfig`` gives
+    one process), applied in every worker process."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["nervemap"] = {"format": LOG_FORMAT}
+    config["handlers"]["nervemap"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "nervemap",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"level": "INFO", "handlers": ["nervemap"]}
+    return config
 
 
 @user_app.command("add")
