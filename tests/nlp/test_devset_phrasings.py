@@ -130,3 +130,11 @@ def test_inability_to_ambulate_is_an_inability_to_bear_weight() -> None:
     assert ("inability_to_bear_weight", "present") in findings(
         "Pain and inability to ambulate brought him in."
     )
+
+
+def test_a_history_of_a_degenerative_diagnosis_is_current() -> None:
+    """Osteoarthritis does not resolve: 'a history of' it is still present; a past fever is not."""
+    text = "This is a 56-year-old woman with a history of bilateral degenerative hip arthritis."
+    assert ("imaging_hip_osteoarthritis", "present") in findings(text)
+    assert ("imaging_disc_degeneration", "present") in findings("History of degenerative disc disease.")
+    assert ("fever", "present") not in findings("History of fever last year.")

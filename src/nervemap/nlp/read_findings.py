@@ -40,7 +40,7 @@ def read_findings(draft: Draft) -> None:
         for mention, side in zip(mentions, sides, strict=True):
             rule = rules[mention.rule]
             flags = set(mention.flags)
-            status = assertion(flags, keep_historical=mention.key in history_findings())
+            status = assertion(flags, keep_historical=rule.chronic or mention.key in history_findings())
             if rule.negated_only and status == "present":
                 after = draft.text[mention.end : min(mention.end + 40, sentence[1])]
                 status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"

@@ -45,6 +45,9 @@ class FindingRule(Strict):
     status: Literal["present", "absent"] = "present"
     negated_only: bool = False
     case_sensitive: bool = False
+    # a diagnosis that does not resolve (osteoarthritis, disc degeneration): "a history of" it is
+    # still current, as for the findings of category history
+    chronic: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> FindingRule:
