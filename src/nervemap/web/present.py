@@ -310,3 +310,36 @@ def header(assessment: Assessment, case: dict[str, Any]) -> Header:
         red_flag_class=css,
         examined="examined" if exam else "not examined",
     )
+
+
+# ------------------------------------------------------------------ red-flag negatives, briefly
+
+
+@dataclass(frozen=True)
+class ScreenLine:
+    name: str
+    absent: int
+    asked: int  # of the screen's findings, how many were recorded (present or absent)
+    total: int
+
+
+@functools.cache
+def _screens() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (q.clinician, tuple(q.finding_ids)) for q in default_catalogue().questions if q.phase == "screen"
+    )
+
+
+def red_flag_checklist(assessment: Assessment) -> tuple[list[ScreenLine], list[str]]:
+    """The red-flag screens as one line each (how many of their items were recorded absent), and
+    the absent findings that belong to no screen, for a summary that fits one page."""
+    status = {f.id: f.status for f in assessment.findings_used}
+    lines: list[ScreenLine] = []
+    screened: set[str] = set()
+    for name, findings in _screens():
+        screened |= set(findings)
+        absent = sum(status.get(f) == "absent" for f in findings)
+        asked = sum(f in status for f in findings)
+        lines.append(ScreenLine(name, absent, asked, len(findings)))
+    others = [f.label for f in assessment.findings_used if f.status == "absent" and f.id not in screened]
+    return lines, others

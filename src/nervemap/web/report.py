@@ -11,12 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from nervemap.api.deps import SessionDep
 from nervemap.store.audit import AuditLog
+from nervemap.web import present
 from nervemap.web.clinic import _record, assessment_context
 from nervemap.web.security import ClinicianPage
 from nervemap.web.templating import render_string
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
-MAX_PLAN_ITEMS = 8
+MAX_PLAN_ITEMS = 5  # the top steps; the full plan is on the assessment page
 
 
 def _css() -> str:
@@ -24,9 +25,16 @@ def _css() -> str:
 
 
 def report_html(context: dict[str, Any], printable: bool = True) -> str:
-    return render_string(
-        "report.html", {**context, "css": _css(), "printable": printable, "max_plan": MAX_PLAN_ITEMS}
-    )
+    screens, other_absent = present.red_flag_checklist(context["assessment"])
+    values = {
+        **context,
+        "css": _css(),
+        "printable": printable,
+        "max_plan": MAX_PLAN_ITEMS,
+        "screens": screens,
+        "other_absent": other_absent,
+    }
+    return render_string("report.html", values)
 
 
 def pdf_bytes(html: str) -> bytes:
