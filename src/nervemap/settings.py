@@ -24,6 +24,9 @@ Defaults (all overridable):
 - ``NERVEMAP_HSTS_MAX_AGE_SECONDS`` = 31536000: Strict-Transport-Security on HTTPS; 0 turns it off.
 - ``NERVEMAP_EMERGENCY_NUMBER`` = ``999``: the emergency telephone number the patient pages offer as
   a call button (``tel:`` link) when the answers call for emergency care (112, 911... elsewhere).
+- ``NERVEMAP_CDS_CLIENTS_FILE``: YAML/JSON naming the CDS Hooks clients (JWT issuer and JWKS) and
+  the FHIR servers nervemap may query for a prefetch (see ``nervemap.interop.cds_config``); unset:
+  none, so CDS Hooks callers use a token or API key and must send the prefetch.
 - ``NERVEMAP_CONTENT_SECURITY_POLICY``: default allows only the server's own scripts, styles and
   images, nothing inline, no framing.
 """
@@ -69,6 +72,7 @@ class Settings(BaseSettings):
     rate_limit_max_keys: int = Field(default=10_000, ge=100, description="Buckets kept per kind")
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0, description="0: no HSTS header")
     content_security_policy: str = Field(default=DEFAULT_CSP, min_length=1)
+    cds_clients_file: Path | None = Field(default=None, description="CDS Hooks clients and FHIR servers")
     emergency_number: str = Field(
         default="999", pattern=r"^[0-9+][0-9 ]{1,19}$", description="Called from the emergency page"
     )

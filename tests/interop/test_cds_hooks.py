@@ -91,15 +91,11 @@ def test_patient_without_known_codes_gets_no_card(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("remove", "named"),
     [
-        (("prefetch",), "prefetch"),
         (("context",), "context"),
-        (("prefetch", "observations"), "prefetch.observations"),
         (("context", "patientId"), "context.patientId"),
     ],
 )
-def test_missing_context_or_prefetch_is_400_naming_it(
-    client: TestClient, remove: tuple[str, ...], named: str
-) -> None:
+def test_missing_context_is_400_naming_it(client: TestClient, remove: tuple[str, ...], named: str) -> None:
     payload = golden("cds-patient-view-ces.json")
     holder = payload
     for key in remove[:-1]:

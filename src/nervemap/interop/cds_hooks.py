@@ -1,8 +1,10 @@
 """CDS Hooks services: patient-view (leg-pain assessment) and order-select / order-sign (lumbar imaging).
 
-The services work from prefetch alone (no call back to the FHIR server): the Patient, their recent
-Observations and Conditions. Errors are OperationOutcomes: 400 naming the missing context or prefetch
-key or the resource of the wrong type, 404 for an unknown service.
+The services read the Patient, their recent Observations and Conditions from the prefetch; a key
+sent as null means no data, a key left out or sent as an OperationOutcome is read from the
+``fhirServer`` when it is configured for the caller, else 412 (see ``nervemap.interop.cds_prefetch``).
+Errors are OperationOutcomes: 400 naming the missing context or the resource of the wrong type, 412
+naming the prefetch key that could not be had, 404 for an unknown service.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.patient import Patient
@@ -20,6 +22,8 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, imaging_card
+from nervemap.interop.cds_config import CdsClient, CdsConfig
+from nervemap.interop.cds_prefetch import complete_prefetch
 from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
 from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
@@ -49,8 +53,9 @@ class Service:
             "title": self.title,
             "description": self.description,
             "prefetch": PREFETCH,
-            "usageRequirements": "Send prefetch (patient, observations, conditions); the service does "
-            "not query the FHIR server.",
+            "usageRequirements": "Send the prefetch (null for a key with no data). A key not sent is "
+            "read from fhirServer with fhirAuthorization only when that server is configured for the "
+            "client; otherwise the call gets 412.",
         }
 
 
@@ -83,12 +88,26 @@ SERVICES = {
 }
 
 
+def cds_config(request: Request) -> CdsConfig:
+    """The CDS clients and FHIR servers configured for this app (none when not configured)."""
+    config = getattr(request.app.state, "cds_config", None)
+    return config if isinstance(config, CdsConfig) else CdsConfig()
+
+
+def cds_client(request: Request) -> CdsClient | None:
+    """The CDS client whose JWT authenticated this request, if it was one."""
+    client = getattr(request.state, "cds_client", None)
+    return client if isinstance(client, CdsClient) else None
+
+
 def _fail(issues: list[Issue], status: int) -> JSONResponse:
     return JSONResponse(operation_outcome(issues), status_code=status)
 
 
 def _bundle_resources(value: Any, key: str, allowed: tuple[str, ...]) -> list[tuple[Resource, str]]:
     where = f"prefetch.{key}"
+    if value is None:
+        return []  # the client has no data for this key
     bundle = parse_as(value if not isinstance(value, dict) else {**value, "entry": []}, Bundle, where)
     del bundle  # the shell is valid; entries are checked one by one below
     resources: list[tuple[Resource, str]] = []
@@ -125,19 +144,6 @@ def _require(payload: dict[str, Any], service: Service) -> dict[str, Any]:
         missing.append(
             Issue("context.draftOrders", "missing: the orders being placed are required", "required")
         )
-    prefetch = payload.get("prefetch")
-    if not isinstance(prefetch, dict):
-        missing.append(
-            Issue(
-                "prefetch",
-                f"missing: this service works from prefetch alone ({', '.join(PREFETCH)})",
-                "required",
-            )
-        )
-    else:
-        for key in PREFETCH:
-            if prefetch.get(key) is None:
-                missing.append(Issue(f"prefetch.{key}", f"missing (template {PREFETCH[key]})", "required"))
     if missing:
         raise InteropError(missing, 400)
     return context
@@ -161,24 +167,28 @@ def _draft_orders(context: dict[str, Any]) -> list[tuple[ServiceRequest, str]]:
     return orders
 
 
-def _cards(service: Service, payload: dict[str, Any]) -> list[Card]:
+def _cards(
+    service: Service, payload: dict[str, Any], config: CdsConfig, client: CdsClient | None = None
+) -> list[Card]:
     kb = default_knowledge().knowledge
     context = _require(payload, service)
-    prefetch: dict[str, Any] = payload["prefetch"]
-    patient = parse_as(prefetch["patient"], Patient, "prefetch.patient")
     patient_id = str(context["patientId"])
-    if patient.id and patient.id != patient_id:
-        raise InteropError(
-            [
-                Issue(
-                    "prefetch.patient.id",
-                    f"Patient/{patient.id} is not context.patientId {patient_id}",
-                    "value",
-                )
-            ],
-            400,
-        )
-    resources: list[tuple[Resource, str]] = [(patient, "prefetch.patient")]
+    prefetch = complete_prefetch(payload, PREFETCH, patient_id, config, client)
+    resources: list[tuple[Resource, str]] = []
+    if prefetch["patient"] is not None:
+        patient = parse_as(prefetch["patient"], Patient, "prefetch.patient")
+        if patient.id and patient.id != patient_id:
+            raise InteropError(
+                [
+                    Issue(
+                        "prefetch.patient.id",
+                        f"Patient/{patient.id} is not context.patientId {patient_id}",
+                        "value",
+                    )
+                ],
+                400,
+            )
+        resources.append((patient, "prefetch.patient"))
     for key, allowed in BUNDLE_KEYS.items():
         resources += _bundle_resources(prefetch[key], key, allowed)
     orders = imaging_orders(_draft_orders(context), context.get("selections")) if service.orders else []
@@ -207,12 +217,14 @@ def create_router() -> APIRouter:
         return {"services": [service.discovery() for service in SERVICES.values()]}
 
     @router.post("/cds-services/{service_id}", summary="Call a CDS Hooks service", response_model=None)
-    def call(service_id: str, payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any] | JSONResponse:
+    def call(
+        service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request
+    ) -> dict[str, Any] | JSONResponse:
         service = SERVICES.get(service_id)
         if service is None:
             return _fail([Issue("service", f"no CDS service '{service_id}'", "not-found")], 404)
         try:
-            return {"cards": _cards(service, payload)}
+            return {"cards": _cards(service, payload, cds_config(request), cds_client(request))}
         except InteropError as error:
             return _fail(error.issues, error.status)
         except CaseError as error:
