@@ -138,3 +138,9 @@ def test_a_history_of_a_degenerative_diagnosis_is_current() -> None:
     assert ("imaging_hip_osteoarthritis", "present") in findings(text)
     assert ("imaging_disc_degeneration", "present") in findings("History of degenerative disc disease.")
     assert ("fever", "present") not in findings("History of fever last year.")
+
+
+def test_tenderness_over_a_named_vertebra_is_spinal_tenderness() -> None:
+    text = "There is severe tenderness on palpation over the L2 vertebra; range of motion is limited."
+    assert ("spinal_midline_tenderness", "present") in findings(text)
+    assert ("spinal_midline_tenderness", "absent") in findings("No tenderness over the L2 vertebra.")
