@@ -1,9 +1,10 @@
 """Sustained load on the real service: requests/s and p50/p99 at 10, 100 and 500 concurrent clients.
 
     .venv/bin/python benchmarks/service_load.py [--requests 1000] [--clients 10 100 500]
+        [--workers 1] [--health-seconds 5] [--no-health]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/app]
 
-Starts ``nervemap serve`` (one uvicorn process) on 127.0.0.1 and a free port, creates a clinician,
+Starts ``nervemap serve [--workers N]`` on 127.0.0.1 and a free port, creates a clinician,
 logs in, then at each concurrency level sends ``--requests`` POST /v1/assessments built from
 structured findings with httpx.AsyncClient (connection pool sized to the level). Loopback only;
 counts are bounded. Runs on a fresh SQLite file, and on PostgreSQL too when ``--postgres-url`` or
@@ -11,6 +12,14 @@ NERVEMAP_TEST_DATABASE_URL gives a URL (``scripts/with_postgres.sh`` starts a th
 
 Prints one row per backend and level: throughput, p50/p99 latency, and every non-201 answer or
 transport error. "0 errors" is claimed only for a level that completed all its requests.
+
+Then the framework's ceiling: ``GET /health`` at the same concurrency levels on nervemap and on a
+bare Starlette app (``benchmarks/bare_starlette.py``, one route, no middleware) served by the same
+uvicorn with the same number of workers, back to back, with ``wrk -t1`` when it is installed
+(else the httpx client, which then limits both). Each row gives requests/s, p50/p99 and the
+server's CPU time per request (user + system of the server processes, from /proc: on a shared,
+loaded machine it is steadier than requests/s); the ratio rows give nervemap against the bare app.
+The load average is printed before and after: on a busy machine every figure is depressed.
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -35,6 +46,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "nervemap" / "examples"
 EMAIL = "load@example.org"
 PASSWORD = "service-load-password"
 SERVE = [sys.executable, "-c", "from nervemap.cli import main; main()", "serve"]
+BENCHMARKS = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -94,17 +106,27 @@ def prepare_database(url: str) -> None:
         engine.dispose()
 
 
-def start_server(url: str, data_dir: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, data_dir: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NERVEMAP_DATABASE_URL": url, "NERVEMAP_DATA_DIR": data_dir}
     command = [*SERVE, "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_ready(base: str, timeout_s: float = 90) -> None:
+def start_bare(port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCHMARKS), "bare_starlette:app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_ready(base: str, timeout_s: float = 90, path: str = "/ready") -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+            if httpx.get(f"{base}{path}", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -145,11 +167,13 @@ async def run_level(base: str, token: str, level: Level) -> None:
         level.elapsed = time.perf_counter() - started
 
 
-def bench_backend(name: str, url: str, data_dir: str, clients: list[int], requests: int) -> list[Level]:
+def bench_backend(
+    name: str, url: str, data_dir: str, clients: list[int], requests: int, workers: int = 1
+) -> list[Level]:
     prepare_database(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(url, data_dir, port)
+    server = start_server(url, data_dir, port, workers)
     levels: list[Level] = []
     try:
         wait_ready(base)
@@ -174,6 +198,157 @@ def bench_backend(name: str, url: str, data_dir: str, clients: list[int], reques
     return levels
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+@dataclass
+class HealthRow:
+    server: str
+    clients: int
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    cpu_s: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_us(self) -> float:
+        return self.cpu_s / self.requests * 1e6 if self.requests else float("nan")
+
+    def row(self) -> str:
+        return (
+            f"{self.server:<16} {self.clients:>7} {self.requests:>8} {self.rate:>8.0f} "
+            f"{self.p50_ms:>7.1f} {self.p99_ms:>7.1f} {self.cpu_us:>9.0f}  {self.errors} errors"
+        )
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk_health(server: str, base: str, pid: int, clients: int, seconds: float) -> HealthRow:
+    before = cpu_seconds(pid)
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--latency", f"{base}/health"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(pid) - before
+    done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
+    assert done is not None, out
+    elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(failed.group(1)) if failed else 0
+    errors += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return HealthRow(
+        server,
+        clients,
+        int(done.group(1)),
+        elapsed,
+        _ms(p50.group(1)) if p50 else float("nan"),
+        _ms(p99.group(1)) if p99 else float("nan"),
+        cpu,
+        errors,
+    )
+
+
+async def _httpx_health(base: str, clients: int, requests: int) -> tuple[list[float], int, float]:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    latencies: list[float] = []
+    errors = 0
+    remaining = iter(range(requests))
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            for _ in remaining:
+                started = time.perf_counter()
+                try:
+                    answer = await client.get("/health")
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
+                if answer.status_code == 200:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def httpx_health(server: str, base: str, pid: int, clients: int, requests: int) -> HealthRow:
+    before = cpu_seconds(pid)
+    latencies, errors, elapsed = asyncio.run(_httpx_health(base, clients, max(requests, clients)))
+    ordered = sorted(latencies) or [float("nan")]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    cpu = cpu_seconds(pid) - before
+    return HealthRow(
+        server, clients, len(latencies), elapsed, statistics.median(ordered) * 1000, p99 * 1000, cpu, errors
+    )
+
+
+def bench_health(
+    url: str, data_dir: str, clients: list[int], workers: int, seconds: float, requests: int
+) -> None:
+    """``GET /health`` on nervemap and on the bare Starlette app, level by level, back to back."""
+    tool = "wrk -t1" if shutil.which("wrk") else "httpx (client-bound: install wrk for the ceiling)"
+    print(f"\n/health, {workers} worker(s), load generator: {tool}")
+    header = f"{'server':<16} {'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
+    print(f"{header} {'CPU us/req':>9}")
+    ours_port, bare_port = free_port(), free_port()
+    ours = start_server(url, data_dir, ours_port, workers)
+    bare = start_bare(bare_port, workers)
+    try:
+        wait_ready(f"http://127.0.0.1:{ours_port}")
+        wait_ready(f"http://127.0.0.1:{bare_port}", path="/health")
+        for count in clients:
+            rows: dict[str, HealthRow] = {}
+            for name, port, process in (("bare-starlette", bare_port, bare), ("nervemap", ours_port, ours)):
+                base = f"http://127.0.0.1:{port}"
+                if shutil.which("wrk"):
+                    wrk_health(name, base, process.pid, count, 1)  # warm-up
+                    rows[name] = wrk_health(name, base, process.pid, count, seconds)
+                else:
+                    rows[name] = httpx_health(name, base, process.pid, count, requests)
+                print(rows[name].row(), flush=True)
+            ceiling, mine = rows["bare-starlette"], rows["nervemap"]
+            print(
+                f"{'ratio':<16} {count:>7}  nervemap has {mine.rate / ceiling.rate:.2f}x the bare app's "
+                f"throughput, {mine.cpu_us / ceiling.cpu_us:.2f}x its CPU per request",
+                flush=True,
+            )
+    finally:
+        for process in (ours, bare):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -181,13 +356,24 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="per level (at least one per client)")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--postgres-url", default=os.environ.get("NERVEMAP_TEST_DATABASE_URL"))
+    parser.add_argument("--workers", type=int, default=1, help="nervemap serve --workers N")
+    parser.add_argument("--health-seconds", type=float, default=5, help="per /health level (wrk)")
+    parser.add_argument("--no-health", action="store_true", help="skip the /health ceiling")
     args = parser.parse_args()
+    print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
+    print(load_average())
+    print(f"POST /v1/assessments, {args.workers} worker(s)")
     print(f"{'backend':<10} {'clients':>7} {'done':>11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  errors")
     with tempfile.TemporaryDirectory(prefix="nervemap-service-load-") as data_dir:
         sqlite_url = f"sqlite:///{Path(data_dir, 'load.db').as_posix()}"
-        bench_backend("sqlite", sqlite_url, data_dir, args.clients, args.requests)
+        bench_backend("sqlite", sqlite_url, data_dir, args.clients, args.requests, args.workers)
         if args.postgres_url:
-            bench_backend("postgresql", args.postgres_url, data_dir, args.clients, args.requests)
+            bench_backend(
+                "postgresql", args.postgres_url, data_dir, args.clients, args.requests, args.workers
+            )
+        if not args.no_health:
+            bench_health(sqlite_url, data_dir, args.clients, args.workers, args.health_seconds, args.requests)
+    print(load_average())
 
 
 if __name__ == "__main__":
