@@ -80,6 +80,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/fhir/Bundle/$assess"): "admin",
     ("GET", "/cds-services"): "admin",
     ("POST", "/cds-services/{service_id}"): "admin",
+    ("POST", "/cds-services/{service_id}/feedback"): "admin",
 }
 
 

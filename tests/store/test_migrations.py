@@ -20,6 +20,7 @@ TABLES = {
     "audit_events",
     "interviews",
     "consultation_requests",
+    "cds_feedback",
 }
 
 
@@ -65,3 +66,16 @@ def _compare(url: str) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_cds_feedback_revision_goes_up_and_down_alone(name: str, tmp_path: Path) -> None:
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0002")
+        assert _tables(url) == TABLES - {"cds_feedback"}
+        upgrade_database(url, "0003")
+        assert _tables(url) == TABLES
+        downgrade_database(url, "0002")
+        assert _tables(url) == TABLES - {"cds_feedback"} and current_revision(url) == "0002"
+        upgrade_database(url)
+        assert current_revision(url) == head_revision()

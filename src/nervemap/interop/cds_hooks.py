@@ -10,7 +10,7 @@ naming the prefetch key that could not be had, 404 for an unknown service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
@@ -18,17 +18,28 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.orm import Session
 
+from nervemap.api.deps import SessionDep
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, imaging_card
 from nervemap.interop.cds_config import CdsClient, CdsConfig
 from nervemap.interop.cds_prefetch import complete_prefetch
-from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
+from nervemap.interop.errors import (
+    InteropError,
+    Issue,
+    case_issues,
+    issues_from_validation,
+    operation_outcome,
+)
 from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
 from nervemap.knowledge import default_knowledge
+from nervemap.store.audit import AuditLog
+from nervemap.store.cds_feedback import CdsFeedbackRepository, NewFeedback
 
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
@@ -209,6 +220,78 @@ def _cards(
     return cards
 
 
+class Coding(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    system: str | None = Field(default=None, max_length=255)
+    code: str = Field(min_length=1, max_length=100)
+    display: str | None = Field(default=None, max_length=255)
+
+
+class OverrideReason(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    reason: Coding | None = None
+    userComment: str | None = Field(default=None, max_length=2000)
+
+
+class AcceptedSuggestion(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(min_length=1, max_length=64)
+
+
+class FeedbackItem(BaseModel):
+    """One card outcome (CDS Hooks 2.0 §Feedback)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    card: str = Field(min_length=1, max_length=64, description="The card's uuid")
+    outcome: Literal["accepted", "overridden"]
+    acceptedSuggestions: list[AcceptedSuggestion] = Field(default=[], max_length=50)
+    overrideReason: OverrideReason | None = None
+    outcomeTimestamp: AwareDatetime
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FeedbackItem:
+        if self.outcome == "accepted" and self.overrideReason is not None:
+            raise ValueError("an accepted card has no overrideReason")
+        if self.outcome == "overridden" and self.acceptedSuggestions:
+            raise ValueError("an overridden card has no acceptedSuggestions")
+        return self
+
+    def stored(self, service_id: str) -> NewFeedback:
+        reason = self.overrideReason.reason if self.overrideReason else None
+        return NewFeedback(
+            service_id=service_id,
+            card_uuid=self.card,
+            outcome=self.outcome,
+            outcome_at=self.outcomeTimestamp,
+            accepted_suggestions=tuple(s.id for s in self.acceptedSuggestions),
+            override_system=reason.system if reason else None,
+            override_code=reason.code if reason else None,
+            override_display=reason.display if reason else None,
+            user_comment=self.overrideReason.userComment if self.overrideReason else None,
+        )
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    feedback: list[FeedbackItem] = Field(min_length=1, max_length=100)
+
+
+def store_feedback(session: Session, service: Service, body: Feedback, actor: str) -> int:
+    """Every outcome stored and audited (card uuid and outcome only: the comment is not audited)."""
+    feedback = CdsFeedbackRepository(session)
+    audit = AuditLog(session)
+    for item in body.feedback:
+        feedback.add(item.stored(service.id), actor)
+        audit.record(actor, f"cds.feedback.{item.outcome}", f"card:{item.card}")
+    session.commit()
+    return len(body.feedback)
+
+
 def create_router() -> APIRouter:
     router = APIRouter(tags=["CDS Hooks"])
 
@@ -229,6 +312,26 @@ def create_router() -> APIRouter:
             return _fail(error.issues, error.status)
         except CaseError as error:
             return _fail(case_issues(error), 422)
+
+    @router.post(
+        "/cds-services/{service_id}/feedback",
+        summary="Feedback on a card (CDS Hooks 2.0)",
+        response_model=None,
+    )
+    def feedback(
+        service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request, session: SessionDep
+    ) -> dict[str, Any] | JSONResponse:
+        service = SERVICES.get(service_id)
+        if service is None:
+            return _fail([Issue("service", f"no CDS service '{service_id}'", "not-found")], 404)
+        try:
+            body = Feedback.model_validate(payload)
+        except ValidationError as error:
+            return _fail(issues_from_validation(error, "feedback"), 400)
+        actor = getattr(request.state, "cds_actor", None)
+        if not isinstance(actor, str):  # the app always sets it; a bare router has no caller to name
+            return _fail([Issue("Authorization", "no authenticated caller", "required")], 401)
+        return {"stored": store_feedback(session, service, body, actor)}
 
     return router
 

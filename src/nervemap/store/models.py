@@ -167,3 +167,23 @@ class ConsultationRequest(Base):
     consent: Mapped[bool] = mapped_column()
     triage_level: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CdsFeedback(Base):
+    """What a clinician did with a CDS Hooks card: accepted (which suggestions) or overridden (why)."""
+
+    __tablename__ = "cds_feedback"
+    __table_args__ = (Index("ix_cds_feedback_received_at", "received_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    service_id: Mapped[str] = mapped_column(String(100), index=True)
+    card_uuid: Mapped[str] = mapped_column(String(64), index=True, doc="The card's uuid")
+    outcome: Mapped[str] = mapped_column(String(16), doc="accepted or overridden")
+    accepted_suggestions: Mapped[list[str]] = mapped_column(doc="uuids of the suggestions taken")
+    override_system: Mapped[str | None] = mapped_column(String(255), default=None)
+    override_code: Mapped[str | None] = mapped_column(String(100), default=None)
+    override_display: Mapped[str | None] = mapped_column(String(255), default=None)
+    user_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    outcome_at: Mapped[datetime] = mapped_column(doc="outcomeTimestamp, as the client sent it")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100), doc="Who sent it: user:, apikey: or cds-client:")
