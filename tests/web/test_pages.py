@@ -493,3 +493,25 @@ def test_back_brings_the_earlier_answer_back_filled_in(client: TestClient, sessi
     record = session.scalars(select(InterviewRecord)).one()
     stored = dict((a["question"], a["value"]) for a in record.state["answers"])
     assert stored["red_flags_general"]["cancer"] == "yes"
+
+
+def test_start_again_begins_a_new_interview(client: TestClient, session: Session, clinician: User) -> None:
+    token = _start(client)
+    first = client.get("/interview")
+    assert 'data-testid="start-again"' not in first.text  # nothing answered yet: nothing to restart
+    page = _screen_clear(client, token)
+    assert 'data-testid="start-again"' in page and 'action="/start"' in page
+    again = client.post("/start", data={"csrf": token})
+    assert again.url.path == "/interview" and 'value="red_flags_nerves"' in again.text
+    assert _count(session, InterviewRecord) == 2
+    # an invited patient keeps the clinic's link: no "Start again" that would drop it
+    _, link = InvitationRepository(session).issue(
+        created_by=clinician.id, expires_at=utcnow() + timedelta(hours=1)
+    )
+    session.commit()
+    invited = client.post("/start", data={"csrf": token, "link": link})
+    page = client.post(
+        "/interview/answer", data={"csrf": token, "question": "red_flags_nerves", "choice": "options"}
+    )
+    assert 'value="red_flags_general"' in page.text and invited.status_code == 200
+    assert 'data-testid="start-again"' not in page.text and "&larr; Back" in page.text

@@ -179,6 +179,7 @@ def _question_page(
         "error_items": _error_items(errors, step.question.kind),
         "step": step,
         "earlier": earlier,
+        "invited": opened.record.patient_link_id is not None,
         "question": step.question,
         "mode": opened.session.mode,
         "errors": errors,
@@ -300,6 +301,7 @@ def _body_map_response(
         "picture": bodymap.BodyMapPicture(interactive=True, marks=kept or {}),
         "mode": opened.session.mode,
         "answered": len(opened.session.asked),
+        "invited": opened.record.patient_link_id is not None,
         "progress": round(step_out(opened.session).progress * 100),
     }
     return render(request, "body_map.html", context, status_code=422 if error else 200)
