@@ -7,6 +7,7 @@ The file named by ``NERVEMAP_CDS_CLIENTS_FILE`` (YAML or JSON) holds::
         jwks: {keys: [{kty: EC, crv: P-384, kid: ..., x: ..., y: ...}]}   # or jwks_file: path
         fhir_servers: [https://ehr.example.org/fhir]   # fhirServer values nervemap may query for it
     fhir_servers: []                            # for callers with a nervemap token or API key
+    public_base_url: https://cds.example.org    # what clients put in aud, when behind a proxy
 
 A ``fhirServer`` is queried (with the access token the client sent in ``fhirAuthorization``) only
 when it is listed for the caller: nervemap never calls an address a request alone names.
@@ -53,6 +54,9 @@ class CdsConfig(BaseModel):
 
     clients: tuple[CdsClient, ...] = ()
     fhir_servers: tuple[str, ...] = ()
+    public_base_url: str | None = Field(
+        default=None, description="The service's URL as clients see it: a JWT aud is this plus the path"
+    )
     fetch_timeout_seconds: float = Field(default=10, gt=0, le=60)
     max_pages: int = Field(default=10, ge=1, le=100, description="Search result pages followed")
 
