@@ -36,3 +36,19 @@ def test_an_aspect_on_the_other_side_does_not_narrow_the_thigh() -> None:
 def test_numbness_of_the_thigh_is_not_narrowed_by_a_painful_aspect() -> None:
     pain = _pain("Pain in the back of the left thigh. Numbness in the left thigh.")
     assert ("thigh_anterior", "left", "numbness") in pain
+
+
+def test_pain_in_a_named_leg_is_pain_somewhere_in_that_leg() -> None:
+    pain = _pain("An 80-year-old man has had pain in his right leg for half a year.")
+    assert ("calf", "right", "pain") in pain and ("thigh_anterior", "right", "pain") in pain
+    assert all(side == "right" for _, side, _ in pain)
+
+
+def test_a_leg_raise_or_a_sensory_statement_about_the_leg_is_not_leg_pain() -> None:
+    assert _pain("Straight leg raise on the left reproduces pain.") == set()
+    assert _pain("Sensation is reduced in the right leg.") == set()
+
+
+def test_the_foot_named_whole_is_kept_beside_an_aspect_of_the_lower_leg() -> None:
+    pain = _pain("Pain in both feet and over the front of both lower legs.")
+    assert ("foot_sole", "left", "pain") in pain

@@ -21,7 +21,6 @@ from nervemap.engine.case import (
 )
 from nervemap.knowledge.models import Setting
 from nervemap.nlp.draft import Draft
-from nervemap.nlp.read_body import anatomy
 from nervemap.nlp.sides import SideOrBoth
 
 K = TypeVar("K")
@@ -92,11 +91,9 @@ def _pain(draft: Draft) -> list[PainMark] | None:
     named = draft.pain_aspects
     kept: list[PainMark] = []
     for mark in dict.fromkeys(draft.pain):
-        if mark not in named and any(
-            mark.region in part
-            and any(PainMark(region=r, side=mark.side, kind=mark.kind) in named for r in part)
-            for part in anatomy().whole_parts
-        ):
+        part = draft.pain_parts.get(mark, frozenset())
+        aspects = {PainMark(region=r, side=mark.side, kind=mark.kind) for r in part}
+        if mark not in named and aspects & named:
             continue
         kept.append(mark)
     return kept

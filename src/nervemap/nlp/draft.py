@@ -33,6 +33,8 @@ class Draft:
     pain: list[PainMark] = field(default_factory=list)
     # marks from words naming an aspect ("front of the thigh"), not a whole part ("the thigh")
     pain_aspects: set[PainMark] = field(default_factory=set)
+    # a mark from words naming a whole part -> the regions of that part ("thigh", "leg")
+    pain_parts: dict[PainMark, frozenset[str]] = field(default_factory=dict)
     strength: list[tuple[StrengthTest, bool]] = field(default_factory=list)  # (test, specific)
     reflexes: list[tuple[ReflexTest, bool]] = field(default_factory=list)
     sensation: list[tuple[SensationTest, bool]] = field(default_factory=list)

@@ -259,7 +259,8 @@ def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Me
         flags = set(place.flags) | set(symptom.flags)
         status = assertion(flags)
         kind = SymptomKind(symptom.key)
-        whole_part = frozenset(regions_of(place)) in anatomy().whole_parts
+        named_regions = frozenset(regions_of(place))
+        whole_part = named_regions in anatomy().whole_parts
         for region in regions_of(place):
             region_sides: list[Literal["left", "right"] | None] = (
                 [None] if region in midline or side is None else list(expand(side))
@@ -270,7 +271,9 @@ def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Me
                 if status == "present":
                     mark = PainMark(region=region, side=region_side, kind=kind)
                     draft.pain.append(mark)
-                    if not whole_part:
+                    if whole_part:
+                        draft.pain_parts.setdefault(mark, named_regions)
+                    else:
                         draft.pain_aspects.add(mark)
 
 
