@@ -144,3 +144,25 @@ def test_tenderness_over_a_named_vertebra_is_spinal_tenderness() -> None:
     text = "There is severe tenderness on palpation over the L2 vertebra; range of motion is limited."
     assert ("spinal_midline_tenderness", "present") in findings(text)
     assert ("spinal_midline_tenderness", "absent") in findings("No tenderness over the L2 vertebra.")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "He says it is a general stiffness that improves when he goes to the gym.",
+            "back_pain_improves_with_exercise",
+        ),
+        ("His pain improves when he moves around.", "back_pain_improves_with_exercise"),
+        (
+            "He feels stiff every morning and this usually lasts between 30 minutes and an hour.",
+            "morning_stiffness_over_30_min",
+        ),
+    ],
+)
+def test_inflammatory_back_pain_features_in_the_patients_words(text: str, finding: str) -> None:
+    assert (finding, "present") in findings(text)
+
+
+def test_pain_that_improves_with_rest_is_not_inflammatory() -> None:
+    assert ("back_pain_improves_with_exercise", "present") not in findings("The pain improves with rest.")
