@@ -21,6 +21,9 @@ Defaults (all overridable):
 - ``NERVEMAP_INTERVIEW_IP_BURST`` = 10 and ``NERVEMAP_INTERVIEW_IP_PER_MINUTE`` = 5: interviews
   started without a bearer token, per client IP.
 - ``NERVEMAP_RATE_LIMIT_MAX_KEYS`` = 10000: buckets kept per kind (least recently used dropped).
+- ``NERVEMAP_RATE_LIMIT_FILE``: unset, each process keeps its buckets in memory; a path, the
+  processes of one host share them in that SQLite file (``nervemap serve --workers N`` sets
+  ``<data_dir>/ratelimits.db``).
 - ``NERVEMAP_HSTS_MAX_AGE_SECONDS`` = 31536000: Strict-Transport-Security on HTTPS; 0 turns it off.
 - ``NERVEMAP_EMERGENCY_NUMBER`` = ``999``: the emergency telephone number the patient pages offer as
   a call button (``tel:`` link) when the answers call for emergency care (112, 911... elsewhere).
@@ -70,6 +73,7 @@ class Settings(BaseSettings):
     interview_ip_burst: int = Field(default=10, ge=1, description="Anonymous interview starts per IP")
     interview_ip_per_minute: float = Field(default=5, ge=0, description="Anonymous interview refill")
     rate_limit_max_keys: int = Field(default=10_000, ge=100, description="Buckets kept per kind")
+    rate_limit_file: Path | None = Field(default=None, description="Buckets shared by the host's workers")
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0, description="0: no HSTS header")
     content_security_policy: str = Field(default=DEFAULT_CSP, min_length=1)
     cds_clients_file: Path | None = Field(default=None, description="CDS Hooks clients and FHIR servers")

@@ -38,6 +38,7 @@ def _fail(message: str) -> typer.Exit:
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+RATE_LIMIT_FILE = "ratelimits.db"
 
 
 @app.command("serve")
@@ -52,8 +53,8 @@ def serve(
 
     With --workers N, N processes share the port. The database is migrated and the signing key
     created once, here, before they start; each worker builds the app from the same NERVEMAP_*
-    settings. Rate limits are kept per process: a client can get up to N times the configured
-    budget (see docs/scaling.md).
+    settings, and the rate-limit buckets are shared through NERVEMAP_RATE_LIMIT_FILE (default
+    <data_dir>/ratelimits.db, emptied at start), so the limits hold for all workers together.
     """
     import uvicorn
 
@@ -79,11 +80,11 @@ def serve(
         upgrade_database(settings.sqlalchemy_url())
     settings.signing_key()  # generated once before the workers start, all of them read it
     os.environ["NERVEMAP_MIGRATE_ON_STARTUP"] = "false"  # inherited by the workers
-    errors.print(
-        f"{workers} workers: rate limits are per worker, so a client may get up to {workers}x "
-        "the configured login and interview budgets",
-        highlight=False,
-    )
+    shared = settings.rate_limit_file or settings.data_dir / RATE_LIMIT_FILE
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (shared, shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
+        stale.unlink(missing_ok=True)  # buckets start full at every start, as in one process
+    os.environ["NERVEMAP_RATE_LIMIT_FILE"] = str(shared)
     uvicorn.run(
         "nervemap.api.app:create_app",
         factory=True,

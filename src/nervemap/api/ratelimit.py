@@ -1,4 +1,4 @@
-"""In-memory token buckets for login attempts and anonymous interview starts: 429 + Retry-After.
+"""Token buckets for login attempts and anonymous interview starts: 429 + Retry-After.
 
 - ``POST /v1/auth/login``: one bucket per client IP and one per account (the email in the body,
   case-folded). A successful login gives its account token back, so a clinician who logs in
@@ -7,21 +7,27 @@
   (The route refuses wrong credentials with 401, so credentials cannot be faked to skip the limit
   and still start an anonymous interview.)
 
-Buckets live in the process: with several workers each keeps its own (the limit multiplies by
-the worker count). The client IP is the socket peer; behind a reverse proxy run uvicorn with
-``--proxy-headers --forwarded-allow-ips`` so that it is the real client. At most ``max_keys``
-buckets are kept per kind; the least recently used are dropped first.
+Buckets live in the process, or, with ``shared_file`` (``NERVEMAP_RATE_LIMIT_FILE``, which
+``nervemap serve --workers N`` sets), in a small SQLite file that the worker processes of one host
+share, so the limits hold for all of them together. Workers on several hosts each keep their own.
+The client IP is the socket peer; behind a reverse proxy run uvicorn with ``--proxy-headers
+--forwarded-allow-ips`` so that it is the real client. At most ``max_keys`` buckets are kept per
+kind; the least recently used are dropped first.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sqlite3
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.problems import FieldError, problem_response
@@ -76,12 +82,96 @@ class TokenBuckets:
         return len(self._buckets)
 
 
+class SharedTokenBuckets:
+    """The same buckets in a SQLite file shared by processes: one short ``BEGIN IMMEDIATE``
+    transaction per attempt. The clock must be one all processes share (``time.monotonic`` is,
+    on one host). Nothing here needs to survive a crash: the file is not synced."""
+
+    def __init__(
+        self, path: Path, kind: str, rate: Rate, max_keys: int = 10_000, clock: Clock = time.monotonic
+    ) -> None:
+        self.kind = kind
+        self.rate = rate
+        self.max_keys = max_keys
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS buckets (kind TEXT NOT NULL, key TEXT NOT NULL, "
+                "tokens REAL NOT NULL, at REAL NOT NULL, PRIMARY KEY (kind, key))"
+            )
+
+    def _update(self, key: str, change: Callable[[float], tuple[float, float]]) -> float:
+        """Apply ``change(level) -> (new level, answer)`` to the bucket of ``key`` atomically."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                now = self.clock()
+                row = self._db.execute(
+                    "SELECT tokens, at FROM buckets WHERE kind = ? AND key = ?", (self.kind, key)
+                ).fetchone()
+                tokens, at = row if row else (float(self.rate.burst), now)
+                level = min(float(self.rate.burst), tokens + max(0.0, now - at) * self.rate.per_minute / 60)
+                stored, answer = change(level)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO buckets (kind, key, tokens, at) VALUES (?, ?, ?, ?)",
+                    (self.kind, key, stored, now),
+                )
+                if row is None:  # a new key: drop the least recently used beyond max_keys
+                    self._db.execute(
+                        "DELETE FROM buckets WHERE kind = ? AND key IN (SELECT key FROM buckets "
+                        "WHERE kind = ? ORDER BY at DESC LIMIT -1 OFFSET ?)",
+                        (self.kind, self.kind, self.max_keys),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return answer
+
+    def take(self, key: str) -> float:
+        def change(level: float) -> tuple[float, float]:
+            if level >= 1:
+                return level - 1, 0.0
+            if self.rate.per_minute <= 0:
+                return level, math.inf
+            return level, (1 - level) * 60 / self.rate.per_minute
+
+        return self._update(key, change)
+
+    def give_back(self, key: str) -> None:
+        self._update(key, lambda level: (min(float(self.rate.burst), level + 1), 0.0))
+
+    def __len__(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT count(*) FROM buckets WHERE kind = ?", (self.kind,)).fetchone()
+        return int(row[0])
+
+
+Buckets = TokenBuckets | SharedTokenBuckets
+
+
+async def _call(buckets: Buckets, method: str, key: str) -> float:
+    """In-process buckets are called directly; shared ones in a worker thread (they may wait for
+    another process's transaction, which must not stall the event loop)."""
+    function = getattr(buckets, method)
+    if isinstance(buckets, SharedTokenBuckets):
+        answer = await anyio.to_thread.run_sync(function, key)
+    else:
+        answer = function(key)
+    return float(answer or 0.0)
+
+
 @dataclass(frozen=True)
 class Limits:
     login_ip: Rate
     login_account: Rate
     interview_ip: Rate
     max_keys: int = 10_000
+    shared_file: Path | None = None  # buckets shared by the processes of one host
 
 
 def is_rate_limited(method: str, path: str) -> bool:
@@ -114,9 +204,15 @@ class RateLimit:
 
     def __init__(self, app: ASGIApp, limits: Limits, clock: Clock = time.monotonic) -> None:
         self.app = app
-        self.login_ip = TokenBuckets(limits.login_ip, limits.max_keys, clock)
-        self.login_account = TokenBuckets(limits.login_account, limits.max_keys, clock)
-        self.interview_ip = TokenBuckets(limits.interview_ip, limits.max_keys, clock)
+        self.login_ip = self._buckets(limits, "login_ip", limits.login_ip, clock)
+        self.login_account = self._buckets(limits, "login_account", limits.login_account, clock)
+        self.interview_ip = self._buckets(limits, "interview_ip", limits.interview_ip, clock)
+
+    @staticmethod
+    def _buckets(limits: Limits, kind: str, rate: Rate, clock: Clock) -> Buckets:
+        if limits.shared_file is None:
+            return TokenBuckets(rate, limits.max_keys, clock)
+        return SharedTokenBuckets(limits.shared_file, kind, rate, limits.max_keys, clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_rate_limited(scope["method"], scope["path"]):
@@ -126,7 +222,7 @@ class RateLimit:
             await self._login(scope, receive, send)
             return
         if not self._authenticated(scope):
-            wait = self.interview_ip.take(_client(scope))
+            wait = await _call(self.interview_ip, "take", _client(scope))
             if wait:
                 await self._refuse(scope, receive, send, wait, "client", "too many interviews started")
                 return
@@ -144,7 +240,7 @@ class RateLimit:
         return signer.verify(token.strip()) is not None
 
     async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
-        wait = self.login_ip.take(_client(scope))
+        wait = await _call(self.login_ip, "take", _client(scope))
         if wait:
             await self._refuse(scope, receive, send, wait, "client", "too many login attempts from here")
             return
@@ -153,7 +249,7 @@ class RateLimit:
             return
         account = _account(body)
         if account is not None:
-            wait = self.login_account.take(account)
+            wait = await _call(self.login_account, "take", account)
             if wait:
                 await self._refuse(scope, receive, send, wait, "body.email", "too many attempts on account")
                 return
@@ -167,7 +263,7 @@ class RateLimit:
 
         await self.app(scope, _replay(body, receive), watch)
         if account is not None and status == 200:
-            self.login_account.give_back(account)
+            await _call(self.login_account, "give_back", account)
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, wait: float, field: str, reason: str

@@ -223,6 +223,7 @@ def add_inner_guards(app: FastAPI, settings: Settings) -> None:
         login_account=Rate(settings.login_account_burst, settings.login_account_per_minute),
         interview_ip=Rate(settings.interview_ip_burst, settings.interview_ip_per_minute),
         max_keys=settings.rate_limit_max_keys,
+        shared_file=settings.rate_limit_file,
     )
     app.add_middleware(RateLimit, limits=limits)
     document_guard_responses(app, is_rate_limited)
