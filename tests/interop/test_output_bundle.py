@@ -1,19 +1,26 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from nervemap.engine.assess import assess
+from nervemap.engine.case import Case
 from nervemap.interop import terminology as t
 from nervemap.interop.cli import assessment_to_fhir_json
-from nervemap.interop.to_bundle import assessment_to_bundle
+from nervemap.interop.to_bundle import assessment_to_bundle, icd10_for, icd10_side
 from tests.interop.helpers import example_case
 
 
 def resources(name: str) -> list[dict[str, Any]]:
-    bundle = assessment_to_bundle(assess(example_case(name)), notes=["imported from a test"])
+    return resources_for(example_case(name))
+
+
+def resources_for(case: Case) -> list[dict[str, Any]]:
+    bundle = assessment_to_bundle(assess(case), notes=["imported from a test"])
     document = bundle.model_dump(mode="json", exclude_none=True)
     assert document["type"] == "collection"
     return [entry["resource"] for entry in document["entry"]]
@@ -45,7 +52,13 @@ def test_l5_bundle_carries_codes_probabilities_and_sources() -> None:
     assert first["verificationStatus"]["coding"][0]["code"] == "provisional"
     systems = {c["system"] for c in first["code"]["coding"]}
     assert {t.ICD10CM, t.SNOMED} <= systems
-    assert {"system": t.SNOMED, "code": "7771000", "display": "Left"} in first["bodySite"][0]["coding"]
+    [site] = first["bodySite"]
+    assert [c["system"] for c in site["coding"]] == [t.SITE]  # the side is not a second coding...
+    [side] = site["extension"]  # ...but its own element
+    assert side["url"] == t.LATERALITY_EXTENSION
+    assert side["valueCodeableConcept"]["coding"] == [
+        {"system": t.SNOMED, "code": "7771000", "display": "Left"}
+    ]
     assert all(c["verificationStatus"]["coding"][0]["code"] == "differential" for c in conditions[1:])
     (risk,) = of_type(items, "RiskAssessment")
     probabilities = [p["probabilityDecimal"] for p in risk["prediction"]]
@@ -70,3 +83,63 @@ def test_ces_bundle_records_red_flags_and_the_ces_pathway() -> None:
 def test_cli_json_helper_is_a_bundle() -> None:
     text = assessment_to_fhir_json(assess(example_case("l5-left-disc")))
     assert '"resourceType": "Bundle"' in text
+
+
+GOLDEN_CASES = [
+    json.loads(line)["case"]
+    for line in (Path(__file__).parents[1] / "golden" / "cases.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip()
+]
+
+
+def _side(condition: dict[str, Any]) -> str | None:
+    """The side stated for a Condition in its own element (the bodySite laterality extension)."""
+    sides = [
+        ext["valueCodeableConcept"]["coding"][0]["code"]
+        for site in condition.get("bodySite", [])
+        for ext in site.get("extension", [])
+        if ext["url"] == t.LATERALITY_EXTENSION
+    ]
+    return t.SIDE_BY_CODE[sides[0]] if sides else None
+
+
+def _codes(concept: dict[str, Any], system: str) -> list[str]:
+    return [c["code"] for c in concept["coding"] if c["system"] == system]
+
+
+def test_one_icd10cm_coding_per_concept_of_the_side_stated() -> None:
+    lateral = 0
+    for data in GOLDEN_CASES:
+        items = resources_for(Case.model_validate(data))
+        by_condition: dict[str, list[str]] = {}
+        for condition in of_type(items, "Condition"):
+            icd = _codes(condition["code"], t.ICD10CM)
+            assert len(icd) <= 1, (data["id"], icd)
+            named = icd10_side(icd[0]) if icd else None
+            assert named is None or named == _side(condition), (data["id"], icd)  # never another side
+            lateral += named is not None
+            by_condition[_codes(condition["code"], t.CONDITION)[0]] = icd
+        for risk in of_type(items, "RiskAssessment"):
+            for prediction in risk["prediction"]:
+                icd = _codes(prediction["outcome"], t.ICD10CM)
+                assert len(icd) <= 1, (data["id"], icd)
+                condition_id = _codes(prediction["outcome"], t.CONDITION)[0]
+                assert by_condition.get(condition_id, icd) == icd  # the same code as its Condition
+    assert lateral > 0  # some golden cases are localised to a side and coded for it
+
+
+@pytest.mark.parametrize(
+    ("codes", "side", "chosen"),
+    [
+        (["G57.31", "G57.32", "G57.30"], "left", "G57.32"),
+        (["G57.31", "G57.32", "G57.30"], None, "G57.30"),
+        (["I82.401", "I82.402", "I82.403", "I82.409"], "bilateral", "I82.403"),
+        (["M51.16", "M51.17"], "left", "M51.16"),  # no laterality: the first code only
+        (["M87.051", "M87.052"], None, None),  # only sided codes and no side: no code, not a guess
+        (["T79.A21A", "T79.A22A"], "bilateral", None),
+    ],
+)
+def test_icd10cm_code_for_a_side(codes: list[str], side: str | None, chosen: str | None) -> None:
+    assert icd10_for(codes, side) == chosen

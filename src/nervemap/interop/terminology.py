@@ -38,6 +38,7 @@ SEVERITY = f"{BASE}/CodeSystem/severity"
 RED_FLAG = f"{BASE}/CodeSystem/red-flag"
 KNOWLEDGE_VERSION_EXTENSION = f"{BASE}/StructureDefinition/knowledge-version"
 NERVEMAP_VERSION_EXTENSION = f"{BASE}/StructureDefinition/nervemap-version"
+LATERALITY_EXTENSION = f"{BASE}/StructureDefinition/laterality"  # on a bodySite: its side (SNOMED CT)
 
 # SNOMED CT qualifier values
 PRESENT = (SNOMED, "52101004", "Present")

@@ -9,11 +9,14 @@ and P(spinal source). Each resource is validated by its R4B model.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+import simple_icd_10_cm as icd
 from fhir.resources.R4B.bundle import Bundle
 
 from nervemap.engine.assessment import Assessment, DifferentialEntry, EvidenceSet, Localisation
@@ -56,8 +59,30 @@ def guideline_sources(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
     return [s for s in dict.fromkeys(cited) if kinds.get(s) == "guideline"]
 
 
-def condition_concept(entry: DifferentialEntry) -> dict[str, Any]:
-    codings = [t.coding(t.ICD10CM, code) for code in entry.icd10]
+@lru_cache(maxsize=512)
+def icd10_side(code: str) -> str | None:
+    """The side an ICD-10-CM code names (right, left, bilateral), or None (unspecified or no side)."""
+    description = icd.get_description(code) if icd.is_valid_item(code) else ""
+    named = [side for side in ("bilateral", "right", "left") if re.search(rf"\b{side}\b", description, re.I)]
+    return named[0] if named else None
+
+
+def icd10_for(codes: list[str], side: str | None) -> str | None:
+    """The one ICD-10-CM code for a condition: the first of the side localised, else the first that
+    names no side (the unspecified-side code, or a code without laterality); None when every code
+    names a side other than the one known (no code is better than the wrong side)."""
+    if side is not None:
+        chosen = next((code for code in codes if icd10_side(code) == side), None)
+        if chosen is not None:
+            return chosen
+    return next((code for code in codes if icd10_side(code) is None), None)
+
+
+def condition_concept(entry: DifferentialEntry, side: str | None = None) -> dict[str, Any]:
+    """One ICD-10-CM coding (see ``icd10_for``), the SNOMED CT codes and nervemap's own code: alternative
+    encodings of the one concept. The side itself goes in its own element (``laterality``)."""
+    code = icd10_for(entry.icd10, side)
+    codings = [t.coding(t.ICD10CM, code)] if code else []
     codings += [t.coding(t.SNOMED, code) for code in entry.snomed]
     codings.append(t.coding(t.CONDITION, entry.id, entry.name))
     return {"coding": codings, "text": entry.name}
@@ -76,14 +101,30 @@ def _compatible(kb: KnowledgeBase, condition_id: str, place: Localisation) -> bo
     return any(kinds.get(site) == place.site for site in sites)
 
 
+def laterality(side: str) -> dict[str, Any]:
+    """The side as its own element: an extension holding the SNOMED CT laterality qualifier."""
+    code = t.LATERALITY[side]
+    return {"url": t.LATERALITY_EXTENSION, "valueCodeableConcept": t.concept(t.triple(code), text=code[2])}
+
+
 def body_site(place: Localisation) -> dict[str, Any]:
+    """The lesion site (nervemap's code); its side, when known, in the laterality extension."""
     text = f"{place.name}" + (f", {place.side}" if place.side else "")
     concept: dict[str, Any] = {"text": f"{text} (nervemap localisation, p={place.probability:.2f})"}
-    codings = [t.coding(t.SITE, place.site.value, place.name)]
+    concept["coding"] = [t.coding(t.SITE, place.site.value, place.name)]
     if place.side:
-        codings.append(t.triple(t.LATERALITY[place.side]))
-    concept["coding"] = codings
+        concept["extension"] = [laterality(place.side)]
     return concept
+
+
+def condition_place(kb: KnowledgeBase, assessment: Assessment, condition_id: str) -> Localisation | None:
+    """The leading localisation compatible with a condition (its side is the condition's side)."""
+    return next((p for p in assessment.localization if _compatible(kb, condition_id, p)), None)
+
+
+def condition_side(kb: KnowledgeBase, assessment: Assessment, condition_id: str) -> str | None:
+    place = condition_place(kb, assessment, condition_id)
+    return place.side if place is not None else None
 
 
 def _evidence_lines(evidence: EvidenceSet) -> str:
@@ -123,7 +164,7 @@ class _Writer:
             "clinicalStatus": {"coding": [t.coding(t.CONDITION_CLINICAL, "active")]},
             "verificationStatus": {"coding": [t.coding(t.CONDITION_VERIFICATION, status)]},
             "category": [{"coding": [t.coding(t.CONDITION_CATEGORY, "encounter-diagnosis")]}],
-            "code": condition_concept(entry),
+            "code": condition_concept(entry, condition_side(self.kb, self.assessment, entry.id)),
             "subject": self.subject,
             "recordedDate": self.issued,
             "note": [
@@ -133,7 +174,7 @@ class _Writer:
                 }
             ],
         }
-        place = next((p for p in self.assessment.localization if _compatible(self.kb, entry.id, p)), None)
+        place = condition_place(self.kb, self.assessment, entry.id)
         if place is not None:
             resource["bodySite"] = [body_site(place)]
         supporting = [self.finding_concept(e.finding, e.label) for e in entry.evidence.for_[:EVIDENCE_SHOWN]]
@@ -204,7 +245,7 @@ class _Writer:
                 "basis": [_ref(impression_url, "nervemap clinical impression")],
                 "prediction": [
                     {
-                        "outcome": condition_concept(entry),
+                        "outcome": condition_concept(entry, condition_side(self.kb, a, entry.id)),
                         "probabilityDecimal": entry.probability,
                         "rationale": _evidence_lines(entry.evidence),
                     }
