@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,15 +112,16 @@ class RequestTimeout:
         self.seconds = seconds
         self.tick = min(max(seconds / 20, 0.005), 0.25)
         self._abandoned: set[asyncio.Task[None]] = set()
-        self._sweepers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._current: _Sweeper | None = None
         _install_guard()
 
     def _sweeper(self, loop: asyncio.AbstractEventLoop) -> _Sweeper:
-        sweeper = self._sweepers.get(loop)
-        if sweeper is None:
-            sweeper = self._sweepers[loop] = _Sweeper(loop, self.tick)
+        """The sweeper of this event loop (a server runs one loop per process). A request keeps
+        the sweeper it was added to, and an armed sweeper is kept alive by its loop's timer, so
+        requests on another loop (test clients) only cost a new sweeper, never a lost deadline."""
+        sweeper = self._current
+        if sweeper is None or sweeper.loop is not loop:
+            sweeper = self._current = _Sweeper(loop, self.tick)
         return sweeper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
