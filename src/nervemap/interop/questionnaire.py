@@ -71,6 +71,15 @@ def _bounds(kind: str, low: float, high: float) -> list[dict[str, Any]]:
     return [{"url": MIN_VALUE, key: cast(low)}, {"url": MAX_VALUE, key: cast(high)}]
 
 
+def _grades(grades: range) -> dict[str, Any]:
+    """An integer grade: its options, and its bounds for renderers that show a number field."""
+    return {
+        "type": "integer",
+        "answerOption": [{"valueInteger": g} for g in grades],
+        "extension": _bounds("integer", grades[0], grades[-1]),
+    }
+
+
 def _shape(spec: ItemSpec) -> dict[str, Any]:
     """Type, answer options and bounds of one item."""
     kind = spec.kind
@@ -80,7 +89,12 @@ def _shape(spec: ItemSpec) -> dict[str, Any]:
         return {
             "type": "choice",
             "answerOption": _options(t.LEFT, t.RIGHT, t.BILATERAL),
-            "enableWhen": [{"question": spec.parent, "operator": "=", "answerCoding": t.triple(t.PRESENT)}],
+            # a side goes with Present or Absent alike ("absent on the left"): enabled for either
+            "enableWhen": [
+                {"question": spec.parent, "operator": "=", "answerCoding": t.triple(status)}
+                for status in (t.PRESENT, t.ABSENT)
+            ],
+            "enableBehavior": "any",
         }
     if kind is Kind.PAIN:
         return {
@@ -91,9 +105,9 @@ def _shape(spec: ItemSpec) -> dict[str, Any]:
     if kind is Kind.PAIN_COMPLETE:
         return {"type": "boolean"}
     if kind is Kind.STRENGTH:
-        return {"type": "integer", "answerOption": [{"valueInteger": g} for g in MRC_GRADES]}
+        return _grades(MRC_GRADES)
     if kind is Kind.REFLEX:
-        return {"type": "integer", "answerOption": [{"valueInteger": g} for g in REFLEX_GRADES]}
+        return _grades(REFLEX_GRADES)
     if kind is Kind.SENSATION:
         return {"type": "choice", "answerOption": _coded_options(t.SENSATION, SENSATION_STATUSES)}
     if kind is Kind.AGE:
