@@ -20,6 +20,7 @@ PUBLIC = {
     ("GET", "/ready"),
     ("POST", "/v1/auth/login"),
     ("GET", "/v1/patient/{token}"),
+    ("GET", "/v1/fhir/metadata"),  # the FHIR CapabilityStatement
     # Interviews: anyone may start a patient interview; later calls need its session token (an
     # unknown token is a 404, see tests/api/test_interviews.py), clinician-mode ones credentials too.
     ("POST", "/v1/interviews"),

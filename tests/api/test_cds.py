@@ -115,3 +115,10 @@ def test_a_read_only_api_key_calls_services_but_cannot_store_feedback(
     item = {"card": card["uuid"], "outcome": "accepted", "outcomeTimestamp": WHEN}
     assert_problem(client.post(FEEDBACK, json={"feedback": [item]}, headers=key), 403)
     assert CdsFeedbackRepository(session).for_card(card["uuid"]) == []
+
+
+def test_the_fhir_capability_statement_is_public(client: TestClient) -> None:
+    response = client.get("/v1/fhir/metadata")
+    assert response.status_code == 200
+    assert response.json()["resourceType"] == "CapabilityStatement"
+    assert_problem(client.get("/v1/fhir/Questionnaire/nervemap-all"), 401)

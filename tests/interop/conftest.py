@@ -12,6 +12,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from nervemap.interop.cds_hooks import router as cds_router
+from nervemap.interop.fhir_api import metadata_router
 from nervemap.interop.fhir_api import router as fhir_router
 
 
@@ -21,4 +22,5 @@ def client() -> TestClient:
     app = FastAPI()
     app.include_router(cds_router)
     app.include_router(fhir_router)
+    app.include_router(metadata_router)
     return TestClient(app)

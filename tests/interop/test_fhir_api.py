@@ -93,3 +93,23 @@ def test_unknown_codes_only_is_422_outcome(client: TestClient) -> None:
     response = client.post("/v1/fhir/Bundle/$assess", json=payload)
     assert response.status_code == 422
     assert "http://loinc.org|2093-3" in diagnostics(response.json())
+
+
+def test_capability_statement_at_metadata(client: TestClient) -> None:
+    from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+    response = client.get("/v1/fhir/metadata")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    statement = response.json()
+    CapabilityStatement.model_validate(statement)
+    assert statement["kind"] == "instance" and statement["fhirVersion"] == "4.3.0"
+    [rest] = statement["rest"]
+    resources = {r["type"]: r for r in rest["resource"]}
+    assert resources["Questionnaire"]["interaction"] == [{"code": "read"}]
+    for kind in ("QuestionnaireResponse", "Bundle"):
+        assert [op["name"] for op in resources[kind]["operation"]] == ["assess"]
+    assert "X-API-Key" in rest["security"]["description"]
+    for question_set in ("nervemap-patient-intake", "nervemap-clinician-exam", "nervemap-all"):
+        assert question_set in resources["Questionnaire"]["documentation"]
+        assert client.get(f"/v1/fhir/Questionnaire/{question_set}").status_code == 200

@@ -62,6 +62,8 @@ def test_l5_bundle_carries_codes_probabilities_and_sources() -> None:
     assert all(c["verificationStatus"]["coding"][0]["code"] == "differential" for c in conditions[1:])
     (risk,) = of_type(items, "RiskAssessment")
     probabilities = [p["probabilityDecimal"] for p in risk["prediction"]]
+    assert "from 0 (excluded) to 1 (certain), not a percentage" in risk["method"]["text"]
+    assert risk["note"][0]["text"].startswith("Probability scale: ")
     assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[0] <= 1
     codes = {o["code"]["coding"][0]["code"]: o for o in of_type(items, "Observation")}
     assert set(codes) == {"triage-level", "severity-grade", "p-spinal"}

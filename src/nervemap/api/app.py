@@ -89,6 +89,7 @@ def _include_interoperability(app: FastAPI) -> None:
 
     app.state.cds_config = load_cds_config(app.state.settings.cds_clients_file)
     clinician = [Depends(Permit({Role.CLINICIAN}, Scope.READ))]
+    app.include_router(fhir_api.metadata_router)  # the CapabilityStatement is public
     app.include_router(fhir_api.router, dependencies=clinician)
     app.include_router(cds_hooks.router, dependencies=[Depends(cds_caller)])
 

@@ -1,4 +1,5 @@
-"""FHIR endpoints: the Questionnaires, and $assess on a QuestionnaireResponse or a Bundle.
+"""FHIR endpoints: the CapabilityStatement, the Questionnaires, and $assess on a QuestionnaireResponse
+or a Bundle.
 
 Responses are ``application/fhir+json``; every error is an OperationOutcome with the HTTP code
 FHIR uses: 400 for a malformed or wrong resource, 404 for an unknown Questionnaire, 422 for a
@@ -7,20 +8,33 @@ resource that is well formed but cannot be assessed (unknown linkId, unknown cod
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
+from nervemap import __version__
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
+from nervemap.interop import terminology as t
 from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
 from nervemap.interop.from_bundle import case_from_bundle
 from nervemap.interop.from_response import Imported, case_from_response
-from nervemap.interop.questionnaire import build_questionnaire, question_set_for
+from nervemap.interop.items import QuestionSet
+from nervemap.interop.questionnaire import build_questionnaire, question_set_for, questionnaire_id
 from nervemap.interop.to_bundle import assessment_to_bundle
+from nervemap.knowledge import default_knowledge
+from nervemap.knowledge.models import KnowledgeBase
 
 FHIR_JSON = "application/fhir+json"
+BUILT = datetime.now(UTC).date().isoformat()  # the statement's date: when this server started
+ASSESS_DOC = (
+    "Assess leg pain from a QuestionnaireResponse to a nervemap Questionnaire, or from a Bundle of "
+    "Patient, Observation and Condition resources; answers a collection Bundle (ClinicalImpression, "
+    "Conditions, RiskAssessment, Observations)."
+)
 Payload = Annotated[dict[str, Any], Body(media_type=FHIR_JSON)]
 
 
@@ -46,6 +60,62 @@ def _run(read: Any, payload: dict[str, Any]) -> JSONResponse:
         return outcome(error.issues, error.status)
     except CaseError as error:
         return outcome(case_issues(error), 422)
+
+
+FHIR_VERSION = "4.3.0"  # the resources are built and validated with fhir.resources' R4B models
+ASSESS_OPERATION = f"{t.BASE}/OperationDefinition/assess"
+SECURITY = (
+    "Every interaction except this CapabilityStatement needs a nervemap bearer token (POST "
+    "/v1/auth/login) or an X-API-Key header with the read scope."
+)
+
+
+def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """What this server does, as a CapabilityStatement (R4B), validated by its model."""
+    kb = kb or default_knowledge().knowledge
+    assess_op = [{"name": "assess", "definition": ASSESS_OPERATION, "documentation": ASSESS_DOC}]
+    statement = {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": BUILT,
+        "publisher": "nervemap",
+        "kind": "instance",
+        "software": {"name": "nervemap", "version": __version__},
+        "implementation": {
+            "description": f"nervemap decision support for leg pain, knowledge base {kb.version}"
+        },
+        "fhirVersion": FHIR_VERSION,
+        "format": [FHIR_JSON, "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": "Decision support, not a diagnosis. Errors are OperationOutcomes.",
+                "security": {"description": SECURITY},
+                "resource": [
+                    {
+                        "type": "Questionnaire",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "Ids: "
+                        + ", ".join(questionnaire_id(question_set) for question_set in QuestionSet),
+                    },
+                    {"type": "QuestionnaireResponse", "operation": assess_op},
+                    {"type": "Bundle", "operation": assess_op},
+                ],
+            }
+        ],
+    }
+    return CapabilityStatement.model_validate(statement).model_dump(mode="json", exclude_none=True)
+
+
+def create_metadata_router() -> APIRouter:
+    """``GET /v1/fhir/metadata``: public, as FHIR servers publish their capabilities to anyone."""
+    router = APIRouter(prefix="/v1/fhir", tags=["FHIR"])
+
+    @router.get("/metadata", summary="CapabilityStatement", response_model=None)
+    def metadata() -> JSONResponse:
+        return fhir_response(capability_statement())
+
+    return router
 
 
 def create_router() -> APIRouter:
@@ -74,3 +144,4 @@ def create_router() -> APIRouter:
 
 
 router = create_router()
+metadata_router = create_metadata_router()

@@ -29,6 +29,11 @@ LEADING = 3  # Conditions written for at most this many leading diagnoses...
 MIN_CONDITION_PROBABILITY = 0.05  # ...each at least this likely (the first always)
 EVIDENCE_SHOWN = 5
 Resource = dict[str, Any]
+PROBABILITY_SCALE = (
+    "Probability scale: each probabilityDecimal is the posterior probability of that condition given "
+    "the findings recorded, from 0 (excluded) to 1 (certain), not a percentage; only the leading "
+    "conditions are listed, so the predictions need not sum to 1."
+)
 
 
 def _coded(system: str, code: str) -> dict[str, Any]:
@@ -241,7 +246,10 @@ class _Writer:
                 "status": "final",
                 "subject": self.subject,
                 "occurrenceDateTime": self.issued,
-                "method": {"text": f"nervemap Bayesian differential, knowledge base {a.knowledge_version}"},
+                "method": {
+                    "text": f"nervemap Bayesian differential, knowledge base {a.knowledge_version}. "
+                    + PROBABILITY_SCALE
+                },
                 "basis": [_ref(impression_url, "nervemap clinical impression")],
                 "prediction": [
                     {
@@ -251,7 +259,7 @@ class _Writer:
                     }
                     for entry in a.differential
                 ],
-                "note": [{"text": a.disclaimer}],
+                "note": [{"text": PROBABILITY_SCALE}, {"text": a.disclaimer}],
             }
         )
 
