@@ -155,10 +155,12 @@ def next_step(
     stop: StopReason | None = None
     top_condition = max(d.probability for d in assessment.differential)
     top_site = max(s.probability for s in assessment.localization)
-    if len(asked) >= config.max_questions:
-        stop = StopReason.MAX_QUESTIONS
-    elif top_condition >= config.condition_target and top_site >= config.site_target:
+    # Confidence is named before the question limit: an interview that reached both (safety
+    # questions asked after a confident answer count towards the limit) ended because it was sure.
+    if top_condition >= config.condition_target and top_site >= config.site_target:
         stop = StopReason.CONFIDENT
+    elif len(asked) >= config.max_questions:
+        stop = StopReason.MAX_QUESTIONS
     evaluation = evaluate(open_questions, case, compiled, config) if stop is None else None
     useful = [r for r in evaluation.ranking if r.gain >= config.min_gain] if evaluation else []
     if stop is None and not useful:
