@@ -292,6 +292,24 @@ def store_feedback(session: Session, service: Service, body: Feedback, actor: st
     return len(body.feedback)
 
 
+def _outcome_response(description: str) -> dict[str, Any]:
+    schema = {"type": "object", "description": "FHIR R4B OperationOutcome", "required": ["resourceType"]}
+    problem = {"type": "object", "description": "RFC 9457 problem (unparsable body)"}
+    content = {"application/json": {"schema": schema}, "application/problem+json": {"schema": problem}}
+    return {"description": description, "content": content}
+
+
+CALL_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _outcome_response("Malformed request: missing context, wrong resource type (OperationOutcome)"),
+    404: _outcome_response("No such CDS service (OperationOutcome)"),
+    412: _outcome_response("Prefetch neither sent nor readable from fhirServer (OperationOutcome)"),
+}
+FEEDBACK_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _outcome_response("Malformed feedback (OperationOutcome)"),
+    404: _outcome_response("No such CDS service (OperationOutcome)"),
+}
+
+
 def create_router() -> APIRouter:
     router = APIRouter(tags=["CDS Hooks"])
 
@@ -299,7 +317,12 @@ def create_router() -> APIRouter:
     def discovery() -> dict[str, Any]:
         return {"services": [service.discovery() for service in SERVICES.values()]}
 
-    @router.post("/cds-services/{service_id}", summary="Call a CDS Hooks service", response_model=None)
+    @router.post(
+        "/cds-services/{service_id}",
+        summary="Call a CDS Hooks service",
+        response_model=None,
+        responses=CALL_ERRORS,
+    )
     def call(
         service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request
     ) -> dict[str, Any] | JSONResponse:
@@ -317,6 +340,7 @@ def create_router() -> APIRouter:
         "/cds-services/{service_id}/feedback",
         summary="Feedback on a card (CDS Hooks 2.0)",
         response_model=None,
+        responses=FEEDBACK_ERRORS,
     )
     def feedback(
         service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request, session: SessionDep

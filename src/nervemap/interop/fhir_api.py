@@ -111,7 +111,12 @@ def create_metadata_router() -> APIRouter:
     """``GET /v1/fhir/metadata``: public, as FHIR servers publish their capabilities to anyone."""
     router = APIRouter(prefix="/v1/fhir", tags=["FHIR"])
 
-    @router.get("/metadata", summary="CapabilityStatement", response_model=None)
+    statement = {
+        "description": "The CapabilityStatement",
+        "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+    }
+
+    @router.get("/metadata", summary="CapabilityStatement", response_model=None, responses={200: statement})
     def metadata() -> JSONResponse:
         return fhir_response(capability_statement())
 
