@@ -56,6 +56,18 @@ def test_generated_patient_sentences_are_grade_8_or_below() -> None:
     assert too_hard == {}
 
 
+def test_every_triage_advice_is_grade_8_or_below() -> None:
+    """The advice a patient reads with a triage level: each rule's own and the engine's default."""
+    from nervemap.engine.triage import PATIENT_ADVICE
+
+    triage = default_knowledge().knowledge.triage
+    texts = {rule.id: rule.patient_advice for rule in triage.red_flags if rule.patient_advice}
+    texts.update({f"default {level.value}": text for level, text in PATIENT_ADVICE.items()})
+    assert len(texts) >= 40
+    too_hard = {key: round(grade(text), 1) for key, text in texts.items() if grade(text) > MAX_GRADE}
+    assert too_hard == {}
+
+
 def test_patient_needs_name_known_findings() -> None:
     knowledge = default_knowledge().knowledge
     findings = {f.id for f in knowledge.findings}

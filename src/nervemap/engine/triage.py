@@ -22,12 +22,13 @@ from nervemap.knowledge.models import TRIAGE_ORDER, Condition, Triage, TriageLev
 # A condition sets the level through its own urgency only when it is reasonably likely.
 URGENCY_PROBABILITY = 0.25
 
+# Patient wording: US school grade 8 or below (tests/web/test_plain_language.py).
 PATIENT_ADVICE = {
-    TriageLevel.EMERGENCY: "Go to an emergency department now, or call an ambulance.",
+    TriageLevel.EMERGENCY: "Get help now: go to an emergency department or call an ambulance.",
     TriageLevel.URGENT: "See a doctor today or within 24 hours.",
-    TriageLevel.SOON: "Book an appointment with a doctor or physiotherapist within 1-2 weeks.",
-    TriageLevel.ROUTINE: "Arrange a routine appointment; most leg pain of this kind improves with time.",
-    TriageLevel.SELF_CARE: "Self-care is reasonable: keep active and seek help if it is not improving.",
+    TriageLevel.SOON: "Book an appointment with a doctor or physio within 1 to 2 weeks.",
+    TriageLevel.ROUTINE: "Book a routine visit with a doctor. Most leg pain of this kind gets better with time.",
+    TriageLevel.SELF_CARE: "You can look after this yourself: keep active, and get help if it is not getting better.",
 }
 
 
