@@ -21,6 +21,7 @@ PUBLIC = {
     ("POST", "/v1/auth/login"),
     ("GET", "/v1/patient/{token}"),
     ("GET", "/v1/fhir/metadata"),  # the FHIR CapabilityStatement
+    ("GET", "/v1/fhir/OperationDefinition/assess"),
     # Interviews: anyone may start a patient interview; later calls need its session token (an
     # unknown token is a 404, see tests/api/test_interviews.py), clinician-mode ones credentials too.
     ("POST", "/v1/interviews"),

@@ -113,3 +113,18 @@ def test_capability_statement_at_metadata(client: TestClient) -> None:
     for question_set in ("nervemap-patient-intake", "nervemap-clinician-exam", "nervemap-all"):
         assert question_set in resources["Questionnaire"]["documentation"]
         assert client.get(f"/v1/fhir/Questionnaire/{question_set}").status_code == 200
+
+
+def test_the_assess_operation_definition_resolves_from_the_capability_statement(client: TestClient) -> None:
+    from fhir.resources.R4B.operationdefinition import OperationDefinition
+
+    statement = client.get("/v1/fhir/metadata").json()
+    canonical = statement["rest"][0]["resource"][1]["operation"][0]["definition"]
+    response = client.get("/v1/fhir/OperationDefinition/assess")
+    assert response.status_code == 200
+    definition = response.json()
+    OperationDefinition.model_validate(definition)
+    assert definition["url"] == canonical
+    assert definition["resource"] == ["QuestionnaireResponse", "Bundle"]
+    assert (definition["type"], definition["instance"], definition["affectsState"]) == (True, False, False)
+    assert {p["name"]: p["use"] for p in definition["parameter"]} == {"resource": "in", "return": "out"}

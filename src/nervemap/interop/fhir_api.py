@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from fhir.resources.R4B.operationdefinition import OperationDefinition
 
 from nervemap import __version__
 from nervemap.engine.assess import assess
@@ -107,8 +108,58 @@ def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
     return CapabilityStatement.model_validate(statement).model_dump(mode="json", exclude_none=True)
 
 
+def assess_operation() -> dict[str, Any]:
+    """The OperationDefinition of ``$assess`` (type level, on QuestionnaireResponse and Bundle)."""
+    definition = {
+        "resourceType": "OperationDefinition",
+        "id": "assess",
+        "url": ASSESS_OPERATION,
+        "version": __version__,
+        "name": "Assess",
+        "title": "nervemap leg-pain assessment",
+        "status": "active",
+        "kind": "operation",
+        "date": BUILT,
+        "publisher": "nervemap",
+        "description": ASSESS_DOC,
+        "affectsState": False,
+        "code": "assess",
+        "resource": ["QuestionnaireResponse", "Bundle"],
+        "system": False,
+        "type": True,
+        "instance": False,
+        "inputProfile": None,
+        "parameter": [
+            {
+                "name": "resource",
+                "use": "in",
+                "min": 1,
+                "max": "1",
+                "documentation": "The request body itself: a QuestionnaireResponse to a nervemap "
+                "Questionnaire (POST /QuestionnaireResponse/$assess) or a Bundle of Patient, Observation "
+                "and Condition resources (POST /Bundle/$assess). Errors: OperationOutcome, 400 "
+                "malformed, 422 nothing nervemap can assess.",
+                "type": "Resource",
+            },
+            {
+                "name": "return",
+                "use": "out",
+                "min": 1,
+                "max": "1",
+                "documentation": "A collection Bundle: ClinicalImpression, Conditions, RiskAssessment "
+                "(probability scale stated), Observations for triage, severity and P(spinal).",
+                "type": "Bundle",
+            },
+        ],
+    }
+    return OperationDefinition.model_validate(
+        {k: v for k, v in definition.items() if v is not None}
+    ).model_dump(mode="json", exclude_none=True)
+
+
 def create_metadata_router() -> APIRouter:
-    """``GET /v1/fhir/metadata``: public, as FHIR servers publish their capabilities to anyone."""
+    """``GET /v1/fhir/metadata`` and the ``$assess`` OperationDefinition: public, as FHIR servers
+    publish their capabilities to anyone."""
     router = APIRouter(prefix="/v1/fhir", tags=["FHIR"])
 
     statement = {
@@ -119,6 +170,20 @@ def create_metadata_router() -> APIRouter:
     @router.get("/metadata", summary="CapabilityStatement", response_model=None, responses={200: statement})
     def metadata() -> JSONResponse:
         return fhir_response(capability_statement())
+
+    @router.get(
+        "/OperationDefinition/assess",
+        summary="OperationDefinition of $assess",
+        response_model=None,
+        responses={
+            200: {
+                "description": "The OperationDefinition",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            }
+        },
+    )
+    def operation_definition() -> JSONResponse:
+        return fhir_response(assess_operation())
 
     return router
 
