@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -150,3 +151,14 @@ def test_the_card_names_the_close_alternative_and_imaging_discordance() -> None:
     markdown = evidence_markdown(assess(case))
     assert "**Imaging discordant:**" in markdown
     assert "**Localisation:** S1 root, right" in markdown
+
+
+def test_a_draft_order_without_an_id_gets_the_warning_but_no_delete_action(client: TestClient) -> None:
+    payload = golden("cds-order-select-sciatica.json")
+    for entry in payload["context"]["draftOrders"]["entry"]:
+        entry["fullUrl"] = f"urn:uuid:{entry['resource'].pop('id', 'x')}-0000"
+    payload["context"]["selections"] = [e["fullUrl"] for e in payload["context"]["draftOrders"]["entry"]]
+    (card,) = cards(client, ORDER_SELECT, payload)
+    assert card["indicator"] == "warning" and "NICE NG59" in card["summary"]
+    assert "suggestions" not in card and "selectionBehavior" not in card
+    assert "urn:uuid" not in json.dumps(card)

@@ -158,7 +158,7 @@ def imaging_card(kb: KnowledgeBase, assessment: Assessment, orders: list[Imaging
     if not assessment.enough_information:
         return None
     source = _guideline(kb, list(step.sources)) or step.sources[0]
-    return {
+    card: Card = {
         "uuid": str(uuid.uuid4()),
         "summary": short(
             f"Lumbar imaging not routinely indicated: no red flags recorded ({_short_name(kb, source)})"
@@ -166,22 +166,27 @@ def imaging_card(kb: KnowledgeBase, assessment: Assessment, orders: list[Imaging
         "indicator": "warning",
         "detail": _imaging_detail(kb, assessment, step, orders),
         "source": card_source(kb, source),
-        "selectionBehavior": "at-most-one",
-        "suggestions": [
-            {
-                "label": "Remove the lumbar imaging order",
-                "uuid": str(uuid.uuid4()),
-                "actions": [
-                    {"type": "delete", "description": f"Remove {order.label}", "resourceId": order.reference}
-                    for order in orders
-                ],
-            }
-        ],
         "overrideReasons": [
             t.coding(OVERRIDE, "red-flag-not-recorded", "A red flag is present but not recorded"),
             t.coding(OVERRIDE, "changes-management", "Specialist setting: the result will change management"),
         ],
     }
+    # A delete action names the order as ServiceRequest/<id>; a draft without an id cannot be named
+    # (its urn:uuid fullUrl is local to the request), so it gets the warning without the action.
+    deletable = [order for order in orders if order.reference.startswith("ServiceRequest/")]
+    if deletable:
+        card["selectionBehavior"] = "at-most-one"
+        card["suggestions"] = [
+            {
+                "label": "Remove the lumbar imaging order",
+                "uuid": str(uuid.uuid4()),
+                "actions": [
+                    {"type": "delete", "description": f"Remove {order.label}", "resourceId": order.reference}
+                    for order in deletable
+                ],
+            }
+        ]
+    return card
 
 
 def _imaging_detail(
