@@ -47,6 +47,23 @@ def test_patient_intake_cannot_carry_an_examination() -> None:
     assert "strength.great_toe_extension.left" in str(caught.value)
 
 
+def test_patient_intake_refuses_a_setting_it_cannot_carry_and_keeps_the_result() -> None:
+    from nervemap.engine.assess import assess
+    from nervemap.engine.case import Case
+    from nervemap.knowledge.models import Setting
+
+    base = Case(id="intake", age=40, sex="female", duration_days=10, pain_map=[])
+    response = response_from_case(base, QuestionSet.PATIENT_INTAKE)  # the default setting: nothing lost
+    back = case_from_response(response.model_dump(mode="json", exclude_none=True)).case
+    assert back.setting == base.setting
+    assert assess(back).differential[0].id == assess(base).differential[0].id
+    other = next(setting for setting in Setting if setting != base.setting)
+    with pytest.raises(InteropError) as caught:
+        response_from_case(base.model_copy(update={"setting": other}), QuestionSet.PATIENT_INTAKE)
+    assert [issue.location for issue in caught.value.issues] == ["setting"]
+    assert other.value in str(caught.value)
+
+
 def answered(link_id: str, answer: dict[str, Any], questionnaire: str | None = None) -> dict[str, Any]:
     return {
         "resourceType": "QuestionnaireResponse",

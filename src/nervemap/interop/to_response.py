@@ -54,6 +54,15 @@ def _answers(case: Case, specs: dict[str, ItemSpec]) -> tuple[Answers, list[Issu
             put(link_id, scalar, link_id.split(".", 1)[1])
     if "encounter.setting" in specs:
         put("encounter.setting", _code(t.SETTING, case.setting.value), "setting")
+    elif case.setting != Case.model_fields["setting"].default:
+        # a response without the item reads back as the default setting: the result would change
+        issues.append(
+            Issue(
+                "setting",
+                f"this question set has no setting item; '{case.setting.value}' would be lost",
+                "not-supported",
+            )
+        )
     if case.pain_map is not None:
         put("pain.map_completed", {"valueBoolean": True}, "pain_map")
     for i, mark in enumerate(case.pain_map or []):
