@@ -66,7 +66,8 @@ class Service:
             "prefetch": PREFETCH,
             "usageRequirements": "Send the prefetch (null for a key with no data). A key not sent is "
             "read from fhirServer with fhirAuthorization only when that server is configured for the "
-            "client; otherwise the call gets 412.",
+            "client; otherwise the call gets 412. Authenticate with a client JWT (ES384/RS384, keys "
+            "configured for the client), a nervemap bearer token or an X-API-Key. Feedback is stored.",
         }
 
 
