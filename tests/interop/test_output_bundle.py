@@ -145,3 +145,19 @@ def test_one_icd10cm_coding_per_concept_of_the_side_stated() -> None:
 )
 def test_icd10cm_code_for_a_side(codes: list[str], side: str | None, chosen: str | None) -> None:
     assert icd10_for(codes, side) == chosen
+
+
+def test_every_resource_has_a_generated_narrative_escaped() -> None:
+    items = resources("cauda-equina")
+    for resource in items:
+        div = resource["text"]["div"]
+        assert resource["text"]["status"] == "generated"
+        assert div.startswith('<div xmlns="http://www.w3.org/1999/xhtml"><p>') and div.endswith("</p></div>")
+    (risk,) = of_type(items, "RiskAssessment")
+    assert "Cauda equina syndrome: " in risk["text"]["div"]
+    (impression,) = of_type(items, "ClinicalImpression")
+    assert "Triage: emergency" in impression["text"]["div"]
+    from nervemap.interop.to_bundle import narrative
+
+    hostile = narrative({"resourceType": "ClinicalImpression", "summary": "<script>x</script> & more"})
+    assert "<script>" not in hostile["div"] and "&lt;script&gt;" in hostile["div"]

@@ -9,6 +9,7 @@ and P(spinal source). Each resource is validated by its R4B model.
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from collections.abc import Callable
@@ -315,6 +316,44 @@ def _impression(writer: _Writer, problems: list[str], scores: list[str], notes: 
     return {key: value for key, value in resource.items() if value != []}
 
 
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def _value_text(resource: Resource) -> str:
+    if "valueCodeableConcept" in resource:
+        concept = resource["valueCodeableConcept"]
+        return str(concept.get("text") or concept["coding"][0]["code"])
+    if "valueQuantity" in resource:
+        return f"{resource['valueQuantity']['value']:.2f}"
+    return ""
+
+
+def _narrative_lines(resource: Resource) -> list[str]:
+    kind = resource["resourceType"]
+    notes = [note["text"] for note in resource.get("note", [])]
+    if kind == "ClinicalImpression":
+        return [resource["summary"], *notes[:1]]
+    if kind == "Condition":
+        status = resource["verificationStatus"]["coding"][0]["code"]
+        sites = [site["text"] for site in resource.get("bodySite", [])]
+        return [f"{resource['code']['text']} ({status})", *sites, *notes]
+    if kind == "Observation":
+        return [f"{resource['code']['text']}: {_value_text(resource)}", *notes]
+    if kind == "RiskAssessment":
+        predictions = [
+            f"{item['outcome']['text']}: {item['probabilityDecimal']:.3f}" for item in resource["prediction"]
+        ]
+        return [resource["method"]["text"], *predictions]
+    return []
+
+
+def narrative(resource: Resource) -> dict[str, Any]:
+    """A generated narrative (dom-6) from the resource's own fields, HTML-escaped."""
+    lines = _narrative_lines(resource) or [resource["resourceType"]]
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return {"status": "generated", "div": f'<div xmlns="{XHTML}">{body}</div>'}
+
+
 def assessment_to_bundle(
     assessment: Assessment,
     subject: dict[str, Any] | None = None,
@@ -342,6 +381,8 @@ def assessment_to_bundle(
     risk_url = writer.risk(impression_url)
     impression["prognosisReference"] = [_ref(risk_url)]
     writer.entries.insert(0, {"fullUrl": impression_url, "resource": impression})
+    for entry in writer.entries:
+        entry["resource"]["text"] = narrative(entry["resource"])
     return Bundle.model_validate(
         {
             "resourceType": "Bundle",
