@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -128,3 +130,26 @@ def test_the_assess_operation_definition_resolves_from_the_capability_statement(
     assert definition["resource"] == ["QuestionnaireResponse", "Bundle"]
     assert (definition["type"], definition["instance"], definition["affectsState"]) == (True, False, False)
     assert {p["name"]: p["use"] for p in definition["parameter"]} == {"resource": "in", "return": "out"}
+
+
+def test_every_extension_nervemap_writes_resolves_to_its_structure_definition(client: TestClient) -> None:
+    from fhir.resources.R4B.structuredefinition import StructureDefinition
+
+    from nervemap.engine.assess import assess
+    from nervemap.interop.to_bundle import assessment_to_bundle
+    from tests.interop.helpers import example_case
+
+    bundle = assessment_to_bundle(assess(example_case("l5-left-disc"))).model_dump(
+        mode="json", exclude_none=True
+    )
+    urls = set(
+        re.findall(r'"url": "(https://nervemap\.org/fhir/StructureDefinition/[^"]+)"', json.dumps(bundle))
+    )
+    assert len(urls) == 3  # laterality, knowledge and software version
+    for url in urls:
+        response = client.get("/v1/fhir/StructureDefinition/" + url.rsplit("/", 1)[1])
+        assert response.status_code == 200, url
+        definition = response.json()
+        StructureDefinition.model_validate(definition)
+        assert definition["url"] == url and definition["type"] == "Extension"
+    assert client.get("/v1/fhir/StructureDefinition/nope").status_code == 404

@@ -20,6 +20,7 @@ from nervemap import __version__
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop import terminology as t
+from nervemap.interop.definitions import BY_ID, extension_definition
 from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
 from nervemap.interop.from_bundle import case_from_bundle
 from nervemap.interop.from_response import Imported, case_from_response
@@ -184,6 +185,30 @@ def create_metadata_router() -> APIRouter:
     )
     def operation_definition() -> JSONResponse:
         return fhir_response(assess_operation())
+
+    @router.get(
+        "/StructureDefinition/{definition_id}",
+        summary="StructureDefinition of a nervemap extension",
+        response_model=None,
+        responses={
+            200: {
+                "description": "The StructureDefinition",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            },
+            404: {
+                "description": "No such StructureDefinition (OperationOutcome)",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            },
+        },
+    )
+    def structure_definition(definition_id: str) -> JSONResponse:
+        spec = BY_ID.get(definition_id)
+        if spec is None:
+            return outcome(
+                [Issue("StructureDefinition.id", f"no StructureDefinition '{definition_id}'", "not-found")],
+                404,
+            )
+        return fhir_response(extension_definition(spec))
 
     return router
 
