@@ -112,6 +112,8 @@ def test_capability_statement_at_metadata(client: TestClient) -> None:
     for kind in ("QuestionnaireResponse", "Bundle"):
         assert [op["name"] for op in resources[kind]["operation"]] == ["assess"]
     assert "X-API-Key" in rest["security"]["description"]
+    assert "laterality" in resources["StructureDefinition"]["documentation"]
+    assert resources["OperationDefinition"]["interaction"] == [{"code": "read"}]
     for question_set in ("nervemap-patient-intake", "nervemap-clinician-exam", "nervemap-all"):
         assert question_set in resources["Questionnaire"]["documentation"]
         assert client.get(f"/v1/fhir/Questionnaire/{question_set}").status_code == 200

@@ -102,6 +102,16 @@ def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
                     },
                     {"type": "QuestionnaireResponse", "operation": assess_op},
                     {"type": "Bundle", "operation": assess_op},
+                    {
+                        "type": "OperationDefinition",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "assess",
+                    },
+                    {
+                        "type": "StructureDefinition",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "nervemap's extensions: " + ", ".join(sorted(BY_ID)),
+                    },
                 ],
             }
         ],
