@@ -39,3 +39,25 @@ def test_an_artefact_that_only_degrades_the_study_does_not_hedge_the_lesion(
     text: str, expected: tuple[str, str]
 ) -> None:
     assert expected in _imaging(text)
+
+
+def test_levels_go_to_the_region_they_are_named_with() -> None:
+    text = "CT myelogram: cervical canal stenosis at C5-C6 and C6-C7, and lumbar stenosis at L2-L3 and L3-L4."
+    assert _imaging(text) == {("stenosis", "L2-L3"), ("stenosis", "L3-L4")}
+
+
+def test_a_cervical_lesion_alone_is_still_skipped() -> None:
+    assert _imaging("Cervical spine MRI: a disc herniation at C6-C7 compressing the cord.") == set()
+    case = extract("Cervical spine MRI: broad-based disc herniation with cord flattening.").case
+    assert not [f for f in case.findings if f.id == "imaging_disc_herniation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI of the lumbar spine without contrast shows a disc extrusion at L4-L5.",
+        "Non-contrast CT: disc extrusion at L4-L5.",
+    ],
+)
+def test_imaging_without_contrast_does_not_deny_the_lesion(text: str) -> None:
+    assert _imaging(text) == {("disc-herniation", "L4-L5")}

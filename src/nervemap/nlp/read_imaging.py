@@ -36,9 +36,14 @@ _ZONES: tuple[tuple[HerniationZone, re.Pattern[str]], ...] = (
 )
 _VASCULAR = re.compile(
     r"arter\w*|carotid|valv\w*|aort\w*|stent|vessel|vascular|renal|coronary|pyloric|mitral|"
-    r"tracheal|bronch\w*|urethral|ureter\w*|biliary|\bC[1-7]\b|cervical",
+    r"tracheal|bronch\w*|urethral|ureter\w*|biliary",
     re.IGNORECASE,
 )
+# another spinal region: a lesion takes it from the words just before it ("cervical stenosis at
+# C4-C5 ... and stenosis at L3-L4": the cervical stenosis is skipped, the lumbar one read)
+_OTHER_REGION = re.compile(r"\b(?:cervical|thoracic|C[1-7]|T(?:1[0-2]|[1-9]))\b", re.IGNORECASE)
+_OTHER_REGION_BEFORE = re.compile(r"\b(?:cervical|thoracic)\b[\w\s-]{0,30}$", re.IGNORECASE)
+_LUMBAR_WORDS = re.compile(r"\b(?:lumbar|lumbosacral|L[1-5]|S1)\b", re.IGNORECASE)
 _IMAGING_CONTEXT = re.compile(
     r"\b(?:MRI|MR|CT|scan|imaging|myelogra\w*|radiolog\w*|herniat\w*|protru\w*|extru\w*|"
     r"sequest\w*|stenos\w*|cyst\w*|osteophyt\w*|disc|disk|foramin\w*|recess)\b",
@@ -140,6 +145,8 @@ def read_imaging(draft: Draft) -> None:
         lesions = draft.in_sentence(sentence, ("lesion",))
         if not lesions or _VASCULAR.search(draft.text, *sentence):
             continue  # arterial or valvular stenosis is not the spine
+        other_region = bool(_OTHER_REGION.search(draft.text, *sentence))
+        lumbar_named = bool(_LUMBAR_WORDS.search(draft.text, *sentence))
         levels = _levels(draft.text, *sentence)
         owned: dict[int, list[tuple[int, int, str]]] = {i: [] for i in range(len(lesions))}
         for level in levels:
@@ -151,6 +158,11 @@ def read_imaging(draft: Draft) -> None:
         for i, lesion in enumerate(lesions):
             if not owned[i] and lesion.key in with_level:
                 continue  # "herniated disc protrusion at L5-S1": one lesion, two words
+            if other_region and (
+                _OTHER_REGION_BEFORE.search(draft.text, sentence[0], lesion.start)
+                or (not owned[i] and not lumbar_named)
+            ):
+                continue  # a cervical or thoracic lesion
             _lesion(draft, sentence, lesion, owned[i], sides[i])
 
 
