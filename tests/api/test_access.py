@@ -23,6 +23,7 @@ PUBLIC = {
     ("GET", "/v1/fhir/metadata"),  # the FHIR CapabilityStatement
     ("GET", "/v1/fhir/OperationDefinition/assess"),
     ("GET", "/v1/fhir/StructureDefinition/{definition_id}"),
+    ("GET", "/v1/fhir/CodeSystem/{system_id}"),
     # Interviews: anyone may start a patient interview; later calls need its session token (an
     # unknown token is a 404, see tests/api/test_interviews.py), clinician-mode ones credentials too.
     ("POST", "/v1/interviews"),

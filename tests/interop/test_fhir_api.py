@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -155,3 +156,45 @@ def test_every_extension_nervemap_writes_resolves_to_its_structure_definition(cl
         StructureDefinition.model_validate(definition)
         assert definition["url"] == url and definition["type"] == "Extension"
     assert client.get("/v1/fhir/StructureDefinition/nope").status_code == 404
+
+
+def _nervemap_codings(document: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(document, dict):
+        system = document.get("system")
+        if isinstance(system, str) and system.startswith("https://nervemap.org/fhir/CodeSystem/"):
+            yield system, document["code"]
+        for value in document.values():
+            yield from _nervemap_codings(value)
+    elif isinstance(document, list):
+        for value in document:
+            yield from _nervemap_codings(value)
+
+
+def test_every_nervemap_code_written_resolves_in_its_code_system(client: TestClient) -> None:
+    from fhir.resources.R4B.codesystem import CodeSystem
+
+    from nervemap.engine.assess import assess
+    from nervemap.interop.to_bundle import assessment_to_bundle
+    from tests.interop.helpers import example_case
+
+    written: set[tuple[str, str]] = set()
+    for name in ("l5-left-disc", "cauda-equina", "fibular-neuropathy"):
+        bundle = assessment_to_bundle(assess(example_case(name))).model_dump(mode="json", exclude_none=True)
+        written |= set(_nervemap_codings(bundle))
+    written |= set(_nervemap_codings(client.get("/v1/fhir/Questionnaire/nervemap-all").json()))
+    order = client.post(
+        "/cds-services/nervemap-lumbar-imaging-select", json=golden("cds-order-select-sciatica.json")
+    )
+    written |= set(_nervemap_codings(order.json()))
+    systems = {system for system, _ in written}
+    assert len(systems) >= 8
+    for system in systems:
+        response = client.get("/v1/fhir/CodeSystem/" + system.rsplit("/", 1)[1])
+        assert response.status_code == 200, system
+        resource = response.json()
+        CodeSystem.model_validate(resource)
+        assert resource["url"] == system and resource["content"] == "complete"
+        known = {concept["code"] for concept in resource["concept"]}
+        missing = sorted(code for s, code in written if s == system and code not in known)
+        assert not missing, (system, missing)
+    assert client.get("/v1/fhir/CodeSystem/nope").status_code == 404

@@ -20,6 +20,7 @@ from nervemap import __version__
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop import terminology as t
+from nervemap.interop.codesystems import SYSTEMS, code_system
 from nervemap.interop.definitions import BY_ID, extension_definition
 from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
 from nervemap.interop.from_bundle import case_from_bundle
@@ -106,6 +107,11 @@ def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
                         "type": "OperationDefinition",
                         "interaction": [{"code": "read"}],
                         "documentation": "assess",
+                    },
+                    {
+                        "type": "CodeSystem",
+                        "interaction": [{"code": "read"}],
+                        "documentation": "nervemap's code systems: " + ", ".join(sorted(SYSTEMS)),
                     },
                     {
                         "type": "StructureDefinition",
@@ -195,6 +201,24 @@ def create_metadata_router() -> APIRouter:
     )
     def operation_definition() -> JSONResponse:
         return fhir_response(assess_operation())
+
+    @router.get(
+        "/CodeSystem/{system_id}",
+        summary="A nervemap CodeSystem",
+        response_model=None,
+        responses={
+            200: {"description": "The CodeSystem", "content": {FHIR_JSON: {"schema": {"type": "object"}}}},
+            404: {
+                "description": "No such CodeSystem (OperationOutcome)",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            },
+        },
+    )
+    def code_system_read(system_id: str) -> JSONResponse:
+        found = code_system(system_id, default_knowledge().knowledge)
+        if found is None:
+            return outcome([Issue("CodeSystem.id", f"no CodeSystem '{system_id}'", "not-found")], 404)
+        return fhir_response(found)
 
     @router.get(
         "/StructureDefinition/{definition_id}",
