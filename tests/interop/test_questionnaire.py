@@ -147,3 +147,15 @@ def test_grade_items_state_their_bounds() -> None:
             bounds = {ext["url"].rsplit("/", 1)[1]: ext["valueInteger"] for ext in item["extension"]}
             assert bounds == {"minValue": 0, "maxValue": high}
             assert [o["valueInteger"] for o in item["answerOption"]] == list(range(high + 1))
+
+
+def test_an_unknown_finding_is_exported_without_the_side_its_item_would_disable() -> None:
+    from nervemap.engine.case import Case
+    from nervemap.interop.to_response import response_from_case
+
+    case = Case.model_validate(
+        {"id": "u", "age": 40, "findings": [{"id": "slr_positive", "status": "unknown", "side": "left"}]}
+    )
+    answers = _answered(response_from_case(case).model_dump(mode="json", exclude_none=True)["item"])
+    assert answers["finding.slr_positive"][0]["valueCoding"]["code"] == t.UNKNOWN[1]
+    assert "finding.slr_positive.side" not in answers

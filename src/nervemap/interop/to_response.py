@@ -12,7 +12,7 @@ from typing import Any
 
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from nervemap.engine.case import Case
+from nervemap.engine.case import Case, Status
 from nervemap.interop import terminology as t
 from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.items import GROUPS, ItemSpec, Kind, QuestionSet, catalogue
@@ -71,7 +71,9 @@ def _answers(case: Case, specs: dict[str, ItemSpec]) -> tuple[Answers, list[Issu
     for i, reported in enumerate(case.findings):
         link_id = f"finding.{reported.id}"
         answer: dict[str, Any] = {"valueCoding": t.triple(STATUS_CODES[reported.status])}
-        if reported.side is not None:
+        # the Questionnaire enables a side for Present or Absent only; an unknown finding is skipped by
+        # the engine, so its side carries nothing and is not written
+        if reported.side is not None and reported.status is not Status.UNKNOWN:
             side = {
                 "linkId": f"{link_id}.side",
                 "answer": [{"valueCoding": t.triple(t.LATERALITY[reported.side])}],
