@@ -61,3 +61,75 @@ def test_a_cervical_lesion_alone_is_still_skipped() -> None:
 )
 def test_imaging_without_contrast_does_not_deny_the_lesion(text: str) -> None:
     assert _imaging(text) == {("disc-herniation", "L4-L5")}
+
+
+def _pain(text: str) -> set[tuple[str, str | None]]:
+    case = extract(text).case
+    return {(m.region, m.side) for m in case.pain_map or [] if m.kind.value == "pain"}
+
+
+THIGH = {"thigh_anterior", "thigh_lateral", "thigh_medial", "thigh_posterior"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her sciatica travels from the left buttock down to the knee.",
+        "The left leg pain radiates only as far as the knee.",
+        "Burning pain shooting up to the knee on the left side.",
+    ],
+)
+def test_the_knee_as_the_extent_of_a_radiating_pain_is_pain_above_it(text: str) -> None:
+    regions = {region for region, _ in _pain(text)}
+    assert regions >= THIGH
+    assert not regions & {"knee_anterior", "knee_medial", "knee_lateral", "popliteal_fossa"}
+
+
+def test_knee_pain_is_still_knee_pain() -> None:
+    assert ("knee_anterior", "left") in _pain("Left knee pain when climbing stairs.")
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("She has had pain in the right hip for two months.", "right"),
+        ("Left hip pain, worse on weight bearing.", "left"),
+    ],
+)
+def test_hip_pain_is_pain_about_the_hip(text: str, side: str) -> None:
+    assert {("groin", side), ("buttock", side), ("hip_lateral", side)} <= _pain(text)
+
+
+def test_hip_words_without_pain_mark_no_pain() -> None:
+    assert _pain("Hip flexion is 5/5 bilaterally. Range of motion of the hips is full.") == set()
+
+
+def _recent_surgery(text: str) -> str | None:
+    found = [f.status.value for f in extract(text).case.findings if f.id == "recent_hip_or_pelvic_surgery"]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CHIEF COMPLAINT: Back pain.\nPAST SURGICAL HISTORY: Appendectomy and abdominal hysterectomy.\n",
+        "Past surgical history:\n1. Tonsillectomy.\n2. Caesarean section.\n",
+        "She has had a hysterectomy.",
+        "He had a total hip arthroplasty in 2003.",
+    ],
+)
+def test_an_operation_in_a_past_history_list_or_undated_is_not_recent(text: str) -> None:
+    assert _recent_surgery(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three weeks ago she underwent an abdominal hysterectomy in the lithotomy position.",
+        "Numb anterior thigh since her hip arthroplasty.",
+        "He had a right total hip replacement last year. Since then his foot has been dropping.",
+        "HISTORY OF PRESENT ILLNESS: She delivered by caesarean section and then could not lift her leg.",
+    ],
+)
+def test_an_operation_the_note_makes_recent_is_read(text: str) -> None:
+    assert _recent_surgery(text) == "present"

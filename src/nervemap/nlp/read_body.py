@@ -145,6 +145,22 @@ def read_body(draft: Draft) -> None:
                 for d in dermatomes
             )
         ]
+        # "with the knee extended": a posture of the limb, not a place of a symptom
+        places = [p for p in places if not _POSTURE_AFTER.match(draft.text, p.end)]
+        # "the lateral aspect of the thigh up to the knee": the extent bounds the place before it
+        places = [
+            p
+            for p in places
+            if not (
+                _EXTENT.match(p.text)
+                and any(
+                    0 <= p.start - q.end <= 3
+                    and not _EXTENT.match(q.text)
+                    and set(regions_of(q)) & set(regions_of(p))
+                    for q in places
+                )
+            )
+        ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
@@ -249,7 +265,20 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
     return best
 
 
+_POSTURE_AFTER = re.compile(
+    r"\s+(?:(?:is|was|are|were|being|held|kept)\s+)?(?:extended|flexed|bent|straight(?:ened)?|in\s+extension|"
+    r"in\s+flexion)\b",
+    re.IGNORECASE,
+)
+# "down to the knee", "as far as the knee": how far a pain reaches (body.yaml reads it as the thigh)
+_EXTENT = re.compile(r"^(?:up\s+to|down\s+to|as\s+far\s+as|(?:just\s+)?above|to)\b", re.IGNORECASE)
+
+
 def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
+    if any(_EXTENT.match(place.text) for place, _ in pairs):
+        # "the left leg pain radiates only as far as the knee": the extent says where in the leg
+        leg = max(anatomy().whole_parts, key=len)
+        pairs = [(p, s) for p, s in pairs if frozenset(regions_of(p)) != leg]
     spans = [(p.start, p.end) for p, _ in pairs]
     sides = assign_sides(draft.text, sentence, spans, default=draft.side)
     midline = anatomy().midline

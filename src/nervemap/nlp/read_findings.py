@@ -22,6 +22,65 @@ _NO_CHANGE_BEFORE = re.compile(r"\b(?:no|without|denies)\s+(?:\w+\s+){0,2}$", re
 # "EMG found no evidence of radiculopathy": a test result, not the absence of leg pain
 _ELECTRODIAGNOSIS = re.compile(r"\bEMG\b|\bNCS\b|nerve\s+conduction|electro\w*", re.IGNORECASE)
 TEST_WORDED = frozenset({"radiating_leg_pain"})
+# a note's section heading: a line that starts with a few words and a colon
+_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&()-]{1,60}?)[ \t]*:", re.MULTILINE)
+_PAST_SECTION = re.compile(
+    r"\b(?:past|previous|prior)\s+(?:medical\s+(?:and\s+surgical\s+)?|surgical\s+|operative\s+)?history\b|"
+    r"\bsurgical\s+history\b|^(?:PMH|PSH|PMHx|PSHx)$|\boperations\b|\bsurgeries\b",
+    re.IGNORECASE,
+)
+_PRESENT_SECTION = re.compile(
+    r"\bhistory\s+of\s+(?:the\s+)?present(?:ing)?\s+(?:illness|complaint)|^HPI$|^HPC$|\bchief\s+complaint|"
+    r"\bpresenting\s+complaint|\breason\s+for\s+(?:referral|consultation|visit)",
+    re.IGNORECASE,
+)
+# words that make an operation recent: "two weeks after her hysterectomy", "recently", "post-op"
+_RECENT = re.compile(
+    r"\brecent(?:ly)?\b|\b(?:days?|weeks?|months?)\s+(?:ago|earlier|before|after|since|following|prior|post)\b|"
+    r"\bpost-?op(?:erative(?:ly)?)?\b|\bpost-?partum\b|\bfollowing\b|\bafter\s+(?:an?|the|his|her|their)\b|"
+    r"\bs/p\b|\bstatus\s+post\b|\bsince\s+(?:the|his|her)\b|\blast\s+(?:week|month)\b|\byesterday\b|"
+    r"\bthis\s+(?:week|month)\b|\bday\s+\d+\b|\bPOD\s*\d",
+    re.IGNORECASE,
+)
+
+_REMOTE = re.compile(
+    r"\byears?\s+ago\b|\bin\s+(?:19|20)\d\d\b|\bas\s+a\s+child\b|\bin\s+childhood\b", re.IGNORECASE
+)
+
+# the operation as the start of the complaint: "after/during/following (the) <operation>", or the
+# next sentence dating the illness from it ("Since then", "Afterwards")
+_RIGHT_AFTER = re.compile(r"\b(?:after|during|following|since|post)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+_ONSET_AFTER = re.compile(
+    r"[.;:!?]?\s*(?:since\s+(?:then|that\s+time|that|the\s+(?:operation|surgery|procedure))|afterwards|"
+    r"after\s+(?:that|this|the\s+(?:operation|surgery|procedure))|following\s+(?:this|that|the\s+"
+    r"(?:operation|surgery|procedure))|post-?operatively)\b",
+    re.IGNORECASE,
+)
+
+
+def _section(text: str, position: int) -> str | None:
+    """The heading of the section ``position`` is in (the last heading line before it)."""
+    heading = None
+    for match in _HEADING.finditer(text, 0, position):
+        heading = match.group(1).strip()
+    return heading
+
+
+def recent_in_context(text: str, sentence: tuple[int, int], mention: Mention) -> bool:
+    """An operation the note makes recent: a recency word in its sentence, or it is told in the
+    present illness; one in a past (surgical) history list is history."""
+    heading = _section(text, mention.start)
+    if heading and _PAST_SECTION.search(heading):
+        return False
+    if _RIGHT_AFTER.search(text[max(sentence[0], mention.start - 40) : mention.start]):
+        return True  # "weakness after gynecologic surgery", "during laparoscopic hernia repair"
+    if _ONSET_AFTER.match(text, sentence[1]):
+        return True  # "... hip replacement two years ago. Since then, ...": the illness began there
+    if _REMOTE.search(text, sentence[0], sentence[1]):
+        return False
+    if _RECENT.search(text, sentence[0], sentence[1]):
+        return True
+    return bool(heading and _PRESENT_SECTION.search(heading))
 
 
 def read_findings(draft: Draft) -> None:
@@ -44,6 +103,8 @@ def read_findings(draft: Draft) -> None:
             if rule.negated_only and status == "present":
                 after = draft.text[mention.end : min(mention.end + 40, sentence[1])]
                 status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"
+            if rule.recent and status == "present" and not recent_in_context(draft.text, sentence, mention):
+                status = "not asserted"  # "Past surgical history: hysterectomy": not a recent operation
             if rule.status == "absent":  # "afebrile": the words carry the negation
                 status = assertion(flags - {"negated"})
                 status = "absent" if status == "present" else status

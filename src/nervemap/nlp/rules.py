@@ -48,6 +48,9 @@ class FindingRule(Strict):
     # a diagnosis that does not resolve (osteoarthritis, disc degeneration): "a history of" it is
     # still current, as for the findings of category history
     chronic: bool = False
+    # an event that counts only when recent (a recent operation): read as present only with a time
+    # word that makes it recent, or in the present illness; in a past-history list it is history
+    recent: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> FindingRule:
