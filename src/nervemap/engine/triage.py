@@ -27,8 +27,12 @@ PATIENT_ADVICE = {
     TriageLevel.EMERGENCY: "Get help now: go to an emergency department or call an ambulance.",
     TriageLevel.URGENT: "See a doctor today or within 24 hours.",
     TriageLevel.SOON: "Book an appointment with a doctor or physio within 1 to 2 weeks.",
-    TriageLevel.ROUTINE: "Book a routine visit with a doctor. Most leg pain of this kind gets better with time.",
-    TriageLevel.SELF_CARE: "You can look after this yourself: keep active, and get help if it is not getting better.",
+    TriageLevel.ROUTINE: (
+        "Book a routine visit with a doctor. Most leg pain of this kind gets better with time."
+    ),
+    TriageLevel.SELF_CARE: (
+        "You can look after this yourself: keep active, and get help if it is not getting better."
+    ),
 }
 
 
