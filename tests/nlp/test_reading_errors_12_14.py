@@ -133,3 +133,35 @@ def test_an_operation_in_a_past_history_list_or_undated_is_not_recent(text: str)
 )
 def test_an_operation_the_note_makes_recent_is_read(text: str) -> None:
     assert _recent_surgery(text) == "present"
+
+
+def _findings(text: str) -> dict[str, str]:
+    return {f.id: f.status.value for f in extract(text).case.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "also"),
+    [
+        ("For a month she has had pins and needles in both feet.", "leg_tingling"),
+        ("Progressive numbness involving the feet over two years.", "leg_numbness"),
+        ("He reports bilateral lower extremity dysesthesias at night.", "leg_tingling"),
+        ("Paresthesias and numbness of both lower extremities.", "leg_numbness"),
+    ],
+)
+def test_sensory_symptoms_of_both_feet_or_lower_limbs_are_distal_symmetric(text: str, also: str) -> None:
+    found = _findings(text)
+    assert found.get("distal_symmetric_sensory_symptoms") == "present"
+    assert found.get(also) == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Numbness over the dorsum of the left foot.", "Tingling down the back of the right leg into the sole."],
+)
+def test_one_sided_sensory_symptoms_are_not_distal_symmetric(text: str) -> None:
+    assert "distal_symmetric_sensory_symptoms" not in _findings(text)
+
+
+def test_denied_sensory_symptoms_of_both_feet_are_absent() -> None:
+    found = _findings("She denies numbness or tingling in the feet.")
+    assert found.get("distal_symmetric_sensory_symptoms") == "absent"
