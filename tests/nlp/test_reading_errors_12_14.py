@@ -165,3 +165,16 @@ def test_one_sided_sensory_symptoms_are_not_distal_symmetric(text: str) -> None:
 def test_denied_sensory_symptoms_of_both_feet_are_absent() -> None:
     found = _findings("She denies numbness or tingling in the feet.")
     assert found.get("distal_symmetric_sensory_symptoms") == "absent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinprick is reduced in both legs from just above the knees distally.",
+        "Numbness in both feet up to the knees.",
+        "Pain in the left calf radiating up to the knee.",
+    ],
+)
+def test_a_knee_extent_reached_from_below_or_of_a_sensory_loss_is_not_the_thigh(text: str) -> None:
+    case = extract(text).case
+    assert not {m.region for m in case.pain_map or []} & THIGH

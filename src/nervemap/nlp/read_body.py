@@ -161,6 +161,8 @@ def read_body(draft: Draft) -> None:
                 )
             )
         ]
+        # "from the feet up to the knees": an extent reached from below the knee is not the thigh
+        places = [p for p in places if not (_EXTENT.match(p.text) and any(_below_knee(q, p) for q in places))]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
@@ -179,6 +181,8 @@ def read_body(draft: Draft) -> None:
                 nearest_sensory = None  # "2+ at the knees and ankles without sensory loss"
             if nearest_sensory is not None and _said_of_something_else(draft, sentence, place, sensory):
                 nearest_sensory = None
+            if nearest_sensory is not None and _EXTENT.match(place.text):
+                continue  # "sensory loss up to the knees": a stocking's upper edge, not the thigh
             if nearest_sensory is not None and (
                 nearest_symptom is None
                 or nearest_sensory[0] <= nearest_symptom[0]
@@ -263,6 +267,21 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
         if best is None or distance < best[0]:
             best = (distance, i)
     return best
+
+
+_BELOW_KNEE = frozenset(
+    {
+        "leg_anterior", "leg_lateral", "leg_medial", "calf", "ankle_medial", "ankle_lateral", "heel",
+        "foot_dorsum", "foot_sole", "foot_medial_border", "foot_lateral_border", "great_toe",
+        "first_web_space", "lesser_toes",
+    }
+)  # fmt: skip
+
+
+def _below_knee(place: Mention, extent: Mention) -> bool:
+    """A place named before ``extent`` that lies below the knee (a whole leg does not count)."""
+    regions = set(regions_of(place))
+    return place.end <= extent.start and bool(regions & _BELOW_KNEE) and not regions & set(regions_of(extent))
 
 
 _POSTURE_AFTER = re.compile(
