@@ -178,3 +178,16 @@ def test_denied_sensory_symptoms_of_both_feet_are_absent() -> None:
 def test_a_knee_extent_reached_from_below_or_of_a_sensory_loss_is_not_the_thigh(text: str) -> None:
     case = extract(text).case
     assert not {m.region for m in case.pain_map or []} & THIGH
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        ("MR imaging of the lumbar spine showed a disc bulge.", None),
+        ("Known MS, now with leg numbness.", None),
+        ("Mr Patel reports sciatica.", "male"),
+        ("Ms Okafor reports sciatica.", "female"),
+    ],
+)
+def test_titles_keep_their_case(text: str, sex: str | None) -> None:
+    assert extract(text).case.sex == sex

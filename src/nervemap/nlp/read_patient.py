@@ -26,8 +26,9 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 _SEX_STRONG = re.compile(
-    r"\b(?P<f>woman|female|lady|girl|mother of|pregnant|RHF|LHF|Mrs|Ms)\b"
-    r"|\b(?P<m>man|male|gentleman|boy|RHM|LHM|Mr)\b"
+    # titles keep their case: "MR myelogram" is imaging and "MS" multiple sclerosis, not Mr and Ms
+    r"\b(?P<f>woman|female|lady|girl|mother of|pregnant|RHF|LHF|(?-i:Mrs|Ms|MRS))\b"
+    r"|\b(?P<m>man|male|gentleman|boy|RHM|LHM|(?-i:Mr))\b"
     r"|(?<=\d)\s*(?:y/o|yo|y\.o\.|years?[\s-]old)\s*(?:(?P<f2>F)|(?P<m2>M))\b"
     r"|(?<=y/o)(?:R|L)H(?:(?P<f3>F)|(?P<m3>M))\b",
     re.IGNORECASE,
