@@ -191,3 +191,9 @@ def test_a_knee_extent_reached_from_below_or_of_a_sensory_loss_is_not_the_thigh(
 )
 def test_titles_keep_their_case(text: str, sex: str | None) -> None:
     assert extract(text).case.sex == sex
+
+
+def test_side_words_of_paralumbar_pain_stay_with_the_back() -> None:
+    text = "Lumbar paraspinal pain on both the left and right sides, and occasional right leg pain."
+    sides = {side for region, side in _pain(text) if region == "calf"}
+    assert sides == {"right"}
