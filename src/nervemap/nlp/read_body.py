@@ -269,19 +269,23 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
     return best
 
 
-_BELOW_KNEE = frozenset(
-    {
-        "leg_anterior", "leg_lateral", "leg_medial", "calf", "ankle_medial", "ankle_lateral", "heel",
-        "foot_dorsum", "foot_sole", "foot_medial_border", "foot_lateral_border", "great_toe",
-        "first_web_space", "lesser_toes",
-    }
-)  # fmt: skip
+@functools.cache
+def _below_knee_regions() -> frozenset[str]:
+    """The regions of the leg, ankle and foot groups (anatomy/regions.yaml)."""
+    from nervemap.knowledge.loader import default_knowledge
+
+    below = {"leg", "ankle", "foot"}
+    return frozenset(r.id for r in default_knowledge().knowledge.anatomy.regions if str(r.group) in below)
 
 
 def _below_knee(place: Mention, extent: Mention) -> bool:
     """A place named before ``extent`` that lies below the knee (a whole leg does not count)."""
     regions = set(regions_of(place))
-    return place.end <= extent.start and bool(regions & _BELOW_KNEE) and not regions & set(regions_of(extent))
+    return (
+        place.end <= extent.start
+        and bool(regions & _below_knee_regions())
+        and not regions & set(regions_of(extent))
+    )
 
 
 _POSTURE_AFTER = re.compile(
