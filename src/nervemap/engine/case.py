@@ -20,6 +20,7 @@ from nervemap.knowledge.models import HerniationZone, Setting, SymptomKind
 Side = Literal["left", "right"]
 SideOrBoth = Literal["left", "right", "bilateral"]
 DiscLevel = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+ImagingKind = Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
 
 
 class CaseModel(BaseModel):
@@ -67,7 +68,7 @@ class SensationTest(CaseModel):
 class ImagingFinding(CaseModel):
     """A compressive lesion seen on MRI or CT, used to point at the root it compresses."""
 
-    kind: Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
+    kind: ImagingKind
     level: DiscLevel
     zone: HerniationZone | None = Field(default=None, description="Default: paracentral")
     side: SideOrBoth | None = None

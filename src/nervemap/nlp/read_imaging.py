@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from typing import Literal, cast
 
-from nervemap.engine.case import DiscLevel, ImagingFinding
+from nervemap.engine.case import DiscLevel, ImagingFinding, ImagingKind
 from nervemap.knowledge.models import HerniationZone
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.sides import assign_sides
 
-LesionKind = Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
+LesionKind = ImagingKind
 FINDING = {
     "disc-herniation": "imaging_disc_herniation",
     "stenosis": "imaging_spinal_stenosis",

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from nervemap.engine.case import ImagingKind
+
 _FLAGS = re.IGNORECASE
 _DETERMINERS = {"the", "his", "her", "their", "both", "a"}
 _SIDE_WORDS = {"left", "right", "bilateral"}
@@ -111,9 +113,7 @@ class Body(Strict):
     weakness_words: dict[int, list[str]]
     strength_global: GlobalStrength
     upper_limb: PhraseSet
-    lesions: dict[
-        Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"], list[str]
-    ]
+    lesions: dict[ImagingKind, list[str]]
 
 
 class ContextRuleData(Strict):

@@ -5,20 +5,29 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from starlette.datastructures import FormData
 
 from nervemap.api.routers.interviews import QuestionOut
+from nervemap.engine.case import DiscLevel, ImagingKind, SideOrBoth
 from nervemap.interview.catalogue import Kind
+from nervemap.knowledge.models import HerniationZone
 from nervemap.web.bodymap import MARK_KINDS, SIDES, regions
 
 UNKNOWN = "unknown"
 SENSATION_KINDS = ("reduced", "absent", "increased", "normal")
-IMAGING_KINDS = ("disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression")
-IMAGING_LEVELS = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
-IMAGING_ZONES = ("central", "paracentral", "foraminal", "extraforaminal")
-IMAGING_SIDES = ("left", "right", "bilateral")
+# The imaging form offers exactly what the case model (ImagingFinding) accepts: one definition.
+IMAGING_KINDS: tuple[str, ...] = get_args(ImagingKind)
+IMAGING_LEVELS: tuple[str, ...] = get_args(DiscLevel)
+IMAGING_ZONES: tuple[str, ...] = tuple(zone.value for zone in HerniationZone)
+IMAGING_SIDES: tuple[str, ...] = get_args(SideOrBoth)
+IMAGING_OPTIONS = {
+    "img_kind": IMAGING_KINDS,
+    "img_level": IMAGING_LEVELS,
+    "img_zone": IMAGING_ZONES,
+    "img_side": IMAGING_SIDES,
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

@@ -36,7 +36,14 @@ from nervemap.store.interviews import InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, present
-from nervemap.web.forms import ConsultationForm, FormProblem, answer_from_form, consultation_form, marks
+from nervemap.web.forms import (
+    IMAGING_OPTIONS,
+    ConsultationForm,
+    FormProblem,
+    answer_from_form,
+    consultation_form,
+    marks,
+)
 from nervemap.web.security import (
     INTERVIEW_COOKIE,
     INTERVIEW_MAX_AGE,
@@ -184,6 +191,7 @@ def _question_page(
         "mode": opened.session.mode,
         "errors": errors,
         "kept": kept or {},
+        "imaging_options": IMAGING_OPTIONS,
         "picture": bodymap.BodyMapPicture(
             interactive=True,
             tools=("pain", "tingling", "numbness")
