@@ -55,6 +55,9 @@ def _special_sites() -> dict[str, str]:
 
 def site_key(place: Localisation) -> str:
     """The knowledge base's site id of a localisation, without side ("root:L5")."""
+    if place.site_id:
+        return place.site_id
+    # assessments stored before localisations carried their site id
     if place.root:
         return f"root:{place.root}"
     if place.nerve:

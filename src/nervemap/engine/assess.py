@@ -373,6 +373,7 @@ def _build(
         localization.append(
             dict(
                 site=hypothesis.kind,
+                site_id=hypothesis.site,
                 root=hypothesis.root,
                 nerve=hypothesis.nerve,
                 # without a nerve lesion the side is where the symptoms are (a left knee, say)

@@ -45,6 +45,11 @@ class SourceVerdict(Output):
 
 class Localisation(Output):
     site: SiteKind
+    site_id: str | None = Field(
+        default=None,
+        description="The knowledge-base site id, without side ('root:L5', 'nerve:common_fibular', "
+        "'site:lumbosacral_plexus'); absent only in assessments stored before it was added",
+    )
     root: str | None = None
     nerve: str | None = None
     side: Literal["left", "right", "bilateral"] | None = None
