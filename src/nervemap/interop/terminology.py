@@ -18,8 +18,6 @@ GENDER = "http://hl7.org/fhir/administrative-gender"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
-OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 YES_NO = "http://terminology.hl7.org/CodeSystem/v2-0136"
 
 BASE = "https://nervemap.org/fhir"

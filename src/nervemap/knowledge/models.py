@@ -16,7 +16,6 @@ EXPERT_ESTIMATE = "expert-estimate"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RootId = Literal["L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5"]
-ROOT_ORDER: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5")
 LOCALISABLE_ROOTS: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3")
 
 

@@ -18,7 +18,6 @@ _NORMAL_AFTER = re.compile(
     r"no\s+(?:change|problems?|issues?|complaints?))\b",
     re.IGNORECASE,
 )
-_NO_CHANGE_BEFORE = re.compile(r"\b(?:no|without|denies)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # "EMG found no evidence of radiculopathy": a test result, not the absence of leg pain
 _ELECTRODIAGNOSIS = re.compile(r"\bEMG\b|\bNCS\b|nerve\s+conduction|electro\w*", re.IGNORECASE)
 TEST_WORDED = frozenset({"radiating_leg_pain"})

@@ -153,4 +153,3 @@ def require_clinician(request: Request, db: SessionDep) -> Clinician:
 
 
 ClinicianPage = Annotated[Clinician, Depends(require_clinician)]
-OptionalClinician = Annotated[User | None, Depends(session_user)]
