@@ -22,7 +22,10 @@ _AGE = re.compile(
     r"(?:[\s-]*old|\s+of\s+age|(?=[\s-]+(?:male|female|man|woman|gentleman|lady|boy|girl|patient)\b))(?![\w])"
     r"|(?<![\w.])(?P<n2>\d{1,3})\s*(?:y/o|yo|y\.o\.)"
     r"|\baged?\s*:?\s+(?P<n3>\d{1,3})\b"
-    r"|(?<![\w.])(?P<n4>\d{1,3})\s*(?P<sx>[MF])\b",
+    r"|(?<![\w.])(?P<n4>\d{1,3})\s*(?P<sx>[MF])\b"
+    # "a man of 34", "a woman of 60 years": the person word then "of" and a number that is no measure
+    r"|\b(?:man|woman|gentleman|lady|male|female|boy|girl)\s+of\s+(?P<n5>\d{1,3})(?![\w%/]|[.,]\d)"
+    r"(?!\s*(?:kg|kilos?|lbs?|pounds?|stones?|cm|mm|m\b|feet|ft|hours?|days?|weeks?|months?|percent))",
     re.IGNORECASE,
 )
 _SEX_STRONG = re.compile(
@@ -85,7 +88,9 @@ def _age(draft: Draft) -> None:
         draft.add_item("age", f"{draft.age:g}", young.start(), young.end())
         return
     for match in _AGE.finditer(draft.text):
-        value = next((match.group(g) for g in ("n", "n2", "n3", "n4") if match.group(g) is not None), None)
+        value = next(
+            (match.group(g) for g in ("n", "n2", "n3", "n4", "n5") if match.group(g) is not None), None
+        )
         if value is None or not 0 <= int(value) <= 120:
             continue
         if match.group("n4") is not None and not re.search(
