@@ -1,8 +1,11 @@
 """Token buckets for login attempts and anonymous interview starts: 429 + Retry-After.
 
-- ``POST /v1/auth/login``: one bucket per client IP and one per account (the email in the body,
-  case-folded). A successful login gives its account token back, so a clinician who logs in
-  often is never throttled by their own successes.
+- ``POST /v1/auth/login`` and the web sign-in form ``POST /clinic/login``: one policy and the same
+  buckets, one per client IP and one per account (the email in the JSON body or the form,
+  case-folded), so an account locked through the API is locked on the web form too and the other
+  way round. A successful login (200 from the API, the 303 redirect from the form) gives its
+  account token back, so a clinician who logs in often is never throttled by their own successes.
+  The form is refused with a 429 HTML page, the API with a 429 problem document.
 - ``POST /v1/interviews`` without a genuine bearer token or an API key: one bucket per client IP.
   (The route refuses wrong credentials with 401, so credentials cannot be faked to skip the limit
   and still start an anonymous interview.)
@@ -17,6 +20,7 @@ kind; the least recently used are dropped first.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import sqlite3
@@ -26,14 +30,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import anyio.to_thread
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.problems import FieldError, problem_response
 from nervemap.api.tokens import TokenSigner
 
 LOGIN_PATH = "/v1/auth/login"
+WEB_LOGIN_PATH = "/clinic/login"
+LOGIN_PATHS = frozenset({LOGIN_PATH, WEB_LOGIN_PATH})
 INTERVIEW_PATHS = frozenset({"/v1/interviews", "/v1/interviews/"})
 Clock = Callable[[], float]
 
@@ -175,7 +183,7 @@ class Limits:
 
 
 def is_rate_limited(method: str, path: str) -> bool:
-    return method == "POST" and (path == LOGIN_PATH or path in INTERVIEW_PATHS)
+    return method == "POST" and (path in LOGIN_PATHS or path in INTERVIEW_PATHS)
 
 
 def _client(scope: Scope) -> str:
@@ -191,12 +199,29 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _account(body: bytes) -> str | None:
+    """The email of an API login body (JSON); None when there is none or the body is not JSON."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON: the route answers 4xx
         return None
     email = document.get("email") if isinstance(document, dict) else None
-    return email.strip().casefold()[:254] if isinstance(email, str) else None
+    return _account_key(email)
+
+
+def _form_account(body: bytes) -> str | None:
+    """The email of the web sign-in form (application/x-www-form-urlencoded)."""
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=50)
+    except ValueError:  # too many fields: the route refuses the form
+        return None
+    emails = fields.get("email")
+    return _account_key(emails[0]) if emails else None
+
+
+def _account_key(email: object) -> str | None:
+    if not isinstance(email, str) or not email.strip():
+        return None
+    return email.strip().casefold()[:254]
 
 
 class RateLimit:
@@ -218,7 +243,7 @@ class RateLimit:
         if scope["type"] != "http" or not is_rate_limited(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
-        if scope["path"] == LOGIN_PATH:
+        if scope["path"] in LOGIN_PATHS:
             await self._login(scope, receive, send)
             return
         if not self._authenticated(scope):
@@ -247,11 +272,13 @@ class RateLimit:
         body = await _read_body(receive)
         if body is None:  # the client went away
             return
-        account = _account(body)
+        web = scope["path"] == WEB_LOGIN_PATH
+        account = _form_account(body) if web else _account(body)
         if account is not None:
             wait = await _call(self.login_account, "take", account)
             if wait:
-                await self._refuse(scope, receive, send, wait, "body.email", "too many attempts on account")
+                field = "form.email" if web else "body.email"
+                await self._refuse(scope, receive, send, wait, field, "too many attempts on account")
                 return
         status = 0
 
@@ -262,13 +289,16 @@ class RateLimit:
             await send(message)
 
         await self.app(scope, _replay(body, receive), watch)
-        if account is not None and status == 200:
+        if account is not None and status == (303 if web else 200):
             await _call(self.login_account, "give_back", account)
 
     async def _refuse(
         self, scope: Scope, receive: Receive, send: Send, wait: float, field: str, reason: str
     ) -> None:
         seconds = 3600 if math.isinf(wait) else max(1, math.ceil(wait))
+        if scope.get("path") == WEB_LOGIN_PATH:
+            await _refusal_page(seconds)(scope, receive, send)
+            return
         response = problem_response(
             429,
             "rate-limited",
@@ -279,6 +309,23 @@ class RateLimit:
             headers={"Retry-After": str(seconds)},
         )
         await response(scope, receive, send)
+
+
+def _refusal_page(seconds: int) -> Response:
+    """The web sign-in form's 429: an HTML page (the form's own error page when the web is
+    installed), never JSON."""
+    title = "Too many sign-in attempts"
+    message = (
+        f"For your security, sign-in is paused after several attempts. Please wait {seconds} seconds "
+        "and try again."
+    )
+    headers = {"Retry-After": str(seconds), "Cache-Control": "no-store"}
+    body = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
+        f"</title></head><body><main><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
+        '<p><a href="/clinic/login">Back to sign-in</a></p></main></body></html>'
+    )
+    return HTMLResponse(body, status_code=429, headers=headers)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

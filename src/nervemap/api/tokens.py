@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -40,15 +41,20 @@ class TokenSigner:
         return f"{payload}.{self._mac(payload)}", expires
 
     def verify(self, token: str, now: float | None = None) -> TokenClaims | None:
-        """The claims of a genuine, unexpired token; None for anything else."""
+        """The claims of a genuine, unexpired token; None for anything else (non-ASCII text too:
+        ``hmac.compare_digest`` raises TypeError on non-ASCII str, so bytes are compared)."""
+        if not isinstance(token, str) or not token.isascii():
+            return None
         payload, _, mac = token.partition(".")
-        if not payload or not mac or not hmac.compare_digest(mac, self._mac(payload)):
+        if not payload or not mac or not hmac.compare_digest(mac.encode(), self._mac(payload).encode()):
             return None
         try:
             claims = json.loads(_unb64(payload))
             user_id = uuid.UUID(claims["sub"])
             expires = float(claims["exp"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None
+        if not math.isfinite(expires):  # nan never compares, inf never comes: neither is an expiry
             return None
         if expires <= (time.time() if now is None else now):
             return None

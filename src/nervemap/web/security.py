@@ -59,6 +59,8 @@ def _key(request: Request) -> bytes:
 def csrf_token(request: Request) -> str:
     """The form token for this browser; creates the cookie value on first use (set by render())."""
     value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if value and not value.isascii():  # a tampered cookie: replace it
+        value = None
     if not value:
         value = secrets.token_urlsafe(32)
         request.state.new_csrf = value
@@ -73,10 +75,10 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 
 def csrf_valid(request: Request, submitted: str) -> bool:
     value = request.cookies.get(CSRF_COOKIE)
-    if not value or not submitted:
-        return False
+    if not value or not submitted or not value.isascii() or not submitted.isascii():
+        return False  # hmac.compare_digest raises TypeError on non-ASCII str
     expected = hmac.new(_key(request), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, submitted)
+    return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
 async def checked_form(request: Request) -> FormData:
@@ -125,7 +127,7 @@ def start_session(request: Request, response: Response, user: User) -> None:
 
 def session_user(request: Request, db: SessionDep) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
-    claims = _signer(request).verify(token) if token else None
+    claims = _signer(request).verify(token) if token else None  # None for non-ASCII too
     if claims is None:
         return None
     user = UserRepository(db).get(claims.user_id)
