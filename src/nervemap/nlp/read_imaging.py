@@ -12,18 +12,14 @@ import re
 from typing import Literal, cast
 
 from nervemap.engine.case import DiscLevel, ImagingFinding, ImagingKind
+from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.knowledge.models import HerniationZone
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.sides import assign_sides
 
 LesionKind = ImagingKind
-FINDING = {
-    "disc-herniation": "imaging_disc_herniation",
-    "stenosis": "imaging_spinal_stenosis",
-    "spondylolisthesis": "imaging_spondylolisthesis",
-    "cauda-equina-compression": "imaging_cauda_equina_compression",
-}
+FINDING = IMAGING_FINDING  # the finding a lesion without a level becomes (engine.encode)
 _LEVEL = re.compile(
     r"\b(?P<a>[CTLS])(?P<an>\d{1,2})\s*(?:[-–/]|\s+to\s+|\s+on\s+)\s*(?P<b>[CTLS])?(?P<bn>\d{1,2})\b"
     r"|\b(?P<single>L[1-5])(?=\s+(?:anterior\s+|posterior\s+)?(?:spondylol|anterolisthesis|retrolisthesis))"
