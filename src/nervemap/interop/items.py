@@ -19,10 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from nervemap.engine.compiled import SIDES
 from nervemap.interop import terminology as t
 from nervemap.knowledge.models import Finding, KnowledgeBase
 
-SIDES = ("left", "right")
 Code = tuple[str, str, str | None]
 
 

@@ -16,12 +16,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import SIDES as SIDES  # one definition of the two sides
 from nervemap.engine.compiled import default_compiled
 from nervemap.knowledge.models import Region
 
 View = Literal["front", "back"]
 Point = tuple[float, float]
-SIDES = ("left", "right")
 MARK_KINDS = ("pain", "tingling", "numbness")
 
 
