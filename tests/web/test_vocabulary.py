@@ -21,9 +21,7 @@ def test_every_imaging_option_the_form_offers_is_accepted() -> None:
     for kind, level, zone, side in itertools.product(
         options["img_kind"], options["img_level"], options["img_zone"], options["img_side"]
     ):
-        posted = FormData(
-            [("img_kind", kind), ("img_level", level), ("img_zone", zone), ("img_side", side)]
-        )
+        posted = FormData([("img_kind", kind), ("img_level", level), ("img_zone", zone), ("img_side", side)])
         entries = forms._imaging(posted)
         assert entries == [{"kind": kind, "level": level, "zone": zone, "side": side}]
         finding = ImagingFinding.model_validate(entries[0])
