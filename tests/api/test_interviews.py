@@ -73,6 +73,10 @@ def test_answers_back_and_the_assessment(client: TestClient) -> None:
     [
         ("no_such_question", "yes", "body.question"),
         ("age", 500, "body.value"),
+        ("age", True, "body.value"),  # strict, as the Case: true is not an age
+        ("age", "45", "body.value"),  # a numeric string is not a number
+        ("pain_score", False, "body.value"),
+        ("duration", {"value": 3, "unit": "furlongs"}, "body.value"),
         ("back_pain", "perhaps", "body.value"),
         ("slr", "left", "body.question"),  # clinician-only
         ("body_map", [{"region": "elbow", "side": "left"}], "body.value"),
@@ -160,3 +164,15 @@ def test_invitations_start_patient_interviews(client: TestClient, as_clinician: 
     _start(client, invitation=invitation["token"])
     response = client.post("/v1/interviews", json={"mode": "patient", "invitation": "y" * 43})
     assert_problem(response, 404, "body.invitation")
+
+
+def test_a_boolean_age_is_422_naming_the_question_and_field(client: TestClient) -> None:
+    token = _start(client)["token"]
+    body = assert_problem(_answer(client, token, "age", True), 422, "body.value")
+    assert "question 'age'" in body["detail"] and "not a number" in body["detail"]
+    assert "got True" in body["errors"][0]["reason"]
+
+
+def test_a_number_answer_may_name_its_unit(client: TestClient) -> None:
+    token = _start(client)["token"]
+    assert _answer(client, token, "duration", {"value": 14, "unit": "days"}).status_code == 200

@@ -121,6 +121,22 @@ def test_restore_replaces_the_state() -> None:
         ("back_pain", "maybe", "expected yes, no or unknown"),
         ("age", 130, "out of range"),
         ("age", "old", "expected a number"),
+        ("age", True, "expected a number"),  # strict, as the Case: true is not an age
+        ("age", False, "expected a number"),
+        ("age", "45", "a string or a boolean is not a number"),
+        ("age", " 45 ", "expected a number"),
+        ("age", "nan", "expected a number"),
+        ("age", None, "expected a number"),
+        ("age", [45], "expected a number"),
+        ("age", 10**400, "out of range"),
+        ("age", {"value": 45}, "expected {'value': number, 'unit': text}"),
+        ("age", {"value": 45, "unit": "weeks"}, "expected no unit"),
+        ("duration", {"value": "3", "unit": "months"}, "value: expected a number in weeks"),
+        ("duration", {"value": True, "unit": "weeks"}, "value: expected a number"),
+        ("duration", {"value": 3, "unit": "furlongs"}, "expected 'weeks'"),
+        ("duration", {"value": 200, "unit": "years"}, "out of range"),
+        ("pain_score", True, "expected a number"),
+        ("pain_score", "7", "expected a number"),
         ("sex", "other", "expected one of female, male"),
         ("worse_with", ["dancing"], "unknown option 'dancing'"),
         ("body_map", [{"region": "elbow", "side": "left"}], "unknown body region 'elbow'"),
@@ -161,3 +177,25 @@ def test_current_assessment_is_what_nervemap_assess_gives() -> None:
     session.answer("slr", "left")
     dumped = json.loads(session.case.model_dump_json())
     assert session.current_assessment() == assess(Case.model_validate(dumped))
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "stored"),
+    [
+        ("age", 41, 41.0),
+        ("age", 41.5, 41.5),
+        ("duration", 6, 6.0),
+        ("duration", {"value": 6, "unit": "weeks"}, 6.0),
+        ("duration", {"value": 1, "unit": "week"}, 1.0),
+        ("duration", {"value": 14, "unit": "days"}, 2.0),
+        ("duration", {"value": 3, "unit": "Months"}, 3 * 365.25 / 12 / 7),
+        ("duration", {"value": 1, "unit": "year"}, 365.25 / 7),
+        ("pain_score", 7, 7.0),
+    ],
+)
+def test_number_answers_take_json_numbers_and_explicit_units(
+    question: str, value: object, stored: float
+) -> None:
+    session = InterviewSession("clinician")
+    session.answer(question, value)
+    assert session.back() == (question, pytest.approx(stored))

@@ -8,7 +8,10 @@ the question's findings to *unknown* — never to absent.
     multi_choice    one:  an option id | "unknown"
                     many: "unknown" | [chosen option ids] | {option id: "yes" | "no" | "unknown"}
                           (stored as the full mapping; options not given take ``unselected``)
-    number          a number in the question's range (in its unit) | "unknown"
+    number          a JSON number in the question's range, in its unit | "unknown"
+                    | {"value": number, "unit": "<the question's unit>"} (time units convert:
+                    days, weeks, months, years). Strict, as the Case is: booleans and numeric
+                    strings ("45") are refused, so `true` is never an age.
     body_map        "unknown" | [{"region", "side", "kind"}]       (pain map: the whole map)
                     "unknown" | [{"region", "side", "status"}]     (sensation examination)
     exam_strength   "unknown" | [{"movement", "side", "grade" 0-5}]
@@ -108,11 +111,46 @@ def _choice(question: Question, raw: Value, compiled: CompiledKnowledge) -> Valu
     return {option: statuses.get(option, default) for option in ids}
 
 
-def _number(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+# Time units a number answer may name, in days.
+TIME_UNITS: dict[str, float] = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+
+def _unit_name(unit: str) -> str:
+    name = unit.strip().lower()
+    return name[:-1] if name.endswith("s") and name[:-1] in TIME_UNITS else name
+
+
+def _strict_number(question: Question, raw: Value, what: str) -> float:
+    """A JSON number: not a boolean, not a numeric string (the Case's strict rule)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        expected = f" in {question.unit}" if question.unit else ""
+        raise _fail(
+            question,
+            f"{what}expected a number{expected} or unknown, as a JSON number (a string or a boolean "
+            f"is not a number), got {raw!r}",
+        )
     try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise _fail(question, f"expected a number or unknown, got {raw!r}") from None
+        return float(raw)
+    except OverflowError:  # an int too large for a float
+        raise _fail(question, f"{what}{raw!r} is out of range") from None
+
+
+def _with_unit(question: Question, raw: Mapping[str, Any]) -> float:
+    """``{"value": n, "unit": u}``: ``n`` in the unit ``u``, converted to the question's unit."""
+    if set(raw) != {"value", "unit"} or not isinstance(raw["unit"], str):
+        raise _fail(question, f"expected {{'value': number, 'unit': text}}, got {raw!r}")
+    value = _strict_number(question, raw["value"], "value: ")
+    said, own = _unit_name(raw["unit"]), _unit_name(question.unit or "")
+    if said == own and own:
+        return value
+    if said in TIME_UNITS and own in TIME_UNITS:
+        return value * TIME_UNITS[said] / TIME_UNITS[own]
+    expected = f"'{question.unit}'" if question.unit else "no unit (a plain number)"
+    raise _fail(question, f"unit {raw['unit']!r} does not fit this question; expected {expected}")
+
+
+def _number(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
+    value = _with_unit(question, raw) if isinstance(raw, Mapping) else _strict_number(question, raw, "")
     low, high = question.minimum, question.maximum
     if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
         unit = f" {question.unit}" if question.unit else ""

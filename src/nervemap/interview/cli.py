@@ -51,8 +51,11 @@ def _parse(question: Question, text: str) -> Value:
         return {"y": "yes", "n": "no"}.get(lowered, lowered)
     if kind == Kind.SIDE_TEST:
         return {"l": "left", "r": "right", "b": "both", "n": "neither"}.get(lowered, lowered)
-    if kind == Kind.NUMBER:
-        return text
+    if kind == Kind.NUMBER:  # typed text becomes a number here; answers take JSON numbers only
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return text
     if kind == Kind.MULTI_CHOICE:
         return _parse_choice(question, lowered)
     if lowered in ("none", "nothing", "-"):
