@@ -1,4 +1,4 @@
-"""'A man of 34': the age after a person word and 'of', not a weight, height or duration."""
+"""Reading: "a man of 34" is an age; "slowly worsening weakness" is not progressive weakness over days."""
 
 from __future__ import annotations
 
@@ -29,3 +29,21 @@ def test_the_age_after_a_person_word_and_of_is_read(text: str, age: float) -> No
 )
 def test_a_measure_after_a_person_word_is_not_an_age(text: str) -> None:
     assert extract(text).case.age is None
+
+
+def _progressive(text: str) -> bool:
+    return any(f.id == "progressive_weakness" and f.status == "present" for f in extract(text).case.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Seven years of slowly worsening weakness of the right leg.", False),
+        ("Gradually increasing weakness of the thigh over two years.", False),
+        ("Progressive weakness of both legs since yesterday.", True),
+        ("Worsening weakness over two days.", True),
+    ],
+)
+def test_slowly_worsening_weakness_is_not_progressive_weakness_over_days(text: str, expected: bool) -> None:
+    """progressive_weakness is weakness progressing over hours to days (findings/symptoms.yaml)."""
+    assert _progressive(text) is expected
