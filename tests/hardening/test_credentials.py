@@ -303,3 +303,37 @@ def test_successful_web_logins_do_not_use_up_the_account(client: TestClient) -> 
         client.cookies.clear()
         answer = _web_login(client, CLINICIAN_EMAIL, PASSWORD)
         assert answer.status_code == 303 and answer.headers["location"] == "/clinic"
+
+
+# ------------------------------------------------------------------ anonymous web writes
+
+
+def _web_start(client: TestClient) -> Any:
+    home = client.get("/")
+    return client.post("/start", data={"csrf": _csrf(home.text)}, follow_redirects=False)
+
+
+@pytest.mark.parametrize("service", [{"interview_ip_burst": 3, "interview_ip_per_minute": 0}], indirect=True)
+def test_anonymous_web_starts_share_the_api_interview_limit(client: TestClient, service: Service) -> None:
+    assert client.post("/v1/interviews", json={"mode": "patient"}).status_code == 201
+    assert [_web_start(client).status_code for _ in range(2)] == [303, 303]
+    refused = _web_start(client)
+    assert refused.status_code == 429 and refused.headers["content-type"].startswith("text/html")
+    assert int(refused.headers["retry-after"]) == 3600 and "get medical help now" in refused.text
+    assert client.post("/v1/interviews", json={"mode": "patient"}).status_code == 429
+    # a clinician's own (authenticated) API interview is not held up
+    assert (
+        client.post("/v1/interviews", json={"mode": "clinician"}, headers=service.clinician).status_code
+        == 201
+    )
+
+
+@pytest.mark.parametrize("service", [{"interview_ip_burst": 2, "interview_ip_per_minute": 0}], indirect=True)
+def test_consultation_requests_are_limited_per_client_ip(client: TestClient) -> None:
+    page = client.get("/")
+    form = {"csrf": _csrf(page.text), "name": "A", "contact": "a@example.org", "consent": "on"}
+    statuses = [
+        client.post("/interview/consultation", data=form, follow_redirects=False).status_code
+        for _ in range(3)
+    ]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429  # the third is refused before the route

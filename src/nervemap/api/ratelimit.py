@@ -6,7 +6,10 @@
   way round. A successful login (200 from the API, the 303 redirect from the form) gives its
   account token back, so a clinician who logs in often is never throttled by their own successes.
   The form is refused with a 429 HTML page, the API with a 429 problem document.
-- ``POST /v1/interviews`` without a genuine bearer token or an API key: one bucket per client IP.
+- ``POST /v1/interviews`` without a genuine bearer token or an API key, and the patient web pages'
+  anonymous writes ``POST /start`` (a new interview) and ``POST /interview/consultation`` (a
+  request to be contacted): one bucket per client IP, shared by all three (the web ones answer a
+  429 HTML page).
   (The route refuses wrong credentials with 401, so credentials cannot be faked to skip the limit
   and still start an anonymous interview.)
 
@@ -42,6 +45,8 @@ from nervemap.api.tokens import TokenSigner
 LOGIN_PATH = "/v1/auth/login"
 WEB_LOGIN_PATH = "/clinic/login"
 LOGIN_PATHS = frozenset({LOGIN_PATH, WEB_LOGIN_PATH})
+WEB_ANONYMOUS_PATHS = frozenset({"/start", "/interview/consultation"})
+HTML_PATHS = frozenset({WEB_LOGIN_PATH}) | WEB_ANONYMOUS_PATHS
 INTERVIEW_PATHS = frozenset({"/v1/interviews", "/v1/interviews/"})
 Clock = Callable[[], float]
 
@@ -183,7 +188,9 @@ class Limits:
 
 
 def is_rate_limited(method: str, path: str) -> bool:
-    return method == "POST" and (path in LOGIN_PATHS or path in INTERVIEW_PATHS)
+    return method == "POST" and (
+        path in LOGIN_PATHS or path in INTERVIEW_PATHS or path in WEB_ANONYMOUS_PATHS
+    )
 
 
 def _client(scope: Scope) -> str:
@@ -246,7 +253,7 @@ class RateLimit:
         if scope["path"] in LOGIN_PATHS:
             await self._login(scope, receive, send)
             return
-        if not self._authenticated(scope):
+        if scope["path"] in WEB_ANONYMOUS_PATHS or not self._authenticated(scope):
             wait = await _call(self.interview_ip, "take", _client(scope))
             if wait:
                 await self._refuse(scope, receive, send, wait, "client", "too many interviews started")
@@ -296,8 +303,8 @@ class RateLimit:
         self, scope: Scope, receive: Receive, send: Send, wait: float, field: str, reason: str
     ) -> None:
         seconds = 3600 if math.isinf(wait) else max(1, math.ceil(wait))
-        if scope.get("path") == WEB_LOGIN_PATH:
-            await _refusal_page(seconds)(scope, receive, send)
+        if scope.get("path") in HTML_PATHS:
+            await _refusal_page(seconds, scope.get("path") == WEB_LOGIN_PATH)(scope, receive, send)
             return
         response = problem_response(
             429,
@@ -311,19 +318,26 @@ class RateLimit:
         await response(scope, receive, send)
 
 
-def _refusal_page(seconds: int) -> Response:
-    """The web sign-in form's 429: an HTML page (the form's own error page when the web is
-    installed), never JSON."""
-    title = "Too many sign-in attempts"
-    message = (
-        f"For your security, sign-in is paused after several attempts. Please wait {seconds} seconds "
-        "and try again."
-    )
+def _refusal_page(seconds: int, sign_in: bool) -> Response:
+    """The web pages' 429: a plain HTML page, never JSON."""
+    if sign_in:
+        title, back = "Too many sign-in attempts", ("/clinic/login", "Back to sign-in")
+        message = (
+            f"For your security, sign-in is paused after several attempts. Please wait {seconds} "
+            "seconds and try again."
+        )
+    else:
+        title, back = "Too many requests", ("/", "Back to the start page")
+        message = (
+            f"Too many requests came from this network. Please wait {seconds} seconds and try again. "
+            "If the pain is severe or you have new weakness, numbness around the bottom or problems "
+            "passing urine, get medical help now: do not wait."
+        )
     headers = {"Retry-After": str(seconds), "Cache-Control": "no-store"}
     body = (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
         f"</title></head><body><main><h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>"
-        '<p><a href="/clinic/login">Back to sign-in</a></p></main></body></html>'
+        f'<p><a href="{back[0]}">{html.escape(back[1])}</a></p></main></body></html>'
     )
     return HTMLResponse(body, status_code=429, headers=headers)
 
