@@ -164,6 +164,8 @@ def read_body(draft: Draft) -> None:
         # "from the feet up to the knees": an extent reached from below the knee is not the thigh
         places = [p for p in places if not (_EXTENT.match(p.text) and any(_below_knee(q, p) for q in places))]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
+        listed_legs = _listed_legs(draft, sentence, places) if symptoms else []
+        places = sorted([*places, *listed_legs], key=lambda p: p.start)
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
         # "normal sural sensory responses": nerve conduction, not the bedside examination
@@ -188,6 +190,8 @@ def read_body(draft: Draft) -> None:
                 or nearest_sensory[0] <= nearest_symptom[0]
                 or _coordinated(draft.text, sensory, symptoms[nearest_symptom[1]])
             ):
+                if any(place is leg for leg in listed_legs):
+                    continue  # sensation in "the leg" is read elsewhere (sensory_deficit_leg)
                 sensory_places.append(place)
                 if nearest_symptom is not None and nearest_sensory[0] > nearest_symptom[0]:
                     # "reduced sensation and paraesthesia over the outer leg": both
@@ -201,6 +205,39 @@ def read_body(draft: Draft) -> None:
             _sided_normal_clauses(draft, sentence, sensory, sensory_places)
         elif sensory and not pain_places:
             _global_sensation(draft, sentence, sensory)
+
+
+# "the right buttock, pelvis and right leg", "the left buttock and leg": the whole leg as a later
+# member of a list of places that shares one symptom (body.yaml reads "leg" alone only right after
+# "pain in the left/right" or before "pain"); a list member need not be a place we know ("pelvis")
+_LIST_SEP = r"\s*(?:,\s*(?:and|or)\b|,|\band\b|\bor\b|&)\s*(?:the\s+|his\s+|her\s+)?(?:(?:left|right)\s+)?"
+_LISTED_LEG_GAP = re.compile(
+    rf"(?:{_LIST_SEP}(?:(?!and\b|or\b)[a-z]+(?=\s*(?:,|and\b|or\b|&)))?)*{_LIST_SEP}(?:lower\s+)?",
+    re.IGNORECASE,
+)
+_LEG_WORD = re.compile(r"\blegs?\b", re.IGNORECASE)
+
+
+def _listed_legs(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -> list[Mention]:
+    """A "leg" joined by a list to a named place before it: the whole leg, with that place's
+    ConText flags ("no pain in the buttock or leg")."""
+    leg = max(anatomy().whole_parts, key=len)
+    named = draft.in_sentence(sentence, ("region", "dermatome"))
+    out: list[Mention] = []
+    for match in _LEG_WORD.finditer(draft.text, *sentence):
+        if any(m.start < match.end() and match.start() < m.end for m in named):
+            continue  # already a place ("lower leg", "right leg pain")
+        before = [p for p in places if p.end <= match.start() and match.start() - p.end <= 40]
+        for place in reversed(before):
+            if _LISTED_LEG_GAP.fullmatch(draft.text, place.end, match.start()):
+                regions = tuple(sorted(leg))
+                mention = Mention(
+                    "region", "leg", match.start(), match.end(), match.group(), regions=regions,
+                    flags=set(place.flags),
+                )  # fmt: skip
+                out.append(mention)
+                break
+    return out
 
 
 def _sided_normal_clauses(
