@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from nervemap.settings import Settings
-from nervemap.store.db import make_engine
+from nervemap.store.db import DatabasePathError, make_engine
 
 
 def test_defaults_and_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -37,3 +37,36 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_sqlite_file_is_created_readable_by_its_owner_only(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "nervemap.db"
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+        created = [database, database.with_name("nervemap.db-wal"), database.with_name("nervemap.db-shm")]
+        modes = {p.name: p.stat().st_mode & 0o777 for p in created if p.exists()}
+        assert modes[database.name] == 0o600
+        assert set(modes.values()) == {0o600}
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_file_that_exists_keeps_its_mode(tmp_path: Path) -> None:
+    database = tmp_path / "kept.db"
+    database.touch(mode=0o640)
+    database.chmod(0o640)
+    make_engine(f"sqlite:///{database}").dispose()
+    assert database.stat().st_mode & 0o777 == 0o640
+
+
+def test_database_folder_that_is_a_file_is_a_clear_error_naming_the_setting(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(DatabasePathError, match="NERVEMAP_DATABASE_URL") as raised:
+        make_engine(f"sqlite:///{blocker / 'nervemap.db'}")
+    assert str(blocker / "nervemap.db") in str(raised.value)
+    with pytest.raises(DatabasePathError, match="NERVEMAP_DATA_DIR"):
+        make_engine(Settings(data_dir=blocker / "data").sqlalchemy_url())

@@ -26,6 +26,10 @@ class ReadOnlyTransaction(RuntimeError):
     """A session tried to write in a transaction begun by :func:`begin_read`."""
 
 
+class DatabasePathError(RuntimeError):
+    """The SQLite file's folder cannot be created or the file cannot be opened."""
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -49,16 +53,37 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite, the file's folder is created if missing."""
-    if is_sqlite(url):
-        from pathlib import Path
+def _prepare_sqlite_file(database: str) -> None:
+    """Create the SQLite file's folder and the file itself, readable by its owner only (0600).
 
+    The database holds clinical notes and contact details. SQLite gives its -wal and -shm files
+    the database file's permissions. An existing file keeps its mode. A folder that cannot be
+    created (a file in the way, no permission) is a :class:`DatabasePathError` naming the setting.
+    """
+    import os
+    from pathlib import Path
+
+    path = Path(database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise DatabasePathError(
+            f"cannot use the SQLite database {database!r} ({error.strerror or error}): check"
+            " NERVEMAP_DATABASE_URL (or NERVEMAP_DATA_DIR, which holds the default database);"
+            " its folder must be a directory that can be created and written"
+        ) from error
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; for SQLite, the file's folder and the file (0600) are created."""
+    if is_sqlite(url):
         from sqlalchemy.engine import make_url
 
         database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _prepare_sqlite_file(database)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         )
