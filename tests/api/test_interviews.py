@@ -135,6 +135,20 @@ def test_finish_stores_once_as_the_service_user(client: TestClient, session: Ses
     assert_problem(_answer(client, token, "age", 40), 409)
 
 
+def test_a_finished_interview_reports_no_next_question(client: TestClient) -> None:
+    token = _start(client)["token"]
+    _answer(client, token, "body_map", L5_MAP)
+    before = client.get(f"/v1/interviews/{token}").json()
+    assert before["step"]["finished"] is False and before["step"]["question"] is not None
+    finished = client.post(f"/v1/interviews/{token}/finish").json()
+    state = client.get(f"/v1/interviews/{token}").json()
+    assert state["assessment_id"] == finished["assessment_id"]
+    for step in (state["step"], client.get(f"/v1/interviews/{token}/question").json()):
+        assert step["finished"] is True and step["question"] is None
+        assert step["stop_reason"] == "finished" and step["progress"] == 1.0
+        assert step["answered"] == before["step"]["answered"]
+
+
 def test_clinician_interviews_need_the_clinician(
     app: FastAPI, client: TestClient, session: Session, as_clinician: dict[str, str], password_hash: str
 ) -> None:

@@ -148,10 +148,17 @@ def question_out(interview: InterviewSession, question: Question, why: str) -> Q
     )
 
 
-def step_out(interview: InterviewSession) -> StepOut:
+FINISHED = "finished"  # stop_reason of an interview whose assessment is stored before it stopped
+
+
+def step_out(interview: InterviewSession, stored: bool = False) -> StepOut:
+    """The next step; none once the assessment is ``stored`` (finished interviews take no answers)."""
     step = interview.step()
     answered = len(interview.asked)
     question = question_out(interview, step.question, step.why) if step.question is not None else None
+    stop_reason = step.stop.value if step.stop else None
+    if stored and question is not None:
+        question, stop_reason = None, FINISHED
     red_flag = None
     if step.stop is not None and step.stop.value == "red-flag":
         triage = interview.current_assessment().triage
@@ -162,7 +169,7 @@ def step_out(interview: InterviewSession) -> StepOut:
     progress = 1.0 if question is None else min(0.95, answered / max(expected, answered + 1))
     return StepOut(
         finished=question is None,
-        stop_reason=step.stop.value if step.stop else None,
+        stop_reason=stop_reason,
         question=question,
         answered=answered,
         progress=progress,
@@ -291,7 +298,7 @@ def interview_out(opened: OpenInterview, token: str | None = None) -> InterviewO
         token=token,
         expires_at=opened.record.expires_at,
         assessment_id=opened.record.assessment_id,
-        step=step_out(opened.session),
+        step=step_out(opened.session, stored=opened.record.assessment_id is not None),
     )
 
 
@@ -370,7 +377,8 @@ def get_interview(token: str, db: SessionDep, principal: OptionalPrincipal) -> I
 @router.get("/{token}/question", responses={**TOKEN_ERRORS})
 def current_question(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """The next question with why we ask it (and the "I don't know" option), or why it stopped."""
-    return step_out(_authorised(db, token, principal).session)
+    opened = _authorised(db, token, principal)
+    return step_out(opened.session, stored=opened.record.assessment_id is not None)
 
 
 @router.post("/{token}/answers", responses={**TOKEN_ERRORS})
