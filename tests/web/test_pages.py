@@ -514,3 +514,19 @@ def test_start_again_begins_a_new_interview(client: TestClient, session: Session
     )
     assert 'value="red_flags_general"' in page.text and invited.status_code == 200
     assert 'data-testid="start-again"' not in page.text and "&larr; Back" in page.text
+
+
+def test_sign_in_renews_the_csrf_cookie(client: TestClient, clinician: User) -> None:
+    client.get("/clinic/login")
+    planted = client.cookies.get("nervemap_csrf")
+    assert planted
+    old_token = csrf_of(client.get("/clinic/login").text)
+    sign_in(client)
+    renewed = client.cookies.get("nervemap_csrf")
+    assert renewed and renewed != planted
+    # the form token issued for the old value is refused after sign-in; the new page's token works
+    refused = client.post("/clinic/logout", data={"csrf": old_token}, follow_redirects=False)
+    assert refused.status_code == 403
+    fresh = csrf_of(client.get("/clinic/note").text)
+    assert fresh != old_token
+    assert client.post("/clinic/logout", data={"csrf": fresh}, follow_redirects=False).status_code == 303

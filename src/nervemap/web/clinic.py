@@ -37,6 +37,7 @@ from nervemap.web.security import (
     ClinicianPage,
     PageError,
     clear_cookie,
+    renew_csrf_cookie,
     set_cookie,
     start_session,
 )
@@ -83,6 +84,7 @@ def login(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     db.commit()
     response = _see_other(_safe_next(target or "/clinic"))
     start_session(request, response, user)
+    renew_csrf_cookie(request, response)
     return response
 
 

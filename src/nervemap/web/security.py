@@ -73,6 +73,11 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
         set_cookie(request, response, CSRF_COOKIE, value, max_age=None)
 
 
+def renew_csrf_cookie(request: Request, response: Response) -> None:
+    """A fresh CSRF value at sign-in: a value planted or seen before it does not carry over."""
+    set_cookie(request, response, CSRF_COOKIE, secrets.token_urlsafe(32), max_age=None)
+
+
 def csrf_valid(request: Request, submitted: str) -> bool:
     value = request.cookies.get(CSRF_COOKIE)
     if not value or not submitted or not value.isascii() or not submitted.isascii():
