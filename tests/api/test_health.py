@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
+
+from nervemap.api.app import create_app
+from nervemap.settings import Settings
+from nervemap.store.migrate import upgrade_database
 
 
 def test_health_and_ready(client: TestClient) -> None:
@@ -39,3 +46,21 @@ def test_untimed_routes_are_async_endpoints_without_dependencies(client: TestCli
     assert inspect.iscoroutinefunction(health.health)
     assert not inspect.signature(health.health).parameters
     assert client.head("/health").status_code in {200, 405}
+
+
+@pytest.mark.parametrize("revision", [None, "base"])
+def test_ready_is_503_while_the_schema_is_missing_or_old(tmp_path: Path, revision: str | None) -> None:
+    """Migrations off on an empty database: /ready must not say 200 while login cannot work."""
+    url = f"sqlite:///{(tmp_path / 'empty.db').as_posix()}"
+    if revision is not None:
+        upgrade_database(url, revision)
+    settings = Settings(data_dir=tmp_path, database_url=url, migrate_on_startup=False)
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/ready")
+        assert response.status_code == 503
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "nervemap db upgrade" in response.json()["detail"]
+        login = client.post("/v1/auth/login", json={"email": "a@example.org", "password": "x" * 12})
+        assert login.status_code >= 400
+        upgrade_database(url)
+        assert client.get("/ready").json() == {"status": "ok"}
