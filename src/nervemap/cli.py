@@ -412,7 +412,13 @@ _mount_subcommands()
 
 
 def main() -> None:
-    app()
+    from nervemap.store.db import DatabasePathError
+
+    try:
+        app()
+    except DatabasePathError as error:  # a setting to fix, not a bug: no traceback
+        errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

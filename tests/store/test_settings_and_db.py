@@ -70,3 +70,21 @@ def test_database_folder_that_is_a_file_is_a_clear_error_naming_the_setting(tmp_
     assert str(blocker / "nervemap.db") in str(raised.value)
     with pytest.raises(DatabasePathError, match="NERVEMAP_DATA_DIR"):
         make_engine(Settings(data_dir=blocker / "data").sqlalchemy_url())
+
+
+def test_the_command_line_reports_a_blocked_database_folder_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nervemap.cli import main
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NERVEMAP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("NERVEMAP_DATA_DIR", str(blocker / "data"))
+    monkeypatch.setattr("sys.argv", ["nervemap", "db", "upgrade"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "NERVEMAP_DATA_DIR" in err and "Traceback" not in err
