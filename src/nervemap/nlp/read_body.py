@@ -169,7 +169,7 @@ def read_body(draft: Draft) -> None:
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
         sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
         # "normal sural sensory responses": nerve conduction, not the bedside examination
-        studies = [(m.start(), m.end()) for m in _ELECTRODIAGNOSIS.finditer(draft.text, *sentence)]
+        studies = [(m.start(), m.end()) for m in _SENSORY_CONDUCTION.finditer(draft.text, *sentence)]
         sensory = [(a, b) for a, b in sensory if not any(a < e and s < b for s, e in studies)]
         pain_places: list[tuple[Mention, Mention]] = []
         sensory_places: list[Mention] = []
@@ -444,7 +444,8 @@ def _list_statuses(
 # a distal, stocking or two-sided loss is the polyneuropathy pattern instead (findings.yaml)
 _LEG_WORDS = re.compile(r"\bleg|\blower\s+(?:limb|extremit)|\blimb|dermatom", re.IGNORECASE)
 _COMPARED = re.compile(r"compar\w*|\bthan\b|relative\s+to|versus\s+(?:the\s+)?(?:left|right)", re.IGNORECASE)
-_ELECTRODIAGNOSIS = re.compile(
+# a sensory nerve conduction study (SNAP), not a bedside sensory examination
+_SENSORY_CONDUCTION = re.compile(
     r"\bSNAPs?\b|(?:sensory\s+)?nerve\s+action\s+potentials?"
     r"|sensory\s+(?:nerve\s+)?(?:responses?|potentials?|conductions?|latenc\w+|studies|amplitudes?)",
     re.IGNORECASE,
