@@ -22,6 +22,8 @@ TABLES = {
     "consultation_requests",
     "cds_feedback",
 }
+EPISODE_TABLES = {"episodes", "episode_checkins", "episode_links", "outbox_messages"}
+TABLES |= EPISODE_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -72,10 +74,39 @@ def _compare(url: str) -> None:
 def test_cds_feedback_revision_goes_up_and_down_alone(name: str, tmp_path: Path) -> None:
     with scratch_database(name, tmp_path) as url:
         upgrade_database(url, "0002")
-        assert _tables(url) == TABLES - {"cds_feedback"}
+        assert _tables(url) == TABLES - {"cds_feedback"} - EPISODE_TABLES
         upgrade_database(url, "0003")
-        assert _tables(url) == TABLES
+        assert _tables(url) == TABLES - EPISODE_TABLES
         downgrade_database(url, "0002")
-        assert _tables(url) == TABLES - {"cds_feedback"} and current_revision(url) == "0002"
+        assert _tables(url) == TABLES - {"cds_feedback"} - EPISODE_TABLES
+        assert current_revision(url) == "0002"
         upgrade_database(url)
         assert current_revision(url) == head_revision()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_episodes_revision_goes_up_down_up_alone(name: str, tmp_path: Path) -> None:
+    """0004 (issue 19) adds the follow-up tables and removes only them; rows before it survive."""
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0003")
+        engine = make_engine(url)
+        try:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO audit_events (at, actor, action) VALUES (CURRENT_TIMESTAMP, 'cli', 'x')"
+                )
+        finally:
+            engine.dispose()
+        upgrade_database(url, "0004")
+        assert _tables(url) == TABLES and current_revision(url) == "0004"
+        downgrade_database(url, "0003")
+        assert _tables(url) == TABLES - EPISODE_TABLES and current_revision(url) == "0003"
+        upgrade_database(url, "0004")
+        assert _tables(url) == TABLES
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                count = connection.exec_driver_sql("SELECT count(*) FROM audit_events").scalar_one()
+        finally:
+            engine.dispose()
+        assert count == 1

@@ -1,4 +1,4 @@
-"""The tables: users, API keys, assessments, patient links and the audit trail."""
+"""The tables: users, API keys, assessments, patient links, the audit trail, and follow-up episodes."""
 
 from __future__ import annotations
 
@@ -32,11 +32,22 @@ class Scope(StrEnum):
     READ = "read"
     WRITE = "write"
     ADMIN = "admin"
+    OUTBOX = "outbox"  # read and acknowledge reminder messages (GET/POST /v1/outbox), nothing else
 
 
 class ReviewStatus(StrEnum):
     NEW = "new"
     REVIEWED = "reviewed"
+
+
+class EpisodeStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class CheckinSourceKind(StrEnum):
+    PATIENT = "patient"
+    CLINICIAN = "clinician"
 
 
 class SourceKind(StrEnum):
@@ -187,3 +198,95 @@ class CdsFeedback(Base):
     outcome_at: Mapped[datetime] = mapped_column(doc="outcomeTimestamp, as the client sent it")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor: Mapped[str] = mapped_column(String(100), doc="Who sent it: user:, apikey: or cds-client:")
+
+
+class Episode(Base):
+    """A patient's leg-pain problem followed over time: started by one assessment, then check-ins.
+
+    ``schedule`` holds the planned check-ins (``followup.models.CheckinDue`` as JSON, oldest first),
+    ``course`` the latest ``followup.models.CourseSummary`` as JSON; the columns beside them are
+    copies kept for the clinician queue's filters (due, overdue, escalated).
+    """
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_created_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    first_assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True, doc="One episode per assessment"
+    )
+    status: Mapped[str] = mapped_column(String(16), default=EpisodeStatus.OPEN.value, index=True)
+    triage_level: Mapped[str] = mapped_column(String(16), index=True)
+    needs_clinician_review: Mapped[bool] = mapped_column(default=False, index=True)
+    overall: Mapped[str] = mapped_column(String(32), doc="CourseSummary.overall")
+    next_due_at: Mapped[datetime | None] = mapped_column(
+        default=None, index=True, doc="The earliest planned check-in not yet done (None: none left)"
+    )
+    schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    schedule_edited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    schedule_edited_at: Mapped[datetime | None] = mapped_column(default=None)
+    course: Mapped[dict[str, Any]] = mapped_column(doc="CourseSummary as JSON")
+    knowledge_version: Mapped[str] = mapped_column(String(64))
+    nervemap_version: Mapped[str] = mapped_column(String(64))
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    review_comment: Mapped[str | None] = mapped_column(Text, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class EpisodeCheckin(Base):
+    """One assessment at one moment of an episode (the first is the assessment that started it)."""
+
+    __tablename__ = "episode_checkins"
+    __table_args__ = (Index("ix_episode_checkins_episode_id_at", "episode_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    assessment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), unique=True, doc="In one episode at most"
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(16), doc="patient or clinician")
+    actor: Mapped[str] = mapped_column(String(100), doc="Who added it: user:, apikey:, episode-link:")
+    measures: Mapped[dict[str, Any]] = mapped_column(doc="CheckinMeasures as JSON")
+    escalations: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, doc="The Escalation rules that fired at this check-in, as JSON"
+    )
+    triage_level: Mapped[str] = mapped_column(String(16), doc="The episode's level after this check-in")
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class EpisodeLink(Base):
+    """A patient's check-in link: an unguessable token (hash stored) bound to one episode."""
+
+    __tablename__ = "episode_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 of the link token")
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class OutboxMessage(Base):
+    """A reminder an integrator may send (nervemap sends nothing): ids, times and kinds, no patient text."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due_at", "due_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
+    episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), doc="checkin-due or escalation")
+    due_at: Mapped[datetime] = mapped_column()
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True, doc="One message per event")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    delivered_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
