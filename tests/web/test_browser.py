@@ -18,7 +18,9 @@ import pytest
 pytest.importorskip(
     "playwright", reason="browser tests need playwright (pip install playwright pytest-playwright)"
 )
+pytest.importorskip("axe_playwright_python", reason="browser tests run axe-core: pip install -e '.[dev]'")
 
+from axe_playwright_python.base import AXE_SCRIPT  # type: ignore[import-untyped]
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import CLINICIAN_EMAIL, LiveServer
@@ -47,8 +49,23 @@ L5_SCRIPT: dict[str, Any] = {
 L5_MARKS = ["left-buttock", "left-thigh_posterior", "left-leg_lateral", "left-foot_dorsum"]
 
 
+def _axe(page: Page, name: str) -> None:
+    """axe-core (the copy packaged by axe-playwright-python) on the page: no serious or critical
+    violation. Injected through the DevTools protocol, so the page's security policy is unchanged."""
+    page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{name}: {bad}"
+
+
 def _shot(page: Page, folder: Path, name: str) -> None:
+    """A screenshot for people to look at, and axe-core on the same page."""
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    _axe(page, name)
 
 
 def _start(page: Page, server: LiveServer) -> None:
