@@ -50,3 +50,16 @@ def test_marks_from_a_pain_map() -> None:
         ]
     )
     assert marks == {"left-buttock": "pain", "saddle": "numbness"}
+
+
+def test_two_drawings_with_prefixes_share_a_page_without_clashing_ids() -> None:
+    import re
+
+    from nervemap.web.templating import templates
+
+    module = templates().env.get_template("_bodymap.html").module
+    picture = bodymap.BodyMapPicture(marks={"left-foot_dorsum": "pain"})
+    page = str(module.drawing(picture, "First", "c1-")) + str(module.drawing(picture, "Second", "c2-"))  # type: ignore[attr-defined]
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and "c1-left-foot_dorsum" in ids and "c2-pat-pain" in ids
+    assert 'fill="url(#c2-pat-pain)"' in page and 'fill="url(#pat-pain)"' not in page
