@@ -4,11 +4,10 @@ name and description, and the companion table. Compared by structure, not by byt
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nervemap.followup.models import CheckinDue, CheckinMeasures, CourseSummary, Escalation
+from nervemap.followup.models import CourseSummary
 from nervemap.followup.timeline_svg import (
     Marker,
     Window,
@@ -19,70 +18,11 @@ from nervemap.followup.timeline_svg import (
     week_axis,
 )
 from nervemap.knowledge.models import TriageLevel
+from tests.followup.courses import NG59, foot_drop_course, improving_course, measures
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-NG59 = "nice-ng59-2016"
 WINDOW = Window(6, 12, "consider imaging / surgical opinion if not improving", NG59)
 NAMES = {"ankle_dorsiflexion": "Ankle dorsiflexion", "hip_abduction": "Hip abduction"}
-
-
-def measures(
-    week: float,
-    leg: float | None,
-    back: float | None,
-    mrc: dict[str, int],
-    level: TriageLevel = TriageLevel.ROUTINE,
-    function: float | None = None,
-) -> CheckinMeasures:
-    return CheckinMeasures(
-        at=START + timedelta(weeks=week),
-        weeks_since_start=week,
-        leg_pain=leg,
-        back_pain=back,
-        function=function,
-        function_measure="odi" if function is not None else None,
-        worst_mrc=mrc,
-        triage_level=level,
-    )
-
-
-def foot_drop_course() -> CourseSummary:
-    """Sciatica with a foot drop developing by week 3 (the issue's second acceptance case)."""
-    return CourseSummary(
-        measures=[
-            measures(0, 8, 5, {"ankle_dorsiflexion:left": 5, "hip_abduction:left": 5}, function=52),
-            measures(2, 7, None, {"ankle_dorsiflexion:left": 4}, TriageLevel.SOON, function=46),
-            measures(3, 7, 5, {"ankle_dorsiflexion:left": 2}, TriageLevel.URGENT),
-        ],
-        overall="worsening",
-        escalations=[
-            Escalation(
-                rule_id="followup-motor-deficit-new-or-progressing",
-                triage_level=TriageLevel.URGENT,
-                clinician_text="New or progressing weakness: ankle dorsiflexion, left MRC 4 -> 2",
-                patient_text="Your leg has become weaker.",
-                source_ids=[NG59],
-            )
-        ],
-        triage_level=TriageLevel.URGENT,
-        needs_clinician_review=True,
-        schedule=[
-            CheckinDue(
-                weeks=w, due_at=START + timedelta(weeks=w), reason="re-assess", source_id="expert-estimate"
-            )
-            for w in (2, 6, 12)
-        ],
-    )
-
-
-def improving_course() -> CourseSummary:
-    return CourseSummary(
-        measures=[measures(0, 7, 3, {}), measures(2, 5, 2, {}), measures(6, 2, 1, {})],
-        overall="improving",
-        triage_level=TriageLevel.ROUTINE,
-        needs_clinician_review=False,
-    )
 
 
 def draw(course: CourseSummary, windows: tuple[Window, ...] = (WINDOW,), prefix: str = "tl") -> ET.Element:
@@ -289,3 +229,21 @@ def test_the_table_and_text_hold_the_same_numbers() -> None:
     assert "- week 3: urgent - New or progressing weakness" in text
     assert "Planned check-ins: week 6, 12" in text
     assert text.splitlines()[5].split(" | ")[0].strip() == "2"
+
+
+def test_the_patient_specific_functional_scale_is_drawn_0_to_10_higher_better() -> None:
+    course = improving_course()
+    scored = [
+        m.model_copy(update={"function": value, "function_measure": "psfs"})
+        for m, value in zip(course.measures, (3.0, 5.5, 8.0), strict=True)
+    ]
+    svg = draw(course.model_copy(update={"measures": scored}), windows=())
+    panel = svg.find(".//svg:g[@data-panel='function']", NS)
+    assert panel is not None
+    title = panel.find("svg:text[@class='panel-title']", NS)
+    assert (
+        title is not None and title.text == "Function: Patient-Specific Functional Scale (higher is better)"
+    )
+    ticks = [t.text for t in panel.iterfind(".//svg:text[@class='y-tick']", NS)]
+    assert ticks[0] == "0" and ticks[-1] == "10"
+    assert series_points(svg, "function") == [("0", "3"), ("2", "5.5"), ("6", "8")]

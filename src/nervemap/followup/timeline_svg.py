@@ -134,8 +134,9 @@ class FunctionScale:
     better: str
 
 
-# Known function measures (nervemap's Case carries these two); an unknown one is drawn 0..its max.
+# The function measures of the follow-up knowledge; an unknown one is drawn from 0 to its largest value.
 FUNCTION_SCALES = {
+    "psfs": FunctionScale("Patient-Specific Functional Scale", "/10", 0, 10, "higher"),
     "odi": FunctionScale("Oswestry Disability Index", "%", 0, 100, "lower"),
     "rmdq": FunctionScale("Roland-Morris Disability Questionnaire", "0-24", 0, 24, "lower"),
 }

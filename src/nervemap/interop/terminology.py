@@ -48,6 +48,9 @@ LEFT = (SNOMED, "7771000", "Left")
 RIGHT = (SNOMED, "24028007", "Right")
 BILATERAL = (SNOMED, "51440002", "Right and left")
 LATERALITY = {"left": LEFT, "right": RIGHT, "bilateral": BILATERAL}
+# Body structures for where a pain score applies (as used in public FHIR guides and code tables)
+LOWER_LIMB = (SNOMED, "61685007", "Lower limb structure")
+LOWER_BACK = (SNOMED, "37822005", "Lower back structure")
 SIDE_BY_CODE = {code: side for side, (_, code, _) in LATERALITY.items()}
 
 # LOINC
