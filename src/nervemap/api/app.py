@@ -15,6 +15,7 @@ from nervemap.api.limits import BodySizeLimit
 from nervemap.api.routers import (
     admin,
     assessments,
+    episodes,
     extract,
     health,
     interviews,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         interviews.invitations,
     ):
         app.include_router(router)
+    episodes.install(app)  # follow-up episodes, patient check-in links, the reminder outbox
     _include_interoperability(app)
     _include_web(app)
     security.add_inner_guards(app, settings)  # rate limits and time limit, inside the body limit

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
+from nervemap.followup import CheckinMeasures, CourseSummary, Escalation
 from nervemap.knowledge.models import Setting
+from nervemap.services.episodes import ScheduleEdit, ScheduleItem
 from nervemap.store.models import Role
 
 MAX_TEXT_CHARS = 100_000
@@ -175,3 +177,115 @@ class KnowledgeSummary(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
+
+
+# ------------------------------------------------------------------ follow-up episodes (issue 19)
+
+
+class EpisodeCreate(Body):
+    assessment_id: uuid.UUID = Field(description="The stored assessment that starts the episode")
+
+
+class CheckinOut(BaseModel):
+    id: uuid.UUID
+    assessment_id: uuid.UUID
+    at: datetime
+    source: Literal["patient", "clinician"]
+    triage_level: str = Field(description="The episode's triage level after this check-in")
+    measures: CheckinMeasures | None = None
+    escalations: list[Escalation] = Field(default_factory=list, description="Rules that fired here")
+    reviewed_at: datetime | None = None
+    reviewed_by: uuid.UUID | None = None
+
+
+class EpisodeSummary(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+    updated_at: datetime
+    created_by: uuid.UUID
+    first_assessment_id: uuid.UUID
+    status: Literal["open", "closed"]
+    triage_level: str
+    needs_clinician_review: bool = Field(description="Escalated or held urgent level, not yet reviewed")
+    overall: str = Field(description="improving, unchanged, worsening or first check-in")
+    next_due_at: datetime | None = Field(description="The earliest planned check-in not yet done")
+    knowledge_version: str
+    nervemap_version: str
+    review: Review | None = None
+    closed_at: datetime | None = None
+
+
+class EpisodeOut(EpisodeSummary):
+    schedule: list[ScheduleItem] = Field(description="Planned check-ins with their state")
+    schedule_edited_by: uuid.UUID | None = None
+    schedule_edited_at: datetime | None = None
+    course: CourseSummary
+    checkins: list[CheckinOut] = Field(description="Oldest first; the first is the starting assessment")
+
+
+class EpisodePage(BaseModel):
+    items: list[EpisodeSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class CheckinCreated(BaseModel):
+    checkin: CheckinOut
+    assessment: AssessmentSummary
+    escalations: list[Escalation] = Field(description="Rules that fired at this check-in")
+    episode: EpisodeOut
+
+
+class ScheduleRequest(Body):
+    items: list[ScheduleEdit] = Field(max_length=52, description="Replaces the planned check-ins")
+
+
+class EpisodeReviewRequest(Body):
+    comment: str = Field(min_length=1, max_length=5000)
+
+
+class EpisodeLinkCreate(Body):
+    expires_in_hours: float | None = Field(default=None, gt=0, le=24 * 365, description="Default 90 days")
+
+
+class EpisodeLinkOut(BaseModel):
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    token: str = Field(description="Shown once; only its hash is stored")
+    path: str = Field(description="The API path the patient's app uses")
+    expires_at: datetime
+
+
+class PatientEpisodeView(BaseModel):
+    """What a patient sees of their own episode: plain words, no clinician detail, no identifiers."""
+
+    status: Literal["open", "closed"]
+    started_at: datetime
+    checkins: int
+    last_checkin_at: datetime
+    how_you_are_doing: str
+    urgency: str
+    advice: list[str] = Field(description="What to do now, most urgent first")
+    next_checkin_due_at: datetime | None
+
+
+class PatientCheckinOut(BaseModel):
+    checkin_id: uuid.UUID
+    at: datetime
+    episode: PatientEpisodeView
+
+
+class OutboxMessageOut(BaseModel):
+    id: uuid.UUID
+    episode_id: uuid.UUID
+    kind: Literal["checkin-due", "escalation"]
+    due_at: datetime
+    payload: dict[str, Any] = Field(description="Ids, times, kinds and levels; never patient text")
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+
+class OutboxPage(BaseModel):
+    items: list[OutboxMessageOut]
+    total: int

@@ -1,0 +1,340 @@
+"""Follow-up episodes (issue 19): an assessment starts one; check-ins follow; reminders wait in an outbox.
+
+The work is done by ``nervemap.services.episodes`` (shared with the web pages and the CLI); this
+module turns HTTP into calls and :class:`EpisodeError` into problem details naming the field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+
+from nervemap.api.auth import ClinicianRead, ClinicianWrite, Permit, Principal
+from nervemap.api.deps import SessionDep
+from nervemap.api.plain import URGENCY
+from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, problem_response
+from nervemap.api.routers.assessments import summary as assessment_summary
+from nervemap.api.schemas import (
+    AssessmentInput,
+    CheckinCreated,
+    CheckinOut,
+    EpisodeCreate,
+    EpisodeLinkCreate,
+    EpisodeLinkOut,
+    EpisodeOut,
+    EpisodePage,
+    EpisodeReviewRequest,
+    EpisodeSummary,
+    OutboxMessageOut,
+    OutboxPage,
+    PatientCheckinOut,
+    PatientEpisodeView,
+    Review,
+    ScheduleRequest,
+    TextInput,
+)
+from nervemap.engine.case import Case
+from nervemap.followup import CheckinMeasures, Escalation
+from nervemap.knowledge.models import TriageLevel
+from nervemap.services import episodes as service
+from nervemap.store.models import Episode, EpisodeCheckin, EpisodeStatus, OutboxMessage, Role, Scope
+
+router = APIRouter(prefix="/v1/episodes", tags=["episodes"], responses=PROBLEM_RESPONSES)
+patient = APIRouter(prefix="/v1/episode-links", tags=["episodes"], responses=PROBLEM_RESPONSES)
+outbox = APIRouter(prefix="/v1/outbox", tags=["outbox"], responses=PROBLEM_RESPONSES)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Unknown id"}}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": Problem, "description": "Closed or already used"}}
+LINK_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Unknown or altered link"},
+    410: {"model": Problem, "description": "Expired or revoked link, or closed episode"},
+}
+OutboxCaller = Annotated[Principal, Depends(Permit({Role.ADMIN}, Scope.OUTBOX))]
+
+
+async def on_episode_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, service.EpisodeError)
+    return problem_response(
+        error.status,
+        error.kind,
+        error.title,
+        error.detail,
+        [FieldError(field=f, reason=r) for f, r in error.errors],
+        request.url.path,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Mount the routes and the error handler."""
+    app.add_exception_handler(service.EpisodeError, on_episode_error)
+    for part in (router, patient, outbox):
+        app.include_router(part)
+
+
+# ------------------------------------------------------------------ shaping
+
+
+def checkin_out(checkin: EpisodeCheckin) -> CheckinOut:
+    return CheckinOut(
+        id=checkin.id,
+        assessment_id=checkin.assessment_id,
+        at=checkin.at,
+        source="patient" if checkin.source == "patient" else "clinician",
+        triage_level=checkin.triage_level,
+        measures=CheckinMeasures.model_validate(checkin.measures) if checkin.measures else None,
+        escalations=[Escalation.model_validate(e) for e in checkin.escalations],
+        reviewed_at=checkin.reviewed_at,
+        reviewed_by=checkin.reviewed_by,
+    )
+
+
+def _summary_fields(episode: Episode) -> dict[str, Any]:
+    review = None
+    if episode.reviewed_by is not None and episode.reviewed_at is not None:
+        review = Review(
+            comment=episode.review_comment or "",
+            reviewed_by=episode.reviewed_by,
+            reviewed_at=episode.reviewed_at,
+        )
+    return dict(
+        id=episode.id,
+        created_at=episode.created_at,
+        updated_at=episode.updated_at,
+        created_by=episode.created_by,
+        first_assessment_id=episode.first_assessment_id,
+        status=episode.status,
+        triage_level=episode.triage_level,
+        needs_clinician_review=episode.needs_clinician_review,
+        overall=episode.overall,
+        next_due_at=episode.next_due_at,
+        knowledge_version=episode.knowledge_version,
+        nervemap_version=episode.nervemap_version,
+        review=review,
+        closed_at=episode.closed_at,
+    )
+
+
+def episode_summary(episode: Episode) -> EpisodeSummary:
+    return EpisodeSummary(**_summary_fields(episode))
+
+
+def episode_out(view: service.EpisodeView) -> EpisodeOut:
+    episode = view.episode
+    return EpisodeOut(
+        **_summary_fields(episode),
+        schedule=view.schedule,
+        schedule_edited_by=episode.schedule_edited_by,
+        schedule_edited_at=episode.schedule_edited_at,
+        course=view.course,
+        checkins=[checkin_out(c) for c in view.checkins],
+    )
+
+
+HOW = {
+    "improving": "You are getting better since your last check-in.",
+    "unchanged": "Things are about the same as at your last check-in.",
+    "worsening": "Some things are worse than at your last check-in; your clinician will look at this.",
+    "first check-in": "This is the start of your follow-up.",
+}
+
+
+def patient_episode(view: service.EpisodeView) -> PatientEpisodeView:
+    episode = view.episode
+    level = episode.triage_level
+    advice = [e.patient_text for e in view.course.escalations]
+    return PatientEpisodeView(
+        status=EpisodeStatus(episode.status).value,
+        started_at=view.checkins[0].at,
+        checkins=len(view.checkins),
+        last_checkin_at=view.checkins[-1].at,
+        how_you_are_doing=HOW.get(episode.overall, episode.overall),
+        urgency=URGENCY.get(level, level),
+        advice=advice,
+        next_checkin_due_at=episode.next_due_at,
+    )
+
+
+def outbox_out(message: OutboxMessage) -> OutboxMessageOut:
+    return OutboxMessageOut(
+        id=message.id,
+        episode_id=message.episode_id,
+        kind=message.kind,
+        due_at=message.due_at,
+        payload=message.payload,
+        created_at=message.created_at,
+        delivered_at=message.delivered_at,
+    )
+
+
+# ------------------------------------------------------------------ clinicians
+
+
+@router.post("", status_code=201, responses={**NOT_FOUND, **CONFLICT})
+def start_episode(body: EpisodeCreate, principal: ClinicianWrite, db: SessionDep) -> EpisodeOut:
+    """Start an episode from a stored assessment (its first check-in); the check-ins are planned."""
+    view = service.start_episode(
+        db, assessment_id=body.assessment_id, user_id=principal.user_id, actor=principal.actor
+    )
+    return episode_out(view)
+
+
+@router.get("")
+def list_episodes(
+    principal: ClinicianRead,
+    db: SessionDep,
+    status: EpisodeStatus | None = None,
+    due: Annotated[bool, Query(description="Only those with a planned check-in due now")] = False,
+    overdue: Annotated[bool, Query(description="Only those with a check-in a week or more late")] = False,
+    escalated: Annotated[bool, Query(description="Only those waiting for a clinician's review")] = False,
+    triage: TriageLevel | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> EpisodePage:
+    """Waiting for review first, then by the next due check-in."""
+    where = service.ListFilter(status=status, due=due, overdue=overdue, escalated=escalated, triage=triage)
+    rows, total = service.list_episodes(db, actor=principal.actor, where=where, limit=limit, offset=offset)
+    return EpisodePage(items=[episode_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{episode_id}", responses={**NOT_FOUND})
+def get_episode(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep) -> EpisodeOut:
+    """The episode: course, schedule and check-ins."""
+    return episode_out(service.get_episode(db, episode_id, actor=principal.actor))
+
+
+@router.get("/{episode_id}/checkins", responses={**NOT_FOUND})
+def list_checkins(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep) -> list[CheckinOut]:
+    """The check-ins, oldest first (the first is the assessment that started the episode)."""
+    view = service.list_checkins(db, episode_id, actor=principal.actor)
+    return [checkin_out(c) for c in view.checkins]
+
+
+@router.post("/{episode_id}/checkins", status_code=201, responses={**NOT_FOUND, **CONFLICT})
+def add_checkin(
+    episode_id: uuid.UUID,
+    payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
+    principal: ClinicianWrite,
+    db: SessionDep,
+    at: Annotated[
+        datetime | None, Query(description="When it was made, if not now (UTC if no zone); after the start")
+    ] = None,
+) -> CheckinCreated:
+    """A clinician's check-in: assessed and stored like POST /v1/assessments, then the course is read again.
+
+    The episode's triage rises with each escalation rule that fires and does not fall below an
+    open urgent or emergency level until a clinician reviews the episode.
+    """
+    if isinstance(payload, TextInput):
+        kwargs: dict[str, Any] = {"text": payload.text, "setting": payload.setting}
+    else:
+        kwargs = {"case": payload}
+    result = service.add_checkin(
+        db,
+        episode_id,
+        source="clinician",
+        user_id=principal.user_id,
+        actor=principal.actor,
+        at=at,
+        **kwargs,
+    )
+    return CheckinCreated(
+        checkin=checkin_out(result.checkin),
+        assessment=assessment_summary(result.assessment),
+        escalations=result.escalations,
+        episode=episode_out(result.view),
+    )
+
+
+@router.patch("/{episode_id}/schedule", responses={**NOT_FOUND, **CONFLICT})
+def edit_schedule(
+    episode_id: uuid.UUID, body: ScheduleRequest, principal: ClinicianWrite, db: SessionDep
+) -> EpisodeOut:
+    """Replace the planned check-ins (weeks after the start); the reminders follow."""
+    view = service.edit_schedule(db, episode_id, body.items, user_id=principal.user_id, actor=principal.actor)
+    return episode_out(view)
+
+
+@router.post("/{episode_id}/review", responses={**NOT_FOUND})
+def review_episode(
+    episode_id: uuid.UUID, body: EpisodeReviewRequest, principal: ClinicianWrite, db: SessionDep
+) -> EpisodeOut:
+    """A clinician acknowledges the episode: escalations seen; the latest check-in counts as reviewed."""
+    view = service.review_episode(
+        db, episode_id, comment=body.comment, user_id=principal.user_id, actor=principal.actor
+    )
+    return episode_out(view)
+
+
+@router.post("/{episode_id}/close", responses={**NOT_FOUND, **CONFLICT})
+def close_episode(episode_id: uuid.UUID, principal: ClinicianWrite, db: SessionDep) -> EpisodeOut:
+    """Close the episode: no more check-ins; reminders cancelled; patient links revoked."""
+    return episode_out(
+        service.close_episode(db, episode_id, user_id=principal.user_id, actor=principal.actor)
+    )
+
+
+@router.post("/{episode_id}/links", status_code=201, responses={**NOT_FOUND, **CONFLICT})
+def create_link(
+    episode_id: uuid.UUID, body: EpisodeLinkCreate, principal: ClinicianWrite, db: SessionDep
+) -> EpisodeLinkOut:
+    """A patient's check-in link to this episode only; the token is returned once, its hash stored."""
+    link, token = service.issue_link(
+        db,
+        episode_id,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        expires_in_hours=body.expires_in_hours,
+    )
+    return EpisodeLinkOut(
+        id=link.id,
+        episode_id=link.episode_id,
+        token=token,
+        path=f"/v1/episode-links/{token}",
+        expires_at=link.expires_at,
+    )
+
+
+# ------------------------------------------------------------------ patients: the link is the credential
+
+
+@patient.get("/{token}", responses=LINK_ERRORS)
+def read_by_link(token: str, db: SessionDep) -> PatientEpisodeView:
+    """How the patient is doing, in plain words. No login: the token is the credential."""
+    _link, view = service.episode_by_link(db, token)
+    return patient_episode(view)
+
+
+@patient.post("/{token}/checkins", status_code=201, responses=LINK_ERRORS)
+def checkin_by_link(token: str, case: Case, db: SessionDep) -> PatientCheckinOut:
+    """A patient's check-in (a Case, as the patient interview builds it) on the link's episode."""
+    result = service.link_checkin(db, token, case=case)
+    return PatientCheckinOut(
+        checkin_id=result.checkin.id, at=result.checkin.at, episode=patient_episode(result.view)
+    )
+
+
+# ------------------------------------------------------------------ integrators
+
+
+@outbox.get("")
+def read_outbox(
+    principal: OutboxCaller,
+    db: SessionDep,
+    include_future: Annotated[bool, Query(description="Also reminders not yet due")] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> OutboxPage:
+    """Unsent reminders, oldest due first. nervemap sends nothing: an integrator sends and acknowledges.
+
+    For an admin, or an API key with the 'outbox' scope owned by an admin.
+    """
+    rows, total = service.outbox(db, actor=principal.actor, include_future=include_future, limit=limit)
+    return OutboxPage(items=[outbox_out(m) for m in rows], total=total)
+
+
+@outbox.post("/{message_id}/ack", responses={**NOT_FOUND})
+def acknowledge(message_id: uuid.UUID, principal: OutboxCaller, db: SessionDep) -> OutboxMessageOut:
+    """Mark a reminder sent (acknowledging again changes nothing)."""
+    return outbox_out(service.acknowledge(db, message_id, actor=principal.actor))

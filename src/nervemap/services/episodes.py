@@ -1,0 +1,749 @@
+"""Follow-up episodes (issue 19): start, read, check in, reschedule, review, close, patient links, outbox.
+
+Shared by the API (``api/routers/episodes.py``), the web pages and the CLI. Every function takes the
+session first, runs its own transactions and commits on success; a refused request raises
+:class:`EpisodeError` before anything is committed (the caller's session rolls back when it closes),
+so nothing stored is changed or lost. Reads commit their read transaction, then write their audit
+line in a short transaction of its own (as ``api/routers/assessments.py`` does).
+
+Rules kept here (the clinical ones live in ``nervemap.followup`` and its knowledge):
+
+- The course is recomputed from every check-in with ``followup.summarise_course`` after each change.
+- The episode's triage never falls below an open urgent or emergency level until a clinician has
+  reviewed the episode (``review_episode``), whatever a later check-in says.
+- A planned check-in is *done* by the first check-in made no more than ``EARLY`` before it is due
+  (a later check-in also closes earlier planned ones it overtook); it is *due* from its due time and
+  *overdue* ``GRACE`` after it. These two are service settings, not clinical numbers.
+- Reminders are outbox rows holding ids, times, kinds and levels, never patient text; nervemap sends
+  nothing. A reminder is cancelled when its check-in is done, moved or dropped, or the episode closes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
+
+from nervemap import __version__
+from nervemap.engine.assess import assess
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
+from nervemap.engine.encode import CaseError
+from nervemap.followup import CheckinDue, CheckinInput, CourseSummary, Escalation, summarise_course
+from nervemap.knowledge.models import TRIAGE_ORDER, Setting, TriageLevel
+from nervemap.store.assessments import AssessmentRepository
+from nervemap.store.audit import AuditLog
+from nervemap.store.db import begin_read
+from nervemap.store.episodes import EpisodeFilter, EpisodeRepository, OutboxRepository
+from nervemap.store.interviews import service_user
+from nervemap.store.models import (
+    AssessmentRecord,
+    Episode,
+    EpisodeCheckin,
+    EpisodeLink,
+    EpisodeStatus,
+    OutboxMessage,
+    SourceKind,
+)
+from nervemap.store.types import as_utc, utcnow
+
+EARLY = timedelta(days=7)  # a check-in up to a week before a planned one counts for it
+GRACE = timedelta(days=7)  # a planned check-in not done a week after it is due is overdue
+HELD = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+DEFAULT_LINK_HOURS = 24 * 90
+MAX_LINK_HOURS = 24 * 365
+MAX_WEEKS = 104
+KIND_DUE = "checkin-due"
+KIND_ESCALATION = "escalation"
+Source = Literal["patient", "clinician"]
+ItemStatus = Literal["done", "due", "overdue", "planned"]
+
+
+class EpisodeError(Exception):
+    """A refused request: HTTP-like status, a kind, words, and each (field, reason)."""
+
+    def __init__(
+        self, status: int, kind: str, title: str, detail: str, errors: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.kind = kind
+        self.title = title
+        self.detail = detail
+        self.errors = list(errors)
+
+
+def _not_found(what: str, field_name: str) -> EpisodeError:
+    return EpisodeError(
+        404, "not-found", "Not found", f"no {what} with this id", [(field_name, "unknown id")]
+    )
+
+
+# ------------------------------------------------------------------ views
+
+
+class ScheduleEdit(BaseModel):
+    """One planned check-in as a clinician sets it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weeks: float = Field(gt=0, le=MAX_WEEKS, description="Weeks after the episode's start")
+    reason: str = Field(min_length=1, max_length=300)
+    source_id: str = Field(default="clinician", min_length=1, max_length=100)
+
+
+class ScheduleItem(BaseModel):
+    weeks: float
+    due_at: datetime
+    reason: str
+    source_id: str
+    status: ItemStatus
+    checkin_id: uuid.UUID | None = Field(default=None, description="The check-in that did it")
+
+
+@dataclass
+class EpisodeView:
+    episode: Episode
+    checkins: list[EpisodeCheckin]
+    course: CourseSummary
+    schedule: list[ScheduleItem]
+
+
+@dataclass
+class CheckinResult:
+    view: EpisodeView
+    checkin: EpisodeCheckin
+    assessment: AssessmentRecord
+    escalations: list[Escalation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    status: EpisodeStatus | None = None
+    due: bool = False
+    overdue: bool = False
+    escalated: bool = False
+    triage: TriageLevel | None = None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _rank(level: str) -> int:
+    return TRIAGE_ORDER.index(TriageLevel(level))
+
+
+def _case_of(record: AssessmentRecord) -> Case:
+    document = (
+        record.input.get("case", record.input) if record.source_kind == SourceKind.TEXT else record.input
+    )
+    return Case.model_validate(document)
+
+
+def _schedule_of(episode: Episode) -> list[CheckinDue]:
+    return [CheckinDue.model_validate(item) for item in episode.schedule]
+
+
+def _items(
+    schedule: Sequence[CheckinDue], checkins: Sequence[EpisodeCheckin], now: datetime
+) -> list[ScheduleItem]:
+    """Each planned check-in with its state: done by which check-in, due, overdue or planned."""
+    later = checkins[1:]  # the first check-in is the starting assessment
+    done: dict[int, uuid.UUID] = {}
+    for checkin in later:
+        for index, item in enumerate(schedule):
+            if index not in done and item.due_at - EARLY <= checkin.at:
+                done[index] = checkin.id
+    out: list[ScheduleItem] = []
+    for index, item in enumerate(schedule):
+        status: ItemStatus
+        if index in done:
+            status = "done"
+        elif item.due_at + GRACE <= now:
+            status = "overdue"
+        elif item.due_at <= now:
+            status = "due"
+        else:
+            status = "planned"
+        out.append(
+            ScheduleItem(
+                weeks=item.weeks,
+                due_at=item.due_at,
+                reason=item.reason,
+                source_id=item.source_id,
+                status=status,
+                checkin_id=done.get(index),
+            )
+        )
+    return out
+
+
+def _inputs(db: Session, checkins: Sequence[EpisodeCheckin]) -> list[CheckinInput]:
+    repository = AssessmentRepository(db)
+    out: list[CheckinInput] = []
+    for checkin in checkins:
+        record = repository.get(checkin.assessment_id)
+        assert record is not None  # a foreign key with ON DELETE CASCADE
+        out.append(
+            CheckinInput(
+                at=checkin.at,
+                case=_case_of(record),
+                assessment=Assessment.model_validate(record.output),
+                source="patient" if checkin.source == "patient" else "clinician",
+                reviewed_by_clinician=checkin.reviewed_at is not None,
+            )
+        )
+    return out
+
+
+def _recompute(db: Session, episode: Episode, checkins: list[EpisodeCheckin], hold: bool) -> EpisodeView:
+    """Read the course again from every check-in and bring the episode's columns and reminders up to date.
+
+    ``hold``: keep an open urgent/emergency level of the episode (a new check-in); False after review.
+    """
+    now = utcnow()
+    inputs = _inputs(db, checkins)
+    course = summarise_course(inputs)
+    level = course.triage_level.value
+    held = hold and episode.triage_level in HELD and _rank(episode.triage_level) > _rank(level)
+    if held:
+        level = episode.triage_level
+    latest = checkins[-1]
+    schedule = _schedule_of(episode) if episode.schedule_edited_at is not None else list(course.schedule)
+    items = _items(schedule, checkins, now)
+    pending = [i for i in items if i.status != "done"]
+    episode.triage_level = level
+    episode.needs_clinician_review = (course.needs_clinician_review or held) and latest.reviewed_at is None
+    episode.overall = course.overall
+    episode.course = course.model_dump(mode="json")
+    episode.schedule = [item.model_dump(mode="json") for item in schedule]
+    episode.next_due_at = (
+        min(i.due_at for i in pending) if pending and episode.status == EpisodeStatus.OPEN else None
+    )
+    episode.knowledge_version = inputs[-1].assessment.knowledge_version
+    episode.nervemap_version = __version__
+    episode.updated_at = now
+    _sync_reminders(db, episode, pending)
+    db.flush()
+    return EpisodeView(episode, checkins, course, items)
+
+
+def _sync_reminders(db: Session, episode: Episode, pending: Sequence[ScheduleItem]) -> None:
+    outbox = OutboxRepository(db)
+    wanted: set[str] = set()
+    if episode.status == EpisodeStatus.OPEN:
+        for item in pending:
+            key = f"{episode.id}:{KIND_DUE}:{item.due_at.isoformat()}"
+            wanted.add(key)
+            payload = {
+                "episode_id": str(episode.id),
+                "kind": KIND_DUE,
+                "due_at": item.due_at.isoformat(),
+                "weeks": item.weeks,
+                "source_id": item.source_id,
+            }
+            outbox.put(episode_id=episode.id, kind=KIND_DUE, due_at=item.due_at, payload=payload, key=key)
+    for message in outbox.pending_of(episode.id, KIND_DUE):
+        if message.dedupe_key not in wanted:
+            outbox.cancel(message)
+    if episode.status != EpisodeStatus.OPEN:
+        for message in outbox.pending_of(episode.id, KIND_ESCALATION):
+            outbox.cancel(message)
+
+
+def _view(db: Session, episode: Episode) -> EpisodeView:
+    """The stored episode as a view (no recomputation of the course)."""
+    checkins = EpisodeRepository(db).checkins(episode.id)
+    course = CourseSummary.model_validate(episode.course)
+    items = _items(_schedule_of(episode), checkins, utcnow())
+    return EpisodeView(episode, checkins, course, items)
+
+
+def _open_episode(db: Session, episode_id: uuid.UUID, field_name: str = "path.episode_id") -> Episode:
+    episode = EpisodeRepository(db).get(episode_id)
+    if episode is None:
+        raise _not_found("episode", field_name)
+    return episode
+
+
+def _refuse_closed(episode: Episode) -> None:
+    if episode.status != EpisodeStatus.OPEN:
+        raise EpisodeError(
+            409,
+            "closed",
+            "Episode closed",
+            "this episode is closed; start a new episode from a new assessment",
+            [("path.episode_id", "closed")],
+        )
+
+
+def _audit_read(db: Session, actor: str, action: str, obj: str | None) -> None:
+    db.commit()  # the read ends; the audit line is a short write transaction of its own
+    AuditLog(db).record(actor, action, obj)
+    db.commit()
+
+
+# ------------------------------------------------------------------ clinicians
+
+
+def start_episode(db: Session, *, assessment_id: uuid.UUID, user_id: uuid.UUID, actor: str) -> EpisodeView:
+    """An episode started by a stored assessment; its first check-in is that assessment."""
+    record = AssessmentRepository(db).get(assessment_id)
+    if record is None:
+        raise _not_found("assessment", "body.assessment_id")
+    repository = EpisodeRepository(db)
+    if repository.checkin_of_assessment(assessment_id) is not None:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Already in an episode",
+            "this assessment already belongs to an episode",
+            [("body.assessment_id", "already in an episode")],
+        )
+    assessment = Assessment.model_validate(record.output)
+    episode = repository.add(
+        Episode(
+            created_by=user_id,
+            first_assessment_id=record.id,
+            status=EpisodeStatus.OPEN.value,
+            triage_level=assessment.triage.level.value,
+            needs_clinician_review=False,
+            overall="first check-in",
+            schedule=[],
+            course={},
+            knowledge_version=record.knowledge_version,
+            nervemap_version=__version__,
+        )
+    )
+    source: Source = "clinician" if record.created_by != service_user(db).id else "patient"
+    checkin = repository.add_checkin(
+        EpisodeCheckin(
+            episode_id=episode.id,
+            assessment_id=record.id,
+            at=record.created_at,
+            source=source,
+            actor=actor,
+            measures={},
+            escalations=[],
+            triage_level=assessment.triage.level.value,
+        )
+    )
+    view = _recompute(db, episode, [checkin], hold=False)
+    checkin.measures = view.course.measures[0].model_dump(mode="json")
+    AuditLog(db).record(actor, "episode.create", f"episode:{episode.id}")
+    db.commit()
+    return view
+
+
+def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
+    """The episode with its check-ins, course and schedule. Audited (episode.read)."""
+    begin_read(db)
+    view = _view(db, _open_episode(db, episode_id))
+    _audit_read(db, actor, "episode.read", f"episode:{episode_id}")
+    return view
+
+
+def list_checkins(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
+    """As :func:`get_episode`, audited as a read of the check-ins (episode.checkins.read)."""
+    begin_read(db)
+    view = _view(db, _open_episode(db, episode_id))
+    _audit_read(db, actor, "episode.checkins.read", f"episode:{episode_id}")
+    return view
+
+
+def list_episodes(
+    db: Session,
+    *,
+    actor: str,
+    where: ListFilter = ListFilter(),
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> tuple[list[Episode], int]:
+    """Waiting for review first, then by the next due check-in. Audited (episode.list)."""
+    now = as_utc(now) or utcnow()
+    due_before = None
+    if where.overdue:
+        due_before = now - GRACE
+    elif where.due:
+        due_before = now
+    store_filter = EpisodeFilter(
+        status=where.status,
+        due_before=due_before,
+        escalated=where.escalated,
+        triage=where.triage.value if where.triage else None,
+    )
+    begin_read(db)
+    rows, total = EpisodeRepository(db).page(store_filter, limit, offset)
+    _audit_read(db, actor, "episode.list", None)
+    return rows, total
+
+
+def _assess(
+    case: Case | None, text: str | None, setting: Setting
+) -> tuple[Case, Assessment, dict[str, Any], SourceKind]:
+    if text is not None:
+        try:
+            from nervemap.nlp import extract
+        except ImportError:
+            raise EpisodeError(
+                501,
+                "not-implemented",
+                "Text extraction unavailable",
+                "this server cannot read clinical text; send a structured case instead",
+                [("body.text", "text extraction is not installed")],
+            ) from None
+        case = extract(text, setting=setting.value).case
+        prefix = "body.text: extracted "
+        stored: dict[str, Any] = {
+            "text": text,
+            "setting": setting.value,
+            "case": case.model_dump(mode="json"),
+        }
+        kind = SourceKind.TEXT
+    elif case is not None:
+        prefix = "body."
+        stored = case.model_dump(mode="json", exclude_none=True)
+        kind = SourceKind.STRUCTURED
+    else:
+        raise EpisodeError(
+            422, "validation", "Invalid check-in", "a case or a text is needed", [("body", "empty")]
+        )
+    try:
+        assessment = assess(case)
+    except CaseError as error:
+        raise EpisodeError(
+            422,
+            "validation",
+            "Invalid case",
+            f"{len(error.issues)} problem(s) in the case",
+            [(prefix + issue.field, issue.message) for issue in error.issues],
+        ) from None
+    return case, assessment, stored, kind
+
+
+def _checkin_time(episode: Episode, first: EpisodeCheckin, at: datetime | None, field_name: str) -> datetime:
+    now = utcnow()
+    if at is None:
+        return now
+    moment = as_utc(at)
+    assert moment is not None
+    if moment > now + timedelta(minutes=5):
+        raise EpisodeError(
+            422,
+            "validation",
+            "Invalid time",
+            "a check-in cannot be in the future",
+            [(field_name, "in the future")],
+        )
+    if moment <= first.at:
+        raise EpisodeError(
+            422,
+            "validation",
+            "Invalid time",
+            "a check-in must come after the episode's starting assessment",
+            [(field_name, "before the episode started")],
+        )
+    return moment
+
+
+def _attach(
+    db: Session,
+    episode: Episode,
+    record: AssessmentRecord,
+    *,
+    source: Source,
+    actor: str,
+    at: datetime | None,
+    at_field: str = "query.at",
+) -> CheckinResult:
+    _refuse_closed(episode)
+    repository = EpisodeRepository(db)
+    if repository.checkin_of_assessment(record.id) is not None:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Already in an episode",
+            "this assessment already belongs to an episode",
+            [("body.assessment_id", "already in an episode")],
+        )
+    checkins = repository.checkins(episode.id)
+    moment = _checkin_time(episode, checkins[0], at, at_field)
+    assessment = Assessment.model_validate(record.output)
+    checkin = repository.add_checkin(
+        EpisodeCheckin(
+            episode_id=episode.id,
+            assessment_id=record.id,
+            at=moment,
+            source=source,
+            actor=actor,
+            measures={},
+            escalations=[],
+            triage_level=assessment.triage.level.value,
+        )
+    )
+    checkins = repository.checkins(episode.id)
+    view = _recompute(db, episode, checkins, hold=True)
+    latest_is_this = checkins[-1].id == checkin.id
+    escalations = list(view.course.escalations) if latest_is_this else []
+    index = [c.id for c in checkins].index(checkin.id)
+    checkin.measures = view.course.measures[index].model_dump(mode="json")
+    checkin.escalations = [e.model_dump(mode="json") for e in escalations]
+    checkin.triage_level = episode.triage_level
+    if escalations:
+        OutboxRepository(db).put(
+            episode_id=episode.id,
+            kind=KIND_ESCALATION,
+            due_at=utcnow(),
+            payload={
+                "episode_id": str(episode.id),
+                "checkin_id": str(checkin.id),
+                "kind": KIND_ESCALATION,
+                "triage_level": episode.triage_level,
+                "rule_ids": [e.rule_id for e in escalations],
+            },
+            key=f"{episode.id}:{KIND_ESCALATION}:{checkin.id}",
+        )
+    AuditLog(db).record(actor, "episode.checkin", f"episode:{episode.id}")
+    db.flush()
+    return CheckinResult(view=view, checkin=checkin, assessment=record, escalations=escalations)
+
+
+def add_checkin(
+    db: Session,
+    episode_id: uuid.UUID,
+    *,
+    case: Case | None = None,
+    text: str | None = None,
+    setting: Setting = Setting.PRIMARY_CARE,
+    source: Source,
+    user_id: uuid.UUID | None,
+    actor: str,
+    at: datetime | None = None,
+) -> CheckinResult:
+    """Assess a case (or read a note), store the assessment, add it as a check-in, recompute the course."""
+    episode = _open_episode(db, episode_id)
+    _refuse_closed(episode)
+    _case, assessment, stored, kind = _assess(case, text, setting)
+    record = AssessmentRepository(db).add(
+        created_by=user_id or service_user(db).id, source_kind=kind, input=stored, assessment=assessment
+    )
+    AuditLog(db).record(actor, "assessment.create", f"assessment:{record.id}")
+    result = _attach(db, episode, record, source=source, actor=actor, at=at)
+    db.commit()
+    return result
+
+
+def attach_assessment(
+    db: Session,
+    episode_id: uuid.UUID,
+    assessment_id: uuid.UUID,
+    *,
+    source: Source,
+    actor: str,
+    at: datetime | None = None,
+) -> CheckinResult:
+    """Add an already stored assessment (e.g. a finished web interview) as a check-in."""
+    episode = _open_episode(db, episode_id)
+    record = AssessmentRepository(db).get(assessment_id)
+    if record is None:
+        raise _not_found("assessment", "body.assessment_id")
+    result = _attach(db, episode, record, source=source, actor=actor, at=at)
+    db.commit()
+    return result
+
+
+def edit_schedule(
+    db: Session,
+    episode_id: uuid.UUID,
+    items: Sequence[ScheduleEdit | dict[str, Any]],
+    *,
+    user_id: uuid.UUID,
+    actor: str,
+) -> EpisodeView:
+    """Replace the planned check-ins (weeks after the start); reminders follow. An empty list plans none."""
+    episode = _open_episode(db, episode_id)
+    _refuse_closed(episode)
+    edits: list[ScheduleEdit] = []
+    for index, item in enumerate(items):
+        try:
+            edits.append(item if isinstance(item, ScheduleEdit) else ScheduleEdit.model_validate(item))
+        except ValidationError as error:
+            raise EpisodeError(
+                422,
+                "validation",
+                "Invalid schedule",
+                "a planned check-in is not valid",
+                [
+                    (f"body.items[{index}]." + ".".join(str(p) for p in e["loc"]), e["msg"])
+                    for e in error.errors()
+                ],
+            ) from None
+    weeks = [e.weeks for e in edits]
+    if len(set(weeks)) != len(weeks):
+        raise EpisodeError(
+            422,
+            "validation",
+            "Invalid schedule",
+            "two check-ins planned at the same week",
+            [("body.items", "duplicate weeks")],
+        )
+    repository = EpisodeRepository(db)
+    checkins = repository.checkins(episode.id)
+    start = checkins[0].at
+    schedule = [
+        CheckinDue(
+            weeks=e.weeks, due_at=start + timedelta(weeks=e.weeks), reason=e.reason, source_id=e.source_id
+        )
+        for e in sorted(edits, key=lambda e: e.weeks)
+    ]
+    episode.schedule = [s.model_dump(mode="json") for s in schedule]
+    episode.schedule_edited_by = user_id
+    episode.schedule_edited_at = utcnow()
+    view = _recompute(db, episode, checkins, hold=True)
+    AuditLog(db).record(actor, "episode.schedule", f"episode:{episode.id}")
+    db.commit()
+    return view
+
+
+def review_episode(
+    db: Session, episode_id: uuid.UUID, *, comment: str, user_id: uuid.UUID, actor: str
+) -> EpisodeView:
+    """A clinician acknowledges the episode as it stands: the latest check-in counts as reviewed, so
+    the course may lower an urgent/emergency level that the latest assessment no longer supports."""
+    episode = _open_episode(db, episode_id)
+    repository = EpisodeRepository(db)
+    checkins = repository.checkins(episode.id)
+    now = utcnow()
+    latest = checkins[-1]
+    latest.reviewed_by = user_id
+    latest.reviewed_at = now
+    episode.reviewed_by = user_id
+    episode.reviewed_at = now
+    episode.review_comment = comment
+    view = _recompute(db, episode, checkins, hold=False)
+    for message in OutboxRepository(db).pending_of(episode.id, KIND_ESCALATION):
+        OutboxRepository(db).cancel(message)
+    AuditLog(db).record(actor, "episode.review", f"episode:{episode.id}")
+    db.commit()
+    return view
+
+
+def close_episode(db: Session, episode_id: uuid.UUID, *, user_id: uuid.UUID, actor: str) -> EpisodeView:
+    """Close the episode: no more check-ins, reminders cancelled, links revoked."""
+    episode = _open_episode(db, episode_id)
+    _refuse_closed(episode)
+    repository = EpisodeRepository(db)
+    episode.status = EpisodeStatus.CLOSED.value
+    episode.closed_at = utcnow()
+    repository.revoke_links(episode.id)
+    view = _recompute(db, episode, repository.checkins(episode.id), hold=True)
+    AuditLog(db).record(actor, "episode.close", f"episode:{episode.id}")
+    db.commit()
+    return view
+
+
+# ------------------------------------------------------------------ patients (the link is the credential)
+
+
+def issue_link(
+    db: Session,
+    episode_id: uuid.UUID,
+    *,
+    user_id: uuid.UUID,
+    actor: str,
+    expires_in_hours: float | None = None,
+) -> tuple[EpisodeLink, str]:
+    """A patient's check-in link bound to this one episode; the token is returned once (hash stored)."""
+    episode = _open_episode(db, episode_id)
+    _refuse_closed(episode)
+    hours = expires_in_hours or DEFAULT_LINK_HOURS
+    if not 0 < hours <= MAX_LINK_HOURS:
+        raise EpisodeError(
+            422,
+            "validation",
+            "Invalid link",
+            "the link must expire within a year",
+            [("body.expires_in_hours", "out of range")],
+        )
+    issued = EpisodeRepository(db).issue_link(
+        episode_id=episode.id, created_by=user_id, expires_at=utcnow() + timedelta(hours=hours)
+    )
+    AuditLog(db).record(actor, "episode-link.create", f"episode:{episode.id}")
+    db.commit()
+    return issued.record, issued.token
+
+
+def _link(db: Session, token: str, field_name: str = "path.token") -> tuple[EpisodeLink, Episode]:
+    link = EpisodeRepository(db).link_by_token(token)
+    episode = EpisodeRepository(db).get(link.episode_id) if link is not None else None
+    if link is None or episode is None:
+        raise EpisodeError(
+            404, "not-found", "Not found", "this link is not valid", [(field_name, "unknown link")]
+        )
+    if link.revoked_at is not None or link.expires_at <= utcnow() or episode.status != EpisodeStatus.OPEN:
+        raise EpisodeError(
+            410,
+            "expired",
+            "Link expired",
+            "this link has expired; ask your clinician for a new one",
+            [(field_name, "expired")],
+        )
+    return link, episode
+
+
+def link_actor(link: EpisodeLink) -> str:
+    return f"episode-link:{link.id}"
+
+
+def episode_by_link(
+    db: Session, token: str, *, field_name: str = "path.token"
+) -> tuple[EpisodeLink, EpisodeView]:
+    """The episode behind a patient's link (only that one). Audited (episode.read by the link)."""
+    begin_read(db)
+    link, episode = _link(db, token, field_name)
+    view = _view(db, episode)
+    _audit_read(db, link_actor(link), "episode.read", f"episode:{episode.id}")
+    return link, view
+
+
+def link_checkin(db: Session, token: str, *, case: Case) -> CheckinResult:
+    """A patient's check-in through the link: assessed, stored (owned by the service user), added."""
+    link, episode = _link(db, token)
+    return add_checkin(db, episode.id, case=case, source="patient", user_id=None, actor=link_actor(link))
+
+
+def link_attach(db: Session, token: str, assessment_id: uuid.UUID) -> CheckinResult:
+    """A patient's finished web interview (its assessment stored) added to the link's episode."""
+    link, episode = _link(db, token, "query.token")
+    return attach_assessment(db, episode.id, assessment_id, source="patient", actor=link_actor(link))
+
+
+# ------------------------------------------------------------------ the outbox (integrators)
+
+
+def outbox(
+    db: Session, *, actor: str, include_future: bool = False, limit: int = 100
+) -> tuple[list[OutboxMessage], int]:
+    """Unsent reminders, oldest due first (only those due now unless ``include_future``). Audited."""
+    begin_read(db)
+    rows, total = OutboxRepository(db).undelivered(None if include_future else utcnow(), limit)
+    _audit_read(db, actor, "outbox.read", None)
+    return rows, total
+
+
+def acknowledge(db: Session, message_id: uuid.UUID, *, actor: str) -> OutboxMessage:
+    """Mark a reminder sent (again: no change)."""
+    repository = OutboxRepository(db)
+    message = repository.get(message_id)
+    if message is None:
+        raise _not_found("outbox message", "path.message_id")
+    repository.acknowledge(message, actor)
+    AuditLog(db).record(actor, "outbox.ack", f"outbox:{message.id}")
+    db.commit()
+    return message
