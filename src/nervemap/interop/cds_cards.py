@@ -8,10 +8,11 @@ import uuid
 from typing import Any
 
 from nervemap.engine.assessment import Assessment, PlanItem
+from nervemap.followup.models import CourseSummary, Escalation
 from nervemap.interop import terminology as t
 from nervemap.interop.imaging import MR_LUMBAR, ImagingOrder, service_request
 from nervemap.interop.to_bundle import condition_concept, source_url
-from nervemap.knowledge.models import KnowledgeBase, SiteKind, TriageLevel
+from nervemap.knowledge.models import TRIAGE_ORDER, KnowledgeBase, SiteKind, TriageLevel
 
 Card = dict[str, Any]
 SUMMARY_MAX = 139
@@ -222,3 +223,85 @@ def _short_name(kb: KnowledgeBase, source_id: str) -> str:
     source = next((s for s in kb.sources if s.id == source_id), None)
     match = re.search(r"\bNG\s?(\d+)", source.venue or "") if source else None
     return f"NICE NG{match.group(1)}" if match else source_id
+
+
+# --------------------------------------------------------------------------- follow-up episodes
+
+
+def _headline(escalation: Escalation) -> str:
+    """The rule's own first words: 'New or progressing weakness (...): ...' gives 'New or progressing
+    weakness'."""
+    text = escalation.clinician_text
+    cut = min((i for i in (text.find("("), text.find(":"), text.find(".")) if i > 0), default=len(text))
+    return text[:cut].strip() or escalation.rule_id
+
+
+def _measure_name(measure: str) -> str:
+    if measure.startswith("mrc:"):
+        movement, _, side = measure.removeprefix("mrc:").partition(":")
+        return f"MRC {movement.replace('_', ' ')}" + ("" if side in ("", "unsided") else f", {side}")
+    return measure.replace("_", " ").capitalize()
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def course_detail(kb: KnowledgeBase, course: CourseSummary) -> str:
+    """The escalations of a course's latest check-in as Markdown, most urgent first: each rule with
+    its level, reason and sources, then how the measures changed since the previous check-in."""
+    latest = course.measures[-1] if course.measures else None
+    when = f" at week {latest.weeks_since_start:.1f} of the episode" if latest is not None else ""
+    lines = [
+        f"**Follow-up check-in{when}: episode triage {course.triage_level.value}** (course {course.overall})",
+        "",
+    ]
+    titles = {s.id: s.title for s in kb.sources}
+    for item in sorted(course.escalations, key=lambda e: TRIAGE_ORDER.index(e.triage_level), reverse=True):
+        cited = "; ".join(f"{titles.get(s, s)} [{s}]" for s in item.source_ids)
+        lines.append(
+            f"- **{item.triage_level.value}**: {item.clinician_text} _(rule {item.rule_id}; {cited})_"
+        )
+        if item.plan_step_id:
+            lines.append(f"  - Plan step: {item.plan_step_id}")
+    shown = [c for c in course.changes if c.trend != "not comparable"]
+    if shown:
+        lines += ["", "| Measure | Before | Now | Trend |", "|---|---|---|---|"]
+        lines += [
+            f"| {_measure_name(c.measure)} | {_number(c.previous)} | {_number(c.current)} | {c.trend} |"
+            for c in shown
+        ]
+    if course.needs_clinician_review:
+        lines += [
+            "",
+            "A clinician needs to review this episode; nervemap does not lower its triage until then.",
+        ]
+    lines += ["", "_Decision support, not a diagnosis: the rules and their sources are listed above._"]
+    return "\n".join(lines)
+
+
+def course_card(kb: KnowledgeBase, course: CourseSummary, episode_url: str | None = None) -> Card | None:
+    """A patient-view card when the latest check-in of an episode escalated (None otherwise): it
+    names the rule that fired and cites the rule's guideline as the card's source."""
+    if not course.escalations:
+        return None
+    ranked = sorted(course.escalations, key=lambda e: TRIAGE_ORDER.index(e.triage_level), reverse=True)
+    top = ranked[0]
+    level = max((top.triage_level, course.triage_level), key=TRIAGE_ORDER.index)
+    source = (
+        _guideline(kb, [s for e in ranked for s in e.source_ids if s != "expert-estimate"])
+        or "nice-ng59-2016"
+    )
+    more = f" (+{len(ranked) - 1} more)" if len(ranked) > 1 else ""
+    card: Card = {
+        "uuid": str(uuid.uuid4()),
+        "summary": short(
+            f"{level.value.upper()} follow-up: {_headline(top)}{more} [{_short_name(kb, source)}]"
+        ),
+        "indicator": INDICATOR[level],
+        "detail": course_detail(kb, course),
+        "source": card_source(kb, source),
+    }
+    if episode_url:
+        card["links"] = [{"label": "Open the episode in nervemap", "url": episode_url, "type": "absolute"}]
+    return card
