@@ -9,6 +9,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
+from nervemap.followup.models import CourseSummary
 from nervemap.knowledge import models
 
 SCHEMAS: dict[str, Any] = {
@@ -24,6 +25,8 @@ SCHEMAS: dict[str, Any] = {
     "knowledge-reference-ranges": list[models.Quantity],
     "knowledge-priors": models.Priors,
     "knowledge-thresholds": models.Thresholds,
+    "knowledge-followup": models.Followup,
+    "followup-course": CourseSummary,
 }
 
 

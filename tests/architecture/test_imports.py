@@ -1,9 +1,10 @@
 """The arrows between the parts (docs/architecture.md), enforced on the source with an AST walk.
 
 Only arrows that hold today are forbidden here: the core (engine, knowledge, nlp) imports no
-front end (api, web, cli, interop), nor the store, the interview, batch or evaluation; the
-interview and the store import no front end either. Every import counts, also one inside a
-function or under ``if TYPE_CHECKING``.
+front end (api, web, cli, interop), nor the store, the interview, follow-up, batch or evaluation;
+the interview and the store import no front end either; follow-up imports only the engine and the
+knowledge base, and the store keeps follow-up records as JSON without importing them. Every
+import counts, also one inside a function or under ``if TYPE_CHECKING``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     **{part: (*FRONT_ENDS, "store", "interview", "batch", "evaluation") for part in CORE},
     # the interview and the store serve the front ends, never the other way round
     "interview": (*FRONT_ENDS, "store", "batch", "evaluation"),
-    "store": (*FRONT_ENDS, "interview", "nlp", "batch", "evaluation"),
+    "store": (*FRONT_ENDS, "interview", "nlp", "batch", "evaluation", "followup"),
+    # follow-up over time (issue 19) reads the engine's records with the knowledge base's rules
+    "followup": (*FRONT_ENDS, "store", "interview", "nlp", "batch", "evaluation"),
 }
+for _part in CORE:  # the core does not know about follow-up either
+    FORBIDDEN[_part] = (*FORBIDDEN[_part], "followup")
 
 
 def imported_parts(path: Path, src: Path = SRC) -> list[tuple[int, str]]:

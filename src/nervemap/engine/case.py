@@ -80,6 +80,20 @@ class Scores(CaseModel):
         default=None, ge=0, le=100, strict=True, description="Oswestry Disability Index %"
     )
     rmdq: int | None = Field(default=None, ge=0, le=24, strict=True, description="Roland-Morris 0-24")
+    leg_pain_nrs: float | None = Field(
+        default=None, ge=0, le=10, strict=True, description="Leg pain 0-10 (follow-up); else pain_nrs"
+    )
+    back_pain_nrs: float | None = Field(
+        default=None, ge=0, le=10, strict=True, description="Back pain 0-10 (follow-up)"
+    )
+    psfs: float | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        strict=True,
+        description="Patient-Specific Functional Scale: mean of up to 5 chosen activities, "
+        "0 unable to 10 as before the problem (higher is better)",
+    )
 
 
 class Measurement(CaseModel):

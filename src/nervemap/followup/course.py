@@ -2,14 +2,23 @@
 
 The clinical numbers (minimal important changes, schedule intervals, escalation rules, the distal
 order of the body map) are knowledge, not code: they live in ``knowledge/data/followup.yaml``.
+
+Safety rules kept here, in code:
+- the episode's triage is never below the latest check-in's own triage, nor below any escalation
+  that fired at it;
+- an urgent or emergency level (``schedule.held_levels``) stays open, through later check-ins that
+  look better, until a clinician has reviewed a check-in (``reviewed_by_clinician``);
+- rules read left and right alike: a deficit is compared per movement *and side*.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.case import Case
 from nervemap.followup.models import (
     CheckinDue,
     CheckinInput,
@@ -20,14 +29,24 @@ from nervemap.followup.models import (
     Overall,
     Trend,
 )
-from nervemap.knowledge.loader import default_knowledge
-from nervemap.knowledge.models import TRIAGE_ORDER, KnowledgeBase, TriageLevel
+from nervemap.knowledge.loader import default_knowledge, followup_of
+from nervemap.knowledge.models import (
+    EXPERT_ESTIMATE,
+    TRIAGE_ORDER,
+    Followup,
+    FollowupMeasure,
+    FollowupRule,
+    FollowupRuleKind,
+    KnowledgeBase,
+    Number,
+    TriageLevel,
+)
 
 UNSIDED = "unsided"
 WEEK = timedelta(weeks=1)
-# Distal order of the body-map region groups (0 = back); the perineum is not on the leg.
-_DISTAL_RANK = {"back": 0, "buttock": 1, "hip": 1, "thigh": 2, "knee": 3, "leg": 4, "ankle": 5, "foot": 6}
-_HELD_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+DAYS_PER_WEEK = 7.0
+# Float noise guard when a change equals its threshold exactly (7.0 - 5.0 >= 2.0).
+_EPSILON = 1e-9
 
 
 def _kb(knowledge: KnowledgeBase | None) -> KnowledgeBase:
@@ -38,165 +57,328 @@ def _rank(level: TriageLevel) -> int:
     return TRIAGE_ORDER.index(level)
 
 
+def _higher(a: TriageLevel, b: TriageLevel) -> TriageLevel:
+    return a if _rank(a) >= _rank(b) else b
+
+
+def _source_of(number: Number) -> str:
+    return EXPERT_ESTIMATE if number.source == EXPERT_ESTIMATE else number.source
+
+
+def _measure(followup: Followup, measure_id: str) -> FollowupMeasure:
+    for measure in followup.measures:
+        if measure.id == measure_id:
+            return measure
+    raise KeyError(f"followup.yaml has no measure '{measure_id}'")
+
+
+def _score(case: Case, measure: FollowupMeasure) -> float | None:
+    for name in measure.fields:
+        value = getattr(case.scores, name)
+        if value is not None:
+            return float(value)
+    return None
+
+
+def _distal_ranks(followup: Followup) -> dict[str, int]:
+    return {group.value: rank for rank, groups in enumerate(followup.distal_order) for group in groups}
+
+
+def _present(checkin: CheckinInput) -> set[str]:
+    return {f.id for f in checkin.assessment.findings_used if f.status == "present"}
+
+
 def measures_of(
     checkin: CheckinInput, start: datetime, knowledge: KnowledgeBase | None = None
 ) -> CheckinMeasures:
     """The course measures of one check-in; ``start`` is the episode's first check-in time."""
     kb = _kb(knowledge)
+    followup = followup_of(kb)
     case = checkin.case
-    groups = {r.id: r.group.value for r in kb.anatomy.regions}
+    function: float | None = None
+    function_measure: str | None = None
+    for measure_id in followup.function_measures:
+        value = _score(case, _measure(followup, measure_id))
+        if value is not None:
+            function, function_measure = value, measure_id
+            break
     map_regions: int | None = None
     distal: str | None = None
     distal_rank: int | None = None
-    if case.pain_map is not None:
-        marked = {(m.region, m.side) for m in case.pain_map}
+    # A map read from a note lists only the regions mentioned: its extent is unknown.
+    if case.pain_map is not None and case.pain_map_complete:
+        groups = {r.id: r.group.value for r in kb.anatomy.regions}
+        ranks = _distal_ranks(followup)
+        marked = sorted({(m.region, m.side or "") for m in case.pain_map})
         map_regions = len(marked)
-        for region, _side in sorted(marked, key=lambda m: (m[0], m[1] or "")):
-            rank = _DISTAL_RANK.get(groups.get(region, ""))
+        for region, _side in marked:
+            rank = ranks.get(groups.get(region, ""))
             if rank is not None and (distal_rank is None or rank > distal_rank):
                 distal, distal_rank = region, rank
     worst: dict[str, int] = {}
     for test in case.strength:
         key = f"{test.movement}:{test.side or UNSIDED}"
-        worst[key] = min(worst.get(key, 5), test.grade)
+        worst[key] = min(worst.get(key, test.grade), test.grade)
     flagged = {f.id for f in kb.findings if f.red_flag}
-    red_flags = sorted(
-        {f.id for f in checkin.assessment.findings_used if f.status == "present" and f.id in flagged}
-    )
     return CheckinMeasures(
         at=checkin.at,
         weeks_since_start=(checkin.at - start) / WEEK,
-        leg_pain=case.scores.pain_nrs,
-        back_pain=None,
-        function=None,
-        function_measure=None,
+        leg_pain=_score(case, _measure(followup, "leg_pain")),
+        back_pain=_score(case, _measure(followup, "back_pain")),
+        function=function,
+        function_measure=function_measure,
         map_regions=map_regions,
         most_distal_region=distal,
         distal_rank=distal_rank,
         worst_mrc=worst,
-        red_flags=red_flags,
+        red_flags=sorted(_present(checkin) & flagged),
         triage_level=checkin.assessment.triage.level,
+        symptom_weeks=None if case.duration_days is None else case.duration_days / DAYS_PER_WEEK,
     )
 
 
-def _compare(
-    measure: str,
-    previous: float | None,
-    current: float | None,
-    threshold: float | None,
-    source_id: str | None,
-    higher_is_worse: bool = True,
+def _improvement(previous: float, current: float, higher_is_better: bool) -> float:
+    return current - previous if higher_is_better else previous - current
+
+
+def _trend_by_threshold(previous: float, current: float, measure: FollowupMeasure) -> Trend:
+    gain = _improvement(previous, current, measure.higher_is_better)
+    points = measure.minimal_important_change.value
+    percent = measure.minimal_important_percent
+    if gain + _EPSILON >= points:
+        return "improved"
+    if percent is not None and gain > 0 and previous > 0:
+        relative = 100.0 * gain / previous
+        if relative + _EPSILON >= percent.value:
+            return "improved"
+    if -gain + _EPSILON >= points:
+        return "worse"
+    return "unchanged"
+
+
+def _change_with_threshold(
+    name: str, previous: float | None, current: float | None, measure: FollowupMeasure
 ) -> MeasureChange:
-    if previous is None or current is None:
-        return MeasureChange(
-            measure=measure,
-            previous=previous,
-            current=current,
-            change=None,
-            trend="not comparable",
-            threshold=threshold,
-            source_id=source_id,
-        )
-    change = current - previous
-    limit = threshold if threshold is not None else 0.0
-    trend: Trend = "unchanged"
-    if abs(change) >= limit and change != 0:
-        worse = change > 0 if higher_is_worse else change < 0
-        trend = "worse" if worse else "improved"
+    threshold = measure.minimal_important_change
+    change = None if previous is None or current is None else current - previous
+    trend: Trend = "not comparable"
+    if previous is not None and current is not None:
+        trend = _trend_by_threshold(previous, current, measure)
     return MeasureChange(
-        measure=measure,
+        measure=name,
         previous=previous,
         current=current,
         change=change,
         trend=trend,
-        threshold=threshold,
-        source_id=source_id,
+        threshold=threshold.value,
+        source_id=_source_of(threshold),
     )
 
 
-def compare_measures(previous: CheckinMeasures, current: CheckinMeasures) -> list[MeasureChange]:
-    """Each measure of ``current`` against ``previous``."""
+def _change_any(
+    name: str, previous: float | None, current: float | None, higher_is_worse: bool
+) -> MeasureChange:
+    """A measure without a published minimal important change: any change counts."""
+    if previous is None or current is None:
+        return MeasureChange(
+            measure=name, previous=previous, current=current, change=None, trend="not comparable"
+        )
+    change = current - previous
+    trend: Trend = "unchanged"
+    if change != 0:
+        trend = "worse" if (change > 0) == higher_is_worse else "improved"
+    return MeasureChange(measure=name, previous=previous, current=current, change=change, trend=trend)
+
+
+def _number(value: int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def compare_measures(
+    previous: CheckinMeasures, current: CheckinMeasures, knowledge: KnowledgeBase | None = None
+) -> list[MeasureChange]:
+    """Each measure of ``current`` against ``previous`` (minimal important changes from the KB)."""
+    followup = followup_of(_kb(knowledge))
     changes = [
-        _compare("leg_pain", previous.leg_pain, current.leg_pain, 2.0, "expert-estimate"),
-        _compare("back_pain", previous.back_pain, current.back_pain, 2.0, "expert-estimate"),
-        _compare("map_regions", _f(previous.map_regions), _f(current.map_regions), None, None),
-        _compare("distal_rank", _f(previous.distal_rank), _f(current.distal_rank), None, None),
+        _change_with_threshold(
+            "leg_pain", previous.leg_pain, current.leg_pain, _measure(followup, "leg_pain")
+        ),
+        _change_with_threshold(
+            "back_pain", previous.back_pain, current.back_pain, _measure(followup, "back_pain")
+        ),
     ]
+    if previous.function_measure is not None and previous.function_measure == current.function_measure:
+        measure = _measure(followup, current.function_measure)
+        changes.append(_change_with_threshold("function", previous.function, current.function, measure))
+    else:  # different instruments (or none) cannot be compared
+        changes.append(_change_any("function", previous.function, None, higher_is_worse=False))
+    changes.append(
+        _change_any("map_regions", _number(previous.map_regions), _number(current.map_regions), True)
+    )
+    changes.append(
+        _change_any("distal_rank", _number(previous.distal_rank), _number(current.distal_rank), True)
+    )
     for key in sorted(set(previous.worst_mrc) | set(current.worst_mrc)):
         changes.append(
-            _compare(
+            _change_any(
                 f"mrc:{key}",
-                _f(previous.worst_mrc.get(key)),
-                _f(current.worst_mrc.get(key)),
-                None,
-                None,
+                _number(previous.worst_mrc.get(key)),
+                _number(current.worst_mrc.get(key)),
                 higher_is_worse=False,
             )
         )
     return changes
 
 
-def _f(value: int | None) -> float | None:
-    return None if value is None else float(value)
+@dataclass(frozen=True)
+class _Step:
+    """One check-in with what it is compared against."""
+
+    checkin: CheckinInput
+    measures: CheckinMeasures
+    previous: CheckinMeasures | None
+    previous_present: set[str]
+    first: CheckinInput
+    first_measures: CheckinMeasures
 
 
-def _overall(changes: Sequence[MeasureChange]) -> Overall:
+def _label(kb: KnowledgeBase, key: str) -> str:
+    movement, _, side = key.partition(":")
+    names = {m.id: m.name for m in kb.anatomy.movements}
+    name = names.get(movement, movement.replace("_", " "))
+    return name if side == UNSIDED else f"{name}, {side}"
+
+
+def _motor(rule: FollowupRule, step: _Step, kb: KnowledgeBase) -> str | None:
+    assert rule.new_grade_max is not None and rule.grade_drop_min is not None
+    if step.previous is None:
+        return None
+    fired: list[str] = []
+    for key, grade in sorted(step.measures.worst_mrc.items()):
+        before = step.previous.worst_mrc.get(key)
+        if before is None and grade <= rule.new_grade_max.value:
+            fired.append(f"{_label(kb, key)} MRC {grade}, not weak before")
+        elif before is not None and before - grade >= rule.grade_drop_min.value:
+            fired.append(f"{_label(kb, key)} MRC {before} to {grade}")
+    return "; ".join(fired) or None
+
+
+def _new_findings(rule: FollowupRule, step: _Step, kb: KnowledgeBase) -> str | None:
+    if step.previous is None:
+        return None
+    new = (_present(step.checkin) - step.previous_present) & set(rule.findings)
+    if not new:
+        return None
+    labels = {f.id: f.clinician for f in kb.findings}
+    return ", ".join(labels.get(f, f) for f in sorted(new))
+
+
+def _not_improving(rule: FollowupRule, step: _Step, followup: Followup) -> str | None:
+    assert rule.from_weeks is not None
+    weeks = step.measures.symptom_weeks
+    if weeks is None or weeks < step.measures.weeks_since_start:
+        weeks = step.measures.weeks_since_start
+    if step.previous is None or weeks + _EPSILON < rule.from_weeks.value:
+        return None
+    compared = 0
+    for measure_id in rule.measures:
+        measure = _measure(followup, measure_id)
+        before, now = _score(step.first.case, measure), _score(step.checkin.case, measure)
+        if before is None or now is None:
+            continue
+        compared += 1
+        if _trend_by_threshold(before, now, measure) == "improved":
+            return None
+    if compared == 0:
+        return None
+    return f"{weeks:.0f} weeks of symptoms"
+
+
+def _spreading(step: _Step) -> str | None:
+    if step.previous is None:
+        return None
+    before, now = step.previous, step.measures
+    parts: list[str] = []
+    if (
+        before.distal_rank is not None
+        and now.distal_rank is not None
+        and now.distal_rank > before.distal_rank
+    ):
+        parts.append(f"now reaching the {now.most_distal_region}, before the {before.most_distal_region}")
+    if (
+        before.map_regions is not None
+        and now.map_regions is not None
+        and now.map_regions > before.map_regions
+    ):
+        parts.append(f"{now.map_regions} regions marked, before {before.map_regions}")
+    return "; ".join(parts) or None
+
+
+def _escalations(step: _Step, kb: KnowledgeBase, followup: Followup) -> list[Escalation]:
+    steps = {s.id: s for s in followup.steps}
+    fired: list[Escalation] = []
+    for rule in followup.rules:
+        detail: str | None
+        if rule.kind is FollowupRuleKind.MOTOR_DEFICIT:
+            detail = _motor(rule, step, kb)
+        elif rule.kind is FollowupRuleKind.NEW_FINDINGS:
+            detail = _new_findings(rule, step, kb)
+        elif rule.kind is FollowupRuleKind.NOT_IMPROVING:
+            detail = _not_improving(rule, step, followup)
+        else:
+            detail = _spreading(step)
+        if detail is None:
+            continue
+        plan = steps.get(rule.plan_step) if rule.plan_step else None
+        fired.append(
+            Escalation(
+                rule_id=rule.id,
+                triage_level=rule.level,
+                clinician_text=rule.clinician.replace("{detail}", detail),
+                patient_text=rule.patient,
+                source_ids=list(rule.sources),
+                plan_step_id=rule.plan_step,
+                plan_step=plan.step if plan else None,
+                at=step.checkin.at,
+            )
+        )
+    return fired
+
+
+def _overall(changes: Sequence[MeasureChange], escalations: Sequence[Escalation]) -> Overall:
     trends = {c.trend for c in changes}
-    if "worse" in trends:
+    if escalations or "worse" in trends:
         return "worsening"
     if "improved" in trends:
         return "improving"
     return "unchanged"
 
 
-def _escalations(previous: CheckinMeasures, current: CheckinMeasures) -> list[Escalation]:
-    fired: list[Escalation] = []
-    for key, grade in sorted(current.worst_mrc.items()):
-        before = previous.worst_mrc.get(key)
-        if (before is None and grade <= 3) or (before is not None and grade <= before - 1):
-            fired.append(
-                Escalation(
-                    rule_id="followup-motor-deficit-new-or-progressing",
-                    triage_level=TriageLevel.URGENT,
-                    clinician_text=f"New or progressing weakness: {key} MRC {before} -> {grade}",
-                    patient_text="Your leg has become weaker. You need to be seen urgently.",
-                    source_ids=["nice-ng59-2016"],
-                )
-            )
-            break
-    new_flags = set(current.red_flags) - set(previous.red_flags)
-    if new_flags:
-        fired.append(
-            Escalation(
-                rule_id="followup-new-red-flag",
-                triage_level=TriageLevel.EMERGENCY,
-                clinician_text=f"New red-flag findings: {', '.join(sorted(new_flags))}",
-                patient_text="A new warning sign has appeared. Seek help now.",
-                source_ids=["nice-ng59-2016"],
-            )
-        )
-    return fired
-
-
 def schedule_from(
     assessment: Assessment, start: datetime, knowledge: KnowledgeBase | None = None
 ) -> list[CheckinDue]:
-    """The planned check-ins after an assessment (none with an emergency or urgent triage)."""
-    if assessment.triage.level in _HELD_LEVELS:
+    """The planned check-ins after an assessment (none with an urgent or emergency triage)."""
+    followup = followup_of(_kb(knowledge))
+    schedule = followup.schedule
+    if assessment.triage.level in schedule.held_levels:
         return []
-    weeks: list[float] = [2.0, 6.0, 12.0]
+    intervals = list(schedule.conservative)
     worst = assessment.severity.worst_mrc
-    if worst is not None and worst <= 3:
-        weeks = [1.0, *weeks]
-    return [
-        CheckinDue(
-            weeks=w,
-            due_at=start + w * WEEK,
-            reason=f"re-assess at {w:g} weeks",
-            source_id="expert-estimate",
+    if worst is not None and worst < schedule.deficit_below_grade.value:
+        intervals.extend(schedule.motor_deficit)
+    due: dict[float, CheckinDue] = {}
+    for interval in sorted(intervals, key=lambda i: i.weeks.value):
+        weeks = interval.weeks.value
+        due.setdefault(
+            weeks,
+            CheckinDue(
+                weeks=weeks,
+                due_at=start + weeks * WEEK,
+                reason=interval.reason,
+                source_id=_source_of(interval.weeks),
+            ),
         )
-        for w in weeks
-    ]
+    return list(due.values())
 
 
 def summarise_course(
@@ -205,39 +387,69 @@ def summarise_course(
     """The course of an episode; the first check-in (by time) is the episode's starting assessment."""
     if not checkins:
         raise ValueError("a course needs at least one check-in")
+    kb = _kb(knowledge)
+    followup = followup_of(kb)
+    held_levels = set(followup.schedule.held_levels)
     ordered = sorted(checkins, key=lambda c: c.at)
-    start = ordered[0].at
-    measures = [measures_of(c, start, knowledge) for c in ordered]
+    first = ordered[0]
+    start = first.at
+    measures = [measures_of(c, start, kb) for c in ordered]
+    first_weeks = measures[0].symptom_weeks
+    if first_weeks is not None:  # symptoms at a check-in without its own duration: start + elapsed
+        measures = [
+            m
+            if m.symptom_weeks is not None
+            else m.model_copy(update={"symptom_weeks": first_weeks + m.weeks_since_start})
+            for m in measures
+        ]
+
+    held: TriageLevel | None = None
+    open_escalations: dict[str, Escalation] = {}
+    latest_escalations: list[Escalation] = []
+    for index, checkin in enumerate(ordered):
+        if checkin.reviewed_by_clinician:  # a clinician has seen the course: earlier holds close
+            held = None
+            open_escalations = {}
+        step = _Step(
+            checkin=checkin,
+            measures=measures[index],
+            previous=measures[index - 1] if index else None,
+            previous_present=_present(ordered[index - 1]) if index else set(),
+            first=first,
+            first_measures=measures[0],
+        )
+        latest_escalations = _escalations(step, kb, followup)
+        own = checkin.assessment.triage.level
+        if own in held_levels:
+            held = own if held is None else _higher(held, own)
+        for item in latest_escalations:
+            if item.triage_level in held_levels:
+                held = item.triage_level if held is None else _higher(held, item.triage_level)
+                open_escalations[item.rule_id] = item
+
     latest = ordered[-1]
+    level = latest.assessment.triage.level
+    for item in latest_escalations:
+        level = _higher(level, item.triage_level)
+    if held is not None:
+        level = _higher(level, held)
+    shown = {e.rule_id: e for e in latest_escalations}
+    for rule_id, item in open_escalations.items():  # earlier, still open: the queue shows why
+        shown.setdefault(rule_id, item)
+
     changes: list[MeasureChange] = []
-    escalations: list[Escalation] = []
     overall: Overall = "first check-in"
     if len(measures) > 1:
-        changes = compare_measures(measures[-2], measures[-1])
-        overall = _overall(changes)
-        escalations = _escalations(measures[-2], measures[-1])
-    level = latest.assessment.triage.level
-    for item in escalations:
-        if _rank(item.triage_level) > _rank(level):
-            level = item.triage_level
-    # An open emergency/urgent level holds until a clinician has reviewed a later check-in.
-    held: TriageLevel | None = None
-    for checkin in ordered:
-        if checkin.reviewed_by_clinician:
-            held = None
-        if checkin.assessment.triage.level in _HELD_LEVELS and (
-            held is None or _rank(checkin.assessment.triage.level) > _rank(held)
-        ):
-            held = checkin.assessment.triage.level
-    if held is not None and _rank(held) > _rank(level):
-        level = held
-    schedule = [] if level in _HELD_LEVELS else schedule_from(ordered[0].assessment, start, knowledge)
+        changes = compare_measures(measures[-2], measures[-1], kb)
+        overall = _overall(changes, latest_escalations)
+    review = not latest.reviewed_by_clinician and (bool(shown) or level in held_levels)
+    schedule = [] if level in held_levels else schedule_from(first.assessment, start, kb)
     return CourseSummary(
         measures=measures,
         changes=changes,
         overall=overall,
-        escalations=escalations,
+        escalations=list(shown.values()),
         triage_level=level,
-        needs_clinician_review=level in _HELD_LEVELS or bool(escalations),
+        needs_clinician_review=review,
         schedule=schedule,
     )

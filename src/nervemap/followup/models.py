@@ -73,6 +73,11 @@ class CheckinMeasures(FollowupModel):
         default_factory=list, description="Red-flag finding ids present at this check-in"
     )
     triage_level: TriageLevel = Field(description="The check-in assessment's own triage level")
+    symptom_weeks: float | None = Field(
+        default=None,
+        description="Weeks of symptoms at this check-in: the duration reported, else the first "
+        "check-in's duration plus the weeks since (None when no duration was ever given)",
+    )
 
 
 class MeasureChange(FollowupModel):
@@ -105,6 +110,8 @@ class Escalation(FollowupModel):
     plan_step_id: str | None = Field(
         default=None, description="A plan step the rule asks for, e.g. imaging and a surgical opinion"
     )
+    plan_step: str | None = Field(default=None, description="That plan step in the clinician's words")
+    at: datetime | None = Field(default=None, description="The check-in at which the rule fired")
 
 
 class CheckinDue(FollowupModel):

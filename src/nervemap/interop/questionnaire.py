@@ -32,6 +32,9 @@ SCORE_RANGES: dict[str, tuple[str, float, float]] = {
     "pain_nrs": ("decimal", 0, 10),
     "odi": ("decimal", 0, 100),
     "rmdq": ("integer", 0, 24),
+    "leg_pain_nrs": ("decimal", 0, 10),
+    "back_pain_nrs": ("decimal", 0, 10),
+    "psfs": ("decimal", 0, 10),
 }
 TITLES = {
     QuestionSet.PATIENT_INTAKE: "nervemap patient intake: leg pain",

@@ -24,6 +24,14 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "progressive_weakness",
             "severe_intractable_pain",
         ),
+        # Follow-up (issue 19): 'back_pain' is also the name of the back-pain course measure
+        # (MeasureChange.measure) and 'motor_deficit' a follow-up rule kind; listed so that both
+        # names stay the finding ids they coincide with.
+        "followup/course.py": ("back_pain",),
+        "followup/timeline_svg.py": ("back_pain",),
+        "interop/episode_bundle.py": ("back_pain",),
+        "knowledge/models.py": ("motor_deficit",),
+        "web/course.py": ("back_pain",),
         "interview/safety.py": (
             "back_pain",
             "radiating_leg_pain",

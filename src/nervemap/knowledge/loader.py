@@ -23,6 +23,7 @@ from nervemap.knowledge.models import (
     Condition,
     DiscCompression,
     Finding,
+    Followup,
     KnowledgeBase,
     LocalisationModel,
     Movement,
@@ -279,6 +280,14 @@ def read_knowledge(
     if (data / "thresholds.yaml").is_file():  # optional: small test knowledge bases omit it
         thresholds = reader.load(data / "thresholds.yaml", Thresholds)
 
+    followup = None
+    if (data / "followup.yaml").is_file():  # optional: small test knowledge bases omit it
+        followup = reader.load(data / "followup.yaml", Followup)
+        if followup is not None:
+            reader.remember("followup-rule", followup.rules, data / "followup.yaml")
+            reader.remember("followup-step", followup.steps, data / "followup.yaml")
+            reader.remember("followup-measure", followup.measures, data / "followup.yaml")
+
     if reader.problems or triage is None or localisation is None:
         return None, sorted(reader.problems)
     knowledge = KnowledgeBase(
@@ -293,6 +302,7 @@ def read_knowledge(
         reference_ranges=reference_ranges,
         priors=priors,
         thresholds=thresholds,
+        followup=followup,
     )
     return LoadedKnowledge(knowledge, reader.origins), []
 
@@ -320,4 +330,14 @@ def thresholds_of(knowledge: KnowledgeBase) -> Thresholds:
         raise KnowledgeError(
             [Problem("thresholds.yaml", "(file)", "missing from the packaged knowledge base")]
         )
+    return packaged
+
+
+def followup_of(knowledge: KnowledgeBase) -> Followup:
+    """The knowledge base's follow-up rules, or the packaged ones for a base without them."""
+    if knowledge.followup is not None:
+        return knowledge.followup
+    packaged = default_knowledge().knowledge.followup
+    if packaged is None:
+        raise KnowledgeError([Problem("followup.yaml", "(file)", "missing from the packaged knowledge base")])
     return packaged

@@ -790,6 +790,131 @@ class Priors(Strict):
     not_modelled: dict[Setting, Probability]
 
 
+# --------------------------------------------------------------------------- follow-up (issue 19)
+
+ScoreField = Literal["leg_pain_nrs", "back_pain_nrs", "pain_nrs", "psfs", "rmdq", "odi"]
+
+
+class FollowupMeasure(Strict):
+    """A course measure compared between check-ins, with its minimal important change."""
+
+    id: Identifier
+    name: str
+    patient_name: str
+    scale: str = Field(description="The scale in words, e.g. '0-10 NRS, 0 = no pain'")
+    higher_is_better: bool
+    fields: list[ScoreField] = Field(
+        min_length=1, description="Case.scores fields read for this measure, first present wins"
+    )
+    minimal_important_change: Number = Field(
+        description="Smallest change in points that counts as improved or worse"
+    )
+    minimal_important_percent: Number | None = Field(
+        default=None,
+        description="An improvement of at least this percentage of the previous value also counts "
+        "(applied to improvement only: the published relative figures are for improvement)",
+    )
+    licence: str = Field(description="Who may use the instrument, and on what terms")
+
+
+class ScheduleInterval(Strict):
+    weeks: Number = Field(description="Weeks after the episode's first check-in")
+    reason: str
+
+
+class FollowupSchedule(Strict):
+    """When to re-assess: the routine intervals, the earlier one with a motor deficit."""
+
+    conservative: list[ScheduleInterval] = Field(min_length=1)
+    motor_deficit: list[ScheduleInterval] = Field(
+        default_factory=list, description="Added to the conservative ones when a motor deficit is present"
+    )
+    deficit_below_grade: Number = Field(description="An MRC grade below this is a motor deficit")
+    held_levels: list[TriageLevel] = Field(
+        min_length=1,
+        description="Triage levels with no routine schedule: a clinician reviews first, and the "
+        "episode's level does not fall below them until a clinician has reviewed a check-in",
+    )
+
+
+class FollowupRuleKind(StrEnum):
+    MOTOR_DEFICIT = "motor_deficit"
+    NEW_FINDINGS = "new_findings"
+    NOT_IMPROVING = "not_improving"
+    SPREADING_MAP = "spreading_map"
+
+
+class FollowupRule(Strict):
+    """An escalation rule read at every check-in against the previous one (or the first)."""
+
+    id: Identifier
+    kind: FollowupRuleKind
+    level: TriageLevel = Field(description="The episode's triage rises at least to this level")
+    clinician: str = Field(description="Why, for the clinician; {detail} is replaced by what changed")
+    patient: str = Field(description="Plain words for the patient (US grade 8 or below)")
+    sources: list[str] = Field(min_length=1)
+    plan_step: Identifier | None = Field(default=None, description="A follow-up step the rule asks for")
+    findings: list[Identifier] = Field(
+        default_factory=list, description="new_findings: any of these newly present fires the rule"
+    )
+    new_grade_max: Number | None = Field(
+        default=None, description="motor_deficit: a newly examined movement at or below this grade"
+    )
+    grade_drop_min: Number | None = Field(
+        default=None, description="motor_deficit: a fall of at least this many grades"
+    )
+    from_weeks: Number | None = Field(
+        default=None, description="not_improving: from this many weeks of symptoms"
+    )
+    measures: list[Identifier] = Field(
+        default_factory=list,
+        description="not_improving: the rule fires when none of these improved by its minimal "
+        "important change since the first check-in",
+    )
+
+    @model_validator(mode="after")
+    def _parameters_of_kind(self) -> FollowupRule:
+        needs: dict[FollowupRuleKind, bool] = {
+            FollowupRuleKind.MOTOR_DEFICIT: self.new_grade_max is not None
+            and self.grade_drop_min is not None,
+            FollowupRuleKind.NEW_FINDINGS: bool(self.findings),
+            FollowupRuleKind.NOT_IMPROVING: self.from_weeks is not None and bool(self.measures),
+            FollowupRuleKind.SPREADING_MAP: True,
+        }
+        if not needs[self.kind]:
+            raise ValueError(f"rule '{self.id}' of kind {self.kind.value} lacks the fields it needs")
+        return self
+
+
+class FollowupStep(Strict):
+    """A plan step that a follow-up rule asks for (not proposed by a single assessment)."""
+
+    id: Identifier
+    kind: PlanKind
+    recommendation: Literal["do", "consider", "do-not"]
+    step: str
+    patient: str
+    sources: list[str] = Field(min_length=1)
+
+
+class Followup(Strict):
+    """Follow-up over time (followup.yaml): measures, schedule, escalation rules."""
+
+    measures: list[FollowupMeasure] = Field(min_length=1)
+    function_measures: list[Identifier] = Field(
+        min_length=1, description="Function measures in order of preference (first present is shown)"
+    )
+    function_choice: str = Field(description="Why this function measure, and its licence")
+    distal_order: list[list[RegionGroup]] = Field(
+        min_length=2,
+        description="Body-map region groups from the spine to the foot; groups in one entry share a "
+        "rank. Groups not listed (the perineum) are not on the leg and have no rank",
+    )
+    schedule: FollowupSchedule
+    rules: list[FollowupRule] = Field(min_length=1)
+    steps: list[FollowupStep] = Field(default_factory=list)
+
+
 class KnowledgeBase(Strict):
     version: str
     sources: list[Source]
@@ -806,4 +931,8 @@ class KnowledgeBase(Strict):
     thresholds: Thresholds | None = Field(
         default=None,
         description="None: a small knowledge base without thresholds.yaml (the packaged ones apply)",
+    )
+    followup: Followup | None = Field(
+        default=None,
+        description="None: a small knowledge base without followup.yaml (the packaged one applies)",
     )

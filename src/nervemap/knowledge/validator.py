@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -383,6 +383,10 @@ def check_knowledge(
         )
         refs("plan", step.id, "sources", step.sources, sources, "source")
 
+    # follow-up (issue 19): references, ordered schedule, one rank per region group
+    if kb.followup is not None:
+        problems.extend(_check_followup(kb, sources, findings))
+
     # every number cites a known source
     for path, number in iter_numbers(kb):
         if number.source != EXPERT_ESTIMATE and number.source not in sources:
@@ -485,6 +489,56 @@ def check_code_ids(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
+def _check_followup(kb: KnowledgeBase, sources: set[str], findings: Mapping[str, Any]) -> list[Problem]:
+    followup = kb.followup
+    if followup is None:
+        return []
+    problems: list[Problem] = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(Problem("followup.yaml", key, message))
+
+    measures = {m.id for m in followup.measures}
+    steps = {s.id for s in followup.steps}
+    plan_ids = {p.id for p in kb.plans}
+    for name in followup.function_measures:
+        if name not in measures:
+            add("function_measures", f"unknown measure '{name}'")
+    for step in followup.steps:
+        if step.id in plan_ids:
+            add(f"steps[{step.id}]", "id also used by a plan step")
+        for source in step.sources:
+            if source not in sources:
+                add(f"steps[{step.id}].sources", f"unknown source '{source}'")
+    seen_rules: set[str] = set()
+    for rule in followup.rules:
+        if rule.id in seen_rules:
+            add(f"rules[{rule.id}]", "duplicate rule id")
+        seen_rules.add(rule.id)
+        for source in rule.sources:
+            if source not in sources:
+                add(f"rules[{rule.id}].sources", f"unknown source '{source}'")
+        for finding in rule.findings:
+            if finding not in findings:
+                add(f"rules[{rule.id}].findings", f"unknown finding '{finding}'")
+        for name in rule.measures:
+            if name not in measures:
+                add(f"rules[{rule.id}].measures", f"unknown measure '{name}'")
+        if rule.plan_step is not None and rule.plan_step not in steps:
+            add(f"rules[{rule.id}].plan_step", f"unknown follow-up step '{rule.plan_step}'")
+    groups = [group for rank in followup.distal_order for group in rank]
+    if len(groups) != len(set(groups)):
+        add("distal_order", "a region group is listed more than once")
+    for key, intervals in (
+        ("schedule.conservative", followup.schedule.conservative),
+        ("schedule.motor_deficit", followup.schedule.motor_deficit),
+    ):
+        weeks = [i.weeks.value for i in intervals]
+        if any(w <= 0 for w in weeks) or weeks != sorted(set(weeks)):
+            add(key, "weeks must be positive and strictly increasing")
+    return problems
+
+
 def _file_for_path(loaded: LoadedKnowledge, path: str) -> str:
     """Best guess of the file behind a number path such as ``conditions[x].prior``."""
     head, _, rest = path.partition("[")
@@ -494,6 +548,8 @@ def _file_for_path(loaded: LoadedKnowledge, path: str) -> str:
         return loaded.origin(kind, identifier)
     if head == "localisation":
         return "localisation.yaml"
+    if head.startswith("followup"):
+        return "followup.yaml"
     if head.startswith("triage"):
         return "triage.yaml"
     return head or "?"
