@@ -96,6 +96,22 @@ def test_a_drop_of_one_grade_is_progression_and_a_steady_grade_is_not() -> None:
     assert steady.overall == "unchanged"
 
 
+def test_a_checkin_without_an_examination_keeps_the_last_grade_and_map() -> None:
+    summary = summarise_course(
+        [
+            checkin(
+                0, case(regions=("lower_back", "buttock"), strength=[("ankle_dorsiflexion", 5)], pain_nrs=6.0)
+            ),
+            checkin(2, case(regions=(), pain_nrs=6.0).model_copy(update={"pain_map": None})),
+            checkin(3, case(regions=("lower_back", "buttock", "calf"), strength=[("ankle_dorsiflexion", 2)])),
+        ]
+    )
+    motor = next(e for e in summary.escalations if e.rule_id == MOTOR)
+    assert "MRC 5 to 2" in motor.clinician_text  # compared with week 0, not 'not weak before'
+    assert SPREADING in rules(summary)  # the map of week 0 against week 3
+    assert summary.measures[1].map_regions is None and summary.measures[1].worst_mrc == {}
+
+
 def saddle(side: str = "left") -> CourseSummary:
     return summarise_course(
         [

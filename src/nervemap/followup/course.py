@@ -240,6 +240,10 @@ class _Step:
     previous_present: set[str]
     first: CheckinInput
     first_measures: CheckinMeasures
+    # The last grade examined per movement:side and the last complete pain map before this
+    # check-in: a patient check-in without an examination does not reset them.
+    known_mrc: dict[str, int]
+    last_map: CheckinMeasures | None
 
 
 def _label(kb: KnowledgeBase, key: str) -> str:
@@ -255,7 +259,7 @@ def _motor(rule: FollowupRule, step: _Step, kb: KnowledgeBase) -> str | None:
         return None
     fired: list[str] = []
     for key, grade in sorted(step.measures.worst_mrc.items()):
-        before = step.previous.worst_mrc.get(key)
+        before = step.known_mrc.get(key)
         if before is None and grade <= rule.new_grade_max.value:
             fired.append(f"{_label(kb, key)} MRC {grade}, not weak before")
         elif before is not None and before - grade >= rule.grade_drop_min.value:
@@ -295,9 +299,9 @@ def _not_improving(rule: FollowupRule, step: _Step, followup: Followup) -> str |
 
 
 def _spreading(step: _Step) -> str | None:
-    if step.previous is None:
+    if step.last_map is None:
         return None
-    before, now = step.previous, step.measures
+    before, now = step.last_map, step.measures
     parts: list[str] = []
     if (
         before.distal_rank is not None
@@ -406,6 +410,8 @@ def summarise_course(
     held: TriageLevel | None = None
     open_escalations: dict[str, Escalation] = {}
     latest_escalations: list[Escalation] = []
+    known_mrc: dict[str, int] = {}
+    last_map: CheckinMeasures | None = None
     for index, checkin in enumerate(ordered):
         if checkin.reviewed_by_clinician:  # a clinician has seen the course: earlier holds close
             held = None
@@ -417,8 +423,13 @@ def summarise_course(
             previous_present=_present(ordered[index - 1]) if index else set(),
             first=first,
             first_measures=measures[0],
+            known_mrc=dict(known_mrc),
+            last_map=last_map,
         )
         latest_escalations = _escalations(step, kb, followup)
+        known_mrc.update(measures[index].worst_mrc)
+        if measures[index].map_regions is not None:
+            last_map = measures[index]
         own = checkin.assessment.triage.level
         if own in held_levels:
             held = own if held is None else _higher(held, own)
