@@ -60,3 +60,54 @@ def test_demo_data(database: str) -> None:
     assert result.exit_code == 0, result.output
     assert DEMO_EMAIL in result.stdout and DEMO_PASSWORD in result.stdout
     assert _count(database, AssessmentRecord) == 3
+
+
+def test_episode_show_and_list(database: str) -> None:
+    """`nervemap episode show ID` prints the course and schedule (and JSON); reads are audited."""
+    from nervemap.services import episodes as service
+    from nervemap.store.db import make_sessionmaker
+    from nervemap.store.models import AuditEvent
+
+    assert runner.invoke(app, ["demo-data"]).exit_code == 0
+    engine = make_engine(database)
+    try:
+        with make_sessionmaker(engine)() as session:
+            record = session.scalars(select(AssessmentRecord).order_by(AssessmentRecord.created_at)).all()
+            routine = next(r for r in record if r.triage_level not in ("urgent", "emergency"))
+            view = service.start_episode(
+                session, assessment_id=routine.id, user_id=routine.created_by, actor="t"
+            )
+            episode_id = str(view.episode.id)
+    finally:
+        engine.dispose()
+    shown = runner.invoke(app, ["episode", "show", episode_id])
+    assert shown.exit_code == 0, shown.output
+    assert episode_id in shown.stdout and "Check-ins" in shown.stdout and "Planned check-ins" in shown.stdout
+    assert "planned" in shown.stdout
+    as_json = runner.invoke(app, ["episode", "show", episode_id, "--json"])
+    assert as_json.exit_code == 0 and '"schedule"' in as_json.stdout
+    listed = runner.invoke(app, ["episode", "list"])
+    assert listed.exit_code == 0 and "1 episode(s)" in listed.stdout
+    assert "0 episode(s)" in runner.invoke(app, ["episode", "list", "--due"]).stdout
+    unknown = runner.invoke(app, ["episode", "show", "00000000-0000-4000-8000-00000000dead"])
+    assert unknown.exit_code == 2 and "no episode" in unknown.output
+    assert runner.invoke(app, ["episode", "show", "seven"]).exit_code == 2
+    engine = make_engine(database)
+    try:
+        with engine.connect() as connection:
+            actions = connection.execute(
+                select(AuditEvent.action).where(
+                    AuditEvent.actor == "cli", AuditEvent.action.like("episode.%")
+                )
+            ).scalars()
+            assert sorted(actions) == ["episode.list", "episode.list", "episode.read", "episode.read"]
+    finally:
+        engine.dispose()
+
+
+def test_outbox_keys_are_for_admins(database: str) -> None:
+    assert (
+        runner.invoke(app, ["user", "add", "c@example.org", "--password", "long password 1"]).exit_code == 0
+    )
+    refused = runner.invoke(app, ["apikey", "create", "--owner", "c@example.org", "--scope", "outbox"])
+    assert refused.exit_code == 2 and "--scope outbox" in refused.output

@@ -5,8 +5,10 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
 
@@ -157,6 +159,8 @@ def apikey_create(
             raise _fail(f"--owner: no user '{owner}'")
         if Scope.ADMIN in scopes and user.role != Role.ADMIN.value:
             raise _fail("--scope admin: only for keys owned by an admin")
+        if Scope.OUTBOX in scopes and user.role != Role.ADMIN.value:
+            raise _fail("--scope outbox: only for keys owned by an admin (the integrator's account)")
         issued = ApiKeyRepository(session).issue(user, scopes, name)
         _audit(session, "cli", "apikey.create", f"apikey:{issued.record.id}")
         session.commit()
@@ -166,8 +170,6 @@ def apikey_create(
 @apikey_app.command("revoke")
 def apikey_revoke(key_id: str) -> None:
     """Revoke an API key by its id."""
-    import uuid
-
     from nervemap.store.api_keys import ApiKeyRepository
 
     try:
@@ -252,3 +254,161 @@ def _audit(session: Session, actor: str, action: str, obj: str) -> None:
     from nervemap.store.audit import AuditLog
 
     AuditLog(session).record(actor, action, obj)
+
+
+# ------------------------------------------------------------------ follow-up episodes (issue 19)
+
+episode_app = typer.Typer(
+    help="Follow-up episodes: the course of a patient's leg pain.", no_args_is_help=True
+)
+app.add_typer(episode_app, name="episode")
+CLI_ACTOR = "cli"
+FULL_POWER = 5  # MRC grade 5: only weaker movements are listed
+
+
+def _episode_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise _fail("EPISODE_ID: not a UUID") from None
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+@episode_app.command("show")
+def episode_show(
+    episode_id: str,
+    as_json: Annotated[bool, typer.Option("--json", help="The episode as the API returns it")] = False,
+) -> None:
+    """An episode at a glance: triage and why, the course measure by measure, the schedule.
+
+    The read is recorded in the audit trail (actor 'cli').
+    """
+    from rich.table import Table
+
+    from nervemap.api.routers.episodes import episode_out
+    from nervemap.services import episodes as service
+
+    identifier = _episode_id(episode_id)
+    with _session() as session:
+        try:
+            view = service.get_episode(session, identifier, actor=CLI_ACTOR)
+        except service.EpisodeError as error:
+            raise _fail(f"EPISODE_ID: {error.detail}") from None
+    if as_json:
+        console.print_json(episode_out(view).model_dump_json())
+        return
+    episode, course = view.episode, view.course
+    flag = "  [bold red]needs clinician review[/]" if episode.needs_clinician_review else ""
+    console.print(
+        f"[bold]Episode {episode.id}[/]  {episode.status}  triage [bold]{episode.triage_level}[/]{flag}"
+    )
+    console.print(
+        f"started {_when(view.checkins[0].at)} from assessment {episode.first_assessment_id}; "
+        f"course: {course.overall}; next check-in due {_when(episode.next_due_at)}",
+        highlight=False,
+    )
+    if episode.reviewed_at is not None:
+        console.print(f"reviewed {_when(episode.reviewed_at)}: {escape(episode.review_comment or '')}")
+    table = Table(title="Check-ins", title_justify="left")
+    for column in (
+        "#",
+        "when",
+        "week",
+        "by",
+        "leg",
+        "back",
+        "function",
+        "map",
+        "distal",
+        "worst MRC",
+        "level",
+    ):
+        table.add_column(column)
+    for index, (checkin, measures) in enumerate(zip(view.checkins, course.measures, strict=False)):
+        function = _number(measures.function)
+        if measures.function is not None and measures.function_measure:
+            function += f" {measures.function_measure}"
+        weak = sorted((k, v) for k, v in measures.worst_mrc.items() if v < FULL_POWER)
+        mrc = ", ".join(f"{k} {v}" for k, v in weak) or ("all 5" if measures.worst_mrc else "-")
+        table.add_row(
+            str(index),
+            _when(checkin.at),
+            f"{measures.weeks_since_start:.1f}",
+            checkin.source,
+            _number(measures.leg_pain),
+            _number(measures.back_pain),
+            function,
+            _number(measures.map_regions),
+            measures.most_distal_region or "-",
+            escape(mrc),
+            checkin.triage_level,
+        )
+    console.print(table)
+    if course.changes:
+        console.print("[bold]Since the previous check-in[/]")
+        for change in course.changes:
+            if change.previous is None and change.current is None:
+                continue  # measured at neither check-in
+            threshold = "" if change.threshold is None else f" (important change {change.threshold:g}"
+            threshold += "" if change.threshold is None else f", {change.source_id})"
+            console.print(
+                f"  {change.measure}: {_number(change.previous)} -> {_number(change.current)}"
+                f"  {change.trend}{threshold}",
+                highlight=False,
+                markup=False,
+            )
+    for escalation in course.escalations:
+        console.print(
+            f"[bold red]escalation[/] {escalation.rule_id} -> {escalation.triage_level.value}: "
+            f"{escape(escalation.clinician_text)} " + escape(f"[{', '.join(escalation.source_ids)}]"),
+            highlight=False,
+        )
+    if view.schedule:
+        console.print("[bold]Planned check-ins[/]")
+        for item in view.schedule:
+            console.print(
+                f"  week {item.weeks:g}  {_when(item.due_at)}  {item.status:<8} "
+                f"{item.reason} [{item.source_id}]",
+                highlight=False,
+                markup=False,
+            )
+
+
+@episode_app.command("list")
+def episode_list(
+    due: Annotated[bool, typer.Option("--due", help="Only those with a planned check-in due now")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those a week or more late")] = False,
+    escalated: Annotated[bool, typer.Option("--escalated", help="Only those waiting for review")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Closed episodes instead of open ones")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+) -> None:
+    """The clinician queue of episodes: waiting for review first, then by the next due check-in."""
+    from rich.table import Table
+
+    from nervemap.services import episodes as service
+    from nervemap.store.models import EpisodeStatus
+
+    status = EpisodeStatus.CLOSED if closed else EpisodeStatus.OPEN
+    where = service.ListFilter(status=status, due=due, overdue=overdue, escalated=escalated)
+    with _session() as session:
+        rows, total = service.list_episodes(session, actor=CLI_ACTOR, where=where, limit=limit)
+    table = Table(title=f"{total} episode(s)", title_justify="left")
+    for column in ("id", "triage", "review", "course", "next due", "created"):
+        table.add_column(column)
+    for episode in rows:
+        table.add_row(
+            str(episode.id),
+            episode.triage_level,
+            "needed" if episode.needs_clinician_review else "-",
+            episode.overall,
+            _when(episode.next_due_at),
+            _when(episode.created_at),
+        )
+    console.print(table)
