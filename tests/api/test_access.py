@@ -41,6 +41,7 @@ PAGES = {
     ("GET", "/start"),
     ("POST", "/start"),
     ("GET", "/interview"),
+    ("GET", "/interview/q/{question_id}"),
     ("GET", "/interview/body-map"),
     ("POST", "/interview/body-map"),
     ("POST", "/interview/answer"),

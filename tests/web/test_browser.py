@@ -72,7 +72,7 @@ def _start(page: Page, server: LiveServer) -> None:
     """Start: the red-flag screen comes first."""
     page.goto(server.url + "/")
     page.get_by_role("button", name="Start").click()
-    expect(page).to_have_url(server.url + "/interview")
+    expect(page).to_have_url(server.url + "/interview/q/red_flags_nerves")
     expect(page.locator("input[name=question]")).to_have_value("red_flags_nerves")
 
 

@@ -35,7 +35,7 @@ def _start(client: TestClient) -> str:
     assert home.status_code == 200 and "Leg pain check" in home.text
     token = csrf_of(home.text)
     page = client.post("/start", data={"csrf": token})
-    assert page.url.path == "/interview" and 'value="red_flags_nerves"' in page.text
+    assert page.url.path == "/interview/q/red_flags_nerves" and 'value="red_flags_nerves"' in page.text
     assert "Why we ask" in page.text
     return token
 
@@ -153,8 +153,8 @@ def test_back_from_the_body_map_returns_to_the_screen(client: TestClient) -> Non
     token = _start(client)
     _screen_clear(client, token)
     page = client.post("/interview/back", data={"csrf": token})
-    assert page.url.path == "/interview" and 'value="red_flags_general"' in page.text
-    assert client.get("/interview/body-map").url.path == "/interview"
+    assert page.url.path == "/interview/q/red_flags_general" and 'value="red_flags_general"' in page.text
+    assert client.get("/interview/body-map").url.path == "/interview/q/red_flags_general"
 
 
 def _answer(client: TestClient, token: str, question: str, **data: str) -> Response:
@@ -268,7 +268,7 @@ def test_an_invitation_starts_an_interview(client: TestClient, session: Session,
     page = client.get(f"/start?link={token}")
     assert page.status_code == 200 and "Your clinic sent you this link" in page.text
     started = client.post("/start", data={"csrf": csrf_of(page.text), "link": token})
-    assert started.url.path == "/interview"
+    assert started.url.path == "/interview/q/red_flags_nerves"
     record = session.scalars(select(InterviewRecord)).one()
     assert record.patient_link_id is not None
 
@@ -501,7 +501,7 @@ def test_start_again_begins_a_new_interview(client: TestClient, session: Session
     page = _screen_clear(client, token)
     assert 'data-testid="start-again"' in page and 'action="/start"' in page
     again = client.post("/start", data={"csrf": token})
-    assert again.url.path == "/interview" and 'value="red_flags_nerves"' in again.text
+    assert again.url.path == "/interview/q/red_flags_nerves" and 'value="red_flags_nerves"' in again.text
     assert _count(session, InterviewRecord) == 2
     # an invited patient keeps the clinic's link: no "Start again" that would drop it
     _, link = InvitationRepository(session).issue(

@@ -18,6 +18,7 @@ from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
     QuestionOut,
+    answer_problem,
     finish_interview,
     go_back,
     new_interview,
@@ -27,12 +28,14 @@ from nervemap.api.routers.interviews import (
     step_out,
 )
 from nervemap.engine.assessment import Assessment
+from nervemap.interview.answers import AnswerError
 from nervemap.interview.catalogue import Kind
+from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.consultations import ConsultationRepository, NewRequest
-from nervemap.store.interviews import InvitationRepository
+from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, present
@@ -167,40 +170,130 @@ def _done_url(opened: OpenInterview) -> str:
     return "/interview/result"
 
 
+def question_url(question_id: str) -> str:
+    """Each question's own address (the body map has its own page)."""
+    return "/interview/body-map" if question_id == BODY_MAP else f"/interview/q/{question_id}"
+
+
+def remaining(session: InterviewSession) -> int:
+    """At most about how many more questions: the fixed ones still open (red-flag screen, the core
+    questions, the body map), or what the question budget leaves, whichever is more. Safety
+    questions after a confident stop can add one or two, hence "about"."""
+    if session.finished:
+        return 0
+    asked = set(session.asked)
+    fixed = [
+        q
+        for q in session.catalogue.for_mode(session.mode)
+        if q.id not in asked and (q.phase in ("screen", "core") or q.id == BODY_MAP)
+    ]
+    if session.mode != "patient":
+        fixed = [q for q in fixed if q.phase == "screen"]
+    return max(1, len(fixed), session.config.max_questions - len(asked))
+
+
+def _following(session: InterviewSession, question_id: str) -> str:
+    """Where Continue goes after changing an earlier answer: the next answered question (so the
+    browser's Back and Continue walk through the answers again), or the current question."""
+    asked = session.asked
+    at = asked.index(question_id) if question_id in asked else len(asked)
+    return question_url(asked[at + 1]) if at + 1 < len(asked) else "/interview"
+
+
 def _question_page(
     request: Request,
     opened: OpenInterview,
+    question_id: str | None = None,
     errors: dict[str, str] | None = None,
     kept: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
-    step = step_out(opened.session)
-    if step.question is None:
-        return _see_other("/interview/finish")
+    """The current question, or (``question_id`` answered earlier) that question with its answer
+    filled in, to keep or change."""
+    session = opened.session
+    step = step_out(session)
+    if question_id is None or (step.question is not None and step.question.id == question_id):
+        if step.question is None:
+            return _see_other("/interview/finish")
+        question = step.question
+        changing = False
+    else:
+        question = question_out(session, session.question(question_id), session.why(question_id))
+        changing = True
     earlier = None
     if kept is None:
-        kept, earlier = _prefill(step.question, _previous(request, step.question.id))
+        stored = dict(session.answers).get(question.id) if changing else _previous(request, question.id)
+        kept, earlier = _prefill(question, stored)
     errors = errors or {}
+    answered = session.asked.index(question.id) if changing else step.answered
+    left = remaining(session)
     context = {
-        "title": ("Error: " if errors else "") + step.question.text,
-        "error_items": _error_items(errors, step.question.kind),
+        "title": ("Error: " if errors else "") + question.text,
+        "error_items": _error_items(errors, question.kind),
         "step": step,
+        "number": answered + 1,
+        "remaining": left,
+        "progress": round(100 * answered / (answered + left)) if not changing else None,
+        "changing": changing,
         "earlier": earlier,
         "invited": opened.record.patient_link_id is not None,
-        "question": step.question,
-        "mode": opened.session.mode,
+        "question": question,
+        "mode": session.mode,
         "errors": errors,
         "kept": kept or {},
         "imaging_options": IMAGING_OPTIONS,
         "picture": bodymap.BodyMapPicture(
             interactive=True,
             tools=("pain", "tingling", "numbness")
-            if step.question.target != "sensation"
+            if question.target != "sensation"
             else ("reduced", "absent", "increased", "normal"),
             marks=_kept_marks(kept),
         ),
     }
     return render(request, "question.html", context, status_code=status_code)
+
+
+# ------------------------------------------------------------------ errors after a redirect
+# A refused answer is shown by redirecting to the question's page with the message and the typed
+# values in a short-lived cookie (POST-redirect-GET), so reload and the browser's Back never ask
+# to send a form again.
+FLASH_COOKIE = "nervemap_flash"
+FLASH_MAX_AGE = 300
+
+
+def _flash(
+    request: Request,
+    question_id: str,
+    errors: dict[str, str],
+    kept: dict[str, list[str]],
+) -> Response:
+    response = _see_other(question_url(question_id))
+    encoded = _encode_previous(question_id, {"errors": errors, "kept": kept})
+    if encoded is None:  # too much typed to carry: keep the message only
+        encoded = _encode_previous(question_id, {"errors": errors, "kept": {}})
+    if encoded:
+        set_cookie(request, response, FLASH_COOKIE, encoded, FLASH_MAX_AGE)
+    return response
+
+
+def _flashed(request: Request, question_id: str) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+    saved = _previous(request, question_id, FLASH_COOKIE)
+    if not isinstance(saved, dict):
+        return None
+    errors, kept = saved.get("errors"), saved.get("kept")
+    if not isinstance(errors, dict) or not isinstance(kept, dict):
+        return None
+    return (
+        {str(k): str(v) for k, v in errors.items()},
+        {str(k): [str(x) for x in v] for k, v in kept.items() if isinstance(v, list)},
+    )
+
+
+def _with_flash(request: Request, page: Response, question_id: str) -> Response:
+    """Show a flashed error once: the cookie goes with the page that shows it."""
+    if request.cookies.get(FLASH_COOKIE):
+        clear_cookie(request, page, FLASH_COOKIE)
+    return page
 
 
 # ------------------------------------------------------------------ back keeps the answer
@@ -218,9 +311,9 @@ def _encode_previous(question_id: str, value: Any) -> str | None:
     return encoded if len(encoded) <= PREVIOUS_MAX_CHARS else None
 
 
-def _previous(request: Request, question_id: str) -> Any:
-    """The undone answer to ``question_id`` kept by Back, or None."""
-    raw = request.cookies.get(PREVIOUS_COOKIE, "")
+def _previous(request: Request, question_id: str, cookie: str = PREVIOUS_COOKIE) -> Any:
+    """The undone answer to ``question_id`` kept by Back (or another kept value), or None."""
+    raw = request.cookies.get(cookie, "")
     try:
         saved = json.loads(base64.urlsafe_b64decode(raw.encode()).decode()) if raw else None
     except (ValueError, UnicodeDecodeError):
@@ -286,11 +379,19 @@ def body_map_page(request: Request, db: SessionDep) -> Response:
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
-    if not _body_map_due(opened):
+    changing = BODY_MAP in opened.session.asked
+    if not changing and not _body_map_due(opened):
         return _see_other("/interview")
-    question = question_out(opened.session, opened.session.question(BODY_MAP), opened.session.why(BODY_MAP))
-    kept, _ = _prefill(question, _previous(request, BODY_MAP))
-    return _body_map_response(request, opened, question.text, question.why, kept=_kept_marks(kept))
+    session = opened.session
+    question = question_out(session, session.question(BODY_MAP), session.why(BODY_MAP))
+    stored = dict(session.answers).get(BODY_MAP) if changing else _previous(request, BODY_MAP)
+    kept, _ = _prefill(question, stored)
+    flashed = _flashed(request, BODY_MAP)
+    error = flashed[0].get("marks") if flashed else None
+    page = _body_map_response(
+        request, opened, question.text, question.why, error, _kept_marks(kept), changing
+    )
+    return _with_flash(request, page, BODY_MAP)
 
 
 def _body_map_response(
@@ -300,17 +401,24 @@ def _body_map_response(
     why: str,
     error: str | None = None,
     kept: dict[str, str] | None = None,
+    changing: bool = False,
 ) -> Response:
+    session = opened.session
+    answered = session.asked.index(BODY_MAP) if changing else len(session.asked)
+    left = remaining(session)
     context = {
-        "title": "Where do you feel it?",
+        "title": ("Error: " if error else "") + "Where do you feel it?",
         "text": text,
         "why": why,
         "error": error,
         "picture": bodymap.BodyMapPicture(interactive=True, marks=kept or {}),
-        "mode": opened.session.mode,
-        "answered": len(opened.session.asked),
+        "mode": session.mode,
+        "answered": len(session.asked),
+        "number": answered + 1,
+        "remaining": left,
+        "changing": changing,
         "invited": opened.record.patient_link_id is not None,
-        "progress": round(step_out(opened.session).progress * 100),
+        "progress": round(100 * answered / (answered + left)) if not changing else None,
     }
     return render(request, "body_map.html", context, status_code=422 if error else 200)
 
@@ -320,7 +428,8 @@ def body_map_answer(request: Request, db: SessionDep, form: CheckedForm) -> Resp
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
-    if not _body_map_due(opened):
+    changing = BODY_MAP in opened.session.asked
+    if not changing and not _body_map_due(opened):
         return _see_other("/interview")
     if form.get("choice") == "unknown":
         value: Any = "unknown"
@@ -332,30 +441,68 @@ def body_map_answer(request: Request, db: SessionDep, form: CheckedForm) -> Resp
                 400, "Something went wrong", problem.message, ("Back to the body map", "/interview/body-map")
             ) from None
         if not value:
-            question = opened.session.question(BODY_MAP)
-            return _body_map_response(
-                request,
-                opened,
-                question.text(opened.session.mode),
-                opened.session.why(BODY_MAP),
-                "Please mark at least one place on the drawing, or choose \u201cI don't know\u201d.",
-            )
-    record_answer(db, opened, BODY_MAP, value)
+            message = "Please mark at least one place on the drawing, or choose \u201cI don't know\u201d."
+            return _flash(request, BODY_MAP, {"marks": message}, {})
+    return _keep(request, db, opened, BODY_MAP, value, changing)
+
+
+def _keep(
+    request: Request, db: Session, opened: OpenInterview, question_id: str, value: Any, changing: bool
+) -> Response:
+    """Record a new answer or change an earlier one, then go on (POST-redirect-GET)."""
+    if changing:
+        try:
+            opened.session.change(question_id, value)
+        except AnswerError as error:
+            raise answer_problem(error) from None
+        InterviewRepository(db).save(opened.record, opened.session.to_json())
+        AuditLog(db).record(
+            f"interview:{opened.record.id}", "interview.change", f"interview:{opened.record.id}"
+        )
+        target = _following(opened.session, question_id)
+    else:
+        record_answer(db, opened, question_id, value)
+        target = "/interview"
     db.commit()
-    response = _see_other("/interview")
+    response = _see_other(target)
     clear_cookie(request, response, PREVIOUS_COOKIE)
     return response
 
 
 @router.get("/interview", response_class=HTMLResponse)
 def interview_page(request: Request, db: SessionDep) -> Response:
+    """Where the interview stands: the next question's own page, the body map, or the result."""
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
     step = step_out(opened.session)
     if _body_map_due(opened) or (step.question is not None and step.question.id == BODY_MAP):
         return _see_other("/interview/body-map")
-    return _question_page(request, opened)
+    if step.question is None:
+        return _see_other("/interview/finish")
+    return _see_other(question_url(step.question.id))
+
+
+@router.get("/interview/q/{question_id}", response_class=HTMLResponse)
+def question_page(request: Request, db: SessionDep, question_id: str) -> Response:
+    """One question's own page: the current one, or one answered earlier (filled in, to change)."""
+    opened = current(request, db)
+    if opened.record.assessment_id is not None:
+        return _see_other(_done_url(opened))
+    if question_id == BODY_MAP:
+        return _see_other("/interview/body-map")
+    step = step_out(opened.session)
+    current_id = step.question.id if step.question is not None else None
+    if question_id != current_id and question_id not in opened.session.asked:
+        return _see_other("/interview")
+    if current_id == question_id and _body_map_due(opened):
+        return _see_other("/interview/body-map")
+    flashed = _flashed(request, question_id)
+    if flashed:
+        page = _question_page(request, opened, question_id, flashed[0], flashed[1], 422)
+    else:
+        page = _question_page(request, opened, question_id)
+    return _with_flash(request, page, question_id)
 
 
 @router.post("/interview/answer")
@@ -365,29 +512,38 @@ def answer(request: Request, db: SessionDep, form: CheckedForm) -> Response:
         return _see_other(_done_url(opened))
     question_id = form.get("question")
     step = step_out(opened.session)
-    if not isinstance(question_id, str) or step.question is None or step.question.id != question_id:
-        # An old page posted again (back button, double click): show the current question instead.
+    is_current = (
+        isinstance(question_id, str) and step.question is not None and step.question.id == question_id
+    )
+    changing = (
+        isinstance(question_id, str) and question_id != BODY_MAP and question_id in opened.session.asked
+    )
+    if not isinstance(question_id, str) or not (is_current or changing):
+        # An old page posted again (a question no longer open): show where the interview stands.
         return _see_other("/interview")
+    session = opened.session
+    question = (
+        step.question
+        if is_current and step.question is not None
+        else question_out(session, session.question(question_id), session.why(question_id))
+    )
     try:
-        value = answer_from_form(step.question, form)
+        value = answer_from_form(question, form)
     except FormProblem as problem:
-        return _question_page(request, opened, {problem.field: problem.message}, _kept(form), 422)
+        return _flash(request, question_id, {problem.field: problem.message}, _kept(form))
     try:
-        record_answer(db, opened, question_id, value)
+        return _keep(request, db, opened, question_id, value, changing)
     except ProblemError as error:
+        db.rollback()
         message = error.errors[0].reason if error.errors else error.detail
-        return _question_page(request, opened, {"number": message, "choice": message}, _kept(form), 422)
-    db.commit()
-    response = _see_other("/interview")
-    clear_cookie(request, response, PREVIOUS_COOKIE)
-    return response
+        return _flash(request, question_id, {"number": message, "choice": message}, _kept(form))
 
 
 def _kept(form: Any) -> dict[str, list[str]]:
     """The posted values (to show again with the error), by field name."""
     kept: dict[str, list[str]] = {}
     for name, value in form.multi_items():
-        if name != "csrf" and isinstance(value, str):
+        if name not in ("csrf", "question", "choice") and isinstance(value, str):
             kept.setdefault(name, []).append(value)
     return kept
 
@@ -402,7 +558,7 @@ def back(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     last, value = opened.session.answers[-1]
     go_back(db, opened)
     db.commit()
-    response = _see_other("/interview/body-map" if last == BODY_MAP else "/interview")
+    response = _see_other(question_url(last))
     encoded = _encode_previous(last, value)
     if encoded:
         set_cookie(request, response, PREVIOUS_COOKIE, encoded, PREVIOUS_MAX_AGE)

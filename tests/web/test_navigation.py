@@ -1,0 +1,110 @@
+"""Navigation that keeps answers (issue 15, item 6): each question has its own address, an earlier
+answer can be opened and changed without losing the others, refused answers come back through a
+redirect (reload and the browser's Back never resend a form), and the progress line is honest."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nervemap.store.models import InterviewRecord
+from tests.web.test_pages import L5_MARKS, _answer, _screen_clear, _start
+
+
+def _stored(session: Session) -> list[tuple[str, object]]:
+    session.expire_all()
+    record = session.scalars(select(InterviewRecord)).one()
+    return [(a["question"], a["value"]) for a in record.state["answers"]]
+
+
+def _to_pain_score(client: TestClient) -> str:
+    token = _start(client)
+    _screen_clear(client, token)
+    client.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    _answer(client, token, "sex", choice="female")
+    page = _answer(client, token, "duration", choice="number", number="3 months")
+    assert page.url.path == "/interview/q/pain_score"
+    return token
+
+
+def test_each_question_has_its_own_address(client: TestClient) -> None:
+    token = _start(client)
+    moved = client.get("/interview", follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == "/interview/q/red_flags_nerves"
+    # a question not reached yet is not shown: the interview's current question is
+    ahead = client.get("/interview/q/pain_score")
+    assert ahead.url.path == "/interview/q/red_flags_nerves"
+    assert client.get("/interview/q/no_such_question").url.path == "/interview/q/red_flags_nerves"
+    page = _answer(client, token, "red_flags_nerves", choice="options")
+    assert page.url.path == "/interview/q/red_flags_general"
+    assert 'name="question" value="red_flags_general"' in page.text
+
+
+def test_an_earlier_answer_opens_filled_in_and_can_be_changed(client: TestClient, session: Session) -> None:
+    token = _to_pain_score(client)
+    before = _stored(session)
+    # the browser's Back lands on the earlier question's address: its answer is there
+    page = client.get("/interview/q/duration")
+    assert page.status_code == 200 and 'data-testid="changing"' in page.text
+    assert 'id="number" name="number" type="text"' in page.text and 'value="13"' in page.text
+    sex = client.get("/interview/q/sex")
+    assert "Your earlier answer: Female." in sex.text
+    # changing it keeps its place and every other answer, then walks on to the next answer
+    page = _answer(client, token, "duration", choice="number", number="10 days")
+    assert page.url.path == "/interview/q/pain_score"
+    after = _stored(session)
+    assert [q for q, _ in after] == [q for q, _ in before]
+    assert dict(after)["duration"] != dict(before)["duration"]
+    assert {q: v for q, v in after if q != "duration"} == {q: v for q, v in before if q != "duration"}
+    # the body map too: its marks come back, and a change keeps the rest
+    marks = client.get("/interview/body-map")
+    assert marks.status_code == 200 and "Marked: Left buttock (pain)" in marks.text
+    assert 'data-testid="changing"' in marks.text
+    moved = client.post(
+        "/interview/body-map",
+        data={"csrf": token, "choice": "marks", "m:right:buttock": "pain"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303 and moved.headers["location"] == "/interview/q/sex"
+    changed = dict(_stored(session))["body_map"]
+    assert isinstance(changed, list) and [m["side"] for m in changed] == ["right"]
+
+
+def test_a_refused_answer_comes_back_through_a_redirect(client: TestClient) -> None:
+    token = _to_pain_score(client)
+    sent = client.post(
+        "/interview/answer",
+        data={"csrf": token, "question": "pain_score", "choice": "number", "number": "eleven"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == "/interview/q/pain_score"
+    shown = client.get("/interview/q/pain_score")
+    assert shown.status_code == 422 and 'value="eleven"' in shown.text
+    assert "There is a problem" in shown.text and 'aria-invalid="true"' in shown.text
+    # shown once: reloading gives the question again, without the message
+    again = client.get("/interview/q/pain_score")
+    assert again.status_code == 200 and "There is a problem" not in again.text
+    # an empty body map the same way
+    empty = client.post(
+        "/interview/body-map", data={"csrf": token, "choice": "marks"}, follow_redirects=False
+    )
+    assert empty.status_code == 303 and empty.headers["location"] == "/interview/body-map"
+
+
+def test_progress_says_at_most_how_many_more(client: TestClient) -> None:
+    token = _start(client)
+    first = client.get("/interview/q/red_flags_nerves").text
+    counts = []
+    for question in ("red_flags_nerves", "red_flags_general"):
+        page = client.get(f"/interview/q/{question}").text
+        found = re.search(r"Question (\d+)\. At most about (\d+) more questions, often fewer\.", page)
+        assert found, page
+        counts.append((int(found.group(1)), int(found.group(2))))
+        _answer(client, token, question, choice="options")
+    assert counts[0][0] == 1 and counts[1][0] == 2 and counts[1][1] < counts[0][1]
+    assert '<progress class="progress" max="100" value="0"' in first
+    body_map = client.get("/interview/body-map").text
+    assert "Question 3. At most about" in body_map
