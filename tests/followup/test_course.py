@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nervemap.followup import CourseSummary, measures_of, schedule_from, summarise_course
 from nervemap.knowledge.loader import default_knowledge
@@ -205,6 +207,20 @@ def test_a_better_checkin_does_not_lower_an_open_emergency() -> None:
     assert reviewed.schedule  # the routine schedule is back
 
 
+def test_the_schedule_returns_after_a_clinician_reviews_an_urgent_start() -> None:
+    course = [
+        checkin(0, case(strength=[("ankle_dorsiflexion", 2)], leg_pain_nrs=7.0), source="clinician"),
+        checkin(
+            1, case(strength=[("ankle_dorsiflexion", 4)], leg_pain_nrs=5.0), source="clinician", reviewed=True
+        ),
+    ]
+    assert course[0].assessment.triage.level is TriageLevel.URGENT
+    assert summarise_course(course[:1]).schedule == []
+    reviewed = summarise_course(course)
+    assert reviewed.triage_level is TriageLevel.ROUTINE
+    assert [d.weeks for d in reviewed.schedule] == [1.0, 2.0, 6.0, 12.0]  # weakness: a week sooner
+
+
 KINDS = {
     "fine": {"leg_pain_nrs": 3.0},
     "pain": {"leg_pain_nrs": 8.0},
@@ -251,6 +267,32 @@ def test_no_checkin_lowers_an_open_urgent_or_emergency_level(sequence: tuple[str
     assert TRIAGE_ORDER.index(summary.triage_level) >= TRIAGE_ORDER.index(highest_open)
     if highest_open in (TriageLevel.URGENT, TriageLevel.EMERGENCY):
         assert summary.needs_clinician_review and summary.schedule == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(KINDS)), st.booleans(), st.sampled_from(["left", "right"])),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_property_only_a_clinician_review_closes_an_urgent_or_emergency_level(
+    steps: list[tuple[str, bool, str]],
+) -> None:
+    checkins = [
+        checkin(2 * i, _kind_case(kind, side), reviewed=reviewed)  # type: ignore[arg-type]
+        for i, (kind, reviewed, side) in enumerate(steps)
+    ]
+    summary = summarise_course(checkins)
+    reviewed_at = max((i for i, (_, reviewed, _) in enumerate(steps) if reviewed), default=0)
+    floor = checkins[-1].assessment.triage.level
+    for later in checkins[reviewed_at:]:
+        if later.assessment.triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY):
+            floor = max(floor, later.assessment.triage.level, key=TRIAGE_ORDER.index)
+    assert TRIAGE_ORDER.index(summary.triage_level) >= TRIAGE_ORDER.index(floor)
+    if summary.triage_level in (TriageLevel.URGENT, TriageLevel.EMERGENCY):
+        assert summary.schedule == []
 
 
 # ------------------------------------------------------------------ left / right symmetry

@@ -358,18 +358,9 @@ def _overall(changes: Sequence[MeasureChange], escalations: Sequence[Escalation]
     return "unchanged"
 
 
-def schedule_from(
-    assessment: Assessment, start: datetime, knowledge: KnowledgeBase | None = None
-) -> list[CheckinDue]:
-    """The planned check-ins after an assessment (none with an urgent or emergency triage)."""
-    followup = followup_of(_kb(knowledge))
+def _planned(followup: Followup, start: datetime, deficit: bool) -> list[CheckinDue]:
     schedule = followup.schedule
-    if assessment.triage.level in schedule.held_levels:
-        return []
-    intervals = list(schedule.conservative)
-    worst = assessment.severity.worst_mrc
-    if worst is not None and worst < schedule.deficit_below_grade.value:
-        intervals.extend(schedule.motor_deficit)
+    intervals = list(schedule.conservative) + (list(schedule.motor_deficit) if deficit else [])
     due: dict[float, CheckinDue] = {}
     for interval in sorted(intervals, key=lambda i: i.weeks.value):
         weeks = interval.weeks.value
@@ -383,6 +374,18 @@ def schedule_from(
             ),
         )
     return list(due.values())
+
+
+def schedule_from(
+    assessment: Assessment, start: datetime, knowledge: KnowledgeBase | None = None
+) -> list[CheckinDue]:
+    """The planned check-ins after an assessment (none with an urgent or emergency triage)."""
+    followup = followup_of(_kb(knowledge))
+    if assessment.triage.level in followup.schedule.held_levels:
+        return []
+    worst = assessment.severity.worst_mrc
+    deficit = worst is not None and worst < followup.schedule.deficit_below_grade.value
+    return _planned(followup, start, deficit)
 
 
 def summarise_course(
@@ -454,7 +457,13 @@ def summarise_course(
         changes = compare_measures(measures[-2], measures[-1], kb)
         overall = _overall(changes, latest_escalations)
     review = not latest.reviewed_by_clinician and (bool(shown) or level in held_levels)
-    schedule = [] if level in held_levels else schedule_from(first.assessment, start, kb)
+    # Once no urgent or emergency level is open (never was, or a clinician has reviewed it), the
+    # routine schedule runs from the episode's start, sooner when weakness was ever examined.
+    limit = followup.schedule.deficit_below_grade.value
+    deficit = any(grade < limit for m in measures for grade in m.worst_mrc.values()) or (
+        first.assessment.severity.worst_mrc is not None and first.assessment.severity.worst_mrc < limit
+    )
+    schedule = [] if level in held_levels else _planned(followup, start, deficit)
     return CourseSummary(
         measures=measures,
         changes=changes,
