@@ -155,6 +155,7 @@ def test_not_improving_at_eight_weeks_asks_for_mri_and_a_surgical_opinion() -> N
     assert "nice-ng59-2016" in escalation.source_ids
     assert "NG59" in escalation.clinician_text
     assert summary.measures[-1].symptom_weeks == pytest.approx(9.0)  # 1 week before + 8
+    assert summary.overall == "unchanged"  # not improving is not worsening: 7 -> 6 is within 2 points
     assert summary.needs_clinician_review
 
 

@@ -349,9 +349,16 @@ def _escalations(step: _Step, kb: KnowledgeBase, followup: Followup) -> list[Esc
     return fired
 
 
-def _overall(changes: Sequence[MeasureChange], escalations: Sequence[Escalation]) -> Overall:
+def _overall(
+    changes: Sequence[MeasureChange], escalations: Sequence[Escalation], followup: Followup
+) -> Overall:
+    """Worse on any measure, or a rule that reads a deterioration, outweighs any improvement.
+
+    'Not improving' is no deterioration: it leaves the course to the measures' trends.
+    """
+    stalled = {r.id for r in followup.rules if r.kind is FollowupRuleKind.NOT_IMPROVING}
     trends = {c.trend for c in changes}
-    if escalations or "worse" in trends:
+    if any(e.rule_id not in stalled for e in escalations) or "worse" in trends:
         return "worsening"
     if "improved" in trends:
         return "improving"
@@ -455,7 +462,7 @@ def summarise_course(
     overall: Overall = "first check-in"
     if len(measures) > 1:
         changes = compare_measures(measures[-2], measures[-1], kb)
-        overall = _overall(changes, latest_escalations)
+        overall = _overall(changes, latest_escalations, followup)
     review = not latest.reviewed_by_clinician and (bool(shown) or level in held_levels)
     # Once no urgent or emergency level is open (never was, or a clinician has reviewed it), the
     # routine schedule runs from the episode's start, sooner when weakness was ever examined.
