@@ -76,3 +76,14 @@ def test_a_knowledge_base_without_followup_uses_the_packaged_rules() -> None:
     kb = default_knowledge().knowledge
     bare = kb.model_copy(update={"followup": None})
     assert followup_of(bare) is kb.followup
+
+
+def test_patient_wording_is_plain() -> None:
+    """What a patient reads from a rule or step is at US grade 8 or below (as for plan steps)."""
+    from tests.web.readability import MAX_GRADE, grade
+
+    followup = followup_of(default_knowledge().knowledge)
+    texts = [r.patient for r in followup.rules] + [s.patient for s in followup.steps]
+    texts += [m.patient_name for m in followup.measures if len(m.patient_name.split()) > 3]
+    for text in texts:
+        assert grade(text) <= MAX_GRADE, text
