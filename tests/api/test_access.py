@@ -33,6 +33,9 @@ PUBLIC = {
     ("POST", "/v1/interviews/{token}/back"),
     ("GET", "/v1/interviews/{token}/assessment"),
     ("POST", "/v1/interviews/{token}/finish"),
+    # A patient's follow-up check-in link: the token is the credential (tests/api/test_episodes.py).
+    ("GET", "/v1/episode-links/{token}"),
+    ("POST", "/v1/episode-links/{token}/checkins"),
 }
 # Server-rendered pages (nervemap.web): patient pages are public (the interview cookie is the
 # credential); /clinic pages redirect anonymous visitors to the sign-in form (tests/web).
@@ -86,6 +89,17 @@ FORBIDDEN_FOR = {
     ("GET", "/cds-services"): "admin",
     ("POST", "/cds-services/{service_id}"): "admin",
     ("POST", "/cds-services/{service_id}/feedback"): "admin",
+    ("POST", "/v1/episodes"): "admin",
+    ("GET", "/v1/episodes"): "admin",
+    ("GET", "/v1/episodes/{episode_id}"): "admin",
+    ("GET", "/v1/episodes/{episode_id}/checkins"): "write-only key",
+    ("POST", "/v1/episodes/{episode_id}/checkins"): "admin",
+    ("PATCH", "/v1/episodes/{episode_id}/schedule"): "admin",
+    ("POST", "/v1/episodes/{episode_id}/review"): "admin",
+    ("POST", "/v1/episodes/{episode_id}/close"): "admin",
+    ("POST", "/v1/episodes/{episode_id}/links"): "admin",
+    ("GET", "/v1/outbox"): "clinician",
+    ("POST", "/v1/outbox/{message_id}/ack"): "clinician",
 }
 
 
@@ -102,6 +116,7 @@ def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
 
 def _url(path: str) -> str:
     path = path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
+    path = path.replace("{episode_id}", str(uuid.uuid4())).replace("{message_id}", str(uuid.uuid4()))
     return path.replace("{questionnaire_id}", "nervemap-all").replace("{service_id}", "nervemap-patient-view")
 
 

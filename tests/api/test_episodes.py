@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from nervemap.store.models import AssessmentRecord, AuditEvent
+from nervemap.store.api_keys import ApiKeyRepository
+from nervemap.store.models import AssessmentRecord, AuditEvent, Scope, User
 from tests.api.conftest import assert_problem, example
 from tests.store.backends import row_counts
 
@@ -357,3 +358,13 @@ def test_only_clinicians_read_episodes(client: TestClient, as_admin: Headers) ->
     assert_problem(client.get("/v1/episodes", headers=as_admin), 403, "role")
     assert_problem(client.get(f"/v1/episodes/{uuid.uuid4()}", headers=as_admin), 403, "role")
     assert_problem(client.get("/v1/episodes"), 401)
+
+
+def test_outbox_keys_need_the_outbox_scope(client: TestClient, admin: User, session: Session) -> None:
+    """An integrator's key: an admin's, with the 'outbox' scope; the 'admin' scope alone is not enough."""
+    admin_only = ApiKeyRepository(session).issue(admin, [Scope.ADMIN])
+    outbox_key = ApiKeyRepository(session).issue(admin, [Scope.OUTBOX])
+    session.commit()
+    assert_problem(client.get("/v1/outbox", headers={"X-API-Key": admin_only.key}), 403, "header.X-API-Key")
+    assert client.get("/v1/outbox", headers={"X-API-Key": outbox_key.key}).status_code == 200
+    assert_problem(client.get("/v1/audit", headers={"X-API-Key": outbox_key.key}), 403, "header.X-API-Key")
