@@ -1,0 +1,43 @@
+"""Walking-provoked leg symptoms, relief by rest, slope and inflammatory rhythm in the patient's
+words (issue 12, development-set misses): one test per way of writing a finding, and the near
+misses that must keep their own reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract
+
+
+def findings(text: str) -> set[tuple[str, str]]:
+    return {(f.id, f.status.value) for f in extract(text).case.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("While he walks, he feels numbness and weakness in his legs.", "leg_pain_on_walking"),
+        ("Her calves ache when she walks two blocks.", "leg_pain_on_walking"),
+        ("His right calf cramps when he uses the incline feature on the treadmill.", "leg_pain_on_walking"),
+        (
+            "His right calf cramps when he uses the incline feature on the treadmill.",
+            "pain_worse_walking_uphill",
+        ),
+        ("The pain completely disappears after resting for a few minutes.", "relief_standing_still"),
+        ("The calf pain goes away with rest.", "relief_standing_still"),
+        ("Lumbosacral pain of inflammatory rhythm of 4 months of evolution.", "inflammatory_back_pain"),
+    ],
+)
+def test_phrasing_is_read(text: str, expected: str) -> None:
+    assert (expected, "present") in findings(text)
+
+
+def test_walking_rule_leaves_the_symptom_to_its_own_rule() -> None:
+    # the walking rule's span stops before "numbness", so numbness is still read
+    got = findings("While he walks, he feels numbness in his legs.")
+    assert ("leg_pain_on_walking", "present") in got
+    assert ("leg_numbness", "present") in got
+
+
+def test_negated_incline_is_absent() -> None:
+    assert ("pain_worse_walking_uphill", "absent") in findings("He has no pain when he walks on an incline.")
