@@ -25,9 +25,13 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "store": (*FRONT_ENDS, "interview", "nlp", "batch", "evaluation", "followup"),
     # follow-up over time (issue 19) reads the engine's records with the knowledge base's rules
     "followup": (*FRONT_ENDS, "store", "interview", "nlp", "batch", "evaluation"),
+    # services of the core serve every front end and word no error in HTTP (issue 19 started them)
+    "services": (*FRONT_ENDS, "batch", "evaluation"),
 }
 for _part in CORE:  # the core does not know about follow-up either
     FORBIDDEN[_part] = (*FORBIDDEN[_part], "followup")
+for _part in (*CORE, "interview", "store", "followup"):  # nor about the services built on it
+    FORBIDDEN[_part] = (*FORBIDDEN[_part], "services")
 
 
 def imported_parts(path: Path, src: Path = SRC) -> list[tuple[int, str]]:
