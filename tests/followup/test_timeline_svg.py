@@ -247,3 +247,30 @@ def test_the_patient_specific_functional_scale_is_drawn_0_to_10_higher_better() 
     ticks = [t.text for t in panel.iterfind(".//svg:text[@class='y-tick']", NS)]
     assert ticks[0] == "0" and ticks[-1] == "10"
     assert series_points(svg, "function") == [("0", "3"), ("2", "5.5"), ("6", "8")]
+
+
+def test_a_series_never_recorded_is_not_drawn_and_ties_are_drawn_apart() -> None:
+    course = CourseSummary(
+        measures=[
+            measures(0, 7, None, {"ankle_dorsiflexion:left": 4, "hip_abduction:left": 4}),
+            measures(2, 5, None, {"ankle_dorsiflexion:left": 3, "hip_abduction:left": 4}),
+        ],
+        overall="worsening",
+        triage_level=TriageLevel.ROUTINE,
+        needs_clinician_review=False,
+    )
+    svg = draw(course, windows=())
+    assert svg.find(".//svg:g[@data-series='back_pain']", NS) is None
+    pain = svg.find(".//svg:g[@data-panel='pain']", NS)
+    assert pain is not None
+    assert [t.text for t in pain.iterfind("svg:g[@class='legend-entry']/svg:text", NS)] == ["Leg pain"]
+    desc = svg.find("svg:desc", NS)
+    assert desc is not None and "Back pain: not recorded." in (desc.text or "")
+    groups = [
+        svg.find(f".//svg:g[@data-series='mrc:{k}:left']", NS)
+        for k in ("ankle_dorsiflexion", "hip_abduction")
+    ]
+    first = [next(coordinate(p) for p in g if p.get("class") == "point") for g in groups if g is not None]
+    assert len(first) == 2 and first[0][0] == first[1][0]
+    assert abs(first[0][1] - first[1][1]) == pytest.approx(3.0)  # both 4/5 at week 0: drawn apart
+    assert series_points(svg, "mrc:hip_abduction:left") == [("0", "4"), ("2", "4")]  # the values stay exact

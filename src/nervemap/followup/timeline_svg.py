@@ -17,8 +17,9 @@ name (``role="img"``, ``<title>``, ``<desc>``, ``aria-labelledby``). The page in
 WeasyPrint prints it in the PDF report.
 
 Pure functions: no clock, no randomness, no knowledge read at drawing time. :func:`timeline_from_course`
-turns a :class:`~nervemap.followup.models.CourseSummary` into a :class:`Timeline`; :func:`render_svg`
-draws one.
+turns a :class:`~nervemap.followup.models.CourseSummary` into a :class:`Timeline`, :func:`timeline_for`
+does so with the names from the knowledge base (what the pages and the report use), and
+:func:`render_svg` draws one.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nervemap.followup.models import CourseSummary
-from nervemap.knowledge.models import TriageLevel
+from nervemap.knowledge.loader import default_knowledge
+from nervemap.knowledge.models import KnowledgeBase, TriageLevel
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -65,6 +67,8 @@ MAX_MRC_SERIES = 6  # movements drawn; the others are named in the description a
 TICK_STEPS = (1, 2, 4, 6, 8, 13, 26, 52)
 MAX_TICKS = 12
 CHAR_WIDTH = 5.4  # about, at font size 10, to cut a label to the room it has
+BOLD_CHAR_WIDTH = 6.6
+TIE_OFFSET = 3.0  # between series drawn at the same point
 LABEL_CHARS = 64  # a band label is cut here; its full text is in its <title>
 
 
@@ -252,6 +256,16 @@ def timeline_from_course(
         planned=tuple(d.weeks for d in course.schedule if d.weeks > latest),
         notes=tuple(notes),
     )
+
+
+def timeline_for(
+    course: CourseSummary, knowledge: KnowledgeBase | None = None, title: str = "Course of the episode"
+) -> Timeline:
+    """The timeline of a course as the pages and the report draw it: movement names from the
+    knowledge base."""
+    kb = knowledge if knowledge is not None else default_knowledge().knowledge
+    names = {m.id: m.name.split(" (")[0] for m in kb.anatomy.movements}  # without the muscles
+    return timeline_from_course(course, movement_names=names, title=title)
 
 
 # --------------------------------------------------------------------------- numbers and scales
@@ -573,12 +587,21 @@ def _draw_panel(root: ET.Element, panel: Panel, scale: _Scale, top: float) -> No
             text_anchor="end",
             fill="#444",
         )
-    for index, series in enumerate(panel.series):
+    # Series with the same value at the same week are drawn a little apart, so that neither hides
+    # the other (MRC grades often tie); the data attributes keep the exact values.
+    sharing: dict[tuple[float, float], list[str]] = {}
+    for series in panel.series:
+        for at in series.points:
+            sharing.setdefault(at, []).append(series.key)
+    drawn = [(index, series) for index, series in enumerate(panel.series) if series.points]
+    for row, (index, series) in enumerate(drawn):
         colour = PALETTE[index % len(PALETTE)] if panel.key == "mrc" else _colour(series.key, index)
         shape = SHAPES[index % len(SHAPES)]
         dash = DASHES[index % len(DASHES)]
         item = _el(group, "g", class_="series", data_series=series.key)
-        coords = [(scale.x(w), _y(panel, top, v)) for w, v in series.points]
+        coords = [
+            (scale.x(w), _y(panel, top, v) + _apart(sharing[(w, v)], series.key)) for w, v in series.points
+        ]
         if len(coords) > 1:
             line = {"stroke_dasharray": dash} if dash else {}
             _el(
@@ -596,7 +619,12 @@ def _draw_panel(root: ET.Element, panel: Panel, scale: _Scale, top: float) -> No
                 item, shape, x, y, colour, class_="point", data_week=fmt(week), data_value=fmt(value)
             )
             _el(point, "title", f"Week {fmt(week)}: {series.label} {fmt(value)}{panel.unit}")
-        _legend_entry(group, index, top, series.label, colour, shape, dash)
+        _legend_entry(group, row, top, series.label, colour, shape, dash)
+
+
+def _apart(keys: list[str], key: str) -> float:
+    """The vertical offset of one of several series drawn at the same point (0 when alone)."""
+    return (keys.index(key) - (len(keys) - 1) / 2) * TIE_OFFSET
 
 
 def _colour(key: str, index: int) -> str:
@@ -671,7 +699,7 @@ def _draw_markers(root: ET.Element, timeline: Timeline, scale: _Scale, top: floa
         )
         near_end = x > (LEFT + PLOT_RIGHT) / 2
         room = x if near_end else WIDTH - x
-        text = _cut(f"▲ {marker.level.value}: {marker.text} ({marker.source})", int(room / CHAR_WIDTH))
+        text = _cut(f"▲ {marker.level.value}: {marker.text} ({marker.source})", int(room / BOLD_CHAR_WIDTH))
         _el(
             item,
             "text",

@@ -1,19 +1,28 @@
-"""The one-page clinical summary: printable HTML, and the same page as a PDF (WeasyPrint)."""
+"""The one-page clinical summary: printable HTML, and the same page as a PDF (WeasyPrint).
+
+For a follow-up episode the summary is that of the latest check-in, with a second page for the
+course: the timeline picture (``nervemap.followup.timeline_svg``), the same numbers as a table, the
+rules that escalated it and the planned check-ins."""
 
 from __future__ import annotations
 
+import uuid
 from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from nervemap.api.deps import SessionDep
+from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
+from nervemap.services import episodes as episode_service
 from nervemap.store.audit import AuditLog
 from nervemap.web import present
 from nervemap.web.clinic import _record, assessment_context
-from nervemap.web.security import ClinicianPage
+from nervemap.web.security import ClinicianPage, PageError
 from nervemap.web.templating import render_string
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
@@ -27,6 +36,7 @@ def _css() -> str:
 def report_html(context: dict[str, Any], printable: bool = True) -> str:
     screens, other_absent = present.red_flag_checklist(context["assessment"])
     values = {
+        "course": None,  # a follow-up episode's course (see course_context)
         **context,
         "css": _css(),
         "printable": printable,
@@ -35,6 +45,46 @@ def report_html(context: dict[str, Any], printable: bool = True) -> str:
         "other_absent": other_absent,
     }
     return render_string("report.html", values)
+
+
+def course_context(view: episode_service.EpisodeView) -> dict[str, Any]:
+    """The course page of an episode report: the timeline (inline SVG, escaped by ElementTree), the
+    table of the same numbers, escalations, guideline windows and the schedule."""
+    timeline = timeline_for(view.course, title="Course of the episode: pain, function and power by week")
+    headings, rows = timeline_table(timeline)
+    return {
+        "episode": view.episode,
+        "course": view.course,
+        "course_svg": Markup(render_svg(timeline, prefix="course")),
+        "course_headings": headings,
+        "course_rows": rows,
+        "course_timeline": timeline,
+        "course_schedule": [item for item in view.schedule if item.status != "done"],
+        "checkin_count": len(view.checkins),
+    }
+
+
+def _episode(db: Session, episode_id: str, actor: str) -> episode_service.EpisodeView:
+    try:
+        return episode_service.get_episode(db, uuid.UUID(episode_id), actor=actor)
+    except (ValueError, episode_service.EpisodeError) as error:
+        raise PageError(
+            404,
+            "No such episode",
+            "This episode does not exist or the link is wrong.",
+            ("Back to the queue", "/clinic"),
+        ) from error
+
+
+def episode_report_html(db: Session, episode_id: str, actor: str, printable: bool = True) -> tuple[str, str]:
+    """(html, episode id) of an episode's report: its latest check-in's summary, then the course."""
+    view = _episode(db, episode_id, actor)
+    latest = view.checkins[-1]
+    record = _record(db, str(latest.assessment_id))
+    AuditLog(db).record(actor, "episode.report", f"episode:{view.episode.id}")
+    db.commit()
+    context = {**assessment_context(db, record), **course_context(view)}
+    return report_html(context, printable=printable), str(view.episode.id)
 
 
 def pdf_bytes(html: str) -> bytes:
@@ -63,6 +113,26 @@ async def report_pdf(
     html = report_html(assessment_context(db, record), printable=False)
     document = await run_in_threadpool(pdf_bytes, html)
     name = f"nervemap-assessment-{record.id}.pdf"
+    return Response(
+        document,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get("/episodes/{episode_id}/report", response_class=HTMLResponse)
+def episode_report(request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
+    html, _ = episode_report_html(db, episode_id, clinician.actor)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/episodes/{episode_id}/report.pdf")
+async def episode_report_pdf(
+    request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep
+) -> Response:
+    html, identifier = episode_report_html(db, episode_id, clinician.actor, printable=False)
+    document = await run_in_threadpool(pdf_bytes, html)
+    name = f"nervemap-episode-{identifier}.pdf"
     return Response(
         document,
         media_type="application/pdf",
