@@ -29,9 +29,9 @@ async def _on_login_required(request: Request, error: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the pages, their error pages and the static files to ``app``."""
-    from nervemap.web import clinic, patient, report
+    from nervemap.web import clinic, episodes, patient, report
 
-    for router in (patient.router, clinic.router, report.router):
+    for router in (patient.router, clinic.router, episodes.router, report.router):
         app.include_router(router)
     static = StaticFiles(directory=str(resources.files("nervemap.web") / "static"))
     app.mount(STATIC_PATH, static, name="static")

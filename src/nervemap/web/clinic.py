@@ -22,12 +22,13 @@ from nervemap.knowledge.models import Setting, TriageLevel
 from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.consultations import ConsultationRepository
+from nervemap.store.episodes import EpisodeRepository
 from nervemap.store.interviews import SERVICE_USER_ID, InvitationRepository
 from nervemap.store.models import AssessmentRecord, ConsultationRequest, ReviewStatus, SourceKind
 from nervemap.store.passwords import verify_password
 from nervemap.store.types import utcnow
 from nervemap.store.users import UserRepository
-from nervemap.web import bodymap, present
+from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import text
 from nervemap.web.security import (
     INTERVIEW_COOKIE,
@@ -162,9 +163,11 @@ def queue(
     asked, others = _queue(db, triage, status)
     AuditLog(db).record(clinician.actor, "assessment.list")
     db.commit()
+    follow_up = [] if show == "requests" else episodes.follow_up_rows(db, clinician.actor, QUEUE_LIMIT)
     context = {
         "title": "Queue",
         "clinician": clinician,
+        "follow_up": [r for r in follow_up if not triage or r.episode.triage_level == triage],
         "requests": asked,
         "assessments": [] if show == "requests" else others,
         "filters": {"triage": triage, "status": status, "show": show},
@@ -200,6 +203,7 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         else record.input
     )
     reviewer = UserRepository(db).get(record.reviewed_by) if record.reviewed_by else None
+    checkin = EpisodeRepository(db).checkin_of_assessment(record.id)
     return {
         # nothing measured it: the engine's default grade is not shown as a finding
         "severity_label": assessment.severity.grade.value
@@ -215,6 +219,7 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         "requests": ConsultationRepository(db).for_assessment(record.id),
         "reviewer": reviewer.email if reviewer else None,
         "by_patient": record.created_by == SERVICE_USER_ID,
+        "episode_id": checkin.episode_id if checkin else None,
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nervemap.engine.compiled import default_compiled
-from nervemap.followup.models import CheckinDue, CheckinMeasures, CourseSummary, MeasureChange
+from nervemap.followup.models import CheckinMeasures, CourseSummary, MeasureChange
 
 # ------------------------------------------------------------------ names
 
@@ -152,7 +152,10 @@ def change_lines(course: CourseSummary) -> list[ChangeLine]:
 
 @dataclass(frozen=True)
 class Due:
-    due: CheckinDue
+    """A planned check-in not yet done, and whether its date has passed."""
+
+    due_at: datetime
+    weeks: float
     overdue: bool
 
     @property
@@ -160,13 +163,12 @@ class Due:
         return "overdue" if self.overdue else "due"
 
 
-def next_due(course: CourseSummary, now: datetime, done_after: datetime | None = None) -> Due | None:
-    """The first planned check-in not yet done (due after the latest check-in), and whether its
-    date has passed."""
-    latest = done_after or (course.measures[-1].at if course.measures else None)
+def next_due(course: CourseSummary, now: datetime) -> Due | None:
+    """The first planned check-in of the course's own schedule after the latest check-in."""
+    latest = course.measures[-1].at if course.measures else None
     for planned in sorted(course.schedule, key=lambda d: d.due_at):
         if latest is None or planned.due_at > latest:
-            return Due(planned, planned.due_at <= now)
+            return Due(planned.due_at, planned.weeks, planned.due_at <= now)
     return None
 
 
@@ -213,7 +215,8 @@ class PatientCourse:
     next_check: str | None
 
 
-def patient_course(course: CourseSummary, now: datetime) -> PatientCourse:
+def patient_course(course: CourseSummary, coming: Due | None) -> PatientCourse:
+    """The plain summary; ``coming``: the next planned check-in (None: none planned)."""
     lines: list[str] = []
     strength_said = False
     for change in course.changes:
@@ -228,10 +231,9 @@ def patient_course(course: CourseSummary, now: datetime) -> PatientCourse:
             sentence = _SENTENCES.get((change.measure, change.trend))
         if sentence:
             lines.append(sentence)
-    coming = next_due(course, now)
     next_check = None
     if coming is not None:
-        day = f"{coming.due.due_at:%A %d %B}".replace(" 0", " ")
+        day = f"{coming.due_at:%A %d %B}".replace(" 0", " ")
         next_check = (
             f"Your next check-in was due on {day}. Please do it soon."
             if coming.overdue

@@ -28,6 +28,9 @@ CSRF_FIELD = "csrf"
 SESSION_COOKIE = "nervemap_session"
 INTERVIEW_COOKIE = "nervemap_interview"
 INTERVIEW_MAX_AGE = 24 * 3600
+# A follow-up check-in: "<interview id>.<episode link token>", set when a patient starts an interview
+# from an episode's check-in link; the finished interview is attached to that episode.
+CHECKIN_COOKIE = "nervemap_checkin"
 
 
 class PageError(Exception):
@@ -120,6 +123,16 @@ def clear_cookie(request: Request, response: Response, name: str) -> None:
     response.delete_cookie(
         name, path="/", httponly=True, samesite="lax", secure=request.url.scheme == "https"
     )
+
+
+def set_checkin_cookie(request: Request, response: Response, interview_id: uuid.UUID, link: str) -> None:
+    set_cookie(request, response, CHECKIN_COOKIE, f"{interview_id}.{link}", INTERVIEW_MAX_AGE)
+
+
+def checkin_link(request: Request, interview_id: uuid.UUID) -> str | None:
+    """The episode link this browser's interview ``interview_id`` was started from, or None."""
+    started, _, link = request.cookies.get(CHECKIN_COOKIE, "").partition(".")
+    return link if link and started == str(interview_id) else None
 
 
 # ------------------------------------------------------------------ the clinician's session

@@ -1,0 +1,209 @@
+"""Follow-up pages (issue 19): a clinician starts an episode from an assessment and sees it in the
+queue (due, then done), the course with its timeline, table and side-by-side maps; a patient checks
+in from a link with the ordinary interview and reads how they are doing; a link reaches only its
+own episode, and a clinician's check-in note or schedule change is checked like any form."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nervemap.store.models import AssessmentRecord, AuditEvent, Episode, User
+from nervemap.store.types import utcnow
+from tests.web.conftest import csrf_of, sign_in
+from tests.web.readability import MAX_GRADE, grade, visible_text
+
+NOTE = (
+    "45 year old man with 3 weeks of left leg pain radiating to the dorsum of the foot. "
+    "Leg pain 7/10. Weak left great toe extension 4/5. No bladder or bowel symptoms."
+)
+L5_MARKS = {
+    "m:left:buttock": "pain",
+    "m:left:thigh_posterior": "pain",
+    "m:left:leg_lateral": "pain",
+}
+
+
+def _assessment(client: TestClient, session: Session, days_ago: float = 0) -> str:
+    """A clinician's note assessed; ``days_ago`` moves its time back (the episode started then)."""
+    page = client.get("/clinic/note")
+    done = client.post(
+        "/clinic/note", data={"csrf": csrf_of(page.text), "text": NOTE, "setting": "primary-care"}
+    )
+    assessment_id = done.url.path.rsplit("/", 1)[1]
+    if days_ago:
+        record = session.get(AssessmentRecord, uuid.UUID(assessment_id))
+        assert record is not None
+        record.created_at = utcnow() - timedelta(days=days_ago)
+        session.commit()
+    return assessment_id
+
+
+def _episode(client: TestClient, session: Session, days_ago: float = 0) -> str:
+    assessment_id = _assessment(client, session, days_ago)
+    page = client.get(f"/clinic/assessments/{assessment_id}")
+    assert "Follow up over time" in page.text
+    episode = client.post(f"/clinic/assessments/{assessment_id}/episode", data={"csrf": csrf_of(page.text)})
+    assert episode.status_code == 200 and episode.url.path.startswith("/clinic/episodes/"), episode.text[:300]
+    return episode.url.path.rsplit("/", 1)[1]
+
+
+def _link(client: TestClient, episode_id: str) -> str:
+    page = client.get(f"/clinic/episodes/{episode_id}")
+    issued = client.post(f"/clinic/episodes/{episode_id}/links", data={"csrf": csrf_of(page.text)})
+    assert issued.status_code == 200
+    match = re.search(r'value="(http[^"]*/checkin\?link=([^"]+))"', issued.text)
+    assert match, "no check-in link on the page"
+    return match.group(2)
+
+
+def _patient_checkin(patient: TestClient, link: str) -> str:
+    """The ordinary interview from a check-in link: screen clear, three marks, "I don't know" to the
+    rest; returns the last page (the check-in's result)."""
+    start = patient.get(f"/checkin?link={link}")
+    assert start.status_code == 200 and "Check-in" in start.text
+    token = csrf_of(start.text)
+    page = patient.post("/checkin/start", data={"csrf": token, "link": link})
+    assert page.url.path.startswith("/interview")
+    for question in ("red_flags_nerves", "red_flags_general"):
+        page = patient.post(
+            "/interview/answer", data={"csrf": token, "question": question, "choice": "options"}
+        )
+    page = patient.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    for _ in range(40):
+        if page.url.path.startswith("/checkin/") or page.url.path == "/interview/result":
+            break
+        question = page.text.split('name="question" value="')[1].split('"')[0]
+        choice = {"pain_score": "number"}.get(question, "unknown")
+        page = patient.post(
+            "/interview/answer", data={"csrf": token, "question": question, "choice": choice, "number": "3"}
+        )
+    return page
+
+
+def test_an_episode_from_an_assessment_shows_its_course_schedule_and_map(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    sign_in(client)
+    episode_id = _episode(client, session)
+    page = client.get(f"/clinic/episodes/{episode_id}")
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-testid="timeline"' in html and "<svg" in html and "<title" in html and "<desc" in html
+    assert 'data-testid="course-table"' in html and "Great-toe extension" in html
+    assert 'data-testid="schedule"' in html and "planned" in html
+    assert 'id="c1-left-foot_dorsum"' in html  # the first check-in's map, with its own ids
+    # the assessment page now leads to its episode instead of offering a new one
+    first = re.search(r'href="/clinic/assessments/([^"]+)">First assessment', html)
+    assert first
+    assessment = client.get(f"/clinic/assessments/{first.group(1)}")
+    assert (
+        f"/clinic/episodes/{episode_id}" in assessment.text and "Follow up over time" not in assessment.text
+    )
+    # every read is audited
+    reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "episode.read")).all()
+    assert any(entry.object == f"episode:{episode_id}" for entry in reads)
+
+
+def test_the_queue_shows_a_due_checkin_then_done_after_the_patient_checks_in(
+    client: TestClient, clinician: User, session: Session, app: object
+) -> None:
+    sign_in(client)
+    episode_id = _episode(client, session, days_ago=10)  # weakness: the 1-week check-in is due
+    queue = client.get("/clinic")
+    row = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
+    assert f"/clinic/episodes/{episode_id}" in row and ">due<" in row
+    link = _link(client, episode_id)
+    with TestClient(client.app) as patient:  # another browser
+        result = _patient_checkin(patient, link)
+    assert result.url.path == "/checkin/result", result.url
+    assert "How you are doing" in result.text
+    assert 'data-testid="next-check"' in result.text  # the 6-week check-in is next
+    episode = client.get(f"/clinic/episodes/{episode_id}")
+    schedule = episode.text.split('data-testid="schedule"')[1].split("</table>")[0]
+    assert ">done<" in schedule
+    assert 'id="c2-left-buttock"' in episode.text and "by patient" in episode.text
+    queue = client.get("/clinic")
+    row = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
+    assert ">due<" not in row
+
+
+def test_the_patients_summary_is_plain(client: TestClient, clinician: User, session: Session) -> None:
+    sign_in(client)
+    episode_id = _episode(client, session, days_ago=10)
+    link = _link(client, episode_id)
+    with TestClient(client.app) as patient:
+        result = _patient_checkin(patient, link)
+    section = result.text.split('data-testid="how-you-are-doing"')[1].split("</section>")[0]
+    words = visible_text("<section " + section)
+    assert grade(words) <= MAX_GRADE, (round(grade(words), 1), words)
+
+
+def test_a_link_opens_only_its_own_episode_and_stops_when_closed(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    sign_in(client)
+    first, second = _episode(client, session), _episode(client, session)
+    link = _link(client, first)
+    with TestClient(client.app) as patient:
+        assert patient.get(f"/checkin?link={link}x").status_code == 404
+        assert patient.get("/checkin?link=").status_code == 404
+        result = _patient_checkin(patient, link)
+        assert result.url.path == "/checkin/result"
+    views = {e.id: e for e in session.scalars(select(Episode)).all()}
+    counts = {
+        str(k): len(session.scalars(select(AuditEvent).where(AuditEvent.object == f"episode:{k}")).all())
+        for k in views
+    }
+    assert counts[second] >= 1  # read by the clinician only
+    patient_reads = session.scalars(
+        select(AuditEvent).where(AuditEvent.actor.startswith("episode-link:"))
+    ).all()
+    assert patient_reads and {e.object for e in patient_reads} == {f"episode:{first}"}
+    page = client.get(f"/clinic/episodes/{first}")
+    client.post(f"/clinic/episodes/{first}/close", data={"csrf": csrf_of(page.text)})
+    with TestClient(client.app) as patient:
+        closed = patient.get(f"/checkin?link={link}")
+    assert closed.status_code == 410 and "no longer works" in closed.text
+
+
+def test_clinician_forms_on_the_episode_page_are_checked(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    sign_in(client)
+    episode_id = _episode(client, session)
+    page = client.get(f"/clinic/episodes/{episode_id}")
+    token = csrf_of(page.text)
+    bad = client.post(
+        f"/clinic/episodes/{episode_id}/schedule", data={"csrf": token, "weeks": "two", "reason": "x"}
+    )
+    assert bad.status_code == 422 and "There is a problem" in bad.text and 'aria-invalid="true"' in bad.text
+    assert 'value="two"' in bad.text
+    done = client.post(
+        f"/clinic/episodes/{episode_id}/schedule", data={"csrf": token, "weeks": "1, 4", "reason": "Weak toe"}
+    )
+    assert done.status_code == 200
+    schedule = done.text.split('data-testid="schedule"')[1].split("</table>")[0]
+    assert "Weak toe" in schedule and schedule.count('<tr class="due-') == 2
+    empty = client.post(
+        f"/clinic/episodes/{episode_id}/checkins", data={"csrf": token, "note": "", "setting": "primary-care"}
+    )
+    assert empty.status_code == 422 and "Paste the note" in empty.text
+    added = client.post(
+        f"/clinic/episodes/{episode_id}/checkins",
+        data={"csrf": token, "note": NOTE.replace("7/10", "3/10"), "setting": "primary-care"},
+    )
+    assert added.status_code == 200 and "Check-in 2" in added.text and "by clinician" in added.text
+    assert 'data-testid="changes"' in added.text
+    reviewed = client.post(f"/clinic/episodes/{episode_id}/review", data={"csrf": token, "comment": "Seen"})
+    assert "Reviewed on" in reviewed.text
+    missing = client.get(f"/clinic/episodes/{uuid.uuid4()}")
+    assert missing.status_code == 404
+    assert (
+        client.post(f"/clinic/episodes/{episode_id}/review", data={"comment": "no token"}).status_code == 403
+    )
