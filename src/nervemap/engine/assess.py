@@ -22,7 +22,7 @@ from nervemap.engine.compiled import (
     default_compiled,
     neighbouring_roots,
 )
-from nervemap.engine.concordance import CLOSE_ALTERNATIVE, clinical_view, imaged_roots, judge
+from nervemap.engine.concordance import clinical_view, imaged_roots, judge, localisation_cut_points
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.fit import assess_fit
 from nervemap.engine.inference import Posterior, infer
@@ -325,13 +325,14 @@ def _name_close_alternatives(
     lead = compiled.hypotheses[int(site_order[0])]
     neighbours = neighbouring_roots(str(lead.root))
     lead_p = float(site_p[site_order[0]])
+    _, close_alternative = localisation_cut_points(compiled)
     localization[0]["possibly"] = [
         str(h.root)
         for h in (compiled.hypotheses[int(i)] for i in site_order[1:6])
         if h.kind == SiteKind.ROOT
         and h.side == lead.side
         and h.root in neighbours
-        and float(site_p[compiled.hypothesis_index[h.key]]) >= CLOSE_ALTERNATIVE * lead_p
+        and float(site_p[compiled.hypothesis_index[h.key]]) >= close_alternative * lead_p
     ]
 
 

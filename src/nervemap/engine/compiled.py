@@ -374,21 +374,37 @@ def _sign_factors(
     return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
 
 
+@dataclass
+class _SiteTable:
+    """The (site, observation) tables being filled: which number applies, its value, territory.
+
+    ``grade`` indexes ``keys``, and ``numbers`` holds the number of each key: ``add`` keeps the
+    two in step.
+    """
+
+    probability: FloatArray  # (H, O) P(observation | site)
+    in_territory: npt.NDArray[np.bool_]  # (H, O)
+    grade: npt.NDArray[np.int16]  # (H, O) index into keys
+    keys: list[str]
+    numbers: dict[str, Number]
+
+    def add(self, key: str, number: Number) -> int:
+        """Register a number under a new key; its index for ``grade``."""
+        self.numbers[key] = number
+        self.keys.append(key)
+        return len(self.keys) - 1
+
+
 def _vague_observations(
     kb: KnowledgeBase,
     observations: list[Observation],
     observation_index: dict[str, int],
-    probability: FloatArray,
-    in_territory: npt.NDArray[np.bool_],
-    grade: npt.NDArray[np.int16],
-    grade_keys: list[str],
-    loc_numbers: dict[str, Number],
+    table: _SiteTable,
 ) -> None:
     """P(symptom somewhere in a set of regions | site) = 1 - Π (1 - P(region | site))."""
     model = kb.localisation
     for base, number in (("pain", model.pain_in_territory), ("sensory", model.sensory_in_territory)):
-        key = f"{base}:vague"
-        loc_numbers[key] = (
+        combined = (
             Number(
                 value=number.value,
                 source=number.source,
@@ -402,7 +418,7 @@ def _vague_observations(
                 reason=f"{number.reason}; combined over the regions of a part named without its aspect",
             )
         )
-        grade_keys.append(key)
+        index = table.add(f"{base}:vague", combined)
         for o, observation in enumerate(observations):
             if observation.modality != f"{base}-vague":
                 continue
@@ -410,28 +426,24 @@ def _vague_observations(
                 observation_index[f"{base}:{region}:{observation.side}"]
                 for region in model.vague_regions[observation.target]
             ]
-            probability[:, o] = 1.0 - np.prod(1.0 - probability[:, members], axis=1)
-            in_territory[:, o] = in_territory[:, members].any(axis=1)
-            grade[:, o] = len(grade_keys) - 1
+            table.probability[:, o] = 1.0 - np.prod(1.0 - table.probability[:, members], axis=1)
+            table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)
+            table.grade[:, o] = index
 
 
 def _site_kind_observations(
     kb: KnowledgeBase,
     hypotheses: list[Hypothesis],
     observations: list[Observation],
-    probability: FloatArray,
-    in_territory: npt.NDArray[np.bool_],
-    grade: npt.NDArray[np.int16],
-    grade_keys: list[str],
-    loc_numbers: dict[str, Number],
+    table: _SiteTable,
 ) -> None:
     """P(a finding naming a kind of lesion | site): its own rate for those kinds on its side."""
     items = {item.finding: item for item in kb.localisation.site_kind_findings}
+    index: dict[str, int] = {}
     for finding, item in items.items():
         for which, number in (("in", item.in_kind), ("out", item.otherwise)):
-            loc_numbers[f"kind:{finding}:{which}"] = number
-            grade_keys.append(f"kind:{finding}:{which}")
-    index = {key: i for i, key in enumerate(grade_keys)}
+            key = f"kind:{finding}:{which}"
+            index[key] = table.add(key, number)
     for o, observation in enumerate(observations):
         if observation.modality != "kind":
             continue
@@ -439,9 +451,9 @@ def _site_kind_observations(
         for h, hypothesis in enumerate(hypotheses):
             inside = hypothesis.kind in item.kinds and _applies_to_side(hypothesis, observation.side)
             which = "in" if inside else "out"
-            in_territory[h, o] = inside
-            grade[h, o] = index[f"kind:{observation.target}:{which}"]
-            probability[h, o] = (item.in_kind if inside else item.otherwise).value
+            table.in_territory[h, o] = inside
+            table.grade[h, o] = index[f"kind:{observation.target}:{which}"]
+            table.probability[h, o] = (item.in_kind if inside else item.otherwise).value
 
 
 def neighbouring_roots(root: str) -> set[str]:
@@ -635,19 +647,14 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for o, observation in enumerate(observations):
         if observation.modality == "pain":
             probability[none_index, o] = model.pain_without_lesion.value
-    loc_numbers = dict(grading.numbers)
-    loc_numbers["pain:none"] = model.pain_without_lesion
-    none_pain = len(grade_keys)
-    grade_keys.append("pain:none")
+    table = _SiteTable(probability, in_territory, grade, grade_keys, dict(grading.numbers))
+    none_pain = table.add("pain:none", model.pain_without_lesion)
     for o, observation in enumerate(observations):
         if observation.modality == "pain":
             grade[none_index, o] = none_pain
-    _vague_observations(
-        kb, observations, observation_index, probability, in_territory, grade, grade_keys, loc_numbers
-    )
-    _site_kind_observations(
-        kb, hypotheses, observations, probability, in_territory, grade, grade_keys, loc_numbers
-    )
+    _vague_observations(kb, observations, observation_index, table)
+    _site_kind_observations(kb, hypotheses, observations, table)
+    loc_numbers = table.numbers
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]
     sign_findings = [finding_index[s.finding] for s in signs]

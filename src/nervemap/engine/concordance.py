@@ -24,16 +24,22 @@ import numpy as np
 
 from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, neighbouring_roots
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
+from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import SiteKind
 
 Status = Literal["concordant", "discordant", "indeterminate", "no imaging"]
 
-# A clinical root is "localised" when it holds at least this share of the site posterior, and a
-# close alternative counts when it reaches this fraction of the leading root's probability (also
-# the fraction at which the localisation names it: "L5, possibly S1" — radicular findings of
-# neighbouring roots overlap, Albert 2019). Policy thresholds, not clinical figures.
-LOCALISED_PROBABILITY = 0.3
-CLOSE_ALTERNATIVE = 0.25
+
+def localisation_cut_points(compiled: CompiledKnowledge) -> tuple[float, float]:
+    """(localised probability, close-alternative fraction) from the knowledge base's thresholds.
+
+    A clinical root is "localised" when it holds at least the first share of the site posterior,
+    and a close alternative counts when it reaches the second fraction of the leading root's
+    probability (also the fraction at which the localisation names it: "L5, possibly S1").
+    thresholds.yaml gives both with their reasons (policy thresholds, not clinical figures).
+    """
+    cut = thresholds_of(compiled.knowledge).localisation
+    return cut.localised_probability.value, cut.close_alternative.value
 
 
 def imaged_roots(compiled: CompiledKnowledge, encoded: EncodedCase) -> list[tuple[str, str]]:
@@ -64,30 +70,31 @@ def _clinical_roots(
 ) -> tuple[list[tuple[str, str, float]], str | None]:
     """Clinically likely (root, side, p): the leading root and its close alternatives.
 
-    The picture localises to a root when the leading root holds LOCALISED_PROBABILITY or root
-    lesions together are more likely than not (a root lesion split between two levels).
+    The picture localises to a root when the leading root holds the localised probability or
+    root lesions together are more likely than not (a root lesion split between two levels).
     """
+    localised, close_alternative = localisation_cut_points(compiled)
     order = [int(h) for h in np.argsort(-site_p, kind="stable")]
     hypotheses = compiled.hypotheses
     several = [h for h in order if hypotheses[h].kind == SiteKind.MULTI_ROOT]
     roots = [h for h in order if hypotheses[h].kind == SiteKind.ROOT]
     root_total = float(site_p[roots].sum()) if roots else 0.0
     several_total = float(site_p[several].sum()) if several else 0.0
-    if several and several_total > max(root_total, 0.5 * LOCALISED_PROBABILITY):
+    if several and several_total > max(root_total, 0.5 * localised):
         lead_several = hypotheses[several[0]]
-        if lead_several.side in SIDES and several_total >= LOCALISED_PROBABILITY:
+        if lead_several.side in SIDES and several_total >= localised:
             return [], str(lead_several.side)  # several roots on one side: any imaged root there fits
     if not roots:
         return [], None
     lead = roots[0]
     lead_p = float(site_p[lead])
-    if lead_p < LOCALISED_PROBABILITY and root_total < 0.5:
+    if lead_p < localised and root_total < 0.5:
         return [], None
     side = hypotheses[lead].side
     likely = [
         (str(hypotheses[h].root), str(side), float(site_p[h]))
         for h in roots[:6]
-        if hypotheses[h].side == side and float(site_p[h]) >= CLOSE_ALTERNATIVE * lead_p
+        if hypotheses[h].side == side and float(site_p[h]) >= close_alternative * lead_p
     ]
     return likely, None
 

@@ -768,10 +768,24 @@ class PatientWording(Strict):
     likely_from: Probability
 
 
+class LocalisationCutPoints(Strict):
+    """When a site posterior names a root, and which neighbouring root it names beside it."""
+
+    localised_probability: Probability = Field(
+        description="A clinical picture localises to a root when the leading root holds at least "
+        "this share of the site posterior (imaging concordance, engine/concordance.py)"
+    )
+    close_alternative: Probability = Field(
+        description="A neighbouring root at or above this fraction of the leading root's "
+        "probability is named beside it ('L5, possibly S1') and counts for concordance"
+    )
+
+
 class Thresholds(Strict):
     """Clinical cut-points the code applies, kept as cited numbers (issue 12 item 7)."""
 
     severity: SeverityCutPoints
+    localisation: LocalisationCutPoints
     plan_probability: Probability = Field(
         description="Plan steps are proposed for the leading condition and any other at or above this"
     )
