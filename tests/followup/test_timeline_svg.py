@@ -4,6 +4,7 @@ name and description, and the companion table. Compared by structure, not by byt
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 
@@ -11,14 +12,19 @@ from nervemap.followup.models import CourseSummary
 from nervemap.followup.timeline_svg import (
     Marker,
     Window,
+    escalation_markers,
+    guideline_windows,
     render_svg,
+    timeline_for,
     timeline_from_course,
     timeline_table,
     timeline_text,
     week_axis,
 )
+from nervemap.knowledge import default_knowledge
+from nervemap.knowledge.loader import followup_of
 from nervemap.knowledge.models import TriageLevel
-from tests.followup.courses import NG59, foot_drop_course, improving_course, measures
+from tests.followup.courses import NG59, START, foot_drop_course, improving_course, measures
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 WINDOW = Window(6, 12, "consider imaging / surgical opinion if not improving", NG59)
@@ -274,3 +280,43 @@ def test_a_series_never_recorded_is_not_drawn_and_ties_are_drawn_apart() -> None
     assert len(first) == 2 and first[0][0] == first[1][0]
     assert abs(first[0][1] - first[1][1]) == pytest.approx(3.0)  # both 4/5 at week 0: drawn apart
     assert series_points(svg, "mrc:hip_abduction:left") == [("0", "4"), ("2", "4")]  # the values stay exact
+
+
+def _with_symptom_weeks(course: CourseSummary, weeks: float | None) -> CourseSummary:
+    first = course.measures[0].model_copy(update={"symptom_weeks": weeks})
+    return course.model_copy(update={"measures": [first, *course.measures[1:]]})
+
+
+@pytest.mark.parametrize(
+    ("symptom_weeks", "shown"),
+    [(None, (6.0, 12.0)), (3.0, (3.0, 9.0)), (8.0, (0.0, 4.0)), (20.0, (0.0, None))],
+)
+def test_the_not_improving_window_comes_from_the_knowledge_on_the_episode_axis(
+    symptom_weeks: float | None, shown: tuple[float, float | None]
+) -> None:
+    """The rule counts weeks of symptoms: an episode started after 3 weeks of symptoms meets the
+    6-12 week window at its weeks 3-9."""
+    kb = default_knowledge().knowledge
+    course = _with_symptom_weeks(improving_course(), symptom_weeks)
+    (window,) = guideline_windows(course, followup_of(kb), kb)
+    assert (window.start, window.end) == shown
+    assert window.source == NG59
+    assert window.label == (
+        "not improving: consider MRI of the lumbar spine and a spinal surgical opinion "
+        "(6-12 weeks of symptoms)"
+    )
+    timeline = timeline_for(course)
+    assert timeline.windows == (window,)
+
+
+def test_escalations_are_marked_at_their_checkin_once() -> None:
+    course = foot_drop_course()
+    (motor,) = course.escalations
+    earlier = motor.model_copy(update={"at": START + timedelta(weeks=2)})
+    markers = escalation_markers(course, [earlier, earlier, motor])
+    assert [(m.week, m.rule) for m in markers] == [(2.0, motor.rule_id), (3.0, motor.rule_id)]
+    timeline = timeline_for(course, escalations=[earlier, motor])
+    assert [m.week for m in timeline.markers] == [2.0, 3.0]
+    assert timeline_for(course).markers == escalation_markers(course, [motor])
+    names = [s.label for p in timeline.panels if p.key == "mrc" for s in p.series]
+    assert names == ["Ankle dorsiflexion, left"]  # the knowledge base's name, without the muscles

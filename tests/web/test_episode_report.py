@@ -76,6 +76,15 @@ def test_the_episode_report_shows_the_course_on_its_second_part(
     assert leg is not None
     assert [p.get("data-value") for p in leg if p.get("class") == "point"] == ["7", "4"]
     assert svg.find(".//svg:g[@data-series='mrc:ankle_dorsiflexion:left']", ns) is not None
+    # 3 weeks of symptoms at the start: the 6-12 week window of NG59 is the episode's weeks 3-9
+    (window,) = svg.iterfind(".//svg:g[@class='window']", ns)
+    assert (window.get("data-start"), window.get("data-end"), window.get("data-source")) == (
+        "3",
+        "9",
+        "nice-ng59-2016",
+    )
+    (marker,) = svg.iterfind(".//svg:g[@data-rule]", ns)
+    assert (marker.get("data-week"), marker.get("data-level")) == ("3", "urgent")
     table = html[
         html.index('data-testid="course-table"') : html.index(
             "</table>", html.index('data-testid="course-table"')

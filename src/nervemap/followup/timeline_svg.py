@@ -29,11 +29,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nervemap.followup.models import CourseSummary
-from nervemap.knowledge.loader import default_knowledge
-from nervemap.knowledge.models import KnowledgeBase, TriageLevel
+from nervemap.followup.models import CourseSummary, Escalation
+from nervemap.knowledge.loader import default_knowledge, followup_of
+from nervemap.knowledge.models import Followup, FollowupRuleKind, KnowledgeBase, TriageLevel
 
 SVG_NS = "http://www.w3.org/2000/svg"
+WEEK_SECONDS = 7 * 24 * 3600
 
 # Layout (SVG user units; the page scales the drawing to its box).
 WIDTH = 760
@@ -258,14 +259,69 @@ def timeline_from_course(
     )
 
 
+def guideline_windows(course: CourseSummary, followup: Followup, kb: KnowledgeBase) -> tuple[Window, ...]:
+    """The 'not improving' window of the follow-up knowledge on the episode's week axis.
+
+    The rule counts weeks of symptoms (from ``from_weeks``, NICE NG59 / Koes 2007) up to the end of
+    the usual decision window (the last routine check-in, 12 weeks: Peul 2007); the episode started
+    after ``symptom_weeks`` of symptoms, so the window moves left by that much."""
+    rule = next(
+        (r for r in followup.rules if r.kind is FollowupRuleKind.NOT_IMPROVING and r.from_weeks is not None),
+        None,
+    )
+    if rule is None or rule.from_weeks is None or not course.measures:
+        return ()
+    start = rule.from_weeks.value
+    end = max(interval.weeks.value for interval in followup.schedule.conservative)
+    offset = course.measures[0].symptom_weeks or 0.0
+    shown_start = max(0.0, start - offset)
+    shown_end = end - offset if end - offset > shown_start else None
+    step = next((s for s in followup.steps if s.id == rule.plan_step), None)
+    action = step.step.split(":")[0] if step is not None else rule.id.replace("_", " ")
+    action = action[:1].lower() + action[1:]
+    kinds = {s.id: s.kind for s in kb.sources}
+    source = next((s for s in rule.sources if kinds.get(s) == "guideline"), rule.sources[0])
+    weeks = f"{fmt(start)}-{fmt(end)}" if end > start else f"from {fmt(start)}"
+    return (Window(shown_start, shown_end, f"not improving: {action} ({weeks} weeks of symptoms)", source),)
+
+
+def escalation_markers(course: CourseSummary, escalations: Sequence[Escalation]) -> tuple[Marker, ...]:
+    """A marker per rule that fired, at the week of its check-in (the latest when not recorded)."""
+    if not course.measures:
+        return ()
+    start, latest = course.measures[0].at, course.measures[-1].weeks_since_start
+    seen: set[tuple[str, float]] = set()
+    markers: list[Marker] = []
+    for item in escalations:
+        week = (item.at - start).total_seconds() / WEEK_SECONDS if item.at is not None else latest
+        if (item.rule_id, round(week, 3)) in seen:
+            continue
+        seen.add((item.rule_id, round(week, 3)))
+        markers.append(
+            Marker(week, item.triage_level, item.rule_id, item.clinician_text, ", ".join(item.source_ids))
+        )
+    return tuple(sorted(markers, key=lambda m: m.week))
+
+
 def timeline_for(
-    course: CourseSummary, knowledge: KnowledgeBase | None = None, title: str = "Course of the episode"
+    course: CourseSummary,
+    knowledge: KnowledgeBase | None = None,
+    title: str = "Course of the episode",
+    escalations: Sequence[Escalation] | None = None,
 ) -> Timeline:
-    """The timeline of a course as the pages and the report draw it: movement names from the
-    knowledge base."""
+    """The timeline of a course as the pages and the report draw it: movement names and the
+    guideline window from the knowledge base, a marker per escalation. ``escalations`` are those of
+    every check-in (the store keeps them per check-in); the course itself holds only the latest's."""
     kb = knowledge if knowledge is not None else default_knowledge().knowledge
     names = {m.id: m.name.split(" (")[0] for m in kb.anatomy.movements}  # without the muscles
-    return timeline_from_course(course, movement_names=names, title=title)
+    events = course.escalations if escalations is None else escalations
+    return timeline_from_course(
+        course,
+        windows=guideline_windows(course, followup_of(kb), kb),
+        movement_names=names,
+        title=title,
+        markers=escalation_markers(course, events),
+    )
 
 
 # --------------------------------------------------------------------------- numbers and scales
@@ -699,7 +755,8 @@ def _draw_markers(root: ET.Element, timeline: Timeline, scale: _Scale, top: floa
         )
         near_end = x > (LEFT + PLOT_RIGHT) / 2
         room = x if near_end else WIDTH - x
-        text = _cut(f"▲ {marker.level.value}: {marker.text} ({marker.source})", int(room / BOLD_CHAR_WIDTH))
+        headline = marker.text.split(":")[0].split(" (")[0]  # the rule's first words; all in <title>
+        text = _cut(f"▲ {marker.level.value}: {headline} ({marker.source})", int(room / BOLD_CHAR_WIDTH))
         _el(
             item,
             "text",

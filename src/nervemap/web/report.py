@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from nervemap.api.deps import SessionDep
+from nervemap.followup.models import Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
 from nervemap.services import episodes as episode_service
 from nervemap.store.audit import AuditLog
@@ -50,7 +51,12 @@ def report_html(context: dict[str, Any], printable: bool = True) -> str:
 def course_context(view: episode_service.EpisodeView) -> dict[str, Any]:
     """The course page of an episode report: the timeline (inline SVG, escaped by ElementTree), the
     table of the same numbers, escalations, guideline windows and the schedule."""
-    timeline = timeline_for(view.course, title="Course of the episode: pain, function and power by week")
+    history = [
+        Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
+    ]
+    timeline = timeline_for(
+        view.course, title="Course of the episode: pain, function and power by week", escalations=history
+    )
     headings, rows = timeline_table(timeline)
     return {
         "episode": view.episode,
