@@ -41,3 +41,17 @@ def test_walking_rule_leaves_the_symptom_to_its_own_rule() -> None:
 
 def test_negated_incline_is_absent() -> None:
     assert ("pain_worse_walking_uphill", "absent") in findings("He has no pain when he walks on an incline.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Also bilateral thalalgia and morning stiffness for 1 hour.", "heel_enthesitis"),
+        ("She had an episode of acute anterior uveitis last year.", "anterior_uveitis_history"),
+        ("His father has ankylosing spondylitis.", "family_history_spondyloarthritis"),
+        ("There is a family history of psoriasis.", "family_history_spondyloarthritis"),
+        ("The back pain responds well to NSAIDs.", "nsaid_good_response"),
+    ],
+)
+def test_spondyloarthritis_feature_is_read(text: str, expected: str) -> None:
+    assert (expected, "present") in findings(text)
