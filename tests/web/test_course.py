@@ -123,3 +123,16 @@ def test_every_patient_sentence_is_grade_8_or_below(
         sentences += [*told.lines, *told.warnings, told.next_check or ""]
     too_hard = {s: round(grade(s), 1) for s in sentences if s and grade(s) > MAX_GRADE}
     assert too_hard == {}
+
+
+def test_a_checkin_that_cannot_be_compared_is_not_called_the_same() -> None:
+    from nervemap.web.course import NOT_COMPARED
+
+    course = summarise_course(
+        [_checkin({"age": 45}, 0, "clinician"), _checkin({"age": 45, "scores": {"pain_nrs": 3}}, 2)]
+    )
+    assert all(c.trend == "not comparable" for c in course.changes)
+    assert patient_course(course, None).headline == NOT_COMPARED
+    assert grade(NOT_COMPARED) <= MAX_GRADE
+    lines = change_lines(course)
+    assert [line.label for line in lines] == ["Leg pain (0-10)"]  # nothing said of unmeasured ones

@@ -130,6 +130,8 @@ def change_lines(course: CourseSummary) -> list[ChangeLine]:
     function_measure = _function_measure(course.measures)
     out: list[ChangeLine] = []
     for change in course.changes:
+        if change.previous is None and change.current is None:
+            continue  # measured at neither check-in: nothing to say
         if change.threshold is not None:
             basis = f"minimal important change {change.threshold:g}"
             basis += f" ({change.source_id})" if change.source_id else ""
@@ -180,6 +182,8 @@ OVERALL_WORDS = {
     "worsening": "Some things are worse than at your last check-in.",
     "first check-in": "This is your first check-in. We will compare the next ones with it.",
 }
+# nothing could be compared (e.g. the last check-in was a clinician's, with other measures)
+NOT_COMPARED = "We cannot yet compare this check-in with your last one. Your clinic will look at it."
 _PAIN_NAMES = {"leg_pain": "leg pain", "back_pain": "back pain"}
 
 
@@ -239,8 +243,12 @@ def patient_course(course: CourseSummary, coming: Due | None) -> PatientCourse:
             if coming.overdue
             else f"Your next check-in is due on {day}."
         )
+    headline = OVERALL_WORDS[course.overall]
+    compared = [c for c in course.changes if c.trend != "not comparable"]
+    if course.changes and not compared and course.overall == "unchanged":
+        headline = NOT_COMPARED
     return PatientCourse(
-        OVERALL_WORDS[course.overall],
+        headline,
         lines,
         [e.patient_text for e in course.escalations],
         next_check,

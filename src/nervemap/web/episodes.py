@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from nervemap.api.deps import SessionDep
 from nervemap.api.routers.interviews import new_interview
 from nervemap.engine.assessment import Assessment
-from nervemap.followup.timeline_svg import render_svg, timeline_from_course
+from nervemap.followup import Escalation
+from nervemap.followup.timeline_svg import render_svg, timeline_for
 from nervemap.knowledge.models import Setting
 from nervemap.services import episodes as service
 from nervemap.store.assessments import AssessmentRepository
@@ -119,8 +120,13 @@ def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
 
 
 def timeline_markup(view: service.EpisodeView) -> Markup:
-    """The course as an SVG picture (built on the server from the course, escaped by its builder)."""
-    return Markup(render_svg(timeline_from_course(view.course)))  # built by ElementTree: escaped
+    """The course as an SVG picture with the guideline window shaded and a marker for every rule
+    that fired at any check-in (built on the server by ElementTree, which escapes the text)."""
+    history = [
+        Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
+    ]
+    timeline = timeline_for(view.course, title="Course of the episode", escalations=history)
+    return Markup(render_svg(timeline, prefix="course"))
 
 
 def coming(view: service.EpisodeView) -> course.Due | None:
