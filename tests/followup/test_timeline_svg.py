@@ -272,6 +272,9 @@ def test_a_series_never_recorded_is_not_drawn_and_ties_are_drawn_apart() -> None
     assert [t.text for t in pain.iterfind("svg:g[@class='legend-entry']/svg:text", NS)] == ["Leg pain"]
     desc = svg.find("svg:desc", NS)
     assert desc is not None and "Back pain: not recorded." in (desc.text or "")
+    assert "Back pain was not recorded at any check-in." in (desc.text or "")
+    headings, _ = timeline_table(timeline_from_course(course))
+    assert headings[:2] == ["Week", "Leg pain (/10)"] and "Back pain (/10)" not in headings
     groups = [
         svg.find(f".//svg:g[@data-series='mrc:{k}:left']", NS)
         for k in ("ankle_dorsiflexion", "hip_abduction")
@@ -320,3 +323,20 @@ def test_escalations_are_marked_at_their_checkin_once() -> None:
     assert timeline_for(course).markers == escalation_markers(course, [motor])
     names = [s.label for p in timeline.panels if p.key == "mrc" for s in p.series]
     assert names == ["Ankle dorsiflexion, left"]  # the knowledge base's name, without the muscles
+
+
+def test_a_long_window_label_wraps_to_two_lines_and_keeps_its_whole_text_in_the_title() -> None:
+    long = Window(
+        3, 9, "not improving: " + "consider MRI of the lumbar spine and a surgical opinion " * 3, NG59
+    )
+    svg = draw(foot_drop_course(), windows=(long,))
+    (window,) = svg.iterfind(".//svg:g[@class='window']", NS)
+    lines = [t.text or "" for t in window.iterfind("svg:text", NS)]
+    assert len(lines) == 2 and lines[0].startswith("3–9 wk: not improving") and lines[1].endswith("…")
+    title = window.find("svg:rect/svg:title", NS)
+    assert title is not None and title.text == f"{long.label} ({NG59})"
+    # the escalation's label sits below both lines
+    marker = svg.find(".//svg:g[@data-rule]/svg:text", NS)
+    assert marker is not None and float(marker.get("y", "")) > max(
+        float(t.get("y", "")) for t in window.iterfind("svg:text", NS)
+    )

@@ -47,7 +47,7 @@ STRIP_HEIGHT = 20  # triage strip
 PANEL_GAP = 24  # room for a panel's title
 PAD = 8  # inner padding so that points at an axis end are not cut
 AXIS_SPACE = 40  # x ticks and the axis title
-PANEL_HEIGHT = {"pain": 128, "function": 84, "mrc": 96}
+PANEL_HEIGHT = {"pain": 128, "function": 96, "mrc": 96}
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 # Okabe-Ito colours (distinguishable with colour-vision deficiency), and a shape and dash pattern
@@ -80,6 +80,7 @@ class Series:
     key: str
     label: str
     points: tuple[tuple[float, float], ...]
+    short: str | None = None  # for the legend, when the label is long
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,14 @@ class FunctionScale:
     low: float
     high: float
     better: str
+    short: str | None = None
 
 
 # The function measures of the follow-up knowledge; an unknown one is drawn from 0 to its largest value.
 FUNCTION_SCALES = {
-    "psfs": FunctionScale("Patient-Specific Functional Scale", "/10", 0, 10, "higher"),
-    "odi": FunctionScale("Oswestry Disability Index", "%", 0, 100, "lower"),
-    "rmdq": FunctionScale("Roland-Morris Disability Questionnaire", "0-24", 0, 24, "lower"),
+    "psfs": FunctionScale("Patient-Specific Functional Scale", "/10", 0, 10, "higher", "PSFS"),
+    "odi": FunctionScale("Oswestry Disability Index", "%", 0, 100, "lower", "ODI"),
+    "rmdq": FunctionScale("Roland-Morris Disability Questionnaire", "/24", 0, 24, "lower", "RMDQ"),
 }
 
 
@@ -157,7 +159,7 @@ def _mrc_label(key: str, movement_names: dict[str, str]) -> str:
 
 
 def _ticks(low: float, high: float, step: float) -> tuple[float, ...]:
-    count = round((high - low) / step)
+    count = math.floor((high - low) / step + 1e-9)  # no tick beyond the axis end
     return tuple(low + i * step for i in range(count + 1))
 
 
@@ -189,12 +191,14 @@ def timeline_from_course(
     notes: list[str] = []
     if not any(s.points for s in pain):
         notes.append("Pain was not recorded at any check-in.")
+    else:
+        notes += [f"{s.label} was not recorded at any check-in." for s in pain if not s.points]
     scored = [m for m in measures if m.function is not None]
     if scored:
         measure = next((m.function_measure for m in scored if m.function_measure), None) or "function"
         top = max(m.function for m in scored if m.function is not None)
         scale = scales.get(measure) or FunctionScale(measure.replace("_", " "), "", 0, max(top, 1.0), "lower")
-        step = _nice_step(scale.high - scale.low, 4)
+        step = _nice_step(scale.high - scale.low, 5)
         panels.append(
             Panel(
                 "function",
@@ -209,6 +213,7 @@ def timeline_from_course(
                         "function",
                         scale.label,
                         tuple((m.weeks_since_start, m.function) for m in scored if m.function is not None),
+                        scale.short,
                     ),
                 ),
             )
@@ -437,9 +442,36 @@ def describe(timeline: Timeline) -> str:
     return " ".join(parts)
 
 
+def _wrap(text: str, limit: int, lines: int = 2) -> list[str]:
+    """``text`` in at most ``lines`` lines of ``limit`` characters, broken between words; the last
+    line is cut (with an ellipsis) when the text does not fit."""
+    out: list[str] = []
+    rest = text
+    while rest and len(out) < lines - 1 and len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*out, _cut(rest, limit)] if rest else out
+
+
+def _window_lines(timeline: Timeline) -> list[list[str]]:
+    """Each window's label, wrapped to the room up to the next window (or the drawing's edge)."""
+    scale = _Scale(timeline)
+    starts = sorted(scale.x(w.start) for w in timeline.windows)
+    out = []
+    for window in timeline.windows:
+        x0 = scale.x(window.start)
+        room = min([x for x in starts if x > x0] + [float(WIDTH)]) - x0 - 4
+        end = fmt(window.end) if window.end is not None else "+"
+        text = f"{fmt(window.start)}–{end} wk: {window.label} ({window.source})"
+        out.append(_wrap(text, max(int(room / CHAR_WIDTH), 8)))
+    return out
+
+
 def _band_rows(timeline: Timeline) -> int:
-    """One row of window labels (if any), then one row per marker label."""
-    return (1 if timeline.windows else 0) + len(timeline.markers)
+    """The rows of window labels (if any), then one row per marker label."""
+    return max((len(lines) for lines in _window_lines(timeline)), default=0) + len(timeline.markers)
 
 
 def layout(timeline: Timeline) -> dict[str, float]:
@@ -492,10 +524,8 @@ def render_svg(timeline: Timeline, prefix: str = "timeline") -> str:
 
 def _draw_windows(root: ET.Element, timeline: Timeline, scale: _Scale, top: float, bottom: float) -> None:
     group = _el(root, "g", class_="windows")
-    starts = sorted(scale.x(w.start) for w in timeline.windows)
-    for index, window in enumerate(timeline.windows):
+    for index, (window, lines) in enumerate(zip(timeline.windows, _window_lines(timeline), strict=True)):
         x0 = scale.x(window.start)
-        room = min([x for x in starts if x > x0] + [float(WIDTH)]) - x0
         x1 = scale.x(window.end if window.end is not None else scale.end)
         item = _el(
             group,
@@ -516,20 +546,17 @@ def _draw_windows(root: ET.Element, timeline: Timeline, scale: _Scale, top: floa
             fill_opacity="0.45" if index % 2 == 0 else "0.3",
         )
         _el(rect, "title", f"{window.label} ({window.source})")
-        end = fmt(window.end) if window.end is not None else "+"
-        label = _cut(
-            f"{fmt(window.start)}–{end} wk: {window.label} ({window.source})", int(room / CHAR_WIDTH)
-        )
-        _el(
-            item,
-            "text",
-            label,
-            class_="window-label",
-            x=_p(x0 + 2),
-            y=_p(BAND_TOP + BAND_ROW - 3),
-            fill=WINDOW_TEXT,
-            font_size="10",
-        )
+        for row, line in enumerate(lines):
+            _el(
+                item,
+                "text",
+                line,
+                class_="window-label",
+                x=_p(x0 + 2),
+                y=_p(BAND_TOP + BAND_ROW * (row + 1) - 3),
+                fill=WINDOW_TEXT,
+                font_size="10",
+            )
 
 
 def _draw_strip(root: ET.Element, timeline: Timeline, scale: _Scale, top: float) -> None:
@@ -675,7 +702,7 @@ def _draw_panel(root: ET.Element, panel: Panel, scale: _Scale, top: float) -> No
                 item, shape, x, y, colour, class_="point", data_week=fmt(week), data_value=fmt(value)
             )
             _el(point, "title", f"Week {fmt(week)}: {series.label} {fmt(value)}{panel.unit}")
-        _legend_entry(group, row, top, series.label, colour, shape, dash)
+        _legend_entry(group, row, top, series.short or series.label, colour, shape, dash)
 
 
 def _apart(keys: list[str], key: str) -> float:
@@ -729,7 +756,7 @@ def _draw_axis(root: ET.Element, scale: _Scale, y: float) -> None:
 
 def _draw_markers(root: ET.Element, timeline: Timeline, scale: _Scale, top: float, bottom: float) -> None:
     group = _el(root, "g", class_="markers")
-    first_row = 1 if timeline.windows else 0
+    first_row = max((len(lines) for lines in _window_lines(timeline)), default=0)
     for index, marker in enumerate(timeline.markers):
         x = scale.x(marker.week)
         colour = LEVEL_COLOUR[marker.level]
@@ -756,7 +783,9 @@ def _draw_markers(root: ET.Element, timeline: Timeline, scale: _Scale, top: floa
         near_end = x > (LEFT + PLOT_RIGHT) / 2
         room = x if near_end else WIDTH - x
         headline = marker.text.split(":")[0].split(" (")[0]  # the rule's first words; all in <title>
-        text = _cut(f"▲ {marker.level.value}: {headline} ({marker.source})", int(room / BOLD_CHAR_WIDTH))
+        words = f"{marker.level.value}: {headline} ({marker.source})"
+        text = _cut(words, int(room / BOLD_CHAR_WIDTH) - 2)
+        text = f"{text} ▲" if near_end else f"▲ {text}"  # the arrow beside the marker's line
         _el(
             item,
             "text",
@@ -775,9 +804,9 @@ def _draw_markers(root: ET.Element, timeline: Timeline, scale: _Scale, top: floa
 
 
 def timeline_table(timeline: Timeline) -> tuple[list[str], list[list[str]]]:
-    """Column headings and one row per check-in: week, each series' value ('-' when not recorded),
-    triage. The MRC columns include every movement drawn."""
-    series = [(panel, s) for panel in timeline.panels for s in panel.series]
+    """Column headings and one row per check-in: week, each series drawn ('-' when not recorded at
+    that check-in; a series never recorded has no column, the notes say so), triage."""
+    series = [(panel, s) for panel in timeline.panels for s in panel.series if s.points]
     headings = ["Week", *(f"{s.label} ({panel.unit})" if panel.unit else s.label for panel, s in series)]
     headings.append("Triage")
     rows = []
