@@ -368,3 +368,50 @@ def test_outbox_keys_need_the_outbox_scope(client: TestClient, admin: User, sess
     assert_problem(client.get("/v1/outbox", headers={"X-API-Key": admin_only.key}), 403, "header.X-API-Key")
     assert client.get("/v1/outbox", headers={"X-API-Key": outbox_key.key}).status_code == 200
     assert_problem(client.get("/v1/audit", headers={"X-API-Key": outbox_key.key}), 403, "header.X-API-Key")
+
+
+def test_a_checkin_the_day_after_the_start_does_not_count_for_the_first_planned_one(
+    client: TestClient, as_clinician: Headers, session: Session
+) -> None:
+    episode = _start(client, as_clinician, session, weeks_ago=2)
+    first = episode["schedule"][0]
+    early = _checkin(client, as_clinician, episode, _case(6), weeks=1 / 7)
+    assert early["episode"]["schedule"][0]["status"] != "done"
+    on_time = _checkin(client, as_clinician, episode, _case(5), weeks=first["weeks"] - 0.2)
+    assert on_time["episode"]["schedule"][0]["status"] == "done"
+    assert on_time["episode"]["schedule"][0]["checkin_id"] == on_time["checkin"]["id"]
+
+
+def test_a_link_attaches_only_a_patients_own_new_assessment(
+    client: TestClient, as_clinician: Headers, session: Session
+) -> None:
+    """The web interview finishes, then attaches its assessment through the link (services layer)."""
+    from nervemap.engine.assess import assess
+    from nervemap.services import episodes as service
+    from nervemap.store.assessments import AssessmentRepository
+    from nervemap.store.interviews import service_user
+    from nervemap.store.models import SourceKind
+
+    episode = _start(client, as_clinician, session, weeks_ago=2)
+    link = client.post(f"/v1/episodes/{episode['id']}/links", json={}, headers=as_clinician).json()
+    clinician_made = client.post("/v1/assessments", json=_case(5), headers=as_clinician).json()
+    try:
+        service.link_attach(session, link["token"], uuid.UUID(clinician_made["id"]))
+    except service.EpisodeError as error:
+        assert error.status == 404 and error.errors == [("body.assessment_id", "unknown id")]
+    else:
+        raise AssertionError("a clinician's assessment was attached through a patient's link")
+    session.rollback()
+    case = _case(4)
+    patients = AssessmentRepository(session).add(
+        created_by=service_user(session).id,
+        source_kind=SourceKind.STRUCTURED,
+        input=case,
+        assessment=assess(case),
+    )
+    session.commit()
+    result = service.link_attach(session, link["token"], patients.id)
+    assert result.checkin.source == "patient" and result.checkin.at == patients.created_at
+    assert result.checkin.actor == f"episode-link:{link['id']}"
+    shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician).json()
+    assert [c["source"] for c in shown["checkins"]] == ["clinician", "patient"]

@@ -11,9 +11,11 @@ Rules kept here (the clinical ones live in ``nervemap.followup`` and its knowled
 - The course is recomputed from every check-in with ``followup.summarise_course`` after each change.
 - The episode's triage never falls below an open urgent or emergency level until a clinician has
   reviewed the episode (``review_episode``), whatever a later check-in says.
-- A planned check-in is *done* by the first check-in made no more than ``EARLY`` before it is due
-  (a later check-in also closes earlier planned ones it overtook); it is *due* from its due time and
-  *overdue* ``GRACE`` after it. These two are service settings, not clinical numbers.
+- A planned check-in is *done* by the first check-in made no more than ``EARLY`` before it is due,
+  and no more than half the time since the previous planned one (or the start), so a check-in the
+  day after the start does not count for the one planned at a week; a later check-in also closes
+  earlier planned ones it overtook. It is *due* from its due time and *overdue* ``GRACE`` after it.
+  These are service settings, not clinical numbers.
 - Reminders are outbox rows holding ids, times, kinds and levels, never patient text; nervemap sends
   nothing. A reminder is cancelled when its check-in is done, moved or dropped, or the episode closes.
 """
@@ -52,7 +54,7 @@ from nervemap.store.models import (
 )
 from nervemap.store.types import as_utc, utcnow
 
-EARLY = timedelta(days=7)  # a check-in up to a week before a planned one counts for it
+EARLY = timedelta(days=7)  # a check-in up to a week (at most) before a planned one counts for it
 GRACE = timedelta(days=7)  # a planned check-in not done a week after it is due is overdue
 HELD = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
 DEFAULT_LINK_HOURS = 24 * 90
@@ -149,6 +151,12 @@ def _schedule_of(episode: Episode) -> list[CheckinDue]:
     return [CheckinDue.model_validate(item) for item in episode.schedule]
 
 
+def _early(schedule: Sequence[CheckinDue], index: int, start: datetime) -> timedelta:
+    """How long before planned check-in ``index`` a check-in still counts for it."""
+    previous = schedule[index - 1].due_at if index > 0 else start
+    return max(timedelta(0), min(EARLY, (schedule[index].due_at - previous) / 2))
+
+
 def _items(
     schedule: Sequence[CheckinDue], checkins: Sequence[EpisodeCheckin], now: datetime
 ) -> list[ScheduleItem]:
@@ -157,7 +165,7 @@ def _items(
     done: dict[int, uuid.UUID] = {}
     for checkin in later:
         for index, item in enumerate(schedule):
-            if index not in done and item.due_at - EARLY <= checkin.at:
+            if index not in done and item.due_at - _early(schedule, index, checkins[0].at) <= checkin.at:
                 done[index] = checkin.id
     out: list[ScheduleItem] = []
     for index, item in enumerate(schedule):
@@ -264,8 +272,12 @@ def _view(db: Session, episode: Episode) -> EpisodeView:
     return EpisodeView(episode, checkins, course, items)
 
 
-def _open_episode(db: Session, episode_id: uuid.UUID, field_name: str = "path.episode_id") -> Episode:
-    episode = EpisodeRepository(db).get(episode_id)
+def _open_episode(
+    db: Session, episode_id: uuid.UUID, field_name: str = "path.episode_id", lock: bool = True
+) -> Episode:
+    """The episode or a 404; locked for the transaction unless ``lock`` is False (reads), so two
+    check-ins at once each recompute the course with the other's check-in in view."""
+    episode = EpisodeRepository(db).get(episode_id, lock=lock)
     if episode is None:
         raise _not_found("episode", field_name)
     return episode
@@ -343,7 +355,7 @@ def start_episode(db: Session, *, assessment_id: uuid.UUID, user_id: uuid.UUID, 
 def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
     """The episode with its check-ins, course and schedule. Audited (episode.read)."""
     begin_read(db)
-    view = _view(db, _open_episode(db, episode_id))
+    view = _view(db, _open_episode(db, episode_id, lock=False))
     _audit_read(db, actor, "episode.read", f"episode:{episode_id}")
     return view
 
@@ -351,7 +363,7 @@ def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeVie
 def list_checkins(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
     """As :func:`get_episode`, audited as a read of the check-ins (episode.checkins.read)."""
     begin_read(db)
-    view = _view(db, _open_episode(db, episode_id))
+    view = _view(db, _open_episode(db, episode_id, lock=False))
     _audit_read(db, actor, "episode.checkins.read", f"episode:{episode_id}")
     return view
 
@@ -553,7 +565,7 @@ def attach_assessment(
     record = AssessmentRepository(db).get(assessment_id)
     if record is None:
         raise _not_found("assessment", "body.assessment_id")
-    result = _attach(db, episode, record, source=source, actor=actor, at=at)
+    result = _attach(db, episode, record, source=source, actor=actor, at=at or record.created_at)
     db.commit()
     return result
 
@@ -721,6 +733,10 @@ def link_checkin(db: Session, token: str, *, case: Case) -> CheckinResult:
 def link_attach(db: Session, token: str, assessment_id: uuid.UUID) -> CheckinResult:
     """A patient's finished web interview (its assessment stored) added to the link's episode."""
     link, episode = _link(db, token, "query.token")
+    record = AssessmentRepository(db).get(assessment_id)
+    if record is None or record.created_by != service_user(db).id or record.created_at < link.created_at:
+        # only a patient's own assessment made since the link was issued: never a clinician's record
+        raise _not_found("assessment", "body.assessment_id")
     return attach_assessment(db, episode.id, assessment_id, source="patient", actor=link_actor(link))
 
 

@@ -55,8 +55,10 @@ class EpisodeRepository:
         self.session.flush()
         return episode
 
-    def get(self, episode_id: uuid.UUID) -> Episode | None:
-        return self.session.get(Episode, episode_id)
+    def get(self, episode_id: uuid.UUID, lock: bool = False) -> Episode | None:
+        """The episode; ``lock``: its row locked until the transaction ends (PostgreSQL; SQLite's
+        write transactions already take the database's write lock at BEGIN)."""
+        return self.session.get(Episode, episode_id, with_for_update=True if lock else None)
 
     def by_first_assessment(self, assessment_id: uuid.UUID) -> Episode | None:
         return self.session.scalar(select(Episode).where(Episode.first_assessment_id == assessment_id))
