@@ -207,3 +207,56 @@ def test_clinician_forms_on_the_episode_page_are_checked(
     assert (
         client.post(f"/clinic/episodes/{episode_id}/review", data={"comment": "no token"}).status_code == 403
     )
+
+
+def test_a_checkin_with_a_new_foot_drop_goes_to_the_top_of_the_queue_with_the_rule(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    sign_in(client)
+    calm = _episode(client, session, days_ago=20)
+    worse = _episode(client, session, days_ago=20)
+    page = client.get(f"/clinic/episodes/{worse}")
+    weaker = NOTE.replace("Weak left great toe extension 4/5", "Weak left ankle dorsiflexion 2/5")
+    added = client.post(
+        f"/clinic/episodes/{worse}/checkins",
+        data={"csrf": csrf_of(page.text), "note": weaker, "setting": "primary-care"},
+    )
+    assert added.status_code == 200
+    why = added.text.split('data-testid="escalations"')[1].split("</section>")[0]
+    assert "new_or_progressing_motor_deficit" in why and "weakness" in why.lower()
+    assert 'data-testid="episode-triage">urgent<' in added.text
+    queue = client.get("/clinic")
+    table = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
+    rows = table.split("<tr class=")[1:]
+    assert f"/clinic/episodes/{worse}" in rows[0] and f"/clinic/episodes/{calm}" in rows[1]
+    assert ">review<" in rows[0] and "weakness" in rows[0].lower() and "urgent" in rows[0]
+
+
+def test_a_patient_checkin_with_new_saddle_numbness_shows_the_emergency_page(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    sign_in(client)
+    episode_id = _episode(client, session, days_ago=10)
+    link = _link(client, episode_id)
+    with TestClient(client.app) as patient:
+        start = patient.get(f"/checkin?link={link}")
+        token = csrf_of(start.text)
+        patient.post("/checkin/start", data={"csrf": token, "link": link})
+        data = {"csrf": token, "question": "red_flags_nerves", "choice": "options", "option": ["saddle"]}
+        result = patient.post("/interview/answer", data=data)
+        assert result.url.path == "/checkin/result"
+        assert 'data-urgency="emergency"' in result.text and "Call 999" in result.text
+        assert "How you are doing" not in result.text  # only what to do now
+    episode = client.get(f"/clinic/episodes/{episode_id}")
+    assert 'data-testid="episode-triage">emergency<' in episode.text
+    assert "new_cauda_equina_features" in episode.text
+
+
+def test_the_checkin_start_page_is_plain(client: TestClient, clinician: User, session: Session) -> None:
+    sign_in(client)
+    link = _link(client, _episode(client, session))
+    with TestClient(client.app) as patient:
+        page = patient.get(f"/checkin?link={link}")
+    main = page.text.split('<main id="main" tabindex="-1">')[1].split("</main>")[0]
+    words = visible_text(main)
+    assert grade(words) <= MAX_GRADE, (round(grade(words), 1), words)
