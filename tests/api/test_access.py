@@ -60,6 +60,8 @@ PAGES = {
     ("POST", "/clinic/assessments/{assessment_id}/review"),
     ("GET", "/clinic/assessments/{assessment_id}/report"),
     ("GET", "/clinic/assessments/{assessment_id}/report.pdf"),
+    ("GET", "/clinic/episodes/{episode_id}/report"),  # a follow-up episode's report (tests/web)
+    ("GET", "/clinic/episodes/{episode_id}/report.pdf"),
     ("POST", "/clinic/interviews"),
     ("GET", "/clinic/note"),
     ("POST", "/clinic/note"),
