@@ -108,3 +108,65 @@ def test_progress_says_at_most_how_many_more(client: TestClient) -> None:
     assert '<progress class="progress" max="100" value="0"' in first
     body_map = client.get("/interview/body-map").text
     assert "Question 3. At most about" in body_map
+
+
+def _finish_with_unknowns(client: TestClient, token: str) -> None:
+    page = client.get("/interview")
+    for _ in range(40):
+        if page.url.path == "/interview/result":
+            return
+        question = page.text.split('name="question" value="')[1].split('"')[0]
+        page = _answer(client, token, question, choice="unknown")
+    raise AssertionError("the interview did not finish")
+
+
+def test_answers_can_be_listed_and_changed_during_the_interview(client: TestClient, session: Session) -> None:
+    token = _to_pain_score(client)
+    listed = client.get("/interview/answers")
+    assert listed.status_code == 200
+    assert "Female" in listed.text and "13 weeks" in listed.text and "Left buttock (pain)" in listed.text
+    assert 'href="/interview/q/sex?then=answers"' in listed.text
+    page = client.get("/interview/q/sex?then=answers")
+    assert 'name="then" value="answers"' in page.text
+    page = client.post(
+        "/interview/answer", data={"csrf": token, "question": "sex", "choice": "male", "then": "answers"}
+    )
+    assert page.url.path == "/interview/answers" and "Male" in page.text
+    assert dict(_stored(session))["sex"] == "male"
+    assert client.get("/interview").url.path == "/interview/q/pain_score"
+
+
+def test_answers_can_be_changed_after_the_result(client: TestClient, session: Session) -> None:
+    token = _to_pain_score(client)
+    _finish_with_unknowns(client, token)
+    result = client.get("/interview/result")
+    assert 'href="/interview/answers"' in result.text and "Change my answers" in result.text
+    listed = client.get("/interview/answers")
+    assert 'action="/interview/reopen"' in listed.text and "Back to your result" in listed.text
+    session.expire_all()
+    first = session.scalars(select(InterviewRecord)).one()
+    assert first.assessment_id is not None
+    page = client.post("/interview/reopen", data={"csrf": token, "question": "sex"})
+    assert page.url.path == "/interview/q/sex" and "Your earlier answer: Female." in page.text
+    # a new interview holds a copy of the answers; the stored result stays as it was
+    session.expire_all()
+    records = session.scalars(select(InterviewRecord).order_by(InterviewRecord.created_at)).all()
+    assert len(records) == 2 and records[1].assessment_id is None
+    assert records[1].state["answers"] == records[0].state["answers"]
+    page = client.post(
+        "/interview/answer", data={"csrf": token, "question": "sex", "choice": "male", "then": "answers"}
+    )
+    assert page.url.path == "/interview/answers" and "Male" in page.text
+    _finish_with_unknowns(client, token)  # any questions the change opened, then a new result
+    session.expire_all()
+    latest = session.scalars(select(InterviewRecord).order_by(InterviewRecord.created_at)).all()[-1]
+    assert latest.assessment_id is not None and latest.assessment_id != first.assessment_id
+
+
+def test_the_home_page_offers_to_carry_on(client: TestClient) -> None:
+    token = _start(client)
+    _answer(client, token, "red_flags_nerves", choice="options")
+    home = client.get("/")
+    assert 'data-testid="resume"' in home.text and "You have answered 1 question" in home.text
+    assert client.get("/interview").url.path == "/interview/q/red_flags_general"
+    assert ">Start again</button>" in home.text

@@ -38,7 +38,7 @@ from nervemap.store.consultations import ConsultationRepository, NewRequest
 from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.store.types import utcnow
-from nervemap.web import bodymap, episodes, present
+from nervemap.web import bodymap, present
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
     ConsultationForm,
@@ -91,16 +91,31 @@ def _invitation(db: Session, token: str) -> PatientLink:
     return link
 
 
+def _in_progress(request: Request, db: Session) -> dict[str, Any] | None:
+    """This browser's own assessment, to resume (or its result to see again), if it has one."""
+    if not request.cookies.get(INTERVIEW_COOKIE):
+        return None
+    try:
+        opened = current(request, db)
+    except PageError:
+        return None
+    if opened.record.owner_id is not None:
+        return None
+    return {"answered": len(opened.session.asked), "finished": opened.record.assessment_id is not None}
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    return render(request, "home.html", {"title": "Leg pain check", "link": "", "invited": False})
+def home(request: Request, db: SessionDep) -> Response:
+    context = {"title": "Leg pain check", "link": "", "invited": False, "resume": _in_progress(request, db)}
+    return render(request, "home.html", context)
 
 
 @router.get("/start", response_class=HTMLResponse)
 def start_page(request: Request, db: SessionDep, link: str = "") -> Response:
     if link:
         _invitation(db, link)
-    return render(request, "home.html", {"title": "Leg pain check", "link": link, "invited": bool(link)})
+    context = {"title": "Leg pain check", "link": link, "invited": bool(link), "resume": None}
+    return render(request, "home.html", context)
 
 
 @router.post("/start")
@@ -235,6 +250,7 @@ def _question_page(
         "remaining": left,
         "progress": round(100 * answered / (answered + left)) if not changing else None,
         "changing": changing,
+        "from_list": changing and request.query_params.get("then") == "answers",
         "earlier": earlier,
         "invited": opened.record.patient_link_id is not None,
         "question": question,
@@ -417,6 +433,7 @@ def _body_map_response(
         "number": answered + 1,
         "remaining": left,
         "changing": changing,
+        "from_list": changing and request.query_params.get("then") == "answers",
         "invited": opened.record.patient_link_id is not None,
         "progress": round(100 * answered / (answered + left)) if not changing else None,
     }
@@ -443,13 +460,20 @@ def body_map_answer(request: Request, db: SessionDep, form: CheckedForm) -> Resp
         if not value:
             message = "Please mark at least one place on the drawing, or choose \u201cI don't know\u201d."
             return _flash(request, BODY_MAP, {"marks": message}, {})
-    return _keep(request, db, opened, BODY_MAP, value, changing)
+    return _keep(request, db, opened, BODY_MAP, value, changing, form)
 
 
 def _keep(
-    request: Request, db: Session, opened: OpenInterview, question_id: str, value: Any, changing: bool
+    request: Request,
+    db: Session,
+    opened: OpenInterview,
+    question_id: str,
+    value: Any,
+    changing: bool,
+    form: Any = None,
 ) -> Response:
-    """Record a new answer or change an earlier one, then go on (POST-redirect-GET)."""
+    """Record a new answer or change an earlier one, then go on (POST-redirect-GET): after a
+    change, back to the list of answers when it came from there, else to the next answer."""
     if changing:
         try:
             opened.session.change(question_id, value)
@@ -459,7 +483,8 @@ def _keep(
         AuditLog(db).record(
             f"interview:{opened.record.id}", "interview.change", f"interview:{opened.record.id}"
         )
-        target = _following(opened.session, question_id)
+        from_list = form is not None and form.get("then") == "answers"
+        target = "/interview/answers" if from_list else _following(opened.session, question_id)
     else:
         record_answer(db, opened, question_id, value)
         target = "/interview"
@@ -532,7 +557,7 @@ def answer(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     except FormProblem as problem:
         return _flash(request, question_id, {problem.field: problem.message}, _kept(form))
     try:
-        return _keep(request, db, opened, question_id, value, changing)
+        return _keep(request, db, opened, question_id, value, changing, form)
     except ProblemError as error:
         db.rollback()
         message = error.errors[0].reason if error.errors else error.detail
@@ -546,6 +571,89 @@ def _kept(form: Any) -> dict[str, list[str]]:
         if name not in ("csrf", "question", "choice") and isinstance(value, str):
             kept.setdefault(name, []).append(value)
     return kept
+
+
+# ------------------------------------------------------------------ your answers, changing them
+
+
+def answer_words(question: QuestionOut, value: Any) -> str:
+    """A stored answer in the words the patient chose it by."""
+    if value == "unknown":
+        return question.unknown_option
+    texts = {o.id: o.text for o in question.options}
+    texts.update({"yes": "Yes", "no": "No"})
+    if isinstance(value, dict):
+        chosen = [texts.get(str(option), str(option)) for option, status in value.items() if status == "yes"]
+        return "; ".join(chosen) if chosen else "None of these"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        unit = f" {question.unit}" if question.unit else ""
+        return f"{round(value, 1):g}{unit}"
+    if question.kind == Kind.BODY_MAP and isinstance(value, list):
+        kept, _ = _prefill(question, value)
+        picture = bodymap.BodyMapPicture(interactive=False, marks=_kept_marks(kept))
+        return "; ".join(f"{where} ({kind})" for where, kind in picture.marked_labels()) or "Nothing marked"
+    if isinstance(value, list):
+        return "; ".join(
+            " ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value
+        )
+    return texts.get(str(value), str(value))
+
+
+def answer_rows(session: InterviewSession) -> list[dict[str, str]]:
+    """Each answer so far: the question, the answer in words, and where to change it."""
+    rows = []
+    for question_id, value in session.answers:
+        question = question_out(session, session.question(question_id), "")
+        text = "Where you feel it" if question_id == BODY_MAP else question.text
+        rows.append({"id": question_id, "question": text, "answer": answer_words(question, value)})
+    return rows
+
+
+@router.get("/interview/answers", response_class=HTMLResponse)
+def answers_page(request: Request, db: SessionDep) -> Response:
+    """Every answer so far, each with a way to change it (during the interview or after the
+    result). An emergency result offers no changes: the patient must get help now."""
+    opened = current(request, db)
+    stored = opened.record.assessment_id
+    finished = stored is not None
+    record = AssessmentRepository(db).get(stored) if stored is not None else None
+    if record is not None and is_emergency(record):
+        return _see_other(_done_url(opened))
+    context = {
+        "title": "Your answers",
+        "rows": answer_rows(opened.session),
+        "finished": finished,
+        "invited": opened.record.patient_link_id is not None,
+    }
+    return render(request, "answers.html", context)
+
+
+@router.post("/interview/reopen")
+def reopen(request: Request, db: SessionDep, form: CheckedForm) -> Response:
+    """Change an answer after the result: the answers are copied into a new interview (the stored
+    result stays as it was, for the record) and the chosen question opens to be changed."""
+    opened = current(request, db)
+    question_id = form.get("question")
+    if opened.record.assessment_id is None:
+        target = question_url(question_id) if isinstance(question_id, str) else "/interview/answers"
+        return _see_other(target if question_id in opened.session.asked else "/interview/answers")
+    record = AssessmentRepository(db).get(opened.record.assessment_id)
+    if record is None or is_emergency(record) or question_id not in opened.session.asked:
+        return _see_other(_done_url(opened))
+    invitation = db.get(PatientLink, opened.record.patient_link_id) if opened.record.patient_link_id else None
+    copy, token, _ = new_interview(
+        db, opened.session.mode, opened.session.setting, opened.record.owner_id, invitation
+    )
+    InterviewRepository(db).save(copy, opened.session.to_json())
+    actor = f"interview:{copy.id}"
+    AuditLog(db).record(actor, "interview.reopen", f"interview:{opened.record.id}")
+    db.commit()
+    assert isinstance(question_id, str)
+    response = _see_other(question_url(question_id) + "?then=answers")
+    set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
+    return response
 
 
 @router.post("/interview/back")
@@ -577,10 +685,8 @@ def finish(request: Request, db: SessionDep) -> Response:
         actor = (
             f"user:{opened.record.owner_id}" if opened.record.owner_id else f"interview:{opened.record.id}"
         )
-        record = finish_interview(db, opened, actor)
+        finish_interview(db, opened, actor)
         db.commit()
-        if episodes.attach_finished(request, db, opened.record.id, record.id):
-            return _see_other("/checkin/result")  # a follow-up check-in: how you are doing
     return _see_other(_done_url(opened))
 
 
@@ -671,8 +777,6 @@ def result(request: Request, db: SessionDep) -> Response:
     opened, record = _finished(request, db)
     if opened.record.owner_id is not None:
         return _see_other(_done_url(opened))
-    if episodes.attached_view(request, db, opened.record.id, record.id) is not None:
-        return _see_other("/checkin/result")
     return _result(request, db, opened, record, ConsultationForm(key=secrets.token_urlsafe(24)))
 
 
