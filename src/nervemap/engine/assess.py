@@ -17,6 +17,7 @@ from nervemap.engine.assessment import (
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import (
     SIGN_STATES,
+    WHOLE_LEG_NORMAL,
     CompiledKnowledge,
     FloatArray,
     default_compiled,
@@ -191,6 +192,7 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "pattern": "findings",
         "pain-vague": "pain somewhere in the",
         "sensory-vague": "sensory change somewhere in the",
+        "sensory-normal": "normal sensation over the whole",
         "kind": "",
     }
     where = f" ({side})" if side not in ("", "None") else ""
@@ -271,7 +273,8 @@ def _symptom_side(compiled: CompiledKnowledge, encoded: EncodedCase) -> str | No
         for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
         if seen and o.side in ("left", "right")
     ]
-    sides = {side for modality, side in seen_sides if modality != "imaging"}
+    # a normal sensory examination of a leg is not a symptom there
+    sides = {side for modality, side in seen_sides if modality not in ("imaging", WHOLE_LEG_NORMAL)}
     for finding_sides in encoded.sides.values():
         sides.update(finding_sides)
     imaged = {side for modality, side in seen_sides if modality == "imaging"}

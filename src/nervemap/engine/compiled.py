@@ -27,6 +27,7 @@ from nervemap.knowledge.models import (
     LocalisationModel,
     Number,
     Region,
+    RegionGroup,
     Root,
     SiteKind,
     TensionSign,
@@ -42,6 +43,17 @@ OBSERVED_SIDES: tuple[str, ...] = (*SIDES, UNSTATED)
 # How a nerve-tension sign was observed: positive on the left, on the right, positive with no side
 # given, or negative.
 SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
+# "Sensation is normal" over a whole leg (engine.encode): one observation per side.
+WHOLE_LEG_NORMAL = "sensory-normal"
+
+
+def whole_leg_regions(kb: KnowledgeBase) -> list[str]:
+    """The one-sided regions a whole-leg sensory examination covers (not the back or saddle)."""
+    return [
+        r.id
+        for r in kb.anatomy.regions
+        if r.lateral and r.group not in (RegionGroup.BACK, RegionGroup.PERINEUM)
+    ]
 
 
 @dataclass(frozen=True)
@@ -199,6 +211,9 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
                 observations.append(
                     Observation(f"{modality}-vague:{group}:{side}", f"{modality}-vague", group, side)
                 )
+    # a normal sensory examination of a whole leg: one observation, not one absence per region
+    for side in OBSERVED_SIDES:
+        observations.append(Observation(f"{WHOLE_LEG_NORMAL}:leg:{side}", WHOLE_LEG_NORMAL, "leg", side))
     for movement in kb.anatomy.movements:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
@@ -456,6 +471,45 @@ def _site_kind_observations(
             table.probability[h, o] = (item.in_kind if inside else item.otherwise).value
 
 
+def _complement(number: Number, how: str) -> Number:
+    """1 - a cited (or estimated) rate, keeping its source and saying how it was derived."""
+    detail = f"normal sensation over the whole leg: 1 - {number.value:g}; {how}"
+    if number.source == EXPERT_ESTIMATE:
+        return Number(value=1 - number.value, source=EXPERT_ESTIMATE, reason=f"{number.reason}; {detail}")
+    cited = f"{number.detail}; {detail}" if number.detail else detail
+    return Number(value=1 - number.value, source=number.source, detail=cited)
+
+
+def _whole_leg_normal_observations(
+    kb: KnowledgeBase,
+    observations: list[Observation],
+    observation_index: dict[str, int],
+    table: _SiteTable,
+) -> None:
+    """P(normal sensation over a whole leg | site) = 1 - the site's highest regional rate there.
+
+    A lesion's sensory deficit is one event over its territory, and the published figure is the
+    sensitivity of the sensory examination (Tawa 2017: 0.61), not of one region. Counted region by
+    region, a normal examination would be charged once per region of a territory, so a nerve or
+    plexus with a wide territory (femoral: seven regions) would pay several times what a root
+    pays, and every lesion far more than the published 1 - 0.61 against no lesion.
+    """
+    model = kb.localisation
+    inside = model.sensory_in_territory
+    outside = model.sensory_outside_territory
+    detail = "one observation: 1 - the site's highest sensory rate there (level-specific where published)"
+    index_in = table.add(f"{WHOLE_LEG_NORMAL}:in", _complement(inside, detail))
+    index_out = table.add(f"{WHOLE_LEG_NORMAL}:out", _complement(outside, "outside the site's territory"))
+    regions = whole_leg_regions(kb)
+    for o, observation in enumerate(observations):
+        if observation.modality != WHOLE_LEG_NORMAL:
+            continue
+        members = [observation_index[f"sensory:{region}:{observation.side}"] for region in regions]
+        table.probability[:, o] = 1.0 - table.probability[:, members].max(axis=1)
+        table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)
+        table.grade[:, o] = np.where(table.in_territory[:, o], index_in, index_out)
+
+
 def neighbouring_roots(root: str) -> set[str]:
     """The roots above and below (L5 -> L4 and S1): their territories overlap with this one's."""
     order = LOCALISABLE_ROOTS
@@ -630,7 +684,9 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     grade = np.zeros((len(hypotheses), len(observations)), dtype=np.int16)
     for h, hypothesis in enumerate(hypotheses):
         for o, observation in enumerate(observations):
-            if observation.modality in ("pattern", "kind") or observation.modality.endswith("-vague"):
+            if observation.modality in ("pattern", "kind", WHOLE_LEG_NORMAL) or observation.modality.endswith(
+                "-vague"
+            ):
                 continue  # set per site below
             key, inside = grading.grade(hypothesis, territories[h], observation)
             in_territory[h, o] = inside
@@ -654,6 +710,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
             grade[none_index, o] = none_pain
     _vague_observations(kb, observations, observation_index, table)
     _site_kind_observations(kb, hypotheses, observations, table)
+    _whole_leg_normal_observations(kb, observations, observation_index, table)
     loc_numbers = table.numbers
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]

@@ -14,7 +14,14 @@ import numpy as np
 import numpy.typing as npt
 
 from nervemap.engine.case import Case, Status
-from nervemap.engine.compiled import SIDES, SIGN_STATES, UNSTATED, CompiledKnowledge
+from nervemap.engine.compiled import (
+    SIDES,
+    SIGN_STATES,
+    UNSTATED,
+    WHOLE_LEG_NORMAL,
+    CompiledKnowledge,
+    whole_leg_regions,
+)
 from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
@@ -312,6 +319,30 @@ def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str
     return vague
 
 
+def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+    """Sides (or "unstated") whose whole leg was examined with normal sensation and nothing else.
+
+    "Sensation is normal" is one finding, whatever the number of regions it covers; a side with any
+    abnormal region, numbness on the map, or only part of the leg tested keeps region-by-region
+    observations.
+    """
+    regions = set(whole_leg_regions(compiled.knowledge))
+    normal: dict[str, set[str]] = {}
+    spoiled: set[str] = set()
+    for test in case.sensation:
+        if not compiled.regions[test.region].lateral:
+            continue
+        side = test.side or UNSTATED
+        if test.status == "normal":
+            normal.setdefault(side, set()).add(test.region)
+        else:
+            spoiled.add(side)
+    for mark in case.pain_map or []:
+        if mark.kind != SymptomKind.PAIN:
+            spoiled.add(mark.side or UNSTATED)  # numbness or tingling reported on that side
+    return {side for side, seen in normal.items() if side not in spoiled and regions <= seen}
+
+
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
@@ -326,10 +357,15 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
             _set_observation(compiled, encoded, f"{modality}-vague:{group}:{side}", True)
             continue
         _set_observation(compiled, encoded, f"{modality}:{mark.region}:{side}", True)
+    whole_leg = _whole_leg_normal_sides(case, compiled)
+    for side in whole_leg:
+        _set_observation(compiled, encoded, f"{WHOLE_LEG_NORMAL}:leg:{side}", True)
     for test in case.sensation:
         if test.status == "increased":
             continue
         side = test.side or (UNSTATED if compiled.regions[test.region].lateral else None)
+        if side in whole_leg:
+            continue  # part of the whole leg's normal examination: one observation above
         _set_observation(compiled, encoded, f"sensory:{test.region}:{side}", test.status != "normal")
     for strength in case.strength:
         _set_observation(
