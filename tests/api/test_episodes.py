@@ -128,6 +128,10 @@ def test_foot_drop_at_week_3_escalates_and_holds_until_reviewed(
     better = _checkin(client, as_clinician, episode, _case(3), weeks=4)
     assert better["episode"]["triage_level"] == dropped["episode"]["triage_level"]
     assert better["episode"]["needs_clinician_review"]
+    # The queue still says why: the foot drop no clinician has seen, though the latest check-in is better.
+    queue = client.get("/v1/episodes", params={"escalated": True}, headers=as_clinician).json()
+    assert [e["rule_id"] for e in queue["items"][0]["open_escalations"]] == rules
+    assert [e["rule_id"] for e in better["episode"]["open_escalations"]] == rules
     reviewed = client.post(
         f"/v1/episodes/{episode['id']}/review", json={"comment": "seen; strength back"}, headers=as_clinician
     )
@@ -137,6 +141,7 @@ def test_foot_drop_at_week_3_escalates_and_holds_until_reviewed(
     assert after["review"]["comment"] == "seen; strength back"
     assert after["checkins"][-1]["reviewed_at"] is not None
     assert after["triage_level"] not in ("urgent", "emergency")
+    assert after["open_escalations"] == []
 
 
 def test_new_saddle_numbness_is_an_emergency(

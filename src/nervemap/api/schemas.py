@@ -213,6 +213,9 @@ class EpisodeSummary(BaseModel):
     nervemap_version: str
     review: Review | None = None
     closed_at: datetime | None = None
+    open_escalations: list[Escalation] = Field(
+        default_factory=list, description="Why it is in the queue: escalations no clinician has reviewed yet"
+    )
 
 
 class EpisodeOut(EpisodeSummary):

@@ -396,6 +396,35 @@ def list_episodes(
     return rows, total
 
 
+def unreviewed(checkins: Sequence[EpisodeCheckin]) -> list[Escalation]:
+    """The escalations no clinician has reviewed yet: those of the check-ins after the last reviewed
+    one (oldest first; a rule that fired again counts once, at its latest firing)."""
+    by_rule: dict[str, Escalation] = {}
+    for checkin in sorted(checkins, key=lambda c: (c.at, str(c.id))):
+        if checkin.reviewed_at is not None:
+            by_rule = {}
+        for item in checkin.escalations:
+            escalation = Escalation.model_validate(item)
+            by_rule.pop(escalation.rule_id, None)
+            by_rule[escalation.rule_id] = escalation
+    return list(by_rule.values())
+
+
+def open_escalations(db: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Escalation]]:
+    """:func:`unreviewed` for several episodes in one query (the queue's "why"). Not audited: it
+    follows a :func:`list_episodes` that was."""
+    if not episode_ids:
+        return {}
+    began = begin_read(db)
+    rows = EpisodeRepository(db).checkins_of(episode_ids)
+    if began:
+        db.commit()
+    grouped: dict[uuid.UUID, list[EpisodeCheckin]] = {episode_id: [] for episode_id in episode_ids}
+    for checkin in rows:
+        grouped[checkin.episode_id].append(checkin)
+    return {episode_id: unreviewed(checkins) for episode_id, checkins in grouped.items()}
+
+
 def _assess(
     case: Case | None, text: str | None, setting: Setting
 ) -> tuple[Case, Assessment, dict[str, Any], SourceKind]:
@@ -502,7 +531,10 @@ def _attach(
     checkins = repository.checkins(episode.id)
     view = _recompute(db, episode, checkins, hold=True)
     latest_is_this = checkins[-1].id == checkin.id
-    escalations = list(view.course.escalations) if latest_is_this else []
+    # The course lists the latest check-in's escalations and earlier ones still open: keep those
+    # that fired here (an earlier one is already stored with its own check-in and outbox message).
+    fired_here = [e for e in view.course.escalations if e.at is None or e.at == moment]
+    escalations = fired_here if latest_is_this else []
     index = [c.id for c in checkins].index(checkin.id)
     checkin.measures = view.course.measures[index].model_dump(mode="json")
     checkin.escalations = [e.model_dump(mode="json") for e in escalations]

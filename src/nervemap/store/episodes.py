@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,6 +101,15 @@ class EpisodeRepository:
             select(EpisodeCheckin)
             .where(EpisodeCheckin.episode_id == episode_id)
             .order_by(EpisodeCheckin.at, EpisodeCheckin.id)
+        )
+        return list(self.session.scalars(query).all())
+
+    def checkins_of(self, episode_ids: Sequence[uuid.UUID]) -> list[EpisodeCheckin]:
+        """The check-ins of several episodes, each episode's oldest first."""
+        query = (
+            select(EpisodeCheckin)
+            .where(EpisodeCheckin.episode_id.in_(list(episode_ids)))
+            .order_by(EpisodeCheckin.episode_id, EpisodeCheckin.at, EpisodeCheckin.id)
         )
         return list(self.session.scalars(query).all())
 

@@ -91,7 +91,7 @@ def checkin_out(checkin: EpisodeCheckin) -> CheckinOut:
     )
 
 
-def _summary_fields(episode: Episode) -> dict[str, Any]:
+def _summary_fields(episode: Episode, escalations: list[Escalation] | None = None) -> dict[str, Any]:
     review = None
     if episode.reviewed_by is not None and episode.reviewed_at is not None:
         review = Review(
@@ -114,17 +114,18 @@ def _summary_fields(episode: Episode) -> dict[str, Any]:
         nervemap_version=episode.nervemap_version,
         review=review,
         closed_at=episode.closed_at,
+        open_escalations=escalations or [],
     )
 
 
-def episode_summary(episode: Episode) -> EpisodeSummary:
-    return EpisodeSummary(**_summary_fields(episode))
+def episode_summary(episode: Episode, escalations: list[Escalation] | None = None) -> EpisodeSummary:
+    return EpisodeSummary(**_summary_fields(episode, escalations))
 
 
 def episode_out(view: service.EpisodeView) -> EpisodeOut:
     episode = view.episode
     return EpisodeOut(
-        **_summary_fields(episode),
+        **_summary_fields(episode, service.unreviewed(view.checkins)),
         schedule=view.schedule,
         schedule_edited_by=episode.schedule_edited_by,
         schedule_edited_at=episode.schedule_edited_at,
@@ -196,7 +197,9 @@ def list_episodes(
     """Waiting for review first, then by the next due check-in."""
     where = service.ListFilter(status=status, due=due, overdue=overdue, escalated=escalated, triage=triage)
     rows, total = service.list_episodes(db, actor=principal.actor, where=where, limit=limit, offset=offset)
-    return EpisodePage(items=[episode_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+    why = service.open_escalations(db, [r.id for r in rows])
+    items = [episode_summary(r, why.get(r.id)) for r in rows]
+    return EpisodePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{episode_id}", responses={**NOT_FOUND})
