@@ -315,3 +315,82 @@ def test_a_screenshot_tour_of_the_patient_pages(
     steps = page.get_by_test_id("plan").locator("li").count() + page.get_by_test_id("avoid").count()
     assert 3 <= steps <= 5
     shot("result")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_sciatica_journey_keeps_answers_going_back_and_changes_after_the_result(
+    page: Page, live_server: LiveServer, screenshots: Path, size: str
+) -> None:
+    """Left L5 sciatica from start to result: the Back button and the browser's Back both show the
+    earlier answer filled in, every question has its own address, and an answer changed from the
+    result gives a new result with the other answers kept."""
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    _start_to_body_map(page, live_server)
+    for region in L5_MARKS:
+        page.locator(f"#{region}").click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/sex")
+    expect(page.get_by_test_id("progress")).to_contain_text("At most about")
+    page.locator("button[name=choice][value=male]").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/duration")
+    page.locator("#number").fill("3 weeks")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/pain_score")
+    # the site's Back button: the duration comes back filled in
+    page.get_by_role("button", name="Back").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/duration")
+    expect(page.locator("#number")).to_have_value("3")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/pain_score")
+    # the browser's Back: the earlier question's own address, its answer there, nothing resent
+    page.go_back()
+    expect(page).to_have_url(live_server.url + "/interview/q/duration")
+    expect(page.locator("#number")).to_have_value("3")
+    expect(page.get_by_test_id("changing")).to_be_visible()
+    _shot(page, screenshots, f"30-journey-browser-back-{size}")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/q/pain_score")
+    asked = ["sex", "duration"]
+    for _ in range(40):
+        if "/interview/result" in page.url:
+            break
+        question = page.locator("input[name=question]").get_attribute("value")
+        assert question is not None and question not in asked, (question, asked)
+        asked.append(question)
+        expect(page).to_have_url(live_server.url + f"/interview/q/{question}")
+        _answer(page, question, "number" if page.locator("#number").count() else "choice")
+    expect(page).to_have_url(live_server.url + "/interview/result")
+    expect(page.get_by_test_id("likely-source")).to_contain_text("L5 nerve root")
+    expect(page.get_by_test_id("likely-source")).to_contain_text("on the left side")
+    expect(page.get_by_test_id("severity")).to_contain_text("7 out of 10")
+    # change an answer after the result: the pain score
+    page.get_by_test_id("change-answers").click()
+    expect(page).to_have_url(live_server.url + "/interview/answers")
+    answers = page.get_by_test_id("answers")
+    expect(answers).to_contain_text("Left buttock (pain)")
+    expect(answers).to_contain_text("3 weeks")
+    _shot(page, screenshots, f"31-journey-answers-{size}")
+    page.get_by_role("button", name="Change: " + _question_text(page, "pain_score")).click()
+    expect(page).to_have_url(live_server.url + "/interview/q/pain_score?then=answers")
+    expect(page.locator("#number")).to_have_value("7")
+    page.locator("#number").fill("4")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(live_server.url + "/interview/answers")
+    expect(page.get_by_test_id("answers")).to_contain_text("3 weeks")  # the others are kept
+    page.get_by_test_id("continue").click()
+    for _ in range(10):  # a changed answer may open a question or two
+        if "/interview/result" in page.url:
+            break
+        question = page.locator("input[name=question]").get_attribute("value")
+        _answer(page, question or "", "number" if page.locator("#number").count() else "choice")
+    expect(page).to_have_url(live_server.url + "/interview/result")
+    expect(page.get_by_test_id("severity")).to_contain_text("4 out of 10")
+    expect(page.get_by_test_id("likely-source")).to_contain_text("L5 nerve root")
+    _shot(page, screenshots, f"32-journey-new-result-{size}")
+
+
+def _question_text(page: Page, question_id: str) -> str:
+    """The question's wording as the answers page shows it."""
+    row = page.locator(f"form:has(input[name=question][value={question_id}])")
+    label = row.locator("button").get_attribute("aria-label") or ""
+    return label.removeprefix("Change: ")
