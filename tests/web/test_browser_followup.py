@@ -153,3 +153,5 @@ def test_a_patient_checks_in_from_a_link_and_the_clinician_sees_it_due_then_done
     expect(cards.nth(1)).to_contain_text("by patient")
     expect(page.locator("#c2-left-buttock")).to_have_class("region mark-pain")
     _shot(page, "03-episode-done-with-timeline")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / "followup-03b-episode-top.png"))  # what a clinician sees first

@@ -17,6 +17,7 @@ from nervemap.web.course import (
     change_lines,
     course_table,
     next_due,
+    overall_words,
     patient_course,
 )
 from tests.api.conftest import EXAMPLES
@@ -133,6 +134,7 @@ def test_a_checkin_that_cannot_be_compared_is_not_called_the_same() -> None:
     )
     assert all(c.trend == "not comparable" for c in course.changes)
     assert patient_course(course, None).headline == NOT_COMPARED
+    assert overall_words(course) == "not comparable with the check-in before"
     assert grade(NOT_COMPARED) <= MAX_GRADE
     lines = change_lines(course)
     assert [line.label for line in lines] == ["Leg pain (0-10)"]  # nothing said of unmeasured ones

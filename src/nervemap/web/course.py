@@ -149,6 +149,18 @@ def change_lines(course: CourseSummary) -> list[ChangeLine]:
     return out
 
 
+def comparable(course: CourseSummary) -> bool:
+    """Some measure of the latest check-in could be compared with the one before."""
+    return any(c.trend != "not comparable" for c in course.changes)
+
+
+def overall_words(course: CourseSummary) -> str:
+    """The course's overall trend, or that nothing could be compared (then "unchanged" would mislead)."""
+    if course.changes and not comparable(course) and course.overall == "unchanged":
+        return "not comparable with the check-in before"
+    return course.overall
+
+
 # ------------------------------------------------------------------ due and overdue
 
 
@@ -244,8 +256,7 @@ def patient_course(course: CourseSummary, coming: Due | None) -> PatientCourse:
             else f"Your next check-in is due on {day}."
         )
     headline = OVERALL_WORDS[course.overall]
-    compared = [c for c in course.changes if c.trend != "not comparable"]
-    if course.changes and not compared and course.overall == "unchanged":
+    if course.changes and not comparable(course) and course.overall == "unchanged":
         headline = NOT_COMPARED
     return PatientCourse(
         headline,

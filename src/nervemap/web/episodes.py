@@ -143,6 +143,7 @@ def episode_context(db: Session, view: service.EpisodeView) -> dict[str, Any]:
         "episode": episode,
         "view": view,
         "course": view.course,
+        "overall": course.overall_words(view.course),
         "timeline": timeline_markup(view),
         "table": course.course_table(view.course),
         "changes": course.change_lines(view.course),
