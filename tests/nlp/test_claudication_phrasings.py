@@ -55,3 +55,20 @@ def test_negated_incline_is_absent() -> None:
 )
 def test_spondyloarthritis_feature_is_read(text: str, expected: str) -> None:
     assert (expected, "present") in findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moderately severe stenosis in the superficial femoral popliteal and tibial arteries.",
+        "Functional occlusion of the distal left superficial femoral artery.",
+        "The right external iliac has a proximal 75% lesion.",
+    ],
+)
+def test_leg_artery_stenosis_on_imaging_is_read(text: str) -> None:
+    assert ("imaging_leg_artery_stenosis", "present") in findings(text)
+
+
+def test_spinal_stenosis_is_not_an_artery_stenosis() -> None:
+    got = findings("MRI shows severe stenosis at L4-5 with narrowing of the lateral recess.")
+    assert not any(fid == "imaging_leg_artery_stenosis" for fid, _ in got)
