@@ -337,3 +337,14 @@ def test_consultation_requests_are_limited_per_client_ip(client: TestClient) -> 
         for _ in range(3)
     ]
     assert statuses[:2] != [429, 429] and statuses[2] == 429  # the third is refused before the route
+
+
+@pytest.mark.parametrize("service", [{"interview_ip_burst": 2, "interview_ip_per_minute": 0}], indirect=True)
+def test_follow_up_checkin_starts_share_the_anonymous_interview_limit(client: TestClient) -> None:
+    """A check-in from an episode link starts an anonymous interview like /start (issue 19)."""
+    page = client.get("/")
+    form = {"csrf": _csrf(page.text), "link": "not-a-real-link"}
+    statuses = [
+        client.post("/checkin/start", data=form, follow_redirects=False).status_code for _ in range(3)
+    ]
+    assert statuses[:2] == [404, 404] and statuses[2] == 429  # the third is refused before the route

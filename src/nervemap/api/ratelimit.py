@@ -7,9 +7,9 @@
   account token back, so a clinician who logs in often is never throttled by their own successes.
   The form is refused with a 429 HTML page, the API with a 429 problem document.
 - ``POST /v1/interviews`` without a genuine bearer token or an API key, and the patient web pages'
-  anonymous writes ``POST /start`` (a new interview) and ``POST /interview/consultation`` (a
-  request to be contacted): one bucket per client IP, shared by all three (the web ones answer a
-  429 HTML page).
+  anonymous writes ``POST /start`` and ``POST /checkin/start`` (a new interview, the second a
+  follow-up check-in from an episode link) and ``POST /interview/consultation`` (a request to be
+  contacted): one bucket per client IP, shared by all of them (the web ones answer a 429 HTML page).
   (The route refuses wrong credentials with 401, so credentials cannot be faked to skip the limit
   and still start an anonymous interview.)
 
@@ -45,7 +45,7 @@ from nervemap.api.tokens import TokenSigner
 LOGIN_PATH = "/v1/auth/login"
 WEB_LOGIN_PATH = "/clinic/login"
 LOGIN_PATHS = frozenset({LOGIN_PATH, WEB_LOGIN_PATH})
-WEB_ANONYMOUS_PATHS = frozenset({"/start", "/interview/consultation"})
+WEB_ANONYMOUS_PATHS = frozenset({"/start", "/checkin/start", "/interview/consultation"})
 HTML_PATHS = frozenset({WEB_LOGIN_PATH}) | WEB_ANONYMOUS_PATHS
 INTERVIEW_PATHS = frozenset({"/v1/interviews", "/v1/interviews/"})
 Clock = Callable[[], float]
