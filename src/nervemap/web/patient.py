@@ -38,7 +38,7 @@ from nervemap.store.consultations import ConsultationRepository, NewRequest
 from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.store.types import utcnow
-from nervemap.web import bodymap, present
+from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
     ConsultationForm,
@@ -685,8 +685,10 @@ def finish(request: Request, db: SessionDep) -> Response:
         actor = (
             f"user:{opened.record.owner_id}" if opened.record.owner_id else f"interview:{opened.record.id}"
         )
-        finish_interview(db, opened, actor)
+        record = finish_interview(db, opened, actor)
         db.commit()
+        if episodes.attach_finished(request, db, opened.record.id, record.id):
+            return _see_other("/checkin/result")  # a follow-up check-in: how you are doing
     return _see_other(_done_url(opened))
 
 
@@ -777,6 +779,8 @@ def result(request: Request, db: SessionDep) -> Response:
     opened, record = _finished(request, db)
     if opened.record.owner_id is not None:
         return _see_other(_done_url(opened))
+    if episodes.attached_view(request, db, opened.record.id, record.id) is not None:
+        return _see_other("/checkin/result")
     return _result(request, db, opened, record, ConsultationForm(key=secrets.token_urlsafe(24)))
 
 
