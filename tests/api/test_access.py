@@ -94,6 +94,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/episodes"): "admin",
     ("GET", "/v1/episodes"): "admin",
     ("GET", "/v1/episodes/{episode_id}"): "admin",
+    ("GET", "/v1/episodes/{episode_id}/fhir"): "admin",
     ("GET", "/v1/episodes/{episode_id}/checkins"): "write-only key",
     ("POST", "/v1/episodes/{episode_id}/checkins"): "admin",
     ("PATCH", "/v1/episodes/{episode_id}/schedule"): "admin",

@@ -86,13 +86,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _include_interoperability(app: FastAPI) -> None:
     """FHIR and CDS Hooks: an EHR calls them with a clinician's token or an API key (read scope)."""
     from nervemap.api.cds_auth import cds_caller
-    from nervemap.interop import cds_hooks, fhir_api
+    from nervemap.interop import cds_hooks, episode_api, fhir_api
     from nervemap.interop.cds_config import load_cds_config
 
     app.state.cds_config = load_cds_config(app.state.settings.cds_clients_file)
     clinician = [Depends(Permit({Role.CLINICIAN}, Scope.READ))]
     app.include_router(fhir_api.metadata_router)  # the CapabilityStatement is public
     app.include_router(fhir_api.router, dependencies=clinician)
+    app.include_router(episode_api.router)  # a follow-up episode as a Bundle (clinicians, audited)
     app.include_router(cds_hooks.router, dependencies=[Depends(cds_caller)])
 
 

@@ -13,9 +13,9 @@ it does not re-derive it:
   MRC grade per movement and side (nervemap ``item`` code ``strength.<movement>`` and the side as a
   SNOMED CT laterality in bodySite, the form ``from_bundle`` reads back) and the check-in's triage
   level with its red flags;
-- per follow-up rule that fired at the latest check-in a **DetectedIssue**: the rule as its code,
-  the clinician text as its detail, the guideline as its ``reference`` (the authority for the
-  issue), the latest check-in as the implicated encounter; and one Observation of the episode's
+- per follow-up rule that fired a **DetectedIssue**: the rule as its code, the clinician text as
+  its detail, the guideline as its ``reference`` (the authority for the issue), the check-in it
+  fired at as the implicated encounter; and one Observation of the episode's
   triage (focus: the EpisodeOfCare) saying whether a clinician needs to review it.
 
 Each resource carries a generated narrative and the Bundle is validated by the R4B models.
@@ -335,9 +335,12 @@ def episode_to_bundle(
     knowledge: KnowledgeBase | None = None,
     issued: datetime | None = None,
     make_id: Callable[[], str] | None = None,
+    escalations: Sequence[Escalation] | None = None,
 ) -> Bundle:
     """Render a course as a collection Bundle. ``sources`` says who made each check-in (patient or
-    clinician; default clinician), in the order of ``course.measures``."""
+    clinician; default clinician), in the order of ``course.measures``; ``escalations`` are those of
+    every check-in (default: the course's, which are the latest check-in's), each a DetectedIssue on
+    the encounter of its check-in."""
     if not course.measures:
         raise ValueError("an episode bundle needs at least one check-in")
     if sources is not None and len(sources) != len(course.measures):
@@ -366,7 +369,12 @@ def episode_to_bundle(
         for number, m in enumerate(course.measures, start=1)
     ]
     latest_when = _stamp(latest.at)
-    issues = [writer.escalation(e, encounters[-1], latest_when) for e in course.escalations]
+    moments = [m.at for m in course.measures]
+    issues = []
+    for item in course.escalations if escalations is None else escalations:
+        # the check-in the rule fired at (the latest when the escalation does not say)
+        index = moments.index(item.at) if item.at in moments else len(moments) - 1
+        issues.append(writer.escalation(item, encounters[index], _stamp(moments[index])))
     review = (
         "a clinician needs to review this episode" if course.needs_clinician_review else "no review pending"
     )
