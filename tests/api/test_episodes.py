@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -104,6 +105,14 @@ def test_an_improving_course_stays_routine(
     statuses = {item["weeks"]: item["status"] for item in course["schedule"]}
     assert statuses[2] == "done" and statuses[6] == "done"
     assert course["course"]["measures"][-1]["leg_pain"] == 2
+    # The course is read in the order check-ins are added: no check-in before the latest one.
+    late_entry = client.post(
+        f"/v1/episodes/{episode['id']}/checkins",
+        json=_case(3),
+        params={"at": _at(episode, 4)},
+        headers=as_clinician,
+    )
+    assert_problem(late_entry, 422, "query.at")
 
 
 def test_foot_drop_at_week_3_escalates_and_holds_until_reviewed(
@@ -420,3 +429,26 @@ def test_a_link_attaches_only_a_patients_own_new_assessment(
     assert result.checkin.actor == f"episode-link:{link['id']}"
     shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician).json()
     assert [c["source"] for c in shown["checkins"]] == ["clinician", "patient"]
+
+
+def test_a_fault_reading_the_course_keeps_the_checkin_and_asks_for_review(
+    client: TestClient, as_clinician: Headers, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nervemap.services import episodes as service
+
+    episode = _start(client, as_clinician, session, weeks_ago=3)
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("a fault in the follow-up rules")
+
+    monkeypatch.setattr(service, "summarise_course", broken)
+    case = _case(7)
+    case["findings"] = [f for f in case["findings"] if f["id"] != "urinary_retention"]
+    case["findings"].append({"id": "urinary_retention"})  # a red flag the fallback must not hide
+    result = _checkin(client, as_clinician, episode, case, weeks=2)
+    shown = result["episode"]
+    assert len(shown["checkins"]) == 2 and shown["needs_clinician_review"]
+    assert shown["triage_level"] == result["assessment"]["triage_level"]  # the check-in's own level
+    assert [e["rule_id"] for e in result["escalations"]] == ["course-unavailable"]
+    assert shown["course"]["measures"][-1]["triage_level"] == result["assessment"]["triage_level"]
+    assert result["assessment"]["triage_level"] == "emergency"

@@ -22,6 +22,7 @@ Rules kept here (the clinical ones live in ``nervemap.followup`` and its knowled
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,14 @@ from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.encode import CaseError
-from nervemap.followup import CheckinDue, CheckinInput, CourseSummary, Escalation, summarise_course
+from nervemap.followup import (
+    CheckinDue,
+    CheckinInput,
+    CheckinMeasures,
+    CourseSummary,
+    Escalation,
+    summarise_course,
+)
 from nervemap.knowledge.models import TRIAGE_ORDER, Setting, TriageLevel
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
@@ -54,6 +62,7 @@ from nervemap.store.models import (
 )
 from nervemap.store.types import as_utc, utcnow
 
+log = logging.getLogger("nervemap.services.episodes")
 EARLY = timedelta(days=7)  # a check-in up to a week (at most) before a planned one counts for it
 GRACE = timedelta(days=7)  # a planned check-in not done a week after it is due is overdue
 HELD = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
@@ -216,7 +225,12 @@ def _recompute(db: Session, episode: Episode, checkins: list[EpisodeCheckin], ho
     """
     now = utcnow()
     inputs = _inputs(db, checkins)
-    course = summarise_course(inputs)
+    try:
+        course = summarise_course(inputs)
+    except Exception as error:  # a fault in reading the course must not lose a check-in
+        if not episode.course:  # nothing to fall back on: the episode is not started
+            raise
+        course = _course_unavailable(episode, inputs, error)
     level = course.triage_level.value
     held = hold and episode.triage_level in HELD and _rank(episode.triage_level) > _rank(level)
     if held:
@@ -239,6 +253,47 @@ def _recompute(db: Session, episode: Episode, checkins: list[EpisodeCheckin], ho
     _sync_reminders(db, episode, pending)
     db.flush()
     return EpisodeView(episode, checkins, course, items)
+
+
+COURSE_UNAVAILABLE = "course-unavailable"
+
+
+def _course_unavailable(episode: Episode, inputs: Sequence[CheckinInput], error: Exception) -> CourseSummary:
+    """The last course read, with the new check-in's own triage and a marker asking for review.
+
+    Logged with the exception's type and frames only (its message may quote patient data).
+    """
+    import traceback
+
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("course of episode %s not read: %s\n%s", episode.id, type(error).__name__, frames)
+    previous = CourseSummary.model_validate(episode.course)
+    latest = inputs[-1]
+    level = latest.assessment.triage.level
+    if _rank(episode.triage_level) > _rank(level.value):
+        level = TriageLevel(episode.triage_level)
+    marker = Escalation(
+        rule_id=COURSE_UNAVAILABLE,
+        triage_level=level,
+        clinician_text="The course could not be read at this check-in (a software fault, logged): "
+        "review the check-in's own assessment.",
+        patient_text="Your clinician will look at your check-in.",
+        source_ids=[],
+        at=latest.at,
+    )
+    weeks = (latest.at - inputs[0].at).total_seconds() / (7 * 24 * 3600)
+    measures = CheckinMeasures(
+        at=latest.at, weeks_since_start=weeks, triage_level=latest.assessment.triage.level
+    )
+    return previous.model_copy(
+        update={
+            "measures": [*previous.measures, measures],
+            "changes": [],
+            "escalations": [*previous.escalations, marker],
+            "triage_level": level,
+            "needs_clinician_review": True,
+        }
+    )
 
 
 def _sync_reminders(db: Session, episode: Episode, pending: Sequence[ScheduleItem]) -> None:
@@ -468,10 +523,12 @@ def _assess(
     return case, assessment, stored, kind
 
 
-def _checkin_time(episode: Episode, first: EpisodeCheckin, at: datetime | None, field_name: str) -> datetime:
+def _checkin_time(latest: EpisodeCheckin, at: datetime | None, field_name: str) -> datetime:
+    """When the new check-in was made: now, or ``at`` (not in the future, after the latest check-in,
+    so the course is always read in the order the check-ins were added)."""
     now = utcnow()
     if at is None:
-        return now
+        return max(now, latest.at + timedelta(milliseconds=1))
     moment = as_utc(at)
     assert moment is not None
     if moment > now + timedelta(minutes=5):
@@ -482,13 +539,13 @@ def _checkin_time(episode: Episode, first: EpisodeCheckin, at: datetime | None, 
             "a check-in cannot be in the future",
             [(field_name, "in the future")],
         )
-    if moment <= first.at:
+    if moment <= latest.at:
         raise EpisodeError(
             422,
             "validation",
             "Invalid time",
-            "a check-in must come after the episode's starting assessment",
-            [(field_name, "before the episode started")],
+            f"a check-in must come after the latest one ({latest.at:%Y-%m-%d %H:%M} UTC)",
+            [(field_name, "not after the latest check-in")],
         )
     return moment
 
@@ -514,7 +571,7 @@ def _attach(
             [("body.assessment_id", "already in an episode")],
         )
     checkins = repository.checkins(episode.id)
-    moment = _checkin_time(episode, checkins[0], at, at_field)
+    moment = _checkin_time(checkins[-1], at, at_field)
     assessment = Assessment.model_validate(record.output)
     checkin = repository.add_checkin(
         EpisodeCheckin(
@@ -530,13 +587,10 @@ def _attach(
     )
     checkins = repository.checkins(episode.id)
     view = _recompute(db, episode, checkins, hold=True)
-    latest_is_this = checkins[-1].id == checkin.id
-    # The course lists the latest check-in's escalations and earlier ones still open: keep those
-    # that fired here (an earlier one is already stored with its own check-in and outbox message).
-    fired_here = [e for e in view.course.escalations if e.at is None or e.at == moment]
-    escalations = fired_here if latest_is_this else []
-    index = [c.id for c in checkins].index(checkin.id)
-    checkin.measures = view.course.measures[index].model_dump(mode="json")
+    # The new check-in is the latest (see _checkin_time). The course lists its escalations and earlier
+    # ones still open: keep those that fired here (an earlier one is stored with its own check-in).
+    escalations = [e for e in view.course.escalations if e.at is None or e.at == moment]
+    checkin.measures = view.course.measures[-1].model_dump(mode="json")
     checkin.escalations = [e.model_dump(mode="json") for e in escalations]
     checkin.triage_level = episode.triage_level
     if escalations:
@@ -597,7 +651,10 @@ def attach_assessment(
     record = AssessmentRepository(db).get(assessment_id)
     if record is None:
         raise _not_found("assessment", "body.assessment_id")
-    result = _attach(db, episode, record, source=source, actor=actor, at=at or record.created_at)
+    if at is None:  # the assessment's own time, unless a check-in came in between (then now)
+        latest = EpisodeRepository(db).checkins(episode.id)[-1]
+        at = record.created_at if record.created_at > latest.at else None
+    result = _attach(db, episode, record, source=source, actor=actor, at=at)
     db.commit()
     return result
 
