@@ -5,6 +5,7 @@ check-ins to come). Reading it is audited."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -28,16 +29,18 @@ from tests.web.conftest import sign_in
 EXAMPLE = Path(__file__).parents[2] / "src" / "nervemap" / "examples" / "l5-left-disc.json"
 
 
-def _episode(app: FastAPI, client: TestClient, session: Session, clinician: User) -> str:
+def _episode(app: FastAPI, client: TestClient, session: Session, clinician: User, between: int = 0) -> str:
     """An L5 sciatica assessed three weeks ago (leg pain 7/10, ankle dorsiflexion 4/5) starts an
-    episode; a clinician's check-in today finds pain 4/10 and ankle dorsiflexion 2/5."""
+    episode; ``between`` check-ins every half week find pain 6/10; a clinician's check-in today
+    finds pain 4/10 and ankle dorsiflexion 2/5."""
     first = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     created = client.post("/v1/assessments", json=first, headers=bearer(app, clinician))
     assert created.status_code == 201, created.text
     assessment_id = uuid.UUID(created.json()["id"])
     record = session.get(AssessmentRecord, assessment_id)
     assert record is not None
-    record.created_at = utcnow() - timedelta(weeks=3)
+    started = utcnow() - timedelta(weeks=3)
+    record.created_at = started
     session.commit()
     later = {**first, "scores": {"pain_nrs": 4}}
     later["strength"] = [
@@ -46,6 +49,16 @@ def _episode(app: FastAPI, client: TestClient, session: Session, clinician: User
     ]
     actor = f"user:{clinician.id}"
     view = service.start_episode(session, assessment_id=assessment_id, user_id=clinician.id, actor=actor)
+    for number in range(1, between + 1):
+        service.add_checkin(
+            session,
+            view.episode.id,
+            case=Case.model_validate({**first, "scores": {"pain_nrs": 6}}),
+            source="patient",
+            user_id=None,
+            actor=actor,
+            at=started + timedelta(weeks=number / 2),
+        )
     service.add_checkin(
         session,
         view.episode.id,
@@ -129,3 +142,17 @@ def test_an_unknown_episode_is_a_404_page(client: TestClient, clinician: User) -
     for wrong in (str(uuid.uuid4()), "not-an-id"):
         page = client.get(f"/clinic/episodes/{wrong}/report")
         assert page.status_code == 404 and "No such episode" in page.text
+
+
+def test_many_checkins_show_the_first_and_latest_three_maps_and_still_fit_two_pages(
+    app: FastAPI, client: TestClient, session: Session, clinician: User
+) -> None:
+    weasyprint = pytest.importorskip("weasyprint")
+    sign_in(client)
+    episode_id = _episode(app, client, session, clinician, between=3)
+    html, _ = episode_report_html(session, episode_id, f"user:{clinician.id}", printable=False)
+    maps = html[html.index('data-testid="checkin-maps"') :]
+    captions = re.findall(r"<figcaption>(Check-in \d+)", maps)
+    assert captions == ["Check-in 1", "Check-in 3", "Check-in 4", "Check-in 5"]
+    assert "Pain maps (the first and the latest check-ins)" in html
+    assert len(weasyprint.HTML(string=html).render().pages) == 2

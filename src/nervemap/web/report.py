@@ -7,6 +7,7 @@ rules that escalated it and the planned check-ins."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -17,17 +18,20 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from nervemap.api.deps import SessionDep
+from nervemap.engine.assessment import Assessment
 from nervemap.followup.models import Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
 from nervemap.services import episodes as episode_service
+from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
-from nervemap.web import present
+from nervemap.web import bodymap, present
 from nervemap.web.clinic import _record, assessment_context
 from nervemap.web.security import ClinicianPage, PageError
 from nervemap.web.templating import render_string
 
 router = APIRouter(prefix="/clinic", include_in_schema=False)
 MAX_PLAN_ITEMS = 5  # the top steps; the full plan is on the assessment page
+MAX_MAPS = 4  # pain maps on the course page: the first check-in's and the latest three
 
 
 def _css() -> str:
@@ -38,6 +42,7 @@ def report_html(context: dict[str, Any], printable: bool = True) -> str:
     screens, other_absent = present.red_flag_checklist(context["assessment"])
     values = {
         "course": None,  # a follow-up episode's course (see course_context)
+        "checkin_maps": [],
         **context,
         "css": _css(),
         "printable": printable,
@@ -70,6 +75,37 @@ def course_context(view: episode_service.EpisodeView) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class CheckinMap:
+    """One check-in's pain map on the course page."""
+
+    number: int
+    weeks: float
+    picture: bodymap.BodyMapPicture
+    prefix: str  # unique on the page: the first page's map has no prefix
+
+
+def checkin_maps(db: Session, view: episode_service.EpisodeView) -> list[CheckinMap]:
+    """The pain maps of the first and the latest check-ins (at most MAX_MAPS), oldest first, each
+    shaded with its own assessment's leading territory."""
+    numbered = list(enumerate(view.checkins, start=1))
+    chosen = numbered if len(numbered) <= MAX_MAPS else [numbered[0], *numbered[-(MAX_MAPS - 1) :]]
+    repository = AssessmentRepository(db)
+    maps = []
+    for number, checkin in chosen:
+        record = repository.get(checkin.assessment_id)
+        if record is None:
+            continue
+        case = record.input.get("case", record.input)
+        assessment = Assessment.model_validate(record.output)
+        weeks = (
+            view.course.measures[number - 1].weeks_since_start if number <= len(view.course.measures) else 0.0
+        )
+        picture = bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}")
+        maps.append(CheckinMap(number, weeks, picture, f"m{number}-"))
+    return maps
+
+
 def _episode(db: Session, episode_id: str, actor: str) -> episode_service.EpisodeView:
     try:
         return episode_service.get_episode(db, uuid.UUID(episode_id), actor=actor)
@@ -89,7 +125,11 @@ def episode_report_html(db: Session, episode_id: str, actor: str, printable: boo
     record = _record(db, str(latest.assessment_id))
     AuditLog(db).record(actor, "episode.report", f"episode:{view.episode.id}")
     db.commit()
-    context = {**assessment_context(db, record), **course_context(view)}
+    context = {
+        **assessment_context(db, record),
+        **course_context(view),
+        "checkin_maps": checkin_maps(db, view),
+    }
     return report_html(context, printable=printable), str(view.episode.id)
 
 
