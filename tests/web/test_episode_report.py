@@ -156,3 +156,9 @@ def test_many_checkins_show_the_first_and_latest_three_maps_and_still_fit_two_pa
     assert captions == ["Check-in 1", "Check-in 3", "Check-in 4", "Check-in 5"]
     assert "Pain maps (the first and the latest check-ins)" in html
     assert len(weasyprint.HTML(string=html).render().pages) == 2
+
+
+def test_the_episode_report_needs_a_signed_in_clinician(client: TestClient) -> None:
+    for suffix in ("report", "report.pdf"):
+        page = client.get(f"/clinic/episodes/{uuid.uuid4()}/{suffix}", follow_redirects=False)
+        assert page.status_code in (302, 303) and page.headers["location"].startswith("/clinic/login")
