@@ -452,3 +452,37 @@ def test_a_fault_reading_the_course_keeps_the_checkin_and_asks_for_review(
     assert [e["rule_id"] for e in result["escalations"]] == ["course-unavailable"]
     assert shown["course"]["measures"][-1]["triage_level"] == result["assessment"]["triage_level"]
     assert result["assessment"]["triage_level"] == "emergency"
+
+
+def test_a_retried_checkin_is_stored_once(
+    client: TestClient, as_clinician: Headers, session: Session, connection: Connection
+) -> None:
+    episode = _start(client, as_clinician, session, weeks_ago=3)
+    path = f"/v1/episodes/{episode['id']}/checkins"
+    key = {"Idempotency-Key": "visit-2026-12-05-a", **as_clinician}
+    first = client.post(path, json=_case(5), headers=key)
+    assert first.status_code == 201 and "idempotent-replayed" not in first.headers
+    before = row_counts(connection)
+    again = client.post(path, json=_case(5), headers=key)
+    assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["checkin"]["id"] == first.json()["checkin"]["id"]
+    assert again.json()["assessment"]["id"] == first.json()["assessment"]["id"]
+    after = row_counts(connection)
+    assert {k: after[k] - before[k] for k in before if after[k] != before[k]} == {"audit_events": 1}
+    assert_problem(client.post(path, json=_case(2), headers=key), 409, "header.Idempotency-Key")
+    assert_problem(
+        client.post(path, json=_case(5), headers={"Idempotency-Key": "no spaces", **as_clinician}),
+        422,
+        "header.Idempotency-Key",
+    )
+    # The patient's link takes the same header; keys are per episode.
+    link = client.post(f"/v1/episodes/{episode['id']}/links", json={}, headers=as_clinician).json()
+    patient = {"Idempotency-Key": "app-retry-1"}
+    one = client.post(f"{link['path']}/checkins", json=_case(4), headers=patient)
+    two = client.post(f"{link['path']}/checkins", json=_case(4), headers=patient)
+    assert one.status_code == two.status_code == 201
+    assert (
+        one.json()["checkin_id"] == two.json()["checkin_id"] and two.headers["idempotent-replayed"] == "true"
+    )
+    shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician).json()
+    assert len(shown["checkins"]) == 3

@@ -110,3 +110,25 @@ def test_episodes_revision_goes_up_down_up_alone(name: str, tmp_path: Path) -> N
         finally:
             engine.dispose()
         assert count == 1
+
+
+def _columns(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return {column["name"] for column in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_checkin_idempotency_revision_goes_up_down_up(name: str, tmp_path: Path) -> None:
+    """0005 adds episode_checkins.idempotency_key (a batch rebuild on SQLite) and takes it away again."""
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0005")
+        assert "idempotency_key" in _columns(url, "episode_checkins")
+        downgrade_database(url, "0004")
+        assert "idempotency_key" not in _columns(url, "episode_checkins")
+        assert _tables(url) == TABLES
+        upgrade_database(url)
+        assert "idempotency_key" in _columns(url, "episode_checkins")
+        assert current_revision(url) == head_revision()

@@ -131,6 +131,7 @@ class CheckinResult:
     checkin: EpisodeCheckin
     assessment: AssessmentRecord
     escalations: list[Escalation] = field(default_factory=list)
+    replayed: bool = False  # a retry with the same Idempotency-Key: nothing new was stored
 
 
 @dataclass(frozen=True)
@@ -559,6 +560,7 @@ def _attach(
     actor: str,
     at: datetime | None,
     at_field: str = "query.at",
+    idempotency_key: str | None = None,
 ) -> CheckinResult:
     _refuse_closed(episode)
     repository = EpisodeRepository(db)
@@ -583,6 +585,7 @@ def _attach(
             measures={},
             escalations=[],
             triage_level=assessment.triage.level.value,
+            idempotency_key=idempotency_key,
         )
     )
     checkins = repository.checkins(episode.id)
@@ -623,18 +626,63 @@ def add_checkin(
     user_id: uuid.UUID | None,
     actor: str,
     at: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> CheckinResult:
-    """Assess a case (or read a note), store the assessment, add it as a check-in, recompute the course."""
+    """Assess a case (or read a note), store the assessment, add it as a check-in, recompute the course.
+
+    With ``idempotency_key``, a retry (same key, same episode, same case or text) returns the check-in
+    stored the first time (``CheckinResult.replayed``) and stores nothing; the same key with another
+    case is refused (409).
+    """
     episode = _open_episode(db, episode_id)
+    if idempotency_key is not None:
+        replay = _replay(db, episode, idempotency_key, case, text, setting, actor)
+        if replay is not None:
+            return replay
     _refuse_closed(episode)
     _case, assessment, stored, kind = _assess(case, text, setting)
     record = AssessmentRepository(db).add(
         created_by=user_id or service_user(db).id, source_kind=kind, input=stored, assessment=assessment
     )
     AuditLog(db).record(actor, "assessment.create", f"assessment:{record.id}")
-    result = _attach(db, episode, record, source=source, actor=actor, at=at)
+    result = _attach(db, episode, record, source=source, actor=actor, at=at, idempotency_key=idempotency_key)
     db.commit()
     return result
+
+
+def _replay(
+    db: Session,
+    episode: Episode,
+    key: str,
+    case: Case | None,
+    text: str | None,
+    setting: Setting,
+    actor: str,
+) -> CheckinResult | None:
+    checkin = EpisodeRepository(db).checkin_by_key(episode.id, key)
+    if checkin is None:
+        return None
+    record = AssessmentRepository(db).get(checkin.assessment_id)
+    assert record is not None  # a foreign key with ON DELETE CASCADE
+    if text is not None:
+        same = record.input.get("text") == text and record.input.get("setting") == setting.value
+    else:
+        same = case is not None and record.input == case.model_dump(mode="json", exclude_none=True)
+    if not same:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Idempotency key reused",
+            "this Idempotency-Key was used for another check-in of this episode",
+            [("header.Idempotency-Key", "used with a different case")],
+        )
+    view = _view(db, episode)
+    AuditLog(db).record(actor, "episode.checkin.replay", f"episode:{episode.id}")
+    db.commit()
+    escalations = [Escalation.model_validate(e) for e in checkin.escalations]
+    return CheckinResult(
+        view=view, checkin=checkin, assessment=record, escalations=escalations, replayed=True
+    )
 
 
 def attach_assessment(
@@ -813,10 +861,18 @@ def episode_by_link(
     return link, view
 
 
-def link_checkin(db: Session, token: str, *, case: Case) -> CheckinResult:
+def link_checkin(db: Session, token: str, *, case: Case, idempotency_key: str | None = None) -> CheckinResult:
     """A patient's check-in through the link: assessed, stored (owned by the service user), added."""
     link, episode = _link(db, token)
-    return add_checkin(db, episode.id, case=case, source="patient", user_id=None, actor=link_actor(link))
+    return add_checkin(
+        db,
+        episode.id,
+        case=case,
+        source="patient",
+        user_id=None,
+        actor=link_actor(link),
+        idempotency_key=idempotency_key,
+    )
 
 
 def link_attach(db: Session, token: str, assessment_id: uuid.UUID) -> CheckinResult:

@@ -113,6 +113,13 @@ class EpisodeRepository:
         )
         return list(self.session.scalars(query).all())
 
+    def checkin_by_key(self, episode_id: uuid.UUID, key: str) -> EpisodeCheckin | None:
+        return self.session.scalar(
+            select(EpisodeCheckin).where(
+                EpisodeCheckin.episode_id == episode_id, EpisodeCheckin.idempotency_key == key
+            )
+        )
+
     def checkin_of_assessment(self, assessment_id: uuid.UUID) -> EpisodeCheckin | None:
         return self.session.scalar(
             select(EpisodeCheckin).where(EpisodeCheckin.assessment_id == assessment_id)

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nervemap.store.types import UTCDateTime, utcnow
@@ -241,7 +241,12 @@ class EpisodeCheckin(Base):
     """One assessment at one moment of an episode (the first is the assessment that started it)."""
 
     __tablename__ = "episode_checkins"
-    __table_args__ = (Index("ix_episode_checkins_episode_id_at", "episode_id", "at"),)
+    __table_args__ = (
+        Index("ix_episode_checkins_episode_id_at", "episode_id", "at"),
+        UniqueConstraint(
+            "episode_id", "idempotency_key", name="uq_episode_checkins_episode_id_idempotency_key"
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_new_id)
     episode_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
@@ -258,6 +263,9 @@ class EpisodeCheckin(Base):
     triage_level: Mapped[str] = mapped_column(String(16), doc="The episode's level after this check-in")
     reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+    idempotency_key: Mapped[str | None] = mapped_column(
+        String(64), default=None, doc="The caller's Idempotency-Key: a retry returns this check-in"
+    )
 
 
 class EpisodeLink(Base):

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from nervemap.api.auth import ClinicianRead, ClinicianWrite, Permit, Principal
@@ -52,6 +52,17 @@ LINK_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Unknown or altered link"},
     410: {"model": Problem, "description": "Expired or revoked link, or closed episode"},
 }
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Retries with the same key return the first check-in; nothing is stored twice",
+    ),
+]
+REPLAYED = "Idempotent-Replayed"
 OutboxCaller = Annotated[Principal, Depends(Permit({Role.ADMIN}, Scope.OUTBOX))]
 
 
@@ -221,9 +232,12 @@ def add_checkin(
     payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
     principal: ClinicianWrite,
     db: SessionDep,
+    response: Response,
     at: Annotated[
-        datetime | None, Query(description="When it was made, if not now (UTC if no zone); after the start")
+        datetime | None,
+        Query(description="When it was made, if not now (UTC if no zone); after the latest check-in"),
     ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> CheckinCreated:
     """A clinician's check-in: assessed and stored like POST /v1/assessments, then the course is read again.
 
@@ -241,8 +255,11 @@ def add_checkin(
         user_id=principal.user_id,
         actor=principal.actor,
         at=at,
+        idempotency_key=idempotency_key,
         **kwargs,
     )
+    if result.replayed:
+        response.headers[REPLAYED] = "true"
     return CheckinCreated(
         checkin=checkin_out(result.checkin),
         assessment=assessment_summary(result.assessment),
@@ -311,9 +328,13 @@ def read_by_link(token: str, db: SessionDep) -> PatientEpisodeView:
 
 
 @patient.post("/{token}/checkins", status_code=201, responses=LINK_ERRORS)
-def checkin_by_link(token: str, case: Case, db: SessionDep) -> PatientCheckinOut:
+def checkin_by_link(
+    token: str, case: Case, db: SessionDep, response: Response, idempotency_key: IdempotencyKey = None
+) -> PatientCheckinOut:
     """A patient's check-in (a Case, as the patient interview builds it) on the link's episode."""
-    result = service.link_checkin(db, token, case=case)
+    result = service.link_checkin(db, token, case=case, idempotency_key=idempotency_key)
+    if result.replayed:
+        response.headers[REPLAYED] = "true"
     return PatientCheckinOut(
         checkin_id=result.checkin.id, at=result.checkin.at, episode=patient_episode(result.view)
     )
