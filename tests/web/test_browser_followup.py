@@ -98,6 +98,7 @@ def _patient_checks_in(browser: Browser, link: str) -> None:
     expect(patient).to_have_url(link.split("/checkin")[0] + "/checkin/result")
     expect(patient.get_by_test_id("how-you-are-doing")).to_contain_text("How you are doing")
     expect(patient.get_by_test_id("next-check")).to_contain_text("Your next check-in is due on")
+    assert patient.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
     _shot(patient, "02-patient-how-you-are-doing")
     context.close()
 
@@ -155,3 +156,6 @@ def test_a_patient_checks_in_from_a_link_and_the_clinician_sees_it_due_then_done
     _shot(page, "03-episode-done-with-timeline")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / "followup-03b-episode-top.png"))  # what a clinician sees first
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone: the page never scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(page, "05-episode-phone")
