@@ -225,6 +225,8 @@ def test_a_checkin_with_a_new_foot_drop_goes_to_the_top_of_the_queue_with_the_ru
     why = added.text.split('data-testid="escalations"')[1].split("</section>")[0]
     assert "new_or_progressing_motor_deficit" in why and "weakness" in why.lower()
     assert 'data-testid="episode-triage">urgent<' in added.text
+    card = added.text.split('data-testid="card-escalations"')[1].split("</ul>")[0]
+    assert "weakness" in card.lower()  # the check-in where it fired keeps its rule
     queue = client.get("/clinic")
     table = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
     rows = table.split("<tr class=")[1:]

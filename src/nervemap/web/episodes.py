@@ -83,6 +83,7 @@ class CheckinCard:
     leading: str
     picture: bodymap.BodyMapPicture
     prefix: str  # the body map's id prefix, unique on the page
+    escalations: tuple[str, ...] = ()  # the rules that fired at this check-in, in clinician words
 
 
 def _leading(record: AssessmentRecord | None) -> str:
@@ -114,6 +115,9 @@ def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
                 leading=_leading(record),
                 picture=bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}"),
                 prefix=f"c{number}-",
+                escalations=tuple(
+                    str(e.get("clinician_text") or e.get("rule_id")) for e in checkin.escalations or []
+                ),
             )
         )
     return cards
