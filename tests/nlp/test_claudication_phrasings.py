@@ -72,3 +72,14 @@ def test_leg_artery_stenosis_on_imaging_is_read(text: str) -> None:
 def test_spinal_stenosis_is_not_an_artery_stenosis() -> None:
     got = findings("MRI shows severe stenosis at L4-5 with narrowing of the lateral recess.")
     assert not any(fid == "imaging_leg_artery_stenosis" for fid, _ in got)
+
+
+def test_bragard_sign_is_a_straight_leg_raise_result() -> None:
+    got = {
+        (f.id, f.status.value, f.side)
+        for f in extract(
+            "Positive Bragard sign on the right. Bragard's sign was negative on the left."
+        ).case.findings
+    }
+    assert ("slr_positive", "present", "right") in got
+    assert ("slr_positive", "absent", "left") in got
