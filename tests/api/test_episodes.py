@@ -486,3 +486,20 @@ def test_a_retried_checkin_is_stored_once(
     )
     shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician).json()
     assert len(shown["checkins"]) == 3
+
+
+def test_a_course_stored_by_another_version_is_read_again(
+    client: TestClient, as_clinician: Headers, session: Session
+) -> None:
+    """A stored course the current model no longer reads (an old field) is read again from the check-ins."""
+    from nervemap.store.models import Episode
+
+    episode = _start(client, as_clinician, session, weeks_ago=3)
+    _checkin(client, as_clinician, episode, _case(5), weeks=2)
+    record = session.get(Episode, uuid.UUID(episode["id"]))
+    assert record is not None
+    record.course = {**record.course, "a_field_of_an_older_version": 1}
+    session.commit()
+    shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician)
+    assert shown.status_code == 200, shown.text
+    assert len(shown.json()["course"]["measures"]) == 2

@@ -268,11 +268,16 @@ def _course_unavailable(episode: Episode, inputs: Sequence[CheckinInput], error:
 
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("course of episode %s not read: %s\n%s", episode.id, type(error).__name__, frames)
-    previous = CourseSummary.model_validate(episode.course)
     latest = inputs[-1]
     level = latest.assessment.triage.level
     if _rank(episode.triage_level) > _rank(level.value):
         level = TriageLevel(episode.triage_level)
+    try:
+        previous = CourseSummary.model_validate(episode.course)
+    except ValidationError:  # stored by another version: start the picture afresh
+        previous = CourseSummary(
+            measures=[], overall="unchanged", triage_level=level, needs_clinician_review=True
+        )
     marker = Escalation(
         rule_id=COURSE_UNAVAILABLE,
         triage_level=level,
@@ -320,10 +325,31 @@ def _sync_reminders(db: Session, episode: Episode, pending: Sequence[ScheduleIte
             outbox.cancel(message)
 
 
+def stored_escalation(item: dict[str, Any]) -> Escalation:
+    """A stored escalation as the model reads it today (fields since removed are dropped)."""
+    return Escalation.model_validate({k: v for k, v in item.items() if k in Escalation.model_fields})
+
+
+def stored_measures(item: dict[str, Any]) -> CheckinMeasures:
+    """Stored check-in measures as the model reads them today (fields since removed are dropped)."""
+    return CheckinMeasures.model_validate(
+        {k: v for k, v in item.items() if k in CheckinMeasures.model_fields}
+    )
+
+
+def _stored_course(db: Session, episode: Episode, checkins: Sequence[EpisodeCheckin]) -> CourseSummary:
+    """The course as stored; read again from the check-ins (not saved) when a newer nervemap's model
+    no longer reads the stored one."""
+    try:
+        return CourseSummary.model_validate(episode.course)
+    except ValidationError:
+        return summarise_course(_inputs(db, checkins))
+
+
 def _view(db: Session, episode: Episode) -> EpisodeView:
     """The stored episode as a view (no recomputation of the course)."""
     checkins = EpisodeRepository(db).checkins(episode.id)
-    course = CourseSummary.model_validate(episode.course)
+    course = _stored_course(db, episode, checkins)
     items = _items(_schedule_of(episode), checkins, utcnow())
     return EpisodeView(episode, checkins, course, items)
 
@@ -460,7 +486,7 @@ def unreviewed(checkins: Sequence[EpisodeCheckin]) -> list[Escalation]:
         if checkin.reviewed_at is not None:
             by_rule = {}
         for item in checkin.escalations:
-            escalation = Escalation.model_validate(item)
+            escalation = stored_escalation(item)
             by_rule.pop(escalation.rule_id, None)
             by_rule[escalation.rule_id] = escalation
     return list(by_rule.values())
@@ -679,7 +705,7 @@ def _replay(
     view = _view(db, episode)
     AuditLog(db).record(actor, "episode.checkin.replay", f"episode:{episode.id}")
     db.commit()
-    escalations = [Escalation.model_validate(e) for e in checkin.escalations]
+    escalations = [stored_escalation(e) for e in checkin.escalations]
     return CheckinResult(
         view=view, checkin=checkin, assessment=record, escalations=escalations, replayed=True
     )

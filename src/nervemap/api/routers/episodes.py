@@ -38,7 +38,7 @@ from nervemap.api.schemas import (
     TextInput,
 )
 from nervemap.engine.case import Case
-from nervemap.followup import CheckinMeasures, Escalation
+from nervemap.followup import Escalation
 from nervemap.knowledge.models import TriageLevel
 from nervemap.services import episodes as service
 from nervemap.store.models import Episode, EpisodeCheckin, EpisodeStatus, OutboxMessage, Role, Scope
@@ -95,8 +95,8 @@ def checkin_out(checkin: EpisodeCheckin) -> CheckinOut:
         at=checkin.at,
         source="patient" if checkin.source == "patient" else "clinician",
         triage_level=checkin.triage_level,
-        measures=CheckinMeasures.model_validate(checkin.measures) if checkin.measures else None,
-        escalations=[Escalation.model_validate(e) for e in checkin.escalations],
+        measures=service.stored_measures(checkin.measures) if checkin.measures else None,
+        escalations=[service.stored_escalation(e) for e in checkin.escalations],
         reviewed_at=checkin.reviewed_at,
         reviewed_by=checkin.reviewed_by,
     )
