@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -62,7 +63,7 @@ def _link(client: TestClient, episode_id: str) -> str:
     return match.group(2)
 
 
-def _patient_checkin(patient: TestClient, link: str) -> str:
+def _patient_checkin(patient: TestClient, link: str, marks: dict[str, str] | None = None) -> Any:
     """The ordinary interview from a check-in link: screen clear, three marks, "I don't know" to the
     rest; returns the last page (the check-in's result)."""
     start = patient.get(f"/checkin?link={link}")
@@ -70,11 +71,15 @@ def _patient_checkin(patient: TestClient, link: str) -> str:
     token = csrf_of(start.text)
     page = patient.post("/checkin/start", data={"csrf": token, "link": link})
     assert page.url.path.startswith("/interview")
+    return _answer_all(patient, token, marks or L5_MARKS)
+
+
+def _answer_all(patient: TestClient, token: str, marks: dict[str, str]) -> Any:
     for question in ("red_flags_nerves", "red_flags_general"):
         page = patient.post(
             "/interview/answer", data={"csrf": token, "question": question, "choice": "options"}
         )
-    page = patient.post("/interview/body-map", data={"csrf": token, "choice": "marks", **L5_MARKS})
+    page = patient.post("/interview/body-map", data={"csrf": token, "choice": "marks", **marks})
     for _ in range(40):
         if page.url.path.startswith("/checkin/") or page.url.path == "/interview/result":
             break
@@ -262,3 +267,33 @@ def test_the_checkin_start_page_is_plain(client: TestClient, clinician: User, se
     main = page.text.split('<main id="main" tabindex="-1">')[1].split("</main>")[0]
     words = visible_text(main)
     assert grade(words) <= MAX_GRADE, (round(grade(words), 1), words)
+
+
+def test_a_patient_sees_last_times_map_beside_todays(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    """An episode started from the patient's own assessment (a whole map): at the check-in the
+    patient sees both maps and is told the area is smaller."""
+    wide = {**L5_MARKS, "m:left:foot_dorsum": "pain"}
+    with TestClient(client.app) as patient:
+        home = patient.get("/")
+        token = csrf_of(home.text)
+        patient.post("/start", data={"csrf": token})
+        first = _answer_all(patient, token, wide)
+        assert first.url.path == "/interview/result"
+    record = session.scalars(select(AssessmentRecord).order_by(AssessmentRecord.created_at.desc())).first()
+    assert record is not None
+    record.created_at = utcnow() - timedelta(days=14)
+    session.commit()
+    sign_in(client)
+    page = client.get(f"/clinic/assessments/{record.id}")
+    episode = client.post(f"/clinic/assessments/{record.id}/episode", data={"csrf": csrf_of(page.text)})
+    link = _link(client, episode.url.path.rsplit("/", 1)[1])
+    with TestClient(client.app) as patient:
+        result = _patient_checkin(patient, link, {"m:left:buttock": "pain"})
+    assert result.url.path == "/checkin/result"
+    maps = result.text.split('data-testid="maps"')[1].split("</ol>")[0]
+    classes = dict(re.findall(r'id="(\w+)-left-foot_dorsum" class="([^"]*)"', maps))
+    assert "mark-pain" in classes["before"] and "mark-pain" not in classes["today"]
+    assert "The area where you feel it is smaller." in result.text
+    assert "The pain does not go as far down your leg." in result.text

@@ -476,6 +476,7 @@ def checkin_result(request: Request, db: SessionDep) -> Response:
     # the episode's level: this check-in's, raised by a rule that fired or held by an open one
     level = view.episode.triage_level
     told = course.patient_course(view.course, coming(view))
+    before = _previous_map(db, view, record.id)
     context = {
         **result_context(record, opened.session.answers),
         "title": "How you are doing",
@@ -483,5 +484,24 @@ def checkin_result(request: Request, db: SessionDep) -> Response:
         "level": level,
         "urgency_title": present.URGENCY_TITLE.get(level, level),
         "checkins": len(view.checkins),
+        "before": before,
+        "today": bodymap.picture(None, record.input.get("pain_map"), "Today"),
     }
     return render(request, "checkin_result.html", context)
+
+
+def _previous_map(
+    db: Session, view: service.EpisodeView, current: uuid.UUID
+) -> bodymap.BodyMapPicture | None:
+    """The whole body map of the check-in before this one, to set beside today's; None when there
+    is none or it lists only the places a note mentioned (then blank places are unknown, not clear)."""
+    ids = [c.assessment_id for c in view.checkins]
+    if current not in ids or ids.index(current) == 0:
+        return None
+    record = AssessmentRepository(db).get(ids[ids.index(current) - 1])
+    if record is None:
+        return None
+    case = record.input.get("case", record.input)
+    if not isinstance(case, dict) or case.get("pain_map") is None or case.get("pain_map_complete") is False:
+        return None
+    return bodymap.picture(None, case.get("pain_map"), "Last time")
