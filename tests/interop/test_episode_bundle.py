@@ -7,11 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from fhir.resources.R4B import get_fhir_model_class
+from fhir.resources.R4B.questionnaire import Questionnaire
 
 from nervemap.followup.models import CourseSummary, Escalation
 from nervemap.interop import terminology as t
-from nervemap.interop.episode_bundle import CHECKIN_QUESTIONNAIRE, FOLLOWUP_RULE, episode_to_bundle
+from nervemap.interop.checkin_questionnaire import CHECKIN_QUESTIONNAIRE, CHECKIN_QUESTIONNAIRE_ID
+from nervemap.interop.episode_bundle import FOLLOWUP_RULE, episode_to_bundle
 from nervemap.interop.from_bundle import case_from_bundle
 from nervemap.knowledge.models import TriageLevel
 from tests.followup.courses import NG59, foot_drop_course, improving_course, measures
@@ -186,3 +189,30 @@ def test_ids_are_injectable_and_an_empty_course_is_refused() -> None:
         episode_to_bundle(improving_course().model_copy(update={"measures": []}))
     with pytest.raises(ValueError, match="one source per check-in"):
         episode_to_bundle(improving_course(), sources=["patient"])
+
+
+def test_the_responses_answer_the_checkin_questionnaire_item_by_item(client: TestClient) -> None:
+    served = client.get(f"/v1/fhir/Questionnaire/{CHECKIN_QUESTIONNAIRE_ID}")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("application/fhir+json")
+    questionnaire = Questionnaire.model_validate(served.json())
+    assert questionnaire.url == CHECKIN_QUESTIONNAIRE
+    kinds = {str(item.linkId): str(item.type) for item in questionnaire.item or []}
+    assert {"pain.leg_nrs", "pain.back_nrs", "score.psfs", "score.odi", "score.rmdq", "red-flags"} <= set(
+        kinds
+    )
+    answered = {"decimal": "valueDecimal", "integer": "valueInteger", "choice": "valueCoding"}
+    course = foot_drop_course()
+    flagged = course.measures[-1].model_copy(update={"red_flags": ["saddle_numbness"]})
+    course = course.model_copy(update={"measures": [*course.measures[:-1], flagged]})
+    for response in of_type(document(course), "QuestionnaireResponse"):
+        for item in response["item"]:
+            assert item["linkId"] in kinds, item["linkId"]
+            assert all(answered[kinds[item["linkId"]]] in answer for answer in item["answer"])
+    options = {
+        o.valueCoding.code
+        for o in next(i for i in questionnaire.item or [] if i.linkId == "red-flags").answerOption or []
+        if o.valueCoding
+    }
+    assert "saddle_numbness" in options
+    listed = client.get("/v1/fhir/metadata").json()
+    assert any(CHECKIN_QUESTIONNAIRE_ID in r.get("documentation", "") for r in listed["rest"][0]["resource"])

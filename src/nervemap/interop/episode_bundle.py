@@ -33,6 +33,13 @@ from fhir.resources.R4B.bundle import Bundle
 
 from nervemap.followup.models import CheckinMeasures, CheckinSource, CourseSummary, Escalation
 from nervemap.interop import terminology as t
+from nervemap.interop.checkin_questionnaire import (
+    CHECKIN_QUESTIONNAIRE,
+    PAIN_ITEMS,
+    RED_FLAGS,
+    function_text,
+    strength_link,
+)
 from nervemap.interop.to_bundle import XHTML, source_url
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.models import KnowledgeBase, TriageLevel
@@ -40,7 +47,6 @@ from nervemap.knowledge.models import KnowledgeBase, TriageLevel
 Resource = dict[str, Any]
 EpisodeStatus = Literal["planned", "waitlist", "active", "onhold", "finished", "cancelled"]
 
-CHECKIN_QUESTIONNAIRE = f"{t.BASE}/Questionnaire/followup-checkin"
 EPISODE_TYPE = (f"{t.BASE}/CodeSystem/episode-type", "leg-pain-followup", "Leg-pain follow-up")
 FOLLOWUP_RULE = f"{t.BASE}/CodeSystem/followup-rule"  # code = follow-up rule id
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -215,10 +221,7 @@ class _Writer:
         self, measures: CheckinMeasures, encounter: str, when: str, source: CheckinSource
     ) -> Resource:
         items: list[dict[str, Any]] = []
-        for key, link_id, text in (
-            ("leg_pain", "pain.leg_nrs", "Leg pain, 0 (none) to 10 (worst imaginable)"),
-            ("back_pain", "pain.back_nrs", "Back pain, 0 (none) to 10 (worst imaginable)"),
-        ):
+        for key, link_id, text in PAIN_ITEMS:
             value = getattr(measures, key)
             if value is not None:
                 items.append({"linkId": link_id, "text": text, "answer": [{"valueDecimal": value}]})
@@ -227,20 +230,23 @@ class _Writer:
             items.append(
                 {
                     "linkId": f"score.{measure}",
-                    "text": FUNCTION_LABEL.get(measure, f"Function ({measure})"),
+                    "text": function_text(measure),
                     "answer": [{"valueDecimal": measures.function}],
                 }
             )
         for key, grade in sorted(measures.worst_mrc.items()):
             movement, side, name = self.movement(key)
-            link = f"strength.{movement}" + ("" if side in ("", "unsided") else f".{side}")
             items.append(
-                {"linkId": link, "text": f"MRC power (0-5): {name}", "answer": [{"valueInteger": grade}]}
+                {
+                    "linkId": strength_link(movement, side),
+                    "text": f"MRC power (0-5): {name}",
+                    "answer": [{"valueInteger": grade}],
+                }
             )
         if measures.red_flags:
             items.append(
                 {
-                    "linkId": "red-flags",
+                    "linkId": RED_FLAGS,
                     "text": "Red-flag findings present",
                     "answer": [
                         {"valueCoding": t.coding(t.FINDING, flag, self.finding_name(flag))}

@@ -20,6 +20,7 @@ from nervemap import __version__
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop import terminology as t
+from nervemap.interop.checkin_questionnaire import CHECKIN_QUESTIONNAIRE_ID, checkin_questionnaire
 from nervemap.interop.codesystems import SYSTEMS, code_system
 from nervemap.interop.definitions import BY_ID, extension_definition
 from nervemap.interop.errors import InteropError, Issue, case_issues, operation_outcome
@@ -99,7 +100,12 @@ def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
                         "type": "Questionnaire",
                         "interaction": [{"code": "read"}],
                         "documentation": "Ids: "
-                        + ", ".join(questionnaire_id(question_set) for question_set in QuestionSet),
+                        + ", ".join(
+                            [
+                                *(questionnaire_id(question_set) for question_set in QuestionSet),
+                                CHECKIN_QUESTIONNAIRE_ID,
+                            ]
+                        ),
                     },
                     {"type": "QuestionnaireResponse", "operation": assess_op},
                     {"type": "Bundle", "operation": assess_op},
@@ -252,6 +258,8 @@ def create_router() -> APIRouter:
 
     @router.get("/Questionnaire/{questionnaire_id}", summary="A nervemap Questionnaire", response_model=None)
     def questionnaire(questionnaire_id: str) -> JSONResponse:
+        if questionnaire_id == CHECKIN_QUESTIONNAIRE_ID:  # what a follow-up check-in's response answers
+            return fhir_response(checkin_questionnaire().model_dump(mode="json", exclude_none=True))
         question_set = question_set_for(questionnaire_id)
         if question_set is None or "/" in questionnaire_id:
             return outcome(
