@@ -1,8 +1,8 @@
-"""A normal sensory examination of a whole leg is one observation (issue 14, localisation).
+"""A normal sensory or motor examination of a whole leg is one observation (issue 14).
 
 Counted region by region, "sensation is normal" charged a root once per region of its dermatome
 and a nerve with a wide territory (femoral) several times more, far beyond the published
-1 - sensitivity of the sensory examination (Tawa 2017).
+1 - sensitivity of the sensory examination (Tawa 2017); "power is full" likewise once per muscle.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ import pytest
 
 from nervemap.engine.assess import assess, infer_encoded
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import WHOLE_LEG_NORMAL, CompiledKnowledge, default_compiled, whole_leg_regions
+from nervemap.engine.compiled import (
+    WHOLE_LEG_FULL_POWER,
+    WHOLE_LEG_NORMAL,
+    CompiledKnowledge,
+    default_compiled,
+    whole_leg_regions,
+)
 from nervemap.engine.encode import encode_case
 
 
@@ -84,3 +90,36 @@ def test_normal_sensation_on_both_legs_does_not_make_the_symptoms_bilateral(
     }
     result = assess(case)
     assert result.localization[0].side == "right"
+
+
+def _full_power(compiled: CompiledKnowledge, side: str) -> list[dict[str, Any]]:
+    return [{"movement": m.id, "side": side, "grade": 5} for m in compiled.knowledge.anatomy.movements]
+
+
+def test_full_power_over_a_whole_leg_is_one_observation(compiled: CompiledKnowledge) -> None:
+    case = QUADRICEPS | {"strength": QUADRICEPS["strength"] + _full_power(compiled, "left")}
+    encoded = encode_case(Case.model_validate(case), compiled)
+    seen = {compiled.observations[o].key for o in np.flatnonzero(encoded.observed_present)}
+    unseen = {compiled.observations[o].key for o in np.flatnonzero(encoded.observed_absent)}
+    assert f"{WHOLE_LEG_FULL_POWER}:leg:left" in seen
+    assert not any(key.startswith("weakness:") and key.endswith(":left") for key in unseen)
+    # the weak leg keeps its movements one by one
+    assert f"{WHOLE_LEG_FULL_POWER}:leg:right" not in seen
+    assert "weakness:knee_extension:right" in seen
+
+
+def test_full_power_costs_a_root_its_own_complement_once(compiled: CompiledKnowledge) -> None:
+    """Full power over the left leg costs a left L5 lesion 1 - its highest motor rate (EHL)."""
+    base: dict[str, Any] = {"age": 45, "sex": "male"}
+    encoded = [
+        encode_case(Case.model_validate(c), compiled)
+        for c in (base, base | {"strength": _full_power(compiled, "left")})
+    ]
+    ll = infer_encoded(compiled, encoded).site_loglik
+    l5, none = compiled.hypothesis_index["root:L5:left"], compiled.hypothesis_index["site:none"]
+    change = (ll[1, l5] - ll[1, none]) - (ll[0, l5] - ll[0, none])
+    observation = compiled.observation_index[f"{WHOLE_LEG_FULL_POWER}:leg:left"]
+    highest = 1 - float(np.exp(compiled.loc_log_present[l5, observation]))
+    outside = compiled.knowledge.localisation.weakness_outside_territory.value
+    assert change == pytest.approx(math.log((1 - highest) / (1 - outside)))
+    assert highest == pytest.approx(max(0.65, compiled.knowledge.localisation.weakness_in_territory.value))

@@ -17,6 +17,7 @@ from nervemap.engine.assessment import (
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import (
     SIGN_STATES,
+    WHOLE_LEG_FULL_POWER,
     WHOLE_LEG_NORMAL,
     CompiledKnowledge,
     FloatArray,
@@ -193,6 +194,7 @@ def _observation_label(compiled: CompiledKnowledge, key: str) -> str:
         "pain-vague": "pain somewhere in the",
         "sensory-vague": "sensory change somewhere in the",
         "sensory-normal": "normal sensation over the whole",
+        "weakness-normal": "full power over the whole",
         "kind": "",
     }
     where = f" ({side})" if side not in ("", "None") else ""
@@ -273,8 +275,12 @@ def _symptom_side(compiled: CompiledKnowledge, encoded: EncodedCase) -> str | No
         for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
         if seen and o.side in ("left", "right")
     ]
-    # a normal sensory examination of a leg is not a symptom there
-    sides = {side for modality, side in seen_sides if modality not in ("imaging", WHOLE_LEG_NORMAL)}
+    # a normal examination of a leg is not a symptom there
+    sides = {
+        side
+        for modality, side in seen_sides
+        if modality not in ("imaging", WHOLE_LEG_NORMAL, WHOLE_LEG_FULL_POWER)
+    }
     for finding_sides in encoded.sides.values():
         sides.update(finding_sides)
     imaged = {side for modality, side in seen_sides if modality == "imaging"}

@@ -43,8 +43,10 @@ OBSERVED_SIDES: tuple[str, ...] = (*SIDES, UNSTATED)
 # How a nerve-tension sign was observed: positive on the left, on the right, positive with no side
 # given, or negative.
 SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
-# "Sensation is normal" over a whole leg (engine.encode): one observation per side.
+# "Sensation is normal" and "power is full" over a whole leg (engine.encode): one observation
+# per side each.
 WHOLE_LEG_NORMAL = "sensory-normal"
+WHOLE_LEG_FULL_POWER = "weakness-normal"
 
 
 def whole_leg_regions(kb: KnowledgeBase) -> list[str]:
@@ -214,6 +216,9 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
     # a normal sensory examination of a whole leg: one observation, not one absence per region
     for side in OBSERVED_SIDES:
         observations.append(Observation(f"{WHOLE_LEG_NORMAL}:leg:{side}", WHOLE_LEG_NORMAL, "leg", side))
+        observations.append(
+            Observation(f"{WHOLE_LEG_FULL_POWER}:leg:{side}", WHOLE_LEG_FULL_POWER, "leg", side)
+        )
     for movement in kb.anatomy.movements:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
@@ -471,9 +476,9 @@ def _site_kind_observations(
             table.probability[h, o] = (item.in_kind if inside else item.otherwise).value
 
 
-def _complement(number: Number, how: str) -> Number:
+def _complement(number: Number, what: str, how: str) -> Number:
     """1 - a cited (or estimated) rate, keeping its source and saying how it was derived."""
-    detail = f"normal sensation over the whole leg: 1 - {number.value:g}; {how}"
+    detail = f"{what} over the whole leg: 1 - {number.value:g}; {how}"
     if number.source == EXPERT_ESTIMATE:
         return Number(value=1 - number.value, source=EXPERT_ESTIMATE, reason=f"{number.reason}; {detail}")
     cited = f"{number.detail}; {detail}" if number.detail else detail
@@ -486,28 +491,45 @@ def _whole_leg_normal_observations(
     observation_index: dict[str, int],
     table: _SiteTable,
 ) -> None:
-    """P(normal sensation over a whole leg | site) = 1 - the site's highest regional rate there.
+    """P(normal sensation, or full power, over a whole leg | site) = 1 - the site's highest rate.
 
-    A lesion's sensory deficit is one event over its territory, and the published figure is the
-    sensitivity of the sensory examination (Tawa 2017: 0.61), not of one region. Counted region by
-    region, a normal examination would be charged once per region of a territory, so a nerve or
-    plexus with a wide territory (femoral: seven regions) would pay several times what a root
-    pays, and every lesion far more than the published 1 - 0.61 against no lesion.
+    A lesion's deficit is one event over its territory, and the published figures are the
+    sensitivities of the sensory and motor examinations (Tawa 2017: 0.61; 0.13-0.61), not of one
+    region or muscle. Counted region by region, a normal examination would be charged once per
+    region of a territory, so a nerve or plexus with a wide territory (femoral: seven regions)
+    would pay several times what a root pays, and every lesion far more than the published
+    1 - sensitivity against no lesion. The same holds for full power over a root's several muscles.
     """
     model = kb.localisation
-    inside = model.sensory_in_territory
-    outside = model.sensory_outside_territory
-    detail = "one observation: 1 - the site's highest sensory rate there (level-specific where published)"
-    index_in = table.add(f"{WHOLE_LEG_NORMAL}:in", _complement(inside, detail))
-    index_out = table.add(f"{WHOLE_LEG_NORMAL}:out", _complement(outside, "outside the site's territory"))
-    regions = whole_leg_regions(kb)
-    for o, observation in enumerate(observations):
-        if observation.modality != WHOLE_LEG_NORMAL:
-            continue
-        members = [observation_index[f"sensory:{region}:{observation.side}"] for region in regions]
-        table.probability[:, o] = 1.0 - table.probability[:, members].max(axis=1)
-        table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)
-        table.grade[:, o] = np.where(table.in_territory[:, o], index_in, index_out)
+    parts = (
+        (
+            WHOLE_LEG_NORMAL,
+            "sensory",
+            whole_leg_regions(kb),
+            model.sensory_in_territory,
+            model.sensory_outside_territory,
+            "normal sensation",
+        ),
+        (
+            WHOLE_LEG_FULL_POWER,
+            "weakness",
+            [m.id for m in kb.anatomy.movements],
+            model.weakness_in_territory,
+            model.weakness_outside_territory,
+            "full power",
+        ),
+    )
+    how = "one observation: 1 - the site's highest rate there (level-specific where published)"
+    for modality, base, targets, inside, outside, what in parts:
+        index_in = table.add(f"{modality}:in", _complement(inside, what, how))
+        index_out = table.add(f"{modality}:out", _complement(outside, what, "outside the site's territory"))
+        for o, observation in enumerate(observations):
+            if observation.modality != modality:
+                continue
+            members = [observation_index[f"{base}:{target}:{observation.side}"] for target in targets]
+            table.probability[:, o] = 1.0 - table.probability[:, members].max(axis=1)
+            table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)
+            table.grade[:, o] = np.where(table.in_territory[:, o], index_in, index_out)
 
 
 def neighbouring_roots(root: str) -> set[str]:
@@ -684,9 +706,12 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     grade = np.zeros((len(hypotheses), len(observations)), dtype=np.int16)
     for h, hypothesis in enumerate(hypotheses):
         for o, observation in enumerate(observations):
-            if observation.modality in ("pattern", "kind", WHOLE_LEG_NORMAL) or observation.modality.endswith(
-                "-vague"
-            ):
+            if observation.modality in (
+                "pattern",
+                "kind",
+                WHOLE_LEG_NORMAL,
+                WHOLE_LEG_FULL_POWER,
+            ) or observation.modality.endswith("-vague"):
                 continue  # set per site below
             key, inside = grading.grade(hypothesis, territories[h], observation)
             in_territory[h, o] = inside

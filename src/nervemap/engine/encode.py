@@ -18,6 +18,7 @@ from nervemap.engine.compiled import (
     SIDES,
     SIGN_STATES,
     UNSTATED,
+    WHOLE_LEG_FULL_POWER,
     WHOLE_LEG_NORMAL,
     CompiledKnowledge,
     whole_leg_regions,
@@ -343,6 +344,20 @@ def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]
     return {side for side, seen in normal.items() if side not in spoiled and regions <= seen}
 
 
+def _whole_leg_full_power_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+    """Sides (or "unstated") with every key movement graded 5: "power is full" is one finding."""
+    movements = {m.id for m in compiled.knowledge.anatomy.movements}
+    full: dict[str, set[str]] = {}
+    weak: set[str] = set()
+    for strength in case.strength:
+        side = strength.side or UNSTATED
+        if strength.grade >= 5:
+            full.setdefault(side, set()).add(strength.movement)
+        else:
+            weak.add(side)
+    return {side for side, seen in full.items() if side not in weak and movements <= seen}
+
+
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
@@ -367,7 +382,12 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         if side in whole_leg:
             continue  # part of the whole leg's normal examination: one observation above
         _set_observation(compiled, encoded, f"sensory:{test.region}:{side}", test.status != "normal")
+    full_power = _whole_leg_full_power_sides(case, compiled)
+    for side in full_power:
+        _set_observation(compiled, encoded, f"{WHOLE_LEG_FULL_POWER}:leg:{side}", True)
     for strength in case.strength:
+        if (strength.side or UNSTATED) in full_power:
+            continue  # part of the whole leg's full power: one observation above
         _set_observation(
             compiled,
             encoded,
