@@ -123,6 +123,7 @@ def test_the_queue_shows_a_due_checkin_then_done_after_the_patient_checks_in(
     queue = client.get("/clinic")
     row = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
     assert f"/clinic/episodes/{episode_id}" in row and ">due<" in row
+    assert "Lumbar disc herniation" in row  # which episode: its first assessment's condition
     link = _link(client, episode_id)
     with TestClient(client.app) as patient:  # another browser
         result = _patient_checkin(patient, link)
@@ -281,6 +282,10 @@ def test_a_patient_sees_last_times_map_beside_todays(
         patient.post("/start", data={"csrf": token})
         first = _answer_all(patient, token, wide)
         assert first.url.path == "/interview/result"
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', first.text)
+        assert key
+        form = {"csrf": token, "idempotency_key": key.group(1), "name": "Ada Patient"}
+        patient.post("/interview/consultation", data={**form, "contact": "ada@example.org", "consent": "yes"})
     record = session.scalars(select(AssessmentRecord).order_by(AssessmentRecord.created_at.desc())).first()
     assert record is not None
     record.created_at = utcnow() - timedelta(days=14)
@@ -289,6 +294,8 @@ def test_a_patient_sees_last_times_map_beside_todays(
     page = client.get(f"/clinic/assessments/{record.id}")
     episode = client.post(f"/clinic/assessments/{record.id}/episode", data={"csrf": csrf_of(page.text)})
     link = _link(client, episode.url.path.rsplit("/", 1)[1])
+    queue = client.get("/clinic").text.split('data-testid="followup"')[1].split("</table>")[0]
+    assert "Ada Patient" in queue  # the name the patient gave with the first assessment
     with TestClient(client.app) as patient:
         result = _patient_checkin(patient, link, {"m:left:buttock": "pain"})
     assert result.url.path == "/checkin/result"

@@ -9,7 +9,7 @@ keeps the audit; these routes only collect form values and choose words.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from nervemap.knowledge.models import Setting
 from nervemap.services import episodes as service
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
+from nervemap.store.consultations import ConsultationRepository
 from nervemap.store.models import AssessmentRecord, Episode, EpisodeStatus
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, course, present
@@ -168,6 +169,8 @@ class FollowUpRow:
     episode: Episode
     state: str  # "review", "overdue", "due", "planned" or "no check-in planned"
     why: str
+    condition: str = "-"  # the first assessment's suspected or leading condition
+    patient: str | None = None  # the name a consultation request of the first assessment gave
 
 
 def follow_up_row(episode: Episode, now: datetime) -> FollowUpRow:
@@ -193,7 +196,14 @@ def follow_up_rows(db: Session, actor: str, limit: int) -> list[FollowUpRow]:
         db, actor=actor, where=service.ListFilter(status=EpisodeStatus.OPEN), limit=limit
     )
     now = utcnow()
-    return [follow_up_row(episode, now) for episode in episodes]
+    assessments, requests = AssessmentRepository(db), ConsultationRepository(db)
+    rows = []
+    for episode in episodes:
+        row = follow_up_row(episode, now)
+        first = assessments.get(episode.first_assessment_id)
+        asked = requests.for_assessment(episode.first_assessment_id)
+        rows.append(replace(row, condition=_leading(first), patient=asked[0].name if asked else None))
+    return rows
 
 
 # ------------------------------------------------------------------ the clinician's pages
