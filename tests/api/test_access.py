@@ -103,6 +103,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/episodes/{episode_id}/links"): "admin",
     ("GET", "/v1/outbox"): "clinician",
     ("POST", "/v1/outbox/{message_id}/ack"): "clinician",
+    ("POST", "/v1/outbox/{message_id}/link"): "clinician",
 }
 
 

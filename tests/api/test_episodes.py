@@ -134,6 +134,8 @@ def test_foot_drop_at_week_3_escalates_and_holds_until_reviewed(
     escalation = [m for m in messages if m["kind"] == "escalation"]
     assert len(escalation) == 1 and escalation[0]["payload"]["rule_ids"] == rules
     assert "text" not in str(escalation[0]["payload"]).lower()
+    refused = client.post(f"/v1/outbox/{escalation[0]['id']}/link", json={}, headers=as_admin)
+    assert_problem(refused, 409, "path.message_id")  # an escalation is for the clinic, not a check-in
     # A better check-in later does not lower the level while no clinician has reviewed.
     better = _checkin(client, as_clinician, episode, _case(3), weeks=4)
     assert better["episode"]["triage_level"] == dropped["episode"]["triage_level"]
@@ -506,3 +508,23 @@ def test_a_course_stored_by_another_version_is_read_again(
     shown = client.get(f"/v1/episodes/{episode['id']}", headers=as_clinician)
     assert shown.status_code == 200, shown.text
     assert len(shown.json()["course"]["measures"]) == 2
+
+
+def test_an_integrator_gets_a_fresh_link_to_send_with_a_reminder(
+    client: TestClient, as_clinician: Headers, as_admin: Headers, session: Session
+) -> None:
+    episode = _start(client, as_clinician, session, weeks_ago=1.5)
+    reminder = client.get("/v1/outbox", headers=as_admin).json()["items"][0]
+    assert reminder["kind"] == "checkin-due" and reminder["episode_id"] == episode["id"]
+    made = client.post(f"/v1/outbox/{reminder['id']}/link", json={}, headers=as_admin)
+    assert made.status_code == 201, made.text
+    link = made.json()
+    assert link["episode_id"] == episode["id"] and link["page"] == f"/checkin?link={link['token']}"
+    expires = datetime.fromisoformat(link["expires_at"])
+    assert timedelta(days=13) < expires - datetime.now(UTC) <= timedelta(days=14)
+    assert client.get(link["path"]).status_code == 200
+    assert_problem(
+        client.post(f"/v1/outbox/{uuid.uuid4()}/link", json={}, headers=as_admin), 404, "path.message_id"
+    )
+    client.post(f"/v1/episodes/{episode['id']}/close", headers=as_clinician)
+    assert_problem(client.get(link["path"]), 410, "path.token")

@@ -257,6 +257,7 @@ class EpisodeLinkOut(BaseModel):
     episode_id: uuid.UUID
     token: str = Field(description="Shown once; only its hash is stored")
     path: str = Field(description="The API path the patient's app uses")
+    page: str = Field(description="The web page the patient opens to check in")
     expires_at: datetime
 
 

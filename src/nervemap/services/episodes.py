@@ -67,6 +67,7 @@ EARLY = timedelta(days=7)  # a check-in up to a week (at most) before a planned 
 GRACE = timedelta(days=7)  # a planned check-in not done a week after it is due is overdue
 HELD = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
 DEFAULT_LINK_HOURS = 24 * 90
+REMINDER_LINK_HOURS = 24 * 14
 MAX_LINK_HOURS = 24 * 365
 MAX_WEEKS = 104
 KIND_DUE = "checkin-due"
@@ -922,6 +923,41 @@ def outbox(
     rows, total = OutboxRepository(db).undelivered(None if include_future else utcnow(), limit)
     _audit_read(db, actor, "outbox.read", None)
     return rows, total
+
+
+def link_for_message(
+    db: Session,
+    message_id: uuid.UUID,
+    *,
+    user_id: uuid.UUID,
+    actor: str,
+    expires_in_hours: float | None = None,
+) -> tuple[EpisodeLink, str]:
+    """A fresh check-in link for the episode of a check-in reminder, for the integrator to send with it
+    (nervemap keeps only its hash, so a reminder cannot carry one). Default expiry: two weeks."""
+    message = OutboxRepository(db).get(message_id)
+    if message is None:
+        raise _not_found("outbox message", "path.message_id")
+    if message.kind != KIND_DUE:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Not a check-in reminder",
+            "only a check-in reminder comes with a check-in link",
+            [("path.message_id", f"a '{message.kind}' message")],
+        )
+    episode = _open_episode(db, message.episode_id, "path.message_id")
+    if episode.status != EpisodeStatus.OPEN:
+        raise EpisodeError(
+            409,
+            "closed",
+            "Episode closed",
+            "the episode of this reminder is closed",
+            [("path.message_id", "closed")],
+        )
+    return issue_link(
+        db, episode.id, user_id=user_id, actor=actor, expires_in_hours=expires_in_hours or REMINDER_LINK_HOURS
+    )
 
 
 def acknowledge(db: Session, message_id: uuid.UUID, *, actor: str) -> OutboxMessage:

@@ -41,7 +41,15 @@ from nervemap.engine.case import Case
 from nervemap.followup import Escalation
 from nervemap.knowledge.models import TriageLevel
 from nervemap.services import episodes as service
-from nervemap.store.models import Episode, EpisodeCheckin, EpisodeStatus, OutboxMessage, Role, Scope
+from nervemap.store.models import (
+    Episode,
+    EpisodeCheckin,
+    EpisodeLink,
+    EpisodeStatus,
+    OutboxMessage,
+    Role,
+    Scope,
+)
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"], responses=PROBLEM_RESPONSES)
 patient = APIRouter(prefix="/v1/episode-links", tags=["episodes"], responses=PROBLEM_RESPONSES)
@@ -308,11 +316,16 @@ def create_link(
         actor=principal.actor,
         expires_in_hours=body.expires_in_hours,
     )
+    return link_out(link, token)
+
+
+def link_out(link: EpisodeLink, token: str) -> EpisodeLinkOut:
     return EpisodeLinkOut(
         id=link.id,
         episode_id=link.episode_id,
         token=token,
         path=f"/v1/episode-links/{token}",
+        page=f"/checkin?link={token}",
         expires_at=link.expires_at,
     )
 
@@ -362,3 +375,21 @@ def read_outbox(
 def acknowledge(message_id: uuid.UUID, principal: OutboxCaller, db: SessionDep) -> OutboxMessageOut:
     """Mark a reminder sent (acknowledging again changes nothing)."""
     return outbox_out(service.acknowledge(db, message_id, actor=principal.actor))
+
+
+@outbox.post("/{message_id}/link", status_code=201, responses={**NOT_FOUND, **CONFLICT})
+def link_for_reminder(
+    message_id: uuid.UUID, body: EpisodeLinkCreate, principal: OutboxCaller, db: SessionDep
+) -> EpisodeLinkOut:
+    """A fresh check-in link (default two weeks) for the episode of a check-in reminder, to send with it.
+
+    nervemap keeps only links' hashes, so a reminder cannot carry one; the token is shown once here.
+    """
+    link, token = service.link_for_message(
+        db,
+        message_id,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        expires_in_hours=body.expires_in_hours,
+    )
+    return link_out(link, token)
