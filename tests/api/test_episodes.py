@@ -129,6 +129,9 @@ def test_foot_drop_at_week_3_escalates_and_holds_until_reviewed(
     assert dropped["checkin"]["escalations"] == dropped["escalations"]
     queue = client.get("/v1/episodes", params={"escalated": True}, headers=as_clinician).json()
     assert [e["id"] for e in queue["items"]] == [episode["id"]]
+    dropped_id = dropped["assessment"]["id"]
+    holding = client.get("/v1/episodes", params={"assessment_id": dropped_id}, headers=as_clinician).json()
+    assert [e["id"] for e in holding["items"]] == [episode["id"]]
     # The integrator sees an escalation message naming the rules, without patient text.
     messages = client.get("/v1/outbox", headers=as_admin).json()["items"]
     escalation = [m for m in messages if m["kind"] == "escalation"]

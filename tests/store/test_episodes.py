@@ -124,6 +124,18 @@ def test_filters_and_order(session: Session, user: User) -> None:
     assert [r.id for r in rows][:4] == [flagged.id, late.id, due.id, later.id] and total == 4
     rows, _ = repository.page(EpisodeFilter(triage="urgent"), 50, 0)
     assert [r.id for r in rows] == [flagged.id]
+    emergency = _episode(session, user, needs_clinician_review=True, triage_level="emergency")
+    rows, _ = repository.page(EpisodeFilter(escalated=True), 50, 0)
+    assert [r.id for r in rows] == [emergency.id, flagged.id]  # the most urgent first
+    rows, _ = repository.page(EpisodeFilter(assessment_id=due.first_assessment_id), 50, 0)
+    assert [r.id for r in rows] == [due.id]
+
+
+def test_the_store_ranks_triage_levels_as_the_knowledge_base_orders_them() -> None:
+    from nervemap.knowledge.models import TRIAGE_ORDER
+    from nervemap.store.episodes import URGENCY_RANK
+
+    assert sorted(URGENCY_RANK, key=URGENCY_RANK.__getitem__) == [level.value for level in TRIAGE_ORDER]
 
 
 def test_outbox_put_is_idempotent_revives_and_acknowledges_once(session: Session, user: User) -> None:

@@ -142,6 +142,7 @@ class ListFilter:
     overdue: bool = False
     escalated: bool = False
     triage: TriageLevel | None = None
+    assessment_id: uuid.UUID | None = None  # the episode holding this assessment (start or check-in)
 
 
 # ------------------------------------------------------------------ helpers
@@ -460,7 +461,7 @@ def list_episodes(
     offset: int = 0,
     now: datetime | None = None,
 ) -> tuple[list[Episode], int]:
-    """Waiting for review first, then by the next due check-in. Audited (episode.list)."""
+    """Waiting for review first (the most urgent first), then by the next due check-in. Audited."""
     now = as_utc(now) or utcnow()
     due_before = None
     if where.overdue:
@@ -472,6 +473,7 @@ def list_episodes(
         due_before=due_before,
         escalated=where.escalated,
         triage=where.triage.value if where.triage else None,
+        assessment_id=where.assessment_id,
     )
     begin_read(db)
     rows, total = EpisodeRepository(db).page(store_filter, limit, offset)

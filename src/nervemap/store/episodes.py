@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from nervemap.store.models import (
@@ -26,6 +26,9 @@ from nervemap.store.models import (
 from nervemap.store.types import hash_secret, utcnow
 
 MAX_TOKEN_CHARS = 200
+# Triage levels by urgency, for the queue's order (knowledge.models.TRIAGE_ORDER, kept as plain
+# strings: the store does not import the knowledge base's models).
+URGENCY_RANK = {"self-care": 1, "routine": 2, "soon": 3, "urgent": 4, "emergency": 5}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class EpisodeFilter:
     due_before: datetime | None = None
     escalated: bool = False
     triage: str | None = None
+    assessment_id: uuid.UUID | None = None  # the episode holding this assessment as a check-in
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,21 @@ class EpisodeRepository:
             query = query.where(Episode.needs_clinician_review.is_(True))
         if where.triage is not None:
             query = query.where(Episode.triage_level == where.triage)
+        if where.assessment_id is not None:
+            holding = select(EpisodeCheckin.episode_id).where(
+                EpisodeCheckin.assessment_id == where.assessment_id
+            )
+            query = query.where(Episode.id.in_(holding))
         return query
 
     def page(self, where: EpisodeFilter, limit: int, offset: int) -> tuple[list[Episode], int]:
-        """One page, those waiting for review first, then by the next due check-in, then newest."""
+        """One page: those waiting for review first, the most urgent first among them; then by the
+        next due check-in (none planned last), then newest."""
         total = self.session.scalar(self._filtered(select(func.count(Episode.id)), where)) or 0
+        urgency = case(URGENCY_RANK, value=Episode.triage_level, else_=0)
         query = self._filtered(select(Episode), where).order_by(
             Episode.needs_clinician_review.desc(),
+            urgency.desc(),
             Episode.next_due_at.is_(None),
             Episode.next_due_at,
             Episode.created_at.desc(),

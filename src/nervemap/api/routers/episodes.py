@@ -210,11 +210,21 @@ def list_episodes(
     overdue: Annotated[bool, Query(description="Only those with a check-in a week or more late")] = False,
     escalated: Annotated[bool, Query(description="Only those waiting for a clinician's review")] = False,
     triage: TriageLevel | None = None,
+    assessment_id: Annotated[
+        uuid.UUID | None, Query(description="Only the episode holding this assessment (start or check-in)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> EpisodePage:
-    """Waiting for review first, then by the next due check-in."""
-    where = service.ListFilter(status=status, due=due, overdue=overdue, escalated=escalated, triage=triage)
+    """Waiting for review first (the most urgent first), then by the next due check-in."""
+    where = service.ListFilter(
+        status=status,
+        due=due,
+        overdue=overdue,
+        escalated=escalated,
+        triage=triage,
+        assessment_id=assessment_id,
+    )
     rows, total = service.list_episodes(db, actor=principal.actor, where=where, limit=limit, offset=offset)
     why = service.open_escalations(db, [r.id for r in rows])
     items = [episode_summary(r, why.get(r.id)) for r in rows]
