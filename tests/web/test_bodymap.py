@@ -63,3 +63,27 @@ def test_two_drawings_with_prefixes_share_a_page_without_clashing_ids() -> None:
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) and "c1-left-foot_dorsum" in ids and "c2-pat-pain" in ids
     assert 'fill="url(#c2-pat-pain)"' in page and 'fill="url(#pat-pain)"' not in page
+
+
+def test_enlarged_views_cover_every_area_at_finger_size() -> None:
+    """Every clickable shape is in an enlarged view of its part, and there each shape's box is at
+    least 44 CSS px (48 by design); the browser test measures the rendered boxes too."""
+    zoomed = {(s.element_id, z.view) for z in bodymap.zooms() for s in z.shapes}
+    assert {(s.element_id, s.view) for s in bodymap.shapes()} <= zoomed
+    for zoom in bodymap.zooms():
+        _, _, width, _ = (float(v) for v in zoom.viewbox.split())
+        scale = zoom.width / width
+        for shape in zoom.shapes:
+            left, top, right, bottom = shape.box
+            assert (right - left) * scale >= 44 and (bottom - top) * scale >= 44, (zoom.part, shape.name)
+        assert zoom.width <= 340, zoom.part  # fits a 390 px phone with the page margins
+        assert zoom.label.startswith("Your ")
+
+
+def test_keyboard_order_starts_between_the_legs_and_names_are_unique() -> None:
+    order = bodymap.drawing_order()
+    assert order[0].region == "saddle"
+    assert sorted(s.element_id for s in order) == sorted(s.element_id for s in bodymap.shapes())
+    names = [s.name for s in order]
+    assert len(names) == len(set(names))
+    assert "Left outer side of the lower leg, seen from behind" in names

@@ -394,3 +394,116 @@ def _question_text(page: Page, question_id: str) -> str:
     row = page.locator(f"form:has(input[name=question][value={question_id}])")
     label = row.locator("button").get_attribute("aria-label") or ""
     return label.removeprefix("Change: ")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_area_of_an_enlarged_part_is_at_least_44_px(
+    page: Page, live_server: LiveServer, screenshots: Path, size: str
+) -> None:
+    """Each part of each leg opens enlarged (front and back); every area's rendered box is at
+    least 44 x 44 CSS px, and a mark made there shows on the small drawing too."""
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    _start_to_body_map(page, live_server)
+    expect(page.locator("svg.bodymap-svg").first).to_contain_text("Your left")
+    parts = page.locator(".zoom-buttons [data-zoom-open]")
+    assert parts.count() == 7
+    measured = 0
+    for i in range(parts.count()):
+        button = parts.nth(i)
+        part = button.get_attribute("data-zoom-open")
+        button.click()
+        for view in ("front", "back"):
+            zoom = page.locator(f'[data-zoom="{part}"][data-view="{view}"]')
+            if zoom.count() == 0:
+                continue
+            if zoom.is_hidden():
+                page.locator(f'[data-zoom="{part}"]:not([hidden]) [data-zoom-view="{view}"]').click()
+            expect(zoom).to_be_visible()
+            for area in zoom.locator("polygon.region").all():
+                box = area.bounding_box()
+                assert box is not None
+                name = area.get_attribute("aria-label")
+                assert box["width"] >= 44 and box["height"] >= 44, (part, view, name, box)
+                measured += 1
+            if part == "left-foot" and view == "front":
+                _shot(page, screenshots, f"33-body-map-enlarged-foot-{size}")
+    assert measured >= 50
+    # a mark made in the enlarged foot shows on the small drawing and in the list
+    page.locator('.zoom-buttons [data-zoom-open="left-foot"]').click()
+    page.locator('[data-zoom="left-foot"][data-view="front"] polygon[data-key="left-great_toe"]').click()
+    expect(page.locator("#left-great_toe")).to_have_attribute("aria-checked", "true")
+    expect(page.locator("[data-marked]")).to_contain_text("Left big toe (pain)")
+    page.get_by_role("button", name="Close the big view").click()
+    expect(page.locator("[data-zoom]:not([hidden])")).to_have_count(0)
+
+
+def test_a_touch_screen_tap_on_the_small_drawing_opens_the_enlarged_part(
+    browser: Any, live_server: LiveServer, screenshots: Path
+) -> None:
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    _start_to_body_map(page, live_server)
+    page.locator("#left-foot_dorsum").tap()
+    zoom = page.locator('[data-zoom="left-foot"][data-view="front"]')
+    expect(zoom).to_be_visible()
+    expect(page.locator("#left-foot_dorsum")).to_have_attribute("aria-checked", "false")  # not marked yet
+    zoom.locator('polygon[data-key="left-foot_dorsum"]').tap()
+    expect(page.locator("#left-foot_dorsum")).to_have_attribute("aria-checked", "true")
+    _shot(page, screenshots, "34-body-map-touch-enlarged")
+    context.close()
+
+
+def test_four_areas_are_marked_with_the_keyboard_only(
+    page: Page, live_server: LiveServer, screenshots: Path
+) -> None:
+    """From the red-flag screen to the next question without a mouse: the drawing is one tab stop
+    that starts at the area between the legs, the arrow keys move across it, Space marks."""
+    page.set_viewport_size(DESKTOP)
+    _start(page, live_server)
+    for _ in range(2):  # the red-flag screen: Tab to Continue, Enter
+        _tab_to(page, "button[name=choice][value=options]")
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + "/interview/body-map")
+    expect(page.locator("form[data-ready=true]")).to_have_count(1)
+    # numbness as the kind: the radio group takes the arrow keys
+    _tab_to(page, "input[name=tool][value=pain]")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("input[name=tool][value=numbness]")).to_be_checked()
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.id")
+    assert first == "saddle", first  # the warning-sign area comes first
+    stops = page.locator("svg.bodymap-svg").first.locator('polygon.region[tabindex="0"]')
+    expect(stops).to_have_count(1)  # one tab stop for the whole drawing
+    marked: list[str] = []
+    for keys in (["ArrowRight", "ArrowDown"], ["ArrowDown", "ArrowDown"], ["ArrowDown"], ["ArrowLeft"]):
+        for key in keys:
+            page.keyboard.press(key)
+        page.keyboard.press("Space")
+        focused = page.evaluate("document.activeElement.id")
+        marked.append(focused)
+        expect(page.locator(f"#{focused}")).to_have_attribute("aria-checked", "true")
+    assert len(set(marked)) == 4, marked
+    names = (
+        page.locator("svg.bodymap-svg")
+        .first.locator("polygon.region")
+        .evaluate_all("areas => areas.map(a => a.querySelector('title').textContent)")
+    )
+    assert len(names) == len(set(names)), "every area has its own name"
+    expect(page.locator("[data-marked]")).to_contain_text("(numbness)")
+    _shot(page, screenshots, "35-body-map-keyboard")
+    # Tab leaves the drawing in one step, on to Continue
+    _tab_to(page, "button[name=choice][value=marks]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + "/interview/q/sex")
+    assert page.locator("input[name=question]").get_attribute("value") == "sex"
+
+
+def _tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element is focused (only the keyboard moves the focus)."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -66,8 +66,21 @@ class Shape:
     side: str | None
     view: View
     points: str
-    label: str  # plain words with the side, for screen readers and the list
+    label: str  # plain words with the side, for the list and the marks
     element_id: str
+    name: str = ""  # unique on the drawing: the label, with the view when drawn in both views
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in drawing units."""
+        xy = [tuple(float(v) for v in p.split(",")) for p in self.points.split()]
+        xs, ys = [x for x, _ in xy], [y for _, y in xy]
+        return min(xs), min(ys), max(xs), max(ys)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        left, top, right, bottom = self.box
+        return (left + right) / 2, (top + bottom) / 2
 
 
 def _x(geometry: Geometry, view: View, side: str | None, outward: float) -> float:
@@ -104,6 +117,9 @@ def shapes() -> tuple[Shape, ...]:
                 for i, polygon in enumerate(polygons):
                     element_id = key if key not in seen else f"{key}--{view}{i or ''}"
                     seen.add(key)
+                    words = label(region, side)
+                    if len(views) > 1:
+                        words += ", seen from the front" if view == "front" else ", seen from behind"
                     out.append(
                         Shape(
                             key,
@@ -113,8 +129,116 @@ def shapes() -> tuple[Shape, ...]:
                             _points(geometry, view, side, polygon),
                             label(region, side),
                             element_id,
+                            words,
                         )
                     )
+    return tuple(out)
+
+
+def drawing_order() -> tuple[Shape, ...]:
+    """The shapes in the order a keyboard or screen reader meets them: the area between the legs
+    (a warning sign) first, then each view from the top down and across."""
+    views = {"front": 0, "back": 1}
+    return tuple(
+        sorted(
+            shapes(),
+            key=lambda s: (s.region != "saddle", views[s.view], round(s.centre[1] / 12), s.centre[0]),
+        )
+    )
+
+
+# ------------------------------------------------------------------ enlarged views (for fingers)
+TARGET_PX = 48  # every shape's box in an enlarged view is at least this (44 px wanted, and a margin)
+MIN_WIDTH_PX = 250
+PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "back": ("lower back, buttocks and between the legs", ("lower_back", "buttock", "saddle")),
+    "thigh": (
+        "hip and thigh",
+        ("groin", "hip_lateral", "thigh_medial", "thigh_anterior", "thigh_lateral", "thigh_posterior"),
+    ),
+    "leg": (
+        "knee and lower leg",
+        (
+            "knee_medial",
+            "knee_anterior",
+            "knee_lateral",
+            "popliteal_fossa",
+            "leg_medial",
+            "leg_anterior",
+            "leg_lateral",
+            "calf",
+        ),
+    ),
+    "foot": (
+        "ankle and foot",
+        (
+            "ankle_medial",
+            "ankle_lateral",
+            "foot_dorsum",
+            "foot_medial_border",
+            "foot_lateral_border",
+            "great_toe",
+            "first_web_space",
+            "lesser_toes",
+            "heel",
+            "foot_sole",
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """One enlarged view: a part of one leg (or the back) in one view, scaled so that every
+    shape's box is at least TARGET_PX CSS pixels."""
+
+    part: str  # e.g. "left-foot"
+    label: str  # "Your left ankle and foot"
+    view: View
+    viewbox: str
+    width: int
+    height: int
+    shapes: tuple[Shape, ...]
+
+    @property
+    def prefix(self) -> str:
+        return f"z-{self.part}-{self.view}-"
+
+
+@functools.cache
+def zooms() -> tuple[Zoom, ...]:
+    out: list[Zoom] = []
+    for part, (words, region_ids) in PARTS.items():
+        for side in ("right", "left") if part != "back" else (None,):
+            for view in ("front", "back"):
+                chosen = tuple(
+                    s
+                    for s in drawing_order()
+                    if s.region in region_ids and s.view == view and (side is None or s.side == side)
+                )
+                if not chosen:
+                    continue
+                boxes = [s.box for s in chosen]
+                left = min(b[0] for b in boxes) - 2
+                top = min(b[1] for b in boxes) - 2
+                right = max(b[2] for b in boxes) + 2
+                bottom = max(b[3] for b in boxes) + 2
+                smallest = min(min(b[2] - b[0], b[3] - b[1]) for b in boxes)
+                # big enough for a finger on the smallest shape, and at least MIN_WIDTH_PX wide
+                scale = max(TARGET_PX / smallest, MIN_WIDTH_PX / (right - left))
+                name = f"{side}-{part}" if side else part
+                label_words = f"Your {side} {words}" if side else f"Your {words}"
+                out.append(
+                    Zoom(
+                        name,
+                        label_words,
+                        view,
+                        f"{left:g} {top:g} {right - left:g} {bottom - top:g}",
+                        round((right - left) * scale),
+                        round((bottom - top) * scale),
+                        chosen,
+                    )
+                )
     return tuple(out)
 
 
@@ -204,6 +328,22 @@ class BodyMapPicture:
     @property
     def shapes(self) -> tuple[Shape, ...]:
         return shapes()
+
+    @property
+    def ordered_shapes(self) -> tuple[Shape, ...]:
+        return drawing_order()
+
+    @property
+    def zooms(self) -> tuple[Zoom, ...]:
+        return zooms()
+
+    @property
+    def zoom_parts(self) -> list[tuple[str, str, str]]:
+        """(part, label, first view) of each enlarged part, in drawing order."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for zoom in zooms():
+            seen.setdefault(zoom.part, (zoom.part, zoom.label, zoom.view))
+        return list(seen.values())
 
     @property
     def unique_shapes(self) -> list[Shape]:
