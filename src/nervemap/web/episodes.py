@@ -85,6 +85,7 @@ class CheckinCard:
     picture: bodymap.BodyMapPicture
     prefix: str  # the body map's id prefix, unique on the page
     escalations: tuple[str, ...] = ()  # the rules that fired at this check-in, in clinician words
+    partial_map: bool = False  # read from a note: only the places it mentions
 
 
 def _leading(record: AssessmentRecord | None) -> str:
@@ -112,13 +113,15 @@ def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
                 weeks=weeks,
                 source=checkin.source,
                 assessment_id=checkin.assessment_id,
-                triage_level=checkin.triage_level,
+                # the check-in's own level (the episode's, after it, is at the top of the page)
+                triage_level=str(record.triage_level) if record is not None else checkin.triage_level,
                 leading=_leading(record),
                 picture=bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}"),
                 prefix=f"c{number}-",
                 escalations=tuple(
                     str(e.get("clinician_text") or e.get("rule_id")) for e in checkin.escalations or []
                 ),
+                partial_map=case.get("pain_map_complete") is False,
             )
         )
     return cards
