@@ -83,3 +83,15 @@ def test_bragard_sign_is_a_straight_leg_raise_result() -> None:
     }
     assert ("slr_positive", "present", "right") in got
     assert ("slr_positive", "absent", "left") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Ultrasonography of the left leg shows incompressibility of the popliteal vein.", "present"),
+        ("The left popliteal vein was non-compressible.", "present"),
+        ("The femoral and popliteal veins were fully compressible.", "absent"),
+    ],
+)
+def test_compression_ultrasound_sign_is_read(text: str, status: str) -> None:
+    assert ("duplex_dvt_positive", status) in findings(text)
