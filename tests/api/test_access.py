@@ -51,6 +51,10 @@ PAGES = {
     ("POST", "/interview/back"),
     ("GET", "/interview/finish"),
     ("GET", "/interview/result"),
+    ("GET", "/interview/summary"),
+    ("GET", "/interview/summary.pdf"),
+    ("GET", "/interview/answers"),
+    ("POST", "/interview/reopen"),
     ("POST", "/interview/consultation"),
     ("GET", "/clinic/login"),
     ("POST", "/clinic/login"),
@@ -97,6 +101,7 @@ FORBIDDEN_FOR = {
     ("GET", "/v1/episodes/{episode_id}/fhir"): "admin",
     ("GET", "/v1/episodes/{episode_id}/checkins"): "write-only key",
     ("POST", "/v1/episodes/{episode_id}/checkins"): "admin",
+    ("POST", "/v1/episodes/{episode_id}/checkins/{checkin_id}/void"): "admin",
     ("PATCH", "/v1/episodes/{episode_id}/schedule"): "admin",
     ("POST", "/v1/episodes/{episode_id}/review"): "admin",
     ("POST", "/v1/episodes/{episode_id}/close"): "admin",
@@ -121,6 +126,7 @@ def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
 def _url(path: str) -> str:
     path = path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
     path = path.replace("{episode_id}", str(uuid.uuid4())).replace("{message_id}", str(uuid.uuid4()))
+    path = path.replace("{checkin_id}", str(uuid.uuid4()))
     return path.replace("{questionnaire_id}", "nervemap-all").replace("{service_id}", "nervemap-patient-view")
 
 

@@ -531,3 +531,44 @@ def test_an_integrator_gets_a_fresh_link_to_send_with_a_reminder(
     )
     client.post(f"/v1/episodes/{episode['id']}/close", headers=as_clinician)
     assert_problem(client.get(link["path"]), 410, "path.token")
+
+
+def test_a_checkin_entered_in_error_is_voided_kept_and_no_longer_read(
+    client: TestClient, as_clinician: Headers, as_admin: Headers, session: Session
+) -> None:
+    episode = _start(client, as_clinician, session, weeks_ago=5)
+    _checkin(client, as_clinician, episode, _case(5), weeks=2)
+    wrong = _checkin(client, as_clinician, episode, _weak(_case(5), "ankle_dorsiflexion", 1), weeks=3)
+    assert wrong["episode"]["triage_level"] == "urgent" and wrong["escalations"]
+    path = f"/v1/episodes/{episode['id']}/checkins"
+    voided = client.post(
+        f"{path}/{wrong['checkin']['id']}/void",
+        json={"reason": "grades of the other leg"},
+        headers=as_clinician,
+    )
+    assert voided.status_code == 200, voided.text
+    after = voided.json()
+    assert [c["id"] for c in after["voided_checkins"]] == [wrong["checkin"]["id"]]
+    assert after["voided_checkins"][0]["void_reason"] == "grades of the other leg"
+    assert wrong["checkin"]["id"] not in [c["id"] for c in after["checkins"]]
+    assert len(after["course"]["measures"]) == 2 and after["triage_level"] != "urgent"
+    assert not after["needs_clinician_review"] and after["open_escalations"] == []
+    messages = client.get("/v1/outbox", params={"include_future": True}, headers=as_admin).json()["items"]
+    assert [m for m in messages if m["kind"] == "escalation"] == []  # its message is withdrawn
+    # Not twice, not the starting assessment, not another episode's check-in.
+    again = client.post(f"{path}/{wrong['checkin']['id']}/void", json={"reason": "x"}, headers=as_clinician)
+    assert_problem(again, 409, "path.checkin_id")
+    first = after["checkins"][0]["id"]
+    assert_problem(
+        client.post(f"{path}/{first}/void", json={"reason": "x"}, headers=as_clinician),
+        409,
+        "path.checkin_id",
+    )
+    other = _start(client, as_clinician, session, weeks_ago=1)
+    foreign = f"/v1/episodes/{other['id']}/checkins/{after['checkins'][1]['id']}/void"
+    assert_problem(client.post(foreign, json={"reason": "x"}, headers=as_clinician), 404, "path.checkin_id")
+    assert_problem(
+        client.post(f"{path}/{uuid.uuid4()}/void", json={"reason": ""}, headers=as_clinician),
+        422,
+        "body.reason",
+    )

@@ -132,3 +132,17 @@ def test_checkin_idempotency_revision_goes_up_down_up(name: str, tmp_path: Path)
         upgrade_database(url)
         assert "idempotency_key" in _columns(url, "episode_checkins")
         assert current_revision(url) == head_revision()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_checkin_void_revision_goes_up_down_up(name: str, tmp_path: Path) -> None:
+    """0006 adds who voided a check-in, when and why, and takes it away again."""
+    void = {"voided_at", "voided_by", "void_reason"}
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0006")
+        assert void <= _columns(url, "episode_checkins")
+        downgrade_database(url, "0005")
+        assert not void & _columns(url, "episode_checkins")
+        assert "idempotency_key" in _columns(url, "episode_checkins")
+        upgrade_database(url)
+        assert void <= _columns(url, "episode_checkins") and current_revision(url) == head_revision()

@@ -196,6 +196,9 @@ class CheckinOut(BaseModel):
     escalations: list[Escalation] = Field(default_factory=list, description="Rules that fired here")
     reviewed_at: datetime | None = None
     reviewed_by: uuid.UUID | None = None
+    voided_at: datetime | None = Field(default=None, description="Entered in error: kept, not read")
+    voided_by: uuid.UUID | None = None
+    void_reason: str | None = None
 
 
 class EpisodeSummary(BaseModel):
@@ -224,6 +227,9 @@ class EpisodeOut(EpisodeSummary):
     schedule_edited_at: datetime | None = None
     course: CourseSummary
     checkins: list[CheckinOut] = Field(description="Oldest first; the first is the starting assessment")
+    voided_checkins: list[CheckinOut] = Field(
+        default_factory=list, description="Check-ins entered in error: kept for the record, not read"
+    )
 
 
 class EpisodePage(BaseModel):
@@ -238,6 +244,10 @@ class CheckinCreated(BaseModel):
     assessment: AssessmentSummary
     escalations: list[Escalation] = Field(description="Rules that fired at this check-in")
     episode: EpisodeOut
+
+
+class VoidRequest(Body):
+    reason: str = Field(min_length=1, max_length=2000, description="Why it was entered in error")
 
 
 class ScheduleRequest(Body):

@@ -121,9 +121,10 @@ class ScheduleItem(BaseModel):
 @dataclass
 class EpisodeView:
     episode: Episode
-    checkins: list[EpisodeCheckin]
+    checkins: list[EpisodeCheckin]  # read into the course, oldest first
     course: CourseSummary
     schedule: list[ScheduleItem]
+    voided: list[EpisodeCheckin] = field(default_factory=list)  # entered in error: kept, not read
 
 
 @dataclass
@@ -255,7 +256,9 @@ def _recompute(db: Session, episode: Episode, checkins: list[EpisodeCheckin], ho
     episode.updated_at = now
     _sync_reminders(db, episode, pending)
     db.flush()
-    return EpisodeView(episode, checkins, course, items)
+    return EpisodeView(
+        episode, checkins, course, items, EpisodeRepository(db).checkins(episode.id, voided=True)
+    )
 
 
 COURSE_UNAVAILABLE = "course-unavailable"
@@ -350,10 +353,11 @@ def _stored_course(db: Session, episode: Episode, checkins: Sequence[EpisodeChec
 
 def _view(db: Session, episode: Episode) -> EpisodeView:
     """The stored episode as a view (no recomputation of the course)."""
-    checkins = EpisodeRepository(db).checkins(episode.id)
+    repository = EpisodeRepository(db)
+    checkins = repository.checkins(episode.id)
     course = _stored_course(db, episode, checkins)
     items = _items(_schedule_of(episode), checkins, utcnow())
-    return EpisodeView(episode, checkins, course, items)
+    return EpisodeView(episode, checkins, course, items, repository.checkins(episode.id, voided=True))
 
 
 def _open_episode(
@@ -734,6 +738,58 @@ def attach_assessment(
     result = _attach(db, episode, record, source=source, actor=actor, at=at)
     db.commit()
     return result
+
+
+def void_checkin(
+    db: Session,
+    episode_id: uuid.UUID,
+    checkin_id: uuid.UUID,
+    *,
+    reason: str,
+    user_id: uuid.UUID,
+    actor: str,
+) -> EpisodeView:
+    """A check-in entered in error: kept (with who, when and why) but no longer read into the course.
+
+    The course, triage and schedule are read again from the other check-ins; as a clinician's
+    deliberate act, it does not keep a level only the voided check-in raised. The starting assessment
+    cannot be voided (close the episode instead). Its undelivered escalation message is cancelled.
+    """
+    episode = _open_episode(db, episode_id)
+    _refuse_closed(episode)
+    repository = EpisodeRepository(db)
+    checkin = repository.checkin(checkin_id)
+    if checkin is None or checkin.episode_id != episode.id:
+        raise _not_found("check-in", "path.checkin_id")
+    if checkin.voided_at is not None:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Already voided",
+            "this check-in is voided already",
+            [("path.checkin_id", "voided")],
+        )
+    checkins = repository.checkins(episode.id)
+    if checkins[0].id == checkin.id:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "The starting assessment",
+            "the assessment that started the episode cannot be voided; close the episode instead",
+            [("path.checkin_id", "the episode's first check-in")],
+        )
+    checkin.voided_at = utcnow()
+    checkin.voided_by = user_id
+    checkin.void_reason = reason
+    outbox = OutboxRepository(db)
+    message = outbox.by_key(f"{episode.id}:{KIND_ESCALATION}:{checkin.id}")
+    if message is not None:
+        outbox.cancel(message)
+    db.flush()
+    view = _recompute(db, episode, repository.checkins(episode.id), hold=False)
+    AuditLog(db).record(actor, "episode.checkin.void", f"episode:{episode.id}")
+    db.commit()
+    return view
 
 
 def edit_schedule(

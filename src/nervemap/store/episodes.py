@@ -107,20 +107,24 @@ class EpisodeRepository:
         self.session.flush()
         return checkin
 
-    def checkins(self, episode_id: uuid.UUID) -> list[EpisodeCheckin]:
-        """Oldest first."""
+    def checkins(self, episode_id: uuid.UUID, voided: bool = False) -> list[EpisodeCheckin]:
+        """The check-ins read into the course, oldest first; ``voided``: those entered in error instead."""
+        kept = EpisodeCheckin.voided_at.is_not(None) if voided else EpisodeCheckin.voided_at.is_(None)
         query = (
             select(EpisodeCheckin)
-            .where(EpisodeCheckin.episode_id == episode_id)
+            .where(EpisodeCheckin.episode_id == episode_id, kept)
             .order_by(EpisodeCheckin.at, EpisodeCheckin.id)
         )
         return list(self.session.scalars(query).all())
 
+    def checkin(self, checkin_id: uuid.UUID) -> EpisodeCheckin | None:
+        return self.session.get(EpisodeCheckin, checkin_id)
+
     def checkins_of(self, episode_ids: Sequence[uuid.UUID]) -> list[EpisodeCheckin]:
-        """The check-ins of several episodes, each episode's oldest first."""
+        """The (not voided) check-ins of several episodes, each episode's oldest first."""
         query = (
             select(EpisodeCheckin)
-            .where(EpisodeCheckin.episode_id.in_(list(episode_ids)))
+            .where(EpisodeCheckin.episode_id.in_(list(episode_ids)), EpisodeCheckin.voided_at.is_(None))
             .order_by(EpisodeCheckin.episode_id, EpisodeCheckin.at, EpisodeCheckin.id)
         )
         return list(self.session.scalars(query).all())

@@ -266,6 +266,9 @@ class EpisodeCheckin(Base):
     idempotency_key: Mapped[str | None] = mapped_column(
         String(64), default=None, doc="The caller's Idempotency-Key: a retry returns this check-in"
     )
+    voided_at: Mapped[datetime | None] = mapped_column(default=None, doc="Entered in error: kept, not read")
+    voided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    void_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class EpisodeLink(Base):

@@ -36,6 +36,7 @@ from nervemap.api.schemas import (
     Review,
     ScheduleRequest,
     TextInput,
+    VoidRequest,
 )
 from nervemap.engine.case import Case
 from nervemap.followup import Escalation
@@ -107,6 +108,9 @@ def checkin_out(checkin: EpisodeCheckin) -> CheckinOut:
         escalations=[service.stored_escalation(e) for e in checkin.escalations],
         reviewed_at=checkin.reviewed_at,
         reviewed_by=checkin.reviewed_by,
+        voided_at=checkin.voided_at,
+        voided_by=checkin.voided_by,
+        void_reason=checkin.void_reason,
     )
 
 
@@ -150,6 +154,7 @@ def episode_out(view: service.EpisodeView) -> EpisodeOut:
         schedule_edited_at=episode.schedule_edited_at,
         course=view.course,
         checkins=[checkin_out(c) for c in view.checkins],
+        voided_checkins=[checkin_out(c) for c in view.voided],
     )
 
 
@@ -284,6 +289,20 @@ def add_checkin(
         escalations=result.escalations,
         episode=episode_out(result.view),
     )
+
+
+@router.post("/{episode_id}/checkins/{checkin_id}/void", responses={**NOT_FOUND, **CONFLICT})
+def void_checkin(
+    episode_id: uuid.UUID, checkin_id: uuid.UUID, body: VoidRequest, principal: ClinicianWrite, db: SessionDep
+) -> EpisodeOut:
+    """A check-in entered in error: kept with who, when and why, no longer read into the course.
+
+    The starting assessment cannot be voided (close the episode instead).
+    """
+    view = service.void_checkin(
+        db, episode_id, checkin_id, reason=body.reason, user_id=principal.user_id, actor=principal.actor
+    )
+    return episode_out(view)
 
 
 @router.patch("/{episode_id}/schedule", responses={**NOT_FOUND, **CONFLICT})
