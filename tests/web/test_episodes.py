@@ -305,3 +305,38 @@ def test_a_patient_sees_last_times_map_beside_todays(
     assert "mark-pain" in classes["before"] and "mark-pain" not in classes["today"]
     assert "The area where you feel it is smaller." in result.text
     assert "The pain does not go as far down your leg." in result.text
+
+
+def test_a_clinician_examines_in_the_interview_and_it_becomes_a_checkin(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    """The clinician-mode interview started on the episode page: its examination is a check-in, and
+    a new foot drop found there raises the episode (the rule named)."""
+    sign_in(client)
+    episode_id = _episode(client, session, days_ago=10)
+    page = client.get(f"/clinic/episodes/{episode_id}")
+    token = csrf_of(page.text)
+    step = client.post(f"/clinic/episodes/{episode_id}/interview", data={"csrf": token})
+    examined = False
+    for _ in range(60):
+        if step.url.path.startswith("/clinic/episodes/"):
+            break
+        if step.url.path == "/interview/body-map":
+            data = {"csrf": token, "choice": "marks", "m:left:leg_lateral": "pain"}
+            step = client.post("/interview/body-map", data=data)
+            continue
+        question = step.text.split('name="question" value="')[1].split('"')[0]
+        data = {"csrf": token, "question": question, "choice": "unknown"}
+        if question == "strength_ankle_up":
+            data = {**data, "choice": "grades", "g:ankle_dorsiflexion:left": "2"}
+            examined = True
+        elif question.startswith("red_flags"):
+            data["choice"] = "options"
+        step = client.post("/interview/answer", data=data)
+    assert examined and step.url.path == f"/clinic/episodes/{episode_id}", step.url
+    assert "Check-in 2" in step.text and "by clinician" in step.text
+    assert 'data-testid="episode-triage">urgent<' in step.text
+    assert "new_or_progressing_motor_deficit" in step.text
+    # an interview not started on the episode page is no check-in
+    plain = client.post("/clinic/interviews", data={"csrf": token})
+    assert plain.url.path.startswith("/interview")

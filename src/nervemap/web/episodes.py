@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep
-from nervemap.api.routers.interviews import new_interview
+from nervemap.api.routers.interviews import OpenInterview, new_interview
 from nervemap.engine.assessment import Assessment
 from nervemap.followup import Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
@@ -39,6 +39,7 @@ from nervemap.web.security import (
     ClinicianPage,
     PageError,
     checkin_link,
+    checkin_target,
     set_checkin_cookie,
     set_cookie,
 )
@@ -309,6 +310,30 @@ def clinician_checkin(
     return _see_other(f"/clinic/episodes/{identifier}#checkins")
 
 
+@router.post("/clinic/episodes/{episode_id}/interview")
+def clinician_interview(
+    request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
+) -> Response:
+    """A clinician's check-in by the clinician-mode interview (examination included): when it
+    finishes, its assessment is added to this episode."""
+    identifier = _id(episode_id)
+    try:
+        view = service.get_episode(db, identifier, actor=clinician.actor)
+    except service.EpisodeError as error:
+        raise _page_error(error) from None
+    if view.episode.status != EpisodeStatus.OPEN.value:
+        raise PageError(
+            409, "Episode closed", "This episode is closed: it takes no more check-ins.", TO_QUEUE
+        )
+    record, token, _ = new_interview(db, "clinician", owner=clinician.id)
+    AuditLog(db).record(clinician.actor, "interview.start", f"interview:{record.id}")
+    db.commit()
+    response = _see_other("/interview")
+    set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
+    set_checkin_cookie(request, response, record.id, f"episode:{identifier}")
+    return response
+
+
 def _weeks(raw: str) -> list[float]:
     """'2, 6, 12' -> [2.0, 6.0, 12.0]; a clear error for anything else."""
     parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p]
@@ -447,19 +472,30 @@ def checkin_start(request: Request, db: SessionDep, form: CheckedForm) -> Respon
     return response
 
 
-def attach_finished(request: Request, db: Session, interview_id: uuid.UUID, assessment_id: uuid.UUID) -> bool:
-    """Attach the finished interview's assessment to the episode of its check-in link, if any.
+def attach_finished(
+    request: Request, db: Session, opened: OpenInterview, assessment_id: uuid.UUID
+) -> str | None:
+    """Attach a finished check-in interview's assessment to its episode; the page to show next.
 
-    False when the interview was not started from a check-in link, or the link stopped working in
-    the meantime (then the patient sees the ordinary result: the advice never depends on it)."""
-    token = checkin_link(request, interview_id)
-    if token is None:
-        return False
+    A patient's (started from a check-in link): "/checkin/result". A clinician's (started on the
+    episode page by the clinician who owns the interview): the episode page. None when the
+    interview is no check-in, or the link or episode stopped taking check-ins meanwhile (then the
+    ordinary result shows: the advice never depends on it)."""
+    target = checkin_target(request, opened.record.id)
+    if target is None:
+        return None
     try:
-        service.link_attach(db, token, assessment_id)
-    except service.EpisodeError:
-        return False
-    return True
+        if not target.startswith("episode:"):
+            service.link_attach(db, target, assessment_id)
+            return "/checkin/result"
+        owner = opened.record.owner_id
+        episode_id = _id(target.removeprefix("episode:"))
+        if owner is None:
+            return None
+        service.attach_assessment(db, episode_id, assessment_id, source="clinician", actor=f"user:{owner}")
+    except (service.EpisodeError, PageError):
+        return None
+    return f"/clinic/episodes/{episode_id}#checkins"
 
 
 def attached_view(

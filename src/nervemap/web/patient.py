@@ -687,8 +687,9 @@ def finish(request: Request, db: SessionDep) -> Response:
         )
         record = finish_interview(db, opened, actor)
         db.commit()
-        if episodes.attach_finished(request, db, opened.record.id, record.id):
-            return _see_other("/checkin/result")  # a follow-up check-in: how you are doing
+        checked_in = episodes.attach_finished(request, db, opened, record.id)
+        if checked_in is not None:  # a follow-up check-in: how you are doing, or the episode
+            return _see_other(checked_in)
     return _see_other(_done_url(opened))
 
 

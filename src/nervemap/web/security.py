@@ -129,10 +129,17 @@ def set_checkin_cookie(request: Request, response: Response, interview_id: uuid.
     set_cookie(request, response, CHECKIN_COOKIE, f"{interview_id}.{link}", INTERVIEW_MAX_AGE)
 
 
+def checkin_target(request: Request, interview_id: uuid.UUID) -> str | None:
+    """What this browser's interview ``interview_id`` checks in to: an episode link's token, or
+    "episode:<id>" for a clinician's check-in interview; None when it is no check-in."""
+    started, _, target = request.cookies.get(CHECKIN_COOKIE, "").partition(".")
+    return target if target and started == str(interview_id) else None
+
+
 def checkin_link(request: Request, interview_id: uuid.UUID) -> str | None:
     """The episode link this browser's interview ``interview_id`` was started from, or None."""
-    started, _, link = request.cookies.get(CHECKIN_COOKIE, "").partition(".")
-    return link if link and started == str(interview_id) else None
+    target = checkin_target(request, interview_id)
+    return target if target is not None and not target.startswith("episode:") else None
 
 
 # ------------------------------------------------------------------ the clinician's session
