@@ -123,3 +123,24 @@ def test_full_power_costs_a_root_its_own_complement_once(compiled: CompiledKnowl
     outside = compiled.knowledge.localisation.weakness_outside_territory.value
     assert change == pytest.approx(math.log((1 - highest) / (1 - outside)))
     assert highest == pytest.approx(max(0.65, compiled.knowledge.localisation.weakness_in_territory.value))
+
+
+def test_a_whole_leg_normal_examination_mirrors_left_and_right(compiled: CompiledKnowledge) -> None:
+    def case(weak: str, normal: str) -> dict[str, Any]:
+        return {
+            "age": 45,
+            "sex": "male",
+            "strength": [
+                {"movement": "knee_extension", "side": weak, "grade": 3},
+                *_full_power(compiled, normal),
+            ],
+            "reflexes": [{"reflex": "patellar", "side": weak, "grade": 0}],
+            "sensation": _normal(compiled, weak) + _normal(compiled, normal),
+        }
+
+    right, left = assess(case("right", "left")), assess(case("left", "right"))
+    mirrored = {"left": "right", "right": "left"}
+    for a, b in zip(right.localization, left.localization, strict=True):
+        assert (a.site, a.root, a.nerve) == (b.site, b.root, b.nerve)
+        assert a.side == mirrored.get(str(b.side), b.side)
+        assert a.probability == pytest.approx(b.probability, abs=1e-9)
