@@ -244,6 +244,16 @@ def test_schedule_is_editable_and_reminders_follow(
     assert again.json()["delivered_at"] == acked.json()["delivered_at"]
     left = client.get("/v1/outbox", params={"include_future": True}, headers=as_admin).json()["items"]
     assert [m["id"] for m in left] == [now_pending[1]["id"]]
+    # Back to the guideline plan: its check-ins (and reminders) return; the clinician's go.
+    reset = client.patch(f"/v1/episodes/{episode['id']}/schedule", json={"reset": True}, headers=as_clinician)
+    assert reset.status_code == 200, reset.text
+    assert [i["weeks"] for i in reset.json()["schedule"]] == [i["weeks"] for i in episode["schedule"]]
+    assert reset.json()["schedule_edited_at"] is None
+    back = client.get("/v1/outbox", params={"include_future": True}, headers=as_admin).json()["items"]
+    assert sorted(m["payload"]["weeks"] for m in back) == sorted(i["weeks"] for i in episode["schedule"])
+    for body in ({}, {"reset": True, "items": []}, {"reset": False}):
+        refused = client.patch(f"/v1/episodes/{episode['id']}/schedule", json=body, headers=as_clinician)
+        assert_problem(refused, 422, "body")
 
 
 def test_outbox_is_for_admins_and_outbox_keys_only(

@@ -64,6 +64,7 @@ def test_demo_data(database: str) -> None:
 
 def test_episode_show_and_list(database: str) -> None:
     """`nervemap episode show ID` prints the course and schedule (and JSON); reads are audited."""
+    from nervemap.engine.case import Case
     from nervemap.services import episodes as service
     from nervemap.store.db import make_sessionmaker
     from nervemap.store.models import AuditEvent
@@ -78,12 +79,25 @@ def test_episode_show_and_list(database: str) -> None:
                 session, assessment_id=routine.id, user_id=routine.created_by, actor="t"
             )
             episode_id = str(view.episode.id)
+            case = Case.model_validate(routine.input)
+            added = service.add_checkin(
+                session, view.episode.id, case=case, source="clinician", user_id=routine.created_by, actor="t"
+            )
+            service.void_checkin(
+                session,
+                view.episode.id,
+                added.checkin.id,
+                reason="wrong patient",
+                user_id=routine.created_by,
+                actor="t",
+            )
     finally:
         engine.dispose()
     shown = runner.invoke(app, ["episode", "show", episode_id])
     assert shown.exit_code == 0, shown.output
     assert episode_id in shown.stdout and "Check-ins" in shown.stdout and "Planned check-ins" in shown.stdout
     assert "planned" in shown.stdout
+    assert "voided check-in" in shown.stdout and "wrong patient" in shown.stdout
     as_json = runner.invoke(app, ["episode", "show", episode_id, "--json"])
     assert as_json.exit_code == 0 and '"schedule"' in as_json.stdout
     listed = runner.invoke(app, ["episode", "list"])

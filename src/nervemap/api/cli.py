@@ -351,6 +351,13 @@ def episode_show(
             checkin.triage_level,
         )
     console.print(table)
+    for voided in view.voided:
+        console.print(
+            f"voided check-in of {_when(voided.at)} (entered in error, {_when(voided.voided_at)}): "
+            f"{voided.void_reason or ''}",
+            highlight=False,
+            markup=False,
+        )
     if course.changes:
         console.print("[bold]Since the previous check-in[/]")
         for change in course.changes:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag, model_validator
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
@@ -251,7 +251,18 @@ class VoidRequest(Body):
 
 
 class ScheduleRequest(Body):
-    items: list[ScheduleEdit] = Field(max_length=52, description="Replaces the planned check-ins")
+    """Either ``items`` (the clinician's plan) or ``reset: true`` (back to the guideline plan)."""
+
+    items: list[ScheduleEdit] | None = Field(
+        default=None, max_length=52, description="Replaces the planned check-ins ([] plans none)"
+    )
+    reset: bool = Field(default=False, description="Back to the plan the follow-up knowledge gives")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ScheduleRequest:
+        if (self.items is None) == (not self.reset):
+            raise ValueError("give either 'items' or 'reset': true")
+        return self
 
 
 class EpisodeReviewRequest(Body):

@@ -795,14 +795,22 @@ def void_checkin(
 def edit_schedule(
     db: Session,
     episode_id: uuid.UUID,
-    items: Sequence[ScheduleEdit | dict[str, Any]],
+    items: Sequence[ScheduleEdit | dict[str, Any]] | None,
     *,
     user_id: uuid.UUID,
     actor: str,
 ) -> EpisodeView:
-    """Replace the planned check-ins (weeks after the start); reminders follow. An empty list plans none."""
+    """Replace the planned check-ins (weeks after the start); reminders follow. An empty list plans
+    none; ``None`` goes back to the plan the follow-up knowledge gives (``followup.schedule_from``)."""
     episode = _open_episode(db, episode_id)
     _refuse_closed(episode)
+    if items is None:
+        episode.schedule_edited_by = None
+        episode.schedule_edited_at = None
+        view = _recompute(db, episode, EpisodeRepository(db).checkins(episode.id), hold=True)
+        AuditLog(db).record(actor, "episode.schedule.reset", f"episode:{episode.id}")
+        db.commit()
+        return view
     edits: list[ScheduleEdit] = []
     for index, item in enumerate(items):
         try:

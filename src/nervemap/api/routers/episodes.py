@@ -309,8 +309,10 @@ def void_checkin(
 def edit_schedule(
     episode_id: uuid.UUID, body: ScheduleRequest, principal: ClinicianWrite, db: SessionDep
 ) -> EpisodeOut:
-    """Replace the planned check-ins (weeks after the start); the reminders follow."""
-    view = service.edit_schedule(db, episode_id, body.items, user_id=principal.user_id, actor=principal.actor)
+    """Replace the planned check-ins (weeks after the start), or go back to the guideline plan with
+    ``{"reset": true}``; the reminders follow."""
+    items = None if body.reset else body.items
+    view = service.edit_schedule(db, episode_id, items, user_id=principal.user_id, actor=principal.actor)
     return episode_out(view)
 
 
