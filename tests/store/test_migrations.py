@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from nervemap.store.db import make_engine
 from nervemap.store.migrate import current_revision, downgrade_database, head_revision, upgrade_database
@@ -146,3 +147,84 @@ def test_checkin_void_revision_goes_up_down_up(name: str, tmp_path: Path) -> Non
         assert "idempotency_key" in _columns(url, "episode_checkins")
         upgrade_database(url)
         assert void <= _columns(url, "episode_checkins") and current_revision(url) == head_revision()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_checkins_survive_the_later_episode_revisions_both_ways(name: str, tmp_path: Path) -> None:
+    """0005 and 0006 rebuild episode_checkins on SQLite (batch mode): a check-in stored at 0004 is kept
+    going up to 0006 and back down to 0004."""
+    ids = {key: str(uuid.uuid4()) for key in ("user", "assessment", "episode", "checkin")}
+    now = "2026-12-05 10:00:00+00:00"
+    who = {"created_by": ids["user"]}
+    versions = {"knowledge_version": "k", "nervemap_version": "n", "triage_level": "routine"}
+    rows: list[tuple[str, dict[str, object]]] = [
+        ("users", {"id": ids["user"], "email": "m@example.org", "role": "clinician", "password_hash": "x"}),
+        (
+            "assessments",
+            {
+                "id": ids["assessment"],
+                "source_kind": "structured",
+                "input": "{}",
+                "output": "{}",
+                "status": "new",
+            }
+            | who
+            | versions,
+        ),
+        (
+            "episodes",
+            {
+                "id": ids["episode"],
+                "updated_at": now,
+                "first_assessment_id": ids["assessment"],
+                "status": "open",
+            }
+            | {"needs_clinician_review": False, "overall": "first check-in", "schedule": "[]", "course": "{}"}
+            | who
+            | versions,
+        ),
+        (
+            "episode_checkins",
+            {
+                "id": ids["checkin"],
+                "episode_id": ids["episode"],
+                "assessment_id": ids["assessment"],
+                "at": now,
+            }
+            | {"source": "clinician", "actor": "user:x", "measures": "{}", "escalations": "[]"}
+            | {"triage_level": "routine"},
+        ),
+    ]
+    rows[0][1].update(active=True, created_at=now)
+    rows[1][1].update(created_at=now)
+    rows[2][1].update(created_at=now)
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0004")
+        _execute(url, rows)
+        upgrade_database(url, "0006")
+        assert _checkin_ids(url) == [ids["checkin"]]
+        downgrade_database(url, "0004")
+        assert _checkin_ids(url) == [ids["checkin"]]
+
+
+def _execute(url: str, rows: list[tuple[str, dict[str, object]]]) -> None:
+    """Insert rows with plain SQL (the models describe the head, not this revision)."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for table, values in rows:
+                columns = ", ".join(values)
+                marks = ", ".join(f":{column}" for column in values)
+                connection.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"), values)
+    finally:
+        engine.dispose()
+
+
+def _checkin_ids(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql("SELECT id FROM episode_checkins").scalars().all()
+    finally:
+        engine.dispose()
+    return [str(uuid.UUID(str(value))) for value in found]
