@@ -387,6 +387,19 @@ def test_the_sciatica_journey_keeps_answers_going_back_and_changes_after_the_res
     expect(page.get_by_test_id("severity")).to_contain_text("4 out of 10")
     expect(page.get_by_test_id("likely-source")).to_contain_text("L5 nerve root")
     _shot(page, screenshots, f"32-journey-new-result-{size}")
+    # the take-away summary: styled and printable under the security policy, with the answers
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Refused" in message.text else None)
+    page.get_by_test_id("summary-link").click()
+    expect(page).to_have_url(live_server.url + "/interview/summary")
+    expect(page.get_by_test_id("summary-answers")).to_contain_text("4")
+    expect(page.get_by_test_id("summary-answers")).to_contain_text("Left buttock (pain)")
+    assert page.locator("h1").evaluate("h => getComputedStyle(h).fontSize") == "20px"  # 15pt
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print or save as PDF").click()
+    assert page.evaluate("window.printed === true")
+    assert refused == [], refused
+    _shot(page, screenshots, f"36-journey-summary-{size}")
 
 
 def _question_text(page: Page, question_id: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from nervemap.api.deps import SessionDep
 from nervemap.api.plain import patient_view, severity_measured, severity_words, summarise
@@ -38,7 +39,7 @@ from nervemap.store.consultations import ConsultationRepository, NewRequest
 from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.store.types import utcnow
-from nervemap.web import bodymap, episodes, present
+from nervemap.web import bodymap, episodes, present, summary
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
     ConsultationForm,
@@ -783,6 +784,46 @@ def result(request: Request, db: SessionDep) -> Response:
     if episodes.attached_view(request, db, opened.record.id, record.id) is not None:
         return _see_other("/checkin/result")
     return _result(request, db, opened, record, ConsultationForm(key=secrets.token_urlsafe(24)))
+
+
+def _summary_html(request: Request, db: Session, printable: bool) -> str | None:
+    """The take-away summary of this browser's finished assessment; None for an emergency (that
+    page says only what to do now) or a clinician's interview."""
+    opened, record = _finished(request, db)
+    if opened.record.owner_id is not None or is_emergency(record):
+        return None
+    number = emergency_number(request)
+    context = {
+        **result_context(record, opened.session.answers, number),
+        "rows": answer_rows(opened.session),
+        "emergency_number": number,
+    }
+    return summary.summary_html(context, printable)
+
+
+@router.get("/interview/summary", response_class=HTMLResponse)
+def summary_page(request: Request, db: SessionDep) -> Response:
+    """A one-page summary to print or save: the pain map, the answers, the result, the advice."""
+    html = _summary_html(request, db, printable=True)
+    if html is None:
+        return _see_other("/interview/result")
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/interview/summary.pdf")
+async def summary_pdf(request: Request, db: SessionDep) -> Response:
+    html = _summary_html(request, db, printable=False)
+    if html is None:
+        return _see_other("/interview/result")
+    document = await run_in_threadpool(summary.pdf_bytes, html)
+    return Response(
+        document,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="leg-pain-check-summary.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/interview/consultation")
