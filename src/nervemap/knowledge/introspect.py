@@ -12,8 +12,23 @@ if TYPE_CHECKING:
     from nervemap.engine.compiled import CompiledKnowledge
 
 
+def forced_number_paths(kb: KnowledgeBase) -> set[str]:
+    """Paths of numbers whose value the knowledge base's own rules fix, so no source can add to them.
+
+    A condition with a single lesion site has that site's probability fixed at 1 by the rule that a
+    condition's site probabilities sum to 1: it is arithmetic, not a clinical claim to cite.
+    """
+    return {
+        f"conditions[{condition.id}].sites[{condition.sites[0].site}].p"
+        for condition in kb.conditions
+        if len(condition.sites) == 1
+    }
+
+
 def stats(kb: KnowledgeBase) -> dict[str, Any]:
-    numbers = list(iter_numbers(kb))
+    every_number = list(iter_numbers(kb))
+    forced = forced_number_paths(kb)
+    numbers = [(path, n) for path, n in every_number if path not in forced]
     cited = sum(1 for _, n in numbers if n.source != EXPERT_ESTIMATE)
     return {
         "version": kb.version,
@@ -28,6 +43,7 @@ def stats(kb: KnowledgeBase) -> dict[str, Any]:
         "plan_steps": len(kb.plans),
         "sources": len(kb.sources),
         "numbers": len(numbers),
+        "forced_numbers": len(every_number) - len(numbers),
         "cited_numbers": cited,
         "cited_share": round(cited / len(numbers), 4) if numbers else 0.0,
         "prior_sums": {
