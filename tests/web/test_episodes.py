@@ -135,9 +135,13 @@ def test_the_queue_shows_a_due_checkin_then_done_after_the_patient_checks_in(
     schedule = episode.text.split('data-testid="schedule"')[1].split("</table>")[0]
     assert ">done<" in schedule
     assert 'id="c2-left-buttock"' in episode.text and "by patient" in episode.text
+    plot = episode.text.split('data-testid="timeline"')[1].split("</svg>")[0]
+    planned = re.findall(r"Check-in planned at week ([\d.]+)<", plot)
+    assert planned and "1" not in planned  # the done one (week 1) is not still to come
     queue = client.get("/clinic")
     row = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
     assert ">due<" not in row
+    assert "not comparable with the check-in before" in row  # a note, then the patient's answers
 
 
 def test_the_patients_summary_is_plain(client: TestClient, clinician: User, session: Session) -> None:

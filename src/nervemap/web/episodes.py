@@ -16,12 +16,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from nervemap.api.deps import SessionDep
 from nervemap.api.routers.interviews import OpenInterview, new_interview
 from nervemap.engine.assessment import Assessment
-from nervemap.followup import Escalation
+from nervemap.followup import CourseSummary, Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
 from nervemap.knowledge.models import Setting
 from nervemap.services import episodes as service
@@ -135,7 +136,9 @@ def timeline_markup(view: service.EpisodeView) -> Markup:
         Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
     ]
     timeline = timeline_for(view.course, title="Course of the episode", escalations=history)
-    return Markup(render_svg(timeline, prefix="course"))
+    # the episode's own schedule (a clinician may have changed it; done ones are not still to come)
+    planned = tuple(item.weeks for item in view.schedule if item.status != "done")
+    return Markup(render_svg(replace(timeline, planned=planned), prefix="course"))
 
 
 def coming(view: service.EpisodeView) -> course.Due | None:
@@ -175,6 +178,15 @@ class FollowUpRow:
     why: str
     condition: str = "-"  # the first assessment's suspected or leading condition
     patient: str | None = None  # the name a consultation request of the first assessment gave
+    overall: str = "-"  # the course's trend, in words
+
+
+def _overall(episode: Episode) -> str:
+    """The course's trend in the queue's words (the stored course; the column if it cannot be read)."""
+    try:
+        return course.overall_words(CourseSummary.model_validate(episode.course))
+    except ValidationError:
+        return episode.overall
 
 
 def follow_up_row(episode: Episode, now: datetime) -> FollowUpRow:
@@ -206,7 +218,14 @@ def follow_up_rows(db: Session, actor: str, limit: int) -> list[FollowUpRow]:
         row = follow_up_row(episode, now)
         first = assessments.get(episode.first_assessment_id)
         asked = requests.for_assessment(episode.first_assessment_id)
-        rows.append(replace(row, condition=_leading(first), patient=asked[0].name if asked else None))
+        rows.append(
+            replace(
+                row,
+                condition=_leading(first),
+                patient=asked[0].name if asked else None,
+                overall=_overall(episode),
+            )
+        )
     return rows
 
 
