@@ -95,3 +95,23 @@ def test_bragard_sign_is_a_straight_leg_raise_result() -> None:
 )
 def test_compression_ultrasound_sign_is_read(text: str, status: str) -> None:
     assert ("duplex_dvt_positive", status) in findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a heading then "No ...": the negation looks forward, as "no" does anywhere else
+        ("REVIEW OF SYSTEMS: No fevers, no headaches.", {("fever", "absent")}),
+        ("He is single.\nREVIEW OF SYSTEMS: No fevers, no headaches.", {("fever", "absent")}),
+        ("EXTREMITIES: No calf swelling or calf tenderness appreciated.", {("leg_swelling", "absent")}),
+        (
+            "Back pain: no radiation to the legs.",
+            {("back_pain", "present"), ("radiating_leg_pain", "absent")},
+        ),
+        # the checklist answer still negates its label
+        ("Fever: no.", {("fever", "absent")}),
+        ("He is single.\nFever: No.", {("fever", "absent")}),
+    ],
+)
+def test_negation_after_a_heading_colon(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= findings(text)

@@ -66,7 +66,10 @@ def nlp() -> Any:
     )
     with open(context.DEFAULT_RULES_FILEPATH, encoding="utf-8") as handle:
         defaults: list[dict[str, Any]] = json.load(handle)["context_rules"]
-    ours = [r.model_dump(exclude_none=True) for r in load_rules().context]
+    rules = load_rules().context
+    replaced = {r.literal for r in rules if r.replaces_default}
+    defaults = [rule for rule in defaults if rule["literal"] not in replaced]
+    ours = [r.model_dump(exclude_none=True, exclude={"replaces_default"}) for r in rules]
     context.add([ConTextRule.from_dict(rule) for raw in defaults + ours for rule in as_literals(raw)])
     matchers()  # compile the text rules now, not on the first note
     return pipeline

@@ -122,6 +122,8 @@ class ContextRuleData(Strict):
     direction: Literal["FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"]
     pattern: list[dict[str, Any]] | None = None
     max_scope: int | None = None
+    # drop medspaCy's default rule with the same literal (ours redefines it)
+    replaces_default: bool = False
 
 
 def _read(name: str) -> Any:
