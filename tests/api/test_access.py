@@ -89,6 +89,13 @@ FORBIDDEN_FOR = {
     ("GET", "/v1/knowledge/sources"): "write-only key",
     ("GET", "/v1/audit"): "clinician",
     ("POST", "/v1/users"): "clinician",
+    ("GET", "/v1/users"): "clinician",
+    ("POST", "/v1/users/{user_id}/deactivate"): "clinician",
+    ("POST", "/v1/users/{user_id}/reactivate"): "clinician",
+    ("POST", "/v1/users/{user_id}/password"): "clinician",
+    ("POST", "/v1/users/{user_id}/end-sessions"): "clinician",
+    ("POST", "/v1/auth/logout"): "write-only key",  # a bearer token's own user only (test_accounts.py)
+    ("POST", "/v1/auth/password"): "write-only key",
     ("GET", "/v1/fhir/Questionnaire/{questionnaire_id}"): "admin",
     ("POST", "/v1/fhir/QuestionnaireResponse/$assess"): "admin",
     ("POST", "/v1/fhir/Bundle/$assess"): "admin",
@@ -126,7 +133,7 @@ def _endpoints(app: FastAPI) -> list[tuple[str, str]]:
 def _url(path: str) -> str:
     path = path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
     path = path.replace("{episode_id}", str(uuid.uuid4())).replace("{message_id}", str(uuid.uuid4()))
-    path = path.replace("{checkin_id}", str(uuid.uuid4()))
+    path = path.replace("{checkin_id}", str(uuid.uuid4())).replace("{user_id}", str(uuid.uuid4()))
     return path.replace("{questionnaire_id}", "nervemap-all").replace("{service_id}", "nervemap-patient-view")
 
 

@@ -64,8 +64,8 @@ def current_principal(
         if bearer is not None:
             claims = signer.verify(bearer.credentials)
             user = _active(users.get(claims.user_id)) if claims else None
-            if user is None:
-                raise _unauthorized("invalid or expired token")
+            if user is None or claims is None or claims.generation != user.token_generation:
+                raise _unauthorized("invalid, expired or revoked token")
             return Principal(user.id, Role(user.role), ALL_SCOPES, f"user:{user.id}")
         if api_key is not None:
             record = ApiKeyRepository(session).find_active(api_key)

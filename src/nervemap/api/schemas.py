@@ -48,6 +48,20 @@ class UserOut(BaseModel):
     email: str
     role: Role
     created_at: datetime
+    active: bool = True
+
+
+class PasswordChange(Body):
+    """A user's own new password; the old one proves it is them. Every earlier token stops working."""
+
+    old_password: SecretStr = Field(max_length=1000)
+    new_password: SecretStr = Field(min_length=12, max_length=1000)
+
+
+class PasswordReset(Body):
+    """An admin sets a user's password; the user's tokens and sessions stop working."""
+
+    password: SecretStr = Field(min_length=12, max_length=1000)
 
 
 # ------------------------------------------------------------------ assessments

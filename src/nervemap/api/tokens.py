@@ -1,4 +1,8 @@
-"""Signed, expiring bearer tokens: base64url(JSON payload) "." base64url(HMAC-SHA256)."""
+"""Signed, expiring bearer tokens: base64url(JSON payload) "." base64url(HMAC-SHA256).
+
+The payload carries the user's token generation (``gen``); the caller compares it with the user's
+current one, so raising the user's generation revokes every token issued before (issue 18).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ def _unb64(text: str) -> bytes:
 class TokenClaims:
     user_id: uuid.UUID
     expires_at: float
+    generation: int = 0
 
 
 class TokenSigner:
@@ -34,10 +39,11 @@ class TokenSigner:
     def _mac(self, payload: str) -> str:
         return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
 
-    def issue(self, user_id: uuid.UUID, now: float | None = None) -> tuple[str, float]:
+    def issue(self, user_id: uuid.UUID, now: float | None = None, generation: int = 0) -> tuple[str, float]:
         issued = time.time() if now is None else now
         expires = issued + self.lifetime_s
-        payload = _b64(json.dumps({"sub": str(user_id), "iat": int(issued), "exp": expires}).encode())
+        claims = {"sub": str(user_id), "iat": int(issued), "exp": expires, "gen": generation}
+        payload = _b64(json.dumps(claims).encode())
         return f"{payload}.{self._mac(payload)}", expires
 
     def verify(self, token: str, now: float | None = None) -> TokenClaims | None:
@@ -52,10 +58,13 @@ class TokenSigner:
             claims = json.loads(_unb64(payload))
             user_id = uuid.UUID(claims["sub"])
             expires = float(claims["exp"])
-        except (ValueError, KeyError, TypeError, RecursionError):
+            generation = claims.get("gen", 0)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None
+        if not isinstance(generation, int) or isinstance(generation, bool):
             return None
         if not math.isfinite(expires):  # nan never compares, inf never comes: neither is an expiry
             return None
         if expires <= (time.time() if now is None else now):
             return None
-        return TokenClaims(user_id, expires)
+        return TokenClaims(user_id, expires, generation)

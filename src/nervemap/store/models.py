@@ -77,6 +77,11 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    token_generation: Mapped[int] = mapped_column(
+        default=0,
+        server_default="0",
+        doc="Written into every token and session cookie; raised to end them all (logout, deactivation)",
+    )
 
 
 class ApiKey(Base):
@@ -124,6 +129,11 @@ class PatientLink(Base):
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    max_uses: Mapped[int | None] = mapped_column(
+        default=None, doc="Interviews an invitation may start; None: any"
+    )
+    uses: Mapped[int] = mapped_column(default=0, server_default="0", doc="Interviews started from it")
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditEvent(Base):

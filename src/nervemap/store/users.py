@@ -1,4 +1,9 @@
-"""User accounts: create, find, list."""
+"""User accounts: create, find, list; deactivate, reactivate, change passwords, end sessions.
+
+Every bearer token and session cookie carries the user's ``token_generation``; ``end_sessions``
+raises it, so all of them stop working at the next request. Deactivation and a password change
+or reset end sessions too.
+"""
 
 from __future__ import annotations
 
@@ -32,3 +37,24 @@ class UserRepository:
 
     def exists(self, email: str) -> bool:
         return self.by_email(email) is not None
+
+    def all(self) -> list[User]:
+        return list(self.session.scalars(select(User).order_by(User.created_at, User.email)))
+
+    def end_sessions(self, user: User) -> None:
+        """Every token and session cookie issued to ``user`` so far stops working."""
+        user.token_generation = (user.token_generation or 0) + 1
+        self.session.flush()
+
+    def set_active(self, user: User, active: bool) -> bool:
+        """Deactivate (sessions end; API keys are refused while inactive) or reactivate; False when
+        it already was so."""
+        if user.active == active:
+            return False
+        user.active = active
+        self.end_sessions(user)
+        return True
+
+    def set_password(self, user: User, password_hash: str) -> None:
+        user.password_hash = password_hash
+        self.end_sessions(user)

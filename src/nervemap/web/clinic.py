@@ -39,6 +39,7 @@ from nervemap.web.security import (
     PageError,
     clear_cookie,
     renew_csrf_cookie,
+    session_user,
     set_cookie,
     start_session,
 )
@@ -90,7 +91,14 @@ def login(request: Request, db: SessionDep, form: CheckedForm) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, form: CheckedForm) -> Response:
+def logout(request: Request, db: SessionDep, form: CheckedForm) -> Response:
+    """Sign out: the cookie is cleared and the session ends on the server too (the user's token
+    generation goes up), so a copied cookie stops working as well (issue 18)."""
+    user = session_user(request, db)
+    if user is not None:
+        UserRepository(db).end_sessions(user)
+        AuditLog(db).record(f"user:{user.id}", "auth.logout", f"user:{user.id}")
+        db.commit()
     response = _see_other("/clinic/login")
     clear_cookie(request, response, SESSION_COOKIE)
     return response

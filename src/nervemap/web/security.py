@@ -146,7 +146,7 @@ def checkin_link(request: Request, interview_id: uuid.UUID) -> str | None:
 
 
 def start_session(request: Request, response: Response, user: User) -> None:
-    token, _ = _signer(request).issue(user.id)
+    token, _ = _signer(request).issue(user.id, generation=user.token_generation)
     set_cookie(request, response, SESSION_COOKIE, token, max_age=int(_signer(request).lifetime_s))
 
 
@@ -157,6 +157,8 @@ def session_user(request: Request, db: SessionDep) -> User | None:
         return None
     user = UserRepository(db).get(claims.user_id)
     if user is None or not user.active or user.role != Role.CLINICIAN.value:
+        return None
+    if claims.generation != user.token_generation:  # signed out, deactivated or password changed
         return None
     return user
 

@@ -1,16 +1,20 @@
-"""POST /v1/auth/login: email and password for a signed, expiring bearer token."""
+"""POST /v1/auth/login: email and password for a signed, expiring bearer token; logout and a
+password change end every token of the user at once (its token generation goes up)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from nervemap.api.auth import Principal, current_principal
 from nervemap.api.deps import SessionDep, SignerDep
 from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
-from nervemap.api.schemas import LoginRequest, TokenResponse
+from nervemap.api.schemas import LoginRequest, PasswordChange, TokenResponse
 from nervemap.store.audit import AuditLog
-from nervemap.store.passwords import verify_password
+from nervemap.store.models import User
+from nervemap.store.passwords import hash_password, verify_password
 from nervemap.store.users import UserRepository
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
@@ -28,7 +32,53 @@ def login(body: LoginRequest, session: SessionDep, signer: SignerDep) -> TokenRe
             "wrong email or password",
             [FieldError(field="body.password", reason="wrong email or password")],
         )
-    token, expires = signer.issue(user.id)
+    token, expires = signer.issue(user.id, generation=user.token_generation)
     AuditLog(session).record(f"user:{user.id}", "auth.login", f"user:{user.id}")
+    session.commit()
+    return TokenResponse(access_token=token, expires_at=datetime.fromtimestamp(expires, UTC))
+
+
+def _signed_in_user(principal: Annotated[Principal, Depends(current_principal)], session: SessionDep) -> User:
+    """The user behind a bearer token (an API key cannot sign out or change its owner's password)."""
+    user = UserRepository(session).get(principal.user_id)
+    if not principal.actor.startswith("user:") or user is None:
+        raise ProblemError(
+            403,
+            "forbidden",
+            "Forbidden",
+            "this needs the user's own bearer token, not an API key (nervemap apikey revoke ends a key)",
+            [FieldError(field="header.X-API-Key", reason="an API key cannot do this")],
+        )
+    return user
+
+
+SignedInUser = Annotated[User, Depends(_signed_in_user)]
+
+
+@router.post("/logout", status_code=204)
+def logout(user: SignedInUser, session: SessionDep) -> None:
+    """Sign out: this token and every other token and web session of the user stop working now."""
+    UserRepository(session).end_sessions(user)
+    AuditLog(session).record(f"user:{user.id}", "auth.logout", f"user:{user.id}")
+    session.commit()
+
+
+@router.post("/password")
+def change_password(
+    body: PasswordChange, user: SignedInUser, session: SessionDep, signer: SignerDep
+) -> TokenResponse:
+    """Change your own password (the old one is needed). Every earlier token and web session stops
+    working; the reply is a new token."""
+    if not verify_password(user.password_hash, body.old_password.get_secret_value()):
+        raise ProblemError(
+            403,
+            "forbidden",
+            "Forbidden",
+            "the old password is wrong",
+            [FieldError(field="body.old_password", reason="wrong password")],
+        )
+    UserRepository(session).set_password(user, hash_password(body.new_password.get_secret_value()))
+    token, expires = signer.issue(user.id, generation=user.token_generation)
+    AuditLog(session).record(f"user:{user.id}", "user.password-change", f"user:{user.id}")
     session.commit()
     return TokenResponse(access_token=token, expires_at=datetime.fromtimestamp(expires, UTC))
