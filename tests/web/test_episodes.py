@@ -103,6 +103,8 @@ def test_an_episode_from_an_assessment_shows_its_course_schedule_and_map(
     assert 'data-testid="course-table"' in html and "Great-toe extension" in html
     assert 'data-testid="schedule"' in html and "planned" in html
     assert 'id="c1-left-foot_dorsum"' in html  # the first check-in's map, with its own ids
+    for report in (f"/clinic/episodes/{episode_id}/report", f"/clinic/episodes/{episode_id}/report.pdf"):
+        assert f'href="{report}"' in html and client.get(report).status_code == 200
     assert "read from a note: only the places it names" in html
     # the assessment page now leads to its episode instead of offering a new one
     first = re.search(r'href="/clinic/assessments/([^"]+)">First assessment', html)
