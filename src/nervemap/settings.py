@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest accepted request body")
     link_expiry_hours: float = Field(default=72, gt=0, le=24 * 90)
+    invitation_max_uses: int = Field(
+        default=1, ge=0, le=1000, description="Interviews one invitation link may start; 0: any number"
+    )
     token_expiry_minutes: float = Field(default=60, gt=0, le=24 * 60)
     migrate_on_startup: bool = True
     request_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Time limit per request")

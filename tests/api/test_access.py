@@ -70,6 +70,7 @@ PAGES = {
     ("GET", "/clinic/note"),
     ("POST", "/clinic/note"),
     ("POST", "/clinic/invitations"),
+    ("POST", "/clinic/invitations/{invitation_id}/revoke"),  # tests/api/test_invitation_links.py
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
 STATIC = {"/static"}
@@ -82,6 +83,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/extract"): "admin",
     ("POST", "/v1/patient-links"): "admin",
     ("POST", "/v1/invitations"): "admin",
+    ("POST", "/v1/invitations/{invitation_id}/revoke"): "admin",
     ("GET", "/v1/knowledge"): "write-only key",
     ("GET", "/v1/knowledge/findings"): "write-only key",
     ("GET", "/v1/knowledge/conditions"): "write-only key",
@@ -134,6 +136,7 @@ def _url(path: str) -> str:
     path = path.replace("{assessment_id}", str(uuid.uuid4())).replace("{token}", "x" * 43)
     path = path.replace("{episode_id}", str(uuid.uuid4())).replace("{message_id}", str(uuid.uuid4()))
     path = path.replace("{checkin_id}", str(uuid.uuid4())).replace("{user_id}", str(uuid.uuid4()))
+    path = path.replace("{invitation_id}", str(uuid.uuid4()))
     return path.replace("{questionnaire_id}", "nervemap-all").replace("{service_id}", "nervemap-patient-view")
 
 

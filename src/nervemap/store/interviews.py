@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from nervemap.store.models import InterviewRecord, PatientLink, Role, User
@@ -90,15 +90,26 @@ class InterviewRepository:
 
 
 class InvitationRepository:
-    """Invitations: patient links with no assessment yet, used to start a patient interview."""
+    """Invitations: patient links with no assessment yet, used to start a patient interview.
+
+    Single-use by default (``max_uses`` 1; None allows any number): each interview started from one
+    takes a use, atomically, so two starts at once cannot both take the last one. Revocable.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def issue(self, *, created_by: uuid.UUID, expires_at: datetime) -> tuple[PatientLink, str]:
+    def issue(
+        self, *, created_by: uuid.UUID, expires_at: datetime, max_uses: int | None = 1
+    ) -> tuple[PatientLink, str]:
         token = secrets.token_urlsafe(32)
         link = PatientLink(
-            token_hash=hash_token(token), assessment_id=None, created_by=created_by, expires_at=expires_at
+            token_hash=hash_token(token),
+            assessment_id=None,
+            created_by=created_by,
+            expires_at=expires_at,
+            max_uses=max_uses,
+            uses=0,
         )
         self.session.add(link)
         self.session.flush()
@@ -109,3 +120,42 @@ class InvitationRepository:
             return None
         link = self.session.scalar(select(PatientLink).where(PatientLink.token_hash == hash_token(token)))
         return link if link is not None and link.assessment_id is None else None
+
+    def get(self, link_id: uuid.UUID) -> PatientLink | None:
+        link = self.session.get(PatientLink, link_id)
+        return link if link is not None and link.assessment_id is None else None
+
+    @staticmethod
+    def unusable(link: PatientLink) -> str | None:
+        """Why ``link`` cannot start an interview now ("revoked", "used", "expired"), or None."""
+        if link.revoked_at is not None:
+            return "revoked"
+        if link.max_uses is not None and (link.uses or 0) >= link.max_uses:
+            return "used"
+        if link.expires_at <= utcnow():
+            return "expired"
+        return None
+
+    def use(self, link: PatientLink) -> bool:
+        """Take one use of ``link`` (False when revoked, used up or expired meanwhile)."""
+        taken = self.session.execute(
+            update(PatientLink)
+            .where(
+                PatientLink.id == link.id,
+                PatientLink.revoked_at.is_(None),
+                PatientLink.expires_at > utcnow(),
+                or_(PatientLink.max_uses.is_(None), PatientLink.uses < PatientLink.max_uses),
+            )
+            .values(uses=PatientLink.uses + 1)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.refresh(link)
+        return bool(getattr(taken, "rowcount", 0) == 1)
+
+    def revoke(self, link: PatientLink) -> bool:
+        """Withdraw ``link``; False when it already was."""
+        if link.revoked_at is not None:
+            return False
+        link.revoked_at = utcnow()
+        self.session.flush()
+        return True

@@ -347,10 +347,38 @@ def invite(
     request: Request, clinician: ClinicianPage, db: SessionDep, settings: SettingsDep, form: CheckedForm
 ) -> Response:
     link, token = InvitationRepository(db).issue(
-        created_by=clinician.id, expires_at=utcnow() + timedelta(hours=settings.link_expiry_hours)
+        created_by=clinician.id,
+        expires_at=utcnow() + timedelta(hours=settings.link_expiry_hours),
+        max_uses=settings.invitation_max_uses or None,
     )
     AuditLog(db).record(clinician.actor, "invitation.create", f"patient-link:{link.id}")
     db.commit()
     url = f"{str(request.base_url).rstrip('/')}/start?link={token}"
-    context = {"title": "Invitation", "clinician": clinician, "url": url, "expires_at": link.expires_at}
+    context = {
+        "title": "Invitation",
+        "clinician": clinician,
+        "url": url,
+        "expires_at": link.expires_at,
+        "max_uses": link.max_uses,
+        "invitation_id": link.id,
+        "revoked": False,
+    }
+    return render(request, "invitation.html", context)
+
+
+@router.post("/invitations/{invitation_id}/revoke", response_class=HTMLResponse)
+def revoke_invitation(
+    request: Request, invitation_id: uuid.UUID, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
+) -> Response:
+    """Withdraw an invitation link: it starts no more interviews (the patient sees a 410 page)."""
+    links = InvitationRepository(db)
+    link = links.get(invitation_id)
+    if link is None:
+        raise PageError(
+            404, "No such invitation", "This invitation link does not exist.", ("Back", "/clinic")
+        )
+    if links.revoke(link):
+        AuditLog(db).record(clinician.actor, "invitation.revoke", f"patient-link:{link.id}")
+    db.commit()
+    context = {"title": "Invitation withdrawn", "clinician": clinician, "revoked": True}
     return render(request, "invitation.html", context)

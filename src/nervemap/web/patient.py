@@ -38,7 +38,6 @@ from nervemap.store.audit import AuditLog
 from nervemap.store.consultations import ConsultationRepository, NewRequest
 from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
-from nervemap.store.types import utcnow
 from nervemap.web import bodymap, episodes, present, summary
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
@@ -81,15 +80,34 @@ def _invitation(db: Session, token: str) -> PatientLink:
             "Please use the link exactly as you received it, or ask the clinic for a new one.",
             START_AGAIN,
         )
-    if link.expires_at <= utcnow():
-        raise PageError(
-            410,
+    reason = InvitationRepository.unusable(link)
+    if reason is not None:
+        raise _invitation_gone(reason)
+    return link
+
+
+def _invitation_gone(reason: str) -> PageError:
+    """A 410 page: the invitation expired, was used already (single-use by default) or withdrawn."""
+    messages = {
+        "expired": (
             "This link has expired",
             "Invitation links work for a limited time and this one has run out. Ask the clinic for a "
             "new link, or start an assessment without one.",
-            START_AGAIN,
-        )
-    return link
+        ),
+        "used": (
+            "This link has been used",
+            "An invitation link starts one assessment and this one has been used already. If you started "
+            "it on this device, your assessment is on the start page; otherwise ask the clinic for a new "
+            "link, or start an assessment without one.",
+        ),
+        "revoked": (
+            "This link was withdrawn",
+            "The clinic has withdrawn this invitation link. Ask the clinic for a new link, or start an "
+            "assessment without one.",
+        ),
+    }
+    title, message = messages[reason]
+    return PageError(410, title, message, START_AGAIN)
 
 
 def _in_progress(request: Request, db: Session) -> dict[str, Any] | None:
@@ -123,6 +141,8 @@ def start_page(request: Request, db: SessionDep, link: str = "") -> Response:
 def start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     token_text = form.get("link")
     invitation = _invitation(db, token_text) if isinstance(token_text, str) and token_text else None
+    if invitation is not None and not InvitationRepository(db).use(invitation):  # taken meanwhile
+        raise _invitation_gone(InvitationRepository.unusable(invitation) or "used")
     record, token, _ = new_interview(db, "patient", invitation=invitation)
     AuditLog(db).record(f"interview:{record.id}", "interview.start", f"interview:{record.id}")
     db.commit()

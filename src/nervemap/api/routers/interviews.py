@@ -359,13 +359,26 @@ def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrinc
         invitation = InvitationRepository(db).by_token(body.invitation)
         if invitation is None:
             raise token_problem(404, "this invitation is not valid", "unknown invitation", "body.invitation")
-        if invitation.expires_at <= utcnow():
-            raise token_problem(410, "this invitation has expired", "expired", "body.invitation")
+        _refuse_unusable(InvitationRepository.unusable(invitation))
+        if not InvitationRepository(db).use(invitation):  # used up by a start at the same moment
+            _refuse_unusable("used")
     record, token, interview = new_interview(db, body.mode, body.setting, owner, invitation)
     opened = OpenInterview(record, interview)
     AuditLog(db).record(_actor(opened, principal), "interview.start", f"interview:{record.id}")
     db.commit()
     return interview_out(opened, token)
+
+
+INVITATION_GONE = {
+    "expired": "this invitation has expired",
+    "used": "this invitation has been used already (it starts one interview); ask for a new one",
+    "revoked": "this invitation was withdrawn by the clinic",
+}
+
+
+def _refuse_unusable(reason: str | None) -> None:
+    if reason is not None:
+        raise token_problem(410, INVITATION_GONE[reason], reason, "body.invitation")
 
 
 @router.get("/{token}", responses={**TOKEN_ERRORS})
@@ -419,10 +432,17 @@ class InvitationOut(BaseModel):
     token: str = Field(description="Returned once")
     path: str = Field(description="The page the patient opens to start")
     expires_at: datetime
+    max_uses: int | None = Field(default=1, description="Interviews it may start; null: any number")
 
 
 class InvitationRequest(Body):
     expires_in_hours: float | None = Field(default=None, gt=0, le=24 * 90)
+    max_uses: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Interviews the link may start (0: any number); default: setting invitation_max_uses",
+    )
 
 
 invitations = APIRouter(prefix="/v1/invitations", tags=["interviews"], responses=PROBLEM_RESPONSES)
@@ -434,9 +454,32 @@ def create_invitation(
 ) -> InvitationOut:
     """An expiring link that starts a patient interview (/start?link=TOKEN); the token is shown once."""
     hours = body.expires_in_hours or settings.link_expiry_hours
+    uses = settings.invitation_max_uses if body.max_uses is None else body.max_uses
     link, token = InvitationRepository(db).issue(
-        created_by=principal.user_id, expires_at=utcnow() + timedelta(hours=hours)
+        created_by=principal.user_id, expires_at=utcnow() + timedelta(hours=hours), max_uses=uses or None
     )
     AuditLog(db).record(principal.actor, "invitation.create", f"patient-link:{link.id}")
     db.commit()
-    return InvitationOut(id=link.id, token=token, path=f"/start?link={token}", expires_at=link.expires_at)
+    return InvitationOut(
+        id=link.id,
+        token=token,
+        path=f"/start?link={token}",
+        expires_at=link.expires_at,
+        max_uses=link.max_uses,
+    )
+
+
+@invitations.post(
+    "/{invitation_id}/revoke",
+    status_code=204,
+    responses={404: {"model": Problem, "description": "No such link"}},
+)
+def revoke_invitation(invitation_id: uuid.UUID, principal: ClinicianWrite, db: SessionDep) -> None:
+    """Withdraw an invitation: it starts no more interviews (410). Interviews already started go on."""
+    links = InvitationRepository(db)
+    link = links.get(invitation_id)
+    if link is None:
+        raise token_problem(404, "no invitation with this id", "unknown invitation", "path.invitation_id")
+    if links.revoke(link):
+        AuditLog(db).record(principal.actor, "invitation.revoke", f"patient-link:{link.id}")
+    db.commit()
