@@ -18,7 +18,7 @@ from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from nervemap.settings import Settings
-from nervemap.store.models import Role, Scope
+from nervemap.store.models import Role, Scope, User
 
 app = typer.Typer(help="The nervemap HTTP service.", no_args_is_help=True, pretty_exceptions_enable=False)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -140,6 +140,113 @@ def user_add(
     console.print(f"created {role.value} {escape(email)}", highlight=False)
 
 
+def _new_password(password: str | None, prompt: str = "new password: ") -> str:
+    secret = password if password is not None else getpass.getpass(prompt)
+    if len(secret) < 12:
+        raise _fail("--password: at least 12 characters")
+    return secret
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every account: id, email, role, active or not, created."""
+    from nervemap.store.users import UserRepository
+
+    with _session() as session:
+        for user in UserRepository(session).all():
+            state = "active" if user.active else "inactive"
+            print(f"{user.id}\t{user.email}\t{user.role}\t{state}\t{_when(user.created_at)}")
+
+
+def _user_or_fail(session: Session, email: str) -> User:
+    from nervemap.store.users import UserRepository
+
+    user = UserRepository(session).by_email(email)
+    if user is None:
+        raise _fail(f"EMAIL: no user '{email}'")
+    return user
+
+
+@user_app.command("deactivate")
+def user_deactivate(email: str) -> None:
+    """The user can no longer sign in; their tokens and web sessions end now, their API keys are
+    refused while the account is inactive."""
+    from nervemap.store.users import UserRepository
+
+    with _session() as session:
+        user = _user_or_fail(session, email)
+        if UserRepository(session).set_active(user, False):
+            _audit(session, "cli", "user.deactivate", f"user:{user.id}")
+        session.commit()
+    console.print(f"deactivated {escape(email)}", highlight=False)
+
+
+@user_app.command("reactivate")
+def user_reactivate(email: str) -> None:
+    """The user may sign in again (tokens from before the deactivation stay revoked)."""
+    from nervemap.store.users import UserRepository
+
+    with _session() as session:
+        user = _user_or_fail(session, email)
+        if UserRepository(session).set_active(user, True):
+            _audit(session, "cli", "user.reactivate", f"user:{user.id}")
+        session.commit()
+    console.print(f"reactivated {escape(email)}", highlight=False)
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    email: str,
+    password: Annotated[str | None, typer.Option(help="Prompted for if not given")] = None,
+) -> None:
+    """Set a user's password (an administrator's reset); their tokens and web sessions end."""
+    from nervemap.store.passwords import hash_password
+    from nervemap.store.users import UserRepository
+
+    secret = _new_password(password)
+    with _session() as session:
+        user = _user_or_fail(session, email)
+        UserRepository(session).set_password(user, hash_password(secret))
+        _audit(session, "cli", "user.password-reset", f"user:{user.id}")
+        session.commit()
+    console.print(f"password reset for {escape(email)}; their sessions have ended", highlight=False)
+
+
+@user_app.command("passwd")
+def user_passwd(
+    email: str,
+    old_password: Annotated[str | None, typer.Option(help="Prompted for if not given")] = None,
+    password: Annotated[str | None, typer.Option(help="The new one; prompted for if not given")] = None,
+) -> None:
+    """Change your own password: the old one is needed. Your tokens and web sessions end."""
+    from nervemap.store.passwords import hash_password, verify_password
+    from nervemap.store.users import UserRepository
+
+    old = old_password if old_password is not None else getpass.getpass("old password: ")
+    with _session() as session:
+        user = _user_or_fail(session, email)
+        if not verify_password(user.password_hash, old):
+            raise _fail("--old-password: wrong password")
+        secret = _new_password(password)
+        UserRepository(session).set_password(user, hash_password(secret))
+        _audit(session, "cli", "user.password-change", f"user:{user.id}")
+        session.commit()
+    console.print("password changed; your sessions have ended", highlight=False)
+
+
+@user_app.command("end-sessions")
+def user_end_sessions(email: str) -> None:
+    """Every bearer token and web session of the user stops working now (API keys: apikey revoke)."""
+    from nervemap.store.users import UserRepository
+
+    with _session() as session:
+        user = _user_or_fail(session, email)
+        UserRepository(session).end_sessions(user)
+        _audit(session, "cli", "user.end-sessions", f"user:{user.id}")
+        session.commit()
+    console.print(f"sessions of {escape(email)} ended", highlight=False)
+
+
 @apikey_app.command("create")
 def apikey_create(
     owner: Annotated[str, typer.Option(help="Email of the user the key acts for")],
@@ -164,7 +271,30 @@ def apikey_create(
         issued = ApiKeyRepository(session).issue(user, scopes, name)
         _audit(session, "cli", "apikey.create", f"apikey:{issued.record.id}")
         session.commit()
-    console.print(issued.key, highlight=False, markup=False)
+    console.print(issued.key, highlight=False, markup=False)  # stdout: the key alone, for scripts
+    errors.print(
+        f"id {issued.record.id} (nervemap apikey revoke ID; the key is not shown again)", highlight=False
+    )
+
+
+@apikey_app.command("list")
+def apikey_list(
+    owner: Annotated[str | None, typer.Option(help="Only this user's keys (email)")] = None,
+) -> None:
+    """Every API key: id, owner, name, first characters, scopes, created, active or revoked (when)."""
+    from nervemap.store.api_keys import ApiKeyRepository
+    from nervemap.store.users import UserRepository
+
+    with _session() as session:
+        users = UserRepository(session)
+        owner_id = _user_or_fail(session, owner).id if owner is not None else None
+        for key in ApiKeyRepository(session).all(owner_id):
+            found = users.get(key.owner_id)
+            state = "active" if key.revoked_at is None else f"revoked {_when(key.revoked_at)}"
+            email = found.email if found is not None else "?"
+            scopes = ",".join(key.scopes)
+            created = _when(key.created_at)
+            print(f"{key.id}\t{email}\t{key.name or '-'}\t{key.prefix}...\t{scopes}\t{created}\t{state}")
 
 
 @apikey_app.command("revoke")

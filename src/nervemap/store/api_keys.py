@@ -47,6 +47,13 @@ class ApiKeyRepository:
             select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
         )
 
+    def all(self, owner_id: uuid.UUID | None = None) -> list[ApiKey]:
+        """Every key (revoked ones too), oldest first; only ``owner_id``'s when given."""
+        query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+        if owner_id is not None:
+            query = query.where(ApiKey.owner_id == owner_id)
+        return list(self.session.scalars(query))
+
     def revoke(self, key_id: uuid.UUID) -> bool:
         record = self.session.get(ApiKey, key_id)
         if record is None or record.revoked_at is not None:
