@@ -278,6 +278,8 @@ def test_a_patient_link_reads_and_checks_in_its_own_episode_only(
     done = client.post(f"{link_a['path']}/checkins", json=_case(4))
     assert done.status_code == 201, done.text
     assert done.json()["episode"]["checkins"] == 2
+    assert done.json()["episode"]["advice"] and all(done.json()["episode"]["advice"])
+    assert client.get(link_a["path"]).json()["advice"] == done.json()["episode"]["advice"]
     a = client.get(f"/v1/episodes/{first['id']}", headers=as_clinician).json()
     b = client.get(f"/v1/episodes/{second['id']}", headers=as_clinician).json()
     assert len(a["checkins"]) == 2 and a["checkins"][-1]["source"] == "patient"

@@ -305,7 +305,9 @@ class PatientEpisodeView(BaseModel):
     last_checkin_at: datetime
     how_you_are_doing: str
     urgency: str
-    advice: list[str] = Field(description="What to do now, most urgent first")
+    advice: list[str] = Field(
+        description="What to do now: the follow-up rules that fired, then the latest check-in's own advice"
+    )
     next_checkin_due_at: datetime | None
 
 

@@ -939,6 +939,17 @@ def _link(db: Session, token: str, field_name: str = "path.token") -> tuple[Epis
     return link, episode
 
 
+def latest_patient_advice(db: Session, view: EpisodeView) -> str:
+    """What the latest check-in's own assessment tells the patient to do (its triage advice)."""
+    began = begin_read(db)
+    record = AssessmentRepository(db).get(view.checkins[-1].assessment_id)
+    if began:
+        db.commit()
+    if record is None:
+        return ""
+    return str(record.output.get("triage", {}).get("patient_advice", ""))
+
+
 def link_actor(link: EpisodeLink) -> str:
     return f"episode-link:{link.id}"
 

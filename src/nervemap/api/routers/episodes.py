@@ -166,10 +166,12 @@ HOW = {
 }
 
 
-def patient_episode(view: service.EpisodeView) -> PatientEpisodeView:
+def patient_episode(view: service.EpisodeView, latest_advice: str = "") -> PatientEpisodeView:
     episode = view.episode
     level = episode.triage_level
     advice = [e.patient_text for e in view.course.escalations]
+    if latest_advice and latest_advice not in advice:
+        advice.append(latest_advice)
     return PatientEpisodeView(
         status=EpisodeStatus(episode.status).value,
         started_at=view.checkins[0].at,
@@ -368,7 +370,7 @@ def link_out(link: EpisodeLink, token: str) -> EpisodeLinkOut:
 def read_by_link(token: str, db: SessionDep) -> PatientEpisodeView:
     """How the patient is doing, in plain words. No login: the token is the credential."""
     _link, view = service.episode_by_link(db, token)
-    return patient_episode(view)
+    return patient_episode(view, service.latest_patient_advice(db, view))
 
 
 @patient.post("/{token}/checkins", status_code=201, responses=LINK_ERRORS)
@@ -380,7 +382,9 @@ def checkin_by_link(
     if result.replayed:
         response.headers[REPLAYED] = "true"
     return PatientCheckinOut(
-        checkin_id=result.checkin.id, at=result.checkin.at, episode=patient_episode(result.view)
+        checkin_id=result.checkin.id,
+        at=result.checkin.at,
+        episode=patient_episode(result.view, str(result.assessment.output["triage"]["patient_advice"])),
     )
 
 
