@@ -71,6 +71,19 @@ PAGES = {
     ("POST", "/clinic/note"),
     ("POST", "/clinic/invitations"),
     ("POST", "/clinic/invitations/{invitation_id}/revoke"),  # tests/api/test_invitation_links.py
+    # Follow-up episodes (tests/web/test_episodes.py): clinician pages need sign-in; a patient's
+    # check-in pages are reached with the episode's check-in link, the link being the credential.
+    ("POST", "/clinic/assessments/{assessment_id}/episode"),
+    ("GET", "/clinic/episodes/{episode_id}"),
+    ("POST", "/clinic/episodes/{episode_id}/links"),
+    ("POST", "/clinic/episodes/{episode_id}/checkins"),
+    ("POST", "/clinic/episodes/{episode_id}/interview"),
+    ("POST", "/clinic/episodes/{episode_id}/schedule"),
+    ("POST", "/clinic/episodes/{episode_id}/review"),
+    ("POST", "/clinic/episodes/{episode_id}/close"),
+    ("GET", "/checkin"),
+    ("POST", "/checkin/start"),
+    ("GET", "/checkin/result"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
 STATIC = {"/static"}
@@ -187,3 +200,16 @@ def test_public_routes_need_no_credentials(client: TestClient) -> None:
     assert client.get("/ready").status_code == 200
     assert client.get("/openapi.json").status_code == 200
     assert client.get("/docs").status_code == 200
+
+
+def test_clinic_pages_refuse_anonymous_visitors(client: TestClient) -> None:
+    """Every clinician page sends an anonymous visitor to sign in (or refuses the form): none answers."""
+    clinic = sorted(
+        (method, path) for method, path in PAGES if path.startswith("/clinic") and path != "/clinic/login"
+    )
+    assert ("GET", "/clinic/episodes/{episode_id}") in clinic
+    for method, path in clinic:
+        response = client.request(method, _url(path), follow_redirects=False)
+        assert response.status_code in {303, 401, 403}, (method, path, response.status_code)
+        if response.status_code == 303:
+            assert response.headers["location"].startswith("/clinic/login"), (method, path)
