@@ -30,6 +30,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
         "followup/course.py": ("back_pain",),
         "followup/timeline_svg.py": ("back_pain",),
         "interop/episode_bundle.py": ("back_pain",),
+        "interop/checkin_questionnaire.py": ("back_pain",),
         "knowledge/models.py": ("motor_deficit",),
         "web/course.py": ("back_pain",),
         "interview/safety.py": (
