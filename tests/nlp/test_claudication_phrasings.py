@@ -115,3 +115,15 @@ def test_compression_ultrasound_sign_is_read(text: str, status: str) -> None:
 )
 def test_negation_after_a_heading_colon(text: str, expected: set[tuple[str, str]]) -> None:
     assert expected <= findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He has a history of peripheral vascular disease and congestive heart failure.",
+        "History of peripheral artery disease.",
+        "She carries a diagnosis of atherosclerotic cerebrovascular disease.",
+    ],
+)
+def test_atherosclerotic_disease_synonyms_are_read(text: str) -> None:
+    assert ("cardiovascular_disease", "present") in findings(text)
