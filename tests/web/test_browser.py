@@ -446,6 +446,15 @@ def test_every_area_of_an_enlarged_part_is_at_least_44_px(
     page.locator('[data-zoom="left-foot"][data-view="front"] polygon[data-key="left-great_toe"]').click()
     expect(page.locator("#left-great_toe")).to_have_attribute("aria-checked", "true")
     expect(page.locator("[data-marked]")).to_contain_text("Left big toe (pain)")
+    # a second kind in the same place: both are kept and both patterns drawn
+    page.locator("input[name=tool][value=numbness]").check()
+    page.locator('[data-zoom="left-foot"][data-view="front"] polygon[data-key="left-great_toe"]').click()
+    expect(page.locator("#left-great_toe")).to_have_attribute("aria-label", "Left big toe: pain, numbness")
+    expect(page.locator("[data-marked]")).to_contain_text("Left big toe (pain, numbness)")
+    drawn = page.locator('svg.bodymap-svg >> nth=0 >> polygon[data-overlay="left-great_toe"]').evaluate_all(
+        "overlays => overlays.map(o => o.getAttribute('fill'))"
+    )
+    assert drawn == ["url(#pat-pain)", "none", "url(#pat-numbness)"], drawn
     page.get_by_role("button", name="Close the big view").click()
     expect(page.locator("[data-zoom]:not([hidden])")).to_have_count(0)
 

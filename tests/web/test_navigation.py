@@ -170,3 +170,19 @@ def test_the_home_page_offers_to_carry_on(client: TestClient) -> None:
     assert 'data-testid="resume"' in home.text and "You have answered 1 question" in home.text
     assert client.get("/interview").url.path == "/interview/q/red_flags_general"
     assert ">Start again</button>" in home.text
+
+
+def test_one_area_can_hold_several_kinds_of_mark(client: TestClient, session: Session) -> None:
+    token = _start(client)
+    _screen_clear(client, token)
+    data = {"csrf": token, "choice": "marks", "m:left:buttock": ["pain", "numbness"]}
+    client.post("/interview/body-map", data=data)
+    stored = dict(_stored(session))["body_map"]
+    assert isinstance(stored, list)
+    assert sorted(m["kind"] for m in stored if m["region"] == "buttock") == ["numbness", "pain"]
+    page = client.get("/interview/body-map").text
+    assert 'value="pain" data-key="left-buttock" checked' in page
+    assert 'value="numbness" data-key="left-buttock" checked' in page
+    assert 'aria-label="Left buttock: pain, numbness"' in page
+    assert "Marked: Left buttock (pain, numbness)" in page
+    assert "Left buttock (pain, numbness)" in client.get("/interview/answers").text

@@ -262,8 +262,21 @@ def unknown_geometry() -> list[str]:
 # ------------------------------------------------------------------ marks and territories
 
 
+def kinds_of(mark: str | None) -> list[str]:
+    """The kinds in a shape's mark: one area can hold several ("pain numbness")."""
+    return (mark or "").split()
+
+
+def add_kind(marks: dict[str, str], key: str, kind: str) -> None:
+    """Add ``kind`` to the mark of ``key`` (kept in the order given, each once)."""
+    kinds = kinds_of(marks.get(key))
+    if kind and kind not in kinds:
+        marks[key] = " ".join([*kinds, kind])
+
+
 def marks_from_pain_map(pain_map: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
-    """Shape key -> mark kind, from a case's pain map (a lateral mark with no side marks both)."""
+    """Shape key -> mark kinds (space-separated), from a case's pain map (a lateral mark with no
+    side marks both)."""
     out: dict[str, str] = {}
     known = regions()
     for mark in pain_map or []:
@@ -273,7 +286,7 @@ def marks_from_pain_map(pain_map: Iterable[Mapping[str, Any]] | None) -> dict[st
         side = mark.get("side")
         sides = [side] if side in SIDES else list(SIDES) if region.lateral else [None]
         for chosen in sides:
-            out.setdefault(key_for(region.id, chosen), str(mark.get("kind", "pain")))
+            add_kind(out, key_for(region.id, chosen), str(mark.get("kind", "pain")))
     return out
 
 
@@ -360,14 +373,20 @@ class BodyMapPicture:
         parts = ["region"]
         if shape.key in self.shaded:
             parts.append("shaded")
-        mark = self.marks.get(shape.key)
-        if mark:
-            parts.append(f"mark-{mark}")
+        parts.extend(f"mark-{kind}" for kind in kinds_of(self.marks.get(shape.key)))
         return " ".join(parts)
 
     def marked_labels(self) -> list[tuple[str, str]]:
         by_key = {s.key: s.label for s in shapes()}
-        return [(by_key.get(k, k), kind) for k, kind in sorted(self.marks.items())]
+        return [(by_key.get(k, k), ", ".join(kinds_of(mark))) for k, mark in sorted(self.marks.items())]
+
+    def has(self, key: str, kind: str) -> bool:
+        return kind in kinds_of(self.marks.get(key))
+
+    def overlay_kinds(self) -> list[str]:
+        """The kinds drawn as patterns: the tools, and any other kind a mark holds."""
+        extra = {kind for mark in self.marks.values() for kind in kinds_of(mark)} - set(self.tools)
+        return [*self.tools, *sorted(extra)]
 
 
 def picture(

@@ -379,7 +379,9 @@ def _prefill(question: QuestionOut, value: Any) -> tuple[dict[str, list[str]], s
         for mark in value:
             if isinstance(mark, dict) and mark.get("region"):
                 side = mark.get("side") or "-"
-                kept[f"m:{side}:{mark['region']}"] = [str(mark.get("kind") or mark.get("status") or "")]
+                kept.setdefault(f"m:{side}:{mark['region']}", []).append(
+                    str(mark.get("kind") or mark.get("status") or "")
+                )
         return kept, None
     if kind in (Kind.EXAM_STRENGTH, Kind.EXAM_REFLEX) and isinstance(value, list):
         for grade in value:
@@ -403,11 +405,13 @@ def _error_items(errors: dict[str, str], kind: Kind) -> list[tuple[str | None, s
 
 
 def _kept_marks(kept: dict[str, list[str]] | None) -> dict[str, str]:
+    """Shape key -> the kinds marked there (space-separated), from form values."""
     out: dict[str, str] = {}
     for name, values in (kept or {}).items():
-        if name.startswith("m:") and values and values[0]:
+        if name.startswith("m:"):
             _, side, region = ([*name.split(":", 2), "", ""])[:3]
-            out[bodymap.key_for(region, side if side in bodymap.SIDES else None)] = values[0]
+            for value in values:
+                bodymap.add_kind(out, bodymap.key_for(region, side if side in bodymap.SIDES else None), value)
     return out
 
 

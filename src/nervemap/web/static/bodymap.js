@@ -1,5 +1,6 @@
 // Body map: click, tap, Enter or Space on an area marks it with the chosen kind (again to clear).
-// The form posts the <select> list, which stays in step with the drawing (and works without JS).
+// One area can hold several kinds (pain and numbness). The form posts the list of places (a
+// checkbox per kind), which stays in step with the drawing (and works without JS).
 // Each drawing is one tab stop: the arrow keys move to the nearest area in that direction, Home and
 // End to the first and last. "Make one part bigger" opens an enlarged view of a part of one leg
 // (every area at least 48 CSS px); on a touch screen a tap on the small drawing opens it.
@@ -15,33 +16,39 @@
       var checked = root.querySelector("input[name=tool]:checked");
       return checked ? checked.value : "pain";
     }
-    function selectFor(key) { return root.querySelector('select[data-key="' + key + '"]'); }
+    function boxes(key) { return root.querySelectorAll('input[type=checkbox][data-key="' + key + '"]'); }
+    function kindsOf(key) {
+      var kinds = [];
+      boxes(key).forEach(function (box) { if (box.checked) { kinds.push(box.value); } });
+      return kinds;
+    }
     function paint(key) {
-      var select = selectFor(key);
-      var value = select ? select.value : "";
+      var kinds = kindsOf(key);
       root.querySelectorAll('polygon.region[data-key="' + key + '"]').forEach(function (shape) {
         KINDS.forEach(function (kind) { shape.classList.remove("mark-" + kind); });
-        if (value) { shape.classList.add("mark-" + value); }
-        shape.setAttribute("aria-checked", value ? "true" : "false");
+        kinds.forEach(function (kind) { shape.classList.add("mark-" + kind); });
+        shape.setAttribute("aria-checked", kinds.length ? "true" : "false");
         var name = shape.querySelector("title").textContent;
-        shape.setAttribute("aria-label", value ? name + ": " + value : name);
+        shape.setAttribute("aria-label", kinds.length ? name + ": " + kinds.join(", ") : name);
       });
       root.querySelectorAll('polygon[data-overlay="' + key + '"]').forEach(function (overlay) {
-        overlay.setAttribute("fill", value ? "url(#pat-" + value + ")" : "none");
+        var kind = overlay.getAttribute("data-kind");
+        overlay.setAttribute("fill", kinds.indexOf(kind) >= 0 ? "url(#pat-" + kind + ")" : "none");
       });
     }
     function describe() {
       var marked = [];
-      root.querySelectorAll("select[data-key]").forEach(function (select) {
-        if (select.value) { marked.push(select.parentElement.firstChild.textContent.trim() + " (" + select.value + ")"); }
+      root.querySelectorAll("fieldset.region-choice").forEach(function (group) {
+        var kinds = kindsOf(group.getAttribute("data-key"));
+        if (kinds.length) { marked.push(group.querySelector("legend").textContent.trim() + " (" + kinds.join(", ") + ")"); }
       });
       summary.textContent = marked.length ? "Marked: " + marked.join(", ") : "Nothing marked yet.";
     }
     function toggle(shape) {
       var key = shape.getAttribute("data-key");
-      var select = selectFor(key);
-      if (!select) { return; }
-      select.value = select.value === tool() ? "" : tool();
+      var box = root.querySelector('input[type=checkbox][data-key="' + key + '"][value="' + tool() + '"]');
+      if (!box) { return; }
+      box.checked = !box.checked;
       paint(key);
       describe();
     }
@@ -133,8 +140,8 @@
         });
       });
     });
-    root.querySelectorAll("select[data-key]").forEach(function (select) {
-      select.addEventListener("change", function () { paint(select.getAttribute("data-key")); describe(); });
+    root.querySelectorAll("input[type=checkbox][data-key]").forEach(function (box) {
+      box.addEventListener("change", function () { paint(box.getAttribute("data-key")); describe(); });
     });
     if (form) { form.setAttribute("data-ready", "true"); }
   }
