@@ -3,10 +3,16 @@ end the user's tokens and web sessions at once; a deactivated user's API keys ar
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import uuid
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from nervemap.api.tokens import TokenSigner
 from nervemap.store.api_keys import ApiKeyRepository
 from nervemap.store.audit import AuditFilter, AuditLog
 from nervemap.store.models import Scope, User
@@ -158,3 +164,24 @@ def test_deactivation_and_api_logout_end_the_web_session(
     cookie = client.cookies["nervemap_session"]
     assert client.post("/v1/auth/logout", headers=_login(client, clinician.email)).status_code == 204
     assert _clinic_status(client, cookie) == 303
+
+
+def test_the_token_generation_claim_must_be_a_plain_integer() -> None:
+    signer = TokenSigner(b"key", lifetime_s=60)
+    user = uuid.uuid4()
+    token, _ = signer.issue(user, now=1_000.0, generation=3)
+    claims = signer.verify(token, now=1_010.0)
+    assert claims is not None and claims.generation == 3
+
+    def signed(claims: str) -> str:
+        payload = base64.urlsafe_b64encode(claims.encode()).rstrip(b"=")
+        mac = base64.urlsafe_b64encode(hmac.new(b"key", payload, hashlib.sha256).digest()).rstrip(b"=")
+        return f"{payload.decode()}.{mac.decode()}"
+
+    for gen in ["true", '"3"', "3.0", "null", "[3]"]:
+        claims_text = f'{{"sub": "{user}", "iat": 0, "exp": 2000, "gen": {gen}}}'
+        assert signer.verify(signed(claims_text), now=1_010.0) is None, gen
+    before_0007 = signer.verify(signed(f'{{"sub": "{user}", "iat": 0, "exp": 2000}}'), now=1_010.0)
+    assert before_0007 is not None and before_0007.generation == 0
+    legacy, _ = signer.issue(user, now=1_000.0)  # no generation given: 0, as tokens from before 0007
+    assert (found := signer.verify(legacy, now=1_010.0)) is not None and found.generation == 0
