@@ -186,3 +186,18 @@ def test_one_area_can_hold_several_kinds_of_mark(client: TestClient, session: Se
     assert 'aria-label="Left buttock: pain, numbness"' in page
     assert "Marked: Left buttock (pain, numbness)" in page
     assert "Left buttock (pain, numbness)" in client.get("/interview/answers").text
+
+
+def test_a_refused_consultation_request_comes_back_through_a_redirect(client: TestClient) -> None:
+    token = _to_pain_score(client)
+    _finish_with_unknowns(client, token)
+    html = client.get("/interview/result").text
+    key = html.split('name="idempotency_key" value="')[1].split('"')[0]
+    data = {"csrf": token, "idempotency_key": key, "name": "Ada Patient", "contact": "not contact"}
+    sent = client.post("/interview/consultation", data=data, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/interview/result"
+    shown = client.get("/interview/result")
+    assert shown.status_code == 422 and "There is a problem" in shown.text
+    assert 'value="Ada Patient"' in shown.text and f'value="{key}"' in shown.text
+    again = client.get("/interview/result")  # reload: the form again, without the message
+    assert again.status_code == 200 and "There is a problem" not in again.text

@@ -800,11 +800,32 @@ def _result(
     return render(request, "result.html", context, status_code=status_code)
 
 
+CONSULTATION = "consultation"  # the flash cookie's name for a refused consultation request
+
+
+def _flashed_form(request: Request) -> ConsultationForm | None:
+    """A refused consultation request shown once after its redirect (POST-redirect-GET)."""
+    saved = _previous(request, CONSULTATION, FLASH_COOKIE)
+    if not isinstance(saved, dict) or not isinstance(saved.get("errors"), dict):
+        return None
+    return ConsultationForm(
+        name=str(saved.get("name", ""))[:200],
+        contact=str(saved.get("contact", ""))[:254],
+        consent=saved.get("consent") is True,
+        key=str(saved.get("key", "")) or secrets.token_urlsafe(24),
+        errors={str(k): str(v) for k, v in saved["errors"].items()},
+    )
+
+
 @router.get("/interview/result", response_class=HTMLResponse)
 def result(request: Request, db: SessionDep) -> Response:
     opened, record = _finished(request, db)
     if opened.record.owner_id is not None:
         return _see_other(_done_url(opened))
+    refused = _flashed_form(request)
+    if refused is not None and not is_emergency(record):
+        page = _result(request, db, opened, record, refused, status_code=422)
+        return _with_flash(request, page, CONSULTATION)
     if episodes.attached_view(request, db, opened.record.id, record.id) is not None:
         return _see_other("/checkin/result")
     return _result(request, db, opened, record, ConsultationForm(key=secrets.token_urlsafe(24)))
@@ -860,7 +881,22 @@ def request_consultation(request: Request, db: SessionDep, form: CheckedForm) ->
     if values.errors:
         if "form" in values.errors:
             values.key = secrets.token_urlsafe(24)
-        return _result(request, db, opened, record, values, status_code=422)
+        # shown after a redirect, so that reload and Back never resend the form; what was typed
+        # rides along in a short-lived cookie of this browser only
+        response = _see_other("/interview/result")
+        kept = {
+            "errors": values.errors,
+            "name": values.name,
+            "contact": values.contact,
+            "consent": values.consent,
+            "key": values.key,
+        }
+        encoded = _encode_previous(CONSULTATION, kept) or _encode_previous(
+            CONSULTATION, {"errors": values.errors, "key": values.key}
+        )
+        if encoded:
+            set_cookie(request, response, FLASH_COOKIE, encoded, FLASH_MAX_AGE)
+        return response
     _, created = ConsultationRepository(db).add_once(
         NewRequest(record.id, values.key, values.name, values.contact, values.consent), record
     )
