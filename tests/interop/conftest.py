@@ -11,16 +11,39 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from nervemap.api.deps import get_session
 from nervemap.interop.cds_hooks import router as cds_router
 from nervemap.interop.fhir_api import metadata_router
 from nervemap.interop.fhir_api import router as fhir_router
+from nervemap.store.db import make_engine, make_sessionmaker
+from nervemap.store.models import Base
+
+
+def with_empty_store(app: FastAPI, folder: Path) -> FastAPI:
+    """Give a throwaway app an empty database of its own (CDS Hooks patient-view also looks for the
+    patient's follow-up episodes: none here)."""
+    engine = make_engine(f"sqlite:///{folder / 'nervemap.db'}")
+    Base.metadata.create_all(engine)
+    sessions = make_sessionmaker(engine)
+
+    def _session() -> Iterator[Session]:
+        with sessions() as session:
+            yield session
+
+    app.dependency_overrides[get_session] = _session
+    return app
 
 
 @pytest.fixture(scope="module")
-def client() -> TestClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     """A throwaway app with only the interop routers."""
     app = FastAPI()
     app.include_router(cds_router)
     app.include_router(fhir_router)
     app.include_router(metadata_router)
-    return TestClient(app)
+    return TestClient(with_empty_store(app, tmp_path_factory.mktemp("interop")))

@@ -4,9 +4,11 @@ the fhirServer (a local stub server on the loopback interface here) or answered 
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from nervemap.interop.cds_config import CdsConfig
 from nervemap.interop.cds_hooks import router as cds_router
+from tests.interop.conftest import with_empty_store
 from tests.interop.helpers import golden
 
 PATIENT_VIEW = "/cds-services/nervemap-leg-pain"
@@ -80,7 +83,7 @@ def app_with(config: CdsConfig) -> TestClient:
     app = FastAPI()
     app.state.cds_config = config
     app.include_router(cds_router)
-    return TestClient(app)
+    return TestClient(with_empty_store(app, Path(tempfile.mkdtemp(prefix="nervemap-cds-"))))
 
 
 def call(client: TestClient, payload: dict[str, Any]) -> Any:

@@ -150,9 +150,21 @@ def test_checkin_void_revision_goes_up_down_up(name: str, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("name", BACKENDS)
+def test_episode_patient_ref_revision_goes_up_down_up(name: str, tmp_path: Path) -> None:
+    """0008 adds the EHR's patient id to episodes (indexed) and takes it away again."""
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0008")
+        assert "patient_ref" in _columns(url, "episodes")
+        downgrade_database(url, "0007")
+        assert "patient_ref" not in _columns(url, "episodes") and current_revision(url) == "0007"
+        upgrade_database(url)
+        assert "patient_ref" in _columns(url, "episodes") and current_revision(url) == head_revision()
+
+
+@pytest.mark.parametrize("name", BACKENDS)
 def test_checkins_survive_the_later_episode_revisions_both_ways(name: str, tmp_path: Path) -> None:
-    """0005 and 0006 rebuild episode_checkins on SQLite (batch mode): a check-in stored at 0004 is kept
-    going up to 0006 and back down to 0004."""
+    """0005 and 0006 rebuild episode_checkins on SQLite (batch mode), 0008 alters episodes: a check-in
+    stored at 0004 is kept going up to the head and back down to 0004."""
     ids = {key: str(uuid.uuid4()) for key in ("user", "assessment", "episode", "checkin")}
     now = "2026-12-05 10:00:00+00:00"
     who = {"created_by": ids["user"]}
@@ -201,7 +213,7 @@ def test_checkins_survive_the_later_episode_revisions_both_ways(name: str, tmp_p
     with scratch_database(name, tmp_path) as url:
         upgrade_database(url, "0004")
         _execute(url, rows)
-        upgrade_database(url, "0006")
+        upgrade_database(url)
         assert _checkin_ids(url) == [ids["checkin"]]
         downgrade_database(url, "0004")
         assert _checkin_ids(url) == [ids["checkin"]]

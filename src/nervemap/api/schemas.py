@@ -198,6 +198,12 @@ class Health(BaseModel):
 
 class EpisodeCreate(Body):
     assessment_id: uuid.UUID = Field(description="The stored assessment that starts the episode")
+    patient_ref: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9\-.]{1,64}$",
+        description="The EHR's patient id (a FHIR Patient.id) when the episode is followed from an EHR: "
+        "CDS Hooks patient-view for that patient then shows a card when a check-in escalated",
+    )
 
 
 class CheckinOut(BaseModel):
@@ -230,6 +236,7 @@ class EpisodeSummary(BaseModel):
     nervemap_version: str
     review: Review | None = None
     closed_at: datetime | None = None
+    patient_ref: str | None = Field(default=None, description="The EHR's patient id, when given")
     open_escalations: list[Escalation] = Field(
         default_factory=list, description="Why it is in the queue: escalations no clinician has reviewed yet"
     )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from nervemap.api.deps import SessionDep
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
-from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, imaging_card
+from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, course_card, imaging_card
 from nervemap.interop.cds_config import CdsClient, CdsConfig
 from nervemap.interop.cds_prefetch import complete_prefetch
 from nervemap.interop.errors import (
@@ -38,6 +38,7 @@ from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
 from nervemap.knowledge import default_knowledge
+from nervemap.services.episodes import escalated_courses_of_patient
 from nervemap.store.audit import AuditLog
 from nervemap.store.cds_feedback import CdsFeedbackRepository, NewFeedback
 
@@ -221,6 +222,20 @@ def _cards(
     return cards
 
 
+def _follow_up_cards(session: Session, payload: dict[str, Any], config: CdsConfig, actor: str) -> list[Card]:
+    """One card per open follow-up episode of this patient (episodes started with the EHR's patient id)
+    whose check-ins escalated and no clinician has reviewed yet: the rule, its guideline, what changed."""
+    kb = default_knowledge().knowledge
+    patient_id = str(payload["context"]["patientId"])  # _cards has checked the context
+    base = config.public_base_url.rstrip("/") if config.public_base_url else None
+    cards: list[Card] = []
+    for episode_id, course in escalated_courses_of_patient(session, patient_id, actor=actor):
+        card = course_card(kb, course, f"{base}/clinic/episodes/{episode_id}" if base else None)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
 class Coding(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -325,13 +340,20 @@ def create_router() -> APIRouter:
         responses=CALL_ERRORS,
     )
     def call(
-        service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request
+        service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request, session: SessionDep
     ) -> dict[str, Any] | JSONResponse:
         service = SERVICES.get(service_id)
         if service is None:
             return _fail([Issue("service", f"no CDS service '{service_id}'", "not-found")], 404)
         try:
-            return {"cards": _cards(service, payload, cds_config(request), cds_client(request))}
+            config = cds_config(request)
+            cards = _cards(service, payload, config, cds_client(request))
+            if service.hook == "patient-view":
+                actor = getattr(request.state, "cds_actor", None)
+                cards += _follow_up_cards(
+                    session, payload, config, actor if isinstance(actor, str) else "cds"
+                )
+            return {"cards": cards}
         except InteropError as error:
             return _fail(error.issues, error.status)
         except CaseError as error:

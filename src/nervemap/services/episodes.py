@@ -391,8 +391,18 @@ def _audit_read(db: Session, actor: str, action: str, obj: str | None) -> None:
 # ------------------------------------------------------------------ clinicians
 
 
-def start_episode(db: Session, *, assessment_id: uuid.UUID, user_id: uuid.UUID, actor: str) -> EpisodeView:
-    """An episode started by a stored assessment; its first check-in is that assessment."""
+def start_episode(
+    db: Session,
+    *,
+    assessment_id: uuid.UUID,
+    user_id: uuid.UUID,
+    actor: str,
+    patient_ref: str | None = None,
+) -> EpisodeView:
+    """An episode started by a stored assessment; its first check-in is that assessment.
+
+    ``patient_ref`` is the EHR's patient id (FHIR Patient.id), when the episode is started from an
+    EHR: CDS Hooks patient-view then shows a card when a check-in of it escalated."""
     record = AssessmentRepository(db).get(assessment_id)
     if record is None:
         raise _not_found("assessment", "body.assessment_id")
@@ -418,6 +428,7 @@ def start_episode(db: Session, *, assessment_id: uuid.UUID, user_id: uuid.UUID, 
             course={},
             knowledge_version=record.knowledge_version,
             nervemap_version=__version__,
+            patient_ref=patient_ref,
         )
     )
     source: Source = "clinician" if record.created_by != service_user(db).id else "patient"
@@ -446,6 +457,27 @@ def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeVie
     view = _view(db, _open_episode(db, episode_id, lock=False))
     _audit_read(db, actor, "episode.read", f"episode:{episode_id}")
     return view
+
+
+def escalated_courses_of_patient(
+    db: Session, patient_ref: str, *, actor: str
+) -> list[tuple[uuid.UUID, CourseSummary]]:
+    """The open episodes of an EHR patient with escalations no clinician has reviewed yet, each with
+    its course carrying those escalations (not only the latest check-in's: a foot drop at week 3 still
+    counts at week 6 until reviewed). Each episode returned is audited as read (episode.read)."""
+    begin_read(db)
+    found: list[tuple[uuid.UUID, CourseSummary]] = []
+    repository = EpisodeRepository(db)
+    for episode in repository.open_of_patient(patient_ref):
+        view = _view(db, episode)
+        pending = unreviewed(view.checkins)
+        if pending:
+            found.append((episode.id, view.course.model_copy(update={"escalations": pending})))
+    db.commit()
+    for episode_id, _ in found:
+        AuditLog(db).record(actor, "episode.read", f"episode:{episode_id}")
+    db.commit()
+    return found
 
 
 def list_checkins(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
@@ -490,8 +522,9 @@ def unreviewed(checkins: Sequence[EpisodeCheckin]) -> list[Escalation]:
     one (oldest first; a rule that fired again counts once, at its latest firing)."""
     by_rule: dict[str, Escalation] = {}
     for checkin in sorted(checkins, key=lambda c: (c.at, str(c.id))):
-        if checkin.reviewed_at is not None:
+        if checkin.reviewed_at is not None:  # the review covers this check-in and every one before
             by_rule = {}
+            continue
         for item in checkin.escalations:
             escalation = stored_escalation(item)
             by_rule.pop(escalation.rule_id, None)

@@ -65,6 +65,11 @@ class EpisodeRepository:
         write transactions already take the database's write lock at BEGIN)."""
         return self.session.get(Episode, episode_id, with_for_update=True if lock else None)
 
+    def open_of_patient(self, patient_ref: str) -> list[Episode]:
+        """The open episodes started for an EHR patient id, oldest first."""
+        query = select(Episode).where(Episode.patient_ref == patient_ref, Episode.status == "open")
+        return list(self.session.scalars(query.order_by(Episode.created_at, Episode.id)))
+
     def by_first_assessment(self, assessment_id: uuid.UUID) -> Episode | None:
         return self.session.scalar(select(Episode).where(Episode.first_assessment_id == assessment_id))
 

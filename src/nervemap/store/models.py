@@ -239,6 +239,12 @@ class Episode(Base):
     schedule_edited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     schedule_edited_at: Mapped[datetime | None] = mapped_column(default=None)
     course: Mapped[dict[str, Any]] = mapped_column(doc="CourseSummary as JSON")
+    patient_ref: Mapped[str | None] = mapped_column(
+        String(64),
+        default=None,
+        index=True,
+        doc="The EHR's patient id (FHIR Patient.id) when given: CDS Hooks patient-view finds it by this",
+    )
     knowledge_version: Mapped[str] = mapped_column(String(64))
     nervemap_version: Mapped[str] = mapped_column(String(64))
     reviewed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)

@@ -137,6 +137,7 @@ def _summary_fields(episode: Episode, escalations: list[Escalation] | None = Non
         nervemap_version=episode.nervemap_version,
         review=review,
         closed_at=episode.closed_at,
+        patient_ref=episode.patient_ref,
         open_escalations=escalations or [],
     )
 
@@ -203,7 +204,11 @@ def outbox_out(message: OutboxMessage) -> OutboxMessageOut:
 def start_episode(body: EpisodeCreate, principal: ClinicianWrite, db: SessionDep) -> EpisodeOut:
     """Start an episode from a stored assessment (its first check-in); the check-ins are planned."""
     view = service.start_episode(
-        db, assessment_id=body.assessment_id, user_id=principal.user_id, actor=principal.actor
+        db,
+        assessment_id=body.assessment_id,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        patient_ref=body.patient_ref,
     )
     return episode_out(view)
 
