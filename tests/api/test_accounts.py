@@ -185,3 +185,18 @@ def test_the_token_generation_claim_must_be_a_plain_integer() -> None:
     assert before_0007 is not None and before_0007.generation == 0
     legacy, _ = signer.issue(user, now=1_000.0)  # no generation given: 0, as tokens from before 0007
     assert (found := signer.verify(legacy, now=1_010.0)) is not None and found.generation == 0
+
+
+def test_wrong_old_passwords_are_limited_per_user(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    token = _login(client, clinician.email)
+    wrong = {"old_password": "not the password at all", "new_password": NEW_PASSWORD}
+    for _ in range(5):
+        assert_problem(client.post("/v1/auth/password", json=wrong, headers=token), 403, "body.old_password")
+    right = {"old_password": PASSWORD, "new_password": NEW_PASSWORD}
+    limited = client.post("/v1/auth/password", json=right, headers=token)
+    assert_problem(limited, 429, "body.old_password")
+    assert int(limited.headers["retry-after"]) > 0
+    assert _works(client, token)  # the password was not changed and the session goes on
+    assert _actions(session).count("user.password-change-refused") == 5

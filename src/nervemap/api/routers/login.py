@@ -3,7 +3,7 @@ password change end every token of the user at once (its token generation goes u
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,10 +12,15 @@ from nervemap.api.auth import Principal, current_principal
 from nervemap.api.deps import SessionDep, SignerDep
 from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
 from nervemap.api.schemas import LoginRequest, PasswordChange, TokenResponse
-from nervemap.store.audit import AuditLog
+from nervemap.store.audit import AuditFilter, AuditLog
 from nervemap.store.models import User
 from nervemap.store.passwords import hash_password, verify_password
+from nervemap.store.types import utcnow
 from nervemap.store.users import UserRepository
+
+PASSWORD_TRIES = 5  # wrong old passwords per user ...
+PASSWORD_WINDOW = timedelta(minutes=15)  # ... in this window, then 429
+PASSWORD_REFUSED = "user.password-change-refused"
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -68,8 +73,30 @@ def change_password(
     body: PasswordChange, user: SignedInUser, session: SessionDep, signer: SignerDep
 ) -> TokenResponse:
     """Change your own password (the old one is needed). Every earlier token and web session stops
-    working; the reply is a new token."""
+    working; the reply is a new token. Wrong old passwords are audited and limited: after
+    PASSWORD_TRIES in PASSWORD_WINDOW the answer is 429 until the window has passed (a stolen token
+    cannot guess its way to a password of its own)."""
+    audit = AuditLog(session)
+    since = utcnow() - PASSWORD_WINDOW
+    _, refused = audit.query(AuditFilter(actor=f"user:{user.id}", action=PASSWORD_REFUSED, since=since), 1, 0)
+    session.commit()  # the count was a read of its own
+    if refused >= PASSWORD_TRIES:
+        seconds = int(PASSWORD_WINDOW.total_seconds())
+        raise ProblemError(
+            429,
+            "rate-limited",
+            "Too many requests",
+            f"too many wrong old passwords; retry after {seconds} s",
+            [
+                FieldError(
+                    field="body.old_password", reason=f"too many wrong passwords; retry after {seconds} s"
+                )
+            ],
+            headers={"Retry-After": str(seconds)},
+        )
     if not verify_password(user.password_hash, body.old_password.get_secret_value()):
+        audit.record(f"user:{user.id}", PASSWORD_REFUSED, f"user:{user.id}")
+        session.commit()
         raise ProblemError(
             403,
             "forbidden",
