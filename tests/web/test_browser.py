@@ -529,3 +529,31 @@ def _tab_to(page: Page, selector: str, limit: int = 40) -> None:
         if target.evaluate("e => e === document.activeElement"):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_axe_on_the_other_pages(page: Page, live_server: LiveServer, screenshots: Path, size: str) -> None:
+    """The pages no journey above photographs: error pages, the carry-on prompt, the clinician's
+    note page and a clinician interview question."""
+    page.set_viewport_size(PHONE if size == "phone" else DESKTOP)
+    page.goto(live_server.url + "/interview")
+    expect(page.locator("h1")).to_have_text("No assessment in progress")
+    _shot(page, screenshots, f"40-error-no-assessment-{size}")
+    page.goto(live_server.url + "/start?link=" + "x" * 43)
+    expect(page.locator("h1")).to_have_text("This link does not work")
+    _shot(page, screenshots, f"41-error-bad-link-{size}")
+    _start(page, live_server)
+    page.get_by_role("button", name="Continue").click()
+    page.goto(live_server.url + "/")
+    expect(page.get_by_test_id("resume")).to_contain_text("You have answered 1 question")
+    _shot(page, screenshots, f"42-home-carry-on-{size}")
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/clinic/login")
+    page.get_by_label("Email").fill(CLINICIAN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(live_server.url + "/clinic/note")
+    _shot(page, screenshots, f"43-clinic-note-{size}")
+    page.get_by_role("button", name="New interview").click()
+    expect(page.locator("input[name=question]")).to_have_value("red_flags_nerves")
+    _shot(page, screenshots, f"44-clinician-interview-{size}")
