@@ -127,3 +127,12 @@ def test_negation_after_a_heading_colon(text: str, expected: set[tuple[str, str]
 )
 def test_atherosclerotic_disease_synonyms_are_read(text: str) -> None:
     assert ("cardiovascular_disease", "present") in findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [("He has pain in the left lower extremity.", "left"), ("She reports right lower limb pain.", "right")],
+)
+def test_lower_extremity_pain_is_pain_somewhere_in_that_leg(text: str, side: str) -> None:
+    marks = {(m.region, m.side) for m in extract(text).case.pain_map or []}
+    assert {("thigh_anterior", side), ("calf", side), ("foot_dorsum", side)} <= marks
