@@ -50,7 +50,8 @@ def test_more_uses_by_request_or_setting(
     unlimited = _invite(client, as_clinician)
     assert unlimited["max_uses"] is None
     assert [_start(client, unlimited["token"]).status_code for _ in range(3)] == [201, 201, 201]
-    assert_problem(client.post("/v1/invitations", json={"max_uses": -1}, headers=as_clinician), 422)
+    for bad in (-1, False, True, "2", 1.5):  # false would otherwise read as 0, any number
+        assert_problem(client.post("/v1/invitations", json={"max_uses": bad}, headers=as_clinician), 422)
 
 
 def test_a_revoked_invitation_is_refused_at_once(

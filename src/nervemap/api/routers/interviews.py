@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Security
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
 from nervemap.api.auth import (
@@ -437,7 +437,7 @@ class InvitationOut(BaseModel):
 
 class InvitationRequest(Body):
     expires_in_hours: float | None = Field(default=None, gt=0, le=24 * 90)
-    max_uses: int | None = Field(
+    max_uses: StrictInt | None = Field(
         default=None,
         ge=0,
         le=1000,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 
 from nervemap.api.auth import Principal, current_principal
 from nervemap.api.deps import SessionDep, SignerDep
-from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
+from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
 from nervemap.api.schemas import LoginRequest, PasswordChange, TokenResponse
 from nervemap.store.audit import AuditFilter, AuditLog
 from nervemap.store.models import User
@@ -68,7 +68,7 @@ def logout(user: SignedInUser, session: SessionDep) -> None:
     session.commit()
 
 
-@router.post("/password")
+@router.post("/password", responses={429: {"model": Problem, "description": "Too many wrong old passwords"}})
 def change_password(
     body: PasswordChange, user: SignedInUser, session: SessionDep, signer: SignerDep
 ) -> TokenResponse:
