@@ -115,8 +115,29 @@
       to.focus();
     }
     var MOVES = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    // the focus ring is drawn last, over the neighbouring areas (black under the site's yellow)
+    function ring(svg) {
+      var made = [];
+      ["focus-ring-outer", "focus-ring-inner"].forEach(function (name) {
+        var line = document.createElementNS("http://www.w3.org/2000/svg", "polygon");
+        line.setAttribute("class", "focus-ring " + name);
+        line.setAttribute("aria-hidden", "true");
+        svg.appendChild(line);
+        made.push(line);
+      });
+      return made;
+    }
     root.querySelectorAll("svg[role=group]").forEach(function (svg) {
       var shapes = Array.prototype.slice.call(svg.querySelectorAll("polygon.region"));
+      var rings = ring(svg);
+      shapes.forEach(function (shape) {
+        shape.addEventListener("focus", function () {
+          rings.forEach(function (line) { line.setAttribute("points", shape.getAttribute("points")); line.classList.add("on"); });
+        });
+        shape.addEventListener("blur", function () {
+          rings.forEach(function (line) { line.classList.remove("on"); });
+        });
+      });
       shapes.forEach(function (shape) {
         shape.addEventListener("click", function () {
           var zoom = coarse && !shape.closest("[data-zoom]") ? zoomFor(shape) : null;
