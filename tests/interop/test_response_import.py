@@ -11,7 +11,7 @@ from nervemap.interop.items import QuestionSet
 from nervemap.interop.questionnaire import build_questionnaire
 from nervemap.interop.to_response import response_from_case
 from tests.interop.helpers import example_case, golden
-from tests.interop.test_questionnaire import flat
+from tests.interop.test_questionnaire import exported, flat
 
 
 def comparable(case: Any) -> dict[str, Any]:
@@ -113,3 +113,22 @@ def test_old_version_is_a_warning_not_an_error() -> None:
     imported = case_from_response(answered("finding.back_pain", {"valueBoolean": True}, old))
     assert "2020.1.0" in imported.warnings[0]
     assert imported.case.findings[0].id == "back_pain"
+
+
+def test_the_interview_course_scores_travel_through_the_patient_intake() -> None:
+    """Issue 19: leg and back pain and the PSFS rating the patient interview asks are items of the
+    patient-intake Questionnaire and read back into the same scores."""
+    from nervemap.interview import InterviewSession
+
+    items = exported(QuestionSet.PATIENT_INTAKE)
+    for link in ("score.pain_nrs", "score.leg_pain_nrs", "score.back_pain_nrs", "score.psfs"):
+        assert items[link]["type"] == "decimal", link
+    session = InterviewSession("patient")
+    for question, value in (("pain_score", 4), ("back_pain_score", 6.5), ("function_score", 3)):
+        session.answer(question, value)
+    case = session.case
+    response = response_from_case(case, QuestionSet.PATIENT_INTAKE)
+    back = case_from_response(response.model_dump(mode="json", exclude_none=True)).case
+    assert back.scores == case.scores
+    assert (back.scores.leg_pain_nrs, back.scores.back_pain_nrs, back.scores.psfs) == (4, 6.5, 3)
+    assert back.scores.pain_nrs == 6.5

@@ -5,7 +5,7 @@ import pytest
 from nervemap.engine.case import Case
 from nervemap.interview import InterviewSession, StopReason
 from nervemap.interview.catalogue import default_catalogue
-from nervemap.interview.policy import SAFETY_WHY
+from nervemap.interview.policy import SAFETY_WHY, PolicyConfig, counted
 from nervemap.interview.respondent import respond
 
 from .helpers import golden, run
@@ -149,7 +149,7 @@ def test_case_fields_come_from_answers() -> None:
 def test_duration_sex_and_pain_are_always_asked_after_the_screen() -> None:
     """Severity and the plan need them: they are asked whatever the expected gain (issue 15)."""
     core = [q.id for q in default_catalogue().questions if q.phase == "core"]
-    assert core == ["sex", "duration", "pain_score"]
+    assert core == ["sex", "duration", "pain_score", "back_pain_score", "function_score"]
     session = InterviewSession("patient")
     _screen(session, [], [])
     asked = []
@@ -167,3 +167,21 @@ def test_an_emergency_stops_before_the_core_questions() -> None:
     session = InterviewSession("patient")
     session.answer("red_flags_nerves", ["retention"])
     assert session.finished and "duration" not in session.asked
+
+
+def test_the_course_measures_do_not_shorten_the_diagnostic_interview() -> None:
+    """Back pain and function (issue 19) tell nothing about the cause: outside the question budget,
+    so a patient is still asked as many questions chosen by gain as before they were added."""
+    catalogue = default_catalogue()
+    outside = [q.id for q in catalogue.questions if not q.budget]
+    assert outside == ["back_pain_score", "function_score"]
+    assert counted(catalogue, ["sex", "duration", "pain_score", *outside]) == 3
+    # an interview that runs to the budget: as many questions chosen by gain as the budget leaves
+    # after the screen and the three counted core questions, the measures asked besides
+    config = PolicyConfig(max_questions=8, condition_target=1.01, min_gain=0.0)
+    session = InterviewSession("patient", config=config)
+    asked = run(session, golden("l5-left-disc"))
+    assert session.stop_reason == StopReason.MAX_QUESTIONS
+    assert set(outside) <= set(asked)
+    adaptive = [q for q in asked if catalogue.by_id[q].phase == "adaptive"]
+    assert len(adaptive) >= config.max_questions - 2 - 3

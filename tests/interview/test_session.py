@@ -199,3 +199,46 @@ def test_number_answers_take_json_numbers_and_explicit_units(
     session = InterviewSession("clinician")
     session.answer(question, value)
     assert session.back() == (question, pytest.approx(stored))
+
+
+def test_leg_and_back_pain_and_function_fill_the_course_scores() -> None:
+    """Issue 19: the interview asks leg and back pain and the PSFS rating; the single pain score the
+    severity reads is the worse of the two pains."""
+    session = InterviewSession("patient")
+    session.answer("pain_score", 6)
+    session.answer("back_pain_score", 8)
+    session.answer("function_score", 3)
+    scores = session.case.scores
+    assert (scores.leg_pain_nrs, scores.back_pain_nrs, scores.psfs) == (6.0, 8.0, 3.0)
+    assert scores.pain_nrs == 8.0
+    assert session.current_assessment().severity.pain_nrs == 8.0
+    session.change("back_pain_score", 2)
+    assert session.case.scores.pain_nrs == 6.0 and session.case.scores.back_pain_nrs == 2.0
+
+
+def test_an_unknown_back_pain_leaves_the_leg_pain_as_the_pain_score() -> None:
+    session = InterviewSession("patient")
+    session.answer("pain_score", 7)
+    session.answer("back_pain_score", "unknown")
+    session.answer("function_score", "unknown")
+    scores = session.case.scores
+    assert (scores.pain_nrs, scores.leg_pain_nrs, scores.back_pain_nrs, scores.psfs) == (7.0, 7.0, None, None)
+
+
+@pytest.mark.parametrize("question", ["back_pain_score", "function_score"])
+def test_the_course_measures_are_0_to_10(question: str) -> None:
+    session = InterviewSession("patient")
+    for bad in (11, -1, "5"):
+        with pytest.raises(AnswerError, match=question):
+            session.answer(question, bad)
+    assert session.asked == []
+
+
+def test_a_case_with_one_pain_score_answers_it_as_the_leg_pain() -> None:
+    catalogue = InterviewSession("patient").catalogue
+    case = Case.model_validate({"scores": {"pain_nrs": 7}})
+    assert respond(catalogue.by_id["pain_score"], case) == 7
+    assert respond(catalogue.by_id["back_pain_score"], case) == "unknown"
+    both = Case.model_validate({"scores": {"pain_nrs": 7, "leg_pain_nrs": 5, "back_pain_nrs": 7, "psfs": 4}})
+    answers = [respond(catalogue.by_id[q], both) for q in ("pain_score", "back_pain_score", "function_score")]
+    assert answers == [5, 7, 4]

@@ -63,18 +63,27 @@ def _link(client: TestClient, episode_id: str) -> str:
     return match.group(2)
 
 
-def _patient_checkin(patient: TestClient, link: str, marks: dict[str, str] | None = None) -> Any:
-    """The ordinary interview from a check-in link: screen clear, three marks, "I don't know" to the
-    rest; returns the last page (the check-in's result)."""
+def _patient_checkin(
+    patient: TestClient,
+    link: str,
+    marks: dict[str, str] | None = None,
+    numbers: dict[str, str] | None = None,
+) -> Any:
+    """The ordinary interview from a check-in link: screen clear, three marks, the leg pain 3 (or
+    ``numbers`` by question), "I don't know" to the rest; returns the last page (the check-in's
+    result)."""
     start = patient.get(f"/checkin?link={link}")
     assert start.status_code == 200 and "Check-in" in start.text
     token = csrf_of(start.text)
     page = patient.post("/checkin/start", data={"csrf": token, "link": link})
     assert page.url.path.startswith("/interview")
-    return _answer_all(patient, token, marks or L5_MARKS)
+    return _answer_all(patient, token, marks or L5_MARKS, numbers)
 
 
-def _answer_all(patient: TestClient, token: str, marks: dict[str, str]) -> Any:
+def _answer_all(
+    patient: TestClient, token: str, marks: dict[str, str], numbers: dict[str, str] | None = None
+) -> Any:
+    numbers = numbers or {"pain_score": "3"}
     for question in ("red_flags_nerves", "red_flags_general"):
         page = patient.post(
             "/interview/answer", data={"csrf": token, "question": question, "choice": "options"}
@@ -84,9 +93,10 @@ def _answer_all(patient: TestClient, token: str, marks: dict[str, str]) -> Any:
         if page.url.path.startswith("/checkin/") or page.url.path == "/interview/result":
             break
         question = page.text.split('name="question" value="')[1].split('"')[0]
-        choice = {"pain_score": "number"}.get(question, "unknown")
+        choice = "number" if question in numbers else "unknown"
         page = patient.post(
-            "/interview/answer", data={"csrf": token, "question": question, "choice": choice, "number": "3"}
+            "/interview/answer",
+            data={"csrf": token, "question": question, "choice": choice, "number": numbers.get(question, "")},
         )
     return page
 
@@ -346,3 +356,26 @@ def test_a_clinician_examines_in_the_interview_and_it_becomes_a_checkin(
     # an interview not started on the episode page is no check-in
     plain = client.post("/clinic/interviews", data={"csrf": token})
     assert plain.url.path.startswith("/interview")
+
+
+def test_a_patient_checkin_records_leg_and_back_pain_and_function(
+    client: TestClient, clinician: User, session: Session
+) -> None:
+    """Issue 19 item 3: the interview asks leg and back pain and the PSFS rating, so a patient's
+    check-in carries all three course measures (the note's first assessment has neither of the others)."""
+    from nervemap.services import episodes as service
+
+    sign_in(client)
+    episode_id = _episode(client, session, days_ago=10)
+    link = _link(client, episode_id)
+    numbers = {"pain_score": "4", "back_pain_score": "6", "function_score": "5"}
+    with TestClient(client.app) as patient:
+        result = _patient_checkin(patient, link, numbers=numbers)
+    assert result.url.path == "/checkin/result", result.url
+    session.expire_all()
+    first, latest = service.get_episode(session, uuid.UUID(episode_id), actor="test").course.measures
+    assert (first.back_pain, first.function) == (None, None)
+    assert (latest.leg_pain, latest.back_pain, latest.function) == (4.0, 6.0, 5.0)
+    assert latest.function_measure == "psfs"
+    stored = session.scalars(select(AssessmentRecord).order_by(AssessmentRecord.created_at.desc())).first()
+    assert stored is not None and stored.output["severity"]["pain_nrs"] == 6.0  # the worse pain

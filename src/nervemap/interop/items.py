@@ -7,7 +7,8 @@ text is edited:
 - ``pain.map_completed``; ``pain.<region>.<side>`` (midline regions: ``pain.<region>``)
 - ``finding.<finding>``; for lateral findings also ``finding.<finding>.side``
 - ``strength.<movement>.<side>`` (MRC 0-5), ``reflex.<reflex>.<side>`` (0-4)
-- ``sensation.<region>.<side>``; ``score.pain_nrs``, ``score.odi``, ``score.rmdq``
+- ``sensation.<region>.<side>``; ``score.pain_nrs``, ``score.odi``, ``score.rmdq``,
+  ``score.leg_pain_nrs``, ``score.back_pain_nrs``, ``score.psfs``
 
 The same stems (the linkId without its side) are the codes of the nervemap ``item`` code system,
 so an Observation can carry anything a questionnaire answer can.
@@ -98,7 +99,12 @@ SCORES: tuple[tuple[str, str, Code | None], ...] = (
     ("pain_nrs", "Pain intensity, 0 (none) to 10 (worst imaginable)", t.PAIN_NRS),
     ("odi", "Oswestry Disability Index (%)", None),
     ("rmdq", "Roland-Morris Disability Questionnaire (0-24)", None),
+    ("leg_pain_nrs", "Leg pain, 0 (none) to 10 (worst imaginable)", None),
+    ("back_pain_nrs", "Back pain, 0 (none) to 10 (worst imaginable)", None),
+    ("psfs", "Patient-Specific Functional Scale, hardest activity, 0 (unable) to 10 (as before)", None),
 )
+# What the patient interview asks (issue 19: leg and back pain and function, the course measures)
+PATIENT_SCORES = ("pain_nrs", "leg_pain_nrs", "back_pain_nrs", "psfs")
 
 
 def _item(stem: str) -> Code:
@@ -258,10 +264,9 @@ def _exam_items(kb: KnowledgeBase) -> list[ItemSpec]:
 
 
 def _score_items(question_set: QuestionSet) -> list[ItemSpec]:
-    wanted = ("pain_nrs",) if question_set is QuestionSet.PATIENT_INTAKE else ("pain_nrs", "odi", "rmdq")
     items: list[ItemSpec] = []
     for score, text, code in SCORES:
-        if score not in wanted:
+        if question_set is QuestionSet.PATIENT_INTAKE and score not in PATIENT_SCORES:
             continue
         codes = ((code,) if code else ()) + (_item(f"score.{score}"),)
         items.append(ItemSpec(f"score.{score}", Kind.SCORE, "scores", text, score, codes=codes))

@@ -295,8 +295,8 @@ def apply(question: Question, value: Value, case: Case) -> Case:
         return case
     elif kind == Kind.NUMBER:
         number = float(value) * question.scale
-        if question.field == "pain_nrs":
-            update["scores"] = Scores.model_construct(**{**dict(case.scores), "pain_nrs": number})
+        if question.field in SCORE_FIELDS:
+            update["scores"] = _scores_with(case.scores, str(question.field), number)
         else:
             update[str(question.field)] = number
     elif kind == Kind.BODY_MAP and question.target == "pain_map":
@@ -315,6 +315,19 @@ def apply(question: Question, value: Value, case: Case) -> Case:
     if added:
         update["findings"] = list(case.findings) + added
     return case.model_copy(update=update)
+
+
+SCORE_FIELDS = ("pain_nrs", "leg_pain_nrs", "back_pain_nrs", "psfs")
+PAIN_PARTS = ("leg_pain_nrs", "back_pain_nrs")
+
+
+def _scores_with(scores: Scores, field: str, number: float) -> Scores:
+    """``scores`` with one answered score. Leg and back pain also keep the single pain score the
+    severity reads: the worse of the two answered (as one "how bad is the pain" was before)."""
+    values = {**dict(scores), field: number}
+    if field in PAIN_PARTS:
+        values["pain_nrs"] = max(v for k in PAIN_PARTS if (v := values.get(k)) is not None)
+    return Scores.model_construct(**values)
 
 
 def _choice_statuses(question: Question, value: Value) -> dict[str, str]:

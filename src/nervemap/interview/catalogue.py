@@ -52,8 +52,9 @@ class Question(Strict):
     kind: Kind
     phase: Literal["screen", "core", "adaptive"] = Field(
         default="adaptive",
-        description="screen: red flags, first; core: always asked of patients next (what severity and "
-        "the plan need: duration, sex, pain); adaptive: by expected information gain",
+        description="screen: red flags, first; core: always asked of patients next (what severity, "
+        "the plan and the course need: duration, sex, leg and back pain, function); adaptive: by "
+        "expected information gain",
     )
     patient: str | None = Field(default=None, description="Plain wording; required unless clinician-only")
     clinician: str = Field(min_length=1)
@@ -66,7 +67,7 @@ class Question(Strict):
         default="absent", description="Options not chosen (when the question is answered) count as this"
     )
     target: Literal["pain_map", "sensation"] | None = None
-    field: Literal["age", "duration_days", "pain_nrs"] | None = None
+    field: Literal["age", "duration_days", "pain_nrs", "leg_pain_nrs", "back_pain_nrs", "psfs"] | None = None
     unit: str | None = None
     scale: float = Field(default=1.0, gt=0, description="Stored value = answer x scale")
     minimum: float | None = None
@@ -74,6 +75,11 @@ class Question(Strict):
     probes: list[float] = Field(default_factory=list, description="Typical answers scored for the gain")
     movements: list[Identifier] = Field(default_factory=list)
     reflexes: list[Identifier] = Field(default_factory=list)
+    budget: bool = Field(
+        default=True,
+        description="false: a follow-up measure that tells nothing about the cause (back pain, "
+        "function); asked like any core question but not counted in the question budget",
+    )
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Question:
@@ -99,6 +105,10 @@ class Question(Strict):
         ids = [o.id for o in self.options]
         if len(ids) != len(set(ids)):
             raise ValueError(f"question '{self.id}' repeats an option id")
+        if not self.budget and (self.findings or self.options or kind != Kind.NUMBER):
+            raise ValueError(
+                f"question '{self.id}': only a number that sets no finding is outside the budget"
+            )
         if self.phase == "screen" and kind != Kind.MULTI_CHOICE and kind != Kind.YES_NO_UNKNOWN:
             raise ValueError(f"question '{self.id}': screen questions are yes/no or multiple choice")
         return self

@@ -3,8 +3,9 @@
 1. A confirmed red flag (the engine's triage is urgent or emergency with a red-flag rule fired)
    stops the interview at once.
 2. The red-flag screen is asked first, in catalogue order; then, of patients, the core questions
-   (sex, duration, pain score: what the severity and the plan need), always, in catalogue order (a
-   clinician's interview chooses them by gain like any other question).
+   (sex, duration, leg and back pain, function: what the severity, the plan and the course need),
+   always, in catalogue order (a clinician's interview chooses them by gain like any other
+   question). Back pain and function tell nothing about the cause and are outside the budget.
 3. The interview stops when it is confident (top condition >= 0.85 and top lesion site >= 0.8),
    when the question budget is spent, or when no question is expected to gain enough.
 4. Otherwise each unasked question is scored by the expected drop in the entropy of the condition
@@ -159,7 +160,7 @@ def next_step(
     # questions asked after a confident answer count towards the limit) ended because it was sure.
     if top_condition >= config.condition_target and top_site >= config.site_target:
         stop = StopReason.CONFIDENT
-    elif len(asked) >= config.max_questions:
+    elif counted(catalogue, asked) >= config.max_questions:
         stop = StopReason.MAX_QUESTIONS
     evaluation = evaluate(open_questions, case, compiled, config) if stop is None else None
     useful = [r for r in evaluation.ranking if r.gain >= config.min_gain] if evaluation else []
@@ -174,6 +175,11 @@ def next_step(
     best = useful[0]
     why = explain(best, evaluation, catalogue, compiled, mode)
     return Step(best.question, why=why, ranking=evaluation.ranking)
+
+
+def counted(catalogue: Catalogue, asked: Collection[str]) -> int:
+    """The answered questions the budget counts: all but the follow-up measures outside it."""
+    return sum(1 for q in asked if (question := catalogue.by_id.get(q)) is None or question.budget)
 
 
 def why_for(

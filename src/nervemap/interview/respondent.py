@@ -60,6 +60,12 @@ def respond(question: Question, case: Case) -> Value:
             "age": case.age,
             "duration_days": case.duration_days,
             "pain_nrs": case.scores.pain_nrs,
+            # a case with one pain score: that is the leg pain (as the course reads it)
+            "leg_pain_nrs": case.scores.leg_pain_nrs
+            if case.scores.leg_pain_nrs is not None
+            else case.scores.pain_nrs,
+            "back_pain_nrs": case.scores.back_pain_nrs,
+            "psfs": case.scores.psfs,
         }[str(question.field)]
         return UNKNOWN if value is None else value / question.scale
     if kind == Kind.BODY_MAP and question.target == "pain_map":
