@@ -97,6 +97,7 @@ FORBIDDEN_FOR = {
     ("POST", "/v1/patient-links"): "admin",
     ("POST", "/v1/invitations"): "admin",
     ("POST", "/v1/invitations/{invitation_id}/revoke"): "admin",
+    ("GET", "/v1/invitations"): "admin",
     ("GET", "/v1/knowledge"): "write-only key",
     ("GET", "/v1/knowledge/findings"): "write-only key",
     ("GET", "/v1/knowledge/conditions"): "write-only key",

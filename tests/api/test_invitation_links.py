@@ -92,3 +92,18 @@ def test_web_a_clinician_withdraws_an_invitation(client: TestClient, clinician: 
     assert withdrawn.status_code == 200 and "Invitation withdrawn" in withdrawn.text
     gone = client.get(f"/start?link={found.group(1)}")
     assert gone.status_code == 410 and "This link was withdrawn" in gone.text
+
+
+def test_a_clinician_lists_their_invitations_without_tokens(
+    client: TestClient, as_clinician: dict[str, str]
+) -> None:
+    used = _invite(client, as_clinician)
+    assert _start(client, used["token"]).status_code == 201
+    fresh = _invite(client, as_clinician, max_uses=3)
+    response = client.get("/v1/invitations", headers=as_clinician)
+    assert response.status_code == 200, response.text
+    listed = {item["id"]: item for item in response.json()}
+    assert list(listed) == [fresh["id"], used["id"]]  # newest first
+    assert listed[used["id"]]["uses"] == 1 and listed[used["id"]]["usable"] is False
+    assert listed[fresh["id"]]["max_uses"] == 3 and listed[fresh["id"]]["usable"] is True
+    assert used["token"] not in response.text and fresh["token"] not in response.text

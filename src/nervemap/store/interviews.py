@@ -121,6 +121,16 @@ class InvitationRepository:
         link = self.session.scalar(select(PatientLink).where(PatientLink.token_hash == hash_token(token)))
         return link if link is not None and link.assessment_id is None else None
 
+    def created_by(self, user_id: uuid.UUID, limit: int = 200) -> list[PatientLink]:
+        """``user_id``'s invitations, newest first."""
+        query = (
+            select(PatientLink)
+            .where(PatientLink.created_by == user_id, PatientLink.assessment_id.is_(None))
+            .order_by(PatientLink.created_at.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
     def get(self, link_id: uuid.UUID) -> PatientLink | None:
         link = self.session.get(PatientLink, link_id)
         return link if link is not None and link.assessment_id is None else None

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
 from nervemap.api.auth import (
+    ClinicianRead,
     ClinicianWrite,
     Permit,
     Principal,
@@ -38,6 +39,7 @@ from nervemap.interview.catalogue import Kind, Mode, Question
 from nervemap.knowledge.models import Setting
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
+from nervemap.store.db import begin_read
 from nervemap.store.interviews import InterviewRepository, InvitationRepository, service_user
 from nervemap.store.models import AssessmentRecord, InterviewRecord, PatientLink, Role, Scope, SourceKind
 from nervemap.store.types import utcnow
@@ -467,6 +469,36 @@ def create_invitation(
         expires_at=link.expires_at,
         max_uses=link.max_uses,
     )
+
+
+class InvitationSummary(BaseModel):
+    id: uuid.UUID
+    created_at: datetime
+    expires_at: datetime
+    max_uses: int | None = Field(description="null: any number")
+    uses: int = Field(description="Interviews started from it")
+    revoked_at: datetime | None
+    usable: bool = Field(description="It would start an interview now")
+
+
+@invitations.get("")
+def list_invitations(principal: ClinicianRead, db: SessionDep) -> list[InvitationSummary]:
+    """Your invitations, newest first (at most 200), to find one to revoke. Tokens are never shown."""
+    begin_read(db)
+    found = [
+        InvitationSummary(
+            id=link.id,
+            created_at=link.created_at,
+            expires_at=link.expires_at,
+            max_uses=link.max_uses,
+            uses=link.uses or 0,
+            revoked_at=link.revoked_at,
+            usable=InvitationRepository.unusable(link) is None,
+        )
+        for link in InvitationRepository(db).created_by(principal.user_id)
+    ]
+    db.commit()
+    return found
 
 
 @invitations.post(
