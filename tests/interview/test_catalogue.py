@@ -67,3 +67,14 @@ def test_exam_items_cannot_be_asked_of_patients() -> None:
     strength["patient"] = "How strong is your ankle?"
     with pytest.raises(ValidationError, match="clinician-only"):
         parse_catalogue(yaml.safe_dump(raw))
+
+
+def test_only_a_number_that_sets_no_finding_may_be_outside_the_budget() -> None:
+    """A question that can move the diagnosis is always counted in the question budget (issue 19)."""
+    raw = _raw()
+    questions = raw["questions"]
+    assert isinstance(questions, list)
+    back_pain = next(q for q in questions if q["id"] == "back_pain")
+    back_pain["budget"] = False
+    with pytest.raises(ValidationError, match="outside the budget"):
+        parse_catalogue(yaml.safe_dump(raw))
