@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nervemap.interview import PolicyConfig
 from nervemap.store.models import InterviewRecord
 from tests.web.test_pages import L5_MARKS, _answer, _screen_clear, _start
 
@@ -105,6 +106,8 @@ def test_progress_says_at_most_how_many_more(client: TestClient) -> None:
         counts.append((int(found.group(1)), int(found.group(2))))
         _answer(client, token, question, choice="options")
     assert counts[0][0] == 1 and counts[1][0] == 2 and counts[1][1] < counts[0][1]
+    # the question budget and the two course measures asked besides it (issue 19)
+    assert counts[0][1] == PolicyConfig().max_questions + 2
     assert '<progress class="progress" max="100" value="0"' in first
     body_map = client.get("/interview/body-map").text
     assert "Question 3. At most about" in body_map

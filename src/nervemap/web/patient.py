@@ -31,6 +31,7 @@ from nervemap.api.routers.interviews import (
 from nervemap.engine.assessment import Assessment
 from nervemap.interview.answers import AnswerError
 from nervemap.interview.catalogue import Kind
+from nervemap.interview.policy import counted
 from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentRepository
@@ -213,8 +214,9 @@ def question_url(question_id: str) -> str:
 
 def remaining(session: InterviewSession) -> int:
     """At most about how many more questions: the fixed ones still open (red-flag screen, the core
-    questions, the body map), or what the question budget leaves, whichever is more. Safety
-    questions after a confident stop can add one or two, hence "about"."""
+    questions, the body map), or what the question budget leaves plus the course measures asked
+    besides it, whichever is more. Safety questions after a confident stop can add one or two,
+    hence "about"."""
     if session.finished:
         return 0
     asked = set(session.asked)
@@ -225,7 +227,10 @@ def remaining(session: InterviewSession) -> int:
     ]
     if session.mode != "patient":
         fixed = [q for q in fixed if q.phase == "screen"]
-    return max(1, len(fixed), session.config.max_questions - len(asked))
+    # the course measures (back pain, function) are asked besides the budget
+    outside = sum(1 for q in fixed if not q.budget)
+    budget_left = session.config.max_questions - counted(session.catalogue, asked)
+    return max(1, len(fixed), budget_left + outside)
 
 
 def _following(session: InterviewSession, question_id: str) -> str:
