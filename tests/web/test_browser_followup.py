@@ -40,6 +40,8 @@ NOTE = (
 )
 PATIENT_MARKS = ["left-buttock", "left-thigh_posterior", "left-leg_lateral"]
 
+CHECKIN_NUMBERS = {"pain_score": "3", "back_pain_score": "5", "function_score": "4"}
+
 
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"followup-{name}.png"), full_page=True)
@@ -90,8 +92,9 @@ def _patient_checks_in(browser: Browser, link: str) -> None:
         if "/checkin/result" in patient.url:
             break
         question = patient.locator("input[name=question]").get_attribute("value")
-        if question == "pain_score":
-            patient.locator("#number").fill("3")
+        # leg and back pain and the function rating (issue 19 item 3), "I don't know" to the rest
+        if question in CHECKIN_NUMBERS:
+            patient.locator("#number").fill(CHECKIN_NUMBERS[question])
             patient.locator("button[name=choice][value=number]").click()
         else:
             patient.locator("button[name=choice][value=unknown]").first.click()
@@ -149,6 +152,9 @@ def test_a_patient_checks_in_from_a_link_and_the_clinician_sees_it_due_then_done
     expect(plot.locator("g.window")).to_have_attribute("data-source", "nice-ng59-2016")
     plot.screenshot(path=str(SHOTS / "followup-04-timeline.png"))
     expect(page.get_by_test_id("course-table")).to_contain_text("Leg pain (0-10)")
+    # the patient's back pain and function rating from the check-in interview (issue 19 item 3)
+    expect(page.get_by_test_id("course-table")).to_contain_text("Back pain (0-10)")
+    expect(page.get_by_test_id("course-table")).to_contain_text("Function (psfs)")
     cards = page.get_by_test_id("checkins").locator("li")
     expect(cards).to_have_count(2)
     expect(cards.nth(1)).to_contain_text("by patient")
