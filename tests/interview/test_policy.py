@@ -185,3 +185,21 @@ def test_the_course_measures_do_not_shorten_the_diagnostic_interview() -> None:
     assert set(outside) <= set(asked)
     adaptive = [q for q in asked if catalogue.by_id[q].phase == "adaptive"]
     assert len(adaptive) >= config.max_questions - 2 - 3
+
+
+def test_a_clinicians_checkin_asks_the_course_measures_after_the_screen() -> None:
+    """A clinician's ordinary interview chooses by gain (the measures gain nothing, so they are not
+    asked); a check-in asks them, as a patient's interview always does (issue 19)."""
+    measures = ["pain_score", "back_pain_score", "function_score"]
+    for checkin, expected in ((False, False), (True, True)):
+        session = InterviewSession("clinician", checkin=checkin)
+        _screen(session, [], [])
+        following = []
+        for _ in measures:
+            question = session.next_question()
+            assert question is not None
+            following.append(question.id)
+            session.answer(question.id, 5 if question.id in measures else "unknown")
+        assert (following == measures) is expected
+        restored = InterviewSession.from_json(session.to_json())
+        assert restored.checkin is checkin and restored.next_question() == session.next_question()

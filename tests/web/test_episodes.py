@@ -327,13 +327,18 @@ def test_a_clinician_examines_in_the_interview_and_it_becomes_a_checkin(
     client: TestClient, clinician: User, session: Session
 ) -> None:
     """The clinician-mode interview started on the episode page: its examination is a check-in, and
-    a new foot drop found there raises the episode (the rule named)."""
+    a new foot drop found there raises the episode (the rule named). It asks the course measures
+    right after the red-flag screen (a clinician's ordinary interview chooses by gain only)."""
+    from nervemap.services import episodes as service
+
     sign_in(client)
     episode_id = _episode(client, session, days_ago=10)
     page = client.get(f"/clinic/episodes/{episode_id}")
     token = csrf_of(page.text)
     step = client.post(f"/clinic/episodes/{episode_id}/interview", data={"csrf": token})
     examined = False
+    asked: list[str] = []
+    measures = {"pain_score": "5", "back_pain_score": "3", "function_score": "6"}
     for _ in range(60):
         if step.url.path.startswith("/clinic/episodes/"):
             break
@@ -342,8 +347,11 @@ def test_a_clinician_examines_in_the_interview_and_it_becomes_a_checkin(
             step = client.post("/interview/body-map", data=data)
             continue
         question = step.text.split('name="question" value="')[1].split('"')[0]
+        asked.append(question)
         data = {"csrf": token, "question": question, "choice": "unknown"}
-        if question == "strength_ankle_up":
+        if question in measures:
+            data = {**data, "choice": "number", "number": measures[question]}
+        elif question == "strength_ankle_up":
             data = {**data, "choice": "grades", "g:ankle_dorsiflexion:left": "2"}
             examined = True
         elif question.startswith("red_flags"):
@@ -353,6 +361,10 @@ def test_a_clinician_examines_in_the_interview_and_it_becomes_a_checkin(
     assert "Check-in 2" in step.text and "by clinician" in step.text
     assert 'data-testid="episode-triage">urgent<' in step.text
     assert "new_or_progressing_motor_deficit" in step.text
+    assert asked[2:5] == list(measures)
+    session.expire_all()
+    latest = service.get_episode(session, uuid.UUID(episode_id), actor="test").course.measures[-1]
+    assert (latest.leg_pain, latest.back_pain, latest.function) == (5.0, 3.0, 6.0)
     # an interview not started on the episode page is no check-in
     plain = client.post("/clinic/interviews", data={"csrf": token})
     assert plain.url.path.startswith("/interview")

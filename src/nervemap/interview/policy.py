@@ -37,6 +37,7 @@ from nervemap.interview.scoring import Scored, score
 from nervemap.knowledge.models import TriageLevel
 
 STOP_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+COURSE_FIELDS = ("leg_pain_nrs", "back_pain_nrs", "psfs")  # what a check-in compares (issue 19)
 PAIR_CANDIDATES = 4
 SAFETY_WHY = "Your answers so far make one serious cause worth ruling out before we finish."
 
@@ -140,8 +141,12 @@ def next_step(
     case: Case,
     assessment: Assessment,
     config: PolicyConfig,
+    *,
+    checkin: bool = False,
 ) -> Step:
-    """The next question to ask, or why the interview stops."""
+    """The next question to ask, or why the interview stops. ``checkin``: a follow-up check-in,
+    where a clinician's interview also asks the course measures (leg and back pain, function)
+    first, as a patient's always does."""
     open_questions = [q for q in catalogue.for_mode(mode) if q.id not in asked]
     screen = [q for q in open_questions if q.phase == "screen"]
     # An emergency stops at once; an urgent red flag first finishes the (short) screen, whose
@@ -150,7 +155,11 @@ def next_step(
         return Step(None, stop=StopReason.RED_FLAG)
     if screen:
         return Step(screen[0], why=screen[0].why)
-    core = [q for q in open_questions if q.phase == "core"] if mode == "patient" else []
+    core = [
+        q
+        for q in open_questions
+        if q.phase == "core" and (mode == "patient" or (checkin and q.field in COURSE_FIELDS))
+    ]
     if core:
         return Step(core[0], why=why_for(core[0], case, catalogue, compiled, mode, config))
     stop: StopReason | None = None

@@ -44,6 +44,7 @@ class _SavedSession(BaseModel):
     mode: Literal["patient", "clinician"]
     setting: Setting
     case_id: str | None = None
+    checkin: bool = False
     catalogue_version: str
     knowledge_version: str
     answers: list[_Answer]
@@ -69,7 +70,9 @@ class InterviewSession:
         catalogue: Catalogue | None = None,
         compiled: CompiledKnowledge | None = None,
         config: PolicyConfig | None = None,
+        checkin: bool = False,
     ) -> None:
+        """``checkin``: a follow-up check-in, where a clinician is asked the course measures too."""
         if mode not in ("patient", "clinician"):
             raise ValueError(f"mode must be patient or clinician, got {mode!r}")
         self.mode: Mode = mode
@@ -78,6 +81,7 @@ class InterviewSession:
         self.catalogue = catalogue or default_catalogue()
         self.compiled = compiled or default_compiled()
         self.config = config or PolicyConfig()
+        self.checkin = checkin
         self._state = self._build(())
 
     # ------------------------------------------------------------------ state
@@ -159,6 +163,7 @@ class InterviewSession:
                 state.case,
                 self.current_assessment(),
                 self.config,
+                checkin=self.checkin,
             )
         return state.step
 
@@ -189,6 +194,7 @@ class InterviewSession:
             mode=self.mode,
             setting=self.setting,
             case_id=self.case_id,
+            checkin=self.checkin,
             catalogue_version=self.catalogue.version,
             knowledge_version=self.compiled.knowledge.version,
             answers=[_Answer(question=q, value=v) for q, v in self._state.answers],
@@ -206,7 +212,13 @@ class InterviewSession:
     ) -> InterviewSession:
         saved = _read(text)
         session = cls(
-            saved.mode, saved.setting, saved.case_id, catalogue=catalogue, compiled=compiled, config=config
+            saved.mode,
+            saved.setting,
+            saved.case_id,
+            catalogue=catalogue,
+            compiled=compiled,
+            config=config,
+            checkin=saved.checkin,
         )
         session._state = session._replay(saved)
         return session
@@ -216,12 +228,12 @@ class InterviewSession:
         saved = _read(text)
         if saved.mode != self.mode:
             raise SessionError(f"the saved session is in {saved.mode} mode, this one in {self.mode} mode")
-        setting, case_id = self.setting, self.case_id
-        self.setting, self.case_id = saved.setting, saved.case_id
+        setting, case_id, checkin = self.setting, self.case_id, self.checkin
+        self.setting, self.case_id, self.checkin = saved.setting, saved.case_id, saved.checkin
         try:
             state = self._replay(saved)
         except SessionError:
-            self.setting, self.case_id = setting, case_id
+            self.setting, self.case_id, self.checkin = setting, case_id, checkin
             raise
         self._state = state
 

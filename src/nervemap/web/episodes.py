@@ -333,8 +333,9 @@ def clinician_checkin(
 def clinician_interview(
     request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
 ) -> Response:
-    """A clinician's check-in by the clinician-mode interview (examination included): when it
-    finishes, its assessment is added to this episode."""
+    """A clinician's check-in by the clinician-mode interview (examination included; the course
+    measures asked first, after the red-flag screen): when it finishes, its assessment is added to
+    this episode."""
     identifier = _id(episode_id)
     try:
         view = service.get_episode(db, identifier, actor=clinician.actor)
@@ -344,7 +345,7 @@ def clinician_interview(
         raise PageError(
             409, "Episode closed", "This episode is closed: it takes no more check-ins.", TO_QUEUE
         )
-    record, token, _ = new_interview(db, "clinician", owner=clinician.id)
+    record, token, _ = new_interview(db, "clinician", owner=clinician.id, checkin=True)
     AuditLog(db).record(clinician.actor, "interview.start", f"interview:{record.id}")
     db.commit()
     response = _see_other("/interview")
@@ -482,7 +483,7 @@ def checkin_start_page(request: Request, db: SessionDep, link: str = "") -> Resp
 def checkin_start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     link = text(form, "link")
     _link_view(db, link)
-    record, token, _ = new_interview(db, "patient")
+    record, token, _ = new_interview(db, "patient", checkin=True)
     AuditLog(db).record(f"interview:{record.id}", "interview.start", f"interview:{record.id}")
     db.commit()
     response = _see_other("/interview")

@@ -31,7 +31,7 @@ from nervemap.api.routers.interviews import (
 from nervemap.engine.assessment import Assessment
 from nervemap.interview.answers import AnswerError
 from nervemap.interview.catalogue import Kind
-from nervemap.interview.policy import counted
+from nervemap.interview.policy import COURSE_FIELDS, counted
 from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.store.assessments import AssessmentRepository
@@ -225,8 +225,8 @@ def remaining(session: InterviewSession) -> int:
         for q in session.catalogue.for_mode(session.mode)
         if q.id not in asked and (q.phase in ("screen", "core") or q.id == BODY_MAP)
     ]
-    if session.mode != "patient":
-        fixed = [q for q in fixed if q.phase == "screen"]
+    if session.mode != "patient":  # a clinician's check-in asks the course measures too
+        fixed = [q for q in fixed if q.phase == "screen" or (session.checkin and q.field in COURSE_FIELDS)]
     # the course measures (back pain, function) are asked besides the budget
     outside = sum(1 for q in fixed if not q.budget)
     budget_left = session.config.max_questions - counted(session.catalogue, asked)

@@ -185,8 +185,11 @@ def new_interview(
     setting: Setting = Setting.PRIMARY_CARE,
     owner: uuid.UUID | None = None,
     invitation: PatientLink | None = None,
+    checkin: bool = False,
 ) -> tuple[InterviewRecord, str, InterviewSession]:
-    interview = InterviewSession(mode, setting, config=PolicyConfig(), compiled=default_compiled())
+    interview = InterviewSession(
+        mode, setting, config=PolicyConfig(), compiled=default_compiled(), checkin=checkin
+    )
     issued = InterviewRepository(db).start(
         mode=mode,
         state_json=interview.to_json(),
