@@ -153,7 +153,9 @@ def test_the_queue_shows_a_due_checkin_then_done_after_the_patient_checks_in(
     queue = client.get("/clinic")
     row = queue.text.split('data-testid="followup"')[1].split("</table>")[0]
     assert ">due<" not in row
-    assert "not comparable with the check-in before" in row  # a note, then the patient's answers
+    # the note's "Leg pain 7/10" (nlp/read_scores), then the patient's 3: better by more than the
+    # 2-point minimal important change
+    assert ">improving<" in row
 
 
 def test_the_patients_summary_is_plain(client: TestClient, clinician: User, session: Session) -> None:

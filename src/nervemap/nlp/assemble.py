@@ -15,6 +15,7 @@ from nervemap.engine.case import (
     PainMark,
     ReflexTest,
     ReportedFinding,
+    Scores,
     SensationTest,
     Status,
     StrengthTest,
@@ -116,4 +117,15 @@ def assemble(draft: Draft, setting: Setting) -> Case:
         sensation=_sensation(draft.sensation),
         imaging=list(dict.fromkeys(draft.imaging)),
         measurements=draft.measurements,
+        scores=_scores(draft),
+    )
+
+
+def _scores(draft: Draft) -> Scores:
+    """The pain scores read; ``pain_nrs`` (what severity reads) is the worse of them."""
+    read = draft.pain_scores
+    return Scores(
+        pain_nrs=max(read.values()) if read else None,
+        leg_pain_nrs=read.get("leg"),
+        back_pain_nrs=read.get("back"),
     )

@@ -44,6 +44,7 @@ class Draft:
     sex: Literal["female", "male"] | None = None
     duration_days: float | None = None
     onset: Literal["sudden", "gradual"] | None = None
+    pain_scores: dict[Literal["leg", "back", "pain"], float] = field(default_factory=dict)  # 0-10
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -12,11 +12,21 @@ from nervemap.nlp.read_findings import read_findings, read_tests
 from nervemap.nlp.read_grades import read_grades
 from nervemap.nlp.read_imaging import read_imaging
 from nervemap.nlp.read_patient import read_patient
+from nervemap.nlp.read_scores import read_scores
 from nervemap.nlp.read_setting import detect_setting
 from nervemap.nlp.read_values import read_values
 from nervemap.nlp.text import clean, decode, looks_non_english
 
-READERS = (read_findings, read_tests, read_body, read_grades, read_imaging, read_patient, read_values)
+READERS = (
+    read_findings,
+    read_tests,
+    read_body,
+    read_grades,
+    read_imaging,
+    read_patient,
+    read_values,
+    read_scores,
+)
 
 
 def extract(text: str, *, setting: str | None = None) -> Extraction:

@@ -20,6 +20,7 @@ ItemKind = Literal[
     "duration",
     "onset",
     "measurement",
+    "score",
 ]
 Flag = Literal["negated", "historical", "hypothetical", "family", "uncertain"]
 ItemStatus = Literal["present", "absent", "not asserted"]
