@@ -451,12 +451,16 @@ def start_episode(
     return view
 
 
-def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
-    """The episode with its check-ins, course and schedule. Audited (episode.read)."""
+def _read_episode(db: Session, episode_id: uuid.UUID, actor: str, action: str) -> EpisodeView:
     begin_read(db)
     view = _view(db, _open_episode(db, episode_id, lock=False))
-    _audit_read(db, actor, "episode.read", f"episode:{episode_id}")
+    _audit_read(db, actor, action, f"episode:{episode_id}")
     return view
+
+
+def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
+    """The episode with its check-ins, course and schedule. Audited (episode.read)."""
+    return _read_episode(db, episode_id, actor, "episode.read")
 
 
 def escalated_courses_of_patient(
@@ -482,10 +486,7 @@ def escalated_courses_of_patient(
 
 def list_checkins(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
     """As :func:`get_episode`, audited as a read of the check-ins (episode.checkins.read)."""
-    begin_read(db)
-    view = _view(db, _open_episode(db, episode_id, lock=False))
-    _audit_read(db, actor, "episode.checkins.read", f"episode:{episode_id}")
-    return view
+    return _read_episode(db, episode_id, actor, "episode.checkins.read")
 
 
 def list_episodes(
