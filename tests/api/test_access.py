@@ -86,7 +86,7 @@ PAGES = {
     ("GET", "/checkin/result"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
-STATIC = {"/static"}
+STATIC = {"/static", "/static/swagger-ui"}
 # Who is refused with 403: a clinician, an admin, or an API key without the needed scope.
 FORBIDDEN_FOR = {
     ("POST", "/v1/assessments"): "admin",

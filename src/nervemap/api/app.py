@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from nervemap import __version__
-from nervemap.api import problems, security
+from nervemap.api import docs, problems, security
 from nervemap.api.auth import Permit
 from nervemap.api.limits import BodySizeLimit
 from nervemap.api.routers import (
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # nervemap.api.docs serves Swagger UI from the installed package
         redoc_url=None,
     )
     app.state.settings = settings
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     episodes.install(app)  # follow-up episodes, patient check-in links, the reminder outbox
     _include_interoperability(app)
+    docs.install(app)  # before the web pages: its /static/swagger-ui mount must match first
     _include_web(app)
     security.add_inner_guards(app, settings)  # rate limits and time limit, inside the body limit
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -8,8 +8,9 @@
   documented as ``application/problem+json`` (what ``problems.install`` sends).
 
 Pages are server-rendered with local scripts and styles only, so the default Content-Security-Policy
-allows ``'self'`` and nothing inline. FastAPI's ``/docs`` page loads Swagger UI from a CDN with an
-inline start-up script: it gets its own, wider policy. ``Strict-Transport-Security`` is sent only
+allows ``'self'`` and nothing inline. The ``/docs`` page (``nervemap.api.docs``) loads Swagger UI
+from this server and starts it with an inline script: it gets its own policy, which allows inline
+script and style but no other host. ``Strict-Transport-Security`` is sent only
 on HTTPS requests (a proxy must pass the scheme: uvicorn ``--proxy-headers``).
 """
 
@@ -33,9 +34,8 @@ from nervemap.api.timeouts import RequestTimeout
 from nervemap.settings import Settings
 
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger("nervemap.api")
