@@ -163,12 +163,24 @@ def kb_show(identifier: str, data: DataOption = None) -> None:
     _print_json(entry)
 
 
+def _is_file(path: str) -> bool:
+    """False also for a name the system cannot look up (too long, say: text given instead of a path)."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
+
+
+def _shown(path: str) -> str:
+    return path if len(path) <= 80 else f"{path[:77]}..."
+
+
 def _read_input(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
     file = Path(path)
-    if not file.is_file():
-        fail(f"CASE: file '{path}' not found")
+    if not _is_file(path):
+        fail(f"CASE: file '{_shown(path)}' not found (give a file path, or - to read stdin)")
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -180,8 +192,8 @@ def _read_note(path: str) -> str:
     data = sys.stdin.buffer.read() if path == "-" else None
     if data is None:
         file = Path(path)
-        if not file.is_file():
-            fail(f"NOTE: file '{path}' not found")
+        if not _is_file(path):
+            fail(f"NOTE: file '{_shown(path)}' not found (give a file path, or - to read stdin)")
         data = file.read_bytes()
     try:
         return extract_bytes_text(data)

@@ -136,6 +136,14 @@ def test_missing_file_is_named() -> None:
     assert result.exit_code == 2 and "does-not-exist.json" in result.output
 
 
+@pytest.mark.parametrize("command", ["extract", "assess"])
+def test_text_given_instead_of_a_file_path_is_refused_clearly(command: str) -> None:
+    note = "A 45-year-old man with left leg pain below the knee and weak great toe extension. " * 10
+    result = runner.invoke(app, [command, note])
+    assert result.exit_code == 2 and "not found (give a file path, or - to read stdin)" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+
+
 def test_clinically_possible_contradiction_is_accepted_and_flagged(tmp_path: Path) -> None:
     case = {
         "pain_map": [{"region": "foot_dorsum", "side": "left", "kind": "numbness"}],
