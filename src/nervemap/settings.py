@@ -30,6 +30,12 @@ Defaults (all overridable):
 - ``NERVEMAP_CDS_CLIENTS_FILE``: YAML/JSON naming the CDS Hooks clients (JWT issuer and JWKS) and
   the FHIR servers nervemap may query for a prefetch (see ``nervemap.interop.cds_config``); unset:
   none, so CDS Hooks callers use a token or API key and must send the prefetch.
+- ``NERVEMAP_PUBLIC_BASE_URL``: the address patients reach nervemap at (``https://nervemap.example.org``
+  or with a path prefix), used for every link nervemap hands out (invitations, check-in links). An
+  absolute http(s) URL without query, fragment or user name. Unset, a link carries the request's own
+  address only when its ``Host`` is this machine (``localhost``, ``127.0.0.1``, ``::1``); otherwise
+  the page shows the path alone (``/start?link=...``), never a host a caller named
+  (``nervemap.web.links``).
 - ``NERVEMAP_CONTENT_SECURITY_POLICY``: default allows only the server's own scripts, styles and
   images, nothing inline, no framing.
 """
@@ -41,8 +47,9 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
@@ -83,6 +90,32 @@ class Settings(BaseSettings):
     emergency_number: str = Field(
         default="999", pattern=r"^[0-9+][0-9 ]{1,19}$", description="Called from the emergency page"
     )
+    public_base_url: str | None = Field(
+        default=None, description="Address patients reach nervemap at, for the links it hands out"
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL with a host and nothing a link must not carry (query, fragment,
+        user name or password); kept without its trailing slash."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as error:
+            raise ValueError(f"not a URL: {error}") from None
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an absolute http:// or https:// URL with a host")
+        if parts.query or parts.fragment or "?" in value or "#" in value:
+            raise ValueError("must not have a query or fragment")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("must not carry a user name or password")
+        if any(char.isspace() for char in value):
+            raise ValueError("must not contain white space")
+        return value.rstrip("/")
 
     def sqlalchemy_url(self) -> str:
         """The database URL, defaulting to a SQLite file inside the data folder."""

@@ -30,6 +30,7 @@ from nervemap.store.types import utcnow
 from nervemap.store.users import UserRepository
 from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import text
+from nervemap.web.links import public_link
 from nervemap.web.security import (
     INTERVIEW_COOKIE,
     INTERVIEW_MAX_AGE,
@@ -353,7 +354,7 @@ def invite(
     )
     AuditLog(db).record(clinician.actor, "invitation.create", f"patient-link:{link.id}")
     db.commit()
-    url = f"{str(request.base_url).rstrip('/')}/start?link={token}"
+    url = public_link(request, f"/start?link={token}")  # never the request's Host (web.links)
     context = {
         "title": "Invitation",
         "clinician": clinician,

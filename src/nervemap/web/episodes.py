@@ -33,6 +33,7 @@ from nervemap.store.models import AssessmentRecord, Episode, EpisodeStatus
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, course, present
 from nervemap.web.forms import text
+from nervemap.web.links import public_link
 from nervemap.web.security import (
     INTERVIEW_COOKIE,
     INTERVIEW_MAX_AGE,
@@ -286,7 +287,7 @@ def issue_link(
         view = service.get_episode(db, identifier, actor=clinician.actor)
     except service.EpisodeError as error:
         raise _page_error(error) from None
-    url = f"{str(request.base_url).rstrip('/')}/checkin?link={token}"
+    url = public_link(request, f"/checkin?link={token}")  # never the request's Host (web.links)
     return _episode_page(request, db, clinician, view, link=(url, link.expires_at))
 
 
