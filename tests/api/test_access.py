@@ -85,7 +85,7 @@ PAGES = {
     ("POST", "/checkin/start"),
     ("GET", "/checkin/result"),
 }
-DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/docs/swagger-init.js"}
 STATIC = {"/static", "/static/swagger-ui"}
 # Who is refused with 403: a clinician, an admin, or an API key without the needed scope.
 FORBIDDEN_FOR = {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 
-from nervemap.api.docs import ASSET_FILES, ASSETS_PATH
+from nervemap.api.docs import ASSET_FILES, ASSETS_PATH, INIT_PATH
 
 
 class _References(HTMLParser):
@@ -34,17 +34,20 @@ def test_docs_references_only_same_origin_assets_that_answer(client: TestClient)
     page = client.get("/docs")
     assert page.status_code == 200
     urls = _references(page.text)
-    assert {url.rsplit("/", 1)[-1] for url in urls} == set(ASSET_FILES)
+    assert {url.rsplit("/", 1)[-1] for url in urls} == {*ASSET_FILES, INIT_PATH.rsplit("/", 1)[-1]}
     for url in urls:
         parts = urlsplit(url)
         assert not parts.scheme and not parts.netloc, url  # a path on this server, no CDN
-        assert url.startswith(f"{ASSETS_PATH}/"), url
+        assert url.startswith(f"{ASSETS_PATH}/") or url == INIT_PATH, url
         asset = client.get(url)
         assert asset.status_code == 200, url
         assert len(asset.content) > 100, url
     assert "cdn." not in page.text and "jsdelivr" not in page.text and "unpkg" not in page.text
-    # the inline start-up script loads the OpenAPI document from this server too
-    assert re.search(r"url: '/openapi\.json'", page.text)
+    assert not re.search(r"<script>|<script [^>]*>[^<]", page.text)  # no inline script
+    # the start-up script loads the OpenAPI document from this server too
+    init = client.get(INIT_PATH)
+    assert init.headers["content-type"].startswith("text/javascript")
+    assert '"url": "/openapi.json"' in init.text
 
 
 def test_swagger_ui_is_version_5_which_renders_openapi_3_1(client: TestClient) -> None:
@@ -58,4 +61,6 @@ def test_swagger_ui_is_version_5_which_renders_openapi_3_1(client: TestClient) -
 def test_the_oauth2_redirect_page_answers(client: TestClient) -> None:
     page = client.get("/docs/oauth2-redirect")
     assert page.status_code == 200
+    policy = page.headers["content-security-policy"]  # its own: FastAPI's page has an inline script
+    assert "script-src 'self' 'unsafe-inline'" in policy and "https:" not in policy
     assert not [url for url in _references(page.text) if urlsplit(url).netloc]

@@ -9,8 +9,8 @@
 
 Pages are server-rendered with local scripts and styles only, so the default Content-Security-Policy
 allows ``'self'`` and nothing inline. The ``/docs`` page (``nervemap.api.docs``) loads Swagger UI
-from this server and starts it with an inline script: it gets its own policy, which allows inline
-script and style but no other host. ``Strict-Transport-Security`` is sent only
+and its start-up script from this server: its own policy allows inline styles (Swagger UI sets style
+attributes) but no inline script and no other host. ``Strict-Transport-Security`` is sent only
 on HTTPS requests (a proxy must pass the scheme: uvicorn ``--proxy-headers``).
 """
 
@@ -34,7 +34,7 @@ from nervemap.api.timeouts import RequestTimeout
 from nervemap.settings import Settings
 
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
