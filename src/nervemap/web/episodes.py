@@ -291,6 +291,22 @@ def issue_link(
     return _episode_page(request, db, clinician, view, link=(url, link.expires_at))
 
 
+def _form_refused(
+    request: Request,
+    db: Session,
+    clinician: Any,
+    identifier: uuid.UUID,
+    errors: dict[str, str],
+    kept: dict[str, str],
+) -> Response:
+    """The episode page again with a form's errors and what was typed (422)."""
+    try:
+        view = service.get_episode(db, identifier, actor=clinician.actor)
+    except service.EpisodeError as problem:
+        raise _page_error(problem) from None
+    return _episode_page(request, db, clinician, view, errors=errors, kept=kept, status_code=422)
+
+
 @router.post("/clinic/episodes/{episode_id}/checkins")
 def clinician_checkin(
     request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
@@ -321,12 +337,8 @@ def clinician_checkin(
                 raise _page_error(problem) from None
             error = problem.detail
     if error is not None:
-        try:
-            view = service.get_episode(db, identifier, actor=clinician.actor)
-        except service.EpisodeError as problem:
-            raise _page_error(problem) from None
         kept = {"note": note, "setting": setting}
-        return _episode_page(request, db, clinician, view, errors={"note": error}, kept=kept, status_code=422)
+        return _form_refused(request, db, clinician, identifier, {"note": error}, kept)
     return _see_other(f"/clinic/episodes/{identifier}#checkins")
 
 
@@ -396,14 +408,8 @@ def edit_schedule(
             raise _page_error(problem) from None
         error = problem.detail
     if error is not None:
-        try:
-            view = service.get_episode(db, identifier, actor=clinician.actor)
-        except service.EpisodeError as problem:
-            raise _page_error(problem) from None
         kept = {"weeks": raw, "reason": reason}
-        return _episode_page(
-            request, db, clinician, view, errors={"weeks": error}, kept=kept, status_code=422
-        )
+        return _form_refused(request, db, clinician, identifier, {"weeks": error}, kept)
     return _see_other(f"/clinic/episodes/{identifier}#schedule")
 
 
@@ -415,16 +421,9 @@ def review_episode(
     comment = text(form, "comment")
     try:
         if len(comment) > MAX_COMMENT_CHARS:
-            view = service.get_episode(db, identifier, actor=clinician.actor)
             message = f"The comment is too long ({MAX_COMMENT_CHARS:,} characters at most)."
-            return _episode_page(
-                request,
-                db,
-                clinician,
-                view,
-                errors={"comment": message},
-                kept={"comment": comment},
-                status_code=422,
+            return _form_refused(
+                request, db, clinician, identifier, {"comment": message}, {"comment": comment}
             )
         service.review_episode(db, identifier, comment=comment, user_id=clinician.id, actor=clinician.actor)
     except service.EpisodeError as error:
