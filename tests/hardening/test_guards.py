@@ -183,13 +183,13 @@ def test_slow_engine_work_is_answered_503_and_nothing_is_stored(
 ) -> None:
     built, client = limited
     finished = threading.Event()
-    monkeypatch.setattr(f"{api_engine.__name__}.assess", _slow_assess(1.0, finished))
-    started = time.perf_counter()
+    monkeypatch.setattr(f"{api_engine.__name__}.assess", _slow_assess(3.0, finished))
     answer = client.post("/v1/assessments", json=example("l5-left-disc"), headers=built.clinician)
-    assert time.perf_counter() - started < 0.9  # answered before the engine finished
+    # answered while the engine was still at work (an event, not a wall-clock bound: CI machines vary)
+    assert not finished.is_set()
     body = assert_problem(answer, 503)
     assert body["type"] == "urn:nervemap:problem:timeout" and answer.headers["retry-after"]
-    assert finished.wait(5)
+    assert finished.wait(10)
     time.sleep(0.3)  # the abandoned handler tries to store its record now, and must fail
     monkeypatch.undo()
     listing = client.get("/v1/assessments", headers=built.clinician)
