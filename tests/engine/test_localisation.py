@@ -394,6 +394,35 @@ def test_an_unsided_disc_on_imaging_does_not_make_one_sided_symptoms_both_sided(
     assert assess(case).localization[0].side == "left"
 
 
+def test_an_unsided_disc_counts_once_for_a_both_sided_site() -> None:
+    """'Disc herniation at L5-S1' without a side is one observation (a root compressed on a side
+    not stated), not one per side: read as both S1 roots, the image counted twice for the
+    several-root site (likelihood ratio 36 against 6 for one root) and right-sided sciatica with
+    a positive right SLR led to 'several roots, both sides'."""
+    case = {
+        "age": 45,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "lower_back", "side": "right"},
+            {"region": "thigh_posterior", "side": "right"},
+        ],
+        "findings": [
+            {"id": "radiating_leg_pain", "side": "right"},
+            {"id": "pain_on_standing"},
+            {"id": "slr_positive", "side": "right"},
+            {"id": "slr_positive", "side": "left", "status": "absent"},
+        ],
+        "imaging": [{"kind": "disc-herniation", "level": "L5-S1"}],
+    }
+    result = assess(case)
+    top = result.localization[0]
+    assert top.side == "right"
+    assert (str(top.site), top.root) == ("root", "S1")
+    # the scan still names both S1 roots for the concordance check: the side was not stated
+    assert {(r.root, r.side) for r in result.imaging_concordance.imaging} == {("S1", "left"), ("S1", "right")}
+
+
 # --------------------------------------------------------------------------- site-kind findings
 
 

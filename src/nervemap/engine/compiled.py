@@ -236,7 +236,8 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
                     Observation(f"reflex-aged:{reflex.id}:{side}", "reflex-aged", reflex.id, side)
                 )
     for root in LOCALISABLE_ROOTS:
-        for side in SIDES:
+        # a compressed root reported without its side is one observation, not one per side
+        for side in OBSERVED_SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
     observations.append(Observation("umn::", "umn", "", None))
     if kb.localisation.unilateral_pattern_with_one_sided_lesion is not None:

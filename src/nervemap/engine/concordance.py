@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, neighbouring_roots
+from nervemap.engine.compiled import SIDES, UNSTATED, CompiledKnowledge, FloatArray, neighbouring_roots
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import SiteKind
@@ -49,7 +49,8 @@ def imaged_roots(compiled: CompiledKnowledge, encoded: EncodedCase) -> list[tupl
         for o in np.flatnonzero(encoded.observed_present)
         if compiled.observations[o].modality == "imaging"
     ]
-    return [(o.target, str(o.side)) for o in seen]
+    # a root imaged without its side may be compressed on either side
+    return [(o.target, side) for o in seen for side in (SIDES if o.side == UNSTATED else (str(o.side),))]
 
 
 def clinical_view(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedCase:

@@ -417,8 +417,13 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
             # a central protrusion reported without cauda equina compression presses the traversing
             # roots; the sacral roots below are in the knowledge base for a massive central disc
             roots = roots[:1]
-        both = item.side in (None, "bilateral") or zone == HerniationZone.CENTRAL
-        image_sides: tuple[str, ...] = SIDES if both else (str(item.side),)
+        # A side not stated is one observation on an unstated side, as for the other modalities:
+        # read as both sides, a bilateral site would count one image twice (and a one-sided
+        # lesion would be charged the incidental rate for the other side).
+        both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
+        image_sides: tuple[str, ...] = (
+            (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
+        )
         for root in roots:
             for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
