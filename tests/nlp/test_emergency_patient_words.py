@@ -83,3 +83,44 @@ def test_saddle_numbness_and_retention_in_plain_words_are_an_emergency() -> None
 )
 def test_fixation_hardware_on_a_leg_bone_implies_its_fracture(text: str, expected: str | None) -> None:
     assert _status(text, "xray_leg_fracture") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("She has lost control of her bowels.", "bowel_incontinence_new"),
+        ("He is incontinent of stool since this morning.", "bowel_incontinence_new"),
+        ("He lost control of his bladder last night.", "urinary_incontinence_new"),
+        ("Anal tone is lax.", "reduced_anal_tone"),
+        ("Rectal tone was decreased.", "reduced_anal_tone"),
+        ("He reports loss of sexual function.", "sexual_dysfunction_new"),
+        ("Difficulty initiating micturition for two days.", "bladder_sensation_altered"),
+        ("He has to strain to pass urine.", "bladder_sensation_altered"),
+        ("Altered urinary sensation.", "bladder_sensation_altered"),
+        ("Post-void bladder scan showed 650 ml.", "post_void_residual_over_200ml"),
+        ("A 52-year-old man who injects drugs has back pain.", "iv_drug_use"),
+        ("Bilateral Babinski signs.", "extensor_plantar"),
+        ("He has tenderness over L3.", "spinal_midline_tenderness"),
+        ("A 68-year-old smoker collapsed with abdominal and back pain.", "syncope_or_collapse"),
+        # the main clause's verb ends the scope of "history of": the back pain is current
+        ("A woman with a history of breast cancer has severe back pain.", "back_pain"),
+    ],
+)
+def test_red_flag_wording_found_missing_is_read_as_present(text: str, finding: str) -> None:
+    # H8 (issue 13 safety): wordings of red flags the reader missed
+    assert _status(text, finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("No loss of bowel or bladder control.", "bowel_incontinence_new"),
+        ("Denies difficulty initiating micturition.", "bladder_sensation_altered"),
+        ("Babinski signs are negative.", "extensor_plantar"),
+        ("Tenderness over the L4 paraspinals.", "spinal_midline_tenderness"),
+        ("Tender at L4-5 on the left.", "spinal_midline_tenderness"),
+        ("Collapsed L1 vertebra on the radiograph.", "syncope_or_collapse"),
+    ],
+)
+def test_red_flag_wording_denials_and_look_alikes_are_not_present(text: str, finding: str) -> None:
+    assert _status(text, finding) in ("absent", None)
