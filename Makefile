@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,5 +68,19 @@ evaluate-dev: $(STAMP)
 evaluate-root: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/rootset.jsonl --misses
 
+# FHIR R4 and CDS Hooks 2.0 conformance (issue 18): every FHIR resource and CDS Hooks response nervemap
+# writes for the golden cases, checked with the official R4 JSON Schema, the R4 StructureDefinitions and
+# their FHIRPath invariants, and the CDS Hooks 2.0 attribute tables. Needs node and npm; the validators'
+# exact versions are in conformance/package-lock.json. Fails on any error.
+CONFORMANCE_OUT := build/conformance
+conformance/node_modules/.installed: conformance/package.json conformance/package-lock.json
+	cd conformance && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+conformance: $(STAMP) conformance/node_modules/.installed
+	rm -rf $(CONFORMANCE_OUT)
+	$(BIN)/python conformance/write_resources.py $(CONFORMANCE_OUT)
+	node conformance/validate.mjs $(CONFORMANCE_OUT) --json $(CONFORMANCE_OUT)/report.json
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info conformance/node_modules

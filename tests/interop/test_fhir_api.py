@@ -106,7 +106,7 @@ def test_capability_statement_at_metadata(client: TestClient) -> None:
     assert response.headers["content-type"].startswith("application/fhir+json")
     statement = response.json()
     CapabilityStatement.model_validate(statement)
-    assert statement["kind"] == "instance" and statement["fhirVersion"] == "4.3.0"
+    assert statement["kind"] == "instance" and statement["fhirVersion"] == "4.0.1"
     [rest] = statement["rest"]
     resources = {r["type"]: r for r in rest["resource"]}
     assert resources["Questionnaire"]["interaction"] == [{"code": "read"}]
@@ -155,6 +155,7 @@ def test_every_extension_nervemap_writes_resolves_to_its_structure_definition(cl
         definition = response.json()
         StructureDefinition.model_validate(definition)
         assert definition["url"] == url and definition["type"] == "Extension"
+        assert definition["fhirVersion"] == "4.0.1"  # R4: the official R4 schema allows only 4.0.x
     assert client.get("/v1/fhir/StructureDefinition/nope").status_code == 404
 
 

@@ -80,7 +80,7 @@ def extension_definition(spec: ExtensionSpec) -> dict[str, Any]:
         "status": "active",
         "publisher": "nervemap",
         "description": spec.description,
-        "fhirVersion": "4.3.0",
+        "fhirVersion": t.FHIR_VERSION,
         "kind": "complex-type",
         "abstract": False,
         "context": [{"type": "element", "expression": context} for context in spec.contexts],

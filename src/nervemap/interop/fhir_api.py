@@ -66,7 +66,6 @@ def _run(read: Any, payload: dict[str, Any]) -> JSONResponse:
         return outcome(case_issues(error), 422)
 
 
-FHIR_VERSION = "4.3.0"  # the resources are built and validated with fhir.resources' R4B models
 ASSESS_OPERATION = f"{t.BASE}/OperationDefinition/assess"
 SECURITY = (
     "Every interaction except this CapabilityStatement needs a nervemap bearer token (POST "
@@ -88,7 +87,7 @@ def capability_statement(kb: KnowledgeBase | None = None) -> dict[str, Any]:
         "implementation": {
             "description": f"nervemap decision support for leg pain, knowledge base {kb.version}"
         },
-        "fhirVersion": FHIR_VERSION,
+        "fhirVersion": t.FHIR_VERSION,
         "format": [FHIR_JSON, "json"],
         "rest": [
             {

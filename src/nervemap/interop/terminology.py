@@ -20,6 +20,12 @@ CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 YES_NO = "http://terminology.hl7.org/CodeSystem/v2-0136"
 
+# The FHIR version nervemap declares (CapabilityStatement, StructureDefinitions): R4, 4.0.1. Resources
+# are built with fhir.resources' R4B models but hold only what R4 has, which `make conformance` checks
+# against the official R4 JSON Schema and StructureDefinitions; R4 clients and the R4 schema accept
+# only 4.0.x here (an R4 client checking the server's version refuses 4.3.0).
+FHIR_VERSION = "4.0.1"
+
 BASE = "https://nervemap.org/fhir"
 FINDING = f"{BASE}/CodeSystem/finding"  # code = finding id
 ITEM = f"{BASE}/CodeSystem/item"  # code = linkId stem: strength.<movement>, pain.<region>, ...
