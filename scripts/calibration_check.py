@@ -22,7 +22,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-import nervemap.engine.assess as engine_assess
+import nervemap.engine.core as engine_assess
 from nervemap.evaluation.metrics import condition_hit, has_condition
 from nervemap.evaluation.runner import evaluate_file
 

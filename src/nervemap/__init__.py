@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal
 
 __version__ = "0.1.0"
 
@@ -13,15 +14,21 @@ if TYPE_CHECKING:
 __all__ = ["__version__", "assess", "assess_many"]
 
 
-def assess(case: Case | dict[str, Any]) -> Assessment:
-    """Assess one case with the packaged knowledge base (see :mod:`nervemap.engine.assess`)."""
+def assess(case: Case | dict[str, Any], detail: Literal["headline", "full"] = "full") -> Assessment:
+    """Assess one case with the packaged knowledge base (see :mod:`nervemap.engine.assess`).
+
+    ``detail="full"`` (the default) includes the evidence record behind every differential and
+    localisation entry; ``"headline"`` is the same assessment without it, several times faster.
+    """
     from nervemap.engine.assess import assess as _assess
 
-    return _assess(case)
+    return _assess(case, detail=detail)
 
 
-def assess_many(cases: list[Case | dict[str, Any]]) -> list[Assessment]:
-    """Assess a batch of cases in one vectorised pass."""
+def assess_many(
+    cases: Iterable[Case | dict[str, Any]], detail: Literal["headline", "full"] = "full"
+) -> list[Assessment]:
+    """Assess a batch of cases in one vectorised pass (``detail`` as for :func:`assess`)."""
     from nervemap.engine.assess import assess_many as _assess_many
 
-    return _assess_many(cases)
+    return _assess_many(cases, detail=detail)

@@ -6,7 +6,7 @@ later interfaces (API, FHIR, CDS Hooks, web) render this record, they never rewr
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,3 +182,45 @@ class Assessment(Output):
     knowledge_version: str
     nervemap_version: str
     disclaimer: str = "Decision support, not a diagnosis: check the evidence and sources before acting."
+
+
+M = TypeVar("M", bound=Output)
+_REQUIRED = object()
+# per output model: (field name, default factory or None, default value or _REQUIRED)
+_FIELDS: dict[int, list[tuple[str, Any, Any]]] = {}  # by id(cls): hashing a model class is slow
+
+
+def _fields(cls: type[BaseModel]) -> list[tuple[str, Any, Any]]:
+    known = _FIELDS.get(id(cls))
+    if known is None:
+        known = _FIELDS[id(cls)] = [
+            (name, info.default_factory, _REQUIRED if info.is_required() else info.default)
+            for name, info in cls.model_fields.items()
+        ]
+    return known
+
+
+def trusted(cls: type[M], values: dict[str, Any]) -> M:
+    """An output model built from values the engine made itself, without validating them again.
+
+    Only for engine output whose values already have the field types (nested models built with
+    ``trusted`` too, enums as enums, floats as Python floats, keys by field name, not alias).
+    As with validation, fields not given take their defaults and are not in ``model_fields_set``,
+    and the fields are stored in their declared order (the order they serialise in).
+    """
+    ordered: dict[str, Any] = {}
+    for name, factory, default in _fields(cls):
+        if name in values:
+            ordered[name] = values[name]
+        elif factory is not None:
+            ordered[name] = factory()
+        elif default is _REQUIRED:
+            raise TypeError(f"{cls.__name__}.{name} is required")
+        else:
+            ordered[name] = default  # immutable defaults only (None, strings) in these models
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", ordered)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model

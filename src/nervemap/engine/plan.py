@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from nervemap.engine.assessment import PlanItem, trusted
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
 
@@ -83,3 +87,77 @@ def build_plan(
                 rank,
             )
     return [items[k] for k in sorted(items, key=lambda k: order[k])]
+
+
+class _Index:
+    """The plan steps of each condition ('any' included), in the knowledge base's order."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.threshold = thresholds_of(kb).plan_probability.value
+        citations = _citations(kb)
+        self.by_condition: dict[str, list[PlanStep]] = {}
+        for step in kb.plans:
+            for condition in dict.fromkeys(step.conditions):
+                self.by_condition.setdefault(condition, []).append(step)
+        self.static = {
+            step.id: {
+                "step": step.step,
+                "when": step.when,
+                "source": citations[step.id],
+                "id": step.id,
+                "kind": step.kind.value,
+                "recommendation": step.recommendation,
+            }
+            for step in kb.plans
+        }
+        self.safety = {step.id: step.kind == PlanKind.SAFETY for step in kb.plans}
+        self.steps = {step.id: step for step in kb.plans}
+
+
+_INDEX: dict[int, _Index] = {}
+
+
+def _index(kb: KnowledgeBase) -> _Index:
+    known = _INDEX.get(id(kb))
+    if known is None or known.kb is not kb:
+        known = _INDEX[id(kb)] = _Index(kb)
+    return known
+
+
+def plan_steps(
+    kb: KnowledgeBase,
+    order: npt.NDArray[np.intp],
+    probabilities: npt.NDArray[np.float64],
+    condition_ids: Sequence[str],
+    severity: Severity,
+    duration: float | None,
+    level: TriageLevel,
+    imaging: str = "no imaging",
+) -> tuple[list[str], list[str]]:
+    """:func:`build_plan`'s step ids (in its order) and the conditions chosen, reading only the
+    steps of the chosen conditions. ``order`` ranks the conditions, ``probabilities`` are theirs."""
+    index = _index(kb)
+    above = probabilities[order] >= index.threshold
+    above[0] = True
+    chosen = [condition_ids[c] for c in order[above].tolist()]
+    keys: dict[str, tuple[int, int]] = {}
+    for rank, condition in enumerate([*chosen, "any"]):
+        for step in index.by_condition.get(condition, ()):
+            if step.id not in keys and _applies(step, severity, duration, level, imaging):
+                keys[step.id] = (0 if index.safety[step.id] else 1, rank)
+    return sorted(keys, key=lambda k: keys[k]), chosen
+
+
+def plan_items(kb: KnowledgeBase, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
+    """The output records of plan steps chosen by :func:`plan_steps`."""
+    index = _index(kb)
+    wanted = set(chosen)
+    items = []
+    for step_id in step_ids:
+        step = index.steps[step_id]
+        values: dict[str, Any] = dict(index.static[step_id])
+        values["for_conditions"] = [c for c in step.conditions if c in wanted or c == "any"]
+        values["sources"] = list(step.sources)
+        items.append(trusted(PlanItem, values))
+    return items

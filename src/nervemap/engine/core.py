@@ -1,0 +1,727 @@
+"""The headline core: a batch of encoded cases -> posteriors, localisation, triage, severity, plan.
+
+Everything an assessment concludes, without the evidence record behind it (engine/explain.py
+builds that on demand). The arithmetic runs over the whole batch at once: the posteriors, the
+triage rules that fire, the probability levels each posterior calls for, the out-of-model fit
+and the site order are matrix operations; only the few items a case actually holds (the rules
+that fired, the plan steps of its leading conditions, the findings it used) are built per case.
+The records are made with :func:`~nervemap.engine.assessment.trusted`: the engine's own output is
+not validated a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nervemap.engine.assessment import (
+    FindingUsed,
+    Fit,
+    ImagingConcordance,
+    PlanItem,
+    RedFlag,
+    RootSide,
+    SeverityResult,
+    Suspected,
+    TriageResult,
+    trusted,
+)
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import (
+    SIDES,
+    WHOLE_LEG_FULL_POWER,
+    WHOLE_LEG_NORMAL,
+    CompiledKnowledge,
+    FloatArray,
+    neighbouring_roots,
+)
+from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_points
+from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
+from nervemap.engine.encode_batch import EncodedBatch
+from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
+from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.plan import plan_items, plan_steps
+from nervemap.engine.severity import assess_severity
+from nervemap.engine.triage import PATIENT_ADVICE, SUSPECT_FRACTION, URGENCY_PROBABILITY, rank, rule_findings
+from nervemap.knowledge.loader import thresholds_of
+from nervemap.knowledge.models import SiteKind, TriageLevel, TriageRule
+
+TOP_CONDITIONS = 10
+TOP_SITES = 6
+# Entries below this probability are left out of the lists (at least MIN_LISTED are kept): they
+# carry no decision and would only lengthen the record a clinician reads.
+LISTED_PROBABILITY = 0.001
+MIN_LISTED = 3
+BATCH_CHUNK = 4096
+# Beyond this many present red flags, only the subsets that leave out one flag, keep one flag or
+# keep none are scored (2**n posteriors would be too many); no case in the test sets comes close.
+MAX_SUBSET_FLAGS = 8
+# Findings severity reads by id (engine/severity.py): only these need to be named per case.
+SEVERITY_FINDINGS = ("motor_deficit", "foot_drop", "progressive_weakness", "severe_intractable_pain")
+
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+
+class Tables:
+    """What the core reads of the knowledge base, as arrays and lookups, built once per compile."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        kb = compiled.knowledge
+        self.compiled = compiled
+        n_findings = len(compiled.finding_ids)
+        findings = compiled.findings
+        index = compiled.finding_index
+        self.red_flags = np.array(
+            [i for i, fid in enumerate(compiled.finding_ids) if findings[fid].red_flag], dtype=np.intp
+        )
+        self.demographic = np.array(
+            [findings[fid].category == "demographic" for fid in compiled.finding_ids], dtype=bool
+        )
+        context = np.array([findings[fid].category in CONTEXT for fid in compiled.finding_ids], dtype=bool)
+        self.manifestation = ~context
+        p = np.exp(compiled.log_present)
+        # (C, F): a rare finding in the condition, no likelier than in leg pain (engine/fit.py)
+        self.unexplained = (p < RARE) & (p <= compiled.background[None, :] * (1 + 1e-9))
+        self.unexplained_f = self.unexplained.astype(np.float64)
+        self.labels = [findings[fid].clinician for fid in compiled.finding_ids]
+        # imaging, for the clinical view (engine/concordance.py)
+        self.imaging_observations = np.array([o.modality == "imaging" for o in compiled.observations])
+        self.imaging_findings = np.array(
+            [index[f] for f in IMAGING_FINDING.values() if f in index], dtype=np.intp
+        )
+        # the side of the symptoms (left, right) from the observations
+        sided = np.array([o.side in ("left", "right") for o in compiled.observations])
+        symptom = np.array(
+            [
+                o.modality not in ("imaging", WHOLE_LEG_NORMAL, WHOLE_LEG_FULL_POWER)
+                for o in compiled.observations
+            ]
+        )
+        left = np.array([o.side == "left" for o in compiled.observations])
+        self.symptom_left = (sided & symptom & left).astype(np.float64)
+        self.symptom_right = (sided & symptom & ~left).astype(np.float64)
+        imaging = self.imaging_observations
+        self.imaged_left = (sided & imaging & left).astype(np.float64)
+        self.imaged_right = (sided & imaging & ~left).astype(np.float64)
+        # sites: kind totals and the side of each site
+        hypotheses = compiled.hypotheses
+        kinds = list(dict.fromkeys(h.kind for h in hypotheses))
+        self.kind_of = np.array([kinds.index(h.kind) for h in hypotheses], dtype=np.intp)
+        self.kind_matrix = np.zeros((len(hypotheses), len(kinds)))
+        self.kind_matrix[np.arange(len(hypotheses)), self.kind_of] = 1.0
+        self.site_side = [h.side for h in hypotheses]
+        self.site_is_left = np.array([h.side == "left" for h in hypotheses])
+        self.site_is_right = np.array([h.side == "right" for h in hypotheses])
+        self.localised, self.close_alternative = localisation_cut_points(compiled)
+        self.spinal_threshold = kb.localisation.spinal_threshold.value
+        self.cut = thresholds_of(kb).severity
+        self.severity_findings = [(fid, index[fid]) for fid in SEVERITY_FINDINGS if fid in index]
+        # triage: the red-flag rules as matrices over the findings
+        rules = kb.triage.red_flags
+        self.rules = rules
+        self._rule_matrices(rules, n_findings, index)
+        self.rule_findings = [[index[f] for f in rule_findings(rule) if f in index] for rule in rules]
+        self.rule_level_rank = [rank(rule.level) for rule in rules]
+        conditions = compiled.conditions
+        self.condition_names = [c.name for c in conditions]
+        self.condition_ids = [c.id for c in conditions]
+        self.urgency = [c.urgency for c in conditions]
+        self.suspicion = kb.triage.suspicion
+        self.suspicion_condition = np.array(
+            [compiled.condition_index[rule.condition] for rule in self.suspicion], dtype=np.intp
+        )
+        self.suspicion_threshold = np.array([rule.min_probability.value for rule in self.suspicion])
+        screen = kb.triage.self_care_screen
+        self.screen = screen
+        self.screen_findings = [] if screen is None else [(f, index.get(f)) for f in screen.requires_absent]
+
+    def _rule_matrices(self, rules: Sequence[TriageRule], n_findings: int, index: dict[str, int]) -> None:
+        n = len(rules)
+        self.all_of = np.zeros((n_findings, n))
+        self.all_count = np.zeros(n)
+        self.any_of = np.zeros((n_findings, n))
+        self.has_any = np.zeros(n, dtype=bool)
+        self.of = np.zeros((n_findings, n))
+        self.at_least = np.full(n, -np.inf)
+        groups: list[tuple[int, list[str]]] = [
+            (r, g) for r, rule in enumerate(rules) for g in rule.and_any_of
+        ]
+        self.groups = np.zeros((n_findings, len(groups)))
+        self.group_rule = np.zeros((len(groups), n))
+        # a finding unknown to the knowledge base is never present: a clause naming only such
+        # findings can never hold (rule_fires reads ids)
+        self.never = np.zeros(n, dtype=bool)
+        for r, rule in enumerate(rules):
+            for f in rule.all_of:
+                if f in index:
+                    self.all_of[index[f], r] = 1.0
+                else:
+                    self.never[r] = True
+            self.all_count[r] = self.all_of[:, r].sum()
+            self.has_any[r] = bool(rule.any_of)
+            for f in rule.any_of:
+                if f in index:
+                    self.any_of[index[f], r] = 1.0
+            if rule.at_least is not None:
+                self.at_least[r] = rule.at_least
+                for f in rule.of:
+                    if f in index:
+                        self.of[index[f], r] += 1.0
+        for g, (r, group) in enumerate(groups):
+            self.group_rule[g, r] = 1.0
+            for f in group:
+                if f in index:
+                    self.groups[index[f], g] = 1.0
+
+    def fired(self, present: FloatArray) -> BoolArray:
+        """(B, R): the red-flag rules that fire (engine/triage.rule_fires, over the batch)."""
+        fires = (present @ self.all_of) >= self.all_count[None, :]
+        fires &= ~self.has_any[None, :] | ((present @ self.any_of) > 0)
+        if self.groups.shape[1]:
+            missed = (present @ self.groups) == 0
+            fires &= (missed.astype(np.float64) @ self.group_rule) == 0
+        fires &= (present @ self.of) >= self.at_least[None, :]
+        fires &= ~self.never[None, :]
+        return fires
+
+
+_TABLES: dict[int, Tables] = {}
+
+
+def tables(compiled: CompiledKnowledge) -> Tables:
+    known = _TABLES.get(id(compiled))
+    if known is None or known.compiled is not compiled:
+        known = _TABLES[id(compiled)] = Tables(compiled)
+    return known
+
+
+@dataclass
+class Levels:
+    """What one matrix of posteriors calls for, per row (engine/triage.probability_levels)."""
+
+    posterior: FloatArray  # (N, C)
+    suspicion: BoolArray  # (N, R)
+    top: IntArray  # (N,)
+    likely: BoolArray  # (N, C) at or above URGENCY_PROBABILITY, the top one left out
+
+    @classmethod
+    def of(cls, t: Tables, posterior: FloatArray) -> Levels:
+        top = np.argmax(posterior, axis=1) if posterior.size else np.zeros(len(posterior), dtype=np.intp)
+        likely = posterior >= URGENCY_PROBABILITY
+        likely[np.arange(len(posterior)), top] = False
+        suspicion = posterior[:, t.suspicion_condition] >= t.suspicion_threshold[None, :]
+        return cls(posterior, suspicion, top, likely)
+
+    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
+        out: list[tuple[TriageLevel, str, str | None]] = []
+        posterior = self.posterior[i]
+        for r in np.flatnonzero(self.suspicion[i]).tolist():
+            rule = t.suspicion[r]
+            c = int(t.suspicion_condition[r])
+            p = float(posterior[c])
+            out.append(
+                (
+                    rule.level,
+                    f"{rule.reason} ({t.condition_names[c]} p={p:.2f} "
+                    f">= {rule.min_probability.value:g}, {label})",
+                    t.condition_ids[c],
+                )
+            )
+        top = int(self.top[i])
+        out.append(
+            (
+                t.urgency[top],
+                f"most likely condition: {t.condition_names[top]} (p={float(posterior[top]):.2f}, {label})",
+                None,
+            )
+        )
+        for c in np.flatnonzero(self.likely[i]).tolist():
+            p = float(posterior[c])
+            out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
+        return out
+
+
+def _decide(
+    t: Tables,
+    fired: list[int],
+    present: BoolArray,
+    absent: BoolArray,
+    likely: FloatArray,
+    screening: list[tuple[TriageLevel, str, str | None]],
+    full: list[list[tuple[TriageLevel, str, str | None]]],
+    fit_adequate: bool,
+) -> TriageResult:
+    """engine/triage.decide with the probability levels computed for the whole batch."""
+    flags = []
+    for r in fired:
+        rule = t.rules[r]
+        flags.append(
+            (
+                -t.rule_level_rank[r],
+                trusted(
+                    RedFlag,
+                    {
+                        "id": rule.id,
+                        "name": rule.name,
+                        "level": rule.level,
+                        "findings": [t.compiled.finding_ids[f] for f in t.rule_findings[r] if present[f]],
+                        "reason": rule.reason,
+                        "sources": list(rule.sources),
+                    },
+                ),
+                rule,
+            )
+        )
+    flags.sort(key=lambda item: item[0])
+    level = TriageLevel.SELF_CARE
+    basis: list[str] = []
+    reason = ""
+    advice = ""
+    suspected: dict[str, Suspected] = {}
+    index = t.compiled.condition_index
+
+    def raise_to(candidate: TriageLevel, why: str, patient: str | None = None) -> None:
+        nonlocal level, reason, advice
+        basis.append(f"{candidate.value}: {why}")
+        if not reason or rank(candidate) > rank(level):
+            level, reason = candidate, why
+            advice = patient or PATIENT_ADVICE[candidate]
+
+    def suspect(condition: str, candidate: TriageLevel, rule: str) -> None:
+        if rank(candidate) < rank(TriageLevel.URGENT) or condition not in index:
+            return
+        known = suspected.get(condition)
+        if known is None or rank(candidate) > rank(known.level):
+            suspected[condition] = trusted(
+                Suspected,
+                {
+                    "condition": condition,
+                    "name": t.condition_names[index[condition]],
+                    "level": candidate,
+                    "rule": rule,
+                },
+            )
+
+    for _, flag, rule in flags:
+        raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", rule.patient_advice)
+        for condition in _likely_suspects(rule.suspects, index, likely):
+            suspect(condition, flag.level, flag.id)
+    for candidate, why, target in screening:
+        raise_to(candidate, why)
+        if target is not None:
+            suspect(target, candidate, f"suspicion:{target}")
+    for i, levels in enumerate(full):
+        for candidate, why, target in levels:
+            if i == 0 or rank(candidate) > rank(level):
+                raise_to(candidate, why)
+            if target is not None:
+                suspect(target, candidate, f"suspicion:{target}")
+    screen = t.screen
+    if screen is not None and level == TriageLevel.SELF_CARE:
+        unscreened = [f for f, at in t.screen_findings if at is None or not absent[at]]
+        if unscreened:
+            raise_to(screen.otherwise, f"{screen.reason} (not denied: {', '.join(unscreened)})")
+    if not fit_adequate and level == TriageLevel.SELF_CARE:
+        raise_to(
+            TriageLevel.ROUTINE,
+            "the findings fit no condition nervemap models well (see fit): a clinician should review",
+        )
+    ordered = sorted(suspected.values(), key=lambda s: -rank(s.level))
+    return trusted(
+        TriageResult,
+        {
+            "level": level,
+            "red_flags": [flag for _, flag, _ in flags],
+            "reason": reason,
+            "patient_advice": advice,
+            "basis": basis,
+            "suspected": ordered,
+        },
+    )
+
+
+def _likely_suspects(named: Sequence[str], index: dict[str, int], likely: FloatArray) -> list[str]:
+    if len(named) < 2:
+        return list(named)
+    p = [float(likely[index[c]]) if c in index else 0.0 for c in named]
+    best = max(p)
+    return [c for c, q in zip(named, p, strict=True) if q >= SUSPECT_FRACTION * best]
+
+
+def _fit(t: Tables, present: IntArray, counts: FloatArray, best: int, fewest: int) -> Fit:
+    """engine/fit.assess_fit, from the batch's counts of unexplained findings."""
+    compiled = t.compiled
+    if present.size < MIN_UNEXPLAINED:
+        return trusted(Fit, {"adequate": True, "reason": "too few findings to judge the fit"})
+    name = compiled.conditions[best].name
+    ids = [compiled.finding_ids[f] for f in present[t.unexplained[best, present]]]
+    if fewest < MIN_UNEXPLAINED:
+        return trusted(
+            Fit,
+            {
+                "adequate": True,
+                "unexplained": ids,
+                "reason": f"the findings fit {name}"
+                + (f" except {', '.join(ids)}" if ids else "")
+                + f" (at most {MIN_UNEXPLAINED - 1} rare finding left unexplained)",
+            },
+        )
+    labels = ", ".join(compiled.findings[i].clinician.lower() for i in ids)
+    return trusted(
+        Fit,
+        {
+            "adequate": False,
+            "unexplained": ids,
+            "reason": f"these findings are not explained by any condition nervemap models ({labels}); "
+            f"even the best fit, {name}, leaves {fewest} rare findings unexplained: consider a "
+            "condition outside the model (or two problems at once) and assess clinically",
+        },
+    )
+
+
+@dataclass
+class CoreCase:
+    """One case's headline: arrays, the listed entries, and the records that carry no evidence."""
+
+    compiled: CompiledKnowledge
+    case: Case
+    batch: EncodedBatch
+    row: int  # the case's row in batch
+    conditions: FloatArray  # (C,) posterior
+    sites: FloatArray  # (H,) posterior
+    site_loglik: FloatArray  # (H,)
+    listed_conditions: list[int]
+    listed_sites: list[int]
+    site_order: IntArray
+    symptom_side: str | None
+    p_spinal: float
+    verdict: str
+    possibly: list[str] | None  # close alternative roots of a leading root, None when not a root
+    triage: TriageResult
+    severity: SeverityResult
+    fit: Fit
+    plan_ids: list[str]
+    plan_conditions: list[str]  # the conditions the plan was chosen for
+    concordance: dict[str, Any]
+    notes: list[str]
+    enough: bool
+
+    @property
+    def encoded(self) -> EncodedCase:
+        return self.batch.case(self.row)
+
+    def plan(self) -> list[PlanItem]:
+        return plan_items(self.compiled.knowledge, self.plan_ids, self.plan_conditions)
+
+    def findings_used(self) -> list[FindingUsed]:
+        return _findings_used(tables(self.compiled), self.batch, self.row)
+
+    def imaging_concordance(self) -> ImagingConcordance:
+        return _concordance(self.concordance)
+
+
+def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
+    """The most probable entries, down to LISTED_PROBABILITY, keeping at least MIN_LISTED."""
+    chosen = order[:most].tolist()
+    return [i for rank_, i in enumerate(chosen) if rank_ < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
+
+
+def _infer(compiled: CompiledKnowledge, batch: EncodedBatch, rows: slice | IntArray) -> Posterior:
+    present, absent = batch.present[rows], batch.absent[rows]
+    scored = ~batch.site_scored[rows]
+    return infer(
+        compiled,
+        (present & scored).astype(np.float64),
+        (absent & scored).astype(np.float64),
+        batch.observed_present[rows].astype(np.float64),
+        batch.observed_absent[rows].astype(np.float64),
+        batch.log_prior(compiled)[rows],
+        batch.sign_states[rows].astype(np.float64),
+    )
+
+
+def _infer_matrices(
+    compiled: CompiledKnowledge,
+    present: BoolArray,
+    absent: BoolArray,
+    site_scored: BoolArray,
+    observed: BoolArray,
+    unobserved: BoolArray,
+    prior: FloatArray,
+    signs: BoolArray,
+) -> Posterior:
+    scored = ~site_scored
+    return infer(
+        compiled,
+        (present & scored).astype(np.float64),
+        (absent & scored).astype(np.float64),
+        observed.astype(np.float64),
+        unobserved.astype(np.float64),
+        prior,
+        signs.astype(np.float64),
+    )
+
+
+def _subsets(t: Tables, present: BoolArray) -> list[tuple[str, IntArray]]:
+    """Each proper subset of the case's present red flags: (label, the flags left unknown)."""
+    flags = t.red_flags[present[t.red_flags]]
+    n = len(flags)
+    if n == 0:
+        return []
+    ids = t.compiled.finding_ids
+    if n <= MAX_SUBSET_FLAGS:
+        kept_sets = [[int(flags[j]) for j in range(n) if mask >> j & 1] for mask in range((1 << n) - 1)]
+    else:
+        kept_sets = [[], *([int(f)] for f in flags), *([int(g) for g in flags if g != f] for f in flags)]
+    out = []
+    for kept in kept_sets:
+        dropped = np.array([f for f in flags if int(f) not in kept], dtype=np.intp)
+        names = ", ".join(ids[f] for f in kept) or "none"
+        out.append((f"red flags counted: {names}", dropped))
+    return out
+
+
+def headline(compiled: CompiledKnowledge, cases: Sequence[Case], batch: EncodedBatch) -> list[CoreCase]:
+    """The headline of every case of an encoded batch (at most BATCH_CHUNK cases at a time)."""
+    out: list[CoreCase] = []
+    for start in range(0, len(cases), BATCH_CHUNK):
+        stop = min(start + BATCH_CHUNK, len(cases))
+        out.extend(_headline_chunk(compiled, cases[start:stop], batch.rows(start, stop)))
+    return out
+
+
+def _headline_chunk(
+    compiled: CompiledKnowledge, cases: Sequence[Case], batch: EncodedBatch
+) -> list[CoreCase]:
+    t = tables(compiled)
+    prior = batch.log_prior(compiled)
+    present, absent, site_scored = batch.present, batch.absent, batch.site_scored
+    observed, unobserved, signs = batch.observed_present, batch.observed_absent, batch.sign_states
+    posterior = _infer_matrices(compiled, present, absent, site_scored, observed, unobserved, prior, signs)
+    # the clinical view (imaging made unknown) of the cases with imaging of a root
+    imaged_rows = np.flatnonzero((observed & t.imaging_observations[None, :]).any(axis=1))
+    clinical_sites: dict[int, FloatArray] = {}
+    if imaged_rows.size:
+        view_present, view_absent = present[imaged_rows].copy(), absent[imaged_rows].copy()
+        view_present[:, t.imaging_findings] = False
+        view_absent[:, t.imaging_findings] = False
+        keep = ~t.imaging_observations[None, :]
+        clinical = _infer_matrices(
+            compiled,
+            view_present,
+            view_absent,
+            site_scored[imaged_rows],
+            observed[imaged_rows] & keep,
+            unobserved[imaged_rows] & keep,
+            prior[imaged_rows],
+            signs[imaged_rows],
+        ).sites
+        clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows)}
+    # screening: every red flag unknown
+    screen_present, screen_absent = present.copy(), absent.copy()
+    screen_present[:, t.red_flags] = False
+    screen_absent[:, t.red_flags] = False
+    screening = _infer_matrices(
+        compiled, screen_present, screen_absent, site_scored, observed, unobserved, prior, signs
+    ).conditions
+    # the posteriors with each proper subset of the present red flags
+    flagged = (
+        np.flatnonzero(present[:, t.red_flags].any(axis=1)) if t.red_flags.size else np.zeros(0, np.intp)
+    )
+    subsets: dict[int, list[tuple[str, IntArray]]] = {int(i): _subsets(t, present[i]) for i in flagged}
+    owners = [i for i, variants in subsets.items() for _ in variants]
+    subset_levels: Levels | None = None
+    if owners:
+        rows = np.array(owners, dtype=np.intp)
+        sub_present, sub_absent = present[rows].copy(), absent[rows].copy()
+        k = 0
+        for variants in subsets.values():
+            for _, dropped in variants:
+                sub_present[k, dropped] = False
+                sub_absent[k, dropped] = False
+                k += 1
+        subset_p = _infer_matrices(
+            compiled,
+            sub_present,
+            sub_absent,
+            site_scored[rows],
+            observed[rows],
+            unobserved[rows],
+            prior[rows],
+            signs[rows],
+        ).conditions
+        subset_levels = Levels.of(t, subset_p)
+    full_levels = Levels.of(t, posterior.conditions)
+    screen_levels = Levels.of(t, screening)
+
+    conditions = posterior.conditions
+    order = np.argsort(-conditions, axis=1, kind="stable")
+    present_f = present.astype(np.float64)
+    fired = t.fired(present_f)
+    p_spinal = conditions[:, compiled.spinal].sum(axis=1)
+    # out-of-model fit: unexplained manifestations per condition
+    manifest = (present & ~site_scored) & t.manifestation[None, :]
+    counts = manifest.astype(np.float64) @ t.unexplained_f.T  # (B, C)
+    fewest = counts.min(axis=1)
+    best_fit = np.where(counts == fewest[:, None], conditions, -np.inf).argmax(axis=1)
+    # the side of the symptoms
+    left = observed.astype(np.float64) @ t.symptom_left > 0
+    right = observed.astype(np.float64) @ t.symptom_right > 0
+    left |= batch.sides[:, :, 0].any(axis=1)
+    right |= batch.sides[:, :, 1].any(axis=1)
+    imaged_left = observed.astype(np.float64) @ t.imaged_left > 0
+    imaged_right = observed.astype(np.float64) @ t.imaged_right > 0
+    only_imaged = ~left & ~right & (imaged_left != imaged_right)
+    left |= only_imaged & imaged_left
+    right |= only_imaged & imaged_right
+    # sites: kind total first, then own probability, then the symptoms' side
+    sites = posterior.sites
+    # each kind's total, added in site order as engine/assess did (the same float sums)
+    totals = np.zeros((len(sites), t.kind_matrix.shape[1]))
+    for h, kind in enumerate(t.kind_of.tolist()):
+        totals[:, kind] += sites[:, h]
+    keys = np.round(totals[:, t.kind_of], 12)
+    own = np.round(sites, 12)
+    symptom_left = left & ~right
+    symptom_right = right & ~left
+    other_side = (t.site_is_left[None, :] & ~symptom_left[:, None]) | (
+        t.site_is_right[None, :] & ~symptom_right[:, None]
+    )
+    site_order = np.lexsort((other_side, -own, -keys), axis=-1)
+    # informative findings
+    marked = present | absent
+    informative = marked.sum(axis=1) - (marked & t.demographic[None, :]).sum(axis=1)
+    enough_all = (informative >= 1) | observed.any(axis=1)
+    threshold = t.spinal_threshold
+
+    out: list[CoreCase] = []
+    for i, case in enumerate(cases):
+        p = conditions[i]
+        listed_conditions = _listed(order[i], p, TOP_CONDITIONS)
+        side = "bilateral" if left[i] and right[i] else "left" if left[i] else "right" if right[i] else None
+        s_order = site_order[i]
+        listed_sites = _listed(s_order, sites[i], TOP_SITES)
+        possibly = _close_alternatives(t, s_order, sites[i]) if listed_sites else None
+        spinal = float(p_spinal[i])
+        verdict = (
+            "spinal" if spinal >= threshold else "non-spinal" if spinal <= 1 - threshold else "uncertain"
+        )
+        scored_present = np.flatnonzero(manifest[i])
+        fit = _fit(t, scored_present, counts[i], int(best_fit[i]), int(fewest[i]))
+        full = [full_levels.row(t, i, "all findings")]
+        if subset_levels is not None and i in subsets:
+            first = owners.index(i)
+            full += [subset_levels.row(t, first + j, label) for j, (label, _) in enumerate(subsets[i])]
+        triage = _decide(
+            t,
+            np.flatnonzero(fired[i]).tolist(),
+            present[i],
+            absent[i],
+            p,
+            screen_levels.row(t, i, "red flags aside"),
+            full,
+            fit.adequate,
+        )
+        named = {fid for fid, f in t.severity_findings if present[i, f]}
+        severity = assess_severity(case, named, triage, t.cut)
+        clinical_p = clinical_sites.get(i)
+        imaged = imaged_roots(compiled, batch.case(i)) if clinical_p is not None else []
+        concordance = judge(compiled, imaged, clinical_p)
+        plan_ids, plan_conditions = plan_steps(
+            compiled.knowledge,
+            order[i],
+            p,
+            t.condition_ids,
+            severity.grade,
+            case.duration_days,
+            triage.level,
+            concordance["status"],
+        )
+        notes = list(batch.notes[i])
+        if concordance["status"] == "discordant" and concordance.get("note"):
+            notes.append(f"imaging discordant with the clinical level: {concordance['note']}")
+        enough = bool(enough_all[i])
+        if not enough:
+            notes.append("no clinical finding was given: the differential shows only the base rates")
+        out.append(
+            CoreCase(
+                compiled=compiled,
+                case=case,
+                batch=batch,
+                row=i,
+                conditions=p,
+                sites=sites[i],
+                site_loglik=posterior.site_loglik[i],
+                listed_conditions=listed_conditions,
+                listed_sites=listed_sites,
+                site_order=s_order,
+                symptom_side=side,
+                p_spinal=spinal,
+                verdict=verdict,
+                possibly=possibly,
+                triage=triage,
+                severity=severity,
+                fit=fit,
+                plan_ids=plan_ids,
+                plan_conditions=plan_conditions,
+                concordance=concordance,
+                notes=notes,
+                enough=enough,
+            )
+        )
+    return out
+
+
+def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> list[str] | None:
+    compiled = t.compiled
+    lead = compiled.hypotheses[int(site_order[0])]
+    if lead.kind != SiteKind.ROOT:
+        return None
+    neighbours = neighbouring_roots(str(lead.root))
+    lead_p = float(site_p[site_order[0]])
+    return [
+        str(h.root)
+        for h, p in ((compiled.hypotheses[k], float(site_p[k])) for k in site_order[1:6].tolist())
+        if h.kind == SiteKind.ROOT
+        and h.side == lead.side
+        and h.root in neighbours
+        and p >= t.close_alternative * lead_p
+    ]
+
+
+def _concordance(record: dict[str, Any]) -> ImagingConcordance:
+    return trusted(
+        ImagingConcordance,
+        {
+            "status": record["status"],
+            "clinical": [trusted(RootSide, dict(item)) for item in record["clinical"]],
+            "imaging": [trusted(RootSide, dict(item)) for item in record["imaging"]],
+            "note": record["note"],
+        },
+    )
+
+
+def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
+    ids = t.compiled.finding_ids
+    present = batch.present[i]
+    used = []
+    for f, origin in batch.origins(i):
+        sides = batch.sides[i, f]
+        used.append(
+            trusted(
+                FindingUsed,
+                {
+                    "id": ids[f],
+                    "label": t.labels[f],
+                    "status": "present" if present[f] else "absent",
+                    "origin": origin,
+                    "sides": [s for s, seen in zip(SIDES, sides.tolist(), strict=True) if seen],
+                },
+            )
+        )
+    return used

@@ -1,0 +1,291 @@
+"""The evidence record: why each listed condition and lesion site holds its probability.
+
+Built on demand from a headline (engine/core.py). Everything that does not depend on the case is
+compiled once per knowledge base and kept: an item for (condition, finding, present or absent) —
+label, applied weight, the cited figures, source and detail — and one for (site, observation,
+present or absent) with its territory origin. A case then selects its items with masked weight
+matrices (the listed conditions x the findings it scored) and only copies the items it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nervemap.engine.assessment import Evidence, EvidenceSet, trusted
+from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation
+from nervemap.engine.encode import EncodedCase
+from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
+
+MIN_WEIGHT = 0.01
+Record = dict[str, Any]
+
+OBSERVATION_NAMES = {
+    "sensory": "sensory change",
+    "pain": "pain",
+    "weakness": "weakness",
+    "reflex": "reduced reflex",
+    "reflex-aged": "reduced reflex (age over 60)",
+    "imaging": "imaging: compression of root",
+    "tension": "positive",
+    "umn": "upper motor neuron sign",
+    "pattern": "findings",
+    "pain-vague": "pain somewhere in the",
+    "sensory-vague": "sensory change somewhere in the",
+    "sensory-normal": "normal sensation over the whole",
+    "weakness-normal": "full power over the whole",
+    "kind": "",
+}
+
+
+def cite(number: Number) -> tuple[str, str | None]:
+    if number.source == EXPERT_ESTIMATE:
+        return EXPERT_ESTIMATE, number.reason
+    return number.source, number.detail
+
+
+def observation_label(compiled: CompiledKnowledge, observation: Observation) -> str:
+    """A lesion observation in words, from its typed fields."""
+    where = f" ({observation.side})" if observation.side else ""
+    target = observation.target
+    if observation.modality == "kind":  # a finding of its own: its clinician label
+        finding = compiled.findings.get(target)
+        return f"{finding.clinician if finding else target.replace('_', ' ')}{where}"
+    name = OBSERVATION_NAMES.get(observation.modality, observation.modality)
+    return f"{name} {target.replace('_', ' ')}{where}".strip()
+
+
+def territory_origin(grade_key: str, inside: bool) -> str:
+    grade = grade_key.rsplit(":", 1)[-1]
+    if grade == "adjacent":
+        return "neighbouring root's territory or minor supply"
+    if grade == "multi":
+        return "in the several-root territory"
+    if grade_key.startswith("kind:"):
+        return "points to this kind of lesion" if inside else "points to another kind of lesion"
+    if grade not in ("in", "out", "none"):
+        return "in territory (level-specific figure)"
+    return "in territory" if inside else "outside territory"
+
+
+class Explainer:
+    """The knowledge base's evidence items, compiled once; items are made on first use."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.compiled = compiled
+        self.labels = [compiled.findings[fid].clinician for fid in compiled.finding_ids]
+        self.log_link = np.log(compiled.site_given_condition + 1e-300)  # (C, H)
+        none = compiled.none_hypothesis
+        absence = compiled.knowledge.localisation.absence_weight.value
+        self.site_weight_present = compiled.loc_log_present - compiled.loc_log_present[none]
+        self.site_weight_absent = absence * (compiled.loc_log_absent - compiled.loc_log_absent[none])
+        self.site_p = np.exp(compiled.loc_log_present)  # (H, O), as an array: the same rounding
+        self.observation_labels = [observation_label(compiled, o) for o in compiled.observations]
+        self._finding_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
+        self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
+        self._sign_items: dict[tuple[int, int, int], tuple[float, Record] | None] = {}
+
+    def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
+        key = (c, f, present)
+        known = self._finding_items.get(key)
+        if known is None:
+            compiled = self.compiled
+            source, detail = cite(compiled.likelihood_numbers[(c, f)])
+            rounded = round(weight, 4)
+            known = self._finding_items[key] = (
+                rounded,
+                {
+                    "finding": compiled.finding_ids[f],
+                    "label": self.labels[f],
+                    "status": "present" if present else "absent",
+                    "weight": rounded,
+                    "p_if_true": round(float(compiled.p_present[c, f]), 4),
+                    "p_reference": round(float(compiled.p_reference[c, f]), 4),
+                    "source": source,
+                    "detail": detail,
+                },
+            )
+        return known
+
+    def site_item(self, h: int, o: int, present: bool, weight: float) -> tuple[float, Record]:
+        key = (h, o, present)
+        known = self._site_items.get(key)
+        if known is None:
+            compiled = self.compiled
+            none = compiled.none_hypothesis
+            observation = compiled.observations[o]
+            grade_key = compiled.loc_grade_keys[int(compiled.loc_grade[h, o])]
+            if observation.modality == "pattern":
+                source, detail = cite(compiled.pattern_numbers[h])
+            else:
+                source, detail = cite(compiled.loc_numbers[grade_key])
+            rounded = round(weight, 4)
+            known = self._site_items[key] = (
+                rounded,
+                {
+                    "finding": observation.key,
+                    "label": self.observation_labels[o],
+                    "status": "present" if present else "absent",
+                    "weight": rounded,
+                    "p_if_true": round(float(self.site_p[h, o]), 4),
+                    "p_reference": round(float(self.site_p[none, o]), 4),
+                    "source": source,
+                    "detail": detail,
+                    "origin": territory_origin(grade_key, bool(compiled.loc_in_territory[h, o])),
+                },
+            )
+        return known
+
+    def sign_item(self, c: int, best: int, row: int) -> tuple[float, Record] | None:
+        """A nerve-tension sign, weighed at the condition's most likely lesion site for this case."""
+        key = (c, best, row)
+        if key in self._sign_items:
+            return self._sign_items[key]
+        compiled = self.compiled
+        n_sites = len(compiled.hypotheses)
+        k, state = divmod(row, len(SIGN_STATES))
+        f = compiled.sign_findings[k]
+        fid = compiled.finding_ids[f]
+        # the factor is a ratio to the figure's comparator, on the background's scale
+        background = compiled.background[f]
+        on_scale = np.log1p(-background) if SIGN_STATES[state] == "absent" else np.log(background)
+        weight = float(compiled.sign_log_factor[row, c * n_sites + best] - on_scale)
+        comparator = compiled.p_reference[c, f]
+        reference = 1 - comparator if SIGN_STATES[state] == "absent" else comparator
+        log_p = weight + np.log(reference)
+        item: tuple[float, Record] | None = None
+        if abs(weight) >= MIN_WEIGHT:
+            number = compiled.likelihood_numbers.get(
+                (c, f), compiled.knowledge.localisation.tension_sign_outside_territory
+            )
+            source, detail = cite(number)
+            side = "" if SIGN_STATES[state] in ("any", "absent") else f" ({SIGN_STATES[state]})"
+            site = compiled.hypotheses[best]
+            rounded = round(weight, 4)
+            item = (
+                rounded,
+                {
+                    "finding": fid,
+                    "label": f"{self.labels[f]}{side}",
+                    "status": "absent" if SIGN_STATES[state] == "absent" else "present",
+                    "weight": rounded,
+                    "p_if_true": round(float(np.exp(log_p)), 4),
+                    "p_reference": round(float(reference), 4),
+                    "source": source,
+                    "detail": f"at {site.name}"
+                    + (f" {site.side}" if site.side else "")
+                    + (f"; {detail}" if detail else ""),
+                },
+            )
+        self._sign_items[key] = item
+        return item
+
+    def conditions(
+        self, conditions: list[int], encoded: EncodedCase, site_ll: FloatArray
+    ) -> list[EvidenceSet]:
+        """The evidence for and against each of the listed conditions."""
+        compiled = self.compiled
+        present = encoded.present
+        scored = np.flatnonzero((encoded.present | encoded.absent) & ~encoded.site_scored)
+        rows = np.array(conditions, dtype=np.intp)
+        is_present = present[scored]
+        weights = np.where(
+            is_present[None, :],
+            compiled.weight_present[np.ix_(rows, scored)],
+            compiled.weight_absent[np.ix_(rows, scored)],
+        )
+        shown = compiled.listed[np.ix_(rows, scored)] & (np.abs(weights) >= MIN_WEIGHT)
+        origin = encoded.origin
+        ids = compiled.finding_ids
+        signs = np.flatnonzero(encoded.sign_states).tolist()
+        localised = bool(encoded.observed_present.any() or encoded.observed_absent.any())
+        best_sites = (self.log_link[rows] + site_ll[None, :]).argmax(axis=1).tolist()
+        if localised:
+            top = site_ll.max()
+            scaled = np.exp(site_ll - top)
+            none_ll = site_ll[compiled.none_hypothesis]
+        out = []
+        present_list = is_present.tolist()
+        scored_list = scored.tolist()
+        for k, c in enumerate(conditions):
+            items: list[tuple[float, Record]] = []
+            for j in np.flatnonzero(shown[k]).tolist():
+                f = scored_list[j]
+                rounded, record = self.finding_item(c, f, present_list[j], float(weights[k, j]))
+                items.append((rounded, {**record, "origin": origin.get(ids[f])}))
+            best = best_sites[k]
+            for row in signs:
+                sign = self.sign_item(c, best, row)
+                if sign is not None:
+                    rounded, record = sign
+                    items.append((rounded, {**record, "origin": origin.get(record["finding"])}))
+            if localised:
+                link = compiled.site_given_condition[c]
+                fit = float(np.log(scaled @ link) + top - none_ll)
+                if abs(fit) >= MIN_WEIGHT:
+                    site = compiled.hypotheses[best]
+                    rounded = round(fit, 4)
+                    items.append(
+                        (
+                            rounded,
+                            {
+                                "finding": "lesion-pattern",
+                                "label": "neurological pattern fits this condition's lesion sites "
+                                f"(best: {site.name}{', ' + site.side if site.side else ''})",
+                                "status": "present",
+                                "weight": rounded,
+                                "p_if_true": 1.0,
+                                "p_reference": 1.0,
+                                "source": "nervemap-localisation",
+                                "detail": "log-likelihood of the exam and pain-map pattern under the "
+                                "condition's P(site | condition), relative to no neurological lesion",
+                                "origin": "localisation",
+                            },
+                        )
+                    )
+            out.append(_split(items))
+        return out
+
+    def sites(self, sites: list[int], encoded: EncodedCase) -> list[EvidenceSet]:
+        """The evidence for and against each of the listed lesion sites."""
+        seen = np.flatnonzero(encoded.observed_present | encoded.observed_absent)
+        rows = np.array(sites, dtype=np.intp)
+        is_present = encoded.observed_present[seen]
+        weights = np.where(
+            is_present[None, :],
+            self.site_weight_present[np.ix_(rows, seen)],
+            self.site_weight_absent[np.ix_(rows, seen)],
+        )
+        shown = np.abs(weights) >= MIN_WEIGHT
+        present_list = is_present.tolist()
+        seen_list = seen.tolist()
+        out = []
+        for k, h in enumerate(sites):
+            items = []
+            for j in np.flatnonzero(shown[k]).tolist():
+                rounded, record = self.site_item(h, seen_list[j], present_list[j], float(weights[k, j]))
+                items.append((rounded, dict(record)))
+            out.append(_split(items))
+        return out
+
+
+def _split(items: list[tuple[float, Record]]) -> EvidenceSet:
+    ranked = sorted(items, key=lambda item: -abs(item[0]))
+    return trusted(
+        EvidenceSet,
+        {
+            "for_": [trusted(Evidence, record) for weight, record in ranked if weight > 0],
+            "against": [trusted(Evidence, record) for weight, record in ranked if weight < 0],
+        },
+    )
+
+
+_EXPLAINERS: dict[int, Explainer] = {}
+
+
+def explainer(compiled: CompiledKnowledge) -> Explainer:
+    known = _EXPLAINERS.get(id(compiled))
+    if known is None or known.compiled is not compiled:
+        known = _EXPLAINERS[id(compiled)] = Explainer(compiled)
+    return known
