@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nervemap.nlp.rules import Compiled, PhraseSet, compiler, load_rules
+from nervemap.nlp.scan import first_characters, has_folding_letters
 
 MentionKind = Literal["finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"]
 
@@ -43,6 +44,7 @@ class Entry:
 
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_WORD_CACHE = 50_000  # distinct words remembered, then forgotten all at once
 
 
 class Matchers:
@@ -53,12 +55,33 @@ class Matchers:
         self.dermatome = dermatome
         self.by_trigger: dict[str, list[Entry]] = {}
         self.always: list[Entry] = []
+        # always-entries whose matches begin with known letters: tried only where a word does
+        self.gated: dict[str, list[tuple[int, Entry]]] = {}
+        self._word_entries: dict[str, tuple[Entry, ...]] = {}
         for entry in entries:
             if entry.compiled.triggers is None:
+                firsts = first_characters(entry.compiled.pattern)
+                for char in firsts or ():
+                    self.gated.setdefault(char, []).append((len(self.always), entry))
                 self.always.append(entry)
             else:
                 for trigger in set(entry.compiled.triggers):
                     self.by_trigger.setdefault(trigger, []).append(entry)
+        self._gated_indices = {index for pairs in self.gated.values() for index, _ in pairs}
+
+    def _for_word(self, lowered: str) -> tuple[Entry, ...]:
+        """The entries a word can start, in the order its prefixes give them (kept per word:
+        a note's words are mostly the same few thousand)."""
+        entries = self._word_entries.get(lowered)
+        if entries is None:
+            found: list[Entry] = []
+            for k in range(1, len(lowered) + 1):
+                found += self.by_trigger.get(lowered[:k], ())
+            entries = tuple(found)
+            if len(self._word_entries) >= _WORD_CACHE:
+                self._word_entries.clear()
+            self._word_entries[lowered] = entries
+        return entries
 
     def _raw(self, text: str) -> dict[MentionKind, list[Mention]]:
         found: dict[MentionKind, list[Mention]] = {}
@@ -77,16 +100,31 @@ class Matchers:
                     )
                 )
 
+        gate = not has_folding_letters(text)
+        # per gated always-entry: its matches, and where its next match may begin (as finditer)
+        gated: dict[int, list[re.Match[str]]] = {}
+        resume: dict[int, int] = {}
         for word in _WORD.finditer(text):
             lowered = word.group(0).lower()
             start = word.start()
-            for k in range(1, len(lowered) + 1):
-                for entry in self.by_trigger.get(lowered[:k], ()):
+            for entry in self._for_word(lowered):
+                match = entry.compiled.pattern.match(text, start)
+                if match:
+                    add(entry, match)
+            if gate:
+                for index, entry in self.gated.get(lowered[0], ()):
+                    if start < resume.get(index, 0):
+                        continue
                     match = entry.compiled.pattern.match(text, start)
                     if match:
-                        add(entry, match)
-        for entry in self.always:
-            for match in entry.compiled.pattern.finditer(text):
+                        gated.setdefault(index, []).append(match)
+                        resume[index] = match.end()
+        for index, entry in enumerate(self.always):
+            if gate and index in self._gated_indices:
+                matches: Iterable[re.Match[str]] = gated.get(index, ())
+            else:
+                matches = entry.compiled.pattern.finditer(text)
+            for match in matches:
                 add(entry, match)
         return found
 

@@ -3,10 +3,14 @@ to the nearest mention in the same clause; a mention with none takes the sentenc
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from nervemap.nlp.scan import has_folding_letters
 
 SideOrBoth = Literal["left", "right", "bilateral"]
 
@@ -43,10 +47,39 @@ class Cue:
     side: SideOrBoth
 
 
+# Every side word begins a word with one of these letters: _SIDE is tried only there (its leading
+# look-behinds keep the regex engine from skipping ahead by itself). Same matches as finditer.
+_SIDE_START = re.compile(r"\b[rlbsoe]", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=16)
+def _side_starts(text: str) -> list[int]:
+    return [m.start() for m in _SIDE_START.finditer(text)]
+
+
+def _side_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_SIDE.finditer(text, start, end)``, trying only where a side word can begin."""
+    if has_folding_letters(text):
+        yield from _SIDE.finditer(text, start, end)
+        return
+    starts = _side_starts(text)
+    resume = start
+    for i in range(bisect.bisect_left(starts, start), len(starts)):
+        position = starts[i]
+        if position >= end:
+            break
+        if position < resume:
+            continue
+        match = _SIDE.match(text, position, end)
+        if match:
+            yield match
+            resume = match.end()
+
+
 def side_cues(text: str, start: int, end: int) -> list[Cue]:
     """Side words between ``start`` and ``end``."""
     cues = []
-    for match in _SIDE.finditer(text, start, end):
+    for match in _side_matches(text, start, end):
         word = match.group(0)
         if match.group("against"):
             continue  # "right versus left": the side is the first

@@ -1,0 +1,101 @@
+"""Speed without changing what is found: the characters a regex's match can begin with.
+
+A pattern that starts with a look-behind (every rule pattern does: ``(?<![\\w/])``) cannot use the
+regex engine's fast scan for its first character, so ``finditer`` tries it at every position of
+a note. When every match must begin with one of a few letters or digits, the same matches are
+found by trying the pattern only where a word begins with one of them.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+_ALNUM = frozenset(string.ascii_lowercase + string.digits)
+_ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+_ATOMIC = getattr(sre, "ATOMIC_GROUP", None)
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+
+
+class _Unknown(Exception):
+    """The first characters cannot be bounded (any character, a negated class, a back-reference)."""
+
+
+def _class(items: list[tuple[Any, Any]]) -> set[str]:
+    out: set[str] = set()
+    for op, value in items:
+        if op is sre.LITERAL:
+            out.add(chr(value))
+        elif op is sre.RANGE:
+            low, high = value
+            if high - low > 400:
+                raise _Unknown
+            out.update(chr(c) for c in range(low, high + 1))
+        elif op is sre.CATEGORY and value is sre.CATEGORY_DIGIT:
+            out.update(string.digits)
+        else:
+            raise _Unknown
+    return out
+
+
+def _first(items: Any) -> tuple[set[str], bool]:
+    """(characters a match of the sequence can begin with, whether it can match nothing)."""
+    chars: set[str] = set()
+    for op, value in items:
+        if op in _ZERO_WIDTH:
+            continue  # look-arounds only narrow the matches: the set stays a superset
+        if op is sre.LITERAL:
+            chars.add(chr(value))
+            return chars, False
+        if op is sre.IN:
+            chars |= _class(value)
+            return chars, False
+        if op is sre.SUBPATTERN:
+            inner, empty = _first(value[-1])
+        elif _ATOMIC is not None and op is _ATOMIC:
+            inner, empty = _first(value)
+        elif op is sre.BRANCH:
+            inner, empty = set(), False
+            for alternative in value[1]:
+                got, alt_empty = _first(alternative)
+                inner |= got
+                empty = empty or alt_empty
+        elif op in _REPEATS:
+            low, _, body = value
+            inner, empty = _first(body)
+            empty = empty or low == 0
+        else:
+            raise _Unknown
+        chars |= inner
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case ASCII letters and digits every match of ``pattern`` begins with, or None when
+    that cannot be shown (a match may be empty or begin with another character)."""
+    try:
+        chars, empty = _first(sre_parse.parse(pattern.pattern, pattern.flags))
+    except _Unknown:
+        return None
+    if empty or not chars:
+        return None
+    lowered = frozenset(c.lower() for c in chars)
+    if pattern.flags & re.IGNORECASE:
+        # a letter that folds to an ASCII one under IGNORECASE ("K" Kelvin sign -> "k")
+        lowered = frozenset(c.lower() if c.lower() in _ALNUM else c for c in lowered)
+    return lowered if lowered <= _ALNUM else None
+
+
+# the non-ASCII letters Python's IGNORECASE matches to ASCII ones (dotted I, dotless i, long s, Kelvin)
+_FOLDING = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def has_folding_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter that a case-blind ASCII pattern matches but a word scan
+    over ASCII letters does not see; such a text is scanned the plain way."""
+    return not text.isascii() and _FOLDING.search(text) is not None

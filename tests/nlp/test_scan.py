@@ -1,0 +1,96 @@
+"""The speed-ups of the text reader find exactly what a plain scan finds (issue 16 item 6).
+
+Rule patterns without a first-word trigger and the side-word pattern are tried only where a word
+begins with a letter their matches can begin with; these tests compare that with ``finditer`` on
+every note of the golden, development and root-level sets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nervemap.nlp import matching, sides
+from nervemap.nlp.matching import matchers
+from nervemap.nlp.pipeline import annotate
+from nervemap.nlp.scan import first_characters, has_folding_letters
+from nervemap.nlp.sides import _SIDE, _side_matches
+
+ROOT = Path(__file__).parents[2]
+
+
+def _notes() -> list[str]:
+    files = sorted((ROOT / "tests" / "golden").glob("*.jsonl")) + sorted(
+        (ROOT / "tests" / "data").glob("*.jsonl")
+    )
+    texts: dict[str, None] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text") if line.strip() else None
+            if isinstance(text, str) and text:
+                texts[text] = None
+    return list(texts)
+
+
+NOTES = _notes()
+
+
+def _spans(matches: object) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in matches]  # type: ignore[attr-defined]
+
+
+def test_there_are_notes() -> None:
+    assert len(NOTES) > 400
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags", "expected"),
+    [
+        (r"(?<![\w/])(?:(?:a\s+)?(?:cough\w*|sneez\w*))(?![\w])", re.IGNORECASE, {"a", "c", "s"}),
+        (r"(?<![\w/])(?:\d+\s*cm)", 0, set("0123456789")),
+        (r"(?<![\w/])(?:(?<!slowly\s)\b(?:Progressive|worse))", re.IGNORECASE, {"p", "w"}),
+        (r"(?:x)?", 0, None),  # may match nothing
+        (r".abc", 0, None),  # any character
+        (r"[^a]bc", 0, None),  # a negated class
+        (r"\(abc", 0, None),  # not a letter or digit
+    ],
+)
+def test_first_characters(regex: str, flags: int, expected: set[str] | None) -> None:
+    got = first_characters(re.compile(regex, flags))
+    assert (set(got) if got is not None else None) == expected
+
+
+def test_most_untriggered_rules_are_gated() -> None:
+    m = matchers()
+    assert len(m._gated_indices) >= len(m.always) - 3
+
+
+def test_rule_mentions_same_as_plain_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = matchers()
+    fast = [m.mentions(text) for text in NOTES]
+    monkeypatch.setattr(matching, "has_folding_letters", lambda text: True)  # the plain finditer path
+    plain = [m.mentions(text) for text in NOTES]
+    assert fast == plain
+
+
+def test_folding_letters_use_the_plain_scan() -> None:
+    # the Kelvin sign matches "k" in a case-blind pattern but is not an ASCII letter
+    assert has_folding_letters("\u212anee pain")
+    assert not has_folding_letters("knee pain")
+    assert not has_folding_letters("genou douloureux é")
+    text = "Reduced sensation over the \u212anee on the left; ſeveral falls"
+    assert _spans(_side_matches(text, 0, len(text))) == _spans(_SIDE.finditer(text, 0, len(text)))
+
+
+def test_side_words_same_as_plain_scan() -> None:
+    compared = 0
+    for text in NOTES:
+        windows = [(0, len(text)), *annotate(text).sentences]
+        for start, end in windows:
+            assert _spans(_side_matches(text, start, end)) == _spans(_SIDE.finditer(text, start, end))
+            compared += 1
+    assert compared > 3000
+    sides._side_starts.cache_clear()
