@@ -423,6 +423,34 @@ def test_an_unsided_disc_counts_once_for_a_both_sided_site() -> None:
     assert {(r.root, r.side) for r in result.imaging_concordance.imaging} == {("S1", "left"), ("S1", "right")}
 
 
+def test_leg_symptoms_stated_on_one_side_make_a_one_sided_pattern() -> None:
+    """'Weakness, numbness and tingling in the right leg, SLR positive on the right' with discs at
+    three levels and no region named: the stated sides are the pattern (localisation.yaml
+    laterality_findings), so several roots on the right lead, not several roots on both sides."""
+    case = {
+        "age": 19,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [{"region": "lower_back"}],
+        "findings": [
+            {"id": "back_pain"},
+            {"id": "subjective_leg_weakness", "side": "right"},
+            {"id": "leg_numbness", "side": "right"},
+            {"id": "leg_tingling", "side": "right"},
+            {"id": "slr_positive", "side": "right"},
+            {"id": "slr_positive", "side": "left", "status": "absent"},
+        ],
+        "imaging": [{"kind": "disc-herniation", "level": level} for level in ("L3-L4", "L4-L5", "L5-S1")],
+    }
+    assert _top(assess(case))[3] == "right"
+    mirrored = dict(case)
+    mirrored["findings"] = [
+        {**f, "side": {"right": "left", "left": "right"}[f["side"]]} if "side" in f else f
+        for f in case["findings"]
+    ]
+    assert _top(assess(mirrored))[3] == "left"
+
+
 # --------------------------------------------------------------------------- site-kind findings
 
 

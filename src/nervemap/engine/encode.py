@@ -474,6 +474,11 @@ def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> Non
         for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
         if seen and o.modality in PATTERN_MODALITIES and o.side in SIDES
     ]
+    # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
+    for finding in compiled.knowledge.localisation.laterality_findings:
+        at = compiled.finding_index.get(finding)
+        if at is not None and encoded.present[at]:
+            sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return
     pattern = "unilateral" if len(set(sided)) == 1 else "bilateral"

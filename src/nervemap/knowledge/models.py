@@ -744,6 +744,13 @@ class LocalisationModel(Strict):
         default_factory=list,
         description="Findings that point to a kind of lesion site (a root) without naming it",
     )
+    laterality_findings: list[Identifier] = Field(
+        default_factory=list,
+        description="Leg symptoms and signs whose stated side is the side of the lesion's findings "
+        "('pain down the right leg', 'numbness in the right leg', 'SLR positive on the right'): they "
+        "count with the sided regions and movements when judging whether the findings keep "
+        "to one side",
+    )
 
 
 class SeverityCutPoints(Strict):

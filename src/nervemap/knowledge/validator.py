@@ -441,6 +441,16 @@ def check_knowledge(
     for item in kb.localisation.site_kind_findings:
         if item.finding not in findings:
             add("localisation", "site_kind_findings", f"[{item.finding}]", "unknown finding")
+    for finding_id in kb.localisation.laterality_findings:
+        if finding_id not in findings:
+            add("localisation", "laterality_findings", f"[{finding_id}]", "unknown finding")
+        elif not findings[finding_id].lateral:
+            add(
+                "localisation",
+                "laterality_findings",
+                f"[{finding_id}]",
+                "finding has no side (lateral: false)",
+            )
     groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:
