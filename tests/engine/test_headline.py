@@ -4,16 +4,12 @@ engine/plan.build_plan) on every golden, development and root-level case (issue 
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
 from nervemap.engine.assess import assess, assess_many, headlines, infer_encoded
-from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
 from nervemap.engine.concordance import clinical_view, imaged_roots, judge
 from nervemap.engine.core import _subsets, tables
@@ -22,26 +18,7 @@ from nervemap.engine.fit import assess_fit
 from nervemap.engine.plan import build_plan
 from nervemap.engine.triage import decide
 
-ROOT = Path(__file__).resolve().parents[2]
-SETS = ("tests/golden/cases.jsonl", "tests/data/devset.jsonl", "tests/data/rootset.jsonl")
-
-
-@cache
-def all_cases() -> list[Case]:
-    """Golden cases as given; development and root-level notes read by the text pipeline."""
-    from nervemap.nlp import extract
-
-    cases: list[Case] = []
-    for name in SETS:
-        for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row: dict[str, Any] = json.loads(line)
-            if "case" in row:
-                cases.append(Case.model_validate(row["case"]))
-            else:
-                cases.append(extract(row["text"]).case)
-    return cases
+from .datasets import all_cases
 
 
 def _without_evidence(assessment: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +62,7 @@ def test_trusted_output_validates() -> None:
     """Records built without validation are exactly what validation would build."""
     from nervemap.engine.assessment import Assessment
 
-    for assessment in assess_many(all_cases()[:120], detail="full"):
+    for assessment in assess_many(list(all_cases())[:120], detail="full"):
         again = Assessment.model_validate_json(assessment.model_dump_json(by_alias=True))
         assert again == assessment
         assert again.model_dump_json(by_alias=True) == assessment.model_dump_json(by_alias=True)

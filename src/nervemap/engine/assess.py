@@ -26,12 +26,15 @@ from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
 from nervemap.engine.core import BATCH_CHUNK, CoreCase, headline
 from nervemap.engine.encode import EncodedCase, encode_case
-from nervemap.engine.encode_batch import EncodedBatch
+from nervemap.engine.encode_batch import EncodedBatch, encode_batch
 from nervemap.engine.explain import explainer
 from nervemap.engine.inference import Posterior, infer
 from nervemap.knowledge.models import SiteKind
 
 Detail = Literal["headline", "full"]
+# Below this many cases, encoding them one by one (engine/encode.py) is faster than the batch
+# encoder's array set-up; both give the same matrices (tests/engine/test_encode_batch.py).
+BATCH_ENCODING = 8
 DETAILS: tuple[str, ...] = ("headline", "full")
 
 
@@ -132,7 +135,10 @@ def headlines(
     out: list[CoreCase] = []
     for start in range(0, len(parsed), BATCH_CHUNK):
         chunk = parsed[start : start + BATCH_CHUNK]
-        batch = EncodedBatch.of(compiled, [encode_case(case, compiled) for case in chunk])
+        if len(chunk) < BATCH_ENCODING:
+            batch = EncodedBatch.of(compiled, [encode_case(case, compiled) for case in chunk])
+        else:
+            batch = encode_batch(chunk, compiled)
         out.extend(headline(compiled, chunk, batch))
     return out
 

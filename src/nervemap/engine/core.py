@@ -43,7 +43,7 @@ from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_po
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
 from nervemap.engine.encode_batch import EncodedBatch
 from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
-from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.inference import infer
 from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import PATIENT_ADVICE, SUSPECT_FRACTION, URGENCY_PROBABILITY, rank, rule_findings
@@ -108,6 +108,11 @@ class Tables:
         imaging = self.imaging_observations
         self.imaged_left = (sided & imaging & left).astype(np.float64)
         self.imaged_right = (sided & imaging & ~left).astype(np.float64)
+        self.side_columns = np.stack(
+            [self.symptom_left, self.symptom_right, self.imaged_left, self.imaged_right], axis=1
+        )
+        self.imaging_observations_f = self.imaging_observations.astype(np.float64)
+        self.manifestation_f = self.manifestation.astype(np.float64)
         # sites: kind totals and the side of each site
         hypotheses = compiled.hypotheses
         kinds = list(dict.fromkeys(h.kind for h in hypotheses))
@@ -205,9 +210,9 @@ class Levels:
     """What one matrix of posteriors calls for, per row (engine/triage.probability_levels)."""
 
     posterior: FloatArray  # (N, C)
-    suspicion: BoolArray  # (N, R)
-    top: IntArray  # (N,)
-    likely: BoolArray  # (N, C) at or above URGENCY_PROBABILITY, the top one left out
+    suspicion: list[list[int]]  # per row: the suspicion rules whose threshold is reached
+    top: list[int]  # per row: the most probable condition
+    likely: list[list[int]]  # per row: conditions at or above URGENCY_PROBABILITY, the top one left out
 
     @classmethod
     def of(cls, t: Tables, posterior: FloatArray) -> Levels:
@@ -215,12 +220,12 @@ class Levels:
         likely = posterior >= URGENCY_PROBABILITY
         likely[np.arange(len(posterior)), top] = False
         suspicion = posterior[:, t.suspicion_condition] >= t.suspicion_threshold[None, :]
-        return cls(posterior, suspicion, top, likely)
+        return cls(posterior, _row_lists(suspicion), top.tolist(), _row_lists(likely))
 
     def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
         out: list[tuple[TriageLevel, str, str | None]] = []
         posterior = self.posterior[i]
-        for r in np.flatnonzero(self.suspicion[i]).tolist():
+        for r in self.suspicion[i]:
             rule = t.suspicion[r]
             c = int(t.suspicion_condition[r])
             p = float(posterior[c])
@@ -232,7 +237,7 @@ class Levels:
                     t.condition_ids[c],
                 )
             )
-        top = int(self.top[i])
+        top = self.top[i]
         out.append(
             (
                 t.urgency[top],
@@ -240,7 +245,7 @@ class Levels:
                 None,
             )
         )
-        for c in np.flatnonzero(self.likely[i]).tolist():
+        for c in self.likely[i]:
             p = float(posterior[c])
             out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
         return out
@@ -353,7 +358,7 @@ def _likely_suspects(named: Sequence[str], index: dict[str, int], likely: FloatA
     return [c for c, q in zip(named, p, strict=True) if q >= SUSPECT_FRACTION * best]
 
 
-def _fit(t: Tables, present: IntArray, counts: FloatArray, best: int, fewest: int) -> Fit:
+def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
     """engine/fit.assess_fit, from the batch's counts of unexplained findings."""
     compiled = t.compiled
     if present.size < MIN_UNEXPLAINED:
@@ -431,40 +436,13 @@ def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
     return [i for rank_, i in enumerate(chosen) if rank_ < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
 
 
-def _infer(compiled: CompiledKnowledge, batch: EncodedBatch, rows: slice | IntArray) -> Posterior:
-    present, absent = batch.present[rows], batch.absent[rows]
-    scored = ~batch.site_scored[rows]
-    return infer(
-        compiled,
-        (present & scored).astype(np.float64),
-        (absent & scored).astype(np.float64),
-        batch.observed_present[rows].astype(np.float64),
-        batch.observed_absent[rows].astype(np.float64),
-        batch.log_prior(compiled)[rows],
-        batch.sign_states[rows].astype(np.float64),
-    )
-
-
-def _infer_matrices(
-    compiled: CompiledKnowledge,
-    present: BoolArray,
-    absent: BoolArray,
-    site_scored: BoolArray,
-    observed: BoolArray,
-    unobserved: BoolArray,
-    prior: FloatArray,
-    signs: BoolArray,
-) -> Posterior:
-    scored = ~site_scored
-    return infer(
-        compiled,
-        (present & scored).astype(np.float64),
-        (absent & scored).astype(np.float64),
-        observed.astype(np.float64),
-        unobserved.astype(np.float64),
-        prior,
-        signs.astype(np.float64),
-    )
+def _row_lists(mask: BoolArray) -> list[list[int]]:
+    """The column indices set in each row of a boolean matrix, as lists."""
+    rows, columns = np.nonzero(mask)
+    out: list[list[int]] = [[] for _ in range(mask.shape[0])]
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        out[row].append(column)
+    return out
 
 
 def _subsets(t: Tables, present: BoolArray) -> list[tuple[str, IntArray]]:
@@ -502,58 +480,67 @@ def _headline_chunk(
     prior = batch.log_prior(compiled)
     present, absent, site_scored = batch.present, batch.absent, batch.site_scored
     observed, unobserved, signs = batch.observed_present, batch.observed_absent, batch.sign_states
-    posterior = _infer_matrices(compiled, present, absent, site_scored, observed, unobserved, prior, signs)
+    # 0/1 float matrices, made once and shared by every posterior of the chunk
+    scored = ~site_scored
+    present_f = (present & scored).astype(np.float64)
+    absent_f = (absent & scored).astype(np.float64)
+    observed_f = observed.astype(np.float64)
+    unobserved_f = unobserved.astype(np.float64)
+    signs_f = signs.astype(np.float64)
+    posterior = infer(compiled, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
     # the clinical view (imaging made unknown) of the cases with imaging of a root
-    imaged_rows = np.flatnonzero((observed & t.imaging_observations[None, :]).any(axis=1))
+    imaged_rows = np.flatnonzero(observed_f @ t.imaging_observations_f > 0)
     clinical_sites: dict[int, FloatArray] = {}
     if imaged_rows.size:
-        view_present, view_absent = present[imaged_rows].copy(), absent[imaged_rows].copy()
-        view_present[:, t.imaging_findings] = False
-        view_absent[:, t.imaging_findings] = False
+        view_present, view_absent = present_f[imaged_rows], absent_f[imaged_rows]
+        view_present[:, t.imaging_findings] = 0.0
+        view_absent[:, t.imaging_findings] = 0.0
         keep = ~t.imaging_observations[None, :]
-        clinical = _infer_matrices(
+        clinical = infer(
             compiled,
             view_present,
             view_absent,
-            site_scored[imaged_rows],
-            observed[imaged_rows] & keep,
-            unobserved[imaged_rows] & keep,
+            observed_f[imaged_rows] * keep,
+            unobserved_f[imaged_rows] * keep,
             prior[imaged_rows],
-            signs[imaged_rows],
+            signs_f[imaged_rows],
         ).sites
         clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows)}
     # screening: every red flag unknown
-    screen_present, screen_absent = present.copy(), absent.copy()
-    screen_present[:, t.red_flags] = False
-    screen_absent[:, t.red_flags] = False
-    screening = _infer_matrices(
-        compiled, screen_present, screen_absent, site_scored, observed, unobserved, prior, signs
+    screen_present, screen_absent = present_f.copy(), absent_f.copy()
+    screen_present[:, t.red_flags] = 0.0
+    screen_absent[:, t.red_flags] = 0.0
+    screening = infer(
+        compiled, screen_present, screen_absent, observed_f, unobserved_f, prior, signs_f
     ).conditions
     # the posteriors with each proper subset of the present red flags
     flagged = (
         np.flatnonzero(present[:, t.red_flags].any(axis=1)) if t.red_flags.size else np.zeros(0, np.intp)
     )
     subsets: dict[int, list[tuple[str, IntArray]]] = {int(i): _subsets(t, present[i]) for i in flagged}
-    owners = [i for i, variants in subsets.items() for _ in variants]
+    first_subset: dict[int, int] = {}
+    owners: list[int] = []
+    for i, variants in subsets.items():
+        first_subset[i] = len(owners)
+        owners.extend([i] * len(variants))
     subset_levels: Levels | None = None
     if owners:
         rows = np.array(owners, dtype=np.intp)
-        sub_present, sub_absent = present[rows].copy(), absent[rows].copy()
+        sub_present, sub_absent = present_f[rows], absent_f[rows]
         k = 0
         for variants in subsets.values():
             for _, dropped in variants:
-                sub_present[k, dropped] = False
-                sub_absent[k, dropped] = False
+                sub_present[k, dropped] = 0.0
+                sub_absent[k, dropped] = 0.0
                 k += 1
-        subset_p = _infer_matrices(
+        subset_p = infer(
             compiled,
             sub_present,
             sub_absent,
-            site_scored[rows],
-            observed[rows],
-            unobserved[rows],
+            observed_f[rows],
+            unobserved_f[rows],
             prior[rows],
-            signs[rows],
+            signs_f[rows],
         ).conditions
         subset_levels = Levels.of(t, subset_p)
     full_levels = Levels.of(t, posterior.conditions)
@@ -561,21 +548,19 @@ def _headline_chunk(
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
-    present_f = present.astype(np.float64)
-    fired = t.fired(present_f)
+    fired = _row_lists(t.fired(present.astype(np.float64)))
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
     # out-of-model fit: unexplained manifestations per condition
-    manifest = (present & ~site_scored) & t.manifestation[None, :]
-    counts = manifest.astype(np.float64) @ t.unexplained_f.T  # (B, C)
+    manifest = present_f * t.manifestation_f
+    manifest_rows = _row_lists(manifest > 0)
+    counts = manifest @ t.unexplained_f.T  # (B, C)
     fewest = counts.min(axis=1)
     best_fit = np.where(counts == fewest[:, None], conditions, -np.inf).argmax(axis=1)
     # the side of the symptoms
-    left = observed.astype(np.float64) @ t.symptom_left > 0
-    right = observed.astype(np.float64) @ t.symptom_right > 0
-    left |= batch.sides[:, :, 0].any(axis=1)
-    right |= batch.sides[:, :, 1].any(axis=1)
-    imaged_left = observed.astype(np.float64) @ t.imaged_left > 0
-    imaged_right = observed.astype(np.float64) @ t.imaged_right > 0
+    sides_seen = observed_f @ t.side_columns > 0  # (B, 4): symptoms left, right; imaging left, right
+    left = sides_seen[:, 0] | batch.sides[:, :, 0].any(axis=1)
+    right = sides_seen[:, 1] | batch.sides[:, :, 1].any(axis=1)
+    imaged_left, imaged_right = sides_seen[:, 2], sides_seen[:, 3]
     only_imaged = ~left & ~right & (imaged_left != imaged_right)
     left |= only_imaged & imaged_left
     right |= only_imaged & imaged_right
@@ -611,15 +596,14 @@ def _headline_chunk(
         verdict = (
             "spinal" if spinal >= threshold else "non-spinal" if spinal <= 1 - threshold else "uncertain"
         )
-        scored_present = np.flatnonzero(manifest[i])
-        fit = _fit(t, scored_present, counts[i], int(best_fit[i]), int(fewest[i]))
+        fit = _fit(t, np.array(manifest_rows[i], dtype=np.intp), int(best_fit[i]), int(fewest[i]))
         full = [full_levels.row(t, i, "all findings")]
         if subset_levels is not None and i in subsets:
-            first = owners.index(i)
+            first = first_subset[i]
             full += [subset_levels.row(t, first + j, label) for j, (label, _) in enumerate(subsets[i])]
         triage = _decide(
             t,
-            np.flatnonzero(fired[i]).tolist(),
+            fired[i],
             present[i],
             absent[i],
             p,

@@ -12,8 +12,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
-from nervemap.engine.encode import EXAM_DERIVED, EncodedCase
+from nervemap.engine.case import Case, Status
+from nervemap.engine.compiled import (
+    SIDES,
+    SIGN_STATES,
+    UNSTATED,
+    WHOLE_LEG_FULL_POWER,
+    WHOLE_LEG_NORMAL,
+    CompiledKnowledge,
+    FloatArray,
+    whole_leg_regions,
+)
+from nervemap.engine.encode import (
+    EXAM_DERIVED,
+    IMAGING_FINDING,
+    CaseError,
+    EncodedCase,
+    _check_references,
+    _vague_marks,
+)
+from nervemap.knowledge.models import Derivation, HerniationZone, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
 # how a finding was known (EncodedCase.origin), as a small code; 0: not known
@@ -146,3 +164,571 @@ def _stack(rows: Sequence[BoolArray], width: int) -> BoolArray:
     if not rows:
         return np.zeros((0, width), dtype=bool)
     return np.stack(rows).astype(bool, copy=False)
+
+
+# --- the batch encoder ---------------------------------------------------------------------------
+# Side codes of the flattened items: a stated side, "unstated" on a lateral region or structure,
+# and none (a midline region).
+LEFT, RIGHT, UNSTATED_SIDE, NO_SIDE = 0, 1, 2, 3
+SIDE_CODE: dict[str | None, int] = {"left": LEFT, "right": RIGHT, None: UNSTATED_SIDE}
+NO_GRADE = 99
+REPORTED_STAGE = 1_000_000  # first-mark order: derived findings, then imaging, then reported
+
+
+class BatchTables:
+    """The knowledge base's lookups for the batch encoder, built once per compile."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        kb = compiled.knowledge
+        self.compiled = compiled
+        self.regions = list(compiled.regions)
+        self.region_index = {r: i for i, r in enumerate(self.regions)}
+        self.lateral = np.array([compiled.regions[r].lateral for r in self.regions])
+        self.back = np.array([compiled.regions[r].group == RegionGroup.BACK for r in self.regions])
+        self.kinds = list(SymptomKind)
+        self.kind_index = {k: i for i, k in enumerate(self.kinds)}
+        self.pain_kind = self.kind_index[SymptomKind.PAIN]
+        self.movements = [m.id for m in kb.anatomy.movements]
+        self.movement_index = {m: i for i, m in enumerate(self.movements)}
+        self.reflexes = [r.id for r in kb.anatomy.reflexes]
+        self.reflex_index = {r: i for i, r in enumerate(self.reflexes)}
+        wanted = set(whole_leg_regions(kb))
+        self.whole_leg = np.array([r in wanted for r in self.regions])
+        # observation index by typed (modality, target, side) instead of "modality:target:side"
+        typed = {(o.modality, o.target, o.side): i for i, o in enumerate(compiled.observations)}
+        sides: tuple[str | None, ...] = ("left", "right", UNSTATED, None)
+        n_regions = len(self.regions)
+
+        def table(modality: str, targets: Sequence[str]) -> npt.NDArray[np.intp]:
+            out = np.full((len(targets), 4), -1, dtype=np.intp)
+            for t, target in enumerate(targets):
+                for s, side in enumerate(sides):
+                    out[t, s] = typed.get((modality, target, side), -1)
+            return out
+
+        self.obs_pain = table("pain", self.regions)
+        self.obs_sensory = table("sensory", self.regions)
+        self.obs_weakness = table("weakness", self.movements)
+        self.obs_reflex = table("reflex", self.reflexes)
+        self.obs_reflex_aged = table("reflex-aged", self.reflexes)
+        self.obs_leg_normal = table(WHOLE_LEG_NORMAL, ["leg"])[0]
+        self.obs_full_power = table(WHOLE_LEG_FULL_POWER, ["leg"])[0]
+        self.obs_umn = typed.get(("umn", "", None), -1)
+        self.obs_unilateral = typed.get(("pattern", "unilateral", None), -1)
+        self.obs_bilateral = typed.get(("pattern", "bilateral", None), -1)
+        self.typed = typed
+        aged = kb.localisation.age_related_reflex_loss
+        self.aged_min = None if aged is None else aged.age_min
+        self.aged_reflexes = np.array([aged is not None and r in aged.reflexes for r in self.reflexes])
+        # derived findings
+        self.derived = compiled.derived_findings
+        self.derived_index = [compiled.finding_index[f.id] for f in self.derived]
+        self.exclusive = np.array([bool(f.exclusive_group) for f in compiled.knowledge.findings])
+        self.lateral_findings = np.array([bool(f.lateral) for f in compiled.knowledge.findings])
+        self.region_masks: dict[int, FloatArray] = {}
+        self.region_kind_masks: dict[int, FloatArray] = {}
+        for d, finding in enumerate(self.derived):
+            rule = finding.derive
+            assert rule is not None
+            if rule.pain_map is not None:
+                regions = np.zeros(n_regions)
+                for r in rule.pain_map:
+                    if r in self.region_index:
+                        regions[self.region_index[r]] = 1.0
+                kinds = np.zeros(len(self.kinds))
+                for k in rule.kinds:
+                    kinds[self.kind_index[k]] = 1.0
+                self.region_masks[d] = regions
+                self.region_kind_masks[d] = np.outer(regions, kinds).ravel()
+        # laterality: sided observations that make up a pattern
+        pattern = {"sensory", "pain", "weakness", "sensory-vague", "pain-vague"}
+        observations = compiled.observations
+        self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
+        self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])
+        laterality = getattr(kb.localisation, "laterality_findings", None) or []
+        self.laterality_findings = np.array(
+            [compiled.finding_index[f] for f in laterality if f in compiled.finding_index], dtype=np.intp
+        )
+        self.kind_findings = [
+            (compiled.finding_index[k.finding], [typed.get(("kind", k.finding, s), -1) for s in sides[:3]])
+            for k in kb.localisation.site_kind_findings
+            if k.finding in compiled.finding_index
+        ]
+        self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
+        self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
+
+
+_BATCH_TABLES: dict[int, BatchTables] = {}
+
+
+def batch_tables(compiled: CompiledKnowledge) -> BatchTables:
+    known = _BATCH_TABLES.get(id(compiled))
+    if known is None or known.compiled is not compiled:
+        known = _BATCH_TABLES[id(compiled)] = BatchTables(compiled)
+    return known
+
+
+def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedBatch:
+    """A batch of cases as its evidence matrices: the same rows engine/encode.encode_case gives.
+
+    The cases' items (pain-map marks, strength, reflexes, sensation) are read into flat integer
+    arrays once; derived findings, whole-leg examinations, observations, nerve-tension sign states
+    and laterality are then computed for the whole batch with array operations. Only reported
+    findings (whose order decides conflicts), imaging reports and notes' partial pain maps are
+    read item by item. A case the knowledge base cannot read raises CaseError, as encode_case does.
+    """
+    t = batch_tables(compiled)
+    n = len(cases)
+    n_findings, n_obs = len(compiled.finding_ids), len(compiled.observations)
+    n_regions, n_kinds = len(t.regions), len(t.kinds)
+    n_movements, n_reflexes = len(t.movements), len(t.reflexes)
+    for case in cases:
+        issues = _check_references(case, compiled)
+        if issues:
+            raise CaseError(issues)
+    # --- flatten the items -------------------------------------------------------------------
+    region_index, kind_index = t.region_index, t.kind_index
+    marks = [
+        (b, region_index[m.region], kind_index[m.kind], SIDE_CODE[m.side])
+        for b, case in enumerate(cases)
+        if case.pain_map
+        for m in case.pain_map
+    ]
+    strength = [
+        (b, t.movement_index[s.movement], SIDE_CODE[s.side], s.grade)
+        for b, case in enumerate(cases)
+        for s in case.strength
+    ]
+    reflexes = [
+        (b, t.reflex_index[r.reflex], SIDE_CODE[r.side], r.grade)
+        for b, case in enumerate(cases)
+        for r in case.reflexes
+    ]
+    sensation = [
+        (b, region_index[s.region], SIDE_CODE[s.side], _SENSATION[s.status])
+        for b, case in enumerate(cases)
+        for s in case.sensation
+    ]
+    mk = np.array(marks, dtype=np.intp).reshape(-1, 4)
+    st = np.array(strength, dtype=np.intp).reshape(-1, 4)
+    rf = np.array(reflexes, dtype=np.intp).reshape(-1, 4)
+    se = np.array(sensation, dtype=np.intp).reshape(-1, 4)
+    age = np.array([np.nan if c.age is None else c.age for c in cases], dtype=np.float64)
+    duration = np.array([np.nan if c.duration_days is None else c.duration_days for c in cases])
+    sex = [c.sex for c in cases]
+    has_map = np.array([c.pain_map is not None for c in cases])
+    complete = np.array([c.pain_map_complete for c in cases])
+
+    # --- per-case aggregates ------------------------------------------------------------------
+    # pain map: (B, side: left/right/none, region, kind)
+    pm = np.zeros((n, 3, n_regions, n_kinds), dtype=bool)
+    if len(mk):
+        pm[mk[:, 0], np.minimum(mk[:, 3], 2), mk[:, 1], mk[:, 2]] = True
+    pm_any = pm.any(axis=1).reshape(n, -1).astype(np.float64)
+    pm_region_side = pm.any(axis=3).astype(np.float64)  # (B, 3, R)
+    # strength: lowest grade per movement, on any side and per side (left, right, unstated)
+    g_any = np.full((n, n_movements), NO_GRADE, dtype=np.intp)
+    g_side = np.full((n, 3, n_movements), NO_GRADE, dtype=np.intp)
+    if len(st):
+        np.minimum.at(g_any, (st[:, 0], st[:, 1]), st[:, 3])
+        np.minimum.at(g_side, (st[:, 0], st[:, 2], st[:, 1]), st[:, 3])
+    r_min = np.full((n, n_reflexes), NO_GRADE, dtype=np.intp)
+    r_max = np.full((n, n_reflexes), -1, dtype=np.intp)
+    r_side = np.full((n, 3, n_reflexes), NO_GRADE, dtype=np.intp)
+    if len(rf):
+        np.minimum.at(r_min, (rf[:, 0], rf[:, 1]), rf[:, 3])
+        np.maximum.at(r_max, (rf[:, 0], rf[:, 1]), rf[:, 3])
+        np.minimum.at(r_side, (rf[:, 0], rf[:, 2], rf[:, 1]), rf[:, 3])
+    tested_region = np.zeros((n, n_regions), dtype=bool)
+    lost_region = np.zeros((n, n_regions), dtype=bool)
+    if len(se):
+        tested_region[se[:, 0], se[:, 1]] = True
+        lost = (se[:, 3] == _SENSATION["reduced"]) | (se[:, 3] == _SENSATION["absent"])
+        lost_region[se[lost, 0], se[lost, 1]] = True
+
+    # --- derived findings -----------------------------------------------------------------------
+    present = np.zeros((n, n_findings), dtype=bool)
+    absent = np.zeros((n, n_findings), dtype=bool)
+    site_scored = np.zeros((n, n_findings), dtype=bool)
+    origin = np.zeros((n, n_findings), dtype=np.int8)
+    first = np.full((n, n_findings), UNMARKED, dtype=np.int32)
+    sides = np.zeros((n, n_findings, 2), dtype=bool)
+    derived_code, exam_code = origin_code("derived"), origin_code(EXAM_DERIVED)
+    for d, finding in enumerate(t.derived):
+        rule = finding.derive
+        assert rule is not None
+        value, known, left, right = _derive(
+            t,
+            d,
+            rule,
+            age,
+            sex,
+            duration,
+            has_map,
+            complete,
+            pm,
+            pm_any,
+            pm_region_side,
+            (g_any, g_side, r_min, r_max, r_side, tested_region, lost_region),
+        )
+        f = t.derived_index[d]
+        marked = known & (value | ~t.exclusive[f])
+        present[:, f] = marked & value
+        absent[:, f] = marked & ~value
+        from_exam = (
+            rule.weak_movements is not None
+            or rule.reduced_reflexes is not None
+            or rule.brisk_reflexes is not None
+            or rule.sensory_loss is not None
+        )
+        site_scored[:, f] = marked & from_exam
+        origin[:, f] = np.where(marked, exam_code if from_exam else derived_code, 0)
+        first[:, f] = np.where(marked, d, UNMARKED)
+        sides[:, f, 0] = marked & value & left
+        sides[:, f, 1] = marked & value & right
+
+    # --- imaging and reported findings, item by item ------------------------------------------------
+    notes: list[list[str]] = [[] for _ in range(n)]
+    imaging_code, reported_code = origin_code("imaging"), origin_code("reported")
+    index = compiled.finding_index
+    lateral_findings, exclusive = t.lateral_findings, t.exclusive
+    for b, case in enumerate(cases):
+        for k, item in enumerate(case.imaging):
+            at = t.imaging_findings[item.kind]
+            if at is None:
+                continue
+            f = at
+            present[b, f], absent[b, f], site_scored[b, f] = True, False, False
+            origin[b, f] = imaging_code
+            if first[b, f] == UNMARKED:
+                first[b, f] = len(t.derived) + k
+        if not case.findings:
+            continue
+        p_row, a_row, s_row, o_row, f_row, side_row = (
+            present[b],
+            absent[b],
+            site_scored[b],
+            origin[b],
+            first[b],
+            sides[b],
+        )
+        for k, reported in enumerate(case.findings):
+            status = reported.status
+            if status == Status.UNKNOWN:
+                continue
+            f = index[reported.id]
+            is_present = status == Status.PRESENT
+            if o_row[f] in (derived_code, exam_code) and bool(p_row[f]) != is_present:
+                notes[b].append(
+                    f"'{reported.id}' reported {status.value} but the structured examination "
+                    f"says {'present' if p_row[f] else 'absent'}; the report is used"
+                )
+            side = reported.side
+            if lateral_findings[f] and side is not None and not is_present and p_row[f]:
+                continue  # absent on one side, present on the other: the finding is present
+            if exclusive[f] and not is_present:
+                continue  # only the category that holds is scored
+            p_row[f], a_row[f], s_row[f] = is_present, not is_present, False
+            o_row[f] = reported_code
+            if f_row[f] == UNMARKED:
+                f_row[f] = REPORTED_STAGE + k
+            if is_present and side is not None:
+                if side in ("left", "bilateral"):
+                    side_row[f, 0] = True
+                if side in ("right", "bilateral"):
+                    side_row[f, 1] = True
+
+    # --- localisation observations ------------------------------------------------------------------
+    obs_p = np.zeros((n, n_obs), dtype=bool)
+    obs_a = np.zeros((n, n_obs), dtype=bool)
+    rows_p: list[npt.NDArray[np.intp]] = []
+    cols_p: list[npt.NDArray[np.intp]] = []
+    rows_a: list[npt.NDArray[np.intp]] = []
+    cols_a: list[npt.NDArray[np.intp]] = []
+
+    def observe(rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp], values: BoolArray) -> None:
+        known = cols >= 0
+        rows_p.append(rows[known & values])
+        cols_p.append(cols[known & values])
+        rows_a.append(rows[known & ~values])
+        cols_a.append(cols[known & ~values])
+
+    partial = np.array([not c.pain_map_complete and bool(c.pain_map) for c in cases])
+    if len(mk):
+        # pain-map marks (partial maps of notes: read mark by mark below, for their vague parts)
+        keep = ~t.back[mk[:, 1]] & ~partial[mk[:, 0]]
+        mark_side = np.where(t.lateral[mk[:, 1]], mk[:, 3], NO_SIDE)
+        is_pain = mk[:, 2] == t.pain_kind
+        cols = np.where(is_pain, t.obs_pain[mk[:, 1], mark_side], t.obs_sensory[mk[:, 1], mark_side])
+        observe(mk[keep, 0], cols[keep], np.ones(int(keep.sum()), dtype=bool))
+    for b in np.flatnonzero(partial).tolist():
+        columns = _partial_map_columns(t, cases[b])
+        observe(np.full(len(columns), b), np.array(columns, dtype=np.intp), np.ones(len(columns), dtype=bool))
+    # a whole leg's normal sensation (per side: left, right, unstated)
+    normal_cover = np.zeros((n, 3, n_regions), dtype=bool)
+    spoiled = np.zeros((n, 3), dtype=bool)
+    if len(se):
+        lateral_test = t.lateral[se[:, 1]]
+        normal = se[:, 3] == _SENSATION["normal"]
+        chosen = lateral_test & normal
+        normal_cover[se[chosen, 0], se[chosen, 2], se[chosen, 1]] = True
+        chosen = lateral_test & ~normal
+        spoiled[se[chosen, 0], se[chosen, 2]] = True
+    if len(mk):
+        numb = mk[:, 2] != t.pain_kind
+        spoiled[mk[numb, 0], np.minimum(mk[numb, 3], 2)] = True
+    leg_normal = normal_cover[:, :, t.whole_leg].all(axis=2) & normal_cover.any(axis=2) & ~spoiled
+    for s in range(3):
+        rows = np.flatnonzero(leg_normal[:, s])
+        observe(rows, np.full(len(rows), t.obs_leg_normal[s]), np.ones(len(rows), dtype=bool))
+    if len(se):
+        not_increased = se[:, 3] != _SENSATION["increased"]
+        lateral_test = t.lateral[se[:, 1]]
+        test_side = np.where(lateral_test, se[:, 2], NO_SIDE)
+        in_leg = lateral_test & leg_normal[se[:, 0], np.minimum(se[:, 2], 2)]
+        keep = not_increased & ~in_leg
+        cols = t.obs_sensory[se[:, 1], test_side]
+        observe(se[keep, 0], cols[keep], (se[:, 3] != _SENSATION["normal"])[keep])
+    # a whole leg's full power
+    full_cover = np.zeros((n, 3, n_movements), dtype=bool)
+    weak = np.zeros((n, 3), dtype=bool)
+    if len(st):
+        full = st[:, 3] >= 5
+        full_cover[st[full, 0], st[full, 2], st[full, 1]] = True
+        weak[st[~full, 0], st[~full, 2]] = True
+    full_power = full_cover.all(axis=2) & ~weak
+    for s in range(3):
+        rows = np.flatnonzero(full_power[:, s])
+        observe(rows, np.full(len(rows), t.obs_full_power[s]), np.ones(len(rows), dtype=bool))
+    if len(st):
+        keep = ~full_power[st[:, 0], st[:, 2]]
+        cols = t.obs_weakness[st[:, 1], st[:, 2]]
+        observe(st[keep, 0], cols[keep], (st[:, 3] <= 4)[keep])
+    # reflexes: 1+ on both sides is within normal variation; 3+ is an upper motor neuron sign
+    if len(rf):
+        order = np.arange(len(rf))[::-1]
+        keys = (rf[:, 0] * n_reflexes + rf[:, 1]) * 3 + rf[:, 2]
+        _, last = np.unique(keys[order], return_index=True)
+        last_rows = order[last]
+        last_grade = np.full((n, n_reflexes, 3), -1, dtype=np.intp)
+        last_grade[rf[last_rows, 0], rf[last_rows, 1], rf[last_rows, 2]] = rf[last_rows, 3]
+        trace = (last_grade[:, :, LEFT] == 1) & (last_grade[:, :, RIGHT] == 1)
+        keep = ~trace[rf[:, 0], rf[:, 1]]
+        brisk = rf[:, 3] >= 3
+        umn_rows = rf[keep & brisk, 0]
+        observe(umn_rows, np.full(len(umn_rows), t.obs_umn), np.ones(len(umn_rows), dtype=bool))
+        older = np.zeros(n, dtype=bool) if t.aged_min is None else ~np.isnan(age) & (age >= t.aged_min)
+        aged = older[rf[:, 0]] & t.aged_reflexes[rf[:, 1]]
+        cols = np.where(aged, t.obs_reflex_aged[rf[:, 1], rf[:, 2]], t.obs_reflex[rf[:, 1], rf[:, 2]])
+        keep &= ~brisk
+        observe(rf[keep, 0], cols[keep], (rf[:, 3] <= 1)[keep])
+    for b, case in enumerate(cases):
+        if case.imaging:
+            columns = _imaging_columns(t, case)
+            observe(
+                np.full(len(columns), b), np.array(columns, dtype=np.intp), np.ones(len(columns), dtype=bool)
+            )
+    for r, c in zip(rows_p, cols_p, strict=True):
+        obs_p[r, c] = True
+    for r, c in zip(rows_a, cols_a, strict=True):
+        obs_a[r, c] = True
+    obs_a &= ~obs_p
+    # nerve-tension signs: the sides they were positive on (any side when none is given), or absent
+    n_states = len(SIGN_STATES)
+    signs = np.zeros((n, len(compiled.sign_findings) * n_states), dtype=bool)
+    for k, f in enumerate(compiled.sign_findings):
+        base = k * n_states
+        has_side = sides[:, f].any(axis=1)
+        signs[:, base + SIGN_STATES.index("left")] = present[:, f] & sides[:, f, 0]
+        signs[:, base + SIGN_STATES.index("right")] = present[:, f] & sides[:, f, 1]
+        signs[:, base + SIGN_STATES.index("any")] = present[:, f] & ~has_side
+        signs[:, base + SIGN_STATES.index("absent")] = absent[:, f] & ~present[:, f]
+        site_scored[:, f] = present[:, f] | absent[:, f]
+    # findings that name the kind of lesion, per side they were seen on
+    for f, columns in t.kind_findings:
+        seen, denied = present[:, f], absent[:, f] & ~present[:, f]
+        has_side = sides[:, f].any(axis=1)
+        targets = (
+            (seen & sides[:, f, 0], columns[0], True),
+            (seen & sides[:, f, 1], columns[1], True),
+            (seen & ~has_side, columns[2], True),
+            (denied, columns[2], False),
+        )
+        for rows_mask, column, seen_there in targets:
+            if column >= 0:
+                if seen_there:
+                    obs_p[rows_mask, column] = True
+                    obs_a[rows_mask, column] = False
+                else:
+                    obs_a[rows_mask & ~obs_p[:, column], column] = True
+        site_scored[:, f] |= seen | denied
+    # whether the sided findings keep to one side
+    if t.obs_unilateral >= 0:
+        n_left = obs_p.astype(np.float64) @ t.pattern_left
+        n_right = obs_p.astype(np.float64) @ t.pattern_right
+        for f in t.laterality_findings.tolist():
+            n_left += present[:, f] & sides[:, f, 0]
+            n_right += present[:, f] & sides[:, f, 1]
+        patterned = n_left + n_right >= 2
+        one_side = patterned & ((n_left == 0) | (n_right == 0))
+        two_sides = patterned & ~one_side
+        for rows_mask, column in ((one_side, t.obs_unilateral), (two_sides, t.obs_bilateral)):
+            obs_p[rows_mask, column] = True
+            obs_a[rows_mask, column] = False
+    if t.extensor_plantar is not None and t.obs_umn >= 0:
+        f, column = t.extensor_plantar, t.obs_umn
+        obs_p[present[:, f], column] = True
+        obs_a[present[:, f], column] = False
+        obs_a[absent[:, f] & ~obs_p[:, column], column] = True
+    for b, case in enumerate(cases):
+        if case.pain_map and case.sensation:
+            notes[b].extend(_contradiction_notes(case))
+    return EncodedBatch(
+        present,
+        absent,
+        site_scored,
+        obs_p,
+        obs_a,
+        signs,
+        [c.setting.value for c in cases],
+        origin,
+        first,
+        sides,
+        notes,
+        compiled.finding_ids,
+    )
+
+
+_SENSATION = {"normal": 0, "reduced": 1, "absent": 2, "increased": 3}
+IntArray = npt.NDArray[np.intp]
+
+
+def _derive(
+    t: BatchTables,
+    d: int,
+    rule: Derivation,
+    age: FloatArray,
+    sex: Sequence[str | None],
+    duration: FloatArray,
+    has_map: BoolArray,
+    complete: BoolArray,
+    pm: BoolArray,
+    pm_any: FloatArray,
+    pm_region_side: FloatArray,
+    exam: tuple[IntArray, IntArray, IntArray, IntArray, IntArray, BoolArray, BoolArray],
+) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
+    """encode._derive and _derived_sides for the whole batch: (value, known, left, right)."""
+    g_any, g_side, r_min, r_max, r_side, tested_region, lost_region = exam
+    n = len(age)
+    no = np.zeros(n, dtype=bool)
+    if rule.age_min is not None or rule.age_max is not None:
+        return (*_in_range(age, rule.age_min, rule.age_max), no, no)
+    if rule.sex is not None:
+        known = np.array([x is not None for x in sex], dtype=bool)
+        return np.array([x == rule.sex for x in sex], dtype=bool), known, no, no
+    if rule.duration_min_days is not None or rule.duration_max_days is not None:
+        return (*_in_range(duration, rule.duration_min_days, rule.duration_max_days), no, no)
+    if rule.pain_map is not None:
+        mask = t.region_kind_masks[d]
+        if rule.bilateral:
+            left_found = pm[:, 0].reshape(n, -1).astype(np.float64) @ mask > 0
+            right_found = pm[:, 1].reshape(n, -1).astype(np.float64) @ mask > 0
+            found = left_found & right_found
+        else:
+            found = pm_any @ mask > 0
+        regions = t.region_masks[d]
+        left = pm_region_side[:, 0] @ regions > 0
+        right = pm_region_side[:, 1] @ regions > 0
+        return found, has_map & (found | complete), left, right
+    if rule.weak_movements is not None:
+        limit = 4 if rule.max_grade is None else rule.max_grade
+        movements = [t.movement_index[m] for m in rule.weak_movements if m in t.movement_index]
+        grades = g_any[:, movements]
+        return (
+            (grades <= limit).any(axis=1),
+            (grades < NO_GRADE).any(axis=1),
+            (g_side[:, LEFT, movements] <= limit).any(axis=1),
+            (g_side[:, RIGHT, movements] <= limit).any(axis=1),
+        )
+    if rule.reduced_reflexes is not None:
+        reflexes = [t.reflex_index[r] for r in rule.reduced_reflexes if r in t.reflex_index]
+        grades = r_min[:, reflexes]
+        return (
+            (grades <= 1).any(axis=1),
+            (grades < NO_GRADE).any(axis=1),
+            (r_side[:, LEFT, reflexes] <= 1).any(axis=1),
+            (r_side[:, RIGHT, reflexes] <= 1).any(axis=1),
+        )
+    if rule.brisk_reflexes is not None:
+        reflexes = [t.reflex_index[r] for r in rule.brisk_reflexes if r in t.reflex_index]
+        return (
+            (r_max[:, reflexes] >= 3).any(axis=1),
+            (r_min[:, reflexes] < NO_GRADE).any(axis=1),
+            no,
+            no,
+        )
+    if rule.sensory_loss is not None:
+        regions_ = [t.region_index[r] for r in rule.sensory_loss if r in t.region_index]
+        return lost_region[:, regions_].any(axis=1), tested_region[:, regions_].any(axis=1), no, no
+    return no, no, no, no
+
+
+def _in_range(values: FloatArray, low: float | None, high: float | None) -> tuple[BoolArray, BoolArray]:
+    known = ~np.isnan(values)
+    value = known.copy()
+    with np.errstate(invalid="ignore"):
+        if low is not None:
+            value &= values >= low
+        if high is not None:
+            value &= values < high
+    return value, known
+
+
+def _partial_map_columns(t: BatchTables, case: Case) -> list[int]:
+    """Observation columns of a partial pain map (a note's): a part of the leg named without its
+    aspect is one observation somewhere in that part (encode._vague_marks)."""
+    compiled = t.compiled
+    vague = _vague_marks(case, compiled)
+    columns = []
+    for mark in case.pain_map or []:
+        modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
+        region = compiled.regions[mark.region]
+        if region.group == RegionGroup.BACK:
+            continue
+        side = mark.side or (UNSTATED if region.lateral else None)
+        group = vague.get((modality, mark.region, str(side) if side else ""))
+        if group is not None:
+            columns.append(t.typed.get((f"{modality}-vague", group, side), -1))
+        else:
+            columns.append(t.typed.get((modality, mark.region, side), -1))
+    return columns
+
+
+def _imaging_columns(t: BatchTables, case: Case) -> list[int]:
+    """Observation columns of the roots a case's imaging shows compressed (as encode.py reads them)."""
+    discs = t.compiled.knowledge.anatomy.discs
+    columns: list[int] = []
+    for item in case.imaging:
+        if item.kind == "cauda-equina-compression":
+            zone = HerniationZone.CENTRAL
+        else:  # without a stated zone, the lateral recess: the traversing root
+            zone = item.zone or HerniationZone.PARACENTRAL
+        roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
+        if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
+            roots = roots[:1]
+        both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
+        image_sides: tuple[str, ...] = (
+            (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
+        )
+        columns.extend(t.typed.get(("imaging", root, side), -1) for root in roots for side in image_sides)
+    return columns
+
+
+def _contradiction_notes(case: Case) -> list[str]:
+    numb = {(m.region, m.side) for m in case.pain_map or [] if m.kind == SymptomKind.NUMBNESS}
+    return [
+        f"numbness reported in {test.region} ({test.side}) but sensation there is normal on "
+        "examination: both are kept (subjective numbness often precedes a measurable deficit)"
+        for test in case.sensation
+        if test.status == "normal" and (test.region, test.side) in numb
+    ]
