@@ -16,6 +16,7 @@ from nervemap.engine.case import (
     SensationTest,
     StrengthTest,
 )
+from nervemap.nlp.knowledge import TextKnowledge
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.models import ExtractedItem, Flag, ItemKind, ItemStatus
 from nervemap.nlp.pipeline import Annotated
@@ -27,6 +28,7 @@ FLAG_ORDER: tuple[Flag, ...] = ("negated", "historical", "hypothetical", "family
 @dataclass
 class Draft:
     note: Annotated
+    knowledge: TextKnowledge
     items: list[ExtractedItem] = field(default_factory=list)
     # finding id, status, side, specific (False: inferred from a vaguer phrase)
     findings: list[tuple[str, Literal["present", "absent"], SideOrBoth | None]] = field(default_factory=list)
@@ -112,19 +114,3 @@ def assertion(flags: set[str], keep_historical: bool = False) -> ItemStatus:
     if "historical" in flags and not keep_historical:
         return "not asserted"
     return "present"
-
-
-@functools.cache
-def history_findings() -> frozenset[str]:
-    """Findings about the past (category history): a historical mention still counts."""
-    from nervemap.knowledge.loader import default_knowledge
-
-    kb = default_knowledge().knowledge
-    return frozenset(f.id for f in kb.findings if str(f.category.value) == "history")
-
-
-@functools.cache
-def lateral_findings() -> frozenset[str]:
-    from nervemap.knowledge.loader import default_knowledge
-
-    return frozenset(f.id for f in default_knowledge().knowledge.findings if f.lateral)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from nervemap.knowledge.models import Setting
+from nervemap.knowledge.models import KnowledgeBase, Setting
 from nervemap.nlp.assemble import assemble
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.knowledge import text_knowledge
 from nervemap.nlp.models import Extraction
 from nervemap.nlp.pipeline import annotate
 from nervemap.nlp.read_body import read_body
@@ -29,23 +30,27 @@ READERS = (
 )
 
 
-def extract(text: str, *, setting: str | None = None) -> Extraction:
+def extract(text: str, *, setting: str | None = None, knowledge: KnowledgeBase | None = None) -> Extraction:
     """Read a clinical note into a :class:`~nervemap.engine.case.Case`.
 
     Never raises on odd text: empty, binary-looking, huge or non-English input gives an
     Extraction whose ``warnings`` say so. ``setting`` must be a known setting id; when it is not
     given, the setting the note names (e.g. "presents to the emergency department") is used,
-    else primary care.
+    else primary care. ``knowledge``: the knowledge base whose findings, anatomy and reference
+    ranges the readers use (default: the packaged one).
     """
+    facts = text_knowledge(knowledge)
     chosen = Setting(setting) if setting is not None else Setting.PRIMARY_CARE
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}; use extract_bytes for bytes")
     cleaned, warnings = clean(text)
     if not cleaned.strip():
-        return Extraction(case=assemble(Draft(annotate("")), chosen), warnings=[*warnings, "empty text"])
+        return Extraction(
+            case=assemble(Draft(annotate(""), facts), chosen), warnings=[*warnings, "empty text"]
+        )
     if setting is None:
         chosen = detect_setting(cleaned) or chosen
-    draft = Draft(annotate(cleaned))
+    draft = Draft(annotate(cleaned), facts)
     draft.warnings.extend(warnings)
     for reader in READERS:
         reader(draft)
@@ -59,6 +64,8 @@ def extract(text: str, *, setting: str | None = None) -> Extraction:
     return Extraction(case=case, items=draft.items, warnings=draft.warnings)
 
 
-def extract_bytes(data: bytes, *, setting: str | None = None) -> Extraction:
+def extract_bytes(
+    data: bytes, *, setting: str | None = None, knowledge: KnowledgeBase | None = None
+) -> Extraction:
     """As :func:`extract`, for raw bytes: UTF-8 only; ValueError names what is wrong."""
-    return extract(decode(data), setting=setting)
+    return extract(decode(data), setting=setting, knowledge=knowledge)

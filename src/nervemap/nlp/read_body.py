@@ -11,32 +11,12 @@ from typing import Literal
 from nervemap.engine.case import PainMark, SensationTest
 from nervemap.knowledge.models import SymptomKind
 from nervemap.nlp.draft import Draft, assertion
+from nervemap.nlp.knowledge import Anatomy, TextKnowledge
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.rules import compiler, load_rules
 from nervemap.nlp.sides import SideOrBoth, assign_sides, combine, expand, side_cues
 
 SensoryStatus = Literal["normal", "reduced", "absent", "increased"]
-
-
-@dataclass(frozen=True)
-class Anatomy:
-    dermatomes: dict[str, tuple[str, ...]]
-    leg_regions: tuple[str, ...]
-    midline: frozenset[str]
-    # a part of the leg named without its aspect ("thigh") -> the regions it stands for
-    whole_parts: tuple[frozenset[str], ...] = ()
-
-
-@functools.cache
-def anatomy() -> Anatomy:
-    from nervemap.knowledge.loader import default_knowledge
-
-    kb = default_knowledge().knowledge
-    dermatomes = {str(root.id): tuple(root.dermatome) for root in kb.anatomy.roots}
-    midline = frozenset(r.id for r in kb.anatomy.regions if not r.lateral)
-    legs = tuple(r.id for r in kb.anatomy.regions if r.lateral and r.id != "lower_back")
-    parts = tuple(frozenset(regions) for regions in kb.localisation.vague_regions.values())
-    return Anatomy(dermatomes, legs, midline, parts)
 
 
 @dataclass(frozen=True)
@@ -73,9 +53,9 @@ _PART_WORDS = {"foot": "foot", "feet": "foot", "toes": "foot", "leg": "leg", "le
                "shin": "leg", "thigh": "thigh", "thighs": "thigh"}  # fmt: skip
 
 
-def regions_of(mention: Mention, text: str | None = None) -> tuple[str, ...]:
+def regions_of(mention: Mention, anatomy: Anatomy, text: str | None = None) -> tuple[str, ...]:
     if mention.kind == "dermatome":
-        table = anatomy().dermatomes
+        table = anatomy.dermatomes
         regions = tuple(dict.fromkeys(r for root in mention.key.split(",") for r in table.get(root, ())))
         after = _PART_AFTER.match(text[mention.end : mention.end + 40]) if text else None
         part = _PART_WORDS.get(after.group(1).lower()) if after else None
@@ -156,13 +136,18 @@ def read_body(draft: Draft) -> None:
                 and any(
                     0 <= p.start - q.end <= 3
                     and not _EXTENT.match(q.text)
-                    and set(regions_of(q)) & set(regions_of(p))
+                    and set(regions_of(q, draft.knowledge.anatomy))
+                    & set(regions_of(p, draft.knowledge.anatomy))
                     for q in places
                 )
             )
         ]
         # "from the feet up to the knees": an extent reached from below the knee is not the thigh
-        places = [p for p in places if not (_EXTENT.match(p.text) and any(_below_knee(q, p) for q in places))]
+        places = [
+            p
+            for p in places
+            if not (_EXTENT.match(p.text) and any(_below_knee(draft.knowledge, q, p) for q in places))
+        ]
         symptoms = [m for m in draft.in_sentence(sentence, ("symptom",))]
         listed_legs = _listed_legs(draft, sentence, places) if symptoms else []
         places = sorted([*places, *listed_legs], key=lambda p: p.start)
@@ -221,7 +206,7 @@ _LEG_WORD = re.compile(r"\blegs?\b", re.IGNORECASE)
 def _listed_legs(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -> list[Mention]:
     """A "leg" joined by a list to a named place before it: the whole leg, with that place's
     ConText flags ("no pain in the buttock or leg")."""
-    leg = max(anatomy().whole_parts, key=len)
+    leg = max(draft.knowledge.anatomy.whole_parts, key=len)
     named = draft.in_sentence(sentence, ("region", "dermatome"))
     out: list[Mention] = []
     for match in _LEG_WORD.finditer(draft.text, *sentence):
@@ -259,7 +244,7 @@ def _sided_normal_clauses(
             continue
         side = next(iter(named))
         draft.add_item("sensation", f"all leg regions {side} normal", start, clause[1])
-        for region in anatomy().leg_regions:
+        for region in draft.knowledge.anatomy.leg_regions:
             draft.sensation.append((SensationTest(region=region, side=side, status="normal"), False))
 
 
@@ -306,22 +291,13 @@ def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | 
     return best
 
 
-@functools.cache
-def _below_knee_regions() -> frozenset[str]:
-    """The regions of the leg, ankle and foot groups (anatomy/regions.yaml)."""
-    from nervemap.knowledge.loader import default_knowledge
-
-    below = {"leg", "ankle", "foot"}
-    return frozenset(r.id for r in default_knowledge().knowledge.anatomy.regions if str(r.group) in below)
-
-
-def _below_knee(place: Mention, extent: Mention) -> bool:
+def _below_knee(knowledge: TextKnowledge, place: Mention, extent: Mention) -> bool:
     """A place named before ``extent`` that lies below the knee (a whole leg does not count)."""
-    regions = set(regions_of(place))
+    regions = set(regions_of(place, knowledge.anatomy))
     return (
         place.end <= extent.start
-        and bool(regions & _below_knee_regions())
-        and not regions & set(regions_of(extent))
+        and bool(regions & knowledge.below_knee_regions)
+        and not regions & set(regions_of(extent, knowledge.anatomy))
     )
 
 
@@ -337,20 +313,20 @@ _EXTENT = re.compile(r"^(?:up\s+to|down\s+to|as\s+far\s+as|(?:just\s+)?above|to)
 def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
     if any(_EXTENT.match(place.text) for place, _ in pairs):
         # "the left leg pain radiates only as far as the knee": the extent says where in the leg
-        leg = max(anatomy().whole_parts, key=len)
-        pairs = [(p, s) for p, s in pairs if frozenset(regions_of(p)) != leg]
+        leg = max(draft.knowledge.anatomy.whole_parts, key=len)
+        pairs = [(p, s) for p, s in pairs if frozenset(regions_of(p, draft.knowledge.anatomy)) != leg]
     spans = [(p.start, p.end) for p, _ in pairs]
     sides = assign_sides(draft.text, sentence, spans, default=draft.side)
-    midline = anatomy().midline
+    midline = draft.knowledge.anatomy.midline
     for (place, symptom), side in zip(pairs, sides, strict=True):
-        if set(regions_of(place)) <= {"lower_back"}:
+        if set(regions_of(place, draft.knowledge.anatomy)) <= {"lower_back"}:
             side = _own_side(draft, place)  # the back is sided only when its words say so
         flags = set(place.flags) | set(symptom.flags)
         status = assertion(flags)
         kind = SymptomKind(symptom.key)
-        named_regions = frozenset(regions_of(place))
-        whole_part = named_regions in anatomy().whole_parts
-        for region in regions_of(place):
+        named_regions = frozenset(regions_of(place, draft.knowledge.anatomy))
+        whole_part = named_regions in draft.knowledge.anatomy.whole_parts
+        for region in regions_of(place, draft.knowledge.anatomy):
             region_sides: list[Literal["left", "right"] | None] = (
                 [None] if region in midline or side is None else list(expand(side))
             )
@@ -391,7 +367,7 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
     if _NOT_TOUCH.search(text) and not _TOUCH.search(text):
         return  # vibration and position sense are not the light-touch / pin-prick map
     sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side)
-    midline = anatomy().midline
+    midline = draft.knowledge.anatomy.midline
     statuses = _list_statuses(draft, sentence, places)
     for i in range(1, len(places)):
         if _LIST_GAP.fullmatch(draft.text[places[i - 1].end : places[i].start]) and not side_cues(
@@ -407,7 +383,7 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
         if "negated" in flags and status in ("reduced", "absent"):
             status, flags = "normal", flags - {"negated"}
         asserted = assertion(flags)
-        for region in regions_of(place, draft.text):
+        for region in regions_of(place, draft.knowledge.anatomy, draft.text):
             if region in midline:
                 region_sides: list[Literal["left", "right"] | None] = [None]
             elif side is None:
@@ -523,7 +499,7 @@ def _global_sensation(draft: Draft, sentence: tuple[int, int], sensory: list[tup
     own = assign_sides(draft.text, sentence, [(start, end)], explicit=True)[0]
     sides: list[Literal["left", "right"]] = list(expand(own)) if own else ["left", "right"]
     draft.add_item("sensation", f"all leg regions {' and '.join(sides)} normal", start, end)
-    for region in anatomy().leg_regions:
+    for region in draft.knowledge.anatomy.leg_regions:
         for side in sides:
             test = SensationTest(region=region, side=side, status="normal")
             draft.sensation.append((test, False))

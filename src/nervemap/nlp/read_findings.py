@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from nervemap.nlp.draft import Draft, assertion, history_findings, lateral_findings
+from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.read_grades import upper_limb_only
 from nervemap.nlp.rules import compiler, load_rules
@@ -88,7 +88,7 @@ def read_findings(draft: Draft) -> None:
     for mention in draft.note.mentions:
         if mention.kind == "finding":
             by_sentence.setdefault(draft.sentence_of(mention.start), []).append(mention)
-    lateral = lateral_findings()
+    lateral = draft.knowledge.lateral_findings
     for sentence, mentions in by_sentence.items():
         if upper_limb_only(draft.text[sentence[0] : sentence[1]]):
             mentions = [m for m in mentions if m.key not in LEG_WORDED]  # "arm radicular pain"
@@ -98,7 +98,9 @@ def read_findings(draft: Draft) -> None:
         for mention, side in zip(mentions, sides, strict=True):
             rule = rules[mention.rule]
             flags = set(mention.flags)
-            status = assertion(flags, keep_historical=rule.chronic or mention.key in history_findings())
+            status = assertion(
+                flags, keep_historical=rule.chronic or mention.key in draft.knowledge.history_findings
+            )
             if rule.negated_only and status == "present":
                 after = draft.text[mention.end : min(mention.end + 40, sentence[1])]
                 status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"

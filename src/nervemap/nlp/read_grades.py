@@ -413,9 +413,7 @@ def _add_strength(
 
 
 def _global_strength(draft: Draft, grade: Grade, side: SideOrBoth | None) -> None:
-    from nervemap.knowledge.loader import default_knowledge
-
-    movements = [m.id for m in default_knowledge().knowledge.anatomy.movements]
+    movements = draft.knowledge.movements
     g = min(grade.grades)
     sides: list[Literal["left", "right"]] = [side] if side == "left" or side == "right" else ["left", "right"]
     draft.add_item("strength", f"all leg movements {' and '.join(sides)} {g}/5", grade.start, grade.end)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 from nervemap.nlp.draft import Draft
@@ -123,18 +122,9 @@ def _sex(draft: Draft) -> None:
         draft.add_item("sex", sex, hit.start(), hit.end())
 
 
-@functools.cache
-def _symptom_finding_ids() -> frozenset[str]:
-    """Symptoms only: "hypertension for 10 years" is history, not how long the pain has lasted."""
-    from nervemap.knowledge.loader import default_knowledge
-
-    findings = default_knowledge().knowledge.findings
-    return frozenset(f.id for f in findings if f.category == "symptom")
-
-
 def _duration(draft: Draft) -> None:
     """The first duration in a sentence that speaks of a symptom (not "30-year smoking history")."""
-    symptoms = _symptom_finding_ids()
+    symptoms = draft.knowledge.symptom_findings  # not "hypertension for 10 years"
     symptom_sentences = {
         draft.sentence_of(m.start)
         for m in draft.note.mentions

@@ -10,7 +10,6 @@ clause that speaks of the past ("CK normal last year") or of a test not done set
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -25,7 +24,6 @@ from nervemap.knowledge.ranges import (
     MeasurementError,
     Reading,
     bare_unit,
-    default_ranges,
     direction_findings,
     find_unit,
     measurement_findings,
@@ -33,6 +31,7 @@ from nervemap.knowledge.ranges import (
     reading_findings,
 )
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.knowledge import TextKnowledge
 
 # a whole number: not part of a longer one, not a decimal comma ("2,65" is not read as 2), not a
 # dipstick grade ("Hb 3+" on urinalysis) and not the start of a range ("WBC 5-10", "99 to 100")
@@ -119,17 +118,22 @@ def _names(names: list[str], short: list[str]) -> str:
     return rf"(?<![\w+])(?:{both})(?![A-Za-z0-9])"
 
 
-@functools.cache
-def _compiled() -> _Compiled:
+def _compiled(knowledge: TextKnowledge) -> _Compiled:
+    """The value patterns, with the units of ``knowledge``'s reference ranges (built once per base)."""
+    return knowledge.memo("read_values", lambda: _compile(knowledge.ranges))
+
+
+def _compile(ranges: dict[str, Quantity]) -> _Compiled:
     data = load_value_patterns()
-    ranges = default_ranges()
     names: dict[str, re.Pattern[str]] = {}
     named: dict[str, re.Pattern[str]] = {}
     unit_required: dict[str, re.Pattern[str]] = {}
     qualitative: dict[str, list[tuple[re.Pattern[str], Literal["normal", "high", "low"]]]] = {}
     words = data.qualitative
     for quantity_id, spec in data.quantities.items():
-        quantity = ranges[quantity_id]
+        quantity = ranges.get(quantity_id)
+        if quantity is None:
+            continue  # a quantity the knowledge base does not define is not read
         unit = _unit_regex(quantity)
         free_short = [s for s in spec.short if s not in spec.needs_unit]
         tail = rf"{data.filler}{_NUMBER}(?:\s*(?P<u>{unit})(?![A-Za-z])|(?!\s*{data.other_units}))"
@@ -152,7 +156,7 @@ def _compiled() -> _Compiled:
                 entries.append((re.compile(rf"\b(?i:{either})\s+{name}"), label))  # type: ignore[arg-type]
         qualitative[quantity_id] = entries
     bp_names = "|".join(f"(?i:{n})" for n in data.blood_pressure.names)
-    bp_unit = _unit_regex(ranges["systolic_bp"])
+    bp_unit = _unit_regex(ranges["systolic_bp"]) if "systolic_bp" in ranges else "(?!)"
     blood_pressure = re.compile(
         rf"(?<![\w+])(?:{bp_names})(?![A-Za-z0-9]){data.filler}(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})(?!\d)"
         rf"(?:\s*(?P<u>{bp_unit})(?![A-Za-z]))?"
@@ -174,7 +178,7 @@ def _compiled() -> _Compiled:
 
 def _other_specimen(draft: Draft, start: int) -> bool:
     """Whether the sentence names another body fluid before the value (and no blood word after it)."""
-    compiled = _compiled()
+    compiled = _compiled(draft.knowledge)
     s_start, _ = draft.sentence_of(start)
     before = draft.text[s_start:start]
     cues = list(compiled.other_specimen.finditer(before))
@@ -187,12 +191,12 @@ def _normal_only_on_oxygen(draft: Draft, hit: _Hit, reading: Reading) -> bool:
         return False
     if any(status == "present" for status in reading_findings(reading, draft.age, draft.sex).values()):
         return False
-    return bool(_compiled().on_oxygen.search(_clause(draft, hit.start, hit.end)))
+    return bool(_compiled(draft.knowledge).on_oxygen.search(_clause(draft, hit.start, hit.end)))
 
 
-def _named_quantities(text: str) -> set[str]:
+def _named_quantities(draft: Draft) -> set[str]:
     """The quantities a text names at all: only their full patterns are run (speed)."""
-    return {q for q, regex in _compiled().names.items() if regex.search(text)}
+    return {q for q, regex in _compiled(draft.knowledge).names.items() if regex.search(draft.text)}
 
 
 def _clause(draft: Draft, start: int, end: int) -> str:
@@ -209,7 +213,7 @@ def _clause(draft: Draft, start: int, end: int) -> str:
 
 def _flags(draft: Draft, start: int, end: int) -> set[str]:
     """historical: a cue of the past anywhere in the clause; negated: a cue before the match."""
-    compiled = _compiled()
+    compiled = _compiled(draft.knowledge)
     clause = _clause(draft, start, end)
     before = clause[: len(clause) - len(_clause_after(draft, start, end))]
     flags = set()
@@ -242,7 +246,7 @@ def _number(text: str) -> float:
 
 
 def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
-    compiled = _compiled()
+    compiled = _compiled(draft.knowledge)
     text = draft.text
     hits: list[_Hit] = []
     for pattern in (compiled.named, compiled.unit_required):
@@ -273,24 +277,26 @@ def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
     return kept
 
 
-def _to_reading(hit: _Hit) -> Reading | None:
-    quantity = default_ranges()[hit.quantity]
+def _to_reading(hit: _Hit, ranges: dict[str, Quantity]) -> Reading | None:
+    quantity = ranges.get(hit.quantity)
+    if quantity is None:
+        return None
     given = hit.unit
     conversion = find_unit(quantity, given) if given is not None else bare_unit(quantity, hit.value)
     if conversion is None:
         return None
     try:
-        return read_value(hit.quantity, hit.value, conversion.unit)
+        return read_value(hit.quantity, hit.value, conversion.unit, ranges=ranges)
     except MeasurementError:
         return None
 
 
 def read_values(draft: Draft) -> None:
-    ranges = default_ranges()
+    ranges = draft.knowledge.ranges
     readings: list[tuple[Reading, int, int]] = []
-    named = _named_quantities(draft.text)
+    named = _named_quantities(draft)
     for hit in _hits(draft, named):
-        reading = _to_reading(hit)
+        reading = _to_reading(hit, ranges)
         if reading is None:
             continue
         if _other_specimen(draft, hit.start):
@@ -309,10 +315,10 @@ def read_values(draft: Draft) -> None:
             Measurement(quantity=hit.quantity, value=reading.value, unit=reading.unit.unit)
         )
     spans = {id(r): (s, e) for r, s, e in readings}
-    for derived in measurement_findings([r for r, _, _ in readings], draft.age, draft.sex):
+    for derived in measurement_findings([r for r, _, _ in readings], draft.age, draft.sex, ranges=ranges):
         start, end = spans[id(derived.readings[0])]
         draft.add_item("finding", derived.finding, start, end, status=derived.status)
-    compiled = _compiled()
+    compiled = _compiled(draft.knowledge)
     numeric_spans = [(s, e) for _, s, e in readings]
     for quantity_id, entries in compiled.qualitative.items():
         if quantity_id not in named:
