@@ -129,7 +129,7 @@ def test_no_exported_response_answers_an_item_its_questionnaire_disables() -> No
         try:
             response = response_from_case(case).model_dump(mode="json", exclude_none=True)
         except InteropError:
-            continue  # cases with imaging: imaging has no Questionnaire item yet (issue 18 item 6)
+            continue  # a finding the question set has no item for: the export refuses it
         answers = _answered(response["item"])
         for link_id, given in answers.items():
             if given and link_id in questionnaire:
@@ -159,3 +159,33 @@ def test_an_unknown_finding_is_exported_without_the_side_its_item_would_disable(
     answers = _answered(response_from_case(case).model_dump(mode="json", exclude_none=True)["item"])
     assert answers["finding.slr_positive"][0]["valueCoding"]["code"] == t.UNKNOWN[1]
     assert "finding.slr_positive.side" not in answers
+
+
+def test_clinician_questionnaires_carry_a_repeating_imaging_group() -> None:
+    from nervemap.interop.imaging_items import KINDS, LEVELS, ZONES
+
+    for question_set in (QuestionSet.ALL, QuestionSet.CLINICIAN_EXAM):
+        items = exported(question_set)
+        group = items["imaging"]
+        assert group["type"] == "group" and group["repeats"] is True
+        assert [child["linkId"] for child in group["item"]] == [
+            "imaging.kind",
+            "imaging.level",
+            "imaging.zone",
+            "imaging.side",
+        ]
+        required = {child["linkId"]: child["required"] for child in group["item"]}
+        assert required == {
+            "imaging.kind": True,
+            "imaging.level": True,
+            "imaging.zone": False,
+            "imaging.side": False,
+        }
+        options = {
+            child["linkId"]: [option["valueCoding"]["code"] for option in child["answerOption"]]
+            for child in group["item"]
+        }
+        assert options["imaging.kind"] == list(KINDS) and options["imaging.level"] == list(LEVELS)
+        assert options["imaging.zone"] == list(ZONES)
+        assert options["imaging.side"] == [t.LEFT[1], t.RIGHT[1], t.BILATERAL[1]]
+    assert "imaging" not in exported(QuestionSet.PATIENT_INTAKE)

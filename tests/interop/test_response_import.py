@@ -132,3 +132,70 @@ def test_the_interview_course_scores_travel_through_the_patient_intake() -> None
     assert back.scores == case.scores
     assert (back.scores.leg_pain_nrs, back.scores.back_pain_nrs, back.scores.psfs) == (4, 6.5, 3)
     assert back.scores.pain_nrs == 6.5
+
+
+def _golden_cases_with_imaging() -> dict[str, Any]:
+    import json
+    from pathlib import Path
+
+    from nervemap.engine.case import Case
+
+    path = Path(__file__).parents[1] / "golden" / "cases.jsonl"
+    cases = [Case.model_validate(json.loads(line)["case"]) for line in path.read_text().splitlines() if line]
+    return {case.id: case for case in cases if case.imaging}
+
+
+IMAGING_CASES = _golden_cases_with_imaging()
+
+
+@pytest.mark.parametrize("case_id", sorted(IMAGING_CASES))
+def test_imaging_travels_through_the_clinician_questionnaire(case_id: str) -> None:
+    native = IMAGING_CASES[case_id]
+    response = response_from_case(native).model_dump(mode="json", exclude_none=True)
+    groups = [item for item in response["item"] if item["linkId"] == "imaging"]
+    assert len(groups) == len(native.imaging)
+    imported = case_from_response(response)
+    assert imported.case.imaging == native.imaging
+    assert comparable(imported.case) == comparable(native)
+
+
+def test_the_patient_intake_refuses_imaging_it_cannot_carry() -> None:
+    native = next(iter(IMAGING_CASES.values())).model_copy(
+        update={"strength": [], "reflexes": [], "sensation": [], "measurements": []}
+    )
+    with pytest.raises(InteropError) as caught:
+        response_from_case(native, QuestionSet.PATIENT_INTAKE)
+    assert any(issue.location == "imaging" for issue in caught.value.issues)
+
+
+def _with_imaging(*children: dict[str, Any]) -> dict[str, Any]:
+    response = golden("questionnaire-response-l5-left.json")
+    response["item"].append({"linkId": "imaging", "item": list(children)})
+    return response
+
+
+def _answer(link_id: str, system: str, code: str) -> dict[str, Any]:
+    return {"linkId": link_id, "answer": [{"valueCoding": {"system": system, "code": code}}]}
+
+
+def test_an_imaging_entry_is_read_and_a_bad_one_named() -> None:
+    from nervemap.interop import terminology as t
+
+    kind = _answer("imaging.kind", t.IMAGING_KIND, "disc-herniation")
+    level = _answer("imaging.level", t.DISC_LEVEL, "L4-L5")
+    side = _answer("imaging.side", t.LEFT[0], t.LEFT[1])
+    case = case_from_response(_with_imaging(kind, level, side)).case
+    assert [lesion.model_dump() for lesion in case.imaging] == [
+        {"kind": "disc-herniation", "level": "L4-L5", "zone": None, "side": "left"}
+    ]
+    for children, named in (
+        ((kind,), "needs 'imaging.level'"),
+        ((kind, _answer("imaging.level", t.DISC_LEVEL, "L6-S1")), "'imaging.level' takes one of"),
+        (
+            (kind, level, _answer("imaging.laterality", t.LEFT[0], t.LEFT[1])),
+            "unknown linkId 'imaging.laterality'",
+        ),
+    ):
+        with pytest.raises(InteropError) as caught:
+            case_from_response(_with_imaging(*children))
+        assert any(named in issue.message for issue in caught.value.issues), caught.value.issues

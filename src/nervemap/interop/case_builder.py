@@ -109,6 +109,7 @@ class CaseDraft:
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # quantity -> the first
+    imaging: list[dict[str, str]] = field(default_factory=list)  # ImagingFinding fields, in order
 
     def bad(self, where: str, message: str) -> None:
         self.issues.append(Issue(where, message, "value"))
@@ -146,6 +147,7 @@ class CaseDraft:
             "sensation": [{"region": r, "side": s, "status": v} for (r, s), v in self.sensation.items()],
             "scores": self.scores,
             "measurements": list(self.measurements.values()),
+            "imaging": self.imaging,
         }
         try:
             return Case.model_validate(document)

@@ -8,6 +8,7 @@ from typing import Any
 
 from fhir.resources.R4B.codesystem import CodeSystem
 
+from nervemap.interop import imaging_items
 from nervemap.interop import terminology as t
 from nervemap.interop.items import QuestionSet, catalogue
 from nervemap.knowledge.models import KnowledgeBase, Setting, Severity, SiteKind, TriageLevel
@@ -59,6 +60,13 @@ SYSTEMS: dict[str, tuple[str, str, Callable[[KnowledgeBase], Concepts]]] = {
     "symptom-kind": (t.SYMPTOM_KIND, "nervemap symptom kinds", _fixed(("pain", "tingling", "numbness"))),
     "onset": (t.ONSET, "nervemap onset", _fixed(("sudden", "gradual"))),
     "setting": (t.SETTING, "nervemap care settings", _fixed([setting.value for setting in Setting])),
+    "imaging-kind": (t.IMAGING_KIND, "nervemap imaging lesion kinds", _fixed(imaging_items.KINDS)),
+    "disc-level": (
+        t.DISC_LEVEL,
+        "nervemap lumbar disc levels",
+        lambda _kb: [(c, c) for c in imaging_items.LEVELS],
+    ),
+    "herniation-zone": (t.HERNIATION_ZONE, "nervemap herniation zones", _fixed(imaging_items.ZONES)),
     "override-reason": (
         f"{t.BASE}/CodeSystem/override-reason",
         "nervemap CDS card override reasons",

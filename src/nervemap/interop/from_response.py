@@ -13,6 +13,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from nervemap.engine.case import Case
+from nervemap.interop import imaging_items
 from nervemap.interop.case_builder import CaseDraft, Coded, Value
 from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.items import GROUPS, Catalogue, Kind, QuestionSet, catalogue
@@ -55,6 +56,14 @@ def _walk(
     for i, item in enumerate(items or []):
         here = f"{where}.item[{i}]"
         link_id = item.linkId or ""
+        if link_id == imaging_items.GROUP and known.question_set is not QuestionSet.PATIENT_INTAKE:
+            if item.answer:
+                draft.bad(here, f"'{link_id}' is a group and takes no answer")
+            lesion, issues = imaging_items.read_group(item.item, here)
+            draft.issues += issues
+            if not issues:
+                draft.imaging.append(lesion)
+            continue
         spec = known.by_link_id.get(link_id)
         if spec is None and link_id not in GROUP_IDS:
             draft.issues.append(

@@ -12,6 +12,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from nervemap.engine.case import Status
 from nervemap.interop import terminology as t
+from nervemap.interop.imaging_items import questionnaire_group
 from nervemap.interop.items import GROUPS, Catalogue, ItemSpec, Kind, QuestionSet, catalogue
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.models import KnowledgeBase, Setting
@@ -175,6 +176,6 @@ def build_questionnaire(
             "subjectType": ["Patient"],
             "description": "Findings nervemap reasons on for leg pain that may come from the lumbar spine. "
             "Unanswered items are unknown, which is not the same as absent.",
-            "item": _items(catalogue(kb, chosen), patient),
+            "item": _items(catalogue(kb, chosen), patient) + ([] if patient else [questionnaire_group()]),
         }
     )

@@ -15,6 +15,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from nervemap.engine.case import Case, Status
 from nervemap.interop import terminology as t
 from nervemap.interop.errors import InteropError, Issue
+from nervemap.interop.imaging_items import response_groups
 from nervemap.interop.items import GROUPS, ItemSpec, Kind, QuestionSet, catalogue
 from nervemap.interop.questionnaire import SCORE_RANGES, STATUS_CODES, questionnaire_url
 from nervemap.knowledge import default_knowledge
@@ -93,8 +94,6 @@ def _answers(case: Case, specs: dict[str, ItemSpec]) -> tuple[Answers, list[Issu
         put(link_id, _code(t.SENSATION, test.status), f"sensation[{i}]")
     for score, value in case.scores.model_dump(exclude_none=True).items():
         put(f"score.{score}", _number(SCORE_RANGES[score][0], value), f"scores.{score}")
-    if case.imaging:
-        issues.append(Issue("imaging", "imaging findings have no Questionnaire item", "not-supported"))
     return answers, issues
 
 
@@ -112,6 +111,8 @@ def response_from_case(
     for link_id, given in answers.items():
         if len(given) > 1 and specs[link_id].kind is not Kind.PAIN:
             issues.append(Issue(link_id, f"answered {len(given)} times; the item takes one answer", "value"))
+    if case.imaging and chosen is QuestionSet.PATIENT_INTAKE:
+        issues.append(Issue("imaging", "the patient intake has no imaging items", "not-supported"))
     if issues:
         raise InteropError(issues)
     groups: list[dict[str, Any]] = []
@@ -123,6 +124,7 @@ def response_from_case(
         ]
         if items:
             groups.append({"linkId": group.link_id, "item": items})
+    groups += response_groups(case)
     document: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{questionnaire_url(chosen)}|{kb.version}",
