@@ -47,6 +47,7 @@ SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
 # per side each.
 WHOLE_LEG_NORMAL = "sensory-normal"
 WHOLE_LEG_FULL_POWER = "weakness-normal"
+WHOLE_LEG_WEAK = "weakness-vague"  # every key movement of a leg given one weak grade: one observation
 
 
 def whole_leg_regions(kb: KnowledgeBase) -> list[str]:
@@ -219,6 +220,7 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
         observations.append(
             Observation(f"{WHOLE_LEG_FULL_POWER}:leg:{side}", WHOLE_LEG_FULL_POWER, "leg", side)
         )
+        observations.append(Observation(f"{WHOLE_LEG_WEAK}:leg:{side}", WHOLE_LEG_WEAK, "leg", side))
     for movement in kb.anatomy.movements:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"weakness:{movement.id}:{side}", "weakness", movement.id, side))
@@ -424,13 +426,19 @@ def _vague_observations(
 ) -> None:
     """P(symptom somewhere in a set of regions | site) = 1 - Π (1 - P(region | site))."""
     model = kb.localisation
-    for base, number in (("pain", model.pain_in_territory), ("sensory", model.sensory_in_territory)):
+    movements = [m.id for m in kb.anatomy.movements]
+    for base, number in (
+        ("pain", model.pain_in_territory),
+        ("sensory", model.sensory_in_territory),
+        ("weakness", model.weakness_in_territory),
+    ):
         combined = (
             Number(
                 value=number.value,
                 source=number.source,
-                detail="somewhere in a part of the leg named without its aspect: 1 - Π(1 - p) over its "
-                "regions' own rates for the site",
+                detail="somewhere in a part of the leg named without its aspect (for weakness: every key "
+                "movement of the leg given one grade): 1 - Π(1 - p) over its regions' or movements' own "
+                "rates for the site",
             )
             if number.source != EXPERT_ESTIMATE
             else Number(
@@ -443,10 +451,8 @@ def _vague_observations(
         for o, observation in enumerate(observations):
             if observation.modality != f"{base}-vague":
                 continue
-            members = [
-                observation_index[f"{base}:{region}:{observation.side}"]
-                for region in model.vague_regions[observation.target]
-            ]
+            targets = movements if base == "weakness" else model.vague_regions[observation.target]
+            members = [observation_index[f"{base}:{target}:{observation.side}"] for target in targets]
             table.probability[:, o] = 1.0 - np.prod(1.0 - table.probability[:, members], axis=1)
             table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)
             table.grade[:, o] = index

@@ -20,6 +20,7 @@ from nervemap.engine.compiled import (
     UNSTATED,
     WHOLE_LEG_FULL_POWER,
     WHOLE_LEG_NORMAL,
+    WHOLE_LEG_WEAK,
     CompiledKnowledge,
     whole_leg_regions,
 )
@@ -358,6 +359,27 @@ def _whole_leg_full_power_sides(case: Case, compiled: CompiledKnowledge) -> set[
     return {side for side, seen in full.items() if side not in weak and movements <= seen}
 
 
+def _whole_leg_weak_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+    """Sides (or "unstated") with every key movement given one and the same weak grade.
+
+    "Both legs 3/5" or "strength 4/5 throughout" is one statement about the leg, read onto every
+    movement: like a part of the leg named without its aspect, it is one observation (somewhere in
+    the leg is weak), not one per muscle, which would count the same words ten times.
+    """
+    movements = {m.id for m in compiled.knowledge.anatomy.movements}
+    graded: dict[str, set[str]] = {}
+    grades: dict[str, set[int]] = {}
+    for strength in case.strength:
+        side = strength.side or UNSTATED
+        graded.setdefault(side, set()).add(strength.movement)
+        grades.setdefault(side, set()).add(strength.grade)
+    return {
+        side
+        for side, seen in graded.items()
+        if movements <= seen and len(grades[side]) == 1 and max(grades[side]) <= 4
+    }
+
+
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
@@ -385,9 +407,14 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
     full_power = _whole_leg_full_power_sides(case, compiled)
     for side in full_power:
         _set_observation(compiled, encoded, f"{WHOLE_LEG_FULL_POWER}:leg:{side}", True)
+    uniformly_weak = _whole_leg_weak_sides(case, compiled)
+    for side in uniformly_weak:
+        _set_observation(compiled, encoded, f"{WHOLE_LEG_WEAK}:leg:{side}", True)
     for strength in case.strength:
         if (strength.side or UNSTATED) in full_power:
             continue  # part of the whole leg's full power: one observation above
+        if (strength.side or UNSTATED) in uniformly_weak:
+            continue  # one grade for the whole leg: one observation above
         _set_observation(
             compiled,
             encoded,
@@ -460,7 +487,7 @@ def _symmetric_trace_reflexes(case: Case) -> set[str]:
     return {name for name, by_side in grades.items() if by_side.get("left") == by_side.get("right") == 1}
 
 
-PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague")
+PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2
 

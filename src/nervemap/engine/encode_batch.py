@@ -19,6 +19,7 @@ from nervemap.engine.compiled import (
     UNSTATED,
     WHOLE_LEG_FULL_POWER,
     WHOLE_LEG_NORMAL,
+    WHOLE_LEG_WEAK,
     CompiledKnowledge,
     FloatArray,
     whole_leg_regions,
@@ -213,6 +214,7 @@ class BatchTables:
         self.obs_reflex_aged = table("reflex-aged", self.reflexes)
         self.obs_leg_normal = table(WHOLE_LEG_NORMAL, ["leg"])[0]
         self.obs_full_power = table(WHOLE_LEG_FULL_POWER, ["leg"])[0]
+        self.obs_leg_weak = table(WHOLE_LEG_WEAK, ["leg"])[0]
         self.obs_umn = typed.get(("umn", "", None), -1)
         self.obs_unilateral = typed.get(("pattern", "unilateral", None), -1)
         self.obs_bilateral = typed.get(("pattern", "bilateral", None), -1)
@@ -241,7 +243,7 @@ class BatchTables:
                 self.region_masks[d] = regions
                 self.region_kind_masks[d] = np.outer(regions, kinds).ravel()
         # laterality: sided observations that make up a pattern
-        pattern = {"sensory", "pain", "weakness", "sensory-vague", "pain-vague"}
+        pattern = {"sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague"}
         observations = compiled.observations
         self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
         self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])
@@ -500,8 +502,20 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     for s in range(3):
         rows = np.flatnonzero(full_power[:, s])
         observe(rows, np.full(len(rows), t.obs_full_power[s]), np.ones(len(rows), dtype=bool))
+    # one weak grade on every movement of a leg ("both legs 3/5"): one observation
+    cover = np.zeros((n, 3, n_movements), dtype=bool)
+    g_low = np.full((n, 3), NO_GRADE, dtype=np.intp)
+    g_high = np.full((n, 3), -1, dtype=np.intp)
     if len(st):
-        keep = ~full_power[st[:, 0], st[:, 2]]
+        cover[st[:, 0], st[:, 2], st[:, 1]] = True
+        np.minimum.at(g_low, (st[:, 0], st[:, 2]), st[:, 3])
+        np.maximum.at(g_high, (st[:, 0], st[:, 2]), st[:, 3])
+    leg_weak = cover.all(axis=2) & (g_low == g_high) & (g_high <= 4)
+    for s in range(3):
+        rows = np.flatnonzero(leg_weak[:, s])
+        observe(rows, np.full(len(rows), t.obs_leg_weak[s]), np.ones(len(rows), dtype=bool))
+    if len(st):
+        keep = ~full_power[st[:, 0], st[:, 2]] & ~leg_weak[st[:, 0], st[:, 2]]
         cols = t.obs_weakness[st[:, 1], st[:, 2]]
         observe(st[keep, 0], cols[keep], (st[:, 3] <= 4)[keep])
     # reflexes: 1+ on both sides is within normal variation; 3+ is an upper motor neuron sign
