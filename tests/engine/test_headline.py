@@ -99,6 +99,10 @@ def test_core_triage_fit_and_plan_match_the_reference_functions() -> None:
             fit_adequate=fit.adequate,
         )
         assert core.triage == reference
+        # the level, red flags and severity grade the core computes for the whole batch
+        assert core.level == reference.level
+        assert core.red_flag_ids == [flag.id for flag in reference.red_flags]
+        assert core.severity_grade == core.severity.grade
         imaged = imaged_roots(compiled, encoded)
         clinical = infer_encoded(compiled, [clinical_view(compiled, encoded)]).sites[0] if imaged else None
         assert core.concordance["status"] == judge(compiled, imaged, clinical)["status"]

@@ -8,7 +8,10 @@ from typing import Any
 
 import pyarrow as pa
 
+from nervemap import __version__
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.core import CoreCase
+from nervemap.knowledge.models import SiteKind
 
 
 class BatchError(ValueError):
@@ -128,6 +131,48 @@ def flat_row(record_id: str | None, assessment: Assessment) -> Row:
             nerve=site.nerve,
             side=site.side,
             site_probability=site.probability,
+        )
+    return row
+
+
+def headline_row(record_id: str | None, core: CoreCase) -> Row:
+    """:func:`flat_row` straight from the engine's headline (engine/core.py), without building the
+    Assessment record: the same values (tests/batch/test_headline_rows.py)."""
+    compiled = core.compiled
+    row: Row = dict.fromkeys(FLAT_COLUMNS)
+    row.update(
+        id=record_id,
+        source_verdict=core.verdict,
+        p_spinal=round(core.p_spinal, 6),
+        triage_level=str(core.level),
+        red_flags=JOIN.join(core.red_flag_ids),
+        severity_grade=str(core.severity_grade),
+        enough_information=core.enough,
+        knowledge_version=compiled.knowledge.version,
+        nervemap_version=__version__,
+    )
+    listed, p = core.listed_conditions, core.conditions
+    if listed:
+        top = compiled.conditions[listed[0]]
+        row.update(
+            condition_id=top.id,
+            condition_name=top.name,
+            condition_probability=round(float(p[listed[0]]), 6),
+            condition_icd10=JOIN.join(top.icd10),
+        )
+    for rank, c in enumerate(listed[1:3], start=2):
+        row[f"condition_{rank}_id"] = compiled.condition_ids[c]
+        row[f"condition_{rank}_probability"] = round(float(p[c]), 6)
+    if core.listed_sites:
+        h = core.listed_sites[0]
+        site = compiled.hypotheses[h]
+        row.update(
+            site=str(site.kind),
+            site_name=site.name,
+            root=site.root,
+            nerve=site.nerve,
+            side=core.symptom_side if site.kind == SiteKind.NONE else site.side,
+            site_probability=round(float(core.sites[h]), 6),
         )
     return row
 

@@ -12,26 +12,30 @@ import resource
 import socket
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nervemap import __version__
-from nervemap.batch.formats import FLAT_SCHEMA, OutputFormat, Row, error_row, flat_row
+from nervemap.batch.formats import FLAT_SCHEMA, OutputFormat, Row, error_row, headline_row
 from nervemap.batch.records import Parsed, parse_line, read_record, table_record
 from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, part_path
-from nervemap.engine.assess import assess_many
+from nervemap.engine.assess import assess_many, headlines
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
+from nervemap.engine.core import CoreCase
 from nervemap.engine.encode import CaseError, encode_case
 
+T = TypeVar("T")
 ASSESS_CHUNK = 500
 """Records assessed in one vectorised pass: bounds a worker's memory whatever the partition size."""
+HEADLINE_CHUNK = 4096
+"""The same for flat output, which needs only the engine's headline (small records)."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,16 @@ def process_partition(task: PartTask) -> PartDone:
     parsed = [_parse(task, offset, raw) for offset, raw in enumerate(_raw_records(task))]
     folder = Path(task.folder)
     errors: list[tuple[Parsed, str]] = []
-    write = _write_rows if task.output.tabular else _write_assessments
-    atomic_write(
-        part_path(folder, task.number, task.output), lambda temp: write(temp, _outcomes(parsed), errors)
-    )
+    if task.output.tabular:  # flat rows: the headline is all they show
+        heads: Iterator[tuple[Parsed, CoreCase | str]] = _outcomes(parsed, _headlines, HEADLINE_CHUNK)
+        atomic_write(
+            part_path(folder, task.number, task.output), lambda temp: _write_rows(temp, heads, errors)
+        )
+    else:  # JSON Lines: the full record, with its evidence
+        full: Iterator[tuple[Parsed, Assessment | str]] = _outcomes(parsed, _assess, ASSESS_CHUNK)
+        atomic_write(
+            part_path(folder, task.number, task.output), lambda temp: _write_assessments(temp, full, errors)
+        )
     atomic_write(errors_part_path(folder, task.number), lambda temp: _write_errors(temp, errors))
     return PartDone(
         number=task.number,
@@ -98,12 +108,15 @@ def _parse(task: PartTask, offset: int, raw: str | dict[str, Any]) -> Parsed:
     return record if isinstance(record, Parsed) else read_record(index, record)
 
 
-def _outcomes(parsed: list[Parsed]) -> Iterator[tuple[Parsed, Assessment | str]]:
-    """Each record with its assessment or error message, assessed ``ASSESS_CHUNK`` records at a
-    time: an assessment with its evidence is large, and only one chunk of them is held at once."""
-    for start in range(0, len(parsed), ASSESS_CHUNK):
-        chunk = parsed[start : start + ASSESS_CHUNK]
-        assessed = iter(_assess([p.case for p in chunk if p.case is not None]))
+def _outcomes(
+    parsed: list[Parsed], assess: Callable[[list[Case]], Sequence[T | CaseError]], size: int
+) -> Iterator[tuple[Parsed, T | str]]:
+    """Each record with its assessment (or headline) or error message, assessed ``ASSESS_CHUNK``
+    records at a time: an assessment with its evidence is large, and only one chunk of them is held
+    at once."""
+    for start in range(0, len(parsed), size):
+        chunk = parsed[start : start + size]
+        assessed = iter(assess([p.case for p in chunk if p.case is not None]))
         for p in chunk:
             if p.case is None:
                 yield p, p.error or "unknown error"
@@ -113,10 +126,20 @@ def _outcomes(parsed: list[Parsed]) -> Iterator[tuple[Parsed, Assessment | str]]
 
 
 def _assess(cases: list[Case]) -> list[Assessment | CaseError]:
-    """Assess the partition in one vectorised pass; if a case is rejected, find every rejected
-    case by encoding each alone, then assess the others together."""
+    """Full assessments of a chunk in one vectorised pass (see :func:`_each_or_error`)."""
+    return _each_or_error(cases, lambda accepted: assess_many(accepted, default_compiled(), detail="full"))
+
+
+def _headlines(cases: list[Case]) -> list[CoreCase | CaseError]:
+    """The engine's headlines of a chunk in one vectorised pass (see :func:`_each_or_error`)."""
+    return _each_or_error(cases, lambda accepted: headlines(accepted, default_compiled()))
+
+
+def _each_or_error(cases: list[Case], run: Callable[[list[Case]], list[T]]) -> list[T | CaseError]:
+    """Run the chunk in one pass; if a case is rejected, find every rejected case by encoding each
+    alone, then run the others together."""
     try:
-        return list(assess_many(cases))
+        return list(run(cases))
     except CaseError:
         pass
     compiled = default_compiled()
@@ -127,7 +150,7 @@ def _assess(cases: list[Case]) -> list[Assessment | CaseError]:
             rejected.append(None)
         except CaseError as error:
             rejected.append(error)
-    accepted = iter(assess_many([c for c, r in zip(cases, rejected, strict=True) if r is None], compiled))
+    accepted = iter(run([c for c, r in zip(cases, rejected, strict=True) if r is None]))
     return [next(accepted) if r is None else r for r in rejected]
 
 
@@ -141,10 +164,9 @@ def _write_errors(path: Path, errors: list[tuple[Parsed, str]]) -> None:
             handle.write(_dumps({"id": p.record_id, "record": p.index, "error": message}) + "\n")
 
 
-Outcomes = Iterable[tuple[Parsed, Assessment | str]]
-
-
-def _write_assessments(path: Path, outcomes: Outcomes, errors: list[tuple[Parsed, str]]) -> None:
+def _write_assessments(
+    path: Path, outcomes: Iterable[tuple[Parsed, Assessment | str]], errors: list[tuple[Parsed, str]]
+) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for p, outcome in outcomes:
             if isinstance(outcome, str):
@@ -156,12 +178,14 @@ def _write_assessments(path: Path, outcomes: Outcomes, errors: list[tuple[Parsed
             handle.write(_dumps(payload) + "\n")
 
 
-def _write_rows(path: Path, outcomes: Outcomes, errors: list[tuple[Parsed, str]]) -> None:
+def _write_rows(
+    path: Path, outcomes: Iterable[tuple[Parsed, CoreCase | str]], errors: list[tuple[Parsed, str]]
+) -> None:
     rows: list[Row] = []
     for p, outcome in outcomes:
         if isinstance(outcome, str):
             errors.append((p, outcome))
             rows.append(error_row(p.record_id, outcome))
         else:
-            rows.append(flat_row(p.record_id, outcome))
+            rows.append(headline_row(p.record_id, outcome))
     pq.write_table(pa.Table.from_pylist(rows, schema=FLAT_SCHEMA), path)

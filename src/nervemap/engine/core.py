@@ -11,6 +11,7 @@ not validated a second time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,10 +46,11 @@ from nervemap.engine.encode_batch import EncodedBatch
 from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
 from nervemap.engine.inference import infer
 from nervemap.engine.plan import plan_items, plan_steps
-from nervemap.engine.severity import assess_severity
+from nervemap.engine.severity import ORDER as SEVERITY_ORDER
+from nervemap.engine.severity import _grade_mrc, _grade_odi, _grade_pain, assess_severity
 from nervemap.engine.triage import PATIENT_ADVICE, SUSPECT_FRACTION, URGENCY_PROBABILITY, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
-from nervemap.knowledge.models import SiteKind, TriageLevel, TriageRule
+from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
 
 TOP_CONDITIONS = 10
 TOP_SITES = 6
@@ -141,8 +143,18 @@ class Tables:
             [compiled.condition_index[rule.condition] for rule in self.suspicion], dtype=np.intp
         )
         self.suspicion_threshold = np.array([rule.min_probability.value for rule in self.suspicion])
+        self.rule_rank = np.array(self.rule_level_rank, dtype=np.intp).reshape(-1)
+        self.suspicion_rank = np.array([rank(r.level) for r in self.suspicion], dtype=np.intp).reshape(-1)
+        self.urgency_rank = np.array([rank(u) for u in self.urgency], dtype=np.intp)
+        self.self_care_rank = rank(TriageLevel.SELF_CARE)
+        self.routine_rank = rank(TriageLevel.ROUTINE)
+        self.plan_threshold = thresholds_of(kb).plan_probability.value
         screen = kb.triage.self_care_screen
         self.screen = screen
+        required = [] if screen is None else screen.requires_absent
+        self.screen_required = np.array([index[f] for f in required if f in index], dtype=np.intp)
+        self.screen_known = all(f in index for f in required)
+        self.screen_rank = -1 if screen is None else rank(screen.otherwise)
         self.screen_findings = [] if screen is None else [(f, index.get(f)) for f in screen.requires_absent]
 
     def _rule_matrices(self, rules: Sequence[TriageRule], n_findings: int, index: dict[str, int]) -> None:
@@ -213,6 +225,7 @@ class Levels:
     suspicion: list[list[int]]  # per row: the suspicion rules whose threshold is reached
     top: list[int]  # per row: the most probable condition
     likely: list[list[int]]  # per row: conditions at or above URGENCY_PROBABILITY, the top one left out
+    ranks: IntArray  # per row: the most urgent level it calls for (triage.rank)
 
     @classmethod
     def of(cls, t: Tables, posterior: FloatArray) -> Levels:
@@ -220,7 +233,13 @@ class Levels:
         likely = posterior >= URGENCY_PROBABILITY
         likely[np.arange(len(posterior)), top] = False
         suspicion = posterior[:, t.suspicion_condition] >= t.suspicion_threshold[None, :]
-        return cls(posterior, _row_lists(suspicion), top.tolist(), _row_lists(likely))
+        ranks = np.maximum(
+            np.where(suspicion, t.suspicion_rank[None, :], -1).max(axis=1, initial=-1),
+            np.maximum(
+                t.urgency_rank[top], np.where(likely, t.urgency_rank[None, :], -1).max(axis=1, initial=-1)
+            ),
+        )
+        return cls(posterior, _row_lists(suspicion), top.tolist(), _row_lists(likely), ranks)
 
     def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
         out: list[tuple[TriageLevel, str, str | None]] = []
@@ -390,41 +409,145 @@ def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
 
 
 @dataclass
-class CoreCase:
-    """One case's headline: arrays, the listed entries, and the records that carry no evidence."""
+class _Chunk:
+    """What the cases of one chunk share: the batch and the per-row results the lazy parts read."""
 
-    compiled: CompiledKnowledge
-    case: Case
+    t: Tables
     batch: EncodedBatch
-    row: int  # the case's row in batch
-    conditions: FloatArray  # (C,) posterior
-    sites: FloatArray  # (H,) posterior
-    site_loglik: FloatArray  # (H,)
-    listed_conditions: list[int]
-    listed_sites: list[int]
-    site_order: IntArray
-    symptom_side: str | None
-    p_spinal: float
-    verdict: str
-    possibly: list[str] | None  # close alternative roots of a leading root, None when not a root
-    triage: TriageResult
-    severity: SeverityResult
-    fit: Fit
-    plan_ids: list[str]
-    plan_conditions: list[str]  # the conditions the plan was chosen for
-    concordance: dict[str, Any]
-    notes: list[str]
-    enough: bool
+    site_loglik: FloatArray
+    full_levels: Levels
+    screen_levels: Levels
+    subset_levels: Levels | None
+    subsets: dict[int, list[tuple[str, IntArray]]]
+    first_subset: dict[int, int]
+    fired: list[list[int]]
+    manifest_rows: list[list[int]]
+    best_fit: list[int]
+    fewest: list[int]
+
+
+class CoreCase:
+    """One case's headline: its posteriors and conclusions; the records are built on first use.
+
+    Computed for the whole batch: the posteriors, the order of conditions and sites, the source
+    verdict, the triage level and the red flags that fired, the severity grade, the plan step ids
+    and the imaging concordance. Built when read: the triage, severity and fit records with their
+    reasons, the listed entries, the findings used and the notes.
+    """
+
+    def __init__(
+        self,
+        chunk: _Chunk,
+        row: int,
+        case: Case,
+        conditions: FloatArray,
+        sites: FloatArray,
+        order: IntArray,
+        site_order: IntArray,
+        symptom_side: str | None,
+        p_spinal: float,
+        verdict: str,
+        level: TriageLevel,
+        red_flag_ids: list[str],
+        severity_grade: Severity,
+        plan_ids: list[str],
+        plan_conditions: list[str],
+        concordance: dict[str, Any],
+        enough: bool,
+    ) -> None:
+        self._chunk = chunk
+        self.compiled = chunk.t.compiled
+        self.row = row
+        self.case = case
+        self.conditions = conditions  # (C,) posterior
+        self.sites = sites  # (H,) posterior
+        self.order = order  # conditions, most probable first
+        self.site_order = site_order  # sites in the order localisation lists them
+        self.symptom_side = symptom_side
+        self.p_spinal = p_spinal
+        self.verdict = verdict
+        self.level = level
+        self.red_flag_ids = red_flag_ids  # most urgent first
+        self.severity_grade = severity_grade
+        self.plan_ids = plan_ids
+        self.plan_conditions = plan_conditions  # the conditions the plan was chosen for
+        self.concordance = concordance
+        self.enough = enough
+
+    @property
+    def batch(self) -> EncodedBatch:
+        return self._chunk.batch
 
     @property
     def encoded(self) -> EncodedCase:
-        return self.batch.case(self.row)
+        return self._chunk.batch.case(self.row)
+
+    @property
+    def site_loglik(self) -> FloatArray:
+        row: FloatArray = self._chunk.site_loglik[self.row]
+        return row
+
+    @functools.cached_property
+    def listed_conditions(self) -> list[int]:
+        return _listed(self.order, self.conditions, TOP_CONDITIONS)
+
+    @functools.cached_property
+    def listed_sites(self) -> list[int]:
+        return _listed(self.site_order, self.sites, TOP_SITES)
+
+    @functools.cached_property
+    def possibly(self) -> list[str] | None:
+        """Close alternative roots of a leading root; None when the leading site is not a root."""
+        return _close_alternatives(self._chunk.t, self.site_order, self.sites)
+
+    @functools.cached_property
+    def fit(self) -> Fit:
+        chunk, i = self._chunk, self.row
+        return _fit(
+            chunk.t, np.array(chunk.manifest_rows[i], dtype=np.intp), chunk.best_fit[i], chunk.fewest[i]
+        )
+
+    @functools.cached_property
+    def triage(self) -> TriageResult:
+        chunk, i, t = self._chunk, self.row, self._chunk.t
+        full = [chunk.full_levels.row(t, i, "all findings")]
+        if chunk.subset_levels is not None and i in chunk.subsets:
+            first = chunk.first_subset[i]
+            full += [
+                chunk.subset_levels.row(t, first + j, label) for j, (label, _) in enumerate(chunk.subsets[i])
+            ]
+        return _decide(
+            t,
+            chunk.fired[i],
+            chunk.batch.present[i],
+            chunk.batch.absent[i],
+            self.conditions,
+            chunk.screen_levels.row(t, i, "red flags aside"),
+            full,
+            self.fit.adequate,
+        )
+
+    @functools.cached_property
+    def severity(self) -> SeverityResult:
+        t = self._chunk.t
+        present = self._chunk.batch.present[self.row]
+        named = {fid for fid, f in t.severity_findings if present[f]}
+        return assess_severity(self.case, named, self.triage, t.cut)
+
+    @functools.cached_property
+    def notes(self) -> list[str]:
+        notes = list(self._chunk.batch.notes[self.row])
+        if self.concordance["status"] == "discordant" and self.concordance.get("note"):
+            notes.append(f"imaging discordant with the clinical level: {self.concordance['note']}")
+        if not self.enough:
+            notes.append("no clinical finding was given: the differential shows only the base rates")
+        return notes
 
     def plan(self) -> list[PlanItem]:
         return plan_items(self.compiled.knowledge, self.plan_ids, self.plan_conditions)
 
     def findings_used(self) -> list[FindingUsed]:
-        return _findings_used(tables(self.compiled), self.batch, self.row)
+        return _findings_used(self._chunk.t, self._chunk.batch, self.row)
 
     def imaging_concordance(self) -> ImagingConcordance:
         return _concordance(self.concordance)
@@ -506,13 +629,16 @@ def _headline_chunk(
             signs_f[imaged_rows],
         ).sites
         clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows)}
-    # screening: every red flag unknown
-    screen_present, screen_absent = present_f.copy(), absent_f.copy()
-    screen_present[:, t.red_flags] = 0.0
-    screen_absent[:, t.red_flags] = 0.0
-    screening = infer(
-        compiled, screen_present, screen_absent, observed_f, unobserved_f, prior, signs_f
-    ).conditions
+    # screening: every red flag unknown (the same posterior when no case of the chunk gives one)
+    if present_f[:, t.red_flags].any() or absent_f[:, t.red_flags].any():
+        screen_present, screen_absent = present_f.copy(), absent_f.copy()
+        screen_present[:, t.red_flags] = 0.0
+        screen_absent[:, t.red_flags] = 0.0
+        screening = infer(
+            compiled, screen_present, screen_absent, observed_f, unobserved_f, prior, signs_f
+        ).conditions
+    else:
+        screening = posterior.conditions
     # the posteriors with each proper subset of the present red flags
     flagged = (
         np.flatnonzero(present[:, t.red_flags].any(axis=1)) if t.red_flags.size else np.zeros(0, np.intp)
@@ -548,7 +674,8 @@ def _headline_chunk(
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
-    fired = _row_lists(t.fired(present.astype(np.float64)))
+    fired_matrix = t.fired(present.astype(np.float64))
+    fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
     # out-of-model fit: unexplained manifestations per condition
     manifest = present_f * t.manifestation_f
@@ -584,81 +711,103 @@ def _headline_chunk(
     enough_all = (informative >= 1) | observed.any(axis=1)
     threshold = t.spinal_threshold
 
+    # triage level: the most urgent of the fired rules and of what every posterior calls for
+    ranks = np.maximum(
+        np.where(fired_matrix, t.rule_rank[None, :], -1).max(axis=1, initial=-1),
+        np.maximum(full_levels.ranks, screen_levels.ranks),
+    )
+    if subset_levels is not None:
+        np.maximum.at(ranks, np.array(owners, dtype=np.intp), subset_levels.ranks)
+    self_care = ranks <= t.self_care_rank
+    if t.screen is not None:
+        screened = absent[:, t.screen_required].all(axis=1) & t.screen_known
+        ranks = np.where(self_care & ~screened, np.maximum(ranks, t.screen_rank), ranks)
+    n_manifest = manifest.sum(axis=1)
+    fit_adequate = (n_manifest < MIN_UNEXPLAINED) | (fewest < MIN_UNEXPLAINED)
+    ranks = np.where((ranks <= t.self_care_rank) & ~fit_adequate, np.maximum(ranks, t.routine_rank), ranks)
+    verdicts = np.where(
+        p_spinal >= threshold, "spinal", np.where(p_spinal <= 1 - threshold, "non-spinal", "uncertain")
+    ).tolist()
+    chunk = _Chunk(
+        t,
+        batch,
+        posterior.site_loglik,
+        full_levels,
+        screen_levels,
+        subset_levels,
+        subsets,
+        first_subset,
+        fired,
+        manifest_rows,
+        best_fit.tolist(),
+        fewest.astype(np.intp).tolist(),
+    )
+    side_names = np.where(left & right, "bilateral", np.where(left, "left", np.where(right, "right", "")))
+    emergency = rank(TriageLevel.EMERGENCY)
     out: list[CoreCase] = []
+    plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+    kb = compiled.knowledge
     for i, case in enumerate(cases):
         p = conditions[i]
-        listed_conditions = _listed(order[i], p, TOP_CONDITIONS)
-        side = "bilateral" if left[i] and right[i] else "left" if left[i] else "right" if right[i] else None
-        s_order = site_order[i]
-        listed_sites = _listed(s_order, sites[i], TOP_SITES)
-        possibly = _close_alternatives(t, s_order, sites[i]) if listed_sites else None
-        spinal = float(p_spinal[i])
-        verdict = (
-            "spinal" if spinal >= threshold else "non-spinal" if spinal <= 1 - threshold else "uncertain"
-        )
-        fit = _fit(t, np.array(manifest_rows[i], dtype=np.intp), int(best_fit[i]), int(fewest[i]))
-        full = [full_levels.row(t, i, "all findings")]
-        if subset_levels is not None and i in subsets:
-            first = first_subset[i]
-            full += [subset_levels.row(t, first + j, label) for j, (label, _) in enumerate(subsets[i])]
-        triage = _decide(
-            t,
-            fired[i],
-            present[i],
-            absent[i],
-            p,
-            screen_levels.row(t, i, "red flags aside"),
-            full,
-            fit.adequate,
-        )
-        named = {fid for fid, f in t.severity_findings if present[i, f]}
-        severity = assess_severity(case, named, triage, t.cut)
+        level = TRIAGE_ORDER[int(ranks[i])]
+        flags = sorted(fired[i], key=lambda r: -t.rule_level_rank[r])
+        red_flag_ids = [t.rules[r].id for r in flags]
+        grade = _severity_grade(t, case, present[i], int(ranks[i]) == emergency and bool(flags))
         clinical_p = clinical_sites.get(i)
         imaged = imaged_roots(compiled, batch.case(i)) if clinical_p is not None else []
         concordance = judge(compiled, imaged, clinical_p)
-        plan_ids, plan_conditions = plan_steps(
-            compiled.knowledge,
-            order[i],
-            p,
-            t.condition_ids,
-            severity.grade,
-            case.duration_days,
-            triage.level,
-            concordance["status"],
-        )
-        notes = list(batch.notes[i])
-        if concordance["status"] == "discordant" and concordance.get("note"):
-            notes.append(f"imaging discordant with the clinical level: {concordance['note']}")
-        enough = bool(enough_all[i])
-        if not enough:
-            notes.append("no clinical finding was given: the differential shows only the base rates")
+        above = order[i][p[order[i]] >= t.plan_threshold]
+        key = (int(order[i][0]), *above.tolist(), grade, case.duration_days, level, concordance["status"])
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = plan_steps(
+                kb, order[i], p, t.condition_ids, grade, case.duration_days, level, concordance["status"]
+            )
         out.append(
             CoreCase(
-                compiled=compiled,
-                case=case,
-                batch=batch,
-                row=i,
-                conditions=p,
-                sites=sites[i],
-                site_loglik=posterior.site_loglik[i],
-                listed_conditions=listed_conditions,
-                listed_sites=listed_sites,
-                site_order=s_order,
-                symptom_side=side,
-                p_spinal=spinal,
-                verdict=verdict,
-                possibly=possibly,
-                triage=triage,
-                severity=severity,
-                fit=fit,
-                plan_ids=plan_ids,
-                plan_conditions=plan_conditions,
-                concordance=concordance,
-                notes=notes,
-                enough=enough,
+                chunk,
+                i,
+                case,
+                p,
+                sites[i],
+                order[i],
+                site_order[i],
+                side_names[i] or None,
+                float(p_spinal[i]),
+                verdicts[i],
+                level,
+                red_flag_ids,
+                grade,
+                list(plan[0]),
+                list(plan[1]),
+                concordance,
+                bool(enough_all[i]),
             )
         )
     return out
+
+
+def _severity_grade(t: Tables, case: Case, present: BoolArray, emergency_flag: bool) -> Severity:
+    """engine/severity.assess_severity's grade alone (its record with reasons is built when read)."""
+    cut = t.cut
+    named = {fid for fid, f in t.severity_findings if present[f]}
+    grades: list[Severity] = []
+    worst = min((s.grade for s in case.strength), default=None)
+    if worst is not None and worst < 5:
+        grades.append(_grade_mrc(worst, cut))
+    elif "motor_deficit" in named or "foot_drop" in named:
+        grades.append(Severity.MODERATE)
+    if "foot_drop" in named or "progressive_weakness" in named:
+        grades.append(Severity.SEVERE)
+    if case.scores.pain_nrs is not None:
+        grades.append(_grade_pain(case.scores.pain_nrs, cut))
+    elif "severe_intractable_pain" in named:
+        grades.append(Severity.SEVERE)
+    if case.scores.odi is not None:
+        grades.append(_grade_odi(case.scores.odi, cut))
+    if emergency_flag:
+        grades.append(Severity.SEVERE)
+    return max(grades, key=SEVERITY_ORDER.index, default=Severity.MILD)
 
 
 def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> list[str] | None:

@@ -27,6 +27,7 @@ from nervemap.engine.compiled import (
 from nervemap.engine.encode import (
     EXAM_DERIVED,
     IMAGING_FINDING,
+    PATTERN_MODALITIES,
     CaseError,
     EncodedCase,
     _check_references,
@@ -243,7 +244,7 @@ class BatchTables:
                 self.region_masks[d] = regions
                 self.region_kind_masks[d] = np.outer(regions, kinds).ravel()
         # laterality: sided observations that make up a pattern
-        pattern = {"sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague"}
+        pattern = set(PATTERN_MODALITIES)
         observations = compiled.observations
         self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
         self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])

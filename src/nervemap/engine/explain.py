@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nervemap.engine.assessment import Evidence, EvidenceSet, trusted
+from nervemap.engine.assessment import Evidence, EvidenceSet, trusted, trusted_exact
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation
 from nervemap.engine.encode import EncodedCase
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
@@ -32,6 +32,7 @@ OBSERVATION_NAMES = {
     "umn": "upper motor neuron sign",
     "pattern": "findings",
     "pain-vague": "pain somewhere in the",
+    "weakness-vague": "weakness somewhere in the",
     "sensory-vague": "sensory change somewhere in the",
     "sensory-normal": "normal sensation over the whole",
     "weakness-normal": "full power over the whole",
@@ -275,8 +276,9 @@ def _split(items: list[tuple[float, Record]]) -> EvidenceSet:
     return trusted(
         EvidenceSet,
         {
-            "for_": [trusted(Evidence, record) for weight, record in ranked if weight > 0],
-            "against": [trusted(Evidence, record) for weight, record in ranked if weight < 0],
+            # every item holds the nine Evidence fields in their declared order
+            "for_": [trusted_exact(Evidence, record) for weight, record in ranked if weight > 0],
+            "against": [trusted_exact(Evidence, record) for weight, record in ranked if weight < 0],
         },
     )
 

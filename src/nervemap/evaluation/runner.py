@@ -42,14 +42,15 @@ def default_assess_text(text: str) -> Assessment:
     from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]  # lazy: spaCy
 
     extraction = extract(text)
-    result: Assessment = assess(extraction.case)
+    # the metrics read ranks, probabilities, localisation, triage and source: no evidence record
+    result: Assessment = assess(extraction.case, detail="headline")
     return result
 
 
 def default_assess_case(case: dict[str, Any]) -> Assessment:
     from nervemap.engine.assess import assess
 
-    return assess(case)
+    return assess(case, detail="headline")
 
 
 @dataclass

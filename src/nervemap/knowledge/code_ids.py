@@ -11,6 +11,14 @@ from __future__ import annotations
 
 CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
     "finding": {
+        # the severity grade computed for a batch (engine/severity.py's rules)
+        "engine/core.py": (
+            "foot_drop",
+            "motor_deficit",
+            "progressive_weakness",
+            "severe_intractable_pain",
+        ),
+        "engine/encode_batch.py": ("extensor_plantar",),
         "engine/encode.py": (
             "extensor_plantar",
             "imaging_cauda_equina_compression",
@@ -53,6 +61,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "triage_rule": {
+        "engine/core.py": ("severe_intractable_pain",),
         "engine/severity.py": ("severe_intractable_pain",),
     },
     "plan": {
