@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from nervemap.api.app import create_app
-from nervemap.api.deps import get_session
+from nervemap.app import create_app
+from nervemap.server.deps import get_session
 from nervemap.settings import Settings
 from nervemap.store.models import Role, User
 from nervemap.store.passwords import hash_password

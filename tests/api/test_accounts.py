@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from nervemap.api.tokens import TokenSigner
+from nervemap.server.tokens import TokenSigner
 from nervemap.store.api_keys import ApiKeyRepository
 from nervemap.store.audit import AuditFilter, AuditLog
 from nervemap.store.models import Scope, User

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nervemap.api.app import create_app
+from nervemap.app import create_app
 from nervemap.settings import Settings
 from nervemap.store.migrate import upgrade_database
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nervemap.api.app import create_app
+from nervemap.app import create_app
 from nervemap.settings import Settings
 from nervemap.store.migrate import current_revision, head_revision
 from nervemap.store.models import Role

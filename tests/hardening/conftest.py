@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from nervemap.api.app import create_app
+from nervemap.app import create_app
 from nervemap.settings import Settings
 from nervemap.store.migrate import upgrade_database
 from nervemap.store.models import Role, User

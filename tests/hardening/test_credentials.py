@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nervemap.api.tokens import TokenSigner
+from nervemap.server.tokens import TokenSigner
 from tests.api.conftest import assert_problem
 from tests.hardening.conftest import ADMIN_EMAIL, CLINICIAN_EMAIL, PASSWORD, Service, build_service
 

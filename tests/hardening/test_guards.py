@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from nervemap.api import engine as api_engine
 from nervemap.api.ratelimit import Rate, TokenBuckets
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
+from nervemap.services import assessments as api_engine
 from nervemap.store.assessments import AssessmentRepository
 from tests.api.conftest import assert_problem, example
 from tests.hardening.conftest import ADMIN_EMAIL, CLINICIAN_EMAIL, PASSWORD, Service, build_service
@@ -167,10 +167,10 @@ def test_anonymous_interview_starts_are_limited(limited: tuple[Service, TestClie
 def _slow_assess(delay: float, done: threading.Event) -> Any:
     real = api_engine.assess  # type: ignore[attr-defined]
 
-    def slow(case: Case) -> Assessment:
+    def slow(case: Case, *rest: Any) -> Assessment:
         try:
             time.sleep(delay)
-            return real(case)
+            return real(case, *rest)
         finally:
             done.set()
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from nervemap.api import engine as api_engine
 from nervemap.engine.case import Case
+from nervemap.services import assessments as api_engine
 from tests.hardening.conftest import Service, build_service
 
 NAME = "Zebedee Quillfeather"
@@ -86,7 +86,7 @@ def test_a_crash_is_contained_and_logs_frames_only(
     """An exception quoting patient text never reaches the server (uvicorn would log it whole)."""
     caplog.set_level(logging.DEBUG)
 
-    def crash(case: Case) -> Any:
+    def crash(case: Case, *_: Any) -> Any:
         Case.model_validate({"age": f"{NOTE}"})  # a pydantic error quotes the input value
 
     monkeypatch.setattr(f"{api_engine.__name__}.assess", crash)
@@ -109,10 +109,10 @@ def test_a_timed_out_request_leaves_no_trace_in_logs(
     finished = threading.Event()
     real = api_engine.assess  # type: ignore[attr-defined]
 
-    def slow(case: Case) -> Any:
+    def slow(case: Case, *rest: Any) -> Any:
         time.sleep(0.6)
         finished.set()
-        return real(case)
+        return real(case, *rest)
 
     monkeypatch.setattr(f"{api_engine.__name__}.assess", slow)
     with TestClient(built.app) as client:

@@ -29,7 +29,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from nervemap.api.app import create_app
+from nervemap.app import create_app
 from nervemap.store.models import Role
 from nervemap.store.passwords import hash_password
 from nervemap.store.users import UserRepository

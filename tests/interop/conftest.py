@@ -16,10 +16,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from nervemap.api.deps import get_session
 from nervemap.interop.cds_hooks import router as cds_router
 from nervemap.interop.fhir_api import metadata_router
 from nervemap.interop.fhir_api import router as fhir_router
+from nervemap.server.deps import get_session
 from nervemap.store.db import make_engine, make_sessionmaker
 from nervemap.store.models import Base
 

@@ -17,7 +17,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from nervemap.api.app import create_app
+from nervemap.app import create_app
 from nervemap.settings import Settings
 from nervemap.store.db import make_engine, make_sessionmaker
 from nervemap.store.migrate import upgrade_database

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nervemap.api.plain import NOT_ASSESSED, severity_measured, summarise
 from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.knowledge.loader import default_knowledge
+from nervemap.presentation.plain import NOT_ASSESSED, severity_measured, summarise
 from nervemap.web.present import MAX_PATIENT_STEPS, patient_plan
 from tests.web.readability import MAX_GRADE, grade
 
@@ -46,7 +46,7 @@ def test_every_patient_plan_text_is_grade_8_or_below() -> None:
 
 
 def test_generated_patient_sentences_are_grade_8_or_below() -> None:
-    from nervemap.api import plain
+    from nervemap.presentation import plain
 
     sentences = [NOT_ASSESSED, plain.CANNOT_TELL, *plain.SEVERITY_WORDS.values(), *plain.URGENCY.values()]
     for assessment in (assess(Case.model_validate({})), assess(Case.model_validate({"age": 40}))):

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from nervemap.api.plain import severity_measured
 from nervemap.engine.assess import assess
 from nervemap.engine.case import Case
+from nervemap.presentation.plain import severity_measured
 from nervemap.web import bodymap, present
 from nervemap.web.report import report_html
 

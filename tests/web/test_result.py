@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from nervemap.api.plain import CANNOT_TELL, fits, summarise
 from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
+from nervemap.presentation.plain import CANNOT_TELL, fits, summarise
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "cases.jsonl"
 
@@ -77,7 +77,7 @@ def test_too_little_information_says_so_in_words() -> None:
 
 
 def test_severity_that_nothing_measured_reads_not_assessed() -> None:
-    from nervemap.api.plain import severity_words
+    from nervemap.presentation.plain import severity_words
 
     unmeasured = assess(Case.model_validate({"pain_map": [{"region": "calf", "side": "left"}]}))
     assert unmeasured.severity.grade.value == "mild"  # the engine's default grade...
@@ -105,7 +105,7 @@ def test_unanswered_warning_signs_are_listed_with_what_to_do() -> None:
 
 
 def test_no_nerve_is_said_plainly() -> None:
-    from nervemap.api.plain import site_key
+    from nervemap.presentation.plain import site_key
 
     for assessment in _golden():
         summary = summarise(assessment)

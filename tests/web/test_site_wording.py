@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nervemap.api.plain import plain_place, site_key
 from nervemap.engine.assess import assess_many
 from nervemap.engine.assessment import EvidenceSet, Localisation
 from nervemap.engine.compiled import default_compiled
 from nervemap.interview.catalogue import default_catalogue
+from nervemap.presentation.plain import plain_place, site_key
 
 
 def test_every_site_a_patient_can_see_has_plain_wording() -> None:

@@ -1,1 +1,1 @@
-"""The nervemap HTTP API: ``create_app(settings)`` builds a FastAPI application."""
+"""The nervemap HTTP API: routers, schemas, authentication, problem details (built by nervemap.app)."""

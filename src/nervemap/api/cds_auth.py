@@ -14,12 +14,12 @@ from typing import Annotated
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
 
-from nervemap.api.auth import Permit, api_key_scheme, bearer_scheme, current_principal
-from nervemap.api.deps import SessionDep, SignerDep
-from nervemap.api.problems import FieldError, ProblemError
 from nervemap.interop.cds_hooks import cds_config
 from nervemap.interop.cds_jwt import CdsAuthError, ReplayGuard, looks_like_jwt, verify_client_jwt
-from nervemap.store.models import Role, Scope
+from nervemap.server.auth import Permit, api_key_scheme, bearer_scheme, current_principal
+from nervemap.server.deps import SessionDep, SignerDep
+from nervemap.server.problems import FieldError, ProblemError
+from nervemap.services.accounts import Role, Scope
 
 
 def _scope(request: Request) -> Scope:

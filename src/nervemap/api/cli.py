@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import getpass
-import json
 import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from importlib import resources
 from typing import Annotated, Any
 
 import typer
@@ -17,8 +15,10 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.orm import Session
 
+from nervemap.services import accounts, demo
+from nervemap.services.accounts import Role, Scope, User
+from nervemap.services.errors import Conflict, Invalid, NotFound
 from nervemap.settings import Settings
-from nervemap.store.models import Role, Scope, User
 
 app = typer.Typer(help="The nervemap HTTP service.", no_args_is_help=True, pretty_exceptions_enable=False)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -30,8 +30,8 @@ app.add_typer(db_app, name="db")
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
-DEMO_EMAIL = "demo.clinician@example.org"
-DEMO_PASSWORD = "nervemap-demo-password"
+DEMO_EMAIL, DEMO_PASSWORD = demo.DEMO_EMAIL, demo.DEMO_PASSWORD
+CLI_ACTOR = "cli"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -63,7 +63,7 @@ def serve(
     settings = Settings()
     # access_log off: uvicorn's log has raw paths (patient-link tokens); nervemap.access logs routes.
     if workers == 1:
-        from nervemap.api.app import create_app
+        from nervemap.app import create_app
 
         logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
         uvicorn.run(
@@ -88,7 +88,7 @@ def serve(
         stale.unlink(missing_ok=True)  # buckets start full at every start, as in one process
     os.environ["NERVEMAP_RATE_LIMIT_FILE"] = str(shared)
     uvicorn.run(
-        "nervemap.api.app:create_app",
+        "nervemap.app:create_app",
         factory=True,
         workers=workers,
         host=host or settings.host,
@@ -124,19 +124,14 @@ def user_add(
     password: Annotated[str | None, typer.Option(help="Prompted for if not given")] = None,
 ) -> None:
     """Create a user."""
-    from nervemap.store.passwords import hash_password
-    from nervemap.store.users import UserRepository
-
     secret = password if password is not None else getpass.getpass("password: ")
     if len(secret) < 12:
         raise _fail("--password: at least 12 characters")
     with _session() as session:
-        users = UserRepository(session)
-        if users.exists(email):
-            raise _fail(f"EMAIL: a user '{email}' exists already")
-        user = users.add(email, role, hash_password(secret))
-        _audit(session, "cli", "user.create", f"user:{user.id}")
-        session.commit()
+        try:
+            accounts.create_user(session, email, role, secret, actor=CLI_ACTOR)
+        except Conflict:
+            raise _fail(f"EMAIL: a user '{email}' exists already") from None
     console.print(f"created {role.value} {escape(email)}", highlight=False)
 
 
@@ -150,18 +145,14 @@ def _new_password(password: str | None, prompt: str = "new password: ") -> str:
 @user_app.command("list")
 def user_list() -> None:
     """Every account: id, email, role, active or not, created."""
-    from nervemap.store.users import UserRepository
-
     with _session() as session:
-        for user in UserRepository(session).all():
+        for user in accounts.list_users(session):
             state = "active" if user.active else "inactive"
             print(f"{user.id}\t{user.email}\t{user.role}\t{state}\t{_when(user.created_at)}")
 
 
 def _user_or_fail(session: Session, email: str) -> User:
-    from nervemap.store.users import UserRepository
-
-    user = UserRepository(session).by_email(email)
+    user = accounts.user_by_email(session, email)
     if user is None:
         raise _fail(f"EMAIL: no user '{email}'")
     return user
@@ -171,26 +162,16 @@ def _user_or_fail(session: Session, email: str) -> User:
 def user_deactivate(email: str) -> None:
     """The user can no longer sign in; their tokens and web sessions end now, their API keys are
     refused while the account is inactive."""
-    from nervemap.store.users import UserRepository
-
     with _session() as session:
-        user = _user_or_fail(session, email)
-        if UserRepository(session).set_active(user, False):
-            _audit(session, "cli", "user.deactivate", f"user:{user.id}")
-        session.commit()
+        accounts.set_active(session, _user_or_fail(session, email), False, actor=CLI_ACTOR)
     console.print(f"deactivated {escape(email)}", highlight=False)
 
 
 @user_app.command("reactivate")
 def user_reactivate(email: str) -> None:
     """The user may sign in again (tokens from before the deactivation stay revoked)."""
-    from nervemap.store.users import UserRepository
-
     with _session() as session:
-        user = _user_or_fail(session, email)
-        if UserRepository(session).set_active(user, True):
-            _audit(session, "cli", "user.reactivate", f"user:{user.id}")
-        session.commit()
+        accounts.set_active(session, _user_or_fail(session, email), True, actor=CLI_ACTOR)
     console.print(f"reactivated {escape(email)}", highlight=False)
 
 
@@ -200,15 +181,9 @@ def user_reset_password(
     password: Annotated[str | None, typer.Option(help="Prompted for if not given")] = None,
 ) -> None:
     """Set a user's password (an administrator's reset); their tokens and web sessions end."""
-    from nervemap.store.passwords import hash_password
-    from nervemap.store.users import UserRepository
-
     secret = _new_password(password)
     with _session() as session:
-        user = _user_or_fail(session, email)
-        UserRepository(session).set_password(user, hash_password(secret))
-        _audit(session, "cli", "user.password-reset", f"user:{user.id}")
-        session.commit()
+        accounts.reset_password(session, _user_or_fail(session, email), secret, actor=CLI_ACTOR)
     console.print(f"password reset for {escape(email)}; their sessions have ended", highlight=False)
 
 
@@ -219,31 +194,20 @@ def user_passwd(
     password: Annotated[str | None, typer.Option(help="The new one; prompted for if not given")] = None,
 ) -> None:
     """Change your own password: the old one is needed. Your tokens and web sessions end."""
-    from nervemap.store.passwords import hash_password, verify_password
-    from nervemap.store.users import UserRepository
-
     old = old_password if old_password is not None else getpass.getpass("old password: ")
     with _session() as session:
         user = _user_or_fail(session, email)
-        if not verify_password(user.password_hash, old):
+        if not accounts.check_password(user, old):
             raise _fail("--old-password: wrong password")
-        secret = _new_password(password)
-        UserRepository(session).set_password(user, hash_password(secret))
-        _audit(session, "cli", "user.password-change", f"user:{user.id}")
-        session.commit()
+        accounts.set_own_password(session, user, _new_password(password), actor=CLI_ACTOR)
     console.print("password changed; your sessions have ended", highlight=False)
 
 
 @user_app.command("end-sessions")
 def user_end_sessions(email: str) -> None:
     """Every bearer token and web session of the user stops working now (API keys: apikey revoke)."""
-    from nervemap.store.users import UserRepository
-
     with _session() as session:
-        user = _user_or_fail(session, email)
-        UserRepository(session).end_sessions(user)
-        _audit(session, "cli", "user.end-sessions", f"user:{user.id}")
-        session.commit()
+        accounts.end_sessions(session, _user_or_fail(session, email), actor=CLI_ACTOR)
     console.print(f"sessions of {escape(email)} ended", highlight=False)
 
 
@@ -256,21 +220,15 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="A label for the key")] = "",
 ) -> None:
     """Issue an API key; it is printed once and only its hash is kept."""
-    from nervemap.store.api_keys import ApiKeyRepository
-    from nervemap.store.users import UserRepository
-
     scopes = scope or [Scope.READ, Scope.WRITE]
     with _session() as session:
-        user = UserRepository(session).by_email(owner)
+        user = accounts.user_by_email(session, owner)
         if user is None:
             raise _fail(f"--owner: no user '{owner}'")
-        if Scope.ADMIN in scopes and user.role != Role.ADMIN.value:
-            raise _fail("--scope admin: only for keys owned by an admin")
-        if Scope.OUTBOX in scopes and user.role != Role.ADMIN.value:
-            raise _fail("--scope outbox: only for keys owned by an admin (the integrator's account)")
-        issued = ApiKeyRepository(session).issue(user, scopes, name)
-        _audit(session, "cli", "apikey.create", f"apikey:{issued.record.id}")
-        session.commit()
+        try:
+            issued = accounts.issue_api_key(session, user, scopes, name, actor=CLI_ACTOR, field="--scope")
+        except Invalid as error:
+            raise _fail(error.detail) from None
     console.print(issued.key, highlight=False, markup=False)  # stdout: the key alone, for scripts
     errors.print(
         f"id {issued.record.id} (nervemap apikey revoke ID; the key is not shown again)", highlight=False
@@ -282,14 +240,9 @@ def apikey_list(
     owner: Annotated[str | None, typer.Option(help="Only this user's keys (email)")] = None,
 ) -> None:
     """Every API key: id, owner, name, first characters, scopes, created, active or revoked (when)."""
-    from nervemap.store.api_keys import ApiKeyRepository
-    from nervemap.store.users import UserRepository
-
     with _session() as session:
-        users = UserRepository(session)
         owner_id = _user_or_fail(session, owner).id if owner is not None else None
-        for key in ApiKeyRepository(session).all(owner_id):
-            found = users.get(key.owner_id)
+        for key, found in accounts.list_api_keys(session, owner_id):
             state = "active" if key.revoked_at is None else f"revoked {_when(key.revoked_at)}"
             email = found.email if found is not None else "?"
             scopes = ",".join(key.scopes)
@@ -300,17 +253,15 @@ def apikey_list(
 @apikey_app.command("revoke")
 def apikey_revoke(key_id: str) -> None:
     """Revoke an API key by its id."""
-    from nervemap.store.api_keys import ApiKeyRepository
-
     try:
         identifier = uuid.UUID(key_id)
     except ValueError:
         raise _fail("KEY_ID: not a UUID") from None
     with _session() as session:
-        if not ApiKeyRepository(session).revoke(identifier):
-            raise _fail("KEY_ID: no active key with this id")
-        _audit(session, "cli", "apikey.revoke", f"apikey:{identifier}")
-        session.commit()
+        try:
+            accounts.revoke_api_key(session, identifier, actor=CLI_ACTOR)
+        except NotFound:
+            raise _fail("KEY_ID: no active key with this id") from None
     console.print("revoked")
 
 
@@ -335,32 +286,9 @@ def db_downgrade(revision: str = "base") -> None:
 @app.command("demo-data")
 def demo_data() -> None:
     """Create a demo clinician and assess the bundled example cases as that clinician."""
-    from nervemap.engine.assess import assess_many
-    from nervemap.engine.case import Case
-    from nervemap.store.assessments import AssessmentRepository
-    from nervemap.store.models import SourceKind
-    from nervemap.store.passwords import hash_password
-    from nervemap.store.users import UserRepository
-
-    folder = resources.files("nervemap") / "examples"
-    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
-    cases = [Case.model_validate(json.loads(e.read_text(encoding="utf-8"))) for e in entries]
     with _session() as session:
-        users = UserRepository(session)
-        user = users.by_email(DEMO_EMAIL) or users.add(
-            DEMO_EMAIL, Role.CLINICIAN, hash_password(DEMO_PASSWORD)
-        )
-        repository = AssessmentRepository(session)
-        for case, assessment in zip(cases, assess_many(list(cases)), strict=True):
-            record = repository.add(
-                created_by=user.id,
-                source_kind=SourceKind.STRUCTURED,
-                input=case.model_dump(mode="json", exclude_none=True),
-                assessment=assessment,
-            )
-            _audit(session, "cli", "assessment.create", f"assessment:{record.id}")
-        session.commit()
-    console.print(f"{len(cases)} demo assessments created")
+        count = demo.create_demo_data(session, actor=CLI_ACTOR)
+    console.print(f"{count} demo assessments created")
     console.print(f"login: {DEMO_EMAIL} / {DEMO_PASSWORD}", highlight=False)
 
 
@@ -380,19 +308,12 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _audit(session: Session, actor: str, action: str, obj: str) -> None:
-    from nervemap.store.audit import AuditLog
-
-    AuditLog(session).record(actor, action, obj)
-
-
 # ------------------------------------------------------------------ follow-up episodes (issue 19)
 
 episode_app = typer.Typer(
     help="Follow-up episodes: the course of a patient's leg pain.", no_args_is_help=True
 )
 app.add_typer(episode_app, name="episode")
-CLI_ACTOR = "cli"
 FULL_POWER = 5  # MRC grade 5: only weaker movements are listed
 
 

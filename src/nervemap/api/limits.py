@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nervemap.api.problems import MEDIA_TYPE, TYPE_PREFIX
+from nervemap.server.problems import MEDIA_TYPE, TYPE_PREFIX
 
 
 class BodySizeLimit:

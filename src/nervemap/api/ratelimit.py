@@ -39,8 +39,8 @@ import anyio.to_thread
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nervemap.api.problems import FieldError, problem_response
-from nervemap.api.tokens import TokenSigner
+from nervemap.server.problems import FieldError, problem_response
+from nervemap.server.tokens import TokenSigner
 
 LOGIN_PATH = "/v1/auth/login"
 WEB_LOGIN_PATH = "/clinic/login"

@@ -12,8 +12,8 @@ from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.followup import CheckinMeasures, CourseSummary, Escalation
 from nervemap.knowledge.models import Setting
+from nervemap.services.accounts import Role
 from nervemap.services.episodes import ScheduleEdit, ScheduleItem
-from nervemap.store.models import Role
 
 MAX_TEXT_CHARS = 100_000
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -142,28 +142,6 @@ class PatientLinkOut(BaseModel):
     token: str = Field(description="Shown once; only its hash is stored")
     path: str
     expires_at: datetime
-
-
-class LikelyCause(BaseModel):
-    name: str
-    likelihood: Literal["most likely", "possible", "less likely"]
-
-
-class PatientView(BaseModel):
-    """What a patient sees: plain language, no clinician detail, no identifiers."""
-
-    urgency: str
-    advice: str
-    headline: str = Field(description="The leading cause in words, or that questions alone cannot tell")
-    certainty: str = Field(description="How sure the headline is, in words")
-    likely_source: str | None = Field(
-        default=None, description="Where it comes from, only when the leading cause can arise there"
-    )
-    likely_causes: list[LikelyCause]
-    severity: str = Field(description='How severe, in words; "not assessed" when nothing measured it')
-    enough_information: bool
-    assessed_at: datetime
-    disclaimer: str
 
 
 # ------------------------------------------------------------------ audit and knowledge

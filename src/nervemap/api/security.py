@@ -28,9 +28,9 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.access_log import log_request
-from nervemap.api.problems import MEDIA_TYPE, Problem, problem_response
 from nervemap.api.ratelimit import Limits, Rate, RateLimit, is_rate_limited
 from nervemap.api.timeouts import RequestTimeout
+from nervemap.server.problems import MEDIA_TYPE, Problem, problem_response
 from nervemap.settings import Settings
 
 DOCS_POLICY = (

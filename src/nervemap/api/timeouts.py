@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nervemap.api.problems import FieldError, ProblemError, problem_response
+from nervemap.server.problems import FieldError, ProblemError, problem_response
 
 
 class RequestExpired(ProblemError):

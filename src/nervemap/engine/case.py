@@ -13,9 +13,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from nervemap.knowledge.models import HerniationZone, Setting, SymptomKind
+from nervemap.knowledge.models import HerniationZone, Setting, Strict, SymptomKind
 
 Side = Literal["left", "right"]
 SideOrBoth = Literal["left", "right", "bilateral"]
@@ -23,8 +23,8 @@ DiscLevel = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
 ImagingKind = Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
 
 
-class CaseModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class CaseModel(Strict):
+    """The one strict, frozen base model (``knowledge.models.Strict``), not a copy of it."""
 
 
 class Status(StrEnum):

@@ -14,19 +14,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, Field
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
-from nervemap.knowledge.models import TriageLevel
+from nervemap.knowledge.models import Strict, TriageLevel
 
 Trend = Literal["improved", "worse", "unchanged", "not comparable"]
 Overall = Literal["improving", "unchanged", "worsening", "first check-in"]
 CheckinSource = Literal["patient", "clinician"]
 
 
-class FollowupModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class FollowupModel(Strict):
+    """The one strict, frozen base model (``knowledge.models.Strict``), not a copy of it."""
 
 
 class CheckinInput(FollowupModel):

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from nervemap.knowledge.models import Strict
 
 
-class CdsClient(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CdsClient(Strict):
     iss: str = Field(min_length=1, description="The client's JWT issuer")
     jwks: dict[str, Any] | None = Field(default=None, description="The client's JSON Web Key Set")
     jwks_file: Path | None = Field(default=None, description="A file holding the JWKS instead")
@@ -49,9 +49,7 @@ def _normalise(url: str) -> str:
     return url.rstrip("/")
 
 
-class CdsConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CdsConfig(Strict):
     clients: tuple[CdsClient, ...] = ()
     fhir_servers: tuple[str, ...] = ()
     public_base_url: str | None = Field(

@@ -21,7 +21,6 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
-from nervemap.api.deps import SessionDep
 from nervemap.engine.assess import assess
 from nervemap.engine.encode import CaseError
 from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, course_card, imaging_card
@@ -38,6 +37,7 @@ from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
 from nervemap.knowledge import default_knowledge
+from nervemap.server.deps import SessionDep
 from nervemap.services.episodes import escalated_courses_of_patient
 from nervemap.store.audit import AuditLog
 from nervemap.store.cds_feedback import CdsFeedbackRepository, NewFeedback

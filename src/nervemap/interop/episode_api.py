@@ -13,14 +13,14 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from nervemap.api.auth import ClinicianRead
-from nervemap.api.deps import SessionDep
 from nervemap.followup.models import CheckinSource, Escalation
 from nervemap.interop.episode_bundle import episode_to_bundle
 from nervemap.interop.fhir_api import FHIR_JSON, fhir_response
+from nervemap.server.auth import ClinicianRead
+from nervemap.server.deps import SessionDep
+from nervemap.services import audit
 from nervemap.services import episodes as service
-from nervemap.store.audit import AuditLog
-from nervemap.store.models import EpisodeStatus
+from nervemap.services.episodes import EpisodeStatus
 
 router = APIRouter(prefix="/v1/episodes", tags=["FHIR"])
 BUNDLE: dict[int | str, dict[str, Any]] = {
@@ -43,8 +43,7 @@ def episode_fhir(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep
     """EpisodeOfCare; per check-in an Encounter, a QuestionnaireResponse and Observations (pain LOINC
     72514-3 with the body site, function, MRC grades, triage); a DetectedIssue per escalation."""
     view = service.get_episode(db, episode_id, actor=principal.actor)
-    AuditLog(db).record(principal.actor, "episode.fhir", f"episode:{view.episode.id}")
-    db.commit()
+    audit.record(db, principal.actor, "episode.fhir", f"episode:{view.episode.id}")
     history = [
         Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
     ]

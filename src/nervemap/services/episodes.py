@@ -33,10 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from nervemap import __version__
-from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
-from nervemap.engine.encode import CaseError
 from nervemap.followup import (
     CheckinDue,
     CheckinInput,
@@ -46,6 +44,8 @@ from nervemap.followup import (
     summarise_course,
 )
 from nervemap.knowledge.models import TRIAGE_ORDER, Setting, TriageLevel
+from nervemap.services.assessments import assess_input
+from nervemap.services.errors import ServiceError
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.db import begin_read
@@ -62,6 +62,14 @@ from nervemap.store.models import (
 )
 from nervemap.store.types import as_utc, utcnow
 
+__all__ = [
+    "Episode",
+    "EpisodeCheckin",
+    "EpisodeError",
+    "EpisodeLink",
+    "EpisodeStatus",
+    "OutboxMessage",
+]
 log = logging.getLogger("nervemap.services.episodes")
 EARLY = timedelta(days=7)  # a check-in up to a week (at most) before a planned one counts for it
 GRACE = timedelta(days=7)  # a planned check-in not done a week after it is due is overdue
@@ -76,18 +84,15 @@ Source = Literal["patient", "clinician"]
 ItemStatus = Literal["done", "due", "overdue", "planned"]
 
 
-class EpisodeError(Exception):
-    """A refused request: HTTP-like status, a kind, words, and each (field, reason)."""
+class EpisodeError(ServiceError):
+    """A refused request of this service: a status (404, 409, 410, 422, 501, kept by the front ends'
+    mapping, ``server/errors.status_of``), a kind, words, and each (field, reason)."""
 
     def __init__(
         self, status: int, kind: str, title: str, detail: str, errors: Sequence[tuple[str, str]] = ()
     ) -> None:
-        super().__init__(detail)
+        super().__init__(detail, errors, kind=kind, title=title)
         self.status = status
-        self.kind = kind
-        self.title = title
-        self.detail = detail
-        self.errors = list(errors)
 
 
 def _not_found(what: str, field_name: str) -> EpisodeError:
@@ -551,44 +556,12 @@ def open_escalations(db: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid
 def _assess(
     case: Case | None, text: str | None, setting: Setting
 ) -> tuple[Case, Assessment, dict[str, Any], SourceKind]:
-    if text is not None:
-        try:
-            from nervemap.nlp import extract
-        except ImportError:
-            raise EpisodeError(
-                501,
-                "not-implemented",
-                "Text extraction unavailable",
-                "this server cannot read clinical text; send a structured case instead",
-                [("body.text", "text extraction is not installed")],
-            ) from None
-        case = extract(text, setting=setting.value).case
-        prefix = "body.text: extracted "
-        stored: dict[str, Any] = {
-            "text": text,
-            "setting": setting.value,
-            "case": case.model_dump(mode="json"),
-        }
-        kind = SourceKind.TEXT
-    elif case is not None:
-        prefix = "body."
-        stored = case.model_dump(mode="json", exclude_none=True)
-        kind = SourceKind.STRUCTURED
-    else:
+    if text is None and case is None:
         raise EpisodeError(
             422, "validation", "Invalid check-in", "a case or a text is needed", [("body", "empty")]
         )
-    try:
-        assessment = assess(case)
-    except CaseError as error:
-        raise EpisodeError(
-            422,
-            "validation",
-            "Invalid case",
-            f"{len(error.issues)} problem(s) in the case",
-            [(prefix + issue.field, issue.message) for issue in error.issues],
-        ) from None
-    return case, assessment, stored, kind
+    done = assess_input(case=case, text=text, setting=setting.value)
+    return done.case, done.assessment, done.stored, done.kind
 
 
 def _checkin_time(latest: EpisodeCheckin, at: datetime | None, field_name: str) -> datetime:
@@ -1081,3 +1054,8 @@ def acknowledge(db: Session, message_id: uuid.UUID, *, actor: str) -> OutboxMess
     AuditLog(db).record(actor, "outbox.ack", f"outbox:{message.id}")
     db.commit()
     return message
+
+
+def checkin_of_assessment(db: Session, assessment_id: uuid.UUID) -> EpisodeCheckin | None:
+    """The check-in an assessment was made for, if any (no audit line: a part of a page already read)."""
+    return EpisodeRepository(db).checkin_of_assessment(assessment_id)

@@ -3,8 +3,9 @@
 A refused request names its kind (a short machine word, e.g. ``"not-found"``, ``"expired"``,
 ``"closed"``), a title, a sentence for people (``detail``) and each field at fault with its reason.
 The class says which way it was refused; each front end words that once: the API maps the classes to
-problem details (``api/problems.py``: :data:`NotFound` 404, :data:`Expired` 410, :data:`Invalid` 422,
-:data:`Forbidden` 403, :data:`Conflict` 409, :data:`Unavailable` 501/503), the web pages to an error
+problem details (``server/problems.py``: :data:`NotFound` 404, :data:`Expired` 410, :data:`Invalid` 422,
+:data:`Forbidden` 403, :data:`Conflict` 409, :data:`Unauthenticated` 401, :data:`TooMany` 429,
+:data:`Unavailable` 501/503), the web pages to an error
 page, the CLI to a message.
 """
 
@@ -89,6 +90,24 @@ class Invalid(ServiceError):
         return cls(first[0], first[1], detail, more=rest, kind=kind, title=title)
 
 
+class Unauthenticated(ServiceError):
+    """Who is asking is not known: wrong email or password, no or a bad credential."""
+
+    default_kind = "unauthorized"
+    default_title = "Unauthorized"
+
+
+class TooMany(ServiceError):
+    """Too many attempts: refused until ``retry_after`` seconds have passed."""
+
+    default_kind = "rate-limited"
+    default_title = "Too many requests"
+
+    def __init__(self, detail: str, errors: Sequence[FieldReason] = (), *, retry_after: int) -> None:
+        super().__init__(detail, errors)
+        self.retry_after = retry_after
+
+
 class Forbidden(ServiceError):
     """The caller is known but may not do this."""
 
@@ -130,5 +149,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "ServiceError",
+    "TooMany",
+    "Unauthenticated",
     "Unavailable",
 ]

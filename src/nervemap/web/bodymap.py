@@ -13,20 +13,19 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import SIDES as SIDES  # one definition of the two sides
 from nervemap.engine.compiled import default_compiled
-from nervemap.knowledge.models import Region
+from nervemap.knowledge.models import Region, Strict
 
 View = Literal["front", "back"]
 Point = tuple[float, float]
 MARK_KINDS = ("pain", "tingling", "numbness")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Strict):
+    """The one strict, frozen base model (``knowledge.models.Strict``), not a copy of it."""
 
 
 class ViewInfo(_Strict):

@@ -19,11 +19,10 @@ console = Console()
 
 def prepare_demo(data_dir: Path | None = None) -> None:
     """Migrate the database and create the demo clinician and example assessments (once)."""
-    from nervemap.api import cli as service_cli
+    from nervemap.services import demo
     from nervemap.settings import Settings
     from nervemap.store.db import make_engine, make_sessionmaker
     from nervemap.store.migrate import upgrade_database
-    from nervemap.store.users import UserRepository
 
     if data_dir is not None:
         os.environ["NERVEMAP_DATA_DIR"] = str(data_dir)
@@ -32,11 +31,12 @@ def prepare_demo(data_dir: Path | None = None) -> None:
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:
-            exists = UserRepository(session).exists(service_cli.DEMO_EMAIL)
+            if not demo.demo_exists(session):
+                count = demo.create_demo_data(session, actor="cli")
+                console.print(f"{count} demo assessments created")
+                console.print(f"login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}", highlight=False)
     finally:
         engine.dispose()
-    if not exists:
-        service_cli.demo_data()
 
 
 @app.command("demo-app")
@@ -51,14 +51,14 @@ def demo_app(
     """Migrate, create demo data, print the address and login, and serve the web app."""
     import uvicorn
 
-    from nervemap.api import cli as service_cli
-    from nervemap.api.app import create_app
+    from nervemap.app import create_app
+    from nervemap.services import demo
     from nervemap.settings import Settings
 
     prepare_demo(data_dir)
     settings = Settings()
     console.print(f"nervemap web app: [bold]http://{host}:{port}/[/]  (patients)", highlight=False)
     console.print(f"clinician workspace: http://{host}:{port}/clinic", highlight=False)
-    console.print(f"login: {service_cli.DEMO_EMAIL} / {service_cli.DEMO_PASSWORD}", highlight=False)
+    console.print(f"login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}", highlight=False)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level="info")

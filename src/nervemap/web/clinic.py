@@ -5,29 +5,25 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nervemap.api.deps import SessionDep, SettingsDep
-from nervemap.api.engine import run_assessment, run_extraction
-from nervemap.api.plain import severity_measured
-from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import new_interview
 from nervemap.engine.assessment import Assessment
 from nervemap.knowledge.models import Setting, TriageLevel
-from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
+from nervemap.presentation.plain import severity_measured
+from nervemap.server.deps import SessionDep, SettingsDep
+from nervemap.services import accounts, assessments, audit, consultations
+from nervemap.services import episodes as episode_service
+from nervemap.services.accounts import SERVICE_USER_ID
+from nervemap.services.assessments import AssessmentFilter, AssessmentRecord, ReviewStatus, SourceKind
+from nervemap.services.consultations import ConsultationRequest
+from nervemap.services.errors import NotFound, ServiceError, Unauthenticated
 from nervemap.store.audit import AuditLog
-from nervemap.store.consultations import ConsultationRepository
-from nervemap.store.episodes import EpisodeRepository
-from nervemap.store.interviews import SERVICE_USER_ID, InvitationRepository
-from nervemap.store.models import AssessmentRecord, ConsultationRequest, ReviewStatus, SourceKind
-from nervemap.store.passwords import verify_password
-from nervemap.store.types import utcnow
-from nervemap.store.users import UserRepository
 from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import text
 from nervemap.web.links import public_link
@@ -72,10 +68,10 @@ def login_page(request: Request, next: str = "/clinic") -> Response:
 @router.post("/login")
 def login(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     email, password, target = text(form, "email"), form.get("password"), text(form, "next")
-    user = UserRepository(db).by_email(email) if email else None
     secret = password if isinstance(password, str) else ""
-    genuine = verify_password(user.password_hash if user else None, secret)
-    if user is None or not user.active or not genuine or user.role != "clinician":
+    try:
+        user = accounts.sign_in(db, email, secret, role=accounts.Role.CLINICIAN)
+    except Unauthenticated:
         context = {
             "title": "Clinician sign-in",
             "email": email,
@@ -83,8 +79,6 @@ def login(request: Request, db: SessionDep, form: CheckedForm) -> Response:
             "error": "Wrong email or password.",
         }
         return render(request, "login.html", context, status_code=401)
-    AuditLog(db).record(f"user:{user.id}", "auth.login", f"user:{user.id}")
-    db.commit()
     response = _see_other(_safe_next(target or "/clinic"))
     start_session(request, response, user)
     renew_csrf_cookie(request, response)
@@ -97,9 +91,7 @@ def logout(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     generation goes up), so a copied cookie stops working as well (issue 18)."""
     user = session_user(request, db)
     if user is not None:
-        UserRepository(db).end_sessions(user)
-        AuditLog(db).record(f"user:{user.id}", "auth.logout", f"user:{user.id}")
-        db.commit()
+        accounts.sign_out(db, user)
     response = _see_other("/clinic/login")
     clear_cookie(request, response, SESSION_COOKIE)
     return response
@@ -141,20 +133,9 @@ def _queue(db: Session, triage: str, status: str) -> tuple[list[QueueRow], list[
     where = AssessmentFilter(
         triage=triage or None, status=ReviewStatus(status) if status in ("new", "reviewed") else None
     )
-    records, _ = AssessmentRepository(db).list(where, QUEUE_LIMIT, 0)
-    requests = ConsultationRepository(db).all(QUEUE_LIMIT)
-    by_id = {r.id: r for r in records}
-    repository = AssessmentRepository(db)
-    asked: list[QueueRow] = []
-    for request in requests:
-        record = by_id.get(request.assessment_id) or repository.get(request.assessment_id)
-        if record is None or (triage and record.triage_level != triage):
-            continue
-        if status in ("new", "reviewed") and record.status != status:
-            continue
-        asked.append(QueueRow(record, request, _condition(record)))
-    with_request = {row.record.id for row in asked}
-    others = [QueueRow(r, None, _condition(r)) for r in records if r.id not in with_request]
+    requested, records = consultations.queue(db, where, QUEUE_LIMIT)
+    asked = [QueueRow(record, request, _condition(record)) for request, record in requested]
+    others = [QueueRow(r, None, _condition(r)) for r in records]
     return _ordered(asked), _ordered(others)
 
 
@@ -170,8 +151,7 @@ def queue(
     triage = triage if triage in {t.value for t in TriageLevel} else ""
     status = status if status in ("new", "reviewed", "all") else "new"
     asked, others = _queue(db, triage, status)
-    AuditLog(db).record(clinician.actor, "assessment.list")
-    db.commit()
+    audit.record(db, clinician.actor, "assessment.list")
     follow_up = [] if show == "requests" else episodes.follow_up_rows(db, clinician.actor, QUEUE_LIMIT)
     context = {
         "title": "Queue",
@@ -193,15 +173,15 @@ def _record(db: Session, assessment_id: str) -> AssessmentRecord:
         identifier = uuid.UUID(assessment_id)
     except ValueError:
         identifier = None
-    record = AssessmentRepository(db).get(identifier) if identifier else None
-    if record is None:
+    try:
+        return assessments.find_assessment(db, identifier)
+    except NotFound:
         raise PageError(
             404,
             "No such assessment",
             "This assessment does not exist or the link is wrong.",
             ("Back to the queue", "/clinic"),
-        )
-    return record
+        ) from None
 
 
 def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
@@ -211,8 +191,8 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         if record.source_kind == SourceKind.TEXT.value
         else record.input
     )
-    reviewer = UserRepository(db).get(record.reviewed_by) if record.reviewed_by else None
-    checkin = EpisodeRepository(db).checkin_of_assessment(record.id)
+    reviewer = accounts.find_user(db, record.reviewed_by) if record.reviewed_by else None
+    checkin = episode_service.checkin_of_assessment(db, record.id)
     return {
         # nothing measured it: the engine's default grade is not shown as a finding
         "severity_label": assessment.severity.grade.value
@@ -225,7 +205,7 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         "case": case,
         "note": record.input.get("text") if record.source_kind == SourceKind.TEXT.value else None,
         "picture": bodymap.picture(assessment, case.get("pain_map"), "Pain map and leading territory"),
-        "requests": ConsultationRepository(db).for_assessment(record.id),
+        "requests": consultations.for_assessment(db, record.id),
         "reviewer": reviewer.email if reviewer else None,
         "by_patient": record.created_by == SERVICE_USER_ID,
         "episode_id": checkin.episode_id if checkin else None,
@@ -247,8 +227,7 @@ def assessment_page(
     request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep
 ) -> Response:
     record = _record(db, assessment_id)
-    AuditLog(db).record(clinician.actor, "assessment.read", f"assessment:{record.id}")
-    db.commit()
+    audit.record(db, clinician.actor, "assessment.read", f"assessment:{record.id}")
     context = {
         "title": "Assessment",
         "clinician": clinician,
@@ -274,9 +253,9 @@ def review(
             **assessment_context(db, record),
         }
         return render(request, "assessment.html", context, status_code=422)
-    AssessmentRepository(db).review(record, clinician.id, comment)
-    AuditLog(db).record(clinician.actor, "assessment.review", f"assessment:{record.id}")
-    db.commit()
+    assessments.review_assessment(
+        db, record.id, reviewer=clinician.id, actor=clinician.actor, comment=comment
+    )
     return _see_other(f"/clinic/assessments/{record.id}#review")
 
 
@@ -320,10 +299,11 @@ def assess_note(request: Request, clinician: ClinicianPage, db: SessionDep, form
         error = "Choose the setting."
     if error is None:
         try:
-            case = run_extraction(note, setting).case
-            assessment = run_assessment(case, field_prefix="text: extracted ")
-        except ProblemError as problem:
-            error = "; ".join(e.reason for e in problem.errors) or problem.detail
+            record = assessments.create_assessment(
+                db, created_by=clinician.id, actor=clinician.actor, text=note, setting=setting, prefix=""
+            )
+        except ServiceError as problem:
+            error = "; ".join(reason for _, reason in problem.errors) or problem.detail
     if error is not None:
         context = {
             "title": "Assess a note",
@@ -334,12 +314,6 @@ def assess_note(request: Request, clinician: ClinicianPage, db: SessionDep, form
             "settings": [s.value for s in Setting],
         }
         return render(request, "note.html", context, status_code=422)
-    stored = {"text": note, "setting": setting, "case": case.model_dump(mode="json")}
-    record = AssessmentRepository(db).add(
-        created_by=clinician.id, source_kind=SourceKind.TEXT, input=stored, assessment=assessment
-    )
-    AuditLog(db).record(clinician.actor, "assessment.create", f"assessment:{record.id}")
-    db.commit()
     return _see_other(f"/clinic/assessments/{record.id}")
 
 
@@ -347,13 +321,13 @@ def assess_note(request: Request, clinician: ClinicianPage, db: SessionDep, form
 def invite(
     request: Request, clinician: ClinicianPage, db: SessionDep, settings: SettingsDep, form: CheckedForm
 ) -> Response:
-    link, token = InvitationRepository(db).issue(
+    link, token = accounts.issue_invitation(
+        db,
         created_by=clinician.id,
-        expires_at=utcnow() + timedelta(hours=settings.link_expiry_hours),
+        actor=clinician.actor,
+        hours=settings.link_expiry_hours,
         max_uses=settings.invitation_max_uses or None,
     )
-    AuditLog(db).record(clinician.actor, "invitation.create", f"patient-link:{link.id}")
-    db.commit()
     url = public_link(request, f"/start?link={token}")  # never the request's Host (web.links)
     context = {
         "title": "Invitation",
@@ -372,14 +346,11 @@ def revoke_invitation(
     request: Request, invitation_id: uuid.UUID, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
 ) -> Response:
     """Withdraw an invitation link: it starts no more interviews (the patient sees a 410 page)."""
-    links = InvitationRepository(db)
-    link = links.get(invitation_id)
-    if link is None:
+    try:
+        accounts.revoke_invitation(db, invitation_id, actor=clinician.actor)
+    except NotFound:
         raise PageError(
             404, "No such invitation", "This invitation link does not exist.", ("Back", "/clinic")
-        )
-    if links.revoke(link):
-        AuditLog(db).record(clinician.actor, "invitation.revoke", f"patient-link:{link.id}")
-    db.commit()
+        ) from None
     context = {"title": "Invitation withdrawn", "clinician": clinician, "revoked": True}
     return render(request, "invitation.html", context)

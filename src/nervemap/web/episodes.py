@@ -19,17 +19,17 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from nervemap.api.deps import SessionDep
 from nervemap.api.routers.interviews import OpenInterview, new_interview
 from nervemap.engine.assessment import Assessment
 from nervemap.followup import CourseSummary, Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
 from nervemap.knowledge.models import Setting
+from nervemap.server.deps import SessionDep
+from nervemap.services import assessments, consultations
 from nervemap.services import episodes as service
-from nervemap.store.assessments import AssessmentRepository
+from nervemap.services.assessments import AssessmentRecord
+from nervemap.services.episodes import Episode, EpisodeStatus
 from nervemap.store.audit import AuditLog
-from nervemap.store.consultations import ConsultationRepository
-from nervemap.store.models import AssessmentRecord, Episode, EpisodeStatus
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, course, present
 from nervemap.web.forms import text
@@ -100,10 +100,9 @@ def _leading(record: AssessmentRecord | None) -> str:
 
 
 def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
-    repository = AssessmentRepository(db)
     cards: list[CheckinCard] = []
     for number, checkin in enumerate(view.checkins, start=1):
-        record = repository.get(checkin.assessment_id)
+        record = assessments.stored(db, checkin.assessment_id)
         case = record.input.get("case", record.input) if record is not None else {}
         assessment = Assessment.model_validate(record.output) if record is not None else None
         weeks = (
@@ -213,12 +212,11 @@ def follow_up_rows(db: Session, actor: str, limit: int) -> list[FollowUpRow]:
         db, actor=actor, where=service.ListFilter(status=EpisodeStatus.OPEN), limit=limit
     )
     now = utcnow()
-    assessments, requests = AssessmentRepository(db), ConsultationRepository(db)
     rows = []
     for episode in episodes:
         row = follow_up_row(episode, now)
-        first = assessments.get(episode.first_assessment_id)
-        asked = requests.for_assessment(episode.first_assessment_id)
+        first = assessments.stored(db, episode.first_assessment_id)
+        asked = consultations.for_assessment(db, episode.first_assessment_id)
         rows.append(
             replace(
                 row,
@@ -567,7 +565,7 @@ def _previous_map(
     ids = [c.assessment_id for c in view.checkins]
     if current not in ids or ids.index(current) == 0:
         return None
-    record = AssessmentRepository(db).get(ids[ids.index(current) - 1])
+    record = assessments.stored(db, ids[ids.index(current) - 1])
     if record is None:
         return None
     case = record.input.get("case", record.input)

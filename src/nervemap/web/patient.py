@@ -13,9 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from nervemap.api.deps import SessionDep
-from nervemap.api.plain import patient_view, severity_measured, severity_words, summarise
-from nervemap.api.problems import ProblemError
 from nervemap.api.routers.interviews import (
     OpenInterview,
     QuestionOut,
@@ -34,9 +31,13 @@ from nervemap.interview.catalogue import Kind
 from nervemap.interview.policy import COURSE_FIELDS, counted
 from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
+from nervemap.presentation.plain import patient_view, severity_measured, severity_words, summarise
+from nervemap.server.deps import SessionDep
+from nervemap.server.problems import ProblemError
+from nervemap.services import consultations
+from nervemap.services.consultations import NewRequest
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
-from nervemap.store.consultations import ConsultationRepository, NewRequest
 from nervemap.store.interviews import InterviewRepository, InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.web import bodymap, episodes, present, summary
@@ -793,7 +794,7 @@ def _result(
 ) -> Response:
     if is_emergency(record):
         return render(request, "emergency.html", emergency_context(record))
-    requested = ConsultationRepository(db).for_assessment(record.id)
+    requested = consultations.for_assessment(db, record.id)
     targets = {"name": "name", "contact": "contact", "consent": "consent"}
     context = {
         **result_context(record, opened.session.answers, emergency_number(request)),
@@ -902,12 +903,10 @@ def request_consultation(request: Request, db: SessionDep, form: CheckedForm) ->
         if encoded:
             set_cookie(request, response, FLASH_COOKIE, encoded, FLASH_MAX_AGE)
         return response
-    _, created = ConsultationRepository(db).add_once(
-        NewRequest(record.id, values.key, values.name, values.contact, values.consent), record
+    consultations.request_consultation(
+        db,
+        NewRequest(record.id, values.key, values.name, values.contact, values.consent),
+        record,
+        actor=f"interview:{opened.record.id}",
     )
-    if created:
-        AuditLog(db).record(
-            f"interview:{opened.record.id}", "consultation.request", f"assessment:{record.id}"
-        )
-    db.commit()
     return _see_other("/interview/result#consultation")

@@ -17,13 +17,12 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from nervemap.api.deps import SessionDep
 from nervemap.engine.assessment import Assessment
 from nervemap.followup.models import Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
+from nervemap.server.deps import SessionDep
+from nervemap.services import assessments, audit
 from nervemap.services import episodes as episode_service
-from nervemap.store.assessments import AssessmentRepository
-from nervemap.store.audit import AuditLog
 from nervemap.web import bodymap, present
 from nervemap.web.clinic import _record, assessment_context
 from nervemap.web.security import ClinicianPage, PageError
@@ -90,10 +89,9 @@ def checkin_maps(db: Session, view: episode_service.EpisodeView) -> list[Checkin
     shaded with its own assessment's leading territory."""
     numbered = list(enumerate(view.checkins, start=1))
     chosen = numbered if len(numbered) <= MAX_MAPS else [numbered[0], *numbered[-(MAX_MAPS - 1) :]]
-    repository = AssessmentRepository(db)
     maps = []
     for number, checkin in chosen:
-        record = repository.get(checkin.assessment_id)
+        record = assessments.stored(db, checkin.assessment_id)
         if record is None:
             continue
         case = record.input.get("case", record.input)
@@ -123,8 +121,7 @@ def episode_report_html(db: Session, episode_id: str, actor: str, printable: boo
     view = _episode(db, episode_id, actor)
     latest = view.checkins[-1]
     record = _record(db, str(latest.assessment_id))
-    AuditLog(db).record(actor, "episode.report", f"episode:{view.episode.id}")
-    db.commit()
+    audit.record(db, actor, "episode.report", f"episode:{view.episode.id}")
     context = {
         **assessment_context(db, record),
         **course_context(view),
@@ -143,8 +140,7 @@ def pdf_bytes(html: str) -> bytes:
 @router.get("/assessments/{assessment_id}/report", response_class=HTMLResponse)
 def report(request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
     record = _record(db, assessment_id)
-    AuditLog(db).record(clinician.actor, "assessment.report", f"assessment:{record.id}")
-    db.commit()
+    audit.record(db, clinician.actor, "assessment.report", f"assessment:{record.id}")
     html = report_html(assessment_context(db, record))
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -154,8 +150,7 @@ async def report_pdf(
     request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep
 ) -> Response:
     record = _record(db, assessment_id)
-    AuditLog(db).record(clinician.actor, "assessment.report-pdf", f"assessment:{record.id}")
-    db.commit()
+    audit.record(db, clinician.actor, "assessment.report-pdf", f"assessment:{record.id}")
     html = report_html(assessment_context(db, record), printable=False)
     document = await run_in_threadpool(pdf_bytes, html)
     name = f"nervemap-assessment-{record.id}.pdf"

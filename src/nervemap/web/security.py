@@ -18,10 +18,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
-from nervemap.api.deps import SessionDep
-from nervemap.api.tokens import TokenSigner
-from nervemap.store.models import Role, User
-from nervemap.store.users import UserRepository
+from nervemap.server.deps import SessionDep
+from nervemap.server.tokens import TokenSigner
+from nervemap.services import accounts
+from nervemap.services.accounts import Role, User
 
 CSRF_COOKIE = "nervemap_csrf"
 CSRF_FIELD = "csrf"
@@ -155,12 +155,9 @@ def session_user(request: Request, db: SessionDep) -> User | None:
     claims = _signer(request).verify(token) if token else None  # None for non-ASCII too
     if claims is None:
         return None
-    user = UserRepository(db).get(claims.user_id)
-    if user is None or not user.active or user.role != Role.CLINICIAN.value:
-        return None
-    if claims.generation != user.token_generation:  # signed out, deactivated or password changed
-        return None
-    return user
+    # None when signed out, deactivated or the password changed (the token's generation is old)
+    user = accounts.caller_by_token(db, claims.user_id, claims.generation)
+    return user if user is not None and user.role == Role.CLINICIAN.value else None
 
 
 @dataclass(frozen=True)

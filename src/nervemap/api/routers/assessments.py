@@ -9,10 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
 
-from nervemap.api.auth import ClinicianRead, ClinicianWrite
-from nervemap.api.deps import SessionDep
-from nervemap.api.engine import run_assessment, run_extraction
-from nervemap.api.problems import PROBLEM_RESPONSES, Problem, not_found
 from nervemap.api.schemas import (
     AssessmentInput,
     AssessmentOut,
@@ -23,10 +19,11 @@ from nervemap.api.schemas import (
     TextInput,
 )
 from nervemap.knowledge.models import TriageLevel
-from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
-from nervemap.store.audit import AuditLog
-from nervemap.store.db import begin_read
-from nervemap.store.models import AssessmentRecord, ReviewStatus, SourceKind
+from nervemap.server.auth import ClinicianRead, ClinicianWrite
+from nervemap.server.deps import KnowledgeDep, SessionDep
+from nervemap.server.problems import PROBLEM_RESPONSES, Problem
+from nervemap.services import assessments as service
+from nervemap.services.assessments import AssessmentFilter, AssessmentRecord, ReviewStatus
 from nervemap.store.types import as_utc
 
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"], responses=PROBLEM_RESPONSES)
@@ -80,26 +77,19 @@ def create_assessment(
     payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
     principal: ClinicianWrite,
     session: SessionDep,
+    knowledge: KnowledgeDep,
 ) -> Response:
     """Assess a case and store the case, the assessment and who asked."""
-    if isinstance(payload, TextInput):
-        case = run_extraction(payload.text, payload.setting.value).case
-        assessment = run_assessment(case, field_prefix="body.text: extracted ")
-        stored = {
-            "text": payload.text,
-            "setting": payload.setting.value,
-            "case": case.model_dump(mode="json"),
-        }
-        kind = SourceKind.TEXT
-    else:
-        assessment = run_assessment(payload)
-        stored = payload.model_dump(mode="json", exclude_none=True)
-        kind = SourceKind.STRUCTURED
-    record = AssessmentRepository(session).add(
-        created_by=principal.user_id, source_kind=kind, input=stored, assessment=assessment
+    text = payload if isinstance(payload, TextInput) else None
+    record = service.create_assessment(
+        session,
+        created_by=principal.user_id,
+        actor=principal.actor,
+        case=None if isinstance(payload, TextInput) else payload,
+        text=text.text if text else None,
+        setting=text.setting.value if text else "primary-care",
+        compiled=knowledge,
     )
-    AuditLog(session).record(principal.actor, "assessment.create", f"assessment:{record.id}")
-    session.commit()
     return detail_response(record, 201)
 
 
@@ -118,24 +108,13 @@ def list_assessments(
     where = AssessmentFilter(
         triage=triage.value if triage else None, status=status, since=as_utc(since), until=as_utc(until)
     )
-    begin_read(session)  # count and page from one snapshot, without the write lock
-    rows, total = AssessmentRepository(session).list(where, limit, offset)
-    session.commit()
-    AuditLog(session).record(principal.actor, "assessment.list")
-    session.commit()
+    rows, total = service.list_assessments(session, where, limit, offset, actor=principal.actor)
     return AssessmentPage(items=[summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/{assessment_id}", response_model=AssessmentOut, responses={**NOT_FOUND})
 def get_assessment(assessment_id: uuid.UUID, principal: ClinicianRead, session: SessionDep) -> Response:
-    begin_read(session)
-    record = AssessmentRepository(session).get(assessment_id)
-    if record is None:
-        raise not_found("assessment", "path.assessment_id")
-    session.commit()  # the read ends; the audit line is a short write transaction of its own
-    AuditLog(session).record(principal.actor, "assessment.read", f"assessment:{record.id}")
-    session.commit()
-    return detail_response(record)
+    return detail_response(service.get_assessment(session, assessment_id, actor=principal.actor))
 
 
 @router.post("/{assessment_id}/review", response_model=AssessmentOut, responses={**NOT_FOUND})
@@ -143,11 +122,7 @@ def review_assessment(
     assessment_id: uuid.UUID, body: ReviewRequest, principal: ClinicianWrite, session: SessionDep
 ) -> Response:
     """Mark an assessment reviewed, with a comment (a later review replaces an earlier one)."""
-    repository = AssessmentRepository(session)
-    record = repository.get(assessment_id)
-    if record is None:
-        raise not_found("assessment", "path.assessment_id")
-    repository.review(record, principal.user_id, body.comment)
-    AuditLog(session).record(principal.actor, "assessment.review", f"assessment:{record.id}")
-    session.commit()
+    record = service.review_assessment(
+        session, assessment_id, reviewer=principal.user_id, actor=principal.actor, comment=body.comment
+    )
     return detail_response(record)

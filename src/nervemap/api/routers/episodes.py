@@ -1,7 +1,7 @@
 """Follow-up episodes (issue 19): an assessment starts one; check-ins follow; reminders wait in an outbox.
 
 The work is done by ``nervemap.services.episodes`` (shared with the web pages and the CLI); this
-module turns HTTP into calls and :class:`EpisodeError` into problem details naming the field.
+module turns HTTP into calls; ``server/problems.py`` turns their errors into problem details naming the field.
 """
 
 from __future__ import annotations
@@ -10,13 +10,8 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Response
 
-from nervemap.api.auth import ClinicianRead, ClinicianWrite, Permit, Principal
-from nervemap.api.deps import SessionDep
-from nervemap.api.plain import URGENCY
-from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, problem_response
 from nervemap.api.routers.assessments import summary as assessment_summary
 from nervemap.api.schemas import (
     AssessmentInput,
@@ -41,16 +36,13 @@ from nervemap.api.schemas import (
 from nervemap.engine.case import Case
 from nervemap.followup import Escalation
 from nervemap.knowledge.models import TriageLevel
+from nervemap.presentation.plain import URGENCY
+from nervemap.server.auth import ClinicianRead, ClinicianWrite, Permit, Principal
+from nervemap.server.deps import SessionDep
+from nervemap.server.problems import PROBLEM_RESPONSES, Problem
 from nervemap.services import episodes as service
-from nervemap.store.models import (
-    Episode,
-    EpisodeCheckin,
-    EpisodeLink,
-    EpisodeStatus,
-    OutboxMessage,
-    Role,
-    Scope,
-)
+from nervemap.services.accounts import Role, Scope
+from nervemap.services.episodes import Episode, EpisodeCheckin, EpisodeLink, EpisodeStatus, OutboxMessage
 
 router = APIRouter(prefix="/v1/episodes", tags=["episodes"], responses=PROBLEM_RESPONSES)
 patient = APIRouter(prefix="/v1/episode-links", tags=["episodes"], responses=PROBLEM_RESPONSES)
@@ -75,21 +67,8 @@ REPLAYED = "Idempotent-Replayed"
 OutboxCaller = Annotated[Principal, Depends(Permit({Role.ADMIN}, Scope.OUTBOX))]
 
 
-async def on_episode_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, service.EpisodeError)
-    return problem_response(
-        error.status,
-        error.kind,
-        error.title,
-        error.detail,
-        [FieldError(field=f, reason=r) for f, r in error.errors],
-        request.url.path,
-    )
-
-
 def install(app: FastAPI) -> None:
-    """Mount the routes and the error handler."""
-    app.add_exception_handler(service.EpisodeError, on_episode_error)
+    """Mount the routes (their errors are mapped with every service's in ``server/problems.py``)."""
     for part in (router, patient, outbox):
         app.include_router(part)
 

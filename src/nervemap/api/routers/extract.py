@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from nervemap.api.auth import ClinicianWrite
-from nervemap.api.deps import SessionDep
-from nervemap.api.engine import run_extraction
-from nervemap.api.problems import PROBLEM_RESPONSES, Problem
 from nervemap.api.schemas import ExtractionOut, TextInput
-from nervemap.store.audit import AuditLog
+from nervemap.server.auth import ClinicianWrite
+from nervemap.server.deps import SessionDep
+from nervemap.server.problems import PROBLEM_RESPONSES, Problem
+from nervemap.services import assessments as service
 
 router = APIRouter(prefix="/v1", tags=["extract"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/extract", responses={501: {"model": Problem, "description": "No text reader"}})
 def extract_case(body: TextInput, principal: ClinicianWrite, session: SessionDep) -> ExtractionOut:
-    extraction = run_extraction(body.text, body.setting.value)
-    AuditLog(session).record(principal.actor, "text.extract")
-    session.commit()
+    extraction = service.extract_text(session, body.text, body.setting.value, actor=principal.actor)
     return ExtractionOut(
         case=extraction.case,
         items=[item.model_dump(mode="json") for item in extraction.items],

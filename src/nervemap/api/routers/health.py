@@ -8,9 +8,9 @@ from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from nervemap.api.deps import SessionDep
-from nervemap.api.problems import ProblemError
 from nervemap.api.schemas import Health
+from nervemap.server.deps import SessionDep
+from nervemap.server.problems import ProblemError
 from nervemap.store.db import begin_read
 from nervemap.store.migrate import head_revision
 

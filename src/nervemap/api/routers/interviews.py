@@ -20,7 +20,13 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, StrictInt
 from sqlalchemy.orm import Session
 
-from nervemap.api.auth import (
+from nervemap.api.schemas import Body
+from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import default_compiled
+from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError
+from nervemap.interview.catalogue import Kind, Mode, Question
+from nervemap.knowledge.models import Setting
+from nervemap.server.auth import (
     ClinicianRead,
     ClinicianWrite,
     Permit,
@@ -29,14 +35,8 @@ from nervemap.api.auth import (
     bearer_scheme,
     current_principal,
 )
-from nervemap.api.deps import SessionDep, SettingsDep, SignerDep
-from nervemap.api.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
-from nervemap.api.schemas import Body
-from nervemap.engine.assessment import Assessment
-from nervemap.engine.compiled import default_compiled
-from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError
-from nervemap.interview.catalogue import Kind, Mode, Question
-from nervemap.knowledge.models import Setting
+from nervemap.server.deps import SessionDep, SettingsDep, SignerDep
+from nervemap.server.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
 from nervemap.store.assessments import AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.db import begin_read

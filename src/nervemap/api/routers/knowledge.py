@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from nervemap.api.auth import AnyRoleRead
-from nervemap.api.problems import PROBLEM_RESPONSES
 from nervemap.api.schemas import KnowledgeSummary
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.knowledge.models import Condition, Finding, KnowledgeBase, Region, Source
+from nervemap.server.auth import AnyRoleRead
+from nervemap.server.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"], responses=PROBLEM_RESPONSES)
 

@@ -15,12 +15,10 @@ from typing import Annotated
 from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from nervemap.api.deps import SessionDep, SignerDep
-from nervemap.api.problems import FieldError, ProblemError
-from nervemap.store.api_keys import ApiKeyRepository
-from nervemap.store.db import begin_read
-from nervemap.store.models import Role, Scope, User
-from nervemap.store.users import UserRepository
+from nervemap.server.deps import SessionDep, SignerDep
+from nervemap.server.problems import FieldError, ProblemError
+from nervemap.services import accounts
+from nervemap.services.accounts import Role, Scope
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
 api_key_scheme = APIKeyHeader(
@@ -48,30 +46,25 @@ def _unauthorized(reason: str, field: str = "header.Authorization") -> ProblemEr
     )
 
 
-def _active(user: User | None) -> User | None:
-    return user if user is not None and user.active else None
-
-
 def current_principal(
     session: SessionDep,
     signer: SignerDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     api_key: Annotated[str | None, Security(api_key_scheme)],
 ) -> Principal:
-    users = UserRepository(session)
-    begin_read(session)  # a plain BEGIN on SQLite: no write lock to look up who is calling
+    accounts.begin_lookup(session)  # a plain BEGIN on SQLite: no write lock to look up who is calling
     try:
         if bearer is not None:
             claims = signer.verify(bearer.credentials)
-            user = _active(users.get(claims.user_id)) if claims else None
-            if user is None or claims is None or claims.generation != user.token_generation:
+            user = accounts.caller_by_token(session, claims.user_id, claims.generation) if claims else None
+            if user is None:
                 raise _unauthorized("invalid, expired or revoked token")
             return Principal(user.id, Role(user.role), ALL_SCOPES, f"user:{user.id}")
         if api_key is not None:
-            record = ApiKeyRepository(session).find_active(api_key)
-            owner = _active(users.get(record.owner_id)) if record else None
-            if record is None or owner is None:
+            found = accounts.caller_by_api_key(session, api_key)
+            if found is None:
                 raise _unauthorized("invalid or revoked API key", "header.X-API-Key")
+            record, owner = found
             scopes = frozenset(Scope(s) for s in record.scopes)
             return Principal(owner.id, Role(owner.role), scopes, f"apikey:{record.id}")
         raise _unauthorized("no credentials given")

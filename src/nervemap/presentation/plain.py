@@ -12,14 +12,38 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from nervemap.api.schemas import LikelyCause, PatientView
+from pydantic import BaseModel, Field
+
 from nervemap.engine.assessment import Assessment, Localisation
 from nervemap.engine.compiled import default_compiled
 from nervemap.interview.catalogue import default_catalogue
 from nervemap.knowledge.loader import default_knowledge, thresholds_of
 from nervemap.knowledge.models import PatientWording
+
+
+class LikelyCause(BaseModel):
+    name: str
+    likelihood: Literal["most likely", "possible", "less likely"]
+
+
+class PatientView(BaseModel):
+    """What a patient sees: plain language, no clinician detail, no identifiers."""
+
+    urgency: str
+    advice: str
+    headline: str = Field(description="The leading cause in words, or that questions alone cannot tell")
+    certainty: str = Field(description="How sure the headline is, in words")
+    likely_source: str | None = Field(
+        default=None, description="Where it comes from, only when the leading cause can arise there"
+    )
+    likely_causes: list[LikelyCause]
+    severity: str = Field(description='How severe, in words; "not assessed" when nothing measured it')
+    enough_information: bool
+    assessed_at: datetime
+    disclaimer: str
+
 
 URGENCY = {
     "emergency": "This needs emergency care now.",

@@ -1,4 +1,5 @@
-"""Request-scoped dependencies: the database session and the settings."""
+"""Request-scoped dependencies, taken from the application's state that ``nervemap.app.create_app``
+built once: the database session, the settings, the token signer and the compiled knowledge."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from nervemap.api.tokens import TokenSigner
+from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.server.tokens import TokenSigner
 from nervemap.settings import Settings
 
 
@@ -28,6 +30,13 @@ def get_signer(request: Request) -> TokenSigner:
     return signer
 
 
+def get_knowledge(request: Request) -> CompiledKnowledge:
+    """The compiled knowledge base the application was built with."""
+    knowledge: CompiledKnowledge = request.app.state.knowledge
+    return knowledge
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SignerDep = Annotated[TokenSigner, Depends(get_signer)]
+KnowledgeDep = Annotated[CompiledKnowledge, Depends(get_knowledge)]

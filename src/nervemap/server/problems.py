@@ -13,6 +13,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nervemap.server.errors import headers_of, status_of
+from nervemap.services.errors import ServiceError
+
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:nervemap:problem:"
 TAG_MARK = "~"  # discriminator tags in validation locations start with this and are dropped
@@ -141,6 +144,20 @@ async def _on_problem(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _on_service_error(request: Request, error: Exception) -> JSONResponse:
+    """A domain error of the services (``services.errors``) as a problem: the one place they are mapped."""
+    assert isinstance(error, ServiceError)
+    return problem_response(
+        status_of(error),
+        error.kind,
+        error.title,
+        error.detail,
+        [FieldError(field=field, reason=reason) for field, reason in error.errors],
+        request.url.path,
+        headers_of(error),
+    )
+
+
 async def _on_http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     titles = {404: "Not found", 405: "Method not allowed", 401: "Unauthorized", 403: "Forbidden"}
@@ -172,6 +189,7 @@ def _route(request: Request) -> str:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(ServiceError, _on_service_error)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_unexpected)
 

@@ -1,0 +1,90 @@
+"""The composition root (issue 17): ``create_app(settings, knowledge=None)`` builds the whole HTTP
+service once - the compiled knowledge, the database engine and its sessions, the token signer - keeps
+them in the application's state (read by ``nervemap.server.deps``), and mounts the API, the FHIR / CDS
+Hooks routes and the web pages. Nothing global: two apps built with two knowledge bases or two
+databases do not share them. Only this module (and the commands that serve it) knows every front end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from nervemap import __version__, web
+from nervemap.api import docs, security
+from nervemap.api.app import DESCRIPTION
+from nervemap.api.app import install as install_api
+from nervemap.api.cds_auth import cds_caller
+from nervemap.api.limits import BodySizeLimit
+from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge, default_compiled
+from nervemap.interop import cds_hooks, episode_api, fhir_api
+from nervemap.interop.cds_config import load_cds_config
+from nervemap.knowledge.loader import LoadedKnowledge
+from nervemap.server import problems
+from nervemap.server.auth import Permit
+from nervemap.server.tokens import TokenSigner
+from nervemap.settings import Settings
+from nervemap.store.db import make_engine, make_sessionmaker
+from nervemap.store.migrate import upgrade_database
+from nervemap.store.models import Role, Scope
+
+
+def compiled_of(knowledge: CompiledKnowledge | LoadedKnowledge | None) -> CompiledKnowledge:
+    """The compiled knowledge: given, compiled from a loaded knowledge base, or the bundled one."""
+    if knowledge is None:
+        return default_compiled()
+    if isinstance(knowledge, CompiledKnowledge):
+        return knowledge
+    return compile_knowledge(knowledge)
+
+
+def create_app(
+    settings: Settings | None = None, knowledge: CompiledKnowledge | LoadedKnowledge | None = None
+) -> FastAPI:
+    settings = settings or Settings()
+    url = settings.sqlalchemy_url()
+    engine = make_engine(url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_startup:
+            await run_in_threadpool(upgrade_database, url)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="nervemap",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url=None,  # nervemap.api.docs serves Swagger UI from the installed package
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.knowledge = compiled_of(knowledge)
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.signer = TokenSigner(settings.signing_key(), settings.token_expiry_minutes * 60)
+    problems.install(app)
+    install_api(app)
+    _include_interoperability(app)
+    docs.install(app)  # before the web pages: its /static/swagger-ui mount must match first
+    web.install(app)  # the server-rendered pages (patients and the clinician workspace), static files
+    security.add_inner_guards(app, settings)  # rate limits and time limit, inside the body limit
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    security.add_outer_guards(app, settings)  # headers on every answer, errors contained, access log
+    return app
+
+
+def _include_interoperability(app: FastAPI) -> None:
+    """FHIR and CDS Hooks: an EHR calls them with a clinician's token or an API key (read scope)."""
+    app.state.cds_config = load_cds_config(app.state.settings.cds_clients_file)
+    clinician = [Depends(Permit({Role.CLINICIAN}, Scope.READ))]
+    app.include_router(fhir_api.metadata_router)  # the CapabilityStatement is public
+    app.include_router(fhir_api.router, dependencies=clinician)
+    app.include_router(episode_api.router)  # a follow-up episode as a Bundle (clinicians, audited)
+    app.include_router(cds_hooks.router, dependencies=[Depends(cds_caller)])

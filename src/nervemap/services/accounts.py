@@ -1,0 +1,277 @@
+"""Accounts (issue 17): signing in and out, passwords, users, API keys, patient invitations, the
+audit trail - shared by the API (``api/routers/login.py``, ``admin.py``), the clinician's web pages
+(``web/clinic.py``) and the command line (``nervemap user / apikey``).
+
+Every change is audited and committed here; a refusal raises a domain error
+(``services.errors``) naming the field; each front end words it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from nervemap.services.errors import Conflict, Forbidden, Invalid, NotFound, TooMany, Unauthenticated
+from nervemap.store.api_keys import ApiKeyRepository, IssuedKey
+from nervemap.store.audit import AuditFilter, AuditLog
+from nervemap.store.db import begin_read
+from nervemap.store.interviews import SERVICE_USER_ID, InvitationRepository
+from nervemap.store.models import ApiKey, AuditEvent, PatientLink, Role, Scope, User
+from nervemap.store.passwords import hash_password, verify_password
+from nervemap.store.types import utcnow
+from nervemap.store.users import UserRepository
+
+__all__ = [
+    "SERVICE_USER_ID",
+    "AuditFilter",
+    "Role",
+    "Scope",
+    "User",
+]
+
+PASSWORD_TRIES = 5  # wrong old passwords per user ...
+PASSWORD_WINDOW = timedelta(minutes=15)  # ... in this window, then refused (TooMany)
+PASSWORD_REFUSED = "user.password-change-refused"
+WRONG_LOGIN = "wrong email or password"
+
+
+def _actor(user: User) -> str:
+    return f"user:{user.id}"
+
+
+# ------------------------------------------------------------------ signing in and out
+
+
+def sign_in(db: Session, email: str, password: str, *, role: Role | None = None) -> User:
+    """The active user with this email and password (and ``role``, when named); audited.
+    Anything wrong is one :class:`Unauthenticated` (the same words whatever was wrong)."""
+    user = UserRepository(db).by_email(email) if email else None
+    genuine = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.active or not genuine or (role is not None and user.role != role.value):
+        raise Unauthenticated(WRONG_LOGIN, [("body.password", WRONG_LOGIN)])
+    AuditLog(db).record(_actor(user), "auth.login", f"user:{user.id}")
+    db.commit()
+    return user
+
+
+def sign_out(db: Session, user: User) -> None:
+    """Every token and web session of the user stops working now (its generation goes up); audited."""
+    UserRepository(db).end_sessions(user)
+    AuditLog(db).record(_actor(user), "auth.logout", f"user:{user.id}")
+    db.commit()
+
+
+def change_own_password(
+    db: Session, user: User, old: str, new: str, field: str = "body.old_password"
+) -> None:
+    """Change one's own password (the old one is needed); every earlier token and session ends.
+    Wrong old passwords are audited and limited: after ``PASSWORD_TRIES`` in ``PASSWORD_WINDOW`` the
+    change is refused (:class:`TooMany`) until the window has passed."""
+    audit = AuditLog(db)
+    since = utcnow() - PASSWORD_WINDOW
+    _, refused = audit.query(AuditFilter(actor=_actor(user), action=PASSWORD_REFUSED, since=since), 1, 0)
+    db.commit()  # the count was a read of its own
+    if refused >= PASSWORD_TRIES:
+        seconds = int(PASSWORD_WINDOW.total_seconds())
+        raise TooMany(
+            f"too many wrong old passwords; retry after {seconds} s",
+            [(field, f"too many wrong passwords; retry after {seconds} s")],
+            retry_after=seconds,
+        )
+    if not verify_password(user.password_hash, old):
+        audit.record(_actor(user), PASSWORD_REFUSED, f"user:{user.id}")
+        db.commit()
+        raise Forbidden("the old password is wrong", [(field, "wrong password")])
+    set_own_password(db, user, new, actor=_actor(user))
+
+
+def set_own_password(db: Session, user: User, new: str, *, actor: str) -> None:
+    """Set the user's own new password (the old one was checked); every earlier session ends."""
+    UserRepository(db).set_password(user, hash_password(new))
+    AuditLog(db).record(actor, "user.password-change", f"user:{user.id}")
+    db.commit()
+
+
+# ------------------------------------------------------------------ users
+
+
+def find_user(db: Session, user_id: uuid.UUID) -> User | None:
+    return UserRepository(db).get(user_id)
+
+
+def user_by_email(db: Session, email: str) -> User | None:
+    return UserRepository(db).by_email(email)
+
+
+def get_user(db: Session, user_id: uuid.UUID, field: str = "path.user_id") -> User:
+    user = UserRepository(db).get(user_id)
+    if user is None:
+        raise NotFound.of("user", field, "unknown")
+    return user
+
+
+def create_user(
+    db: Session, email: str, role: Role, password: str, *, actor: str, field: str = "body.email"
+) -> User:
+    users = UserRepository(db)
+    if users.exists(email):
+        raise Conflict("a user with this email exists", [(field, "already registered")])
+    user = users.add(email, role, hash_password(password))
+    AuditLog(db).record(actor, "user.create", f"user:{user.id}")
+    db.commit()
+    return user
+
+
+def list_users(db: Session) -> list[User]:
+    """Every account, active or not."""
+    begin_read(db)
+    found = UserRepository(db).all()
+    db.commit()
+    return found
+
+
+def set_active(
+    db: Session,
+    user: User,
+    active: bool,
+    *,
+    actor: str,
+    by: uuid.UUID | None = None,
+    field: str = "path.user_id",
+) -> User:
+    """(De)activate; an admin ``by`` cannot deactivate their own account (:class:`Conflict`)."""
+    if not active and by is not None and user.id == by:
+        raise Conflict("an admin cannot deactivate their own account", [(field, "your own account")])
+    if UserRepository(db).set_active(user, active):
+        AuditLog(db).record(actor, "user.reactivate" if active else "user.deactivate", f"user:{user.id}")
+    db.commit()
+    return user
+
+
+def reset_password(db: Session, user: User, password: str, *, actor: str) -> None:
+    """An administrator's reset: a new password; the user's sessions end."""
+    UserRepository(db).set_password(user, hash_password(password))
+    AuditLog(db).record(actor, "user.password-reset", f"user:{user.id}")
+    db.commit()
+
+
+def end_sessions(db: Session, user: User, *, actor: str) -> None:
+    """Every bearer token and session cookie of the user stops working (API keys: revoke_api_key)."""
+    UserRepository(db).end_sessions(user)
+    AuditLog(db).record(actor, "user.end-sessions", f"user:{user.id}")
+    db.commit()
+
+
+def check_password(user: User, password: str) -> bool:
+    return verify_password(user.password_hash, password)
+
+
+# ------------------------------------------------------------------ API keys
+
+
+def issue_api_key(
+    db: Session, owner: User, scopes: Iterable[Scope], name: str, *, actor: str, field: str = "scope"
+) -> IssuedKey:
+    """A new key for ``owner`` (shown once, only its hash is kept); admin and outbox scopes only
+    for an admin's key."""
+    chosen = list(scopes)
+    if Scope.ADMIN in chosen and owner.role != Role.ADMIN.value:
+        raise Invalid(
+            field, "only for keys owned by an admin", f"{field} admin: only for keys owned by an admin"
+        )
+    if Scope.OUTBOX in chosen and owner.role != Role.ADMIN.value:
+        raise Invalid(
+            field,
+            "only for keys owned by an admin (the integrator's account)",
+            f"{field} outbox: only for keys owned by an admin (the integrator's account)",
+        )
+    issued = ApiKeyRepository(db).issue(owner, chosen, name)
+    AuditLog(db).record(actor, "apikey.create", f"apikey:{issued.record.id}")
+    db.commit()
+    return issued
+
+
+def list_api_keys(db: Session, owner_id: uuid.UUID | None = None) -> list[tuple[ApiKey, User | None]]:
+    """Every API key (of one owner, when named) with its owner."""
+    users = UserRepository(db)
+    return [(key, users.get(key.owner_id)) for key in ApiKeyRepository(db).all(owner_id)]
+
+
+def revoke_api_key(db: Session, key_id: uuid.UUID, *, actor: str, field: str = "key_id") -> None:
+    if not ApiKeyRepository(db).revoke(key_id):
+        raise NotFound("no active key with this id", [(field, "no active key with this id")])
+    AuditLog(db).record(actor, "apikey.revoke", f"apikey:{key_id}")
+    db.commit()
+
+
+# ------------------------------------------------------------------ invitations
+
+
+def issue_invitation(
+    db: Session, *, created_by: uuid.UUID, actor: str, hours: float, max_uses: int | None
+) -> tuple[PatientLink, str]:
+    """An invitation link that starts patient interviews (``max_uses`` None: any number); audited."""
+    link, token = InvitationRepository(db).issue(
+        created_by=created_by, expires_at=utcnow() + timedelta(hours=hours), max_uses=max_uses
+    )
+    AuditLog(db).record(actor, "invitation.create", f"patient-link:{link.id}")
+    db.commit()
+    return link, token
+
+
+def revoke_invitation(
+    db: Session, invitation_id: uuid.UUID, *, actor: str, field: str = "path.invitation_id"
+) -> PatientLink:
+    """Withdraw an invitation: it starts no more interviews (already started ones go on); audited once."""
+    links = InvitationRepository(db)
+    link = links.get(invitation_id)
+    if link is None:
+        raise NotFound.of("invitation", field)
+    if links.revoke(link):
+        AuditLog(db).record(actor, "invitation.revoke", f"patient-link:{link.id}")
+    db.commit()
+    return link
+
+
+# ------------------------------------------------------------------ the audit trail
+
+
+def query_audit(
+    db: Session, where: AuditFilter, limit: int, offset: int, *, actor: str
+) -> tuple[list[AuditEvent], int]:
+    """Newest first; reading the trail is itself recorded."""
+    log = AuditLog(db)
+    begin_read(db)
+    rows, total = log.query(where, limit, offset)
+    db.commit()
+    log.record(actor, "audit.read")
+    db.commit()
+    return rows, total
+
+
+# ------------------------------------------------------------------ who is calling
+
+
+def caller_by_token(db: Session, user_id: uuid.UUID, generation: int) -> User | None:
+    """The active user a verified token names, if the token's generation is still the user's."""
+    user = UserRepository(db).get(user_id)
+    if user is None or not user.active or generation != user.token_generation:
+        return None
+    return user
+
+
+def caller_by_api_key(db: Session, key: str) -> tuple[ApiKey, User] | None:
+    """The active key and its active owner, or None."""
+    record = ApiKeyRepository(db).find_active(key)
+    owner = UserRepository(db).get(record.owner_id) if record else None
+    if record is None or owner is None or not owner.active:
+        return None
+    return record, owner
+
+
+def begin_lookup(db: Session) -> None:
+    """A plain read transaction (no write lock on SQLite) to look up who is calling; the caller commits."""
+    begin_read(db)
