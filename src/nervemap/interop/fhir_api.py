@@ -252,10 +252,37 @@ def create_metadata_router() -> APIRouter:
     return router
 
 
+def _documented(description: str, problem: bool = False) -> dict[str, Any]:
+    """An answer in OpenAPI: a FHIR resource, and for refusals of an unreadable body also the
+    RFC 9457 problem the app's body parser gives."""
+    content: dict[str, Any] = {FHIR_JSON: {"schema": {"type": "object", "required": ["resourceType"]}}}
+    if problem:
+        content["application/problem+json"] = {"schema": {"type": "object"}}
+    return {"description": description, "content": content}
+
+
+QUESTIONNAIRE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: _documented("The Questionnaire"),
+    404: _documented("No such Questionnaire (OperationOutcome)"),
+}
+ASSESS_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: _documented("A collection Bundle with the assessment"),
+    400: _documented("Malformed resource or wrong resource type (OperationOutcome)", problem=True),
+    422: _documented(
+        "Well formed but not assessable: unknown linkId or codes (OperationOutcome)", problem=True
+    ),
+}
+
+
 def create_router() -> APIRouter:
     router = APIRouter(prefix="/v1/fhir", tags=["FHIR"])
 
-    @router.get("/Questionnaire/{questionnaire_id}", summary="A nervemap Questionnaire", response_model=None)
+    @router.get(
+        "/Questionnaire/{questionnaire_id}",
+        summary="A nervemap Questionnaire",
+        response_model=None,
+        responses=QUESTIONNAIRE_ANSWERS,
+    )
     def questionnaire(questionnaire_id: str) -> JSONResponse:
         if questionnaire_id == CHECKIN_QUESTIONNAIRE_ID:  # what a follow-up check-in's response answers
             return fhir_response(checkin_questionnaire().model_dump(mode="json", exclude_none=True))
@@ -267,12 +294,20 @@ def create_router() -> APIRouter:
         return fhir_response(build_questionnaire(question_set).model_dump(mode="json", exclude_none=True))
 
     @router.post(
-        "/QuestionnaireResponse/$assess", summary="Assess a QuestionnaireResponse", response_model=None
+        "/QuestionnaireResponse/$assess",
+        summary="Assess a QuestionnaireResponse",
+        response_model=None,
+        responses=ASSESS_ANSWERS,
     )
     def assess_response(payload: Payload) -> JSONResponse:
         return _run(case_from_response, payload)
 
-    @router.post("/Bundle/$assess", summary="Assess a Bundle of Observations", response_model=None)
+    @router.post(
+        "/Bundle/$assess",
+        summary="Assess a Bundle of Observations",
+        response_model=None,
+        responses=ASSESS_ANSWERS,
+    )
     def assess_bundle(payload: Payload) -> JSONResponse:
         return _run(case_from_bundle, payload)
 
