@@ -36,11 +36,6 @@ from nervemap.store.users import UserRepository
 from tests.hardening.conftest import PASSWORD, Service, hardening_settings, seed_users
 
 ADMIN_PATHS = ("/v1/users", "/v1/audit")
-FHIR_ERRORS = (
-    "status_code_conformance",
-    "FHIR errors are OperationOutcome documents (400 malformed or wrong resource, 404 unknown "
-    "Questionnaire or CDS service) that the route does not declare in OpenAPI",
-)
 DATETIME_AS_NUMBER = (
     "negative_data_rejection",
     "pydantic reads a number in `since`/`until` as Unix time (`until=0.5` is 1970-01-01), where the "
@@ -53,10 +48,6 @@ OPTIONAL_LOGIN = (
 )
 KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/v1/interviews"): OPTIONAL_LOGIN,
-    ("GET", "/v1/fhir/Questionnaire/{questionnaire_id}"): FHIR_ERRORS,
-    ("POST", "/v1/fhir/QuestionnaireResponse/$assess"): FHIR_ERRORS,
-    ("POST", "/v1/fhir/Bundle/$assess"): FHIR_ERRORS,
-    ("POST", "/cds-services/{service_id}"): FHIR_ERRORS,
     ("GET", "/v1/assessments"): DATETIME_AS_NUMBER,
     ("GET", "/v1/audit"): DATETIME_AS_NUMBER,
 }
