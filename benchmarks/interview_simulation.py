@@ -10,12 +10,22 @@ red flag were caught at that level.
     .venv/bin/python benchmarks/interview_simulation.py [--mode patient|clinician|both] [--limit N]
 
 Targets (clinician mode): at most 12 questions on average, at least 95 % agreement.
+
+Step latency through the HTTP API (issue 16; floor: p95 <= 25 ms, clinician mode, golden cases):
+
+    .venv/bin/python benchmarks/interview_simulation.py --api [--mode clinician] [--limit N]
+
+runs the same interviews against the real app in process (``create_app`` on a fresh migrated
+SQLite file, a clinician's bearer token, Starlette's TestClient, one request at a time) and prints
+p50/p95/max of each answer (POST /v1/interviews/{token}/answers, whose reply is the next step) and
+of reading the step again (GET /v1/interviews/{token}/question), with the command that gives them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -104,13 +114,99 @@ def report(mode: Mode, outcomes: list[Outcome], seconds: float) -> None:
             )
 
 
+def _percentiles(name: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return (
+        f"{name}: {len(ordered)} requests, p50 {statistics.median(ordered) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
+
+
+def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
+    """Each case's interview through the HTTP API: the latency of every step, answer and read."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from nervemap.app import create_app
+    from nervemap.interview import default_catalogue
+    from nervemap.settings import Settings
+    from nervemap.store.db import make_engine, make_sessionmaker
+    from nervemap.store.migrate import upgrade_database
+    from nervemap.store.models import Role
+    from nervemap.store.users import UserRepository
+
+    catalogue = default_catalogue()
+    answers: list[float] = []
+    reads: list[float] = []
+    cpu: list[float] = []  # process CPU time per request: steadier than wall time on a loaded machine
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        upgrade_database(url)
+        engine = make_engine(url)
+        with make_sessionmaker(engine)() as session:
+            user = UserRepository(session).add("bench@example.org", Role.CLINICIAN, "!")
+            session.commit()
+            user_id = user.id
+        engine.dispose()
+        settings = Settings(data_dir=folder, database_url=url, secret_key="bench", migrate_on_startup=False)
+        app = create_app(settings)
+        token, _ = app.state.signer.issue(user_id)
+        headers = {"Authorization": f"Bearer {token}"} if mode == "clinician" else {}
+        start = time.perf_counter()
+        with TestClient(app) as client:
+            for case in cases:
+                body = {"mode": mode, "setting": case.setting.value}
+                started = client.post("/v1/interviews", json=body, headers=headers)
+                started.raise_for_status()
+                interview = started.json()
+                base = f"/v1/interviews/{interview['token']}"
+                step = interview["step"]
+                while step["question"] is not None:
+                    question = catalogue.by_id[step["question"]["id"]]
+                    value = respond(question, case)
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    reply = client.post(
+                        f"{base}/answers", json={"question": question.id, "value": value}, headers=headers
+                    )
+                    answers.append(time.perf_counter() - t0)
+                    cpu.append(time.process_time() - c0)
+                    reply.raise_for_status()
+                    step = reply.json()
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    again = client.get(f"{base}/question", headers=headers)
+                    reads.append(time.perf_counter() - t0)
+                    cpu.append(time.process_time() - c0)
+                    again.raise_for_status()
+                    assert again.json() == step, (case.id, again.json(), step)
+        seconds = time.perf_counter() - start
+    print(f"\n== {mode} mode through the API: {len(cases)} golden cases, {seconds:.1f} s ==")
+    print(f"command: {command}")
+    print(_percentiles("answer (POST .../answers -> next step)", answers))
+    print(_percentiles("read (GET .../question)", reads))
+    print(_percentiles("every step request (both)", answers + reads))
+    print(_percentiles("CPU time per step request (both)", cpu))
+    print(
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: higher slows every figure)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["patient", "clinician", "both"], default="both")
     parser.add_argument("--limit", type=int, default=None, help="only the first N cases")
+    parser.add_argument("--api", action="store_true", help="step latency through the HTTP API")
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLDEN.read_text().splitlines() if line.strip()]
     cases = [Case.model_validate(row["case"]) for row in rows[: args.limit]]
+    if args.api:
+        mode_api: Mode = "patient" if args.mode == "patient" else "clinician"
+        command = "python benchmarks/interview_simulation.py --api --mode " + mode_api
+        if args.limit is not None:
+            command += f" --limit {args.limit}"
+        api_steps(cases, mode_api, command)
+        return
     modes: list[Mode] = ["clinician", "patient"] if args.mode == "both" else [args.mode]
     for mode in modes:
         start = time.perf_counter()

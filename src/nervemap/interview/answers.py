@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -52,11 +52,13 @@ Value = Any  # a JSON value: str, float, list or dict, checked by normalise()
 
 
 class AnswerError(ValueError):
-    """An answer the question cannot take; names the question and the reason."""
+    """An answer the question cannot take; names the question, the reason and the part at fault:
+    ``"question"`` (no such question, not asked in this mode, already answered) or ``"value"``."""
 
-    def __init__(self, question_id: str, reason: str) -> None:
+    def __init__(self, question_id: str, reason: str, part: Literal["question", "value"] = "value") -> None:
         self.question_id = question_id
         self.reason = reason
+        self.part = part
         super().__init__(f"question '{question_id}': {reason}")
 
 
@@ -265,22 +267,49 @@ def _reported(ids: list[str], status: Status, side: SideOrBoth | None = None) ->
     return [ReportedFinding.model_construct(id=fid, status=status, side=side) for fid in ids]
 
 
+FindingChange = tuple[str, Status, SideOrBoth | None]  # (finding id, status, side)
+
+
+def finding_changes(question: Question, value: Value) -> list[FindingChange] | None:
+    """The findings one (normalised) answer reports, in the order :func:`apply` appends them to the
+    case, when that is *all* the answer does; None when it also sets another part of the case (sex,
+    onset, a number, a map, an examination, imaging). The interview scores such answers as a sparse
+    change to the current case's encoding (``interview/incremental.py``)."""
+    kind = question.kind
+    if kind == Kind.YES_NO_UNKNOWN:
+        status = _STATUS[value]
+        return [(fid, status, None) for fid in question.findings]
+    if kind == Kind.SIDE_TEST:
+        if value == "left" or value == "right":
+            return [(fid, Status.PRESENT, value) for fid in question.findings]
+        if value == "both":
+            return [(fid, Status.PRESENT, "bilateral") for fid in question.findings]
+        if value == "yes":
+            return [(fid, Status.PRESENT, None) for fid in question.findings]
+        status = Status.ABSENT if value == "neither" else Status.UNKNOWN
+        return [(fid, status, None) for fid in question.findings]
+    if kind == Kind.MULTI_CHOICE:
+        statuses = _choice_statuses(question, value)
+        changes: list[FindingChange] = []
+        for option in question.options:
+            chosen = statuses[option.id]
+            if chosen == "yes" and (option.sex is not None or option.onset is not None):
+                return None
+            changes.extend((fid, _STATUS[chosen], None) for fid in option.findings)
+        return changes
+    return None
+
+
 def apply(question: Question, value: Value, case: Case) -> Case:
     """``case`` with the effects of one (normalised) answer added."""
     kind = question.kind
     update: dict[str, Any] = {}
     added: list[ReportedFinding] = []
-    if kind == Kind.YES_NO_UNKNOWN:
-        added = _reported(question.findings, _STATUS[value])
-    elif kind == Kind.SIDE_TEST:
-        if value == "left" or value == "right":
-            added = _reported(question.findings, Status.PRESENT, value)
-        elif value == "both":
-            added = _reported(question.findings, Status.PRESENT, "bilateral")
-        elif value == "yes":
-            added = _reported(question.findings, Status.PRESENT)
-        else:
-            added = _reported(question.findings, Status.ABSENT if value == "neither" else Status.UNKNOWN)
+    if kind in (Kind.YES_NO_UNKNOWN, Kind.SIDE_TEST):
+        added = [
+            ReportedFinding.model_construct(id=fid, status=status, side=side)
+            for fid, status, side in finding_changes(question, value) or ()
+        ]
     elif kind == Kind.MULTI_CHOICE:
         statuses = _choice_statuses(question, value)
         for option in question.options:

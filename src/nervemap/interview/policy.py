@@ -29,11 +29,13 @@ import numpy as np
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
-from nervemap.interview.answers import apply
+from nervemap.engine.encode import encode_case
+from nervemap.interview.answers import Value, apply
 from nervemap.interview.candidates import candidates
 from nervemap.interview.catalogue import Catalogue, Mode, Question
+from nervemap.interview.incremental import CaseEncoder, Row, stack
 from nervemap.interview.safety import safety_questions
-from nervemap.interview.scoring import Scored, score
+from nervemap.interview.scoring import Scored, score_rows
 from nervemap.knowledge.models import TriageLevel
 
 STOP_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
@@ -49,6 +51,9 @@ class PolicyConfig:
     min_gain: float = 0.05  # nats
     max_questions: int = 16  # before any safety questions
     samples: int = 24
+    # score answers as sparse changes to the current case's encoding; False: encode every
+    # hypothetical case from scratch (the reference: the same numbers, several times slower)
+    incremental: bool = True
 
 
 class StopReason(StrEnum):
@@ -104,23 +109,35 @@ def _weights(log_evidence: FloatArray, given: list[float] | None) -> FloatArray:
 
 
 def evaluate(
-    questions: list[Question], case: Case, compiled: CompiledKnowledge, config: PolicyConfig
+    questions: list[Question],
+    case: Case,
+    compiled: CompiledKnowledge,
+    config: PolicyConfig,
 ) -> _Evaluation:
-    """Expected information gain of every question, from one batch of hypothetical answers."""
-    current = score(compiled, [case])
+    """Expected information gain of every question, from one batch of hypothetical answers.
+
+    The current case is encoded once and each answer that only reports findings is scored as a
+    sparse change to it (``interview/incremental.py``); with ``config.incremental`` off every row
+    is encoded from scratch (the reference the tests compare with: the same numbers)."""
+    encoder = CaseEncoder(case, compiled)
+    current = score_rows(compiled, *stack(compiled, [encoder.current]))
     log_joint = current.log_joint[0]
-    rows: list[Case] = []
+    answers: list[tuple[Question, Value]] = []
     spans: list[tuple[Question, slice, list[float] | None]] = []
     for question in questions:
         options = candidates(question, compiled, log_joint, config.samples)
         if not options.answers:
             continue
-        start = len(rows)
-        rows.extend(apply(question, answer, case) for answer in options.answers)
-        spans.append((question, slice(start, len(rows)), options.weights))
+        start = len(answers)
+        answers.extend((question, answer) for answer in options.answers)
+        spans.append((question, slice(start, len(answers)), options.weights))
+    if config.incremental:
+        rows = encoder.rows(answers)
+    else:
+        rows = [Row.of(encode_case(apply(question, answer, case), compiled)) for question, answer in answers]
     if not rows:
         return _Evaluation(current, [], {}, None)
-    batch = score(compiled, rows)
+    batch = score_rows(compiled, *stack(compiled, rows), joint=not config.incremental)
     ranking: list[Ranked] = []
     weights_by_question: dict[str, tuple[slice, FloatArray]] = {}
     for question, span, given in spans:

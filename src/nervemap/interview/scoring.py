@@ -16,8 +16,8 @@ import numpy as np
 from nervemap.engine.assess import stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
-from nervemap.engine.encode import encode_case
-from nervemap.engine.inference import infer
+from nervemap.engine.encode import EncodedCase, encode_case
+from nervemap.engine.inference import Posterior, infer
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,68 @@ def entropy(p: FloatArray) -> FloatArray:
 
 def score(compiled: CompiledKnowledge, cases: Sequence[Case]) -> Scored:
     """Posterior, entropies and evidence for every case, with one call of ``infer``."""
-    encoded = [encode_case(case, compiled) for case in cases]
-    present, absent, observed, unobserved, prior, signs = stack_encoded(compiled, encoded)
+    return score_encoded(compiled, [encode_case(case, compiled) for case in cases])
+
+
+def score_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> Scored:
+    """:func:`score` of cases already encoded."""
+    return score_rows(compiled, *stack_encoded(compiled, encoded))
+
+
+def score_rows(
+    compiled: CompiledKnowledge,
+    present: FloatArray,
+    absent: FloatArray,
+    observed: FloatArray,
+    unobserved: FloatArray,
+    prior: FloatArray,
+    signs: FloatArray,
+    *,
+    joint: bool = True,
+) -> Scored:
+    """:func:`score` of the evidence matrices (B x F scored findings present and absent, B x O
+    lesion observations present and absent, B x C log priors, B x S nerve-tension sign states).
+
+    ``joint=False``: the log evidence from matrix products over the (C, H) link, without building
+    the B x C x H joint (``log_joint`` is then empty); the same figure to rounding, several times
+    cheaper for a batch of hypothetical answers."""
+    rows = len(present)
     posterior = infer(compiled, present, absent, observed, unobserved, prior, signs)
+    if joint:
+        log_joint = _log_joint(compiled, prior, posterior, signs)
+        flat = log_joint.reshape(rows, -1)
+        top = flat.max(axis=1)
+        log_evidence = top + np.log(np.exp(flat - top[:, None]).sum(axis=1))
+    else:
+        log_joint = np.zeros((rows, 0, 0))
+        log_evidence = _log_evidence(
+            compiled, prior + posterior.condition_loglik, posterior.site_loglik, signs
+        )
+        lost = np.flatnonzero(~np.isfinite(log_evidence))
+        if len(lost):  # every linked (c, h) pair underflowed after scaling: sum the joint itself
+            part = Posterior(
+                posterior.conditions[lost],
+                posterior.sites[lost],
+                posterior.condition_loglik[lost],
+                posterior.site_loglik[lost],
+            )
+            flat = _log_joint(compiled, prior[lost], part, signs[lost]).reshape(len(lost), -1)
+            top = flat.max(axis=1)
+            log_evidence[lost] = top + np.log(np.exp(flat - top[:, None]).sum(axis=1))
+    return Scored(
+        conditions=posterior.conditions,
+        sites=posterior.sites,
+        entropy_conditions=entropy(posterior.conditions),
+        entropy_sites=entropy(posterior.sites),
+        log_evidence=log_evidence,
+        log_joint=log_joint,
+    )
+
+
+def _log_joint(
+    compiled: CompiledKnowledge, prior: FloatArray, posterior: Posterior, signs: FloatArray
+) -> FloatArray:
+    """(B, C, H) unnormalised log P(c, h, case)."""
     n_conditions, n_sites = compiled.site_given_condition.shape
     with np.errstate(divide="ignore"):
         log_link = np.log(compiled.site_given_condition)
@@ -53,15 +112,35 @@ def score(compiled: CompiledKnowledge, cases: Sequence[Case]) -> Scored:
         + posterior.site_loglik[:, None, :]
     )
     if signs.shape[1] and signs.any():
-        joint = joint + (signs @ compiled.sign_log_factor).reshape(len(cases), n_conditions, n_sites)
-    flat = joint.reshape(len(cases), -1)
-    top = flat.max(axis=1)
-    log_evidence = top + np.log(np.exp(flat - top[:, None]).sum(axis=1))
-    return Scored(
-        conditions=posterior.conditions,
-        sites=posterior.sites,
-        entropy_conditions=entropy(posterior.conditions),
-        entropy_sites=entropy(posterior.sites),
-        log_evidence=log_evidence,
-        log_joint=joint,
-    )
+        joint = joint + (signs @ compiled.sign_log_factor).reshape(len(prior), n_conditions, n_sites)
+    return np.asarray(joint, dtype=np.float64)
+
+
+def _log_evidence(
+    compiled: CompiledKnowledge, condition_log: FloatArray, site_log: FloatArray, signs: FloatArray
+) -> FloatArray:
+    """log sum_{c,h} exp(condition_log[c] + log P(h | c) + sign factor(c, h) + site_log[h]) per row:
+    weights scaled by each row's maximum, summed through the (C, H) link as two matrix products per
+    pattern of sign states (the grouping ``infer`` uses)."""
+    link = compiled.site_given_condition
+    n_conditions, n_sites = link.shape
+    top_c = condition_log.max(axis=1)
+    top_h = site_log.max(axis=1)
+    weight_c = np.exp(condition_log - top_c[:, None])
+    weight_h = np.exp(site_log - top_h[:, None])
+    out = top_c + top_h
+    codes = signs @ (2.0 ** np.arange(signs.shape[1])) if signs.shape[1] else np.zeros(len(signs))
+    unique_codes, first, group = np.unique(codes, return_index=True, return_inverse=True)
+    for g in range(len(unique_codes)):
+        members = np.flatnonzero(group == g)
+        pattern = signs[first[g]]
+        if pattern.any():
+            log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
+            top_s = log_signs.max()
+            case_link = link * np.exp(log_signs - top_s)
+        else:
+            top_s, case_link = 0.0, link
+        total = (weight_c[members] * (weight_h[members] @ case_link.T)).sum(axis=1)
+        with np.errstate(divide="ignore"):
+            out[members] += top_s + np.log(total)
+    return np.asarray(out, dtype=np.float64)

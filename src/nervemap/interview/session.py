@@ -8,7 +8,9 @@ it is kept: a bad answer or a bad file raises a clear error and leaves the sessi
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import astuple
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -25,6 +27,7 @@ from nervemap.knowledge.models import Setting
 
 FORMAT = "nervemap-interview-session"
 FORMAT_VERSION = 1
+STEP_FORMAT = "nervemap-interview-step-1"
 
 
 class SessionError(ValueError):
@@ -58,6 +61,7 @@ class _State:
         self.case = case
         self.assessment: Assessment | None = None
         self.step: Step | None = None
+        self.red_flag: dict[str, str] | None = None  # of a step restored from saved_step()
 
 
 class InterviewSession:
@@ -101,9 +105,9 @@ class InterviewSession:
     def question(self, question_id: str) -> Question:
         question = self.catalogue.by_id.get(question_id)
         if question is None:
-            raise AnswerError(question_id, "no such question")
+            raise AnswerError(question_id, "no such question", "question")
         if not question.asked_in(self.mode):
-            raise AnswerError(question_id, f"not asked in {self.mode} mode (clinician-only)")
+            raise AnswerError(question_id, f"not asked in {self.mode} mode (clinician-only)", "question")
         return question
 
     def _build(self, answers: tuple[tuple[str, Value], ...], culprit: str = "-") -> _State:
@@ -126,7 +130,7 @@ class InterviewSession:
         """Record an answer. Unknown question, repeated question or bad value: AnswerError."""
         question, stored = self._checked(question_id, value)
         if question.id in self.asked:
-            raise AnswerError(question.id, "already answered; use change() to correct it")
+            raise AnswerError(question.id, "already answered; use change() to correct it", "question")
         self._state = self._build((*self._state.answers, (question.id, stored)), question.id)
 
     def back(self) -> tuple[str, Value]:
@@ -186,6 +190,36 @@ class InterviewSession:
             return step.why
         return why_for(question, self.case, self.catalogue, self.compiled, self.mode, self.config)
 
+    def red_flag(self) -> dict[str, str] | None:
+        """What the red flag that stopped the interview says (level, reason, patient advice), or None."""
+        step = self.step()
+        if step.stop != StopReason.RED_FLAG:
+            return None
+        if self._state.red_flag is None:
+            triage = self.current_assessment().triage
+            self._state.red_flag = {
+                "level": triage.level.value,
+                "reason": triage.reason,
+                "patient_advice": triage.patient_advice,
+            }
+        return self._state.red_flag
+
+    # ------------------------------------------------------------------ the computed step, saved
+    def saved_step(self) -> dict[str, Any]:
+        """The current step as JSON, to keep beside :meth:`to_json` (issue 16): a reader shows it with
+        :func:`restore_step` instead of replaying the answers and ranking every question again. It
+        names the state it belongs to by a key over the saved state, the catalogue, the knowledge
+        base, the policy settings and the nervemap version, so it is never used for another one."""
+        step = self.step()
+        return {
+            "format": STEP_FORMAT,
+            "key": step_key(json.loads(self.to_json()), self.catalogue, self.compiled, self.config),
+            "question": step.question.id if step.question is not None else None,
+            "why": step.why,
+            "stop": step.stop.value if step.stop is not None else None,
+            "red_flag": self.red_flag(),
+        }
+
     # ------------------------------------------------------------------ save and resume
     def to_json(self) -> str:
         saved = _SavedSession(
@@ -209,7 +243,9 @@ class InterviewSession:
         catalogue: Catalogue | None = None,
         compiled: CompiledKnowledge | None = None,
         config: PolicyConfig | None = None,
+        step: dict[str, Any] | None = None,
     ) -> InterviewSession:
+        """The saved session; ``step``: its :meth:`saved_step`, used when it belongs to this state."""
         saved = _read(text)
         session = cls(
             saved.mode,
@@ -221,6 +257,9 @@ class InterviewSession:
             checkin=saved.checkin,
         )
         session._state = session._replay(saved)
+        restored = restore_step(step, json.loads(text), session.catalogue, session.compiled, session.config)
+        if restored is not None:
+            session._state.step, session._state.red_flag = restored
         return session
 
     def restore(self, text: str | bytes) -> None:
@@ -271,3 +310,58 @@ def _read(text: str | bytes) -> _SavedSession:
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise SessionError(f"saved interview is damaged: {problems}") from None
+
+
+# Per object (the catalogue, the knowledge base): id -> (the object, a digest of its content)
+_DIGESTS: dict[int, tuple[BaseModel, str]] = {}
+
+
+def _digest(model: BaseModel) -> str:
+    """A digest of the whole content (a version string may stay the same while the data change)."""
+    cached = _DIGESTS.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    digest = hashlib.sha256(model.model_dump_json().encode()).hexdigest()
+    _DIGESTS[id(model)] = (model, digest)
+    return digest
+
+
+def step_key(
+    state: dict[str, Any], catalogue: Catalogue, compiled: CompiledKnowledge, config: PolicyConfig
+) -> str:
+    """The key of a saved state (``to_json()``, parsed) under this catalogue, knowledge base (their
+    content), policy settings and nervemap version."""
+    from nervemap import __version__
+
+    serving = [_digest(catalogue), _digest(compiled.knowledge), astuple(config), __version__]
+    canonical = json.dumps([state, serving], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def restore_step(
+    saved: dict[str, Any] | None,
+    state: dict[str, Any],
+    catalogue: Catalogue,
+    compiled: CompiledKnowledge,
+    config: PolicyConfig,
+) -> tuple[Step, dict[str, str] | None] | None:
+    """The step saved by :meth:`InterviewSession.saved_step` for ``state`` (``to_json()``, parsed), or
+    None when there is none, or it was saved for another state, catalogue, knowledge base, policy
+    or version (then the step is computed again)."""
+    if not isinstance(saved, dict) or saved.get("format") != STEP_FORMAT:
+        return None
+    if saved.get("key") != step_key(state, catalogue, compiled, config):
+        return None
+    question_id = saved.get("question")
+    question = catalogue.by_id.get(question_id) if isinstance(question_id, str) else None
+    if question_id is not None and question is None:
+        return None
+    stop = saved.get("stop")
+    try:
+        reason = StopReason(stop) if stop is not None else None
+    except ValueError:
+        return None
+    red_flag = saved.get("red_flag")
+    return Step(question, why=str(saved.get("why", "")), stop=reason), red_flag if isinstance(
+        red_flag, dict
+    ) else None

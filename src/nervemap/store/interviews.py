@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -56,12 +57,14 @@ class InterviewRepository:
         expires_at: datetime,
         owner_id: uuid.UUID | None = None,
         patient_link_id: uuid.UUID | None = None,
+        step: dict[str, Any] | None = None,
     ) -> IssuedInterview:
         token = secrets.token_urlsafe(32)
         record = InterviewRecord(
             token_hash=hash_token(token),
             mode=mode,
             state=json.loads(state_json),
+            step=step,
             owner_id=owner_id,
             patient_link_id=patient_link_id,
             expires_at=expires_at,
@@ -78,8 +81,10 @@ class InterviewRepository:
             select(InterviewRecord).where(InterviewRecord.token_hash == hash_token(token))
         )
 
-    def save(self, record: InterviewRecord, state_json: str) -> None:
+    def save(self, record: InterviewRecord, state_json: str, step: dict[str, Any] | None = None) -> None:
+        """Keep a new state, with its computed step (None: to compute when next read)."""
         record.state = json.loads(state_json)
+        record.step = step
         record.updated_at = utcnow()
         self.session.flush()
 

@@ -158,6 +158,9 @@ class InterviewRecord(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="SHA-256 of the session token")
     mode: Mapped[str] = mapped_column(String(16))
     state: Mapped[dict[str, Any]] = mapped_column(doc="InterviewSession.to_json(), parsed")
+    step: Mapped[dict[str, Any] | None] = mapped_column(
+        default=None, doc="InterviewSession.saved_step(): the next question and why, for this state"
+    )
     owner_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id"), default=None, doc="The clinician of a clinician-mode interview"
     )

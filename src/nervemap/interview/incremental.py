@@ -1,0 +1,233 @@
+"""Hypothetical answers to one case as sparse changes to its encoding (issue 16 item 3).
+
+The policy scores every candidate answer of every open question (~265 rows at the start of an
+interview). Encoding each row from scratch (``apply`` then ``encode_case``) cost most of a step.
+Here the current case is encoded once; an answer that only reports findings (yes/no, a side test,
+a checklist: most rows) becomes a copy of that encoding with the reported findings' own entries
+changed, as ``encode_case`` changes them: a finding reported present or absent is scored as such
+(reported, so not site-scored), except an absent category of an exclusive group (only the one
+that holds is scored) and "absent on this side" of a lateral finding already present.
+
+That holds only for *plain* findings, whose report touches nothing else. Which findings are plain
+is not written here but found by probing ``encode_case`` (:func:`plain_findings`): a finding that
+also sets a lesion observation, a nerve-tension sign state or the laterality pattern is encoded
+in full, and so is every other answer (sex or onset, a number, a body map, an examination,
+imaging) and any answer to a finding the case already reports. The rows are the same numbers
+either way: ``tests/interview/test_incremental.py`` compares them with ``encode_case`` on
+interview states of the golden cases, and the question sequences of the old and new policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nervemap.engine.case import Case, ReportedFinding, SideOrBoth, Status
+from nervemap.engine.compiled import CompiledKnowledge, FloatArray
+from nervemap.engine.encode import BoolArray, CaseError, EncodedCase, encode_case
+from nervemap.engine.encode_batch import encode_batch
+from nervemap.interview.answers import FindingChange, Value, apply, finding_changes
+from nervemap.interview.catalogue import Question
+
+
+@dataclass
+class Row:
+    """One hypothetical case's evidence: what :func:`nervemap.interview.scoring.score_rows` reads."""
+
+    present: BoolArray  # (F,) scored present (not site-scored)
+    absent: BoolArray  # (F,) scored absent
+    observed: BoolArray  # (O,)
+    unobserved: BoolArray  # (O,)
+    signs: BoolArray  # (S,)
+    setting: str
+
+    def same_as(self, other: Row) -> bool:
+        return self.setting == other.setting and all(
+            np.array_equal(a, b)
+            for a, b in (
+                (self.present, other.present),
+                (self.absent, other.absent),
+                (self.observed, other.observed),
+                (self.unobserved, other.unobserved),
+                (self.signs, other.signs),
+            )
+        )
+
+    @classmethod
+    def of(cls, encoded: EncodedCase) -> Row:
+        return cls(
+            encoded.scored_present,
+            encoded.scored_absent,
+            encoded.observed_present,
+            encoded.observed_absent,
+            encoded.sign_states,
+            encoded.setting,
+        )
+
+
+def stack(compiled: CompiledKnowledge, rows: Sequence[Row]) -> tuple[FloatArray, ...]:
+    """The B x ... float matrices of ``rows`` (the layout of ``engine.assess.stack_encoded``)."""
+    present = np.array([r.present for r in rows], dtype=np.float64)
+    absent = np.array([r.absent for r in rows], dtype=np.float64)
+    observed = np.array([r.observed for r in rows], dtype=np.float64)
+    unobserved = np.array([r.unobserved for r in rows], dtype=np.float64)
+    prior = np.array([compiled.log_prior[r.setting] for r in rows])
+    signs = np.array([r.signs for r in rows], dtype=np.float64)
+    return present, absent, observed, unobserved, prior, signs
+
+
+# Per knowledge base (compiled objects are unhashable): id -> (the object, its plain findings)
+_PLAIN: dict[int, tuple[CompiledKnowledge, frozenset[str]]] = {}
+
+
+def plain_findings(compiled: CompiledKnowledge) -> frozenset[str]:
+    """The findings whose report changes only their own entries of the encoding.
+
+    Found by probing ``encode_case`` itself, so a rule added to the encoder later (a finding that
+    also sets a lesion observation, a sign state or the laterality pattern) takes its findings out
+    of the sparse path instead of silently diverging: each finding is reported present, absent and
+    (when lateral) present on one side, into an empty case and into one with a one-sided pain map
+    and a sided examination, and must give exactly the sparse row."""
+    cached = _PLAIN.get(id(compiled))
+    if cached is not None and cached[0] is compiled:
+        return cached[1]
+    legs = [r for r in compiled.knowledge.anatomy.regions if r.lateral][:2]
+    probes = [
+        Case(),
+        Case.model_validate(
+            {
+                "pain_map": [{"region": r.id, "side": "left", "kind": "pain"} for r in legs],
+                "age": 50,
+                "duration_days": 30,
+            }
+        ),
+    ]
+    plain: set[str] = set()
+    for finding in compiled.findings.values():
+        statuses: list[tuple[Status, SideOrBoth | None]] = [(Status.PRESENT, None), (Status.ABSENT, None)]
+        if finding.lateral:
+            statuses += [(Status.PRESENT, "left"), (Status.PRESENT, "bilateral")]
+        if all(
+            _same(
+                _local(compiled, probe, [(finding.id, status, side)]),
+                probe,
+                compiled,
+                finding.id,
+                status,
+                side,
+            )
+            for probe in probes
+            for status, side in statuses
+        ):
+            plain.add(finding.id)
+    found = frozenset(plain)
+    _PLAIN[id(compiled)] = (compiled, found)
+    return found
+
+
+def _same(
+    row: Row | None,
+    probe: Case,
+    compiled: CompiledKnowledge,
+    fid: str,
+    status: Status,
+    side: SideOrBoth | None,
+) -> bool:
+    if row is None:
+        return False
+    reported = ReportedFinding.model_construct(id=fid, status=status, side=side)
+    try:
+        full = Row.of(
+            encode_case(probe.model_copy(update={"findings": [*probe.findings, reported]}), compiled)
+        )
+    except CaseError:
+        return False
+    return row.same_as(full)
+
+
+def _local(compiled: CompiledKnowledge, case: Case, changes: Sequence[FindingChange]) -> Row | None:
+    try:
+        return _apply_local(compiled, encode_case(case, compiled), changes)
+    except CaseError:
+        return None
+
+
+def _apply_local(compiled: CompiledKnowledge, base: EncodedCase, changes: Sequence[FindingChange]) -> Row:
+    """``base`` with each reported finding scored as ``encode_case`` scores a report of it alone."""
+    present, absent = base.present.copy(), base.absent.copy()
+    site_scored = base.site_scored.copy()
+    for fid, status, side in changes:
+        if status == Status.UNKNOWN:
+            continue  # unknown is never absent: nothing scored
+        index = compiled.finding_index[fid]
+        finding = compiled.findings[fid]
+        value = status == Status.PRESENT
+        if finding.lateral and side is not None and not value and present[index]:
+            continue  # absent on one side, present on the other: the finding is present
+        if finding.exclusive_group and not value:
+            continue  # only the category that holds is scored
+        present[index] = value
+        absent[index] = not value
+        site_scored[index] = False
+    return Row(
+        present & ~site_scored,
+        absent & ~site_scored,
+        base.observed_present,
+        base.observed_absent,
+        base.sign_states,
+        base.setting,
+    )
+
+
+class CaseEncoder:
+    """The current case, encoded once; :meth:`row` gives the case plus one answer."""
+
+    def __init__(self, case: Case, compiled: CompiledKnowledge) -> None:
+        self.case = case
+        self.compiled = compiled
+        self.encoded = encode_case(case, compiled)
+        self.current = Row.of(self.encoded)
+        self._reported = {f.id for f in case.findings}
+        self._plain = plain_findings(compiled)
+        self.sparse_rows = 0
+        self.full_rows = 0
+
+    def row(self, question: Question, answer: Value) -> Row:
+        """The evidence of the case with ``answer`` to ``question`` added."""
+        return self.rows([(question, answer)])[0]
+
+    def rows(self, answers: Sequence[tuple[Question, Value]]) -> list[Row]:
+        """The evidence of the case with each (question, answer) added: sparse where the answer
+        only reports plain findings, else the whole case encoded (all such rows in one batch)."""
+        out: list[Row | None] = []
+        full: list[tuple[int, Case]] = []
+        for question, answer in answers:
+            changes = finding_changes(question, answer)
+            ids = [fid for fid, _, _ in changes or ()]
+            if (
+                changes is None
+                or len(set(ids)) != len(ids)
+                or any(fid in self._reported or fid not in self._plain for fid in ids)
+            ):
+                # more than findings, or encode_case's cross-checks or wider rules: encode in full
+                full.append((len(out), apply(question, answer, self.case)))
+                out.append(None)
+            else:
+                out.append(_apply_local(self.compiled, self.encoded, changes))
+        self.sparse_rows += len(out) - len(full)
+        self.full_rows += len(full)
+        if full:
+            batch = encode_batch([case for _, case in full], self.compiled)
+            scored = ~batch.site_scored
+            for k, (i, _) in enumerate(full):
+                out[i] = Row(
+                    batch.present[k] & scored[k],
+                    batch.absent[k] & scored[k],
+                    batch.observed_present[k],
+                    batch.observed_absent[k],
+                    batch.sign_states[k],
+                    batch.settings[k],
+                )
+        return [row for row in out if row is not None]

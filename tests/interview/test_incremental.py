@@ -1,0 +1,144 @@
+"""The incremental interview policy (issue 16 item 3) asks exactly what the full one asked.
+
+Each hypothetical answer that only reports plain findings is scored as a sparse change to the
+current case's encoding; the rows must be the very numbers ``encode_case`` gives, the evidence of
+each row the same (to rounding), and the questions asked, their reasons and the stop the same as
+the reference policy's (every row encoded from scratch, the joint summed in full) on the golden
+cases under the simulated respondent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import default_compiled
+from nervemap.engine.encode import encode_case
+from nervemap.interview import InterviewSession
+from nervemap.interview.answers import apply
+from nervemap.interview.candidates import candidates
+from nervemap.interview.catalogue import Mode
+from nervemap.interview.incremental import CaseEncoder, Row, plain_findings, stack
+from nervemap.interview.policy import PolicyConfig, Step, next_step
+from nervemap.interview.respondent import respond
+from nervemap.interview.scoring import score_rows
+
+from .helpers import GOLDEN
+
+REFERENCE = PolicyConfig(incremental=False)
+
+
+def _golden() -> list[Case]:
+    rows = [json.loads(line) for line in GOLDEN.read_text().splitlines() if line.strip()]
+    return [Case.model_validate(row["case"]) for row in rows]
+
+
+def _states(case: Case, mode: Mode, limit: int = 40) -> Iterator[InterviewSession]:
+    """The session at every step of ``case``'s interview (the incremental policy choosing)."""
+    session = InterviewSession(mode, case.setting, case.id)
+    for _ in range(limit):
+        yield session
+        question = session.next_question()
+        if question is None:
+            return
+        session.answer(question.id, respond(question, case))
+
+
+def _same_step(new: Step, old: Step) -> tuple[object, ...] | None:
+    """None when the steps agree: question, reason, stop, and each question's gain to rounding
+    (the order of questions whose gains tie to the last bits may differ; only the first is asked)."""
+    a = (new.question.id if new.question else None, new.why, new.stop)
+    b = (old.question.id if old.question else None, old.why, old.stop)
+    gains_new = {r.question.id: r.gain for r in new.ranking}
+    gains_old = {r.question.id: r.gain for r in old.ranking}
+    same_gains = gains_new.keys() == gains_old.keys() and all(
+        abs(gains_new[q] - gains_old[q]) <= 1e-9 for q in gains_new
+    )
+    return None if a == b and same_gains else (a, b)
+
+
+def _compare(cases: list[Case], mode: Mode) -> list[str]:
+    differences = []
+    for case in cases:
+        for session in _states(case, mode):
+            old = next_step(
+                session.catalogue,
+                session.compiled,
+                session.mode,
+                session.asked,
+                session.case,
+                session.current_assessment(),
+                REFERENCE,
+                checkin=session.checkin,
+            )
+            differ = _same_step(session.step(), old)
+            if differ is not None:
+                differences.append(f"{case.id} after {len(session.asked)} answers: {differ}")
+                break
+    return differences
+
+
+def test_clinician_interviews_ask_the_same_questions_as_the_full_policy() -> None:
+    """All golden cases, clinician mode: each step (question, reason, stop, gains) equal."""
+    assert _compare(_golden(), "clinician") == []
+
+
+def test_patient_interviews_ask_the_same_questions_as_the_full_policy() -> None:
+    """Patient mode on every third golden case (the same code path; the full policy is slow)."""
+    assert _compare(_golden()[::3], "patient") == []
+
+
+@pytest.mark.parametrize("mode", ["clinician", "patient"])
+def test_sparse_rows_are_the_rows_encode_case_gives(mode: Mode) -> None:
+    """Every candidate answer of every open question, at every step of a spread of golden cases."""
+    compiled = default_compiled()
+    sparse = 0
+    for case in _golden()[::15]:
+        for session in _states(case, mode, limit=12):
+            encoder = CaseEncoder(session.case, compiled)
+            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
+            for question in session.catalogue.for_mode(mode):
+                if question.id in session.asked:
+                    continue
+                for answer in candidates(question, compiled, log_joint, 24).answers:
+                    full = Row.of(encode_case(apply(question, answer, session.case), compiled))
+                    assert encoder.row(question, answer).same_as(full), (case.id, question.id, answer)
+            sparse += encoder.sparse_rows
+    assert sparse > 500  # the sparse path is the common one
+
+
+def test_the_evidence_from_the_link_equals_the_summed_joint() -> None:
+    """log P(case) through two matrix products per sign pattern = log-sum-exp of the joint."""
+    compiled = default_compiled()
+    session = InterviewSession("clinician")
+    session.answer("red_flags_nerves", [])
+    session.answer("red_flags_general", [])
+    encoder = CaseEncoder(session.case, compiled)
+    rows = [
+        encoder.row(question, answer)
+        for question in session.catalogue.for_mode("clinician")
+        if question.id not in session.asked
+        for answer in candidates(question, compiled, np.zeros((1, 1)), 4).answers[:4]
+        if question.kind.value in ("yes_no_unknown", "side_test")
+    ]
+    matrices = stack(compiled, rows)
+    assert matrices[-1].any()  # some rows carry nerve-tension sign states
+    full = score_rows(compiled, *matrices)
+    fast = score_rows(compiled, *matrices, joint=False)
+    np.testing.assert_allclose(fast.log_evidence, full.log_evidence, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(fast.conditions, full.conditions)
+
+
+def test_findings_with_wider_effects_are_encoded_in_full() -> None:
+    """Probing the encoder finds the findings that also set observations or sign states."""
+    compiled = default_compiled()
+    plain = plain_findings(compiled)
+    assert {"slr_positive", "crossed_slr_positive", "extensor_plantar"}.isdisjoint(plain)
+    kinds = {k.finding for k in compiled.knowledge.localisation.site_kind_findings}
+    assert kinds.isdisjoint(plain)
+    assert {"night_pain", "fever"} <= plain
+    assert len(plain) > len(compiled.findings) // 2
