@@ -17,6 +17,7 @@ def test_public_api() -> None:
         "MAX_CHARS",
         "extract",
         "extract_bytes",
+        "extract_many",
     ]
 
 

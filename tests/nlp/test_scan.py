@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nervemap.nlp import matching, sides
+from nervemap.nlp import matching, scan, sides
 from nervemap.nlp.matching import matchers
 from nervemap.nlp.pipeline import annotate
 from nervemap.nlp.scan import first_characters, has_folding_letters
@@ -94,3 +94,60 @@ def test_side_words_same_as_plain_scan() -> None:
             compared += 1
     assert compared > 3000
     sides._side_starts.cache_clear()
+
+
+def _reader_patterns() -> list[re.Pattern[str]]:
+    from nervemap.nlp import read_patient, read_scores, read_setting, read_values
+    from nervemap.nlp.knowledge import text_knowledge
+
+    values = read_values._compiled(text_knowledge())
+    patterns = [*values.names.values(), *values.named.values(), *values.unit_required.values()]
+    patterns += [values.blood_pressure, values.unnamed_temperature]
+    patterns += [regex for entries in values.qualitative.values() for regex, _ in entries]
+    patterns += [
+        *read_patient._DURATIONS,
+        read_scores._BEFORE,
+        read_scores._SLASH_FIRST,
+        read_scores._SCORE_ONLY,
+    ]
+    patterns += [pattern for _, pattern in read_setting._patterns()]
+    return patterns
+
+
+def test_reader_patterns_same_as_plain_scan() -> None:
+    patterns = _reader_patterns()
+    assert sum(scan._word_firsts(p) is not None for p in patterns) > len(patterns) // 2
+    for text in NOTES:
+        for pattern in patterns:
+            assert _spans(scan.finditer(pattern, text)) == _spans(pattern.finditer(text))
+        middle = len(text) // 3
+        for pattern in patterns[:20]:
+            got = scan.finditer(pattern, text, middle, 2 * middle)
+            assert _spans(got) == _spans(pattern.finditer(text, middle, 2 * middle))
+
+
+def test_context_same_as_medspacy() -> None:
+    """nlp.pipeline.context_attributes gives each mention the attributes ConText itself sets."""
+    from nervemap.nlp.pipeline import SPAN_GROUP, context_attributes, nlp
+
+    pipeline = nlp()
+    context = pipeline.get_pipe("medspacy_context")
+    flagged = 0
+    for text in NOTES:
+        doc = pipeline.make_doc(text)
+        for name, component in pipeline.pipeline:
+            if name == "medspacy_context":
+                break
+            doc = component(doc)
+        spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in matchers().mentions(text)]
+        spans = [s for s in spans if s is not None and len(s)]
+        if not spans:
+            continue
+        ours = context_attributes(context, doc, spans, list(doc.sents))
+        doc.spans[SPAN_GROUP] = spans
+        doc = context(doc)
+        names = ("is_negated", "is_historical", "is_hypothetical", "is_family", "is_uncertain")
+        theirs = [{a: True for a in names if getattr(span._, a)} for span in doc.spans[SPAN_GROUP]]
+        assert [{a: v for a, v in found.items() if v} for found in ours] == theirs
+        flagged += sum(bool(t) for t in theirs)
+    assert flagged > 500

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
 from nervemap.knowledge.models import KnowledgeBase, Setting
 from nervemap.nlp.assemble import assemble
 from nervemap.nlp.draft import Draft
-from nervemap.nlp.knowledge import text_knowledge
+from nervemap.nlp.knowledge import TextKnowledge, text_knowledge
 from nervemap.nlp.models import Extraction
-from nervemap.nlp.pipeline import annotate
+from nervemap.nlp.pipeline import annotate, sentence_docs
 from nervemap.nlp.read_body import read_body
 from nervemap.nlp.read_findings import read_findings, read_tests
 from nervemap.nlp.read_grades import read_grades
@@ -40,17 +44,50 @@ def extract(text: str, *, setting: str | None = None, knowledge: KnowledgeBase |
     ranges the readers use (default: the packaged one).
     """
     facts = text_knowledge(knowledge)
-    chosen = Setting(setting) if setting is not None else Setting.PRIMARY_CARE
+    chosen = Setting(setting) if setting is not None else None
+    cleaned, warnings = _clean(text)
+    return _read(cleaned, warnings, chosen, facts)
+
+
+def extract_many(
+    texts: Iterable[str],
+    *,
+    setting: str | None = None,
+    knowledge: KnowledgeBase | None = None,
+    batch_size: int = 64,
+) -> Iterator[Extraction]:
+    """:func:`extract` of each text, in order, the texts going through spaCy in batches of
+    ``batch_size`` (``nlp.pipe``); the same extractions as one call per text."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    facts = text_knowledge(knowledge)
+    chosen = Setting(setting) if setting is not None else None
+    pending = iter(texts)
+    while batch := list(itertools.islice(pending, batch_size)):
+        cleaned = [_clean(text) for text in batch]
+        docs = sentence_docs([c for c, _ in cleaned if c.strip()], batch_size)
+        for text, warnings in cleaned:
+            doc = next(docs) if text.strip() else None
+            yield _read(text, warnings, chosen, facts, doc)
+
+
+def _clean(text: str) -> tuple[str, list[str]]:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}; use extract_bytes for bytes")
-    cleaned, warnings = clean(text)
+    return clean(text)
+
+
+def _read(
+    cleaned: str, warnings: list[str], setting: Setting | None, facts: TextKnowledge, doc: Any = None
+) -> Extraction:
+    chosen = setting if setting is not None else Setting.PRIMARY_CARE
     if not cleaned.strip():
         return Extraction(
             case=assemble(Draft(annotate(""), facts), chosen), warnings=[*warnings, "empty text"]
         )
     if setting is None:
         chosen = detect_setting(cleaned) or chosen
-    draft = Draft(annotate(cleaned), facts)
+    draft = Draft(annotate(cleaned, doc), facts)
     draft.warnings.extend(warnings)
     for reader in READERS:
         reader(draft)

@@ -3,9 +3,11 @@ uncertainty) over the mentions the rules found. Built once per process, on first
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,15 +106,23 @@ def as_literals(rule: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**base, "literal": phrase} for phrase in sorted(phrases) if phrase]
 
 
-def annotate(text: str) -> Annotated:
-    """Find the mentions in ``text`` and mark each with its ConText flags."""
+def sentence_docs(texts: list[str], batch_size: int) -> Iterator[Any]:
+    """The texts tokenised and split into sentences, in batches (spaCy's ``nlp.pipe``): the doc
+    :func:`annotate` would make of each."""
+    return iter(nlp().pipe(texts, batch_size=batch_size, disable=["medspacy_context"]))
+
+
+def annotate(text: str, doc: Any = None) -> Annotated:
+    """Find the mentions in ``text`` and mark each with its ConText flags; ``doc``: the text
+    already split into sentences (from :func:`sentence_docs`)."""
     pipeline = nlp()
     mentions = matchers().mentions(text)
-    doc = pipeline.make_doc(text)
-    for name, component in pipeline.pipeline:
-        if name == "medspacy_context":
-            break
-        doc = component(doc)
+    if doc is None:
+        doc = pipeline.make_doc(text)
+        for name, component in pipeline.pipeline:
+            if name == "medspacy_context":
+                break
+            doc = component(doc)
     spans = []
     kept: list[Mention] = []
     for mention in mentions:
@@ -121,12 +131,74 @@ def annotate(text: str) -> Annotated:
             continue
         spans.append(span)
         kept.append(mention)
-    doc.spans[SPAN_GROUP] = spans
+    sents = list(doc.sents)
     if spans:
-        doc = pipeline.get_pipe("medspacy_context")(doc)
-        for mention, span in zip(kept, doc.spans[SPAN_GROUP], strict=True):
+        attributes = context_attributes(pipeline.get_pipe("medspacy_context"), doc, spans, sents)
+        for mention, found in zip(kept, attributes, strict=True):
             for attribute, flag in _FLAG_ATTRS:
-                if getattr(span._, attribute):
+                if found.get(attribute):
                     mention.flags.add(flag)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentences = [(s.start_char, s.end_char) for s in sents]
     return Annotated(text, sentences, mentions)
+
+
+def context_attributes(context: Any, doc: Any, targets: list[Any], sents: list[Any]) -> list[dict[str, bool]]:
+    """medspaCy's ConText over ``targets`` (spans of ``doc``): the attributes (is_negated, ...) it
+    would set on each, without writing spaCy extensions.
+
+    The same algorithm as ``ConText.__call__`` (its matcher, modifiers, scopes, edges), with one
+    saving: a modifier's scope lies in its own sentence, so scopes are limited, and targets
+    checked, only between modifiers and targets of the same sentence - ConText compares every
+    pair in the note, which is quadratic in a long note. When a modifier or a target crosses a
+    sentence boundary, when ConText uses windows instead of sentences, or prunes on overlap,
+    ConText's own graph does the work.
+    """
+    from medspacy.context import ConTextGraph, ConTextModifier
+
+    matcher = context._ConText__matcher
+    vocab = context.nlp.vocab
+    modifiers = [
+        ConTextModifier(matcher.rule_map[vocab[match_id].text], start, end, doc, max_scope=context.max_scope)
+        for match_id, start, end in matcher(doc)
+    ]
+    graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
+    graph.targets = targets
+    graph.modifiers = modifiers
+    starts = [s.start for s in sents]
+
+    def sentence(start: int, end: int) -> int:
+        first = bisect.bisect_right(starts, start) - 1
+        return first if bisect.bisect_right(starts, end - 1) - 1 == first else -1
+
+    by_sentence: dict[int, list[Any]] = {}
+    whole = bool(context.max_scope) or context.prune_on_target_overlap
+    for modifier in modifiers:
+        index = sentence(*modifier.modifier_span)
+        whole = whole or index < 0
+        by_sentence.setdefault(index, []).append(modifier)
+    target_sentences = [sentence(t.start, t.end) for t in targets]
+    if whole or min(target_sentences) < 0:
+        graph.update_scopes()
+        graph.apply_modifiers()
+    else:
+        for group in by_sentence.values():  # ConText's pairs (i < j), those of one sentence
+            for i in range(len(group) - 1):
+                for j in range(i + 1, len(group)):
+                    group[i].limit_scope(group[j])
+                    group[j].limit_scope(group[i])
+        for target, index in zip(targets, target_sentences, strict=True):
+            for modifier in by_sentence.get(index, ()):
+                if modifier.modifies(target):
+                    modifier.modify(target)
+        edges: list[tuple[Any, Any]] = []
+        for modifier in modifiers:
+            modifier.reduce_targets()
+            edges.extend((target, modifier) for target in modifier._targets)
+        graph.edges = edges
+    # spaCy keeps a span's extension values per character range: spans over the same words share them
+    found: dict[tuple[int, int], dict[str, bool]] = {}
+    mapping = context.context_attributes_mapping or {}
+    for target, modifier in graph.edges:
+        for attribute, value in mapping.get(modifier.category, {}).items():
+            found.setdefault((target.start_char, target.end_char), {})[attribute] = value
+    return [found.get((t.start_char, t.end_char), {}) for t in targets]

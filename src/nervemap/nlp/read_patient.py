@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from nervemap.nlp import scan
 from nervemap.nlp.draft import Draft
 
 _NUMBER_WORDS = {
@@ -131,7 +132,7 @@ def _duration(draft: Draft) -> None:
         if m.kind in ("symptom", "region") or (m.kind == "finding" and not m.flags and m.key in symptoms)
     }
     matches = sorted(
-        (m for pattern in _DURATIONS for m in pattern.finditer(draft.text)),
+        (m for pattern in _DURATIONS for m in scan.finditer(pattern, draft.text)),
         key=lambda m: m.start(),
     )
     for match in matches:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from nervemap.nlp import scan
 from nervemap.nlp.draft import Draft
 
 Place = Literal["leg", "back", "pain"]
@@ -47,15 +48,15 @@ def _place(words: str) -> Place:
 def read_scores(draft: Draft) -> None:
     """Set the draft's pain scores from the note (see the module's docstring)."""
     found: list[tuple[int, int, Place, float]] = []
-    for match in _BEFORE.finditer(draft.text):
+    for match in scan.finditer(_BEFORE, draft.text):
         # a bare number after "pain ... of" is a score only with its scale or a score word
         if match.group("scale") is None and not _NO_SCALE_WORDS.search(match.group(0)):
             continue
         found.append((match.start(), match.end(), _place(match.group("words")), float(match.group("n"))))
-    for match in _SLASH_FIRST.finditer(draft.text):
+    for match in scan.finditer(_SLASH_FIRST, draft.text):
         found.append((match.start(), match.end(), _place(match.group("words")), float(match.group("n"))))
     taken = [(start, end) for start, end, _, _ in found]
-    for match in _SCORE_ONLY.finditer(draft.text):
+    for match in scan.finditer(_SCORE_ONLY, draft.text):
         if not any(start <= match.start() < end for start, end in taken):
             found.append((match.start(), match.end(), "pain", float(match.group("n"))))
     latest: dict[Place, tuple[int, int, float]] = {}

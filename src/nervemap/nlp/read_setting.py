@@ -9,6 +9,7 @@ from importlib import resources
 import yaml
 
 from nervemap.knowledge.models import Setting
+from nervemap.nlp import scan
 
 
 @functools.cache
@@ -21,6 +22,6 @@ def _patterns() -> list[tuple[Setting, re.Pattern[str]]]:
 def detect_setting(text: str) -> Setting | None:
     """The setting named in the text, or None when it names none."""
     for setting, pattern in _patterns():
-        if pattern.search(text):
+        if scan.search(pattern, text):
             return setting
     return None

@@ -30,6 +30,7 @@ from nervemap.knowledge.ranges import (
     read_value,
     reading_findings,
 )
+from nervemap.nlp import scan
 from nervemap.nlp.draft import Draft
 from nervemap.nlp.knowledge import TextKnowledge
 
@@ -196,7 +197,7 @@ def _normal_only_on_oxygen(draft: Draft, hit: _Hit, reading: Reading) -> bool:
 
 def _named_quantities(draft: Draft) -> set[str]:
     """The quantities a text names at all: only their full patterns are run (speed)."""
-    return {q for q, regex in _compiled(draft.knowledge).names.items() if regex.search(draft.text)}
+    return {q for q, regex in _compiled(draft.knowledge).names.items() if scan.search(regex, draft.text)}
 
 
 def _clause(draft: Draft, start: int, end: int) -> str:
@@ -253,13 +254,13 @@ def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
         for quantity_id, regex in pattern.items():
             if quantity_id not in named:
                 continue
-            for m in regex.finditer(text):
+            for m in scan.finditer(regex, text):
                 hits.append(_Hit(quantity_id, _number(m.group("v")), m.group("u"), m.start(), m.end()))
-    for m in compiled.blood_pressure.finditer(text):
+    for m in scan.finditer(compiled.blood_pressure, text):
         unit = m.group("u")
         hits.append(_Hit("systolic_bp", float(m.group("s")), unit, m.start(), m.end()))
         hits.append(_Hit("diastolic_bp", float(m.group("d")), unit, m.start(), m.end()))
-    for m in compiled.unnamed_temperature.finditer(text):
+    for m in scan.finditer(compiled.unnamed_temperature, text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(_Hit("temperature", _number(m.group("v")), m.group("u"), m.start(), m.end()))
     # a longer name wins over a shorter one read at the same place ("HbA1c" is not "Hb")
@@ -324,7 +325,7 @@ def read_values(draft: Draft) -> None:
         if quantity_id not in named:
             continue
         for regex, label in entries:
-            for m in regex.finditer(draft.text):
+            for m in scan.finditer(regex, draft.text):
                 if any(s < m.end() and m.start() < e for s, e in numeric_spans):
                     continue  # "Hb 89 low": the number decides
                 flags = _flags(draft, m.start(), m.end())

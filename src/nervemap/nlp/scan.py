@@ -8,8 +8,11 @@ found by trying the pattern only where a word begins with one of them.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import re
 import string
+from collections.abc import Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -99,3 +102,79 @@ def has_folding_letters(text: str) -> bool:
     """Whether ``text`` holds a letter that a case-blind ASCII pattern matches but a word scan
     over ASCII letters does not see; such a text is scanned the plain way."""
     return not text.isascii() and _FOLDING.search(text) is not None
+
+
+def _starts_at_word(items: Any) -> bool:
+    """Whether a match can only begin where the character before is not a word character: a
+    leading ``(?<![\\w...])`` or ``\b`` (the first character being a letter or digit)."""
+    for op, value in items:
+        if op is sre.ASSERT_NOT and value[0] < 0:
+            body = value[1]
+            if len(body) == 1 and body[0][0] is sre.IN and (sre.CATEGORY, sre.CATEGORY_WORD) in body[0][1]:
+                return True
+            continue
+        if op is sre.AT:
+            if value is sre.AT_BOUNDARY:
+                return True
+            continue
+        if op is sre.ASSERT:
+            continue
+        if op is sre.SUBPATTERN:
+            return _starts_at_word(value[-1])
+        if op is sre.BRANCH:
+            return all(_starts_at_word(alternative) for alternative in value[1])
+        return False
+    return False
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@functools.lru_cache(maxsize=16)
+def _word_starts(text: str) -> dict[str, list[int]]:
+    """Where each run of ASCII letters and digits begins, by its lower-case first character."""
+    out: dict[str, list[int]] = {}
+    for match in _WORD.finditer(text):
+        out.setdefault(match.group(0)[0].lower(), []).append(match.start())
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_firsts(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The first characters of a pattern whose matches begin at a word, else None."""
+    firsts = first_characters(pattern)
+    if firsts is None or not _starts_at_word(sre_parse.parse(pattern.pattern, pattern.flags)):
+        return None
+    return firsts
+
+
+def finditer(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)``, the same matches in the same order; for a pattern
+    whose matches begin at a word with known letters, tried only at those words."""
+    end = len(text) if endpos is None else endpos
+    firsts = _word_firsts(pattern)
+    if firsts is None or has_folding_letters(text):
+        yield from pattern.finditer(text, pos, end)
+        return
+    starts = _word_starts(text)
+    lists = [starts[c] for c in firsts if c in starts]
+    candidates = heapq.merge(*lists) if len(lists) > 1 else iter(lists[0] if lists else ())
+    resume = pos
+    for position in candidates:
+        if position < resume:
+            continue
+        if position >= end:
+            break
+        match = pattern.match(text, position, end)
+        if match:
+            yield match
+            resume = match.end()
+
+
+def search(
+    pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+) -> re.Match[str] | None:
+    """``pattern.search(text, pos, endpos)``, tried as :func:`finditer` does."""
+    return next(finditer(pattern, text, pos, endpos), None)
