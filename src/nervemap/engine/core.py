@@ -121,6 +121,7 @@ class Tables:
         self.kind_of = np.array([kinds.index(h.kind) for h in hypotheses], dtype=np.intp)
         self.kind_matrix = np.zeros((len(hypotheses), len(kinds)))
         self.kind_matrix[np.arange(len(hypotheses)), self.kind_of] = 1.0
+        self.kind_columns = [np.flatnonzero(self.kind_of == k) for k in range(len(kinds))]
         self.site_side = [h.side for h in hypotheses]
         self.site_is_left = np.array([h.side == "left" for h in hypotheses])
         self.site_is_right = np.array([h.side == "right" for h in hypotheses])
@@ -694,9 +695,10 @@ def _headline_chunk(
     # sites: kind total first, then own probability, then the symptoms' side
     sites = posterior.sites
     # each kind's total, added in site order as engine/assess did (the same float sums)
-    totals = np.zeros((len(sites), t.kind_matrix.shape[1]))
-    for h, kind in enumerate(t.kind_of.tolist()):
-        totals[:, kind] += sites[:, h]
+    # (a running sum is sequential: the last column of each kind's cumsum is that sum)
+    totals = np.empty((len(sites), len(t.kind_columns)))
+    for kind, columns in enumerate(t.kind_columns):
+        totals[:, kind] = np.cumsum(sites[:, columns], axis=1)[:, -1]
     keys = np.round(totals[:, t.kind_of], 12)
     own = np.round(sites, 12)
     symptom_left = left & ~right
@@ -754,7 +756,7 @@ def _headline_chunk(
         red_flag_ids = [t.rules[r].id for r in flags]
         grade = _severity_grade(t, case, present[i], int(ranks[i]) == emergency and bool(flags))
         clinical_p = clinical_sites.get(i)
-        imaged = imaged_roots(compiled, batch.case(i)) if clinical_p is not None else []
+        imaged = imaged_roots(compiled, batch.arrays(i)) if clinical_p is not None else []
         concordance = judge(compiled, imaged, clinical_p)
         above = order[i][p[order[i]] >= t.plan_threshold]
         key = (int(order[i][0]), *above.tolist(), grade, case.duration_days, level, concordance["status"])

@@ -100,6 +100,21 @@ class EncodedBatch:
         codes = self.origin[i, known].tolist()
         return [(f, ORIGINS[code]) for f, code in zip(known.tolist(), codes, strict=True)]
 
+    def arrays(self, i: int) -> EncodedCase:
+        """Row ``i``'s vectors alone (no origins, sides or notes): cheap, for readers of the arrays."""
+        known = self._cases.get(i)
+        if known is not None:
+            return known
+        return EncodedCase(
+            self.present[i],
+            self.absent[i],
+            self.observed_present[i],
+            self.observed_absent[i],
+            self.sign_states[i],
+            self.settings[i],
+            self.site_scored[i],
+        )
+
     def case(self, i: int) -> EncodedCase:
         """Row ``i`` as the per-case encoder's EncodedCase (built on first use)."""
         known = self._cases.get(i)
