@@ -672,7 +672,7 @@ def _headline_chunk(
         ).conditions
         subset_levels = Levels.of(t, subset_p)
     full_levels = Levels.of(t, posterior.conditions)
-    screen_levels = Levels.of(t, screening)
+    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
