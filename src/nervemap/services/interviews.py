@@ -208,8 +208,12 @@ def new_interview(
     owner: uuid.UUID | None = None,
     invitation: PatientLink | None = None,
     checkin: bool = False,
+    *,
+    audit: bool = False,
+    actor: str | None = None,
 ) -> tuple[InterviewRecord, str, InterviewSession]:
-    """A new interview: its record, its token (shown once) and its session."""
+    """A new interview: its record, its token (shown once) and its session. ``audit``: record the
+    start in the audit trail, by ``actor`` (default the interview itself, for a patient's)."""
     interview = InterviewSession(
         mode, setting, config=PolicyConfig(), compiled=default_compiled(), checkin=checkin
     )
@@ -221,7 +225,22 @@ def new_interview(
         patient_link_id=invitation.id if invitation else None,
         step=interview.saved_step(),
     )
-    return issued.record, issued.token, interview
+    record = issued.record
+    if audit:
+        AuditLog(db).record(actor or f"interview:{record.id}", "interview.start", f"interview:{record.id}")
+    return record, issued.token, interview
+
+
+def copy_interview(
+    db: Session, opened: OpenInterview, invitation: PatientLink | None = None
+) -> tuple[InterviewRecord, str]:
+    """A new interview holding ``opened``'s answers (to change one after its result was stored: the
+    stored result stays as it was); audited as a reopening by the new interview."""
+    session = opened.session
+    copy, token, _ = new_interview(db, session.mode, session.setting, opened.record.owner_id, invitation)
+    InterviewRepository(db).save(copy, session.to_json(), session.saved_step())
+    AuditLog(db).record(f"interview:{copy.id}", "interview.reopen", f"interview:{opened.record.id}")
+    return copy, token
 
 
 def open_interview(db: Session, token: str, field_name: str = TOKEN) -> OpenInterview:
@@ -327,6 +346,7 @@ __all__ = [
     "StepView",
     "asked_view",
     "change_answer",
+    "copy_interview",
     "finish_interview",
     "go_back",
     "new_interview",

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nervemap.api.routers.interviews import new_interview
 from nervemap.engine.assessment import Assessment
 from nervemap.knowledge.models import Setting, TriageLevel
 from nervemap.presentation.plain import severity_measured
@@ -23,7 +22,7 @@ from nervemap.services.accounts import SERVICE_USER_ID
 from nervemap.services.assessments import AssessmentFilter, AssessmentRecord, ReviewStatus, SourceKind
 from nervemap.services.consultations import ConsultationRequest
 from nervemap.services.errors import NotFound, ServiceError, Unauthenticated
-from nervemap.store.audit import AuditLog
+from nervemap.services.interviews import new_interview
 from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import text
 from nervemap.web.links import public_link
@@ -266,8 +265,7 @@ def review(
 def start_interview(
     request: Request, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
 ) -> Response:
-    record, token, _ = new_interview(db, "clinician", owner=clinician.id)
-    AuditLog(db).record(clinician.actor, "interview.start", f"interview:{record.id}")
+    _, token, _ = new_interview(db, "clinician", owner=clinician.id, audit=True, actor=clinician.actor)
     db.commit()
     response = _see_other("/interview/body-map")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)

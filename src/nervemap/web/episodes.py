@@ -19,7 +19,6 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from nervemap.api.routers.interviews import OpenInterview, new_interview
 from nervemap.engine.assessment import Assessment
 from nervemap.followup import CourseSummary, Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
@@ -29,7 +28,7 @@ from nervemap.services import assessments, consultations
 from nervemap.services import episodes as service
 from nervemap.services.assessments import AssessmentRecord
 from nervemap.services.episodes import Episode, EpisodeStatus
-from nervemap.store.audit import AuditLog
+from nervemap.services.interviews import OpenInterview, new_interview
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, course, present
 from nervemap.web.forms import text
@@ -356,8 +355,9 @@ def clinician_interview(
         raise PageError(
             409, "Episode closed", "This episode is closed: it takes no more check-ins.", TO_QUEUE
         )
-    record, token, _ = new_interview(db, "clinician", owner=clinician.id, checkin=True)
-    AuditLog(db).record(clinician.actor, "interview.start", f"interview:{record.id}")
+    record, token, _ = new_interview(
+        db, "clinician", owner=clinician.id, checkin=True, audit=True, actor=clinician.actor
+    )
     db.commit()
     response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
@@ -481,8 +481,7 @@ def checkin_start_page(request: Request, db: SessionDep, link: str = "") -> Resp
 def checkin_start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     link = text(form, "link")
     _link_view(db, link)
-    record, token, _ = new_interview(db, "patient", checkin=True)
-    AuditLog(db).record(f"interview:{record.id}", "interview.start", f"interview:{record.id}")
+    record, token, _ = new_interview(db, "patient", checkin=True, audit=True)
     db.commit()
     response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)

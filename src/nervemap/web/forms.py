@@ -9,10 +9,10 @@ from typing import Any, get_args
 
 from starlette.datastructures import FormData
 
-from nervemap.api.routers.interviews import QuestionOut
 from nervemap.engine.case import DiscLevel, ImagingKind, SideOrBoth
 from nervemap.interview.catalogue import Kind
 from nervemap.knowledge.models import HerniationZone
+from nervemap.services.interviews import QuestionView
 from nervemap.web.bodymap import MARK_KINDS, SIDES, regions
 
 UNKNOWN = "unknown"
@@ -59,7 +59,7 @@ def marks(form: FormData, allowed: tuple[str, ...] = MARK_KINDS) -> list[dict[st
     return out
 
 
-def _grades(form: FormData, question: QuestionOut, what: str) -> list[dict[str, Any]]:
+def _grades(form: FormData, question: QuestionView, what: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for item in question.items:
         for side in SIDES:
@@ -85,7 +85,7 @@ def _imaging(form: FormData) -> list[dict[str, Any]]:
     return [entry]
 
 
-def answer_from_form(question: QuestionOut, form: FormData) -> Any:
+def answer_from_form(question: QuestionView, form: FormData) -> Any:
     """The answer a question's form carries; FormProblem names the field that is wrong."""
     choice = text(form, "choice")
     if choice == UNKNOWN:
@@ -136,7 +136,7 @@ NUMBER_WITH_UNIT = re.compile(
 OUT_OF_TEN = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:/|out of)\s*10$")
 
 
-def number(question: QuestionOut, raw: str) -> float:
+def number(question: QuestionView, raw: str) -> float:
     """A typed number, forgiving of the words people add: "45 years", "3 months" (converted to the
     question's unit), "7/10", "about 6"; anything else is a FormProblem on the "number" field."""
     low, high = question.minimum or 0, question.maximum or 0

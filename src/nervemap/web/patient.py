@@ -13,32 +13,30 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from nervemap.api.routers.interviews import (
-    OpenInterview,
-    QuestionOut,
-    answer_problem,
-    finish_interview,
-    go_back,
-    new_interview,
-    open_interview,
-    question_out,
-    record_answer,
-    step_out,
-)
 from nervemap.engine.assessment import Assessment
-from nervemap.interview.answers import AnswerError
 from nervemap.interview.catalogue import Kind
 from nervemap.interview.policy import COURSE_FIELDS, counted
 from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.presentation.plain import patient_view, severity_measured, severity_words, summarise
 from nervemap.server.deps import SessionDep
-from nervemap.server.problems import ProblemError
 from nervemap.services import consultations
 from nervemap.services.consultations import NewRequest
+from nervemap.services.errors import Conflict, Expired, ServiceError
+from nervemap.services.interviews import (
+    OpenInterview,
+    QuestionView,
+    asked_view,
+    change_answer,
+    copy_interview,
+    finish_interview,
+    go_back,
+    new_interview,
+    open_interview,
+    record_answer,
+)
 from nervemap.store.assessments import AssessmentRepository
-from nervemap.store.audit import AuditLog
-from nervemap.store.interviews import InterviewRepository, InvitationRepository
+from nervemap.store.interviews import InvitationRepository
 from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.web import bodymap, episodes, present, summary
 from nervemap.web.forms import (
@@ -145,8 +143,7 @@ def start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     invitation = _invitation(db, token_text) if isinstance(token_text, str) and token_text else None
     if invitation is not None and not InvitationRepository(db).use(invitation):  # taken meanwhile
         raise _invitation_gone(InvitationRepository.unusable(invitation) or "used")
-    record, token, _ = new_interview(db, "patient", invitation=invitation)
-    AuditLog(db).record(f"interview:{record.id}", "interview.start", f"interview:{record.id}")
+    _, token, _ = new_interview(db, "patient", invitation=invitation, audit=True)
     db.commit()
     response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
@@ -169,10 +166,11 @@ def current(request: Request, db: Session) -> OpenInterview:
         )
     try:
         opened = open_interview(db, token)
-    except ProblemError as error:
-        title = "This assessment has expired" if error.status == 410 else "This assessment cannot be found"
+    except ServiceError as error:
+        expired = isinstance(error, Expired)
+        title = "This assessment has expired" if expired else "This assessment cannot be found"
         raise PageError(
-            error.status,
+            410 if expired else 409 if isinstance(error, Conflict) else 404,
             title,
             "For your privacy, unfinished assessments are kept for a limited time only. "
             "Please start again: it takes a few minutes.",
@@ -253,14 +251,14 @@ def _question_page(
     """The current question, or (``question_id`` answered earlier) that question with its answer
     filled in, to keep or change."""
     session = opened.session
-    step = step_out(session)
+    step = opened.step()
     if question_id is None or (step.question is not None and step.question.id == question_id):
         if step.question is None:
             return _see_other("/interview/finish")
         question = step.question
         changing = False
     else:
-        question = question_out(session, session.question(question_id), session.why(question_id))
+        question = asked_view(session, question_id)
         changing = True
     earlier = None
     if kept is None:
@@ -366,7 +364,7 @@ def _previous(request: Request, question_id: str, cookie: str = PREVIOUS_COOKIE)
     return saved.get("v")
 
 
-def _prefill(question: QuestionOut, value: Any) -> tuple[dict[str, list[str]], str | None]:
+def _prefill(question: QuestionView, value: Any) -> tuple[dict[str, list[str]], str | None]:
     """Form values (kept) and a plain note of the earlier answer, from a stored answer."""
     if value is None:
         return {}, None
@@ -430,7 +428,7 @@ def body_map_page(request: Request, db: SessionDep) -> Response:
     if not changing and not _body_map_due(opened):
         return _see_other("/interview")
     session = opened.session
-    question = question_out(session, session.question(BODY_MAP), session.why(BODY_MAP))
+    question = asked_view(session, BODY_MAP)
     stored = dict(session.answers).get(BODY_MAP) if changing else _previous(request, BODY_MAP)
     kept, _ = _prefill(question, stored)
     flashed = _flashed(request, BODY_MAP)
@@ -506,14 +504,7 @@ def _keep(
     """Record a new answer or change an earlier one, then go on (POST-redirect-GET): after a
     change, back to the list of answers when it came from there, else to the next answer."""
     if changing:
-        try:
-            opened.session.change(question_id, value)
-        except AnswerError as error:
-            raise answer_problem(error) from None
-        InterviewRepository(db).save(opened.record, opened.session.to_json())
-        AuditLog(db).record(
-            f"interview:{opened.record.id}", "interview.change", f"interview:{opened.record.id}"
-        )
+        change_answer(db, opened, question_id, value, actor=f"interview:{opened.record.id}")
         from_list = form is not None and form.get("then") == "answers"
         target = "/interview/answers" if from_list else _following(opened.session, question_id)
     else:
@@ -531,7 +522,7 @@ def interview_page(request: Request, db: SessionDep) -> Response:
     opened = current(request, db)
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
-    step = step_out(opened.session)
+    step = opened.step()
     if _body_map_due(opened) or (step.question is not None and step.question.id == BODY_MAP):
         return _see_other("/interview/body-map")
     if step.question is None:
@@ -547,7 +538,7 @@ def question_page(request: Request, db: SessionDep, question_id: str) -> Respons
         return _see_other(_done_url(opened))
     if question_id == BODY_MAP:
         return _see_other("/interview/body-map")
-    step = step_out(opened.session)
+    step = opened.step()
     current_id = step.question.id if step.question is not None else None
     if question_id != current_id and question_id not in opened.session.asked:
         return _see_other("/interview")
@@ -567,7 +558,7 @@ def answer(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     if opened.record.assessment_id is not None:
         return _see_other(_done_url(opened))
     question_id = form.get("question")
-    step = step_out(opened.session)
+    step = opened.step()
     is_current = (
         isinstance(question_id, str) and step.question is not None and step.question.id == question_id
     )
@@ -578,20 +569,16 @@ def answer(request: Request, db: SessionDep, form: CheckedForm) -> Response:
         # An old page posted again (a question no longer open): show where the interview stands.
         return _see_other("/interview")
     session = opened.session
-    question = (
-        step.question
-        if is_current and step.question is not None
-        else question_out(session, session.question(question_id), session.why(question_id))
-    )
+    question = step.question if is_current and step.question is not None else asked_view(session, question_id)
     try:
         value = answer_from_form(question, form)
     except FormProblem as problem:
         return _flash(request, question_id, {problem.field: problem.message}, _kept(form))
     try:
         return _keep(request, db, opened, question_id, value, changing, form)
-    except ProblemError as error:
+    except ServiceError as error:
         db.rollback()
-        message = error.errors[0].reason if error.errors else error.detail
+        message = error.errors[0][1] if error.errors else error.detail
         return _flash(request, question_id, {"number": message, "choice": message}, _kept(form))
 
 
@@ -607,7 +594,7 @@ def _kept(form: Any) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ your answers, changing them
 
 
-def answer_words(question: QuestionOut, value: Any) -> str:
+def answer_words(question: QuestionView, value: Any) -> str:
     """A stored answer in the words the patient chose it by."""
     if value == "unknown":
         return question.unknown_option
@@ -636,7 +623,7 @@ def answer_rows(session: InterviewSession) -> list[dict[str, str]]:
     """Each answer so far: the question, the answer in words, and where to change it."""
     rows = []
     for question_id, value in session.answers:
-        question = question_out(session, session.question(question_id), "")
+        question = asked_view(session, question_id, why=False)
         text = "Where you feel it" if question_id == BODY_MAP else question.text
         rows.append({"id": question_id, "question": text, "answer": answer_words(question, value)})
     return rows
@@ -674,12 +661,7 @@ def reopen(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     if record is None or is_emergency(record) or question_id not in opened.session.asked:
         return _see_other(_done_url(opened))
     invitation = db.get(PatientLink, opened.record.patient_link_id) if opened.record.patient_link_id else None
-    copy, token, _ = new_interview(
-        db, opened.session.mode, opened.session.setting, opened.record.owner_id, invitation
-    )
-    InterviewRepository(db).save(copy, opened.session.to_json())
-    actor = f"interview:{copy.id}"
-    AuditLog(db).record(actor, "interview.reopen", f"interview:{opened.record.id}")
+    _, token = copy_interview(db, opened, invitation)
     db.commit()
     assert isinstance(question_id, str)
     response = _see_other(question_url(question_id) + "?then=answers")
@@ -711,7 +693,7 @@ def finish(request: Request, db: SessionDep) -> Response:
     """Store the assessment once the interview has stopped, then show the result."""
     opened = current(request, db)
     if opened.record.assessment_id is None:
-        if step_out(opened.session).question is not None:
+        if opened.step().question is not None:
             return _see_other("/interview")
         actor = (
             f"user:{opened.record.owner_id}" if opened.record.owner_id else f"interview:{opened.record.id}"

@@ -9,22 +9,17 @@ leaves the saved state as it was.
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Security
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, StrictInt
-from sqlalchemy.orm import Session
 
 from nervemap.api.schemas import Body
 from nervemap.engine.assessment import Assessment
-from nervemap.engine.compiled import default_compiled
-from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError
-from nervemap.interview.catalogue import Kind, Mode, Question
+from nervemap.interview.catalogue import Kind, Mode
 from nervemap.knowledge.models import Setting
 from nervemap.server.auth import (
     ClinicianRead,
@@ -37,16 +32,15 @@ from nervemap.server.auth import (
 )
 from nervemap.server.deps import SessionDep, SettingsDep, SignerDep
 from nervemap.server.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
-from nervemap.store.assessments import AssessmentRepository
+from nervemap.services import interviews as service
+from nervemap.services.interviews import UNKNOWN_LABEL, OpenInterview, StepView
 from nervemap.store.audit import AuditLog
 from nervemap.store.db import begin_read
-from nervemap.store.interviews import InterviewRepository, InvitationRepository, service_user
-from nervemap.store.models import AssessmentRecord, InterviewRecord, PatientLink, Role, Scope, SourceKind
+from nervemap.store.interviews import InvitationRepository
+from nervemap.store.models import Role, Scope
 from nervemap.store.types import utcnow
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"], responses=PROBLEM_RESPONSES)
-INTERVIEW_EXPIRY = timedelta(hours=24)
-UNKNOWN_LABEL = "I don't know"
 TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Unknown or altered token"},
     409: {"model": Problem, "description": "The interview is finished"},
@@ -117,194 +111,32 @@ class FinishOut(BaseModel):
     assessment: Assessment
 
 
-# ------------------------------------------------------------------ service (used by the web pages too)
+# ------------------------------------------------------------------ views of the service's steps
 
 
-@dataclass
-class OpenInterview:
-    record: InterviewRecord
-    session: InterviewSession
+def step_out(view: StepView) -> StepOut:
+    return StepOut.model_validate(view, from_attributes=True)
 
 
-def question_out(interview: InterviewSession, question: Question, why: str) -> QuestionOut:
-    mode = interview.mode
-    knowledge = interview.compiled.knowledge.anatomy
-    labels = {m.id: (m.patient_name if mode == "patient" else m.name) for m in knowledge.movements}
-    labels.update({r.id: r.name for r in knowledge.reflexes})
-    options = [
-        Choice(id=o.id, text=o.patient if mode == "patient" else o.clinician) for o in question.options
-    ]
-    items = [Choice(id=i, text=labels.get(i, i)) for i in (*question.movements, *question.reflexes)]
-    return QuestionOut(
-        id=question.id,
-        kind=question.kind,
-        text=question.text(mode),
-        why=why,
-        select=question.select if question.kind == Kind.MULTI_CHOICE else None,
-        options=options,
-        items=items,
-        unit=question.unit,
-        minimum=question.minimum,
-        maximum=question.maximum,
-        target=question.target,
+def interview_out(opened: OpenInterview, token: str | None = None) -> InterviewOut:
+    return InterviewOut(
+        id=opened.record.id,
+        mode=_mode(opened),
+        token=token,
+        expires_at=opened.record.expires_at,
+        assessment_id=opened.record.assessment_id,
+        step=step_out(opened.step()),
     )
 
 
-FINISHED = "finished"  # stop_reason of an interview whose assessment is stored before it stopped
-
-
-def step_out(interview: InterviewSession, stored: bool = False) -> StepOut:
-    """The next step; none once the assessment is ``stored`` (finished interviews take no answers)."""
-    step = interview.step()
-    answered = len(interview.asked)
-    question = question_out(interview, step.question, step.why) if step.question is not None else None
-    stop_reason = step.stop.value if step.stop else None
-    if stored and question is not None:
-        question, stop_reason = None, FINISHED
-    red_flag = None
-    if step.stop is not None and step.stop.value == "red-flag":
-        triage = interview.current_assessment().triage
-        red_flag = RedFlagOut(
-            level=triage.level.value, reason=triage.reason, patient_advice=triage.patient_advice
-        )
-    expected = interview.config.max_questions + 3
-    progress = 1.0 if question is None else min(0.95, answered / max(expected, answered + 1))
-    return StepOut(
-        finished=question is None,
-        stop_reason=stop_reason,
-        question=question,
-        answered=answered,
-        progress=progress,
-        red_flag=red_flag,
-    )
-
-
-def new_interview(
-    db: Session,
-    mode: Mode,
-    setting: Setting = Setting.PRIMARY_CARE,
-    owner: uuid.UUID | None = None,
-    invitation: PatientLink | None = None,
-    checkin: bool = False,
-) -> tuple[InterviewRecord, str, InterviewSession]:
-    interview = InterviewSession(
-        mode, setting, config=PolicyConfig(), compiled=default_compiled(), checkin=checkin
-    )
-    issued = InterviewRepository(db).start(
-        mode=mode,
-        state_json=interview.to_json(),
-        expires_at=utcnow() + INTERVIEW_EXPIRY,
-        owner_id=owner,
-        patient_link_id=invitation.id if invitation else None,
-    )
-    return issued.record, issued.token, interview
+def _mode(opened: OpenInterview) -> Mode:
+    return "patient" if opened.record.mode == "patient" else "clinician"
 
 
 def token_problem(status: int, detail: str, reason: str, field: str = "path.token") -> ProblemError:
     kind = {404: "not-found", 410: "expired"}.get(status, "invalid")
     title = {404: "Not found", 410: "Interview expired"}.get(status, "Invalid")
     return ProblemError(status, kind, title, detail, [FieldError(field=field, reason=reason)])
-
-
-def open_interview(db: Session, token: str, field: str = "path.token") -> OpenInterview:
-    """The interview behind ``token``; 404 when unknown or altered, 410 when expired."""
-    record = InterviewRepository(db).by_token(token)
-    if record is None:
-        raise token_problem(404, "no interview with this token", "unknown token", field)
-    if record.expires_at <= utcnow():
-        raise token_problem(410, "this interview has expired; please start again", "expired", field)
-    try:
-        interview = InterviewSession.from_json(_dump(record.state), compiled=default_compiled())
-    except SessionError as error:
-        raise ProblemError(
-            409,
-            "stale-interview",
-            "Interview cannot be resumed",
-            "the saved interview no longer fits the question catalogue; please start again",
-            [FieldError(field=field, reason=str(error))],
-        ) from None
-    return OpenInterview(record, interview)
-
-
-def _dump(state: dict[str, Any]) -> str:
-    return json.dumps(state)
-
-
-def _refuse_if_finished(opened: OpenInterview) -> None:
-    if opened.record.assessment_id is not None:
-        raise ProblemError(
-            409,
-            "finished",
-            "Interview finished",
-            "this interview is finished and its assessment stored; start a new one to change answers",
-            [FieldError(field="path.token", reason="finished")],
-        )
-
-
-def answer_problem(error: AnswerError) -> ProblemError:
-    reason = error.reason
-    field = "body.question" if ("no such question" in reason or "not asked in" in reason) else "body.value"
-    if "already answered" in reason:
-        field = "body.question"
-    return ProblemError(
-        422, "validation", "Invalid answer", str(error), [FieldError(field=field, reason=reason)]
-    )
-
-
-def record_answer(db: Session, opened: OpenInterview, question_id: str, value: Any) -> None:
-    """Check and keep one answer; on any error nothing changes."""
-    _refuse_if_finished(opened)
-    try:
-        opened.session.answer(question_id, value)
-    except AnswerError as error:
-        raise answer_problem(error) from None
-    InterviewRepository(db).save(opened.record, opened.session.to_json())
-
-
-def go_back(db: Session, opened: OpenInterview) -> None:
-    _refuse_if_finished(opened)
-    try:
-        opened.session.back()
-    except AnswerError as error:
-        raise ProblemError(
-            409,
-            "nothing-to-undo",
-            "Nothing to undo",
-            error.reason,
-            [FieldError(field="path.token", reason=error.reason)],
-        ) from None
-    InterviewRepository(db).save(opened.record, opened.session.to_json())
-
-
-def finish_interview(db: Session, opened: OpenInterview, actor: str) -> AssessmentRecord:
-    """Store the current assessment once; later calls return the same record."""
-    repository = AssessmentRepository(db)
-    if opened.record.assessment_id is not None:
-        existing = repository.get(opened.record.assessment_id)
-        if existing is not None:
-            return existing
-    creator = opened.record.owner_id or service_user(db).id
-    case = opened.session.case
-    record = repository.add(
-        created_by=creator,
-        source_kind=SourceKind.STRUCTURED,
-        input=case.model_dump(mode="json", exclude_none=True),
-        assessment=opened.session.current_assessment(),
-    )
-    InterviewRepository(db).finish(opened.record, record.id)
-    AuditLog(db).record(actor, "interview.finish", f"assessment:{record.id}")
-    return record
-
-
-def interview_out(opened: OpenInterview, token: str | None = None) -> InterviewOut:
-    return InterviewOut(
-        id=opened.record.id,
-        mode=opened.session.mode,
-        token=token,
-        expires_at=opened.record.expires_at,
-        assessment_id=opened.record.assessment_id,
-        step=step_out(opened.session, stored=opened.record.assessment_id is not None),
-    )
 
 
 # ------------------------------------------------------------------ who may
@@ -339,12 +171,12 @@ def _require_clinician(principal: Principal | None) -> Principal:
     return _clinician_write(principal)
 
 
-def _authorised(db: Session, token: str, principal: Principal | None) -> OpenInterview:
-    opened = open_interview(db, token)
+def _authorised(db: SessionDep, token: str, principal: Principal | None) -> OpenInterview:
+    opened = service.open_interview(db, token)
     if opened.record.owner_id is not None:
         caller = _require_clinician(principal)
         if caller.user_id != opened.record.owner_id:
-            raise token_problem(404, "no interview with this token", "unknown token")
+            raise service.token_not_found()
     return opened
 
 
@@ -367,9 +199,11 @@ def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrinc
         _refuse_unusable(InvitationRepository.unusable(invitation))
         if not InvitationRepository(db).use(invitation):  # used up by a start at the same moment
             _refuse_unusable("used")
-    record, token, interview = new_interview(db, body.mode, body.setting, owner, invitation)
+    actor = principal.actor if principal is not None else None
+    record, token, interview = service.new_interview(
+        db, body.mode, body.setting, owner, invitation, audit=True, actor=actor
+    )
     opened = OpenInterview(record, interview)
-    AuditLog(db).record(_actor(opened, principal), "interview.start", f"interview:{record.id}")
     db.commit()
     return interview_out(opened, token)
 
@@ -395,26 +229,25 @@ def get_interview(token: str, db: SessionDep, principal: OptionalPrincipal) -> I
 @router.get("/{token}/question", responses={**TOKEN_ERRORS})
 def current_question(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """The next question with why we ask it (and the "I don't know" option), or why it stopped."""
-    opened = _authorised(db, token, principal)
-    return step_out(opened.session, stored=opened.record.assessment_id is not None)
+    return step_out(_authorised(db, token, principal).step())
 
 
 @router.post("/{token}/answers", responses={**TOKEN_ERRORS})
 def answer(token: str, body: AnswerRequest, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """Record one answer; the reply is the next step."""
     opened = _authorised(db, token, principal)
-    record_answer(db, opened, body.question, body.value)
+    service.record_answer(db, opened, body.question, body.value)
     db.commit()
-    return step_out(opened.session)
+    return step_out(opened.step())
 
 
 @router.post("/{token}/back", responses={**TOKEN_ERRORS})
 def back(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """Undo the last answer."""
     opened = _authorised(db, token, principal)
-    go_back(db, opened)
+    service.go_back(db, opened)
     db.commit()
-    return step_out(opened.session)
+    return step_out(opened.step())
 
 
 @router.get("/{token}/assessment", responses={**TOKEN_ERRORS})
@@ -427,7 +260,7 @@ def current_assessment(token: str, db: SessionDep, principal: OptionalPrincipal)
 def finish(token: str, db: SessionDep, principal: OptionalPrincipal) -> FinishOut:
     """Store the assessment (once: finishing again returns the same record)."""
     opened = _authorised(db, token, principal)
-    record = finish_interview(db, opened, _actor(opened, principal))
+    record = service.finish_interview(db, opened, _actor(opened, principal))
     db.commit()
     return FinishOut(assessment_id=record.id, assessment=Assessment.model_validate(record.output))
 
