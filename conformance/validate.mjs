@@ -19,7 +19,9 @@
 //   same StructureDefinitions;
 // - the FHIR JSON rules medplum does not check (http://hl7.org/fhir/R4/json.html): no null, empty
 //   string, empty array or empty object anywhere.
-// Warnings (e.g. best-practice invariants of severity "warning") are counted but are not errors.
+// - the urn:uuid references inside Bundles, which medplum cannot follow (it warns): each must be the
+//   fullUrl of an entry of the same document, of a type the element allows.
+// Other warnings (e.g. best-practice invariants of severity "warning") are counted but are not errors.
 
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -177,6 +179,49 @@ function medplumIssues(resource) {
   }
 }
 
+// Medplum cannot follow a urn:uuid reference inside a Bundle, so it warns that it could not check the
+// target's type. Those references are checked here instead: the urn:uuid must be the fullUrl of an
+// entry of the same document, and that entry's resource must be one of the types the element allows.
+const REFERENCE_WARNING = /^Invalid reference: got "(urn:uuid:[^"]+)", expected (.+)$/;
+
+function fullUrlTypes(document) {
+  const types = new Map();
+  const visit = (value) => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      if (typeof value.fullUrl === 'string' && value.resource?.resourceType) {
+        types.set(value.fullUrl, value.resource.resourceType);
+      }
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(document);
+  return types;
+}
+
+function referenceChecks(document, warnings) {
+  const types = fullUrlTypes(document);
+  const errors = [];
+  const remaining = [];
+  let checked = 0;
+  for (const warning of warnings) {
+    const [where, ...rest] = warning.split(': ');
+    const match = REFERENCE_WARNING.exec(rest.join(': '));
+    if (!match) {
+      remaining.push(warning);
+      continue;
+    }
+    const [, target, expectedText] = match;
+    const expected = [...expectedText.matchAll(/StructureDefinition\/([A-Za-z]+)"/g)].map((m) => m[1]);
+    const found = types.get(target);
+    if (found === undefined) errors.push(`${where}: ${target} is not the fullUrl of any entry in this Bundle`);
+    else if (expected.length > 0 && !expected.includes(found) && !expected.includes('Resource')) {
+      errors.push(`${where}: ${target} is a ${found}, expected ${expected.join(' or ')}`);
+    } else checked += 1;
+  }
+  return { errors, remaining, checked };
+}
+
 function describeIssue(issue) {
   const where = (issue.expression ?? [])[0] ?? '';
   const text = issue.details?.text ?? issue.diagnostics ?? issue.code;
@@ -289,7 +334,17 @@ function main(argv) {
   const expressions = loadDefinitions();
   const validatorFor = fhirSchemaValidators();
   const cds = cdsValidators();
-  const report = { files: 0, fhir_resources: 0, nested_resources: 0, cds_responses: 0, errors: 0, warnings: 0, by_check: {}, problems: [] };
+  const report = {
+    files: 0,
+    fhir_resources: 0,
+    nested_resources: 0,
+    bundle_references_checked: 0,
+    cds_responses: 0,
+    errors: 0,
+    warnings: 0,
+    by_check: {},
+    problems: [],
+  };
   const add = (file, check, messages) => {
     report.by_check[check] = (report.by_check[check] ?? 0) + messages.length;
     report.errors += messages.length;
@@ -319,15 +374,20 @@ function main(argv) {
     report.fhir_resources += 1;
     report.nested_resources += nestedResources(document).length;
     add(file, 'fhir-json-schema', schemaErrors(validatorFor, document));
-    const { errors, warnings } = medplumIssues(document);
+    const { errors, warnings: medplumWarnings } = medplumIssues(document);
     add(file, 'structure-definition', errors);
+    const references = referenceChecks(document, medplumWarnings);
+    add(file, 'bundle-reference', references.errors);
+    report.bundle_references_checked += references.checked;
+    const warnings = references.remaining;
     report.warnings += warnings.length;
     if (showWarnings) for (const w of warnings) console.log(`WARNING ${basename(file)} [structure-definition] ${w}`);
     add(file, 'fhirpath-invariant', skippedInvariantErrors(expressions, document));
     add(file, 'fhir-json', jsonRuleErrors(document));
   }
   const summary =
-    `conformance: ${report.fhir_resources} FHIR resources (${report.nested_resources} nested), ` +
+    `conformance: ${report.fhir_resources} FHIR resources (${report.nested_resources} nested, ` +
+    `${report.bundle_references_checked} urn:uuid references resolved), ` +
     `${report.cds_responses} CDS Hooks responses: ${report.errors} errors, ${report.warnings} warnings`;
   console.log(summary);
   for (const [check, count] of Object.entries(report.by_check)) console.log(`  ${check}: ${count} errors`);

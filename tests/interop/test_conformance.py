@@ -79,6 +79,7 @@ def test_everything_nervemap_writes_for_the_golden_cases_conforms(validator: Pat
     assert any(name.startswith("episode.") for name in names)
     assert sum(name.endswith(".response.json") for name in names) >= 50  # QuestionnaireResponses
     assert report["fhir_resources"] == len(names) and report["nested_resources"] > 1000
+    assert report["bundle_references_checked"] > 400 and report["warnings"] == 0
     # per case patient-view and order-select; discovery and the 3 golden calls
     assert report["cds_responses"] == 2 * golden + 4
 
@@ -119,6 +120,17 @@ def test_deliberately_broken_resources_and_cards_fail(validator: Path, written: 
     _first(empty_element, "Condition")["code"]["coding"][0] = {}
     broken["empty-coding"] = empty_element
     broken["capability-r4b-version"] = {**statement, "fhirVersion": "4.3.0"}  # not an R4 version
+    wrong_target = copy.deepcopy(bundle)  # prognosisReference must be a RiskAssessment
+    condition_url = next(
+        e["fullUrl"] for e in wrong_target["entry"] if e["resource"]["resourceType"] == "Condition"
+    )
+    _first(wrong_target, "ClinicalImpression")["prognosisReference"][0]["reference"] = condition_url
+    broken["reference-to-the-wrong-type"] = wrong_target
+    dangling = copy.deepcopy(bundle)  # a urn:uuid that no entry of the Bundle has
+    _first(dangling, "ClinicalImpression")["prognosisReference"][0]["reference"] = (
+        "urn:uuid:00000000-0000-4000-8000-000000000000"
+    )
+    broken["reference-to-nothing"] = dangling
     for name, resource in broken.items():
         _write(tmp_path, "fhir", name, resource)
 
@@ -150,6 +162,10 @@ def test_deliberately_broken_resources_and_cards_fail(validator: Path, written: 
     assert "subject" in text and "que-1" in text and "valueFoo" in text
     assert any("fhirVersion" in message for message in by_file["capability-r4b-version.json"])
     assert any("ele-1" in m or "empty object" in m for m in by_file["empty-coding.json"])
+    assert any(
+        "is a Condition, expected RiskAssessment" in m for m in by_file["reference-to-the-wrong-type.json"]
+    )
+    assert any("not the fullUrl of any entry" in m for m in by_file["reference-to-nothing.json"])
     cards = " ".join(by_file["cards.json"])
     for expected in (
         "/cards/0/summary",

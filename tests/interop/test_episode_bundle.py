@@ -129,7 +129,16 @@ def test_an_escalation_is_a_detected_issue_citing_its_guideline_on_the_latest_ch
     assert episode_triage["valueCodeableConcept"]["text"] == "urgent"
     assert urls[episode_triage["focus"][0]["reference"]]["resourceType"] == "EpisodeOfCare"
     assert "a clinician needs to review" in episode_triage["note"][0]["text"]
-    assert urls[episode_triage["derivedFrom"][0]["reference"]] is issue
+    # R4 lets derivedFrom name Observations only: the episode's triage derives from the escalated
+    # check-in's triage Observation, which is the DetectedIssue's evidence (checked by make conformance)
+    (derived,) = episode_triage["derivedFrom"]
+    (evidence,) = issue["evidence"]
+    assert evidence["detail"][0]["reference"] == derived["reference"]
+    checkin_triage = urls[derived["reference"]]
+    assert checkin_triage["resourceType"] == "Observation" and coded(checkin_triage, t.SCORE) == [
+        "triage-level"
+    ]
+    assert checkin_triage["encounter"]["reference"] == implicated["reference"]
 
 
 def test_red_flags_are_components_of_the_checkin_triage() -> None:

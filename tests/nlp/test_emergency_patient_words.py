@@ -124,3 +124,33 @@ def test_red_flag_wording_found_missing_is_read_as_present(text: str, finding: s
 )
 def test_red_flag_wording_denials_and_look_alikes_are_not_present(text: str, finding: str) -> None:
     assert _status(text, finding) in ("absent", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("She says she can't feel herself when she wipes after the toilet.", "saddle_numbness"),
+        ("He has not been able to pee since last night.", "urinary_retention"),
+        ("A suddenly painful, cold, numb right foot.", "cold_pale_limb"),
+        ("Cold right foot with no pulses.", "leg_pulseless"),
+        ("After the fracture the calf is tense.", "tense_swollen_compartment"),
+        ("Severe calf pain, worse when the toes are moved.", "pain_on_passive_stretch"),
+        ("A red, swollen, very painful calf.", "leg_redness_warmth"),
+        ("A red, swollen calf with crepitus.", "skin_necrosis_or_crepitus"),
+    ],
+)
+def test_limb_and_sphincter_emergencies_in_plain_words_are_read(text: str, finding: str) -> None:
+    # H8 (issue 13 safety): each of these notes was triaged routine, urgent or soon before
+    assert _status(text, finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("No pulse oximetry was available.", "leg_pulseless"),
+        ("Red and swollen knee.", "leg_redness_warmth"),
+        ("Crepitus of the knee on flexion.", "skin_necrosis_or_crepitus"),
+    ],
+)
+def test_limb_emergency_look_alikes_are_not_read(text: str, finding: str) -> None:
+    assert _status(text, finding) in ("absent", None)

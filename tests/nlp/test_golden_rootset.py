@@ -59,14 +59,17 @@ def test_examination_on_a_blind_devset_sample() -> None:
     """30 more devset sentences (seed 99), annotated before the reader was run on them and not
     used to write rules: the honest figure for phrasings the rules were not written for
     (measured once: precision 0.955 / recall 0.382 before the issue-14 reader work, 1.000 / 0.473
-    after). The floors guard against regression; raise them when the reader improves."""
+    after; 1.000 / 0.691 after H7's normal-examination phrasings, written after this sample's misses
+    had been seen, so for those phrasings the sample is no longer blind: tests/nlp/
+    test_normal_exam_phrasings.py holds the sentences they were written for). The floors guard
+    against regression; raise them when the reader improves."""
     path = GOLDEN_DEVSAMPLE.with_name("extraction_devsample_blind.jsonl")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     assert len(rows) == 30
     precision, recall, misses = _score(rows)
     print(f"\nblind devset sample examination: precision {precision:.3f}, recall {recall:.3f}")
     assert precision >= 0.9, misses
-    assert recall >= 0.45, misses
+    assert recall >= 0.65, misses
 
 
 def test_examination_precision_and_recall_on_the_rootset_notes() -> None:

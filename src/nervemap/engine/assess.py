@@ -21,6 +21,7 @@ from nervemap.engine.assessment import (
     Localisation,
     SourceVerdict,
     trusted,
+    trusted_exact,
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
@@ -53,7 +54,7 @@ def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -
 
 
 def _no_evidence() -> EvidenceSet:
-    return trusted(EvidenceSet, {"for_": [], "against": []})
+    return trusted_exact(EvidenceSet, {"for_": [], "against": []})
 
 
 def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = "full") -> Assessment:
@@ -68,12 +69,13 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     else:
         condition_evidence = [_no_evidence() for _ in core.listed_conditions]
         site_evidence = [_no_evidence() for _ in core.listed_sites]
-    p = core.conditions
+    p = core.conditions[core.listed_conditions].tolist()
     differential = []
-    for c, evidence in zip(core.listed_conditions, condition_evidence, strict=True):
+    for c, probability, evidence in zip(core.listed_conditions, p, condition_evidence, strict=True):
         condition = conditions[c]
         differential.append(
-            trusted(
+            # all eight fields, in declared order
+            trusted_exact(
                 DifferentialEntry,
                 {
                     "id": condition.id,
@@ -82,7 +84,7 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
                     "category": condition.category,
                     "icd10": list(condition.icd10),
                     "snomed": list(condition.snomed),
-                    "probability": round(float(p[c]), 6),
+                    "probability": round(probability, 6),
                     "evidence": evidence,
                 },
             )

@@ -30,6 +30,7 @@ from nervemap.engine.assessment import (
     Suspected,
     TriageResult,
     trusted,
+    trusted_exact,
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import (
@@ -671,7 +672,7 @@ def _headline_chunk(
         ).conditions
         subset_levels = Levels.of(t, subset_p)
     full_levels = Levels.of(t, posterior.conditions)
-    screen_levels = Levels.of(t, screening)
+    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
@@ -841,22 +842,32 @@ def _concordance(record: dict[str, Any]) -> ImagingConcordance:
     )
 
 
+def _side_list(left: bool, right: bool) -> list[str]:
+    """The sides a finding was seen on, as FindingUsed lists them (sorted: left before right)."""
+    if left:
+        return [SIDES[0], SIDES[1]] if right else [SIDES[0]]
+    return [SIDES[1]] if right else []
+
+
 def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
     ids = t.compiled.finding_ids
-    present = batch.present[i]
-    used = []
-    for f, origin in batch.origins(i):
-        sides = batch.sides[i, f]
-        used.append(
-            trusted(
-                FindingUsed,
-                {
-                    "id": ids[f],
-                    "label": t.labels[f],
-                    "status": "present" if present[f] else "absent",
-                    "origin": origin,
-                    "sides": [s for s, seen in zip(SIDES, sides.tolist(), strict=True) if seen],
-                },
-            )
+    known = batch.origins(i)
+    if not known:
+        return []
+    rows = [f for f, _ in known]
+    present = batch.present[i, rows].tolist()
+    sides = batch.sides[i, rows].tolist()
+    return [
+        # all five FindingUsed fields, in declared order
+        trusted_exact(
+            FindingUsed,
+            {
+                "id": ids[f],
+                "label": t.labels[f],
+                "status": "present" if is_present else "absent",
+                "origin": origin,
+                "sides": _side_list(on[0], on[1]),
+            },
         )
-    return used
+        for (f, origin), is_present, on in zip(known, present, sides, strict=True)
+    ]

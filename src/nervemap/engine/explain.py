@@ -209,9 +209,13 @@ class Explainer:
         out = []
         present_list = is_present.tolist()
         scored_list = scored.tolist()
+        shown_rows, shown_columns = np.nonzero(shown)
+        by_row: list[list[int]] = [[] for _ in conditions]
+        for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
+            by_row[k].append(j)
         for k, c in enumerate(conditions):
             items: list[tuple[float, Record]] = []
-            for j in np.flatnonzero(shown[k]).tolist():
+            for j in by_row[k]:
                 f = scored_list[j]
                 rounded, record = self.finding_item(c, f, present_list[j], float(weights[k, j]))
                 items.append((rounded, {**record, "origin": origin.get(ids[f])}))
@@ -262,9 +266,13 @@ class Explainer:
         present_list = is_present.tolist()
         seen_list = seen.tolist()
         out = []
+        shown_rows, shown_columns = np.nonzero(shown)
+        by_row: list[list[int]] = [[] for _ in sites]
+        for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
+            by_row[k].append(j)
         for k, h in enumerate(sites):
             items = []
-            for j in np.flatnonzero(shown[k]).tolist():
+            for j in by_row[k]:
                 rounded, record = self.site_item(h, seen_list[j], present_list[j], float(weights[k, j]))
                 items.append((rounded, dict(record)))
             out.append(_split(items))

@@ -15,8 +15,9 @@ it does not re-derive it:
   level with its red flags;
 - per follow-up rule that fired a **DetectedIssue**: the rule as its code, the clinician text as
   its detail, the guideline as its ``reference`` (the authority for the issue), the check-in it
-  fired at as the implicated encounter; and one Observation of the episode's
-  triage (focus: the EpisodeOfCare) saying whether a clinician needs to review it.
+  fired at as the implicated encounter, that check-in's triage Observation as its evidence; and one
+  Observation of the episode's triage (focus: the EpisodeOfCare) saying whether a clinician needs to
+  review it, derived from the triage Observations of the check-ins where a rule fired.
 
 Each resource carries a generated narrative and the Bundle is validated by the R4B models.
 """
@@ -109,7 +110,10 @@ class _Writer:
 
     # ------------------------------------------------------------------ one check-in
 
-    def checkin(self, number: int, measures: CheckinMeasures, source: CheckinSource, episode_url: str) -> str:
+    def checkin(
+        self, number: int, measures: CheckinMeasures, source: CheckinSource, episode_url: str
+    ) -> tuple[str, str]:
+        """Write one check-in; the fullUrls of its Encounter and of its triage Observation."""
         when = _stamp(measures.at)
         label = f"Check-in {number} (week {measures.weeks_since_start:.1f})"
         encounter = self.add(
@@ -179,7 +183,7 @@ class _Writer:
             if sites:
                 resource["bodySite"] = sites[0]
             self.add(resource)
-        self.add(
+        triage = self.add(
             {
                 "resourceType": "Observation",
                 "status": "final",
@@ -211,7 +215,7 @@ class _Writer:
                 **derived,
             }
         )
-        return encounter
+        return encounter, triage
 
     def finding_name(self, finding_id: str) -> str:
         finding = next((f for f in self.kb.findings if f.id == finding_id), None)
@@ -268,7 +272,7 @@ class _Writer:
 
     # ------------------------------------------------------------------ the episode
 
-    def escalation(self, escalation: Escalation, encounter: str, when: str) -> str:
+    def escalation(self, escalation: Escalation, encounter: str, triage: str, when: str) -> str:
         source = next(iter(escalation.source_ids), None)
         resource: Resource = {
             "resourceType": "DetectedIssue",
@@ -281,6 +285,7 @@ class _Writer:
             "patient": self.subject,
             "identifiedDateTime": when,
             "implicated": [_ref(encounter, "the check-in that fired the rule")],
+            "evidence": [{"detail": [_ref(triage, "the check-in's triage")]}],
             "detail": escalation.clinician_text
             + (f" Sources: {', '.join(escalation.source_ids)}." if escalation.source_ids else ""),
         }
@@ -370,17 +375,20 @@ def episode_to_bundle(
     if episode_id:
         episode["identifier"] = [{"system": f"{t.BASE}/episode", "value": episode_id}]
     episode_url = writer.add(episode)
-    encounters = [
+    checkins = [
         writer.checkin(number, m, (sources[number - 1] if sources else "clinician"), episode_url)
         for number, m in enumerate(course.measures, start=1)
     ]
     latest_when = _stamp(latest.at)
     moments = [m.at for m in course.measures]
-    issues = []
+    fired: list[str] = []  # the triage Observations of the check-ins where a rule fired
     for item in course.escalations if escalations is None else escalations:
         # the check-in the rule fired at (the latest when the escalation does not say)
         index = moments.index(item.at) if item.at in moments else len(moments) - 1
-        issues.append(writer.escalation(item, encounters[index], _stamp(moments[index])))
+        encounter, triage = checkins[index]
+        writer.escalation(item, encounter, triage, _stamp(moments[index]))
+        if triage not in fired:
+            fired.append(triage)
     review = (
         "a clinician needs to review this episode" if course.needs_clinician_review else "no review pending"
     )
@@ -400,7 +408,9 @@ def episode_to_bundle(
                 "text": course.triage_level.value,
             },
             "note": [{"text": f"Course {course.overall}; {review}."}],
-            **({"derivedFrom": [_ref(url) for url in issues]} if issues else {}),
+            # derivedFrom allows Observations, not the DetectedIssues (R4): the escalated check-ins'
+            # triage, each the evidence of its DetectedIssue
+            **({"derivedFrom": [_ref(url) for url in fired]} if fired else {}),
         }
     )
     for entry in writer.entries:

@@ -101,6 +101,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "thigh_medial",
             "thigh_posterior",
         ),
+        "nlp/knowledge.py": ("lower_back",),
         "nlp/read_body.py": (
             "first_web_space",
             "great_toe",

@@ -9,7 +9,7 @@ found by trying the pattern only where a word begins with one of them.
 from __future__ import annotations
 
 import functools
-import heapq
+import itertools
 import re
 import string
 from collections.abc import Iterator
@@ -139,11 +139,16 @@ def _word_starts(text: str) -> dict[str, list[int]]:
     return out
 
 
+_MOST_FIRSTS = 8
+
+
 @functools.lru_cache(maxsize=4096)
 def _word_firsts(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The first characters of a pattern whose matches begin at a word, else None."""
     firsts = first_characters(pattern)
-    if firsts is None or not _starts_at_word(sre_parse.parse(pattern.pattern, pattern.flags)):
+    if firsts is None or len(firsts) > _MOST_FIRSTS:
+        return None  # most words would be tried: the regex engine's own scan is faster
+    if not _starts_at_word(sre_parse.parse(pattern.pattern, pattern.flags)):
         return None
     return firsts
 
@@ -160,7 +165,7 @@ def finditer(
         return
     starts = _word_starts(text)
     lists = [starts[c] for c in firsts if c in starts]
-    candidates = heapq.merge(*lists) if len(lists) > 1 else iter(lists[0] if lists else ())
+    candidates = lists[0] if len(lists) == 1 else sorted(itertools.chain.from_iterable(lists))
     resume = pos
     for position in candidates:
         if position < resume:
