@@ -14,6 +14,7 @@ from nervemap.followup import CheckinMeasures, CourseSummary, Escalation
 from nervemap.knowledge.models import Setting
 from nervemap.services.accounts import Role
 from nervemap.services.episodes import ScheduleEdit, ScheduleItem
+from nervemap.services.limits import MAX_COMMENT_CHARS
 
 MAX_TEXT_CHARS = 100_000
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -120,7 +121,7 @@ class AssessmentPage(BaseModel):
 
 
 class ReviewRequest(Body):
-    comment: str = Field(min_length=1, max_length=5000)
+    comment: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
 class ExtractionOut(BaseModel):
@@ -265,7 +266,7 @@ class ScheduleRequest(Body):
 
 
 class EpisodeReviewRequest(Body):
-    comment: str = Field(min_length=1, max_length=5000)
+    comment: str = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
 class EpisodeLinkCreate(Body):

@@ -23,6 +23,7 @@ from nervemap.services.assessments import AssessmentFilter, AssessmentRecord, Re
 from nervemap.services.consultations import ConsultationRequest
 from nervemap.services.errors import NotFound, ServiceError, Unauthenticated
 from nervemap.services.interviews import new_interview
+from nervemap.services.limits import comment_problem
 from nervemap.web import bodymap, episodes, present
 from nervemap.web.forms import text
 from nervemap.web.links import public_link
@@ -243,12 +244,13 @@ def review(
 ) -> Response:
     record = _record(db, assessment_id)
     comment = text(form, "comment")
-    if len(comment) > 10_000:
+    problem = comment_problem(comment)
+    if problem is not None:
         context = {
             "title": "Assessment",
             "clinician": clinician,
             "comment": comment,
-            "error": "The comment is too long (10,000 characters at most).",
+            "error": f"{problem[0].upper()}{problem[1:]}.",
             **assessment_context(db, record),
         }
         return render(request, "assessment.html", context, status_code=422)

@@ -29,6 +29,7 @@ from nervemap.services import episodes as service
 from nervemap.services.assessments import AssessmentRecord
 from nervemap.services.episodes import Episode, EpisodeStatus
 from nervemap.services.interviews import OpenInterview, new_interview
+from nervemap.services.limits import comment_problem
 from nervemap.store.types import utcnow
 from nervemap.web import bodymap, course, present
 from nervemap.web.forms import text
@@ -48,7 +49,6 @@ from nervemap.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 MAX_NOTE_CHARS = 100_000
-MAX_COMMENT_CHARS = 10_000
 TO_QUEUE = ("Back to the queue", "/clinic")
 START_AGAIN = ("Start a new assessment", "/")
 
@@ -418,8 +418,9 @@ def review_episode(
     identifier = _id(episode_id)
     comment = text(form, "comment")
     try:
-        if len(comment) > MAX_COMMENT_CHARS:
-            message = f"The comment is too long ({MAX_COMMENT_CHARS:,} characters at most)."
+        problem = comment_problem(comment)
+        if problem is not None:
+            message = f"{problem[0].upper()}{problem[1:]}."
             return _form_refused(
                 request, db, clinician, identifier, {"comment": message}, {"comment": comment}
             )
