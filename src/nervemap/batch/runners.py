@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
-from nervemap.batch.work import PartTask, process_partition, warm_up
+from nervemap.batch.work import PartTask, process_partition, warm_up, warm_up_dedicated
 from nervemap.batch.workdir import PartDone
 
 IN_FLIGHT_PER_WORKER = 2
@@ -57,7 +57,7 @@ class ProcessRunner:
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=warm_up,
+            initializer=warm_up_dedicated,
             initargs=(notes,),
         )
 
