@@ -60,6 +60,7 @@ class _State:
         self.answers = answers
         self.case = case
         self.assessment: Assessment | None = None
+        self.headline: Assessment | None = None  # the same conclusions without the evidence record
         self.step: Step | None = None
         self.red_flag: dict[str, str] | None = None  # of a step restored from saved_step()
 
@@ -156,6 +157,17 @@ class InterviewSession:
             self._state.assessment = assess(self._state.case, self.compiled)
         return self._state.assessment
 
+    def _conclusions(self) -> Assessment:
+        """The assessment the policy reads (triage, probabilities, findings used): the headline,
+        which is the full assessment without its evidence record (issue 16), or the full one when
+        it is already made."""
+        state = self._state
+        if state.assessment is not None:
+            return state.assessment
+        if state.headline is None:
+            state.headline = assess(state.case, self.compiled, detail="headline")
+        return state.headline
+
     def step(self) -> Step:
         state = self._state
         if state.step is None:
@@ -165,7 +177,7 @@ class InterviewSession:
                 self.mode,
                 self.asked,
                 state.case,
-                self.current_assessment(),
+                self._conclusions(),
                 self.config,
                 checkin=self.checkin,
             )
@@ -196,7 +208,7 @@ class InterviewSession:
         if step.stop != StopReason.RED_FLAG:
             return None
         if self._state.red_flag is None:
-            triage = self.current_assessment().triage
+            triage = self._conclusions().triage
             self._state.red_flag = {
                 "level": triage.level.value,
                 "reason": triage.reason,
