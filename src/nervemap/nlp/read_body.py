@@ -180,9 +180,9 @@ def read_body(draft: Draft) -> None:
                 sensory_places.append(place)
                 if nearest_symptom is not None and nearest_sensory[0] > nearest_symptom[0]:
                     # "reduced sensation and paraesthesia over the outer leg": both
-                    pain_places.append((place, _qualified(draft, symptoms, nearest_symptom[1])))
+                    pain_places += [(place, m) for m in _qualified(draft, symptoms, nearest_symptom[1])]
             elif nearest_symptom is not None:
-                pain_places.append((place, _qualified(draft, symptoms, nearest_symptom[1])))
+                pain_places += [(place, m) for m in _qualified(draft, symptoms, nearest_symptom[1])]
         if pain_places:
             _pain(draft, sentence, pain_places)
         if sensory_places:
@@ -270,15 +270,20 @@ def _own_side(draft: Draft, place: Mention) -> SideOrBoth | None:
     return combine([c.side for c in cues]) if cues else None
 
 
-def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> Mention:
-    """'tingling pain', 'numb and painful': a tingling or numbness word next to 'pain' wins."""
+def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> list[Mention]:
+    """'tingling pain': a tingling or numbness word qualifying 'pain' wins; 'pain and paraesthesia',
+    'numb and painful': two symptoms joined by 'and' are both felt there."""
     symptom = symptoms[index]
-    if symptom.key == "pain" and index > 0:
-        previous = symptoms[index - 1]
-        gap = draft.text[previous.end : symptom.start]
-        if previous.key != "pain" and re.fullmatch(r"\s*(?:and\s+)?", gap):
-            return previous
-    return symptom
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(symptoms) or symptoms[other].key == symptom.key:
+            continue
+        first, second = sorted((symptoms[other], symptom), key=lambda m: m.start)
+        gap = draft.text[first.end : second.start]
+        if re.fullmatch(r"\s*(?:,\s*)?(?:and|or)\s+", gap, re.IGNORECASE):
+            return [first, second]
+        if other == index - 1 and symptom.key == "pain" and re.fullmatch(r"\s*", gap):
+            return [symptoms[other]]  # "tingling pain", "burning numb pain": the quality wins
+    return [symptom]
 
 
 def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
