@@ -6,7 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, SecretStr, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SecretStr,
+    Tag,
+    model_validator,
+)
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
@@ -18,6 +27,25 @@ from nervemap.services.limits import MAX_COMMENT_CHARS
 
 MAX_TEXT_CHARS = 100_000
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NOT_A_NUMBER = "must be an ISO 8601 date-time such as 2026-01-31T09:00:00Z, not a number"
+
+
+def _not_a_number(value: object) -> object:
+    """A date-time query parameter is an ISO 8601 string: pydantic would read a number ("0.5",
+    "1700000000") as Unix time, so ``until=0.5`` meant 1970-01-01 and filtered out everything."""
+    if isinstance(value, (int, float)):
+        raise ValueError(NOT_A_NUMBER)
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
+        raise ValueError(NOT_A_NUMBER)
+    return value
+
+
+DateTimeQuery = Annotated[datetime, BeforeValidator(_not_a_number)]
+"""A date-time in a query (``since``, ``until``): ISO 8601, UTC if no zone; a bare number is refused."""
 
 
 class Body(BaseModel):

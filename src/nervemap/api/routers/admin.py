@@ -4,12 +4,11 @@ the audit trail."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from nervemap.api.schemas import AuditEventOut, AuditPage, PasswordReset, UserCreate, UserOut
+from nervemap.api.schemas import AuditEventOut, AuditPage, DateTimeQuery, PasswordReset, UserCreate, UserOut
 from nervemap.server.auth import AdminOnly
 from nervemap.server.deps import SessionDep
 from nervemap.server.problems import PROBLEM_RESPONSES, Problem
@@ -84,8 +83,8 @@ def query_audit(
     actor: Annotated[str | None, Query(max_length=100)] = None,
     action: Annotated[str | None, Query(max_length=50)] = None,
     object: Annotated[str | None, Query(max_length=100, description="e.g. assessment:<id>")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[DateTimeQuery | None, Query(description="At or after (UTC if no zone)")] = None,
+    until: Annotated[DateTimeQuery | None, Query(description="Before (UTC if no zone)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditPage:

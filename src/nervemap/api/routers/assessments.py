@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
@@ -14,6 +13,7 @@ from nervemap.api.schemas import (
     AssessmentOut,
     AssessmentPage,
     AssessmentSummary,
+    DateTimeQuery,
     Review,
     ReviewRequest,
     TextInput,
@@ -99,8 +99,8 @@ def list_assessments(
     session: SessionDep,
     triage: TriageLevel | None = None,
     status: ReviewStatus | None = None,
-    since: Annotated[datetime | None, Query(description="Created at or after (UTC if no zone)")] = None,
-    until: Annotated[datetime | None, Query(description="Created before (UTC if no zone)")] = None,
+    since: Annotated[DateTimeQuery | None, Query(description="Created at or after (UTC if no zone)")] = None,
+    until: Annotated[DateTimeQuery | None, Query(description="Created before (UTC if no zone)")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AssessmentPage:
