@@ -38,9 +38,9 @@ from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
 from nervemap.knowledge import default_knowledge
 from nervemap.server.deps import SessionDep
+from nervemap.services import cds_feedback
+from nervemap.services.cds_feedback import NewFeedback
 from nervemap.services.episodes import escalated_courses_of_patient
-from nervemap.store.audit import AuditLog
-from nervemap.store.cds_feedback import CdsFeedbackRepository, NewFeedback
 
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
@@ -299,13 +299,7 @@ class Feedback(BaseModel):
 
 def store_feedback(session: Session, service: Service, body: Feedback, actor: str) -> int:
     """Every outcome stored and audited (card uuid and outcome only: the comment is not audited)."""
-    feedback = CdsFeedbackRepository(session)
-    audit = AuditLog(session)
-    for item in body.feedback:
-        feedback.add(item.stored(service.id), actor)
-        audit.record(actor, f"cds.feedback.{item.outcome}", f"card:{item.card}")
-    session.commit()
-    return len(body.feedback)
+    return cds_feedback.store_feedback(session, [item.stored(service.id) for item in body.feedback], actor)
 
 
 def _outcome_response(description: str) -> dict[str, Any]:

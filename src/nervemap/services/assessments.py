@@ -58,8 +58,11 @@ def run_assessment(
         ) from None
 
 
-def run_extraction(text: str, setting: str, field: str = "body.text") -> Extraction:
-    """Read a note with nervemap.nlp, imported only when first needed."""
+def run_extraction(
+    text: str, setting: str, field: str = "body.text", compiled: CompiledKnowledge | None = None
+) -> Extraction:
+    """Read a note with nervemap.nlp (imported only when first needed), with the findings, anatomy
+    and reference ranges of ``compiled``'s knowledge base (default: the packaged one)."""
     try:
         from nervemap.nlp import extract
     except ImportError:
@@ -70,7 +73,7 @@ def run_extraction(text: str, setting: str, field: str = "body.text") -> Extract
             kind="not-implemented",
             title="Text extraction unavailable",
         ) from None
-    return extract(text, setting=setting)
+    return extract(text, setting=setting, knowledge=compiled.knowledge if compiled is not None else None)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def assess_input(
 ) -> Assessed:
     """Assess a structured case, or a note read into one (the note wins when both are given)."""
     if text is not None:
-        case = run_extraction(text, setting, prefix + "text").case
+        case = run_extraction(text, setting, prefix + "text", compiled).case
         assessment = run_assessment(case, prefix + EXTRACTED, compiled)
         stored = {"text": text, "setting": setting, "case": case.model_dump(mode="json")}
         return Assessed(case, assessment, stored, SourceKind.TEXT)
@@ -124,9 +127,11 @@ def create_assessment(
     return record
 
 
-def extract_text(db: Session, text: str, setting: str, *, actor: str) -> Extraction:
+def extract_text(
+    db: Session, text: str, setting: str, *, actor: str, compiled: CompiledKnowledge | None = None
+) -> Extraction:
     """Read a note into a case without assessing or storing it; audited."""
-    extraction = run_extraction(text, setting)
+    extraction = run_extraction(text, setting, compiled=compiled)
     AuditLog(db).record(actor, "text.extract")
     db.commit()
     return extraction

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from nervemap import __version__
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.followup import (
     CheckinDue,
     CheckinInput,
@@ -554,13 +555,13 @@ def open_escalations(db: Session, episode_ids: Sequence[uuid.UUID]) -> dict[uuid
 
 
 def _assess(
-    case: Case | None, text: str | None, setting: Setting
+    case: Case | None, text: str | None, setting: Setting, compiled: CompiledKnowledge | None = None
 ) -> tuple[Case, Assessment, dict[str, Any], SourceKind]:
     if text is None and case is None:
         raise EpisodeError(
             422, "validation", "Invalid check-in", "a case or a text is needed", [("body", "empty")]
         )
-    done = assess_input(case=case, text=text, setting=setting.value)
+    done = assess_input(case=case, text=text, setting=setting.value, compiled=compiled)
     return done.case, done.assessment, done.stored, done.kind
 
 
@@ -667,8 +668,10 @@ def add_checkin(
     actor: str,
     at: datetime | None = None,
     idempotency_key: str | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> CheckinResult:
     """Assess a case (or read a note), store the assessment, add it as a check-in, recompute the course.
+    ``compiled``: the knowledge base to assess with (default: the packaged one).
 
     With ``idempotency_key``, a retry (same key, same episode, same case or text) returns the check-in
     stored the first time (``CheckinResult.replayed``) and stores nothing; the same key with another
@@ -680,7 +683,7 @@ def add_checkin(
         if replay is not None:
             return replay
     _refuse_closed(episode)
-    _case, assessment, stored, kind = _assess(case, text, setting)
+    _case, assessment, stored, kind = _assess(case, text, setting, compiled)
     record = AssessmentRepository(db).add(
         created_by=user_id or service_user(db).id, source_kind=kind, input=stored, assessment=assessment
     )
@@ -972,7 +975,14 @@ def episode_by_link(
     return link, view
 
 
-def link_checkin(db: Session, token: str, *, case: Case, idempotency_key: str | None = None) -> CheckinResult:
+def link_checkin(
+    db: Session,
+    token: str,
+    *,
+    case: Case,
+    idempotency_key: str | None = None,
+    compiled: CompiledKnowledge | None = None,
+) -> CheckinResult:
     """A patient's check-in through the link: assessed, stored (owned by the service user), added."""
     link, episode = _link(db, token)
     return add_checkin(
@@ -983,6 +993,7 @@ def link_checkin(db: Session, token: str, *, case: Case, idempotency_key: str | 
         user_id=None,
         actor=link_actor(link),
         idempotency_key=idempotency_key,
+        compiled=compiled,
     )
 
 

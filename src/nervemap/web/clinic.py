@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from nervemap.engine.assessment import Assessment
 from nervemap.knowledge.models import Setting, TriageLevel
 from nervemap.presentation.plain import severity_measured
-from nervemap.server.deps import SessionDep, SettingsDep
+from nervemap.server.deps import KnowledgeDep, SessionDep, SettingsDep
 from nervemap.services import accounts, assessments, audit, consultations
 from nervemap.services import episodes as episode_service
 from nervemap.services.accounts import SERVICE_USER_ID
@@ -288,7 +288,9 @@ def note_page(request: Request, clinician: ClinicianPage) -> Response:
 
 
 @router.post("/note")
-def assess_note(request: Request, clinician: ClinicianPage, db: SessionDep, form: CheckedForm) -> Response:
+def assess_note(
+    request: Request, clinician: ClinicianPage, db: SessionDep, knowledge: KnowledgeDep, form: CheckedForm
+) -> Response:
     note, setting = text(form, "text"), text(form, "setting")
     error = None
     if not note:
@@ -300,7 +302,13 @@ def assess_note(request: Request, clinician: ClinicianPage, db: SessionDep, form
     if error is None:
         try:
             record = assessments.create_assessment(
-                db, created_by=clinician.id, actor=clinician.actor, text=note, setting=setting, prefix=""
+                db,
+                created_by=clinician.id,
+                actor=clinician.actor,
+                text=note,
+                setting=setting,
+                prefix="",
+                compiled=knowledge,
             )
         except ServiceError as problem:
             error = "; ".join(reason for _, reason in problem.errors) or problem.detail

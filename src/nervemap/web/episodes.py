@@ -23,7 +23,7 @@ from nervemap.engine.assessment import Assessment
 from nervemap.followup import CourseSummary, Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
 from nervemap.knowledge.models import Setting
-from nervemap.server.deps import SessionDep
+from nervemap.server.deps import KnowledgeDep, SessionDep
 from nervemap.services import assessments, consultations
 from nervemap.services import episodes as service
 from nervemap.services.assessments import AssessmentRecord
@@ -306,7 +306,12 @@ def _form_refused(
 
 @router.post("/clinic/episodes/{episode_id}/checkins")
 def clinician_checkin(
-    request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
+    request: Request,
+    episode_id: str,
+    clinician: ClinicianPage,
+    db: SessionDep,
+    knowledge: KnowledgeDep,
+    form: CheckedForm,
 ) -> Response:
     """A clinician's check-in from a note (pasted text, read like any note)."""
     identifier = _id(episode_id)
@@ -328,6 +333,7 @@ def clinician_checkin(
                 source="clinician",
                 user_id=clinician.id,
                 actor=clinician.actor,
+                compiled=knowledge,
             )
         except service.EpisodeError as problem:
             if problem.status in (404, 409):

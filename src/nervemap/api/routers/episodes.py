@@ -38,7 +38,7 @@ from nervemap.followup import Escalation
 from nervemap.knowledge.models import TriageLevel
 from nervemap.presentation.plain import URGENCY
 from nervemap.server.auth import ClinicianRead, ClinicianWrite, Permit, Principal
-from nervemap.server.deps import SessionDep
+from nervemap.server.deps import KnowledgeDep, SessionDep
 from nervemap.server.problems import PROBLEM_RESPONSES, Problem
 from nervemap.services import episodes as service
 from nervemap.services.accounts import Role, Scope
@@ -241,6 +241,7 @@ def add_checkin(
     payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
     principal: ClinicianWrite,
     db: SessionDep,
+    knowledge: KnowledgeDep,
     response: Response,
     at: Annotated[
         datetime | None,
@@ -265,6 +266,7 @@ def add_checkin(
         actor=principal.actor,
         at=at,
         idempotency_key=idempotency_key,
+        compiled=knowledge,
         **kwargs,
     )
     if result.replayed:
@@ -359,10 +361,15 @@ def read_by_link(token: str, db: SessionDep) -> PatientEpisodeView:
 
 @patient.post("/{token}/checkins", status_code=201, responses=LINK_ERRORS)
 def checkin_by_link(
-    token: str, case: Case, db: SessionDep, response: Response, idempotency_key: IdempotencyKey = None
+    token: str,
+    case: Case,
+    db: SessionDep,
+    knowledge: KnowledgeDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> PatientCheckinOut:
     """A patient's check-in (a Case, as the patient interview builds it) on the link's episode."""
-    result = service.link_checkin(db, token, case=case, idempotency_key=idempotency_key)
+    result = service.link_checkin(db, token, case=case, idempotency_key=idempotency_key, compiled=knowledge)
     if result.replayed:
         response.headers[REPLAYED] = "true"
     return PatientCheckinOut(

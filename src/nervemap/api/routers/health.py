@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Response
-from sqlalchemy.exc import SQLAlchemyError
 
 from nervemap.api.schemas import Health
 from nervemap.server.deps import SessionDep
-from nervemap.server.problems import ProblemError
-from nervemap.store.db import begin_read
-from nervemap.store.migrate import head_revision
+from nervemap.services.health import check_ready
 
 router = APIRouter(tags=["health"])
 
@@ -28,28 +22,10 @@ async def health() -> Response:
     return Response(HEALTHY, media_type="application/json")
 
 
-@cache
-def expected_revision() -> str | None:
-    """The schema revision this version works with (the packaged migrations' head), read once."""
-    return head_revision()
-
-
 @router.get(
     "/ready", responses={503: {"description": "Database unreachable or its schema not this version's"}}
 )
 def ready(session: SessionDep) -> Health:
     """The database answers and its schema is the one this version expects (so logins can work)."""
-    try:
-        begin_read(session)  # no write lock for a probe
-        revision = MigrationContext.configure(session.connection()).get_current_revision()
-    except SQLAlchemyError as error:
-        raise ProblemError(503, "not-ready", "Not ready", "the database is unreachable") from error
-    if revision != expected_revision():
-        raise ProblemError(
-            503,
-            "not-ready",
-            "Not ready",
-            "the database schema is not at this version's (an empty or older database): run"
-            " `nervemap db upgrade`, or start with NERVEMAP_MIGRATE_ON_STARTUP=true",
-        )
+    check_ready(session)
     return Health()
