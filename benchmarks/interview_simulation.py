@@ -140,7 +140,9 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
     catalogue = default_catalogue()
     answers: list[float] = []
     reads: list[float] = []
-    cpu: list[float] = []  # process CPU time per request: steadier than wall time on a loaded machine
+    # process CPU time per request: steadier than wall time on a loaded machine
+    cpu_answers: list[float] = []
+    cpu_reads: list[float] = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         upgrade_database(url)
@@ -171,13 +173,13 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
                         f"{base}/answers", json={"question": question.id, "value": value}, headers=headers
                     )
                     answers.append(time.perf_counter() - t0)
-                    cpu.append(time.process_time() - c0)
+                    cpu_answers.append(time.process_time() - c0)
                     reply.raise_for_status()
                     step = reply.json()
                     t0, c0 = time.perf_counter(), time.process_time()
                     again = client.get(f"{base}/question", headers=headers)
                     reads.append(time.perf_counter() - t0)
-                    cpu.append(time.process_time() - c0)
+                    cpu_reads.append(time.process_time() - c0)
                     again.raise_for_status()
                     assert again.json() == step, (case.id, again.json(), step)
         seconds = time.perf_counter() - start
@@ -186,7 +188,11 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
     print(_percentiles("answer (POST .../answers -> next step)", answers))
     print(_percentiles("read (GET .../question)", reads))
     print(_percentiles("every step request (both)", answers + reads))
-    print(_percentiles("CPU time per step request (both)", cpu))
+    print(_percentiles("CPU time per answer", cpu_answers))
+    print(_percentiles("CPU time per read", cpu_reads))
+    print(_percentiles("CPU time per step request (both)", cpu_answers + cpu_reads))
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"OPENBLAS_NUM_THREADS={blas} (OpenBLAS's own threads compete with the request on 2 cores)")
     print(
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: higher slows every figure)"
     )
