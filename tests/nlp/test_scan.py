@@ -151,3 +151,18 @@ def test_context_same_as_medspacy() -> None:
         assert [{a: v for a, v in found.items() if v} for found in ours] == theirs
         flagged += sum(bool(t) for t in theirs)
     assert flagged > 500
+
+
+def test_any_match_same_as_search() -> None:
+    from nervemap.nlp import read_values
+    from nervemap.nlp.knowledge import text_knowledge
+
+    names = read_values._compiled(text_knowledge()).names
+    finder = scan.AnyMatch(names)
+    assert finder.gated
+    named = 0
+    for text in [*NOTES, "Hb 8.9 and \u212a+ 6.1"]:
+        expected = {key for key, pattern in names.items() if pattern.search(text)}
+        assert finder.found(text) == expected
+        named += bool(expected)
+    assert named > 50

@@ -197,7 +197,8 @@ def _normal_only_on_oxygen(draft: Draft, hit: _Hit, reading: Reading) -> bool:
 
 def _named_quantities(draft: Draft) -> set[str]:
     """The quantities a text names at all: only their full patterns are run (speed)."""
-    return {q for q, regex in _compiled(draft.knowledge).names.items() if scan.search(regex, draft.text)}
+    names = _compiled(draft.knowledge).names
+    return draft.knowledge.memo("read_values.names", lambda: scan.AnyMatch(names)).found(draft.text)
 
 
 def _clause(draft: Draft, start: int, end: int) -> str:

@@ -183,3 +183,29 @@ def search(
 ) -> re.Match[str] | None:
     """``pattern.search(text, pos, endpos)``, tried as :func:`finditer` does."""
     return next(finditer(pattern, text, pos, endpos), None)
+
+
+class AnyMatch:
+    """Which of several patterns match anywhere in a text (``pattern.search``), in one pass over
+    the text's words for the patterns that begin at a word with known letters."""
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
+        self.patterns = patterns
+        self.gated: list[tuple[str, re.Pattern[str], frozenset[str]]] = []
+        self.plain: list[tuple[str, re.Pattern[str]]] = []
+        for key, pattern in patterns.items():
+            firsts = _word_firsts(pattern)
+            if firsts is None:
+                self.plain.append((key, pattern))
+            else:
+                self.gated.append((key, pattern, firsts))
+
+    def found(self, text: str) -> set[str]:
+        if has_folding_letters(text):
+            return {key for key, pattern in self.patterns.items() if pattern.search(text)}
+        out = {key for key, pattern in self.plain if pattern.search(text)}
+        starts = _word_starts(text)
+        for key, pattern, firsts in self.gated:
+            if any(pattern.match(text, p) for c in firsts for p in starts.get(c, ())):
+                out.add(key)
+        return out
