@@ -424,7 +424,7 @@ _mount_subcommands()
 
 
 def main() -> None:
-    from nervemap.store.db import DatabasePathError
+    from nervemap.services.database import DatabasePathError
 
     try:
         app()

@@ -76,10 +76,10 @@ def serve(
         return
     import os
 
-    from nervemap.store.migrate import upgrade_database
+    from nervemap.services.database import upgrade
 
     if settings.migrate_on_startup:
-        upgrade_database(settings.sqlalchemy_url())
+        upgrade(settings.sqlalchemy_url())
     settings.signing_key()  # generated once before the workers start, all of them read it
     os.environ["NERVEMAP_MIGRATE_ON_STARTUP"] = "false"  # inherited by the workers
     shared = settings.rate_limit_file or settings.data_dir / RATE_LIMIT_FILE
@@ -268,18 +268,18 @@ def apikey_revoke(key_id: str) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Migrate the database up to REVISION (default: latest)."""
-    from nervemap.store.migrate import upgrade_database
+    from nervemap.services.database import upgrade
 
-    upgrade_database(Settings().sqlalchemy_url(), revision)
+    upgrade(Settings().sqlalchemy_url(), revision)
     console.print(f"database at {revision}")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str = "base") -> None:
     """Migrate the database down to REVISION (default: empty: drops every table)."""
-    from nervemap.store.migrate import downgrade_database
+    from nervemap.services.database import downgrade
 
-    downgrade_database(Settings().sqlalchemy_url(), revision)
+    downgrade(Settings().sqlalchemy_url(), revision)
     console.print(f"database at {revision}")
 
 
@@ -295,17 +295,10 @@ def demo_data() -> None:
 @contextmanager
 def _session() -> Iterator[Session]:
     """A session on the configured database, migrated to the latest schema first."""
-    from nervemap.store.db import make_engine, make_sessionmaker
-    from nervemap.store.migrate import upgrade_database
+    from nervemap.services.database import session_on
 
-    url = Settings().sqlalchemy_url()
-    upgrade_database(url)
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+    with session_on(Settings().sqlalchemy_url()) as session:
+        yield session
 
 
 # ------------------------------------------------------------------ follow-up episodes (issue 19)
@@ -451,7 +444,7 @@ def episode_list(
     from rich.table import Table
 
     from nervemap.services import episodes as service
-    from nervemap.store.models import EpisodeStatus
+    from nervemap.services.episodes import EpisodeStatus
 
     status = EpisodeStatus.CLOSED if closed else EpisodeStatus.OPEN
     where = service.ListFilter(status=status, due=due, overdue=overdue, escalated=escalated)

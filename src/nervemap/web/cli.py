@@ -20,23 +20,16 @@ console = Console()
 def prepare_demo(data_dir: Path | None = None) -> None:
     """Migrate the database and create the demo clinician and example assessments (once)."""
     from nervemap.services import demo
+    from nervemap.services.database import session_on
     from nervemap.settings import Settings
-    from nervemap.store.db import make_engine, make_sessionmaker
-    from nervemap.store.migrate import upgrade_database
 
     if data_dir is not None:
         os.environ["NERVEMAP_DATA_DIR"] = str(data_dir)
-    url = Settings().sqlalchemy_url()
-    upgrade_database(url)
-    engine = make_engine(url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            if not demo.demo_exists(session):
-                count = demo.create_demo_data(session, actor="cli")
-                console.print(f"{count} demo assessments created")
-                console.print(f"login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}", highlight=False)
-    finally:
-        engine.dispose()
+    with session_on(Settings().sqlalchemy_url()) as session:
+        if not demo.demo_exists(session):
+            count = demo.create_demo_data(session, actor="cli")
+            console.print(f"{count} demo assessments created")
+            console.print(f"login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}", highlight=False)
 
 
 @app.command("demo-app")
