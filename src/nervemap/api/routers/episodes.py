@@ -7,7 +7,6 @@ module turns HTTP into calls; ``server/problems.py`` turns their errors into pro
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Query, Response
@@ -17,6 +16,7 @@ from nervemap.api.schemas import (
     AssessmentInput,
     CheckinCreated,
     CheckinOut,
+    DateTimeQuery,
     EpisodeCreate,
     EpisodeLinkCreate,
     EpisodeLinkOut,
@@ -244,7 +244,7 @@ def add_checkin(
     knowledge: KnowledgeDep,
     response: Response,
     at: Annotated[
-        datetime | None,
+        DateTimeQuery | None,
         Query(description="When it was made, if not now (UTC if no zone); after the latest check-in"),
     ] = None,
     idempotency_key: IdempotencyKey = None,
