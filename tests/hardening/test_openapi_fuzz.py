@@ -36,14 +36,9 @@ from nervemap.store.users import UserRepository
 from tests.hardening.conftest import PASSWORD, Service, hardening_settings, seed_users
 
 ADMIN_PATHS = ("/v1/users", "/v1/audit")
-OPTIONAL_LOGIN = (
-    "ignored_auth",
-    "a patient starts an interview without logging in, by design; the schema should declare the "
-    "bearer token optional (`security: [{}, ...]`) instead of required",
-)
-KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
-    ("POST", "/v1/interviews"): OPTIONAL_LOGIN,
-}
+# None left: the last two (a number read as a date-time in `since`/`until`, a login the schema said was
+# required on the interview routes) were fixed in issue 18. Keep the mechanism for the next one.
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {}
 
 # Logout and a password change end every token of their user (issue 18): they get a fresh token of
 # a user of their own each time, or the shared clinician token would be revoked for the rest.

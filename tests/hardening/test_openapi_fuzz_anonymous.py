@@ -26,8 +26,17 @@ from hypothesis import HealthCheck, settings
 from tests.hardening.conftest import build_service
 
 CREDENTIALS = ("authorization", "x-api-key", "cookie")
-# A patient starts an interview without logging in (test_openapi_fuzz.OPTIONAL_LOGIN).
-ANONYMOUS_BY_DESIGN = {("POST", "/v1/interviews")}
+# A patient goes through an interview without logging in: those operations declare the login optional
+# (the empty requirement ``{}`` among their security requirements), and only those.
+ANONYMOUS_BY_DESIGN = {
+    ("POST", "/v1/interviews"),
+    ("GET", "/v1/interviews/{token}"),
+    ("GET", "/v1/interviews/{token}/question"),
+    ("POST", "/v1/interviews/{token}/answers"),
+    ("POST", "/v1/interviews/{token}/back"),
+    ("GET", "/v1/interviews/{token}/assessment"),
+    ("POST", "/v1/interviews/{token}/finish"),
+}
 
 FOLDER = Path(tempfile.mkdtemp(prefix="nervemap-schemathesis-anonymous-"))
 atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
@@ -36,8 +45,20 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", SERVICE.app)
 
 
 def _protected(case: Any) -> bool:
-    key = (case.operation.method.upper(), case.operation.path)
-    return bool(case.operation.definition.raw.get("security")) and key not in ANONYMOUS_BY_DESIGN
+    """The operation requires credentials: it names security schemes and no empty requirement."""
+    security = case.operation.definition.raw.get("security") or []
+    return bool(security) and {} not in security
+
+
+def test_only_the_interview_declares_its_login_optional() -> None:
+    document = SERVICE.app.openapi()
+    optional = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if {} in operation.get("security", [])
+    }
+    assert optional == ANONYMOUS_BY_DESIGN
 
 
 def _check(case: Any, response: Any, what: str) -> None:

@@ -155,6 +155,9 @@ def optional_principal(
 
 
 OptionalPrincipal = Annotated[Principal | None, Security(optional_principal)]
+# The OpenAPI document says so: the empty requirement ({}) next to the bearer token and the API key
+# (FastAPI lists the schemes of an optional dependency as if one were required; issue 18).
+LOGIN_OPTIONAL: dict[str, Any] = {"security": [{}]}
 _clinician_write = Permit({Role.CLINICIAN}, Scope.WRITE)
 
 
@@ -187,7 +190,7 @@ def _actor(opened: OpenInterview, principal: Principal | None) -> str:
 # ------------------------------------------------------------------ routes
 
 
-@router.post("", status_code=201, responses={**TOKEN_ERRORS})
+@router.post("", status_code=201, responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrincipal) -> InterviewOut:
     """Start an interview. Patient mode needs no login; clinician mode needs a clinician."""
     owner = _require_clinician(principal).user_id if body.mode == "clinician" else None
@@ -220,19 +223,19 @@ def _refuse_unusable(reason: str | None) -> None:
         raise token_problem(410, INVITATION_GONE[reason], reason, "body.invitation")
 
 
-@router.get("/{token}", responses={**TOKEN_ERRORS})
+@router.get("/{token}", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def get_interview(token: str, db: SessionDep, principal: OptionalPrincipal) -> InterviewOut:
     """The interview's state and its current question."""
     return interview_out(_authorised(db, token, principal))
 
 
-@router.get("/{token}/question", responses={**TOKEN_ERRORS})
+@router.get("/{token}/question", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def current_question(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """The next question with why we ask it (and the "I don't know" option), or why it stopped."""
     return step_out(_authorised(db, token, principal).step())
 
 
-@router.post("/{token}/answers", responses={**TOKEN_ERRORS})
+@router.post("/{token}/answers", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def answer(token: str, body: AnswerRequest, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """Record one answer; the reply is the next step."""
     opened = _authorised(db, token, principal)
@@ -241,7 +244,7 @@ def answer(token: str, body: AnswerRequest, db: SessionDep, principal: OptionalP
     return step_out(opened.step())
 
 
-@router.post("/{token}/back", responses={**TOKEN_ERRORS})
+@router.post("/{token}/back", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def back(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     """Undo the last answer."""
     opened = _authorised(db, token, principal)
@@ -250,13 +253,13 @@ def back(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
     return step_out(opened.step())
 
 
-@router.get("/{token}/assessment", responses={**TOKEN_ERRORS})
+@router.get("/{token}/assessment", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def current_assessment(token: str, db: SessionDep, principal: OptionalPrincipal) -> Assessment:
     """The assessment of the answers so far (the same contract as /v1/assessments)."""
     return _authorised(db, token, principal).session.current_assessment()
 
 
-@router.post("/{token}/finish", responses={**TOKEN_ERRORS})
+@router.post("/{token}/finish", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
 def finish(token: str, db: SessionDep, principal: OptionalPrincipal) -> FinishOut:
     """Store the assessment (once: finishing again returns the same record)."""
     opened = _authorised(db, token, principal)
