@@ -19,6 +19,7 @@ from nervemap.server.deps import SessionDep, SignerDep
 from nervemap.server.problems import FieldError, ProblemError
 from nervemap.services import accounts
 from nervemap.services.accounts import Role, Scope
+from nervemap.services.errors import Forbidden
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Token from POST /v1/auth/login")
 api_key_scheme = APIKeyHeader(
@@ -83,20 +84,14 @@ class Permit:
     def __call__(self, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in self.roles:
             allowed = " or ".join(sorted(self.roles))
-            raise ProblemError(
-                403,
-                "forbidden",
-                "Forbidden",
+            raise Forbidden(
                 f"this endpoint is for the {allowed} role",
-                [FieldError(field="role", reason=f"'{principal.role}' is not allowed here")],
+                [("role", f"'{principal.role}' is not allowed here")],
             )
         if self.scope not in principal.scopes:
-            raise ProblemError(
-                403,
-                "forbidden",
-                "Forbidden",
+            raise Forbidden(
                 f"this API key lacks the '{self.scope}' scope",
-                [FieldError(field="header.X-API-Key", reason=f"scope '{self.scope}' missing")],
+                [("header.X-API-Key", f"scope '{self.scope}' missing")],
             )
         return principal
 
