@@ -82,15 +82,18 @@ def stack(compiled: CompiledKnowledge, rows: Sequence[Row]) -> tuple[FloatArray,
 _PLAIN: dict[int, tuple[CompiledKnowledge, frozenset[str]]] = {}
 
 
-def plain_findings(compiled: CompiledKnowledge) -> frozenset[str]:
-    """The findings whose report changes only their own entries of the encoding.
+def plain_findings(compiled: CompiledKnowledge, sided: bool = True) -> frozenset[str]:
+    """The findings whose report changes only their own entries of the encoding; ``sided=False``:
+    whose report *without a side* does (a leg symptom reported with its side also counts for the
+    laterality pattern, reported without one it does not).
 
     Found by probing ``encode_case`` itself, so a rule added to the encoder later (a finding that
     also sets a lesion observation, a sign state or the laterality pattern) takes its findings out
     of the sparse path instead of silently diverging: each finding is reported present, absent and
-    (when lateral) present on one side, into an empty case and into one with a one-sided pain map
-    and a sided examination, and must give exactly the sparse row."""
-    cached = _PLAIN.get(id(compiled))
+    (when lateral and ``sided``) present on one side and on both, into an empty case and into one
+    with a one-sided pain map, and must give exactly the sparse row."""
+    key = id(compiled) * 2 + sided
+    cached = _PLAIN.get(key)
     if cached is not None and cached[0] is compiled:
         return cached[1]
     legs = [r for r in compiled.knowledge.anatomy.regions if r.lateral][:2]
@@ -107,7 +110,7 @@ def plain_findings(compiled: CompiledKnowledge) -> frozenset[str]:
     plain: set[str] = set()
     for finding in compiled.findings.values():
         statuses: list[tuple[Status, SideOrBoth | None]] = [(Status.PRESENT, None), (Status.ABSENT, None)]
-        if finding.lateral:
+        if finding.lateral and sided:
             statuses += [(Status.PRESENT, "left"), (Status.PRESENT, "bilateral")]
         if all(
             _same(
@@ -123,7 +126,7 @@ def plain_findings(compiled: CompiledKnowledge) -> frozenset[str]:
         ):
             plain.add(finding.id)
     found = frozenset(plain)
-    _PLAIN[id(compiled)] = (compiled, found)
+    _PLAIN[key] = (compiled, found)
     return found
 
 
@@ -191,6 +194,7 @@ class CaseEncoder:
         self.current = Row.of(self.encoded)
         self._reported = {f.id for f in case.findings}
         self._plain = plain_findings(compiled)
+        self._plain_unsided = plain_findings(compiled, sided=False)
         self.sparse_rows = 0
         self.full_rows = 0
 
@@ -209,7 +213,11 @@ class CaseEncoder:
             if (
                 changes is None
                 or len(set(ids)) != len(ids)
-                or any(fid in self._reported or fid not in self._plain for fid in ids)
+                or any(
+                    fid in self._reported
+                    or fid not in (self._plain if side is not None else self._plain_unsided)
+                    for fid, _, side in changes
+                )
             ):
                 # more than findings, or encode_case's cross-checks or wider rules: encode in full
                 full.append((len(out), apply(question, answer, self.case)))
