@@ -60,3 +60,14 @@ def test_the_packaged_base_is_untouched(fixture_kb: KnowledgeBase) -> None:
     extract(NOTE, knowledge=fixture_kb)
     assert [m.quantity for m in extract(NOTE).case.measurements] == ["haemoglobin"]
     assert text_knowledge(fixture_kb) is text_knowledge(fixture_kb)
+
+
+def test_a_base_without_whole_leg_parts_reads_without_failing(fixture_kb: KnowledgeBase) -> None:
+    """A base whose localisation names no vague (whole-part) regions: "leg" in a list is no place,
+    and the rest of the note is still read (it crashed on max() of nothing)."""
+    localisation = fixture_kb.localisation.model_copy(update={"vague_regions": {}})
+    bare = fixture_kb.model_copy(update={"localisation": localisation})
+    case = extract("Pain in the left buttock and leg, down to the knee. Hb 8.9 g/dL.", knowledge=bare).case
+    marks = {(mark.region, mark.side) for mark in case.pain_map}
+    assert ("buttock", "left") in marks  # the named place is still read
+    assert case.measurements == []  # no reference ranges in the fixture: the Hb is skipped

@@ -206,6 +206,8 @@ _LEG_WORD = re.compile(r"\blegs?\b", re.IGNORECASE)
 def _listed_legs(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -> list[Mention]:
     """A "leg" joined by a list to a named place before it: the whole leg, with that place's
     ConText flags ("no pain in the buttock or leg")."""
+    if not draft.knowledge.anatomy.whole_parts:
+        return []  # a knowledge base naming no whole part of the leg: "leg" alone is no place
     leg = max(draft.knowledge.anatomy.whole_parts, key=len)
     named = draft.in_sentence(sentence, ("region", "dermatome"))
     out: list[Mention] = []
@@ -316,7 +318,7 @@ _EXTENT = re.compile(r"^(?:up\s+to|down\s+to|as\s+far\s+as|(?:just\s+)?above|to)
 
 
 def _pain(draft: Draft, sentence: tuple[int, int], pairs: list[tuple[Mention, Mention]]) -> None:
-    if any(_EXTENT.match(place.text) for place, _ in pairs):
+    if draft.knowledge.anatomy.whole_parts and any(_EXTENT.match(place.text) for place, _ in pairs):
         # "the left leg pain radiates only as far as the knee": the extent says where in the leg
         leg = max(draft.knowledge.anatomy.whole_parts, key=len)
         pairs = [(p, s) for p, s in pairs if frozenset(regions_of(p, draft.knowledge.anatomy)) != leg]
