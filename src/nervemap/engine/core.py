@@ -27,7 +27,6 @@ from nervemap.engine.assessment import (
     RedFlag,
     RootSide,
     SeverityResult,
-    Suspected,
     TriageResult,
     trusted,
     trusted_exact,
@@ -49,7 +48,7 @@ from nervemap.engine.inference import infer
 from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import _grade_mrc, _grade_odi, _grade_pain, assess_severity
-from nervemap.engine.triage import PATIENT_ADVICE, SUSPECT_FRACTION, URGENCY_PROBABILITY, rank, rule_findings
+from nervemap.engine.triage import SUSPECT_FRACTION, URGENCY_PROBABILITY, TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
 
@@ -139,6 +138,7 @@ class Tables:
         conditions = compiled.conditions
         self.condition_names = [c.name for c in conditions]
         self.condition_ids = [c.id for c in conditions]
+        self.condition_name_by_id = {c.id: c.name for c in conditions}
         self.urgency = [c.urgency for c in conditions]
         self.suspicion = kb.triage.suspicion
         self.suspicion_condition = np.array(
@@ -304,69 +304,25 @@ def _decide(
             )
         )
     flags.sort(key=lambda item: item[0])
-    level = TriageLevel.SELF_CARE
-    basis: list[str] = []
-    reason = ""
-    advice = ""
-    suspected: dict[str, Suspected] = {}
-    index = t.compiled.condition_index
-
-    def raise_to(candidate: TriageLevel, why: str, patient: str | None = None) -> None:
-        nonlocal level, reason, advice
-        basis.append(f"{candidate.value}: {why}")
-        if not reason or rank(candidate) > rank(level):
-            level, reason = candidate, why
-            advice = patient or PATIENT_ADVICE[candidate]
-
-    def suspect(condition: str, candidate: TriageLevel, rule: str) -> None:
-        if rank(candidate) < rank(TriageLevel.URGENT) or condition not in index:
-            return
-        known = suspected.get(condition)
-        if known is None or rank(candidate) > rank(known.level):
-            suspected[condition] = trusted(
-                Suspected,
-                {
-                    "condition": condition,
-                    "name": t.condition_names[index[condition]],
-                    "level": candidate,
-                    "rule": rule,
-                },
-            )
-
+    decision = TriageDecision(t.condition_name_by_id)
     for _, flag, rule in flags:
-        raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", rule.patient_advice)
-        for condition in _likely_suspects(rule.suspects, index, likely):
-            suspect(condition, flag.level, flag.id)
-    for candidate, why, target in screening:
-        raise_to(candidate, why)
-        if target is not None:
-            suspect(target, candidate, f"suspicion:{target}")
-    for i, levels in enumerate(full):
-        for candidate, why, target in levels:
-            if i == 0 or rank(candidate) > rank(level):
-                raise_to(candidate, why)
-            if target is not None:
-                suspect(target, candidate, f"suspicion:{target}")
-    screen = t.screen
-    if screen is not None and level == TriageLevel.SELF_CARE:
-        unscreened = [f for f, at in t.screen_findings if at is None or not absent[at]]
-        if unscreened:
-            raise_to(screen.otherwise, f"{screen.reason} (not denied: {', '.join(unscreened)})")
-    if not fit_adequate and level == TriageLevel.SELF_CARE:
-        raise_to(
-            TriageLevel.ROUTINE,
-            "the findings fit no condition nervemap models well (see fit): a clinician should review",
+        decision.red_flag(
+            flag, rule.patient_advice, _likely_suspects(rule.suspects, t.compiled.condition_index, likely)
         )
-    ordered = sorted(suspected.values(), key=lambda s: -rank(s.level))
+    decision.screening(screening)
+    decision.full(full)
+    decision.floors(
+        t.screen, lambda: [f for f, at in t.screen_findings if at is None or not absent[at]], fit_adequate
+    )
     return trusted(
         TriageResult,
         {
-            "level": level,
+            "level": decision.level,
             "red_flags": [flag for _, flag, _ in flags],
-            "reason": reason,
-            "patient_advice": advice,
-            "basis": basis,
-            "suspected": ordered,
+            "reason": decision.reason,
+            "patient_advice": decision.advice,
+            "basis": decision.basis,
+            "suspected": decision.suspected(),
         },
     )
 

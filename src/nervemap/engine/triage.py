@@ -14,10 +14,17 @@ The level is the highest of three channels (issue 13):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from nervemap.engine.assessment import RedFlag, Suspected, TriageResult
-from nervemap.knowledge.models import TRIAGE_ORDER, Condition, Triage, TriageLevel, TriageRule
+from nervemap.engine.assessment import RedFlag, Suspected, TriageResult, trusted
+from nervemap.knowledge.models import (
+    TRIAGE_ORDER,
+    Condition,
+    ScreeningRule,
+    Triage,
+    TriageLevel,
+    TriageRule,
+)
 
 # A condition sets the level through its own urgency only when it is reasonably likely.
 URGENCY_PROBABILITY = 0.25
@@ -121,6 +128,82 @@ def _likely_suspects(named: Sequence[str], likely: dict[str, float]) -> list[str
     return [c for c in named if likely.get(c, 0.0) >= SUSPECT_FRACTION * best]
 
 
+# A level a channel calls for: (level, why, the condition it suspects or None).
+LevelCall = tuple[TriageLevel, str, str | None]
+
+NO_FIT_REASON = "the findings fit no condition nervemap models well (see fit): a clinician should review"
+
+
+class TriageDecision:
+    """The running decision: the most urgent level so far, why, and the conditions suspected.
+
+    One procedure for :func:`decide` and the batch core (engine/core.py), which differ only in how
+    they compute the fired rules and the probability levels.
+    """
+
+    def __init__(self, condition_names: Mapping[str, str]) -> None:
+        self.level = TriageLevel.SELF_CARE
+        self.basis: list[str] = []
+        self.reason = ""
+        self.advice = ""
+        self._names = condition_names
+        self._suspected: dict[str, Suspected] = {}
+
+    def raise_to(self, candidate: TriageLevel, why: str, patient: str | None = None) -> None:
+        self.basis.append(f"{candidate.value}: {why}")
+        if not self.reason or rank(candidate) > rank(self.level):
+            self.level, self.reason = candidate, why
+            self.advice = patient or PATIENT_ADVICE[candidate]
+
+    def suspect(self, condition: str, candidate: TriageLevel, rule: str) -> None:
+        if rank(candidate) < rank(TriageLevel.URGENT) or condition not in self._names:
+            return
+        known = self._suspected.get(condition)
+        if known is None or rank(candidate) > rank(known.level):
+            self._suspected[condition] = trusted(
+                Suspected,
+                {"condition": condition, "name": self._names[condition], "level": candidate, "rule": rule},
+            )
+
+    def red_flag(self, flag: RedFlag, patient_advice: str | None, suspects: Iterable[str]) -> None:
+        """A fired rule: first, so that when a rule and a probability call for the same level, the
+        rule is the reason shown (it is the guideline's own criterion)."""
+        self.raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", patient_advice)
+        for condition in suspects:
+            self.suspect(condition, flag.level, flag.id)
+
+    def screening(self, calls: Iterable[LevelCall]) -> None:
+        for candidate, why, target in calls:
+            self.raise_to(candidate, why)
+            if target is not None:
+                self.suspect(target, candidate, f"suspicion:{target}")
+
+    def full(self, calls_per_posterior: Iterable[Iterable[LevelCall]]) -> None:
+        """The posterior with every finding first; a red-flag subset's posterior is shown only
+        when it calls for more than everything above (it exists for the monotonicity guarantee)."""
+        for i, calls in enumerate(calls_per_posterior):
+            for candidate, why, target in calls:
+                if i == 0 or rank(candidate) > rank(self.level):
+                    self.raise_to(candidate, why)
+                if target is not None:
+                    self.suspect(target, candidate, f"suspicion:{target}")
+
+    def floors(
+        self, screen: ScreeningRule | None, unscreened: Callable[[], list[str]], fit_adequate: bool
+    ) -> None:
+        """Self-care only when the screen's questions were denied, and never for a picture that
+        fits no modelled condition."""
+        if screen is not None and self.level == TriageLevel.SELF_CARE:
+            not_denied = unscreened()
+            if not_denied:
+                self.raise_to(screen.otherwise, f"{screen.reason} (not denied: {', '.join(not_denied)})")
+        if not fit_adequate and self.level == TriageLevel.SELF_CARE:
+            self.raise_to(TriageLevel.ROUTINE, NO_FIT_REASON)
+
+    def suspected(self) -> list[Suspected]:
+        return sorted(self._suspected.values(), key=lambda s: -rank(s.level))
+
+
 def decide(
     triage: Triage,
     conditions: Sequence[Condition],
@@ -136,71 +219,29 @@ def decide(
     safety property, those with subsets of the present red flags (see the module docstring).
     """
     flags = fired_rules(triage, present)
-    level = TriageLevel.SELF_CARE
-    basis: list[str] = []
-    reason = ""
     advice_by_rule = {rule.id: rule.patient_advice for rule in triage.red_flags}
     suspects_by_rule = {rule.id: rule.suspects for rule in triage.red_flags}
-    names = {c.id: c.name for c in conditions}
-    advice = ""
-    suspected: dict[str, Suspected] = {}
-
-    def raise_to(candidate: TriageLevel, why: str, patient: str | None = None) -> None:
-        nonlocal level, reason, advice
-        basis.append(f"{candidate.value}: {why}")
-        if not reason or rank(candidate) > rank(level):
-            level, reason = candidate, why
-            advice = patient or PATIENT_ADVICE[candidate]
-
-    def suspect(condition: str, candidate: TriageLevel, rule: str) -> None:
-        if rank(candidate) < rank(TriageLevel.URGENT) or condition not in names:
-            return
-        known = suspected.get(condition)
-        if known is None or rank(candidate) > rank(known.level):
-            suspected[condition] = Suspected(
-                condition=condition, name=names[condition], level=candidate, rule=rule
-            )
-
-    # Red flags first: when a rule and a probability call for the same level, the rule is the
-    # reason shown, because it is the guideline's own criterion.
+    decision = TriageDecision({c.id: c.name for c in conditions})
     likely = (
         dict(zip([c.id for c in conditions], full_posteriors[0][1], strict=True)) if full_posteriors else {}
     )
     for flag in flags:
-        raise_to(flag.level, f"red flag — {flag.name}: {flag.reason}", advice_by_rule.get(flag.id))
-        for condition in _likely_suspects(suspects_by_rule.get(flag.id, []), likely):
-            suspect(condition, flag.level, flag.id)
-    for candidate, why, target in probability_levels(
-        triage, conditions, screening_posterior, "red flags aside"
-    ):
-        raise_to(candidate, why)
-        if target is not None:
-            suspect(target, candidate, f"suspicion:{target}")
-    if full_posteriors:
-        # The posterior with every finding first; a subset's posterior is shown only when it
-        # calls for more than everything above (it exists for the monotonicity guarantee).
-        for i, (label, posterior) in enumerate(full_posteriors):
-            for candidate, why, target in probability_levels(triage, conditions, posterior, label):
-                if i == 0 or rank(candidate) > rank(level):
-                    raise_to(candidate, why)
-                if target is not None:
-                    suspect(target, candidate, f"suspicion:{target}")
-    screen = triage.self_care_screen
-    if screen is not None and level == TriageLevel.SELF_CARE:
-        unscreened = [f for f in screen.requires_absent if f not in absent]
-        if unscreened:
-            raise_to(screen.otherwise, f"{screen.reason} (not denied: {', '.join(unscreened)})")
-    if not fit_adequate and level == TriageLevel.SELF_CARE:
-        raise_to(
-            TriageLevel.ROUTINE,
-            "the findings fit no condition nervemap models well (see fit): a clinician should review",
+        decision.red_flag(
+            flag, advice_by_rule.get(flag.id), _likely_suspects(suspects_by_rule.get(flag.id, []), likely)
         )
-    ordered = sorted(suspected.values(), key=lambda s: -rank(s.level))
+    decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside"))
+    decision.full(
+        probability_levels(triage, conditions, posterior, label) for label, posterior in full_posteriors
+    )
+    screen = triage.self_care_screen
+    decision.floors(
+        screen, lambda: [f for f in screen.requires_absent if f not in absent] if screen else [], fit_adequate
+    )
     return TriageResult(
-        level=level,
+        level=decision.level,
         red_flags=flags,
-        reason=reason,
-        patient_advice=advice,
-        basis=basis,
-        suspected=ordered,
+        reason=decision.reason,
+        patient_advice=decision.advice,
+        basis=decision.basis,
+        suspected=decision.suspected(),
     )
