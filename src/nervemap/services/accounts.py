@@ -14,7 +14,15 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from nervemap.services.errors import Conflict, Forbidden, Invalid, NotFound, TooMany, Unauthenticated
+from nervemap.services.errors import (
+    Conflict,
+    Expired,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooMany,
+    Unauthenticated,
+)
 from nervemap.store.api_keys import ApiKeyRepository, IssuedKey
 from nervemap.store.audit import AuditFilter, AuditLog
 from nervemap.store.db import begin_read
@@ -27,6 +35,8 @@ from nervemap.store.users import UserRepository
 __all__ = [
     "SERVICE_USER_ID",
     "AuditFilter",
+    "InvitationGone",
+    "PatientLink",
     "Role",
     "Scope",
     "User",
@@ -229,11 +239,65 @@ def revoke_invitation(
     links = InvitationRepository(db)
     link = links.get(invitation_id)
     if link is None:
-        raise NotFound.of("invitation", field)
+        raise NotFound.of("invitation", field, "unknown invitation")
     if links.revoke(link):
         AuditLog(db).record(actor, "invitation.revoke", f"patient-link:{link.id}")
     db.commit()
     return link
+
+
+INVITATION_GONE = {
+    "expired": "this invitation has expired",
+    "used": "this invitation has been used already (it starts one interview); ask for a new one",
+    "revoked": "this invitation was withdrawn by the clinic",
+}
+
+
+class InvitationGone(Expired):
+    """The invitation exists but starts no more interviews; ``reason``: expired, used or revoked."""
+
+    def __init__(self, reason: str, field: str) -> None:
+        super().__init__(INVITATION_GONE[reason], [(field, reason)], title="Interview expired")
+        self.reason = reason
+
+
+def find_invitation(db: Session, token: str, field: str = "body.invitation") -> PatientLink:
+    """The usable invitation with this token: :class:`NotFound` if none (or altered),
+    :class:`InvitationGone` if it expired, was used up or was withdrawn."""
+    link = InvitationRepository(db).by_token(token)
+    if link is None:
+        raise NotFound("this invitation is not valid", [(field, "unknown invitation")])
+    reason = InvitationRepository.unusable(link)
+    if reason is not None:
+        raise InvitationGone(reason, field)
+    return link
+
+
+def use_invitation(db: Session, token: str, field: str = "body.invitation") -> PatientLink:
+    """Count one interview started from the invitation (:func:`find_invitation`'s refusals; used up
+    by a start at the same moment: :class:`InvitationGone`). The caller commits it together with the
+    interview it starts (``services.interviews.new_interview``)."""
+    link = find_invitation(db, token, field)
+    if not InvitationRepository(db).use(link):
+        raise InvitationGone(InvitationRepository.unusable(link) or "used", field)
+    return link
+
+
+def invitation_of(db: Session, link_id: uuid.UUID | None) -> PatientLink | None:
+    """The invitation an interview was started from (usable or not), or None."""
+    return InvitationRepository(db).get(link_id) if link_id is not None else None
+
+
+def list_invitations(db: Session, created_by: uuid.UUID) -> list[tuple[PatientLink, bool]]:
+    """A clinician's invitations, newest first (at most 200), each with whether it would start an
+    interview now. Tokens are kept only as hashes, so none is returned."""
+    begin_read(db)
+    found = [
+        (link, InvitationRepository.unusable(link) is None)
+        for link in InvitationRepository(db).created_by(created_by)
+    ]
+    db.commit()
+    return found
 
 
 # ------------------------------------------------------------------ the audit trail

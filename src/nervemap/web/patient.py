@@ -20,9 +20,12 @@ from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.presentation.plain import patient_view, severity_measured, severity_words, summarise
 from nervemap.server.deps import SessionDep
-from nervemap.services import consultations
+from nervemap.services import accounts, consultations
+from nervemap.services.accounts import InvitationGone, PatientLink
+from nervemap.services.assessments import AssessmentRecord
+from nervemap.services.assessments import stored as stored_assessment
 from nervemap.services.consultations import NewRequest
-from nervemap.services.errors import Conflict, Expired, ServiceError
+from nervemap.services.errors import Conflict, Expired, NotFound, ServiceError
 from nervemap.services.interviews import (
     OpenInterview,
     QuestionView,
@@ -35,9 +38,6 @@ from nervemap.services.interviews import (
     open_interview,
     record_answer,
 )
-from nervemap.store.assessments import AssessmentRepository
-from nervemap.store.interviews import InvitationRepository
-from nervemap.store.models import AssessmentRecord, PatientLink
 from nervemap.web import bodymap, episodes, present, summary
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
@@ -70,20 +70,20 @@ def _see_other(url: str) -> RedirectResponse:
 # ------------------------------------------------------------------ starting
 
 
-def _invitation(db: Session, token: str) -> PatientLink:
-    link = InvitationRepository(db).by_token(token)
-    if link is None:
+def _invitation(db: Session, token: str, use: bool = False) -> PatientLink:
+    """The usable invitation (counted as used when ``use``), or a 404 or 410 page saying why not."""
+    try:
+        return accounts.use_invitation(db, token) if use else accounts.find_invitation(db, token)
+    except NotFound:
         raise PageError(
             404,
             "This link does not work",
             "The invitation link is not valid. It may have been copied incompletely or changed. "
             "Please use the link exactly as you received it, or ask the clinic for a new one.",
             START_AGAIN,
-        )
-    reason = InvitationRepository.unusable(link)
-    if reason is not None:
-        raise _invitation_gone(reason)
-    return link
+        ) from None
+    except InvitationGone as gone:
+        raise _invitation_gone(gone.reason) from None
 
 
 def _invitation_gone(reason: str) -> PageError:
@@ -140,9 +140,7 @@ def start_page(request: Request, db: SessionDep, link: str = "") -> Response:
 @router.post("/start")
 def start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     token_text = form.get("link")
-    invitation = _invitation(db, token_text) if isinstance(token_text, str) and token_text else None
-    if invitation is not None and not InvitationRepository(db).use(invitation):  # taken meanwhile
-        raise _invitation_gone(InvitationRepository.unusable(invitation) or "used")
+    invitation = _invitation(db, token_text, use=True) if isinstance(token_text, str) and token_text else None
     _, token, _ = new_interview(db, "patient", invitation=invitation, audit=True)
     db.commit()
     response = _see_other("/interview")
@@ -634,9 +632,9 @@ def answers_page(request: Request, db: SessionDep) -> Response:
     """Every answer so far, each with a way to change it (during the interview or after the
     result). An emergency result offers no changes: the patient must get help now."""
     opened = current(request, db)
-    stored = opened.record.assessment_id
-    finished = stored is not None
-    record = AssessmentRepository(db).get(stored) if stored is not None else None
+    assessment_id = opened.record.assessment_id
+    finished = assessment_id is not None
+    record = stored_assessment(db, assessment_id) if assessment_id is not None else None
     if record is not None and is_emergency(record):
         return _see_other(_done_url(opened))
     context = {
@@ -657,10 +655,10 @@ def reopen(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     if opened.record.assessment_id is None:
         target = question_url(question_id) if isinstance(question_id, str) else "/interview/answers"
         return _see_other(target if question_id in opened.session.asked else "/interview/answers")
-    record = AssessmentRepository(db).get(opened.record.assessment_id)
+    record = stored_assessment(db, opened.record.assessment_id)
     if record is None or is_emergency(record) or question_id not in opened.session.asked:
         return _see_other(_done_url(opened))
-    invitation = db.get(PatientLink, opened.record.patient_link_id) if opened.record.patient_link_id else None
+    invitation = accounts.invitation_of(db, opened.record.patient_link_id)
     _, token = copy_interview(db, opened, invitation)
     db.commit()
     assert isinstance(question_id, str)
@@ -711,9 +709,7 @@ def finish(request: Request, db: SessionDep) -> Response:
 
 def _finished(request: Request, db: Session) -> tuple[OpenInterview, AssessmentRecord]:
     opened = current(request, db)
-    record = (
-        AssessmentRepository(db).get(opened.record.assessment_id) if opened.record.assessment_id else None
-    )
+    record = stored_assessment(db, opened.record.assessment_id) if opened.record.assessment_id else None
     if record is None:
         raise PageError(
             409,

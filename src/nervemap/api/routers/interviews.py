@@ -10,7 +10,7 @@ leaves the saved state as it was.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Security
@@ -32,13 +32,10 @@ from nervemap.server.auth import (
 )
 from nervemap.server.deps import SessionDep, SettingsDep, SignerDep
 from nervemap.server.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
+from nervemap.services import accounts
 from nervemap.services import interviews as service
+from nervemap.services.accounts import Role, Scope
 from nervemap.services.interviews import UNKNOWN_LABEL, OpenInterview, StepView
-from nervemap.store.audit import AuditLog
-from nervemap.store.db import begin_read
-from nervemap.store.interviews import InvitationRepository
-from nervemap.store.models import Role, Scope
-from nervemap.store.types import utcnow
 
 router = APIRouter(prefix="/v1/interviews", tags=["interviews"], responses=PROBLEM_RESPONSES)
 TOKEN_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -133,12 +130,6 @@ def _mode(opened: OpenInterview) -> Mode:
     return "patient" if opened.record.mode == "patient" else "clinician"
 
 
-def token_problem(status: int, detail: str, reason: str, field: str = "path.token") -> ProblemError:
-    kind = {404: "not-found", 410: "expired"}.get(status, "invalid")
-    title = {404: "Not found", 410: "Interview expired"}.get(status, "Invalid")
-    return ProblemError(status, kind, title, detail, [FieldError(field=field, reason=reason)])
-
-
 # ------------------------------------------------------------------ who may
 
 
@@ -194,14 +185,8 @@ def _actor(opened: OpenInterview, principal: Principal | None) -> str:
 def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrincipal) -> InterviewOut:
     """Start an interview. Patient mode needs no login; clinician mode needs a clinician."""
     owner = _require_clinician(principal).user_id if body.mode == "clinician" else None
-    invitation = None
-    if body.invitation is not None:
-        invitation = InvitationRepository(db).by_token(body.invitation)
-        if invitation is None:
-            raise token_problem(404, "this invitation is not valid", "unknown invitation", "body.invitation")
-        _refuse_unusable(InvitationRepository.unusable(invitation))
-        if not InvitationRepository(db).use(invitation):  # used up by a start at the same moment
-            _refuse_unusable("used")
+    # an unknown invitation is a 404, an expired, used-up or withdrawn one a 410 (InvitationGone)
+    invitation = accounts.use_invitation(db, body.invitation) if body.invitation is not None else None
     actor = principal.actor if principal is not None else None
     record, token, interview = service.new_interview(
         db, body.mode, body.setting, owner, invitation, audit=True, actor=actor
@@ -209,18 +194,6 @@ def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrinc
     opened = OpenInterview(record, interview)
     db.commit()
     return interview_out(opened, token)
-
-
-INVITATION_GONE = {
-    "expired": "this invitation has expired",
-    "used": "this invitation has been used already (it starts one interview); ask for a new one",
-    "revoked": "this invitation was withdrawn by the clinic",
-}
-
-
-def _refuse_unusable(reason: str | None) -> None:
-    if reason is not None:
-        raise token_problem(410, INVITATION_GONE[reason], reason, "body.invitation")
 
 
 @router.get("/{token}", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
@@ -296,11 +269,9 @@ def create_invitation(
     """An expiring link that starts a patient interview (/start?link=TOKEN); the token is shown once."""
     hours = body.expires_in_hours or settings.link_expiry_hours
     uses = settings.invitation_max_uses if body.max_uses is None else body.max_uses
-    link, token = InvitationRepository(db).issue(
-        created_by=principal.user_id, expires_at=utcnow() + timedelta(hours=hours), max_uses=uses or None
+    link, token = accounts.issue_invitation(
+        db, created_by=principal.user_id, actor=principal.actor, hours=hours, max_uses=uses or None
     )
-    AuditLog(db).record(principal.actor, "invitation.create", f"patient-link:{link.id}")
-    db.commit()
     return InvitationOut(
         id=link.id,
         token=token,
@@ -323,8 +294,7 @@ class InvitationSummary(BaseModel):
 @invitations.get("")
 def list_invitations(principal: ClinicianRead, db: SessionDep) -> list[InvitationSummary]:
     """Your invitations, newest first (at most 200), to find one to revoke. Tokens are never shown."""
-    begin_read(db)
-    found = [
+    return [
         InvitationSummary(
             id=link.id,
             created_at=link.created_at,
@@ -332,12 +302,10 @@ def list_invitations(principal: ClinicianRead, db: SessionDep) -> list[Invitatio
             max_uses=link.max_uses,
             uses=link.uses or 0,
             revoked_at=link.revoked_at,
-            usable=InvitationRepository.unusable(link) is None,
+            usable=usable,
         )
-        for link in InvitationRepository(db).created_by(principal.user_id)
+        for link, usable in accounts.list_invitations(db, principal.user_id)
     ]
-    db.commit()
-    return found
 
 
 @invitations.post(
@@ -347,10 +315,4 @@ def list_invitations(principal: ClinicianRead, db: SessionDep) -> list[Invitatio
 )
 def revoke_invitation(invitation_id: uuid.UUID, principal: ClinicianWrite, db: SessionDep) -> None:
     """Withdraw an invitation: it starts no more interviews (410). Interviews already started go on."""
-    links = InvitationRepository(db)
-    link = links.get(invitation_id)
-    if link is None:
-        raise token_problem(404, "no invitation with this id", "unknown invitation", "path.invitation_id")
-    if links.revoke(link):
-        AuditLog(db).record(principal.actor, "invitation.revoke", f"patient-link:{link.id}")
-    db.commit()
+    accounts.revoke_invitation(db, invitation_id, actor=principal.actor)
