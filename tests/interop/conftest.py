@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from nervemap.engine.compiled import default_compiled
 from nervemap.interop.cds_hooks import router as cds_router
 from nervemap.interop.fhir_api import metadata_router
 from nervemap.interop.fhir_api import router as fhir_router
@@ -43,6 +44,7 @@ def with_empty_store(app: FastAPI, folder: Path) -> FastAPI:
 def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     """A throwaway app with only the interop routers."""
     app = FastAPI()
+    app.state.knowledge = default_compiled()  # what create_app keeps; the routers read it from there
     app.include_router(cds_router)
     app.include_router(fhir_router)
     app.include_router(metadata_router)

@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from nervemap.engine.compiled import default_compiled
 from nervemap.interop.cds_config import CdsConfig
 from nervemap.interop.cds_hooks import router as cds_router
 from tests.interop.conftest import with_empty_store
@@ -81,6 +82,7 @@ def stub() -> Iterator[StubFhir]:
 
 def app_with(config: CdsConfig) -> TestClient:
     app = FastAPI()
+    app.state.knowledge = default_compiled()
     app.state.cds_config = config
     app.include_router(cds_router)
     return TestClient(with_empty_store(app, Path(tempfile.mkdtemp(prefix="nervemap-cds-"))))

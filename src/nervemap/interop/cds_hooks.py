@@ -22,6 +22,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from sqlalchemy.orm import Session
 
 from nervemap.engine.assess import assess
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.engine.encode import CaseError
 from nervemap.interop.cds_cards import ALERTING, Card, assessment_card, course_card, imaging_card
 from nervemap.interop.cds_config import CdsClient, CdsConfig
@@ -36,8 +37,8 @@ from nervemap.interop.errors import (
 from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
-from nervemap.knowledge import default_knowledge
-from nervemap.server.deps import SessionDep
+from nervemap.knowledge.models import KnowledgeBase
+from nervemap.server.deps import KnowledgeDep, SessionDep
 from nervemap.services import cds_feedback
 from nervemap.services.cds_feedback import NewFeedback
 from nervemap.services.episodes import escalated_courses_of_patient
@@ -181,9 +182,16 @@ def _draft_orders(context: dict[str, Any]) -> list[tuple[ServiceRequest, str]]:
 
 
 def _cards(
-    service: Service, payload: dict[str, Any], config: CdsConfig, client: CdsClient | None = None
+    service: Service,
+    payload: dict[str, Any],
+    config: CdsConfig,
+    client: CdsClient | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> list[Card]:
-    kb = default_knowledge().knowledge
+    """The cards of one call, assessed with ``compiled`` (the app's knowledge; the bundled one when
+    not given)."""
+    compiled = compiled or default_compiled()
+    kb = compiled.knowledge
     context = _require(payload, service)
     patient_id = str(context["patientId"])
     prefetch = complete_prefetch(payload, PREFETCH, patient_id, config, client)
@@ -211,7 +219,7 @@ def _cards(
         if all(issue.code == "code-invalid" for issue in error.issues):
             return []  # nothing nervemap knows about this patient: no card, not an error
         raise
-    assessment = assess(imported.case)
+    assessment = assess(imported.case, compiled)
     cards: list[Card] = []
     if not service.orders or assessment.triage.level in ALERTING:
         cards.append(assessment_card(kb, assessment, patient_id, imaging_ordered=bool(orders)))
@@ -222,10 +230,12 @@ def _cards(
     return cards
 
 
-def _follow_up_cards(session: Session, payload: dict[str, Any], config: CdsConfig, actor: str) -> list[Card]:
+def _follow_up_cards(
+    session: Session, payload: dict[str, Any], config: CdsConfig, actor: str, kb: KnowledgeBase | None = None
+) -> list[Card]:
     """One card per open follow-up episode of this patient (episodes started with the EHR's patient id)
     whose check-ins escalated and no clinician has reviewed yet: the rule, its guideline, what changed."""
-    kb = default_knowledge().knowledge
+    kb = kb or default_compiled().knowledge
     patient_id = str(payload["context"]["patientId"])  # _cards has checked the context
     base = config.public_base_url.rstrip("/") if config.public_base_url else None
     cards: list[Card] = []
@@ -334,18 +344,22 @@ def create_router() -> APIRouter:
         responses=CALL_ERRORS,
     )
     def call(
-        service_id: str, payload: Annotated[dict[str, Any], Body()], request: Request, session: SessionDep
+        service_id: str,
+        payload: Annotated[dict[str, Any], Body()],
+        request: Request,
+        session: SessionDep,
+        knowledge: KnowledgeDep,
     ) -> dict[str, Any] | JSONResponse:
         service = SERVICES.get(service_id)
         if service is None:
             return _fail([Issue("service", f"no CDS service '{service_id}'", "not-found")], 404)
         try:
             config = cds_config(request)
-            cards = _cards(service, payload, config, cds_client(request))
+            cards = _cards(service, payload, config, cds_client(request), knowledge)
             if service.hook == "patient-view":
                 actor = getattr(request.state, "cds_actor", None)
                 cards += _follow_up_cards(
-                    session, payload, config, actor if isinstance(actor, str) else "cds"
+                    session, payload, config, actor if isinstance(actor, str) else "cds", knowledge.knowledge
                 )
             return {"cards": cards}
         except InteropError as error:

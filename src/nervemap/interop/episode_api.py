@@ -17,7 +17,7 @@ from nervemap.followup.models import CheckinSource, Escalation
 from nervemap.interop.episode_bundle import episode_to_bundle
 from nervemap.interop.fhir_api import FHIR_JSON, fhir_response
 from nervemap.server.auth import ClinicianRead
-from nervemap.server.deps import SessionDep
+from nervemap.server.deps import KnowledgeDep, SessionDep
 from nervemap.services import audit
 from nervemap.services import episodes as service
 from nervemap.services.episodes import EpisodeStatus
@@ -39,7 +39,9 @@ def _source(value: str) -> CheckinSource:
 @router.get(
     "/{episode_id}/fhir", summary="The episode as a FHIR R4B Bundle", response_model=None, responses=BUNDLE
 )
-def episode_fhir(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep) -> JSONResponse:
+def episode_fhir(
+    episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep, knowledge: KnowledgeDep
+) -> JSONResponse:
     """EpisodeOfCare; per check-in an Encounter, a QuestionnaireResponse and Observations (pain LOINC
     72514-3 with the body site, function, MRC grades, triage); a DetectedIssue per escalation."""
     view = service.get_episode(db, episode_id, actor=principal.actor)
@@ -56,6 +58,7 @@ def episode_fhir(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep
         status=status,
         subject={"display": f"nervemap episode {view.episode.id}"},
         episode_id=str(view.episode.id),
+        knowledge=knowledge.knowledge,
         issued=view.episode.updated_at,
         escalations=history or None,  # none stored per check-in: the course's own
     )

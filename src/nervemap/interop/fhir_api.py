@@ -18,6 +18,7 @@ from fhir.resources.R4B.operationdefinition import OperationDefinition
 
 from nervemap import __version__
 from nervemap.engine.assess import assess
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.engine.encode import CaseError
 from nervemap.interop import terminology as t
 from nervemap.interop.checkin_questionnaire import CHECKIN_QUESTIONNAIRE_ID, checkin_questionnaire
@@ -31,6 +32,7 @@ from nervemap.interop.questionnaire import build_questionnaire, question_set_for
 from nervemap.interop.to_bundle import assessment_to_bundle
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.models import KnowledgeBase
+from nervemap.server.deps import KnowledgeDep
 
 FHIR_JSON = "application/fhir+json"
 BUILT = datetime.now(UTC).date().isoformat()  # the statement's date: when this server started
@@ -50,16 +52,23 @@ def outcome(issues: list[Issue], status: int) -> JSONResponse:
     return fhir_response(operation_outcome(issues), status)
 
 
-def assessed(imported: Imported) -> dict[str, Any]:
-    """The output Bundle for an imported case, with the import warnings as notes."""
-    assessment = assess(imported.case)
-    bundle = assessment_to_bundle(assessment, subject=imported.subject, notes=imported.warnings)
+def assessed(imported: Imported, compiled: CompiledKnowledge | None = None) -> dict[str, Any]:
+    """The output Bundle for an imported case, with the import warnings as notes; assessed with
+    ``compiled`` (the app's knowledge base; the bundled one when not given)."""
+    assessment = assess(imported.case, compiled)
+    bundle = assessment_to_bundle(
+        assessment,
+        subject=imported.subject,
+        notes=imported.warnings,
+        knowledge=compiled.knowledge if compiled is not None else None,
+    )
     return bundle.model_dump(mode="json", exclude_none=True)
 
 
-def _run(read: Any, payload: dict[str, Any]) -> JSONResponse:
+def _run(read: Any, payload: dict[str, Any], compiled: CompiledKnowledge) -> JSONResponse:
+    """Import ``payload`` with ``read(payload, knowledge)`` and assess it, both with ``compiled``."""
     try:
-        return fhir_response(assessed(read(payload)))
+        return fhir_response(assessed(read(payload, compiled.knowledge), compiled))
     except InteropError as error:
         return outcome(error.issues, error.status)
     except CaseError as error:
@@ -190,8 +199,8 @@ def create_metadata_router() -> APIRouter:
     }
 
     @router.get("/metadata", summary="CapabilityStatement", response_model=None, responses={200: statement})
-    def metadata() -> JSONResponse:
-        return fhir_response(capability_statement())
+    def metadata(knowledge: KnowledgeDep) -> JSONResponse:
+        return fhir_response(capability_statement(knowledge.knowledge))
 
     @router.get(
         "/OperationDefinition/assess",
@@ -219,8 +228,8 @@ def create_metadata_router() -> APIRouter:
             },
         },
     )
-    def code_system_read(system_id: str) -> JSONResponse:
-        found = code_system(system_id, default_knowledge().knowledge)
+    def code_system_read(system_id: str, knowledge: KnowledgeDep) -> JSONResponse:
+        found = code_system(system_id, knowledge.knowledge)
         if found is None:
             return outcome([Issue("CodeSystem.id", f"no CodeSystem '{system_id}'", "not-found")], 404)
         return fhir_response(found)
@@ -283,15 +292,16 @@ def create_router() -> APIRouter:
         response_model=None,
         responses=QUESTIONNAIRE_ANSWERS,
     )
-    def questionnaire(questionnaire_id: str) -> JSONResponse:
+    def questionnaire(questionnaire_id: str, knowledge: KnowledgeDep) -> JSONResponse:
+        kb = knowledge.knowledge
         if questionnaire_id == CHECKIN_QUESTIONNAIRE_ID:  # what a follow-up check-in's response answers
-            return fhir_response(checkin_questionnaire().model_dump(mode="json", exclude_none=True))
+            return fhir_response(checkin_questionnaire(kb).model_dump(mode="json", exclude_none=True))
         question_set = question_set_for(questionnaire_id)
         if question_set is None or "/" in questionnaire_id:
             return outcome(
                 [Issue("Questionnaire.id", f"no Questionnaire '{questionnaire_id}'", "not-found")], 404
             )
-        return fhir_response(build_questionnaire(question_set).model_dump(mode="json", exclude_none=True))
+        return fhir_response(build_questionnaire(question_set, kb).model_dump(mode="json", exclude_none=True))
 
     @router.post(
         "/QuestionnaireResponse/$assess",
@@ -299,8 +309,8 @@ def create_router() -> APIRouter:
         response_model=None,
         responses=ASSESS_ANSWERS,
     )
-    def assess_response(payload: Payload) -> JSONResponse:
-        return _run(case_from_response, payload)
+    def assess_response(payload: Payload, knowledge: KnowledgeDep) -> JSONResponse:
+        return _run(case_from_response, payload, knowledge)
 
     @router.post(
         "/Bundle/$assess",
@@ -308,8 +318,8 @@ def create_router() -> APIRouter:
         response_model=None,
         responses=ASSESS_ANSWERS,
     )
-    def assess_bundle(payload: Payload) -> JSONResponse:
-        return _run(case_from_bundle, payload)
+    def assess_bundle(payload: Payload, knowledge: KnowledgeDep) -> JSONResponse:
+        return _run(case_from_bundle, payload, knowledge)
 
     return router
 
