@@ -130,6 +130,22 @@ def plain_findings(compiled: CompiledKnowledge, sided: bool = True) -> frozenset
     return found
 
 
+def warm(compiled: CompiledKnowledge) -> None:
+    """Find both sets of plain findings of ``compiled`` now (0.3-0.7 s of probing ``encode_case``),
+    so that the first interview step of a process does not pay for it; the service calls this once
+    when it builds the app (``nervemap.app.create_app``)."""
+    plain_findings(compiled)
+    plain_findings(compiled, sided=False)
+
+
+def is_warm(compiled: CompiledKnowledge) -> bool:
+    """Whether both sets of plain findings of ``compiled`` are already found."""
+    return all(
+        (cached := _PLAIN.get(id(compiled) * 2 + sided)) is not None and cached[0] is compiled
+        for sided in (False, True)
+    )
+
+
 def _same(
     row: Row | None,
     probe: Case,
