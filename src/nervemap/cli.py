@@ -407,6 +407,10 @@ def demo_command(
 
 def _mount_subcommands() -> None:
     """serve, demo-data, user, apikey, db (service), fhir, interview and batch."""
+    if sys.argv[1:2] == ["serve"]:  # before numpy is imported by the commands (issue 16)
+        from nervemap.blas import default_one_thread
+
+        default_one_thread()
     from nervemap.api.cli import app as service_app
     from nervemap.batch.cli import app as batch_app
     from nervemap.interop.cli import app as fhir_app

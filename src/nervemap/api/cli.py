@@ -60,6 +60,12 @@ def serve(
     """
     import uvicorn
 
+    from nervemap.blas import VARIABLES, default_one_thread, limit_loaded_blas
+
+    # One BLAS thread per server process unless the user's environment says otherwise (issue 16):
+    # inherited by the --workers processes; this one is limited too if numpy was imported first.
+    if default_one_thread() == list(VARIABLES):  # none set before numpy was imported
+        limit_loaded_blas()
     settings = Settings()
     # access_log off: uvicorn's log has raw paths (patient-link tokens); nervemap.access logs routes.
     if workers == 1:
