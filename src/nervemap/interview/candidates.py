@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +28,7 @@ from nervemap.knowledge.models import HerniationZone, RegionGroup
 IndexArray = npt.NDArray[np.intp]
 ENUMERATE_OPTIONS = 4  # a checklist of up to this many options is listed in full (2^n answers)
 SENSORY_EXAM_ROOTS = ("L2", "L3", "L4", "L5", "S1")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,22 @@ class _MapIndex:
     sensory: IndexArray  # (R,)
 
 
-# Per knowledge base (compiled objects are unhashable): id -> (the object, its index)
-_MAP_INDEX: dict[int, tuple[CompiledKnowledge, _MapIndex]] = {}
-_EXAM_REGIONS: dict[int, tuple[CompiledKnowledge, list[str]]] = {}
+def held(compiled: CompiledKnowledge, name: str, build: Callable[[CompiledKnowledge], T]) -> T:
+    """A value derived from the compiled knowledge, built once and kept on that object (in its
+    ``__dict__``, where ``functools.cached_property`` keeps the engine's own derived tables), so it
+    lives and dies with the knowledge base it was built from: no process-wide table keyed by ``id()``."""
+    store = vars(compiled)
+    key = f"_interview_{name}"
+    if key not in store:
+        store[key] = build(compiled)
+    return cast(T, store[key])
 
 
 def _map_index(compiled: CompiledKnowledge) -> _MapIndex:
-    cached = _MAP_INDEX.get(id(compiled))
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
+    return held(compiled, "map_index", _build_map_index)
+
+
+def _build_map_index(compiled: CompiledKnowledge) -> _MapIndex:
     marks: list[tuple[str, str | None]] = []
     pain: list[int] = []
     sensory: list[int] = []
@@ -62,21 +72,18 @@ def _map_index(compiled: CompiledKnowledge) -> _MapIndex:
             marks.append((region.id, side))
             pain.append(compiled.observation_index[f"pain:{region.id}:{side}"])
             sensory.append(compiled.observation_index[f"sensory:{region.id}:{side}"])
-    index = _MapIndex(marks, np.array(pain, dtype=np.intp), np.array(sensory, dtype=np.intp))
-    _MAP_INDEX[id(compiled)] = (compiled, index)
-    return index
+    return _MapIndex(marks, np.array(pain, dtype=np.intp), np.array(sensory, dtype=np.intp))
 
 
 def _exam_regions(compiled: CompiledKnowledge) -> list[str]:
-    cached = _EXAM_REGIONS.get(id(compiled))
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
+    return held(compiled, "exam_regions", _build_exam_regions)
+
+
+def _build_exam_regions(compiled: CompiledKnowledge) -> list[str]:
     roots = {r.id: r for r in compiled.knowledge.anatomy.roots}
-    regions = sorted(
+    return sorted(
         {region for root in SENSORY_EXAM_ROOTS if root in roots for region in roots[root].dermatome}
     )
-    _EXAM_REGIONS[id(compiled)] = (compiled, regions)
-    return regions
 
 
 def _rng(question: Question) -> np.random.Generator:
