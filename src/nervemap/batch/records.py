@@ -7,13 +7,20 @@ record is ``{"id": ..., "text": ..., "setting": optional}``, read with :func:`ne
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from nervemap.engine.case import Case
 from nervemap.knowledge.models import Setting
+
+if TYPE_CHECKING:
+    from nervemap.nlp import Extraction
+
+NoteReader = Callable[[str, str], "Extraction"]
+"""(text, setting) -> the note read; default :func:`nervemap.nlp.extract` of each note."""
 
 NOTE_KEYS = frozenset({"id", "text", "setting"})
 MAX_ID = 200  # as Case.id
@@ -59,13 +66,13 @@ def table_record(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def read_record(index: int, record: dict[str, Any]) -> Parsed:
-    """Validate a structured record or read a note record."""
+def read_record(index: int, record: dict[str, Any], read_note: NoteReader | None = None) -> Parsed:
+    """Validate a structured record or read a note record (with ``read_note`` when given)."""
     record_id, problem = _record_id(record)
     if problem is not None:
         return Parsed(index, record_id, error=problem)
     if "text" in record:
-        return _read_note(index, record_id, record)
+        return _read_note(index, record_id, record, read_note)
     try:
         case = Case.model_validate({**record, "id": record_id})
     except ValidationError as error:
@@ -93,7 +100,9 @@ def _record_id(record: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, f"id must be a string or an integer, got {type(value).__name__}"
 
 
-def _read_note(index: int, record_id: str | None, record: dict[str, Any]) -> Parsed:
+def _read_note(
+    index: int, record_id: str | None, record: dict[str, Any], read_note: NoteReader | None
+) -> Parsed:
     from nervemap.nlp import extract
 
     unknown = sorted(set(record) - NOTE_KEYS)
@@ -109,7 +118,7 @@ def _read_note(index: int, record_id: str | None, record: dict[str, Any]) -> Par
     if setting not in {s.value for s in Setting}:
         return Parsed(index, record_id, error=f"unreadable note: unknown setting {setting!r}")
     try:
-        extraction = extract(text, setting=setting)
+        extraction = read_note(text, setting) if read_note else extract(text, setting=setting)
     except ValueError as error:
         return Parsed(index, record_id, error=f"unreadable note: {error}")
     case = extraction.case.model_copy(update={"id": record_id})

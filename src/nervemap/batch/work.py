@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from nervemap import __version__
 from nervemap.batch.formats import FLAT_SCHEMA, OutputFormat, Row, error_row, headline_row
-from nervemap.batch.records import Parsed, parse_line, read_record, table_record
+from nervemap.batch.records import NOTE_KEYS, NoteReader, Parsed, parse_line, read_record, table_record
 from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, part_path
 from nervemap.engine.assess import assess_many, headlines
 from nervemap.engine.assessment import Assessment
@@ -32,6 +32,7 @@ from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
 from nervemap.engine.core import CoreCase
 from nervemap.engine.encode import CaseError, encode_case
+from nervemap.knowledge.models import Setting
 
 T = TypeVar("T")
 ASSESS_CHUNK = 500
@@ -98,7 +99,7 @@ def process_partition(task: PartTask) -> PartDone:
 
 def _process_partition(task: PartTask) -> PartDone:
     started, cpu_started = time.perf_counter(), time.process_time()
-    parsed = [_parse(task, offset, raw) for offset, raw in enumerate(_raw_records(task))]
+    parsed = _parse_all(task)
     folder = Path(task.folder)
     errors: list[tuple[Parsed, str]] = []
     if task.output.tabular:  # flat rows: the headline is all they show
@@ -139,10 +140,47 @@ def _raw_records(task: PartTask) -> list[str | dict[str, Any]]:
     return []
 
 
-def _parse(task: PartTask, offset: int, raw: str | dict[str, Any]) -> Parsed:
-    index = task.first_record + offset
-    record = parse_line(index, raw) if isinstance(raw, str) else raw
-    return record if isinstance(record, Parsed) else read_record(index, record)
+def _parse_all(task: PartTask) -> list[Parsed]:
+    """Every record of the partition read: structured ones validated, notes read through spaCy
+    together (:func:`_notes_read_together`)."""
+    records = [
+        parse_line(task.first_record + offset, raw) if isinstance(raw, str) else raw
+        for offset, raw in enumerate(_raw_records(task))
+    ]
+    read_note = _notes_read_together(records)
+    return [
+        record if isinstance(record, Parsed) else read_record(task.first_record + offset, record, read_note)
+        for offset, record in enumerate(records)
+    ]
+
+
+def _notes_read_together(records: Sequence[Parsed | dict[str, Any]]) -> NoteReader | None:
+    """The partition's note texts read with ``nlp.extract_many`` (spaCy's ``nlp.pipe`` in batches:
+    the same extractions as one ``extract`` a note), looked up by (text, setting) when each record
+    is read. A note that is not among them (its batch raised) is read alone, so an unreadable note
+    gets its own error as before. None when the partition holds no note."""
+    settings = {s.value for s in Setting}
+    texts: dict[str, dict[str, None]] = {}  # setting -> its distinct texts, in order
+    for record in records:
+        if isinstance(record, dict) and isinstance(record.get("text"), str) and set(record) <= NOTE_KEYS:
+            setting = record.get("setting", Setting.PRIMARY_CARE.value)
+            if setting in settings:
+                texts.setdefault(setting, {})[record["text"]] = None
+    if not texts:
+        return None
+    from nervemap.nlp import Extraction, extract, extract_many
+
+    read: dict[tuple[str, str], Extraction] = {}
+    for setting, distinct in texts.items():
+        with contextlib.suppress(ValueError):  # those not read yet are read alone, below
+            for text, extraction in zip(distinct, extract_many(distinct, setting=setting), strict=False):
+                read[text, setting] = extraction
+
+    def read_note(text: str, setting: str) -> Extraction:
+        found = read.get((text, setting))
+        return found if found is not None else extract(text, setting=setting)
+
+    return read_note
 
 
 def _outcomes(
