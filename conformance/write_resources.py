@@ -45,6 +45,7 @@ from tests.interop.conftest import with_empty_store  # noqa: E402
 
 from nervemap.engine.assess import assess  # noqa: E402
 from nervemap.engine.case import Case  # noqa: E402
+from nervemap.engine.compiled import default_compiled  # noqa: E402
 from nervemap.interop.cds_cards import assessment_card, imaging_card  # noqa: E402
 from nervemap.interop.cds_hooks import router as cds_router  # noqa: E402
 from nervemap.interop.checkin_questionnaire import CHECKIN_QUESTIONNAIRE_ID  # noqa: E402
@@ -69,6 +70,7 @@ FHIR_JSON = {"content-type": "application/fhir+json"}
 def _client(folder: Path) -> TestClient:
     """The interop routers on an empty database of their own, as the interop tests mount them."""
     app = FastAPI()
+    app.state.knowledge = default_compiled()  # what create_app keeps; the routers read it from there
     app.include_router(cds_router)
     app.include_router(fhir_router)
     app.include_router(metadata_router)
