@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from nervemap.engine.case import Case, Status
+from nervemap.engine.case import Case, ImagingFinding, Status
 from nervemap.engine.compiled import (
     SIDES,
     SIGN_STATES,
@@ -24,7 +24,15 @@ from nervemap.engine.compiled import (
     CompiledKnowledge,
     whole_leg_regions,
 )
-from nervemap.knowledge.models import Derivation, Finding, HerniationZone, Region, RegionGroup, SymptomKind
+from nervemap.knowledge.models import (
+    Derivation,
+    DiscCompression,
+    Finding,
+    HerniationZone,
+    Region,
+    RegionGroup,
+    SymptomKind,
+)
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -433,24 +441,8 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         modality = "reflex-aged" if older and aged and reflex.reflex in aged.reflexes else "reflex"
         side = reflex.side or UNSTATED
         _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{side}", reflex.grade <= 1)
-    discs = compiled.knowledge.anatomy.discs
     for item in case.imaging:
-        if item.kind == "cauda-equina-compression":
-            zone = HerniationZone.CENTRAL
-        else:  # without a stated zone, the lateral recess: the traversing root
-            zone = item.zone or HerniationZone.PARACENTRAL
-        roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
-        if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
-            # a central protrusion reported without cauda equina compression presses the traversing
-            # roots; the sacral roots below are in the knowledge base for a massive central disc
-            roots = roots[:1]
-        # A side not stated is one observation on an unstated side, as for the other modalities:
-        # read as both sides, a bilateral site would count one image twice (and a one-sided
-        # lesion would be charged the incidental rate for the other side).
-        both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
-        image_sides: tuple[str, ...] = (
-            (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
-        )
+        roots, image_sides = imaged_roots_and_sides(compiled.knowledge.anatomy.discs, item)
         for root in roots:
             for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
@@ -520,3 +512,25 @@ def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:
                 f"numbness reported in {test.region} ({test.side}) but sensation there is normal on "
                 "examination: both are kept (subjective numbness often precedes a measurable deficit)"
             )
+
+
+def imaged_roots_and_sides(
+    discs: Sequence[DiscCompression], item: ImagingFinding
+) -> tuple[list[str], tuple[str, ...]]:
+    """The roots one imaging finding shows compressed, and the sides it counts on (one rule for the
+    per-case and the batch encoder)."""
+    if item.kind == "cauda-equina-compression":
+        zone = HerniationZone.CENTRAL
+    else:  # without a stated zone, the lateral recess: the traversing root
+        zone = item.zone or HerniationZone.PARACENTRAL
+    roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
+    if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
+        # a central protrusion reported without cauda equina compression presses the traversing
+        # roots; the sacral roots below are in the knowledge base for a massive central disc
+        roots = roots[:1]
+    # A side not stated is one observation on an unstated side, as for the other modalities:
+    # read as both sides, a bilateral site would count one image twice (and a one-sided
+    # lesion would be charged the incidental rate for the other side).
+    both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
+    image_sides: tuple[str, ...] = (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
+    return list(roots), image_sides

@@ -32,8 +32,9 @@ from nervemap.engine.encode import (
     EncodedCase,
     _check_references,
     _vague_marks,
+    imaged_roots_and_sides,
 )
-from nervemap.knowledge.models import Derivation, HerniationZone, RegionGroup, SymptomKind
+from nervemap.knowledge.models import Derivation, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
 # how a finding was known (EncodedCase.origin), as a small code; 0: not known
@@ -739,17 +740,7 @@ def _imaging_columns(t: BatchTables, case: Case) -> list[int]:
     discs = t.compiled.knowledge.anatomy.discs
     columns: list[int] = []
     for item in case.imaging:
-        if item.kind == "cauda-equina-compression":
-            zone = HerniationZone.CENTRAL
-        else:  # without a stated zone, the lateral recess: the traversing root
-            zone = item.zone or HerniationZone.PARACENTRAL
-        roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
-        if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
-            roots = roots[:1]
-        both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
-        image_sides: tuple[str, ...] = (
-            (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
-        )
+        roots, image_sides = imaged_roots_and_sides(discs, item)
         columns.extend(t.typed.get(("imaging", root, side), -1) for root in roots for side in image_sides)
     return columns
 
