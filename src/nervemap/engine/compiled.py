@@ -12,7 +12,9 @@ imaging compression of (root, side) and upper-motor-neuron signs.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +37,7 @@ from nervemap.knowledge.models import (
 from nervemap.knowledge.validator import AppliedLikelihood, applied_likelihood
 
 FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
 SIDES: tuple[str, str] = ("left", "right")
 # Notes often say "weak dorsiflexion" or "numb foot" without a side: such an observation still
 # points to a lesion's territory, on whichever side the lesion is.
@@ -150,6 +153,19 @@ class CompiledKnowledge:
     @functools.cached_property
     def derived_findings(self) -> list[Finding]:
         return [f for f in self.knowledge.findings if f.derive is not None]
+
+
+def held(compiled: CompiledKnowledge, name: str, build: Callable[[CompiledKnowledge], T]) -> T:
+    """A value derived from the compiled knowledge by another part (the plan's step index, the FHIR
+    code index, the interview's tables), built once and kept on that object (in its ``__dict__``,
+    where ``functools.cached_property`` keeps the tables above), so it lives and dies with the
+    knowledge base it was built from: no process-wide table keyed by ``id()``. Kept as ``_<name>``:
+    each part prefixes its names (``plan_``, ``interop_``, ``interview_``)."""
+    store = vars(compiled)
+    key = f"_{name}"
+    if key not in store:
+        store[key] = build(compiled)
+    return cast(T, store[key])
 
 
 def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:

@@ -502,7 +502,7 @@ class CoreCase:
         return notes
 
     def plan(self) -> list[PlanItem]:
-        return plan_items(self.compiled.knowledge, self.plan_ids, self.plan_conditions)
+        return plan_items(self.compiled, self.plan_ids, self.plan_conditions)
 
     def findings_used(self) -> list[FindingUsed]:
         return _findings_used(self._chunk.t, self._chunk.batch, self.row)
@@ -705,7 +705,6 @@ def _headline_chunk(
     emergency = rank(TriageLevel.EMERGENCY)
     out: list[CoreCase] = []
     plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
-    kb = compiled.knowledge
     for i, case in enumerate(cases):
         p = conditions[i]
         level = TRIAGE_ORDER[int(ranks[i])]
@@ -720,7 +719,14 @@ def _headline_chunk(
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = plan_steps(
-                kb, order[i], p, t.condition_ids, grade, case.duration_days, level, concordance["status"]
+                compiled,
+                order[i],
+                p,
+                t.condition_ids,
+                grade,
+                case.duration_days,
+                level,
+                concordance["status"],
             )
         out.append(
             CoreCase(

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nervemap.engine.assessment import PlanItem, trusted
+from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
 
@@ -32,21 +33,14 @@ def _applies(
     return not (step.triage_levels and level not in step.triage_levels)
 
 
-_CITATIONS: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
-
-
 def _citations(kb: KnowledgeBase) -> dict[str, str]:
-    """Each plan step's readable citation, built once per knowledge base (it never changes)."""
-    cached = _CITATIONS.get(id(kb))
-    if cached is not None and cached[0] is kb:
-        return cached[1]
+    """Each plan step's readable citation."""
     titles = {source.id: source for source in kb.sources}
     known: dict[str, str] = {}
     for step in kb.plans:
         cited = [titles[s] for s in step.sources if s in titles]
         text = "; ".join(f"{c.authors.split(',')[0]} {c.year}: {c.title}" for c in cited)
         known[step.id] = text or ", ".join(step.sources)
-    _CITATIONS[id(kb)] = (kb, known)
     return known
 
 
@@ -115,18 +109,13 @@ class _Index:
         self.steps = {step.id: step for step in kb.plans}
 
 
-_INDEX: dict[int, _Index] = {}
-
-
-def _index(kb: KnowledgeBase) -> _Index:
-    known = _INDEX.get(id(kb))
-    if known is None or known.kb is not kb:
-        known = _INDEX[id(kb)] = _Index(kb)
-    return known
+def _index(compiled: CompiledKnowledge) -> _Index:
+    """Built once per compiled knowledge base and kept on it."""
+    return held(compiled, "plan_index", lambda c: _Index(c.knowledge))
 
 
 def plan_steps(
-    kb: KnowledgeBase,
+    compiled: CompiledKnowledge,
     order: npt.NDArray[np.intp],
     probabilities: npt.NDArray[np.float64],
     condition_ids: Sequence[str],
@@ -137,7 +126,7 @@ def plan_steps(
 ) -> tuple[list[str], list[str]]:
     """:func:`build_plan`'s step ids (in its order) and the conditions chosen, reading only the
     steps of the chosen conditions. ``order`` ranks the conditions, ``probabilities`` are theirs."""
-    index = _index(kb)
+    index = _index(compiled)
     above = probabilities[order] >= index.threshold
     above[0] = True
     chosen = [condition_ids[c] for c in order[above].tolist()]
@@ -149,9 +138,9 @@ def plan_steps(
     return sorted(keys, key=lambda k: keys[k]), chosen
 
 
-def plan_items(kb: KnowledgeBase, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
+def plan_items(compiled: CompiledKnowledge, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
     """The output records of plan steps chosen by :func:`plan_steps`."""
-    index = _index(kb)
+    index = _index(compiled)
     wanted = set(chosen)
     items = []
     for step_id in step_ids:

@@ -214,7 +214,7 @@ def _cards(
         resources += _bundle_resources(prefetch[key], key, allowed)
     orders = imaging_orders(_draft_orders(context), context.get("selections")) if service.orders else []
     try:
-        imported = case_from_resources(resources, kb, case_id=None)
+        imported = case_from_resources(resources, compiled, case_id=None)
     except InteropError as error:
         if all(issue.code == "code-invalid" for issue in error.issues):
             return []  # nothing nervemap knows about this patient: no card, not an error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.interop import terminology as t
 from nervemap.interop.items import Kind, QuestionSet, catalogue
 from nervemap.knowledge.models import KnowledgeBase
@@ -46,16 +47,9 @@ def _add(index: dict[tuple[str, str], list[Target]], key: tuple[str, str], targe
         bucket.append(target)
 
 
-_CACHE: dict[int, tuple[KnowledgeBase, CodeIndex]] = {}
-
-
-def code_index(kb: KnowledgeBase) -> CodeIndex:
-    """The index for a knowledge base, built once per knowledge-base object."""
-    cached = _CACHE.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        cached = (kb, _build(kb))
-        _CACHE[id(kb)] = cached
-    return cached[1]
+def code_index(compiled: CompiledKnowledge) -> CodeIndex:
+    """The index for a knowledge base, built once and kept on its compiled knowledge."""
+    return held(compiled, "interop_code_index", lambda c: _build(c.knowledge))
 
 
 def _build(kb: KnowledgeBase) -> CodeIndex:

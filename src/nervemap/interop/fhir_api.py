@@ -66,9 +66,9 @@ def assessed(imported: Imported, compiled: CompiledKnowledge | None = None) -> d
 
 
 def _run(read: Any, payload: dict[str, Any], compiled: CompiledKnowledge) -> JSONResponse:
-    """Import ``payload`` with ``read(payload, knowledge)`` and assess it, both with ``compiled``."""
+    """Import ``payload`` with ``read(payload, compiled)`` and assess it, both with ``compiled``."""
     try:
-        return fhir_response(assessed(read(payload, compiled.knowledge), compiled))
+        return fhir_response(assessed(read(payload, compiled), compiled))
     except InteropError as error:
         return outcome(error.issues, error.status)
     except CaseError as error:

@@ -26,6 +26,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.resource import Resource
 
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interop import terminology as t
 from nervemap.interop.case_builder import CaseDraft, Coded, Value
 from nervemap.interop.codes import SIDED, Target, code_index
@@ -33,8 +34,7 @@ from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.from_response import Imported
 from nervemap.interop.items import Kind
 from nervemap.interop.parse import describe, parse_any, parse_as
-from nervemap.knowledge import default_knowledge
-from nervemap.knowledge.models import KnowledgeBase, Quantity
+from nervemap.knowledge.models import Quantity
 from nervemap.knowledge.ranges import (
     Direction,
     MeasurementError,
@@ -123,8 +123,9 @@ def _when(resource: Resource) -> str:
 
 
 class _Reader:
-    def __init__(self, kb: KnowledgeBase, draft: CaseDraft) -> None:
-        self.index = code_index(kb)
+    def __init__(self, compiled: CompiledKnowledge, draft: CaseDraft) -> None:
+        kb = compiled.knowledge
+        self.index = code_index(compiled)
         self.findings = {f.id: f for f in kb.findings}
         self.draft = draft
         self.used = 0
@@ -285,15 +286,16 @@ def resources_of(bundle: Bundle, raw: dict[str, Any]) -> list[tuple[Resource, st
 
 def case_from_resources(
     resources: list[tuple[Resource, str]],
-    knowledge: KnowledgeBase | None = None,
+    knowledge: CompiledKnowledge | None = None,
     case_id: str | None = None,
     as_of: date | None = None,
 ) -> Imported:
-    """Build a Case from validated resources (a Bundle's entries or a CDS Hooks prefetch)."""
-    kb = knowledge or default_knowledge().knowledge
+    """Build a Case from validated resources (a Bundle's entries or a CDS Hooks prefetch), read
+    with ``knowledge`` (the app's compiled knowledge; the bundled one when not given)."""
+    compiled = knowledge or default_compiled()
     today = as_of or datetime.now(UTC).date()
     draft = CaseDraft(case_id=case_id)
-    reader = _Reader(kb, draft)
+    reader = _Reader(compiled, draft)
     subject: dict[str, Any] | None = None
     patients = [(r, w) for r, w in resources if isinstance(r, Patient)]
     for patient, where in patients[:1]:
@@ -327,7 +329,7 @@ def case_from_resources(
 
 
 def case_from_bundle(
-    data: Any, knowledge: KnowledgeBase | None = None, as_of: date | None = None
+    data: Any, knowledge: CompiledKnowledge | None = None, as_of: date | None = None
 ) -> Imported:
     """Read a Bundle (any type: collection, searchset, transaction...) into a Case."""
     bundle = parse_as(data if not isinstance(data, dict) else {**data, "entry": []}, Bundle)

@@ -13,14 +13,13 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from nervemap.engine.case import Case
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interop import imaging_items
 from nervemap.interop.case_builder import CaseDraft, Coded, Value
 from nervemap.interop.errors import InteropError, Issue
 from nervemap.interop.items import GROUPS, Catalogue, Kind, QuestionSet, catalogue
 from nervemap.interop.parse import parse_as
 from nervemap.interop.questionnaire import question_set_for, questionnaire_url
-from nervemap.knowledge import default_knowledge
-from nervemap.knowledge.models import KnowledgeBase
 
 GROUP_IDS = frozenset(group.link_id for group in GROUPS)
 ROOT = "QuestionnaireResponse"
@@ -86,13 +85,13 @@ def _walk(
         _walk(item.item, here, known, draft)
 
 
-def case_from_response(data: Any, knowledge: KnowledgeBase | None = None) -> Imported:
+def case_from_response(data: Any, knowledge: CompiledKnowledge | None = None) -> Imported:
     """Read the answers of a nervemap Questionnaire into a Case.
 
     Raises :class:`InteropError` naming the wrong resource type (400), the wrong Questionnaire, each
     unknown linkId and each answer of the wrong kind (422).
     """
-    kb = knowledge or default_knowledge().knowledge
+    kb = (knowledge or default_compiled()).knowledge
     response = parse_as(data, QuestionnaireResponse)
     canonical = response.questionnaire
     if not canonical:

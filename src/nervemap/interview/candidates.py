@@ -14,12 +14,13 @@ import itertools
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray
+from nervemap.engine.compiled import held as held_on
 from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.interview.answers import Value
 from nervemap.interview.catalogue import Kind, Question
@@ -47,14 +48,9 @@ class _MapIndex:
 
 
 def held(compiled: CompiledKnowledge, name: str, build: Callable[[CompiledKnowledge], T]) -> T:
-    """A value derived from the compiled knowledge, built once and kept on that object (in its
-    ``__dict__``, where ``functools.cached_property`` keeps the engine's own derived tables), so it
-    lives and dies with the knowledge base it was built from: no process-wide table keyed by ``id()``."""
-    store = vars(compiled)
-    key = f"_interview_{name}"
-    if key not in store:
-        store[key] = build(compiled)
-    return cast(T, store[key])
+    """An interview table derived from the compiled knowledge, kept on that object
+    (:func:`nervemap.engine.compiled.held`) as ``_interview_<name>``."""
+    return held_on(compiled, f"interview_{name}", build)
 
 
 def _map_index(compiled: CompiledKnowledge) -> _MapIndex:

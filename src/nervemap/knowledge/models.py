@@ -7,6 +7,7 @@ Every clinical number is a :class:`Number` that carries its source next to it.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -437,6 +438,12 @@ class Quantity(Strict):
         if self.plausible[0] >= self.plausible[1]:
             raise ValueError(f"'{self.id}': 'plausible' range is reversed")
         return self
+
+    @functools.cached_property
+    def unit_spellings(self) -> dict[str, UnitConversion]:
+        """Each spelling of a unit (its name and aliases, compared by :func:`unit_key`) -> the unit;
+        built once and kept on this quantity (not a field: no schema, no dump, no equality)."""
+        return {unit_key(s): u for u in self.units for s in (u.unit, *u.aliases)}
 
 
 # --------------------------------------------------------------------------- conditions

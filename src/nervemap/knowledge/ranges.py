@@ -76,15 +76,8 @@ def ranges_of(kb: KnowledgeBase | None = None) -> dict[str, Quantity]:
     return default_ranges() if kb is None else {q.id: q for q in kb.reference_ranges}
 
 
-_UNIT_INDEX: dict[int, tuple[Quantity, dict[str, UnitConversion]]] = {}
-
-
 def find_unit(quantity: Quantity, spelling: str) -> UnitConversion | None:
-    cached = _UNIT_INDEX.get(id(quantity))
-    if cached is None or cached[0] is not quantity:
-        index = {unit_key(s): u for u in quantity.units for s in (u.unit, *u.aliases)}
-        cached = _UNIT_INDEX[id(quantity)] = (quantity, index)
-    return cached[1].get(unit_key(spelling))
+    return quantity.unit_spellings.get(unit_key(spelling))
 
 
 def bare_unit(quantity: Quantity, value: float) -> UnitConversion | None:
