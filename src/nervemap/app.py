@@ -48,7 +48,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     url = settings.sqlalchemy_url()
-    engine = make_engine(url)
+    engine = make_engine(url, settings.sqlite_synchronous)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -5,6 +5,9 @@ Defaults (all overridable):
 - ``NERVEMAP_DATA_DIR`` = ``./data``: holds the SQLite database and the generated secret key.
 - ``NERVEMAP_DATABASE_URL`` = ``sqlite:///<data_dir>/nervemap.db`` (WAL mode); or
   ``postgresql+psycopg://user@host:5432/db``.
+- ``NERVEMAP_SQLITE_SYNCHRONOUS`` = ``normal``: SQLite commits are not synced to disk one by one
+  (WAL; a power cut or OS crash can undo the last commits, never corrupt the file); ``full`` syncs
+  each commit (slower: one sync per write, under the write lock). See ``nervemap.store.db``.
 - ``NERVEMAP_SECRET_KEY``: signs bearer tokens; if unset, a random key is generated once and kept
   in ``<data_dir>/secret_key`` (mode 0600), so tokens survive a restart.
 - ``NERVEMAP_HOST`` = ``127.0.0.1``, ``NERVEMAP_PORT`` = ``8000``.
@@ -47,6 +50,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -65,6 +69,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file and secret key")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    sqlite_synchronous: Literal["normal", "full"] = Field(
+        default="normal",
+        description="SQLite commits: normal (WAL default; a power cut may undo the last commits) or full",
+    )
     secret_key: SecretStr | None = Field(default=None, description="Token signing key; default generated")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
