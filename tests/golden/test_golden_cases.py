@@ -34,13 +34,6 @@ KNOWN_FAILURES = {
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
-    ("condition", "plexopathy-neoplastic-right"): "cancer history with a buttock-to-calf pain and an "
-    "L5-S1 deficit across gluteal and sciatic muscles goes to disc herniation (0.44) and metastatic "
-    "spinal disease; plexopathy (prior 1 in 2,000 in primary care) is not in the differential: no "
-    "cited likelihood makes a multi-nerve, multi-root deficit without back pain favour the plexus",
-    ("site", "plexopathy-neoplastic-right"): "the localisation splits the deficit between the S1 and "
-    "L5 roots (0.42 / 0.41); the plexus site is not proposed",
-    ("source", "plexopathy-neoplastic-right"): "same: follows the root localisation (p spinal 0.86)",
     ("condition", "sacral-insufficiency-no-fall"): "sacral insufficiency fracture ranks 8th: its prior "
     "(0.0002, 3 % of the vertebral fracture prior) is not overcome by age 82, osteoporosis, sudden "
     "buttock and low back pain without trauma; vertebral fracture 0.45, central stenosis 0.18 and "
