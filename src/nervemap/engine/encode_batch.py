@@ -275,6 +275,27 @@ class BatchTables:
         ]
         self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
         self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
+        self.finding_index = compiled.finding_index
+        self.numbness_kind = self.kind_index[SymptomKind.NUMBNESS]
+        # derived findings: their columns, and whether each is read from the examination
+        self.derived_code, self.exam_code = origin_code("derived"), origin_code(EXAM_DERIVED)
+        self.derived_columns = np.array(self.derived_index, dtype=np.intp)
+        self.derived_from_exam = np.array(
+            [
+                rule is not None
+                and (
+                    rule.weak_movements is not None
+                    or rule.reduced_reflexes is not None
+                    or rule.brisk_reflexes is not None
+                    or rule.sensory_loss is not None
+                )
+                for rule in (f.derive for f in self.derived)
+            ],
+            dtype=bool,
+        )
+        self.derived_origin = np.where(self.derived_from_exam, self.exam_code, self.derived_code).astype(
+            np.int8
+        )
 
 
 _BATCH_TABLES: dict[int, BatchTables] = {}
@@ -301,42 +322,53 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     n_findings, n_obs = len(compiled.finding_ids), len(compiled.observations)
     n_regions, n_kinds = len(t.regions), len(t.kinds)
     n_movements, n_reflexes = len(t.movements), len(t.reflexes)
-    for case in cases:
-        issues = _check_references(case, compiled)
-        if issues:
-            raise CaseError(issues)
     # --- flatten the items -------------------------------------------------------------------
-    region_index, kind_index = t.region_index, t.kind_index
-    marks = [
-        (b, region_index[m.region], kind_index[m.kind], SIDE_CODE[m.side])
-        for b, case in enumerate(cases)
-        if case.pain_map
-        for m in case.pain_map
-    ]
-    strength = [
-        (b, t.movement_index[s.movement], SIDE_CODE[s.side], s.grade)
-        for b, case in enumerate(cases)
-        for s in case.strength
-    ]
-    reflexes = [
-        (b, t.reflex_index[r.reflex], SIDE_CODE[r.side], r.grade)
-        for b, case in enumerate(cases)
-        for r in case.reflexes
-    ]
-    sensation = [
-        (b, region_index[s.region], SIDE_CODE[s.side], _SENSATION[s.status])
-        for b, case in enumerate(cases)
-        for s in case.sensation
-    ]
-    mk = np.array(marks, dtype=np.intp).reshape(-1, 4)
-    st = np.array(strength, dtype=np.intp).reshape(-1, 4)
-    rf = np.array(reflexes, dtype=np.intp).reshape(-1, 4)
-    se = np.array(sensation, dtype=np.intp).reshape(-1, 4)
+    # one pass per kind of item; unknown ids become -1 (the reference check below words them)
+    region_get, kind_index = t.region_index.get, t.kind_index
+    movement_get, reflex_get, finding_get = t.movement_index.get, t.reflex_index.get, t.finding_index.get
+    mapped = [(b, case.pain_map) for b, case in enumerate(cases) if case.pain_map]
+    mk = _flat(
+        [
+            (b, region_get(m.region, -1), kind_index[m.kind], SIDE_CODE[m.side])
+            for b, pain_map in mapped
+            for m in pain_map
+        ]
+    )
+    st = _flat(
+        [
+            (b, movement_get(s.movement, -1), SIDE_CODE[s.side], s.grade)
+            for b, case in enumerate(cases)
+            for s in case.strength
+        ]
+    )
+    rf = _flat(
+        [
+            (b, reflex_get(r.reflex, -1), SIDE_CODE[r.side], r.grade)
+            for b, case in enumerate(cases)
+            for r in case.reflexes
+        ]
+    )
+    se = _flat(
+        [
+            (b, region_get(s.region, -1), SIDE_CODE[s.side], _SENSATION[s.status])
+            for b, case in enumerate(cases)
+            for s in case.sensation
+        ]
+    )
+    fi = _flat(
+        [
+            (b, k, finding_get(r.id, -1), _STATUS[r.status], _REPORTED_SIDE[r.side])
+            for b, case in enumerate(cases)
+            for k, r in enumerate(case.findings)
+        ],
+        5,
+    )
+    _check_batch(t, cases, mk, st, rf, se, fi)
     age = np.array([np.nan if c.age is None else c.age for c in cases], dtype=np.float64)
     duration = np.array([np.nan if c.duration_days is None else c.duration_days for c in cases])
     sex = [c.sex for c in cases]
-    has_map = np.array([c.pain_map is not None for c in cases])
-    complete = np.array([c.pain_map_complete for c in cases])
+    has_map = np.array([c.pain_map is not None for c in cases], dtype=bool)
+    complete = np.array([c.pain_map_complete for c in cases], dtype=bool)
 
     # --- per-case aggregates ------------------------------------------------------------------
     # pain map: (B, side: left/right/none, region, kind)
@@ -372,90 +404,77 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     origin = np.zeros((n, n_findings), dtype=np.int8)
     first = np.full((n, n_findings), UNMARKED, dtype=np.int32)
     sides = np.zeros((n, n_findings, 2), dtype=bool)
-    derived_code, exam_code = origin_code("derived"), origin_code(EXAM_DERIVED)
+    exam = (g_any, g_side, r_min, r_max, r_side, tested_region, lost_region)
+    n_derived = len(t.derived)
+    # (D, B): one row per derived finding, written into the (B, F) matrices at once
+    value, known, left, right = (np.zeros((n_derived, n), dtype=bool) for _ in range(4))
     for d, finding in enumerate(t.derived):
         rule = finding.derive
         assert rule is not None
-        value, known, left, right = _derive(
-            t,
-            d,
-            rule,
-            age,
-            sex,
-            duration,
-            has_map,
-            complete,
-            pm,
-            pm_any,
-            pm_region_side,
-            (g_any, g_side, r_min, r_max, r_side, tested_region, lost_region),
+        value[d], known[d], left[d], right[d] = _derive(
+            t, d, rule, age, sex, duration, has_map, complete, pm, pm_any, pm_region_side, exam
         )
-        f = t.derived_index[d]
-        marked = known & (value | ~t.exclusive[f])
-        present[:, f] = marked & value
-        absent[:, f] = marked & ~value
-        from_exam = (
-            rule.weak_movements is not None
-            or rule.reduced_reflexes is not None
-            or rule.brisk_reflexes is not None
-            or rule.sensory_loss is not None
-        )
-        site_scored[:, f] = marked & from_exam
-        origin[:, f] = np.where(marked, exam_code if from_exam else derived_code, 0)
-        first[:, f] = np.where(marked, d, UNMARKED)
-        sides[:, f, 0] = marked & value & left
-        sides[:, f, 1] = marked & value & right
+    if n_derived:
+        at = t.derived_columns
+        marked = (known & (value | ~t.exclusive[at][:, None])).T  # (B, D)
+        value = value.T
+        present[:, at] = marked & value
+        absent[:, at] = marked & ~value
+        site_scored[:, at] = marked & t.derived_from_exam[None, :]
+        origin[:, at] = np.where(marked, t.derived_origin[None, :], 0)
+        first[:, at] = np.where(marked, np.arange(n_derived, dtype=np.int32)[None, :], UNMARKED)
+        sides[:, at, 0] = marked & value & left.T
+        sides[:, at, 1] = marked & value & right.T
 
-    # --- imaging and reported findings, item by item ------------------------------------------------
-    notes: list[list[str]] = [[] for _ in range(n)]
+    # --- imaging reports ---------------------------------------------------------------------------
     imaging_code, reported_code = origin_code("imaging"), origin_code("reported")
-    index = compiled.finding_index
-    lateral_findings, exclusive = t.lateral_findings, t.exclusive
-    for b, case in enumerate(cases):
-        for k, item in enumerate(case.imaging):
-            at = t.imaging_findings[item.kind]
-            if at is None:
-                continue
-            f = at
-            present[b, f], absent[b, f], site_scored[b, f] = True, False, False
-            origin[b, f] = imaging_code
-            if first[b, f] == UNMARKED:
-                first[b, f] = len(t.derived) + k
-        if not case.findings:
-            continue
-        p_row, a_row, s_row, o_row, f_row, side_row = (
-            present[b],
-            absent[b],
-            site_scored[b],
-            origin[b],
-            first[b],
-            sides[b],
+    imaged = _flat(
+        [
+            (b, k, column)
+            for b, case in enumerate(cases)
+            if case.imaging
+            for k, item in enumerate(case.imaging)
+            if (column := t.imaging_findings[item.kind]) is not None
+        ],
+        3,
+    )
+    if len(imaged):
+        b_, f_ = imaged[:, 0], imaged[:, 2]
+        present[b_, f_], absent[b_, f_], site_scored[b_, f_] = True, False, False
+        origin[b_, f_] = imaging_code
+        # the first report of a finding not derived before: derived marks (< D) stay first
+        np.minimum.at(first, (b_, f_), (n_derived + imaged[:, 1]).astype(np.int32))
+
+    # --- reported findings --------------------------------------------------------------------------
+    notes: list[list[str]] = [[] for _ in range(n)]
+    conflicts: list[tuple[int, int, str]] = []  # (case, item, note): notes in the order of the items
+    fi = fi[fi[:, 3] != _STATUS[Status.UNKNOWN]]
+    if len(fi):
+        keys = fi[:, 0] * n_findings + fi[:, 2]
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        once = counts[inverse.reshape(-1)] == 1
+        # a finding reported once in a case: its item reads the state the derived findings and
+        # imaging left, so all such items are applied together
+        _apply_reported(
+            t, fi[once], present, absent, site_scored, origin, first, sides, conflicts, reported_code
         )
-        for k, reported in enumerate(case.findings):
-            status = reported.status
-            if status == Status.UNKNOWN:
-                continue
-            f = index[reported.id]
-            is_present = status == Status.PRESENT
-            if o_row[f] in (derived_code, exam_code) and bool(p_row[f]) != is_present:
-                notes[b].append(
-                    f"'{reported.id}' reported {status.value} but the structured examination "
-                    f"says {'present' if p_row[f] else 'absent'}; the report is used"
-                )
-            side = reported.side
-            if lateral_findings[f] and side is not None and not is_present and p_row[f]:
-                continue  # absent on one side, present on the other: the finding is present
-            if exclusive[f] and not is_present:
-                continue  # only the category that holds is scored
-            p_row[f], a_row[f], s_row[f] = is_present, not is_present, False
-            o_row[f] = reported_code
-            if f_row[f] == UNMARKED:
-                f_row[f] = REPORTED_STAGE + k
-            if is_present and side is not None:
-                if side in ("left", "bilateral"):
-                    side_row[f, 0] = True
-                if side in ("right", "bilateral"):
-                    side_row[f, 1] = True
+        # a finding reported more than once (per side, say): its items in order, one by one
+        for b, k, f, status, side in fi[~once].tolist():
+            _apply_reported(
+                t,
+                np.array([[b, k, f, status, side]], dtype=np.intp),
+                present,
+                absent,
+                site_scored,
+                origin,
+                first,
+                sides,
+                conflicts,
+                reported_code,
+            )
+        conflicts.sort(key=lambda item: item[:2])
+        for b, _, note in conflicts:
+            notes[b].append(note)
 
     # --- localisation observations ------------------------------------------------------------------
     obs_p = np.zeros((n, n_obs), dtype=bool)
@@ -611,9 +630,16 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         obs_p[present[:, f], column] = True
         obs_a[present[:, f], column] = False
         obs_a[absent[:, f] & ~obs_p[:, column], column] = True
-    for b, case in enumerate(cases):
-        if case.pain_map and case.sensation:
-            notes[b].extend(_contradiction_notes(case))
+    if len(mk) and len(se):
+        # numbness on the map where the examination found normal sensation (same region and side)
+        numb = mk[mk[:, 2] == t.numbness_kind]
+        normal = se[se[:, 3] == _SENSATION["normal"]]
+        hit = np.isin(
+            (normal[:, 0] * n_regions + normal[:, 1]) * 4 + normal[:, 2],
+            (numb[:, 0] * n_regions + numb[:, 1]) * 4 + numb[:, 3],
+        )
+        for b in np.unique(normal[hit, 0]).tolist():
+            notes[b].extend(_contradiction_notes(cases[b]))
     return EncodedBatch(
         present,
         absent,
@@ -631,7 +657,107 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
 
 
 _SENSATION = {"normal": 0, "reduced": 1, "absent": 2, "increased": 3}
+_STATUS = {Status.ABSENT: 0, Status.PRESENT: 1, Status.UNKNOWN: 2}
+# the side of a reported finding: left, right, both, none
+_REPORTED_SIDE: dict[str | None, int] = {"left": 0, "right": 1, "bilateral": 2, None: 3}
 IntArray = npt.NDArray[np.intp]
+
+
+def _flat(items: list[tuple[int, ...]], width: int = 4) -> IntArray:
+    """Flattened items as an (N, width) integer array."""
+    return np.array(items, dtype=np.intp).reshape(-1, width)
+
+
+def _repeated(keys: IntArray) -> BoolArray:
+    """Which of the keys occur more than once."""
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    out: BoolArray = counts[inverse.reshape(-1)] > 1
+    return out
+
+
+def _check_batch(
+    t: BatchTables,
+    cases: Sequence[Case],
+    mk: IntArray,
+    st: IntArray,
+    rf: IntArray,
+    se: IntArray,
+    fi: IntArray,
+) -> None:
+    """Raise CaseError for the first case engine/encode._check_references finds fault with.
+
+    The flattened items show which cases could hold an issue (an unknown id, a side where there is
+    none, an item given twice); only those are checked item by item, with the reference check's
+    own words. A case none of these screens picks has no issue.
+    """
+    n_findings = len(t.compiled.finding_ids)
+    suspects: list[IntArray] = []
+    if len(fi):
+        f, sided = fi[:, 2], fi[:, 4] != _REPORTED_SIDE[None]
+        unknown = f < 0
+        suspects.append(fi[unknown | (sided & ~t.lateral_findings[np.maximum(f, 0)]), 0])
+        suspects.append(fi[_repeated(fi[:, 0] * n_findings + f), 0])
+    for items, side in ((mk, mk[:, 3]), (se, se[:, 2])):
+        if len(items):
+            region = items[:, 1]
+            midline_sided = ~t.lateral[np.maximum(region, 0)] & (side != UNSTATED_SIDE)
+            suspects.append(items[(region < 0) | midline_sided, 0])
+    for items, width in ((st, len(t.movements)), (rf, len(t.reflexes))):
+        if len(items):
+            suspects.append(items[items[:, 1] < 0, 0])
+            suspects.append(items[_repeated((items[:, 0] * width + items[:, 1]) * 3 + items[:, 2]), 0])
+    if not suspects:
+        return
+    for b in np.unique(np.concatenate(suspects)).tolist():
+        issues = _check_references(cases[b], t.compiled)
+        if issues:
+            raise CaseError(issues)
+
+
+def _apply_reported(
+    t: BatchTables,
+    items: IntArray,
+    present: BoolArray,
+    absent: BoolArray,
+    site_scored: BoolArray,
+    origin: npt.NDArray[np.int8],
+    first: npt.NDArray[np.int32],
+    sides: BoolArray,
+    conflicts: list[tuple[int, int, str]],
+    reported_code: int,
+) -> None:
+    """Reported findings (rows of case, item, finding, status, side), each finding at most once a
+    case, over the state before them (engine/encode.encode_case's loop over ``case.findings``)."""
+    b, k, f, status, side = items.T
+    is_present = status == _STATUS[Status.PRESENT]
+    before = present[b, f]
+    derived = (origin[b, f] == t.derived_code) | (origin[b, f] == t.exam_code)
+    ids = t.compiled.finding_ids
+    for i in np.flatnonzero(derived & (before != is_present)).tolist():
+        said = "present" if is_present[i] else "absent"
+        conflicts.append(
+            (
+                int(b[i]),
+                int(k[i]),
+                f"'{ids[f[i]]}' reported {said} but the structured examination "
+                f"says {'present' if before[i] else 'absent'}; the report is used",
+            )
+        )
+    # absent on one side, present on the other: the finding is present; only the category
+    # that holds of an exclusive group is scored
+    skip = t.lateral_findings[f] & (side != _REPORTED_SIDE[None]) & ~is_present & before
+    skip |= t.exclusive[f] & ~is_present
+    if skip.any():
+        keep = ~skip
+        b, k, f, side, is_present = b[keep], k[keep], f[keep], side[keep], is_present[keep]
+    present[b, f], absent[b, f], site_scored[b, f] = is_present, ~is_present, False
+    origin[b, f] = reported_code
+    first[b, f] = np.minimum(first[b, f], REPORTED_STAGE + k)
+    both = side == _REPORTED_SIDE["bilateral"]
+    on_left = is_present & ((side == _REPORTED_SIDE["left"]) | both)
+    on_right = is_present & ((side == _REPORTED_SIDE["right"]) | both)
+    sides[b[on_left], f[on_left], 0] = True
+    sides[b[on_right], f[on_right], 1] = True
 
 
 def _derive(
