@@ -12,7 +12,7 @@ not validated a second time.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,10 +44,10 @@ from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_po
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
 from nervemap.engine.encode_batch import EncodedBatch
 from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
-from nervemap.engine.inference import infer
+from nervemap.engine.inference import conditions_given, infer
 from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
-from nervemap.engine.severity import _grade_mrc, _grade_odi, _grade_pain, assess_severity
+from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import SUSPECT_FRACTION, URGENCY_PROBABILITY, TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
@@ -62,6 +62,8 @@ BATCH_CHUNK = 4096
 # Beyond this many present red flags, only the subsets that leave out one flag, keep one flag or
 # keep none are scored (2**n posteriors would be too many); no case in the test sets comes close.
 MAX_SUBSET_FLAGS = 8
+# Sets of present red flags whose subsets are kept (each set's subsets are made once).
+SUBSET_MEMO = 4096
 # Findings severity reads by id (engine/severity.py): only these need to be named per case.
 SEVERITY_FINDINGS = ("motor_deficit", "foot_drop", "progressive_weakness", "severe_intractable_pain")
 
@@ -135,6 +137,8 @@ class Tables:
         self._rule_matrices(rules, n_findings, index)
         self.rule_findings = [[index[f] for f in rule_findings(rule) if f in index] for rule in rules]
         self.rule_level_rank = [rank(rule.level) for rule in rules]
+        self.rule_ids = [rule.id for rule in rules]
+        self.subset_memo: dict[tuple[int, ...], list[tuple[str, IntArray]]] = {}
         conditions = compiled.conditions
         self.condition_names = [c.name for c in conditions]
         self.condition_ids = [c.id for c in conditions]
@@ -221,12 +225,15 @@ def tables(compiled: CompiledKnowledge) -> Tables:
 
 @dataclass
 class Levels:
-    """What one matrix of posteriors calls for, per row (engine/triage.probability_levels)."""
+    """What one matrix of posteriors calls for, per row (engine/triage.probability_levels).
+
+    The levels are computed for every row at once; a row's list of reasons is built only when its
+    triage record is read (:meth:`row`)."""
 
     posterior: FloatArray  # (N, C)
-    suspicion: list[list[int]]  # per row: the suspicion rules whose threshold is reached
-    top: list[int]  # per row: the most probable condition
-    likely: list[list[int]]  # per row: conditions at or above URGENCY_PROBABILITY, the top one left out
+    suspicion: BoolArray  # (N, S): the suspicion rules whose threshold is reached
+    top: IntArray  # (N,): the most probable condition
+    likely: BoolArray  # (N, C): conditions at or above URGENCY_PROBABILITY, the top one left out
     ranks: IntArray  # per row: the most urgent level it calls for (triage.rank)
 
     @classmethod
@@ -241,12 +248,12 @@ class Levels:
                 t.urgency_rank[top], np.where(likely, t.urgency_rank[None, :], -1).max(axis=1, initial=-1)
             ),
         )
-        return cls(posterior, _row_lists(suspicion), top.tolist(), _row_lists(likely), ranks)
+        return cls(posterior, suspicion, top, likely, ranks)
 
     def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
         out: list[tuple[TriageLevel, str, str | None]] = []
         posterior = self.posterior[i]
-        for r in self.suspicion[i]:
+        for r in np.flatnonzero(self.suspicion[i]).tolist():
             rule = t.suspicion[r]
             c = int(t.suspicion_condition[r])
             p = float(posterior[c])
@@ -258,7 +265,7 @@ class Levels:
                     t.condition_ids[c],
                 )
             )
-        top = self.top[i]
+        top = int(self.top[i])
         out.append(
             (
                 t.urgency[top],
@@ -266,7 +273,7 @@ class Levels:
                 None,
             )
         )
-        for c in self.likely[i]:
+        for c in np.flatnonzero(self.likely[i]).tolist():
             p = float(posterior[c])
             out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
         return out
@@ -379,7 +386,7 @@ class _Chunk:
     subsets: dict[int, list[tuple[str, IntArray]]]
     first_subset: dict[int, int]
     fired: list[list[int]]
-    manifest_rows: list[list[int]]
+    manifest: FloatArray  # (B, F): the present manifestations (findings that are not context)
     best_fit: list[int]
     fewest: list[int]
 
@@ -461,9 +468,7 @@ class CoreCase:
     @functools.cached_property
     def fit(self) -> Fit:
         chunk, i = self._chunk, self.row
-        return _fit(
-            chunk.t, np.array(chunk.manifest_rows[i], dtype=np.intp), chunk.best_fit[i], chunk.fewest[i]
-        )
+        return _fit(chunk.t, np.flatnonzero(chunk.manifest[i] > 0), chunk.best_fit[i], chunk.fewest[i])
 
     @functools.cached_property
     def triage(self) -> TriageResult:
@@ -527,8 +532,21 @@ def _row_lists(mask: BoolArray) -> list[list[int]]:
 
 
 def _subsets(t: Tables, present: BoolArray) -> list[tuple[str, IntArray]]:
-    """Each proper subset of the case's present red flags: (label, the flags left unknown)."""
+    """Each proper subset of the case's present red flags: (label, the flags left unknown).
+
+    The same red flags give the same subsets: they are made once per set of flags (kept on the
+    tables; the lists are shared, never changed)."""
     flags = t.red_flags[present[t.red_flags]]
+    key = tuple(flags.tolist())
+    known = t.subset_memo.get(key)
+    if known is None:
+        known = _make_subsets(t, flags)
+        if len(t.subset_memo) < SUBSET_MEMO:
+            t.subset_memo[key] = known
+    return known
+
+
+def _make_subsets(t: Tables, flags: IntArray) -> list[tuple[str, IntArray]]:
     n = len(flags)
     if n == 0:
         return []
@@ -569,6 +587,8 @@ def _headline_chunk(
     unobserved_f = unobserved.astype(np.float64)
     signs_f = signs.astype(np.float64)
     posterior = infer(compiled, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
+    site_term = posterior.site_term
+    assert site_term is not None
     # the clinical view (imaging made unknown) of the cases with imaging of a root
     imaged_rows = np.flatnonzero(observed_f @ t.imaging_observations_f > 0)
     clinical_sites: dict[int, FloatArray] = {}
@@ -586,46 +606,39 @@ def _headline_chunk(
             prior[imaged_rows],
             signs_f[imaged_rows],
         ).sites
-        clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows)}
-    # screening: every red flag unknown (the same posterior when no case of the chunk gives one)
+        clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows.tolist())}
+    # screening: every red flag unknown (the same posterior when no case of the chunk gives one);
+    # the lesion observations and signs are the full posterior's, so their term is reused
     if present_f[:, t.red_flags].any() or absent_f[:, t.red_flags].any():
         screen_present, screen_absent = present_f.copy(), absent_f.copy()
         screen_present[:, t.red_flags] = 0.0
         screen_absent[:, t.red_flags] = 0.0
-        screening = infer(
-            compiled, screen_present, screen_absent, observed_f, unobserved_f, prior, signs_f
-        ).conditions
+        screening = conditions_given(compiled, screen_present, screen_absent, prior, site_term)
     else:
         screening = posterior.conditions
     # the posteriors with each proper subset of the present red flags
     flagged = (
         np.flatnonzero(present[:, t.red_flags].any(axis=1)) if t.red_flags.size else np.zeros(0, np.intp)
     )
-    subsets: dict[int, list[tuple[str, IntArray]]] = {int(i): _subsets(t, present[i]) for i in flagged}
+    subsets: dict[int, list[tuple[str, IntArray]]] = {i: _subsets(t, present[i]) for i in flagged.tolist()}
     first_subset: dict[int, int] = {}
     owners: list[int] = []
     for i, variants in subsets.items():
         first_subset[i] = len(owners)
         owners.extend([i] * len(variants))
     subset_levels: Levels | None = None
+    owner_rows = np.array(owners, dtype=np.intp)
     if owners:
-        rows = np.array(owners, dtype=np.intp)
-        sub_present, sub_absent = present_f[rows], absent_f[rows]
-        k = 0
-        for variants in subsets.values():
-            for _, dropped in variants:
-                sub_present[k, dropped] = 0.0
-                sub_absent[k, dropped] = 0.0
-                k += 1
-        subset_p = infer(
-            compiled,
-            sub_present,
-            sub_absent,
-            observed_f[rows],
-            unobserved_f[rows],
-            prior[rows],
-            signs_f[rows],
-        ).conditions
+        sub_present, sub_absent = present_f[owner_rows], absent_f[owner_rows]
+        dropped_rows = np.concatenate(
+            [np.full(len(dropped), k, dtype=np.intp) for k, (_, dropped) in enumerate(_variants(subsets))]
+        )
+        dropped_columns = np.concatenate([dropped for _, dropped in _variants(subsets)])
+        sub_present[dropped_rows, dropped_columns] = 0.0
+        sub_absent[dropped_rows, dropped_columns] = 0.0
+        subset_p = conditions_given(
+            compiled, sub_present, sub_absent, prior[owner_rows], site_term[owner_rows]
+        )
         subset_levels = Levels.of(t, subset_p)
     full_levels = Levels.of(t, posterior.conditions)
     screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
@@ -637,7 +650,6 @@ def _headline_chunk(
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
     # out-of-model fit: unexplained manifestations per condition
     manifest = present_f * t.manifestation_f
-    manifest_rows = _row_lists(manifest > 0)
     counts = manifest @ t.unexplained_f.T  # (B, C)
     fewest = counts.min(axis=1)
     best_fit = np.where(counts == fewest[:, None], conditions, -np.inf).argmax(axis=1)
@@ -676,7 +688,7 @@ def _headline_chunk(
         np.maximum(full_levels.ranks, screen_levels.ranks),
     )
     if subset_levels is not None:
-        np.maximum.at(ranks, np.array(owners, dtype=np.intp), subset_levels.ranks)
+        np.maximum.at(ranks, owner_rows, subset_levels.ranks)
     self_care = ranks <= t.self_care_rank
     if t.screen is not None:
         screened = absent[:, t.screen_required].all(axis=1) & t.screen_known
@@ -697,30 +709,43 @@ def _headline_chunk(
         subsets,
         first_subset,
         fired,
-        manifest_rows,
+        manifest,
         best_fit.tolist(),
         fewest.astype(np.intp).tolist(),
     )
-    side_names = np.where(left & right, "bilateral", np.where(left, "left", np.where(right, "right", "")))
-    emergency = rank(TriageLevel.EMERGENCY)
+    # severity: the grade of every case at once (its record with reasons is built when read)
+    emergency_flag = (ranks == rank(TriageLevel.EMERGENCY)) & fired_matrix.any(axis=1)
+    grades = _severity_grades(t, cases, present, emergency_flag)
+    # the plan: the conditions at or above the plan threshold (the first always), in order
+    ranked_p = np.take_along_axis(conditions, order, axis=1)
+    n_above = np.maximum((ranked_p >= t.plan_threshold).sum(axis=1), 1).tolist()
+    side_names = np.where(
+        left & right, "bilateral", np.where(left, "left", np.where(right, "right", ""))
+    ).tolist()
+    levels = [TRIAGE_ORDER[r] for r in ranks.tolist()]
+    p_spinal_list = p_spinal.tolist()
+    enough_list = enough_all.tolist()
     out: list[CoreCase] = []
     plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
     for i, case in enumerate(cases):
         p = conditions[i]
-        level = TRIAGE_ORDER[int(ranks[i])]
-        flags = sorted(fired[i], key=lambda r: -t.rule_level_rank[r])
-        red_flag_ids = [t.rules[r].id for r in flags]
-        grade = _severity_grade(t, case, present[i], int(ranks[i]) == emergency and bool(flags))
+        level = levels[i]
+        flags = fired[i]
+        if len(flags) > 1:
+            flags = sorted(flags, key=lambda r: -t.rule_level_rank[r])
+        grade = grades[i]
         clinical_p = clinical_sites.get(i)
-        imaged = imaged_roots(compiled, batch.arrays(i)) if clinical_p is not None else []
-        concordance = judge(compiled, imaged, clinical_p)
-        above = order[i][p[order[i]] >= t.plan_threshold]
-        key = (int(order[i][0]), *above.tolist(), grade, case.duration_days, level, concordance["status"])
+        if clinical_p is None:
+            concordance = _no_imaging()
+        else:
+            concordance = judge(compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p)
+        row_order = order[i]
+        key = (*row_order[: n_above[i]].tolist(), grade, case.duration_days, level, concordance["status"])
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = plan_steps(
                 compiled,
-                order[i],
+                row_order,
                 p,
                 t.condition_ids,
                 grade,
@@ -735,44 +760,70 @@ def _headline_chunk(
                 case,
                 p,
                 sites[i],
-                order[i],
+                row_order,
                 site_order[i],
                 side_names[i] or None,
-                float(p_spinal[i]),
+                p_spinal_list[i],
                 verdicts[i],
                 level,
-                red_flag_ids,
+                [t.rule_ids[r] for r in flags],
                 grade,
                 list(plan[0]),
                 list(plan[1]),
                 concordance,
-                bool(enough_all[i]),
+                enough_list[i],
             )
         )
     return out
 
 
-def _severity_grade(t: Tables, case: Case, present: BoolArray, emergency_flag: bool) -> Severity:
-    """engine/severity.assess_severity's grade alone (its record with reasons is built when read)."""
+def _variants(subsets: dict[int, list[tuple[str, IntArray]]]) -> Iterator[tuple[str, IntArray]]:
+    """Every subset of every flagged case, in the order of the subset rows."""
+    for variants in subsets.values():
+        yield from variants
+
+
+def _no_imaging() -> dict[str, Any]:
+    """judge's record for a case without imaging of a root."""
+    return {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
+
+
+def _severity_grades(
+    t: Tables, cases: Sequence[Case], present: BoolArray, emergency_flag: BoolArray
+) -> list[Severity]:
+    """engine/severity.assess_severity's grade alone, for every case at once."""
     cut = t.cut
-    named = {fid for fid, f in t.severity_findings if present[f]}
-    grades: list[Severity] = []
-    worst = min((s.grade for s in case.strength), default=None)
-    if worst is not None and worst < 5:
-        grades.append(_grade_mrc(worst, cut))
-    elif "motor_deficit" in named or "foot_drop" in named:
-        grades.append(Severity.MODERATE)
-    if "foot_drop" in named or "progressive_weakness" in named:
-        grades.append(Severity.SEVERE)
-    if case.scores.pain_nrs is not None:
-        grades.append(_grade_pain(case.scores.pain_nrs, cut))
-    elif "severe_intractable_pain" in named:
-        grades.append(Severity.SEVERE)
-    if case.scores.odi is not None:
-        grades.append(_grade_odi(case.scores.odi, cut))
-    if emergency_flag:
-        grades.append(Severity.SEVERE)
-    return max(grades, key=SEVERITY_ORDER.index, default=Severity.MILD)
+    n = len(cases)
+    no = np.zeros(n, dtype=bool)
+    has = {fid: present[:, f] for fid, f in t.severity_findings}
+    motor, foot_drop = has.get("motor_deficit", no), has.get("foot_drop", no)
+    progressive, intractable = has.get("progressive_weakness", no), has.get("severe_intractable_pain", no)
+    worst = np.array([min([s.grade for s in c.strength]) if c.strength else 5 for c in cases], dtype=np.intp)
+    pain = np.array([np.nan if c.scores.pain_nrs is None else c.scores.pain_nrs for c in cases])
+    odi = np.array([np.nan if c.scores.odi is None else c.scores.odi for c in cases])
+    mild, moderate, severe = 0, 1, 2
+    mrc = np.where(
+        worst <= cut.mrc_severe_max.value,
+        severe,
+        np.where(worst <= cut.mrc_moderate_max.value, moderate, mild),
+    )
+    grade = np.where(worst < 5, mrc, np.where(motor | foot_drop, moderate, mild))
+    grade = np.maximum(grade, np.where(foot_drop | progressive, severe, mild))
+    with np.errstate(invalid="ignore"):
+        pain_grade = np.where(
+            pain >= cut.pain_severe_min.value,
+            severe,
+            np.where(pain >= cut.pain_moderate_min.value, moderate, mild),
+        )
+        odi_grade = np.where(
+            odi > cut.odi_severe_above.value,
+            severe,
+            np.where(odi > cut.odi_moderate_above.value, moderate, mild),
+        )
+    grade = np.maximum(grade, np.where(np.isnan(pain), np.where(intractable, severe, mild), pain_grade))
+    grade = np.maximum(grade, np.where(np.isnan(odi), mild, odi_grade))
+    grade = np.maximum(grade, np.where(emergency_flag, severe, mild))
+    return [SEVERITY_ORDER[g] for g in grade.tolist()]
 
 
 def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> list[str] | None:

@@ -26,6 +26,9 @@ class Posterior:
     sites: FloatArray  # (B, H)
     condition_loglik: FloatArray  # (B, C) log P(findings | c)
     site_loglik: FloatArray  # (B, H) log P(observations | h)
+    # (B, C) what the lesion observations and signs add to each condition (up to a row scale):
+    # the sum over sites of P(observations | h) P(h | c); see :func:`conditions_given`
+    site_term: FloatArray | None = None
 
 
 def condition_loglik(compiled: CompiledKnowledge, present: FloatArray, absent: FloatArray) -> FloatArray:
@@ -57,7 +60,7 @@ def infer(
     cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
     site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))
     link = compiled.site_given_condition  # (C, H): P(h | c)
-    joint_c = np.empty_like(cond_weight)
+    site_term = np.empty_like(cond_weight)
     sites = np.empty_like(site_weight)
     if sign_states is None:
         sign_states = np.zeros((len(cond_weight), 0))
@@ -77,8 +80,27 @@ def infer(
             case_link = link * np.exp(log_signs - log_signs.max())
         else:
             case_link = link
-        joint_c[rows] = cond_weight[rows] * (site_weight[rows] @ case_link.T)
+        site_term[rows] = site_weight[rows] @ case_link.T
         sites[rows] = site_weight[rows] * (cond_weight[rows] @ case_link)
+    joint_c = cond_weight * site_term
     conditions = joint_c / joint_c.sum(axis=1, keepdims=True)
     sites = sites / sites.sum(axis=1, keepdims=True)
-    return Posterior(conditions, sites, cond_ll, site_ll)
+    return Posterior(conditions, sites, cond_ll, site_ll, site_term)
+
+
+def conditions_given(
+    compiled: CompiledKnowledge,
+    present: FloatArray,
+    absent: FloatArray,
+    log_prior: FloatArray,
+    site_term: FloatArray,
+) -> FloatArray:
+    """The condition posterior of findings scored against lesion observations already scored:
+    ``site_term`` rows from :func:`infer` (``Posterior.site_term``) of cases with the same
+    observations and nerve-tension signs. The same arithmetic as :func:`infer`'s conditions, for
+    other findings (red flags made unknown, say) without scoring the sites again."""
+    cond_log = log_prior + condition_loglik(compiled, present, absent)
+    cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
+    joint_c = cond_weight * site_term
+    conditions: FloatArray = joint_c / joint_c.sum(axis=1, keepdims=True)
+    return conditions
