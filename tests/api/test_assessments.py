@@ -14,8 +14,10 @@ from tests.api.conftest import assert_problem, example
 from tests.store.backends import row_counts
 
 
-def _create(client: TestClient, headers: dict[str, str], case: dict[str, Any]) -> dict[str, Any]:
-    response = client.post("/v1/assessments", json=case, headers=headers)
+def _create(
+    client: TestClient, headers: dict[str, str], case: dict[str, Any], query: str = ""
+) -> dict[str, Any]:
+    response = client.post(f"/v1/assessments{query}", json=case, headers=headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -33,7 +35,8 @@ def test_create_stores_case_assessment_and_provenance(
     fetched = client.get(f"/v1/assessments/{created['id']}", headers=as_clinician)
     assert fetched.status_code == 200
     assert fetched.json() == created
-    assert fetched.json()["input"]["id"] == "example-l5-left"
+    full = client.get(f"/v1/assessments/{created['id']}?detail=full", headers=as_clinician).json()
+    assert full["input"]["id"] == "example-l5-left"
 
 
 def test_get_unknown_or_malformed_id(client: TestClient, as_clinician: dict[str, str]) -> None:
@@ -96,7 +99,7 @@ def test_review_records_who_when_and_why(
 def test_create_from_clinical_text(client: TestClient, as_clinician: dict[str, str]) -> None:
     pytest.importorskip("nervemap.nlp")
     note = "45 y/o F with LBP radiating to the left lateral calf. SLR positive on the left."
-    created = _create(client, as_clinician, {"text": note})
+    created = _create(client, as_clinician, {"text": note}, "?detail=full")
     assert created["source_kind"] == "text"
     assert created["input"]["text"] == note
     assert "slr_positive" in {f["id"] for f in created["input"]["case"]["findings"]}

@@ -16,10 +16,10 @@ from tests.api.conftest import example
 def test_served_assessment_equals_its_validated_form(
     client: TestClient, as_clinician: dict[str, str], name: str
 ) -> None:
-    created = client.post("/v1/assessments", json=example(name), headers=as_clinician)
+    created = client.post("/v1/assessments?detail=full", json=example(name), headers=as_clinician)
     assert created.status_code == 201, created.text
     assert created.headers["content-type"] == "application/json"
-    fetched = client.get(f"/v1/assessments/{created.json()['id']}", headers=as_clinician)
+    fetched = client.get(f"/v1/assessments/{created.json()['id']}?detail=full", headers=as_clinician)
     assert fetched.status_code == 200
     body: dict[str, Any] = fetched.json()
     assert body == created.json()

@@ -17,10 +17,17 @@ from pydantic import (
     model_validator,
 )
 
-from nervemap.engine.assessment import Assessment
+from nervemap.engine.assessment import (
+    Assessment,
+    Fit,
+    ImagingConcordance,
+    SeverityResult,
+    SourceVerdict,
+    Suspected,
+)
 from nervemap.engine.case import Case
 from nervemap.followup import CheckinMeasures, CourseSummary, Escalation
-from nervemap.knowledge.models import Setting
+from nervemap.knowledge.models import Setting, TriageLevel
 from nervemap.services.accounts import Role
 from nervemap.services.episodes import ScheduleEdit, ScheduleItem
 from nervemap.services.limits import MAX_COMMENT_CHARS
@@ -137,8 +144,116 @@ class AssessmentSummary(BaseModel):
 
 
 class AssessmentOut(AssessmentSummary):
+    """The whole stored record (``?detail=full``): the input and the assessment with its evidence."""
+
+    detail: Literal["full"] = Field(default="full", description="The whole record")
     input: dict[str, Any] = Field(description="The case as given (and, for text, the extracted case)")
     output: Assessment
+
+
+# ------------------------------------------------------------------ the headline (default answer)
+
+
+class TopEvidence(BaseModel):
+    """One of the findings that weigh most for or against a conclusion (full items: ?detail=full)."""
+
+    finding: str
+    label: str
+    status: Literal["present", "absent"]
+    weight: float = Field(description="Natural-log likelihood-ratio contribution (+ for, - against)")
+
+
+class TopEvidenceSet(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    for_: list[TopEvidence] = Field(default_factory=list, alias="for")
+    against: list[TopEvidence] = Field(default_factory=list)
+
+
+class HeadlineSite(BaseModel):
+    """A site of the localisation (root, nerve and close alternatives only when there are some)."""
+
+    site: str
+    site_id: str | None = None
+    root: str | None = None
+    nerve: str | None = None
+    side: Literal["left", "right", "bilateral"] | None = None
+    name: str
+    probability: float
+    possibly: list[str] = Field(default_factory=list)
+    evidence: TopEvidenceSet | None = Field(default=None, description="The leading site's top evidence")
+
+
+class HeadlineCondition(BaseModel):
+    """A condition of the differential (its name for patients: full record)."""
+
+    id: str
+    name: str
+    category: Literal["spinal", "non-spinal"]
+    icd10: list[str]
+    snomed: list[str]
+    probability: float
+    evidence: TopEvidenceSet | None = Field(
+        default=None, description="Top evidence of the leading conditions"
+    )
+
+
+class HeadlineRedFlag(BaseModel):
+    id: str
+    name: str
+    level: TriageLevel
+    findings: list[str]
+
+
+class HeadlineTriage(BaseModel):
+    level: TriageLevel
+    reason: str
+    patient_advice: str
+    red_flags: list[HeadlineRedFlag] = Field(description="Every red flag that fired (its reason: full)")
+    suspected: list[Suspected]
+
+
+class HeadlinePlanStep(BaseModel):
+    id: str
+    step: str
+    kind: str
+    recommendation: Literal["do", "consider", "do-not"]
+
+
+class AssessmentHeadline(BaseModel):
+    """The assessment without its explanation: every conclusion, the top evidence of the leading ones."""
+
+    case_id: str | None = None
+    source: SourceVerdict
+    localization: list[HeadlineSite]
+    differential: list[HeadlineCondition]
+    triage: HeadlineTriage
+    severity: SeverityResult
+    plan: list[HeadlinePlanStep] = Field(description="The first steps of the plan (safety steps first)")
+    fit: Fit
+    imaging_concordance: ImagingConcordance
+    notes: list[str]
+    enough_information: bool
+    knowledge_version: str
+    nervemap_version: str
+    disclaimer: str
+
+
+class Omitted(BaseModel):
+    """How many items of the full record the headline leaves out."""
+
+    evidence: int = Field(description="Evidence items not among the top ones shown")
+    plan: int = Field(description="Plan steps after the first ones shown")
+    findings_used: int = Field(description="Findings used (all in the full record)")
+
+
+class AssessmentHeadlineOut(AssessmentSummary):
+    """The default answer: the stored record's headline (no input, the top evidence only)."""
+
+    detail: Literal["headline"] = "headline"
+    full: str = Field(description="Where the whole record is: this assessment with ?detail=full")
+    omitted: Omitted
+    output: AssessmentHeadline
 
 
 class AssessmentPage(BaseModel):

@@ -12,6 +12,7 @@ Reads commit their read transaction, then write their audit line in a short tran
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +33,115 @@ if TYPE_CHECKING:
     from nervemap.nlp import Extraction
 
 __all__ = [
+    "HEADLINE",
     "AssessmentFilter",
     "AssessmentRecord",
     "ReviewStatus",
     "SourceKind",
     "create_assessment",
     "get_assessment",
+    "headline_output",
     "list_assessments",
     "review_assessment",
 ]
 EXTRACTED = "text: extracted "  # where a field of a case read from a note is named
+
+
+@dataclass(frozen=True)
+class HeadlineShape:
+    """What the headline of a stored assessment keeps (the API's default answer, issue 16 item 4)."""
+
+    conditions_with_evidence: int = 2  # the leading conditions that show their top evidence
+    sites_with_evidence: int = 1  # the leading site
+    evidence_for: int = 3  # top items for, by weight (the engine orders them by |weight|)
+    evidence_against: int = 1
+    plan_steps: int = 6  # the first steps (the engine puts safety steps first, then by condition rank)
+
+
+HEADLINE = HeadlineShape()
+_EVIDENCE_KEYS = ("finding", "label", "status", "weight")
+_RED_FLAG_KEYS = ("id", "name", "level", "findings")
+_PLAN_KEYS = ("id", "step", "kind", "recommendation")
+_TRIAGE_KEYS = ("level", "reason", "patient_advice", "red_flags", "suspected")
+_CONDITION_LEFT_OUT = ("evidence", "patient_name")  # the patient's words: full record, patient links
+_SITE_DEFAULTS = ("root", "nerve", "possibly")  # left out when None or empty, as their defaults say
+
+
+def _top(evidence: dict[str, Any], shape: HeadlineShape) -> tuple[dict[str, Any], int]:
+    """The top items of an evidence set (four fields each) and how many it leaves out."""
+    support, against = evidence.get("for") or [], evidence.get("against") or []
+    kept_for, kept_against = support[: shape.evidence_for], against[: shape.evidence_against]
+    top = {
+        "for": [{key: item[key] for key in _EVIDENCE_KEYS} for item in kept_for],
+        "against": [{key: item[key] for key in _EVIDENCE_KEYS} for item in kept_against],
+    }
+    return top, len(support) + len(against) - len(kept_for) - len(kept_against)
+
+
+def _without_evidence(
+    entries: list[dict[str, Any]], with_top: int, shape: HeadlineShape, left_out: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], int]:
+    kept: list[dict[str, Any]] = []
+    omitted = 0
+    for rank, entry in enumerate(entries):
+        evidence = entry.get("evidence") or {}
+        item = {key: value for key, value in entry.items() if key not in _CONDITION_LEFT_OUT}
+        for key in left_out:
+            if not item.get(key):
+                item.pop(key, None)
+        if rank < with_top:
+            item["evidence"], left = _top(evidence, shape)
+            omitted += left
+        else:
+            omitted += len(evidence.get("for") or []) + len(evidence.get("against") or [])
+        kept.append(item)
+    return kept, omitted
+
+
+def headline_output(
+    output: dict[str, Any], shape: HeadlineShape = HEADLINE
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The headline of a stored assessment's JSON and how many items it leaves out.
+
+    Every conclusion stays (source, each site and condition with its probability and codes, the
+    triage level with every red flag and suspected condition, severity, fit, imaging concordance,
+    notes); the explanation shrinks to the top evidence of the leading conclusions, the first plan
+    steps (id, text, kind, recommendation), the red flags' names and findings; the conditions'
+    names for patients and a site's empty root, nerve and close alternatives are left out. Read from the
+    stored JSON as it is, so assessments stored before any change of the shape are answered too.
+    """
+    localization, site_omitted = _without_evidence(
+        output.get("localization") or [], shape.sites_with_evidence, shape, _SITE_DEFAULTS
+    )
+    differential, condition_omitted = _without_evidence(
+        output.get("differential") or [], shape.conditions_with_evidence, shape
+    )
+    triage = {key: output["triage"].get(key) for key in _TRIAGE_KEYS}
+    triage["red_flags"] = [{key: flag[key] for key in _RED_FLAG_KEYS} for flag in triage["red_flags"] or []]
+    triage["suspected"] = triage["suspected"] or []
+    plan = output.get("plan") or []
+    headline = {
+        "case_id": output.get("case_id"),
+        "source": output["source"],
+        "localization": localization,
+        "differential": differential,
+        "triage": triage,
+        "severity": output["severity"],
+        "plan": [{key: step[key] for key in _PLAN_KEYS} for step in plan[: shape.plan_steps]],
+        "fit": output.get("fit") or {"adequate": True, "unexplained": [], "reason": "not assessed"},
+        "imaging_concordance": output.get("imaging_concordance") or {"status": "no imaging"},
+        "notes": output.get("notes") or [],
+        "enough_information": output["enough_information"],
+        "knowledge_version": output["knowledge_version"],
+        "nervemap_version": output["nervemap_version"],
+        "disclaimer": output["disclaimer"],
+    }
+    omitted = {
+        "evidence": site_omitted + condition_omitted,
+        "plan": max(0, len(plan) - shape.plan_steps),
+        "findings_used": len(output.get("findings_used") or []),
+    }
+    return headline, omitted
 
 
 def run_assessment(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 
 from nervemap.api.schemas import (
+    AssessmentHeadlineOut,
     AssessmentInput,
     AssessmentOut,
     AssessmentPage,
@@ -29,6 +30,12 @@ from nervemap.store.types import as_utc
 router = APIRouter(prefix="/v1/assessments", tags=["assessments"], responses=PROBLEM_RESPONSES)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Unknown id"}}
 TEXT_UNAVAILABLE: dict[int | str, dict[str, Any]] = {501: {"model": Problem, "description": "No text reader"}}
+DETAIL_HELP = (
+    "headline (default): every conclusion with the top evidence of the leading ones, the first plan steps, "
+    "no input (at most a few KB); full: the whole stored record with every evidence item"
+)
+DetailQuery = Annotated[Literal["headline", "full"], Query(description=DETAIL_HELP)]
+ONE_OF_TWO = AssessmentHeadlineOut | AssessmentOut  # as ?detail= asks
 
 
 def _summary_fields(record: AssessmentRecord) -> dict[str, Any]:
@@ -57,29 +64,43 @@ def summary(record: AssessmentRecord) -> AssessmentSummary:
     return AssessmentSummary(**_summary_fields(record))
 
 
-def detail_response(record: AssessmentRecord, status_code: int = 200) -> Response:
-    """The record as ``AssessmentOut`` JSON, its ``output`` served as stored, not re-validated.
+def detail_response(
+    record: AssessmentRecord, status_code: int = 200, detail: Literal["headline", "full"] = "full"
+) -> Response:
+    """The record as JSON: its headline (``AssessmentHeadlineOut``), or the whole ``AssessmentOut``.
 
     The stored output is trusted: the engine built it as a validated ``Assessment`` and
-    ``AssessmentRepository.add`` stored its JSON dump. Validating it again on every read (and
-    FastAPI validating the response model once more) cost more than the rest of the request;
-    ``tests/api/test_stored_json.py`` checks that the stored JSON is what validation gives.
+    ``AssessmentRepository.add`` stored its JSON dump. It is served as stored - not validated
+    again (nor by FastAPI's response model): that cost more than the rest of the request.
+    ``tests/api/test_stored_json.py`` checks that the stored JSON is what validation gives, and
+    ``tests/api/test_headline_answer.py`` that the headline is what its model describes.
     """
     document = summary(record).model_dump(mode="json")
-    document["input"] = record.input
-    document["output"] = record.output
+    if detail == "full":
+        document["detail"] = "full"
+        document["input"] = record.input
+        document["output"] = record.output
+    else:
+        output, omitted = service.headline_output(record.output)
+        document["detail"] = "headline"
+        document["full"] = f"/v1/assessments/{record.id}?detail=full"
+        document["omitted"] = omitted
+        document["output"] = output
     content = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return Response(content=content.encode(), status_code=status_code, media_type="application/json")
 
 
-@router.post("", status_code=201, response_model=AssessmentOut, responses={**TEXT_UNAVAILABLE})
+@router.post("", status_code=201, response_model=ONE_OF_TWO, responses={**TEXT_UNAVAILABLE})
 def create_assessment(
     payload: Annotated[AssessmentInput, Body(description='A Case, or {"text": ...} to read a note')],
     principal: ClinicianWrite,
     session: SessionDep,
     knowledge: KnowledgeDep,
+    detail: DetailQuery = "headline",
 ) -> Response:
-    """Assess a case and store the case, the assessment and who asked."""
+    """Assess a case and store the case, the assessment and who asked.
+
+    Answers the headline by default (``?detail=full``: the whole record, as stored)."""
     text = payload if isinstance(payload, TextInput) else None
     record = service.create_assessment(
         session,
@@ -90,7 +111,7 @@ def create_assessment(
         setting=text.setting.value if text else "primary-care",
         compiled=knowledge,
     )
-    return detail_response(record, 201)
+    return detail_response(record, 201, detail)
 
 
 @router.get("")
@@ -112,17 +133,26 @@ def list_assessments(
     return AssessmentPage(items=[summary(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/{assessment_id}", response_model=AssessmentOut, responses={**NOT_FOUND})
-def get_assessment(assessment_id: uuid.UUID, principal: ClinicianRead, session: SessionDep) -> Response:
-    return detail_response(service.get_assessment(session, assessment_id, actor=principal.actor))
+@router.get("/{assessment_id}", response_model=ONE_OF_TWO, responses={**NOT_FOUND})
+def get_assessment(
+    assessment_id: uuid.UUID, principal: ClinicianRead, session: SessionDep, detail: DetailQuery = "headline"
+) -> Response:
+    """One stored assessment: its headline by default, ``?detail=full`` for the whole record."""
+    return detail_response(
+        service.get_assessment(session, assessment_id, actor=principal.actor), detail=detail
+    )
 
 
-@router.post("/{assessment_id}/review", response_model=AssessmentOut, responses={**NOT_FOUND})
+@router.post("/{assessment_id}/review", response_model=ONE_OF_TWO, responses={**NOT_FOUND})
 def review_assessment(
-    assessment_id: uuid.UUID, body: ReviewRequest, principal: ClinicianWrite, session: SessionDep
+    assessment_id: uuid.UUID,
+    body: ReviewRequest,
+    principal: ClinicianWrite,
+    session: SessionDep,
+    detail: DetailQuery = "headline",
 ) -> Response:
     """Mark an assessment reviewed, with a comment (a later review replaces an earlier one)."""
     record = service.review_assessment(
         session, assessment_id, reviewer=principal.user_id, actor=principal.actor, comment=body.comment
     )
-    return detail_response(record)
+    return detail_response(record, detail=detail)
