@@ -9,7 +9,7 @@ from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.read_grades import upper_limb_only
 from nervemap.nlp.rules import compiler, load_rules
-from nervemap.nlp.sides import assign_sides, combine
+from nervemap.nlp.sides import SideOrBoth, assign_sides, combine, side_cues
 
 # findings whose words do not say "leg": read only when the sentence is not about the arm
 LEG_WORDED = frozenset({"radiating_leg_pain", "leg_numbness", "leg_tingling", "subjective_leg_weakness"})
@@ -172,7 +172,37 @@ def read_tests(draft: Draft) -> None:
         sided = assign_sides(draft.text, scope, list(spans.values()), default=draft.side)
         side_of = dict(zip(spans, sided, strict=True))
         for i, mention in enumerate(mentions):
-            _read_test(draft, sentence, mention, owned[i], side_of.get(i))
+            side = side_of.get(i)
+            if side == "bilateral" and mention.key in _crossed_tests():
+                side = _symptomatic_side(draft.text, sentence) or side
+            _read_test(draft, sentence, mention, owned[i], side)
+
+
+@functools.cache
+def _crossed_tests() -> frozenset[str]:
+    return frozenset(t.finding for t in load_rules().tests if t.crossed)
+
+
+# the leg that is stretched in a crossed test: "raising the right leg", "stretching the right femoral
+# nerve", "when the right leg is lifted"
+_STRETCHED_BEFORE = re.compile(
+    r"\b(?:rais|lift|stretch|elevat|flex)\w*\s+(?:of\s+)?(?:the\s+|his\s+|her\s+)?$", re.IGNORECASE
+)
+_STRETCHED_AFTER = re.compile(
+    r"\s+(?:leg|limb|side|femoral\s+nerve)\s+(?:is\s+|was\s+|being\s+)?(?:rais|lift|stretch|elevat|flex)",
+    re.IGNORECASE,
+)
+
+
+def _symptomatic_side(text: str, sentence: tuple[int, int]) -> SideOrBoth | None:
+    """The one side a crossed test's sentence names besides the stretched leg, if there is one."""
+    sides = {
+        cue.side
+        for cue in side_cues(text, *sentence)
+        if not _STRETCHED_BEFORE.search(text, max(sentence[0], cue.start - 30), cue.start)
+        and not _STRETCHED_AFTER.match(text, cue.end, sentence[1])
+    }
+    return next(iter(sides)) if len(sides) == 1 and "bilateral" not in sides else None
 
 
 def _span(mention: Mention, cues: list[tuple[int, int, str]]) -> tuple[int, int]:

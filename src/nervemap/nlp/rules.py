@@ -70,6 +70,9 @@ class FindingRule(Strict):
 class TestRule(Strict):
     finding: str
     names: list[str]
+    # a crossed sign: the other leg is stretched and the finding's side is the leg where the pain is
+    # brought on ("raising the right leg reproduces the left sciatica": left)
+    crossed: bool = False
 
 
 class Results(Strict):
