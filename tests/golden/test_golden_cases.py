@@ -26,11 +26,6 @@ BY_ID = {case["id"]: case for case in CASES}
 # Known failures, kept visible rather than tuned away (tests/golden/README.md). Strict: when a
 # general improvement fixes one, the test fails until it is removed from this list.
 KNOWN_FAILURES = {
-    ("condition", "meralgia-pregnancy"): "single-diagnosis model: coexisting pregnancy back pain "
-    "(non-specific LBP, high prior) outweighs the lateral-thigh sensory pattern",
-    ("site", "meralgia-pregnancy"): "same: the site marginal follows the leading condition",
-    ("lesion", "meralgia-pregnancy"): "same",
-    ("source", "meralgia-pregnancy"): "same",
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
