@@ -63,3 +63,16 @@ def test_weakness_stated_is_still_read_as_present_and_a_graded_muscle_is_not_a_s
     assert not {f for f, _ in findings("Power: weakness of left ankle dorsiflexion 4/5.")} & {
         "subjective_leg_weakness"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Low back pain that radiates into the left leg, accompanied by weakness of that leg.", "left"),
+        ("He has weakness of the affected leg.", None),
+        ("She noticed weakness in the same leg.", None),
+    ],
+)
+def test_weakness_of_the_leg_named_before_is_leg_weakness(text: str, side: str | None) -> None:
+    found = {(f.id, f.status.value, f.side) for f in extract(text).case.findings}
+    assert ("subjective_leg_weakness", "present", side) in found
