@@ -75,10 +75,12 @@ def _clinical_roots(
     root lesions together are more likely than not (a root lesion split between two levels).
     """
     localised, close_alternative = localisation_cut_points(compiled)
-    order = [int(h) for h in np.argsort(-site_p, kind="stable")]
+    order = np.argsort(-site_p, kind="stable").tolist()
     hypotheses = compiled.hypotheses
-    several = [h for h in order if hypotheses[h].kind == SiteKind.MULTI_ROOT]
-    roots = [h for h in order if hypotheses[h].kind == SiteKind.ROOT]
+    # (the enum members read once: a class attribute of an Enum is slow to look up in a loop)
+    kinds, multi_root, root = [h.kind for h in hypotheses], SiteKind.MULTI_ROOT, SiteKind.ROOT
+    several = [h for h in order if kinds[h] == multi_root]
+    roots = [h for h in order if kinds[h] == root]
     root_total = float(site_p[roots].sum()) if roots else 0.0
     several_total = float(site_p[several].sum()) if several else 0.0
     if several and several_total > max(root_total, 0.5 * localised):

@@ -12,7 +12,7 @@ not validated a second time.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +83,8 @@ class Tables:
         self.red_flags = np.array(
             [i for i, fid in enumerate(compiled.finding_ids) if findings[fid].red_flag], dtype=np.intp
         )
+        self.red_log_present = np.ascontiguousarray(compiled.log_present[:, self.red_flags])
+        self.red_log_absent = np.ascontiguousarray(compiled.log_absent[:, self.red_flags])
         self.demographic = np.array(
             [findings[fid].category == "demographic" for fid in compiled.finding_ids], dtype=bool
         )
@@ -138,7 +140,7 @@ class Tables:
         self.rule_findings = [[index[f] for f in rule_findings(rule) if f in index] for rule in rules]
         self.rule_level_rank = [rank(rule.level) for rule in rules]
         self.rule_ids = [rule.id for rule in rules]
-        self.subset_memo: dict[tuple[int, ...], list[tuple[str, IntArray]]] = {}
+        self.subset_memo: dict[tuple[int, ...], tuple[list[tuple[str, IntArray]], FloatArray]] = {}
         conditions = compiled.conditions
         self.condition_names = [c.name for c in conditions]
         self.condition_ids = [c.id for c in conditions]
@@ -155,6 +157,19 @@ class Tables:
         self.self_care_rank = rank(TriageLevel.SELF_CARE)
         self.routine_rank = rank(TriageLevel.ROUTINE)
         self.plan_threshold = thresholds_of(kb).plan_probability.value
+        # the plan reads a duration only against its steps' cut points (engine/plan._applies):
+        # durations between the same cut points choose the same steps
+        self.plan_duration_cuts = np.array(
+            sorted(
+                {
+                    days
+                    for step in kb.plans
+                    for days in (step.min_duration_days, step.max_duration_days)
+                    if days is not None
+                }
+            ),
+            dtype=np.float64,
+        )
         screen = kb.triage.self_care_screen
         self.screen = screen
         required = [] if screen is None else screen.requires_absent
@@ -200,15 +215,30 @@ class Tables:
             for f in group:
                 if f in index:
                     self.groups[index[f], g] = 1.0
+        # the findings some rule reads
+        self.rule_columns = np.flatnonzero(
+            (self.all_of != 0).any(axis=1)
+            | (self.any_of != 0).any(axis=1)
+            | (self.of != 0).any(axis=1)
+            | (self.groups != 0).any(axis=1)
+        )
 
-    def fired(self, present: FloatArray) -> BoolArray:
-        """(B, R): the red-flag rules that fire (engine/triage.rule_fires, over the batch)."""
-        fires = (present @ self.all_of) >= self.all_count[None, :]
-        fires &= ~self.has_any[None, :] | ((present @ self.any_of) > 0)
+    def red_flag_loglik(self, present: FloatArray, absent: FloatArray) -> FloatArray:
+        """(B, C): the red flags' part of the findings' log likelihoods (inference.condition_loglik
+        over the red-flag columns; ``present`` and ``absent`` are those columns)."""
+        out: FloatArray = present @ self.red_log_present.T + absent @ self.red_log_absent.T
+        return out
+
+    def fired(self, present: BoolArray) -> BoolArray:
+        """(B, R): the red-flag rules that fire (engine/triage.rule_fires, over the batch), from the
+        (B, F) present findings (only the columns some rule reads are read: counts of 0/1)."""
+        read = present[:, self.rule_columns].astype(np.float64)
+        fires = (read @ self.all_of[self.rule_columns]) >= self.all_count[None, :]
+        fires &= ~self.has_any[None, :] | ((read @ self.any_of[self.rule_columns]) > 0)
         if self.groups.shape[1]:
-            missed = (present @ self.groups) == 0
+            missed = (read @ self.groups[self.rule_columns]) == 0
             fires &= (missed.astype(np.float64) @ self.group_rule) == 0
-        fires &= (present @ self.of) >= self.at_least[None, :]
+        fires &= (read @ self.of[self.rule_columns]) >= self.at_least[None, :]
         fires &= ~self.never[None, :]
         return fires
 
@@ -536,11 +566,21 @@ def _subsets(t: Tables, present: BoolArray) -> list[tuple[str, IntArray]]:
 
     The same red flags give the same subsets: they are made once per set of flags (kept on the
     tables; the lists are shared, never changed)."""
+    return _subset_set(t, present)[0]
+
+
+def _subset_set(t: Tables, present: BoolArray) -> tuple[list[tuple[str, IntArray]], FloatArray]:
+    """:func:`_subsets` and, per subset, 1.0 for each red flag (t.red_flags) it keeps, else 0.0."""
     flags = t.red_flags[present[t.red_flags]]
     key = tuple(flags.tolist())
     known = t.subset_memo.get(key)
     if known is None:
-        known = _make_subsets(t, flags)
+        variants = _make_subsets(t, flags)
+        keep = np.ones((len(variants), len(t.red_flags)))
+        column = {int(f): j for j, f in enumerate(t.red_flags.tolist())}
+        for v, (_, dropped) in enumerate(variants):
+            keep[v, [column[int(f)] for f in dropped]] = 0.0
+        known = (variants, keep)
         if len(t.subset_memo) < SUBSET_MEMO:
             t.subset_memo[key] = known
     return known
@@ -609,18 +649,19 @@ def _headline_chunk(
         clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows.tolist())}
     # screening: every red flag unknown (the same posterior when no case of the chunk gives one);
     # the lesion observations and signs are the full posterior's, so their term is reused
-    if present_f[:, t.red_flags].any() or absent_f[:, t.red_flags].any():
-        screen_present, screen_absent = present_f.copy(), absent_f.copy()
-        screen_present[:, t.red_flags] = 0.0
-        screen_absent[:, t.red_flags] = 0.0
-        screening = conditions_given(compiled, screen_present, screen_absent, prior, site_term)
+    # (the findings' log likelihoods less the red flags' own terms)
+    cond_ll = posterior.condition_loglik
+    red_present, red_absent = present_f[:, t.red_flags], absent_f[:, t.red_flags]
+    if red_present.any() or red_absent.any():
+        screening = conditions_given(prior, cond_ll - t.red_flag_loglik(red_present, red_absent), site_term)
     else:
         screening = posterior.conditions
     # the posteriors with each proper subset of the present red flags
     flagged = (
         np.flatnonzero(present[:, t.red_flags].any(axis=1)) if t.red_flags.size else np.zeros(0, np.intp)
     )
-    subsets: dict[int, list[tuple[str, IntArray]]] = {i: _subsets(t, present[i]) for i in flagged.tolist()}
+    subset_sets = {i: _subset_set(t, present[i]) for i in flagged.tolist()}
+    subsets: dict[int, list[tuple[str, IntArray]]] = {i: known[0] for i, known in subset_sets.items()}
     first_subset: dict[int, int] = {}
     owners: list[int] = []
     for i, variants in subsets.items():
@@ -629,23 +670,17 @@ def _headline_chunk(
     subset_levels: Levels | None = None
     owner_rows = np.array(owners, dtype=np.intp)
     if owners:
-        sub_present, sub_absent = present_f[owner_rows], absent_f[owner_rows]
-        dropped_rows = np.concatenate(
-            [np.full(len(dropped), k, dtype=np.intp) for k, (_, dropped) in enumerate(_variants(subsets))]
-        )
-        dropped_columns = np.concatenate([dropped for _, dropped in _variants(subsets)])
-        sub_present[dropped_rows, dropped_columns] = 0.0
-        sub_absent[dropped_rows, dropped_columns] = 0.0
-        subset_p = conditions_given(
-            compiled, sub_present, sub_absent, prior[owner_rows], site_term[owner_rows]
-        )
+        # each subset row: its case's log likelihoods less the terms of the red flags it drops
+        drop = 1.0 - np.concatenate([known[1] for known in subset_sets.values()])
+        dropped = t.red_flag_loglik(red_present[owner_rows] * drop, red_absent[owner_rows] * drop)
+        subset_p = conditions_given(prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows])
         subset_levels = Levels.of(t, subset_p)
     full_levels = Levels.of(t, posterior.conditions)
     screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
-    fired_matrix = t.fired(present.astype(np.float64))
+    fired_matrix = t.fired(present)
     fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
     # out-of-model fit: unexplained manifestations per condition
@@ -719,6 +754,10 @@ def _headline_chunk(
     # the plan: the conditions at or above the plan threshold (the first always), in order
     ranked_p = np.take_along_axis(conditions, order, axis=1)
     n_above = np.maximum((ranked_p >= t.plan_threshold).sum(axis=1), 1).tolist()
+    durations = np.array([np.nan if c.duration_days is None else c.duration_days for c in cases])
+    duration_class = np.where(
+        np.isnan(durations), -1, np.searchsorted(t.plan_duration_cuts, durations, side="right")
+    ).tolist()
     side_names = np.where(
         left & right, "bilateral", np.where(left, "left", np.where(right, "right", ""))
     ).tolist()
@@ -740,7 +779,7 @@ def _headline_chunk(
         else:
             concordance = judge(compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p)
         row_order = order[i]
-        key = (*row_order[: n_above[i]].tolist(), grade, case.duration_days, level, concordance["status"])
+        key = (*row_order[: n_above[i]].tolist(), grade, duration_class[i], level, concordance["status"])
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = plan_steps(
@@ -775,12 +814,6 @@ def _headline_chunk(
             )
         )
     return out
-
-
-def _variants(subsets: dict[int, list[tuple[str, IntArray]]]) -> Iterator[tuple[str, IntArray]]:
-    """Every subset of every flagged case, in the order of the subset rows."""
-    for variants in subsets.values():
-        yield from variants
 
 
 def _no_imaging() -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -34,9 +35,10 @@ from nervemap.engine.encode import (
     _vague_marks,
     imaged_roots_and_sides,
 )
-from nervemap.knowledge.models import Derivation, RegionGroup, SymptomKind
+from nervemap.knowledge.models import Derivation, Finding, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
+T = TypeVar("T")
 # how a finding was known (EncodedCase.origin), as a small code; 0: not known
 ORIGINS: list[str] = ["", "derived", EXAM_DERIVED, "imaging", "reported"]
 UNMARKED = np.iinfo(np.int32).max
@@ -193,6 +195,10 @@ NO_GRADE = 99
 REPORTED_STAGE = 1_000_000  # first-mark order: derived findings, then imaging, then reported
 
 
+def _bilateral(finding: Finding) -> bool:
+    return finding.derive is not None and finding.derive.bilateral
+
+
 class BatchTables:
     """The knowledge base's lookups for the batch encoder, built once per compile."""
 
@@ -259,11 +265,23 @@ class BatchTables:
                     kinds[self.kind_index[k]] = 1.0
                 self.region_masks[d] = regions
                 self.region_kind_masks[d] = np.outer(regions, kinds).ravel()
+        # the pain-map rules (not bilateral) as matrices: one product each for the whole batch
+        self.pain_rules = [
+            d for d, f in enumerate(self.derived) if d in self.region_masks and not _bilateral(f)
+        ]
+        self.pain_slot = {d: j for j, d in enumerate(self.pain_rules)}
+        width = n_regions * len(self.kinds)
+        self.pain_kind_matrix = np.zeros((width, len(self.pain_rules)))
+        self.pain_region_matrix = np.zeros((n_regions, len(self.pain_rules)))
+        for j, d in enumerate(self.pain_rules):
+            self.pain_kind_matrix[:, j] = self.region_kind_masks[d]
+            self.pain_region_matrix[:, j] = self.region_masks[d]
         # laterality: sided observations that make up a pattern
         pattern = set(PATTERN_MODALITIES)
         observations = compiled.observations
         self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
         self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])
+        self.pattern_sides = np.stack([self.pattern_left, self.pattern_right], axis=1).astype(np.float64)
         laterality = getattr(kb.localisation, "laterality_findings", None) or []
         self.laterality_findings = np.array(
             [compiled.finding_index[f] for f in laterality if f in compiled.finding_index], dtype=np.intp
@@ -323,45 +341,45 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     n_regions, n_kinds = len(t.regions), len(t.kinds)
     n_movements, n_reflexes = len(t.movements), len(t.reflexes)
     # --- flatten the items -------------------------------------------------------------------
-    # one pass per kind of item; unknown ids become -1 (the reference check below words them)
+    # each kind of item as integer columns, one list comprehension a column (few small objects);
+    # unknown ids become -1 (the reference check below words them)
     region_get, kind_index = t.region_index.get, t.kind_index
     movement_get, reflex_get, finding_get = t.movement_index.get, t.reflex_index.get, t.finding_index.get
-    mapped = [(b, case.pain_map) for b, case in enumerate(cases) if case.pain_map]
-    mk = _flat(
-        [
-            (b, region_get(m.region, -1), kind_index[m.kind], SIDE_CODE[m.side])
-            for b, pain_map in mapped
-            for m in pain_map
-        ]
+    marks, mk_case, _ = _gather([case.pain_map or () for case in cases])
+    mk = _columns(
+        mk_case,
+        [region_get(m.region, -1) for m in marks],
+        [kind_index[m.kind] for m in marks],
+        [SIDE_CODE[m.side] for m in marks],
     )
-    st = _flat(
-        [
-            (b, movement_get(s.movement, -1), SIDE_CODE[s.side], s.grade)
-            for b, case in enumerate(cases)
-            for s in case.strength
-        ]
+    strength, st_case, _ = _gather([case.strength for case in cases])
+    st = _columns(
+        st_case,
+        [movement_get(s.movement, -1) for s in strength],
+        [SIDE_CODE[s.side] for s in strength],
+        [s.grade for s in strength],
     )
-    rf = _flat(
-        [
-            (b, reflex_get(r.reflex, -1), SIDE_CODE[r.side], r.grade)
-            for b, case in enumerate(cases)
-            for r in case.reflexes
-        ]
+    reflexes, rf_case, _ = _gather([case.reflexes for case in cases])
+    rf = _columns(
+        rf_case,
+        [reflex_get(r.reflex, -1) for r in reflexes],
+        [SIDE_CODE[r.side] for r in reflexes],
+        [r.grade for r in reflexes],
     )
-    se = _flat(
-        [
-            (b, region_get(s.region, -1), SIDE_CODE[s.side], _SENSATION[s.status])
-            for b, case in enumerate(cases)
-            for s in case.sensation
-        ]
+    tests, se_case, _ = _gather([case.sensation for case in cases])
+    se = _columns(
+        se_case,
+        [region_get(s.region, -1) for s in tests],
+        [SIDE_CODE[s.side] for s in tests],
+        [_SENSATION[s.status] for s in tests],
     )
-    fi = _flat(
-        [
-            (b, k, finding_get(r.id, -1), _STATUS[r.status], _REPORTED_SIDE[r.side])
-            for b, case in enumerate(cases)
-            for k, r in enumerate(case.findings)
-        ],
-        5,
+    reported, fi_case, fi_item = _gather([case.findings for case in cases])
+    fi = _columns(
+        fi_case,
+        fi_item,
+        [finding_get(r.id, -1) for r in reported],
+        [_STATUS[r.status] for r in reported],
+        [_REPORTED_SIDE[r.side] for r in reported],
     )
     _check_batch(t, cases, mk, st, rf, se, fi)
     age = np.array([np.nan if c.age is None else c.age for c in cases], dtype=np.float64)
@@ -375,8 +393,16 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     pm = np.zeros((n, 3, n_regions, n_kinds), dtype=bool)
     if len(mk):
         pm[mk[:, 0], np.minimum(mk[:, 3], 2), mk[:, 1], mk[:, 2]] = True
-    pm_any = pm.any(axis=1).reshape(n, -1).astype(np.float64)
-    pm_region_side = pm.any(axis=3).astype(np.float64)  # (B, 3, R)
+    pm_any = np.zeros((n, n_regions * n_kinds))  # (B, region x kind): marked on any side
+    pm_region_side = np.zeros((n, 3, n_regions))  # (B, side, region): marked with any kind
+    if len(mk):
+        pm_any[mk[:, 0], mk[:, 1] * n_kinds + mk[:, 2]] = 1.0
+        pm_region_side[mk[:, 0], np.minimum(mk[:, 3], 2), mk[:, 1]] = 1.0
+    pain = (
+        pm_any @ t.pain_kind_matrix > 0,
+        pm_region_side[:, 0] @ t.pain_region_matrix > 0,
+        pm_region_side[:, 1] @ t.pain_region_matrix > 0,
+    )
     # strength: lowest grade per movement, on any side and per side (left, right, unstated)
     g_any = np.full((n, n_movements), NO_GRADE, dtype=np.intp)
     g_side = np.full((n, 3, n_movements), NO_GRADE, dtype=np.intp)
@@ -412,7 +438,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         rule = finding.derive
         assert rule is not None
         value[d], known[d], left[d], right[d] = _derive(
-            t, d, rule, age, sex, duration, has_map, complete, pm, pm_any, pm_region_side, exam
+            t, d, rule, age, sex, duration, has_map, complete, pm, pm_region_side, pain, exam
         )
     if n_derived:
         at = t.derived_columns
@@ -572,12 +598,17 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         cols = np.where(aged, t.obs_reflex_aged[rf[:, 1], rf[:, 2]], t.obs_reflex[rf[:, 1], rf[:, 2]])
         keep &= ~brisk
         observe(rf[keep, 0], cols[keep], (rf[:, 3] <= 1)[keep])
-    for b, case in enumerate(cases):
-        if case.imaging:
-            columns = _imaging_columns(t, case)
-            observe(
-                np.full(len(columns), b), np.array(columns, dtype=np.intp), np.ones(len(columns), dtype=bool)
-            )
+    imaging_rows: list[int] = []
+    imaging_columns: list[int] = []
+    for b in [b for b, case in enumerate(cases) if case.imaging]:
+        columns = _imaging_columns(t, cases[b])
+        imaging_rows.extend([b] * len(columns))
+        imaging_columns.extend(columns)
+    observe(
+        np.array(imaging_rows, dtype=np.intp),
+        np.array(imaging_columns, dtype=np.intp),
+        np.ones(len(imaging_rows), dtype=bool),
+    )
     for r, c in zip(rows_p, cols_p, strict=True):
         obs_p[r, c] = True
     for r, c in zip(rows_a, cols_a, strict=True):
@@ -614,11 +645,11 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         site_scored[:, f] |= seen | denied
     # whether the sided findings keep to one side
     if t.obs_unilateral >= 0:
-        n_left = obs_p.astype(np.float64) @ t.pattern_left
-        n_right = obs_p.astype(np.float64) @ t.pattern_right
-        for f in t.laterality_findings.tolist():
-            n_left += present[:, f] & sides[:, f, 0]
-            n_right += present[:, f] & sides[:, f, 1]
+        counts = obs_p.astype(np.float64) @ t.pattern_sides  # (B, 2): sided observations left, right
+        lf = t.laterality_findings
+        seen = present[:, lf, None] & sides[:, lf]  # (B, findings, 2)
+        n_left = counts[:, 0] + seen[:, :, 0].sum(axis=1)
+        n_right = counts[:, 1] + seen[:, :, 1].sum(axis=1)
         patterned = n_left + n_right >= 2
         one_side = patterned & ((n_left == 0) | (n_right == 0))
         two_sides = patterned & ~one_side
@@ -666,6 +697,20 @@ IntArray = npt.NDArray[np.intp]
 def _flat(items: list[tuple[int, ...]], width: int = 4) -> IntArray:
     """Flattened items as an (N, width) integer array."""
     return np.array(items, dtype=np.intp).reshape(-1, width)
+
+
+def _gather(lists: Sequence[Sequence[T]]) -> tuple[list[T], IntArray, IntArray]:
+    """The items of every case in one list, with each item's case and its place in the case."""
+    counts = np.array([len(items) for items in lists], dtype=np.intp)
+    flat = [item for items in lists for item in items]
+    case = np.repeat(np.arange(len(lists), dtype=np.intp), counts)
+    place = np.arange(len(flat), dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    return flat, case, place
+
+
+def _columns(*columns: IntArray | list[int]) -> IntArray:
+    """Integer columns of equal length as one (N, columns) array."""
+    return np.stack([np.asarray(column, dtype=np.intp) for column in columns], axis=1)
 
 
 def _repeated(keys: IntArray) -> BoolArray:
@@ -770,8 +815,8 @@ def _derive(
     has_map: BoolArray,
     complete: BoolArray,
     pm: BoolArray,
-    pm_any: FloatArray,
     pm_region_side: FloatArray,
+    pain: tuple[BoolArray, BoolArray, BoolArray],
     exam: tuple[IntArray, IntArray, IntArray, IntArray, IntArray, BoolArray, BoolArray],
 ) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
     """encode._derive and _derived_sides for the whole batch: (value, known, left, right)."""
@@ -786,16 +831,17 @@ def _derive(
     if rule.duration_min_days is not None or rule.duration_max_days is not None:
         return (*_in_range(duration, rule.duration_min_days, rule.duration_max_days), no, no)
     if rule.pain_map is not None:
-        mask = t.region_kind_masks[d]
-        if rule.bilateral:
+        j = t.pain_slot.get(d)
+        if j is not None:  # one column of the batch's products (pain_kind_matrix, pain_region_matrix)
+            found, left, right = pain[0][:, j], pain[1][:, j], pain[2][:, j]
+        else:  # on both sides
+            mask = t.region_kind_masks[d]
             left_found = pm[:, 0].reshape(n, -1).astype(np.float64) @ mask > 0
             right_found = pm[:, 1].reshape(n, -1).astype(np.float64) @ mask > 0
             found = left_found & right_found
-        else:
-            found = pm_any @ mask > 0
-        regions = t.region_masks[d]
-        left = pm_region_side[:, 0] @ regions > 0
-        right = pm_region_side[:, 1] @ regions > 0
+            regions = t.region_masks[d]
+            left = pm_region_side[:, 0] @ regions > 0
+            right = pm_region_side[:, 1] @ regions > 0
         return found, has_map & (found | complete), left, right
     if rule.weak_movements is not None:
         limit = 4 if rule.max_grade is None else rule.max_grade

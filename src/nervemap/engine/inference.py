@@ -89,17 +89,14 @@ def infer(
 
 
 def conditions_given(
-    compiled: CompiledKnowledge,
-    present: FloatArray,
-    absent: FloatArray,
-    log_prior: FloatArray,
-    site_term: FloatArray,
+    log_prior: FloatArray, condition_loglik: FloatArray, site_term: FloatArray
 ) -> FloatArray:
     """The condition posterior of findings scored against lesion observations already scored:
     ``site_term`` rows from :func:`infer` (``Posterior.site_term``) of cases with the same
-    observations and nerve-tension signs. The same arithmetic as :func:`infer`'s conditions, for
-    other findings (red flags made unknown, say) without scoring the sites again."""
-    cond_log = log_prior + condition_loglik(compiled, present, absent)
+    observations and nerve-tension signs, ``condition_loglik`` the findings' log likelihoods. The
+    same arithmetic as :func:`infer`'s conditions, for other findings (red flags made unknown, say)
+    without scoring the sites again."""
+    cond_log = log_prior + condition_loglik
     cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
     joint_c = cond_weight * site_term
     conditions: FloatArray = joint_c / joint_c.sum(axis=1, keepdims=True)
