@@ -69,3 +69,41 @@ def test_one_roots_muscles_with_back_pain_stay_that_root_not_the_plexus() -> Non
         ),
     }
     assert _top(assess(case)) == ("root", "L5", None, "right")
+
+
+# --------------------------------------------------------------------------- meralgia vs L2/L3
+
+LATERAL_THIGH_NUMB: dict[str, Any] = {
+    "age": 40,
+    "sex": "male",
+    "pain_map_complete": False,
+    "pain_map": [{"region": "thigh_lateral", "side": "left", "kind": "numbness"}],
+    "sensation": [{"region": "thigh_lateral", "side": "left", "status": "reduced"}],
+}
+
+
+def test_lateral_thigh_numbness_with_motor_and_reflex_change_is_a_mid_lumbar_root_not_meralgia() -> None:
+    """The lateral femoral cutaneous nerve is purely sensory: weak hip flexion, knee extension and
+    adduction with a lost knee jerk put the same numbness on a mid-lumbar root."""
+    case = LATERAL_THIGH_NUMB | {
+        "strength": _strength("left", hip_flexion=4, knee_extension=4, hip_adduction=4),
+        "reflexes": [
+            {"reflex": "patellar", "side": "left", "grade": 0},
+            {"reflex": "patellar", "side": "right", "grade": 2},
+        ],
+        "findings": [{"id": "back_pain"}],
+    }
+    site, root, nerve, side = _top(assess(case))
+    assert (site, side) == ("root", "left") and root in {"L2", "L3", "L4"}
+    assert nerve is None
+
+
+def test_lateral_thigh_numbness_with_full_power_and_reflexes_is_meralgia() -> None:
+    case = LATERAL_THIGH_NUMB | {
+        "strength": _strength("left", hip_flexion=5, knee_extension=5, hip_adduction=5),
+        "reflexes": [
+            {"reflex": "patellar", "side": "left", "grade": 2},
+            {"reflex": "patellar", "side": "right", "grade": 2},
+        ],
+    }
+    assert _top(assess(case)) == ("peripheral-nerve", None, "lateral_femoral_cutaneous", "left")
