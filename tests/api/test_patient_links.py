@@ -14,7 +14,7 @@ from tests.api.conftest import assert_problem, example
 
 
 def _assessment(client: TestClient, headers: dict[str, str], name: str) -> dict[str, Any]:
-    response = client.post("/v1/assessments", json=example(name), headers=headers)
+    response = client.post("/v1/assessments?detail=full", json=example(name), headers=headers)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body

@@ -204,8 +204,9 @@ def severity_words(assessment: Assessment) -> str:
     return text + "."
 
 
-def patient_view(output: dict[str, Any], assessed_at: datetime) -> PatientView:
-    assessment = Assessment.model_validate(output)
+def patient_view(output: Assessment | dict[str, Any], assessed_at: datetime) -> PatientView:
+    """The patient's plain-language view of an assessment (already validated, or its stored JSON)."""
+    assessment = output if isinstance(output, Assessment) else Assessment.model_validate(output)
     summary = summarise(assessment)
     level = assessment.triage.level.value
     return PatientView(

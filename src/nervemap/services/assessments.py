@@ -39,6 +39,7 @@ __all__ = [
     "ReviewStatus",
     "SourceKind",
     "create_assessment",
+    "for_patient",
     "get_assessment",
     "headline_output",
     "list_assessments",
@@ -240,6 +241,16 @@ def extract_text(
 def stored(db: Session, assessment_id: uuid.UUID) -> AssessmentRecord | None:
     """The stored assessment or None, not audited: for a part of a page or course already read."""
     return AssessmentRepository(db).get(assessment_id)
+
+
+def for_patient(record: AssessmentRecord) -> Assessment:
+    """The stored assessment as the patient's pages and link use it: validated once, without the
+    evidence record of its sites and conditions, which no patient view shows (it is most of the
+    stored JSON; the clinician's pages validate the whole record)."""
+    output = dict(record.output)
+    for part in ("differential", "localization"):
+        output[part] = [{**entry, "evidence": {"for": [], "against": []}} for entry in output.get(part) or []]
+    return Assessment.model_validate(output)
 
 
 def find_assessment(

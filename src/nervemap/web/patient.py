@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from nervemap.engine.assessment import Assessment
 from nervemap.interview.catalogue import Kind
 from nervemap.interview.policy import COURSE_FIELDS, counted
 from nervemap.interview.session import InterviewSession
@@ -22,7 +21,7 @@ from nervemap.presentation.plain import patient_view, severity_measured, severit
 from nervemap.server.deps import SessionDep
 from nervemap.services import accounts, consultations
 from nervemap.services.accounts import InvitationGone, PatientLink
-from nervemap.services.assessments import AssessmentRecord
+from nervemap.services.assessments import AssessmentRecord, for_patient
 from nervemap.services.assessments import stored as stored_assessment
 from nervemap.services.consultations import NewRequest
 from nervemap.services.errors import Conflict, Expired, NotFound, ServiceError
@@ -723,7 +722,7 @@ def _finished(request: Request, db: Session) -> tuple[OpenInterview, AssessmentR
 def result_context(
     record: AssessmentRecord, answers: list[tuple[str, Any]] | None = None, number: str = "999"
 ) -> dict[str, Any]:
-    assessment = Assessment.model_validate(record.output)
+    assessment = for_patient(record)  # once, without the evidence no patient page shows
     summary = summarise(assessment)
     place = summary.place
     level = assessment.triage.level.value
@@ -731,7 +730,7 @@ def result_context(
     return {
         "assessment": assessment,
         "record": record,
-        "view": patient_view(record.output, record.created_at),
+        "view": patient_view(assessment, record.created_at),
         "summary": summary,
         "level": level,
         "urgency_title": present.URGENCY_TITLE.get(level, level),
@@ -752,7 +751,7 @@ def is_emergency(record: AssessmentRecord) -> bool:
 
 def emergency_context(record: AssessmentRecord) -> dict[str, Any]:
     """Only what to do now: where to go, the number to call, what to tell them."""
-    assessment = Assessment.model_validate(record.output)
+    assessment = for_patient(record)  # once, without the evidence no patient page shows
     return {
         "title": "Emergency: get help now",
         "assessment": assessment,

@@ -12,6 +12,7 @@ from nervemap.server.auth import ClinicianWrite
 from nervemap.server.deps import SessionDep, SettingsDep
 from nervemap.server.problems import PROBLEM_RESPONSES, Problem
 from nervemap.services import patient_links as service
+from nervemap.services.assessments import for_patient
 
 router = APIRouter(prefix="/v1", tags=["patient links"])
 LINK_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,4 +45,4 @@ def create_patient_link(
 def read_patient_link(token: str, session: SessionDep) -> PatientView:
     """The patient's own result, in plain language. No login: the token is the credential."""
     record = service.read_link(session, token)
-    return patient_view(record.output, record.created_at)
+    return patient_view(for_patient(record), record.created_at)
