@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import pyarrow as pa
 
 from nervemap import __version__
 from nervemap.engine.assessment import Assessment
-from nervemap.engine.core import CoreCase
+from nervemap.engine.compiled import CompiledKnowledge, held
+from nervemap.engine.core import MIN_LISTED, CoreCase
 from nervemap.knowledge.models import SiteKind
 
 
@@ -181,3 +183,82 @@ def error_row(record_id: str | None, message: str) -> Row:
     row: Row = dict.fromkeys(FLAT_COLUMNS)
     row.update(id=record_id, error=message)
     return row
+
+
+def flat_table(outcomes: Sequence[tuple[str | None, CoreCase | str]]) -> pa.Table:
+    """The flat rows of a partition as a table built from columns: :func:`headline_row` for each
+    headline and :func:`error_row` for each error message, the same values (tests/batch/
+    test_headline_rows.py), without a dict per row."""
+    rows = [
+        _error_values(record_id, outcome)
+        if isinstance(outcome, str)
+        else _headline_values(record_id, outcome)
+        for record_id, outcome in outcomes
+    ]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in FLAT_COLUMNS]
+    return pa.Table.from_arrays(
+        [pa.array(column, type=field.type) for column, field in zip(columns, FLAT_SCHEMA, strict=True)],
+        schema=FLAT_SCHEMA,
+    )
+
+
+# the flat row's leading conditions and site are the first ranked ones: the listed entries always
+# keep the first MIN_LISTED (engine/core._listed), so they need not be listed
+assert MIN_LISTED >= 3
+
+
+class _FlatNames:
+    """What a flat row shows of each condition and site, read once per knowledge base."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.condition_ids = compiled.condition_ids
+        self.condition_names = [c.name for c in compiled.conditions]
+        self.icd10 = [JOIN.join(c.icd10) for c in compiled.conditions]
+        self.sites = [
+            (str(h.kind), h.name, h.root, h.nerve, h.side, h.kind == SiteKind.NONE)
+            for h in compiled.hypotheses
+        ]
+        self.version = compiled.knowledge.version
+
+
+def _flat_names(compiled: CompiledKnowledge) -> _FlatNames:
+    return held(compiled, "batch_flat_names", _FlatNames)
+
+
+def _headline_values(record_id: str | None, core: CoreCase) -> tuple[Any, ...]:
+    names = _flat_names(core.compiled)
+    top = core.order[:3].tolist()
+    p = core.conditions[top].tolist()
+    _, second, third = [*top, None, None][:3]
+    h = int(core.site_order[0])
+    kind, site_name, root, nerve, side, no_lesion = names.sites[h]
+    return (
+        record_id,
+        core.verdict,
+        round(core.p_spinal, 6),
+        names.condition_ids[top[0]],
+        names.condition_names[top[0]],
+        round(p[0], 6),
+        names.icd10[top[0]],
+        None if second is None else names.condition_ids[second],
+        None if second is None else round(p[1], 6),
+        None if third is None else names.condition_ids[third],
+        None if third is None else round(p[2], 6),
+        kind,
+        site_name,
+        root,
+        nerve,
+        core.symptom_side if no_lesion else side,
+        round(float(core.sites[h]), 6),
+        str(core.level),
+        JOIN.join(core.red_flag_ids),
+        str(core.severity_grade),
+        core.enough,
+        names.version,
+        __version__,
+        None,
+    )
+
+
+def _error_values(record_id: str | None, message: str) -> tuple[Any, ...]:
+    return (record_id, *([None] * (len(FLAT_COLUMNS) - 2)), message)

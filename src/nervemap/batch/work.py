@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nervemap import __version__
-from nervemap.batch.formats import FLAT_SCHEMA, OutputFormat, Row, error_row, headline_row
+from nervemap.batch.formats import OutputFormat, flat_table
 from nervemap.batch.records import NOTE_KEYS, NoteReader, Parsed, parse_line, read_record, table_record
 from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, part_path
 from nervemap.engine.assess import assess_many, headlines
@@ -256,11 +256,9 @@ def _write_assessments(
 def _write_rows(
     path: Path, outcomes: Iterable[tuple[Parsed, CoreCase | str]], errors: list[tuple[Parsed, str]]
 ) -> None:
-    rows: list[Row] = []
+    rows: list[tuple[str | None, CoreCase | str]] = []
     for p, outcome in outcomes:
         if isinstance(outcome, str):
             errors.append((p, outcome))
-            rows.append(error_row(p.record_id, outcome))
-        else:
-            rows.append(headline_row(p.record_id, outcome))
-    pq.write_table(pa.Table.from_pylist(rows, schema=FLAT_SCHEMA), path)
+        rows.append((p.record_id, outcome))
+    pq.write_table(flat_table(rows), path)
