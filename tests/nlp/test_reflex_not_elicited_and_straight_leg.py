@@ -39,3 +39,18 @@ def test_the_straight_leg_named_without_raise(text: str, expected: set[tuple[str
 
 def test_lifting_a_straight_leg_is_not_a_test_result() -> None:
     assert not extract("He can lift his straight leg.").case.findings
+
+
+def test_toe_heel_walking_performed_without_difficulty_is_normal_heel_and_toe_walking() -> None:
+    found = {
+        (f.id, f.status.value)
+        for f in extract("Toe-heel walking is performed without difficulty.").case.findings
+    }
+    assert {("heel_walking_difficulty", "absent"), ("toe_walking_difficulty", "absent")} <= found
+
+
+def test_full_strength_at_the_hips_knees_and_ankles_is_full_strength_of_both_legs() -> None:
+    case = extract("Manual muscle testing reveals 5/5 strength at the hips, knees, and ankles.").case
+    grades = {(s.movement, s.side): s.grade for s in case.strength}
+    assert grades[("ankle_dorsiflexion", "left")] == grades[("knee_extension", "right")] == 5
+    assert set(grades.values()) == {5}
