@@ -2,6 +2,7 @@
 2-worker local Dask cluster, with each worker's peak memory.
 
 Run: .venv/bin/python benchmarks/batch_scaling.py [--cases 20000] [--notes 2000] [--output parquet]
+     [--only cases|notes] [--no-dask]
 Prints, per input kind and executor: wall time, wall throughput (start-up included), steady
 throughput (from the first finished partition to the last, start-up excluded), records per
 CPU-second of the workers (independent of other load on the machine), peak RSS per worker, and
@@ -93,6 +94,8 @@ def main() -> None:
     parser.add_argument("--case-partition", type=int, default=2_000)
     parser.add_argument("--note-partition", type=int, default=250)
     parser.add_argument("--output", choices=["parquet", "jsonl", "csv"], default="parquet")
+    parser.add_argument("--only", choices=["cases", "notes"], help="one input kind only")
+    parser.add_argument("--no-dask", action="store_true", help="one worker process only (no Dask cluster)")
     args = parser.parse_args()
     print(f"cores visible: {available_cores()}, CPUs on the machine: {os.cpu_count()}")
     print(f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -104,9 +107,13 @@ def main() -> None:
             ("structured cases", structured, args.case_partition),
             ("notes", notes, args.note_partition),
         ):
+            if args.only and not kind.endswith(args.only):
+                continue
             print(f"{kind} (partitions of {partition:,}, output .{args.output}):")
             one = measure("1 worker process", source, folder / f"one.{args.output}", partition, workers=1)
             show(one)
+            if args.no_dask:
+                continue
             two = measure(
                 "Dask LocalCluster x2", source, folder / f"dask.{args.output}", partition, scheduler="local"
             )

@@ -68,8 +68,11 @@ def infer(
     # pattern of signs share one (C, H) link matrix, so each group is still two matrix products.
     # each row of 0/1 sign states as one integer code: grouping 1-D codes is fast
     codes = sign_states @ (2.0 ** np.arange(sign_states.shape[1])) if sign_states.shape[1] else None
-    if codes is None:
-        groups: list[tuple[FloatArray, npt.NDArray[np.intp]]] = [(np.zeros(0), np.arange(len(cond_weight)))]
+    groups: list[tuple[FloatArray, npt.NDArray[np.intp] | slice]]
+    if codes is None or not len(codes):
+        groups = [(np.zeros(0), slice(None))]
+    elif len(codes) == 1 or (codes == codes[0]).all():  # one pattern (a single case, say): no grouping
+        groups = [(sign_states[0], slice(None))]
     else:
         unique_codes, first, group = np.unique(codes, return_index=True, return_inverse=True)
         groups = [(sign_states[first[g]], np.flatnonzero(group == g)) for g in range(len(unique_codes))]
