@@ -48,6 +48,20 @@ def parse_line(index: int, line: str) -> Parsed | dict[str, Any]:
     return value
 
 
+def parse_case_line(index: int, line: str) -> Parsed | None:
+    """A JSON Lines record read straight into a Case (pydantic's JSON parser, no dict between),
+    when it is a readable structured case with a string id; None otherwise (a note, an integer or
+    missing id, an error: :func:`parse_line` and :func:`read_record` read it, with their messages).
+    A record read here is the Case those two would make (tests/batch/test_case_lines.py)."""
+    try:
+        case = Case.model_validate_json(line)
+    except ValidationError:
+        return None
+    if not case.id:
+        return None
+    return Parsed(index, case.id, case=case)
+
+
 def without_nulls(value: Any) -> Any:
     """Drop null members of objects: a Parquet row has a null for every field another row has."""
     if isinstance(value, dict):

@@ -24,7 +24,15 @@ import pyarrow.parquet as pq
 
 from nervemap import __version__
 from nervemap.batch.formats import OutputFormat, flat_table
-from nervemap.batch.records import NOTE_KEYS, NoteReader, Parsed, parse_line, read_record, table_record
+from nervemap.batch.records import (
+    NOTE_KEYS,
+    NoteReader,
+    Parsed,
+    parse_case_line,
+    parse_line,
+    read_record,
+    table_record,
+)
 from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, part_path
 from nervemap.engine.assess import assess_many, headlines
 from nervemap.engine.assessment import Assessment
@@ -144,7 +152,9 @@ def _parse_all(task: PartTask) -> list[Parsed]:
     """Every record of the partition read: structured ones validated, notes read through spaCy
     together (:func:`_notes_read_together`)."""
     records = [
-        parse_line(task.first_record + offset, raw) if isinstance(raw, str) else raw
+        (parse_case_line(task.first_record + offset, raw) or parse_line(task.first_record + offset, raw))
+        if isinstance(raw, str)
+        else raw
         for offset, raw in enumerate(_raw_records(task))
     ]
     read_note = _notes_read_together(records)
