@@ -49,8 +49,9 @@ _NAME_THEN_GRADE = re.compile(
 )
 _SEPARATOR = re.compile(r"[,;]|\band\b", re.I)
 _GRADE_THEN_NAME = re.compile(
+    # "decreased right versus left ankle reflexes": the first side is the one graded (nlp/sides)
     r"^[\s,]*(?:(?:weakness|strength|power|in|of|for|on|the|with|at|left|right|(?-i:L|R)|bilateral(?:ly)?|both|"
-    r"his|her|of\s+the)\s+)*$",
+    r"his|her|of\s+the|versus|vs\.?)\s+)*$",
     re.I,
 )
 _LIST_SEP = re.compile(r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:of\s+)?(?:the\s+)?$", re.I)

@@ -86,6 +86,8 @@ def side_cues(text: str, start: int, end: int) -> list[Cue]:
         if len(word) == 1 and not _CASED_LR.fullmatch(word):
             continue  # a lower-case "l" or "r" is not a side
         side: SideOrBoth = "bilateral" if match.group("both") else "left" if match.group("left") else "right"
+        if match.group("versus"):
+            side = "left" if word.lower() == "left" else "right"  # "left versus right": left
         cues.append(Cue(match.start(), match.end(), side))
     return cues
 
