@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from nervemap.knowledge.models import Severity, SiteKind, TriageLevel
+from nervemap.knowledge.vocabulary import SideOrBoth
 
 
 class Output(BaseModel):
@@ -52,7 +53,7 @@ class Localisation(Output):
     )
     root: str | None = None
     nerve: str | None = None
-    side: Literal["left", "right", "bilateral"] | None = None
+    side: SideOrBoth | None = None
     name: str
     probability: float
     possibly: list[str] = Field(

@@ -11,16 +11,17 @@ lax mode would turn them into 1 and 45).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from nervemap.knowledge.models import HerniationZone, Setting, Strict, SymptomKind
+from nervemap.knowledge.vocabulary import MRC_MAX, REFLEX_MAX, Onset, SensationStatus, Sex
 
-Side = Literal["left", "right"]
-SideOrBoth = Literal["left", "right", "bilateral"]
-DiscLevel = Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
-ImagingKind = Literal["disc-herniation", "stenosis", "spondylolisthesis", "cauda-equina-compression"]
+# The vocabularies are defined once, in knowledge/vocabulary.py; these four are re-exported here.
+from nervemap.knowledge.vocabulary import DiscLevel as DiscLevel
+from nervemap.knowledge.vocabulary import ImagingKind as ImagingKind
+from nervemap.knowledge.vocabulary import Side as Side
+from nervemap.knowledge.vocabulary import SideOrBoth as SideOrBoth
 
 
 class CaseModel(Strict):
@@ -48,21 +49,21 @@ class PainMark(CaseModel):
 class StrengthTest(CaseModel):
     movement: str
     side: Side | None = Field(default=None, description="None: side not stated")
-    grade: int = Field(ge=0, le=5, strict=True, description="MRC grade 0-5")
+    grade: int = Field(ge=0, le=MRC_MAX, strict=True, description="MRC grade 0-5")
 
 
 class ReflexTest(CaseModel):
     reflex: str
     side: Side | None = Field(default=None, description="None: side not stated")
     grade: int = Field(
-        ge=0, le=4, strict=True, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus"
+        ge=0, le=REFLEX_MAX, strict=True, description="0 absent, 1 reduced, 2 normal, 3 brisk, 4 clonus"
     )
 
 
 class SensationTest(CaseModel):
     region: str
     side: Side | None = Field(default=None, description="None: midline, or side not stated")
-    status: Literal["normal", "reduced", "absent", "increased"]
+    status: SensationStatus
 
 
 class ImagingFinding(CaseModel):
@@ -144,10 +145,10 @@ class Measurement(CaseModel):
 class Case(CaseModel):
     id: str | None = Field(default=None, max_length=200)
     age: float | None = Field(default=None, ge=0, le=120, strict=True)
-    sex: Literal["female", "male"] | None = None
+    sex: Sex | None = None
     setting: Setting = Setting.PRIMARY_CARE
     duration_days: float | None = Field(default=None, ge=0, le=36500, strict=True)
-    onset: Literal["sudden", "gradual"] | None = None
+    onset: Onset | None = None
     pain_map: list[PainMark] | None = Field(
         default=None, description="None: not asked. A list (even empty) is the whole map."
     )

@@ -19,6 +19,7 @@ from typing import TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from nervemap.knowledge import vocabulary
 from nervemap.knowledge.loader import LoadedKnowledge, default_knowledge
 from nervemap.knowledge.models import (
     EXPERT_ESTIMATE,
@@ -38,7 +39,7 @@ from nervemap.knowledge.validator import AppliedLikelihood, applied_likelihood
 
 FloatArray = npt.NDArray[np.float64]
 T = TypeVar("T")
-SIDES: tuple[str, str] = ("left", "right")
+SIDES: tuple[str, str] = vocabulary.SIDES
 # Notes often say "weak dorsiflexion" or "numb foot" without a side: such an observation still
 # points to a lesion's territory, on whichever side the lesion is.
 UNSTATED = "unstated"

@@ -1,8 +1,10 @@
 """Collect answers (from a QuestionnaireResponse or from Observations) into a :class:`Case`.
 
 Both importers reduce an answer to a :data:`Value` and hand it, with the item it answers, to
-:meth:`CaseDraft.apply`; the draft checks the value against the item and keeps the first answer per
-item (importers pass the most recent first). Problems are collected, never raised one at a time.
+:meth:`CaseDraft.apply`; the draft reads it as the item's plain value, checks it with
+``engine.items.check`` (what each case item takes is defined there once, for the interview too) and
+keeps the first answer per item (importers pass the most recent first). Problems are collected,
+never raised one at a time.
 """
 
 from __future__ import annotations
@@ -14,19 +16,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from nervemap.engine.case import Case, Status
+from nervemap.engine.items import CODED_FIELDS, FIELD_RANGES, SCORE_RANGES, Item, ItemValueError, check
 from nervemap.interop import terminology as t
 from nervemap.interop.errors import InteropError, Issue, issues_from_validation
 from nervemap.interop.items import Kind
-from nervemap.interop.questionnaire import (
-    MRC_GRADES,
+from nervemap.knowledge.models import Setting
+from nervemap.knowledge.vocabulary import (
     ONSETS,
-    REFLEX_GRADES,
-    SCORE_RANGES,
     SENSATION_STATUSES,
     SEXES,
     SYMPTOM_KINDS,
 )
-from nervemap.knowledge.models import Setting
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,7 @@ def _number(value: Value) -> float | None:
     return float(value)
 
 
-def _grade(value: Value, grades: range) -> int | None:
-    number = _number(value)
-    if number is None or not number.is_integer() or int(number) not in grades:
-        return None
-    return int(number)
-
-
 Key = tuple[str, str | None]
-Handler = Callable[["CaseDraft", str, str | None, Value, str], None]
 
 
 @dataclass
@@ -115,8 +107,21 @@ class CaseDraft:
         self.issues.append(Issue(where, message, "value"))
 
     def apply(self, kind: Kind, target: str, side: str | None, value: Value, where: str) -> None:
-        """Record one answer to an item; the first answer per item wins."""
-        _HANDLERS[kind](self, target, side, value, where)
+        """Record one answer to an item; the first answer per item wins. The answer is read as its
+        item's plain value and checked by ``engine.items.check`` (one definition for every way into
+        a case); a value it refuses is an issue at ``where``."""
+        if kind is Kind.PAIN and value is False:
+            return  # a region answered "no": nothing to mark
+        item = Item(kind, target, side)
+        plain = _READERS[kind][0](value)
+        try:
+            checked = check(item, plain) if plain is not None else None
+        except ItemValueError:
+            checked = None
+        if checked is None:
+            self.bad(where, _problem(kind, target, value))
+        else:
+            _record(self, item, checked)
 
     def build(self) -> Case:
         for finding in self.sides:
@@ -155,116 +160,84 @@ class CaseDraft:
             raise InteropError(issues_from_validation(error, "Case")) from error
 
 
-def _finding(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    status = finding_status(value)
-    if status is None:
-        draft.bad(
-            where, f"expected present, absent or unknown (SNOMED CT 52101004/2667000/261665006), got {value}"
-        )
-    else:
-        draft.findings.setdefault((target, side), status)
+def _coded(system: str, allowed: tuple[str, ...]) -> Callable[[Value], Any]:
+    return lambda value: value.code_in(system, allowed) if isinstance(value, Coded) else None
 
 
-def _finding_side(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    chosen = side_of(value)
-    if chosen is None:
-        draft.bad(where, f"expected left, right or bilateral (SNOMED CT laterality), got {value}")
-    else:
-        draft.sides.setdefault(target, chosen)
+def _boolean(value: Value) -> Any:
+    return value if isinstance(value, bool) else None
 
 
-def _pain(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    if value is False:
-        return
-    kind = (
-        "pain"
-        if value is True
-        else value.code_in(t.SYMPTOM_KIND, SYMPTOM_KINDS)
-        if isinstance(value, Coded)
-        else None
-    )
-    if kind is None:
-        draft.bad(where, f"expected one of {', '.join(SYMPTOM_KINDS)} ({t.SYMPTOM_KIND}), got {value}")
-        return
-    kinds = draft.pain.setdefault((target, side), [])
-    if kind not in kinds:
-        kinds.append(kind)
+def _symptom(value: Value) -> Any:
+    if value is True:
+        return "pain"
+    return value.code_in(t.SYMPTOM_KIND, SYMPTOM_KINDS) if isinstance(value, Coded) else None
 
 
-def _pain_complete(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    if not isinstance(value, bool):
-        draft.bad(where, f"expected a boolean, got {value}")
-    elif draft.pain_complete is None:
-        draft.pain_complete = value
-
-
-def _strength(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    grade = _grade(value, MRC_GRADES)
-    if grade is None:
-        draft.bad(where, f"expected an MRC grade 0-5, got {value}")
-    else:
-        draft.strength.setdefault((target, side), grade)
-
-
-def _reflex(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    grade = _grade(value, REFLEX_GRADES)
-    if grade is None:
-        draft.bad(where, f"expected a reflex grade 0-4, got {value}")
-    else:
-        draft.reflexes.setdefault((target, side), grade)
-
-
-def _sensation(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    status = value.code_in(t.SENSATION, SENSATION_STATUSES) if isinstance(value, Coded) else None
-    if status is None:
-        draft.bad(where, f"expected one of {', '.join(SENSATION_STATUSES)} ({t.SENSATION}), got {value}")
-    else:
-        draft.sensation.setdefault((target, side), status)
-
-
-def _field_number(name: str, low: float, high: float) -> Handler:
-    def handle(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-        number = _number(value)
-        if number is None or not low <= number <= high:
-            draft.bad(where, f"expected a number from {low:g} to {high:g}, got {value}")
-        else:
-            draft.fields.setdefault(name, number)
-
-    return handle
-
-
-def _field_code(name: str, system: str, allowed: tuple[str, ...]) -> Handler:
-    def handle(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-        code = value.code_in(system, allowed) if isinstance(value, Coded) else None
-        if code is None:
-            draft.bad(where, f"expected one of {', '.join(allowed)} ({system}), got {value}")
-        else:
-            draft.fields.setdefault(name, code)
-
-    return handle
-
-
-def _score(draft: CaseDraft, target: str, side: str | None, value: Value, where: str) -> None:
-    value_type, low, high = SCORE_RANGES[target]
-    number = _number(value)
-    if number is None or not low <= number <= high or (value_type == "integer" and not number.is_integer()):
-        draft.bad(where, f"expected a {value_type} from {low:g} to {high:g}, got {value}")
-    else:
-        draft.scores.setdefault(target, int(number) if value_type == "integer" else number)
-
-
-_HANDLERS: dict[Kind, Handler] = {
-    Kind.FINDING: _finding,
-    Kind.FINDING_SIDE: _finding_side,
-    Kind.PAIN: _pain,
-    Kind.PAIN_COMPLETE: _pain_complete,
-    Kind.STRENGTH: _strength,
-    Kind.REFLEX: _reflex,
-    Kind.SENSATION: _sensation,
-    Kind.AGE: _field_number("age", 0, 120),
-    Kind.DURATION: _field_number("duration_days", 0, 36500),
-    Kind.SEX: _field_code("sex", t.GENDER, SEXES),
-    Kind.ONSET: _field_code("onset", t.ONSET, ONSETS),
-    Kind.SETTING: _field_code("setting", t.SETTING, tuple(Setting)),
-    Kind.SCORE: _score,
+# How a FHIR answer or Observation value reads as the plain value of its item (None: it does not),
+# and what the item expects, in FHIR's words. What the plain value may be is engine/items.py's.
+_READERS: dict[Kind, tuple[Callable[[Value], Any], str]] = {
+    Kind.FINDING: (
+        finding_status,
+        "expected present, absent or unknown (SNOMED CT 52101004/2667000/261665006), got {value}",
+    ),
+    Kind.FINDING_SIDE: (side_of, "expected left, right or bilateral (SNOMED CT laterality), got {value}"),
+    Kind.PAIN: (_symptom, f"expected one of {', '.join(SYMPTOM_KINDS)} ({t.SYMPTOM_KIND}), got {{value}}"),
+    Kind.PAIN_COMPLETE: (
+        lambda value: value if isinstance(value, bool) else None,
+        "expected a boolean, got {value}",
+    ),
+    Kind.STRENGTH: (_number, "expected an MRC grade 0-5, got {value}"),
+    Kind.REFLEX: (_number, "expected a reflex grade 0-4, got {value}"),
+    Kind.SENSATION: (
+        _coded(t.SENSATION, SENSATION_STATUSES),
+        f"expected one of {', '.join(SENSATION_STATUSES)} ({t.SENSATION}), got {{value}}",
+    ),
+    Kind.AGE: (_number, "expected a number from {low:g} to {high:g}, got {value}"),
+    Kind.DURATION: (_number, "expected a number from {low:g} to {high:g}, got {value}"),
+    Kind.SEX: (_coded(t.GENDER, SEXES), f"expected one of {', '.join(SEXES)} ({t.GENDER}), got {{value}}"),
+    Kind.ONSET: (_coded(t.ONSET, ONSETS), f"expected one of {', '.join(ONSETS)} ({t.ONSET}), got {{value}}"),
+    Kind.SETTING: (
+        _coded(t.SETTING, tuple(Setting)),
+        f"expected one of {', '.join(tuple(Setting))} ({t.SETTING}), got {{value}}",
+    ),
+    Kind.SCORE: (_number, "expected a {value_type} from {low:g} to {high:g}, got {value}"),
 }
+
+
+def _problem(kind: Kind, target: str, value: Value) -> str:
+    template = _READERS[kind][1]
+    value_type, low, high = "", 0.0, 0.0
+    if kind in FIELD_RANGES:
+        _, value_type, low, high = FIELD_RANGES[kind]
+    elif kind is Kind.SCORE:
+        value_type, low, high = SCORE_RANGES[target]
+    return template.format(value=value, value_type=value_type, low=low, high=high)
+
+
+def _record(draft: CaseDraft, item: Item, checked: Any) -> None:
+    """Keep the first answer per item (importers pass the most recent first)."""
+    key = (item.target, item.side)
+    kind = item.kind
+    if kind is Kind.FINDING:
+        draft.findings.setdefault(key, checked)
+    elif kind is Kind.FINDING_SIDE:
+        draft.sides.setdefault(item.target, checked)
+    elif kind is Kind.PAIN:
+        kinds = draft.pain.setdefault(key, [])
+        if checked.value not in kinds:
+            kinds.append(checked.value)
+    elif kind is Kind.PAIN_COMPLETE:
+        if draft.pain_complete is None:
+            draft.pain_complete = checked
+    elif kind is Kind.STRENGTH:
+        draft.strength.setdefault(key, checked)
+    elif kind is Kind.REFLEX:
+        draft.reflexes.setdefault(key, checked)
+    elif kind is Kind.SENSATION:
+        draft.sensation.setdefault(key, checked)
+    elif kind is Kind.SCORE:
+        draft.scores.setdefault(item.target, checked)
+    else:
+        name = FIELD_RANGES[kind][0] if kind in FIELD_RANGES else CODED_FIELDS[kind][0]
+        draft.fields.setdefault(name, checked)

@@ -18,6 +18,7 @@ from nervemap.interop.questionnaire import MAX_VALUE, MIN_VALUE, QUESTIONNAIRE_B
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.loader import followup_of
 from nervemap.knowledge.models import KnowledgeBase
+from nervemap.knowledge.vocabulary import SIDES
 
 CHECKIN_QUESTIONNAIRE_ID = "nervemap-followup-checkin"
 CHECKIN_QUESTIONNAIRE = f"{QUESTIONNAIRE_BASE}/{CHECKIN_QUESTIONNAIRE_ID}"
@@ -26,7 +27,6 @@ PAIN_ITEMS = (
     ("back_pain", "pain.back_nrs", "Back pain, 0 (none) to 10 (worst imaginable)"),
 )
 RED_FLAGS = "red-flags"
-SIDES = ("left", "right")
 
 
 def function_text(measure: str) -> str:

@@ -12,6 +12,7 @@ from nervemap.interop import imaging_items
 from nervemap.interop import terminology as t
 from nervemap.interop.items import QuestionSet, catalogue
 from nervemap.knowledge.models import KnowledgeBase, Setting, Severity, SiteKind, TriageLevel
+from nervemap.knowledge.vocabulary import ONSETS, SENSATION_STATUSES, SYMPTOM_KINDS
 
 Concepts = list[tuple[str, str]]
 
@@ -55,10 +56,10 @@ SYSTEMS: dict[str, tuple[str, str, Callable[[KnowledgeBase], Concepts]]] = {
     "sensation": (
         t.SENSATION,
         "nervemap sensation results",
-        _fixed(("normal", "reduced", "absent", "increased")),
+        _fixed(SENSATION_STATUSES),
     ),
-    "symptom-kind": (t.SYMPTOM_KIND, "nervemap symptom kinds", _fixed(("pain", "tingling", "numbness"))),
-    "onset": (t.ONSET, "nervemap onset", _fixed(("sudden", "gradual"))),
+    "symptom-kind": (t.SYMPTOM_KIND, "nervemap symptom kinds", _fixed(SYMPTOM_KINDS)),
+    "onset": (t.ONSET, "nervemap onset", _fixed(ONSETS)),
     "setting": (t.SETTING, "nervemap care settings", _fixed([setting.value for setting in Setting])),
     "imaging-kind": (t.IMAGING_KIND, "nervemap imaging lesion kinds", _fixed(imaging_items.KINDS)),
     "disc-level": (

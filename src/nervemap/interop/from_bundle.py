@@ -43,6 +43,7 @@ from nervemap.knowledge.ranges import (
     ranges_of,
     read_value,
 )
+from nervemap.knowledge.vocabulary import SEXES
 
 USED_TYPES = ("Observation", "Condition", "Patient")
 SKIPPED_OBSERVATION = frozenset({"cancelled", "entered-in-error"})
@@ -258,7 +259,7 @@ def _patient(patient: Patient, draft: CaseDraft, as_of: date, where: str) -> Non
             else date.fromisoformat(str(patient.birthDate))
         )
         draft.apply(Kind.AGE, "", None, _age(birth, as_of), f"{where}.birthDate")
-    if patient.gender in ("female", "male"):
+    if patient.gender in SEXES:
         draft.apply(Kind.SEX, "", None, Coded(frozenset({(t.GENDER, patient.gender)})), f"{where}.gender")
     elif patient.gender is not None:
         draft.warnings.append(

@@ -5,17 +5,17 @@ imaging travels through a QuestionnaireResponse and back. The patient intake has
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
 
-from nervemap.engine.case import Case, DiscLevel, ImagingKind
+from nervemap.engine.case import Case
 from nervemap.interop import terminology as t
 from nervemap.interop.errors import Issue
-from nervemap.knowledge.models import HerniationZone
+from nervemap.knowledge.vocabulary import DISC_LEVELS, HERNIATION_ZONES, IMAGING_KINDS
 
 GROUP = "imaging"
-KINDS: tuple[str, ...] = get_args(ImagingKind)
-LEVELS: tuple[str, ...] = get_args(DiscLevel)
-ZONES: tuple[str, ...] = tuple(zone.value for zone in HerniationZone)
+KINDS: tuple[str, ...] = IMAGING_KINDS
+LEVELS: tuple[str, ...] = DISC_LEVELS
+ZONES: tuple[str, ...] = HERNIATION_ZONES
 # child linkId -> (text, code system or None for the SNOMED sides, codes, required)
 CHILDREN: dict[str, tuple[str, str | None, tuple[str, ...], bool]] = {
     "imaging.kind": ("Lesion", t.IMAGING_KIND, KINDS, True),

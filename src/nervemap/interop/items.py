@@ -11,7 +11,9 @@ text is edited:
   ``score.leg_pain_nrs``, ``score.back_pain_nrs``, ``score.psfs``
 
 The same stems (the linkId without its side) are the codes of the nervemap ``item`` code system,
-so an Observation can carry anything a questionnaire answer can.
+so an Observation can carry anything a questionnaire answer can. Each item names the case item it
+answers (``ItemSpec.item``: ``engine.items.Item``), whose value rules and change are defined once in
+``engine/items.py`` for every way into a case.
 """
 
 from __future__ import annotations
@@ -21,32 +23,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nervemap.engine.compiled import SIDES
+from nervemap.engine.items import Item, ItemKind
 from nervemap.interop import terminology as t
 from nervemap.knowledge.models import Finding, KnowledgeBase
 
 Code = tuple[str, str, str | None]
+Kind = ItemKind  # one kind of item for every way into a case (engine/items.py)
 
 
 class QuestionSet(StrEnum):
     PATIENT_INTAKE = "patient-intake"
     CLINICIAN_EXAM = "clinician-exam"
     ALL = "all"
-
-
-class Kind(StrEnum):
-    AGE = "age"
-    SEX = "sex"
-    DURATION = "duration"
-    ONSET = "onset"
-    SETTING = "setting"
-    PAIN_COMPLETE = "pain-complete"
-    PAIN = "pain"
-    FINDING = "finding"
-    FINDING_SIDE = "finding-side"
-    STRENGTH = "strength"
-    REFLEX = "reflex"
-    SENSATION = "sensation"
-    SCORE = "score"
 
 
 @dataclass(frozen=True)
@@ -78,6 +66,11 @@ class ItemSpec:
     codes: tuple[Code, ...] = ()
     parent: str | None = None  # the finding item a side item belongs to
     lateral: bool = False  # a finding observed per side: it has a side child item
+
+    @property
+    def item(self) -> Item:
+        """The case item this questionnaire item answers (engine/items.py)."""
+        return Item(self.kind, self.target, self.side)
 
     @property
     def stem(self) -> str:

@@ -10,12 +10,21 @@ from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 
+from nervemap.engine import items
 from nervemap.engine.case import Status
 from nervemap.interop import terminology as t
 from nervemap.interop.imaging_items import questionnaire_group
 from nervemap.interop.items import GROUPS, Catalogue, ItemSpec, Kind, QuestionSet, catalogue
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.models import KnowledgeBase, Setting
+from nervemap.knowledge.vocabulary import (
+    MRC_GRADES,
+    ONSETS,
+    REFLEX_GRADES,
+    SENSATION_STATUSES,
+    SEXES,
+    SYMPTOM_KINDS,
+)
 
 QUESTIONNAIRE_BASE = f"{t.BASE}/Questionnaire"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -23,20 +32,7 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 
 STATUS_CODES = {Status.PRESENT: t.PRESENT, Status.ABSENT: t.ABSENT, Status.UNKNOWN: t.UNKNOWN}
-SYMPTOM_KINDS = ("pain", "tingling", "numbness")
-SENSATION_STATUSES = ("normal", "reduced", "absent", "increased")
-ONSETS = ("sudden", "gradual")
-SEXES = ("female", "male")
-MRC_GRADES = range(0, 6)
-REFLEX_GRADES = range(0, 5)
-SCORE_RANGES: dict[str, tuple[str, float, float]] = {
-    "pain_nrs": ("decimal", 0, 10),
-    "odi": ("decimal", 0, 100),
-    "rmdq": ("integer", 0, 24),
-    "leg_pain_nrs": ("decimal", 0, 10),
-    "back_pain_nrs": ("decimal", 0, 10),
-    "psfs": ("decimal", 0, 10),
-}
+SCORE_RANGES = items.SCORE_RANGES  # from the case model (engine/items.py)
 TITLES = {
     QuestionSet.PATIENT_INTAKE: "nervemap patient intake: leg pain",
     QuestionSet.CLINICIAN_EXAM: "nervemap clinician examination: leg pain",
@@ -115,12 +111,14 @@ def _shape(spec: ItemSpec) -> dict[str, Any]:
     if kind is Kind.SENSATION:
         return {"type": "choice", "answerOption": _coded_options(t.SENSATION, SENSATION_STATUSES)}
     if kind is Kind.AGE:
-        return {"type": "decimal", "extension": _bounds("decimal", 0, 120)}
+        _, value_type, low, high = items.FIELD_RANGES[Kind.AGE]
+        return {"type": value_type, "extension": _bounds(value_type, low, high)}
     if kind is Kind.SEX:
         return {"type": "choice", "answerOption": _coded_options(t.GENDER, SEXES)}
     if kind is Kind.DURATION:
         unit = {"url": UNIT, "valueCoding": t.coding(t.UCUM, "d", "day")}
-        return {"type": "decimal", "extension": [*_bounds("decimal", 0, 36500), unit]}
+        _, value_type, low, high = items.FIELD_RANGES[Kind.DURATION]
+        return {"type": value_type, "extension": [*_bounds(value_type, low, high), unit]}
     if kind is Kind.ONSET:
         return {"type": "choice", "answerOption": _coded_options(t.ONSET, ONSETS)}
     if kind is Kind.SETTING:

@@ -25,6 +25,7 @@ from nervemap.interop import terminology as t
 from nervemap.interop.items import finding_codes
 from nervemap.knowledge import default_knowledge
 from nervemap.knowledge.models import KnowledgeBase, SiteKind
+from nervemap.knowledge.vocabulary import SIDES_OR_BOTH
 
 LEADING = 3  # Conditions written for at most this many leading diagnoses...
 MIN_CONDITION_PROBABILITY = 0.05  # ...each at least this likely (the first always)
@@ -69,7 +70,7 @@ def guideline_sources(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
 def icd10_side(code: str) -> str | None:
     """The side an ICD-10-CM code names (right, left, bilateral), or None (unspecified or no side)."""
     description = icd.get_description(code) if icd.is_valid_item(code) else ""
-    named = [side for side in ("bilateral", "right", "left") if re.search(rf"\b{side}\b", description, re.I)]
+    named = [side for side in reversed(SIDES_OR_BOTH) if re.search(rf"\b{side}\b", description, re.I)]
     return named[0] if named else None
 
 

@@ -27,27 +27,23 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from nervemap.engine import items
 from nervemap.engine.case import (
     Case,
     ImagingFinding,
-    PainMark,
-    ReflexTest,
-    ReportedFinding,
-    Scores,
-    SensationTest,
     SideOrBoth,
     Status,
-    StrengthTest,
 )
 from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.engine.items import Item, ItemKind
 from nervemap.interview.catalogue import Kind, Question
 from nervemap.knowledge.models import SymptomKind
+from nervemap.knowledge.vocabulary import MRC_MAX, REFLEX_MAX, SIDES
+from nervemap.knowledge.vocabulary import SENSATION_STATUSES as SENSATION_STATUS
 
 UNKNOWN = "unknown"
 YES_NO = ("yes", "no", UNKNOWN)
 SIDE_ANSWERS = ("left", "right", "both", "yes", "neither", UNKNOWN)  # yes: positive, side not noted
-SIDES = ("left", "right")
-SENSATION_STATUS = ("normal", "reduced", "absent", "increased")
 Value = Any  # a JSON value: str, float, list or dict, checked by normalise()
 
 
@@ -230,11 +226,11 @@ def _graded(question: Question, raw: Value, what: str, allowed: list[str], top: 
 
 
 def _strength(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
-    return _graded(question, raw, "movement", list(question.movements), 5)
+    return _graded(question, raw, "movement", list(question.movements), MRC_MAX)
 
 
 def _reflex(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
-    return _graded(question, raw, "reflex", list(question.reflexes), 4)
+    return _graded(question, raw, "reflex", list(question.reflexes), REFLEX_MAX)
 
 
 def _imaging(question: Question, raw: Value, compiled: CompiledKnowledge) -> Value:
@@ -261,10 +257,6 @@ _NORMALISERS = {
 }
 
 _STATUS = {"yes": Status.PRESENT, "no": Status.ABSENT, UNKNOWN: Status.UNKNOWN}
-
-
-def _reported(ids: list[str], status: Status, side: SideOrBoth | None = None) -> list[ReportedFinding]:
-    return [ReportedFinding.model_construct(id=fid, status=status, side=side) for fid in ids]
 
 
 FindingChange = tuple[str, Status, SideOrBoth | None]  # (finding id, status, side)
@@ -300,63 +292,67 @@ def finding_changes(question: Question, value: Value) -> list[FindingChange] | N
     return None
 
 
-def apply(question: Question, value: Value, case: Case) -> Case:
-    """``case`` with the effects of one (normalised) answer added."""
+def said(question: Question, value: Value, case: Case) -> list[tuple[Item, Any]]:
+    """What one (normalised) answer says, as values of case items (``engine/items.py``), in the
+    order they change the case. ``case`` is the case before the answer (the single pain score
+    follows the leg and back pain scores answered)."""
     kind = question.kind
-    update: dict[str, Any] = {}
-    added: list[ReportedFinding] = []
+    out: list[tuple[Item, Any]] = []
     if kind in (Kind.YES_NO_UNKNOWN, Kind.SIDE_TEST):
-        added = [
-            ReportedFinding.model_construct(id=fid, status=status, side=side)
+        return [
+            (Item(ItemKind.FINDING, fid, side), status)
             for fid, status, side in finding_changes(question, value) or ()
         ]
-    elif kind == Kind.MULTI_CHOICE:
+    if kind == Kind.MULTI_CHOICE:
         statuses = _choice_statuses(question, value)
         for option in question.options:
             status = statuses[option.id]
-            added += _reported(option.findings, _STATUS[status])
+            out += [(Item(ItemKind.FINDING, fid), _STATUS[status]) for fid in option.findings]
             if status == "yes":
                 if option.sex is not None:
-                    update["sex"] = option.sex
+                    out.append((Item(ItemKind.SEX), option.sex))
                 if option.onset is not None:
-                    update["onset"] = option.onset
-    elif value == UNKNOWN:
-        return case
-    elif kind == Kind.NUMBER:
+                    out.append((Item(ItemKind.ONSET), option.onset))
+        return out
+    if value == UNKNOWN:
+        return out
+    if kind == Kind.NUMBER:
         number = float(value) * question.scale
-        if question.field in SCORE_FIELDS:
-            update["scores"] = _scores_with(case.scores, str(question.field), number)
-        else:
-            update[str(question.field)] = number
-    elif kind == Kind.BODY_MAP and question.target == "pain_map":
-        update["pain_map"] = [
-            PainMark.model_construct(region=m["region"], side=m["side"], kind=SymptomKind(m["kind"]))
-            for m in value
-        ]
-    elif kind == Kind.BODY_MAP:
-        update["sensation"] = list(case.sensation) + [SensationTest.model_construct(**m) for m in value]
-    elif kind == Kind.EXAM_STRENGTH:
-        update["strength"] = list(case.strength) + [StrengthTest.model_construct(**m) for m in value]
-    elif kind == Kind.IMAGING:
-        update["imaging"] = [ImagingFinding.model_validate(m) for m in value]
-    elif kind == Kind.EXAM_REFLEX:
-        update["reflexes"] = list(case.reflexes) + [ReflexTest.model_construct(**m) for m in value]
-    if added:
-        update["findings"] = list(case.findings) + added
-    return case.model_copy(update=update)
+        field = str(question.field)
+        if field not in SCORE_FIELDS:
+            return [(Item(NUMBER_ITEMS[field]), number)]
+        out.append((Item(ItemKind.SCORE, field), number))
+        if field in PAIN_PARTS:  # the single pain score the severity reads: the worse of the two
+            values = {**dict(case.scores), field: number}
+            out.append(
+                (
+                    Item(ItemKind.SCORE, "pain_nrs"),
+                    max(v for k in PAIN_PARTS if (v := values.get(k)) is not None),
+                )
+            )
+        return out
+    if kind == Kind.BODY_MAP and question.target == "pain_map":
+        return [(Item(ItemKind.PAIN_MAP), value)]
+    if kind == Kind.BODY_MAP:
+        return [(Item(ItemKind.SENSATION, m["region"], m["side"]), m["status"]) for m in value]
+    if kind == Kind.EXAM_STRENGTH:
+        return [(Item(ItemKind.STRENGTH, m["movement"], m["side"]), m["grade"]) for m in value]
+    if kind == Kind.EXAM_REFLEX:
+        return [(Item(ItemKind.REFLEX, m["reflex"], m["side"]), m["grade"]) for m in value]
+    return [(Item(ItemKind.IMAGING), value)]
+
+
+def apply(question: Question, value: Value, case: Case) -> Case:
+    """``case`` with the effects of one (normalised) answer added: each value it says of a case
+    item changed by ``engine.items.change`` and made by ``engine.items.apply`` (one definition of
+    what an item takes and how it changes a case, shared with the FHIR importers)."""
+    return items.apply(case, said(question, value, case))
 
 
 SCORE_FIELDS = ("pain_nrs", "leg_pain_nrs", "back_pain_nrs", "psfs")
 PAIN_PARTS = ("leg_pain_nrs", "back_pain_nrs")
 
-
-def _scores_with(scores: Scores, field: str, number: float) -> Scores:
-    """``scores`` with one answered score. Leg and back pain also keep the single pain score the
-    severity reads: the worse of the two answered (as one "how bad is the pain" was before)."""
-    values = {**dict(scores), field: number}
-    if field in PAIN_PARTS:
-        values["pain_nrs"] = max(v for k in PAIN_PARTS if (v := values.get(k)) is not None)
-    return Scores.model_construct(**values)
+NUMBER_ITEMS = {"age": ItemKind.AGE, "duration_days": ItemKind.DURATION}  # a number that is not a score
 
 
 def _choice_statuses(question: Question, value: Value) -> dict[str, str]:

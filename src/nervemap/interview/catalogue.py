@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.engine.encode import IMAGING_FINDING
+from nervemap.knowledge.vocabulary import Onset, Sex
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Mode = Literal["patient", "clinician"]
@@ -42,8 +43,8 @@ class Option(Strict):
     patient: str = Field(min_length=1)
     clinician: str = Field(min_length=1)
     findings: list[Identifier] = Field(default_factory=list, description="Present when chosen")
-    sex: Literal["female", "male"] | None = None
-    onset: Literal["sudden", "gradual"] | None = None
+    sex: Sex | None = None
+    onset: Onset | None = None
 
 
 class Question(Strict):

@@ -13,6 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# The vocabularies of what can be said about a case are defined once, in knowledge/vocabulary.py.
+from nervemap.knowledge.vocabulary import DiscLevel, Sex
+from nervemap.knowledge.vocabulary import HerniationZone as HerniationZone
+from nervemap.knowledge.vocabulary import SymptomKind as SymptomKind
+
 EXPERT_ESTIMATE = "expert-estimate"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -189,15 +194,8 @@ class Nerve(Strict):
     sources: list[str] = Field(min_length=1)
 
 
-class HerniationZone(StrEnum):
-    CENTRAL = "central"
-    PARACENTRAL = "paracentral"
-    FORAMINAL = "foraminal"
-    FAR_LATERAL = "far-lateral"
-
-
 class DiscCompression(Strict):
-    level: Literal["L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"]
+    level: DiscLevel
     zone: HerniationZone
     roots: list[RootId]
     note: str | None = None
@@ -270,12 +268,6 @@ class Codes(Strict):
     loinc: list[Annotated[str, Field(pattern=r"^[0-9]{1,7}-[0-9]$")]] = Field(default_factory=list)
 
 
-class SymptomKind(StrEnum):
-    PAIN = "pain"
-    TINGLING = "tingling"
-    NUMBNESS = "numbness"
-
-
 class Derivation(Strict):
     """How a finding follows from structured input, when it is not asked directly.
 
@@ -293,7 +285,7 @@ class Derivation(Strict):
     sensory_loss: list[Identifier] | None = Field(default=None, description="exam regions")
     age_min: float | None = None
     age_max: float | None = Field(default=None, description="exclusive upper bound")
-    sex: Literal["female", "male"] | None = None
+    sex: Sex | None = None
     duration_min_days: float | None = None
     duration_max_days: float | None = Field(default=None, description="exclusive upper bound")
 
@@ -382,7 +374,7 @@ class Threshold(Strict):
     at_or_above: Number | None = None
     below: Number | None = None
     at_or_below: Number | None = None
-    sex: Literal["female", "male"] | None = None
+    sex: Sex | None = None
     age_min: float | None = Field(default=None, ge=0)
     age_max: float | None = Field(default=None, gt=0, description="exclusive upper bound")
     also: list[Identifier] = Field(default_factory=list)

@@ -16,6 +16,7 @@ from nervemap.engine.case import (
     SensationTest,
     StrengthTest,
 )
+from nervemap.knowledge.vocabulary import Onset, Sex
 from nervemap.nlp.knowledge import TextKnowledge
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.models import ExtractedItem, Flag, ItemKind, ItemStatus
@@ -43,9 +44,9 @@ class Draft:
     imaging: list[ImagingFinding] = field(default_factory=list)
     measurements: list[Measurement] = field(default_factory=list)
     age: float | None = None
-    sex: Literal["female", "male"] | None = None
+    sex: Sex | None = None
     duration_days: float | None = None
-    onset: Literal["sudden", "gradual"] | None = None
+    onset: Onset | None = None
     pain_scores: dict[Literal["leg", "back", "pain"], float] = field(default_factory=dict)  # 0-10
     warnings: list[str] = field(default_factory=list)
 

@@ -10,13 +10,14 @@ from typing import Literal
 
 from nervemap.engine.case import PainMark, SensationTest
 from nervemap.knowledge.models import SymptomKind
+from nervemap.knowledge.vocabulary import SIDES_OR_BOTH, SensationStatus
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.knowledge import Anatomy, TextKnowledge
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.rules import compiler, load_rules
 from nervemap.nlp.sides import SideOrBoth, assign_sides, combine, expand, side_cues
 
-SensoryStatus = Literal["normal", "reduced", "absent", "increased"]
+SensoryStatus = SensationStatus
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,7 @@ def _clause_side(draft: Draft, clause: tuple[int, int]) -> SideOrBoth | None:
     named = {c.side for c in side_cues(draft.text, *clause)}
     if "left" in named and "right" in named:
         return "bilateral"
-    for side in ("left", "right", "bilateral"):
+    for side in SIDES_OR_BOTH:
         if side in named:
             return side
     return None

@@ -9,14 +9,14 @@ thoracic level is not lumbar and is skipped; a lesion without a level becomes th
 from __future__ import annotations
 
 import re
-from typing import Literal, cast
+from typing import cast
 
 from nervemap.engine.case import DiscLevel, ImagingFinding, ImagingKind
 from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.knowledge.models import HerniationZone
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
-from nervemap.nlp.sides import assign_sides
+from nervemap.nlp.sides import SideOrBoth, assign_sides
 
 LesionKind = ImagingKind
 FINDING = IMAGING_FINDING  # the finding a lesion without a level becomes (engine.encode)
@@ -120,7 +120,7 @@ def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | Non
             # "a mass in the left L3 foramen displacing the nerve root": one side named in the sentence
             named = {m.group(0).lower() for m in _SIDE_WORD.finditer(text, *sentence)}
             raw_side = named.pop() if len(named) == 1 else None
-        side = cast(Literal["left", "right", "bilateral"] | None, raw_side)
+        side = cast(SideOrBoth | None, raw_side)
         flags: set[str] = set()
         status = assertion(flags)
         lesion_kind: LesionKind = kind or "stenosis"
@@ -175,7 +175,7 @@ def _lesion(
     sentence: tuple[int, int],
     lesion: Mention,
     levels: list[tuple[int, int, str]],
-    side: Literal["left", "right", "bilateral"] | None,
+    side: SideOrBoth | None,
 ) -> None:
     kind = cast(LesionKind, lesion.key)
     flags = set(lesion.flags)

@@ -10,9 +10,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from nervemap.knowledge.vocabulary import SideOrBoth as SideOrBoth
 from nervemap.nlp.scan import has_folding_letters
-
-SideOrBoth = Literal["left", "right", "bilateral"]
 
 # Clinicians' shorthand: a capital R or L before a body part, a test or a lesion word ("R anterior
 # thigh", "L EHL", "R far-lateral"), or after a grade or a test result ("quads 4/5 R", "FNST

@@ -15,13 +15,14 @@ from typing import Any, Literal
 import yaml
 
 from nervemap.engine.assessment import Assessment
-from nervemap.engine.compiled import SIDES as SIDES  # one definition of the two sides
 from nervemap.engine.compiled import default_compiled
 from nervemap.knowledge.models import Region, Strict
+from nervemap.knowledge.vocabulary import SIDES as SIDES  # one definition of the two sides
+from nervemap.knowledge.vocabulary import SYMPTOM_KINDS
 
 View = Literal["front", "back"]
 Point = tuple[float, float]
-MARK_KINDS = ("pain", "tingling", "numbness")
+MARK_KINDS: tuple[str, ...] = SYMPTOM_KINDS
 
 
 class _Strict(Strict):

@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.knowledge.models import Setting, TriageLevel
 from nervemap.presentation.plain import severity_measured
-from nervemap.server.deps import KnowledgeDep, SessionDep, SettingsDep
+from nervemap.server.deps import KnowledgeDep, SessionDep, SettingsDep, get_knowledge
 from nervemap.services import accounts, assessments, audit, consultations
 from nervemap.services import episodes as episode_service
 from nervemap.services.accounts import SERVICE_USER_ID
@@ -184,7 +185,10 @@ def _record(db: Session, assessment_id: str) -> AssessmentRecord:
         ) from None
 
 
-def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
+def assessment_context(
+    db: Session, record: AssessmentRecord, knowledge: CompiledKnowledge | None = None
+) -> dict[str, Any]:
+    """The assessment page's context, worded with ``knowledge`` (the app's compiled knowledge)."""
     assessment = Assessment.model_validate(record.output)
     case = (
         record.input.get("case", record.input)
@@ -198,7 +202,7 @@ def assessment_context(db: Session, record: AssessmentRecord) -> dict[str, Any]:
         "severity_label": assessment.severity.grade.value
         if severity_measured(assessment)
         else "not assessed",
-        "header": present.header(assessment, case if isinstance(case, dict) else {}),
+        "header": present.header(assessment, case if isinstance(case, dict) else {}, knowledge),
         "next_id": _next_in_queue(db, record),
         "record": record,
         "assessment": assessment,
@@ -233,7 +237,7 @@ def assessment_page(
         "clinician": clinician,
         "comment": "",
         "error": None,
-        **assessment_context(db, record),
+        **assessment_context(db, record, get_knowledge(request)),
     }
     return render(request, "assessment.html", context)
 
@@ -251,7 +255,7 @@ def review(
             "clinician": clinician,
             "comment": comment,
             "error": f"{problem[0].upper()}{problem[1:]}.",
-            **assessment_context(db, record),
+            **assessment_context(db, record, get_knowledge(request)),
         }
         return render(request, "assessment.html", context, status_code=422)
     assessments.review_assessment(

@@ -23,7 +23,7 @@ from nervemap.engine.assessment import Assessment
 from nervemap.followup import CourseSummary, Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for
 from nervemap.knowledge.models import Setting
-from nervemap.server.deps import KnowledgeDep, SessionDep
+from nervemap.server.deps import KnowledgeDep, SessionDep, get_knowledge
 from nervemap.services import assessments, consultations
 from nervemap.services import episodes as service
 from nervemap.services.assessments import AssessmentRecord
@@ -544,14 +544,15 @@ def checkin_result(request: Request, db: SessionDep) -> Response:
     view = attached_view(request, db, opened.record.id, record.id)
     if view is None:
         return _see_other("/interview/result")
+    knowledge = get_knowledge(request)
     if is_emergency(record):
-        return render(request, "emergency.html", emergency_context(record))
+        return render(request, "emergency.html", emergency_context(record, knowledge))
     # the episode's level: this check-in's, raised by a rule that fired or held by an open one
     level = view.episode.triage_level
     told = course.patient_course(view.course, coming(view))
     before = _previous_map(db, view, record.id)
     context = {
-        **result_context(record, opened.session.answers),
+        **result_context(record, opened.session.answers, knowledge=knowledge),
         "title": "How you are doing",
         "told": told,
         "level": level,

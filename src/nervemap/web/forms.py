@@ -5,23 +5,28 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 from starlette.datastructures import FormData
 
-from nervemap.engine.case import DiscLevel, ImagingKind, SideOrBoth
 from nervemap.interview.catalogue import Kind
-from nervemap.knowledge.models import HerniationZone
+from nervemap.knowledge.vocabulary import (
+    DISC_LEVELS,
+    HERNIATION_ZONES,
+    IMAGING_KINDS,
+    SENSATION_STATUSES,
+    SIDES_OR_BOTH,
+)
 from nervemap.services.interviews import QuestionView
 from nervemap.web.bodymap import MARK_KINDS, SIDES, regions
 
 UNKNOWN = "unknown"
-SENSATION_KINDS = ("reduced", "absent", "increased", "normal")
-# The imaging form offers exactly what the case model (ImagingFinding) accepts: one definition.
-IMAGING_KINDS: tuple[str, ...] = get_args(ImagingKind)
-IMAGING_LEVELS: tuple[str, ...] = get_args(DiscLevel)
-IMAGING_ZONES: tuple[str, ...] = tuple(zone.value for zone in HerniationZone)
-IMAGING_SIDES: tuple[str, ...] = get_args(SideOrBoth)
+# The sensory examination's tools: the case model's statuses, the abnormal ones first.
+SENSATION_KINDS: tuple[str, ...] = tuple(sorted(SENSATION_STATUSES, key=lambda status: status == "normal"))
+# The imaging form offers exactly what the case model (ImagingFinding) accepts: knowledge/vocabulary.py.
+IMAGING_LEVELS: tuple[str, ...] = DISC_LEVELS
+IMAGING_ZONES: tuple[str, ...] = HERNIATION_ZONES
+IMAGING_SIDES: tuple[str, ...] = SIDES_OR_BOTH
 IMAGING_OPTIONS = {
     "img_kind": IMAGING_KINDS,
     "img_level": IMAGING_LEVELS,

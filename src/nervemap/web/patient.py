@@ -13,12 +13,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.interview.catalogue import Kind
 from nervemap.interview.policy import COURSE_FIELDS, counted
 from nervemap.interview.session import InterviewSession
 from nervemap.knowledge.models import TriageLevel
 from nervemap.presentation.plain import patient_view, severity_measured, severity_words, summarise
-from nervemap.server.deps import SessionDep
+from nervemap.server.deps import SessionDep, get_knowledge
 from nervemap.services import accounts, consultations
 from nervemap.services.accounts import InvitationGone, PatientLink
 from nervemap.services.assessments import AssessmentRecord, for_patient
@@ -40,6 +41,7 @@ from nervemap.services.interviews import (
 from nervemap.web import bodymap, episodes, present, summary
 from nervemap.web.forms import (
     IMAGING_OPTIONS,
+    SENSATION_KINDS,
     ConsultationForm,
     FormProblem,
     answer_from_form,
@@ -282,9 +284,7 @@ def _question_page(
         "imaging_options": IMAGING_OPTIONS,
         "picture": bodymap.BodyMapPicture(
             interactive=True,
-            tools=("pain", "tingling", "numbness")
-            if question.target != "sensation"
-            else ("reduced", "absent", "increased", "normal"),
+            tools=bodymap.MARK_KINDS if question.target != "sensation" else SENSATION_KINDS,
             marks=_kept_marks(kept),
         ),
     }
@@ -720,8 +720,12 @@ def _finished(request: Request, db: Session) -> tuple[OpenInterview, AssessmentR
 
 
 def result_context(
-    record: AssessmentRecord, answers: list[tuple[str, Any]] | None = None, number: str = "999"
+    record: AssessmentRecord,
+    answers: list[tuple[str, Any]] | None = None,
+    number: str = "999",
+    knowledge: CompiledKnowledge | None = None,
 ) -> dict[str, Any]:
+    """The result page's context, worded with ``knowledge`` (the app's compiled knowledge)."""
     assessment = for_patient(record)  # once, without the evidence no patient page shows
     summary = summarise(assessment)
     place = summary.place
@@ -736,9 +740,9 @@ def result_context(
         "urgency_title": present.URGENCY_TITLE.get(level, level),
         "place": place,
         "sciatica": bool(place and present.is_sciatica(place)),
-        "plan_steps": present.patient_plan(assessment, severity_measured(assessment)),
+        "plan_steps": present.patient_plan(assessment, severity_measured(assessment), knowledge),
         "severity": severity_words(assessment),
-        "open_warnings": present.open_warnings(answers or [], assessment, number),
+        "open_warnings": present.open_warnings(answers or [], assessment, number, knowledge),
         # the shaded territory is the likely source's, and only when that source is shown
         "picture": bodymap.picture(assessment if place else None, pain_map, "Where you feel it"),
         "red_flag_stop": level in ("emergency", "urgent") and bool(assessment.triage.red_flags),
@@ -749,14 +753,14 @@ def is_emergency(record: AssessmentRecord) -> bool:
     return str(record.triage_level) == TriageLevel.EMERGENCY.value
 
 
-def emergency_context(record: AssessmentRecord) -> dict[str, Any]:
+def emergency_context(record: AssessmentRecord, knowledge: CompiledKnowledge | None = None) -> dict[str, Any]:
     """Only what to do now: where to go, the number to call, what to tell them."""
     assessment = for_patient(record)  # once, without the evidence no patient page shows
     return {
         "title": "Emergency: get help now",
         "assessment": assessment,
-        "triggers": present.emergency_triggers(assessment),
-        "suspicions": present.emergency_suspicions(assessment),
+        "triggers": present.emergency_triggers(assessment, knowledge),
+        "suspicions": present.emergency_suspicions(assessment, knowledge),
         "stopped_early": bool(assessment.triage.red_flags),
     }
 
@@ -769,12 +773,13 @@ def _result(
     form: ConsultationForm,
     status_code: int = 200,
 ) -> Response:
+    knowledge = get_knowledge(request)
     if is_emergency(record):
-        return render(request, "emergency.html", emergency_context(record))
+        return render(request, "emergency.html", emergency_context(record, knowledge))
     requested = consultations.for_assessment(db, record.id)
     targets = {"name": "name", "contact": "contact", "consent": "consent"}
     context = {
-        **result_context(record, opened.session.answers, emergency_number(request)),
+        **result_context(record, opened.session.answers, emergency_number(request), knowledge),
         "title": ("Error: " if form.errors else "") + "Your result",
         "form_errors": [(targets.get(field), message) for field, message in form.errors.items()],
         "form": form,
@@ -822,7 +827,7 @@ def _summary_html(request: Request, db: Session, printable: bool) -> str | None:
         return None
     number = emergency_number(request)
     context = {
-        **result_context(record, opened.session.answers, number),
+        **result_context(record, opened.session.answers, number, get_knowledge(request)),
         "rows": answer_rows(opened.session),
         "emergency_number": number,
     }

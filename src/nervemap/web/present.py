@@ -2,6 +2,8 @@
 
 Nothing here invents clinical content: every sentence shown about a case is a field of the
 assessment (or of the knowledge base's plain wording); these helpers only choose and order them.
+The knowledge base is the app's (``app.state.knowledge``), handed in by the pages; a helper called
+without one (a test, a script) reads the bundled one. Tables derived from it are kept on it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from nervemap.engine.assessment import Assessment, Localisation
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.engine.triage import rule_fires
 from nervemap.interview.catalogue import default_catalogue
-from nervemap.knowledge.loader import default_knowledge
 from nervemap.knowledge.models import PlanStep, TriageLevel
 
 TRIAGE_RANK = {level.value: i for i, level in enumerate(reversed(list(TriageLevel)))}  # emergency 0
@@ -69,19 +71,20 @@ class PatientStep:
     avoid: bool  # a "do not": what does not help
 
 
-@functools.cache
-def _plan_steps() -> dict[str, PlanStep]:
-    return {step.id: step for step in default_knowledge().knowledge.plans}
+def _plan_steps(knowledge: CompiledKnowledge) -> dict[str, PlanStep]:
+    return held(knowledge, "web_plan_steps", lambda c: {step.id: step for step in c.knowledge.plans})
 
 
-def patient_plan(assessment: Assessment, severity_known: bool) -> list[PatientStep]:
+def patient_plan(
+    assessment: Assessment, severity_known: bool, knowledge: CompiledKnowledge | None = None
+) -> list[PatientStep]:
     """At most five of the plan's steps in the patient's own words (the knowledge base's ``patient``
         wording; steps without it are for clinicians only), filtered to what is known: no step that
         depends on the duration when the duration is unknown, none that depends on the severity when
         nothing measured it, none whose ``patient_needs`` findings are not present (an ankle-foot
         orthosis without foot drop). Safety steps are chosen first and read last; one "good to know" (a
     step that is not needed or does not help) when there is room."""
-    steps = _plan_steps()
+    steps = _plan_steps(knowledge or default_compiled())
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     duration_known = assessment.severity.duration_days is not None
     do: list[tuple[str, PatientStep]] = []
@@ -149,13 +152,13 @@ def _finding_words() -> dict[str, str]:
     return words
 
 
-@functools.cache
-def _clinical_words() -> dict[str, str]:
-    return {f.id: f.clinician for f in default_knowledge().knowledge.findings}
+def _clinical_words(knowledge: CompiledKnowledge) -> dict[str, str]:
+    return held(knowledge, "web_clinical_words", lambda c: {f.id: f.clinician for f in c.knowledge.findings})
 
 
-def emergency_triggers(assessment: Assessment) -> list[str]:
+def emergency_triggers(assessment: Assessment, knowledge: CompiledKnowledge | None = None) -> list[str]:
     """The answers that made it an emergency, in the patient's own option wording, in rule order."""
+    clinical = _clinical_words(knowledge or default_compiled())
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     out: list[str] = []
     for flag in assessment.triage.red_flags:
@@ -164,15 +167,14 @@ def emergency_triggers(assessment: Assessment) -> list[str]:
         for finding in flag.findings:
             if finding not in present:
                 continue
-            text = _finding_words().get(finding) or _clinical_words().get(finding, finding)
+            text = _finding_words().get(finding) or clinical.get(finding, finding)
             if text not in out:
                 out.append(text)
     return out
 
 
-@functools.cache
-def _patient_names() -> dict[str, str]:
-    return {c.id: c.patient_name for c in default_knowledge().knowledge.conditions}
+def _patient_names(knowledge: CompiledKnowledge) -> dict[str, str]:
+    return held(knowledge, "web_patient_names", lambda c: {x.id: x.patient_name for x in c.conditions})
 
 
 @dataclass(frozen=True)
@@ -181,13 +183,16 @@ class Suspicion:
     plain: str  # the knowledge base's patient name
 
 
-def emergency_suspicions(assessment: Assessment) -> list[Suspicion]:
+def emergency_suspicions(
+    assessment: Assessment, knowledge: CompiledKnowledge | None = None
+) -> list[Suspicion]:
     """The conditions the emergency rules point to, for "what to tell them"."""
+    names = _patient_names(knowledge or default_compiled())
     seen: list[Suspicion] = []
     for item in assessment.triage.suspected:
         if item.level != TriageLevel.EMERGENCY or any(s.name == _lower_first(item.name) for s in seen):
             continue
-        seen.append(Suspicion(_lower_first(item.name), _patient_names().get(item.condition, "")))
+        seen.append(Suspicion(_lower_first(item.name), names.get(item.condition, "")))
     return seen
 
 
@@ -205,17 +210,25 @@ class OpenWarnings:
     items: list[str]
 
 
-def _warning_level(findings: list[str], present: set[str]) -> TriageLevel | None:
+def _warning_level(
+    findings: list[str], present: set[str], knowledge: CompiledKnowledge
+) -> TriageLevel | None:
     """The most urgent red-flag rule this answer would fire, with what the patient did report."""
-    rules = default_knowledge().knowledge.triage.red_flags
+    rules = knowledge.knowledge.triage.red_flags
     fired = [r.level for r in rules if r.level in WARNING_LEVELS and rule_fires(r, present | set(findings))]
     return min(fired, key=lambda level: TRIAGE_RANK[level.value]) if fired else None
 
 
-def open_warnings(answers: list[tuple[str, Any]], assessment: Assessment, number: str) -> list[OpenWarnings]:
+def open_warnings(
+    answers: list[tuple[str, Any]],
+    assessment: Assessment,
+    number: str,
+    knowledge: CompiledKnowledge | None = None,
+) -> list[OpenWarnings]:
     """Every warning sign asked about but answered "I don't know", grouped by what to do if it is
     true: the level of the red-flag rule it would fire (triage.yaml) given the other answers."""
     catalogue = default_catalogue()
+    compiled = knowledge or default_compiled()
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     grouped: dict[TriageLevel, list[str]] = {}
     for question_id, value in answers:
@@ -226,7 +239,7 @@ def open_warnings(answers: list[tuple[str, Any]], assessment: Assessment, number
         if not question.options and question.findings:
             items = [(question.patient or question.clinician, list(question.findings))]
         for text, findings in items:
-            level = _warning_level(findings, present) if findings else None
+            level = _warning_level(findings, present, compiled) if findings else None
             if level is not None and text not in grouped.setdefault(level, []):
                 grouped[level].append(text)
     actions = {
@@ -263,10 +276,12 @@ def _screen_findings() -> tuple[str, ...]:
     return tuple(screen[0].finding_ids) if screen else ()
 
 
-@functools.cache
-def _examination_findings() -> frozenset[str]:
-    knowledge = default_knowledge().knowledge
-    return frozenset(f.id for f in knowledge.findings if f.category.value == "examination")
+def _examination_findings(knowledge: CompiledKnowledge) -> frozenset[str]:
+    return held(
+        knowledge,
+        "web_examination_findings",
+        lambda c: frozenset(f.id for f in c.knowledge.findings if f.category.value == "examination"),
+    )
 
 
 @dataclass(frozen=True)
@@ -280,7 +295,9 @@ class Header:
     examined: str
 
 
-def header(assessment: Assessment, case: dict[str, Any]) -> Header:
+def header(
+    assessment: Assessment, case: dict[str, Any], knowledge: CompiledKnowledge | None = None
+) -> Header:
     """What a clinician needs first: who, how long, which side, the red-flag screen, examined or not."""
     age = case.get("age")
     sides = {m.get("side") for m in case.get("pain_map") or [] if m.get("side") in ("left", "right")}
@@ -300,7 +317,8 @@ def header(assessment: Assessment, case: dict[str, Any]) -> Header:
     else:
         flags, css = "not asked", "not-asked"
     exam = bool(case.get("strength") or case.get("reflexes") or case.get("sensation"))
-    exam = exam or any(f in _examination_findings() for f in status)
+    examination = _examination_findings(knowledge or default_compiled())
+    exam = exam or any(f in examination for f in status)
     return Header(
         age=f"{age:g}" if isinstance(age, int | float) else "not given",
         sex=str(case.get("sex") or "not given"),

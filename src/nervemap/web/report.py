@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.followup.models import Escalation
 from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
-from nervemap.server.deps import SessionDep
+from nervemap.server.deps import SessionDep, get_knowledge
 from nervemap.services import assessments, audit
 from nervemap.services import episodes as episode_service
 from nervemap.web import bodymap, present
@@ -116,14 +117,21 @@ def _episode(db: Session, episode_id: str, actor: str) -> episode_service.Episod
         ) from error
 
 
-def episode_report_html(db: Session, episode_id: str, actor: str, printable: bool = True) -> tuple[str, str]:
-    """(html, episode id) of an episode's report: its latest check-in's summary, then the course."""
+def episode_report_html(
+    db: Session,
+    episode_id: str,
+    actor: str,
+    printable: bool = True,
+    knowledge: CompiledKnowledge | None = None,
+) -> tuple[str, str]:
+    """(html, episode id) of an episode's report: its latest check-in's summary, then the course,
+    worded with ``knowledge`` (the app's compiled knowledge)."""
     view = _episode(db, episode_id, actor)
     latest = view.checkins[-1]
     record = _record(db, str(latest.assessment_id))
     audit.record(db, actor, "episode.report", f"episode:{view.episode.id}")
     context = {
-        **assessment_context(db, record),
+        **assessment_context(db, record, knowledge),
         **course_context(view),
         "checkin_maps": checkin_maps(db, view),
     }
@@ -141,7 +149,7 @@ def pdf_bytes(html: str) -> bytes:
 def report(request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
     record = _record(db, assessment_id)
     audit.record(db, clinician.actor, "assessment.report", f"assessment:{record.id}")
-    html = report_html(assessment_context(db, record))
+    html = report_html(assessment_context(db, record, get_knowledge(request)))
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
@@ -151,7 +159,7 @@ async def report_pdf(
 ) -> Response:
     record = _record(db, assessment_id)
     audit.record(db, clinician.actor, "assessment.report-pdf", f"assessment:{record.id}")
-    html = report_html(assessment_context(db, record), printable=False)
+    html = report_html(assessment_context(db, record, get_knowledge(request)), printable=False)
     document = await run_in_threadpool(pdf_bytes, html)
     name = f"nervemap-assessment-{record.id}.pdf"
     return Response(
@@ -163,7 +171,7 @@ async def report_pdf(
 
 @router.get("/episodes/{episode_id}/report", response_class=HTMLResponse)
 def episode_report(request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
-    html, _ = episode_report_html(db, episode_id, clinician.actor)
+    html, _ = episode_report_html(db, episode_id, clinician.actor, knowledge=get_knowledge(request))
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
@@ -171,7 +179,9 @@ def episode_report(request: Request, episode_id: str, clinician: ClinicianPage, 
 async def episode_report_pdf(
     request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep
 ) -> Response:
-    html, identifier = episode_report_html(db, episode_id, clinician.actor, printable=False)
+    html, identifier = episode_report_html(
+        db, episode_id, clinician.actor, printable=False, knowledge=get_knowledge(request)
+    )
     document = await run_in_threadpool(pdf_bytes, html)
     name = f"nervemap-episode-{identifier}.pdf"
     return Response(
