@@ -766,20 +766,31 @@ def _headline_chunk(
     enough_list = enough_all.tolist()
     out: list[CoreCase] = []
     plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+    # the rows as views, made in one pass each; the plan key's leading conditions as tuples
+    condition_rows, site_rows, order_rows, site_order_rows = (
+        list(conditions),
+        list(sites),
+        list(order),
+        list(site_order),
+    )
+    leading = [
+        tuple(row[:k]) for row, k in zip(order[:, : max(n_above, default=0)].tolist(), n_above, strict=True)
+    ]
     for i, case in enumerate(cases):
-        p = conditions[i]
+        p = condition_rows[i]
         level = levels[i]
         flags = fired[i]
         if len(flags) > 1:
             flags = sorted(flags, key=lambda r: -t.rule_level_rank[r])
         grade = grades[i]
         clinical_p = clinical_sites.get(i)
-        if clinical_p is None:
-            concordance = _no_imaging()
+        concordance: dict[str, Any]
+        if clinical_p is None:  # judge's record for a case without imaging of a root
+            concordance = {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
         else:
             concordance = judge(compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p)
-        row_order = order[i]
-        key = (*row_order[: n_above[i]].tolist(), grade, duration_class[i], level, concordance["status"])
+        row_order = order_rows[i]
+        key = (leading[i], grade, duration_class[i], level, concordance["status"])
         plan = plans.get(key)
         if plan is None:
             plan = plans[key] = plan_steps(
@@ -798,9 +809,9 @@ def _headline_chunk(
                 i,
                 case,
                 p,
-                sites[i],
+                site_rows[i],
                 row_order,
-                site_order[i],
+                site_order_rows[i],
                 side_names[i] or None,
                 p_spinal_list[i],
                 verdicts[i],
@@ -814,11 +825,6 @@ def _headline_chunk(
             )
         )
     return out
-
-
-def _no_imaging() -> dict[str, Any]:
-    """judge's record for a case without imaging of a root."""
-    return {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
 
 
 def _severity_grades(
