@@ -26,12 +26,8 @@ BY_ID = {case["id"]: case for case in CASES}
 # Known failures, kept visible rather than tuned away (tests/golden/README.md). Strict: when a
 # general improvement fixes one, the test fails until it is removed from this list.
 KNOWN_FAILURES = {
-    ("condition", "meralgia-pregnancy"): "since the cited duration backgrounds (ec08721: under 6 weeks "
-    "0.45 -> 0.217) a 3-week history counts x2.8 for non-specific LBP, which lists duration bands, while "
-    "meralgia lists none (no cited duration figure): NSLBP 0.51, meralgia 0.45 (it led before, 5d5e3dc)",
-    ("site", "meralgia-pregnancy"): "same: the site marginal follows the leading condition",
-    ("lesion", "meralgia-pregnancy"): "same",
-    ("source", "meralgia-pregnancy"): "same",
+    ("source", "meralgia-pregnancy"): "meralgia leads again (0.53, non-specific LBP 0.44) since meralgia "
+    "lists its duration bands (H10, issue 12), but p(spinal) 0.47 is short of a non-spinal verdict",
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
