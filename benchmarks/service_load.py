@@ -1,24 +1,28 @@
-"""Sustained load on the real service: requests/s and p50/p99 at 10, 100 and 500 concurrent clients.
+"""Sustained load on the real service: POST /v1/assessments at 1 and 100 clients, and the framework's ceiling.
 
-    .venv/bin/python benchmarks/service_load.py [--requests 1000] [--clients 10 100 500]
-        [--workers 1] [--health-seconds 5] [--no-health]
+    .venv/bin/python benchmarks/service_load.py [--workers 2] [--clients 1 100] [--seconds 10]
+        [--requests 1000] [--health-seconds 5] [--no-health | --no-post]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/app]
 
-Starts ``nervemap serve [--workers N]`` on 127.0.0.1 and a free port, creates a clinician,
-logs in, then at each concurrency level sends ``--requests`` POST /v1/assessments built from
-structured findings with httpx.AsyncClient (connection pool sized to the level). Loopback only;
-counts are bounded. Runs on a fresh SQLite file, and on PostgreSQL too when ``--postgres-url`` or
-NERVEMAP_TEST_DATABASE_URL gives a URL (``scripts/with_postgres.sh`` starts a throwaway server).
+Starts ``nervemap serve [--workers N]`` on 127.0.0.1 and a free port, creates a clinician, logs
+in, then at each concurrency level sends POST /v1/assessments built from structured findings (the
+bundled examples and one short case, in turn): with ``wrk -t1`` for ``--seconds`` when wrk is
+installed (a Lua script sends the cases with the bearer token; ``--timeout 30s``, so slow answers
+count instead of being dropped), else ``--requests`` with httpx.AsyncClient (in this process: on a
+small machine the client then takes CPU from the server). Runs on a fresh SQLite file, and on
+PostgreSQL too when ``--postgres-url`` or NERVEMAP_TEST_DATABASE_URL gives a URL
+(``scripts/with_postgres.sh`` starts a throwaway server). Loopback only; counts are bounded.
 
-Prints one row per backend and level: throughput, p50/p99 latency, and every non-201 answer or
-transport error. "0 errors" is claimed only for a level that completed all its requests.
+Prints one row per backend and level: throughput, p50/p99 latency, the server's CPU time per
+request (user + system of the server processes, from /proc: on a shared, loaded machine it is
+steadier than requests/s) and every non-201 answer or transport error. "0 errors" is claimed only
+for a level with no failed request. Then the issue 16 floors (1 client p50 <= 4 ms; 100 clients
+>= 400 req/s and p99 <= 250 ms, on SQLite) against the figures measured.
 
 Then the framework's ceiling: ``GET /health`` at the same concurrency levels on nervemap and on a
 bare Starlette app (``benchmarks/bare_starlette.py``, one route, no middleware) served by the same
 uvicorn with the same number of workers, back to back, with ``wrk -t1`` when it is installed
-(else the httpx client, which then limits both). Each row gives requests/s, p50/p99 and the
-server's CPU time per request (user + system of the server processes, from /proc: on a shared,
-loaded machine it is steadier than requests/s); the ratio rows give nervemap against the bare app.
+(else the httpx client, which then limits both); the ratio rows give nervemap against the bare app.
 The load average is printed before and after: on a busy machine every figure is depressed.
 """
 
@@ -57,26 +61,44 @@ class Level:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
+    cpu_s: float = float("nan")
+    done: int | None = None  # requests answered 201, when counted by wrk (latencies then hold p50, p99)
+    p50_s: float | None = None
+    p99_s: float | None = None
 
     @property
     def completed(self) -> int:
-        return len(self.latencies)
+        return self.done if self.done is not None else len(self.latencies)
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, which: float) -> float:
+        if which == 0.5 and self.p50_s is not None:
+            return self.p50_s
+        if which == 0.99 and self.p99_s is not None:
+            return self.p99_s
+        ordered = sorted(self.latencies) or [float("nan")]
+        if which == 0.5:
+            return statistics.median(ordered)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * which))]
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
     def row(self) -> str:
-        ordered = sorted(self.latencies) or [float("nan")]
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-        rate = self.completed / self.elapsed if self.elapsed else 0.0
         failed = sum(self.errors.values())
-        if failed == 0 and self.completed == self.requested:
+        if failed == 0 and (self.done is not None or self.completed == self.requested):
             verdict = "0 errors"
         else:
             verdict = f"{failed} errors " + json.dumps(self.errors)
+        cpu_us = self.cpu_s / self.completed * 1e3 if self.completed else float("nan")
+        asked = f"{self.completed:>5}/{self.requested:<5}" if self.done is None else f"{self.completed:>11}"
         return (
-            f"{self.backend:<10} {self.clients:>7} {self.completed:>5}/{self.requested:<5} "
-            f"{rate:>8.1f} {statistics.median(ordered) * 1000:>8.0f} {p99 * 1000:>8.0f}  {verdict}"
+            f"{self.backend:<10} {self.clients:>7} {asked} {self.rate:>8.1f} "
+            f"{self.percentile(0.5) * 1000:>8.1f} {self.percentile(0.99) * 1000:>8.0f} "
+            f"{cpu_us:>8.2f}  {verdict}"
         )
 
 
@@ -122,7 +144,17 @@ def start_bare(port: int, workers: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_ready(base: str, timeout_s: float = 90, path: str = "/ready") -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server (uvicorn stops its workers), kill it if it does not stop in 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def wait_ready(base: str, timeout_s: float = 300, path: str = "/ready") -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
@@ -167,8 +199,58 @@ async def run_level(base: str, token: str, level: Level) -> None:
         level.elapsed = time.perf_counter() - started
 
 
+WRK_POST = """
+local bodies = {}
+for line in io.lines(os.getenv("NERVEMAP_LOAD_BODIES")) do bodies[#bodies + 1] = line end
+local token = os.getenv("NERVEMAP_LOAD_TOKEN")
+local counter = 0
+request = function()
+  counter = counter + 1
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+  return wrk.format("POST", "/v1/assessments", headers, bodies[(counter % #bodies) + 1])
+end
+"""
+
+
+def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> None:
+    """One level with ``wrk -t1``: counts, p50/p99 from its latency distribution, the server's CPU."""
+    with tempfile.TemporaryDirectory(prefix="nervemap-wrk-") as folder:
+        script, bodies = Path(folder, "post.lua"), Path(folder, "bodies.jsonl")
+        script.write_text(WRK_POST, encoding="utf-8")
+        bodies.write_text("\n".join(json.dumps(case) for case in payloads()) + "\n", encoding="utf-8")
+        env = {**os.environ, "NERVEMAP_LOAD_BODIES": str(bodies), "NERVEMAP_LOAD_TOKEN": token}
+        command = ["wrk", "-t1", f"-c{level.clients}", f"-d{seconds:g}s", "--timeout", "30s", "--latency"]
+        before = cpu_seconds(pid)
+        out = subprocess.run(
+            [*command, "-s", str(script), base], capture_output=True, text=True, check=True, env=env
+        ).stdout
+        level.cpu_s = cpu_seconds(pid) - before
+    done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
+    assert done is not None, out
+    level.elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if failed:
+        level.errors["non-2xx"] = int(failed.group(1))
+    if socket_errors:
+        for kind, count in zip(("connect", "read", "write", "timeout"), socket_errors.groups(), strict=True):
+            if int(count):
+                level.errors[kind] = int(count)
+    level.done = int(done.group(1)) - level.errors.get("non-2xx", 0)
+    level.requested = int(done.group(1))
+    p50, p99 = re.search(r"50%\s+(\S+)", out), re.search(r"99%\s+(\S+)", out)
+    level.p50_s = _ms(p50.group(1)) / 1000 if p50 else float("nan")
+    level.p99_s = _ms(p99.group(1)) / 1000 if p99 else float("nan")
+
+
 def bench_backend(
-    name: str, url: str, data_dir: str, clients: list[int], requests: int, workers: int = 1
+    name: str,
+    url: str,
+    data_dir: str,
+    clients: list[int],
+    requests: int,
+    workers: int = 1,
+    seconds: float = 10,
 ) -> list[Level]:
     prepare_database(url)
     port = free_port()
@@ -180,21 +262,27 @@ def bench_backend(
         login = httpx.post(f"{base}/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}, timeout=60)
         login.raise_for_status()
         token = login.json()["access_token"]
-        warm = httpx.post(  # the engine compiles the knowledge base on its first case
+        warm = httpx.post(  # the engine builds its lazy tables on its first case
             f"{base}/v1/assessments",
             json=payloads()[0],
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         )
         warm.raise_for_status()
+        if shutil.which("wrk"):  # every worker's first cases too, over several connections (not counted)
+            wrk_post(base, token, server.pid, Level(name, 4 * workers, 0), 3)
         for count in clients:
             level = Level(name, count, max(requests, count))
-            asyncio.run(run_level(base, token, level))
+            if shutil.which("wrk"):
+                wrk_post(base, token, server.pid, level, seconds)
+            else:
+                before = cpu_seconds(server.pid)
+                asyncio.run(run_level(base, token, level))
+                level.cpu_s = cpu_seconds(server.pid) - before
             levels.append(level)
             print(level.row(), flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     return levels
 
 
@@ -241,8 +329,12 @@ class HealthRow:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+    """A wrk duration ("812.00us", "1.20ms", "2.01s", "1.00m", "1.5h") in milliseconds; NaN if unread."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value.strip())
+    if found is None:
+        return float("nan")
+    number, unit = found.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}[unit]
 
 
 def wrk_health(server: str, base: str, pid: int, clients: int, seconds: float) -> HealthRow:
@@ -340,8 +432,21 @@ def bench_health(
             )
     finally:
         for process in (ours, bare):
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
+
+
+def print_floors(levels: list[Level], workers: int) -> None:
+    """The issue 16 floors for SQLite against the figures just measured."""
+    by_clients = {level.clients: level for level in levels}
+    print(f"\nissue 16 floors (SQLite, --workers {workers}; the floors are set for --workers 2):")
+    if 1 in by_clients:
+        p50 = by_clients[1].percentile(0.5) * 1000
+        print(f"  1 client p50      {p50:8.1f} ms   floor <= 4 ms     {'met' if p50 <= 4 else 'NOT met'}")
+    if 100 in by_clients:
+        level = by_clients[100]
+        rate, p99 = level.rate, level.percentile(0.99) * 1000
+        print(f"  100 clients       {rate:8.1f} req/s floor >= 400     {'met' if rate >= 400 else 'NOT met'}")
+        print(f"  100 clients p99   {p99:8.0f} ms   floor <= 250 ms   {'met' if p99 <= 250 else 'NOT met'}")
 
 
 def load_average() -> str:
@@ -353,24 +458,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--requests", type=int, default=1000, help="per level (at least one per client)")
-    parser.add_argument("--clients", type=int, nargs="+", default=[10, 100, 500])
+    parser.add_argument(
+        "--requests", type=int, default=1000, help="per level without wrk (at least one per client)"
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="per POST level with wrk")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--postgres-url", default=os.environ.get("NERVEMAP_TEST_DATABASE_URL"))
     parser.add_argument("--workers", type=int, default=1, help="nervemap serve --workers N")
     parser.add_argument("--health-seconds", type=float, default=5, help="per /health level (wrk)")
     parser.add_argument("--no-health", action="store_true", help="skip the /health ceiling")
+    parser.add_argument("--no-post", action="store_true", help="only the /health ceiling")
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     print(load_average())
-    print(f"POST /v1/assessments, {args.workers} worker(s)")
-    print(f"{'backend':<10} {'clients':>7} {'done':>11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  errors")
+    tool = "wrk -t1 --timeout 30s" if shutil.which("wrk") else "httpx in this process (install wrk)"
+    print(f"POST /v1/assessments, {args.workers} worker(s), load generator: {tool}")
+    print(
+        f"{'backend':<10} {'clients':>7} {'done':>11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU ms':>8}  errors"
+    )
     with tempfile.TemporaryDirectory(prefix="nervemap-service-load-") as data_dir:
         sqlite_url = f"sqlite:///{Path(data_dir, 'load.db').as_posix()}"
-        bench_backend("sqlite", sqlite_url, data_dir, args.clients, args.requests, args.workers)
-        if args.postgres_url:
-            bench_backend(
-                "postgresql", args.postgres_url, data_dir, args.clients, args.requests, args.workers
-            )
+        run = (args.clients, args.requests, args.workers, args.seconds)
+        if not args.no_post:
+            sqlite = bench_backend("sqlite", sqlite_url, data_dir, *run)
+            if args.postgres_url:
+                bench_backend("postgresql", args.postgres_url, data_dir, *run)
+            print_floors(sqlite, args.workers)
+        else:
+            prepare_database(sqlite_url)
         if not args.no_health:
             bench_health(sqlite_url, data_dir, args.clients, args.workers, args.health_seconds, args.requests)
     print(load_average())
