@@ -1,7 +1,7 @@
 """Sustained load on the real service: POST /v1/assessments at 1 and 100 clients, and the framework's ceiling.
 
     .venv/bin/python benchmarks/service_load.py [--workers 2] [--clients 1 100] [--seconds 10]
-        [--requests 1000] [--health-seconds 5] [--no-health | --no-post]
+        [--requests 1000] [--health-seconds 5] [--no-health | --no-post] [--sqlite-synchronous normal|full]
         [--postgres-url postgresql+psycopg://postgres@127.0.0.1:54329/app]
 
 Starts ``nervemap serve [--workers N]`` on 127.0.0.1 and a free port, creates a clinician, logs
@@ -128,8 +128,12 @@ def prepare_database(url: str) -> None:
         engine.dispose()
 
 
+SQLITE_SYNCHRONOUS = {"value": "normal"}  # --sqlite-synchronous, handed to every server started
+
+
 def start_server(url: str, data_dir: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NERVEMAP_DATABASE_URL": url, "NERVEMAP_DATA_DIR": data_dir}
+    env["NERVEMAP_SQLITE_SYNCHRONOUS"] = SQLITE_SYNCHRONOUS["value"]
     command = [*SERVE, "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
@@ -468,9 +472,17 @@ def main() -> None:
     parser.add_argument("--health-seconds", type=float, default=5, help="per /health level (wrk)")
     parser.add_argument("--no-health", action="store_true", help="skip the /health ceiling")
     parser.add_argument("--no-post", action="store_true", help="only the /health ceiling")
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=("normal", "full"),
+        default="normal",
+        help="NERVEMAP_SQLITE_SYNCHRONOUS for the servers (the server's own default is full)",
+    )
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     print(load_average())
+    SQLITE_SYNCHRONOUS["value"] = args.sqlite_synchronous
+    print(f"NERVEMAP_SQLITE_SYNCHRONOUS={args.sqlite_synchronous} (the server's default is full)")
     tool = "wrk -t1 --timeout 30s" if shutil.which("wrk") else "httpx in this process (install wrk)"
     print(f"POST /v1/assessments, {args.workers} worker(s), load generator: {tool}")
     print(

@@ -5,9 +5,9 @@ Defaults (all overridable):
 - ``NERVEMAP_DATA_DIR`` = ``./data``: holds the SQLite database and the generated secret key.
 - ``NERVEMAP_DATABASE_URL`` = ``sqlite:///<data_dir>/nervemap.db`` (WAL mode); or
   ``postgresql+psycopg://user@host:5432/db``.
-- ``NERVEMAP_SQLITE_SYNCHRONOUS`` = ``normal``: SQLite commits are not synced to disk one by one
-  (WAL; a power cut or OS crash can undo the last commits, never corrupt the file); ``full`` syncs
-  each commit (slower: one sync per write, under the write lock). See ``nervemap.store.db``.
+- ``NERVEMAP_SQLITE_SYNCHRONOUS`` = ``full``: each SQLite commit is on disk before it returns;
+  ``normal`` syncs at WAL checkpoints only (faster writes; a power cut or OS crash can undo the last
+  acknowledged commits, never corrupt the file). See ``nervemap.store.db``.
 - ``NERVEMAP_SECRET_KEY``: signs bearer tokens; if unset, a random key is generated once and kept
   in ``<data_dir>/secret_key`` (mode 0600), so tokens survive a restart.
 - ``NERVEMAP_HOST`` = ``127.0.0.1``, ``NERVEMAP_PORT`` = ``8000``.
@@ -69,9 +69,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file and secret key")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
-    sqlite_synchronous: Literal["normal", "full"] = Field(
-        default="normal",
-        description="SQLite commits: normal (WAL default; a power cut may undo the last commits) or full",
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full",
+        description="SQLite commits: full (each on disk) or normal (faster; a power cut may undo the last)",
     )
     secret_key: SecretStr | None = Field(default=None, description="Token signing key; default generated")
     host: str = "127.0.0.1"

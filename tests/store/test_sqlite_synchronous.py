@@ -1,4 +1,4 @@
-"""SQLite's synchronous setting (issue 16): normal by default in WAL mode, full on request."""
+"""SQLite's synchronous setting (issue 16): full by default (docs/safety.md H9), normal on request."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ def _synchronous(url: str, *args: str) -> tuple[int, str]:
         engine.dispose()
 
 
-def test_the_default_is_normal_in_wal_mode(tmp_path: Path) -> None:
-    assert _synchronous(f"sqlite:///{tmp_path / 'a.db'}") == (PRAGMA_VALUE["normal"], "wal")
+def test_the_default_syncs_every_commit_in_wal_mode(tmp_path: Path) -> None:
+    assert _synchronous(f"sqlite:///{tmp_path / 'a.db'}") == (PRAGMA_VALUE["full"], "wal")
 
 
-def test_full_syncs_every_commit_on_request(tmp_path: Path) -> None:
-    assert _synchronous(f"sqlite:///{tmp_path / 'b.db'}", "full") == (PRAGMA_VALUE["full"], "wal")
+def test_normal_on_request(tmp_path: Path) -> None:
+    assert _synchronous(f"sqlite:///{tmp_path / 'b.db'}", "normal") == (PRAGMA_VALUE["normal"], "wal")
 
 
 def test_an_unknown_value_is_refused(tmp_path: Path) -> None:
@@ -38,9 +38,10 @@ def test_an_unknown_value_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().sqlite_synchronous == "normal"
-    monkeypatch.setenv("NERVEMAP_SQLITE_SYNCHRONOUS", "full")
+    monkeypatch.delenv("NERVEMAP_SQLITE_SYNCHRONOUS", raising=False)
     assert Settings().sqlite_synchronous == "full"
+    monkeypatch.setenv("NERVEMAP_SQLITE_SYNCHRONOUS", "normal")
+    assert Settings().sqlite_synchronous == "normal"
     monkeypatch.setenv("NERVEMAP_SQLITE_SYNCHRONOUS", "off")
     with pytest.raises(ValueError, match="sqlite_synchronous"):
         Settings()
@@ -49,8 +50,8 @@ def test_the_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
 def test_the_app_opens_its_database_with_the_setting(tmp_path: Path) -> None:
     from nervemap.app import create_app
 
-    settings = Settings(data_dir=tmp_path, sqlite_synchronous="full", migrate_on_startup=False)
+    settings = Settings(data_dir=tmp_path, sqlite_synchronous="normal", migrate_on_startup=False)
     app = create_app(settings)
     with app.state.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar_one() == PRAGMA_VALUE["full"]
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar_one() == PRAGMA_VALUE["normal"]
     app.state.engine.dispose()

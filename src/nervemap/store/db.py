@@ -18,13 +18,14 @@ idle. A write transaction on a SQLite file first takes the gate - a lock per pro
 back when it commits or rolls back; waiting there wakes as soon as the writer before it is done.
 The busy handler stays, for writers outside nervemap (the ``sqlite3`` shell, another program).
 
-SQLite's ``synchronous`` setting (``NERVEMAP_SQLITE_SYNCHRONOUS``): ``normal`` by default, the
-setting SQLite recommends for WAL mode - a commit is not synced to disk while it holds the write
-lock (the WAL is synced at checkpoints), so the database stays consistent after any crash, an
-application crash loses nothing, and a power cut or an operating-system crash can roll back the
-last commits (an assessment and its audit line go together). ``full`` syncs every commit: on this
-project's test machine that is 7-11 ms a commit, held under the one write lock, so writes top out
-at about 100-130 a second. docs/scaling.md ("Transactions").
+SQLite's ``synchronous`` setting (``NERVEMAP_SQLITE_SYNCHRONOUS``): ``full`` by default - every
+commit is on disk before it returns, the durability docs/safety.md (H9) counts on. That sync is
+7-11 ms a commit on this project's test machine, held under the one write lock, so writes top out
+at about 100-130 a second. ``normal`` (SQLite's recommended setting for WAL mode, an operator's
+choice) syncs the WAL at checkpoints only: the database stays consistent after any crash and an
+application crash loses nothing, but a power cut or an operating-system crash can roll back the
+last commits that were acknowledged (an assessment with its audit line). docs/scaling.md
+("Transactions").
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_S = 30
-SQLITE_SYNCHRONOUS = ("normal", "full")  # PRAGMA synchronous values offered; the first is the default
+SQLITE_SYNCHRONOUS = ("full", "normal")  # PRAGMA synchronous values offered; the first is the default
 READ_ONLY = "nervemap_read_only"  # connection execution option set by begin_read
 GATE_HELD = "nervemap_write_gate"  # Connection.info key: this connection's transaction holds the gate
 
@@ -188,7 +189,7 @@ def _prepare_sqlite_file(database: str) -> None:
 
 def make_engine(url: str, sqlite_synchronous: str = SQLITE_SYNCHRONOUS[0]) -> Engine:
     """An engine for ``url``; for SQLite, the file's folder and the file (0600) are created and
-    ``sqlite_synchronous`` ("normal" or "full", see the module docstring) is set on each connection."""
+    ``sqlite_synchronous`` ("full" or "normal", see the module docstring) is set on each connection."""
     if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"sqlite_synchronous: one of {SQLITE_SYNCHRONOUS}, not {sqlite_synchronous!r}")
     if is_sqlite(url):
