@@ -36,3 +36,19 @@ def test_the_header_reads_the_examination_findings_of_the_knowledge_base_handed_
     case = Case.model_validate({"findings": [{"id": exam[0], "status": "present"}]})
     assessment = assess(case, small)
     assert present.header(assessment, {}, small).examined == "examined"
+
+
+def test_the_course_is_named_with_the_knowledge_base_handed_in() -> None:
+    from nervemap.web import course
+
+    small = compile_knowledge(load_knowledge(SMALL_KB))
+    assert course.movement_label("mrc:ankle_dorsiflexion:left", small) == "Ankle dorsiflexion, left (MRC)"
+    assert (
+        course.movement_label("mrc:ankle_dorsiflexion:left")
+        == "Ankle dorsiflexion (tibialis anterior), left (MRC)"
+    )
+    assert course.region_name("leg_lateral", small) == "Lateral leg"
+    assert (
+        course.measure_label("mrc:ankle_plantarflexion:right", knowledge=small)
+        == "Plantar flexion, right (MRC)"
+    )

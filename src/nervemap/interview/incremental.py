@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nervemap.engine.case import Case, ReportedFinding, SideOrBoth, Status
-from nervemap.engine.compiled import CompiledKnowledge, FloatArray
+from nervemap.engine.compiled import CompiledKnowledge, FloatArray, held
 from nervemap.engine.encode import BoolArray, CaseError, EncodedCase, encode_case
 from nervemap.engine.encode_batch import encode_batch
 from nervemap.interview.answers import FindingChange, Value, apply, finding_changes
@@ -78,10 +78,6 @@ def stack(compiled: CompiledKnowledge, rows: Sequence[Row]) -> tuple[FloatArray,
     return present, absent, observed, unobserved, prior, signs
 
 
-# Per knowledge base (compiled objects are unhashable): id -> (the object, its plain findings)
-_PLAIN: dict[int, tuple[CompiledKnowledge, frozenset[str]]] = {}
-
-
 def plain_findings(compiled: CompiledKnowledge, sided: bool = True) -> frozenset[str]:
     """The findings whose report changes only their own entries of the encoding; ``sided=False``:
     whose report *without a side* does (a leg symptom reported with its side also counts for the
@@ -92,10 +88,14 @@ def plain_findings(compiled: CompiledKnowledge, sided: bool = True) -> frozenset
     of the sparse path instead of silently diverging: each finding is reported present, absent and
     (when lateral and ``sided``) present on one side and on both, into an empty case and into one
     with a one-sided pain map, and must give exactly the sparse row."""
-    key = id(compiled) * 2 + sided
-    cached = _PLAIN.get(key)
-    if cached is not None and cached[0] is compiled:
-        return cached[1]
+    return held(compiled, _plain_key(sided), lambda c: _find_plain(c, sided))
+
+
+def _plain_key(sided: bool) -> str:
+    return "interview_plain_sided" if sided else "interview_plain_unsided"
+
+
+def _find_plain(compiled: CompiledKnowledge, sided: bool) -> frozenset[str]:
     legs = [r for r in compiled.knowledge.anatomy.regions if r.lateral][:2]
     probes = [
         Case(),
@@ -125,9 +125,7 @@ def plain_findings(compiled: CompiledKnowledge, sided: bool = True) -> frozenset
             for status, side in statuses
         ):
             plain.add(finding.id)
-    found = frozenset(plain)
-    _PLAIN[key] = (compiled, found)
-    return found
+    return frozenset(plain)
 
 
 def warm(compiled: CompiledKnowledge) -> None:
@@ -140,10 +138,7 @@ def warm(compiled: CompiledKnowledge) -> None:
 
 def is_warm(compiled: CompiledKnowledge) -> bool:
     """Whether both sets of plain findings of ``compiled`` are already found."""
-    return all(
-        (cached := _PLAIN.get(id(compiled) * 2 + sided)) is not None and cached[0] is compiled
-        for sided in (False, True)
-    )
+    return all(f"_{_plain_key(sided)}" in vars(compiled) for sided in (False, True))
 
 
 def _same(

@@ -8,26 +8,48 @@ of :class:`~nervemap.followup.models.CourseSummary`; these helpers only choose w
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from nervemap.engine.compiled import default_compiled
-from nervemap.followup.models import CheckinMeasures, CourseSummary, MeasureChange
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
+from nervemap.followup.models import CheckinMeasures, CourseSummary, Escalation, MeasureChange
+from nervemap.followup.timeline_svg import Timeline, timeline_for
 
 # ------------------------------------------------------------------ names
 
 
-@functools.cache
-def _movement_names() -> dict[str, tuple[str, str]]:
-    """Movement id -> (clinician name, patient name)."""
-    anatomy = default_compiled().knowledge.anatomy
-    return {m.id: (m.name, m.patient_name) for m in anatomy.movements}
+def _movement_names(knowledge: CompiledKnowledge | None) -> dict[str, tuple[str, str]]:
+    """Movement id -> (clinician name, patient name), of the knowledge base handed in (the app's;
+    the bundled one when none is), kept on it."""
+    return held(
+        knowledge or default_compiled(),
+        "web_movement_names",
+        lambda c: {m.id: (m.name, m.patient_name) for m in c.knowledge.anatomy.movements},
+    )
 
 
-@functools.cache
-def _region_names() -> dict[str, tuple[str, str]]:
-    return {r.id: (r.name, r.patient_name) for r in default_compiled().regions.values()}
+def _region_names(knowledge: CompiledKnowledge | None) -> dict[str, tuple[str, str]]:
+    return held(
+        knowledge or default_compiled(),
+        "web_region_names",
+        lambda c: {r.id: (r.name, r.patient_name) for r in c.regions.values()},
+    )
+
+
+def episode_timeline(
+    course: CourseSummary,
+    escalations: Iterable[Sequence[Any] | None],
+    title: str,
+    knowledge: CompiledKnowledge | None = None,
+) -> Timeline:
+    """The timeline of an episode's course as its page and its report draw it: a marker for every
+    escalation each check-in stored (the course itself holds only the latest's), movement names and
+    the guideline window from ``knowledge`` (the app's compiled knowledge)."""
+    history = [Escalation.model_validate(item) for stored in escalations for item in stored or []]
+    kb = knowledge.knowledge if knowledge is not None else None
+    return timeline_for(course, kb, title=title, escalations=history)
 
 
 FIXED_LABELS = {
@@ -39,27 +61,29 @@ FIXED_LABELS = {
 }
 
 
-def movement_label(key: str) -> str:
+def movement_label(key: str, knowledge: CompiledKnowledge | None = None) -> str:
     """'mrc:ankle_dorsiflexion:left' or 'ankle_dorsiflexion:left' -> 'Ankle dorsiflexion, left (MRC)'."""
     parts = key.removeprefix("mrc:").split(":")
     movement, side = parts[0], (parts[1] if len(parts) > 1 else "unsided")
-    name = _movement_names().get(movement, (movement.replace("_", " "), ""))[0]
+    name = _movement_names(knowledge).get(movement, (movement.replace("_", " "), ""))[0]
     where = "" if side == "unsided" else f", {side}"
     return f"{name[:1].upper()}{name[1:]}{where} (MRC)"
 
 
-def measure_label(measure: str, function_measure: str | None = None) -> str:
+def measure_label(
+    measure: str, function_measure: str | None = None, knowledge: CompiledKnowledge | None = None
+) -> str:
     if measure.startswith("mrc:"):
-        return movement_label(measure)
+        return movement_label(measure, knowledge)
     if measure == "function" and function_measure:
         return f"Function ({function_measure})"
     return FIXED_LABELS.get(measure, measure.replace("_", " "))
 
 
-def region_name(region: str | None) -> str:
+def region_name(region: str | None, knowledge: CompiledKnowledge | None = None) -> str:
     if region is None:
         return "-"
-    return _region_names().get(region, (region.replace("_", " "), ""))[0]
+    return _region_names(knowledge).get(region, (region.replace("_", " "), ""))[0]
 
 
 def number(value: float | None) -> str:
@@ -93,7 +117,8 @@ def _function_measure(measures: list[CheckinMeasures]) -> str | None:
     return next((m.function_measure for m in measures if m.function_measure), None)
 
 
-def course_table(course: CourseSummary) -> CourseTable:
+def course_table(course: CourseSummary, knowledge: CompiledKnowledge | None = None) -> CourseTable:
+    """The measures of a course, named with ``knowledge`` (the app's compiled knowledge)."""
     measures = course.measures
     columns = tuple(f"{m.at:%d %b %Y} ({weeks_label(m.weeks_since_start)})" for m in measures)
     rows: list[TableRow] = []
@@ -104,11 +129,14 @@ def course_table(course: CourseSummary) -> CourseTable:
 
     add(FIXED_LABELS["leg_pain"], [number(m.leg_pain) for m in measures])
     add(FIXED_LABELS["back_pain"], [number(m.back_pain) for m in measures])
-    add(measure_label("function", _function_measure(measures)), [number(m.function) for m in measures])
+    add(
+        measure_label("function", _function_measure(measures), knowledge),
+        [number(m.function) for m in measures],
+    )
     add(FIXED_LABELS["map_regions"], [number(m.map_regions) for m in measures])
-    add("Pain map: lowest place marked", [region_name(m.most_distal_region) for m in measures])
+    add("Pain map: lowest place marked", [region_name(m.most_distal_region, knowledge) for m in measures])
     for key in sorted({k for m in measures for k in m.worst_mrc}):
-        add(movement_label(key), [number(m.worst_mrc.get(key)) for m in measures])
+        add(movement_label(key, knowledge), [number(m.worst_mrc.get(key)) for m in measures])
     add("Red flags", [", ".join(m.red_flags) or "none" for m in measures])
     add("Triage of the check-in", [m.triage_level.value for m in measures])
     return CourseTable(columns, tuple(rows))
@@ -126,7 +154,7 @@ class ChangeLine:
     basis: str  # the minimal important change applied and its source, or why none
 
 
-def change_lines(course: CourseSummary) -> list[ChangeLine]:
+def change_lines(course: CourseSummary, knowledge: CompiledKnowledge | None = None) -> list[ChangeLine]:
     function_measure = _function_measure(course.measures)
     out: list[ChangeLine] = []
     for change in course.changes:
@@ -139,7 +167,7 @@ def change_lines(course: CourseSummary) -> list[ChangeLine]:
             basis = "no published minimal important change: any change counts"
         out.append(
             ChangeLine(
-                measure_label(change.measure, function_measure),
+                measure_label(change.measure, function_measure, knowledge),
                 number(change.previous),
                 number(change.current),
                 change.trend,

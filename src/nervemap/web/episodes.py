@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from nervemap.engine.assessment import Assessment
-from nervemap.followup import CourseSummary, Escalation
-from nervemap.followup.timeline_svg import render_svg, timeline_for
+from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.followup import CourseSummary
+from nervemap.followup.timeline_svg import render_svg
 from nervemap.knowledge.models import Setting
 from nervemap.server.deps import KnowledgeDep, SessionDep, get_knowledge
 from nervemap.services import assessments, consultations
@@ -128,13 +129,11 @@ def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
     return cards
 
 
-def timeline_markup(view: service.EpisodeView) -> Markup:
+def timeline_markup(view: service.EpisodeView, knowledge: CompiledKnowledge | None = None) -> Markup:
     """The course as an SVG picture with the guideline window shaded and a marker for every rule
     that fired at any check-in (built on the server by ElementTree, which escapes the text)."""
-    history = [
-        Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
-    ]
-    timeline = timeline_for(view.course, title="Course of the episode", escalations=history)
+    stored = (checkin.escalations for checkin in view.checkins)
+    timeline = course.episode_timeline(view.course, stored, "Course of the episode", knowledge)
     # the episode's own schedule (a clinician may have changed it; done ones are not still to come)
     planned = tuple(item.weeks for item in view.schedule if item.status != "done")
     return Markup(render_svg(replace(timeline, planned=planned), prefix="course"))
@@ -148,16 +147,19 @@ def coming(view: service.EpisodeView) -> course.Due | None:
     return None
 
 
-def episode_context(db: Session, view: service.EpisodeView) -> dict[str, Any]:
+def episode_context(
+    db: Session, view: service.EpisodeView, knowledge: CompiledKnowledge | None = None
+) -> dict[str, Any]:
+    """The episode page's context, named with ``knowledge`` (the app's compiled knowledge)."""
     episode = view.episode
     return {
         "episode": episode,
         "view": view,
         "course": view.course,
         "overall": course.overall_words(view.course),
-        "timeline": timeline_markup(view),
-        "table": course.course_table(view.course),
-        "changes": course.change_lines(view.course),
+        "timeline": timeline_markup(view, knowledge),
+        "table": course.course_table(view.course, knowledge),
+        "changes": course.change_lines(view.course, knowledge),
         "cards": _cards(db, view),
         "schedule": view.schedule,
         "first_id": view.checkins[0].assessment_id if view.checkins else None,
@@ -247,7 +249,7 @@ def _episode_page(
         "errors": errors or {},
         "kept": kept or {},
         "link": link,
-        **episode_context(db, view),
+        **episode_context(db, view, get_knowledge(request)),
     }
     return render(request, "episode.html", context, status_code=status_code)
 

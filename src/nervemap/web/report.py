@@ -19,12 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import CompiledKnowledge
-from nervemap.followup.models import Escalation
-from nervemap.followup.timeline_svg import render_svg, timeline_for, timeline_table
+from nervemap.followup.timeline_svg import render_svg, timeline_table
 from nervemap.server.deps import SessionDep, get_knowledge
 from nervemap.services import assessments, audit
 from nervemap.services import episodes as episode_service
-from nervemap.web import bodymap, present
+from nervemap.web import bodymap, course, present
 from nervemap.web.clinic import _record, assessment_context
 from nervemap.web.security import ClinicianPage, PageError
 from nervemap.web.templating import render_string
@@ -53,15 +52,14 @@ def report_html(context: dict[str, Any], printable: bool = True) -> str:
     return render_string("report.html", values)
 
 
-def course_context(view: episode_service.EpisodeView) -> dict[str, Any]:
+def course_context(
+    view: episode_service.EpisodeView, knowledge: CompiledKnowledge | None = None
+) -> dict[str, Any]:
     """The course page of an episode report: the timeline (inline SVG, escaped by ElementTree), the
     table of the same numbers, escalations, guideline windows and the schedule."""
-    history = [
-        Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []
-    ]
-    timeline = timeline_for(
-        view.course, title="Course of the episode: pain, function and power by week", escalations=history
-    )
+    stored = (checkin.escalations for checkin in view.checkins)
+    title = "Course of the episode: pain, function and power by week"
+    timeline = course.episode_timeline(view.course, stored, title, knowledge)
     headings, rows = timeline_table(timeline)
     return {
         "episode": view.episode,
@@ -132,7 +130,7 @@ def episode_report_html(
     audit.record(db, actor, "episode.report", f"episode:{view.episode.id}")
     context = {
         **assessment_context(db, record, knowledge),
-        **course_context(view),
+        **course_context(view, knowledge),
         "checkin_maps": checkin_maps(db, view),
     }
     return report_html(context, printable=printable), str(view.episode.id)
