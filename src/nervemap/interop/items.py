@@ -212,32 +212,16 @@ def _finding_items(kb: KnowledgeBase, question_set: QuestionSet, patient: bool) 
 
 def _exam_items(kb: KnowledgeBase) -> list[ItemSpec]:
     items: list[ItemSpec] = []
-    for movement in kb.anatomy.movements:
-        for side in SIDES:
-            items.append(
-                ItemSpec(
-                    f"strength.{movement.id}.{side}",
-                    Kind.STRENGTH,
-                    "strength",
-                    f"{movement.name}, {side}",
-                    movement.id,
-                    side,
-                    codes=(_item(f"strength.{movement.id}"),),
-                )
-            )
-    for reflex in kb.anatomy.reflexes:
-        for side in SIDES:
-            items.append(
-                ItemSpec(
-                    f"reflex.{reflex.id}.{side}",
-                    Kind.REFLEX,
-                    "reflexes",
-                    f"{reflex.name}, {side}",
-                    reflex.id,
-                    side,
-                    codes=(_item(f"reflex.{reflex.id}"),),
-                )
-            )
+    graded = (
+        (Kind.STRENGTH, "strength", "strength", kb.anatomy.movements),
+        (Kind.REFLEX, "reflex", "reflexes", kb.anatomy.reflexes),
+    )
+    for kind, prefix, group, parts in graded:  # muscles, then reflexes: each on both sides
+        for part in parts:
+            for side in SIDES:
+                stem = f"{prefix}.{part.id}"
+                text = f"{part.name}, {side}"
+                items.append(ItemSpec(f"{stem}.{side}", kind, group, text, part.id, side, (_item(stem),)))
     for region in kb.anatomy.regions:
         stem = f"sensation.{region.id}"
         region_sides: tuple[str | None, ...] = SIDES if region.lateral else (None,)

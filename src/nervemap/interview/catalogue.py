@@ -13,18 +13,15 @@ from importlib import resources
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.engine.encode import IMAGING_FINDING
+from nervemap.knowledge.models import Strict  # the one strict, frozen base model
 from nervemap.knowledge.vocabulary import Onset, Sex
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Mode = Literal["patient", "clinician"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Kind(StrEnum):
