@@ -8,6 +8,7 @@ region, movement, reflex and site it names exists in the knowledge base.
 from __future__ import annotations
 
 import functools
+import hashlib
 from enum import StrEnum
 from importlib import resources
 from typing import Annotated, Literal
@@ -147,6 +148,11 @@ class Catalogue(Strict):
     @functools.cached_property
     def by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of the whole catalogue (its version may stay the same while the data change)."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     def for_mode(self, mode: Mode) -> list[Question]:
         return [q for q in self.questions if q.asked_in(mode)]

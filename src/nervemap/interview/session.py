@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import CompiledKnowledge, default_compiled
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.engine.encode import CaseError, encode_case
 from nervemap.interview.answers import AnswerError, Value, apply, normalise
 from nervemap.interview.catalogue import Catalogue, Mode, Question, default_catalogue
@@ -324,18 +324,9 @@ def _read(text: str | bytes) -> _SavedSession:
         raise SessionError(f"saved interview is damaged: {problems}") from None
 
 
-# Per object (the catalogue, the knowledge base): id -> (the object, a digest of its content)
-_DIGESTS: dict[int, tuple[BaseModel, str]] = {}
-
-
 def _digest(model: BaseModel) -> str:
     """A digest of the whole content (a version string may stay the same while the data change)."""
-    cached = _DIGESTS.get(id(model))
-    if cached is not None and cached[0] is model:
-        return cached[1]
-    digest = hashlib.sha256(model.model_dump_json().encode()).hexdigest()
-    _DIGESTS[id(model)] = (model, digest)
-    return digest
+    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()
 
 
 def step_key(
@@ -345,7 +336,9 @@ def step_key(
     content), policy settings and nervemap version."""
     from nervemap import __version__
 
-    serving = [_digest(catalogue), _digest(compiled.knowledge), astuple(config), __version__]
+    # each digest kept on the object it is of (no process-wide table keyed by id())
+    knowledge = held(compiled, "interview_knowledge_digest", lambda c: _digest(c.knowledge))
+    serving = [catalogue.digest, knowledge, astuple(config), __version__]
     canonical = json.dumps([state, serving], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
