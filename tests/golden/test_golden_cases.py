@@ -28,6 +28,12 @@ BY_ID = {case["id"]: case for case in CASES}
 KNOWN_FAILURES = {
     ("source", "meralgia-pregnancy"): "meralgia leads again (0.53, non-specific LBP 0.44) since meralgia "
     "lists its duration bands (H10, issue 12), but p(spinal) 0.47 is short of a non-spinal verdict",
+    ("lesion", "meralgia-pregnancy"): "the primary-care meralgia prior is cited (H11, issue 12): 4.3 per "
+    "10,000 person-years in Dutch general practice (van Slobbe 2004) / 82.3 leg-pain consultations per 1000 "
+    "person-years = 0.0052 (was an estimate, 0.0068); meralgia still leads (0.49, non-specific LBP 0.47) "
+    "but no neurological lesion (0.51) edges the lateral femoral cutaneous nerve",
+    ("site", "meralgia-pregnancy"): "see ('lesion', 'meralgia-pregnancy'): the top site is no neurological "
+    "lesion (0.51) since the primary-care meralgia prior is cited (0.0052)",
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
