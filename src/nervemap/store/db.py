@@ -10,14 +10,6 @@
 
 On PostgreSQL both are ordinary transactions; the read-only check applies there too.
 
-Writers queue for the write lock in line (:class:`WriteGate`): SQLite's own wait for a locked
-database is a busy handler that sleeps and retries (1, 2, 5, 10 ... up to 100 ms a try), so under
-many concurrent writers a waiting transaction slept long after the lock was free, and the lock sat
-idle. A write transaction on a SQLite file first takes the gate - a lock per process, then an
-``flock`` on ``<database>.writer-lock`` shared by the processes (``serve --workers``) - and gives it
-back when it commits or rolls back; waiting there wakes as soon as the writer before it is done.
-The busy handler stays, for writers outside nervemap (the ``sqlite3`` shell, another program).
-
 SQLite's ``synchronous`` setting (``NERVEMAP_SQLITE_SYNCHRONOUS``): ``full`` by default - every
 commit is on disk before it returns, the durability docs/safety.md (H9) counts on. That sync is
 7-11 ms a commit on this project's test machine, held under the one write lock, so writes top out
@@ -30,11 +22,6 @@ last commits that were acknowledged (an assessment with its audit line). docs/sc
 
 from __future__ import annotations
 
-import fcntl
-import os
-import sqlite3
-import threading
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -43,7 +30,6 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_S = 30
 SQLITE_SYNCHRONOUS = ("full", "normal")  # PRAGMA synchronous values offered; the first is the default
 READ_ONLY = "nervemap_read_only"  # connection execution option set by begin_read
-GATE_HELD = "nervemap_write_gate"  # Connection.info key: this connection's transaction holds the gate
 
 
 class ReadOnlyTransaction(RuntimeError):
@@ -58,61 +44,7 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-class WriteGate:
-    """One writer at a time on one SQLite file, in line: a re-entrant lock for the threads of this
-    process, and an exclusive ``flock`` on ``<database>.writer-lock`` for the processes.
-
-    ``flock`` waits in the kernel (without the GIL) and wakes the next waiter when the holder lets
-    go. Re-entrant so that a thread already writing can open a nested write (it then waits on
-    SQLite's busy handler, as it did before the gate). The lock file is never the database file:
-    closing any descriptor of the database file would drop SQLite's own POSIX locks.
-    """
-
-    def __init__(self, lock_path: Path) -> None:
-        self.path = lock_path
-        self._threads = threading.RLock()
-        self._depth = 0  # changed only by the thread holding _threads
-        self._fd: int | None = None
-
-    def _file(self) -> int:
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-        return self._fd
-
-    def acquire(self) -> None:
-        self._threads.acquire()
-        try:
-            if self._depth == 0:
-                fcntl.flock(self._file(), fcntl.LOCK_EX)
-        except BaseException:
-            self._threads.release()
-            raise
-        self._depth += 1
-
-    def release(self) -> None:
-        self._depth -= 1
-        try:
-            if self._depth == 0 and self._fd is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._threads.release()
-
-
-_GATES: dict[str, WriteGate] = {}
-_GATES_LOCK = threading.Lock()
-
-
-def write_gate(database: str) -> WriteGate:
-    """The process's gate for the SQLite file ``database`` (one per file, shared by its engines)."""
-    key = os.path.realpath(database)
-    with _GATES_LOCK:
-        gate = _GATES.get(key)
-        if gate is None:
-            gate = _GATES[key] = WriteGate(Path(key + ".writer-lock"))
-        return gate
-
-
-def _configure_sqlite(engine: Engine, synchronous: str, gate: WriteGate | None = None) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, open transactions (so SAVEPOINTs work), and take the
@@ -128,43 +60,8 @@ def _configure_sqlite(engine: Engine, synchronous: str, gate: WriteGate | None =
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get(READ_ONLY, False):
-            connection.exec_driver_sql("BEGIN")
-            return
-        if gate is None:  # an in-memory database: one connection, nothing to queue for
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        gate.acquire()
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            gate.release()
-            raise
-        connection.info[GATE_HELD] = gate
-
-    # SQLAlchemy's commit and rollback events come before the driver's commit or rollback: end the
-    # transaction here, then let the next writer in (the driver's own call then has nothing to end).
-    @event.listens_for(engine, "commit")
-    def _on_commit(connection: Any) -> None:
-        held = connection.info.pop(GATE_HELD, None)
-        if held is not None:
-            try:
-                connection.connection.commit()
-            except sqlite3.Error:
-                pass  # still open: the driver's commit that follows raises it, as SQLAlchemy words it
-            finally:
-                held.release()
-
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(connection: Any) -> None:
-        held = connection.info.pop(GATE_HELD, None)
-        if held is not None:
-            try:
-                connection.connection.rollback()
-            except Exception:  # an invalid connection: SQLAlchemy's own rollback deals with it
-                pass
-            finally:
-                held.release()
+        read = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def _prepare_sqlite_file(database: str) -> None:
@@ -174,6 +71,9 @@ def _prepare_sqlite_file(database: str) -> None:
     the database file's permissions. An existing file keeps its mode. A folder that cannot be
     created (a file in the way, no permission) is a :class:`DatabasePathError` naming the setting.
     """
+    import os
+    from pathlib import Path
+
     path = Path(database)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,14 +96,12 @@ def make_engine(url: str, sqlite_synchronous: str = SQLITE_SYNCHRONOUS[0]) -> En
         from sqlalchemy.engine import make_url
 
         database = make_url(url).database
-        gate = None
         if database and database != ":memory:" and not database.startswith("file:"):
             _prepare_sqlite_file(database)
-            gate = write_gate(database)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         )
-        _configure_sqlite(engine, sqlite_synchronous, gate)
+        _configure_sqlite(engine, sqlite_synchronous)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
