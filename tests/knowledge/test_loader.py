@@ -48,6 +48,11 @@ EXPECTED = {
         "likelihoods[age_band]",
         "exclusive group 'age_band' is incomplete",
     ),
+    "exclusive_group_not_a_distribution": (
+        "conditions/strain.yaml",
+        "likelihoods[age_band]",
+        "sums to 1.300, not 1",
+    ),
     "likelihood_not_a_probability": (
         "conditions/strain.yaml",
         "likelihoods[leg_crossing]",

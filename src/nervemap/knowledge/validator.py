@@ -17,6 +17,9 @@ DISTINGUISHING_RATIO = 2.0
 PRIOR_SUM_TOLERANCE = 0.005
 # Applied ratios may differ from the cited ones by rounding only (tests/knowledge/test_applied.py).
 APPLIED_TOLERANCE = 0.05
+# An exclusive group given wholly as probabilities is a distribution: it sums to 1 within the
+# rounding of its entries (several bands of three decimals, or a derived band rounded to two).
+GROUP_SUM_TOLERANCE = 0.015
 
 
 class LikelihoodError(ValueError):
@@ -318,6 +321,19 @@ def check_knowledge(
                     f"likelihoods[{group}]",
                     f"exclusive group '{group}' is incomplete: list every category (missing: {missing})",
                 )
+            given = [lk for lk in condition.likelihoods if lk.finding in members]
+            if len(given) == len(members) and all(
+                lk.p is not None and lk.specificity is None for lk in given
+            ):
+                total = sum(lk.p.value for lk in given if lk.p is not None)
+                if abs(total - 1.0) > GROUP_SUM_TOLERANCE:
+                    add(
+                        "condition",
+                        cid,
+                        f"likelihoods[{group}]",
+                        f"exclusive group '{group}' given as probabilities sums to {total:.3f}, not 1:"
+                        " P(category | condition) over every category is a distribution",
+                    )
 
     # priors: every setting given, and each setting's priors with the not-modelled mass sum to 1
     for condition in kb.conditions:
