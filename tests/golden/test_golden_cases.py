@@ -26,10 +26,10 @@ BY_ID = {case["id"]: case for case in CASES}
 # Known failures, kept visible rather than tuned away (tests/golden/README.md). Strict: when a
 # general improvement fixes one, the test fails until it is removed from this list.
 KNOWN_FAILURES = {
-    ("condition", "axspa-ng65-woman"): "axial SpA ranks 2nd (0.27) behind non-specific LBP (0.47) since "
-    "non-specific LBP takes the cited duration bands of GP back-pain consulters (IMPaCT Back, Foster 2014: 63.9 % "
-    "over 3 months; was an estimate of 0.23 over 12 weeks, which counted a 14-month history 2.9-fold against it); "
-    "the inflammatory back-pain features, not chronicity, must carry axial SpA",
+    ("condition", "axspa-ng65-woman"): "axial SpA ranks 2nd (0.27) behind non-specific LBP (0.47) "
+    "since non-specific LBP takes the cited duration bands of GP back-pain consulters (IMPaCT Back, "
+    "Foster 2014: 63.9 % over 3 months; was an estimate of 0.23 over 12 weeks, which counted a "
+    "14-month history 2.9-fold against it); the inflammatory features, not chronicity, must carry it",
     ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
     "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
     "infection; triage is still urgent through the raised-CRP rule",
