@@ -44,7 +44,7 @@ from nervemap.followup import (
     Escalation,
     summarise_course,
 )
-from nervemap.knowledge.models import TRIAGE_ORDER, Setting, TriageLevel
+from nervemap.knowledge.models import TRIAGE_ORDER, KnowledgeBase, Setting, TriageLevel
 from nervemap.services.assessments import assess_input
 from nervemap.services.errors import ServiceError
 from nervemap.store.assessments import AssessmentRepository
@@ -228,15 +228,27 @@ def _inputs(db: Session, checkins: Sequence[EpisodeCheckin]) -> list[CheckinInpu
     return out
 
 
-def _recompute(db: Session, episode: Episode, checkins: list[EpisodeCheckin], hold: bool) -> EpisodeView:
+def _kb(compiled: CompiledKnowledge | None) -> KnowledgeBase | None:
+    """The knowledge base the course is read with: the app's (``compiled``), else the packaged one."""
+    return compiled.knowledge if compiled is not None else None
+
+
+def _recompute(
+    db: Session,
+    episode: Episode,
+    checkins: list[EpisodeCheckin],
+    hold: bool,
+    compiled: CompiledKnowledge | None = None,
+) -> EpisodeView:
     """Read the course again from every check-in and bring the episode's columns and reminders up to date.
 
     ``hold``: keep an open urgent/emergency level of the episode (a new check-in); False after review.
+    ``compiled``: the knowledge base the app was built with (default: the packaged one).
     """
     now = utcnow()
     inputs = _inputs(db, checkins)
     try:
-        course = summarise_course(inputs)
+        course = summarise_course(inputs, _kb(compiled))
     except Exception as error:  # a fault in reading the course must not lose a check-in
         if not episode.course:  # nothing to fall back on: the episode is not started
             raise
@@ -348,20 +360,25 @@ def stored_measures(item: dict[str, Any]) -> CheckinMeasures:
     )
 
 
-def _stored_course(db: Session, episode: Episode, checkins: Sequence[EpisodeCheckin]) -> CourseSummary:
+def _stored_course(
+    db: Session,
+    episode: Episode,
+    checkins: Sequence[EpisodeCheckin],
+    compiled: CompiledKnowledge | None = None,
+) -> CourseSummary:
     """The course as stored; read again from the check-ins (not saved) when a newer nervemap's model
     no longer reads the stored one."""
     try:
         return CourseSummary.model_validate(episode.course)
     except ValidationError:
-        return summarise_course(_inputs(db, checkins))
+        return summarise_course(_inputs(db, checkins), _kb(compiled))
 
 
-def _view(db: Session, episode: Episode) -> EpisodeView:
+def _view(db: Session, episode: Episode, compiled: CompiledKnowledge | None = None) -> EpisodeView:
     """The stored episode as a view (no recomputation of the course)."""
     repository = EpisodeRepository(db)
     checkins = repository.checkins(episode.id)
-    course = _stored_course(db, episode, checkins)
+    course = _stored_course(db, episode, checkins, compiled)
     items = _items(_schedule_of(episode), checkins, utcnow())
     return EpisodeView(episode, checkins, course, items, repository.checkins(episode.id, voided=True))
 
@@ -404,6 +421,7 @@ def start_episode(
     user_id: uuid.UUID,
     actor: str,
     patient_ref: str | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> EpisodeView:
     """An episode started by a stored assessment; its first check-in is that assessment.
 
@@ -450,7 +468,7 @@ def start_episode(
             triage_level=assessment.triage.level.value,
         )
     )
-    view = _recompute(db, episode, [checkin], hold=False)
+    view = _recompute(db, episode, [checkin], hold=False, compiled=compiled)
     checkin.measures = view.course.measures[0].model_dump(mode="json")
     AuditLog(db).record(actor, "episode.create", f"episode:{episode.id}")
     db.commit()
@@ -602,6 +620,7 @@ def _attach(
     at: datetime | None,
     at_field: str = "query.at",
     idempotency_key: str | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> CheckinResult:
     _refuse_closed(episode)
     repository = EpisodeRepository(db)
@@ -630,7 +649,7 @@ def _attach(
         )
     )
     checkins = repository.checkins(episode.id)
-    view = _recompute(db, episode, checkins, hold=True)
+    view = _recompute(db, episode, checkins, hold=True, compiled=compiled)
     # The new check-in is the latest (see _checkin_time). The course lists its escalations and earlier
     # ones still open: keep those that fired here (an earlier one is stored with its own check-in).
     escalations = [e for e in view.course.escalations if e.at is None or e.at == moment]
@@ -688,7 +707,16 @@ def add_checkin(
         created_by=user_id or service_user(db).id, source_kind=kind, input=stored, assessment=assessment
     )
     AuditLog(db).record(actor, "assessment.create", f"assessment:{record.id}")
-    result = _attach(db, episode, record, source=source, actor=actor, at=at, idempotency_key=idempotency_key)
+    result = _attach(
+        db,
+        episode,
+        record,
+        source=source,
+        actor=actor,
+        at=at,
+        idempotency_key=idempotency_key,
+        compiled=compiled,
+    )
     db.commit()
     return result
 
@@ -736,6 +764,7 @@ def attach_assessment(
     source: Source,
     actor: str,
     at: datetime | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> CheckinResult:
     """Add an already stored assessment (e.g. a finished web interview) as a check-in."""
     episode = _open_episode(db, episode_id)
@@ -745,7 +774,7 @@ def attach_assessment(
     if at is None:  # the assessment's own time, unless a check-in came in between (then now)
         latest = EpisodeRepository(db).checkins(episode.id)[-1]
         at = record.created_at if record.created_at > latest.at else None
-    result = _attach(db, episode, record, source=source, actor=actor, at=at)
+    result = _attach(db, episode, record, source=source, actor=actor, at=at, compiled=compiled)
     db.commit()
     return result
 
@@ -758,6 +787,7 @@ def void_checkin(
     reason: str,
     user_id: uuid.UUID,
     actor: str,
+    compiled: CompiledKnowledge | None = None,
 ) -> EpisodeView:
     """A check-in entered in error: kept (with who, when and why) but no longer read into the course.
 
@@ -796,7 +826,7 @@ def void_checkin(
     if message is not None:
         outbox.cancel(message)
     db.flush()
-    view = _recompute(db, episode, repository.checkins(episode.id), hold=False)
+    view = _recompute(db, episode, repository.checkins(episode.id), hold=False, compiled=compiled)
     AuditLog(db).record(actor, "episode.checkin.void", f"episode:{episode.id}")
     db.commit()
     return view
@@ -809,6 +839,7 @@ def edit_schedule(
     *,
     user_id: uuid.UUID,
     actor: str,
+    compiled: CompiledKnowledge | None = None,
 ) -> EpisodeView:
     """Replace the planned check-ins (weeks after the start); reminders follow. An empty list plans
     none; ``None`` goes back to the plan the follow-up knowledge gives (``followup.schedule_from``)."""
@@ -817,7 +848,9 @@ def edit_schedule(
     if items is None:
         episode.schedule_edited_by = None
         episode.schedule_edited_at = None
-        view = _recompute(db, episode, EpisodeRepository(db).checkins(episode.id), hold=True)
+        view = _recompute(
+            db, episode, EpisodeRepository(db).checkins(episode.id), hold=True, compiled=compiled
+        )
         AuditLog(db).record(actor, "episode.schedule.reset", f"episode:{episode.id}")
         db.commit()
         return view
@@ -857,14 +890,20 @@ def edit_schedule(
     episode.schedule = [s.model_dump(mode="json") for s in schedule]
     episode.schedule_edited_by = user_id
     episode.schedule_edited_at = utcnow()
-    view = _recompute(db, episode, checkins, hold=True)
+    view = _recompute(db, episode, checkins, hold=True, compiled=compiled)
     AuditLog(db).record(actor, "episode.schedule", f"episode:{episode.id}")
     db.commit()
     return view
 
 
 def review_episode(
-    db: Session, episode_id: uuid.UUID, *, comment: str, user_id: uuid.UUID, actor: str
+    db: Session,
+    episode_id: uuid.UUID,
+    *,
+    comment: str,
+    user_id: uuid.UUID,
+    actor: str,
+    compiled: CompiledKnowledge | None = None,
 ) -> EpisodeView:
     """A clinician acknowledges the episode as it stands: the latest check-in counts as reviewed, so
     the course may lower an urgent/emergency level that the latest assessment no longer supports."""
@@ -878,7 +917,7 @@ def review_episode(
     episode.reviewed_by = user_id
     episode.reviewed_at = now
     episode.review_comment = comment
-    view = _recompute(db, episode, checkins, hold=False)
+    view = _recompute(db, episode, checkins, hold=False, compiled=compiled)
     for message in OutboxRepository(db).pending_of(episode.id, KIND_ESCALATION):
         OutboxRepository(db).cancel(message)
     AuditLog(db).record(actor, "episode.review", f"episode:{episode.id}")
@@ -886,7 +925,14 @@ def review_episode(
     return view
 
 
-def close_episode(db: Session, episode_id: uuid.UUID, *, user_id: uuid.UUID, actor: str) -> EpisodeView:
+def close_episode(
+    db: Session,
+    episode_id: uuid.UUID,
+    *,
+    user_id: uuid.UUID,
+    actor: str,
+    compiled: CompiledKnowledge | None = None,
+) -> EpisodeView:
     """Close the episode: no more check-ins, reminders cancelled, links revoked."""
     episode = _open_episode(db, episode_id)
     _refuse_closed(episode)
@@ -894,7 +940,7 @@ def close_episode(db: Session, episode_id: uuid.UUID, *, user_id: uuid.UUID, act
     episode.status = EpisodeStatus.CLOSED.value
     episode.closed_at = utcnow()
     repository.revoke_links(episode.id)
-    view = _recompute(db, episode, repository.checkins(episode.id), hold=True)
+    view = _recompute(db, episode, repository.checkins(episode.id), hold=True, compiled=compiled)
     AuditLog(db).record(actor, "episode.close", f"episode:{episode.id}")
     db.commit()
     return view
@@ -997,14 +1043,18 @@ def link_checkin(
     )
 
 
-def link_attach(db: Session, token: str, assessment_id: uuid.UUID) -> CheckinResult:
+def link_attach(
+    db: Session, token: str, assessment_id: uuid.UUID, compiled: CompiledKnowledge | None = None
+) -> CheckinResult:
     """A patient's finished web interview (its assessment stored) added to the link's episode."""
     link, episode = _link(db, token, "query.token")
     record = AssessmentRepository(db).get(assessment_id)
     if record is None or record.created_by != service_user(db).id or record.created_at < link.created_at:
         # only a patient's own assessment made since the link was issued: never a clinician's record
         raise _not_found("assessment", "body.assessment_id")
-    return attach_assessment(db, episode.id, assessment_id, source="patient", actor=link_actor(link))
+    return attach_assessment(
+        db, episode.id, assessment_id, source="patient", actor=link_actor(link), compiled=compiled
+    )
 
 
 # ------------------------------------------------------------------ the outbox (integrators)

@@ -260,7 +260,11 @@ def start_episode(
 ) -> Response:
     try:
         view = service.start_episode(
-            db, assessment_id=_id(assessment_id), user_id=clinician.id, actor=clinician.actor
+            db,
+            assessment_id=_id(assessment_id),
+            user_id=clinician.id,
+            actor=clinician.actor,
+            compiled=get_knowledge(request),
         )
     except service.EpisodeError as error:
         raise _page_error(error, ("Back to the assessment", f"/clinic/assessments/{assessment_id}")) from None
@@ -406,6 +410,7 @@ def edit_schedule(
             [service.ScheduleEdit(weeks=w, reason=reason) for w in weeks],
             user_id=clinician.id,
             actor=clinician.actor,
+            compiled=get_knowledge(request),
         )
     except ValueError as problem:
         error = str(problem)
@@ -432,7 +437,14 @@ def review_episode(
             return _form_refused(
                 request, db, clinician, identifier, {"comment": message}, {"comment": comment}
             )
-        service.review_episode(db, identifier, comment=comment, user_id=clinician.id, actor=clinician.actor)
+        service.review_episode(
+            db,
+            identifier,
+            comment=comment,
+            user_id=clinician.id,
+            actor=clinician.actor,
+            compiled=get_knowledge(request),
+        )
     except service.EpisodeError as error:
         raise _page_error(error) from None
     return _see_other(f"/clinic/episodes/{identifier}#review")
@@ -444,7 +456,9 @@ def close_episode(
 ) -> Response:
     identifier = _id(episode_id)
     try:
-        service.close_episode(db, identifier, user_id=clinician.id, actor=clinician.actor)
+        service.close_episode(
+            db, identifier, user_id=clinician.id, actor=clinician.actor, compiled=get_knowledge(request)
+        )
     except service.EpisodeError as error:
         raise _page_error(error) from None
     return _see_other(f"/clinic/episodes/{identifier}")
@@ -512,13 +526,20 @@ def attach_finished(
         return None
     try:
         if not target.startswith("episode:"):
-            service.link_attach(db, target, assessment_id)
+            service.link_attach(db, target, assessment_id, compiled=get_knowledge(request))
             return "/checkin/result"
         owner = opened.record.owner_id
         episode_id = _id(target.removeprefix("episode:"))
         if owner is None:
             return None
-        service.attach_assessment(db, episode_id, assessment_id, source="clinician", actor=f"user:{owner}")
+        service.attach_assessment(
+            db,
+            episode_id,
+            assessment_id,
+            source="clinician",
+            actor=f"user:{owner}",
+            compiled=get_knowledge(request),
+        )
     except (service.EpisodeError, PageError):
         return None
     return f"/clinic/episodes/{episode_id}#checkins"

@@ -180,7 +180,9 @@ def outbox_out(message: OutboxMessage) -> OutboxMessageOut:
 
 
 @router.post("", status_code=201, responses={**NOT_FOUND, **CONFLICT})
-def start_episode(body: EpisodeCreate, principal: ClinicianWrite, db: SessionDep) -> EpisodeOut:
+def start_episode(
+    body: EpisodeCreate, principal: ClinicianWrite, db: SessionDep, knowledge: KnowledgeDep
+) -> EpisodeOut:
     """Start an episode from a stored assessment (its first check-in); the check-ins are planned."""
     view = service.start_episode(
         db,
@@ -188,6 +190,7 @@ def start_episode(body: EpisodeCreate, principal: ClinicianWrite, db: SessionDep
         user_id=principal.user_id,
         actor=principal.actor,
         patient_ref=body.patient_ref,
+        compiled=knowledge,
     )
     return episode_out(view)
 
@@ -281,45 +284,75 @@ def add_checkin(
 
 @router.post("/{episode_id}/checkins/{checkin_id}/void", responses={**NOT_FOUND, **CONFLICT})
 def void_checkin(
-    episode_id: uuid.UUID, checkin_id: uuid.UUID, body: VoidRequest, principal: ClinicianWrite, db: SessionDep
+    episode_id: uuid.UUID,
+    checkin_id: uuid.UUID,
+    body: VoidRequest,
+    principal: ClinicianWrite,
+    db: SessionDep,
+    knowledge: KnowledgeDep,
 ) -> EpisodeOut:
     """A check-in entered in error: kept with who, when and why, no longer read into the course.
 
     The starting assessment cannot be voided (close the episode instead).
     """
     view = service.void_checkin(
-        db, episode_id, checkin_id, reason=body.reason, user_id=principal.user_id, actor=principal.actor
+        db,
+        episode_id,
+        checkin_id,
+        reason=body.reason,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        compiled=knowledge,
     )
     return episode_out(view)
 
 
 @router.patch("/{episode_id}/schedule", responses={**NOT_FOUND, **CONFLICT})
 def edit_schedule(
-    episode_id: uuid.UUID, body: ScheduleRequest, principal: ClinicianWrite, db: SessionDep
+    episode_id: uuid.UUID,
+    body: ScheduleRequest,
+    principal: ClinicianWrite,
+    db: SessionDep,
+    knowledge: KnowledgeDep,
 ) -> EpisodeOut:
     """Replace the planned check-ins (weeks after the start), or go back to the guideline plan with
     ``{"reset": true}``; the reminders follow."""
     items = None if body.reset else body.items
-    view = service.edit_schedule(db, episode_id, items, user_id=principal.user_id, actor=principal.actor)
+    view = service.edit_schedule(
+        db, episode_id, items, user_id=principal.user_id, actor=principal.actor, compiled=knowledge
+    )
     return episode_out(view)
 
 
 @router.post("/{episode_id}/review", responses={**NOT_FOUND})
 def review_episode(
-    episode_id: uuid.UUID, body: EpisodeReviewRequest, principal: ClinicianWrite, db: SessionDep
+    episode_id: uuid.UUID,
+    body: EpisodeReviewRequest,
+    principal: ClinicianWrite,
+    db: SessionDep,
+    knowledge: KnowledgeDep,
 ) -> EpisodeOut:
     """A clinician acknowledges the episode: escalations seen; the latest check-in counts as reviewed."""
     view = service.review_episode(
-        db, episode_id, comment=body.comment, user_id=principal.user_id, actor=principal.actor
+        db,
+        episode_id,
+        comment=body.comment,
+        user_id=principal.user_id,
+        actor=principal.actor,
+        compiled=knowledge,
     )
     return episode_out(view)
 
 
 @router.post("/{episode_id}/close", responses={**NOT_FOUND, **CONFLICT})
-def close_episode(episode_id: uuid.UUID, principal: ClinicianWrite, db: SessionDep) -> EpisodeOut:
+def close_episode(
+    episode_id: uuid.UUID, principal: ClinicianWrite, db: SessionDep, knowledge: KnowledgeDep
+) -> EpisodeOut:
     """Close the episode: no more check-ins; reminders cancelled; patient links revoked."""
     return episode_out(
-        service.close_episode(db, episode_id, user_id=principal.user_id, actor=principal.actor)
+        service.close_episode(
+            db, episode_id, user_id=principal.user_id, actor=principal.actor, compiled=knowledge
+        )
     )
 
 
