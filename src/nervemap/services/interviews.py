@@ -122,9 +122,15 @@ def asked_view(session: InterviewSession, question_id: str, why: bool = True) ->
 
 
 def _step_view(
-    mode: Mode, step: Step, red_flag: dict[str, str] | None, answered: int, stored: bool, config: PolicyConfig
+    mode: Mode,
+    step: Step,
+    red_flag: dict[str, str] | None,
+    answered: int,
+    stored: bool,
+    config: PolicyConfig,
+    compiled: CompiledKnowledge | None = None,
 ) -> StepView:
-    question = question_view(mode, step.question, step.why) if step.question is not None else None
+    question = question_view(mode, step.question, step.why, compiled) if step.question is not None else None
     stop_reason = step.stop.value if step.stop else None
     if stored and question is not None:
         question, stop_reason = None, FINISHED
@@ -145,7 +151,9 @@ def session_step(session: InterviewSession, stored: bool = False) -> StepView:
     """The next step of ``session``; none once the assessment is ``stored`` (a finished interview
     takes no answers)."""
     step = session.step()
-    return _step_view(session.mode, step, session.red_flag(), len(session.asked), stored, session.config)
+    return _step_view(
+        session.mode, step, session.red_flag(), len(session.asked), stored, session.config, session.compiled
+    )
 
 
 # ------------------------------------------------------------------ an open interview
@@ -153,22 +161,25 @@ def session_step(session: InterviewSession, stored: bool = False) -> StepView:
 
 class OpenInterview:
     """An interview reached by its token: the stored record, and the session replayed from it when
-    first needed (a read of the current step needs only the stored step)."""
+    first needed (a read of the current step needs only the stored step). ``compiled``: the knowledge
+    base the app was built with (default: the packaged one)."""
 
     def __init__(
         self,
         record: InterviewRecord,
         session: InterviewSession | None = None,
         restored: tuple[Step, dict[str, str] | None] | None = None,
+        compiled: CompiledKnowledge | None = None,
     ) -> None:
         self.record = record
         self._session = session
         self._restored = restored
+        self.compiled = compiled or (session.compiled if session is not None else default_compiled())
 
     @property
     def session(self) -> InterviewSession:
         if self._session is None:
-            self._session = _replay(self.record)
+            self._session = _replay(self.record, compiled=self.compiled)
         return self._session
 
     def step(self) -> StepView:
@@ -178,14 +189,16 @@ class OpenInterview:
             step, red_flag = self._restored
             answers = len(self.record.state.get("answers", []))
             mode: Mode = "patient" if self.record.mode == "patient" else "clinician"
-            return _step_view(mode, step, red_flag, answers, stored, PolicyConfig())
+            return _step_view(mode, step, red_flag, answers, stored, PolicyConfig(), self.compiled)
         return session_step(self.session, stored)
 
 
-def _replay(record: InterviewRecord, field_name: str = TOKEN) -> InterviewSession:
+def _replay(
+    record: InterviewRecord, field_name: str = TOKEN, compiled: CompiledKnowledge | None = None
+) -> InterviewSession:
     try:
         return InterviewSession.from_json(
-            json.dumps(record.state), compiled=default_compiled(), step=record.step
+            json.dumps(record.state), compiled=compiled or default_compiled(), step=record.step
         )
     except SessionError as error:
         raise Conflict(
@@ -211,11 +224,13 @@ def new_interview(
     *,
     audit: bool = False,
     actor: str | None = None,
+    compiled: CompiledKnowledge | None = None,
 ) -> tuple[InterviewRecord, str, InterviewSession]:
     """A new interview: its record, its token (shown once) and its session. ``audit``: record the
-    start in the audit trail, by ``actor`` (default the interview itself, for a patient's)."""
+    start in the audit trail, by ``actor`` (default the interview itself, for a patient's).
+    ``compiled``: the knowledge base the app was built with (default: the packaged one)."""
     interview = InterviewSession(
-        mode, setting, config=PolicyConfig(), compiled=default_compiled(), checkin=checkin
+        mode, setting, config=PolicyConfig(), compiled=compiled or default_compiled(), checkin=checkin
     )
     issued = InterviewRepository(db).start(
         mode=mode,
@@ -237,15 +252,21 @@ def copy_interview(
     """A new interview holding ``opened``'s answers (to change one after its result was stored: the
     stored result stays as it was); audited as a reopening by the new interview."""
     session = opened.session
-    copy, token, _ = new_interview(db, session.mode, session.setting, opened.record.owner_id, invitation)
+    copy, token, _ = new_interview(
+        db, session.mode, session.setting, opened.record.owner_id, invitation, compiled=session.compiled
+    )
     InterviewRepository(db).save(copy, session.to_json(), session.saved_step())
     AuditLog(db).record(f"interview:{copy.id}", "interview.reopen", f"interview:{opened.record.id}")
     return copy, token
 
 
-def open_interview(db: Session, token: str, field_name: str = TOKEN) -> OpenInterview:
+def open_interview(
+    db: Session, token: str, field_name: str = TOKEN, compiled: CompiledKnowledge | None = None
+) -> OpenInterview:
     """The interview behind ``token``: :class:`NotFound` when unknown or altered, :class:`Expired`
-    when expired, :class:`Conflict` (stale-interview) when its answers no longer fit the catalogue."""
+    when expired, :class:`Conflict` (stale-interview) when its answers no longer fit the catalogue.
+    ``compiled``: the knowledge base the app was built with (default: the packaged one)."""
+    compiled = compiled or default_compiled()
     record = InterviewRepository(db).by_token(token)
     if record is None:
         raise token_not_found(field_name)
@@ -257,12 +278,10 @@ def open_interview(db: Session, token: str, field_name: str = TOKEN) -> OpenInte
         )
     # A stored step saved for exactly this state, catalogue and knowledge base vouches for the
     # answers (they were checked against them when saved): no replay needed to read it.
-    restored = restore_step(
-        record.step, record.state, default_catalogue(), default_compiled(), PolicyConfig()
-    )
+    restored = restore_step(record.step, record.state, default_catalogue(), compiled, PolicyConfig())
     if restored is None:
-        return OpenInterview(record, _replay(record, field_name))
-    return OpenInterview(record, restored=restored)
+        return OpenInterview(record, _replay(record, field_name, compiled), compiled=compiled)
+    return OpenInterview(record, restored=restored, compiled=compiled)
 
 
 def token_not_found(field_name: str = TOKEN) -> NotFound:

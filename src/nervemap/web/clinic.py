@@ -271,7 +271,14 @@ def review(
 def start_interview(
     request: Request, clinician: ClinicianPage, db: SessionDep, form: CheckedForm
 ) -> Response:
-    _, token, _ = new_interview(db, "clinician", owner=clinician.id, audit=True, actor=clinician.actor)
+    _, token, _ = new_interview(
+        db,
+        "clinician",
+        owner=clinician.id,
+        audit=True,
+        actor=clinician.actor,
+        compiled=get_knowledge(request),
+    )
     db.commit()
     response = _see_other("/interview/body-map")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)

@@ -368,7 +368,13 @@ def clinician_interview(
             409, "Episode closed", "This episode is closed: it takes no more check-ins.", TO_QUEUE
         )
     record, token, _ = new_interview(
-        db, "clinician", owner=clinician.id, checkin=True, audit=True, actor=clinician.actor
+        db,
+        "clinician",
+        owner=clinician.id,
+        checkin=True,
+        audit=True,
+        actor=clinician.actor,
+        compiled=get_knowledge(request),
     )
     db.commit()
     response = _see_other("/interview")
@@ -504,7 +510,7 @@ def checkin_start_page(request: Request, db: SessionDep, link: str = "") -> Resp
 def checkin_start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     link = text(form, "link")
     _link_view(db, link)
-    record, token, _ = new_interview(db, "patient", checkin=True, audit=True)
+    record, token, _ = new_interview(db, "patient", checkin=True, audit=True, compiled=get_knowledge(request))
     db.commit()
     response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)

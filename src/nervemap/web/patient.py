@@ -142,7 +142,9 @@ def start_page(request: Request, db: SessionDep, link: str = "") -> Response:
 def start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     token_text = form.get("link")
     invitation = _invitation(db, token_text, use=True) if isinstance(token_text, str) and token_text else None
-    _, token, _ = new_interview(db, "patient", invitation=invitation, audit=True)
+    _, token, _ = new_interview(
+        db, "patient", invitation=invitation, audit=True, compiled=get_knowledge(request)
+    )
     db.commit()
     response = _see_other("/interview")
     set_cookie(request, response, INTERVIEW_COOKIE, token, INTERVIEW_MAX_AGE)
@@ -164,7 +166,7 @@ def current(request: Request, db: Session) -> OpenInterview:
             START_AGAIN,
         )
     try:
-        opened = open_interview(db, token)
+        opened = open_interview(db, token, compiled=get_knowledge(request))
     except ServiceError as error:
         expired = isinstance(error, Expired)
         title = "This assessment has expired" if expired else "This assessment cannot be found"

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, StrictInt
 
 from nervemap.api.schemas import Body
 from nervemap.engine.assessment import Assessment
+from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.interview.catalogue import Kind, Mode
 from nervemap.knowledge.models import Setting
 from nervemap.server.auth import (
@@ -30,7 +31,7 @@ from nervemap.server.auth import (
     bearer_scheme,
     current_principal,
 )
-from nervemap.server.deps import SessionDep, SettingsDep, SignerDep
+from nervemap.server.deps import KnowledgeDep, SessionDep, SettingsDep, SignerDep
 from nervemap.server.problems import PROBLEM_RESPONSES, FieldError, Problem, ProblemError
 from nervemap.services import accounts
 from nervemap.services import interviews as service
@@ -165,8 +166,10 @@ def _require_clinician(principal: Principal | None) -> Principal:
     return _clinician_write(principal)
 
 
-def _authorised(db: SessionDep, token: str, principal: Principal | None) -> OpenInterview:
-    opened = service.open_interview(db, token)
+def _authorised(
+    db: SessionDep, token: str, principal: Principal | None, knowledge: CompiledKnowledge
+) -> OpenInterview:
+    opened = service.open_interview(db, token, compiled=knowledge)
     if opened.record.owner_id is not None:
         caller = _require_clinician(principal)
         if caller.user_id != opened.record.owner_id:
@@ -182,14 +185,16 @@ def _actor(opened: OpenInterview, principal: Principal | None) -> str:
 
 
 @router.post("", status_code=201, responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrincipal) -> InterviewOut:
+def start_interview(
+    body: StartRequest, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep
+) -> InterviewOut:
     """Start an interview. Patient mode needs no login; clinician mode needs a clinician."""
     owner = _require_clinician(principal).user_id if body.mode == "clinician" else None
     # an unknown invitation is a 404, an expired, used-up or withdrawn one a 410 (InvitationGone)
     invitation = accounts.use_invitation(db, body.invitation) if body.invitation is not None else None
     actor = principal.actor if principal is not None else None
     record, token, interview = service.new_interview(
-        db, body.mode, body.setting, owner, invitation, audit=True, actor=actor
+        db, body.mode, body.setting, owner, invitation, audit=True, actor=actor, compiled=knowledge
     )
     opened = OpenInterview(record, interview)
     db.commit()
@@ -197,45 +202,53 @@ def start_interview(body: StartRequest, db: SessionDep, principal: OptionalPrinc
 
 
 @router.get("/{token}", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def get_interview(token: str, db: SessionDep, principal: OptionalPrincipal) -> InterviewOut:
+def get_interview(
+    token: str, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep
+) -> InterviewOut:
     """The interview's state and its current question."""
-    return interview_out(_authorised(db, token, principal))
+    return interview_out(_authorised(db, token, principal, knowledge))
 
 
 @router.get("/{token}/question", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def current_question(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
+def current_question(
+    token: str, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep
+) -> StepOut:
     """The next question with why we ask it (and the "I don't know" option), or why it stopped."""
-    return step_out(_authorised(db, token, principal).step())
+    return step_out(_authorised(db, token, principal, knowledge).step())
 
 
 @router.post("/{token}/answers", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def answer(token: str, body: AnswerRequest, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
+def answer(
+    token: str, body: AnswerRequest, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep
+) -> StepOut:
     """Record one answer; the reply is the next step."""
-    opened = _authorised(db, token, principal)
+    opened = _authorised(db, token, principal, knowledge)
     service.record_answer(db, opened, body.question, body.value)
     db.commit()
     return step_out(opened.step())
 
 
 @router.post("/{token}/back", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def back(token: str, db: SessionDep, principal: OptionalPrincipal) -> StepOut:
+def back(token: str, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep) -> StepOut:
     """Undo the last answer."""
-    opened = _authorised(db, token, principal)
+    opened = _authorised(db, token, principal, knowledge)
     service.go_back(db, opened)
     db.commit()
     return step_out(opened.step())
 
 
 @router.get("/{token}/assessment", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def current_assessment(token: str, db: SessionDep, principal: OptionalPrincipal) -> Assessment:
+def current_assessment(
+    token: str, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep
+) -> Assessment:
     """The assessment of the answers so far (the same contract as /v1/assessments)."""
-    return _authorised(db, token, principal).session.current_assessment()
+    return _authorised(db, token, principal, knowledge).session.current_assessment()
 
 
 @router.post("/{token}/finish", responses={**TOKEN_ERRORS}, openapi_extra=LOGIN_OPTIONAL)
-def finish(token: str, db: SessionDep, principal: OptionalPrincipal) -> FinishOut:
+def finish(token: str, db: SessionDep, principal: OptionalPrincipal, knowledge: KnowledgeDep) -> FinishOut:
     """Store the assessment (once: finishing again returns the same record)."""
-    opened = _authorised(db, token, principal)
+    opened = _authorised(db, token, principal, knowledge)
     record = service.finish_interview(db, opened, _actor(opened, principal))
     db.commit()
     return FinishOut(assessment_id=record.id, assessment=Assessment.model_validate(record.output))
