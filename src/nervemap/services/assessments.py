@@ -263,6 +263,16 @@ def find_assessment(
     return record
 
 
+def read_assessment(
+    db: Session, assessment_id: uuid.UUID | None, field: str = "path.assessment_id"
+) -> AssessmentRecord:
+    """:func:`find_assessment` in a read transaction (issue 16: no wait for SQLite's write lock), for a
+    page that only shows it; the caller's audit line (``services.audit.record``) ends the read. Not
+    for a path that writes (a review): a flush in a read transaction is refused."""
+    begin_read(db)
+    return find_assessment(db, assessment_id, field)
+
+
 def get_assessment(
     db: Session, assessment_id: uuid.UUID, *, actor: str, field: str = "path.assessment_id"
 ) -> AssessmentRecord:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.consultations import ConsultationRepository, NewRequest
+from nervemap.store.db import begin_read
 from nervemap.store.models import AssessmentRecord, ConsultationRequest
 
 __all__ = ["ConsultationRequest", "NewRequest", "for_assessment", "queue", "request_consultation"]
@@ -35,7 +36,9 @@ def queue(
     db: Session, where: AssessmentFilter, limit: int
 ) -> tuple[list[tuple[ConsultationRequest, AssessmentRecord]], list[AssessmentRecord]]:
     """The clinician's queue: each consultation request with its assessment (filtered as ``where``),
-    then the other assessments matching ``where`` (at most ``limit`` of each), unordered."""
+    then the other assessments matching ``where`` (at most ``limit`` of each), unordered. A read
+    transaction (issue 16: no wait for SQLite's write lock) unless the caller has one open already."""
+    begin_read(db)
     records, _ = AssessmentRepository(db).list(where, limit, 0)
     by_id = {r.id: r for r in records}
     repository = AssessmentRepository(db)

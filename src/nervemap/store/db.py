@@ -118,6 +118,18 @@ def begin_read(session: Session) -> bool:
     return True
 
 
+def end_read(session: Session) -> bool:
+    """End the session's read transaction, if one is open, so that the next statement begins a write
+    transaction (an audit line after a page read). Answers whether one was open; a write transaction
+    is left as it is."""
+    if not session.in_transaction():
+        return False
+    if not session.connection().get_execution_options().get(READ_ONLY, False):
+        return False
+    session.commit()  # nothing to write: a read transaction holds no changes
+    return True
+
+
 def _refuse_writes_in_reads(session: Session, _context: Any, _instances: Any) -> None:
     if not (session.new or session.dirty or session.deleted):
         return

@@ -169,13 +169,16 @@ def queue(
 # ------------------------------------------------------------------ one assessment
 
 
-def _record(db: Session, assessment_id: str) -> AssessmentRecord:
+def _record(db: Session, assessment_id: str, read: bool = False) -> AssessmentRecord:
+    """The assessment; ``read``: in a read transaction (a page that only shows it; its audit line
+    ends the read), never on the review path, which writes."""
     try:
         identifier = uuid.UUID(assessment_id)
     except ValueError:
         identifier = None
+    find = assessments.read_assessment if read else assessments.find_assessment
     try:
-        return assessments.find_assessment(db, identifier)
+        return find(db, identifier)
     except NotFound:
         raise PageError(
             404,
@@ -230,7 +233,7 @@ def _next_in_queue(db: Session, record: AssessmentRecord) -> uuid.UUID | None:
 def assessment_page(
     request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep
 ) -> Response:
-    record = _record(db, assessment_id)
+    record = _record(db, assessment_id, read=True)
     audit.record(db, clinician.actor, "assessment.read", f"assessment:{record.id}")
     context = {
         "title": "Assessment",

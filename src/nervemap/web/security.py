@@ -171,7 +171,16 @@ class Clinician:
 
 
 def require_clinician(request: Request, db: SessionDep) -> Clinician:
-    user = session_user(request, db)
+    # As the API's current_principal (issue 16): the lookup of who is calling is a read transaction
+    # of its own (no write lock on SQLite), ended here, so the page's reads can be reads too.
+    lookup = not db.in_transaction()
+    if lookup:
+        accounts.begin_lookup(db)
+    try:
+        user = session_user(request, db)
+    finally:
+        if lookup:
+            db.commit()
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
