@@ -63,6 +63,16 @@ class ItemKind(StrEnum):
     SENSATION = "sensation"
     SCORE = "score"
     IMAGING = "imaging"  # every compressive lesion seen (a list), replacing any before
+    # How an interview question asks (``interview/catalogue.py``: a question's kind; imaging is
+    # both). A question of these kinds says values of the items above (``interview/answers.said``);
+    # they hold nothing of a case themselves, so check() and change() refuse them.
+    YES_NO_UNKNOWN = "yes_no_unknown"  # its findings: present, absent or unknown
+    SIDE_TEST = "side_test"  # its one finding, observed per side
+    MULTI_CHOICE = "multi_choice"  # options, each setting findings (or sex, onset)
+    BODY_MAP = "body_map"  # the whole pain map, or the sensation of skin regions
+    NUMBER = "number"  # age, duration or a score
+    EXAM_STRENGTH = "exam_strength"  # strength of movements, per side
+    EXAM_REFLEX = "exam_reflex"  # reflexes, per side
 
 
 class Item(NamedTuple):
@@ -274,3 +284,17 @@ def apply(case: Case, said: Iterable[tuple[Item, Any]]) -> Case:
     if scores is not None:
         update["scores"] = Scores.model_construct(**scores)
     return case.model_copy(update=update) if update else case
+
+
+_EMPTY = Case()
+
+
+def case_of(said: Iterable[tuple[Item, Any]], **fields: Any) -> Case:
+    """A new case of what was said of its items (:func:`apply` to an empty case), with ``fields``
+    that no item says (the case id, the measurements, ``pain_map_complete``), validated once as a
+    whole as ``Case(...)`` is: measurements set their findings (``engine/case.py``) and a field
+    out of its range raises ``ValidationError``. The text reader and the FHIR importers make their
+    cases with it; the interview applies its answers to the case it has."""
+    made = apply(_EMPTY, said)
+    values = {name: getattr(made, name) for name in made.model_fields_set}
+    return Case.model_validate({**values, **fields})

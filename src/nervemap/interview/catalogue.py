@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from enum import StrEnum
 from importlib import resources
 from typing import Annotated, Literal
 
@@ -18,6 +17,7 @@ from pydantic import Field, model_validator
 
 from nervemap.engine.compiled import CompiledKnowledge
 from nervemap.engine.encode import IMAGING_FINDING
+from nervemap.engine.items import ItemKind
 from nervemap.knowledge.models import Strict  # the one strict, frozen base model
 from nervemap.knowledge.vocabulary import Onset, Sex
 
@@ -25,15 +25,18 @@ Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Mode = Literal["patient", "clinician"]
 
 
-class Kind(StrEnum):
-    YES_NO_UNKNOWN = "yes_no_unknown"
-    MULTI_CHOICE = "multi_choice"
-    BODY_MAP = "body_map"
-    NUMBER = "number"
-    EXAM_STRENGTH = "exam_strength"
-    EXAM_REFLEX = "exam_reflex"
-    SIDE_TEST = "side_test"
-    IMAGING = "imaging"
+Kind = ItemKind  # one kind of item for every way into a case (engine/items.py), questions' too
+# The kinds a question can be: how it asks (its answer's shape), each saying values of case items.
+QuestionKind = Literal[
+    ItemKind.YES_NO_UNKNOWN,
+    ItemKind.MULTI_CHOICE,
+    ItemKind.BODY_MAP,
+    ItemKind.NUMBER,
+    ItemKind.EXAM_STRENGTH,
+    ItemKind.EXAM_REFLEX,
+    ItemKind.SIDE_TEST,
+    ItemKind.IMAGING,
+]
 
 
 class Option(Strict):
@@ -48,7 +51,7 @@ class Option(Strict):
 class Question(Strict):
     id: Identifier
     mode: Literal["patient", "clinician", "both"]
-    kind: Kind
+    kind: QuestionKind
     phase: Literal["screen", "core", "adaptive"] = Field(
         default="adaptive",
         description="screen: red flags, first; core: always asked of patients next (what severity, "

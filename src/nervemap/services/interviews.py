@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError, Step
-from nervemap.interview.catalogue import Kind, Mode, Question, default_catalogue
+from nervemap.interview.catalogue import Kind, Mode, Question, QuestionKind, default_catalogue
 from nervemap.interview.session import restore_step
 from nervemap.knowledge.models import Setting
 from nervemap.services.errors import Conflict, Expired, Invalid, NotFound
@@ -55,7 +55,7 @@ class QuestionView:
     """A question as asked now, in the interview's mode, with why it is asked."""
 
     id: str
-    kind: Kind
+    kind: QuestionKind
     text: str
     why: str
     select: Literal["one", "many"] | None = None

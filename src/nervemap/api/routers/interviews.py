@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, StrictInt
 from nervemap.api.schemas import Body
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import CompiledKnowledge
-from nervemap.interview.catalogue import Kind, Mode
+from nervemap.interview.catalogue import Mode, QuestionKind
 from nervemap.knowledge.models import Setting
 from nervemap.server.auth import (
     ClinicianRead,
@@ -67,7 +67,7 @@ class Choice(BaseModel):
 
 class QuestionOut(BaseModel):
     id: str
-    kind: Kind
+    kind: QuestionKind
     text: str
     why: str = Field(description="Why we ask this now")
     select: Literal["one", "many"] | None = None
