@@ -25,7 +25,7 @@ from nervemap.engine.assessment import (
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
-from nervemap.engine.core import BATCH_CHUNK, CoreCase, headline
+from nervemap.engine.core import BATCH_CHUNK, CoreCase, headline, headline_one
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.encode_batch import EncodedBatch, encode_batch
 from nervemap.engine.explain import explainer
@@ -158,5 +158,12 @@ def assess_many(
 def assess(
     case: Case | dict[str, Any], compiled: CompiledKnowledge | None = None, detail: Detail = "full"
 ) -> Assessment:
-    """Assess one case: source, localisation, differential, triage, severity, plan, evidence."""
-    return assess_many([case], compiled, detail)[0]
+    """Assess one case: source, localisation, differential, triage, severity, plan, evidence.
+
+    The same Assessment as :func:`assess_many` of that case alone, computed for a single row
+    (engine/core.headline_one; tests/engine/test_single_case.py)."""
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be 'headline' or 'full', not {detail!r}")
+    compiled = compiled or default_compiled()
+    parsed = case if isinstance(case, Case) else Case.model_validate(case)
+    return to_assessment(compiled, headline_one(compiled, parsed, encode_case(parsed, compiled)), detail)

@@ -11,6 +11,7 @@ not validated a second time.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -923,3 +924,282 @@ def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
         )
         for (f, origin), is_present, on in zip(known, present, sides, strict=True)
     ]
+
+
+# --- one case ------------------------------------------------------------------------------------
+# A batch of one pays every array operation of :func:`_headline_chunk` for a single row. The same
+# conclusions for one case: the posteriors come from the same calls on the same (1, n) matrices
+# (the same floats), the rest is read off the row in plain Python where that is cheaper (the rules
+# that fire, the severity grade, the sites' kind totals, the triage rank) and the plan's steps are
+# kept per key across calls. tests/engine/test_single_case.py: the same Assessment on every golden,
+# development and root-level case as the batch path given that case alone.
+PLAN_MEMO = 4096
+
+
+class _OneTables:
+    """What one case reads besides :class:`Tables`, built once per compile."""
+
+    def __init__(self, t: Tables) -> None:
+        index = t.compiled.finding_index
+        self.clauses: list[tuple[list[int], list[int], list[list[int]], list[int], float, bool]] = []
+        for r, rule in enumerate(t.rules):
+            groups = [[index[f] for f in group if f in index] for group in rule.and_any_of]
+            of = [index[f] for f in rule.of if f in index] if rule.at_least is not None else []
+            self.clauses.append(
+                (
+                    [index[f] for f in rule.all_of if f in index],
+                    [index[f] for f in rule.any_of if f in index] if rule.any_of else [],
+                    groups,
+                    of,
+                    float(t.at_least[r]),
+                    bool(t.never[r]) or not rule_has_any(rule, index),
+                )
+            )
+        self.kind_columns = [columns.tolist() for columns in t.kind_columns]
+        self.duration_cuts = t.plan_duration_cuts.tolist()
+        self.plan_memo: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+        self.red_flags = set(t.red_flags.tolist())
+        self.imaging_observations = t.imaging_observations
+        self.emergency_rank = rank(TriageLevel.EMERGENCY)
+
+
+def rule_has_any(rule: TriageRule, index: dict[str, int]) -> bool:
+    """False when the rule asks for any of findings none of which the knowledge base knows."""
+    return not rule.any_of or any(f in index for f in rule.any_of)
+
+
+_ONE: dict[int, _OneTables] = {}
+
+
+def _one_tables(t: Tables) -> _OneTables:
+    known = _ONE.get(id(t))
+    if known is None:
+        known = _ONE[id(t)] = _OneTables(t)
+    return known
+
+
+def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
+    """Tables.fired for one case, from the set of its present findings (rule order)."""
+    out = []
+    for r, (all_of, any_of, groups, of, at_least, never) in enumerate(one.clauses):
+        if never or not all(f in present for f in all_of):
+            continue
+        if any_of and not any(f in present for f in any_of):
+            continue
+        if not all(any(f in present for f in group) for group in groups):
+            continue
+        if sum(f in present for f in of) < at_least:
+            continue
+        out.append(r)
+    return out
+
+
+def _severity_grade_one(t: Tables, case: Case, present: set[int], emergency_flag: bool) -> Severity:
+    """:func:`_severity_grades` for one case."""
+    cut = t.cut
+    has = {fid: f in present for fid, f in t.severity_findings}
+    motor, foot_drop = has.get("motor_deficit", False), has.get("foot_drop", False)
+    progressive, intractable = (
+        has.get("progressive_weakness", False),
+        has.get("severe_intractable_pain", False),
+    )
+    mild, moderate, severe = 0, 1, 2
+    worst = min([s.grade for s in case.strength]) if case.strength else 5
+    if worst < 5:
+        grade = (
+            severe
+            if worst <= cut.mrc_severe_max.value
+            else moderate
+            if worst <= cut.mrc_moderate_max.value
+            else mild
+        )
+    else:
+        grade = moderate if motor or foot_drop else mild
+    if foot_drop or progressive:
+        grade = severe
+    pain = case.scores.pain_nrs
+    if pain is None:
+        grade = max(grade, severe if intractable else mild)
+    else:
+        pain_grade = (
+            severe
+            if pain >= cut.pain_severe_min.value
+            else moderate
+            if pain >= cut.pain_moderate_min.value
+            else mild
+        )
+        grade = max(grade, pain_grade)
+    odi = case.scores.odi
+    if odi is not None:
+        odi_grade = (
+            severe
+            if odi > cut.odi_severe_above.value
+            else moderate
+            if odi > cut.odi_moderate_above.value
+            else mild
+        )
+        grade = max(grade, odi_grade)
+    if emergency_flag:
+        grade = severe
+    return SEVERITY_ORDER[grade]
+
+
+def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) -> CoreCase:
+    """The headline of one case encoded by engine/encode.encode_case: :func:`headline` of a batch
+    of one, computed for a single row."""
+    t = tables(compiled)
+    one = _one_tables(t)
+    batch = EncodedBatch.of(compiled, [encoded])
+    prior = batch.log_prior(compiled)
+    present, absent, site_scored = batch.present, batch.absent, batch.site_scored
+    observed, unobserved, signs = batch.observed_present, batch.observed_absent, batch.sign_states
+    scored = ~site_scored
+    present_f = (present & scored).astype(np.float64)
+    absent_f = (absent & scored).astype(np.float64)
+    observed_f = observed.astype(np.float64)
+    unobserved_f = unobserved.astype(np.float64)
+    signs_f = signs.astype(np.float64)
+    posterior = infer(compiled, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
+    site_term = posterior.site_term
+    assert site_term is not None
+    observed_row = encoded.observed_present
+    clinical_p: FloatArray | None = None
+    if (observed_row & one.imaging_observations).any():
+        view_present, view_absent = present_f.copy(), absent_f.copy()
+        view_present[:, t.imaging_findings] = 0.0
+        view_absent[:, t.imaging_findings] = 0.0
+        keep = ~t.imaging_observations[None, :]
+        clinical_p = infer(
+            compiled, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
+        ).sites[0]
+    present_set = set(np.flatnonzero(encoded.present).tolist())
+    cond_ll = posterior.condition_loglik
+    red_present, red_absent = present_f[:, t.red_flags], absent_f[:, t.red_flags]
+    if red_present.any() or red_absent.any():
+        screening = conditions_given(prior, cond_ll - t.red_flag_loglik(red_present, red_absent), site_term)
+    else:
+        screening = posterior.conditions
+    subsets: dict[int, list[tuple[str, IntArray]]] = {}
+    first_subset: dict[int, int] = {}
+    subset_levels: Levels | None = None
+    if not one.red_flags.isdisjoint(present_set):
+        variants, keep_flags = _subset_set(t, encoded.present)
+        subsets[0] = variants
+        first_subset[0] = 0
+        if variants:
+            owner_rows = np.zeros(len(variants), dtype=np.intp)
+            drop = 1.0 - keep_flags
+            dropped = t.red_flag_loglik(red_present[owner_rows] * drop, red_absent[owner_rows] * drop)
+            subset_p = conditions_given(
+                prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows]
+            )
+            subset_levels = Levels.of(t, subset_p)
+    full_levels = Levels.of(t, posterior.conditions)
+    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
+
+    conditions = posterior.conditions
+    order = np.argsort(-conditions, axis=1, kind="stable")
+    fired = _fired_one(one, present_set)
+    p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
+    manifest = present_f * t.manifestation_f
+    counts = manifest @ t.unexplained_f.T
+    fewest = counts.min(axis=1)
+    best_fit = np.where(counts == fewest[:, None], conditions, -np.inf).argmax(axis=1)
+    sides_seen = (observed_f @ t.side_columns > 0)[0].tolist()
+    seen_left = any("left" in seen for seen in encoded.sides.values())
+    seen_right = any("right" in seen for seen in encoded.sides.values())
+    left = sides_seen[0] or seen_left
+    right = sides_seen[1] or seen_right
+    if not left and not right and sides_seen[2] != sides_seen[3]:
+        left, right = sides_seen[2], sides_seen[3]
+    sites = posterior.sites
+    row = sites[0].tolist()
+    totals = np.empty((1, len(one.kind_columns)))
+    for kind, columns in enumerate(one.kind_columns):
+        total = row[columns[0]]
+        for column in columns[1:]:
+            total += row[column]
+        totals[0, kind] = total
+    keys = np.round(totals[:, t.kind_of], 12)
+    own = np.round(sites, 12)
+    symptom_left = left and not right
+    symptom_right = right and not left
+    other_side = (t.site_is_left & (not symptom_left)) | (t.site_is_right & (not symptom_right))
+    site_order = np.lexsort((other_side[None, :], -own, -keys), axis=-1)
+    informative = int(np.count_nonzero((encoded.present | encoded.absent) & ~t.demographic))
+    enough = informative >= 1 or bool(observed_row.any())
+
+    level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
+    level_rank = max(level_rank, int(full_levels.ranks[0]), int(screen_levels.ranks[0]))
+    if subset_levels is not None:
+        level_rank = max(level_rank, int(subset_levels.ranks.max()))
+    self_care = level_rank <= t.self_care_rank
+    if t.screen is not None:
+        screened = bool(encoded.absent[t.screen_required].all()) and t.screen_known
+        if self_care and not screened:
+            level_rank = max(level_rank, t.screen_rank)
+    fewest_0 = float(fewest[0])
+    fit_adequate = float(manifest.sum()) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED
+    if level_rank <= t.self_care_rank and not fit_adequate:
+        level_rank = max(level_rank, t.routine_rank)
+    threshold = t.spinal_threshold
+    verdict = (
+        "spinal" if p_spinal >= threshold else "non-spinal" if p_spinal <= 1 - threshold else "uncertain"
+    )
+    chunk = _Chunk(
+        t,
+        batch,
+        posterior.site_loglik,
+        full_levels,
+        screen_levels,
+        subset_levels,
+        subsets,
+        first_subset,
+        [fired],
+        manifest,
+        best_fit.tolist(),
+        [int(fewest_0)],
+    )
+    emergency_flag = level_rank == one.emergency_rank and bool(fired)
+    grade = _severity_grade_one(t, case, present_set, emergency_flag)
+    p = conditions[0]
+    row_order = order[0]
+    n_above = max(int(np.count_nonzero(p[row_order] >= t.plan_threshold)), 1)
+    duration_class = (
+        -1 if case.duration_days is None else bisect.bisect_right(one.duration_cuts, case.duration_days)
+    )
+    side_name = "bilateral" if left and right else "left" if left else "right" if right else None
+    level = TRIAGE_ORDER[level_rank]
+    fired_sorted = sorted(fired, key=lambda r: -t.rule_level_rank[r])  # stable: rule order in a level
+    concordance: dict[str, Any]
+    if clinical_p is None:
+        concordance = {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
+    else:
+        concordance = judge(compiled, imaged_roots(compiled, encoded), clinical_p)
+    key = (tuple(row_order[:n_above].tolist()), grade, duration_class, level, concordance["status"])
+    plan = one.plan_memo.get(key)
+    if plan is None:
+        plan = plan_steps(
+            compiled, row_order, p, t.condition_ids, grade, case.duration_days, level, concordance["status"]
+        )
+        if len(one.plan_memo) < PLAN_MEMO:
+            one.plan_memo[key] = plan
+    return CoreCase(
+        chunk,
+        0,
+        case,
+        p,
+        sites[0],
+        row_order,
+        site_order[0],
+        side_name,
+        p_spinal,
+        verdict,
+        level,
+        [t.rule_ids[r] for r in fired_sorted],
+        grade,
+        list(plan[0]),
+        list(plan[1]),
+        concordance,
+        enough,
+    )

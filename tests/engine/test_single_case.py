@@ -1,0 +1,32 @@
+"""One case alone (engine/core.headline_one, the path of ``assess``) gives exactly the Assessment
+the batch path gives that case (``assess_many([case])``): ranks, probabilities, triage, plan,
+localisation and evidence, byte for byte, on every golden, development and root-level case
+(issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.assess import assess, assess_many
+from nervemap.engine.compiled import default_compiled
+
+from .datasets import all_cases
+
+
+@pytest.mark.parametrize("detail", ["full", "headline"])
+def test_single_case_path_is_the_batch_path(detail: str) -> None:
+    compiled = default_compiled()
+    cases = all_cases()
+    assert len(cases) > 400
+    for case in cases:
+        single = assess(case, compiled, detail=detail)  # type: ignore[arg-type]
+        batch = assess_many([case], compiled, detail=detail)[0]  # type: ignore[arg-type]
+        assert single.model_dump_json(by_alias=True) == batch.model_dump_json(by_alias=True), case.id
+
+
+def test_single_case_path_takes_a_dict_and_refuses_an_unknown_detail() -> None:
+    case = all_cases()[0]
+    as_dict = case.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert assess(as_dict) == assess(case)
+    with pytest.raises(ValueError, match="detail"):
+        assess(case, detail="summary")  # type: ignore[arg-type]
