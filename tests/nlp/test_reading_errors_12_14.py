@@ -197,3 +197,19 @@ def test_side_words_of_paralumbar_pain_stay_with_the_back() -> None:
     text = "Lumbar paraspinal pain on both the left and right sides, and occasional right leg pain."
     sides = {side for region, side in _pain(text) if region == "calf"}
     assert sides == {"right"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Examination: pain with movement without restriction of range of motion of the left hip.",
+        "Pain on manipulation of the left hip, no limitation of movement of the hip.",
+    ],
+)
+def test_a_full_range_of_motion_does_not_deny_the_joints_pain(text: str) -> None:
+    # "without restriction of range of motion" denies the restriction, not the hip's pain
+    assert ("groin", "left") in _pain(text)
+
+
+def test_a_denied_hip_pain_is_still_denied() -> None:
+    assert _pain("There is no pain in the left hip.") == set()
