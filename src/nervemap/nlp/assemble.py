@@ -1,94 +1,70 @@
-"""Draft -> Case: one entry per finding, muscle, reflex and region, conflicts settled.
+"""Draft -> Case: one value per case item (``engine/items.py``), conflicts settled.
+
+What the readers wrote is said of case items - a finding (and its side), a muscle, a reflex or a skin
+region on a side, a pain mark, a field of the patient, a score, the imaging - and the case is made
+from them by ``engine.items.case_of``, as every other way into a case is made. Settled per item:
 
 - A finding said both present and absent is present (a stated positive is more specific than a
   review-of-systems denial); a warning names it.
 - A grade stated for one muscle or reflex beats one stated for all ("DTRs 2+ except absent left
-  Achilles"); between specific grades the most abnormal wins.
+  Achilles"); between specific grades the most abnormal wins. So for sensation.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from nervemap.engine.case import (
-    Case,
-    PainMark,
-    ReflexTest,
-    ReportedFinding,
-    Scores,
-    SensationTest,
-    Status,
-    StrengthTest,
-)
+from nervemap.engine.case import Case, PainMark, Status
+from nervemap.engine.items import Item, ItemKind, case_of
 from nervemap.knowledge.models import Setting
 from nervemap.nlp.draft import Draft
-from nervemap.nlp.sides import SideOrBoth
 
-K = TypeVar("K")
-T = TypeVar("T")
+Said = list[tuple[Item, Any]]
+_SENSATION_RANK = {"normal": 0, "increased": 1, "reduced": 2, "absent": 3}
 
 
-def _findings(draft: Draft) -> list[ReportedFinding]:
-    chosen: dict[tuple[str, SideOrBoth | None], Status] = {}
-    for finding_id, said, side in draft.findings:
-        key = (finding_id, side)
-        status = Status(said)
-        previous = chosen.get(key)
+def _findings(draft: Draft) -> Said:
+    chosen: dict[Item, Status] = {}
+    for finding_id, stated, side in draft.findings:
+        item = Item(ItemKind.FINDING, finding_id, side)
+        status = Status(stated)
+        previous = chosen.get(item)
         if previous is not None and previous != status:
             draft.warn(f"'{finding_id}' is mentioned both present and absent; kept present")
             status = Status.PRESENT
-        chosen[key] = status
+        chosen[item] = status
     # a finding given without a side and also with one: keep the sided entries
-    sided = {fid for fid, side in chosen if side is not None}
-    out = []
-    for (finding_id, side), status in chosen.items():
-        if side is None and finding_id in sided:
-            continue
-        out.append(ReportedFinding(id=finding_id, status=status, side=side))
+    sided = {item.target for item in chosen if item.side is not None}
     # the engine accepts a lateral finding present on one side and absent on another only
-    # with sides; an unsided absent plus a sided present was dropped above
-    return out
+    # with sides; an unsided absent plus a sided present is dropped here
+    return [
+        (item, status) for item, status in chosen.items() if item.side is not None or item.target not in sided
+    ]
 
 
-def _best(entries: list[tuple[T, bool]], key: tuple[str, ...], grade: str, normal: int) -> list[T]:
-    chosen: dict[tuple[object, ...], tuple[T, bool]] = {}
-    for entry, specific in entries:
-        k = tuple(getattr(entry, f) for f in key)
-        previous = chosen.get(k)
-        if previous is None:
-            chosen[k] = (entry, specific)
-            continue
-        old, old_specific = previous
-        worse = abs(getattr(entry, grade) - normal) > abs(getattr(old, grade) - normal)
-        if (specific and not old_specific) or (specific == old_specific and worse):
-            chosen[k] = (entry, specific)
-    return [entry for entry, _ in chosen.values()]
-
-
-def _sensation(entries: list[tuple[SensationTest, bool]]) -> list[SensationTest]:
-    rank = {"normal": 0, "increased": 1, "reduced": 2, "absent": 3}
-    chosen: dict[tuple[str, str | None], tuple[SensationTest, bool]] = {}
-    for test, specific in entries:
-        k = (test.region, test.side)
-        previous = chosen.get(k)
+def _settled(entries: Iterable[tuple[Item, Any, bool]], worse: Callable[[Any, Any], bool]) -> Said:
+    """One value per item: a value stated for the item itself (specific) beats one stated for all;
+    between equally specific values the worse one (``worse(new, old)``) wins."""
+    chosen: dict[Item, tuple[Any, bool]] = {}
+    for item, value, specific in entries:
+        previous = chosen.get(item)
         if (
             previous is None
             or (specific and not previous[1])
-            or (specific == previous[1] and rank[test.status] > rank[previous[0].status])
+            or (specific == previous[1] and worse(value, previous[0]))
         ):
-            chosen[k] = (test, specific)
-    return [t for t, _ in chosen.values()]
+            chosen[item] = (value, specific)
+    return [(item, value) for item, (value, _) in chosen.items()]
 
 
-def _pain(draft: Draft) -> list[PainMark] | None:
+def _pain(draft: Draft) -> list[PainMark]:
     """The pain marks, without a whole part that refers back to an aspect already named.
 
     "Pain in the front and outer side of the left thigh ... the stretch brings on the left thigh
     pain": the second mention names the same pain, not the whole thigh. A part named without its
     aspect is kept whole only when no aspect of it was named for the same symptom and side.
     """
-    if not draft.pain:
-        return None
     named = draft.pain_aspects
     kept: list[PainMark] = []
     for mark in dict.fromkeys(draft.pain):
@@ -100,32 +76,49 @@ def _pain(draft: Draft) -> list[PainMark] | None:
     return kept
 
 
-def assemble(draft: Draft, setting: Setting) -> Case:
-    strength: list[StrengthTest] = _best(draft.strength, ("movement", "side"), "grade", 5)
-    reflexes: list[ReflexTest] = _best(draft.reflexes, ("reflex", "side"), "grade", 2)
-    return Case(
-        age=draft.age,
-        sex=draft.sex,
-        setting=setting,
-        duration_days=draft.duration_days,
-        onset=draft.onset,
-        pain_map=_pain(draft),
-        pain_map_complete=False,
-        findings=_findings(draft),
-        strength=strength,
-        reflexes=reflexes,
-        sensation=_sensation(draft.sensation),
-        imaging=list(dict.fromkeys(draft.imaging)),
-        measurements=draft.measurements,
-        scores=_scores(draft),
+def said(draft: Draft, setting: Setting) -> Said:
+    """What the draft says, as (case item, value) pairs in the order the case lists them."""
+    out: Said = [(Item(ItemKind.SETTING), setting)]
+    for kind, value in (
+        (ItemKind.AGE, draft.age),
+        (ItemKind.SEX, draft.sex),
+        (ItemKind.DURATION, draft.duration_days),
+        (ItemKind.ONSET, draft.onset),
+    ):
+        if value is not None:
+            out.append((Item(kind), value))
+    out += [(Item(ItemKind.PAIN, m.region, m.side), m.kind) for m in _pain(draft)]
+    out += _findings(draft)
+    out += _settled(
+        ((Item(ItemKind.STRENGTH, t.movement, t.side), t.grade, specific) for t, specific in draft.strength),
+        lambda new, old: abs(new - 5) > abs(old - 5),
     )
+    out += _settled(
+        ((Item(ItemKind.REFLEX, t.reflex, t.side), t.grade, specific) for t, specific in draft.reflexes),
+        lambda new, old: abs(new - 2) > abs(old - 2),
+    )
+    out += _settled(
+        ((Item(ItemKind.SENSATION, t.region, t.side), t.status, specific) for t, specific in draft.sensation),
+        lambda new, old: _SENSATION_RANK[new] > _SENSATION_RANK[old],
+    )
+    out.append((Item(ItemKind.IMAGING), list(dict.fromkeys(draft.imaging))))
+    out += _scores(draft)
+    return out
 
 
-def _scores(draft: Draft) -> Scores:
+def assemble(draft: Draft, setting: Setting) -> Case:
+    """The case the draft says. A note lists only the regions it mentions, so its pain map is not
+    the whole map (``pain_map_complete`` False); the measurements read set their findings."""
+    return case_of(said(draft, setting), pain_map_complete=False, measurements=draft.measurements)
+
+
+def _scores(draft: Draft) -> Said:
     """The pain scores read; ``pain_nrs`` (what severity reads) is the worse of them."""
     read = draft.pain_scores
-    return Scores(
-        pain_nrs=max(read.values()) if read else None,
-        leg_pain_nrs=read.get("leg"),
-        back_pain_nrs=read.get("back"),
-    )
+    if not read:
+        return []
+    scores: Said = [(Item(ItemKind.SCORE, "pain_nrs"), max(read.values()))]
+    for place, name in (("leg", "leg_pain_nrs"), ("back", "back_pain_nrs")):
+        if place in read:
+            scores.append((Item(ItemKind.SCORE, name), read[place]))
+    return scores
