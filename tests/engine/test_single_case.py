@@ -30,3 +30,14 @@ def test_single_case_path_takes_a_dict_and_refuses_an_unknown_detail() -> None:
     assert assess(as_dict) == assess(case)
     with pytest.raises(ValueError, match="detail"):
         assess(case, detail="summary")  # type: ignore[arg-type]
+
+
+def test_single_case_records_validate_to_themselves() -> None:
+    """Records built without validation (engine/records.exact_maker) are what validation builds."""
+    from nervemap.engine.assessment import Assessment
+
+    for case in all_cases()[::3]:
+        assessment = assess(case)
+        again = Assessment.model_validate_json(assessment.model_dump_json(by_alias=True))
+        assert again == assessment
+        assert again.model_dump_json(by_alias=True) == assessment.model_dump_json(by_alias=True)

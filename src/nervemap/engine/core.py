@@ -43,10 +43,11 @@ from nervemap.engine.compiled import (
 )
 from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_points
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
-from nervemap.engine.encode_batch import EncodedBatch
+from nervemap.engine.encode_batch import UNMARKED, EncodedBatch, origin_code
 from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
 from nervemap.engine.inference import conditions_given, infer
 from nervemap.engine.plan import plan_items, plan_steps
+from nervemap.engine.records import exact_maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.triage import SUSPECT_FRACTION, URGENCY_PROBABILITY, TriageDecision, rank, rule_findings
@@ -902,7 +903,13 @@ def _side_list(left: bool, right: bool) -> list[str]:
     return [SIDES[1]] if right else []
 
 
+_finding_used = exact_maker(FindingUsed)
+
+
 def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
+    encoded = batch._cases.get(i)
+    if encoded is not None:  # encoded alone: its origins in the order they were known
+        return _findings_used_of(t, encoded)
     ids = t.compiled.finding_ids
     known = batch.origins(i)
     if not known:
@@ -955,6 +962,15 @@ class _OneTables:
                     bool(t.never[r]) or not rule_has_any(rule, index),
                 )
             )
+        # the rules a present finding can make fire, and those that need no finding at all
+        self.reading: dict[int, set[int]] = {}
+        self.unconditional: set[int] = set()
+        for r, (all_of, any_of, groups, of, at_least, _) in enumerate(self.clauses):
+            read = {*all_of, *any_of, *(f for group in groups for f in group), *of}
+            for f in read:
+                self.reading.setdefault(f, set()).add(r)
+            if not all_of and not any_of and not groups and at_least <= 0:
+                self.unconditional.add(r)
         self.kind_columns = [columns.tolist() for columns in t.kind_columns]
         self.duration_cuts = t.plan_duration_cuts.tolist()
         self.plan_memo: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
@@ -979,9 +995,18 @@ def _one_tables(t: Tables) -> _OneTables:
 
 
 def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
-    """Tables.fired for one case, from the set of its present findings (rule order)."""
+    """Tables.fired for one case, from the set of its present findings (rule order). Only the
+    rules that read a present finding, or need none, can fire."""
+    candidates = set(one.unconditional)
+    reading = one.reading
+    for f in present:
+        rules = reading.get(f)
+        if rules is not None:
+            candidates |= rules
     out = []
-    for r, (all_of, any_of, groups, of, at_least, never) in enumerate(one.clauses):
+    clauses = one.clauses
+    for r in sorted(candidates):
+        all_of, any_of, groups, of, at_least, never = clauses[r]
         if never or not all(f in present for f in all_of):
             continue
         if any_of and not any(f in present for f in any_of):
@@ -1044,12 +1069,47 @@ def _severity_grade_one(t: Tables, case: Case, present: set[int], emergency_flag
     return SEVERITY_ORDER[grade]
 
 
+def _one_batch(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedBatch:
+    """EncodedBatch.of([encoded]) with the case's vectors as (1, n) views (no copies)."""
+    if encoded.site_scored.shape != encoded.present.shape:
+        return EncodedBatch.of(compiled, [encoded])
+    n_findings = len(compiled.finding_ids)
+    index = compiled.finding_index
+    origin = np.zeros((1, n_findings), dtype=np.int8)
+    first = np.full((1, n_findings), UNMARKED, dtype=np.int32)
+    sides = np.zeros((1, n_findings, 2), dtype=bool)
+    for k, (fid, how) in enumerate(encoded.origin.items()):
+        f = index[fid]
+        origin[0, f] = origin_code(how)
+        first[0, f] = k
+    for fid, seen in encoded.sides.items():
+        f = index[fid]
+        sides[0, f, 0] = "left" in seen
+        sides[0, f, 1] = "right" in seen
+    batch = EncodedBatch(
+        encoded.present[None, :],
+        encoded.absent[None, :],
+        encoded.site_scored[None, :],
+        encoded.observed_present[None, :],
+        encoded.observed_absent[None, :],
+        encoded.sign_states[None, :],
+        [encoded.setting],
+        origin,
+        first,
+        sides,
+        [encoded.notes],
+        compiled.finding_ids,
+    )
+    batch._cases = {0: encoded}
+    return batch
+
+
 def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) -> CoreCase:
     """The headline of one case encoded by engine/encode.encode_case: :func:`headline` of a batch
     of one, computed for a single row."""
     t = tables(compiled)
     one = _one_tables(t)
-    batch = EncodedBatch.of(compiled, [encoded])
+    batch = _one_batch(compiled, encoded)
     prior = batch.log_prior(compiled)
     present, absent, site_scored = batch.present, batch.absent, batch.site_scored
     observed, unobserved, signs = batch.observed_present, batch.observed_absent, batch.sign_states
@@ -1203,3 +1263,25 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         concordance,
         enough,
     )
+
+
+def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:
+    """:func:`_findings_used` from a case encoded alone (engine/encode.encode_case)."""
+    index, labels, present, sides = t.compiled.finding_index, t.labels, encoded.present, encoded.sides
+    out = []
+    for fid, origin in encoded.origin.items():
+        f = index[fid]
+        seen = sides.get(fid)
+        # all five FindingUsed fields, in declared order
+        out.append(
+            _finding_used(
+                {
+                    "id": fid,
+                    "label": labels[f],
+                    "status": "present" if present[f] else "absent",
+                    "origin": origin,
+                    "sides": [] if not seen else _side_list("left" in seen, "right" in seen),
+                }
+            )
+        )
+    return out

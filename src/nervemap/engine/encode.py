@@ -227,6 +227,66 @@ def _derived_sides(rule: Derivation, case: Case) -> set[str]:
     return set()
 
 
+# What each derivation reads (the index into encode_case's ``given``): without that input,
+# engine/encode._derive returns None.
+AGE, SEX, DURATION, PAIN_MAP, STRENGTH, REFLEXES, SENSATION, OTHER = range(8)
+
+
+def _reads(rule: Derivation) -> int:
+    if rule.age_min is not None or rule.age_max is not None:
+        return AGE
+    if rule.sex is not None:
+        return SEX
+    if rule.duration_min_days is not None or rule.duration_max_days is not None:
+        return DURATION
+    if rule.pain_map is not None:
+        return PAIN_MAP
+    if rule.weak_movements is not None:
+        return STRENGTH
+    if rule.reduced_reflexes is not None or rule.brisk_reflexes is not None:
+        return REFLEXES
+    if rule.sensory_loss is not None:
+        return SENSATION
+    return OTHER
+
+
+class _Tables:
+    """What the encoder reads of the knowledge base, prepared once per compile."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.compiled = compiled
+        self.derived: list[tuple[Finding, Derivation, int, str]] = []
+        for finding in compiled.derived_findings:
+            rule = finding.derive
+            assert rule is not None
+            from_exam = (
+                rule.weak_movements is not None
+                or rule.reduced_reflexes is not None
+                or rule.brisk_reflexes is not None
+                or rule.sensory_loss is not None
+            )
+            self.derived.append((finding, rule, _reads(rule), EXAM_DERIVED if from_exam else "derived"))
+        kb = compiled.knowledge
+        self.whole_leg_regions = set(whole_leg_regions(kb))
+        self.movements = {m.id for m in kb.anatomy.movements}
+        # the lesion observations that count towards the laterality pattern
+        self.pattern_at = {
+            o
+            for o, ob in enumerate(compiled.observations)
+            if ob.modality in PATTERN_MODALITIES and ob.side in SIDES
+        }
+
+
+_TABLES: dict[int, _Tables] = {}
+
+
+def _tables(compiled: CompiledKnowledge) -> _Tables:
+    known = _TABLES.get(id(compiled))
+    if known is None or known.compiled is not compiled:
+        known = _TABLES[id(compiled)] = _Tables(compiled)
+    return known
+
+
 def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     """Check a case against the knowledge base and turn it into evidence vectors."""
     issues = _check_references(case, compiled)
@@ -261,18 +321,21 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             encoded.sides.setdefault(finding_id, set()).update(sides)
 
     # derived first, so that what the clinician states explicitly overrides it
-    for finding in compiled.derived_findings:
-        assert finding.derive is not None
-        value = _derive(finding.derive, case)
+    given = (
+        case.age is not None,
+        case.sex is not None,
+        case.duration_days is not None,
+        case.pain_map is not None,
+        bool(case.strength),
+        bool(case.reflexes),
+        bool(case.sensation),
+        True,
+    )
+    for finding, rule, reads, origin in _tables(compiled).derived:
+        if not given[reads]:
+            continue  # the input the rule reads is missing: the finding stays unknown
+        value = _derive(rule, case)
         if value is not None:
-            rule = finding.derive
-            from_exam = (
-                rule.weak_movements is not None
-                or rule.reduced_reflexes is not None
-                or rule.brisk_reflexes is not None
-                or rule.sensory_loss is not None
-            )
-            origin = EXAM_DERIVED if from_exam else "derived"
             mark(finding.id, value, origin, _derived_sides(rule, case))
     for item in case.imaging:
         mark(IMAGING_FINDING[item.kind], True, "imaging")
@@ -336,7 +399,7 @@ def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]
     abnormal region, numbness on the map, or only part of the leg tested keeps region-by-region
     observations.
     """
-    regions = set(whole_leg_regions(compiled.knowledge))
+    regions = _tables(compiled).whole_leg_regions
     normal: dict[str, set[str]] = {}
     spoiled: set[str] = set()
     for test in case.sensation:
@@ -355,7 +418,7 @@ def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]
 
 def _whole_leg_full_power_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
     """Sides (or "unstated") with every key movement graded 5: "power is full" is one finding."""
-    movements = {m.id for m in compiled.knowledge.anatomy.movements}
+    movements = _tables(compiled).movements
     full: dict[str, set[str]] = {}
     weak: set[str] = set()
     for strength in case.strength:
@@ -374,7 +437,7 @@ def _whole_leg_weak_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
     movement: like a part of the leg named without its aspect, it is one observation (somewhere in
     the leg is weak), not one per muscle, which would count the same words ten times.
     """
-    movements = {m.id for m in compiled.knowledge.anatomy.movements}
+    movements = _tables(compiled).movements
     graded: dict[str, set[str]] = {}
     grades: dict[str, set[int]] = {}
     for strength in case.strength:
@@ -488,10 +551,10 @@ def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> Non
     """Whether the sided lesion findings keep to one side or involve both."""
     if "pattern:unilateral:" not in compiled.observation_index:
         return
+    pattern_at = _tables(compiled).pattern_at
+    observations = compiled.observations
     sided = [
-        o.side
-        for o, seen in zip(compiled.observations, encoded.observed_present, strict=True)
-        if seen and o.modality in PATTERN_MODALITIES and o.side in SIDES
+        observations[o].side for o in np.flatnonzero(encoded.observed_present).tolist() if o in pattern_at
     ]
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
     for finding in compiled.knowledge.localisation.laterality_findings:

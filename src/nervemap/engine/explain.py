@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from nervemap.engine.assessment import Evidence, EvidenceSet, trusted, trusted_exact
+from nervemap.engine.assessment import Evidence, EvidenceSet
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation
 from nervemap.engine.encode import EncodedCase
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
@@ -279,15 +280,22 @@ class Explainer:
         return out
 
 
+_evidence = exact_maker(Evidence)
+_evidence_set = exact_maker(EvidenceSet)
+
+
+def _by_size(item: tuple[float, Record]) -> float:
+    return -abs(item[0])
+
+
 def _split(items: list[tuple[float, Record]]) -> EvidenceSet:
-    ranked = sorted(items, key=lambda item: -abs(item[0]))
-    return trusted(
-        EvidenceSet,
+    items.sort(key=_by_size)
+    # every item holds the nine Evidence fields in their declared order
+    return _evidence_set(
         {
-            # every item holds the nine Evidence fields in their declared order
-            "for_": [trusted_exact(Evidence, record) for weight, record in ranked if weight > 0],
-            "against": [trusted_exact(Evidence, record) for weight, record in ranked if weight < 0],
-        },
+            "for_": [_evidence(record) for weight, record in items if weight > 0],
+            "against": [_evidence(record) for weight, record in items if weight < 0],
+        }
     )
 
 
