@@ -23,7 +23,7 @@ from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge, defau
 from nervemap.interop import cds_hooks, episode_api, fhir_api
 from nervemap.interop.cds_config import load_cds_config
 from nervemap.interview import incremental
-from nervemap.interview.catalogue import default_catalogue
+from nervemap.interview.catalogue import catalogue_for
 from nervemap.knowledge.loader import LoadedKnowledge
 from nervemap.server import problems
 from nervemap.server.auth import Permit
@@ -69,9 +69,10 @@ def create_app(
     app.state.settings = settings
     app.state.knowledge = compiled_of(knowledge)
     # First-request costs paid here, once per app (issue 16): the interview's sparse-path probe
-    # (0.3-0.7 s) and the question catalogue. Not at import: only a process that serves pays.
+    # (0.3-0.7 s) and the question catalogue (the knowledge base's own, held on it). Not at import:
+    # only a process that serves pays.
     incremental.warm(app.state.knowledge)
-    default_catalogue()
+    catalogue_for(app.state.knowledge)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.signer = TokenSigner(settings.signing_key(), settings.token_expiry_minutes * 60)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, model_validator
 
-from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.engine.items import ItemKind
 from nervemap.knowledge.models import Strict  # the one strict, frozen base model
@@ -167,9 +167,31 @@ def parse_catalogue(text: str) -> Catalogue:
 
 @functools.cache
 def default_catalogue() -> Catalogue:
-    """The packaged catalogue, loaded once per process."""
+    """The packaged catalogue, loaded once per process. Parts that ask or word questions take the
+    catalogue of the knowledge base they run on (:func:`catalogue_for`), not this one."""
     text = resources.files("nervemap.interview").joinpath("data/questions.yaml").read_text("utf-8")
     return parse_catalogue(text)
+
+
+_HELD = "interview_catalogue"  # its name among the values held on a compiled knowledge base
+
+
+def catalogue_for(compiled: CompiledKnowledge) -> Catalogue:
+    """The question catalogue asked with this knowledge base: the one given to it by
+    :func:`use_catalogue`, else the packaged one. Held on the compiled knowledge (travels with it,
+    like its other tables), so an app built on another knowledge base asks that base's questions."""
+    return held(compiled, _HELD, lambda _: default_catalogue())
+
+
+def use_catalogue(compiled: CompiledKnowledge, catalogue: Catalogue) -> CompiledKnowledge:
+    """Ask ``catalogue`` with this knowledge base from now on (before it serves anything: the
+    interview's tables derived from the catalogue are not rebuilt). A catalogue that names what the
+    knowledge base does not hold is refused (:class:`ValueError` listing every problem)."""
+    problems = check_catalogue(catalogue, compiled)
+    if problems:
+        raise ValueError("the question catalogue does not fit the knowledge base: " + "; ".join(problems))
+    vars(compiled)[f"_{_HELD}"] = catalogue  # where held() keeps it; replaces one held already
+    return compiled
 
 
 def check_catalogue(catalogue: Catalogue, compiled: CompiledKnowledge) -> list[str]:

@@ -21,7 +21,7 @@ from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.engine.encode import CaseError, encode_case
 from nervemap.interview.answers import AnswerError, Value, apply, normalise
-from nervemap.interview.catalogue import Catalogue, Mode, Question, default_catalogue
+from nervemap.interview.catalogue import Catalogue, Mode, Question, catalogue_for
 from nervemap.interview.policy import PolicyConfig, Step, StopReason, next_step, why_for
 from nervemap.knowledge.models import Setting
 
@@ -83,8 +83,8 @@ class InterviewSession:
         self.mode: Mode = mode
         self.setting = Setting(setting)
         self.case_id = case_id
-        self.catalogue = catalogue or default_catalogue()
         self.compiled = compiled or default_compiled()
+        self.catalogue = catalogue or catalogue_for(self.compiled)  # the knowledge base's questions
         self.config = config or PolicyConfig()
         self.checkin = checkin
         self._state = self._build(())

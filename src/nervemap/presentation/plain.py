@@ -9,7 +9,6 @@ there, so the two can never contradict; how sure we are is said in words, with t
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -17,9 +16,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from nervemap.engine.assessment import Assessment, Localisation
-from nervemap.engine.compiled import default_compiled
-from nervemap.interview.catalogue import default_catalogue
-from nervemap.knowledge.loader import default_knowledge, thresholds_of
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
+from nervemap.interview.catalogue import catalogue_for
+from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import PatientWording
 
 
@@ -56,13 +55,12 @@ MAX_CAUSES = 3
 CANNOT_TELL = "We can't tell the cause from questions alone."
 
 
-def _wording() -> PatientWording:
+def _wording(knowledge: CompiledKnowledge) -> PatientWording:
     """Probability cut-offs of the patient's words (thresholds.yaml, patient_wording)."""
-    return thresholds_of(default_knowledge().knowledge).patient_wording
+    return thresholds_of(knowledge.knowledge).patient_wording
 
 
-def _likelihood(probability: float) -> Any:
-    wording = _wording()
+def _likelihood(probability: float, wording: PatientWording) -> Any:
     if probability >= wording.likely_from.value:
         return "most likely"
     return "possible" if probability >= wording.possible_from.value else "less likely"
@@ -71,13 +69,16 @@ def _likelihood(probability: float) -> Any:
 # ------------------------------------------------------------------ where it comes from
 
 
-@functools.cache
-def _special_sites() -> dict[str, str]:
+def _special_sites(knowledge: CompiledKnowledge) -> dict[str, str]:
     """Knowledge-base site id per kind of special lesion site ('plexus' -> 'site:lumbosacral_plexus')."""
-    return {h.kind.value: h.site for h in default_compiled().hypotheses if h.site.startswith("site:")}
+    return held(
+        knowledge,
+        "plain_special_sites",
+        lambda c: {h.kind.value: h.site for h in c.hypotheses if h.site.startswith("site:")},
+    )
 
 
-def site_key(place: Localisation) -> str:
+def site_key(place: Localisation, knowledge: CompiledKnowledge | None = None) -> str:
     """The knowledge base's site id of a localisation, without side ("root:L5")."""
     if place.site_id:
         return place.site_id
@@ -86,12 +87,15 @@ def site_key(place: Localisation) -> str:
         return f"root:{place.root}"
     if place.nerve:
         return f"nerve:{place.nerve}"
-    return _special_sites().get(place.site.value, "site:" + place.site.value.replace("-", "_"))
+    special = _special_sites(knowledge or default_compiled())
+    return special.get(place.site.value, "site:" + place.site.value.replace("-", "_"))
 
 
-def plain_place(place: Localisation) -> str:
-    """The catalogue's plain wording for a lesion site, with the side."""
-    wording = default_catalogue().sites.get(site_key(place))
+def plain_place(place: Localisation, knowledge: CompiledKnowledge | None = None) -> str:
+    """The catalogue's plain wording for a lesion site, with the side (the catalogue of
+    ``knowledge``, the app's compiled knowledge base; the bundled one when not given)."""
+    compiled = knowledge or default_compiled()
+    wording = catalogue_for(compiled).sites.get(site_key(place, compiled))
     text = wording.patient if wording else place.name
     if place.side in ("left", "right"):
         text += f", on the {place.side} side"
@@ -100,18 +104,19 @@ def plain_place(place: Localisation) -> str:
     return text
 
 
-@functools.cache
-def _condition_sites() -> dict[str, frozenset[str]]:
+def _condition_sites(knowledge: CompiledKnowledge) -> dict[str, frozenset[str]]:
     """The lesion sites each condition can arise at (its sites with a share above zero)."""
-    return {
-        c.id: frozenset(s.site for s in c.sites if s.p.value > 0)
-        for c in default_knowledge().knowledge.conditions
-    }
+    return held(
+        knowledge,
+        "plain_condition_sites",
+        lambda c: {x.id: frozenset(s.site for s in x.sites if s.p.value > 0) for x in c.knowledge.conditions},
+    )
 
 
-def fits(condition_id: str, place: Localisation) -> bool:
+def fits(condition_id: str, place: Localisation, knowledge: CompiledKnowledge | None = None) -> bool:
     """Can this condition arise at this lesion site?"""
-    return site_key(place) in _condition_sites().get(condition_id, frozenset())
+    compiled = knowledge or default_compiled()
+    return site_key(place, compiled) in _condition_sites(compiled).get(condition_id, frozenset())
 
 
 # ------------------------------------------------------------------ one summary
@@ -128,10 +133,13 @@ class Summary:
     source: str | None  # plain words for ``place``
 
 
-def summarise(assessment: Assessment) -> Summary:
-    wording = _wording()
+def summarise(assessment: Assessment, knowledge: CompiledKnowledge | None = None) -> Summary:
+    """``knowledge``: the compiled knowledge base the assessment was made with (its wording cut-offs
+    and question catalogue); the bundled one when not given."""
+    compiled = knowledge or default_compiled()
+    wording = _wording(compiled)
     causes = [
-        LikelyCause(name=entry.patient_name, likelihood=_likelihood(entry.probability))
+        LikelyCause(name=entry.patient_name, likelihood=_likelihood(entry.probability, wording))
         for entry in assessment.differential[:MAX_CAUSES]
         if entry.probability >= wording.shown_from.value
     ]
@@ -161,18 +169,18 @@ def summarise(assessment: Assessment) -> Summary:
             "Your answers fit several causes about equally. A clinician can tell more by examining you."
         )
     place = assessment.localization[0] if assessment.localization else None
-    if top is None or place is None or headline == CANNOT_TELL or not fits(top.id, place):
+    if top is None or place is None or headline == CANNOT_TELL or not fits(top.id, place, compiled):
         place = None
     source = None
     if place is not None:
         how = "most likely" if place.probability >= wording.likely_from.value else "possibly"
-        if site_key(place) == "site:none":
+        if site_key(place, compiled) == "site:none":
             side = f", on the {place.side} side" if place.side in ("left", "right") else ""
             source = (
                 f"Where it comes from: {how} not a nerve, but a joint, muscle, bone or blood vessel{side}."
             )
         else:
-            source = f"Where it comes from: {how} {plain_place(place)}."
+            source = f"Where it comes from: {how} {plain_place(place, compiled)}."
     return Summary(headline, certainty, causes, place, source)
 
 
@@ -204,10 +212,13 @@ def severity_words(assessment: Assessment) -> str:
     return text + "."
 
 
-def patient_view(output: Assessment | dict[str, Any], assessed_at: datetime) -> PatientView:
-    """The patient's plain-language view of an assessment (already validated, or its stored JSON)."""
+def patient_view(
+    output: Assessment | dict[str, Any], assessed_at: datetime, knowledge: CompiledKnowledge | None = None
+) -> PatientView:
+    """The patient's plain-language view of an assessment (already validated, or its stored JSON),
+    worded with ``knowledge`` (the app's compiled knowledge base; the bundled one when not given)."""
     assessment = output if isinstance(output, Assessment) else Assessment.model_validate(output)
-    summary = summarise(assessment)
+    summary = summarise(assessment, knowledge)
     level = assessment.triage.level.value
     return PatientView(
         urgency=URGENCY.get(level, level),

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError, Step
-from nervemap.interview.catalogue import Kind, Mode, Question, QuestionKind, default_catalogue
+from nervemap.interview.catalogue import Kind, Mode, Question, QuestionKind, catalogue_for
 from nervemap.interview.session import restore_step
 from nervemap.knowledge.models import Setting
 from nervemap.services.errors import Conflict, Expired, Invalid, NotFound
@@ -278,7 +278,7 @@ def open_interview(
         )
     # A stored step saved for exactly this state, catalogue and knowledge base vouches for the
     # answers (they were checked against them when saved): no replay needed to read it.
-    restored = restore_step(record.step, record.state, default_catalogue(), compiled, PolicyConfig())
+    restored = restore_step(record.step, record.state, catalogue_for(compiled), compiled, PolicyConfig())
     if restored is None:
         return OpenInterview(record, _replay(record, field_name, compiled), compiled=compiled)
     return OpenInterview(record, restored=restored, compiled=compiled)

@@ -729,14 +729,14 @@ def result_context(
 ) -> dict[str, Any]:
     """The result page's context, worded with ``knowledge`` (the app's compiled knowledge)."""
     assessment = for_patient(record)  # once, without the evidence no patient page shows
-    summary = summarise(assessment)
+    summary = summarise(assessment, knowledge)
     place = summary.place
     level = assessment.triage.level.value
     pain_map = record.input.get("pain_map")
     return {
         "assessment": assessment,
         "record": record,
-        "view": patient_view(assessment, record.created_at),
+        "view": patient_view(assessment, record.created_at, knowledge),
         "summary": summary,
         "level": level,
         "urgency_title": present.URGENCY_TITLE.get(level, level),

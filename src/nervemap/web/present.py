@@ -8,7 +8,6 @@ without one (a test, a script) reads the bundled one. Tables derived from it are
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from nervemap.engine.assessment import Assessment, Localisation
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.engine.triage import rule_fires
-from nervemap.interview.catalogue import default_catalogue
+from nervemap.interview.catalogue import catalogue_for
 from nervemap.knowledge.models import PlanStep, TriageLevel
 
 TRIAGE_RANK = {level.value: i for i, level in enumerate(reversed(list(TriageLevel)))}  # emergency 0
@@ -140,16 +139,19 @@ def suspected_label(output: dict[str, Any]) -> str | None:
     return f"Red flag: {flags[0]['name']}" if flags else None
 
 
-@functools.cache
-def _finding_words() -> dict[str, str]:
+def _finding_words(knowledge: CompiledKnowledge) -> dict[str, str]:
     """A plain statement per finding, from the patient wording of the catalogue's answer options
     ("Numb between the legs or around the back passage..."); findings no option sets are absent."""
-    words: dict[str, str] = {}
-    for question in default_catalogue().questions:
-        for option in question.options:
-            for finding in option.findings:
-                words.setdefault(finding, option.patient)
-    return words
+
+    def build(compiled: CompiledKnowledge) -> dict[str, str]:
+        words: dict[str, str] = {}
+        for question in catalogue_for(compiled).questions:
+            for option in question.options:
+                for finding in option.findings:
+                    words.setdefault(finding, option.patient)
+        return words
+
+    return held(knowledge, "web_finding_words", build)
 
 
 def _clinical_words(knowledge: CompiledKnowledge) -> dict[str, str]:
@@ -158,7 +160,8 @@ def _clinical_words(knowledge: CompiledKnowledge) -> dict[str, str]:
 
 def emergency_triggers(assessment: Assessment, knowledge: CompiledKnowledge | None = None) -> list[str]:
     """The answers that made it an emergency, in the patient's own option wording, in rule order."""
-    clinical = _clinical_words(knowledge or default_compiled())
+    compiled = knowledge or default_compiled()
+    clinical, words = _clinical_words(compiled), _finding_words(compiled)
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     out: list[str] = []
     for flag in assessment.triage.red_flags:
@@ -167,7 +170,7 @@ def emergency_triggers(assessment: Assessment, knowledge: CompiledKnowledge | No
         for finding in flag.findings:
             if finding not in present:
                 continue
-            text = _finding_words().get(finding) or clinical.get(finding, finding)
+            text = words.get(finding) or clinical.get(finding, finding)
             if text not in out:
                 out.append(text)
     return out
@@ -227,8 +230,8 @@ def open_warnings(
 ) -> list[OpenWarnings]:
     """Every warning sign asked about but answered "I don't know", grouped by what to do if it is
     true: the level of the red-flag rule it would fire (triage.yaml) given the other answers."""
-    catalogue = default_catalogue()
     compiled = knowledge or default_compiled()
+    catalogue = catalogue_for(compiled)
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     grouped: dict[TriageLevel, list[str]] = {}
     for question_id, value in answers:
@@ -269,11 +272,10 @@ def duration_words(days: float | None) -> str:
     return f"{days / 365.25:.0f} years"
 
 
-@functools.cache
-def _screen_findings() -> tuple[str, ...]:
+def _screen_findings(knowledge: CompiledKnowledge) -> tuple[str, ...]:
     """The cauda equina / cord screen's findings (the catalogue's first screen question)."""
-    screen = [q for q in default_catalogue().questions if q.phase == "screen"]
-    return tuple(screen[0].finding_ids) if screen else ()
+    screens = _screens(knowledge)
+    return screens[0][1] if screens else ()
 
 
 def _examination_findings(knowledge: CompiledKnowledge) -> frozenset[str]:
@@ -306,7 +308,8 @@ def header(
     if leading and leading != side:
         side += f" (leading site: {leading})"
     status = {f.id: f.status for f in assessment.findings_used}
-    screen = _screen_findings()
+    compiled = knowledge or default_compiled()
+    screen = _screen_findings(compiled)
     answered = [f for f in screen if f in status]
     if assessment.triage.red_flags:
         flags, css = "positive: " + "; ".join(f.name for f in assessment.triage.red_flags), "positive"
@@ -317,7 +320,7 @@ def header(
     else:
         flags, css = "not asked", "not-asked"
     exam = bool(case.get("strength") or case.get("reflexes") or case.get("sensation"))
-    examination = _examination_findings(knowledge or default_compiled())
+    examination = _examination_findings(compiled)
     exam = exam or any(f in examination for f in status)
     return Header(
         age=f"{age:g}" if isinstance(age, int | float) else "not given",
@@ -341,20 +344,26 @@ class ScreenLine:
     total: int
 
 
-@functools.cache
-def _screens() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple(
-        (q.clinician, tuple(q.finding_ids)) for q in default_catalogue().questions if q.phase == "screen"
+def _screens(knowledge: CompiledKnowledge) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The catalogue's red-flag screens: (the clinician's wording, the findings), in order."""
+    return held(
+        knowledge,
+        "web_screens",
+        lambda c: tuple(
+            (q.clinician, tuple(q.finding_ids)) for q in catalogue_for(c).questions if q.phase == "screen"
+        ),
     )
 
 
-def red_flag_checklist(assessment: Assessment) -> tuple[list[ScreenLine], list[str]]:
+def red_flag_checklist(
+    assessment: Assessment, knowledge: CompiledKnowledge | None = None
+) -> tuple[list[ScreenLine], list[str]]:
     """The red-flag screens as one line each (how many of their items were recorded absent), and
     the absent findings that belong to no screen, for a summary that fits one page."""
     status = {f.id: f.status for f in assessment.findings_used}
     lines: list[ScreenLine] = []
     screened: set[str] = set()
-    for name, findings in _screens():
+    for name, findings in _screens(knowledge or default_compiled()):
         screened |= set(findings)
         absent = sum(status.get(f) == "absent" for f in findings)
         asked = sum(f in status for f in findings)

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from nervemap.api.schemas import PatientLinkCreate, PatientLinkOut
 from nervemap.presentation.plain import PatientView, patient_view
 from nervemap.server.auth import ClinicianWrite
-from nervemap.server.deps import SessionDep, SettingsDep
+from nervemap.server.deps import KnowledgeDep, SessionDep, SettingsDep
 from nervemap.server.problems import PROBLEM_RESPONSES, Problem
 from nervemap.services import patient_links as service
 from nervemap.services.assessments import for_patient
@@ -42,7 +42,7 @@ def create_patient_link(
 
 
 @router.get("/patient/{token}", responses=LINK_ERRORS)
-def read_patient_link(token: str, session: SessionDep) -> PatientView:
+def read_patient_link(token: str, session: SessionDep, knowledge: KnowledgeDep) -> PatientView:
     """The patient's own result, in plain language. No login: the token is the credential."""
     record = service.read_link(session, token)
-    return patient_view(for_patient(record), record.created_at)
+    return patient_view(for_patient(record), record.created_at, knowledge)
