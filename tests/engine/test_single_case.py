@@ -41,3 +41,22 @@ def test_single_case_records_validate_to_themselves() -> None:
         again = Assessment.model_validate_json(assessment.model_dump_json(by_alias=True))
         assert again == assessment
         assert again.model_dump_json(by_alias=True) == assessment.model_dump_json(by_alias=True)
+
+
+def test_single_case_posteriors_are_the_batch_posteriors_to_the_last_bit() -> None:
+    import numpy as np
+
+    from nervemap.engine.assess import headlines
+    from nervemap.engine.core import headline_one
+    from nervemap.engine.encode import encode_case
+
+    compiled = default_compiled()
+    for case in all_cases():
+        one = headline_one(compiled, case, encode_case(case, compiled))
+        batch = headlines([case], compiled)[0]
+        assert np.array_equal(one.conditions, batch.conditions), case.id
+        assert np.array_equal(one.sites, batch.sites), case.id
+        assert np.array_equal(one.site_loglik, batch.site_loglik), case.id
+        assert one.p_spinal == batch.p_spinal
+        assert one.order.tolist() == batch.order.tolist()
+        assert one.site_order.tolist() == batch.site_order.tolist()

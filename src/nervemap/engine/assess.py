@@ -21,7 +21,6 @@ from nervemap.engine.assessment import (
     Localisation,
     SourceVerdict,
     trusted,
-    trusted_exact,
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
@@ -30,6 +29,7 @@ from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.encode_batch import EncodedBatch, encode_batch
 from nervemap.engine.explain import explainer
 from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import SiteKind
 
 Detail = Literal["headline", "full"]
@@ -53,8 +53,12 @@ def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -
     return infer(compiled, *stack_encoded(compiled, encoded))
 
 
+_differential_entry = exact_maker(DifferentialEntry)
+_evidence_set = exact_maker(EvidenceSet)
+
+
 def _no_evidence() -> EvidenceSet:
-    return trusted_exact(EvidenceSet, {"for_": [], "against": []})
+    return _evidence_set({"for_": [], "against": []})
 
 
 def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = "full") -> Assessment:
@@ -75,8 +79,7 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
         condition = conditions[c]
         differential.append(
             # all eight fields, in declared order
-            trusted_exact(
-                DifferentialEntry,
+            _differential_entry(
                 {
                     "id": condition.id,
                     "name": condition.name,
@@ -86,7 +89,7 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
                     "snomed": list(condition.snomed),
                     "probability": round(probability, 6),
                     "evidence": evidence,
-                },
+                }
             )
         )
     localization: list[Localisation] = []

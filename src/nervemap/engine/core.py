@@ -45,7 +45,14 @@ from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_po
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
 from nervemap.engine.encode_batch import UNMARKED, EncodedBatch, origin_code
 from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
-from nervemap.engine.inference import conditions_given, infer
+from nervemap.engine.inference import (
+    LOG_FLOOR,
+    Posterior,
+    condition_loglik,
+    conditions_given,
+    infer,
+    site_loglik,
+)
 from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
@@ -311,6 +318,51 @@ class Levels:
         return out
 
 
+class _RowLevels:
+    """:class:`Levels` of one posterior row, computed on the row as Python floats (the same
+    comparisons on the same values)."""
+
+    def __init__(self, t: Tables, one: _OneTables, posterior: FloatArray) -> None:
+        p = posterior.tolist()
+        self.p = p
+        top = p.index(max(p))  # the first of equal maxima, as argmax
+        self.top = top
+        self.suspected = [r for r, (c, least) in enumerate(one.suspicion) if p[c] >= least]
+        self.likely = [c for c, q in enumerate(p) if q >= URGENCY_PROBABILITY and c != top]
+        urgency = one.urgency_rank
+        self.rank = max(
+            max((one.suspicion_rank[r] for r in self.suspected), default=-1),
+            urgency[top],
+            max((urgency[c] for c in self.likely), default=-1),
+        )
+
+    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
+        out: list[tuple[TriageLevel, str, str | None]] = []
+        p = self.p
+        for r in self.suspected:
+            rule = t.suspicion[r]
+            c = int(t.suspicion_condition[r])
+            out.append(
+                (
+                    rule.level,
+                    f"{rule.reason} ({t.condition_names[c]} p={p[c]:.2f} "
+                    f">= {rule.min_probability.value:g}, {label})",
+                    t.condition_ids[c],
+                )
+            )
+        top = self.top
+        out.append(
+            (
+                t.urgency[top],
+                f"most likely condition: {t.condition_names[top]} (p={p[top]:.2f}, {label})",
+                None,
+            )
+        )
+        for c in self.likely:
+            out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p[c]:.2f}, {label})", None))
+        return out
+
+
 def _decide(
     t: Tables,
     fired: list[int],
@@ -412,8 +464,8 @@ class _Chunk:
     t: Tables
     batch: EncodedBatch
     site_loglik: FloatArray
-    full_levels: Levels
-    screen_levels: Levels
+    full_levels: Levels | _RowLevels
+    screen_levels: Levels | _RowLevels
     subset_levels: Levels | None
     subsets: dict[int, list[tuple[str, IntArray]]]
     first_subset: dict[int, int]
@@ -971,9 +1023,15 @@ class _OneTables:
                 self.reading.setdefault(f, set()).add(r)
             if not all_of and not any_of and not groups and at_least <= 0:
                 self.unconditional.add(r)
+        self.suspicion = list(
+            zip(t.suspicion_condition.tolist(), t.suspicion_threshold.tolist(), strict=True)
+        )
+        self.suspicion_rank = t.suspicion_rank.tolist()
+        self.urgency_rank = t.urgency_rank.tolist()
         self.kind_columns = [columns.tolist() for columns in t.kind_columns]
         self.duration_cuts = t.plan_duration_cuts.tolist()
         self.plan_memo: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
+        self.links: dict[tuple[int, ...], FloatArray] = {}
         self.red_flags = set(t.red_flags.tolist())
         self.imaging_observations = t.imaging_observations
         self.emergency_rank = rank(TriageLevel.EMERGENCY)
@@ -1069,6 +1127,51 @@ def _severity_grade_one(t: Tables, case: Case, present: set[int], emergency_flag
     return SEVERITY_ORDER[grade]
 
 
+LINK_MEMO = 1024
+
+
+def _infer_one(
+    compiled: CompiledKnowledge,
+    one: _OneTables,
+    present: FloatArray,
+    absent: FloatArray,
+    observed: FloatArray,
+    unobserved: FloatArray,
+    log_prior: FloatArray,
+    sign_states: FloatArray,
+) -> Posterior:
+    """inference.infer for one row: the same operations on the same values, with the condition-site
+    link of the case's nerve-tension sign pattern kept per pattern across calls."""
+    cond_ll = condition_loglik(compiled, present, absent)
+    site_ll = site_loglik(compiled, observed, unobserved)
+    cond_log = log_prior + cond_ll
+    cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
+    site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))
+    case_link = _case_link(compiled, one, sign_states[0])
+    site_term = site_weight @ case_link.T
+    sites = site_weight * (cond_weight @ case_link)
+    joint_c = cond_weight * site_term
+    conditions = joint_c / joint_c.sum(axis=1, keepdims=True)
+    sites = sites / sites.sum(axis=1, keepdims=True)
+    return Posterior(conditions, sites, cond_ll, site_ll, site_term)
+
+
+def _case_link(compiled: CompiledKnowledge, one: _OneTables, pattern: FloatArray) -> FloatArray:
+    """P(h | c) adjusted by a pattern of nerve-tension sign states (as inference.infer makes it)."""
+    link = compiled.site_given_condition
+    if not pattern.any():
+        return link
+    key = tuple(np.flatnonzero(pattern).tolist())
+    known = one.links.get(key)
+    if known is None:
+        n_conditions, n_sites = link.shape
+        log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
+        known = link * np.exp(log_signs - log_signs.max())
+        if len(one.links) < LINK_MEMO:
+            one.links[key] = known
+    return known
+
+
 def _one_batch(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedBatch:
     """EncodedBatch.of([encoded]) with the case's vectors as (1, n) views (no copies)."""
     if encoded.site_scored.shape != encoded.present.shape:
@@ -1119,7 +1222,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     observed_f = observed.astype(np.float64)
     unobserved_f = unobserved.astype(np.float64)
     signs_f = signs.astype(np.float64)
-    posterior = infer(compiled, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
+    posterior = _infer_one(compiled, one, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
     site_term = posterior.site_term
     assert site_term is not None
     observed_row = encoded.observed_present
@@ -1129,8 +1232,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         view_present[:, t.imaging_findings] = 0.0
         view_absent[:, t.imaging_findings] = 0.0
         keep = ~t.imaging_observations[None, :]
-        clinical_p = infer(
-            compiled, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
+        clinical_p = _infer_one(
+            compiled, one, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
         ).sites[0]
     present_set = set(np.flatnonzero(encoded.present).tolist())
     cond_ll = posterior.condition_loglik
@@ -1154,8 +1257,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
                 prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows]
             )
             subset_levels = Levels.of(t, subset_p)
-    full_levels = Levels.of(t, posterior.conditions)
-    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
+    full_levels = _RowLevels(t, one, posterior.conditions[0])
+    screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
 
     conditions = posterior.conditions
     order = np.argsort(-conditions, axis=1, kind="stable")
@@ -1190,7 +1293,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     enough = informative >= 1 or bool(observed_row.any())
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
-    level_rank = max(level_rank, int(full_levels.ranks[0]), int(screen_levels.ranks[0]))
+    level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
     if subset_levels is not None:
         level_rank = max(level_rank, int(subset_levels.ranks.max()))
     self_care = level_rank <= t.self_care_rank

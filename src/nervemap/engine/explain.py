@@ -87,6 +87,7 @@ class Explainer:
         self._finding_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._sign_items: dict[tuple[int, int, int], tuple[float, Record] | None] = {}
+        self._fit_items: dict[int, Record] = {}
 
     def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
         key = (c, f, present)
@@ -192,34 +193,38 @@ class Explainer:
         scored = np.flatnonzero((encoded.present | encoded.absent) & ~encoded.site_scored)
         rows = np.array(conditions, dtype=np.intp)
         is_present = present[scored]
-        weights = np.where(
-            is_present[None, :],
-            compiled.weight_present[np.ix_(rows, scored)],
-            compiled.weight_absent[np.ix_(rows, scored)],
-        )
-        shown = compiled.listed[np.ix_(rows, scored)] & (np.abs(weights) >= MIN_WEIGHT)
+        at = (rows[:, None], scored)
+        weights = np.where(is_present[None, :], compiled.weight_present[at], compiled.weight_absent[at])
+        shown = compiled.listed[at] & (np.abs(weights) >= MIN_WEIGHT)
         origin = encoded.origin
         ids = compiled.finding_ids
         signs = np.flatnonzero(encoded.sign_states).tolist()
         localised = bool(encoded.observed_present.any() or encoded.observed_absent.any())
         best_sites = (self.log_link[rows] + site_ll[None, :]).argmax(axis=1).tolist()
+        fits: list[float] = []
         if localised:
             top = site_ll.max()
             scaled = np.exp(site_ll - top)
             none_ll = site_ll[compiled.none_hypothesis]
+            link = compiled.site_given_condition
+            # log P(pattern | c) less log P(pattern | no lesion), per listed condition
+            fits = (np.log(np.array([scaled @ link[c] for c in conditions])) + top - none_ll).tolist()
         out = []
         present_list = is_present.tolist()
         scored_list = scored.tolist()
+        origins = [origin.get(ids[f]) for f in scored_list]
+        weight_rows = weights.tolist()
         shown_rows, shown_columns = np.nonzero(shown)
         by_row: list[list[int]] = [[] for _ in conditions]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
+        finding_item = self.finding_item
         for k, c in enumerate(conditions):
             items: list[tuple[float, Record]] = []
+            weight_row = weight_rows[k]
             for j in by_row[k]:
-                f = scored_list[j]
-                rounded, record = self.finding_item(c, f, present_list[j], float(weights[k, j]))
-                items.append((rounded, {**record, "origin": origin.get(ids[f])}))
+                rounded, record = finding_item(c, scored_list[j], present_list[j], weight_row[j])
+                items.append((rounded, {**record, "origin": origins[j]}))
             best = best_sites[k]
             for row in signs:
                 sign = self.sign_item(c, best, row)
@@ -227,31 +232,32 @@ class Explainer:
                     rounded, record = sign
                     items.append((rounded, {**record, "origin": origin.get(record["finding"])}))
             if localised:
-                link = compiled.site_given_condition[c]
-                fit = float(np.log(scaled @ link) + top - none_ll)
+                fit = fits[k]
                 if abs(fit) >= MIN_WEIGHT:
-                    site = compiled.hypotheses[best]
                     rounded = round(fit, 4)
-                    items.append(
-                        (
-                            rounded,
-                            {
-                                "finding": "lesion-pattern",
-                                "label": "neurological pattern fits this condition's lesion sites "
-                                f"(best: {site.name}{', ' + site.side if site.side else ''})",
-                                "status": "present",
-                                "weight": rounded,
-                                "p_if_true": 1.0,
-                                "p_reference": 1.0,
-                                "source": "nervemap-localisation",
-                                "detail": "log-likelihood of the exam and pain-map pattern under the "
-                                "condition's P(site | condition), relative to no neurological lesion",
-                                "origin": "localisation",
-                            },
-                        )
-                    )
+                    items.append((rounded, {**self._fit_item(best), "weight": rounded}))
             out.append(_split(items))
         return out
+
+    def _fit_item(self, best: int) -> Record:
+        """The lesion-pattern evidence item at the condition's most likely site (its weight aside)."""
+        known = self._fit_items.get(best)
+        if known is None:
+            site = self.compiled.hypotheses[best]
+            known = self._fit_items[best] = {
+                "finding": "lesion-pattern",
+                "label": "neurological pattern fits this condition's lesion sites "
+                f"(best: {site.name}{', ' + site.side if site.side else ''})",
+                "status": "present",
+                "weight": 0.0,
+                "p_if_true": 1.0,
+                "p_reference": 1.0,
+                "source": "nervemap-localisation",
+                "detail": "log-likelihood of the exam and pain-map pattern under the "
+                "condition's P(site | condition), relative to no neurological lesion",
+                "origin": "localisation",
+            }
+        return known
 
     def sites(self, sites: list[int], encoded: EncodedCase) -> list[EvidenceSet]:
         """The evidence for and against each of the listed lesion sites."""
