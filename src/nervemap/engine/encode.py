@@ -7,7 +7,7 @@ clinically possible (numbness reported, sensation normal on examination) are kep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -250,12 +250,40 @@ def _reads(rule: Derivation) -> int:
     return OTHER
 
 
+def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
+    """:func:`_derive` for one rule, with what it reads looked up once (the same answers)."""
+    if reads == AGE:
+        age_min, age_max = rule.age_min, rule.age_max
+
+        def by_age(case: Case) -> bool | None:
+            age = case.age
+            if age is None:
+                return None
+            return (age_min is None or age >= age_min) and (age_max is None or age < age_max)
+
+        return by_age
+    if reads == SEX:
+        sex = rule.sex
+        return lambda case: None if case.sex is None else case.sex == sex
+    if reads == DURATION:
+        least, most = rule.duration_min_days, rule.duration_max_days
+
+        def by_duration(case: Case) -> bool | None:
+            days = case.duration_days
+            if days is None:
+                return None
+            return (least is None or days >= least) and (most is None or days < most)
+
+        return by_duration
+    return lambda case: _derive(rule, case)
+
+
 class _Tables:
     """What the encoder reads of the knowledge base, prepared once per compile."""
 
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.compiled = compiled
-        self.derived: list[tuple[Finding, Derivation, int, str]] = []
+        self.derived: list[tuple[Finding, Derivation, int, str, Callable[[Case], bool | None], bool]] = []
         for finding in compiled.derived_findings:
             rule = finding.derive
             assert rule is not None
@@ -265,7 +293,18 @@ class _Tables:
                 or rule.brisk_reflexes is not None
                 or rule.sensory_loss is not None
             )
-            self.derived.append((finding, rule, _reads(rule), EXAM_DERIVED if from_exam else "derived"))
+            reads = _reads(rule)
+            self.derived.append(
+                (
+                    finding,
+                    rule,
+                    reads,
+                    EXAM_DERIVED if from_exam else "derived",
+                    _derivation(rule, reads),
+                    # only these rules name sides (_derived_sides is empty for the others)
+                    rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES,
+                )
+            )
         kb = compiled.knowledge
         self.whole_leg_regions = set(whole_leg_regions(kb))
         self.movements = {m.id for m in kb.anatomy.movements}
@@ -331,12 +370,12 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         bool(case.sensation),
         True,
     )
-    for finding, rule, reads, origin in _tables(compiled).derived:
+    for finding, rule, reads, origin, derive, sided in _tables(compiled).derived:
         if not given[reads]:
             continue  # the input the rule reads is missing: the finding stays unknown
-        value = _derive(rule, case)
+        value = derive(case)
         if value is not None:
-            mark(finding.id, value, origin, _derived_sides(rule, case))
+            mark(finding.id, value, origin, _derived_sides(rule, case) if sided else ())
     for item in case.imaging:
         mark(IMAGING_FINDING[item.kind], True, "imaging")
     for reported in case.findings:
