@@ -120,8 +120,10 @@ def test_full_power_costs_a_root_its_own_complement_once(compiled: CompiledKnowl
     change = (ll[1, l5] - ll[1, none]) - (ll[0, l5] - ll[0, none])
     observation = compiled.observation_index[f"{WHOLE_LEG_FULL_POWER}:leg:left"]
     highest = 1 - float(np.exp(compiled.loc_log_present[l5, observation]))
-    outside = compiled.knowledge.localisation.weakness_outside_territory.value
-    assert change == pytest.approx(math.log((1 - highest) / (1 - outside)))
+    # no lesion: its own rate for a weak movement (weakness_without_lesion)
+    model = compiled.knowledge.localisation
+    without = (model.weakness_without_lesion or model.weakness_outside_territory).value
+    assert change == pytest.approx(math.log((1 - highest) / (1 - without)))
     assert highest == pytest.approx(max(0.65, compiled.knowledge.localisation.weakness_in_territory.value))
 
 

@@ -757,6 +757,14 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     for o, observation in enumerate(observations):
         if observation.modality == "pain":
             grade[none_index, o] = none_pain
+    # Without a nerve lesion a movement graded weak is pain-limited effort or examiner error only:
+    # the no-lesion site takes its own rate, not a lesion's outside-territory rate.
+    if model.weakness_without_lesion is not None:
+        none_weak = table.add("weakness:none", model.weakness_without_lesion)
+        for o, observation in enumerate(observations):
+            if observation.modality == "weakness":
+                probability[none_index, o] = model.weakness_without_lesion.value
+                grade[none_index, o] = none_weak
     _vague_observations(kb, observations, observation_index, table)
     _site_kind_observations(kb, hypotheses, observations, table)
     _whole_leg_normal_observations(kb, observations, observation_index, table)

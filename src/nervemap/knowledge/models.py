@@ -705,6 +705,11 @@ class LocalisationModel(Strict):
     pain_in_territory: Probability
     pain_outside_territory: Probability
     pain_without_lesion: Probability = Field(description="Pain in a region with no nerve lesion")
+    weakness_without_lesion: Probability | None = Field(
+        default=None,
+        description="P(one movement graded weak | no nerve lesion): the no-lesion site's rate for an "
+        "objective weakness; None: the outside-territory rate",
+    )
     weakness_in_territory: Probability
     weakness_outside_territory: Probability
     reflex_loss_in_territory: Probability
