@@ -6,9 +6,10 @@ region's sensation, a field of the patient (age, sex, duration, onset, setting),
 the pain map is given, the whole pain map, the imaging. :func:`check` checks a plain value against
 its item - the vocabularies of ``knowledge/vocabulary.py`` and the ranges of the case model, read
 off the model itself; :func:`change` returns the :class:`CaseChange` a value makes; :func:`apply`
-makes what was said of items to a case. Every way into a case reduces its own input to (item,
-plain value): the interview's answers (``interview/answers.py``, which the web forms feed) and the
-FHIR QuestionnaireResponse and Observation importers (``interop/case_builder.py``); the FHIR item
+makes what was said of items to a case, and :func:`case_of` makes a new case of it. Every way into a
+case reduces its own input to (item, plain value): the interview's answers (``interview/answers.py``,
+which the web forms feed), the FHIR QuestionnaireResponse, Observation and CDS Hooks importers
+(``interop/case_builder.py``) and the text reader's assembly (``nlp/assemble.py``); the FHIR item
 catalogue (``interop/items.py``) names the case item of each linkId and renders its ranges from
 :data:`SCORE_RANGES` and :data:`FIELD_RANGES`.
 """
@@ -25,7 +26,6 @@ from pydantic import BaseModel
 
 from nervemap.engine.case import (
     Case,
-    ImagingFinding,
     PainMark,
     ReflexTest,
     ReportedFinding,
@@ -203,7 +203,8 @@ def check(item: Item, value: Any) -> Any:
             for m in value
         ]
     if kind is ItemKind.IMAGING:
-        return [ImagingFinding.model_validate(lesion) for lesion in value]
+        # validated as the case's own field, so that an error names the lesion ("imaging.0.kind")
+        return list(Case.model_validate({"imaging": value}).imaging)
     raise ItemValueError(item, "an item nervemap knows")  # pragma: no cover - every kind is handled
 
 

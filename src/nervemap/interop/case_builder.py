@@ -3,8 +3,9 @@
 Both importers reduce an answer to a :data:`Value` and hand it, with the item it answers, to
 :meth:`CaseDraft.apply`; the draft reads it as the item's plain value, checks it with
 ``engine.items.check`` (what each case item takes is defined there once, for the interview too) and
-keeps the first answer per item (importers pass the most recent first). Problems are collected,
-never raised one at a time.
+keeps the first answer per item (importers pass the most recent first). :meth:`CaseDraft.build`
+makes the case of the answers kept with ``engine.items.case_of``, as the text reader does. Problems
+are collected, never raised one at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from nervemap.engine.case import Case, Status
-from nervemap.engine.items import CODED_FIELDS, FIELD_RANGES, SCORE_RANGES, Item, ItemValueError, check
+from nervemap.engine.items import FIELD_RANGES, SCORE_RANGES, Item, ItemValueError, case_of, check
 from nervemap.interop import terminology as t
 from nervemap.interop.errors import InteropError, Issue, issues_from_validation
 from nervemap.interop.items import Kind
@@ -89,15 +90,11 @@ Key = tuple[str, str | None]
 @dataclass
 class CaseDraft:
     case_id: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
-    scores: dict[str, float] = field(default_factory=dict)
+    # the first answer per case item, in the order given: findings, grades, sensation, fields, scores
+    answers: dict[Item, Any] = field(default_factory=dict)
     pain_complete: bool | None = None
-    pain: dict[Key, list[str]] = field(default_factory=dict)
-    findings: dict[Key, Status] = field(default_factory=dict)
-    sides: dict[str, str] = field(default_factory=dict)
-    strength: dict[Key, int] = field(default_factory=dict)
-    reflexes: dict[Key, int] = field(default_factory=dict)
-    sensation: dict[Key, str] = field(default_factory=dict)
+    pain: dict[Key, list[str]] = field(default_factory=dict)  # (region, side) -> symptom kinds
+    sides: dict[str, str] = field(default_factory=dict)  # a finding's side, given apart (FINDING_SIDE)
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # quantity -> the first
@@ -125,39 +122,34 @@ class CaseDraft:
 
     def build(self) -> Case:
         for finding in self.sides:
-            if (finding, None) not in self.findings:
+            if Item(Kind.FINDING, finding) not in self.answers:
                 self.bad(
                     f"finding.{finding}.side", f"a side is given but 'finding.{finding}' is not answered"
                 )
         if self.issues:
             raise InteropError(self.issues)
-        findings = []
-        for (finding, side), status in self.findings.items():
-            given_side = side or self.sides.get(finding)
-            findings.append({"id": finding, "status": status.value, "side": given_side})
-        pain_given = self.pain_complete or bool(self.pain)
-        document: dict[str, Any] = {
-            "id": self.case_id,
-            **self.fields,
-            "pain_map": [
-                {"region": region, "side": side, "kind": kind}
-                for (region, side), kinds in self.pain.items()
-                for kind in kinds
-            ]
-            if pain_given
-            else None,
-            "findings": findings,
-            "strength": [{"movement": m, "side": s, "grade": g} for (m, s), g in self.strength.items()],
-            "reflexes": [{"reflex": r, "side": s, "grade": g} for (r, s), g in self.reflexes.items()],
-            "sensation": [{"region": r, "side": s, "status": v} for (r, s), v in self.sensation.items()],
-            "scores": self.scores,
-            "measurements": list(self.measurements.values()),
-            "imaging": self.imaging,
-        }
         try:
-            return Case.model_validate(document)
+            return case_of(self.said(), id=self.case_id, measurements=list(self.measurements.values()))
         except ValidationError as error:
             raise InteropError(issues_from_validation(error, "Case")) from error
+
+    def said(self) -> list[tuple[Item, Any]]:
+        """The answers kept, as (case item, value) pairs: a finding takes the side given apart, the
+        pain marks are the whole map when any is marked or the map is said complete."""
+        said: list[tuple[Item, Any]] = []
+        for item, value in self.answers.items():
+            if item.kind is Kind.FINDING and item.side is None:
+                item = item._replace(side=self.sides.get(item.target))
+            said.append((item, value))
+        if self.pain_complete is not None:
+            said.append((Item(Kind.PAIN_COMPLETE), self.pain_complete))
+        said += [
+            (Item(Kind.PAIN, region, side), kind)
+            for (region, side), kinds in self.pain.items()
+            for kind in kinds
+        ]
+        said.append((Item(Kind.IMAGING), self.imaging))
+        return said
 
 
 def _coded(system: str, allowed: tuple[str, ...]) -> Callable[[Value], Any]:
@@ -217,27 +209,15 @@ def _problem(kind: Kind, target: str, value: Value) -> str:
 
 def _record(draft: CaseDraft, item: Item, checked: Any) -> None:
     """Keep the first answer per item (importers pass the most recent first)."""
-    key = (item.target, item.side)
     kind = item.kind
-    if kind is Kind.FINDING:
-        draft.findings.setdefault(key, checked)
-    elif kind is Kind.FINDING_SIDE:
+    if kind is Kind.FINDING_SIDE:
         draft.sides.setdefault(item.target, checked)
     elif kind is Kind.PAIN:
-        kinds = draft.pain.setdefault(key, [])
+        kinds = draft.pain.setdefault((item.target, item.side), [])
         if checked.value not in kinds:
             kinds.append(checked.value)
     elif kind is Kind.PAIN_COMPLETE:
         if draft.pain_complete is None:
             draft.pain_complete = checked
-    elif kind is Kind.STRENGTH:
-        draft.strength.setdefault(key, checked)
-    elif kind is Kind.REFLEX:
-        draft.reflexes.setdefault(key, checked)
-    elif kind is Kind.SENSATION:
-        draft.sensation.setdefault(key, checked)
-    elif kind is Kind.SCORE:
-        draft.scores.setdefault(item.target, checked)
     else:
-        name = FIELD_RANGES[kind][0] if kind in FIELD_RANGES else CODED_FIELDS[kind][0]
-        draft.fields.setdefault(name, checked)
+        draft.answers.setdefault(item, checked)
