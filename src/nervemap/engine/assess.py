@@ -29,7 +29,7 @@ from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.encode_batch import EncodedBatch, encode_batch
 from nervemap.engine.explain import explainer
 from nervemap.engine.inference import Posterior, infer
-from nervemap.engine.records import exact_maker
+from nervemap.engine.records import exact_maker, maker
 from nervemap.knowledge.models import SiteKind
 
 Detail = Literal["headline", "full"]
@@ -54,6 +54,8 @@ def infer_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -
 
 
 _differential_entry = exact_maker(DifferentialEntry)
+_localisation = maker(Localisation, [name for name in Localisation.model_fields if name != "possibly"])
+_localisation_possibly = maker(Localisation, Localisation.model_fields)
 _evidence_set = exact_maker(EvidenceSet)
 
 
@@ -93,22 +95,28 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
             )
         )
     localization: list[Localisation] = []
-    for h, evidence in zip(core.listed_sites, site_evidence, strict=True):
+    none_kind = SiteKind.NONE
+    site_p = core.sites[core.listed_sites].tolist()
+    for h, probability, evidence in zip(core.listed_sites, site_p, site_evidence, strict=True):
         hypothesis = compiled.hypotheses[h]
-        values: dict[str, Any] = {
-            "site": hypothesis.kind,
-            "site_id": hypothesis.site,
-            "root": hypothesis.root,
-            "nerve": hypothesis.nerve,
-            # without a nerve lesion the side is where the symptoms are (a left knee, say)
-            "side": core.symptom_side if hypothesis.kind == SiteKind.NONE else hypothesis.side,
-            "name": hypothesis.name,
-            "probability": round(float(core.sites[h]), 6),
-            "evidence": evidence,
-        }
-        if not localization and core.possibly is not None:
-            values["possibly"] = core.possibly
-        localization.append(trusted(Localisation, values))
+        possibly = core.possibly if not localization else None
+        # all nine fields, in declared order ("possibly" set only when given, as trusted() records it)
+        localization.append(
+            (_localisation if possibly is None else _localisation_possibly)(
+                {
+                    "site": hypothesis.kind,
+                    "site_id": hypothesis.site,
+                    "root": hypothesis.root,
+                    "nerve": hypothesis.nerve,
+                    # without a nerve lesion the side is where the symptoms are (a left knee, say)
+                    "side": core.symptom_side if hypothesis.kind == none_kind else hypothesis.side,
+                    "name": hypothesis.name,
+                    "probability": round(probability, 6),
+                    "possibly": [] if possibly is None else possibly,
+                    "evidence": evidence,
+                }
+            )
+        )
     kb = compiled.knowledge
     return trusted(
         Assessment,

@@ -264,24 +264,24 @@ class Explainer:
         seen = np.flatnonzero(encoded.observed_present | encoded.observed_absent)
         rows = np.array(sites, dtype=np.intp)
         is_present = encoded.observed_present[seen]
-        weights = np.where(
-            is_present[None, :],
-            self.site_weight_present[np.ix_(rows, seen)],
-            self.site_weight_absent[np.ix_(rows, seen)],
-        )
+        at = (rows[:, None], seen)
+        weights = np.where(is_present[None, :], self.site_weight_present[at], self.site_weight_absent[at])
         shown = np.abs(weights) >= MIN_WEIGHT
         present_list = is_present.tolist()
         seen_list = seen.tolist()
+        weight_rows = weights.tolist()
         out = []
         shown_rows, shown_columns = np.nonzero(shown)
         by_row: list[list[int]] = [[] for _ in sites]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
+        site_item = self.site_item
         for k, h in enumerate(sites):
             items = []
+            weight_row = weight_rows[k]
             for j in by_row[k]:
-                rounded, record = self.site_item(h, seen_list[j], present_list[j], float(weights[k, j]))
-                items.append((rounded, dict(record)))
+                rounded, record = site_item(h, seen_list[j], present_list[j], weight_row[j])
+                items.append((rounded, record.copy()))
             out.append(_split(items))
         return out
 

@@ -11,7 +11,7 @@ such records validate to themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -34,6 +34,23 @@ def exact_maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
         model: M = _new(cls)
         _set_dict(model, values)
         _set_fields(model, names)
+        _set_extra(model, None)
+        _set_private(model, None)
+        return model
+
+    return make
+
+
+def maker(cls: type[M], given: Iterable[str]) -> Callable[[dict[str, Any]], M]:
+    """A maker of ``cls`` records from dicts holding all its fields in declared order, of which
+    only ``given`` count as set (``model_fields_set``, as validation or ``trusted`` would record
+    them: the others hold their defaults). Each record gets its own copy of that set."""
+    names = frozenset(given)
+
+    def make(values: dict[str, Any]) -> M:
+        model: M = _new(cls)
+        _set_dict(model, values)
+        _set_fields(model, set(names))
         _set_extra(model, None)
         _set_private(model, None)
         return model
