@@ -1,6 +1,7 @@
 """Engine speed on realistic cases: single-case latency and batch throughput on one core.
 
-Run: make bench   (or: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/engine_throughput.py)
+Run: make bench   (or: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/engine_throughput.py;
+``--only single`` for the single-case latencies alone)
 Prints, each with the call it measures: latency of one assessment (headline and full), and the
 throughput of batches: the headline core (posteriors, localisation, triage, severity, plan ids;
 encoding included), headline and full Assessment records, encoding alone (per case and batch) and
@@ -81,6 +82,12 @@ def main() -> None:
     )
     parser.add_argument("--batch", type=int, default=5_000, help="cases per batch (default 5,000)")
     parser.add_argument("--single", type=int, default=2_000, help="timed single assessments (default 2,000)")
+    parser.add_argument(
+        "--only",
+        choices=("single", "batch"),
+        default=None,
+        help="only the single-case latencies or the batches",
+    )
     args = parser.parse_args()
     compiled = default_compiled()
     base = [Case.model_validate(c) for c in realistic_cases()]
@@ -91,14 +98,17 @@ def main() -> None:
     print(f"command: {COMMAND}")
     print(f"python {sys.version.split()[0]}, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"cases: {len(base)} realistic (golden) cases, repeated to batches of {args.batch:,}")
-    latency(
-        "single case, headline", 'assess(case, detail="headline")', base,
-        lambda c: assess(c, compiled, detail="headline"), args.single,
-    )  # fmt: skip
-    latency(
-        "single case, full (with evidence)", 'assess(case, detail="full")', base,
-        lambda c: assess(c, compiled, detail="full"), args.single,
-    )  # fmt: skip
+    if args.only != "batch":
+        latency(
+            "single case, headline", 'assess(case, detail="headline")', base,
+            lambda c: assess(c, compiled, detail="headline"), args.single,
+        )  # fmt: skip
+        latency(
+            "single case, full (with evidence)", 'assess(case, detail="full")', base,
+            lambda c: assess(c, compiled, detail="full"), args.single,
+        )  # fmt: skip
+    if args.only == "single":
+        return
 
     many = (base * (args.batch // len(base) + 1))[: args.batch]
     n = len(many)

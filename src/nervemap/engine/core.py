@@ -473,6 +473,7 @@ class _Chunk:
     manifest: FloatArray  # (B, F): the present manifestations (findings that are not context)
     best_fit: list[int]
     fewest: list[int]
+    manifest_rows: list[IntArray] | None = None  # per row, the present manifestations (one case)
 
 
 class CoreCase:
@@ -552,7 +553,9 @@ class CoreCase:
     @functools.cached_property
     def fit(self) -> Fit:
         chunk, i = self._chunk, self.row
-        return _fit(chunk.t, np.flatnonzero(chunk.manifest[i] > 0), chunk.best_fit[i], chunk.fewest[i])
+        rows = chunk.manifest_rows
+        present = np.flatnonzero(chunk.manifest[i] > 0) if rows is None else rows[i]
+        return _fit(chunk.t, present, chunk.best_fit[i], chunk.fewest[i])
 
     @functools.cached_property
     def triage(self) -> TriageResult:
@@ -1265,9 +1268,13 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     fired = _fired_one(one, present_set)
     p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
     manifest = present_f * t.manifestation_f
-    counts = manifest @ t.unexplained_f.T
-    fewest = counts.min(axis=1)
-    best_fit = np.where(counts == fewest[:, None], conditions, -np.inf).argmax(axis=1)
+    # the present manifestations, the rare ones each condition leaves unexplained (counts), and
+    # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
+    manifest_present = np.flatnonzero(encoded.present & ~encoded.site_scored & t.manifestation)
+    counts = t.unexplained[:, manifest_present].sum(axis=1).tolist()
+    fewest_0 = min(counts)
+    p_row = full_levels.p
+    best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)
     sides_seen = (observed_f @ t.side_columns > 0)[0].tolist()
     seen_left = any("left" in seen for seen in encoded.sides.values())
     seen_right = any("right" in seen for seen in encoded.sides.values())
@@ -1301,8 +1308,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         screened = bool(encoded.absent[t.screen_required].all()) and t.screen_known
         if self_care and not screened:
             level_rank = max(level_rank, t.screen_rank)
-    fewest_0 = float(fewest[0])
-    fit_adequate = float(manifest.sum()) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED
+    fit_adequate = len(manifest_present) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED
     if level_rank <= t.self_care_rank and not fit_adequate:
         level_rank = max(level_rank, t.routine_rank)
     threshold = t.spinal_threshold
@@ -1320,8 +1326,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         first_subset,
         [fired],
         manifest,
-        best_fit.tolist(),
-        [int(fewest_0)],
+        [best_fit],
+        [fewest_0],
+        [manifest_present],
     )
     emergency_flag = level_rank == one.emergency_rank and bool(fired)
     grade = _severity_grade_one(t, case, present_set, emergency_flag)

@@ -218,12 +218,14 @@ class Explainer:
         by_row: list[list[int]] = [[] for _ in conditions]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
-        finding_item = self.finding_item
+        finding_item, made = self.finding_item, self._finding_items
         for k, c in enumerate(conditions):
             items: list[tuple[float, Record]] = []
             weight_row = weight_rows[k]
             for j in by_row[k]:
-                rounded, record = finding_item(c, scored_list[j], present_list[j], weight_row[j])
+                key = (c, scored_list[j], present_list[j])
+                known = made.get(key)
+                rounded, record = known if known is not None else finding_item(*key, weight_row[j])
                 items.append((rounded, {**record, "origin": origins[j]}))
             best = best_sites[k]
             for row in signs:
