@@ -62,3 +62,22 @@ def test_single_case_posteriors_are_the_batch_posteriors_to_the_last_bit() -> No
         assert one.p_spinal == batch.p_spinal
         assert one.order.tolist() == batch.order.tolist()
         assert one.site_order.tolist() == batch.site_order.tolist()
+
+
+def test_one_case_batch_is_encoded_batch_of_that_case() -> None:
+    import numpy as np
+
+    from nervemap.engine.core import _one_batch
+    from nervemap.engine.encode import encode_case
+    from nervemap.engine.encode_batch import EncodedBatch
+
+    compiled = default_compiled()
+    for case in all_cases()[::5]:
+        encoded = encode_case(case, compiled)
+        one, batch = _one_batch(compiled, encoded), EncodedBatch.of(compiled, [encoded])
+        for name in ("present", "absent", "site_scored", "observed_present", "observed_absent"):
+            assert np.array_equal(getattr(one, name), getattr(batch, name)), name
+        for name in ("sign_states", "origin", "first", "sides"):
+            assert np.array_equal(getattr(one, name), getattr(batch, name)), name
+        assert one.settings == batch.settings and one.notes == batch.notes
+        assert one.origins(0) == batch.origins(0)

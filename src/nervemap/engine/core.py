@@ -1017,6 +1017,11 @@ class _OneTables:
                     bool(t.never[r]) or not rule_has_any(rule, index),
                 )
             )
+        # the clauses as sets ("of" stays a list: a finding named twice counts twice)
+        self.clause_sets = [
+            (frozenset(all_of), frozenset(any_of), [frozenset(g) for g in groups], of, at_least, never)
+            for all_of, any_of, groups, of, at_least, never in self.clauses
+        ]
         # the rules a present finding can make fire, and those that need no finding at all
         self.reading: dict[int, set[int]] = {}
         self.unconditional: set[int] = set()
@@ -1065,16 +1070,19 @@ def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
         if rules is not None:
             candidates |= rules
     out = []
-    clauses = one.clauses
+    sets = one.clause_sets
+    contains = present.__contains__
     for r in sorted(candidates):
-        all_of, any_of, groups, of, at_least, never = clauses[r]
-        if never or not all(f in present for f in all_of):
+        all_of, any_of, groups, of, at_least, never = sets[r]
+        if never or not all_of <= present:
             continue
-        if any_of and not any(f in present for f in any_of):
+        if any_of and any_of.isdisjoint(present):
             continue
-        if not all(any(f in present for f in group) for group in groups):
+        if groups and any(group.isdisjoint(present) for group in groups):
             continue
-        if sum(f in present for f in of) < at_least:
+        if of and sum(map(contains, of)) < at_least:
+            continue
+        if not of and at_least > 0:
             continue
         out.append(r)
     return out
@@ -1184,14 +1192,13 @@ def _one_batch(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedBatc
     origin = np.zeros((1, n_findings), dtype=np.int8)
     first = np.full((1, n_findings), UNMARKED, dtype=np.int32)
     sides = np.zeros((1, n_findings, 2), dtype=bool)
-    for k, (fid, how) in enumerate(encoded.origin.items()):
-        f = index[fid]
-        origin[0, f] = origin_code(how)
-        first[0, f] = k
-    for fid, seen in encoded.sides.items():
-        f = index[fid]
-        sides[0, f, 0] = "left" in seen
-        sides[0, f, 1] = "right" in seen
+    if encoded.origin:
+        known = [index[fid] for fid in encoded.origin]
+        origin[0, known] = [origin_code(how) for how in encoded.origin.values()]
+        first[0, known] = range(len(known))
+    if encoded.sides:
+        sided = [index[fid] for fid in encoded.sides]
+        sides[0, sided] = [("left" in seen, "right" in seen) for seen in encoded.sides.values()]
     batch = EncodedBatch(
         encoded.present[None, :],
         encoded.absent[None, :],
