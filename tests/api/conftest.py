@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from nervemap.app import create_app
+from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.knowledge.loader import LoadedKnowledge
 from nervemap.server.deps import get_session
 from nervemap.settings import Settings
 from nervemap.store.models import Role, User
@@ -49,17 +51,33 @@ def settings(tmp_path: Path, backend: Backend) -> Settings:
     )
 
 
+AppFactory = Callable[..., FastAPI]
+
+
 @pytest.fixture
-def app(settings: Settings, connection: Connection) -> Iterator[FastAPI]:
-    app = create_app(settings)
+def make_app(settings: Settings, connection: Connection) -> Iterator[AppFactory]:
+    """``make_app(knowledge=None)``: ``create_app(settings, knowledge)`` whose requests use a session
+    bound to the test's transaction (``get_session`` overridden), its engine disposed after the test."""
+    built: list[FastAPI] = []
 
     def _session() -> Iterator[Session]:
         with bound_session(connection) as session:
             yield session
 
-    app.dependency_overrides[get_session] = _session
-    yield app
-    app.state.engine.dispose()
+    def make(knowledge: CompiledKnowledge | LoadedKnowledge | None = None) -> FastAPI:
+        app = create_app(settings, knowledge=knowledge)
+        app.dependency_overrides[get_session] = _session
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: AppFactory) -> FastAPI:
+    return make_app()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from nervemap.store.db import make_engine, make_sessionmaker
 from nervemap.store.migrate import upgrade_database
 from nervemap.store.models import Role
 from nervemap.store.users import UserRepository
-from tests.api.conftest import PASSWORD, app, client, clinician, password_hash, settings
+from tests.api.conftest import PASSWORD, app, client, clinician, make_app, password_hash, settings
 from tests.store.backends import backend, connection, engine, session
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "clinician",
     "connection",
     "engine",
+    "make_app",
     "password_hash",
     "session",
     "settings",

@@ -37,7 +37,6 @@ from nervemap.interop.errors import (
 from nervemap.interop.from_bundle import case_from_resources
 from nervemap.interop.imaging import imaging_orders
 from nervemap.interop.parse import describe, parse_any, parse_as
-from nervemap.knowledge.models import KnowledgeBase
 from nervemap.server.deps import KnowledgeDep, SessionDep
 from nervemap.services import cds_feedback
 from nervemap.services.cds_feedback import NewFeedback
@@ -231,15 +230,22 @@ def _cards(
 
 
 def _follow_up_cards(
-    session: Session, payload: dict[str, Any], config: CdsConfig, actor: str, kb: KnowledgeBase | None = None
+    session: Session,
+    payload: dict[str, Any],
+    config: CdsConfig,
+    actor: str,
+    compiled: CompiledKnowledge | None = None,
 ) -> list[Card]:
     """One card per open follow-up episode of this patient (episodes started with the EHR's patient id)
     whose check-ins escalated and no clinician has reviewed yet: the rule, its guideline, what changed."""
-    kb = kb or default_compiled().knowledge
+    compiled = compiled or default_compiled()
+    kb = compiled.knowledge
     patient_id = str(payload["context"]["patientId"])  # _cards has checked the context
     base = config.public_base_url.rstrip("/") if config.public_base_url else None
     cards: list[Card] = []
-    for episode_id, course in escalated_courses_of_patient(session, patient_id, actor=actor):
+    for episode_id, course in escalated_courses_of_patient(
+        session, patient_id, actor=actor, compiled=compiled
+    ):
         card = course_card(kb, course, f"{base}/clinic/episodes/{episode_id}" if base else None)
         if card is not None:
             cards.append(card)
@@ -359,7 +365,7 @@ def create_router() -> APIRouter:
             if service.hook == "patient-view":
                 actor = getattr(request.state, "cds_actor", None)
                 cards += _follow_up_cards(
-                    session, payload, config, actor if isinstance(actor, str) else "cds", knowledge.knowledge
+                    session, payload, config, actor if isinstance(actor, str) else "cds", knowledge
                 )
             return {"cards": cards}
         except InteropError as error:

@@ -44,7 +44,7 @@ def episode_fhir(
 ) -> JSONResponse:
     """EpisodeOfCare; per check-in an Encounter, a QuestionnaireResponse and Observations (pain LOINC
     72514-3 with the body site, function, MRC grades, triage); a DetectedIssue per escalation."""
-    view = service.get_episode(db, episode_id, actor=principal.actor)
+    view = service.get_episode(db, episode_id, actor=principal.actor, compiled=knowledge)
     audit.record(db, principal.actor, "episode.fhir", f"episode:{view.episode.id}")
     history = [
         Escalation.model_validate(item) for checkin in view.checkins for item in checkin.escalations or []

@@ -475,20 +475,26 @@ def start_episode(
     return view
 
 
-def _read_episode(db: Session, episode_id: uuid.UUID, actor: str, action: str) -> EpisodeView:
+def _read_episode(
+    db: Session, episode_id: uuid.UUID, actor: str, action: str, compiled: CompiledKnowledge | None
+) -> EpisodeView:
     begin_read(db)
-    view = _view(db, _open_episode(db, episode_id, lock=False))
+    view = _view(db, _open_episode(db, episode_id, lock=False), compiled)
     _audit_read(db, actor, action, f"episode:{episode_id}")
     return view
 
 
-def get_episode(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
-    """The episode with its check-ins, course and schedule. Audited (episode.read)."""
-    return _read_episode(db, episode_id, actor, "episode.read")
+def get_episode(
+    db: Session, episode_id: uuid.UUID, *, actor: str, compiled: CompiledKnowledge | None = None
+) -> EpisodeView:
+    """The episode with its check-ins, course and schedule. Audited (episode.read). ``compiled``:
+    the knowledge base the app was built with, to read a stored course again with (default: the
+    packaged one)."""
+    return _read_episode(db, episode_id, actor, "episode.read", compiled)
 
 
 def escalated_courses_of_patient(
-    db: Session, patient_ref: str, *, actor: str
+    db: Session, patient_ref: str, *, actor: str, compiled: CompiledKnowledge | None = None
 ) -> list[tuple[uuid.UUID, CourseSummary]]:
     """The open episodes of an EHR patient with escalations no clinician has reviewed yet, each with
     its course carrying those escalations (not only the latest check-in's: a foot drop at week 3 still
@@ -497,7 +503,7 @@ def escalated_courses_of_patient(
     found: list[tuple[uuid.UUID, CourseSummary]] = []
     repository = EpisodeRepository(db)
     for episode in repository.open_of_patient(patient_ref):
-        view = _view(db, episode)
+        view = _view(db, episode, compiled)
         pending = unreviewed(view.checkins)
         if pending:
             found.append((episode.id, view.course.model_copy(update={"escalations": pending})))
@@ -508,9 +514,11 @@ def escalated_courses_of_patient(
     return found
 
 
-def list_checkins(db: Session, episode_id: uuid.UUID, *, actor: str) -> EpisodeView:
+def list_checkins(
+    db: Session, episode_id: uuid.UUID, *, actor: str, compiled: CompiledKnowledge | None = None
+) -> EpisodeView:
     """As :func:`get_episode`, audited as a read of the check-ins (episode.checkins.read)."""
-    return _read_episode(db, episode_id, actor, "episode.checkins.read")
+    return _read_episode(db, episode_id, actor, "episode.checkins.read", compiled)
 
 
 def list_episodes(
@@ -698,7 +706,7 @@ def add_checkin(
     """
     episode = _open_episode(db, episode_id)
     if idempotency_key is not None:
-        replay = _replay(db, episode, idempotency_key, case, text, setting, actor)
+        replay = _replay(db, episode, idempotency_key, case, text, setting, actor, compiled)
         if replay is not None:
             return replay
     _refuse_closed(episode)
@@ -729,6 +737,7 @@ def _replay(
     text: str | None,
     setting: Setting,
     actor: str,
+    compiled: CompiledKnowledge | None,
 ) -> CheckinResult | None:
     checkin = EpisodeRepository(db).checkin_by_key(episode.id, key)
     if checkin is None:
@@ -747,7 +756,7 @@ def _replay(
             "this Idempotency-Key was used for another check-in of this episode",
             [("header.Idempotency-Key", "used with a different case")],
         )
-    view = _view(db, episode)
+    view = _view(db, episode, compiled)
     AuditLog(db).record(actor, "episode.checkin.replay", f"episode:{episode.id}")
     db.commit()
     escalations = [stored_escalation(e) for e in checkin.escalations]
@@ -1011,12 +1020,13 @@ def link_actor(link: EpisodeLink) -> str:
 
 
 def episode_by_link(
-    db: Session, token: str, *, field_name: str = "path.token"
+    db: Session, token: str, *, field_name: str = "path.token", compiled: CompiledKnowledge | None = None
 ) -> tuple[EpisodeLink, EpisodeView]:
-    """The episode behind a patient's link (only that one). Audited (episode.read by the link)."""
+    """The episode behind a patient's link (only that one). Audited (episode.read by the link).
+    ``compiled``: the knowledge base the app was built with (default: the packaged one)."""
     begin_read(db)
     link, episode = _link(db, token, field_name)
-    view = _view(db, episode)
+    view = _view(db, episode, compiled)
     _audit_read(db, link_actor(link), "episode.read", f"episode:{episode.id}")
     return link, view
 

@@ -274,7 +274,9 @@ def start_episode(
 @router.get("/clinic/episodes/{episode_id}", response_class=HTMLResponse)
 def episode_page(request: Request, episode_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
     try:
-        view = service.get_episode(db, _id(episode_id), actor=clinician.actor)
+        view = service.get_episode(
+            db, _id(episode_id), actor=clinician.actor, compiled=get_knowledge(request)
+        )
     except service.EpisodeError as error:
         raise _page_error(error) from None
     return _episode_page(request, db, clinician, view)
@@ -287,7 +289,7 @@ def issue_link(
     identifier = _id(episode_id)
     try:
         link, token = service.issue_link(db, identifier, user_id=clinician.id, actor=clinician.actor)
-        view = service.get_episode(db, identifier, actor=clinician.actor)
+        view = service.get_episode(db, identifier, actor=clinician.actor, compiled=get_knowledge(request))
     except service.EpisodeError as error:
         raise _page_error(error) from None
     url = public_link(request, f"/checkin?link={token}")  # never the request's Host (web.links)
@@ -304,7 +306,7 @@ def _form_refused(
 ) -> Response:
     """The episode page again with a form's errors and what was typed (422)."""
     try:
-        view = service.get_episode(db, identifier, actor=clinician.actor)
+        view = service.get_episode(db, identifier, actor=clinician.actor, compiled=get_knowledge(request))
     except service.EpisodeError as problem:
         raise _page_error(problem) from None
     return _episode_page(request, db, clinician, view, errors=errors, kept=kept, status_code=422)
@@ -360,7 +362,7 @@ def clinician_interview(
     this episode."""
     identifier = _id(episode_id)
     try:
-        view = service.get_episode(db, identifier, actor=clinician.actor)
+        view = service.get_episode(db, identifier, actor=clinician.actor, compiled=get_knowledge(request))
     except service.EpisodeError as error:
         raise _page_error(error) from None
     if view.episode.status != EpisodeStatus.OPEN.value:
@@ -473,9 +475,9 @@ def close_episode(
 # ------------------------------------------------------------------ the patient's check-in
 
 
-def _link_view(db: Session, token: str) -> service.EpisodeView:
+def _link_view(request: Request, db: Session, token: str) -> service.EpisodeView:
     try:
-        return service.episode_by_link(db, token)[1]
+        return service.episode_by_link(db, token, compiled=get_knowledge(request))[1]
     except service.EpisodeError as error:
         if error.status == 410:
             raise PageError(
@@ -496,7 +498,7 @@ def _link_view(db: Session, token: str) -> service.EpisodeView:
 
 @router.get("/checkin", response_class=HTMLResponse)
 def checkin_start_page(request: Request, db: SessionDep, link: str = "") -> Response:
-    view = _link_view(db, link)
+    view = _link_view(request, db, link)
     context = {
         "title": "Check-in: how is your leg pain now?",
         "link": link,
@@ -509,7 +511,7 @@ def checkin_start_page(request: Request, db: SessionDep, link: str = "") -> Resp
 @router.post("/checkin/start")
 def checkin_start(request: Request, db: SessionDep, form: CheckedForm) -> Response:
     link = text(form, "link")
-    _link_view(db, link)
+    _link_view(request, db, link)
     record, token, _ = new_interview(db, "patient", checkin=True, audit=True, compiled=get_knowledge(request))
     db.commit()
     response = _see_other("/interview")
@@ -559,7 +561,7 @@ def attached_view(
     if token is None or assessment_id is None:
         return None
     try:
-        _, view = service.episode_by_link(db, token)
+        _, view = service.episode_by_link(db, token, compiled=get_knowledge(request))
     except service.EpisodeError:
         return None
     return view if any(c.assessment_id == assessment_id for c in view.checkins) else None

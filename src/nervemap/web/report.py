@@ -37,8 +37,11 @@ def _css() -> str:
     return resources.files("nervemap.web").joinpath("static/report.css").read_text("utf-8")
 
 
-def report_html(context: dict[str, Any], printable: bool = True) -> str:
-    screens, other_absent = present.red_flag_checklist(context["assessment"])
+def report_html(
+    context: dict[str, Any], printable: bool = True, knowledge: CompiledKnowledge | None = None
+) -> str:
+    """The report page; its red-flag screens are those of ``knowledge``'s question catalogue."""
+    screens, other_absent = present.red_flag_checklist(context["assessment"], knowledge)
     values = {
         "course": None,  # a follow-up episode's course (see course_context)
         "checkin_maps": [],
@@ -103,9 +106,11 @@ def checkin_maps(db: Session, view: episode_service.EpisodeView) -> list[Checkin
     return maps
 
 
-def _episode(db: Session, episode_id: str, actor: str) -> episode_service.EpisodeView:
+def _episode(
+    db: Session, episode_id: str, actor: str, knowledge: CompiledKnowledge | None
+) -> episode_service.EpisodeView:
     try:
-        return episode_service.get_episode(db, uuid.UUID(episode_id), actor=actor)
+        return episode_service.get_episode(db, uuid.UUID(episode_id), actor=actor, compiled=knowledge)
     except (ValueError, episode_service.EpisodeError) as error:
         raise PageError(
             404,
@@ -124,7 +129,7 @@ def episode_report_html(
 ) -> tuple[str, str]:
     """(html, episode id) of an episode's report: its latest check-in's summary, then the course,
     worded with ``knowledge`` (the app's compiled knowledge)."""
-    view = _episode(db, episode_id, actor)
+    view = _episode(db, episode_id, actor, knowledge)
     latest = view.checkins[-1]
     record = _record(db, str(latest.assessment_id))
     audit.record(db, actor, "episode.report", f"episode:{view.episode.id}")
@@ -133,7 +138,7 @@ def episode_report_html(
         **course_context(view, knowledge),
         "checkin_maps": checkin_maps(db, view),
     }
-    return report_html(context, printable=printable), str(view.episode.id)
+    return report_html(context, printable=printable, knowledge=knowledge), str(view.episode.id)
 
 
 def pdf_bytes(html: str) -> bytes:
@@ -147,7 +152,8 @@ def pdf_bytes(html: str) -> bytes:
 def report(request: Request, assessment_id: str, clinician: ClinicianPage, db: SessionDep) -> Response:
     record = _record(db, assessment_id)
     audit.record(db, clinician.actor, "assessment.report", f"assessment:{record.id}")
-    html = report_html(assessment_context(db, record, get_knowledge(request)))
+    knowledge = get_knowledge(request)
+    html = report_html(assessment_context(db, record, knowledge), knowledge=knowledge)
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
@@ -157,7 +163,8 @@ async def report_pdf(
 ) -> Response:
     record = _record(db, assessment_id)
     audit.record(db, clinician.actor, "assessment.report-pdf", f"assessment:{record.id}")
-    html = report_html(assessment_context(db, record, get_knowledge(request)), printable=False)
+    knowledge = get_knowledge(request)
+    html = report_html(assessment_context(db, record, knowledge), printable=False, knowledge=knowledge)
     document = await run_in_threadpool(pdf_bytes, html)
     name = f"nervemap-assessment-{record.id}.pdf"
     return Response(

@@ -226,15 +226,19 @@ def list_episodes(
 
 
 @router.get("/{episode_id}", responses={**NOT_FOUND})
-def get_episode(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep) -> EpisodeOut:
+def get_episode(
+    episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep, knowledge: KnowledgeDep
+) -> EpisodeOut:
     """The episode: course, schedule and check-ins."""
-    return episode_out(service.get_episode(db, episode_id, actor=principal.actor))
+    return episode_out(service.get_episode(db, episode_id, actor=principal.actor, compiled=knowledge))
 
 
 @router.get("/{episode_id}/checkins", responses={**NOT_FOUND})
-def list_checkins(episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep) -> list[CheckinOut]:
+def list_checkins(
+    episode_id: uuid.UUID, principal: ClinicianRead, db: SessionDep, knowledge: KnowledgeDep
+) -> list[CheckinOut]:
     """The check-ins, oldest first (the first is the assessment that started the episode)."""
-    view = service.list_checkins(db, episode_id, actor=principal.actor)
+    view = service.list_checkins(db, episode_id, actor=principal.actor, compiled=knowledge)
     return [checkin_out(c) for c in view.checkins]
 
 
@@ -386,9 +390,9 @@ def link_out(link: EpisodeLink, token: str) -> EpisodeLinkOut:
 
 
 @patient.get("/{token}", responses=LINK_ERRORS)
-def read_by_link(token: str, db: SessionDep) -> PatientEpisodeView:
+def read_by_link(token: str, db: SessionDep, knowledge: KnowledgeDep) -> PatientEpisodeView:
     """How the patient is doing, in plain words. No login: the token is the credential."""
-    _link, view = service.episode_by_link(db, token)
+    _link, view = service.episode_by_link(db, token, compiled=knowledge)
     return patient_episode(view, service.latest_patient_advice(db, view))
 
 
