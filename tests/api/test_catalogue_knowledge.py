@@ -6,26 +6,20 @@ nothing reaches the packaged catalogue (``default_catalogue``) once the app is b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
-from nervemap.app import create_app
 from nervemap.engine.assess import assess
 from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge, default_compiled
 from nervemap.interview import catalogue as catalogue_module
 from nervemap.interview.catalogue import Catalogue, catalogue_for, default_catalogue, use_catalogue
 from nervemap.knowledge.loader import load_knowledge
 from nervemap.presentation.plain import patient_view
-from nervemap.server.deps import get_session
-from nervemap.settings import Settings
 from nervemap.store.types import utcnow
 from nervemap.web import present
-from tests.store.backends import bound_session
+from tests.api.conftest import AppFactory
 
 MARK = "Fixture: "
 
@@ -57,26 +51,17 @@ def knowledge(monkeypatch: pytest.MonkeyPatch) -> CompiledKnowledge:
 
 
 def test_an_app_asks_its_knowledge_bases_questions(
-    knowledge: CompiledKnowledge, settings: Settings, connection: Connection
+    knowledge: CompiledKnowledge, make_app: AppFactory
 ) -> None:
-    app = create_app(settings, knowledge=knowledge)
+    app = make_app(knowledge)
     assert app.state.knowledge is knowledge and catalogue_for(knowledge).version.endswith("-fixture")
-
-    def _session() -> Iterator[Session]:
-        with bound_session(connection) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = _session
-    try:
-        with TestClient(app) as client:
-            started = client.post("/v1/interviews", json={"mode": "patient"})
-            assert started.status_code == 201, started.text
-            token = started.json()["token"]
-            read = client.get(f"/v1/interviews/{token}")
-            answered = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
-            back = client.post(f"/v1/interviews/{token}/back")
-    finally:
-        app.state.engine.dispose()
+    with TestClient(app) as client:
+        started = client.post("/v1/interviews", json={"mode": "patient"})
+        assert started.status_code == 201, started.text
+        token = started.json()["token"]
+        read = client.get(f"/v1/interviews/{token}")
+        answered = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
+        back = client.post(f"/v1/interviews/{token}/back")
     assert [r.status_code for r in (read, answered, back)] == [200] * 3
     first = started.json()["step"]["question"]
     assert first["id"] == "red_flags_nerves" and first["text"].startswith(MARK)

@@ -3,45 +3,29 @@ knowledge base it is given, and the routers assess with it, not with a process-w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
 from nervemap.app import create_app
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.knowledge.loader import load_knowledge
-from nervemap.server.deps import get_session
 from nervemap.settings import Settings
 from nervemap.store.models import User
-from tests.api.conftest import bearer
-from tests.store.backends import bound_session
+from tests.api.conftest import AppFactory, bearer
 
 SMALL_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb_small"
 CASE = {"age": 45, "sex": "female", "findings": [{"id": "back_pain"}, {"id": "pain_below_knee"}]}
 
 
-def test_the_app_assesses_with_the_knowledge_it_was_built_with(
-    settings: Settings, connection: Connection, clinician: User
-) -> None:
-    app = create_app(settings, knowledge=load_knowledge(SMALL_KB))
-
-    def _session() -> Iterator[Session]:
-        with bound_session(connection) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = _session
+def test_the_app_assesses_with_the_knowledge_it_was_built_with(make_app: AppFactory, clinician: User) -> None:
+    app = make_app(load_knowledge(SMALL_KB))
     assert isinstance(app.state.knowledge, CompiledKnowledge)
     assert app.state.knowledge.knowledge.version == "fixture-1"
-    try:
-        with TestClient(app) as client:
-            answer = client.post("/v1/assessments", json=CASE, headers=bearer(app, clinician))
-            summary = client.get("/v1/knowledge", headers=bearer(app, clinician))
-            conditions = client.get("/v1/knowledge/conditions", headers=bearer(app, clinician))
-    finally:
-        app.state.engine.dispose()
+    with TestClient(app) as client:
+        answer = client.post("/v1/assessments", json=CASE, headers=bearer(app, clinician))
+        summary = client.get("/v1/knowledge", headers=bearer(app, clinician))
+        conditions = client.get("/v1/knowledge/conditions", headers=bearer(app, clinician))
     assert answer.status_code == 201, answer.text
     assert answer.json()["knowledge_version"] == "fixture-1"
     assert {c["id"] for c in answer.json()["output"]["differential"]} <= {

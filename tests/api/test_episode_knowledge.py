@@ -24,10 +24,8 @@ SMALL_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb_small"
 CASE = {"age": 45, "sex": "female", "findings": [{"id": "back_pain"}, {"id": "pain_below_knee"}]}
 
 
-def test_the_episode_course_is_read_with_the_apps_knowledge(
-    make_app: AppFactory, clinician: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = make_app(load_knowledge(SMALL_KB))
+def _course_readings(monkeypatch: pytest.MonkeyPatch) -> list[KnowledgeBase | None]:
+    """From now on, the knowledge base each reading of a course (followup.summarise_course) gets."""
     seen: list[KnowledgeBase | None] = []
     summarise = episodes.summarise_course
 
@@ -36,6 +34,14 @@ def test_the_episode_course_is_read_with_the_apps_knowledge(
         return summarise(checkins, knowledge)
 
     monkeypatch.setattr(episodes, "summarise_course", spy)
+    return seen
+
+
+def test_the_episode_course_is_read_with_the_apps_knowledge(
+    make_app: AppFactory, clinician: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(load_knowledge(SMALL_KB))
+    seen = _course_readings(monkeypatch)
     with TestClient(app) as client:
         headers = bearer(app, clinician)
         first = client.post("/v1/assessments", json=CASE, headers=headers)
@@ -62,13 +68,6 @@ def test_a_stored_course_is_read_again_with_the_apps_knowledge(
     _stored_course): by get_episode, list_checkins, episode_by_link and an idempotent replay, each
     with the app's knowledge, never the bundled one."""
     app = make_app(load_knowledge(SMALL_KB))
-    seen: list[KnowledgeBase | None] = []
-    summarise = episodes.summarise_course
-
-    def spy(checkins: Sequence[CheckinInput], knowledge: KnowledgeBase | None = None) -> CourseSummary:
-        seen.append(knowledge)
-        return summarise(checkins, knowledge)
-
     with TestClient(app) as client:
         headers = bearer(app, clinician)
         first = client.post("/v1/assessments", json=CASE, headers=headers)
@@ -82,7 +81,7 @@ def test_a_stored_course_is_read_again_with_the_apps_knowledge(
         assert link.status_code == 201, link.text
         session.execute(update(Episode).where(Episode.id == uuid.UUID(identifier)).values(course={}))
         session.commit()  # a course this nervemap no longer reads
-        monkeypatch.setattr(episodes, "summarise_course", spy)
+        seen = _course_readings(monkeypatch)
         reads = [
             client.get(episode, headers=headers),
             client.get(f"{episode}/checkins", headers=headers),

@@ -5,27 +5,20 @@ interview through the API work with the bundled default made unreachable."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
-from nervemap.app import create_app
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interview import InterviewSession
 from nervemap.knowledge.loader import load_knowledge
-from nervemap.server.deps import get_session
 from nervemap.services import interviews
-from nervemap.settings import Settings
-from tests.store.backends import bound_session
+from tests.api.conftest import AppFactory
 
 
 def test_an_interview_runs_on_the_apps_knowledge(
-    settings: Settings, connection: Connection, monkeypatch: pytest.MonkeyPatch
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = create_app(settings, knowledge=load_knowledge())
+    app = make_app(load_knowledge())
     knowledge: CompiledKnowledge = app.state.knowledge
     assert knowledge is not default_compiled()
     sessions: list[CompiledKnowledge] = []
@@ -41,26 +34,17 @@ def test_an_interview_runs_on_the_apps_knowledge(
 
     monkeypatch.setattr(interviews, "default_compiled", bundled)
     monkeypatch.setattr(InterviewSession, "from_json", classmethod(from_json))
-
-    def _session() -> Iterator[Session]:
-        with bound_session(connection) as session:
-            yield session
-
-    app.dependency_overrides[get_session] = _session
-    try:
-        with TestClient(app) as client:
-            started = client.post("/v1/interviews", json={"mode": "patient"})
-            assert started.status_code == 201, started.text
-            token = started.json()["token"]
-            question = started.json()["step"]["question"]["id"]
-            read = client.get(f"/v1/interviews/{token}")
-            answered = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
-            back = client.post(f"/v1/interviews/{token}/back")
-            again = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
-            assessment = client.get(f"/v1/interviews/{token}/assessment")
-            finished = client.post(f"/v1/interviews/{token}/finish")
-    finally:
-        app.state.engine.dispose()
+    with TestClient(app) as client:
+        started = client.post("/v1/interviews", json={"mode": "patient"})
+        assert started.status_code == 201, started.text
+        token = started.json()["token"]
+        question = started.json()["step"]["question"]["id"]
+        read = client.get(f"/v1/interviews/{token}")
+        answered = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
+        back = client.post(f"/v1/interviews/{token}/back")
+        again = client.post(f"/v1/interviews/{token}/answers", json={"question": "age", "value": 41})
+        assessment = client.get(f"/v1/interviews/{token}/assessment")
+        finished = client.post(f"/v1/interviews/{token}/finish")
     assert question == "red_flags_nerves"
     assert [r.status_code for r in (read, answered, back, again, assessment)] == [200] * 5
     assert finished.status_code in (200, 201), finished.text

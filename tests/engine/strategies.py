@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
 
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.knowledge.models import Region
+
+Marks = st.SearchStrategy[list[dict[str, Any]]]
 
 SIDES = ("left", "right")
+SYMPTOMS = ("pain", "tingling", "numbness")
+AGES = st.none() | st.integers(18, 95)
+SETTINGS = st.sampled_from(["primary-care", "emergency", "spine-clinic"])
+
+
+def pain_marks(regions: Sequence[Region], sides: Sequence[str | None], max_size: int) -> Marks:
+    """Pain-map marks on ``regions`` (a midline region's side is None)."""
+    return st.lists(
+        st.builds(
+            lambda region, side, kind: {
+                "region": region.id,
+                "side": side if region.lateral else None,
+                "kind": kind,
+            },
+            st.sampled_from(regions),
+            st.sampled_from(sides),
+            st.sampled_from(SYMPTOMS),
+        ),
+        max_size=max_size,
+    )
+
+
+def graded(
+    key: str,
+    ids: Sequence[str],
+    sides: Sequence[str | None],
+    grades: tuple[int, int],
+    max_size: int,
+    unique: bool,
+) -> Marks:
+    """Graded tests ``{key: id, "side", "grade"}`` (strength: "movement", reflexes: "reflex"); with
+    ``unique`` at most one per target and side."""
+    return st.lists(
+        st.builds(
+            lambda target, side, grade: {key: target, "side": side, "grade": grade},
+            st.sampled_from(ids),
+            st.sampled_from(sides),
+            st.integers(*grades),
+        ),
+        max_size=max_size,
+        unique_by=(lambda t: (t[key], t["side"])) if unique else None,
+    )
 
 
 @st.composite
@@ -26,55 +72,15 @@ def cases(draw: st.DrawFn, compiled: CompiledKnowledge, max_findings: int = 8) -
         if finding.lateral and item["status"] == "present":
             item["side"] = draw(st.sampled_from(SIDES))
         findings.append(item)
-    regions = kb.anatomy.regions
-    pain_map = draw(
-        st.none()
-        | st.lists(
-            st.builds(
-                lambda region, side, kind: {
-                    "region": region.id,
-                    "side": side if region.lateral else None,
-                    "kind": kind,
-                },
-                st.sampled_from(regions),
-                st.sampled_from(SIDES),
-                st.sampled_from(["pain", "tingling", "numbness"]),
-            ),
-            max_size=5,
-        )
-    )
     movements = [m.id for m in kb.anatomy.movements]
-    strength = draw(
-        st.lists(
-            st.builds(
-                lambda movement, side, grade: {"movement": movement, "side": side, "grade": grade},
-                st.sampled_from(movements),
-                st.sampled_from(SIDES),
-                st.integers(0, 5),
-            ),
-            max_size=3,
-            unique_by=lambda s: (s["movement"], s["side"]),
-        )
-    )
-    reflexes = draw(
-        st.lists(
-            st.builds(
-                lambda reflex, side, grade: {"reflex": reflex, "side": side, "grade": grade},
-                st.sampled_from([r.id for r in kb.anatomy.reflexes]),
-                st.sampled_from(SIDES),
-                st.integers(0, 4),
-            ),
-            max_size=2,
-            unique_by=lambda r: (r["reflex"], r["side"]),
-        )
-    )
+    reflexes = [r.id for r in kb.anatomy.reflexes]
     return Case.model_validate(
         {
-            "age": draw(st.none() | st.integers(18, 95)),
-            "setting": draw(st.sampled_from(["primary-care", "emergency", "spine-clinic"])),
+            "age": draw(AGES),
+            "setting": draw(SETTINGS),
             "findings": findings,
-            "pain_map": pain_map,
-            "strength": strength,
-            "reflexes": reflexes,
+            "pain_map": draw(st.none() | pain_marks(kb.anatomy.regions, SIDES, 5)),
+            "strength": draw(graded("movement", movements, SIDES, (0, 5), 3, unique=True)),
+            "reflexes": draw(graded("reflex", reflexes, SIDES, (0, 4), 2, unique=True)),
         }
     )

@@ -16,9 +16,10 @@ from nervemap.engine.compiled import default_compiled
 from nervemap.engine.encode import CaseError, encode_case
 from nervemap.engine.encode_batch import encode_batch
 
+from .strategies import AGES, SETTINGS, SIDES, graded, pain_marks
 from .test_encode_batch import assert_same
 
-SIDES = ("left", "right")
+ANY_SIDE = (*SIDES, None)  # a side not given
 
 
 @st.composite
@@ -40,27 +41,13 @@ def untidy_cases(draw: st.DrawFn, unreadable: bool) -> Case:
                 if side is not None:
                     item["side"] = side
             reported.append(item)
-    marks = draw(
-        st.lists(
-            st.builds(
-                lambda region, side, kind: {
-                    "region": region.id,
-                    "side": side if region.lateral else None,
-                    "kind": kind,
-                },
-                st.sampled_from(regions),
-                st.sampled_from([*SIDES, None]),
-                st.sampled_from(["pain", "tingling", "numbness"]),
-            ),
-            max_size=6,
-        )
-    )
+    marks = draw(pain_marks(regions, ANY_SIDE, 6))
     sensation = draw(
         st.lists(
             st.builds(
                 lambda region, side, status: {"region": region.id, "side": side, "status": status},
                 st.sampled_from(lateral),
-                st.sampled_from([*SIDES, None]),
+                st.sampled_from(ANY_SIDE),
                 st.sampled_from(["normal", "reduced", "absent", "increased"]),
             ),
             max_size=4,
@@ -71,28 +58,10 @@ def untidy_cases(draw: st.DrawFn, unreadable: bool) -> Case:
         if test["status"] == "normal" and draw(st.booleans()):
             marks.append({"region": test["region"], "side": test["side"], "kind": "numbness"})
     movements = [m.id for m in kb.anatomy.movements]
-    strength = draw(
-        st.lists(
-            st.builds(
-                lambda movement, side, grade: {"movement": movement, "side": side, "grade": grade},
-                st.sampled_from(movements),
-                st.sampled_from([*SIDES, None]),
-                st.integers(3, 5),  # a muscle graded twice: sometimes the same grade, sometimes not
-            ),
-            max_size=4,
-        )
-    )
-    reflexes = draw(
-        st.lists(
-            st.builds(
-                lambda reflex, side, grade: {"reflex": reflex, "side": side, "grade": grade},
-                st.sampled_from([r.id for r in kb.anatomy.reflexes]),
-                st.sampled_from([*SIDES, None]),
-                st.integers(1, 2),
-            ),
-            max_size=3,
-        )
-    )
+    # a muscle graded twice: sometimes the same grade, sometimes not
+    strength = draw(graded("movement", movements, ANY_SIDE, (3, 5), 4, unique=False))
+    reflex_ids = [r.id for r in kb.anatomy.reflexes]
+    reflexes = draw(graded("reflex", reflex_ids, ANY_SIDE, (1, 2), 3, unique=False))
     if unreadable:
         where = draw(st.sampled_from(["finding", "region", "midline", "sensation", "movement", "reflex"]))
         if where == "finding":
@@ -110,8 +79,8 @@ def untidy_cases(draw: st.DrawFn, unreadable: bool) -> Case:
             reflexes.append({"reflex": "no_such_reflex", "grade": 2})
     return Case.model_validate(
         {
-            "age": draw(st.none() | st.integers(18, 95)),
-            "setting": draw(st.sampled_from(["primary-care", "emergency", "spine-clinic"])),
+            "age": draw(AGES),
+            "setting": draw(SETTINGS),
             "findings": reported,
             "pain_map": draw(st.none() | st.just(marks)),
             "pain_map_complete": draw(st.booleans()),
