@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import default_compiled
+from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, default_compiled
 from nervemap.engine.encode import encode_case
 from nervemap.interview import InterviewSession
-from nervemap.interview.answers import apply
-from nervemap.interview.candidates import candidates
-from nervemap.interview.catalogue import Mode
+from nervemap.interview.answers import Value, apply
+from nervemap.interview.candidates import _dedupe, candidates
+from nervemap.interview.catalogue import Kind, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, plain_findings, stack
 from nervemap.interview.policy import PolicyConfig, Step, next_step
 from nervemap.interview.respondent import respond
@@ -120,6 +121,102 @@ def test_sparse_rows_are_the_rows_encode_case_gives(mode: Mode) -> None:
                     assert encoder.row(question, answer).same_as(full), (case.id, question.id, answer)
             sparse += encoder.sparse_rows
     assert sparse > 500  # the sparse path is the common one
+
+
+@pytest.mark.parametrize("mode", ["clinician", "patient"])
+def test_the_batch_matrices_are_the_stacked_rows(mode: Mode) -> None:
+    """``CaseEncoder.matrices`` (what the policy scores) = ``stack`` of the rows, bit for bit."""
+    compiled = default_compiled()
+    for case in _golden()[3::20]:
+        for session in _states(case, mode, limit=8):
+            encoder = CaseEncoder(session.case, compiled)
+            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
+            answers = [
+                (question, answer)
+                for question in session.catalogue.for_mode(mode)
+                if question.id not in session.asked
+                for answer in candidates(question, compiled, log_joint, 24).answers
+            ]
+            for made, stacked in zip(
+                encoder.matrices(answers), stack(compiled, encoder.rows(answers)), strict=True
+            ):
+                np.testing.assert_array_equal(made, stacked)
+
+
+def _reference_draws(question: Question, compiled: CompiledKnowledge, log_joint: FloatArray) -> list[Value]:
+    """Sampled answers drawn one uniform number at a time (the order the vectorised draws keep)."""
+    rng = np.random.default_rng(zlib.crc32(question.id.encode()))
+    flat = log_joint.ravel()
+    p = np.exp(flat - flat.max())
+    p /= p.sum()
+    conditions, sites = np.divmod(rng.choice(flat.size, size=24, p=p), log_joint.shape[1])
+    present = np.exp(compiled.loc_log_present)
+    out: list[Value] = []
+    for c, h in zip(conditions, sites, strict=True):
+        if question.kind == Kind.MULTI_CHOICE:
+            answer = {}
+            for option in question.options:
+                p_none = 1.0
+                for fid in option.findings:
+                    p_none *= 1 - float(compiled.p_present[c, compiled.finding_index[fid]])
+                answer[option.id] = "yes" if rng.random() >= p_none else "no"
+            out.append(answer)
+        elif question.kind == Kind.EXAM_STRENGTH:
+            out.append(
+                [
+                    {
+                        "movement": m,
+                        "side": side,
+                        "grade": 4
+                        if rng.random() < present[h, compiled.observation_index[f"weakness:{m}:{side}"]]
+                        else 5,
+                    }
+                    for m in question.movements
+                    for side in SIDES
+                ]
+            )
+        elif question.kind == Kind.EXAM_REFLEX:
+            brisk = rng.random() < present[h, compiled.observation_index["umn::"]]
+            out.append(
+                [
+                    {
+                        "reflex": r,
+                        "side": side,
+                        "grade": 3
+                        if brisk
+                        else 1
+                        if rng.random() < present[h, compiled.observation_index[f"reflex:{r}:{side}"]]
+                        else 2,
+                    }
+                    for r in question.reflexes
+                    for side in SIDES
+                ]
+            )
+    return out
+
+
+def test_vectorised_draws_are_the_draws_one_at_a_time() -> None:
+    """Checklists, strength and reflexes drawn in arrays give the answers (and weights) drawn one
+    uniform number at a time, at every step of a spread of golden clinician interviews."""
+    compiled = default_compiled()
+    checked = 0
+    for case in _golden()[::12]:
+        for session in _states(case, "clinician", limit=10):
+            encoder = CaseEncoder(session.case, compiled)
+            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
+            for question in session.catalogue.for_mode("clinician"):
+                sampled = question.kind in (Kind.EXAM_STRENGTH, Kind.EXAM_REFLEX) or (
+                    question.kind == Kind.MULTI_CHOICE
+                    and question.select == "many"
+                    and len(question.options) > 4
+                )
+                if question.id in session.asked or not sampled:
+                    continue
+                reference = _dedupe(_reference_draws(question, compiled, log_joint))
+                made = candidates(question, compiled, log_joint, 24)
+                assert (made.answers, made.weights) == (reference.answers, reference.weights), question.id
+                checked += 1
+    assert checked > 50
 
 
 def test_the_evidence_from_the_link_equals_the_summed_joint() -> None:

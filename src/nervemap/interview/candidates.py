@@ -24,7 +24,7 @@ from nervemap.engine.compiled import held as held_on
 from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.interview.answers import Value
 from nervemap.interview.catalogue import Kind, Question
-from nervemap.knowledge.models import HerniationZone, RegionGroup
+from nervemap.knowledge.models import Finding, HerniationZone, RegionGroup
 
 IndexArray = npt.NDArray[np.intp]
 ENUMERATE_OPTIONS = 4  # a checklist of up to this many options is listed in full (2^n answers)
@@ -86,14 +86,43 @@ def _rng(question: Question) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(question.id.encode()))
 
 
-def _draw(log_joint: FloatArray, n: int, rng: np.random.Generator) -> tuple[IndexArray, IndexArray]:
-    """n (condition, site) pairs from the current joint posterior."""
+def joint_probabilities(log_joint: FloatArray) -> FloatArray:
+    """The (C, H) joint posterior flattened and normalised, as :func:`_draw` samples it (work it
+    out once per state and pass it to :func:`candidates` for every question)."""
     flat = log_joint.ravel()
     p = np.exp(flat - flat.max())
     p /= p.sum()
-    picks = rng.choice(flat.size, size=n, p=p)
+    return np.asarray(p, dtype=np.float64)
+
+
+def _draw(
+    log_joint: FloatArray, n: int, rng: np.random.Generator, p: FloatArray | None = None
+) -> tuple[IndexArray, IndexArray]:
+    """n (condition, site) pairs from the current joint posterior (``p``: its
+    :func:`joint_probabilities`, when already worked out)."""
+    if p is None:
+        p = joint_probabilities(log_joint)
+    picks = rng.choice(p.size, size=n, p=p)
     conditions, sites = np.divmod(picks, log_joint.shape[1])
     return conditions.astype(np.intp), sites.astype(np.intp)
+
+
+def _dedupe_rows(draws: npt.NDArray[np.bool_]) -> tuple[list[int], list[float]]:
+    """The first sample of each distinct row of ``draws`` (in order of first appearance) and the
+    share of samples each stands for: what :func:`_dedupe` gives for the answers the rows make."""
+    keys: dict[bytes, int] = {}
+    first: list[int] = []
+    counts: list[float] = []
+    for i, row in enumerate(draws):
+        key = row.tobytes()
+        if key in keys:
+            counts[keys[key]] += 1
+        else:
+            keys[key] = len(first)
+            first.append(i)
+            counts.append(1.0)
+    total = sum(counts)
+    return first, [c / total for c in counts]
 
 
 def _dedupe(answers: list[Value]) -> Candidates:
@@ -113,9 +142,14 @@ def _dedupe(answers: list[Value]) -> Candidates:
 
 
 def candidates(
-    question: Question, compiled: CompiledKnowledge, log_joint: FloatArray, samples: int
+    question: Question,
+    compiled: CompiledKnowledge,
+    log_joint: FloatArray,
+    samples: int,
+    p: FloatArray | None = None,
 ) -> Candidates:
-    """Candidate answers for ``question`` given the current (C, H) log joint posterior."""
+    """Candidate answers for ``question`` given the current (C, H) log joint posterior (``p``: its
+    :func:`joint_probabilities`, when already worked out: the same answers)."""
     kind = question.kind
     if kind == Kind.YES_NO_UNKNOWN:
         return Candidates(["yes", "no"], None)
@@ -130,10 +164,10 @@ def candidates(
         if len(ids) <= ENUMERATE_OPTIONS:
             combos = itertools.product(("yes", "no"), repeat=len(ids))
             return Candidates([dict(zip(ids, combo, strict=True)) for combo in combos], None)
-        return _sample_checklist(question, compiled, log_joint, samples)
+        return _sample_checklist(question, compiled, log_joint, samples, p)
     rng = _rng(question)
-    conditions, sites = _draw(log_joint, samples, rng)
-    present = np.exp(compiled.loc_log_present)  # (H, O)
+    conditions, sites = _draw(log_joint, samples, rng, p)
+    present = _present(compiled)  # (H, O)
     if kind == Kind.BODY_MAP and question.target == "pain_map":
         return _dedupe(
             [
@@ -142,31 +176,44 @@ def candidates(
             ]
         )
     if kind == Kind.BODY_MAP:
-        return _dedupe([_sensation(compiled, int(h), present, rng) for h in sites])
+        return _sensation(compiled, sites, present, rng)
     if kind == Kind.IMAGING:
         return _dedupe(
             [_imaging(compiled, int(c), int(h), rng) for c, h in zip(conditions, sites, strict=True)]
         )
     if kind == Kind.EXAM_STRENGTH:
-        return _dedupe([_strength(question, compiled, int(h), present, rng) for h in sites])
+        return _strength(question, compiled, sites, present, rng)
     return _dedupe([_reflexes(question, compiled, int(h), present, rng) for h in sites])
 
 
+def _present(compiled: CompiledKnowledge) -> FloatArray:
+    """P(observation | site), (H, O)."""
+    return held(compiled, "present", lambda c: np.exp(c.loc_log_present))
+
+
 def _sample_checklist(
-    question: Question, compiled: CompiledKnowledge, log_joint: FloatArray, samples: int
+    question: Question,
+    compiled: CompiledKnowledge,
+    log_joint: FloatArray,
+    samples: int,
+    p: FloatArray | None = None,
 ) -> Candidates:
+    """Each option ticked when any of its findings is drawn present for a sampled condition: one
+    uniform number per (sample, option), drawn in the order the samples and options come."""
     rng = _rng(question)
-    conditions, _ = _draw(log_joint, samples, rng)
-    answers: list[Value] = []
-    for c in conditions:
-        answer = {}
-        for option in question.options:
-            p_none = 1.0
-            for fid in option.findings:
-                p_none *= 1 - float(compiled.p_present[c, compiled.finding_index[fid]])
-            answer[option.id] = "yes" if rng.random() >= p_none else "no"
-        answers.append(answer)
-    return _dedupe(answers)
+    conditions, _ = _draw(log_joint, samples, rng, p)
+    options = question.options
+    p_none = np.ones((len(conditions), len(options)))
+    for j, option in enumerate(options):
+        for fid in option.findings:  # multiplied in the order of the option's findings
+            p_none[:, j] *= 1 - compiled.p_present[conditions, compiled.finding_index[fid]]
+    ticked = rng.random((len(conditions), len(options))) >= p_none
+    first, weights = _dedupe_rows(ticked)
+    answers: list[Value] = [
+        {option.id: "yes" if yes else "no" for option, yes in zip(options, ticked[i].tolist(), strict=True)}
+        for i in first
+    ]
+    return Candidates(answers, weights)
 
 
 def _pain_map(
@@ -183,10 +230,9 @@ def _pain_map(
             marks.add((region, side, "tingling"))
     # what the condition itself says about where it hurts (hip OA: groin; knee OA: knee ...)
     hypothesis_side = compiled.hypotheses[h].side
-    for finding in compiled.derived_findings:
+    for finding in _pain_map_findings(compiled):
         rule = finding.derive
-        if rule is None or rule.pain_map is None:
-            continue
+        assert rule is not None and rule.pain_map is not None
         f = compiled.finding_index[finding.id]
         if not compiled.listed[c, f] or rng.random() >= compiled.p_present[c, f]:
             continue
@@ -205,39 +251,73 @@ def _pain_map(
     return [{"region": r, "side": s, "kind": k} for r, s, k in sorted(marks, key=str)]
 
 
-def _sensation(compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator) -> Value:
-    out = []
-    for region in _exam_regions(compiled):
-        for side in SIDES:
-            p = present[h, compiled.observation_index[f"sensory:{region}:{side}"]]
-            out.append(
-                {"region": region, "side": side, "status": "reduced" if rng.random() < p else "normal"}
-            )
-    return out
+def _pain_map_findings(compiled: CompiledKnowledge) -> list[Finding]:
+    """The derived findings read from the pain map, in the knowledge base's order."""
+    return held(
+        compiled,
+        "pain_map_findings",
+        lambda c: [f for f in c.derived_findings if f.derive is not None and f.derive.pain_map is not None],
+    )
+
+
+def _sensation(
+    compiled: CompiledKnowledge, sites: IndexArray, present: FloatArray, rng: np.random.Generator
+) -> Candidates:
+    """Each sampled site's sensory examination: each region on each side reduced with its
+    P(observation | site), one uniform number each, in order (regions, then sides)."""
+    tests = [(region, side) for region in _exam_regions(compiled) for side in SIDES]
+    columns = [compiled.observation_index[f"sensory:{region}:{side}"] for region, side in tests]
+    reduced = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
+    first, weights = _dedupe_rows(reduced)
+    answers: list[Value] = [
+        [
+            {"region": region, "side": side, "status": "reduced" if low else "normal"}
+            for (region, side), low in zip(tests, reduced[i].tolist(), strict=True)
+        ]
+        for i in first
+    ]
+    return Candidates(answers, weights)
 
 
 def _strength(
-    question: Question, compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator
-) -> Value:
-    out = []
-    for movement in question.movements:
-        for side in SIDES:
-            p = present[h, compiled.observation_index[f"weakness:{movement}:{side}"]]
-            out.append({"movement": movement, "side": side, "grade": 4 if rng.random() < p else 5})
-    return out
+    question: Question,
+    compiled: CompiledKnowledge,
+    sites: IndexArray,
+    present: FloatArray,
+    rng: np.random.Generator,
+) -> Candidates:
+    """Each sampled site's strength examination: each movement on each side graded 4 with its
+    P(weakness | site), one uniform number each, in order (movements, then sides)."""
+    tests = [(movement, side) for movement in question.movements for side in SIDES]
+    columns = [compiled.observation_index[f"weakness:{movement}:{side}"] for movement, side in tests]
+    weak = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
+    first, weights = _dedupe_rows(weak)
+    answers: list[Value] = [
+        [
+            {"movement": movement, "side": side, "grade": 4 if low else 5}
+            for (movement, side), low in zip(tests, weak[i].tolist(), strict=True)
+        ]
+        for i in first
+    ]
+    return Candidates(answers, weights)
 
 
 def _reflexes(
     question: Question, compiled: CompiledKnowledge, h: int, present: FloatArray, rng: np.random.Generator
 ) -> Value:
+    """Brisk everywhere with P(upper motor neuron signs | site) (no further draws), else each reflex
+    on each side reduced with its P(observation | site), one uniform number each, in order."""
     brisk = rng.random() < present[h, compiled.observation_index["umn::"]]
-    out = []
-    for reflex in question.reflexes:
-        for side in SIDES:
-            p = present[h, compiled.observation_index[f"reflex:{reflex}:{side}"]]
-            grade = 3 if brisk else 1 if rng.random() < p else 2
-            out.append({"reflex": reflex, "side": side, "grade": grade})
-    return out
+    tests = [(reflex, side) for reflex in question.reflexes for side in SIDES]
+    if brisk:
+        grades = [3] * len(tests)
+    else:
+        columns = [compiled.observation_index[f"reflex:{reflex}:{side}"] for reflex, side in tests]
+        grades = np.where(rng.random(len(tests)) < present[h, columns], 1, 2).tolist()
+    return [
+        {"reflex": reflex, "side": side, "grade": grade}
+        for (reflex, side), grade in zip(tests, grades, strict=True)
+    ]
 
 
 def _imaging(compiled: CompiledKnowledge, c: int, h: int, rng: np.random.Generator) -> Value:

@@ -21,15 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from nervemap.engine.case import Case, ReportedFinding, SideOrBoth, Status
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, held
 from nervemap.engine.encode import BoolArray, CaseError, EncodedCase, encode_case
 from nervemap.engine.encode_batch import encode_batch
 from nervemap.interview.answers import FindingChange, Value, apply, finding_changes
-from nervemap.interview.catalogue import Question
+from nervemap.interview.catalogue import Kind, Question
+
+IndexArray = npt.NDArray[np.intp]
 
 
 @dataclass
@@ -231,7 +235,7 @@ class CaseEncoder:
                 )
             ):
                 # more than findings, or encode_case's cross-checks or wider rules: encode in full
-                full.append((len(out), apply(question, answer, self.case)))
+                full.append((len(out), self.hypothetical(question, answer)))
                 out.append(None)
             else:
                 out.append(_apply_local(self.compiled, self.encoded, changes))
@@ -250,3 +254,176 @@ class CaseEncoder:
                     batch.settings[k],
                 )
         return [row for row in out if row is not None]
+
+    def hypothetical(self, question: Question, answer: Value) -> Case:
+        """The case with ``answer`` to ``question`` added: ``apply(question, answer, case)``. An
+        examination (strength, reflexes, sensory testing) appends its tests to one list of the
+        case; those tests, made once per (question, answer) and kept on the compiled knowledge, are
+        appended to a copy of the case instead of made again for each state. Kept only when the
+        first case it is made for shows that appending them is exactly what ``apply`` does."""
+        name = _appended_field(question)
+        if name is None:
+            return apply(question, answer, self.case)
+        table = _appended_table(self.compiled)
+        key = (question.id, repr(answer))
+        known = table.get(key)
+        if known is not None and known[0] is question:
+            tests = known[1]
+            if tests is None:
+                return apply(question, answer, self.case)
+            return self.case.model_copy(update={name: [*getattr(self.case, name), *tests]})
+        made = apply(question, answer, self.case)
+        added: list[Any] = list(getattr(apply(question, answer, _EMPTY_CASE), name))
+        appended = self.case.model_copy(update={name: [*getattr(self.case, name), *added]})
+        if len(table) >= _APPENDED_LIMIT:
+            table.clear()
+        table[key] = (question, added if appended == made else None)
+        return made
+
+    def matrices(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
+        """``stack(compiled, self.rows(answers))`` built in one go: the sparse rows as copies of the
+        current encoding with their reported findings' columns set by one indexed assignment (no
+        row object per answer), the others encoded in full in one batch. The same numbers."""
+        compiled = self.compiled
+        n = len(answers)
+        base = self.encoded
+        scored = ~base.site_scored
+        present = np.empty((n, len(base.present)), dtype=np.float64)
+        absent = np.empty((n, len(base.absent)), dtype=np.float64)
+        present[:] = base.present & scored
+        absent[:] = base.absent & scored
+        observed = np.empty((n, len(base.observed_present)), dtype=np.float64)
+        unobserved = np.empty((n, len(base.observed_absent)), dtype=np.float64)
+        signs = np.empty((n, len(base.sign_states)), dtype=np.float64)
+        observed[:] = base.observed_present
+        unobserved[:] = base.observed_absent
+        signs[:] = base.sign_states
+        settings = [base.setting] * n
+        sparse = _sparse_table(compiled)
+        reported = self._reported
+        row_index: list[IndexArray] = []
+        columns: list[IndexArray] = []
+        values: list[npt.NDArray[np.bool_]] = []
+        full: list[tuple[int, Case]] = []
+        for i, (question, answer) in enumerate(answers):
+            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided)
+            if entry is None or not reported.isdisjoint(entry.ids):
+                full.append((i, self.hypothetical(question, answer)))
+                continue
+            if len(entry.columns):
+                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
+                columns.append(entry.columns)
+                values.append(entry.values)
+        self.sparse_rows += n - len(full)
+        self.full_rows += len(full)
+        if columns:
+            r, c, v = np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)
+            present[r, c] = v
+            absent[r, c] = ~v
+        if full:
+            batch = encode_batch([case for _, case in full], compiled)
+            at = np.array([i for i, _ in full], dtype=np.intp)
+            keep = ~batch.site_scored
+            present[at] = batch.present & keep
+            absent[at] = batch.absent & keep
+            observed[at] = batch.observed_present
+            unobserved[at] = batch.observed_absent
+            signs[at] = batch.sign_states
+            for k, (i, _) in enumerate(full):
+                settings[i] = batch.settings[k]
+        prior = np.array([compiled.log_prior[setting] for setting in settings]).reshape(n, -1)
+        return present, absent, observed, unobserved, prior, signs
+
+
+_EMPTY_CASE = Case()
+_APPENDED_LIMIT = 50_000  # examination answers kept per knowledge base (sampled: a bounded table)
+_AppendedTable = dict[tuple[str, str], tuple[Question, "list[Any] | None"]]
+
+
+def _appended_field(question: Question) -> str | None:
+    """The list of the case an answer to this examination appends its tests to (None: not one)."""
+    if question.kind == Kind.EXAM_STRENGTH:
+        return "strength"
+    if question.kind == Kind.EXAM_REFLEX:
+        return "reflexes"
+    if question.kind == Kind.BODY_MAP and question.target == "sensation":
+        return "sensation"
+    return None
+
+
+def _appended_table(compiled: CompiledKnowledge) -> _AppendedTable:
+    return held(compiled, "interview_appended_tests", lambda _: {})
+
+
+@dataclass(frozen=True)
+class _SparseEntry:
+    """One answer that reports only plain findings, each once: the columns it sets and their values
+    (True: present), as :func:`_apply_local` sets them (unknown and the absent category of an
+    exclusive group set nothing)."""
+
+    ids: frozenset[str]
+    columns: IndexArray
+    values: npt.NDArray[np.bool_]
+
+
+_NOT_SPARSE = "not-sparse"
+_FINDING_KINDS = (Kind.YES_NO_UNKNOWN, Kind.SIDE_TEST, Kind.MULTI_CHOICE)  # answers finding_changes reads
+_SparseTable = dict[tuple[str, str], tuple[Question, "_SparseEntry | str"]]
+
+
+def _sparse_table(compiled: CompiledKnowledge) -> _SparseTable:
+    return held(compiled, "interview_sparse_answers", lambda _: {})
+
+
+def _sparse_entry(
+    table: _SparseTable,
+    compiled: CompiledKnowledge,
+    question: Question,
+    answer: Value,
+    plain: frozenset[str],
+    plain_unsided: frozenset[str],
+) -> _SparseEntry | None:
+    """The sparse form of ``answer`` to ``question``, or None when it must be encoded in full
+    (more than findings, a finding twice, a finding that is not plain, or absent on one side);
+    kept per (question, answer) on the compiled knowledge (the same question object: another
+    catalogue's question of the same id is worked out again)."""
+    if question.kind not in _FINDING_KINDS:
+        return None  # sets more than findings (numbers, maps, examinations, imaging): not kept
+    key = (question.id, repr(answer))
+    known = table.get(key)
+    if known is not None and known[0] is question:
+        entry = known[1]
+        return entry if isinstance(entry, _SparseEntry) else None
+    made = _make_entry(compiled, question, answer, plain, plain_unsided)
+    table[key] = (question, _NOT_SPARSE if made is None else made)
+    return made
+
+
+def _make_entry(
+    compiled: CompiledKnowledge,
+    question: Question,
+    answer: Value,
+    plain: frozenset[str],
+    plain_unsided: frozenset[str],
+) -> _SparseEntry | None:
+    changes = finding_changes(question, answer)
+    if changes is None:
+        return None
+    ids = [fid for fid, _, _ in changes]
+    if len(set(ids)) != len(ids):
+        return None
+    columns: list[int] = []
+    values: list[bool] = []
+    for fid, status, side in changes:
+        if fid not in (plain if side is not None else plain_unsided):
+            return None
+        if side is not None and status == Status.ABSENT:
+            return None  # whether it counts depends on the case (see _apply_local): in full
+        if status == Status.UNKNOWN:
+            continue
+        value = status == Status.PRESENT
+        if compiled.findings[fid].exclusive_group and not value:
+            continue
+        columns.append(compiled.finding_index[fid])
+        values.append(value)
+    return _SparseEntry(frozenset(ids), np.array(columns, dtype=np.intp), np.array(values, dtype=bool))

@@ -31,7 +31,7 @@ from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
 from nervemap.engine.encode import encode_case
 from nervemap.interview.answers import Value, apply
-from nervemap.interview.candidates import candidates
+from nervemap.interview.candidates import candidates, joint_probabilities
 from nervemap.interview.catalogue import Catalogue, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, stack
 from nervemap.interview.safety import safety_questions
@@ -122,22 +122,24 @@ def evaluate(
     encoder = CaseEncoder(case, compiled)
     current = score_rows(compiled, *stack(compiled, [encoder.current]))
     log_joint = current.log_joint[0]
+    p_joint = joint_probabilities(log_joint)
     answers: list[tuple[Question, Value]] = []
     spans: list[tuple[Question, slice, list[float] | None]] = []
     for question in questions:
-        options = candidates(question, compiled, log_joint, config.samples)
+        options = candidates(question, compiled, log_joint, config.samples, p_joint)
         if not options.answers:
             continue
         start = len(answers)
         answers.extend((question, answer) for answer in options.answers)
         spans.append((question, slice(start, len(answers)), options.weights))
+    if not answers:
+        return _Evaluation(current, [], {}, None)
     if config.incremental:
-        rows = encoder.rows(answers)
+        matrices = encoder.matrices(answers)
     else:
         rows = [Row.of(encode_case(apply(question, answer, case), compiled)) for question, answer in answers]
-    if not rows:
-        return _Evaluation(current, [], {}, None)
-    batch = score_rows(compiled, *stack(compiled, rows), joint=not config.incremental)
+        matrices = stack(compiled, rows)
+    batch = score_rows(compiled, *matrices, joint=not config.incremental)
     ranking: list[Ranked] = []
     weights_by_question: dict[str, tuple[slice, FloatArray]] = {}
     for question, span, given in spans:

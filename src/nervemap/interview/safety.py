@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from nervemap.engine.assessment import Assessment
-from nervemap.engine.compiled import CompiledKnowledge
+from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.engine.triage import rule_fires
 from nervemap.interview.catalogue import Catalogue, Kind, Mode, Question
 from nervemap.knowledge.models import FindingCategory, TriageLevel
@@ -39,6 +39,7 @@ def _sets(question: Question, finding_id: str, compiled: CompiledKnowledge) -> b
         bool(reflexes & set(question.reflexes)),
         (rule.age_min is not None or rule.age_max is not None) and question.field == "age",
         rule.sex is not None and any(o.sex for o in question.options),
+        rule.onset is not None and any(o.onset for o in question.options),
         (rule.duration_min_days is not None or rule.duration_max_days is not None)
         and question.field == "duration_days",
     )
@@ -46,8 +47,15 @@ def _sets(question: Question, finding_id: str, compiled: CompiledKnowledge) -> b
 
 
 def questions_setting(finding_id: str, catalogue: Catalogue, compiled: CompiledKnowledge) -> list[Question]:
-    """The questions whose answers can make ``finding_id`` known (directly or by derivation)."""
-    return [q for q in catalogue.questions if _sets(q, finding_id, compiled)]
+    """The questions whose answers can make ``finding_id`` known (directly or by derivation); kept
+    per catalogue (by its content digest) on the compiled knowledge."""
+    table: dict[str, list[Question]] = held(
+        compiled, f"interview_safety_setting_{catalogue.digest}", lambda _: {}
+    )
+    known = table.get(finding_id)
+    if known is None:
+        known = table[finding_id] = [q for q in catalogue.questions if _sets(q, finding_id, compiled)]
+    return list(known)
 
 
 def safety_questions(
