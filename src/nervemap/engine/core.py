@@ -12,10 +12,9 @@ not validated a second time.
 from __future__ import annotations
 
 import bisect
-import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +77,35 @@ SEVERITY_FINDINGS = ("motor_deficit", "foot_drop", "progressive_weakness", "seve
 
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read): the
+    value is computed on first read and kept in the instance's __dict__, which later reads find
+    first. CoreCase records are read by one thread."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _once[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | _once[T]:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        instance.__dict__[self.name] = value
+        return value
 
 
 class Tables:
@@ -537,27 +565,27 @@ class CoreCase:
         row: FloatArray = self._chunk.site_loglik[self.row]
         return row
 
-    @functools.cached_property
+    @_once
     def listed_conditions(self) -> list[int]:
         return _listed(self.order, self.conditions, TOP_CONDITIONS)
 
-    @functools.cached_property
+    @_once
     def listed_sites(self) -> list[int]:
         return _listed(self.site_order, self.sites, TOP_SITES)
 
-    @functools.cached_property
+    @_once
     def possibly(self) -> list[str] | None:
         """Close alternative roots of a leading root; None when the leading site is not a root."""
         return _close_alternatives(self._chunk.t, self.site_order, self.sites)
 
-    @functools.cached_property
+    @_once
     def fit(self) -> Fit:
         chunk, i = self._chunk, self.row
         rows = chunk.manifest_rows
         present = np.flatnonzero(chunk.manifest[i] > 0) if rows is None else rows[i]
         return _fit(chunk.t, present, chunk.best_fit[i], chunk.fewest[i])
 
-    @functools.cached_property
+    @_once
     def triage(self) -> TriageResult:
         chunk, i, t = self._chunk, self.row, self._chunk.t
         full = [chunk.full_levels.row(t, i, "all findings")]
@@ -577,14 +605,14 @@ class CoreCase:
             self.fit.adequate,
         )
 
-    @functools.cached_property
+    @_once
     def severity(self) -> SeverityResult:
         t = self._chunk.t
         present = self._chunk.batch.present[self.row]
         named = {fid for fid, f in t.severity_findings if present[f]}
         return assess_severity(self.case, named, self.triage, t.cut)
 
-    @functools.cached_property
+    @_once
     def notes(self) -> list[str]:
         notes = list(self._chunk.batch.notes[self.row])
         if self.concordance["status"] == "discordant" and self.concordance.get("note"):
