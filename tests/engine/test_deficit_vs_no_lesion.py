@@ -92,3 +92,28 @@ def test_a_graded_weakness_counts_against_no_lesion(case: dict[str, Any]) -> Non
         return float(posterior.sites[0, compiled.none_hypothesis])
 
     assert p_none(case["case"]) <= p_none(normal) + 1e-9
+
+
+@pytest.mark.parametrize("side", ["left", "right", None])
+def test_a_reported_foot_drop_is_weak_ankle_dorsiflexion_on_its_side(side: str | None) -> None:
+    """Structured or interview input: 'my foot drops' without a graded examination is a deficit."""
+    compiled = default_compiled()
+    case = _foot_drop_woman(side or "right") | {"strength": []}
+    if side is None:
+        case["findings"] = [{"id": "foot_drop_reported", "status": "present"}]
+    encoded = encode_case(Case.model_validate(case), compiled)
+    seen = {compiled.observations[o].key for o in np.flatnonzero(encoded.observed_present)}
+    assert f"weakness:ankle_dorsiflexion:{side or 'unstated'}" in seen
+    if side is not None:
+        top = assess(case).localization[0]
+        assert (str(top.site), top.nerve, top.side) == ("peripheral-nerve", "common_fibular", side)
+
+
+def test_an_examined_grade_outranks_a_reported_foot_drop() -> None:
+    compiled = default_compiled()
+    case = _foot_drop_woman("right") | {
+        "strength": [{"movement": "ankle_dorsiflexion", "side": "right", "grade": 5}]
+    }
+    encoded = encode_case(Case.model_validate(case), compiled)
+    at = compiled.observation_index["weakness:ankle_dorsiflexion:right"]
+    assert not encoded.observed_present[at] and encoded.observed_absent[at]

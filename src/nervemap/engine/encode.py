@@ -566,6 +566,7 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         for side in (encoded.sides.get(fid) or {UNSTATED}) if seen else {UNSTATED}:
             _set_observation(compiled, encoded, f"kind:{fid}:{side}", seen)
         encoded.site_scored[at] = True  # scored with the lesion site, not again per condition
+    _encode_reported_weakness(case, compiled, encoded)
     _encode_laterality(compiled, encoded)
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
@@ -584,6 +585,18 @@ def _symmetric_trace_reflexes(case: Case) -> set[str]:
 PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2
+
+
+def _encode_reported_weakness(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """A reported foot drop is weak ankle dorsiflexion on its side unless the examination grades it."""
+    graded = {(test.movement, test.side or UNSTATED) for test in case.strength}
+    for item in compiled.knowledge.localisation.reported_weakness:
+        at = compiled.finding_index.get(item.finding)
+        if at is None or not encoded.present[at]:
+            continue
+        for side in encoded.sides.get(item.finding) or {UNSTATED}:
+            if (item.movement, side) not in graded:
+                _set_observation(compiled, encoded, f"weakness:{item.movement}:{side}", True)
 
 
 def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:

@@ -291,6 +291,16 @@ class BatchTables:
             for k in kb.localisation.site_kind_findings
             if k.finding in compiled.finding_index
         ]
+        # reported deficits read as a weak movement: (finding, movement, its weakness columns)
+        self.reported_weakness = [
+            (
+                compiled.finding_index[r.finding],
+                self.movement_index[r.movement],
+                self.obs_weakness[self.movement_index[r.movement]],
+            )
+            for r in kb.localisation.reported_weakness
+            if r.finding in compiled.finding_index
+        ]
         self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
         self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
         self.finding_index = compiled.finding_index
@@ -643,6 +653,14 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
                 else:
                     obs_a[rows_mask & ~obs_p[:, column], column] = True
         site_scored[:, f] |= seen | denied
+    # a reported foot drop: weak ankle dorsiflexion on its side unless the examination grades it there
+    for f, m, columns in t.reported_weakness:
+        has_side = sides[:, f].any(axis=1)
+        for code, on_side in ((LEFT, sides[:, f, 0]), (RIGHT, sides[:, f, 1]), (UNSTATED_SIDE, ~has_side)):
+            rows_mask = present[:, f] & on_side & (g_side[:, code, m] == NO_GRADE)
+            if columns[code] >= 0:
+                obs_p[rows_mask, columns[code]] = True
+                obs_a[rows_mask, columns[code]] = False
     # whether the sided findings keep to one side
     if t.obs_unilateral >= 0:
         counts = obs_p.astype(np.float64) @ t.pattern_sides  # (B, 2): sided observations left, right

@@ -676,6 +676,17 @@ class SiteKindFinding(Strict):
     otherwise: Probability = Field(description="P(finding | any other site, or no lesion)")
 
 
+class ReportedWeakness(Strict):
+    """A deficit the patient reports that names a movement ("my foot drops": ankle dorsiflexion).
+
+    Read as that movement weak on its side when the examination does not grade the movement there,
+    as the text reader reads "foot drop"; a grade, when given, is what counts.
+    """
+
+    finding: Identifier
+    movement: Identifier
+
+
 class GradedTerritory(Strict):
     """How a root lesion shows beyond its own territory, and how a several-root lesion shows.
 
@@ -747,6 +758,11 @@ class LocalisationModel(Strict):
     site_kind_findings: list[SiteKindFinding] = Field(
         default_factory=list,
         description="Findings that point to a kind of lesion site (a root) without naming it",
+    )
+    reported_weakness: list[ReportedWeakness] = Field(
+        default_factory=list,
+        description="Reported deficits read as a weak movement on their side when the examination "
+        "does not grade that movement there",
     )
     laterality_findings: list[Identifier] = Field(
         default_factory=list,
