@@ -81,3 +81,19 @@ def test_one_case_batch_is_encoded_batch_of_that_case() -> None:
             assert np.array_equal(getattr(one, name), getattr(batch, name)), name
         assert one.settings == batch.settings and one.notes == batch.notes
         assert one.origins(0) == batch.origins(0)
+
+
+def test_single_case_path_on_a_second_compile_of_the_knowledge_base() -> None:
+    """The one-case tables and memos belong to their compile: a second compile gives the batch
+    path's answers too (and the first keeps its own)."""
+    from nervemap.engine.compiled import compile_knowledge
+    from nervemap.knowledge.loader import default_knowledge
+
+    first = default_compiled()
+    second = compile_knowledge(default_knowledge())
+    assert second is not first
+    for case in all_cases()[:40]:
+        for compiled in (second, first):
+            single = assess(case, compiled)
+            batch = assess_many([case], compiled)[0]
+            assert single.model_dump_json(by_alias=True) == batch.model_dump_json(by_alias=True), case.id

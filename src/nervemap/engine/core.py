@@ -1078,13 +1078,11 @@ def rule_has_any(rule: TriageRule, index: dict[str, int]) -> bool:
     return not rule.any_of or any(f in index for f in rule.any_of)
 
 
-_ONE: dict[int, _OneTables] = {}
-
-
 def _one_tables(t: Tables) -> _OneTables:
-    known = _ONE.get(id(t))
+    """The one-case tables of ``t``, kept on it (made on first use)."""
+    known: _OneTables | None = t.__dict__.get("_one")
     if known is None:
-        known = _ONE[id(t)] = _OneTables(t)
+        known = t.__dict__["_one"] = _OneTables(t)
     return known
 
 
@@ -1206,6 +1204,7 @@ def _case_link(compiled: CompiledKnowledge, one: _OneTables, pattern: FloatArray
         n_conditions, n_sites = link.shape
         log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
         known = link * np.exp(log_signs - log_signs.max())
+        known.flags.writeable = False  # shared by every case with this pattern
         if len(one.links) < LINK_MEMO:
             one.links[key] = known
     return known
