@@ -181,6 +181,8 @@ def _derive(rule: Derivation, case: Case) -> bool | None:
         )
     if rule.sex is not None:
         return None if case.sex is None else case.sex == rule.sex
+    if rule.onset is not None:
+        return None if case.onset is None else case.onset == rule.onset
     if rule.duration_min_days is not None or rule.duration_max_days is not None:
         if case.duration_days is None:
             return None
@@ -229,7 +231,7 @@ def _derived_sides(rule: Derivation, case: Case) -> set[str]:
 
 # What each derivation reads (the index into encode_case's ``given``): without that input,
 # engine/encode._derive returns None.
-AGE, SEX, DURATION, PAIN_MAP, STRENGTH, REFLEXES, SENSATION, OTHER = range(8)
+AGE, SEX, DURATION, PAIN_MAP, STRENGTH, REFLEXES, SENSATION, ONSET, OTHER = range(9)
 
 
 def _reads(rule: Derivation) -> int:
@@ -247,6 +249,8 @@ def _reads(rule: Derivation) -> int:
         return REFLEXES
     if rule.sensory_loss is not None:
         return SENSATION
+    if rule.onset is not None:
+        return ONSET
     return OTHER
 
 
@@ -265,6 +269,9 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
     if reads == SEX:
         sex = rule.sex
         return lambda case: None if case.sex is None else case.sex == sex
+    if reads == ONSET:
+        onset = rule.onset
+        return lambda case: None if case.onset is None else case.onset == onset
     if reads == DURATION:
         least, most = rule.duration_min_days, rule.duration_max_days
 
@@ -368,6 +375,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         bool(case.strength),
         bool(case.reflexes),
         bool(case.sensation),
+        case.onset is not None,
         True,
     )
     for finding, rule, reads, origin, derive, sided in _tables(compiled).derived:

@@ -395,6 +395,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     age = np.array([np.nan if c.age is None else c.age for c in cases], dtype=np.float64)
     duration = np.array([np.nan if c.duration_days is None else c.duration_days for c in cases])
     sex = [c.sex for c in cases]
+    onset = [c.onset for c in cases]
     has_map = np.array([c.pain_map is not None for c in cases], dtype=bool)
     complete = np.array([c.pain_map_complete for c in cases], dtype=bool)
 
@@ -448,7 +449,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         rule = finding.derive
         assert rule is not None
         value[d], known[d], left[d], right[d] = _derive(
-            t, d, rule, age, sex, duration, has_map, complete, pm, pm_region_side, pain, exam
+            t, d, rule, age, sex, onset, duration, has_map, complete, pm, pm_region_side, pain, exam
         )
     if n_derived:
         at = t.derived_columns
@@ -829,6 +830,7 @@ def _derive(
     rule: Derivation,
     age: FloatArray,
     sex: Sequence[str | None],
+    onset: Sequence[str | None],
     duration: FloatArray,
     has_map: BoolArray,
     complete: BoolArray,
@@ -846,6 +848,9 @@ def _derive(
     if rule.sex is not None:
         known = np.array([x is not None for x in sex], dtype=bool)
         return np.array([x == rule.sex for x in sex], dtype=bool), known, no, no
+    if rule.onset is not None:
+        known = np.array([x is not None for x in onset], dtype=bool)
+        return np.array([x == rule.onset for x in onset], dtype=bool), known, no, no
     if rule.duration_min_days is not None or rule.duration_max_days is not None:
         return (*_in_range(duration, rule.duration_min_days, rule.duration_max_days), no, no)
     if rule.pain_map is not None:

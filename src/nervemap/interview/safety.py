@@ -39,6 +39,7 @@ def _sets(question: Question, finding_id: str, compiled: CompiledKnowledge) -> b
         bool(reflexes & set(question.reflexes)),
         (rule.age_min is not None or rule.age_max is not None) and question.field == "age",
         rule.sex is not None and any(o.sex for o in question.options),
+        rule.onset is not None and any(o.onset for o in question.options),
         (rule.duration_min_days is not None or rule.duration_max_days is not None)
         and question.field == "duration_days",
     )

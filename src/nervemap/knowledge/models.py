@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The vocabularies of what can be said about a case are defined once, in knowledge/vocabulary.py.
-from nervemap.knowledge.vocabulary import DiscLevel, Sex
+from nervemap.knowledge.vocabulary import DiscLevel, Onset, Sex
 from nervemap.knowledge.vocabulary import HerniationZone as HerniationZone
 from nervemap.knowledge.vocabulary import SymptomKind as SymptomKind
 
@@ -288,6 +288,7 @@ class Derivation(Strict):
     sex: Sex | None = None
     duration_min_days: float | None = None
     duration_max_days: float | None = Field(default=None, description="exclusive upper bound")
+    onset: Onset | None = Field(default=None, description="the case's onset is this one")
 
     @model_validator(mode="after")
     def _one_rule(self) -> Derivation:
@@ -300,6 +301,7 @@ class Derivation(Strict):
             self.age_min is not None or self.age_max is not None,
             self.sex is not None,
             self.duration_min_days is not None or self.duration_max_days is not None,
+            self.onset is not None,
         ]
         if sum(rules) != 1:
             raise ValueError("a derivation needs exactly one rule")
