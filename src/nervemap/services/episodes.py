@@ -360,6 +360,36 @@ def stored_measures(item: dict[str, Any]) -> CheckinMeasures:
     )
 
 
+def _refuse_in_episode(repository: EpisodeRepository, assessment_id: uuid.UUID) -> None:
+    """An assessment is a check-in of one episode at most."""
+    if repository.checkin_of_assessment(assessment_id) is not None:
+        raise EpisodeError(
+            409,
+            "conflict",
+            "Already in an episode",
+            "this assessment already belongs to an episode",
+            [("body.assessment_id", "already in an episode")],
+        )
+
+
+def _recorded(
+    db: Session,
+    episode: Episode,
+    checkins: list[EpisodeCheckin],
+    *,
+    hold: bool,
+    compiled: CompiledKnowledge | None,
+    actor: str,
+    action: str,
+) -> EpisodeView:
+    """After a change to the episode: the course recomputed (:func:`_recompute`), the change audited
+    as ``action`` on the episode, committed."""
+    view = _recompute(db, episode, checkins, hold=hold, compiled=compiled)
+    AuditLog(db).record(actor, action, f"episode:{episode.id}")
+    db.commit()
+    return view
+
+
 def _stored_course(
     db: Session,
     episode: Episode,
@@ -431,14 +461,7 @@ def start_episode(
     if record is None:
         raise _not_found("assessment", "body.assessment_id")
     repository = EpisodeRepository(db)
-    if repository.checkin_of_assessment(assessment_id) is not None:
-        raise EpisodeError(
-            409,
-            "conflict",
-            "Already in an episode",
-            "this assessment already belongs to an episode",
-            [("body.assessment_id", "already in an episode")],
-        )
+    _refuse_in_episode(repository, assessment_id)
     assessment = Assessment.model_validate(record.output)
     episode = repository.add(
         Episode(
@@ -632,14 +655,7 @@ def _attach(
 ) -> CheckinResult:
     _refuse_closed(episode)
     repository = EpisodeRepository(db)
-    if repository.checkin_of_assessment(record.id) is not None:
-        raise EpisodeError(
-            409,
-            "conflict",
-            "Already in an episode",
-            "this assessment already belongs to an episode",
-            [("body.assessment_id", "already in an episode")],
-        )
+    _refuse_in_episode(repository, record.id)
     checkins = repository.checkins(episode.id)
     moment = _checkin_time(checkins[-1], at, at_field)
     assessment = Assessment.model_validate(record.output)
@@ -835,10 +851,10 @@ def void_checkin(
     if message is not None:
         outbox.cancel(message)
     db.flush()
-    view = _recompute(db, episode, repository.checkins(episode.id), hold=False, compiled=compiled)
-    AuditLog(db).record(actor, "episode.checkin.void", f"episode:{episode.id}")
-    db.commit()
-    return view
+    checkins = repository.checkins(episode.id)
+    return _recorded(
+        db, episode, checkins, hold=False, compiled=compiled, actor=actor, action="episode.checkin.void"
+    )
 
 
 def edit_schedule(
@@ -857,12 +873,10 @@ def edit_schedule(
     if items is None:
         episode.schedule_edited_by = None
         episode.schedule_edited_at = None
-        view = _recompute(
-            db, episode, EpisodeRepository(db).checkins(episode.id), hold=True, compiled=compiled
+        checkins = EpisodeRepository(db).checkins(episode.id)
+        return _recorded(
+            db, episode, checkins, hold=True, compiled=compiled, actor=actor, action="episode.schedule.reset"
         )
-        AuditLog(db).record(actor, "episode.schedule.reset", f"episode:{episode.id}")
-        db.commit()
-        return view
     edits: list[ScheduleEdit] = []
     for index, item in enumerate(items):
         try:
@@ -899,10 +913,9 @@ def edit_schedule(
     episode.schedule = [s.model_dump(mode="json") for s in schedule]
     episode.schedule_edited_by = user_id
     episode.schedule_edited_at = utcnow()
-    view = _recompute(db, episode, checkins, hold=True, compiled=compiled)
-    AuditLog(db).record(actor, "episode.schedule", f"episode:{episode.id}")
-    db.commit()
-    return view
+    return _recorded(
+        db, episode, checkins, hold=True, compiled=compiled, actor=actor, action="episode.schedule"
+    )
 
 
 def review_episode(
@@ -949,10 +962,8 @@ def close_episode(
     episode.status = EpisodeStatus.CLOSED.value
     episode.closed_at = utcnow()
     repository.revoke_links(episode.id)
-    view = _recompute(db, episode, repository.checkins(episode.id), hold=True, compiled=compiled)
-    AuditLog(db).record(actor, "episode.close", f"episode:{episode.id}")
-    db.commit()
-    return view
+    checkins = repository.checkins(episode.id)
+    return _recorded(db, episode, checkins, hold=True, compiled=compiled, actor=actor, action="episode.close")
 
 
 # ------------------------------------------------------------------ patients (the link is the credential)
