@@ -96,7 +96,18 @@ class Permit:
         return principal
 
 
-ClinicianRead = Annotated[Principal, Depends(Permit({Role.CLINICIAN}, Scope.READ))]
-ClinicianWrite = Annotated[Principal, Depends(Permit({Role.CLINICIAN}, Scope.WRITE))]
-AnyRoleRead = Annotated[Principal, Depends(Permit({Role.CLINICIAN, Role.ADMIN}, Scope.READ))]
-AdminOnly = Annotated[Principal, Depends(Permit({Role.ADMIN}, Scope.ADMIN))]
+class AsyncPermit(Permit):
+    """:class:`Permit` as an ``async def`` dependency: it only compares, and a plain ``def``
+    dependency costs a thread-pool hop per request (issue 16). Called directly it is a coroutine,
+    so code that checks a principal itself uses :class:`Permit`."""
+
+    async def __call__(  # type: ignore[override]
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        return super().__call__(principal)
+
+
+ClinicianRead = Annotated[Principal, Depends(AsyncPermit({Role.CLINICIAN}, Scope.READ))]
+ClinicianWrite = Annotated[Principal, Depends(AsyncPermit({Role.CLINICIAN}, Scope.WRITE))]
+AnyRoleRead = Annotated[Principal, Depends(AsyncPermit({Role.CLINICIAN, Role.ADMIN}, Scope.READ))]
+AdminOnly = Annotated[Principal, Depends(AsyncPermit({Role.ADMIN}, Scope.ADMIN))]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any, Literal
 
+import pydantic_core
 from fastapi import APIRouter, Body, Query, Response
 
 from nervemap.api.schemas import (
@@ -86,8 +86,8 @@ def detail_response(
         document["full"] = f"/v1/assessments/{record.id}?detail=full"
         document["omitted"] = omitted
         document["output"] = output
-    content = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return Response(content=content.encode(), status_code=status_code, media_type="application/json")
+    content = pydantic_core.to_json(document)  # compact UTF-8, as json.dumps(separators=(",", ":")); faster
+    return Response(content=content, status_code=status_code, media_type="application/json")
 
 
 @router.post("", status_code=201, response_model=ONE_OF_TWO, responses={**TEXT_UNAVAILABLE})
