@@ -22,7 +22,7 @@ from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, defau
 from nervemap.engine.encode import encode_case
 from nervemap.interview import InterviewSession
 from nervemap.interview.answers import Value, apply
-from nervemap.interview.candidates import _dedupe, candidates
+from nervemap.interview.candidates import _dedupe, _draw, candidates
 from nervemap.interview.catalogue import Kind, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, plain_findings, stack
 from nervemap.interview.policy import PolicyConfig, Step, next_step
@@ -250,3 +250,18 @@ def test_findings_with_wider_effects_are_encoded_in_full() -> None:
     assert kinds.isdisjoint(plain)
     assert {"night_pain", "fever"} <= plain
     assert len(plain) > len(compiled.findings) // 2
+
+
+def test_draws_from_the_cumulative_distribution_are_rng_choice() -> None:
+    """``_draw`` looks uniform numbers up in the joint's cumulative distribution: the very draws
+    ``Generator.choice(size, n, p=p)`` makes, and the generator left in the same state."""
+    log_joint = np.log(np.random.default_rng(3).random((40, 60)))
+    flat = log_joint.ravel()
+    p = np.exp(flat - flat.max())
+    p /= p.sum()
+    for seed in range(20):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        conditions, sites = _draw(log_joint, 24, ours)
+        picks = theirs.choice(p.size, size=24, p=p)
+        np.testing.assert_array_equal(conditions * log_joint.shape[1] + sites, picks)
+        assert ours.random() == theirs.random()

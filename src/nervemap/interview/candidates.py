@@ -87,22 +87,27 @@ def _rng(question: Question) -> np.random.Generator:
 
 
 def joint_probabilities(log_joint: FloatArray) -> FloatArray:
-    """The (C, H) joint posterior flattened and normalised, as :func:`_draw` samples it (work it
-    out once per state and pass it to :func:`candidates` for every question)."""
+    """The cumulative distribution of the (C, H) joint posterior, flattened and normalised, as
+    ``Generator.choice(size, n, p)`` makes it before drawing (work it out once per state and pass it
+    to :func:`candidates` for every question)."""
     flat = log_joint.ravel()
     p = np.exp(flat - flat.max())
     p /= p.sum()
-    return np.asarray(p, dtype=np.float64)
+    cdf = p.cumsum()
+    cdf /= cdf[-1]
+    return np.asarray(cdf, dtype=np.float64)
 
 
 def _draw(
-    log_joint: FloatArray, n: int, rng: np.random.Generator, p: FloatArray | None = None
+    log_joint: FloatArray, n: int, rng: np.random.Generator, cdf: FloatArray | None = None
 ) -> tuple[IndexArray, IndexArray]:
-    """n (condition, site) pairs from the current joint posterior (``p``: its
-    :func:`joint_probabilities`, when already worked out)."""
-    if p is None:
-        p = joint_probabilities(log_joint)
-    picks = rng.choice(p.size, size=n, p=p)
+    """n (condition, site) pairs from the current joint posterior: ``rng.choice(size, n, p=p)``
+    done as that does it (one uniform number per draw, looked up in the cumulative distribution,
+    the same draws; a test holds them equal), ``cdf``: :func:`joint_probabilities`, when already
+    worked out."""
+    if cdf is None:
+        cdf = joint_probabilities(log_joint)
+    picks = cdf.searchsorted(rng.random(n), side="right")
     conditions, sites = np.divmod(picks, log_joint.shape[1])
     return conditions.astype(np.intp), sites.astype(np.intp)
 
@@ -146,9 +151,9 @@ def candidates(
     compiled: CompiledKnowledge,
     log_joint: FloatArray,
     samples: int,
-    p: FloatArray | None = None,
+    cdf: FloatArray | None = None,
 ) -> Candidates:
-    """Candidate answers for ``question`` given the current (C, H) log joint posterior (``p``: its
+    """Candidate answers for ``question`` given the current (C, H) log joint posterior (``cdf``: its
     :func:`joint_probabilities`, when already worked out: the same answers)."""
     kind = question.kind
     if kind == Kind.YES_NO_UNKNOWN:
@@ -164,9 +169,9 @@ def candidates(
         if len(ids) <= ENUMERATE_OPTIONS:
             combos = itertools.product(("yes", "no"), repeat=len(ids))
             return Candidates([dict(zip(ids, combo, strict=True)) for combo in combos], None)
-        return _sample_checklist(question, compiled, log_joint, samples, p)
+        return _sample_checklist(question, compiled, log_joint, samples, cdf)
     rng = _rng(question)
-    conditions, sites = _draw(log_joint, samples, rng, p)
+    conditions, sites = _draw(log_joint, samples, rng, cdf)
     present = _present(compiled)  # (H, O)
     if kind == Kind.BODY_MAP and question.target == "pain_map":
         return _dedupe(
@@ -196,12 +201,12 @@ def _sample_checklist(
     compiled: CompiledKnowledge,
     log_joint: FloatArray,
     samples: int,
-    p: FloatArray | None = None,
+    cdf: FloatArray | None = None,
 ) -> Candidates:
     """Each option ticked when any of its findings is drawn present for a sampled condition: one
     uniform number per (sample, option), drawn in the order the samples and options come."""
     rng = _rng(question)
-    conditions, _ = _draw(log_joint, samples, rng, p)
+    conditions, _ = _draw(log_joint, samples, rng, cdf)
     options = question.options
     p_none = np.ones((len(conditions), len(options)))
     for j, option in enumerate(options):

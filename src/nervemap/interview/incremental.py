@@ -258,27 +258,33 @@ class CaseEncoder:
     def hypothetical(self, question: Question, answer: Value) -> Case:
         """The case with ``answer`` to ``question`` added: ``apply(question, answer, case)``. An
         examination (strength, reflexes, sensory testing) appends its tests to one list of the
-        case; those tests, made once per (question, answer) and kept on the compiled knowledge, are
-        appended to a copy of the case instead of made again for each state. Kept only when the
-        first case it is made for shows that appending them is exactly what ``apply`` does."""
-        name = _appended_field(question)
-        if name is None:
+        case, a pain map or an imaging report replaces one: those entries, made once per (question,
+        answer) and kept on the compiled knowledge, are put into a copy of the case instead of made
+        again for each state (sampled answers recur). Kept only when the first case they are made
+        for shows that this is exactly what ``apply`` gives."""
+        field = _memo_field(question)
+        if field is None or not isinstance(answer, list):  # "unknown" changes nothing
             return apply(question, answer, self.case)
-        table = _appended_table(self.compiled)
+        name, append = field
+        table = _entries_table(self.compiled)
         key = (question.id, repr(answer))
         known = table.get(key)
         if known is not None and known[0] is question:
-            tests = known[1]
-            if tests is None:
+            entries = known[1]
+            if entries is None:
                 return apply(question, answer, self.case)
-            return self.case.model_copy(update={name: [*getattr(self.case, name), *tests]})
+            return self._with(name, append, entries)
         made = apply(question, answer, self.case)
-        added: list[Any] = list(getattr(apply(question, answer, _EMPTY_CASE), name))
-        appended = self.case.model_copy(update={name: [*getattr(self.case, name), *added]})
-        if len(table) >= _APPENDED_LIMIT:
+        added: list[Any] = list(getattr(apply(question, answer, _EMPTY_CASE), name) or ())
+        if len(table) >= _ENTRIES_LIMIT:
             table.clear()
-        table[key] = (question, added if appended == made else None)
+        table[key] = (question, added if self._with(name, append, added) == made else None)
         return made
+
+    def _with(self, name: str, append: bool, entries: list[Any]) -> Case:
+        if append:
+            entries = [*(getattr(self.case, name) or ()), *entries]
+        return self.case.model_copy(update={name: list(entries)})
 
     def matrices(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
         """``stack(compiled, self.rows(answers))`` built in one go: the sparse rows as copies of the
@@ -336,23 +342,26 @@ class CaseEncoder:
 
 
 _EMPTY_CASE = Case()
-_APPENDED_LIMIT = 50_000  # examination answers kept per knowledge base (sampled: a bounded table)
-_AppendedTable = dict[tuple[str, str], tuple[Question, "list[Any] | None"]]
+_ENTRIES_LIMIT = 50_000  # answers kept per knowledge base (sampled ones: a bounded table)
+_EntriesTable = dict[tuple[str, str], tuple[Question, "list[Any] | None"]]
 
 
-def _appended_field(question: Question) -> str | None:
-    """The list of the case an answer to this examination appends its tests to (None: not one)."""
+def _memo_field(question: Question) -> tuple[str, bool] | None:
+    """The list of the case an answer to ``question`` fills, and whether it appends to it (an
+    examination) or replaces it (a pain map, an imaging report); None: another kind of answer."""
     if question.kind == Kind.EXAM_STRENGTH:
-        return "strength"
+        return "strength", True
     if question.kind == Kind.EXAM_REFLEX:
-        return "reflexes"
-    if question.kind == Kind.BODY_MAP and question.target == "sensation":
-        return "sensation"
+        return "reflexes", True
+    if question.kind == Kind.BODY_MAP:
+        return ("sensation", True) if question.target == "sensation" else ("pain_map", False)
+    if question.kind == Kind.IMAGING:
+        return "imaging", False
     return None
 
 
-def _appended_table(compiled: CompiledKnowledge) -> _AppendedTable:
-    return held(compiled, "interview_appended_tests", lambda _: {})
+def _entries_table(compiled: CompiledKnowledge) -> _EntriesTable:
+    return held(compiled, "interview_answer_entries", lambda _: {})
 
 
 @dataclass(frozen=True)

@@ -122,11 +122,11 @@ def evaluate(
     encoder = CaseEncoder(case, compiled)
     current = score_rows(compiled, *stack(compiled, [encoder.current]))
     log_joint = current.log_joint[0]
-    p_joint = joint_probabilities(log_joint)
+    cdf = joint_probabilities(log_joint)
     answers: list[tuple[Question, Value]] = []
     spans: list[tuple[Question, slice, list[float] | None]] = []
     for question in questions:
-        options = candidates(question, compiled, log_joint, config.samples, p_joint)
+        options = candidates(question, compiled, log_joint, config.samples, cdf)
         if not options.answers:
             continue
         start = len(answers)
