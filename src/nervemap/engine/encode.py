@@ -282,7 +282,47 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
             return (least is None or days >= least) and (most is None or days < most)
 
         return by_duration
+    if reads == PAIN_MAP and rule.pain_map is not None:
+        return _by_pain_map(frozenset(rule.pain_map), frozenset(rule.kinds), rule.bilateral)
+    if reads == STRENGTH and rule.weak_movements is not None:
+        movements, limit = frozenset(rule.weak_movements), 4 if rule.max_grade is None else rule.max_grade
+
+        def by_strength(case: Case) -> bool | None:
+            tested = [s.grade for s in case.strength if s.movement in movements]
+            return None if not tested else any(grade <= limit for grade in tested)
+
+        return by_strength
+    if reads == REFLEXES and rule.reduced_reflexes is not None:
+        reduced = frozenset(rule.reduced_reflexes)
+
+        def by_reduced_reflex(case: Case) -> bool | None:
+            tested = [r.grade for r in case.reflexes if r.reflex in reduced]
+            return None if not tested else any(grade <= 1 for grade in tested)
+
+        return by_reduced_reflex
+    if reads == SENSATION and rule.sensory_loss is not None:
+        regions = frozenset(rule.sensory_loss)
+
+        def by_sensation(case: Case) -> bool | None:
+            tested = [s.status for s in case.sensation if s.region in regions]
+            return None if not tested else any(status in ("reduced", "absent") for status in tested)
+
+        return by_sensation
     return lambda case: _derive(rule, case)
+
+
+def _by_pain_map(
+    wanted: frozenset[str], kinds: frozenset[SymptomKind], bilateral: bool
+) -> Callable[[Case], bool | None]:
+    def by_pain_map(case: Case) -> bool | None:
+        if case.pain_map is None:
+            return None
+        marks = [m for m in case.pain_map if m.region in wanted and m.kind in kinds]
+        found = {"left", "right"} <= {m.side for m in marks if m.side} if bilateral else bool(marks)
+        # a partial map (a note names some regions) says where symptoms are, never where they are not
+        return True if found else (False if case.pain_map_complete else None)
+
+    return by_pain_map
 
 
 class _Tables:
