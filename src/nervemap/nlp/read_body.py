@@ -191,6 +191,39 @@ def read_body(draft: Draft) -> None:
             _sided_normal_clauses(draft, sentence, sensory, sensory_places)
         elif sensory and not pain_places:
             _global_sensation(draft, sentence, sensory)
+    _back_only(draft)
+
+
+@functools.cache
+def _back_only_words() -> re.Pattern[str]:
+    return compiler().words(load_rules().body.back_only.regex)
+
+
+def _back_only(draft: Draft) -> None:
+    """The leg is free of pain when the note keeps the pain in the back ("non-radiating lumbar pain").
+
+    Only when the sentence saying so names the back, the note marks no other place for any symptom
+    and reads none of body.yaml back_only ``leg_pain`` present; its ``absent`` findings are then
+    absent. A note that says nothing of the leg leaves them unknown.
+    """
+    rule = load_rules().body.back_only
+    back = set(rule.regions)
+    if any(mark.region not in back for mark in draft.pain):
+        return
+    if any(
+        status == "present" and fid in {*rule.absent, *rule.leg_pain} for fid, status, _ in draft.findings
+    ):
+        return
+    anatomy = draft.knowledge.anatomy
+    for match in _back_only_words().finditer(draft.text):
+        sentence = draft.sentence_of(match.start())
+        places = draft.in_sentence(sentence, ("region",))
+        if not any(back >= set(regions_of(p, anatomy) or ("?",)) for p in places):
+            continue
+        draft.add_item("finding", "pain in the leg", match.start(), match.end(), status="absent")
+        for finding in rule.absent:
+            draft.findings.append((finding, "absent", None))
+        return
 
 
 # "the right buttock, pelvis and right leg", "the left buttock and leg": the whole leg as a later

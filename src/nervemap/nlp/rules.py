@@ -103,6 +103,15 @@ class GlobalStrength(Strict):
     normal: list[str] = Field(default_factory=list)  # "power is normal": every leg muscle 5/5
 
 
+class BackOnly(PhraseSet):
+    """Words saying the back pain stays in the back, the back's regions, the findings that make it absent
+    and the leg-pain findings that keep the rule from applying."""
+
+    regions: list[str]
+    absent: list[str]
+    leg_pain: list[str]
+
+
 class Body(Strict):
     regions: list[RegionRule]
     symptoms: dict[Literal["pain", "tingling", "numbness"], PhraseSet]
@@ -117,6 +126,7 @@ class Body(Strict):
     strength_global: GlobalStrength
     upper_limb: PhraseSet
     lesions: dict[ImagingKind, list[str]]
+    back_only: BackOnly
 
 
 class ContextRuleData(Strict):

@@ -1,0 +1,102 @@
+"""A note that keeps the pain in the back frees the leg of pain (issue 12, H10).
+
+"Non-radiating lumbar pain", "pain localised to the low back": the regional leg-pain findings
+(body.yaml back_only) are absent, so conditions that live in the leg lose the pain they always
+have. Only then: a note that names a leg symptom, or says nothing of the leg, leaves them unknown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.knowledge.loader import default_knowledge
+from nervemap.nlp import extract
+from nervemap.nlp.rules import load_rules
+
+LEG_LOCAL = {
+    "cellulitis_necrotising_infection",
+    "deep_vein_thrombosis",
+    "superficial_thrombophlebitis",
+    "septic_arthritis_osteomyelitis_leg",
+    "knee_osteoarthritis",
+    "baker_cyst_rupture",
+    "acute_compartment_syndrome",
+    "acute_limb_ischaemia",
+}
+
+
+def _status(text: str) -> dict[str, str]:
+    return {f.id: str(f.status) for f in extract(text).case.findings}
+
+
+def _absent(text: str) -> set[str]:
+    return {k for k, v in _status(text).items() if v == "absent"}
+
+
+REGIONAL = set(load_rules().body.back_only.absent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 70-year-old man consults for non-radiating lumbar pain of 1 week's duration and fever.",
+        "A 55-year-old woman has low back pain for two weeks. The pain is localised to the lower back.",
+        "Low back pain for ten days, confined to the lumbar region. No fever.",
+        "He has had low back pain for 3 weeks. His back pain does not radiate.",
+        "Mild lumbar back pain without radiation since yesterday.",
+    ],
+)
+def test_pain_kept_in_the_back_makes_the_leg_free_of_pain(text: str) -> None:
+    assert _absent(text) >= REGIONAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no words about radiation: the leg is unknown, not free of pain
+        "A 70-year-old man has lumbar pain of 1 week's duration and fever.",
+        # a leg symptom named: the leg is not free of pain
+        "Non-radiating low back pain. He also has pain and swelling of the left calf.",
+        "Non-radiating low back pain and right knee pain for a month.",
+        "Low back pain, non-radiating, with numbness of the left foot.",
+        # only part of the leg denied
+        "Low back pain that does not radiate below the knee.",
+        # leg pain read as a finding
+        "Sciatica on the right for two weeks; the back pain itself is non-radiating.",
+        # not about the back
+        "Neck pain remains localized and is non-radiating.",
+    ],
+)
+def test_otherwise_the_leg_stays_unknown(text: str) -> None:
+    assert not {"pain_below_knee", "calf_pain", "knee_pain", "foot_pain"} & _absent(text)
+
+
+def test_back_only_lists_only_regional_pain_findings_the_engine_knows() -> None:
+    knowledge = default_knowledge().knowledge
+    findings = {f.id: f for f in knowledge.findings}
+    rule = load_rules().body.back_only
+    assert REGIONAL | set(rule.leg_pain) <= findings.keys()
+    assert set(rule.regions) <= {r.id for r in knowledge.anatomy.regions}
+    derived = {f for f in REGIONAL if findings[f].derive is not None}
+    assert derived >= REGIONAL - {"leg_pain_worse_than_back_pain"}
+    assert "buttock_pain" not in REGIONAL  # low back pain reaches the gluteal folds
+
+
+def test_back_pain_with_fever_and_no_leg_pain_is_not_a_leg_infection() -> None:
+    text = (
+        "A 70-year-old man consults for non-radiating lumbar pain of 1 week's duration, of progressive "
+        "intensity, accompanied by marked limitation of spinal mobility and fever."
+    )
+    top3 = [e.id for e in assess(extract(text).case).differential[:3]]
+    assert not LEG_LOCAL & set(top3)
+
+
+def test_a_red_swollen_necrotic_leg_with_back_pain_is_still_an_emergency() -> None:
+    text = (
+        "A 60-year-old man with diabetes has non-radiating low back pain. Since yesterday his right leg is "
+        "red, hot and swollen with skin necrosis and crepitus; pain out of proportion. Temperature 39.2 C."
+    )
+    assessment = assess(extract(text).case)
+    assert str(assessment.triage.level) == "emergency"
+    assert assessment.differential[0].id == "cellulitis_necrotising_infection"
