@@ -8,6 +8,11 @@ condition and top lesion site (site, root or nerve, side) with the full-informat
 red flag were caught at that level.
 
     .venv/bin/python benchmarks/interview_simulation.py [--mode patient|clinician|both] [--limit N]
+        [--trace FILE]
+
+``--trace FILE`` writes each interview (the questions asked and why, the stop, the final
+differential, sites and triage) as JSON lines: two traces made before and after a change to the
+policy diff empty when it asks the same questions in the same order and reaches the same answers.
 
 Targets (clinician mode): at most 12 questions on average, at least 95 % agreement.
 
@@ -53,6 +58,7 @@ class Outcome:
     same_site: bool
     red_flag_case: bool
     caught: bool  # red-flag case ended at the full assessment's triage level or higher
+    trace: dict[str, object]  # what --trace writes: the questions asked, why, and the final answers
 
 
 def _site(assessment: Assessment) -> tuple[str, str | None, str | None, str | None]:
@@ -62,9 +68,22 @@ def _site(assessment: Assessment) -> tuple[str, str | None, str | None, str | No
 
 def interview(case: Case, mode: Mode) -> Outcome:
     session = InterviewSession(mode, case.setting, case.id)
+    asked: list[list[str]] = []
     while (question := session.next_question()) is not None:
+        asked.append([question.id, session.why(question.id)])
         session.answer(question.id, respond(question, case))
     final, full = session.current_assessment(), assess(case)
+    trace: dict[str, object] = {
+        "mode": mode,
+        "case": case.id,
+        "asked": asked,
+        "stop": str(session.stop_reason),
+        "differential": [[d.id, round(d.probability, 9)] for d in final.differential[:5]],
+        "sites": [
+            [s.site.value, s.root, s.nerve, s.side, round(s.probability, 9)] for s in final.localization[:3]
+        ],
+        "triage": final.triage.level.value,
+    }
     red_flag_case = red_flag_stop(full)
     caught = TRIAGE_ORDER.index(final.triage.level) >= TRIAGE_ORDER.index(full.triage.level)
     return Outcome(
@@ -75,6 +94,7 @@ def interview(case: Case, mode: Mode) -> Outcome:
         same_site=_site(final) == _site(full),
         red_flag_case=red_flag_case,
         caught=caught,
+        trace=trace,
     )
 
 
@@ -203,6 +223,14 @@ def main() -> None:
     parser.add_argument("--mode", choices=["patient", "clinician", "both"], default="both")
     parser.add_argument("--limit", type=int, default=None, help="only the first N cases")
     parser.add_argument("--api", action="store_true", help="step latency through the HTTP API")
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        default=None,
+        help="write each interview (questions asked with their reasons, stop, final differential, sites "
+        "and triage) as JSON lines to this file: diff two of them to check that a change to the "
+        "policy asks the same",
+    )
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLDEN.read_text().splitlines() if line.strip()]
     cases = [Case.model_validate(row["case"]) for row in rows[: args.limit]]
@@ -214,10 +242,15 @@ def main() -> None:
         api_steps(cases, mode_api, command)
         return
     modes: list[Mode] = ["clinician", "patient"] if args.mode == "both" else [args.mode]
+    traces: list[str] = []
     for mode in modes:
         start = time.perf_counter()
         outcomes = [interview(case, mode) for case in cases]
         report(mode, outcomes, time.perf_counter() - start)
+        traces += [json.dumps(o.trace) for o in outcomes]
+    if args.trace is not None:
+        args.trace.write_text("\n".join(traces) + "\n")
+        print(f"\ntrace of {len(traces)} interviews written to {args.trace}")
 
 
 if __name__ == "__main__":

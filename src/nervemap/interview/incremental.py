@@ -404,6 +404,8 @@ def _sparse_entry(
         entry = known[1]
         return entry if isinstance(entry, _SparseEntry) else None
     made = _make_entry(compiled, question, answer, plain, plain_unsided)
+    if len(table) >= _ENTRIES_LIMIT:
+        table.clear()
     table[key] = (question, _NOT_SPARSE if made is None else made)
     return made
 
