@@ -137,7 +137,17 @@ def start_server(url: str, data_dir: str, port: int, workers: int = 1) -> subpro
     command = [*SERVE, "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the server's log, read for worker restarts (see restarts)
+    with Path(data_dir, f"server-{port}.log").open("wb") as log:
+        return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def restarts(data_dir: str, port: int) -> int:
+    """How many times uvicorn's supervisor replaced a worker that did not answer its health check in
+    5 s (its log says "Child process [pid] died"): a replaced worker rebuilds the app, its CPU time
+    leaves the server's count (the CPU per request then reads low) and requests queue meanwhile."""
+    log = Path(data_dir, f"server-{port}.log")
+    return log.read_text(errors="replace").count(" died") if log.exists() else 0
 
 
 def start_bare(port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -287,6 +297,8 @@ def bench_backend(
             print(level.row(), flush=True)
     finally:
         stop(server)
+    if replaced := restarts(data_dir, port):
+        print(f"{name:<10} uvicorn replaced a worker {replaced} time(s) (no health-check answer in 5 s)")
     return levels
 
 

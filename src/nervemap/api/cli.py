@@ -41,6 +41,12 @@ def _fail(message: str) -> typer.Exit:
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 RATE_LIMIT_FILE = "ratelimits.db"
+# uvicorn's supervisor pings each --workers process every 0.5 s and kills and replaces one that does not
+# answer within this many seconds (uvicorn's default: 5). A worker busy under load answers late - the
+# answering thread waits for the GIL behind the threadpool's threads, and on a loaded host for a core -
+# and a replaced worker drops its requests in flight and rebuilds the app (issue 16: 3 replacements in
+# a 25 s benchmark at 100 clients). A hung worker is still replaced, after this long.
+WORKER_HEALTHCHECK_S = 60
 
 
 @app.command("serve")
@@ -97,6 +103,7 @@ def serve(
         "nervemap.app:create_app",
         factory=True,
         workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         host=host or settings.host,
         port=port or settings.port,
         access_log=False,
