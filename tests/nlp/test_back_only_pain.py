@@ -100,3 +100,26 @@ def test_a_red_swollen_necrotic_leg_with_back_pain_is_still_an_emergency() -> No
     assessment = assess(extract(text).case)
     assert str(assessment.triage.level) == "emergency"
     assert assessment.differential[0].id == "cellulitis_necrotising_infection"
+
+
+def test_each_leg_local_condition_has_the_regional_pain_it_always_has() -> None:
+    """A leg-local condition names, at p >= 0.5, a regional pain finding that back_only makes absent."""
+    conditions = {c.id: c for c in default_knowledge().knowledge.conditions}
+    for condition in LEG_LOCAL:
+        regional = {
+            likelihood.finding
+            for likelihood in conditions[condition].likelihoods
+            if likelihood.finding in REGIONAL and likelihood.p is not None and likelihood.p.value >= 0.5
+        }
+        assert regional, condition
+
+
+def test_back_pain_in_a_patient_at_risk_of_limb_ischaemia_is_not_limb_ischaemia() -> None:
+    text = (
+        "An 80-year-old woman with atrial fibrillation, not anticoagulated, and known peripheral arterial "
+        "disease has had non-radiating low back pain for 2 days. She smokes."
+    )
+    differential = assess(extract(text).case).differential
+    assert "acute_limb_ischaemia" not in [e.id for e in differential[:3]]
+    ischaemia = next(e for e in differential if e.id == "acute_limb_ischaemia")
+    assert "pain_below_knee" in {item.finding for item in ischaemia.evidence.against}
