@@ -36,8 +36,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("nlp/read_body.py", "part"): "the reader's draft entries; nlp/assemble.py says them as items",
     ("nlp/read_grades.py", "part"): "the reader's draft entries; nlp/assemble.py says them as items",
     ("nlp/assemble.py", "part"): "pain marks compared with the aspects named, not put in a case",
-    ("interview/session.py", "Case(...)"): "the interview's starting case (its id and setting); "
-    "the answers are then applied by engine.items",
     ("interview/incremental.py", "part"): "a probe: one finding added to check the sparse update",
     ("interview/incremental.py", "model_copy"): "a probe: one finding added to check the sparse update",
 }

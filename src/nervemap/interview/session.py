@@ -15,12 +15,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from nervemap.engine import items
 from nervemap.engine.assess import assess
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.engine.encode import CaseError, encode_case
-from nervemap.interview.answers import AnswerError, Value, apply, normalise
+from nervemap.engine.items import Item, ItemKind
+from nervemap.interview.answers import AnswerError, Value, normalise, said
 from nervemap.interview.catalogue import Catalogue, Mode, Question, catalogue_for
 from nervemap.interview.policy import PolicyConfig, Step, StopReason, next_step, why_for
 from nervemap.knowledge.models import Setting
@@ -112,10 +114,15 @@ class InterviewSession:
         return question
 
     def _build(self, answers: tuple[tuple[str, Value], ...], culprit: str = "-") -> _State:
-        case = Case(id=self.case_id, setting=self.setting)
+        # What the answers say of the case's items (engine/items.py), the setting first; an answer's
+        # values read the case so far (the single pain score follows the leg and back scores given).
+        told: list[tuple[Item, Any]] = [(Item(ItemKind.SETTING), self.setting)]
+        so_far = items.apply(Case(id=self.case_id), told)
         for question_id, value in answers:
-            case = apply(self.catalogue.by_id[question_id], value, case)
-        case = Case.model_validate(case.model_dump())
+            step = said(self.catalogue.by_id[question_id], value, so_far)
+            so_far = items.apply(so_far, step)
+            told += step
+        case = items.case_of(told, id=self.case_id)  # made and validated once, as every way in
         try:
             encode_case(case, self.compiled)
         except CaseError as error:
