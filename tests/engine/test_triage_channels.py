@@ -15,7 +15,7 @@ from nervemap.engine.assess import assess, infer_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.engine.encode import encode_case
-from nervemap.engine.triage import URGENCY_PROBABILITY, decide, rank
+from nervemap.engine.triage import decide, rank
 from nervemap.knowledge.models import TriageLevel
 
 from .strategies import cases
@@ -47,7 +47,7 @@ def _floor(compiled: CompiledKnowledge, posterior: Any) -> int:
         if posterior[index[rule.condition]] >= rule.min_probability.value:
             floor = max(floor, rank(rule.level))
     for i, condition in enumerate(compiled.conditions):
-        if posterior[i] >= URGENCY_PROBABILITY:
+        if posterior[i] >= kb.triage.likely_probability.value:
             floor = max(floor, rank(condition.urgency))
     return floor
 

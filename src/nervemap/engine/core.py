@@ -56,7 +56,7 @@ from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
-from nervemap.engine.triage import SUSPECT_FRACTION, URGENCY_PROBABILITY, TriageDecision, rank, rule_findings
+from nervemap.engine.triage import TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
 
@@ -184,6 +184,8 @@ class Tables:
         self.condition_name_by_id = {c.id: c.name for c in conditions}
         self.urgency = [c.urgency for c in conditions]
         self.suspicion = kb.triage.suspicion
+        self.likely_probability = kb.triage.likely_probability.value
+        self.suspect_fraction = kb.triage.suspect_fraction.value
         self.suspicion_condition = np.array(
             [compiled.condition_index[rule.condition] for rule in self.suspicion], dtype=np.intp
         )
@@ -300,13 +302,13 @@ class Levels:
     posterior: FloatArray  # (N, C)
     suspicion: BoolArray  # (N, S): the suspicion rules whose threshold is reached
     top: IntArray  # (N,): the most probable condition
-    likely: BoolArray  # (N, C): conditions at or above URGENCY_PROBABILITY, the top one left out
+    likely: BoolArray  # (N, C): conditions at or above triage.yaml likely_probability, the top one left out
     ranks: IntArray  # per row: the most urgent level it calls for (triage.rank)
 
     @classmethod
     def of(cls, t: Tables, posterior: FloatArray) -> Levels:
         top = np.argmax(posterior, axis=1) if posterior.size else np.zeros(len(posterior), dtype=np.intp)
-        likely = posterior >= URGENCY_PROBABILITY
+        likely = posterior >= t.likely_probability
         likely[np.arange(len(posterior)), top] = False
         suspicion = posterior[:, t.suspicion_condition] >= t.suspicion_threshold[None, :]
         ranks = np.maximum(
@@ -356,7 +358,7 @@ class _RowLevels:
         top = p.index(max(p))  # the first of equal maxima, as argmax
         self.top = top
         self.suspected = [r for r, (c, least) in enumerate(one.suspicion) if p[c] >= least]
-        self.likely = [c for c, q in enumerate(p) if q >= URGENCY_PROBABILITY and c != top]
+        self.likely = [c for c, q in enumerate(p) if q >= t.likely_probability and c != top]
         urgency = one.urgency_rank
         self.rank = max(
             max((one.suspicion_rank[r] for r in self.suspected), default=-1),
@@ -426,7 +428,9 @@ def _decide(
     decision = TriageDecision(t.condition_name_by_id)
     for _, flag, rule in flags:
         decision.red_flag(
-            flag, rule.patient_advice, _likely_suspects(rule.suspects, t.compiled.condition_index, likely)
+            flag,
+            rule.patient_advice,
+            _likely_suspects(rule.suspects, t.compiled.condition_index, likely, t.suspect_fraction),
         )
     decision.screening(screening)
     decision.full(full)
@@ -446,12 +450,14 @@ def _decide(
     )
 
 
-def _likely_suspects(named: Sequence[str], index: dict[str, int], likely: FloatArray) -> list[str]:
+def _likely_suspects(
+    named: Sequence[str], index: dict[str, int], likely: FloatArray, fraction: float
+) -> list[str]:
     if len(named) < 2:
         return list(named)
     p = [float(likely[index[c]]) if c in index else 0.0 for c in named]
     best = max(p)
-    return [c for c, q in zip(named, p, strict=True) if q >= SUSPECT_FRACTION * best]
+    return [c for c, q in zip(named, p, strict=True) if q >= fraction * best]
 
 
 def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:

@@ -26,9 +26,6 @@ from nervemap.knowledge.models import (
     TriageRule,
 )
 
-# A condition sets the level through its own urgency only when it is reasonably likely.
-URGENCY_PROBABILITY = 0.25
-
 # Patient wording: US school grade 8 or below (tests/web/test_plain_language.py).
 PATIENT_ADVICE = {
     TriageLevel.EMERGENCY: "Get help now: go to an emergency department or call an ambulance.",
@@ -108,24 +105,24 @@ def probability_levels(
             None,
         )
     )
+    # a condition sets the level through its own urgency only when it is reasonably likely
+    likely = triage.likely_probability.value
     for i, condition in enumerate(conditions):
-        if i != top and posterior[i] >= URGENCY_PROBABILITY:
+        if i != top and posterior[i] >= likely:
             out.append(
                 (condition.urgency, f"{condition.name} is likely (p={posterior[i]:.2f}, {label})", None)
             )
     return out
 
 
-# A rule that names several conditions (foot drop: a root or a peroneal nerve) suspects those the
-# full differential holds at least this fraction of the most probable one's probability.
-SUSPECT_FRACTION = 0.25
-
-
-def _likely_suspects(named: Sequence[str], likely: dict[str, float]) -> list[str]:
+def _likely_suspects(named: Sequence[str], likely: dict[str, float], fraction: float) -> list[str]:
+    """A rule that names several conditions (foot drop: a root or a peroneal nerve) suspects those the
+    full differential holds at least ``fraction`` (triage.yaml suspect_fraction) of the most probable
+    one's probability."""
     if len(named) < 2 or not likely:
         return list(named)
     best = max(likely.get(c, 0.0) for c in named)
-    return [c for c in named if likely.get(c, 0.0) >= SUSPECT_FRACTION * best]
+    return [c for c in named if likely.get(c, 0.0) >= fraction * best]
 
 
 # A level a channel calls for: (level, why, the condition it suspects or None).
@@ -227,7 +224,9 @@ def decide(
     )
     for flag in flags:
         decision.red_flag(
-            flag, advice_by_rule.get(flag.id), _likely_suspects(suspects_by_rule.get(flag.id, []), likely)
+            flag,
+            advice_by_rule.get(flag.id),
+            _likely_suspects(suspects_by_rule.get(flag.id, []), likely, triage.suspect_fraction.value),
         )
     decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside"))
     decision.full(

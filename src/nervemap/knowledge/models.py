@@ -575,6 +575,14 @@ class Triage(Strict):
     red_flags: list[TriageRule]
     suspicion: list[SuspicionRule]
     self_care_screen: ScreeningRule | None = None
+    likely_probability: Probability = Field(
+        description="A condition other than the most probable sets the level through its own urgency "
+        "when its probability is at or above this"
+    )
+    suspect_fraction: Probability = Field(
+        description="A red-flag rule that names several conditions suspects those the full "
+        "differential holds at or above this fraction of the most probable one's probability"
+    )
 
 
 class Severity(StrEnum):
