@@ -22,6 +22,7 @@ from nervemap.engine.compiled import (
     WHOLE_LEG_NORMAL,
     WHOLE_LEG_WEAK,
     CompiledKnowledge,
+    held,
     whole_leg_regions,
 )
 from nervemap.knowledge.models import (
@@ -363,14 +364,10 @@ class _Tables:
         }
 
 
-_TABLES: dict[int, _Tables] = {}
-
-
 def _tables(compiled: CompiledKnowledge) -> _Tables:
-    known = _TABLES.get(id(compiled))
-    if known is None or known.compiled is not compiled:
-        known = _TABLES[id(compiled)] = _Tables(compiled)
-    return known
+    """The encoder's tables of ``compiled``, kept on it (engine.compiled.held): a module dict keyed by
+    id() kept every compiled knowledge base it had seen alive for the life of the process."""
+    return held(compiled, "encode_tables", _Tables)
 
 
 def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
