@@ -240,3 +240,42 @@ def _checkin_ids(url: str) -> list[str]:
     finally:
         engine.dispose()
     return [str(uuid.UUID(str(value))) for value in found]
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_link_interview_state_revision_goes_up_down_up(name: str, tmp_path: Path) -> None:
+    """0010 drops the unused patient_links.interview_state and adds it back empty; a link survives both."""
+    user, link = str(uuid.uuid4()), str(uuid.uuid4())
+    now = "2026-12-05 10:00:00+00:00"
+    rows: list[tuple[str, dict[str, object]]] = [
+        (
+            "users",
+            {"id": user, "email": "m@example.org", "role": "clinician", "password_hash": "x"}
+            | {"active": True, "created_at": now},
+        ),
+        (
+            "patient_links",
+            {"id": link, "token_hash": "0" * 64, "created_by": user, "created_at": now, "expires_at": now},
+        ),
+    ]
+    with scratch_database(name, tmp_path) as url:
+        upgrade_database(url, "0009")
+        assert "interview_state" in _columns(url, "patient_links")
+        _execute(url, rows)
+        upgrade_database(url, "0010")
+        assert "interview_state" not in _columns(url, "patient_links") and _link_ids(url) == [link]
+        downgrade_database(url, "0009")
+        assert "interview_state" in _columns(url, "patient_links") and _link_ids(url) == [link]
+        upgrade_database(url)
+        assert "interview_state" not in _columns(url, "patient_links") and _link_ids(url) == [link]
+        assert current_revision(url) == head_revision()
+
+
+def _link_ids(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql("SELECT id FROM patient_links").scalars().all()
+    finally:
+        engine.dispose()
+    return [str(uuid.UUID(str(value))) for value in found]

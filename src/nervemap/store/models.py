@@ -125,7 +125,6 @@ class PatientLink(Base):
     assessment_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True, default=None
     )
-    interview_state: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
