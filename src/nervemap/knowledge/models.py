@@ -695,6 +695,10 @@ class ReportedWeakness(Strict):
 
     finding: Identifier
     movement: Identifier
+    text_grade: Number = Field(
+        description="The MRC grade the text reader records for the movement when a note names the "
+        "deficit ('foot drop': ankle dorsiflexion at the best grade the term allows)"
+    )
 
 
 class GradedTerritory(Strict):

@@ -232,7 +232,15 @@ _FOOT_DROP = re.compile(r"foot[\s-]*drop|drop[\s-]*foot", re.IGNORECASE)
 
 
 def _foot_drop(draft: Draft) -> None:
-    """'Foot drop' is ankle dorsiflexion at MRC 3 or less: recorded as 3 on its side."""
+    """'Foot drop' is ankle dorsiflexion at MRC 3 or less: recorded on its side at the grade the
+    knowledge base gives (localisation.yaml reported_weakness text_grade, with its source)."""
+    weakness = next(
+        (w for w in draft.knowledge.kb.localisation.reported_weakness if w.finding == "foot_drop_reported"),
+        None,
+    )
+    if weakness is None:
+        return
+    movement, grade = weakness.movement, int(weakness.text_grade.value)
     for mention in draft.note.mentions:
         if mention.key != "foot_drop_reported" or not _FOOT_DROP.search(mention.text):
             continue
@@ -244,14 +252,14 @@ def _foot_drop(draft: Draft) -> None:
         for s in ["left", "right"] if side == "bilateral" else [side]:
             draft.add_item(
                 "strength",
-                f"ankle_dorsiflexion {s} 3/5",
+                f"{movement} {s} {grade}/5",
                 mention.start,
                 mention.end,
                 mention.flags,
                 status,
             )
             if status == "present":
-                test = StrengthTest(movement="ankle_dorsiflexion", side=s, grade=3)
+                test = StrengthTest(movement=movement, side=s, grade=grade)
                 draft.strength.append((test, True))
 
 
