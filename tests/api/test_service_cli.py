@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,53 @@ def test_outbox_keys_are_for_admins(database: str) -> None:
     )
     refused = runner.invoke(app, ["apikey", "create", "--owner", "c@example.org", "--scope", "outbox"])
     assert refused.exit_code == 2 and "--scope outbox" in refused.output
+
+
+SMALL_KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb_small"
+
+
+def test_episode_show_reads_a_stored_course_again_with_the_knowledge_of_data(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nervemap episode show ID --data FOLDER` hands that knowledge base to the episode service, which
+    reads a stored course it no longer understands again with it (issue 17: the knowledge travels);
+    without --data the packaged one is used."""
+    from sqlalchemy import update
+
+    from nervemap.followup import CheckinInput, CourseSummary
+    from nervemap.knowledge.loader import default_knowledge
+    from nervemap.knowledge.models import KnowledgeBase
+    from nervemap.services import episodes as service
+    from nervemap.store.db import make_sessionmaker
+    from nervemap.store.models import Episode
+
+    assert runner.invoke(app, ["demo-data"]).exit_code == 0
+    engine = make_engine(database)
+    try:
+        with make_sessionmaker(engine)() as session:
+            record = session.scalars(select(AssessmentRecord).order_by(AssessmentRecord.created_at)).all()
+            routine = next(r for r in record if r.triage_level not in ("urgent", "emergency"))
+            view = service.start_episode(
+                session, assessment_id=routine.id, user_id=routine.created_by, actor="t"
+            )
+            episode_id = view.episode.id
+            session.execute(update(Episode).where(Episode.id == episode_id).values(course={}))
+            session.commit()  # a course this nervemap no longer reads
+    finally:
+        engine.dispose()
+    seen: list[str | None] = []
+    summarise = service.summarise_course
+
+    def spy(checkins: Sequence[CheckinInput], knowledge: KnowledgeBase | None = None) -> CourseSummary:
+        seen.append(None if knowledge is None else knowledge.version)
+        return summarise(checkins, knowledge)
+
+    monkeypatch.setattr(service, "summarise_course", spy)
+    shown = runner.invoke(app, ["episode", "show", str(episode_id), "--data", str(SMALL_KB)])
+    assert shown.exit_code == 0, shown.output
+    assert str(episode_id) in shown.stdout and "Check-ins" in shown.stdout
+    packaged = runner.invoke(app, ["episode", "show", str(episode_id), "--json"])
+    assert packaged.exit_code == 0, packaged.output
+    assert seen == ["fixture-1", None] and default_knowledge().knowledge.version != "fixture-1"
+    missing = runner.invoke(app, ["episode", "show", str(episode_id), "--data", str(SMALL_KB / "nothing")])
+    assert missing.exit_code == 2 and "not a folder" in missing.output

@@ -8,7 +8,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +20,9 @@ from nervemap.services import accounts, demo
 from nervemap.services.accounts import Role, Scope, User
 from nervemap.services.errors import Conflict, Invalid, NotFound
 from nervemap.settings import Settings
+
+if TYPE_CHECKING:
+    from nervemap.engine.compiled import CompiledKnowledge
 
 app = typer.Typer(help="The nervemap HTTP service.", no_args_is_help=True, pretty_exceptions_enable=False)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -338,14 +342,33 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def _compiled(data: Path | None) -> CompiledKnowledge | None:
+    """The knowledge base of ``--data`` compiled (None: the packaged one), as ``nervemap kb`` reads it."""
+    if data is None:
+        return None
+    from nervemap.engine.compiled import compile_knowledge
+    from nervemap.knowledge.loader import read_knowledge
+
+    if not data.is_dir():
+        raise _fail(f"--data: '{data}' is not a folder")
+    loaded, problems = read_knowledge(data)
+    if loaded is None:
+        raise _fail(f"--data: the knowledge base has {len(problems)} problem(s); see nervemap kb check")
+    return compile_knowledge(loaded)
+
+
 @episode_app.command("show")
 def episode_show(
     episode_id: str,
     as_json: Annotated[bool, typer.Option("--json", help="The episode as the API returns it")] = False,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Knowledge folder (default: the packaged one)")
+    ] = None,
 ) -> None:
     """An episode at a glance: triage and why, the course measure by measure, the schedule.
 
-    The read is recorded in the audit trail (actor 'cli').
+    A stored course this nervemap no longer reads is read again with the knowledge base of --data
+    (the one the service runs with). The read is recorded in the audit trail (actor 'cli').
     """
     from rich.table import Table
 
@@ -353,9 +376,10 @@ def episode_show(
     from nervemap.services import episodes as service
 
     identifier = _episode_id(episode_id)
+    compiled = _compiled(data)
     with _session() as session:
         try:
-            view = service.get_episode(session, identifier, actor=CLI_ACTOR)
+            view = service.get_episode(session, identifier, actor=CLI_ACTOR, compiled=compiled)
         except service.EpisodeError as error:
             raise _fail(f"EPISODE_ID: {error.detail}") from None
     if as_json:
