@@ -57,7 +57,30 @@ _DURATIONS = tuple(
 )
 _FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
 _SUDDEN = re.compile(r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute\s+onset)\b", re.I)
-_GRADUAL = re.compile(r"\b(?:gradual(?:ly)?|insidious(?:ly)?|slowly\s+progressive|progressively)\b", re.I)
+# A gradual onset is read from words about how the pain began ("gradual onset", "insidious",
+# "came on gradually"), or from a worsening course ("progressively worsening", "of progressive
+# intensity") when the history is at least two days long: pain that worsens over hours after an
+# abrupt start (an ischaemic leg "since this morning, getting progressively worse") did not begin
+# gradually, and a gradual onset counts against the vascular emergencies. Words about recovery
+# ("gradually tolerating more activity", "gradual improvement") say nothing of the onset.
+_GRADUAL = re.compile(
+    r"\b(?:gradual|insidious|slow)\s+onset\b|\binsidious(?:ly)?\b|"
+    r"\bonset\s+(?:was|is|has\s+been)\s+(?:gradual|insidious|slow)\b|"
+    r"\b(?:came|come|comes|coming|began|begin|begins|begun|started|start|starts|developed|develop|develops|"
+    r"appeared|set|crept)\s+(?:on\s+|in\s+)?(?:gradually|insidiously|slowly)\b|"
+    r"\bgradually\s+(?:came\s+on|began|started|developed|appeared|set\s+in)\b",
+    re.I,
+)
+_WORSENING_COURSE = re.compile(
+    r"\b(?:gradual(?:ly)?|progressive(?:ly)?|slowly)\s+(?:worsening|worse|increasing|progressive|"
+    r"more\s+(?:intense|severe|painful)|getting\s+worse|failing|enlarging|larger)\b|"
+    r"\bof\s+progressive\s+intensity\b|\bslowly\s+progressive\b|"
+    r"\b(?:getting|got|become|became|becoming|grown|grew|growing)\s+(?:gradually|progressively|slowly)\s+"
+    r"(?:worse|more|larger|weaker|intense)",
+    re.I,
+)
+# the shortest history in which a worsening course is read as a gradual onset (days)
+_COURSE_MIN_DAYS = 2.0
 
 
 def _number(text: str) -> float:
@@ -151,7 +174,11 @@ def _duration(draft: Draft) -> None:
 
 
 def _onset(draft: Draft) -> None:
-    for pattern, onset in ((_SUDDEN, "sudden"), (_GRADUAL, "gradual")):
+    course = draft.duration_days is not None and draft.duration_days >= _COURSE_MIN_DAYS
+    patterns = [(_SUDDEN, "sudden"), (_GRADUAL, "gradual")]
+    if course:
+        patterns.append((_WORSENING_COURSE, "gradual"))
+    for pattern, onset in patterns:
         match = pattern.search(draft.text)
         if match:
             mention = next(
