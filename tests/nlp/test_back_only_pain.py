@@ -123,3 +123,39 @@ def test_back_pain_in_a_patient_at_risk_of_limb_ischaemia_is_not_limb_ischaemia(
     assert "acute_limb_ischaemia" not in [e.id for e in differential[:3]]
     ischaemia = next(e for e in differential if e.id == "acute_limb_ischaemia")
     assert "pain_below_knee" in {item.finding for item in ischaemia.evidence.against}
+
+
+def test_a_pain_marked_in_the_low_back_is_back_pain() -> None:
+    """A pain marked in the low back is back pain (body.yaml pain_is_finding)."""
+    assert _status("Chronic low back, left buttock and leg pain for two years.").get("back_pain") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Left buttock and leg pain for two years.",  # no back named
+        "Numbness of the low back and left leg.",  # not pain
+    ],
+)
+def test_no_back_pain_without_a_pain_in_the_low_back(text: str) -> None:
+    assert "back_pain" not in _status(text)
+
+
+def test_back_pain_denied_stays_denied() -> None:
+    assert _status("He denies back pain. Pain in the left calf and the low back region is absent.").get(
+        "back_pain"
+    ) in (None, "absent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right thigh pain after 30 seconds of lumbar extension.",
+        "Pain in the left leg is worse with lumbar extension.",
+        "Left calf pain for three days; lumbar spine X-ray is normal.",
+    ],
+)
+def test_a_movement_or_test_of_the_back_is_not_back_pain(text: str) -> None:
+    case = extract(text).case
+    assert "lower_back" not in {mark.region for mark in case.pain_map or []}
+    assert "back_pain" not in _status(text)

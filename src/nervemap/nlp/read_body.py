@@ -128,6 +128,8 @@ def read_body(draft: Draft) -> None:
         ]
         # "with the knee extended": a posture of the limb, not a place of a symptom
         places = [p for p in places if not _POSTURE_AFTER.match(draft.text, p.end)]
+        # "pain on lumbar extension", "lumbar spine X-ray": a movement or a test of the back, not its pain
+        places = [p for p in places if not _BACK_MOVEMENT_AFTER.match(draft.text, p.end)]
         # "the lateral aspect of the thigh up to the knee": the extent bounds the place before it
         places = [
             p
@@ -192,6 +194,18 @@ def read_body(draft: Draft) -> None:
         elif sensory and not pain_places:
             _global_sensation(draft, sentence, sensory)
     _back_only(draft)
+    _pain_is_finding(draft)
+
+
+def _pain_is_finding(draft: Draft) -> None:
+    """A pain marked on a region of body.yaml pain_is_finding is its finding, unless the note gives it."""
+    given = {fid for fid, _, _ in draft.findings}
+    for rule in load_rules().body.pain_is_finding:
+        regions = set(rule.regions)
+        if rule.finding in given:
+            continue
+        if any(mark.region in regions and mark.kind == SymptomKind.PAIN for mark in draft.pain):
+            draft.findings.append((rule.finding, "present", None))
 
 
 @functools.cache
@@ -342,6 +356,11 @@ def _below_knee(knowledge: TextKnowledge, place: Mention, extent: Mention) -> bo
     )
 
 
+_BACK_MOVEMENT_AFTER = re.compile(
+    r"\s+(?:spine\s+)?(?:extension|flexion|rotation|side[\s-]*bending|lateral\s+bending|range\s+of\s+motion|"
+    r"movements?|mobility|x[\s-]?rays?|radiographs?|MRI|CT|imaging|films?)\b",
+    re.IGNORECASE,
+)
 _POSTURE_AFTER = re.compile(
     r"\s+(?:(?:is|was|are|were|being|held|kept)\s+)?(?:extended|flexed|bent|straight(?:ened)?|in\s+extension|"
     r"in\s+flexion)\b",

@@ -112,6 +112,13 @@ class BackOnly(PhraseSet):
     leg_pain: list[str]
 
 
+class RegionFinding(Strict):
+    """A finding that a pain marked on these regions is (a pain in the low back is back pain)."""
+
+    regions: list[str]
+    finding: str
+
+
 class Body(Strict):
     regions: list[RegionRule]
     symptoms: dict[Literal["pain", "tingling", "numbness"], PhraseSet]
@@ -127,6 +134,7 @@ class Body(Strict):
     upper_limb: PhraseSet
     lesions: dict[ImagingKind, list[str]]
     back_only: BackOnly
+    pain_is_finding: list[RegionFinding]
 
 
 class ContextRuleData(Strict):
