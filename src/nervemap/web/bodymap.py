@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 
 from nervemap.engine.assessment import Assessment
-from nervemap.engine.compiled import default_compiled
+from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
 from nervemap.knowledge.models import Region, Strict
 from nervemap.knowledge.vocabulary import SIDES as SIDES  # one definition of the two sides
 from nervemap.knowledge.vocabulary import SYMPTOM_KINDS
@@ -99,17 +99,26 @@ def label(region: Region, side: str | None) -> str:
     return f"{side.capitalize()} {region.patient_name}" if side else region.patient_name.capitalize()
 
 
-def regions() -> dict[str, Region]:
-    return default_compiled().regions
+def _compiled(knowledge: CompiledKnowledge | None) -> CompiledKnowledge:
+    """The knowledge base the map is drawn with: the app's (``knowledge``), else the packaged one."""
+    return knowledge if knowledge is not None else default_compiled()
 
 
-@functools.cache
-def shapes() -> tuple[Shape, ...]:
-    """Every clickable shape: each region on each of its sides, in each view that shows it."""
+def regions(knowledge: CompiledKnowledge | None = None) -> dict[str, Region]:
+    return _compiled(knowledge).regions
+
+
+def shapes(knowledge: CompiledKnowledge | None = None) -> tuple[Shape, ...]:
+    """Every clickable shape: each region on each of its sides, in each view that shows it (made
+    once per knowledge base, kept on it)."""
+    return held(_compiled(knowledge), "web_body_shapes", _shapes)
+
+
+def _shapes(knowledge: CompiledKnowledge) -> tuple[Shape, ...]:
     geometry = load_geometry()
     out: list[Shape] = []
     seen: set[str] = set()
-    for region in regions().values():
+    for region in regions(knowledge).values():
         views = geometry.regions.get(region.id, {})
         for side in SIDES if region.lateral else (None,):
             key = key_for(region.id, side)
@@ -135,13 +144,13 @@ def shapes() -> tuple[Shape, ...]:
     return tuple(out)
 
 
-def drawing_order() -> tuple[Shape, ...]:
+def drawing_order(knowledge: CompiledKnowledge | None = None) -> tuple[Shape, ...]:
     """The shapes in the order a keyboard or screen reader meets them: the area between the legs
     (a warning sign) first, then each view from the top down and across."""
     views = {"front": 0, "back": 1}
     return tuple(
         sorted(
-            shapes(),
+            shapes(knowledge),
             key=lambda s: (s.region != "saddle", views[s.view], round(s.centre[1] / 12), s.centre[0]),
         )
     )
@@ -205,15 +214,19 @@ class Zoom:
         return f"z-{self.part}-{self.view}-"
 
 
-@functools.cache
-def zooms() -> tuple[Zoom, ...]:
+def zooms(knowledge: CompiledKnowledge | None = None) -> tuple[Zoom, ...]:
+    """The enlarged views (made once per knowledge base, kept on it)."""
+    return held(_compiled(knowledge), "web_body_zooms", _zooms)
+
+
+def _zooms(knowledge: CompiledKnowledge) -> tuple[Zoom, ...]:
     out: list[Zoom] = []
     for part, (words, region_ids) in PARTS.items():
         for side in ("right", "left") if part != "back" else (None,):
             for view in ("front", "back"):
                 chosen = tuple(
                     s
-                    for s in drawing_order()
+                    for s in drawing_order(knowledge)
                     if s.region in region_ids and s.view == view and (side is None or s.side == side)
                 )
                 if not chosen:
@@ -247,16 +260,18 @@ def outline(view: View) -> list[str]:
     return [_points(geometry, view, side, polygon) for polygon in geometry.outline for side in SIDES]
 
 
-def missing_geometry() -> list[str]:
+def missing_geometry(knowledge: CompiledKnowledge | None = None) -> list[str]:
     """Region keys (per side) of the knowledge base with no shape: should be empty."""
-    drawn = {s.key for s in shapes()}
-    wanted = {key_for(r.id, side) for r in regions().values() for side in (SIDES if r.lateral else (None,))}
+    drawn = {s.key for s in shapes(knowledge)}
+    wanted = {
+        key_for(r.id, side) for r in regions(knowledge).values() for side in (SIDES if r.lateral else (None,))
+    }
     return sorted(wanted - drawn)
 
 
-def unknown_geometry() -> list[str]:
+def unknown_geometry(knowledge: CompiledKnowledge | None = None) -> list[str]:
     """Region ids in the geometry file that the knowledge base does not know: should be empty."""
-    return sorted(set(load_geometry().regions) - set(regions()))
+    return sorted(set(load_geometry().regions) - set(regions(knowledge)))
 
 
 # ------------------------------------------------------------------ marks and territories
@@ -274,11 +289,13 @@ def add_kind(marks: dict[str, str], key: str, kind: str) -> None:
         marks[key] = " ".join([*kinds, kind])
 
 
-def marks_from_pain_map(pain_map: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+def marks_from_pain_map(
+    pain_map: Iterable[Mapping[str, Any]] | None, knowledge: CompiledKnowledge | None = None
+) -> dict[str, str]:
     """Shape key -> mark kinds (space-separated), from a case's pain map (a lateral mark with no
     side marks both)."""
     out: dict[str, str] = {}
-    known = regions()
+    known = regions(knowledge)
     for mark in pain_map or []:
         region = known.get(str(mark.get("region")))
         if region is None:
@@ -296,12 +313,13 @@ class Territory:
     keys: frozenset[str] = field(default_factory=frozenset)
 
 
-def territory(assessment: Assessment) -> Territory | None:
-    """The skin area of the leading localisation: a root's dermatome or a nerve's territory."""
+def territory(assessment: Assessment, knowledge: CompiledKnowledge | None = None) -> Territory | None:
+    """The skin area of the leading localisation: a root's dermatome or a nerve's territory, as
+    ``knowledge`` (the app's; default: the packaged one) draws it."""
     if not assessment.localization:
         return None
     top = assessment.localization[0]
-    anatomy = default_compiled().knowledge.anatomy
+    anatomy = _compiled(knowledge).knowledge.anatomy
     area: list[str] = []
     what = ""
     if top.root is not None:
@@ -315,7 +333,7 @@ def territory(assessment: Assessment) -> Territory | None:
     if not area:
         return None
     sides = list(SIDES) if top.side in (None, "bilateral") else [top.side]
-    known = regions()
+    known = regions(knowledge)
     keys = {
         key_for(rid, side if known[rid].lateral else None) for rid in area if rid in known for side in sides
     }
@@ -333,6 +351,7 @@ class BodyMapPicture:
     interactive: bool = False
     tools: Sequence[str] = MARK_KINDS
     title: str = "Body map"
+    knowledge: CompiledKnowledge | None = field(default=None, compare=False, repr=False)  # None: packaged
 
     @property
     def geometry(self) -> Geometry:
@@ -340,21 +359,21 @@ class BodyMapPicture:
 
     @property
     def shapes(self) -> tuple[Shape, ...]:
-        return shapes()
+        return shapes(self.knowledge)
 
     @property
     def ordered_shapes(self) -> tuple[Shape, ...]:
-        return drawing_order()
+        return drawing_order(self.knowledge)
 
     @property
     def zooms(self) -> tuple[Zoom, ...]:
-        return zooms()
+        return zooms(self.knowledge)
 
     @property
     def zoom_parts(self) -> list[tuple[str, str, str]]:
         """(part, label, first view) of each enlarged part, in drawing order."""
         seen: dict[str, tuple[str, str, str]] = {}
-        for zoom in zooms():
+        for zoom in zooms(self.knowledge):
             seen.setdefault(zoom.part, (zoom.part, zoom.label, zoom.view))
         return list(seen.values())
 
@@ -362,7 +381,7 @@ class BodyMapPicture:
     def unique_shapes(self) -> list[Shape]:
         """One shape per key (for the list of places), ordered from the back down to the toes."""
         first: dict[str, Shape] = {}
-        for shape in shapes():
+        for shape in shapes(self.knowledge):
             first.setdefault(shape.key, shape)
         return list(first.values())
 
@@ -377,7 +396,7 @@ class BodyMapPicture:
         return " ".join(parts)
 
     def marked_labels(self) -> list[tuple[str, str]]:
-        by_key = {s.key: s.label for s in shapes()}
+        by_key = {s.key: s.label for s in shapes(self.knowledge)}
         return [(by_key.get(k, k), ", ".join(kinds_of(mark))) for k, mark in sorted(self.marks.items())]
 
     def has(self, key: str, kind: str) -> bool:
@@ -390,12 +409,18 @@ class BodyMapPicture:
 
 
 def picture(
-    assessment: Assessment | None, pain_map: Iterable[Mapping[str, Any]] | None, title: str = "Body map"
+    assessment: Assessment | None,
+    pain_map: Iterable[Mapping[str, Any]] | None,
+    title: str = "Body map",
+    knowledge: CompiledKnowledge | None = None,
 ) -> BodyMapPicture:
-    area = territory(assessment) if assessment is not None else None
+    """The drawing of a case's pain map and its assessment's leading territory, with ``knowledge``
+    (the app's compiled knowledge; default: the packaged one)."""
+    area = territory(assessment, knowledge) if assessment is not None else None
     return BodyMapPicture(
-        marks=marks_from_pain_map(pain_map),
+        marks=marks_from_pain_map(pain_map, knowledge),
         shaded=area.keys if area else frozenset(),
         territory_name=area.name if area else None,
         title=title,
+        knowledge=knowledge,
     )

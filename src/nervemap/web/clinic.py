@@ -211,7 +211,9 @@ def assessment_context(
         "assessment": assessment,
         "case": case,
         "note": record.input.get("text") if record.source_kind == SourceKind.TEXT.value else None,
-        "picture": bodymap.picture(assessment, case.get("pain_map"), "Pain map and leading territory"),
+        "picture": bodymap.picture(
+            assessment, case.get("pain_map"), "Pain map and leading territory", knowledge
+        ),
         "requests": consultations.for_assessment(db, record.id),
         "reviewer": reviewer.email if reviewer else None,
         "by_patient": record.created_by == SERVICE_USER_ID,

@@ -99,7 +99,9 @@ def _leading(record: AssessmentRecord | None) -> str:
     return suspected or (str(differential[0]["name"]) if differential else "-")
 
 
-def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
+def _cards(
+    db: Session, view: service.EpisodeView, knowledge: CompiledKnowledge | None = None
+) -> list[CheckinCard]:
     cards: list[CheckinCard] = []
     for number, checkin in enumerate(view.checkins, start=1):
         record = assessments.stored(db, checkin.assessment_id)
@@ -118,7 +120,7 @@ def _cards(db: Session, view: service.EpisodeView) -> list[CheckinCard]:
                 # the check-in's own level (the episode's, after it, is at the top of the page)
                 triage_level=str(record.triage_level) if record is not None else checkin.triage_level,
                 leading=_leading(record),
-                picture=bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}"),
+                picture=bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}", knowledge),
                 prefix=f"c{number}-",
                 escalations=tuple(
                     str(e.get("clinician_text") or e.get("rule_id")) for e in checkin.escalations or []
@@ -160,7 +162,7 @@ def episode_context(
         "timeline": timeline_markup(view, knowledge),
         "table": course.course_table(view.course, knowledge),
         "changes": course.change_lines(view.course, knowledge),
-        "cards": _cards(db, view),
+        "cards": _cards(db, view, knowledge),
         "schedule": view.schedule,
         "first_id": view.checkins[0].assessment_id if view.checkins else None,
         "settings": [s.value for s in Setting],
@@ -581,7 +583,7 @@ def checkin_result(request: Request, db: SessionDep) -> Response:
     # the episode's level: this check-in's, raised by a rule that fired or held by an open one
     level = view.episode.triage_level
     told = course.patient_course(view.course, coming(view))
-    before = _previous_map(db, view, record.id)
+    before = _previous_map(db, view, record.id, knowledge)
     context = {
         **result_context(record, opened.session.answers, knowledge=knowledge),
         "title": "How you are doing",
@@ -590,13 +592,13 @@ def checkin_result(request: Request, db: SessionDep) -> Response:
         "urgency_title": present.URGENCY_TITLE.get(level, level),
         "checkins": len(view.checkins),
         "before": before,
-        "today": bodymap.picture(None, record.input.get("pain_map"), "Today"),
+        "today": bodymap.picture(None, record.input.get("pain_map"), "Today", knowledge),
     }
     return render(request, "checkin_result.html", context)
 
 
 def _previous_map(
-    db: Session, view: service.EpisodeView, current: uuid.UUID
+    db: Session, view: service.EpisodeView, current: uuid.UUID, knowledge: CompiledKnowledge | None = None
 ) -> bodymap.BodyMapPicture | None:
     """The whole body map of the check-in before this one, to set beside today's; None when there
     is none or it lists only the places a note mentioned (then blank places are unknown, not clear)."""
@@ -609,4 +611,4 @@ def _previous_map(
     case = record.input.get("case", record.input)
     if not isinstance(case, dict) or case.get("pain_map") is None or case.get("pain_map_complete") is False:
         return None
-    return bodymap.picture(None, case.get("pain_map"), "Last time")
+    return bodymap.picture(None, case.get("pain_map"), "Last time", knowledge)

@@ -288,6 +288,7 @@ def _question_page(
             interactive=True,
             tools=bodymap.MARK_KINDS if question.target != "sensation" else SENSATION_KINDS,
             marks=_kept_marks(kept),
+            knowledge=session.compiled,
         ),
     }
     return render(request, "question.html", context, status_code=status_code)
@@ -455,7 +456,7 @@ def _body_map_response(
         "text": text,
         "why": why,
         "error": error,
-        "picture": bodymap.BodyMapPicture(interactive=True, marks=kept or {}),
+        "picture": bodymap.BodyMapPicture(interactive=True, marks=kept or {}, knowledge=session.compiled),
         "mode": session.mode,
         "answered": len(session.asked),
         "number": answered + 1,
@@ -746,7 +747,7 @@ def result_context(
         "severity": severity_words(assessment),
         "open_warnings": present.open_warnings(answers or [], assessment, number, knowledge),
         # the shaded territory is the likely source's, and only when that source is shown
-        "picture": bodymap.picture(assessment if place else None, pain_map, "Where you feel it"),
+        "picture": bodymap.picture(assessment if place else None, pain_map, "Where you feel it", knowledge),
         "red_flag_stop": level in ("emergency", "urgent") and bool(assessment.triage.red_flags),
     }
 

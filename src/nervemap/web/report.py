@@ -86,7 +86,9 @@ class CheckinMap:
     prefix: str  # unique on the page: the first page's map has no prefix
 
 
-def checkin_maps(db: Session, view: episode_service.EpisodeView) -> list[CheckinMap]:
+def checkin_maps(
+    db: Session, view: episode_service.EpisodeView, knowledge: CompiledKnowledge | None = None
+) -> list[CheckinMap]:
     """The pain maps of the first and the latest check-ins (at most MAX_MAPS), oldest first, each
     shaded with its own assessment's leading territory."""
     numbered = list(enumerate(view.checkins, start=1))
@@ -101,7 +103,7 @@ def checkin_maps(db: Session, view: episode_service.EpisodeView) -> list[Checkin
         weeks = (
             view.course.measures[number - 1].weeks_since_start if number <= len(view.course.measures) else 0.0
         )
-        picture = bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}")
+        picture = bodymap.picture(assessment, case.get("pain_map"), f"Check-in {number}", knowledge)
         maps.append(CheckinMap(number, weeks, picture, f"m{number}-"))
     return maps
 
@@ -136,7 +138,7 @@ def episode_report_html(
     context = {
         **assessment_context(db, record, knowledge),
         **course_context(view, knowledge),
-        "checkin_maps": checkin_maps(db, view),
+        "checkin_maps": checkin_maps(db, view, knowledge),
     }
     return report_html(context, printable=printable, knowledge=knowledge), str(view.episode.id)
 
