@@ -70,3 +70,18 @@ def test_unit_spellings_belong_to_their_quantity() -> None:
                 assert find_unit(quantity, alias.upper()) is unit
         assert "unit_spellings" not in quantity.model_dump()
         assert find_unit(quantity, "no such unit") is None
+
+
+def test_assessing_keeps_no_compiled_knowledge_base_alive() -> None:
+    # the core's tables, the batch encoder's tables and the explainer are held on the compiled
+    # knowledge too (a module dict keyed by id() kept every compile alive)
+    from nervemap.engine.assess import assess, assess_many
+
+    small = compile_knowledge(load_knowledge(SMALL_KB))
+    case = {"id": "held", "age": 45, "sex": "female"}
+    assess(case, small)
+    assess_many([case, {**case, "id": "held-2"}], small)
+    gone = weakref.ref(small)
+    del small
+    gc.collect()
+    assert gone() is None

@@ -38,6 +38,7 @@ from nervemap.engine.compiled import (
     WHOLE_LEG_NORMAL,
     CompiledKnowledge,
     FloatArray,
+    held,
     neighbouring_roots,
 )
 from nervemap.engine.concordance import imaged_roots, judge, localisation_cut_points
@@ -282,14 +283,9 @@ class Tables:
         return fires
 
 
-_TABLES: dict[int, Tables] = {}
-
-
 def tables(compiled: CompiledKnowledge) -> Tables:
-    known = _TABLES.get(id(compiled))
-    if known is None or known.compiled is not compiled:
-        known = _TABLES[id(compiled)] = Tables(compiled)
-    return known
+    """The core's tables, built once and kept on the compiled knowledge (they die with it)."""
+    return held(compiled, "core_tables", Tables)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from nervemap.engine.compiled import (
     WHOLE_LEG_WEAK,
     CompiledKnowledge,
     FloatArray,
+    held,
     whole_leg_regions,
 )
 from nervemap.engine.encode import (
@@ -326,14 +327,9 @@ class BatchTables:
         )
 
 
-_BATCH_TABLES: dict[int, BatchTables] = {}
-
-
 def batch_tables(compiled: CompiledKnowledge) -> BatchTables:
-    known = _BATCH_TABLES.get(id(compiled))
-    if known is None or known.compiled is not compiled:
-        known = _BATCH_TABLES[id(compiled)] = BatchTables(compiled)
-    return known
+    """The batch encoder's tables, built once and kept on the compiled knowledge (they die with it)."""
+    return held(compiled, "encode_batch_tables", BatchTables)
 
 
 def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedBatch:

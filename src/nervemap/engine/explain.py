@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nervemap.engine.assessment import Evidence, EvidenceSet
-from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation
+from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation, held
 from nervemap.engine.encode import EncodedCase
 from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
@@ -307,11 +307,6 @@ def _split(items: list[tuple[float, Record]]) -> EvidenceSet:
     )
 
 
-_EXPLAINERS: dict[int, Explainer] = {}
-
-
 def explainer(compiled: CompiledKnowledge) -> Explainer:
-    known = _EXPLAINERS.get(id(compiled))
-    if known is None or known.compiled is not compiled:
-        known = _EXPLAINERS[id(compiled)] = Explainer(compiled)
-    return known
+    """The explainer, built once and kept on the compiled knowledge (it dies with it)."""
+    return held(compiled, "explainer", Explainer)
