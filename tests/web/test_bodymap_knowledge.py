@@ -72,3 +72,17 @@ def test_the_assessment_page_draws_the_map_of_the_apps_knowledge(
     assert page.status_code == 200, page.text
     assert 'id="left-calf"' in page.text and 'id="left-leg_lateral"' in page.text
     assert "great_toe" not in page.text  # a region the bundled knowledge base draws
+
+
+def test_a_body_map_answer_is_worded_with_the_interviews_knowledge(small: CompiledKnowledge) -> None:
+    from nervemap.interview import InterviewSession
+    from nervemap.web.patient import answer_rows
+
+    session = InterviewSession("patient", compiled=small)
+    session.answer("body_map", [{"region": "leg_lateral", "side": "left", "kind": "pain"}])
+    rows = answer_rows(session)
+    assert rows == [
+        {"id": "body_map", "question": "Where you feel it", "answer": "Left outer lower leg (pain)"}
+    ]
+    bundled = {r.id: r.patient_name for r in default_compiled().regions.values()}
+    assert bundled["leg_lateral"] != "outer lower leg"

@@ -594,8 +594,9 @@ def _kept(form: Any) -> dict[str, list[str]]:
 # ------------------------------------------------------------------ your answers, changing them
 
 
-def answer_words(question: QuestionView, value: Any) -> str:
-    """A stored answer in the words the patient chose it by."""
+def answer_words(question: QuestionView, value: Any, knowledge: CompiledKnowledge | None = None) -> str:
+    """A stored answer in the words the patient chose it by (body-map places named by ``knowledge``,
+    the interview's knowledge base; default: the packaged one)."""
     if value == "unknown":
         return question.unknown_option
     texts = {o.id: o.text for o in question.options}
@@ -610,7 +611,7 @@ def answer_words(question: QuestionView, value: Any) -> str:
         return f"{round(value, 1):g}{unit}"
     if question.kind == Kind.BODY_MAP and isinstance(value, list):
         kept, _ = _prefill(question, value)
-        picture = bodymap.BodyMapPicture(interactive=False, marks=_kept_marks(kept))
+        picture = bodymap.BodyMapPicture(interactive=False, marks=_kept_marks(kept), knowledge=knowledge)
         return "; ".join(f"{where} ({kind})" for where, kind in picture.marked_labels()) or "Nothing marked"
     if isinstance(value, list):
         return "; ".join(
@@ -625,7 +626,9 @@ def answer_rows(session: InterviewSession) -> list[dict[str, str]]:
     for question_id, value in session.answers:
         question = asked_view(session, question_id, why=False)
         text = "Where you feel it" if question_id == BODY_MAP else question.text
-        rows.append({"id": question_id, "question": text, "answer": answer_words(question, value)})
+        rows.append(
+            {"id": question_id, "question": text, "answer": answer_words(question, value, session.compiled)}
+        )
     return rows
 
 
