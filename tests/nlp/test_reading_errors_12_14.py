@@ -213,3 +213,25 @@ def test_a_full_range_of_motion_does_not_deny_the_joints_pain(text: str) -> None
 
 def test_a_denied_hip_pain_is_still_denied() -> None:
     assert _pain("There is no pain in the left hip.") == set()
+
+
+def _finding(text: str, finding: str) -> str | None:
+    found = [str(f.status) for f in extract(text).case.findings if f.id == finding]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Examination of the neck shows warmth and erythema.", "leg_redness_warmth"),
+        ("There is swelling of the right forearm.", "leg_swelling"),
+    ],
+)
+def test_redness_or_swelling_of_the_arm_or_neck_is_not_the_legs(text: str, finding: str) -> None:
+    assert _finding(text, finding) is None
+
+
+def test_redness_and_swelling_of_the_leg_are_still_read() -> None:
+    text = "Left calf swelling with redness and warmth."
+    assert _finding(text, "leg_redness_warmth") == "present"
+    assert _finding(text, "leg_swelling") == "present"

@@ -12,7 +12,16 @@ from nervemap.nlp.rules import compiler, load_rules
 from nervemap.nlp.sides import SideOrBoth, assign_sides, combine, side_cues
 
 # findings whose words do not say "leg": read only when the sentence is not about the arm
-LEG_WORDED = frozenset({"radiating_leg_pain", "leg_numbness", "leg_tingling", "subjective_leg_weakness"})
+LEG_WORDED = frozenset(
+    {
+        "radiating_leg_pain",
+        "leg_numbness",
+        "leg_tingling",
+        "subjective_leg_weakness",
+        "leg_redness_warmth",
+        "leg_swelling",
+    }
+)
 _NORMAL_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:is|are|was|were)?\s*(?:normal|intact|unremarkable|fine|unchanged|"
     r"no\s+(?:change|problems?|issues?|complaints?))\b",
