@@ -309,10 +309,8 @@ def _territories(kb: KnowledgeBase, hypothesis: Hypothesis) -> dict[str, set[str
         empty["pain"] = set(site.pain) | set(site.sensory)
         empty["weakness"] = set(site.movements)
         empty["reflex"] = empty["reflex-aged"] = set(site.reflexes)
-        if site.kind in (SiteKind.CAUDA_EQUINA, SiteKind.MULTI_ROOT):
-            empty["imaging"] = (
-                {"L4", "L5", "S1"} if site.kind == SiteKind.MULTI_ROOT else {"L5", "S1", "S2", "S3"}
-            )
+        if site.imaging_roots:  # anatomy/sites.yaml: the roots an image of this site compresses
+            empty["imaging"] = set(site.imaging_roots)
         if site.upper_motor_neuron:
             empty["umn"] = {""}
     return empty

@@ -228,6 +228,11 @@ class SpecialSite(Strict):
     movements: list[Identifier] = Field(default_factory=list)
     reflexes: list[Identifier] = Field(default_factory=list)
     midline_sensory: list[Identifier] = Field(default_factory=list)
+    imaging_roots: list[RootId] = Field(
+        default_factory=list,
+        description="Roots whose compression on imaging is in this site's territory (a several-root "
+        "or cauda equina lesion); empty: imaging of a root says nothing for the site",
+    )
     upper_motor_neuron: bool = False
     unilateral_pattern: Probability | None = Field(
         default=None, description="P(all sided findings on one side | this site)"

@@ -216,6 +216,7 @@ def check_knowledge(
             refs("site", site.id, key, getattr(site, key), regions, "region")
         refs("site", site.id, "movements", site.movements, movements, "movement")
         refs("site", site.id, "reflexes", site.reflexes, reflexes, "reflex")
+        refs("site", site.id, "imaging_roots", list(site.imaging_roots), roots, "root")
         refs("site", site.id, "sources", site.sources, sources, "source")
     for disc in anatomy.discs:
         key = f"{disc.level}/{disc.zone}"
