@@ -30,6 +30,7 @@ from nervemap.knowledge.models import (
     DiscCompression,
     Finding,
     HerniationZone,
+    Number,
     Region,
     RegionGroup,
     SymptomKind,
@@ -578,7 +579,7 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         )
     aged = compiled.knowledge.localisation.age_related_reflex_loss
     older = aged is not None and case.age is not None and case.age >= aged.age_min
-    symmetric_trace = _symmetric_trace_reflexes(case)
+    symmetric_trace = _symmetric_trace_reflexes(case, compiled.knowledge.localisation.symmetric_reflex_grade)
     for reflex in case.reflexes:
         if reflex.reflex in symmetric_trace:
             continue  # 1+ on both sides is within normal variation: only asymmetry localises
@@ -619,12 +620,17 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
 
 
 # Symptoms and weakness; reflexes are left out, as symmetric loss with age is common.
-def _symmetric_trace_reflexes(case: Case) -> set[str]:
-    """Reflexes graded 1+ (present but diminished) on both sides and nowhere absent."""
+def _symmetric_trace_reflexes(case: Case, trace: Number | None) -> set[str]:
+    """Reflexes graded 1+ (present but diminished; localisation.yaml symmetric_reflex_grade) on both
+    sides and nowhere absent."""
+    if trace is None:
+        return set()
     grades: dict[str, dict[str | None, int]] = {}
     for reflex in case.reflexes:
         grades.setdefault(reflex.reflex, {})[reflex.side] = reflex.grade
-    return {name for name, by_side in grades.items() if by_side.get("left") == by_side.get("right") == 1}
+    return {
+        name for name, by_side in grades.items() if by_side.get("left") == by_side.get("right") == trace.value
+    }
 
 
 PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")

@@ -245,6 +245,9 @@ class BatchTables:
         self.typed = typed
         aged = kb.localisation.age_related_reflex_loss
         self.aged_min = None if aged is None else aged.age_min
+        # a reflex at this grade on both sides is not scored (localisation.yaml symmetric_reflex_grade)
+        trace = kb.localisation.symmetric_reflex_grade
+        self.trace_grade = -2 if trace is None else int(trace.value)
         self.aged_reflexes = np.array([aged is not None and r in aged.reflexes for r in self.reflexes])
         # derived findings
         self.derived = compiled.derived_findings
@@ -595,7 +598,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         last_rows = order[last]
         last_grade = np.full((n, n_reflexes, 3), -1, dtype=np.intp)
         last_grade[rf[last_rows, 0], rf[last_rows, 1], rf[last_rows, 2]] = rf[last_rows, 3]
-        trace = (last_grade[:, :, LEFT] == 1) & (last_grade[:, :, RIGHT] == 1)
+        trace = (last_grade[:, :, LEFT] == t.trace_grade) & (last_grade[:, :, RIGHT] == t.trace_grade)
         keep = ~trace[rf[:, 0], rf[:, 1]]
         brisk = rf[:, 3] >= 3
         umn_rows = rf[keep & brisk, 0]

@@ -745,6 +745,11 @@ class LocalisationModel(Strict):
     reflex_loss_in_territory: Probability
     reflex_loss_outside_territory: Probability
     age_related_reflex_loss: AgeRelatedReflexLoss | None = None
+    symmetric_reflex_grade: Number | None = Field(
+        default=None,
+        description="A reflex graded this (1+, present but reduced) on both sides and nowhere "
+        "absent is normal variation, not a deficit: it is not scored; None: every reduced grade is",
+    )
     tension_sign_in_territory: Probability | None = Field(
         default=None,
         description="Unused by the engine since signs carry their own level-specific rate "
