@@ -30,6 +30,7 @@ from nervemap.knowledge.models import (
     DiscCompression,
     Finding,
     HerniationZone,
+    ImagingZones,
     Number,
     Region,
     RegionGroup,
@@ -590,7 +591,10 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         side = reflex.side or UNSTATED
         _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{side}", reflex.grade <= 1)
     for item in case.imaging:
-        roots, image_sides = imaged_roots_and_sides(compiled.knowledge.anatomy.discs, item)
+        localisation = compiled.knowledge.localisation
+        roots, image_sides = imaged_roots_and_sides(
+            compiled.knowledge.anatomy.discs, item, localisation.imaging_zones
+        )
         for root in roots:
             for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
@@ -681,14 +685,15 @@ def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:
 
 
 def imaged_roots_and_sides(
-    discs: Sequence[DiscCompression], item: ImagingFinding
+    discs: Sequence[DiscCompression], item: ImagingFinding, zones: ImagingZones | None
 ) -> tuple[list[str], tuple[str, ...]]:
     """The roots one imaging finding shows compressed, and the sides it counts on (one rule for the
-    per-case and the batch encoder)."""
-    if item.kind == "cauda-equina-compression":
-        zone = HerniationZone.CENTRAL
-    else:  # without a stated zone, the lateral recess: the traversing root
-        zone = item.zone or HerniationZone.PARACENTRAL
+    per-case and the batch encoder). ``zones``: localisation.yaml imaging_zones, the zone of a
+    lesion kind that has one and of a lesion reported without a zone (the lateral recess: the
+    traversing root)."""
+    zone = (
+        (zones.of_kind.get(item.kind) if zones else None) or item.zone or (zones.unstated if zones else None)
+    )
     roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
     if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
         # a central protrusion reported without cauda equina compression presses the traversing

@@ -932,9 +932,10 @@ def _partial_map_columns(t: BatchTables, case: Case) -> list[int]:
 def _imaging_columns(t: BatchTables, case: Case) -> list[int]:
     """Observation columns of the roots a case's imaging shows compressed (as encode.py reads them)."""
     discs = t.compiled.knowledge.anatomy.discs
+    zones = t.compiled.knowledge.localisation.imaging_zones
     columns: list[int] = []
     for item in case.imaging:
-        roots, image_sides = imaged_roots_and_sides(discs, item)
+        roots, image_sides = imaged_roots_and_sides(discs, item, zones)
         columns.extend(t.typed.get(("imaging", root, side), -1) for root in roots for side in image_sides)
     return columns
 

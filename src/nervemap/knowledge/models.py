@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The vocabularies of what can be said about a case are defined once, in knowledge/vocabulary.py.
-from nervemap.knowledge.vocabulary import DiscLevel, Onset, Sex
+from nervemap.knowledge.vocabulary import DiscLevel, ImagingKind, Onset, Sex
 from nervemap.knowledge.vocabulary import HerniationZone as HerniationZone
 from nervemap.knowledge.vocabulary import SymptomKind as SymptomKind
 
@@ -656,6 +656,17 @@ class TensionSign(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class ImagingZones(Strict):
+    """The herniation zone an imaging lesion is read in when the report states none."""
+
+    unstated: HerniationZone = Field(description="A lesion reported without a zone")
+    of_kind: dict[ImagingKind, HerniationZone] = Field(
+        default_factory=dict,
+        description="Lesion kinds that always lie in one zone, whatever the report says "
+        "(cauda equina compression: central)",
+    )
+
+
 class AgeRelatedReflexLoss(Strict):
     """Reflexes that healthy older people often lose: weaker evidence of a lesion at that age."""
 
@@ -745,6 +756,11 @@ class LocalisationModel(Strict):
     reflex_loss_in_territory: Probability
     reflex_loss_outside_territory: Probability
     age_related_reflex_loss: AgeRelatedReflexLoss | None = None
+    imaging_zones: ImagingZones | None = Field(
+        default=None,
+        description="Zones of imaging lesions that state none (engine/encode.imaged_roots_and_sides); "
+        "None: such a lesion names no root",
+    )
     symmetric_reflex_grade: Number | None = Field(
         default=None,
         description="A reflex graded this (1+, present but reduced) on both sides and nowhere "
