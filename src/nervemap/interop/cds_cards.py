@@ -10,9 +10,9 @@ from typing import Any
 from nervemap.engine.assessment import Assessment, PlanItem
 from nervemap.followup.models import CourseSummary, Escalation
 from nervemap.interop import terminology as t
-from nervemap.interop.imaging import MR_LUMBAR, ImagingOrder, service_request
+from nervemap.interop.imaging import ImagingOrder, service_request
 from nervemap.interop.to_bundle import condition_concept, source_url
-from nervemap.knowledge.models import TRIAGE_ORDER, KnowledgeBase, SiteKind, TriageLevel
+from nervemap.knowledge.models import TRIAGE_ORDER, KnowledgeBase, PlanOrder, SiteKind, TriageLevel
 
 Card = dict[str, Any]
 SUMMARY_MAX = 139
@@ -25,14 +25,6 @@ INDICATOR = {
 }
 ALERTING = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
 NO_ROUTINE_IMAGING = "no_routine_imaging_nonspecialist"
-# plan steps that call for spine MRI, and what to suggest for each: (label, code)
-SPINE_MRI: dict[str, tuple[str, tuple[str, str, str] | None]] = {
-    "ces_emergency_mri": ("MRI lumbar spine", MR_LUMBAR),
-    "sciatica_mri_motor_deficit": ("MRI lumbar spine", MR_LUMBAR),
-    "cord_emergency_whole_spine_mri": ("MRI whole spine", None),
-    "mscc_mri_within_24h": ("MRI whole spine", None),
-    "infection_emergency_mri": ("MRI whole spine with contrast", None),
-}
 OVERRIDE = f"{t.BASE}/CodeSystem/override-reason"
 PRIORITY = {TriageLevel.EMERGENCY: "stat", TriageLevel.URGENT: "urgent"}
 
@@ -108,17 +100,27 @@ def _summary(assessment: Assessment) -> str:
     return short(f"nervemap {a.triage.level.value}: {likely}")
 
 
-def _mri_steps(assessment: Assessment) -> list[PlanItem]:
-    return [item for item in assessment.plan if item.id in SPINE_MRI and item.recommendation == "do"]
+def _orders(kb: KnowledgeBase) -> dict[str, PlanOrder]:
+    """Plan steps that call for spine MRI, and the study to suggest for each (plans/*.yaml order)."""
+    return {step.id: step.order for step in kb.plans if step.order is not None}
 
 
-def _suggestions(assessment: Assessment, patient_id: str, ordered: bool) -> list[dict[str, Any]]:
+def _mri_steps(kb: KnowledgeBase, assessment: Assessment) -> list[PlanItem]:
+    orders = _orders(kb)
+    return [item for item in assessment.plan if item.id in orders and item.recommendation == "do"]
+
+
+def _suggestions(
+    kb: KnowledgeBase, assessment: Assessment, patient_id: str, ordered: bool
+) -> list[dict[str, Any]]:
     level = assessment.triage.level
     if level not in PRIORITY or ordered or not assessment.differential:
         return []
     suggestions = []
-    for step in _mri_steps(assessment)[:1]:
-        label, code = SPINE_MRI[step.id]
+    for step in _mri_steps(kb, assessment)[:1]:
+        order = _orders(kb)[step.id]
+        label = order.label
+        code = (t.LOINC, order.loinc, order.loinc_display or order.label) if order.loinc else None
         resource = service_request(
             patient_id, label, code, PRIORITY[level], condition_concept(assessment.differential[0]), step.step
         )
@@ -144,7 +146,7 @@ def assessment_card(
         "detail": evidence_markdown(assessment),
         "source": card_source(kb, _source_for(kb, assessment)),
     }
-    suggestions = _suggestions(assessment, patient_id, imaging_ordered)
+    suggestions = _suggestions(kb, assessment, patient_id, imaging_ordered)
     if suggestions:
         card["suggestions"] = suggestions
         card["selectionBehavior"] = "at-most-one"
@@ -154,7 +156,7 @@ def assessment_card(
 def imaging_card(kb: KnowledgeBase, assessment: Assessment, orders: list[ImagingOrder]) -> Card | None:
     """A warning when lumbar imaging is ordered where the plan says not to image routinely."""
     step = next((item for item in assessment.plan if item.id == NO_ROUTINE_IMAGING), None)
-    if not orders or step is None or assessment.triage.red_flags or _mri_steps(assessment):
+    if not orders or step is None or assessment.triage.red_flags or _mri_steps(kb, assessment):
         return None
     if not assessment.enough_information:
         return None

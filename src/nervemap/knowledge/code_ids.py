@@ -66,13 +66,8 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "plan": {
         "interop/cds_cards.py": (
-            "ces_emergency_mri",
-            "cord_emergency_whole_spine_mri",
-            "infection_emergency_mri",
-            "mscc_mri_within_24h",
             "no_routine_imaging_nonspecialist",
             "sciatica_mri_if_intervention",
-            "sciatica_mri_motor_deficit",
         ),
     },
     "region": {

@@ -609,6 +609,14 @@ class PlanKind(StrEnum):
     AVOID = "avoid"
 
 
+class PlanOrder(Strict):
+    """The study a step orders, as a clinical decision support card suggests it (interop/cds_cards.py)."""
+
+    label: str = Field(description="The study in words ('MRI lumbar spine')")
+    loinc: str | None = Field(default=None, description="LOINC code of the study; None: no code")
+    loinc_display: str | None = None
+
+
 class PlanStep(Strict):
     id: Identifier
     kind: PlanKind
@@ -633,6 +641,11 @@ class PlanStep(Strict):
         default_factory=list,
         description="Findings that must be present before a patient is shown this step (foot drop for "
         "an ankle-foot orthosis): patients see only steps that fit what is known",
+    )
+    order: PlanOrder | None = Field(
+        default=None,
+        description="A spine MRI this step calls for, suggested as an order on urgent and emergency "
+        "decision support cards",
     )
     sources: list[str] = Field(min_length=1)
 
