@@ -48,6 +48,8 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
         "nlp/read_body.py": ("sensory_deficit_leg", "dermatomal_sensory_loss"),
         "nlp/read_findings.py": (
             "leg_numbness",
+            "leg_redness_warmth",
+            "leg_swelling",
             "leg_tingling",
             "radiating_leg_pain",
             "subjective_leg_weakness",
