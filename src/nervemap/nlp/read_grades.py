@@ -193,13 +193,7 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
     if after:
         first = after[0]
         if _PREP_BEFORE_NAME.match(text[grade.end : first.start]):
-            listed = [first]
-            for nxt in after[1:]:
-                if _LIST_SEP.match(text[listed[-1].end : nxt.start]):
-                    listed.append(nxt)
-                else:
-                    break
-            return listed
+            return _listed_from(text, after)
     # "absent left ankle reflex, reduced left knee jerk": after a separator, a grade that stands
     # right before a name grades that name, not the one before the separator
     if (
@@ -218,14 +212,19 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
                 break
         return listed
     if after and _GRADE_THEN_NAME.match(text[grade.end : after[0].start]):
-        listed = [after[0]]
-        for nxt in after[1:]:
-            if _LIST_SEP.match(text[listed[-1].end : nxt.start]):
-                listed.append(nxt)
-            else:
-                break
-        return listed
+        return _listed_from(text, after)
     return []
+
+
+def _listed_from(text: str, names: list[Mention]) -> list[Mention]:
+    """The first of ``names`` and those listed right after it ("knee and ankle jerks")."""
+    listed = [names[0]]
+    for nxt in names[1:]:
+        if _LIST_SEP.match(text[listed[-1].end : nxt.start]):
+            listed.append(nxt)
+        else:
+            break
+    return listed
 
 
 _FOOT_DROP = re.compile(r"foot[\s-]*drop|drop[\s-]*foot", re.IGNORECASE)
