@@ -75,7 +75,8 @@ def _clinical_roots(
     root lesions together are more likely than not (a root lesion split between two levels).
     """
     localised, close_alternative = localisation_cut_points(compiled)
-    order = np.argsort(-site_p, kind="stable").tolist()
+    # rounded as the localisation's order is, so that a left/right tie does not follow the batch size
+    order = np.argsort(-np.round(site_p, 12), kind="stable").tolist()
     hypotheses = compiled.hypotheses
     # (the enum members read once: a class attribute of an Enum is slow to look up in a loop)
     kinds, multi_root, root = [h.kind for h in hypotheses], SiteKind.MULTI_ROOT, SiteKind.ROOT

@@ -766,7 +766,9 @@ def _headline_chunk(
     screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
 
     conditions = posterior.conditions
-    order = np.argsort(-conditions, axis=1, kind="stable")
+    # rounded first, as the sites are: a batch's matrix products may differ from one row's in the
+    # last bits, and two conditions that tie must not swap with the size of the batch
+    order = np.argsort(-np.round(conditions, 12), axis=1, kind="stable")
     fired_matrix = t.fired(present)
     fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
@@ -1300,7 +1302,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
 
     conditions = posterior.conditions
-    order = np.argsort(-conditions, axis=1, kind="stable")
+    # rounded first, as the sites are: a batch's matrix products may differ from one row's in the
+    # last bits, and two conditions that tie must not swap with the size of the batch
+    order = np.argsort(-np.round(conditions, 12), axis=1, kind="stable")
     fired = _fired_one(one, present_set)
     p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
     manifest = present_f * t.manifestation_f

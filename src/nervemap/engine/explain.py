@@ -200,7 +200,8 @@ class Explainer:
         ids = compiled.finding_ids
         signs = np.flatnonzero(encoded.sign_states).tolist()
         localised = bool(encoded.observed_present.any() or encoded.observed_absent.any())
-        best_sites = (self.log_link[rows] + site_ll[None, :]).argmax(axis=1).tolist()
+        # rounded: a left/right tie must not follow the last bits of the batch's matrix products
+        best_sites = np.round(self.log_link[rows] + site_ll[None, :], 9).argmax(axis=1).tolist()
         fits: list[float] = []
         if localised:
             top = site_ll.max()
