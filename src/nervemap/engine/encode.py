@@ -176,45 +176,7 @@ def _check_region(
 
 def _derive(rule: Derivation, case: Case) -> bool | None:
     """True/False when the case holds the input the rule reads; None when it does not."""
-    if rule.age_min is not None or rule.age_max is not None:
-        if case.age is None:
-            return None
-        return (rule.age_min is None or case.age >= rule.age_min) and (
-            rule.age_max is None or case.age < rule.age_max
-        )
-    if rule.sex is not None:
-        return None if case.sex is None else case.sex == rule.sex
-    if rule.onset is not None:
-        return None if case.onset is None else case.onset == rule.onset
-    if rule.duration_min_days is not None or rule.duration_max_days is not None:
-        if case.duration_days is None:
-            return None
-        return (rule.duration_min_days is None or case.duration_days >= rule.duration_min_days) and (
-            rule.duration_max_days is None or case.duration_days < rule.duration_max_days
-        )
-    if rule.pain_map is not None:
-        if case.pain_map is None:
-            return None
-        kinds = set(rule.kinds)
-        wanted = set(rule.pain_map)
-        marks = [m for m in case.pain_map if m.region in wanted and m.kind in kinds]
-        found = {"left", "right"} <= {m.side for m in marks if m.side} if rule.bilateral else bool(marks)
-        # a partial map (a note names some regions) says where symptoms are, never where they are not
-        return True if found else (False if case.pain_map_complete else None)
-    if rule.weak_movements is not None:
-        limit = 4 if rule.max_grade is None else rule.max_grade
-        tested = [s for s in case.strength if s.movement in rule.weak_movements]
-        return None if not tested else any(s.grade <= limit for s in tested)
-    if rule.reduced_reflexes is not None:
-        tested_reflexes = [r for r in case.reflexes if r.reflex in rule.reduced_reflexes]
-        return None if not tested_reflexes else any(r.grade <= 1 for r in tested_reflexes)
-    if rule.brisk_reflexes is not None:
-        tested_reflexes = [r for r in case.reflexes if r.reflex in rule.brisk_reflexes]
-        return None if not tested_reflexes else any(r.grade >= 3 for r in tested_reflexes)
-    if rule.sensory_loss is not None:
-        tested_regions = [s for s in case.sensation if s.region in rule.sensory_loss]
-        return None if not tested_regions else any(s.status in ("reduced", "absent") for s in tested_regions)
-    return None
+    return _derivation(rule, _reads(rule))(case)
 
 
 def _derived_sides(rule: Derivation, case: Case) -> set[str]:
@@ -233,7 +195,7 @@ def _derived_sides(rule: Derivation, case: Case) -> set[str]:
 
 
 # What each derivation reads (the index into encode_case's ``given``): without that input,
-# engine/encode._derive returns None.
+# the derivation returns None.
 AGE, SEX, DURATION, PAIN_MAP, STRENGTH, REFLEXES, SENSATION, ONSET, OTHER = range(9)
 
 
@@ -260,15 +222,7 @@ def _reads(rule: Derivation) -> int:
 def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
     """:func:`_derive` for one rule, with what it reads looked up once (the same answers)."""
     if reads == AGE:
-        age_min, age_max = rule.age_min, rule.age_max
-
-        def by_age(case: Case) -> bool | None:
-            age = case.age
-            if age is None:
-                return None
-            return (age_min is None or age >= age_min) and (age_max is None or age < age_max)
-
-        return by_age
+        return _in_range(lambda case: case.age, rule.age_min, rule.age_max)
     if reads == SEX:
         sex = rule.sex
         return lambda case: None if case.sex is None else case.sex == sex
@@ -276,15 +230,7 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
         onset = rule.onset
         return lambda case: None if case.onset is None else case.onset == onset
     if reads == DURATION:
-        least, most = rule.duration_min_days, rule.duration_max_days
-
-        def by_duration(case: Case) -> bool | None:
-            days = case.duration_days
-            if days is None:
-                return None
-            return (least is None or days >= least) and (most is None or days < most)
-
-        return by_duration
+        return _in_range(lambda case: case.duration_days, rule.duration_min_days, rule.duration_max_days)
     if reads == PAIN_MAP and rule.pain_map is not None:
         return _by_pain_map(frozenset(rule.pain_map), frozenset(rule.kinds), rule.bilateral)
     if reads == STRENGTH and rule.weak_movements is not None:
@@ -303,6 +249,14 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
             return None if not tested else any(grade <= 1 for grade in tested)
 
         return by_reduced_reflex
+    if reads == REFLEXES and rule.brisk_reflexes is not None:
+        brisk = frozenset(rule.brisk_reflexes)
+
+        def by_brisk_reflex(case: Case) -> bool | None:
+            tested = [r.grade for r in case.reflexes if r.reflex in brisk]
+            return None if not tested else any(grade >= 3 for grade in tested)
+
+        return by_brisk_reflex
     if reads == SENSATION and rule.sensory_loss is not None:
         regions = frozenset(rule.sensory_loss)
 
@@ -311,7 +265,21 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
             return None if not tested else any(status in ("reduced", "absent") for status in tested)
 
         return by_sensation
-    return lambda case: _derive(rule, case)
+    return lambda case: None  # a rule of no kind above reads nothing
+
+
+def _in_range(
+    read: Callable[[Case], float | None], least: float | None, most: float | None
+) -> Callable[[Case], bool | None]:
+    """Within [least, most) (either bound open when None); None when the case lacks the value."""
+
+    def in_range(case: Case) -> bool | None:
+        value = read(case)
+        if value is None:
+            return None
+        return (least is None or value >= least) and (most is None or value < most)
+
+    return in_range
 
 
 def _by_pain_map(
