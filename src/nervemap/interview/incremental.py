@@ -19,9 +19,9 @@ interview states of the golden cases, and the question sequences of the old and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -268,17 +268,14 @@ class CaseEncoder:
         name, append = field
         table = _entries_table(self.compiled)
         key = (question.id, repr(answer))
-        known = table.get(key)
-        if known is not None and known[0] is question:
-            entries = known[1]
-            if entries is None:
-                return apply(question, answer, self.case)
-            return self._with(name, append, entries)
+        found, entries = _recall(table, key, question)
+        if found:
+            return (
+                apply(question, answer, self.case) if entries is None else self._with(name, append, entries)
+            )
         made = apply(question, answer, self.case)
         added: list[Any] = list(getattr(apply(question, answer, _EMPTY_CASE), name) or ())
-        if len(table) >= _ENTRIES_LIMIT:
-            table.clear()
-        table[key] = (question, added if self._with(name, append, added) == made else None)
+        _keep(table, key, question, added if self._with(name, append, added) == made else None)
         return made
 
     def _with(self, name: str, append: bool, entries: list[Any]) -> Case:
@@ -399,15 +396,34 @@ def _sparse_entry(
     if question.kind not in _FINDING_KINDS:
         return None  # sets more than findings (numbers, maps, examinations, imaging): not kept
     key = (question.id, repr(answer))
-    known = table.get(key)
-    if known is not None and known[0] is question:
-        entry = known[1]
+    found, entry = _recall(table, key, question)
+    if found:
         return entry if isinstance(entry, _SparseEntry) else None
     made = _make_entry(compiled, question, answer, plain, plain_unsided)
+    _keep(table, key, question, _NOT_SPARSE if made is None else made)
+    return made
+
+
+_V = TypeVar("_V")
+
+
+def _recall(
+    table: Mapping[tuple[str, str], tuple[Question, _V]], key: tuple[str, str], question: Question
+) -> tuple[bool, _V | None]:
+    """(True, value) when ``table`` keeps a value for ``key`` made for this very question object."""
+    known = table.get(key)
+    if known is not None and known[0] is question:
+        return True, known[1]
+    return False, None
+
+
+def _keep(
+    table: dict[tuple[str, str], tuple[Question, _V]], key: tuple[str, str], question: Question, value: _V
+) -> None:
+    """Keep ``value`` for ``key``; a full table is emptied first (sampled answers: bounded memory)."""
     if len(table) >= _ENTRIES_LIMIT:
         table.clear()
-    table[key] = (question, _NOT_SPARSE if made is None else made)
-    return made
+    table[key] = (question, value)
 
 
 def _make_entry(
