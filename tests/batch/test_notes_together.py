@@ -31,7 +31,7 @@ def test_notes_read_together_are_the_notes_read_alone(tmp_path: Path) -> None:
         output=OutputFormat.JSONL,
         lines=[json.dumps(r) for r in records],
     )
-    together = work._parse_all(task)
+    together = work._parse_all(task, work.knowledge_for(None))
     alone = [read_record(10 + i, r) for i, r in enumerate(records)]
     assert together == alone
     assert sum(p.case is not None for p in together) == len(NOTES) + 5

@@ -64,6 +64,9 @@ def batch_command(
             "--workers", min=0, help="Processes (default: cores) or LocalCluster workers; 0: inline"
         ),
     ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Knowledge folder (default: the packaged one)")
+    ] = None,
 ) -> None:
     """Assess every record of INPUT into OUTPUT; rerun the same command to resume after a stop."""
     try:
@@ -90,7 +93,13 @@ def batch_command(
 
         try:
             result = run_batch(
-                input_path, out, scheduler=dask, partition_size=partition_size, workers=workers, progress=show
+                input_path,
+                out,
+                scheduler=dask,
+                partition_size=partition_size,
+                workers=workers,
+                progress=show,
+                knowledge=data,
             )
         except BatchError as error:
             bar.stop()

@@ -15,6 +15,7 @@ from nervemap.batch.runners import make_runner
 from nervemap.batch.source import Source
 from nervemap.batch.work import PartTask
 from nervemap.batch.workdir import PartDone, WorkFolder
+from nervemap.knowledge.loader import knowledge_version, read_knowledge
 
 DEFAULT_PARTITION_SIZE = 5000
 
@@ -61,6 +62,7 @@ def run_batch(
     max_partitions: int | None = None,
     restart: bool = False,
     keep_parts: bool = False,
+    knowledge: str | Path | None = None,
 ) -> BatchResult:
     """Assess every record of ``input_path`` (JSON Lines or Parquet; structured cases or notes)
     into ``output_path`` (.jsonl: full assessments; .parquet / .csv: one flat row per record).
@@ -73,18 +75,28 @@ def run_batch(
     a ``tcp://host:port`` Dask scheduler. ``workers``: processes or LocalCluster workers (0: run in
     this process). ``max_partitions`` stops after that many partitions (the output then waits
     for a later run); ``restart`` discards earlier parts; ``keep_parts`` keeps the work folder.
+    ``knowledge``: the knowledge folder to assess with (None: the packaged one). It is checked
+    here, before any worker starts, and its version is part of the work folder's header, so a
+    rerun with another knowledge base cannot resume parts assessed with this one.
     """
     started = time.perf_counter()
     if partition_size < 1:
         raise BatchError("partition size must be at least 1")
     if scheduler is not None and scheduler != "local" and "://" not in scheduler:
         raise BatchError(f"scheduler must be 'local' or an address like tcp://host:8786, not {scheduler!r}")
+    folder, version = _knowledge(knowledge)
     source = Source(Path(input_path))
     output = Path(output_path)
     kind = output_format(output)
     total = source.count()
     parts_total = math.ceil(total / partition_size)
-    header = {**source.fingerprint(), "records": total, "partition_size": partition_size, "output": str(kind)}
+    header = {
+        **source.fingerprint(),
+        "records": total,
+        "partition_size": partition_size,
+        "output": str(kind),
+        "knowledge_version": version,
+    }
     output.parent.mkdir(parents=True, exist_ok=True)
     work = WorkFolder.open(output, header, kind, restart=restart)
     done = work.finished()
@@ -98,8 +110,8 @@ def run_batch(
     peaks: dict[str, int] = {}
     cpu = 0.0
     if to_run > 0:
-        tasks = itertools.islice(_tasks(source, work, partition_size, set(done)), to_run)
-        runner = make_runner(scheduler, workers, to_run, source.has_notes())
+        tasks = itertools.islice(_tasks(source, work, partition_size, set(done), folder), to_run)
+        runner = make_runner(scheduler, workers, to_run, source.has_notes(), folder)
         try:
             for part in runner.run(tasks):
                 work.record(part)
@@ -129,7 +141,26 @@ def run_batch(
     )
 
 
-def _tasks(source: Source, work: WorkFolder, size: int, skip: set[int]) -> Iterator[PartTask]:
+def _knowledge(knowledge: str | Path | None) -> tuple[str | None, str]:
+    """The knowledge folder as workers receive it (absolute: they may run elsewhere) and its
+    version; a folder that is missing or does not validate stops the batch before it starts."""
+    if knowledge is None:
+        return None, knowledge_version()
+    folder = Path(knowledge)
+    if not folder.is_dir():
+        raise BatchError(f"knowledge folder '{folder}' is not a folder")
+    loaded, problems = read_knowledge(folder)
+    if loaded is None:
+        raise BatchError(
+            f"knowledge folder '{folder}' has {len(problems)} problem(s), the first: {problems[0]}; "
+            "see nervemap kb check --data"
+        )
+    return str(folder.resolve()), loaded.knowledge.version
+
+
+def _tasks(
+    source: Source, work: WorkFolder, size: int, skip: set[int], knowledge: str | None
+) -> Iterator[PartTask]:
     for partition in source.partitions(size):
         if partition.number in skip:
             continue
@@ -140,6 +171,7 @@ def _tasks(source: Source, work: WorkFolder, size: int, skip: set[int]) -> Itera
             output=work.output,
             lines=partition.lines,
             table=partition.table,
+            knowledge=knowledge,
         )
 
 

@@ -38,8 +38,8 @@ class InlineRunner:
 
     workers = 1
 
-    def __init__(self, notes: bool) -> None:
-        warm_up(notes)
+    def __init__(self, notes: bool, knowledge: str | None = None) -> None:
+        warm_up(notes, knowledge)
 
     def run(self, tasks: Iterable[PartTask]) -> Iterator[PartDone]:
         for task in tasks:
@@ -52,13 +52,13 @@ class InlineRunner:
 class ProcessRunner:
     """A pool of fresh (spawned) processes, each loading the knowledge and text pipeline once."""
 
-    def __init__(self, workers: int, notes: bool) -> None:
+    def __init__(self, workers: int, notes: bool, knowledge: str | None = None) -> None:
         self.workers = workers
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=warm_up_dedicated,
-            initargs=(notes,),
+            initargs=(notes, knowledge),
         )
 
     def run(self, tasks: Iterable[PartTask]) -> Iterator[PartDone]:
@@ -87,7 +87,9 @@ class DaskRunner:
     parts themselves, so only small reports travel back to this process).
     """
 
-    def __init__(self, scheduler: str, workers: int | None, notes: bool) -> None:
+    def __init__(
+        self, scheduler: str, workers: int | None, notes: bool, knowledge: str | None = None
+    ) -> None:
         import distributed
 
         dask: Any = distributed  # untyped calls, kept behind one Any
@@ -103,7 +105,7 @@ class DaskRunner:
             self._client: Any = dask.Client(self._cluster)
         else:
             self._client = dask.Client(scheduler)
-        self._client.run(warm_up, notes)
+        self._client.run(warm_up, notes, knowledge)
         self.workers = max(1, sum(self._client.nthreads().values()))
         self._token = uuid.uuid4().hex[:12]
 
@@ -135,12 +137,15 @@ class DaskRunner:
             self._cluster.close()
 
 
-def make_runner(scheduler: str | None, workers: int | None, partitions: int, notes: bool) -> Runner:
+def make_runner(
+    scheduler: str | None, workers: int | None, partitions: int, notes: bool, knowledge: str | None = None
+) -> Runner:
     """``workers``: processes (default: the cores) or LocalCluster workers (default 2); 0 runs in
-    this process. Never more local workers than partitions to run."""
+    this process. Never more local workers than partitions to run. ``knowledge``: the knowledge
+    folder every worker loads (None: the packaged one)."""
     if scheduler is not None:
-        return DaskRunner(scheduler, workers, notes)
+        return DaskRunner(scheduler, workers, notes, knowledge)
     if workers == 0:
-        return InlineRunner(notes)
+        return InlineRunner(notes, knowledge)
     count = workers if workers is not None else available_cores()
-    return ProcessRunner(max(1, min(count, partitions)), notes)
+    return ProcessRunner(max(1, min(count, partitions)), notes, knowledge)

@@ -7,6 +7,7 @@ pipeline are cached per process, so :func:`warm_up` loads them once and every pa
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -37,9 +38,10 @@ from nervemap.batch.workdir import PartDone, atomic_write, errors_part_path, par
 from nervemap.engine.assess import assess_many, headlines
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import default_compiled
+from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge, default_compiled
 from nervemap.engine.core import CoreCase
 from nervemap.engine.encode import CaseError, encode_case
+from nervemap.knowledge.loader import load_knowledge
 from nervemap.knowledge.models import Setting
 
 T = TypeVar("T")
@@ -59,26 +61,38 @@ class PartTask:
     output: OutputFormat
     lines: list[str] | None = None
     table: pa.Table | None = None
+    knowledge: str | None = None
+    """The knowledge folder the records are assessed with (None: the packaged knowledge base)."""
 
 
-def warm_up(notes: bool) -> None:
+@functools.cache
+def knowledge_for(folder: str | None) -> CompiledKnowledge:
+    """The knowledge base of ``folder`` (None: the packaged one), compiled once per process.
+
+    The folder travels with each task rather than living in a global, so one worker process can
+    serve batches run with different knowledge bases without mixing them.
+    """
+    return default_compiled() if folder is None else compile_knowledge(load_knowledge(Path(folder)))
+
+
+def warm_up(notes: bool, knowledge: str | None = None) -> None:
     """Load the knowledge base (and the text pipeline when the input holds notes) in this process."""
-    default_compiled()
+    compiled = knowledge_for(knowledge)
     if notes:
         from nervemap.nlp import extract
 
-        extract("warm-up")
+        extract("warm-up", knowledge=compiled.knowledge)
 
 
 _DEDICATED = False
 """True in a process the batch's process pool started for itself (see warm_up_dedicated)."""
 
 
-def warm_up_dedicated(notes: bool) -> None:
+def warm_up_dedicated(notes: bool, knowledge: str | None = None) -> None:
     """:func:`warm_up` in a process that runs nothing but partitions (the process pool's workers)."""
     global _DEDICATED
     _DEDICATED = True
-    warm_up(notes)
+    warm_up(notes, knowledge)
 
 
 @contextlib.contextmanager
@@ -107,16 +121,21 @@ def process_partition(task: PartTask) -> PartDone:
 
 def _process_partition(task: PartTask) -> PartDone:
     started, cpu_started = time.perf_counter(), time.process_time()
-    parsed = _parse_all(task)
+    compiled = knowledge_for(task.knowledge)
+    parsed = _parse_all(task, compiled)
     folder = Path(task.folder)
     errors: list[tuple[Parsed, str]] = []
     if task.output.tabular:  # flat rows: the headline is all they show
-        heads: Iterator[tuple[Parsed, CoreCase | str]] = _outcomes(parsed, _headlines, HEADLINE_CHUNK)
+        heads: Iterator[tuple[Parsed, CoreCase | str]] = _outcomes(
+            parsed, lambda cases: _headlines(cases, compiled), HEADLINE_CHUNK
+        )
         atomic_write(
             part_path(folder, task.number, task.output), lambda temp: _write_rows(temp, heads, errors)
         )
     else:  # JSON Lines: the full record, with its evidence
-        full: Iterator[tuple[Parsed, Assessment | str]] = _outcomes(parsed, _assess, ASSESS_CHUNK)
+        full: Iterator[tuple[Parsed, Assessment | str]] = _outcomes(
+            parsed, lambda cases: _assess(cases, compiled), ASSESS_CHUNK
+        )
         atomic_write(
             part_path(folder, task.number, task.output), lambda temp: _write_assessments(temp, full, errors)
         )
@@ -125,7 +144,7 @@ def _process_partition(task: PartTask) -> PartDone:
         number=task.number,
         records=len(parsed),
         errors=len(errors),
-        knowledge_version=default_compiled().knowledge.version,
+        knowledge_version=compiled.knowledge.version,
         nervemap_version=__version__,
         worker=f"{socket.gethostname()}:{os.getpid()}",
         peak_rss_bytes=peak_rss_bytes(),
@@ -148,7 +167,7 @@ def _raw_records(task: PartTask) -> list[str | dict[str, Any]]:
     return []
 
 
-def _parse_all(task: PartTask) -> list[Parsed]:
+def _parse_all(task: PartTask, compiled: CompiledKnowledge) -> list[Parsed]:
     """Every record of the partition read: structured ones validated, notes read through spaCy
     together (:func:`_notes_read_together`)."""
     records = [
@@ -157,14 +176,16 @@ def _parse_all(task: PartTask) -> list[Parsed]:
         else raw
         for offset, raw in enumerate(_raw_records(task))
     ]
-    read_note = _notes_read_together(records)
+    read_note = _notes_read_together(records, compiled)
     return [
         record if isinstance(record, Parsed) else read_record(task.first_record + offset, record, read_note)
         for offset, record in enumerate(records)
     ]
 
 
-def _notes_read_together(records: Sequence[Parsed | dict[str, Any]]) -> NoteReader | None:
+def _notes_read_together(
+    records: Sequence[Parsed | dict[str, Any]], compiled: CompiledKnowledge
+) -> NoteReader | None:
     """The partition's note texts read with ``nlp.extract_many`` (spaCy's ``nlp.pipe`` in batches:
     the same extractions as one ``extract`` a note), looked up by (text, setting) when each record
     is read. A note that is not among them (its batch raised) is read alone, so an unreadable note
@@ -183,12 +204,13 @@ def _notes_read_together(records: Sequence[Parsed | dict[str, Any]]) -> NoteRead
     read: dict[tuple[str, str], Extraction] = {}
     for setting, distinct in texts.items():
         with contextlib.suppress(ValueError):  # those not read yet are read alone, below
-            for text, extraction in zip(distinct, extract_many(distinct, setting=setting), strict=False):
+            many = extract_many(distinct, setting=setting, knowledge=compiled.knowledge)
+            for text, extraction in zip(distinct, many, strict=False):
                 read[text, setting] = extraction
 
     def read_note(text: str, setting: str) -> Extraction:
         found = read.get((text, setting))
-        return found if found is not None else extract(text, setting=setting)
+        return found if found is not None else extract(text, setting=setting, knowledge=compiled.knowledge)
 
     return read_note
 
@@ -210,24 +232,25 @@ def _outcomes(
             yield p, f"invalid case: {outcome}" if isinstance(outcome, CaseError) else outcome
 
 
-def _assess(cases: list[Case]) -> list[Assessment | CaseError]:
+def _assess(cases: list[Case], compiled: CompiledKnowledge) -> list[Assessment | CaseError]:
     """Full assessments of a chunk in one vectorised pass (see :func:`_each_or_error`)."""
-    return _each_or_error(cases, lambda accepted: assess_many(accepted, default_compiled(), detail="full"))
+    return _each_or_error(cases, compiled, lambda accepted: assess_many(accepted, compiled, detail="full"))
 
 
-def _headlines(cases: list[Case]) -> list[CoreCase | CaseError]:
+def _headlines(cases: list[Case], compiled: CompiledKnowledge) -> list[CoreCase | CaseError]:
     """The engine's headlines of a chunk in one vectorised pass (see :func:`_each_or_error`)."""
-    return _each_or_error(cases, lambda accepted: headlines(accepted, default_compiled()))
+    return _each_or_error(cases, compiled, lambda accepted: headlines(accepted, compiled))
 
 
-def _each_or_error(cases: list[Case], run: Callable[[list[Case]], list[T]]) -> list[T | CaseError]:
+def _each_or_error(
+    cases: list[Case], compiled: CompiledKnowledge, run: Callable[[list[Case]], list[T]]
+) -> list[T | CaseError]:
     """Run the chunk in one pass; if a case is rejected, find every rejected case by encoding each
     alone, then run the others together."""
     try:
         return list(run(cases))
     except CaseError:
         pass
-    compiled = default_compiled()
     rejected: list[CaseError | None] = []
     for case in cases:
         try:

@@ -90,6 +90,15 @@ def default_data_root() -> Traversable:
     return resources.files("nervemap.knowledge") / "data"
 
 
+def knowledge_version(root: Traversable | Path | None = None) -> str:
+    """The version ``kb.yaml`` declares, read without loading the knowledge base ("unknown" if
+    absent): for callers that only label work with it, such as the batch runner's driver."""
+    entry = (root if root is not None else default_data_root()) / "kb.yaml"
+    document = yaml.safe_load(entry.read_text(encoding="utf-8")) if entry.is_file() else None
+    version = document.get("version") if isinstance(document, dict) else None
+    return str(version) if version is not None else "unknown"
+
+
 def _format_location(location: Iterable[int | str], document: Any) -> str:
     """Turn a pydantic error location into a readable key, naming list items by their id."""
     parts: list[str] = []

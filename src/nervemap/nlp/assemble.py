@@ -19,6 +19,7 @@ from nervemap.engine.case import Case, PainMark, Status
 from nervemap.engine.items import Item, ItemKind, case_of
 from nervemap.knowledge.models import Setting
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.knowledge import TextKnowledge
 
 Said = list[tuple[Item, Any]]
 _SENSATION_RANK = {"normal": 0, "increased": 1, "reduced": 2, "absent": 3}
@@ -109,7 +110,40 @@ def said(draft: Draft, setting: Setting) -> Said:
 def assemble(draft: Draft, setting: Setting) -> Case:
     """The case the draft says. A note lists only the regions it mentions, so its pain map is not
     the whole map (``pain_map_complete`` False); the measurements read set their findings."""
-    return case_of(said(draft, setting), pain_map_complete=False, measurements=draft.measurements)
+    return case_of(
+        in_the_knowledge(draft, said(draft, setting)),
+        pain_map_complete=False,
+        measurements=draft.measurements,
+    )
+
+
+def _known_targets(knowledge: TextKnowledge) -> dict[ItemKind, frozenset[str]]:
+    anatomy = knowledge.kb.anatomy
+    findings = frozenset(f.id for f in knowledge.kb.findings)
+    regions = frozenset(r.id for r in anatomy.regions)
+    return {
+        ItemKind.FINDING: findings,
+        ItemKind.FINDING_SIDE: findings,
+        ItemKind.PAIN: regions,
+        ItemKind.SENSATION: regions,
+        ItemKind.STRENGTH: frozenset(m.id for m in anatomy.movements),
+        ItemKind.REFLEX: frozenset(r.id for r in anatomy.reflexes),
+    }
+
+
+def in_the_knowledge(draft: Draft, pairs: Said) -> Said:
+    """The pairs whose finding, region, movement or reflex the knowledge base has, each other one
+    dropped with a warning. The reader's vocabulary (``nlp/data``) is written for the packaged
+    knowledge base; a smaller or older one (``--data``) would otherwise reject the whole note."""
+    known = draft.knowledge.memo("item targets", lambda: _known_targets(draft.knowledge))
+    kept: Said = []
+    for item, value in pairs:
+        targets = known.get(item.kind)
+        if targets is not None and item.target not in targets:
+            draft.warn(f"'{item.target}' ({item.kind}) is not in this knowledge base; not used")
+            continue
+        kept.append((item, value))
+    return kept
 
 
 def _scores(draft: Draft) -> Said:
