@@ -115,6 +115,8 @@ def read_findings(draft: Draft) -> None:
                 status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"
             if rule.recent and status == "present" and not recent_in_context(draft.text, sentence, mention):
                 status = "not asserted"  # "Past surgical history: hysterectomy": not a recent operation
+            if rule.present_only and status == "absent":
+                status = "not asserted"  # "no claudication" denies the walking pain, not its relief at rest
             if rule.status == "absent":  # "afebrile": the words carry the negation
                 status = assertion(flags - {"negated"})
                 status = "absent" if status == "present" else status

@@ -53,6 +53,9 @@ class FindingRule(Strict):
     # an event that counts only when recent (a recent operation): read as present only with a time
     # word that makes it recent, or in the present illness; in a past-history list it is history
     recent: bool = False
+    # the words imply the finding when asserted, but their denial says nothing about it: "claudication"
+    # means pain on walking that eases on standing still, "no claudication" only denies the walking pain
+    present_only: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> FindingRule:
