@@ -240,3 +240,24 @@ def test_expectation_reads_site_and_nerve_and_rejects_bad_ones() -> None:
         Expectation.from_dict({"site": "spine"})
     with pytest.raises(ValueError, match="needs site 'peripheral-nerve'"):
         Expectation(site="root", root="L5", nerve="femoral")
+
+
+def test_reliability_shows_the_exact_hit_beside_the_usual_one() -> None:
+    # stenosis is the named condition; the key also accepts disc herniation (an ICD-10 family, say)
+    stenosis = Expectation(condition="central_lumbar_stenosis", also=("lumbar_disc_herniation",))
+    pairs = [
+        (stenosis, make_assessment([("central_lumbar_stenosis", 0.3)])),
+        (stenosis, make_assessment([("lumbar_disc_herniation", 0.3)])),
+        (stenosis, make_assessment([("deep_vein_thrombosis", 0.3)])),
+        (Expectation(icd10_any=("M51.1",)), make_assessment([("lumbar_disc_herniation", 0.9)])),
+    ]
+    table = compute_metrics(pairs).reliability
+    assert table[1].n == 3
+    assert table[1].accuracy == pytest.approx(2 / 3)
+    assert table[1].exact_accuracy == pytest.approx(1 / 3)
+    # a key of ICD-10 codes only names no condition: never an exact hit
+    assert (table[4].accuracy, table[4].exact_accuracy) == (1.0, 0.0)
+    assert table[0].exact_accuracy is None
+    assert reliability_table([(0.3, True)])[1].exact_accuracy is None
+    with pytest.raises(ValueError, match="one exact flag per point"):
+        reliability_table([(0.3, True)], exact=[True, False])

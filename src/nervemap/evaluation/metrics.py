@@ -122,6 +122,9 @@ class ReliabilityBin:
     n: int
     mean_probability: float | None
     accuracy: float | None
+    # the share whose top-1 is the named condition itself (no ICD-10 prefix, no ``also``): the event
+    # the top-1 probability is about when a key accepts several conditions (docs/calibration.md)
+    exact_accuracy: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +133,7 @@ class ReliabilityBin:
             "n": self.n,
             "mean_probability": self.mean_probability,
             "accuracy": self.accuracy,
+            "exact_accuracy": self.exact_accuracy,
         }
 
 
@@ -317,6 +321,16 @@ def top1_calibration_pairs(pairs: Sequence[Pair]) -> list[tuple[float, bool]]:
     return out
 
 
+def top1_exact_hits(pairs: Sequence[Pair]) -> list[bool]:
+    """For the cases of :func:`top1_calibration_pairs`, in its order: the top-1 is the named condition."""
+    out: list[bool] = []
+    for e, a in pairs:
+        if not has_condition(e) or a is None or not a.differential:
+            continue
+        out.append(e.condition is not None and a.differential[0].id == e.condition)
+    return out
+
+
 def brier_score(points: Sequence[tuple[float, bool]]) -> float | None:
     if not points:
         return None
@@ -324,20 +338,27 @@ def brier_score(points: Sequence[tuple[float, bool]]) -> float | None:
 
 
 def reliability_table(
-    points: Sequence[tuple[float, bool]], bins: int = RELIABILITY_BINS
+    points: Sequence[tuple[float, bool]],
+    bins: int = RELIABILITY_BINS,
+    exact: Sequence[bool] | None = None,
 ) -> tuple[ReliabilityBin, ...]:
+    """Equal-width bins of the probability; ``exact`` (one flag per point) adds each bin's exact
+    accuracy."""
+    if exact is not None and len(exact) != len(points):
+        raise ValueError("one exact flag per point")
     table: list[ReliabilityBin] = []
     for i in range(bins):
         lower, upper = i / bins, (i + 1) / bins
-        inside = [(p, y) for p, y in points if lower <= p < upper or (i == bins - 1 and p == 1.0)]
-        n = len(inside)
+        rows = [k for k, (p, _) in enumerate(points) if lower <= p < upper or (i == bins - 1 and p == 1.0)]
+        n = len(rows)
         table.append(
             ReliabilityBin(
                 lower=lower,
                 upper=upper,
                 n=n,
-                mean_probability=sum(p for p, _ in inside) / n if n else None,
-                accuracy=sum(y for _, y in inside) / n if n else None,
+                mean_probability=sum(points[k][0] for k in rows) / n if n else None,
+                accuracy=sum(points[k][1] for k in rows) / n if n else None,
+                exact_accuracy=sum(exact[k] for k in rows) / n if n and exact is not None else None,
             )
         )
     return tuple(table)
@@ -376,7 +397,7 @@ def compute_metrics(pairs: Sequence[Pair]) -> Metrics:
         over_triage=over_triage_rate(pairs),
         brier=brier_score(points),
         brier_n=len(points),
-        reliability=reliability_table(points),
+        reliability=reliability_table(points, exact=top1_exact_hits(pairs)),
         errors=sum(a is None for _, a in pairs),
         confusion=confusion(pairs),
         site=site_accuracy(pairs),

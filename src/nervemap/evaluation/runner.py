@@ -272,11 +272,13 @@ def format_table(result: EvaluationResult) -> str:
     lines = [f"{'metric':<{w0}}  {'in scope':<{w1}}  all cases", "-" * (w0 + w1 + 14)]
     lines += [f"{r[0]:<{w0}}  {r[1]:<{w1}}  {r[2]}" for r in rows]
     lines.append("")
-    lines.append("reliability of the top-1 probability (in scope):")
+    lines.append("reliability of the top-1 probability (in scope; exact: the named condition):")
     for b in m.reliability:
         mean = "-" if b.mean_probability is None else f"{b.mean_probability:.2f}"
         acc = "-" if b.accuracy is None else f"{b.accuracy:.2f}"
-        lines.append(f"  [{b.lower:.1f}, {b.upper:.1f})  n={b.n:<4d} mean p={mean:<5s} accuracy={acc}")
+        exact = "-" if b.exact_accuracy is None else f"{b.exact_accuracy:.2f}"
+        band = f"[{b.lower:.1f}, {b.upper:.1f})"
+        lines.append(f"  {band}  n={b.n:<4d} mean p={mean:<5s} accuracy={acc:<5s} exact={exact}")
     if result.by_dataset:
         lines.append("")
         lines.append("by dataset (in scope):")
