@@ -492,7 +492,7 @@ class _Chunk:
     """What the cases of one chunk share: the batch and the per-row results the lazy parts read."""
 
     t: Tables
-    batch: EncodedBatch
+    batch: EncodedBatch | None  # None for a case computed alone (``single``)
     site_loglik: FloatArray
     full_levels: Levels | _RowLevels
     screen_levels: Levels | _RowLevels
@@ -504,6 +504,33 @@ class _Chunk:
     best_fit: list[int]
     fewest: list[int]
     manifest_rows: list[IntArray] | None = None  # per row, the present manifestations (one case)
+    single: EncodedCase | None = None  # the case computed alone (headline_one): no batch is made
+
+    def encoded(self, i: int) -> EncodedCase:
+        if self.single is not None:
+            return self.single
+        assert self.batch is not None
+        return self.batch.case(i)
+
+    def present(self, i: int) -> BoolArray:
+        if self.single is not None:
+            return self.single.present
+        assert self.batch is not None
+        row: BoolArray = self.batch.present[i]
+        return row
+
+    def absent(self, i: int) -> BoolArray:
+        if self.single is not None:
+            return self.single.absent
+        assert self.batch is not None
+        row: BoolArray = self.batch.absent[i]
+        return row
+
+    def notes(self, i: int) -> list[str]:
+        if self.single is not None:
+            return self.single.notes
+        assert self.batch is not None
+        return self.batch.notes[i]
 
 
 class CoreCase:
@@ -556,11 +583,15 @@ class CoreCase:
 
     @property
     def batch(self) -> EncodedBatch:
-        return self._chunk.batch
+        chunk = self._chunk
+        if chunk.batch is None:
+            assert chunk.single is not None
+            chunk.batch = _one_batch(self.compiled, chunk.single)
+        return chunk.batch
 
     @property
     def encoded(self) -> EncodedCase:
-        return self._chunk.batch.case(self.row)
+        return self._chunk.encoded(self.row)
 
     @property
     def site_loglik(self) -> FloatArray:
@@ -599,8 +630,8 @@ class CoreCase:
         return _decide(
             t,
             chunk.fired[i],
-            chunk.batch.present[i],
-            chunk.batch.absent[i],
+            chunk.present(i),
+            chunk.absent(i),
             self.conditions,
             chunk.screen_levels.row(t, i, "red flags aside"),
             full,
@@ -610,13 +641,13 @@ class CoreCase:
     @_once
     def severity(self) -> SeverityResult:
         t = self._chunk.t
-        present = self._chunk.batch.present[self.row]
+        present = self._chunk.present(self.row)
         named = {fid for fid, f in t.severity_findings if present[f]}
         return assess_severity(self.case, named, self.triage, t.cut)
 
     @_once
     def notes(self) -> list[str]:
-        notes = list(self._chunk.batch.notes[self.row])
+        notes = list(self._chunk.notes(self.row))
         if self.concordance["status"] == "discordant" and self.concordance.get("note"):
             notes.append(f"imaging discordant with the clinical level: {self.concordance['note']}")
         if not self.enough:
@@ -627,7 +658,11 @@ class CoreCase:
         return plan_items(self.compiled, self.plan_ids, self.plan_conditions)
 
     def findings_used(self) -> list[FindingUsed]:
-        return _findings_used(self._chunk.t, self._chunk.batch, self.row)
+        chunk = self._chunk
+        if chunk.single is not None:
+            return _findings_used_of(chunk.t, chunk.single)
+        assert chunk.batch is not None
+        return _findings_used(chunk.t, chunk.batch, self.row)
 
     def imaging_concordance(self) -> ImagingConcordance:
         return _concordance(self.concordance)
@@ -1251,18 +1286,18 @@ def _one_batch(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedBatc
 def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) -> CoreCase:
     """The headline of one case encoded by engine/encode.encode_case: :func:`headline` of a batch
     of one, computed for a single row."""
+    if encoded.site_scored.shape != encoded.present.shape:  # not encode_case's: the batch of one
+        return headline(compiled, [case], _one_batch(compiled, encoded))[0]
     t = tables(compiled)
     one = _one_tables(t)
-    batch = _one_batch(compiled, encoded)
-    prior = batch.log_prior(compiled)
-    present, absent, site_scored = batch.present, batch.absent, batch.site_scored
-    observed, unobserved, signs = batch.observed_present, batch.observed_absent, batch.sign_states
-    scored = ~site_scored
-    present_f = (present & scored).astype(np.float64)
-    absent_f = (absent & scored).astype(np.float64)
-    observed_f = observed.astype(np.float64)
-    unobserved_f = unobserved.astype(np.float64)
-    signs_f = signs.astype(np.float64)
+    # the batch of one's (1, n) rows, as views of the case's vectors where no copy is needed
+    prior = compiled.log_prior[encoded.setting][None, :]
+    scored = ~encoded.site_scored
+    present_f = (encoded.present & scored).astype(np.float64)[None, :]
+    absent_f = (encoded.absent & scored).astype(np.float64)[None, :]
+    observed_f = encoded.observed_present.astype(np.float64)[None, :]
+    unobserved_f = encoded.observed_absent.astype(np.float64)[None, :]
+    signs_f = encoded.sign_states.astype(np.float64)[None, :]
     posterior = _infer_one(compiled, one, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
     site_term = posterior.site_term
     assert site_term is not None
@@ -1357,7 +1392,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     )
     chunk = _Chunk(
         t,
-        batch,
+        None,
         posterior.site_loglik,
         full_levels,
         screen_levels,
@@ -1369,6 +1404,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         [best_fit],
         [fewest_0],
         [manifest_present],
+        encoded,
     )
     emergency_flag = level_rank == one.emergency_rank and bool(fired)
     grade = _severity_grade_one(t, case, present_set, emergency_flag)
