@@ -26,6 +26,7 @@ from nervemap.services.errors import Invalid, NotFound, Unavailable
 from nervemap.store.assessments import AssessmentFilter, AssessmentRepository
 from nervemap.store.audit import AuditLog
 from nervemap.store.db import begin_read
+from nervemap.store.group_commit import group_writer
 from nervemap.store.models import AssessmentRecord, ReviewStatus, SourceKind
 
 if TYPE_CHECKING:
@@ -218,8 +219,18 @@ def create_assessment(
     prefix: str = "body.",
     compiled: CompiledKnowledge | None = None,
 ) -> AssessmentRecord:
-    """Assess and store the input, the assessment and who asked; audited; committed."""
+    """Assess and store the input, the assessment and who asked; audited; committed.
+
+    On a SQLite file, with no transaction of the caller's open, the record and its audit line are
+    written by the engine's group commit (store/group_commit.py): in one transaction with those of
+    the other requests waiting then, committed before this returns."""
     done = assess_input(case=case, text=text, setting=setting, prefix=prefix, compiled=compiled)
+    writer = None if db.in_transaction() or db.new or db.dirty or db.deleted else group_writer(db.get_bind())
+    if writer is not None:
+        values = AssessmentRepository.values(created_by, done.kind, done.stored, done.assessment)
+        audit = AuditLog.row(actor, "assessment.create", f"assessment:{values['id']}")
+        writer.write([AssessmentRepository.row(values), audit])
+        return AssessmentRepository.stored(values)
     record = AssessmentRepository(db).add(
         created_by=created_by, source_kind=done.kind, input=done.stored, assessment=done.assessment
     )

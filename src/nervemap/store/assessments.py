@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, func, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from nervemap.engine.assessment import Assessment
 from nervemap.store.models import AssessmentRecord, ReviewStatus, SourceKind
@@ -35,20 +35,44 @@ class AssessmentRepository:
         input: dict[str, Any],
         assessment: Assessment,
     ) -> AssessmentRecord:
-        output = assessment.model_dump(mode="json", by_alias=True)
-        record = AssessmentRecord(
-            created_by=created_by,
-            source_kind=source_kind.value,
-            input=input,
-            output=output,
-            knowledge_version=assessment.knowledge_version,
-            nervemap_version=assessment.nervemap_version,
-            triage_level=assessment.triage.level.value,
-            top_condition_id=assessment.differential[0].id if assessment.differential else None,
-            status=ReviewStatus.NEW.value,
-        )
+        record = AssessmentRecord(**self.values(created_by, source_kind, input, assessment))
         self.session.add(record)
         self.session.flush()
+        return record
+
+    @staticmethod
+    def values(
+        created_by: uuid.UUID, source_kind: SourceKind, input: dict[str, Any], assessment: Assessment
+    ) -> dict[str, Any]:
+        """Every column of a new stored assessment (its id and time made here)."""
+        return {
+            "id": uuid.uuid4(),
+            "created_at": utcnow(),
+            "created_by": created_by,
+            "source_kind": source_kind.value,
+            "input": input,
+            "output": assessment.model_dump(mode="json", by_alias=True),
+            "knowledge_version": assessment.knowledge_version,
+            "nervemap_version": assessment.nervemap_version,
+            "triage_level": assessment.triage.level.value,
+            "top_condition_id": assessment.differential[0].id if assessment.differential else None,
+            "status": ReviewStatus.NEW.value,
+            "review_comment": None,
+            "reviewed_by": None,
+            "reviewed_at": None,
+        }
+
+    @staticmethod
+    def row(values: dict[str, Any]) -> tuple[Table, dict[str, Any]]:
+        """:meth:`values` as a row for a group commit (store/group_commit.py)."""
+        table: Table = AssessmentRecord.__table__  # type: ignore[assignment]
+        return table, values
+
+    @staticmethod
+    def stored(values: dict[str, Any]) -> AssessmentRecord:
+        """The record of a row a group commit stored: detached, as after its session closed."""
+        record = AssessmentRecord(**values)
+        make_transient_to_detached(record)
         return record
 
     def get(self, assessment_id: uuid.UUID) -> AssessmentRecord | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from nervemap.store.models import AuditEvent
+from nervemap.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,12 @@ class AuditLog:
 
     def record(self, actor: str, action: str, object: str | None = None) -> None:
         self.session.add(AuditEvent(actor=actor, action=action, object=object))
+
+    @staticmethod
+    def row(actor: str, action: str, object: str | None = None) -> tuple[Table, dict[str, Any]]:
+        """The same line as :meth:`record`, as a row for a group commit (store/group_commit.py)."""
+        table: Table = AuditEvent.__table__  # type: ignore[assignment]
+        return table, {"at": utcnow(), "actor": actor, "action": action, "object": object}
 
     def query(self, where: AuditFilter, limit: int, offset: int) -> tuple[list[AuditEvent], int]:
         conditions = []

@@ -40,6 +40,8 @@ import fcntl
 import os
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,12 @@ WRITE_GATE_TIMEOUT_S = 20.0  # under the request time limit (30 s): the writer h
 GATE_HELD = "nervemap_write_gate"  # pool record info: the gate this connection's transaction holds
 SQLITE_SYNCHRONOUS = ("full", "normal")  # PRAGMA synchronous values offered; the first is the default
 READ_ONLY = "nervemap_read_only"  # connection execution option set by begin_read
+# Called in the requesting thread before a write that no session flush announces (a group commit,
+# store/group_commit.py); api/timeouts.py adds the request time limit's check (it raises when the
+# request was already answered 503).
+WRITE_CLAIMS: list[Callable[[], None]] = []
+# Engines whose writes may be grouped (store/group_commit.py): SQLite files, which have a write gate.
+GROUP_COMMIT: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class ReadOnlyTransaction(RuntimeError):
@@ -305,6 +313,7 @@ def make_engine(
             _configure_begin(engine)
         else:
             _configure_gate(engine, gate, write_timeout_s)
+            GROUP_COMMIT.add(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **JSON_CODEC)
 
