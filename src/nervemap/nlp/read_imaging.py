@@ -26,8 +26,12 @@ _LEVEL = re.compile(
 )
 _ZONES: tuple[tuple[HerniationZone, re.Pattern[str]], ...] = (
     (HerniationZone.FAR_LATERAL, re.compile(r"far[\s-]*lateral|extraforaminal|extra-foraminal", re.I)),
-    (HerniationZone.FORAMINAL, re.compile(r"(?:neuro|neural\s+|intra)?foramin\w*|lateral\s+recess", re.I)),
-    (HerniationZone.PARACENTRAL, re.compile(r"para[\s-]*central|posterolateral|subarticular", re.I)),
+    (HerniationZone.FORAMINAL, re.compile(r"(?:neuro|neural\s+|intra)?foramin\w*", re.I)),
+    # the lateral recess is the subarticular zone, where the traversing root runs (anatomy/discs.yaml)
+    (
+        HerniationZone.PARACENTRAL,
+        re.compile(r"para[\s-]*central|posterolateral|subarticular|lateral\s+recess", re.I),
+    ),
     (HerniationZone.CENTRAL, re.compile(r"\bcentral|\bcanal\b|broad[\s-]*based|diffuse", re.I)),
 )
 _VASCULAR = re.compile(
