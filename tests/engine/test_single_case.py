@@ -105,3 +105,29 @@ def test_a_case_gets_the_same_answer_alone_and_in_a_large_batch() -> None:
     cases = all_cases()
     for case, in_batch in zip(cases, assess_many(cases), strict=True):
         assert assess(case).model_dump_json() == in_batch.model_dump_json(), case
+
+
+def test_ties_are_judged_by_their_gaps_not_by_rounding() -> None:
+    """engine/ties.py: two values equal but for the last bits tie even where rounding would split
+    them, and the one-row (Python) helpers give the batch (numpy) keys and order."""
+    import numpy as np
+
+    from nervemap.engine.ties import tie_argmax, tie_keys, tie_keys_list, tie_order
+
+    a, b = 0.3798721387565003, 0.3798721387564989  # a left and a right L5 root, seen in a real case
+    assert np.round(a, 12) != np.round(b, 12)
+    for row in ([b, a, 0.1], [a, b, 0.1]):
+        keys = tie_keys(np.array(row))
+        assert keys[0] == keys[1] != keys[2]
+        assert tie_order(row) == [0, 1, 2]
+        assert int(tie_argmax(np.array(row))) == 0
+    assert tie_order([0.2, 0.5, 0.5 + 1e-9]) == [2, 1, 0]  # a real difference is not a tie
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        values = rng.random(12)
+        row = np.concatenate([values, values + rng.normal(0, 1e-15, 12), [0.0, 0.0]])
+        rows = np.stack([row, row[::-1]])
+        keys = tie_keys(rows)
+        for r in range(2):
+            assert keys[r].tolist() == tie_keys_list(rows[r].tolist())
+            assert np.argsort(-keys[r], kind="stable").tolist() == tie_order(rows[r].tolist())

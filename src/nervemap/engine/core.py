@@ -57,6 +57,7 @@ from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
+from nervemap.engine.ties import tie_keys, tie_keys_list, tie_order
 from nervemap.engine.triage import TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
@@ -801,9 +802,9 @@ def _headline_chunk(
     screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
 
     conditions = posterior.conditions
-    # rounded first, as the sites are: a batch's matrix products may differ from one row's in the
-    # last bits, and two conditions that tie must not swap with the size of the batch
-    order = np.argsort(-np.round(conditions, 12), axis=1, kind="stable")
+    # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
+    # the last bits, and two conditions that tie must not swap with the size of the batch
+    order = np.argsort(-tie_keys(conditions), axis=1, kind="stable")
     fired_matrix = t.fired(present)
     fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
@@ -827,8 +828,8 @@ def _headline_chunk(
     totals = np.empty((len(sites), len(t.kind_columns)))
     for kind, columns in enumerate(t.kind_columns):
         totals[:, kind] = np.cumsum(sites[:, columns], axis=1)[:, -1]
-    keys = np.round(totals[:, t.kind_of], 12)
-    own = np.round(sites, 12)
+    keys = tie_keys(totals)[:, t.kind_of]
+    own = tie_keys(sites)
     symptom_left = left & ~right
     symptom_right = right & ~left
     other_side = (t.site_is_left[None, :] & ~symptom_left[:, None]) | (
@@ -1337,9 +1338,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
 
     conditions = posterior.conditions
-    # rounded first, as the sites are: a batch's matrix products may differ from one row's in the
-    # last bits, and two conditions that tie must not swap with the size of the batch
-    order = np.argsort(-np.round(conditions, 12), axis=1, kind="stable")
+    # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
+    # the last bits, and two conditions that tie must not swap with the size of the batch
+    order_list = tie_order(full_levels.p)
     fired = _fired_one(one, present_set)
     p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
     manifest = present_f * t.manifestation_f
@@ -1359,18 +1360,18 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         left, right = sides_seen[2], sides_seen[3]
     sites = posterior.sites
     row = sites[0].tolist()
-    totals = np.empty((1, len(one.kind_columns)))
-    for kind, columns in enumerate(one.kind_columns):
+    totals = []
+    for columns in one.kind_columns:
         total = row[columns[0]]
         for column in columns[1:]:
             total += row[column]
-        totals[0, kind] = total
-    keys = np.round(totals[:, t.kind_of], 12)
-    own = np.round(sites, 12)
+        totals.append(total)
+    keys = np.array(tie_keys_list(totals))[t.kind_of]
+    own = np.array(tie_keys_list(row))
     symptom_left = left and not right
     symptom_right = right and not left
     other_side = (t.site_is_left & (not symptom_left)) | (t.site_is_right & (not symptom_right))
-    site_order = np.lexsort((other_side[None, :], -own, -keys), axis=-1)
+    site_order = np.lexsort((other_side, -own, -keys))
     informative = int(np.count_nonzero((encoded.present | encoded.absent) & ~t.demographic))
     enough = informative >= 1 or bool(observed_row.any())
 
@@ -1409,8 +1410,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     emergency_flag = level_rank == one.emergency_rank and bool(fired)
     grade = _severity_grade_one(t, case, present_set, emergency_flag)
     p = conditions[0]
-    row_order = order[0]
-    n_above = max(int(np.count_nonzero(p[row_order] >= t.plan_threshold)), 1)
+    row_order = np.array(order_list, dtype=np.intp)
+    plan_threshold = t.plan_threshold
+    n_above = max(sum(q >= plan_threshold for q in p_row), 1)
     duration_class = (
         -1 if case.duration_days is None else bisect.bisect_right(one.duration_cuts, case.duration_days)
     )
@@ -1422,7 +1424,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         concordance = {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
     else:
         concordance = judge(compiled, imaged_roots(compiled, encoded), clinical_p)
-    key = (tuple(row_order[:n_above].tolist()), grade, duration_class, level, concordance["status"])
+    key = (tuple(order_list[:n_above]), grade, duration_class, level, concordance["status"])
     plan = one.plan_memo.get(key)
     if plan is None:
         plan = plan_steps(
@@ -1437,7 +1439,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         p,
         sites[0],
         row_order,
-        site_order[0],
+        site_order,
         side_name,
         p_spinal,
         verdict,

@@ -17,6 +17,7 @@ from nervemap.engine.assessment import Evidence, EvidenceSet
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation, held
 from nervemap.engine.encode import EncodedCase
 from nervemap.engine.records import exact_maker
+from nervemap.engine.ties import LOG_TOLERANCE, tie_argmax
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
@@ -200,8 +201,8 @@ class Explainer:
         ids = compiled.finding_ids
         signs = np.flatnonzero(encoded.sign_states).tolist()
         localised = bool(encoded.observed_present.any() or encoded.observed_absent.any())
-        # rounded: a left/right tie must not follow the last bits of the batch's matrix products
-        best_sites = np.round(self.log_link[rows] + site_ll[None, :], 9).argmax(axis=1).tolist()
+        # a left/right tie must not follow the last bits of the batch's matrix products
+        best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
         fits: list[float] = []
         if localised:
             top = site_ll.max()
