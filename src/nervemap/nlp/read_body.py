@@ -185,7 +185,7 @@ def read_body(draft: Draft) -> None:
                     # "reduced sensation and paraesthesia over the outer leg": both
                     pain_places += [(place, m) for m in _qualified(draft, symptoms, nearest_symptom[1])]
             elif nearest_symptom is not None:
-                pain_places += [(place, m) for m in _qualified(draft, symptoms, nearest_symptom[1])]
+                pain_places += [(place, m) for m in _carried(draft, symptoms, nearest_symptom[1])]
         if pain_places:
             _pain(draft, sentence, pain_places)
         if sensory_places:
@@ -334,6 +334,33 @@ def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> list[Mentio
         if other == index - 1 and symptom.key == "pain" and re.fullmatch(r"\s*", gap):
             return [symptoms[other]]  # "tingling pain", "burning numb pain": the quality wins
     return [symptom]
+
+
+# A spreading word ("spreading to", "radiating into", "extends down to") says where a symptom goes,
+# not which symptom it is: "paraesthesia in the groin spreading to the outer thigh" is paraesthesia
+# there too. "shooting" and "electric" name a quality of pain and stay pain.
+_SPREAD = re.compile(r"^(?:radiat|spread|extend|travel|goes|going|runs|running)", re.IGNORECASE)
+_NEW_CLAUSE = re.compile(r"[.;]|\b(?:but|while|whereas|although)\b", re.IGNORECASE)
+
+
+def _carried(draft: Draft, symptoms: list[Mention], index: int) -> list[Mention]:
+    """The symptom(s) at a place: a spreading word carries the symptom named before it in its clause
+    ("pain and paraesthesia in the groin spreading to the thigh"); otherwise :func:`_qualified`."""
+    symptom = symptoms[index]
+    if symptom.key == "pain" and _SPREAD.match(symptom.text):
+        for before in range(index - 1, -1, -1):
+            earlier = symptoms[before]
+            if _NEW_CLAUSE.search(draft.text, earlier.end, symptom.start):
+                break
+            if not _SPREAD.match(earlier.text):
+                return [_moved(m, symptom) for m in _qualified(draft, symptoms, before)]
+    return _qualified(draft, symptoms, index)
+
+
+def _moved(carried: Mention, spread: Mention) -> Mention:
+    """The carried symptom's kind at the spreading word's position and flags (its own negation or
+    hypothetical context applies to the place it reaches)."""
+    return Mention("symptom", carried.key, spread.start, spread.end, spread.text, flags=set(spread.flags))
 
 
 def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
