@@ -21,6 +21,10 @@ class Output(BaseModel):
 class Evidence(Output):
     """One finding's contribution to one conclusion."""
 
+    # frozen: the engine shares one record of a (conclusion, finding, origin) between assessments
+    # (engine/explain.py), so none may be changed in place
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     finding: str = Field(description="Finding id, or an observation key for localisation")
     label: str
     status: Literal["present", "absent"]

@@ -21,6 +21,8 @@ from nervemap.engine.ties import LOG_TOLERANCE, tie_argmax
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
+# Shared evidence records kept per explainer (a knowledge base holds far fewer in practice).
+EVIDENCE_MEMO = 200_000
 Record = dict[str, Any]
 
 OBSERVATION_NAMES = {
@@ -89,6 +91,12 @@ class Explainer:
         self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._sign_items: dict[tuple[int, int, int], tuple[float, Record] | None] = {}
         self._fit_items: dict[int, Record] = {}
+        # the output records themselves, shared by every assessment that shows them (Evidence is
+        # frozen): per (condition, finding, present, origin), (site, observation, present) and
+        # (condition, best site, sign state row, origin)
+        self._finding_evidence: dict[tuple[int, int, bool, str | None], tuple[float, Evidence]] = {}
+        self._site_evidence: dict[tuple[int, int, bool], tuple[float, Evidence]] = {}
+        self._sign_evidence: dict[tuple[int, int, int, str | None], tuple[float, Evidence] | None] = {}
 
     def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
         key = (c, f, present)
@@ -210,7 +218,7 @@ class Explainer:
             none_ll = site_ll[compiled.none_hypothesis]
             link = compiled.site_given_condition
             # log P(pattern | c) less log P(pattern | no lesion), per listed condition
-            fits = (np.log(np.array([scaled @ link[c] for c in conditions])) + top - none_ll).tolist()
+            fits = (np.log(link[rows] @ scaled) + top - none_ll).tolist()
         out = []
         present_list = is_present.tolist()
         scored_list = scored.tolist()
@@ -220,28 +228,48 @@ class Explainer:
         by_row: list[list[int]] = [[] for _ in conditions]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
-        finding_item, made = self.finding_item, self._finding_items
+        made = self._finding_evidence
+        keep = len(made) < EVIDENCE_MEMO
         for k, c in enumerate(conditions):
-            items: list[tuple[float, Record]] = []
+            items: list[tuple[float, Evidence]] = []
             weight_row = weight_rows[k]
             for j in by_row[k]:
-                key = (c, scored_list[j], present_list[j])
+                key = (c, scored_list[j], present_list[j], origins[j])
                 known = made.get(key)
-                rounded, record = known if known is not None else finding_item(*key, weight_row[j])
-                items.append((rounded, {**record, "origin": origins[j]}))
+                if known is None:
+                    rounded, record = self.finding_item(c, key[1], key[2], weight_row[j])
+                    known = (rounded, _evidence({**record, "origin": key[3]}))
+                    if keep:
+                        made[key] = known
+                items.append(known)
             best = best_sites[k]
             for row in signs:
-                sign = self.sign_item(c, best, row)
+                sign = self._sign_evidence_of(c, best, row, origin)
                 if sign is not None:
-                    rounded, record = sign
-                    items.append((rounded, {**record, "origin": origin.get(record["finding"])}))
+                    items.append(sign)
             if localised:
                 fit = fits[k]
                 if abs(fit) >= MIN_WEIGHT:
                     rounded = round(fit, 4)
-                    items.append((rounded, {**self._fit_item(best), "weight": rounded}))
+                    items.append((rounded, _evidence({**self._fit_item(best), "weight": rounded})))
             out.append(_split(items))
         return out
+
+    def _sign_evidence_of(
+        self, c: int, best: int, row: int, origin: dict[str, str]
+    ) -> tuple[float, Evidence] | None:
+        sign = self.sign_item(c, best, row)
+        if sign is None:
+            return None
+        rounded, record = sign
+        how = origin.get(record["finding"])
+        key = (c, best, row, how)
+        known = self._sign_evidence.get(key)
+        if known is None:
+            known = (rounded, _evidence({**record, "origin": how}))
+            if len(self._sign_evidence) < EVIDENCE_MEMO:
+                self._sign_evidence[key] = known
+        return known
 
     def _fit_item(self, best: int) -> Record:
         """The lesion-pattern evidence item at the condition's most likely site (its weight aside)."""
@@ -279,13 +307,17 @@ class Explainer:
         by_row: list[list[int]] = [[] for _ in sites]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
-        site_item = self.site_item
+        made = self._site_evidence
         for k, h in enumerate(sites):
             items = []
             weight_row = weight_rows[k]
             for j in by_row[k]:
-                rounded, record = site_item(h, seen_list[j], present_list[j], weight_row[j])
-                items.append((rounded, record.copy()))
+                key = (h, seen_list[j], present_list[j])
+                known = made.get(key)
+                if known is None:
+                    rounded, record = self.site_item(h, key[1], key[2], weight_row[j])
+                    known = made[key] = (rounded, _evidence(record.copy()))
+                items.append(known)
             out.append(_split(items))
         return out
 
@@ -294,17 +326,16 @@ _evidence = exact_maker(Evidence)
 _evidence_set = exact_maker(EvidenceSet)
 
 
-def _by_size(item: tuple[float, Record]) -> float:
+def _by_size(item: tuple[float, Evidence]) -> float:
     return -abs(item[0])
 
 
-def _split(items: list[tuple[float, Record]]) -> EvidenceSet:
+def _split(items: list[tuple[float, Evidence]]) -> EvidenceSet:
     items.sort(key=_by_size)
-    # every item holds the nine Evidence fields in their declared order
     return _evidence_set(
         {
-            "for_": [_evidence(record) for weight, record in items if weight > 0],
-            "against": [_evidence(record) for weight, record in items if weight < 0],
+            "for_": [evidence for weight, evidence in items if weight > 0],
+            "against": [evidence for weight, evidence in items if weight < 0],
         }
     )
 

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nervemap.engine.assessment import PlanItem, trusted
+from nervemap.engine.assessment import PlanItem
 from nervemap.engine.compiled import CompiledKnowledge, held
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import KnowledgeBase, PlanKind, PlanStep, Severity, TriageLevel
 
@@ -107,6 +108,8 @@ class _Index:
         }
         self.safety = {step.id: step.kind == PlanKind.SAFETY for step in kb.plans}
         self.steps = {step.id: step for step in kb.plans}
+        self.conditions = {step.id: list(step.conditions) for step in kb.plans}
+        self.sources = {step.id: list(step.sources) for step in kb.plans}
 
 
 def _index(compiled: CompiledKnowledge) -> _Index:
@@ -138,15 +141,23 @@ def plan_steps(
     return sorted(keys, key=lambda k: keys[k]), chosen
 
 
+_plan_item = exact_maker(PlanItem)
+
+
 def plan_items(compiled: CompiledKnowledge, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
     """The output records of plan steps chosen by :func:`plan_steps`."""
     index = _index(compiled)
     wanted = set(chosen)
-    items = []
-    for step_id in step_ids:
-        step = index.steps[step_id]
-        values: dict[str, Any] = dict(index.static[step_id])
-        values["for_conditions"] = [c for c in step.conditions if c in wanted or c == "any"]
-        values["sources"] = list(step.sources)
-        items.append(trusted(PlanItem, values))
-    return items
+    wanted.add("any")
+    static, conditions, sources = index.static, index.conditions, index.sources
+    # all eight PlanItem fields, in declared order (the six static ones first)
+    return [
+        _plan_item(
+            {
+                **static[step_id],
+                "for_conditions": [c for c in conditions[step_id] if c in wanted],
+                "sources": list(sources[step_id]),
+            }
+        )
+        for step_id in step_ids
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nervemap.engine.assessment import SeverityResult, TriageResult
+from nervemap.engine.assessment import SeverityResult, TriageResult, trusted
 from nervemap.engine.case import Case
 from nervemap.knowledge.models import Severity, SeverityCutPoints, TriageLevel
 
@@ -67,18 +67,30 @@ def assess_severity(
     chronic = cut.chronic_days.value
     if case.duration_days is not None and case.duration_days >= chronic:
         components.append((Severity.MILD, f"chronic: {case.duration_days:g} days (>= {chronic:g} days)"))
+    # the record without validation (trusted): the values are the engine's, of the field types
     if not components:
-        return SeverityResult(
-            grade=Severity.MILD,
-            basis=["no deficit, pain score or disability score given: graded mild by default"],
-            duration_days=case.duration_days,
+        return trusted(
+            SeverityResult,
+            {
+                "grade": Severity.MILD,
+                "basis": ["no deficit, pain score or disability score given: graded mild by default"],
+                "duration_days": _number(case.duration_days),
+            },
         )
     grade = max((c[0] for c in components), key=ORDER.index)
-    return SeverityResult(
-        grade=grade,
-        basis=[f"{severity.value}: {why}" for severity, why in components],
-        worst_mrc=worst,
-        pain_nrs=case.scores.pain_nrs,
-        odi=case.scores.odi,
-        duration_days=case.duration_days,
+    return trusted(
+        SeverityResult,
+        {
+            "grade": grade,
+            "basis": [f"{severity.value}: {why}" for severity, why in components],
+            "worst_mrc": None if worst is None else int(worst),
+            "pain_nrs": _number(case.scores.pain_nrs),
+            "odi": _number(case.scores.odi),
+            "duration_days": _number(case.duration_days),
+        },
     )
+
+
+def _number(value: float | None) -> float | None:
+    """A float field's value as validation stores it (an int becomes a float)."""
+    return None if value is None else float(value)
