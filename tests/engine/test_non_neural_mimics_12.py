@@ -3,7 +3,12 @@ named for the general error it corrects (a reader rule or a cited number), never
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from nervemap.engine.assess import assess
+from nervemap.knowledge import default_knowledge
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
 
 
@@ -42,3 +47,66 @@ def test_neurogenic_or_denied_claudication_says_nothing_about_relief_on_standing
 def test_claudication_in_an_older_woman_puts_arterial_disease_in_the_top_three() -> None:
     text = "The patient presents with lower extremity claudication. She is a 68-year-old woman."
     assert _rank(text, "peripheral_arterial_disease") <= 3
+
+
+SACRAL_ROOT_SIGNS = (
+    "urinary_retention",
+    "bladder_sensation_altered",
+    "saddle_numbness",
+    "bowel_incontinence_new",
+    "reduced_anal_tone",
+    "perianal_sensory_loss",
+    "urinary_incontinence_new",
+)
+COMPRESSING = (
+    "metastatic_spinal_disease",
+    "multiple_myeloma",
+    "spinal_epidural_abscess_discitis",
+    "vertebral_fracture",
+)
+
+
+def test_a_sacral_root_sign_counts_for_a_cause_in_the_share_that_compresses_the_conus_or_cauda() -> None:
+    # P(sign | cause) = P(conus site) x P(sign | conus compression) + P(cauda site) x P(sign | CES)
+    # + the rest x background; a value a condition states for itself from a source is kept
+    kb = default_knowledge().knowledge
+    conditions = {c.id: c for c in kb.conditions}
+    background = {f.id: f.background.value for f in kb.findings}
+
+    def entry(condition: str, finding: str) -> Any:
+        return next((x.p for x in conditions[condition].likelihoods if x.finding == finding and x.p), None)
+
+    checked = 0
+    for cause in COMPRESSING:
+        sites = {s.site: s.p.value for s in conditions[cause].sites}
+        conus, cauda = sites.get("site:conus_cord", 0.0), sites.get("site:cauda_equina", 0.0)
+        for sign in SACRAL_ROOT_SIGNS:
+            own = entry(cause, sign)
+            if own is None or not (own.detail or "").startswith("derived: "):
+                continue
+            bg = background[sign]
+            in_conus = entry("conus_cord_compression", sign)
+            in_cauda = entry("cauda_equina_syndrome", sign)
+            expected = (
+                conus * (in_conus.value if in_conus else bg)
+                + cauda * (in_cauda.value if in_cauda else bg)
+                + (1 - conus - cauda) * bg
+            )
+            assert own.value == pytest.approx(expected, abs=0.001), (cause, sign)
+            checked += 1
+    assert checked >= 25
+
+
+def test_metastasis_with_a_weak_sphincter_stays_beside_cauda_equina_syndrome() -> None:
+    # back pain day and night for two months at 63, new bowel incontinence, weak anal tone, weak legs
+    findings = [
+        "back_pain",
+        "night_pain",
+        "bowel_incontinence_new",
+        "reduced_anal_tone",
+        "bilateral_leg_weakness",
+    ]
+    case = {"age": 63, "sex": "male", "duration_days": 60, "findings": [{"id": f} for f in findings]}
+    ids = [d.id for d in assess(case).differential]
+    assert ids[0] == "cauda_equina_syndrome"
+    assert "metastatic_spinal_disease" in ids[:3]
