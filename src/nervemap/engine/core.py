@@ -1110,6 +1110,9 @@ class _OneTables:
         self.links: dict[tuple[int, ...], FloatArray] = {}
         self.red_flags = set(t.red_flags.tolist())
         self.imaging_observations = t.imaging_observations
+        self.manifestation = t.manifestation.tolist()
+        self.demographic = t.demographic.tolist()
+        self.screen_required = t.screen_required.tolist()
         self.emergency_rank = rank(TriageLevel.EMERGENCY)
 
 
@@ -1312,10 +1315,17 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         clinical_p = _infer_one(
             compiled, one, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
         ).sites[0]
-    present_set = set(np.flatnonzero(encoded.present).tolist())
+    # the case's findings as index sets (plain Python reads them faster than numpy masks a row)
+    present_list = np.flatnonzero(encoded.present).tolist()
+    present_set = set(present_list)
+    absent_set = set(np.flatnonzero(encoded.absent).tolist())
+    site_scored = set(np.flatnonzero(encoded.site_scored).tolist()) if encoded.site_scored.any() else set()
     cond_ll = posterior.condition_loglik
-    red_present, red_absent = present_f[:, t.red_flags], absent_f[:, t.red_flags]
-    if red_present.any() or red_absent.any():
+    red_marked = one.red_flags & (present_set | absent_set)
+    red_present = red_absent = present_f  # the red-flag columns, read only when a red flag is given
+    if red_marked:
+        red_present, red_absent = present_f[:, t.red_flags], absent_f[:, t.red_flags]
+    if red_marked and not red_marked <= site_scored:  # a red flag scored present or absent
         screening = conditions_given(prior, cond_ll - t.red_flag_loglik(red_present, red_absent), site_term)
     else:
         screening = posterior.conditions
@@ -1346,7 +1356,10 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     manifest = present_f * t.manifestation_f
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
-    manifest_present = np.flatnonzero(encoded.present & ~encoded.site_scored & t.manifestation)
+    manifestation = one.manifestation
+    manifest_present = np.array(
+        [f for f in present_list if manifestation[f] and f not in site_scored], dtype=np.intp
+    )
     counts = t.unexplained[:, manifest_present].sum(axis=1).tolist()
     fewest_0 = min(counts)
     p_row = full_levels.p
@@ -1372,8 +1385,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     symptom_right = right and not left
     other_side = (t.site_is_left & (not symptom_left)) | (t.site_is_right & (not symptom_right))
     site_order = np.lexsort((other_side, -own, -keys))
-    informative = int(np.count_nonzero((encoded.present | encoded.absent) & ~t.demographic))
-    enough = informative >= 1 or bool(observed_row.any())
+    demographic = one.demographic
+    enough = any(not demographic[f] for f in present_set | absent_set) or bool(observed_row.any())
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
@@ -1381,7 +1394,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         level_rank = max(level_rank, int(subset_levels.ranks.max()))
     self_care = level_rank <= t.self_care_rank
     if t.screen is not None:
-        screened = bool(encoded.absent[t.screen_required].all()) and t.screen_known
+        screened = all(f in absent_set for f in one.screen_required) and t.screen_known
         if self_care and not screened:
             level_rank = max(level_rank, t.screen_rank)
     fit_adequate = len(manifest_present) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED

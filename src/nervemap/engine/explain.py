@@ -86,6 +86,12 @@ class Explainer:
         self.site_weight_present = compiled.loc_log_present - compiled.loc_log_present[none]
         self.site_weight_absent = absence * (compiled.loc_log_absent - compiled.loc_log_absent[none])
         self.site_p = np.exp(compiled.loc_log_present)  # (H, O), as an array: the same rounding
+        # the items an assessment shows: (C, F) listed and weighing at least MIN_WEIGHT, per status;
+        # (H, O) weighing at least MIN_WEIGHT
+        self.shown_present = compiled.listed & (np.abs(compiled.weight_present) >= MIN_WEIGHT)
+        self.shown_absent = compiled.listed & (np.abs(compiled.weight_absent) >= MIN_WEIGHT)
+        self.site_shown_present = np.abs(self.site_weight_present) >= MIN_WEIGHT
+        self.site_shown_absent = np.abs(self.site_weight_absent) >= MIN_WEIGHT
         self.observation_labels = [observation_label(compiled, o) for o in compiled.observations]
         self._finding_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
@@ -203,8 +209,7 @@ class Explainer:
         rows = np.array(conditions, dtype=np.intp)
         is_present = present[scored]
         at = (rows[:, None], scored)
-        weights = np.where(is_present[None, :], compiled.weight_present[at], compiled.weight_absent[at])
-        shown = compiled.listed[at] & (np.abs(weights) >= MIN_WEIGHT)
+        shown = np.where(is_present[None, :], self.shown_present[at], self.shown_absent[at])
         origin = encoded.origin
         ids = compiled.finding_ids
         signs = np.flatnonzero(encoded.sign_states).tolist()
@@ -223,7 +228,6 @@ class Explainer:
         present_list = is_present.tolist()
         scored_list = scored.tolist()
         origins = [origin.get(ids[f]) for f in scored_list]
-        weight_rows = weights.tolist()
         shown_rows, shown_columns = np.nonzero(shown)
         by_row: list[list[int]] = [[] for _ in conditions]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
@@ -232,12 +236,13 @@ class Explainer:
         keep = len(made) < EVIDENCE_MEMO
         for k, c in enumerate(conditions):
             items: list[tuple[float, Evidence]] = []
-            weight_row = weight_rows[k]
             for j in by_row[k]:
                 key = (c, scored_list[j], present_list[j], origins[j])
                 known = made.get(key)
                 if known is None:
-                    rounded, record = self.finding_item(c, key[1], key[2], weight_row[j])
+                    f, is_present_f = key[1], key[2]
+                    weight = compiled.weight_present[c, f] if is_present_f else compiled.weight_absent[c, f]
+                    rounded, record = self.finding_item(c, f, is_present_f, float(weight))
                     known = (rounded, _evidence({**record, "origin": key[3]}))
                     if keep:
                         made[key] = known
@@ -297,11 +302,9 @@ class Explainer:
         rows = np.array(sites, dtype=np.intp)
         is_present = encoded.observed_present[seen]
         at = (rows[:, None], seen)
-        weights = np.where(is_present[None, :], self.site_weight_present[at], self.site_weight_absent[at])
-        shown = np.abs(weights) >= MIN_WEIGHT
+        shown = np.where(is_present[None, :], self.site_shown_present[at], self.site_shown_absent[at])
         present_list = is_present.tolist()
         seen_list = seen.tolist()
-        weight_rows = weights.tolist()
         out = []
         shown_rows, shown_columns = np.nonzero(shown)
         by_row: list[list[int]] = [[] for _ in sites]
@@ -310,12 +313,13 @@ class Explainer:
         made = self._site_evidence
         for k, h in enumerate(sites):
             items = []
-            weight_row = weight_rows[k]
             for j in by_row[k]:
                 key = (h, seen_list[j], present_list[j])
                 known = made.get(key)
                 if known is None:
-                    rounded, record = self.site_item(h, key[1], key[2], weight_row[j])
+                    o, is_seen = key[1], key[2]
+                    weight = self.site_weight_present[h, o] if is_seen else self.site_weight_absent[h, o]
+                    rounded, record = self.site_item(h, o, is_seen, float(weight))
                     known = made[key] = (rounded, _evidence(record.copy()))
                 items.append(known)
             out.append(_split(items))
