@@ -365,7 +365,7 @@ def _strength(
     global_strength: re.Pattern[str],
 ) -> None:
     grades.sort(key=lambda g: g.start)
-    paired = [_pair(draft, g, movements) for g in grades]
+    paired = [_pair(draft, g, _graded_by(draft, g, movements)) for g in grades]
     sides = _sides_for(draft, sentence, grades, paired)
     text = draft.text
     for grade, (names, _), side in zip(grades, paired, sides, strict=True):
@@ -389,6 +389,20 @@ def _strength(
                 value, flags = (5,), flags - {"negated"}
             status = assertion(flags - {"negated"})
             _add_strength(draft, name, grade, value, side, flags, status)
+
+
+def _graded_by(draft: Draft, grade: Grade, movements: list[Mention]) -> list[Mention]:
+    """The movements a grade may belong to. "Foot drop" names its own movement (localisation.yaml
+    reported_weakness: ankle dorsiflexion), read by :func:`_foot_drop`; it grades no other muscle
+    named with it ("right foot drop with ankle inversion spared": inversion is not weak)."""
+    if not (grade.word and _FOOT_DROP.fullmatch(draft.text[grade.start : grade.end])):
+        return movements
+    own = {
+        w.movement
+        for w in draft.knowledge.kb.localisation.reported_weakness
+        if w.finding == "foot_drop_reported"
+    }
+    return [m for m in movements if m.key in own]
 
 
 def _add_strength(
