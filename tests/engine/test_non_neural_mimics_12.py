@@ -110,3 +110,14 @@ def test_metastasis_with_a_weak_sphincter_stays_beside_cauda_equina_syndrome() -
     ids = [d.id for d in assess(case).differential]
     assert ids[0] == "cauda_equina_syndrome"
     assert "metastatic_spinal_disease" in ids[:3]
+
+
+def test_a_number_of_years_is_a_duration() -> None:
+    # "for a number of years", "for many years": a long history (over 12 weeks), not an unknown one
+    for text in (
+        "He has had painful varicose veins for number of years.",
+        "She has had back pain for a number of years.",
+        "He has had leg aching for many years.",
+    ):
+        days = extract(text).case.duration_days
+        assert days is not None and days > 365, text

@@ -12,6 +12,8 @@ _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "a few": 3,
     "several": 4, "couple of": 2, "a couple of": 2, "one and a half": 1.5,
+    # "for a number of years", "for many years": more than one, so at least several
+    "a number of": 4, "number of": 4, "many": 4,
 }  # fmt: skip
 _UNIT_DAYS = {"h": 1 / 24, "d": 1, "w": 7, "m": 30.4, "y": 365.25}
 
@@ -38,8 +40,8 @@ _SEX_STRONG = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?:(?P<f>she|her|hers|herself)|(?P<m>he|him|his|himself))\b", re.I)
 _NUM = (
-    r"(?P<n>\d+(?:\.\d+)?|one and a half|a couple of|couple of|a few|few|several|an?|one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"(?P<n>\d+(?:\.\d+)?|one and a half|a couple of|couple of|a few|few|several|a number of|number of|many|"
+    r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 )
 _UNIT = r"(?P<u>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _DURATIONS = tuple(
