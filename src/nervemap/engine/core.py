@@ -78,6 +78,9 @@ SUBSET_MEMO = 4096
 SEVERITY_FINDINGS = ("motor_deficit", "foot_drop", "progressive_weakness", "severe_intractable_pain")
 
 IntArray = npt.NDArray[np.intp]
+# the reductions ndarray.max/sum call, without their Python wrappers (the same ufunc, the same result)
+_max = np.maximum.reduce
+_add = np.add.reduce
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -1225,23 +1228,23 @@ def _infer_one(
     cond_ll = condition_loglik(compiled, present, absent)
     site_ll = site_loglik(compiled, observed, unobserved)
     cond_log = log_prior + cond_ll
-    cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
-    site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))
+    cond_weight = np.exp(np.maximum(cond_log - _max(cond_log, axis=1, keepdims=True), LOG_FLOOR))
+    site_weight = np.exp(np.maximum(site_ll - _max(site_ll, axis=1, keepdims=True), LOG_FLOOR))
     case_link = _case_link(compiled, one, sign_states[0])
     site_term = site_weight @ case_link.T
     sites = site_weight * (cond_weight @ case_link)
     joint_c = cond_weight * site_term
-    conditions = joint_c / joint_c.sum(axis=1, keepdims=True)
-    sites = sites / sites.sum(axis=1, keepdims=True)
+    conditions = joint_c / _add(joint_c, axis=1, keepdims=True)
+    sites = sites / _add(sites, axis=1, keepdims=True)
     return Posterior(conditions, sites, cond_ll, site_ll, site_term)
 
 
 def _case_link(compiled: CompiledKnowledge, one: _OneTables, pattern: FloatArray) -> FloatArray:
     """P(h | c) adjusted by a pattern of nerve-tension sign states (as inference.infer makes it)."""
     link = compiled.site_given_condition
-    if not pattern.any():
+    if not np.count_nonzero(pattern):
         return link
-    key = tuple(np.flatnonzero(pattern).tolist())
+    key = tuple(pattern.nonzero()[0].tolist())
     known = one.links.get(key)
     if known is None:
         n_conditions, n_sites = link.shape
@@ -1307,7 +1310,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     assert site_term is not None
     observed_row = encoded.observed_present
     clinical_p: FloatArray | None = None
-    if (observed_row & one.imaging_observations).any():
+    if np.count_nonzero(observed_row & one.imaging_observations):
         view_present, view_absent = present_f.copy(), absent_f.copy()
         view_present[:, t.imaging_findings] = 0.0
         view_absent[:, t.imaging_findings] = 0.0
@@ -1316,10 +1319,10 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             compiled, one, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
         ).sites[0]
     # the case's findings as index sets (plain Python reads them faster than numpy masks a row)
-    present_list = np.flatnonzero(encoded.present).tolist()
+    present_list = encoded.present.nonzero()[0].tolist()
     present_set = set(present_list)
-    absent_set = set(np.flatnonzero(encoded.absent).tolist())
-    site_scored = set(np.flatnonzero(encoded.site_scored).tolist()) if encoded.site_scored.any() else set()
+    absent_set = set(encoded.absent.nonzero()[0].tolist())
+    site_scored = set(encoded.site_scored.nonzero()[0].tolist())
     cond_ll = posterior.condition_loglik
     red_marked = one.red_flags & (present_set | absent_set)
     red_present = red_absent = present_f  # the red-flag columns, read only when a red flag is given
@@ -1360,7 +1363,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     manifest_present = np.array(
         [f for f in present_list if manifestation[f] and f not in site_scored], dtype=np.intp
     )
-    counts = t.unexplained[:, manifest_present].sum(axis=1).tolist()
+    counts = _add(t.unexplained[:, manifest_present], axis=1).tolist()
     fewest_0 = min(counts)
     p_row = full_levels.p
     best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)
@@ -1386,7 +1389,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     other_side = (t.site_is_left & (not symptom_left)) | (t.site_is_right & (not symptom_right))
     site_order = np.lexsort((other_side, -own, -keys))
     demographic = one.demographic
-    enough = any(not demographic[f] for f in present_set | absent_set) or bool(observed_row.any())
+    enough = any(not demographic[f] for f in present_set | absent_set) or np.count_nonzero(observed_row) > 0
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)

@@ -205,15 +205,16 @@ class Explainer:
         """The evidence for and against each of the listed conditions."""
         compiled = self.compiled
         present = encoded.present
-        scored = np.flatnonzero((encoded.present | encoded.absent) & ~encoded.site_scored)
+        scored = ((encoded.present | encoded.absent) & ~encoded.site_scored).nonzero()[0]
         rows = np.array(conditions, dtype=np.intp)
         is_present = present[scored]
         at = (rows[:, None], scored)
         shown = np.where(is_present[None, :], self.shown_present[at], self.shown_absent[at])
         origin = encoded.origin
         ids = compiled.finding_ids
-        signs = np.flatnonzero(encoded.sign_states).tolist()
-        localised = bool(encoded.observed_present.any() or encoded.observed_absent.any())
+        signs = encoded.sign_states.nonzero()[0].tolist()
+        observed = encoded.observed_present, encoded.observed_absent
+        localised = bool(np.count_nonzero(observed[0]) or np.count_nonzero(observed[1]))
         # a left/right tie must not follow the last bits of the batch's matrix products
         best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
         fits: list[float] = []
@@ -228,7 +229,7 @@ class Explainer:
         present_list = is_present.tolist()
         scored_list = scored.tolist()
         origins = [origin.get(ids[f]) for f in scored_list]
-        shown_rows, shown_columns = np.nonzero(shown)
+        shown_rows, shown_columns = shown.nonzero()
         by_row: list[list[int]] = [[] for _ in conditions]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
@@ -298,7 +299,7 @@ class Explainer:
 
     def sites(self, sites: list[int], encoded: EncodedCase) -> list[EvidenceSet]:
         """The evidence for and against each of the listed lesion sites."""
-        seen = np.flatnonzero(encoded.observed_present | encoded.observed_absent)
+        seen = (encoded.observed_present | encoded.observed_absent).nonzero()[0]
         rows = np.array(sites, dtype=np.intp)
         is_present = encoded.observed_present[seen]
         at = (rows[:, None], seen)
@@ -306,7 +307,7 @@ class Explainer:
         present_list = is_present.tolist()
         seen_list = seen.tolist()
         out = []
-        shown_rows, shown_columns = np.nonzero(shown)
+        shown_rows, shown_columns = shown.nonzero()
         by_row: list[list[int]] = [[] for _ in sites]
         for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
             by_row[k].append(j)
