@@ -20,7 +20,6 @@ from nervemap.engine.assessment import (
     EvidenceSet,
     Localisation,
     SourceVerdict,
-    trusted,
 )
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
@@ -57,6 +56,9 @@ _differential_entry = exact_maker(DifferentialEntry)
 _localisation = maker(Localisation, [name for name in Localisation.model_fields if name != "possibly"])
 _localisation_possibly = maker(Localisation, Localisation.model_fields)
 _evidence_set = exact_maker(EvidenceSet)
+_source_verdict = exact_maker(SourceVerdict)
+_assessment = maker(Assessment, [name for name in Assessment.model_fields if name != "disclaimer"])
+DISCLAIMER: str = Assessment.model_fields["disclaimer"].default
 
 
 def _no_evidence() -> EvidenceSet:
@@ -118,11 +120,11 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
             )
         )
     kb = compiled.knowledge
-    return trusted(
-        Assessment,
+    # all fifteen fields, in declared order (the disclaimer at its default, not counted as set)
+    return _assessment(
         {
             "case_id": core.case.id,
-            "source": trusted(SourceVerdict, {"verdict": core.verdict, "p_spinal": round(core.p_spinal, 6)}),
+            "source": _source_verdict({"verdict": core.verdict, "p_spinal": round(core.p_spinal, 6)}),
             "localization": localization,
             "differential": differential,
             "triage": core.triage,
@@ -135,6 +137,7 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
             "enough_information": core.enough,
             "knowledge_version": kb.version,
             "nervemap_version": __version__,
+            "disclaimer": DISCLAIMER,
         },
     )
 

@@ -54,7 +54,7 @@ from nervemap.engine.inference import (
     site_loglik,
 )
 from nervemap.engine.plan import plan_items, plan_steps
-from nervemap.engine.records import exact_maker
+from nervemap.engine.records import exact_maker, maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.ties import tie_keys, tie_keys_list, tie_order
@@ -410,8 +410,7 @@ def _decide(
         flags.append(
             (
                 -t.rule_level_rank[r],
-                trusted(
-                    RedFlag,
+                _red_flag(  # all six fields, in declared order
                     {
                         "id": rule.id,
                         "name": rule.name,
@@ -437,8 +436,7 @@ def _decide(
     decision.floors(
         t.screen, lambda: [f for f, at in t.screen_findings if at is None or not absent[at]], fit_adequate
     )
-    return trusted(
-        TriageResult,
+    return _triage_result(  # all six fields, in declared order
         {
             "level": decision.level,
             "red_flags": [flag for _, flag, _ in flags],
@@ -448,6 +446,12 @@ def _decide(
             "suspected": decision.suspected(),
         },
     )
+
+
+_red_flag = exact_maker(RedFlag)
+_triage_result = exact_maker(TriageResult)
+_fit_record = exact_maker(Fit)
+_fit_given = maker(Fit, ["adequate", "reason"])  # "unexplained" left at its default, as trusted() records it
 
 
 def _likely_suspects(
@@ -464,12 +468,13 @@ def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
     """engine/fit.assess_fit, from the batch's counts of unexplained findings."""
     compiled = t.compiled
     if present.size < MIN_UNEXPLAINED:
-        return trusted(Fit, {"adequate": True, "reason": "too few findings to judge the fit"})
+        return _fit_given(
+            {"adequate": True, "unexplained": [], "reason": "too few findings to judge the fit"}
+        )
     name = compiled.conditions[best].name
     ids = [compiled.finding_ids[f] for f in present[t.unexplained[best, present]]]
     if fewest < MIN_UNEXPLAINED:
-        return trusted(
-            Fit,
+        return _fit_record(  # all three fields, in declared order
             {
                 "adequate": True,
                 "unexplained": ids,
@@ -479,8 +484,7 @@ def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
             },
         )
     labels = ", ".join(compiled.findings[i].clinician.lower() for i in ids)
-    return trusted(
-        Fit,
+    return _fit_record(  # all three fields, in declared order
         {
             "adequate": False,
             "unexplained": ids,

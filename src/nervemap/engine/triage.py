@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from nervemap.engine.assessment import RedFlag, Suspected, TriageResult, trusted
+from nervemap.engine.assessment import RedFlag, Suspected, TriageResult
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import (
     TRIAGE_ORDER,
     Condition,
@@ -125,6 +126,8 @@ def _likely_suspects(named: Sequence[str], likely: dict[str, float], fraction: f
     return [c for c in named if likely.get(c, 0.0) >= fraction * best]
 
 
+_suspected = exact_maker(Suspected)
+
 # A level a channel calls for: (level, why, the condition it suspects or None).
 LevelCall = tuple[TriageLevel, str, str | None]
 
@@ -157,9 +160,8 @@ class TriageDecision:
             return
         known = self._suspected.get(condition)
         if known is None or rank(candidate) > rank(known.level):
-            self._suspected[condition] = trusted(
-                Suspected,
-                {"condition": condition, "name": self._names[condition], "level": candidate, "rule": rule},
+            self._suspected[condition] = _suspected(  # all four fields, in declared order
+                {"condition": condition, "name": self._names[condition], "level": candidate, "rule": rule}
             )
 
     def red_flag(self, flag: RedFlag, patient_advice: str | None, suspects: Iterable[str]) -> None:
