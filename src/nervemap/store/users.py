@@ -43,7 +43,10 @@ class UserRepository:
 
     def end_sessions(self, user: User) -> None:
         """Every token and session cookie issued to ``user`` so far stops working."""
-        user.token_generation = (user.token_generation or 0) + 1
+        # Raised in the database (UPDATE ... SET token_generation = token_generation + 1), not from this
+        # object's copy: a user remembered by services.accounts.CallerCache may hold an older one, and
+        # two sign-outs at once both count. Read again on next access.
+        user.token_generation = User.token_generation + 1
         self.session.flush()
 
     def set_active(self, user: User, active: bool) -> bool:
