@@ -393,6 +393,21 @@ class _RowLevels:
         return out
 
 
+# Up to this many red-flag subsets, their probability levels are read row by row in Python.
+ROW_LEVELS = 16
+
+
+class _RowsLevels:
+    """:class:`Levels` of a few posterior rows (a case's red-flag subsets), each a :class:`_RowLevels`."""
+
+    def __init__(self, t: Tables, one: _OneTables, posterior: FloatArray) -> None:
+        self.rows = [_RowLevels(t, one, row) for row in posterior]
+        self.rank = max((row.rank for row in self.rows), default=-1)
+
+    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
+        return self.rows[i].row(t, i, label)
+
+
 def _decide(
     t: Tables,
     fired: list[int],
@@ -504,7 +519,7 @@ class _Chunk:
     site_loglik: FloatArray
     full_levels: Levels | _RowLevels
     screen_levels: Levels | _RowLevels
-    subset_levels: Levels | None
+    subset_levels: Levels | _RowsLevels | None
     subsets: dict[int, list[tuple[str, IntArray]]]
     first_subset: dict[int, int]
     fired: list[list[int]]
@@ -1338,7 +1353,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         screening = posterior.conditions
     subsets: dict[int, list[tuple[str, IntArray]]] = {}
     first_subset: dict[int, int] = {}
-    subset_levels: Levels | None = None
+    subset_levels: Levels | _RowsLevels | None = None
+    subset_rank = -1
     if not one.red_flags.isdisjoint(present_set):
         variants, keep_flags = _subset_set(t, encoded.present)
         subsets[0] = variants
@@ -1350,7 +1366,12 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             subset_p = conditions_given(
                 prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows]
             )
-            subset_levels = Levels.of(t, subset_p)
+            if len(variants) <= ROW_LEVELS:
+                subset_levels = _RowsLevels(t, one, subset_p)
+                subset_rank = subset_levels.rank
+            else:
+                subset_levels = Levels.of(t, subset_p)
+                subset_rank = int(subset_levels.ranks.max())
     full_levels = _RowLevels(t, one, posterior.conditions[0])
     screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
 
@@ -1397,8 +1418,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
-    if subset_levels is not None:
-        level_rank = max(level_rank, int(subset_levels.ranks.max()))
+    level_rank = max(level_rank, subset_rank)
     self_care = level_rank <= t.self_care_rank
     if t.screen is not None:
         screened = all(f in absent_set for f in one.screen_required) and t.screen_known

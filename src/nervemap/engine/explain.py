@@ -9,6 +9,7 @@ matrices (the listed conditions x the findings it scored) and only copies the it
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,9 @@ from nervemap.engine.ties import LOG_TOLERANCE, tie_argmax
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
+# An evidence item as an assessment lists it: (-|weight|, weight, record); sorted on the first.
+Item = tuple[float, float, Evidence]
+_size = itemgetter(0)
 # Shared evidence records kept per explainer (a knowledge base holds far fewer in practice).
 EVIDENCE_MEMO = 200_000
 Record = dict[str, Any]
@@ -100,9 +104,9 @@ class Explainer:
         # the output records themselves, shared by every assessment that shows them (Evidence is
         # frozen): per (condition, finding, present, origin), (site, observation, present) and
         # (condition, best site, sign state row, origin)
-        self._finding_evidence: dict[tuple[int, int, bool, str | None], tuple[float, Evidence]] = {}
-        self._site_evidence: dict[tuple[int, int, bool], tuple[float, Evidence]] = {}
-        self._sign_evidence: dict[tuple[int, int, int, str | None], tuple[float, Evidence] | None] = {}
+        self._finding_evidence: dict[tuple[int, int, bool, str | None], Item] = {}
+        self._site_evidence: dict[tuple[int, int, bool], Item] = {}
+        self._sign_evidence: dict[tuple[int, int, int, str | None], Item | None] = {}
 
     def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
         key = (c, f, present)
@@ -236,7 +240,7 @@ class Explainer:
         made = self._finding_evidence
         keep = len(made) < EVIDENCE_MEMO
         for k, c in enumerate(conditions):
-            items: list[tuple[float, Evidence]] = []
+            items: list[Item] = []
             for j in by_row[k]:
                 key = (c, scored_list[j], present_list[j], origins[j])
                 known = made.get(key)
@@ -244,7 +248,7 @@ class Explainer:
                     f, is_present_f = key[1], key[2]
                     weight = compiled.weight_present[c, f] if is_present_f else compiled.weight_absent[c, f]
                     rounded, record = self.finding_item(c, f, is_present_f, float(weight))
-                    known = (rounded, _evidence({**record, "origin": key[3]}))
+                    known = (-abs(rounded), rounded, _evidence({**record, "origin": key[3]}))
                     if keep:
                         made[key] = known
                 items.append(known)
@@ -257,13 +261,12 @@ class Explainer:
                 fit = fits[k]
                 if abs(fit) >= MIN_WEIGHT:
                     rounded = round(fit, 4)
-                    items.append((rounded, _evidence({**self._fit_item(best), "weight": rounded})))
+                    fit_record = _evidence({**self._fit_item(best), "weight": rounded})
+                    items.append((-abs(rounded), rounded, fit_record))
             out.append(_split(items))
         return out
 
-    def _sign_evidence_of(
-        self, c: int, best: int, row: int, origin: dict[str, str]
-    ) -> tuple[float, Evidence] | None:
+    def _sign_evidence_of(self, c: int, best: int, row: int, origin: dict[str, str]) -> Item | None:
         sign = self.sign_item(c, best, row)
         if sign is None:
             return None
@@ -272,7 +275,7 @@ class Explainer:
         key = (c, best, row, how)
         known = self._sign_evidence.get(key)
         if known is None:
-            known = (rounded, _evidence({**record, "origin": how}))
+            known = (-abs(rounded), rounded, _evidence({**record, "origin": how}))
             if len(self._sign_evidence) < EVIDENCE_MEMO:
                 self._sign_evidence[key] = known
         return known
@@ -321,7 +324,7 @@ class Explainer:
                     o, is_seen = key[1], key[2]
                     weight = self.site_weight_present[h, o] if is_seen else self.site_weight_absent[h, o]
                     rounded, record = self.site_item(h, o, is_seen, float(weight))
-                    known = made[key] = (rounded, _evidence(record.copy()))
+                    known = made[key] = (-abs(rounded), rounded, _evidence(record.copy()))
                 items.append(known)
             out.append(_split(items))
         return out
@@ -331,16 +334,12 @@ _evidence = exact_maker(Evidence)
 _evidence_set = exact_maker(EvidenceSet)
 
 
-def _by_size(item: tuple[float, Evidence]) -> float:
-    return -abs(item[0])
-
-
-def _split(items: list[tuple[float, Evidence]]) -> EvidenceSet:
-    items.sort(key=_by_size)
+def _split(items: list[Item]) -> EvidenceSet:
+    items.sort(key=_size)  # largest weight first (stable: equal sizes keep their order)
     return _evidence_set(
         {
-            "for_": [evidence for weight, evidence in items if weight > 0],
-            "against": [evidence for weight, evidence in items if weight < 0],
+            "for_": [evidence for _, weight, evidence in items if weight > 0],
+            "against": [evidence for _, weight, evidence in items if weight < 0],
         }
     )
 

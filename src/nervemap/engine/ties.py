@@ -46,7 +46,7 @@ def tie_argmax(values: FloatArray, tolerance: float = TOLERANCE) -> npt.NDArray[
     """Per row, the index of the largest value: the lowest index among the values within
     ``tolerance`` of it (the same as the argmax of :func:`tie_keys` but for runs of ties that reach
     further than ``tolerance`` from the largest value, which last bits never make)."""
-    top = values.max(axis=-1, keepdims=True)
+    top = np.maximum.reduce(values, axis=-1, keepdims=True)  # values.max without its Python wrapper
     found: npt.NDArray[np.intp] = (values >= top - tolerance).argmax(axis=-1)
     return found
 
