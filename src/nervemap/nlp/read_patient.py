@@ -55,6 +55,10 @@ _DURATIONS = tuple(
         rf"\b(?:started|began|begun|onset|developed|start)\s+(?:\w+\s+){{0,3}}?{_NUM}\s+{_UNIT}\s+ago\b",
         r"\b(?P<y>since\s+yesterday|since\s+last\s+night|since\s+this\s+morning|this\s+morning|"
         r"since\s+last\s+week|since\s+waking)\b",
+        # "both my legs have gone to jelly this week": a change dated to this week (at most 7 days);
+        # a bare "seen this week" dates the visit, not the symptom
+        r"\b(?:started|began|begun|developed|gone|went|came\s+on|come\s+on|appeared)\s+(?:\w+\s+){0,3}?"
+        r"(?P<y>this\s+week)\b",
     )
 )
 _FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
