@@ -523,7 +523,7 @@ class _Chunk:
     subsets: dict[int, list[tuple[str, IntArray]]]
     first_subset: dict[int, int]
     fired: list[list[int]]
-    manifest: FloatArray  # (B, F): the present manifestations (findings that are not context)
+    manifest: FloatArray | None  # (B, F): the present manifestations (not context); None with manifest_rows
     best_fit: list[int]
     fewest: list[int]
     manifest_rows: list[IntArray] | None = None  # per row, the present manifestations (one case)
@@ -638,7 +638,11 @@ class CoreCase:
     def fit(self) -> Fit:
         chunk, i = self._chunk, self.row
         rows = chunk.manifest_rows
-        present = np.flatnonzero(chunk.manifest[i] > 0) if rows is None else rows[i]
+        if rows is None:
+            assert chunk.manifest is not None
+            present = np.flatnonzero(chunk.manifest[i] > 0)
+        else:
+            present = rows[i]
         return _fit(chunk.t, present, chunk.best_fit[i], chunk.fewest[i])
 
     @_once
@@ -1135,6 +1139,16 @@ class _OneTables:
         self.manifestation = t.manifestation.tolist()
         self.demographic = t.demographic.tolist()
         self.screen_required = t.screen_required.tolist()
+        self.imaging_observation_list = t.imaging_observations.tolist()
+        self.side_columns = [column.tolist() for column in (t.side_columns > 0).T]
+        self.kind_of = t.kind_of.tolist()
+        # the sites on the other side than the symptoms, per (symptoms left only, right only)
+        self.other_side = {
+            (symptom_left, symptom_right): (t.site_is_left & (not symptom_left))
+            | (t.site_is_right & (not symptom_right))
+            for symptom_left in (False, True)
+            for symptom_right in (False, True)
+        }
         self.emergency_rank = rank(TriageLevel.EMERGENCY)
 
 
@@ -1327,9 +1341,10 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     posterior = _infer_one(compiled, one, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
     site_term = posterior.site_term
     assert site_term is not None
-    observed_row = encoded.observed_present
+    observed_list = encoded.observed_present.nonzero()[0].tolist()
     clinical_p: FloatArray | None = None
-    if np.count_nonzero(observed_row & one.imaging_observations):
+    imaging_observations = one.imaging_observation_list
+    if any(imaging_observations[o] for o in observed_list):
         view_present, view_absent = present_f.copy(), absent_f.copy()
         view_present[:, t.imaging_findings] = 0.0
         view_absent[:, t.imaging_findings] = 0.0
@@ -1381,7 +1396,6 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     order_list = tie_order(full_levels.p)
     fired = _fired_one(one, present_set)
     p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
-    manifest = present_f * t.manifestation_f
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
     manifestation = one.manifestation
@@ -1392,7 +1406,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     fewest_0 = min(counts)
     p_row = full_levels.p
     best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)
-    sides_seen = (observed_f @ t.side_columns > 0)[0].tolist()
+    # symptoms left, right; imaging left, right (observed_f @ t.side_columns > 0)
+    side_columns = one.side_columns
+    sides_seen = [any(column[o] for o in observed_list) for column in side_columns]
     seen_left = any("left" in seen for seen in encoded.sides.values())
     seen_right = any("right" in seen for seen in encoded.sides.values())
     left = sides_seen[0] or seen_left
@@ -1407,14 +1423,13 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         for column in columns[1:]:
             total += row[column]
         totals.append(total)
-    keys = np.array(tie_keys_list(totals))[t.kind_of]
-    own = np.array(tie_keys_list(row))
-    symptom_left = left and not right
-    symptom_right = right and not left
-    other_side = (t.site_is_left & (not symptom_left)) | (t.site_is_right & (not symptom_right))
-    site_order = np.lexsort((other_side, -own, -keys))
+    kind_keys = tie_keys_list(totals)
+    keys = np.array([-kind_keys[k] for k in one.kind_of])
+    own = np.array([-key for key in tie_keys_list(row)])
+    other_side = one.other_side[(left and not right, right and not left)]
+    site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
     demographic = one.demographic
-    enough = any(not demographic[f] for f in present_set | absent_set) or np.count_nonzero(observed_row) > 0
+    enough = any(not demographic[f] for f in present_set | absent_set) or bool(observed_list)
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
@@ -1441,7 +1456,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         subsets,
         first_subset,
         [fired],
-        manifest,
+        None,
         [best_fit],
         [fewest_0],
         [manifest_present],
