@@ -167,6 +167,13 @@ GAPS = [
     ("My bum feels numb.", "saddle_numbness"),
     ("Both my legs have gone to jelly this week.", "bilateral_leg_weakness"),
     ("His foot's gone cold and white.", "cold_pale_limb"),
+    # round 4: the generic sphincter words asserted as new, sacral reflexes, Doppler signals
+    ("Back pain with new bladder and bowel dysfunction.", "bladder_sensation_altered"),
+    ("Sciatica; new sphincter disturbance.", "bladder_sensation_altered"),
+    ("Bilateral sciatica and bowel or bladder changes since Friday.", "bladder_sensation_altered"),
+    ("Sciatica. Anal wink absent.", "reduced_anal_tone"),
+    ("Back pain. Loss of anal sensation.", "perianal_sensory_loss"),
+    ("No signal on handheld Doppler over the right foot pulses.", "leg_pulseless"),
 ]
 
 
@@ -198,6 +205,10 @@ LOOK_ALIKES = [
     ("The disc space has collapsed at L4-5.", "syncope_or_collapse"),
     ("Back pain. Peeing normally.", "bladder_sensation_altered"),
     ("He has been for a wee this morning.", "urinary_retention"),
+    ("No new bladder or bowel dysfunction.", "bladder_sensation_altered"),
+    ("Bladder and bowel dysfunction after her operation in 2010, unchanged.", "bladder_sensation_altered"),
+    ("Anal wink present.", "reduced_anal_tone"),
+    ("Good Doppler signals in both feet.", "leg_pulseless"),
 ]
 
 
