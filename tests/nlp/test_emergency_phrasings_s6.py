@@ -209,6 +209,9 @@ LOOK_ALIKES = [
     ("Bladder and bowel dysfunction after her operation in 2010, unchanged.", "bladder_sensation_altered"),
     ("Anal wink present.", "reduced_anal_tone"),
     ("Good Doppler signals in both feet.", "leg_pulseless"),
+    ("He is peeing less often at night since the tablets.", "bladder_sensation_altered"),
+    ("Prostatism with terminal dribbling of urine.", "urinary_incontinence_new"),
+    ("Post-micturition dribbling of urine for years.", "urinary_incontinence_new"),
 ]
 
 
