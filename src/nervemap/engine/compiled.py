@@ -473,6 +473,47 @@ def _vague_observations(
             table.grade[:, o] = index
 
 
+# A symptom somewhere in a part of the other leg (a part named without its aspect: "the leg", "the thigh").
+_OPPOSITE_LEG_MODALITIES = frozenset({"pain-vague", "sensory-vague", "weakness-vague"})
+
+
+def _opposite_leg_observations(
+    kb: KnowledgeBase,
+    hypotheses: list[Hypothesis],
+    observations: list[Observation],
+    table: _SiteTable,
+) -> None:
+    """P(a symptom somewhere in a part of the other leg | one-sided lesion): at most the rate of any
+    finding on the other side.
+
+    1 - unilateral_pattern_with_one_sided_lesion is how often a one-sided lesion shows anything on the
+    other side, so "pain somewhere in the left leg" cannot be likelier with a right-sided lesion. The
+    outside-territory rates are per region (referred and overlapping pain, examiner error): combined
+    over the 22 regions of "the leg" as if independent they made that observation 0.94 likely with a
+    right-sided root lesion, against about 1 for a left one, so the side of a whole-leg pain was lost.
+    A single region keeps its own outside rate.
+    """
+    one_sided = kb.localisation.unilateral_pattern_with_one_sided_lesion
+    if one_sided is None:
+        return
+    cap = 1.0 - one_sided.value
+    how = f"a finding in the other leg of a one-sided lesion: 1 - {one_sided.value:g} (one-sided pattern)"
+    number = (
+        Number(value=cap, source=one_sided.source, detail=how)
+        if one_sided.source != EXPERT_ESTIMATE
+        else Number(value=cap, source=EXPERT_ESTIMATE, reason=f"{one_sided.reason}; {how}")
+    )
+    index = table.add("opposite-leg", number)
+    for o, observation in enumerate(observations):
+        if observation.modality not in _OPPOSITE_LEG_MODALITIES or observation.side not in SIDES:
+            continue
+        for h, hypothesis in enumerate(hypotheses):
+            other_leg = hypothesis.side in SIDES and hypothesis.side != observation.side
+            if other_leg and table.probability[h, o] > cap:
+                table.probability[h, o] = cap
+                table.grade[h, o] = index
+
+
 def _site_kind_observations(
     kb: KnowledgeBase,
     hypotheses: list[Hypothesis],
@@ -766,6 +807,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     _vague_observations(kb, observations, observation_index, table)
     _site_kind_observations(kb, hypotheses, observations, table)
     _whole_leg_normal_observations(kb, observations, observation_index, table)
+    _opposite_leg_observations(kb, hypotheses, observations, table)
     loc_numbers = table.numbers
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]
