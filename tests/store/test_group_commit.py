@@ -29,6 +29,7 @@ from nervemap.store.group_commit import GroupCommit, group_writer
 from nervemap.store.migrate import upgrade_database
 from nervemap.store.models import AssessmentRecord, AuditEvent, Role, SourceKind
 from nervemap.store.users import UserRepository
+from tests.store.backends import BACKENDS, scratch_database
 
 CASE = Case.model_validate(
     {"age": 52, "findings": [{"id": "back_pain"}, {"id": "radiating_leg_pain", "side": "right"}]}
@@ -236,3 +237,33 @@ def test_a_caller_with_an_open_transaction_keeps_it(tmp_path: Path) -> None:
         assert _count(engine, AuditEvent) == 2
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend_name", BACKENDS)
+def test_each_backend_groups_writes_and_stores_every_row(tmp_path: Path, backend_name: str) -> None:
+    """SQLite files and PostgreSQL have a group writer (an in-memory database has none)."""
+    assert group_writer(make_engine("sqlite://")) is None
+    with scratch_database(backend_name, tmp_path) as url:
+        upgrade_database(url)
+        engine = make_engine(url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                user = UserRepository(session).add("clinician@example.org", Role.CLINICIAN, "not-a-real-hash")
+                session.commit()
+                user_id = user.id
+            with ThreadPoolExecutor(6) as pool:
+
+                def create(number: int) -> AssessmentRecord:
+                    with make_sessionmaker(engine)() as session:
+                        return create_assessment(
+                            session, created_by=user_id, actor=f"user:{number}", case=CASE
+                        )
+
+                records = list(pool.map(create, range(12)))
+            writer = group_writer(engine)
+            assert writer is not None and 1 <= writer.transactions <= 12
+            with make_sessionmaker(engine)() as session:
+                assert {r.id for r in session.scalars(select(AssessmentRecord))} == {r.id for r in records}
+                assert _count(engine, AuditEvent) == 12
+        finally:
+            engine.dispose()

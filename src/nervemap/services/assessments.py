@@ -221,9 +221,9 @@ def create_assessment(
 ) -> AssessmentRecord:
     """Assess and store the input, the assessment and who asked; audited; committed.
 
-    On a SQLite file, with no transaction of the caller's open, the record and its audit line are
-    written by the engine's group commit (store/group_commit.py): in one transaction with those of
-    the other requests waiting then, committed before this returns."""
+    On a SQLite file or PostgreSQL, with no transaction of the caller's open, the record and its
+    audit line are written by the engine's group commit (store/group_commit.py): in one transaction
+    with those of the other requests waiting then, committed before this returns."""
     done = assess_input(case=case, text=text, setting=setting, prefix=prefix, compiled=compiled)
     writer = None if db.in_transaction() or db.new or db.dirty or db.deleted else group_writer(db.get_bind())
     if writer is not None:

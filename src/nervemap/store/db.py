@@ -60,7 +60,8 @@ READ_ONLY = "nervemap_read_only"  # connection execution option set by begin_rea
 # store/group_commit.py); api/timeouts.py adds the request time limit's check (it raises when the
 # request was already answered 503).
 WRITE_CLAIMS: list[Callable[[], None]] = []
-# Engines whose writes may be grouped (store/group_commit.py): SQLite files, which have a write gate.
+# Engines whose writes may be grouped (store/group_commit.py): SQLite files (which have a write gate)
+# and server databases (PostgreSQL); not an in-memory SQLite database (one connection).
 GROUP_COMMIT: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -315,7 +316,9 @@ def make_engine(
             _configure_gate(engine, gate, write_timeout_s)
             GROUP_COMMIT.add(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **JSON_CODEC)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **JSON_CODEC)
+    GROUP_COMMIT.add(engine)
+    return engine
 
 
 def begin_read(session: Session) -> bool:

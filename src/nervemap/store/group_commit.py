@@ -21,9 +21,10 @@ Failures are answered, never dropped:
 A write claims the request's time limit first (:data:`~nervemap.store.db.WRITE_CLAIMS`, the same
 check a session flush makes): a request already answered 503 "timed out" stores nothing.
 
-Used for SQLite database files (the engines that have a write gate, :func:`group_writer`); an
-in-memory database and PostgreSQL keep one transaction per request. The writer thread stops after
-``idle_s`` without work and is started again by the next write.
+Used for SQLite database files and PostgreSQL (the engines ``store.db.make_engine`` marks,
+:func:`group_writer`); an in-memory SQLite database keeps one transaction per request. On PostgreSQL
+there is no gate: the writer saves the per-request transaction, its round trips and the ORM's unit of
+work. The writer thread stops after ``idle_s`` without work and is started again by the next write.
 """
 
 from __future__ import annotations
