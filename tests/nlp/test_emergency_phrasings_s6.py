@@ -174,6 +174,13 @@ GAPS = [
     ("Sciatica. Anal wink absent.", "reduced_anal_tone"),
     ("Back pain. Loss of anal sensation.", "perianal_sensory_loss"),
     ("No signal on handheld Doppler over the right foot pulses.", "leg_pulseless"),
+    # round 5: compartment syndrome and DVT in patients' words (BOAST 10, NG158)
+    ("Kicked playing football, shin now rock hard and agony.", "tense_swollen_compartment"),
+    ("Cast on the leg is too tight, toes numb.", "tight_cast_or_dressing"),
+    ("Pain getting worse despite morphine.", "pain_out_of_proportion"),
+    ("Tibial fracture with an escalating analgesic requirement.", "pain_out_of_proportion"),
+    ("Her leg has swelled up and it's painful to walk.", "leg_swelling"),
+    ("She had surgery 2 weeks ago.", "recent_surgery_or_immobility"),
 ]
 
 
