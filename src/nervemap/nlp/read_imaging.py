@@ -64,6 +64,20 @@ _FORAMINAL_WORDS = re.compile(r"foramin\w*|far[\s-]*lateral|extra[\s-]*foramin\w
 _SIDE_WORD = re.compile(r"\b(?:left|right)\b", re.IGNORECASE)
 # "without compressing", "no ... displacing", "not contacting": a denied compression
 _NEGATED_BEFORE = re.compile(r"\b(?:no|not|without|nor|never|rather\s+than)\b[^.;]*$", re.IGNORECASE)
+# "a central disc protrusion ... resulting in indentation of the anterior thecal sac": a central disc
+# reaches the roots only when large (anatomy/discs.yaml: large central ones press several roots on both
+# sides, the cauda equina; the traversing roots run in the lateral recesses, msd-radiculopathy-2024), so
+# one the report says only indents, effaces or abuts the sac is a disc herniation at that level
+# (imaging_disc_herniation), not a root compression - unless the sentence names a root, or calls it
+# large or severe.
+_SAC_ONLY = re.compile(
+    r"\b(?:indent\w*|effac\w*|abut\w*|contact\w*|flatten\w*|impress\w*|deform\w*)\s+(?:\w+\s+){0,3}?"
+    r"(?:thecal|dural)\s+sac\b|\b(?:thecal|dural)\s+sac\s+(?:indentation|effacement|deformity|impression)",
+    re.IGNORECASE,
+)
+_REACHES_ROOTS = re.compile(
+    r"\broots?\b|cauda|\b(?:large|massive|huge|severe|sequest\w*|extru\w*)", re.IGNORECASE
+)
 _ROOT_TARGET = re.compile(
     r"(?:the\s+)?(?:(?P<side1>left|right|bilateral)\s+)?(?:(?P<course>traversing|descending|exiting)\s+)?"
     r"(?:(?P<side2>left|right|bilateral)\s+)?(?P<root>L[1-5]|S1)\s+(?:nerve\s+)?roots?\b",
@@ -193,6 +207,17 @@ def _lesion(
             draft.findings.append((FINDING[kind], status, None))
         return
     zone = _zone(draft, sentence, lesion) if kind in ("disc-herniation", "stenosis") else None
+    if (
+        kind == "disc-herniation"
+        and zone == HerniationZone.CENTRAL
+        and _SAC_ONLY.search(draft.text, *sentence)
+        and not _REACHES_ROOTS.search(draft.text, *sentence)
+    ):
+        # a central disc that only indents the thecal sac: a disc herniation, no root pressed
+        draft.add_item("finding", FINDING[kind], lesion.start, lesion.end, flags, status)
+        if status in ("present", "absent"):
+            draft.findings.append((FINDING[kind], status, None))
+        return
     for start, end, level in lumbar:
         span = (min(start, lesion.start), max(end, lesion.end))
         value = " ".join(x for x in (kind, level, zone.value if zone else None, side) if x)
