@@ -245,7 +245,9 @@ def explain(
     if evaluation.batch is None or question.id not in evaluation.rows:
         return _generic(question)
     span, w = evaluation.rows[question.id]
-    use_sites = ranked.gain_sites > ranked.gain_conditions
+    # Compared rounded, as the engine ranks: the incremental and the full policy compute the gains
+    # along different float paths, and a tie must name the same pair in both.
+    use_sites = round(ranked.gain_sites, 9) > round(ranked.gain_conditions, 9)
     before = (evaluation.current.sites if use_sites else evaluation.current.conditions)[0]
     after = (evaluation.batch.sites if use_sites else evaluation.batch.conditions)[span]
     pair = _best_pair(before, after, w)
