@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -97,7 +98,9 @@ def _while_the_gate_is_held(engine: Engine, writes: list[Callable[[], None]]) ->
         thread.start()
     writer = group_writer(engine)
     assert writer is not None
+    deadline = time.monotonic() + 60  # a fault fails the test instead of hanging the run
     while writer._queue.qsize() < len(writes) - 1:  # the first one may already wait at the gate
+        assert time.monotonic() < deadline, "the writes never queued"
         threading.Event().wait(0.01)
     holder.commit()
     holder.close()
@@ -267,3 +270,18 @@ def test_each_backend_groups_writes_and_stores_every_row(tmp_path: Path, backend
                 assert _count(engine, AuditEvent) == 12
         finally:
             engine.dispose()
+
+
+def test_a_writer_does_not_keep_its_engine_alive(tmp_path: Path) -> None:
+    """The registry maps an engine to its writer weakly; the writer must not hold the engine back."""
+    import gc
+    import weakref
+
+    engine, _, _ = _engine(tmp_path)
+    writer = group_writer(engine)
+    assert writer is not None
+    gone = weakref.ref(engine)
+    engine.dispose()
+    del engine
+    gc.collect()
+    assert gone() is None

@@ -62,7 +62,9 @@ class GroupCommit:
     """
 
     def __init__(self, engine: Engine, max_batch: int = MAX_BATCH, idle_s: float = IDLE_S) -> None:
-        self.engine = engine
+        # Held weakly: the registry (_WRITERS) maps the engine to this writer weakly, and a strong
+        # reference back would keep every engine, and its pool, alive for the life of the process.
+        self._engine = weakref.ref(engine)
         self.max_batch = max_batch
         self.idle_s = idle_s
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
@@ -123,7 +125,10 @@ class GroupCommit:
         for pending in batch:
             for table, values in pending.rows:
                 tables.setdefault(table, []).append(values)
-        with self.engine.begin() as connection:  # the write gate, BEGIN IMMEDIATE ... COMMIT
+        engine = self._engine()
+        if engine is None:
+            raise RuntimeError("the database engine was disposed of before the rows were written")
+        with engine.begin() as connection:  # the write gate, BEGIN IMMEDIATE ... COMMIT
             for table, rows in tables.items():
                 connection.execute(insert(table), rows)
         self.transactions += 1
