@@ -28,6 +28,7 @@ from nervemap.knowledge.loader import LoadedKnowledge
 from nervemap.server import problems
 from nervemap.server.auth import Permit
 from nervemap.server.tokens import TokenSigner
+from nervemap.services import accounts
 from nervemap.settings import Settings
 from nervemap.store.db import make_engine, make_sessionmaker
 from nervemap.store.migrate import upgrade_database
@@ -49,6 +50,8 @@ def create_app(
     settings = settings or Settings()
     url = settings.sqlalchemy_url()
     engine = make_engine(url, settings.sqlite_synchronous)
+    # The caller cache is per process (services/accounts.CALLERS): the app it serves sets its window.
+    accounts.CALLERS.ttl_s = settings.caller_cache_seconds
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -27,6 +27,9 @@ Defaults (all overridable):
 - ``NERVEMAP_RATE_LIMIT_FILE``: unset, each process keeps its buckets in memory; a path, the
   processes of one host share them in that SQLite file (``nervemap serve --workers N`` sets
   ``<data_dir>/ratelimits.db``).
+- ``NERVEMAP_CALLER_CACHE_SECONDS`` = 1: how long a process remembers who a bearer token names; a
+  token ended in another ``--workers`` process stays usable here for up to that long. 0: no caching
+  (every request reads the user; see ``nervemap.services.accounts.CallerCache``).
 - ``NERVEMAP_HSTS_MAX_AGE_SECONDS`` = 31536000: Strict-Transport-Security on HTTPS; 0 turns it off.
 - ``NERVEMAP_EMERGENCY_NUMBER`` = ``999``: the emergency telephone number the patient pages offer as
   a call button (``tel:`` link) when the answers call for emergency care (112, 911... elsewhere).
@@ -82,6 +85,9 @@ class Settings(BaseSettings):
         default=1, ge=0, le=1000, description="Interviews one invitation link may start; 0: any number"
     )
     token_expiry_minutes: float = Field(default=60, gt=0, le=24 * 60)
+    caller_cache_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="How long a token's user is remembered per process; 0: never"
+    )
     migrate_on_startup: bool = True
     request_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Time limit per request")
     login_ip_burst: int = Field(default=20, ge=1, description="Login attempts at once per client IP")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from nervemap.services import accounts
 from nervemap.services.accounts import CALLERS, CallerCache
+from nervemap.settings import Settings
 from nervemap.store.models import User
 from nervemap.store.users import UserRepository
 from tests.api.conftest import assert_problem, bearer
@@ -100,3 +102,32 @@ def test_the_cache_answers_fresh_detached_users_and_forgets_after_its_time() -> 
     assert cache.get(2, user.id, 3) is None  # another database
     time.sleep(0.25)
     assert cache.get(1, user.id, 3) is None
+
+
+def test_a_zero_window_turns_the_cache_off(
+    settings: Settings, connection: Connection, clinician: User
+) -> None:
+    """NERVEMAP_CALLER_CACHE_SECONDS=0: every request reads the user, so an ended token is refused
+    by every process at once (the operator's choice when a 1 s window is not acceptable)."""
+    from nervemap.app import create_app
+    from nervemap.server.deps import get_session
+    from tests.store.backends import bound_session
+
+    app = create_app(settings.model_copy(update={"caller_cache_seconds": 0.0}))
+
+    def _session() -> Iterator[Session]:
+        with bound_session(connection) as session:
+            yield session
+
+    app.dependency_overrides[get_session] = _session
+    try:
+        headers = bearer(app, clinician)
+        CALLERS.clear()
+        seen = _user_queries(connection)
+        with TestClient(app) as client:
+            for _ in range(3):
+                assert client.get("/v1/assessments", headers=headers).status_code == 200
+        assert len(seen) == 3
+    finally:
+        app.state.engine.dispose()
+        accounts.CALLERS.ttl_s = accounts.CALLER_TTL_S

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.server.problems import FieldError, ProblemError, problem_response
-from nervemap.store.db import WRITE_CLAIMS
+from nervemap.services.database import claim_before_writing
 
 
 class RequestExpired(ProblemError):
@@ -52,7 +52,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def claim_write() -> None:
     """The request is about to write: refused (:class:`RequestExpired`) when it was already answered
     503, else marked as writing (its real answer is then awaited). A session flush calls it, and a
-    group commit (store/group_commit.py) through ``store.db.WRITE_CLAIMS``."""
+    group commit (store/group_commit.py), registered through ``services.database``."""
     deadline = _deadline.get()
     if deadline is None:
         return
@@ -65,8 +65,7 @@ def claim_write() -> None:
 def _install_guard() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
-    if claim_write not in WRITE_CLAIMS:
-        WRITE_CLAIMS.append(claim_write)
+    claim_before_writing(claim_write)
 
 
 class _Sweeper:

@@ -353,6 +353,8 @@ class CallerCache:
         return User(id=user_id, email=found[1], role=found[2], active=True, token_generation=generation)
 
     def put(self, database: int, user: User) -> None:
+        if self.ttl_s <= 0:  # caching turned off (NERVEMAP_CALLER_CACHE_SECONDS=0)
+            return
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()

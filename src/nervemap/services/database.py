@@ -3,15 +3,23 @@ error of a database path that cannot be used - so the CLI commands reach the sto
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
-from nervemap.store.db import DatabasePathError, make_engine, make_sessionmaker
+from nervemap.store.db import WRITE_CLAIMS, DatabasePathError, make_engine, make_sessionmaker
 from nervemap.store.migrate import downgrade_database, upgrade_database
 
-__all__ = ["DatabasePathError", "downgrade", "session_on", "upgrade"]
+__all__ = ["DatabasePathError", "claim_before_writing", "downgrade", "session_on", "upgrade"]
+
+
+def claim_before_writing(claim: Callable[[], None]) -> None:
+    """Have ``claim`` called before any rows are written (a session flush or a group commit), once
+    however often it is registered: the API's request time limit refuses a write this way after its
+    request was answered 503 (api/timeouts.py), without the API reaching into the store."""
+    if claim not in WRITE_CLAIMS:
+        WRITE_CLAIMS.append(claim)
 
 
 def upgrade(url: str, revision: str = "head") -> None:
