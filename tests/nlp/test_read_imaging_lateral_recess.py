@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _imaging(text: str) -> set[tuple[str, str, str | None, str | None]]:
-    case = extract(text).case
-    return {(i.kind, i.level, i.zone.value if i.zone else None, i.side) for i in case.imaging}
+from tests.nlp.test_read_imaging_roots import _imaging
 
 
 @pytest.mark.parametrize(

@@ -31,22 +31,11 @@ from nervemap.store.migrate import upgrade_database
 from nervemap.store.models import AssessmentRecord, AuditEvent, Role, SourceKind
 from nervemap.store.users import UserRepository
 from tests.store.backends import BACKENDS, scratch_database
+from tests.store.test_commit_failure import FAIL, _DiskFullOnce
 
 CASE = Case.model_validate(
     {"age": 52, "findings": [{"id": "back_pain"}, {"id": "radiating_leg_pain", "side": "right"}]}
 )
-FAIL = {"next_commit": False}
-
-
-class _DiskFullOnce(sqlite3.Connection):
-    """A connection whose next COMMIT fails the way a full disk fails it: rolled back, then refused."""
-
-    def commit(self) -> None:
-        if FAIL["next_commit"] and self.in_transaction:
-            FAIL["next_commit"] = False
-            super().rollback()
-            raise sqlite3.OperationalError("database or disk is full")
-        super().commit()
 
 
 def _engine(
