@@ -24,6 +24,7 @@ import numpy as np
 
 from nervemap.engine.compiled import SIDES, UNSTATED, CompiledKnowledge, FloatArray, neighbouring_roots
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
+from nervemap.engine.ties import tie_keys
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import SiteKind
 
@@ -75,8 +76,9 @@ def _clinical_roots(
     root lesions together are more likely than not (a root lesion split between two levels).
     """
     localised, close_alternative = localisation_cut_points(compiled)
-    # rounded as the localisation's order is, so that a left/right tie does not follow the batch size
-    order = np.argsort(-np.round(site_p, 12), kind="stable").tolist()
+    # ordered by the one tie rule the localisation uses, so that a left/right tie does not follow the
+    # batch size
+    order = np.argsort(-tie_keys(site_p), kind="stable").tolist()
     hypotheses = compiled.hypotheses
     # (the enum members read once: a class attribute of an Enum is slow to look up in a loop)
     kinds, multi_root, root = [h.kind for h in hypotheses], SiteKind.MULTI_ROOT, SiteKind.ROOT
