@@ -77,6 +77,25 @@ def _names_movement(text: str, movement: Mention, place: Mention) -> bool:
     return movement.end <= place.start and bool(_OF_THE.match(text[movement.end : place.start]))
 
 
+def _part_named_before(draft: Draft, part: Mention, whole: Mention) -> bool:
+    """True when ``whole`` ("foot", "thigh") is named only to place ``part`` in it ("the heel of the
+    right foot"): the part comes just before, every region of the part lies in the whole, and the
+    whole names more than the part."""
+    if part.end > whole.start or not _OF_THE.match(draft.text[part.end : whole.start]):
+        return False
+    word = _PART_WORDS.get(whole.text.lower())
+    if word is None:
+        return False
+    anatomy = draft.knowledge.anatomy
+    inside, around = set(regions_of(part, anatomy)), set(regions_of(whole, anatomy))
+    return (
+        bool(inside)
+        and len(around) > 1
+        and inside != around
+        and all(r.startswith(_PARTS[word]) for r in inside)
+    )
+
+
 def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -126,6 +145,9 @@ def read_body(draft: Draft) -> None:
                 for d in dermatomes
             )
         ]
+        # "the heel of the right foot", "the big toe of his left foot": the foot named after a part of
+        # it only says where that part is, not the whole foot (dorsum and sole)
+        places = [p for p in places if not any(_part_named_before(draft, q, p) for q in places)]
         # "with the knee extended": a posture of the limb, not a place of a symptom
         places = [p for p in places if not _POSTURE_AFTER.match(draft.text, p.end)]
         # "pain on lumbar extension", "lumbar spine X-ray": a movement or a test of the back, not its pain

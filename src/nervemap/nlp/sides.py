@@ -25,13 +25,16 @@ _SIDE_PARTS = (
 _SIDE_AFTER = r"(?:(?<=\d/5\s)|(?<=positive\s)|(?<=negative\s)|(?<=reduced\s)|(?<=absent\s)|(?<=weak\s))"
 _SIDE = re.compile(
     r"(?P<versus>\b(?:right|left)(?=\s+(?:versus|vs\.?|compared\s+(?:to|with))\s+(?:left|right)\b))"
-    r"|(?P<against>(?<=versus\s)(?:left|right)|(?<=vs\.\s)(?:left|right)|(?<=vs\s)(?:left|right))"
+    r"|(?P<against>(?:(?<=versus\s)|(?<=vs\.\s)|(?<=vs\s)|(?<=compared\sto\s)|(?<=compared\swith\s)"
+    r"|(?<=compared\sto\sthe\s)|(?<=compared\swith\sthe\s)|(?<=relative\sto\s)|(?<=relative\sto\sthe\s)"
+    r"|(?<=comparison\sto\sthe\s)|(?<=comparison\swith\sthe\s))(?:left|right))"
     r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
     r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
     r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b"
     r"|\bL(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"L\b)"
-    r"|(?P<right>\b(?:right(?![\s-]*handed)(?:[\s-]*sided)?|RLE|RUE)\b"
+    r"|(?P<right>\b(?:right(?![\s-]*handed)(?!\s+(?:now|away|after|before|then|here|there|through|up\s+until)\b)"
+    r"(?:[\s-]*sided)?|RLE|RUE)\b"
     r"|\bR(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"R\b)",
     re.IGNORECASE,
 )
@@ -81,7 +84,7 @@ def side_cues(text: str, start: int, end: int) -> list[Cue]:
     for match in _side_matches(text, start, end):
         word = match.group(0)
         if match.group("against"):
-            continue  # "right versus left": the side is the first
+            continue  # "right versus left", "reduced compared with the left": the side is the first
         if len(word) == 1 and not _CASED_LR.fullmatch(word):
             continue  # a lower-case "l" or "r" is not a side
         side: SideOrBoth = "bilateral" if match.group("both") else "left" if match.group("left") else "right"
