@@ -108,6 +108,31 @@ _AGE_YOUNG = re.compile(
 )
 
 
+# "in his 60s", "a woman in her late seventies", "60s M": an age given as a decade. The middle of the
+# decade is taken: every age band and age threshold of the knowledge base falls on a decade edge
+# (18 aside, which is why the teens are not read), so the middle decides them as the true age would.
+_DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+                 "seventies": 70, "eighties": 80, "nineties": 90}  # fmt: skip
+_DECADE = r"(?:(?P<d>[2-9]0)'?s|(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
+_AGE_DECADE = (
+    # "in the 80s" is not read: it is how vital signs are given ("BP in the 80s", "saturations in the 90s")
+    re.compile(rf"\bin\s+(?:his|her|their)\s+(?:(?:early|mid|late)[\s-]+)?{_DECADE}(?![\w-])", re.I),
+    re.compile(rf"(?:^|(?<=[.:;\n]))\s*{_DECADE}\s*(?:[MF]|male|female|man|woman|gentleman|lady)\b", re.I),
+    re.compile(rf"\b(?:man|woman|male|female|gentleman|lady)\s*,?\s*{_DECADE}(?![\w-])", re.I),
+)
+
+
+def _decade_age(draft: Draft) -> None:
+    found = [match for pattern in _AGE_DECADE if (match := pattern.search(draft.text))]
+    if not found:
+        return
+    match = min(found, key=lambda m: m.start())
+    digits, word = match.group("d"), match.group("w")
+    decade = int(digits) if digits else _DECADE_WORDS[word.lower()]
+    draft.age = float(decade + 5)
+    draft.add_item("age", f"{decade}s", match.start(), match.end())
+
+
 def _age(draft: Draft) -> None:
     young = _AGE_YOUNG.search(draft.text)
     first = _AGE.search(draft.text)
@@ -130,6 +155,7 @@ def _age(draft: Draft) -> None:
         draft.age = float(value)
         draft.add_item("age", value, match.start(), match.end())
         return
+    _decade_age(draft)
 
 
 def _sex(draft: Draft) -> None:
