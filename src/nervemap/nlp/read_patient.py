@@ -109,8 +109,9 @@ _AGE_YOUNG = re.compile(
 
 
 # "in his 60s", "a woman in her late seventies", "60s M": an age given as a decade. The middle of the
-# decade is taken: every age band and age threshold of the knowledge base falls on a decade edge
-# (18 aside, which is why the teens are not read), so the middle decides them as the true age would.
+# decade is taken: the age bands and the age-related reflex threshold of the knowledge base fall on
+# decade edges (18 aside, which is why the teens are not read), so the middle decides them as the true
+# age would; only reference ranges split at 55 (reference_ranges.yaml) can fall either side in the 50s.
 _DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
                  "seventies": 70, "eighties": 80, "nineties": 90}  # fmt: skip
 _DECADE = r"(?:(?P<d>[2-9]0)'?s|(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))"
