@@ -629,6 +629,13 @@ class _Grading:
         for modality, (rate_in, rate_out) in rates.items():
             self.numbers[f"{modality}:in"] = rate_in
             self.numbers[f"{modality}:out"] = rate_out
+        # a nerve's own rate for one of its movements or reflexes (anatomy/nerves.yaml specific)
+        self.nerve_specific: dict[tuple[str, str, str], str] = {}
+        for nerve in kb.anatomy.nerves:
+            for rate in nerve.specific:
+                key = f"{rate.modality}:nerve:{nerve.id}:{rate.target}"
+                self.numbers[key] = rate.p
+                self.nerve_specific[(nerve.id, rate.modality, rate.target)] = key
         graded = model.graded
         self.graded = graded
         self.specific: dict[tuple[str, str, str], str] = {}
@@ -659,6 +666,12 @@ class _Grading:
         modality = observation.modality
         on_side = _applies_to_side(hypothesis, observation.side)
         inside = observation.target in territory[modality] and on_side
+        if inside and hypothesis.nerve is not None and modality in ("weakness", "reflex", "reflex-aged"):
+            base = "reflex" if modality == "reflex-aged" else modality
+            own = self.nerve_specific.get((hypothesis.nerve, base, observation.target))
+            if own is not None:
+                aged = "reflex-aged" + own[len("reflex") :]
+                return (own if modality == base or aged not in self.numbers else aged), True
         if self.graded is None or not on_side or modality in ("imaging", "umn"):
             return (f"{modality}:in" if inside else f"{modality}:out"), inside
         # several roots (and the cauda equina's leg findings; its saddle findings keep the full rate)

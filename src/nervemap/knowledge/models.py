@@ -181,6 +181,20 @@ class Root(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class NerveSpecificRate(Strict):
+    """A nerve's own probability of a deficit in its territory, replacing the pooled one.
+
+    The pooled in-territory rates are radiculopathy figures (Tawa 2017): a root supplies several
+    muscles with overlapping roots, so any one of them weakens in a minority. A nerve is the only
+    supply of its muscles: where a series of that neuropathy reports how often a movement is weak,
+    that figure is the nerve's rate for the movement.
+    """
+
+    modality: Literal["weakness", "reflex"]
+    target: Identifier = Field(description="Movement or reflex id, one of the nerve's own")
+    p: Probability
+
+
 class Nerve(Strict):
     id: Identifier
     name: str
@@ -191,7 +205,20 @@ class Nerve(Strict):
     reflexes: list[Identifier] = Field(default_factory=list)
     pain: list[Identifier] = Field(default_factory=list, description="Typical pain regions")
     lesion_site: str | None = Field(default=None, description="Usual site of entrapment")
+    specific: list[NerveSpecificRate] = Field(
+        default_factory=list,
+        description="The nerve's own rates for its movements or reflexes, where a series reports them",
+    )
     sources: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _specific_rates_are_the_nerves_own(self) -> Nerve:
+        for rate in self.specific:
+            own = self.movements if rate.modality == "weakness" else self.reflexes
+            if rate.target not in own:
+                message = f"a {rate.modality} rate for '{rate.target}', which is not one of its own"
+                raise ValueError(f"nerve {self.id}: {message}")
+        return self
 
 
 class DiscCompression(Strict):
