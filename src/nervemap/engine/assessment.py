@@ -145,6 +145,9 @@ class SeverityResult(Output):
 
 
 class PlanItem(Output):
+    # frozen: the engine shares one record of a plan step between assessments (engine/plan.py)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     step: str
     when: str
     source: str = Field(description="The guideline or study behind the step")
@@ -156,6 +159,10 @@ class PlanItem(Output):
 
 
 class FindingUsed(Output):
+    # frozen: the engine shares one record of a (finding, status, origin, sides) between
+    # assessments (engine/core.py)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     id: str
     label: str
     status: Literal["present", "absent"]

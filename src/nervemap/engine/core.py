@@ -183,6 +183,8 @@ class Tables:
         self.rule_level_rank = [rank(rule.level) for rule in rules]
         self.rule_ids = [rule.id for rule in rules]
         self.subset_memo: dict[tuple[int, ...], tuple[list[tuple[str, IntArray]], FloatArray]] = {}
+        # FindingUsed records by (finding, present, origin, sides seen or None), shared (frozen)
+        self.finding_used_memo: dict[tuple[int, bool, str, tuple[bool, bool] | None], FindingUsed] = {}
         conditions = compiled.conditions
         self.condition_names = [c.name for c in conditions]
         self.condition_ids = [c.id for c in conditions]
@@ -394,7 +396,7 @@ class _RowLevels:
 
 
 # Up to this many red-flag subsets, their probability levels are read row by row in Python.
-ROW_LEVELS = 16
+ROW_LEVELS = 3
 
 
 class _RowsLevels:
@@ -1033,9 +1035,11 @@ def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> 
     ]
 
 
+_imaging_concordance = exact_maker(ImagingConcordance)
+
+
 def _concordance(record: dict[str, Any]) -> ImagingConcordance:
-    return trusted(
-        ImagingConcordance,
+    return _imaging_concordance(  # all four fields, in declared order
         {
             "status": record["status"],
             "clinical": [trusted(RootSide, dict(item)) for item in record["clinical"]],
@@ -1090,6 +1094,8 @@ def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
 # kept per key across calls. tests/engine/test_single_case.py: the same Assessment on every golden,
 # development and root-level case as the batch path given that case alone.
 PLAN_MEMO = 4096
+# FindingUsed records kept (a knowledge base's findings x statuses x origins x sides, at most)
+FINDING_USED_MEMO = 20_000
 
 
 class _OneTables:
@@ -1142,6 +1148,7 @@ class _OneTables:
         self.imaging_observation_list = t.imaging_observations.tolist()
         self.side_columns = [column.tolist() for column in (t.side_columns > 0).T]
         self.kind_of = t.kind_of.tolist()
+        self.spinal = np.flatnonzero(t.compiled.spinal)
         # the sites on the other side than the symptoms, per (symptoms left only, right only)
         self.other_side = {
             (symptom_left, symptom_right): (t.site_is_left & (not symptom_left))
@@ -1395,7 +1402,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # the last bits, and two conditions that tie must not swap with the size of the batch
     order_list = tie_order(full_levels.p)
     fired = _fired_one(one, present_set)
-    p_spinal = float(conditions[:, compiled.spinal].sum(axis=1)[0])
+    p_spinal = float(_add(conditions[0, one.spinal]))  # the batch's row sum over the same columns
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
     manifestation = one.manifestation
@@ -1509,22 +1516,30 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
 
 
 def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:
-    """:func:`_findings_used` from a case encoded alone (engine/encode.encode_case)."""
+    """:func:`_findings_used` from a case encoded alone (engine/encode.encode_case). The records are
+    shared by every assessment that shows the same (finding, status, origin, sides): FindingUsed is
+    frozen."""
     index, labels, present, sides = t.compiled.finding_index, t.labels, encoded.present, encoded.sides
+    made = t.finding_used_memo
     out = []
     for fid, origin in encoded.origin.items():
         f = index[fid]
         seen = sides.get(fid)
-        # all five FindingUsed fields, in declared order
-        out.append(
-            _finding_used(
+        is_present = bool(present[f])
+        key = (f, is_present, origin, None if not seen else ("left" in seen, "right" in seen))
+        known = made.get(key)
+        if known is None:
+            # all five FindingUsed fields, in declared order
+            known = _finding_used(
                 {
                     "id": fid,
                     "label": labels[f],
-                    "status": "present" if present[f] else "absent",
+                    "status": "present" if is_present else "absent",
                     "origin": origin,
                     "sides": [] if not seen else _side_list("left" in seen, "right" in seen),
                 }
             )
-        )
+            if len(made) < FINDING_USED_MEMO:
+                made[key] = known
+        out.append(known)
     return out

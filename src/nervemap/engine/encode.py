@@ -108,6 +108,40 @@ class EncodedCase:
 
 
 def _check_references(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
+    """Every finding, region, movement and reflex the case names is known to the knowledge base,
+    and nothing is given twice in contradiction (the issues, each naming its field)."""
+    if _references_hold(case, _tables(compiled)):
+        return []  # the usual case, read in one pass per field: every check below passes
+    return _reference_issues(case, compiled)
+
+
+def _references_hold(case: Case, tables: _Tables) -> bool:
+    """True when :func:`_reference_issues` finds nothing, from sufficient conditions only: every
+    finding known, none given twice, a side only on a finding observed per side; every region known
+    and sided as it must be (a midline region without a side); every movement and reflex known and
+    none graded twice."""
+    lateral, known = tables.lateral_findings, tables.findings
+    ids = [reported.id for reported in case.findings]
+    if not known.issuperset(ids) or len(set(ids)) != len(ids):
+        return False
+    if any(reported.side is not None and reported.id not in lateral for reported in case.findings):
+        return False
+    midline, regions = tables.midline_regions, tables.regions
+    for marks in (case.pain_map or (), case.sensation):
+        for mark in marks:
+            if mark.region not in regions or (mark.side is not None and mark.region in midline):
+                return False
+    movements = [(s.movement, s.side) for s in case.strength]
+    reflexes = [(r.reflex, r.side) for r in case.reflexes]
+    return (
+        tables.movement_ids.issuperset(name for name, _ in movements)
+        and tables.reflex_ids.issuperset(name for name, _ in reflexes)
+        and len(set(movements)) == len(movements)
+        and len(set(reflexes)) == len(reflexes)
+    )
+
+
+def _reference_issues(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue]:
     regions = compiled.regions
     movements = compiled.movement_ids
     reflexes = compiled.reflex_ids
@@ -192,6 +226,40 @@ def _derived_sides(rule: Derivation, case: Case) -> set[str]:
             r.side for r in case.reflexes if r.reflex in rule.reduced_reflexes and r.grade <= 1 and r.side
         }
     return set()
+
+
+def _sides_of(rule: Derivation) -> Callable[[Case], set[str]] | None:
+    """:func:`_derived_sides` for one rule, with what it reads looked up once (the same sides);
+    None for a rule that names no sides."""
+    exam = _exam_sides_of(rule)
+    if rule.pain_map is None:
+        return exam
+    regions = frozenset(rule.pain_map)
+
+    def by_pain_map(case: Case) -> set[str]:
+        if case.pain_map is not None:
+            return {m.side for m in case.pain_map if m.region in regions and m.side}
+        return set() if exam is None else exam(case)
+
+    return by_pain_map
+
+
+def _exam_sides_of(rule: Derivation) -> Callable[[Case], set[str]] | None:
+    if rule.weak_movements is not None:
+        movements, limit = frozenset(rule.weak_movements), 4 if rule.max_grade is None else rule.max_grade
+
+        def by_strength(case: Case) -> set[str]:
+            return {s.side for s in case.strength if s.movement in movements and s.grade <= limit and s.side}
+
+        return by_strength
+    if rule.reduced_reflexes is not None:
+        reduced = frozenset(rule.reduced_reflexes)
+
+        def by_reflex(case: Case) -> set[str]:
+            return {r.side for r in case.reflexes if r.reflex in reduced and r.grade <= 1 and r.side}
+
+        return by_reflex
+    return None
 
 
 # What each derivation reads (the index into encode_case's ``given``): without that input,
@@ -296,11 +364,17 @@ def _by_pain_map(
     return by_pain_map
 
 
+# A derivation as encode_case runs it: (finding index, finding id, excluded when false (an exclusive
+# group's category), what it reads, origin, the rule, the sides it names or None)
+_Derived = tuple[int, str, bool, int, str, Callable[[Case], bool | None], Callable[[Case], set[str]] | None]
+
+
 class _Tables:
     """What the encoder reads of the knowledge base, prepared once per compile."""
 
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.compiled = compiled
+        self.derived_runs: list[_Derived] = []
         self.derived: list[tuple[Finding, Derivation, int, str, Callable[[Case], bool | None], bool]] = []
         for finding in compiled.derived_findings:
             rule = finding.derive
@@ -323,6 +397,20 @@ class _Tables:
                     rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES,
                 )
             )
+            at = compiled.finding_index.get(finding.id)
+            if at is not None:  # mark() passes over a finding the knowledge base does not score
+                origin = EXAM_DERIVED if from_exam else "derived"
+                self.derived_runs.append(
+                    (
+                        at,
+                        finding.id,
+                        bool(finding.exclusive_group),
+                        reads,
+                        origin,
+                        _derivation(rule, reads),
+                        _sides_of(rule) if self.derived[-1][5] else None,
+                    )
+                )
         kb = compiled.knowledge
         self.whole_leg_regions = set(whole_leg_regions(kb))
         self.movements = {m.id for m in kb.anatomy.movements}
@@ -332,6 +420,21 @@ class _Tables:
             for o, ob in enumerate(compiled.observations)
             if ob.modality in PATTERN_MODALITIES and ob.side in SIDES
         }
+        # what _references_hold reads
+        self.findings = frozenset(compiled.findings)
+        self.lateral_findings = frozenset(fid for fid, f in compiled.findings.items() if f.lateral)
+        self.regions = frozenset(compiled.regions)
+        self.midline_regions = frozenset(rid for rid, r in compiled.regions.items() if not r.lateral)
+        self.movement_ids = frozenset(compiled.movement_ids)
+        self.reflex_ids = frozenset(compiled.reflex_ids)
+        # their sides, by observation index
+        self.pattern_side = {o: str(compiled.observations[o].side) for o in sorted(self.pattern_at)}
+        # the laterality findings the knowledge base scores, with their indices (in order)
+        self.laterality_findings = [
+            (finding, compiled.finding_index[finding])
+            for finding in kb.localisation.laterality_findings
+            if finding in compiled.finding_index
+        ]
 
 
 def _tables(compiled: CompiledKnowledge) -> _Tables:
@@ -385,12 +488,23 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         case.onset is not None,
         True,
     )
-    for finding, rule, reads, origin, derive, sided in _tables(compiled).derived:
+    site_scored, origins, found_sides = encoded.site_scored, encoded.origin, encoded.sides
+    # mark() of each derived finding, unrolled (the same writes; a rule's sides are read only when
+    # its finding is present, the only time mark() keeps them)
+    for at, fid, exclusive, reads, origin, derive, sides_of in _tables(compiled).derived_runs:
         if not given[reads]:
             continue  # the input the rule reads is missing: the finding stays unknown
         value = derive(case)
-        if value is not None:
-            mark(finding.id, value, origin, _derived_sides(rule, case) if sided else ())
+        if value is None or (exclusive and not value):
+            continue  # unknown, or only the category that holds is scored
+        present[at] = value
+        absent[at] = not value
+        site_scored[at] = origin == EXAM_DERIVED
+        origins[fid] = origin
+        if value and sides_of is not None:
+            named = sides_of(case)
+            if named:
+                found_sides.setdefault(fid, set()).update(named)
     for item in case.imaging:
         mark(IMAGING_FINDING[item.kind], True, "imaging")
     for reported in case.findings:
@@ -626,15 +740,13 @@ def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> Non
     """Whether the sided lesion findings keep to one side or involve both."""
     if "pattern:unilateral:" not in compiled.observation_index:
         return
-    pattern_at = _tables(compiled).pattern_at
-    observations = compiled.observations
-    sided = [
-        observations[o].side for o in np.flatnonzero(encoded.observed_present).tolist() if o in pattern_at
-    ]
+    tables = _tables(compiled)
+    pattern_side = tables.pattern_side
+    sided = [pattern_side[o] for o in encoded.observed_present.nonzero()[0].tolist() if o in pattern_side]
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
-    for finding in compiled.knowledge.localisation.laterality_findings:
-        at = compiled.finding_index.get(finding)
-        if at is not None and encoded.present[at]:
+    present = encoded.present
+    for finding, at in tables.laterality_findings:
+        if present[at]:
             sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return

@@ -22,6 +22,7 @@ from nervemap.engine.ties import LOG_TOLERANCE, tie_argmax
 from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
+_max = np.maximum.reduce  # ndarray.max without its Python wrapper (the same ufunc, the same result)
 # An evidence item as an assessment lists it: (-|weight|, weight, record); sorted on the first.
 Item = tuple[float, float, Evidence]
 _size = itemgetter(0)
@@ -105,7 +106,14 @@ class Explainer:
         # frozen): per (condition, finding, present, origin), (site, observation, present) and
         # (condition, best site, sign state row, origin)
         self._finding_evidence: dict[tuple[int, int, bool, str | None], Item] = {}
-        self._site_evidence: dict[tuple[int, int, bool], Item] = {}
+        # a (site, observation, present) item by ((observation * 2 + present) * n_sites + site)
+        self._site_evidence: dict[int, Item] = {}
+        self.n_sites = len(compiled.hypotheses)
+        self.n_findings = len(compiled.finding_ids)
+        # shown_absent and shown_present side by side: column f + n_findings * present
+        self.shown = np.concatenate([self.shown_absent, self.shown_present], axis=1)
+        self.site_shown = np.concatenate([self.site_shown_absent, self.site_shown_present], axis=1)
+        self.none_hypothesis = compiled.none_hypothesis
         self._sign_evidence: dict[tuple[int, int, int, str | None], Item | None] = {}
 
     def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
@@ -209,23 +217,22 @@ class Explainer:
         """The evidence for and against each of the listed conditions."""
         compiled = self.compiled
         present = encoded.present
-        scored = ((encoded.present | encoded.absent) & ~encoded.site_scored).nonzero()[0]
+        scored = ((present | encoded.absent) & ~encoded.site_scored).nonzero()[0]
         rows = np.array(conditions, dtype=np.intp)
         is_present = present[scored]
-        at = (rows[:, None], scored)
-        shown = np.where(is_present[None, :], self.shown_present[at], self.shown_absent[at])
+        shown = self.shown[rows[:, None], scored + self.n_findings * is_present]
         origin = encoded.origin
         ids = compiled.finding_ids
         signs = encoded.sign_states.nonzero()[0].tolist()
-        observed = encoded.observed_present, encoded.observed_absent
-        localised = bool(np.count_nonzero(observed[0]) or np.count_nonzero(observed[1]))
+        observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
+        localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))
         # a left/right tie must not follow the last bits of the batch's matrix products
         best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
         fits: list[float] = []
         if localised:
-            top = site_ll.max()
+            top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
             scaled = np.exp(site_ll - top)
-            none_ll = site_ll[compiled.none_hypothesis]
+            none_ll = site_ll[self.none_hypothesis]
             link = compiled.site_given_condition
             # log P(pattern | c) less log P(pattern | no lesion), per listed condition
             fits = (np.log(link[rows] @ scaled) + top - none_ll).tolist()
@@ -252,16 +259,17 @@ class Explainer:
                     if keep:
                         made[key] = known
                 items.append(known)
-            best = best_sites[k]
-            for row in signs:
-                sign = self._sign_evidence_of(c, best, row, origin)
-                if sign is not None:
-                    items.append(sign)
+            if signs:
+                best = best_sites[k]
+                for row in signs:
+                    sign = self._sign_evidence_of(c, best, row, origin)
+                    if sign is not None:
+                        items.append(sign)
             if localised:
                 fit = fits[k]
                 if abs(fit) >= MIN_WEIGHT:
                     rounded = round(fit, 4)
-                    fit_record = _evidence({**self._fit_item(best), "weight": rounded})
+                    fit_record = _evidence({**self._fit_item(best_sites[k]), "weight": rounded})
                     items.append((-abs(rounded), rounded, fit_record))
             out.append(_split(items))
         return out
@@ -302,13 +310,17 @@ class Explainer:
 
     def sites(self, sites: list[int], encoded: EncodedCase) -> list[EvidenceSet]:
         """The evidence for and against each of the listed lesion sites."""
-        seen = (encoded.observed_present | encoded.observed_absent).nonzero()[0]
+        observed_present = encoded.observed_present
+        seen = (observed_present | encoded.observed_absent).nonzero()[0]
         rows = np.array(sites, dtype=np.intp)
-        is_present = encoded.observed_present[seen]
-        at = (rows[:, None], seen)
-        shown = np.where(is_present[None, :], self.site_shown_present[at], self.site_shown_absent[at])
+        is_present = observed_present[seen]
+        # the column of (observation, present) in site_shown, and its memo key less the site
+        columns = seen + len(observed_present) * is_present
+        shown = self.site_shown[rows[:, None], columns]
         present_list = is_present.tolist()
         seen_list = seen.tolist()
+        n_sites = self.n_sites
+        bases = [(o * 2 + p) * n_sites for o, p in zip(seen_list, present_list, strict=True)]
         out = []
         shown_rows, shown_columns = shown.nonzero()
         by_row: list[list[int]] = [[] for _ in sites]
@@ -318,13 +330,12 @@ class Explainer:
         for k, h in enumerate(sites):
             items = []
             for j in by_row[k]:
-                key = (h, seen_list[j], present_list[j])
-                known = made.get(key)
+                known = made.get(bases[j] + h)
                 if known is None:
-                    o, is_seen = key[1], key[2]
+                    o, is_seen = seen_list[j], present_list[j]
                     weight = self.site_weight_present[h, o] if is_seen else self.site_weight_absent[h, o]
                     rounded, record = self.site_item(h, o, is_seen, float(weight))
-                    known = made[key] = (-abs(rounded), rounded, _evidence(record.copy()))
+                    known = made[bases[j] + h] = (-abs(rounded), rounded, _evidence(record.copy()))
                 items.append(known)
             out.append(_split(items))
         return out

@@ -110,6 +110,9 @@ class _Index:
         self.steps = {step.id: step for step in kb.plans}
         self.conditions = {step.id: list(step.conditions) for step in kb.plans}
         self.sources = {step.id: list(step.sources) for step in kb.plans}
+        # the records of a plan (its step ids and chosen conditions), shared by every assessment
+        # that shows it (PlanItem is frozen)
+        self.items: dict[tuple[tuple[str, ...], tuple[str, ...]], list[PlanItem]] = {}
 
 
 def _index(compiled: CompiledKnowledge) -> _Index:
@@ -142,11 +145,24 @@ def plan_steps(
 
 
 _plan_item = exact_maker(PlanItem)
+# Plans whose records are kept (a knowledge base's leading conditions make far fewer in practice).
+PLAN_ITEMS_MEMO = 4096
 
 
 def plan_items(compiled: CompiledKnowledge, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
-    """The output records of plan steps chosen by :func:`plan_steps`."""
+    """The output records of plan steps chosen by :func:`plan_steps` (a new list of records made
+    once per plan and shared: PlanItem is frozen)."""
     index = _index(compiled)
+    key = (tuple(step_ids), tuple(chosen))
+    known = index.items.get(key)
+    if known is None:
+        known = _plan_records(index, step_ids, chosen)
+        if len(index.items) < PLAN_ITEMS_MEMO:
+            index.items[key] = known
+    return list(known)
+
+
+def _plan_records(index: _Index, step_ids: Sequence[str], chosen: Sequence[str]) -> list[PlanItem]:
     wanted = set(chosen)
     wanted.add("any")
     static, conditions, sources = index.static, index.conditions, index.sources

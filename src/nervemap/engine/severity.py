@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from nervemap.engine.assessment import SeverityResult, TriageResult, trusted
+from nervemap.engine.assessment import SeverityResult, TriageResult
 from nervemap.engine.case import Case
+from nervemap.engine.records import exact_maker, maker
 from nervemap.knowledge.models import Severity, SeverityCutPoints, TriageLevel
 
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
+# the records as trusted() made them: every field in declared order; without components only the
+# grade, basis and duration count as set (the others at their None defaults)
+_graded = exact_maker(SeverityResult)
+_by_default = maker(SeverityResult, ["grade", "basis", "duration_days"])
 
 
 # Cut-points are knowledge (thresholds.yaml, each with its source): MRC grading, pain NRS
@@ -69,17 +74,18 @@ def assess_severity(
         components.append((Severity.MILD, f"chronic: {case.duration_days:g} days (>= {chronic:g} days)"))
     # the record without validation (trusted): the values are the engine's, of the field types
     if not components:
-        return trusted(
-            SeverityResult,
+        return _by_default(
             {
                 "grade": Severity.MILD,
                 "basis": ["no deficit, pain score or disability score given: graded mild by default"],
+                "worst_mrc": None,
+                "pain_nrs": None,
+                "odi": None,
                 "duration_days": _number(case.duration_days),
-            },
+            }
         )
     grade = max((c[0] for c in components), key=ORDER.index)
-    return trusted(
-        SeverityResult,
+    return _graded(  # all six fields, in declared order
         {
             "grade": grade,
             "basis": [f"{severity.value}: {why}" for severity, why in components],
@@ -87,7 +93,7 @@ def assess_severity(
             "pain_nrs": _number(case.scores.pain_nrs),
             "odi": _number(case.scores.odi),
             "duration_days": _number(case.duration_days),
-        },
+        }
     )
 
 

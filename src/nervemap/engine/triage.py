@@ -41,8 +41,15 @@ PATIENT_ADVICE = {
 }
 
 
+# each level's place in TRIAGE_ORDER (a StrEnum hashes as its value: a level's value finds it too)
+_RANK: dict[str, int] = {level: i for i, level in enumerate(TRIAGE_ORDER)}
+
+
+_URGENT = _RANK[TriageLevel.URGENT]
+
+
 def rank(level: TriageLevel) -> int:
-    return TRIAGE_ORDER.index(level)
+    return _RANK[level]
 
 
 def rule_fires(rule: TriageRule, present: set[str]) -> bool:
@@ -151,15 +158,15 @@ class TriageDecision:
 
     def raise_to(self, candidate: TriageLevel, why: str, patient: str | None = None) -> None:
         self.basis.append(f"{candidate.value}: {why}")
-        if not self.reason or rank(candidate) > rank(self.level):
+        if not self.reason or _RANK[candidate] > _RANK[self.level]:
             self.level, self.reason = candidate, why
             self.advice = patient or PATIENT_ADVICE[candidate]
 
     def suspect(self, condition: str, candidate: TriageLevel, rule: str) -> None:
-        if rank(candidate) < rank(TriageLevel.URGENT) or condition not in self._names:
+        if _RANK[candidate] < _URGENT or condition not in self._names:
             return
         known = self._suspected.get(condition)
-        if known is None or rank(candidate) > rank(known.level):
+        if known is None or _RANK[candidate] > _RANK[known.level]:
             self._suspected[condition] = _suspected(  # all four fields, in declared order
                 {"condition": condition, "name": self._names[condition], "level": candidate, "rule": rule}
             )
@@ -182,7 +189,7 @@ class TriageDecision:
         when it calls for more than everything above (it exists for the monotonicity guarantee)."""
         for i, calls in enumerate(calls_per_posterior):
             for candidate, why, target in calls:
-                if i == 0 or rank(candidate) > rank(self.level):
+                if i == 0 or _RANK[candidate] > _RANK[self.level]:
                     self.raise_to(candidate, why)
                 if target is not None:
                     self.suspect(target, candidate, f"suspicion:{target}")
