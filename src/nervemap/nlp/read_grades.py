@@ -194,11 +194,15 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
         first = after[0]
         if _PREP_BEFORE_NAME.match(text[grade.end : first.start]):
             return _listed_from(text, after)
+    # "knee jerks 2+ and symmetric, left ankle jerk trace": a comma after a grade closes the grade
+    # of the names before it; the name after the comma has its own grade
+    closed = bool(before and after and "," in text[grade.end : after[0].start])
     # "absent left ankle reflex, reduced left knee jerk": after a separator, a grade that stands
     # right before a name grades that name, not the one before the separator
     if (
         before
         and after
+        and not closed
         and _SEPARATOR.search(text[before[-1].end : grade.start])
         and _GRADE_THEN_NAME.match(text[grade.end : after[0].start])
     ):
@@ -211,7 +215,7 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
             else:
                 break
         return listed
-    if after and _GRADE_THEN_NAME.match(text[grade.end : after[0].start]):
+    if after and _GRADE_THEN_NAME.match(text[grade.end : after[0].start]) and not closed:
         return _listed_from(text, after)
     return []
 
