@@ -35,13 +35,6 @@ FEMORAL_PICTURE: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _list_every_site(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The localisation lists the leading kind's sites first (six at most): list them all here,
-    so that a nerve's evidence can be read while the roots lead."""
-    monkeypatch.setattr("nervemap.engine.core.TOP_SITES", 200)
-
-
 def _site(assessment: Any, site_id: str, side: str) -> Any:
     return next(s for s in assessment.localization if s.site_id == site_id and s.side == side)
 
@@ -71,9 +64,12 @@ def test_quadriceps_and_iliopsoas_weakness_with_adduction_spared_leads_with_the_
     assert (best.site_id, best.side) == ("nerve:femoral", "right")
 
 
-def test_normal_quadriceps_counts_more_against_the_femoral_nerve_than_before() -> None:
+def test_normal_quadriceps_counts_more_against_the_femoral_nerve_than_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A normal knee extension is half-weighted evidence against each site whose territory holds
     it; with the nerve's own rate (0.6, not 0.4) it says more against the femoral nerve."""
+    monkeypatch.setattr("nervemap.engine.core.TOP_SITES", 200)  # list the unlikely nerve too
     case = FEMORAL_PICTURE | {
         "strength": [
             {"movement": "knee_extension", "side": "right", "grade": 5},
@@ -114,3 +110,13 @@ def test_a_rate_for_another_nerves_movement_is_refused() -> None:
                 "sources": ["preston-shapiro-2020"],
             }
         )
+
+
+def test_a_nerve_more_probable_than_any_single_root_is_listed_while_the_roots_lead() -> None:
+    """The sites are ordered by their kind's total first; the near-zero roots of the leading kind
+    (the other side's, the far levels) are left out before the list is cut to six, so the femoral
+    nerve (0.32) is listed after L3, L2 and L4 instead of twenty roots below 0.001."""
+    listed = [(s.site_id, s.side) for s in assess(FEMORAL_PICTURE).localization]
+    assert listed[:3] == [("root:L3", "right"), ("root:L2", "right"), ("root:L4", "right")]
+    assert ("nerve:femoral", "right") in listed
+    assert all(s.probability >= 0.001 for s in assess(FEMORAL_PICTURE).localization)

@@ -698,9 +698,16 @@ class CoreCase:
 
 
 def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
-    """The most probable entries, down to LISTED_PROBABILITY, keeping at least MIN_LISTED."""
-    chosen = order[:most].tolist()
-    return [i for rank_, i in enumerate(chosen) if rank_ < MIN_LISTED or p[i] >= LISTED_PROBABILITY]
+    """The first ``most`` entries in order down to LISTED_PROBABILITY, keeping at least MIN_LISTED.
+
+    The entries below LISTED_PROBABILITY are skipped before the cut, not after it: the sites are
+    ordered by their kind's total first, so twenty roots of the leading kind, most of them near
+    zero, would otherwise fill the list and hide a nerve more probable than any single root.
+    """
+    keep = p[order] >= LISTED_PROBABILITY
+    keep[:MIN_LISTED] = True
+    listed: list[int] = order[keep][:most].tolist()
+    return listed
 
 
 def _row_lists(mask: BoolArray) -> list[list[int]]:
