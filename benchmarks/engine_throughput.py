@@ -2,7 +2,8 @@
 
 Run: make bench   (or: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/engine_throughput.py;
 ``--only single`` for the single-case latencies alone)
-Prints, each with the call it measures: latency of one assessment (headline and full), and the
+Prints, each with the call it measures: latency of one assessment (headline and full, of a validated
+Case, as an engine caller gives it; and full from a dict, the Case's validation included), and the
 throughput of batches: the headline core (posteriors, localisation, triage, severity, plan ids;
 encoding included), headline and full Assessment records, encoding alone (per case and batch) and
 the vectorised scoring alone. Batch figures are given per wall second and per CPU second of this
@@ -106,6 +107,12 @@ def main() -> None:
         latency(
             "single case, full (with evidence)", 'assess(case, detail="full")', base,
             lambda c: assess(c, compiled, detail="full"), args.single,
+        )  # fmt: skip
+        # the same call given the case as a dict (as read from JSON): the Case is validated in the call
+        as_dicts = {id(c): c.model_dump(mode="json", by_alias=True, exclude_unset=True) for c in base}
+        latency(
+            "single case, full, from a dict (Case validation included)", 'assess(case_dict, detail="full")',
+            base, lambda c: assess(as_dicts[id(c)], compiled, detail="full"), args.single,
         )  # fmt: skip
     if args.only == "single":
         return

@@ -200,6 +200,7 @@ class Tables:
         self.rule_rank = np.array(self.rule_level_rank, dtype=np.intp).reshape(-1)
         self.suspicion_rank = np.array([rank(r.level) for r in self.suspicion], dtype=np.intp).reshape(-1)
         self.urgency_rank = np.array([rank(u) for u in self.urgency], dtype=np.intp)
+        self.urgency_rank_list = self.urgency_rank.tolist()
         self.self_care_rank = rank(TriageLevel.SELF_CARE)
         self.routine_rank = rank(TriageLevel.ROUTINE)
         self.plan_threshold = thresholds_of(kb).plan_probability.value
@@ -321,9 +322,14 @@ class Levels:
         )
         return cls(posterior, suspicion, top, likely, ranks)
 
-    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
+    def row(
+        self, t: Tables, i: int, label: str, above: int = -1
+    ) -> list[tuple[TriageLevel, str, str | None]]:
+        """Row ``i``'s calls; with ``above``, a call that suspects no condition is left out when its
+        level ranks no higher (it could not raise a decision already at that level)."""
         out: list[tuple[TriageLevel, str, str | None]] = []
         posterior = self.posterior[i]
+        urgency = t.urgency_rank_list
         for r in np.flatnonzero(self.suspicion[i]).tolist():
             rule = t.suspicion[r]
             c = int(t.suspicion_condition[r])
@@ -337,16 +343,19 @@ class Levels:
                 )
             )
         top = int(self.top[i])
-        out.append(
-            (
-                t.urgency[top],
-                f"most likely condition: {t.condition_names[top]} (p={float(posterior[top]):.2f}, {label})",
-                None,
+        if urgency[top] > above:
+            p_top = float(posterior[top])
+            out.append(
+                (
+                    t.urgency[top],
+                    f"most likely condition: {t.condition_names[top]} (p={p_top:.2f}, {label})",
+                    None,
+                )
             )
-        )
         for c in np.flatnonzero(self.likely[i]).tolist():
-            p = float(posterior[c])
-            out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
+            if urgency[c] > above:
+                p = float(posterior[c])
+                out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
         return out
 
 
@@ -368,9 +377,13 @@ class _RowLevels:
             max((urgency[c] for c in self.likely), default=-1),
         )
 
-    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
+    def row(
+        self, t: Tables, i: int, label: str, above: int = -1
+    ) -> list[tuple[TriageLevel, str, str | None]]:
+        """:meth:`Levels.row` of this row."""
         out: list[tuple[TriageLevel, str, str | None]] = []
         p = self.p
+        urgency = t.urgency_rank_list
         for r in self.suspected:
             rule = t.suspicion[r]
             c = int(t.suspicion_condition[r])
@@ -383,15 +396,17 @@ class _RowLevels:
                 )
             )
         top = self.top
-        out.append(
-            (
-                t.urgency[top],
-                f"most likely condition: {t.condition_names[top]} (p={p[top]:.2f}, {label})",
-                None,
+        if urgency[top] > above:
+            out.append(
+                (
+                    t.urgency[top],
+                    f"most likely condition: {t.condition_names[top]} (p={p[top]:.2f}, {label})",
+                    None,
+                )
             )
-        )
         for c in self.likely:
-            out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p[c]:.2f}, {label})", None))
+            if urgency[c] > above:
+                out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p[c]:.2f}, {label})", None))
         return out
 
 
@@ -406,8 +421,10 @@ class _RowsLevels:
         self.rows = [_RowLevels(t, one, row) for row in posterior]
         self.rank = max((row.rank for row in self.rows), default=-1)
 
-    def row(self, t: Tables, i: int, label: str) -> list[tuple[TriageLevel, str, str | None]]:
-        return self.rows[i].row(t, i, label)
+    def row(
+        self, t: Tables, i: int, label: str, above: int = -1
+    ) -> list[tuple[TriageLevel, str, str | None]]:
+        return self.rows[i].row(t, i, label, above)
 
 
 def _decide(
@@ -417,10 +434,14 @@ def _decide(
     absent: BoolArray,
     likely: FloatArray,
     screening: list[tuple[TriageLevel, str, str | None]],
-    full: list[list[tuple[TriageLevel, str, str | None]]],
+    full: list[tuple[TriageLevel, str, str | None]],
+    subsets: list[tuple[Levels | _RowsLevels, int, str]],
     fit_adequate: bool,
 ) -> TriageResult:
-    """engine/triage.decide with the probability levels computed for the whole batch."""
+    """engine/triage.decide with the probability levels computed for the whole batch. ``full`` is
+    the full posterior's calls; ``subsets`` the (levels, row, label) of each red-flag subset's
+    posterior, whose calls are read in turn, each without the calls that could not raise the level
+    reached before it (TriageDecision.full: those change nothing)."""
     flags = []
     for r in fired:
         rule = t.rules[r]
@@ -449,7 +470,9 @@ def _decide(
             _likely_suspects(rule.suspects, t.compiled.condition_index, likely, t.suspect_fraction),
         )
     decision.screening(screening)
-    decision.full(full)
+    decision.full([full])
+    for levels, row, label in subsets:
+        decision.full_more(levels.row(t, row, label, rank(decision.level)))
     decision.floors(
         t.screen, lambda: [f for f, at in t.screen_findings if at is None or not absent[at]], fit_adequate
     )
@@ -650,12 +673,11 @@ class CoreCase:
     @_once
     def triage(self) -> TriageResult:
         chunk, i, t = self._chunk, self.row, self._chunk.t
-        full = [chunk.full_levels.row(t, i, "all findings")]
-        if chunk.subset_levels is not None and i in chunk.subsets:
+        subsets: list[tuple[Levels | _RowsLevels, int, str]] = []
+        levels = chunk.subset_levels
+        if levels is not None and i in chunk.subsets:
             first = chunk.first_subset[i]
-            full += [
-                chunk.subset_levels.row(t, first + j, label) for j, (label, _) in enumerate(chunk.subsets[i])
-            ]
+            subsets = [(levels, first + j, label) for j, (label, _) in enumerate(chunk.subsets[i])]
         return _decide(
             t,
             chunk.fired[i],
@@ -663,7 +685,8 @@ class CoreCase:
             chunk.absent(i),
             self.conditions,
             chunk.screen_levels.row(t, i, "red flags aside"),
-            full,
+            chunk.full_levels.row(t, i, "all findings"),
+            subsets,
             self.fit.adequate,
         )
 
@@ -1156,6 +1179,8 @@ class _OneTables:
         self.side_columns = [column.tolist() for column in (t.side_columns > 0).T]
         self.kind_of = t.kind_of.tolist()
         self.spinal = np.flatnonzero(t.compiled.spinal)
+        # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
+        self.unexplained_by_finding = np.ascontiguousarray(t.unexplained.T)
         # the sites on the other side than the symptoms, per (symptoms left only, right only)
         self.other_side = {
             (symptom_left, symptom_right): (t.site_is_left & (not symptom_left))
@@ -1389,12 +1414,11 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         subsets[0] = variants
         first_subset[0] = 0
         if variants:
-            owner_rows = np.zeros(len(variants), dtype=np.intp)
+            # the batch's rows of this case, one per subset, by broadcasting the case's one row
+            # (the same elementwise operations on the same values)
             drop = 1.0 - keep_flags
-            dropped = t.red_flag_loglik(red_present[owner_rows] * drop, red_absent[owner_rows] * drop)
-            subset_p = conditions_given(
-                prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows]
-            )
+            dropped = t.red_flag_loglik(red_present * drop, red_absent * drop)
+            subset_p = conditions_given(prior, cond_ll - dropped, site_term)
             if len(variants) <= ROW_LEVELS:
                 subset_levels = _RowsLevels(t, one, subset_p)
                 subset_rank = subset_levels.rank
@@ -1416,7 +1440,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     manifest_present = np.array(
         [f for f in present_list if manifestation[f] and f not in site_scored], dtype=np.intp
     )
-    counts = _add(t.unexplained[:, manifest_present], axis=1).tolist()
+    counts = _add(one.unexplained_by_finding[manifest_present], axis=0).tolist()
     fewest_0 = min(counts)
     p_row = full_levels.p
     best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)

@@ -366,7 +366,17 @@ def _by_pain_map(
 
 # A derivation as encode_case runs it: (finding index, finding id, excluded when false (an exclusive
 # group's category), what it reads, origin, the rule, the sides it names or None)
-_Derived = tuple[int, str, bool, int, str, Callable[[Case], bool | None], Callable[[Case], set[str]] | None]
+# (and, for a rule on weak movements, the movements and the highest grade that counts as weak)
+_Derived = tuple[
+    int,
+    str,
+    bool,
+    int,
+    str,
+    Callable[[Case], bool | None],
+    Callable[[Case], set[str]] | None,
+    tuple[frozenset[str], int] | None,
+]
 
 
 class _Tables:
@@ -409,6 +419,11 @@ class _Tables:
                         origin,
                         _derivation(rule, reads),
                         _sides_of(rule) if self.derived[-1][5] else None,
+                        (
+                            (frozenset(rule.weak_movements), 4 if rule.max_grade is None else rule.max_grade)
+                            if reads == STRENGTH and rule.weak_movements is not None
+                            else None
+                        ),
                     )
                 )
         kb = compiled.knowledge
@@ -491,10 +506,22 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     site_scored, origins, found_sides = encoded.site_scored, encoded.origin, encoded.sides
     # mark() of each derived finding, unrolled (the same writes; a rule's sides are read only when
     # its finding is present, the only time mark() keeps them)
-    for at, fid, exclusive, reads, origin, derive, sides_of in _tables(compiled).derived_runs:
+    lowest: dict[str, int] | None = None  # each graded movement's lowest grade
+    for at, fid, exclusive, reads, origin, derive, sides_of, weak in _tables(compiled).derived_runs:
         if not given[reads]:
             continue  # the input the rule reads is missing: the finding stays unknown
-        value = derive(case)
+        if weak is None:
+            value = derive(case)
+        else:  # derive's by_strength, from the lowest grades: any movement of the rule graded weak
+            if lowest is None:
+                lowest = {}
+                for test in case.strength:
+                    grade = lowest.get(test.movement)
+                    if grade is None or test.grade < grade:
+                        lowest[test.movement] = test.grade
+            movements, limit = weak
+            grades = [lowest[movement] for movement in movements if movement in lowest]
+            value = min(grades) <= limit if grades else None
         if value is None or (exclusive and not value):
             continue  # unknown, or only the category that holds is scored
         present[at] = value
@@ -507,21 +534,32 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
                 found_sides.setdefault(fid, set()).update(named)
     for item in case.imaging:
         mark(IMAGING_FINDING[item.kind], True, "imaging")
+    finding_index = compiled.finding_index
     for reported in case.findings:
-        if reported.status == Status.UNKNOWN:
+        status = reported.status
+        if status == Status.UNKNOWN:
             continue
-        index = compiled.finding_index[reported.id]
-        was_derived = encoded.origin.get(reported.id) in ("derived", EXAM_DERIVED)
-        value = reported.status == Status.PRESENT
-        if was_derived and bool(present[index]) != value:
+        fid = reported.id
+        index = finding_index[fid]
+        finding = findings[fid]
+        value = status == Status.PRESENT
+        if origins.get(fid) in ("derived", EXAM_DERIVED) and bool(present[index]) != value:
             encoded.notes.append(
-                f"'{reported.id}' reported {reported.status.value} but the structured examination "
+                f"'{fid}' reported {status.value} but the structured examination "
                 f"says {'present' if present[index] else 'absent'}; the report is used"
             )
-        if findings[reported.id].lateral and reported.side is not None and not value and present[index]:
+        side = reported.side
+        if finding.lateral and side is not None and not value and present[index]:
             continue  # absent on one side, present on the other: the finding is present
-        sides = SIDES if reported.side == "bilateral" else (reported.side,) if reported.side else ()
-        mark(reported.id, value, "reported", sides)
+        # mark(fid, value, "reported", sides), unrolled
+        if finding.exclusive_group and not value:
+            continue  # only the category that holds is scored
+        present[index] = value
+        absent[index] = not value
+        site_scored[index] = False
+        origins[fid] = "reported"
+        if value and side:
+            found_sides.setdefault(fid, set()).update(SIDES if side == "bilateral" else (side,))
 
     _encode_localisation(case, compiled, encoded)
     _note_possible_contradictions(case, encoded)

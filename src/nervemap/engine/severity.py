@@ -10,6 +10,7 @@ from nervemap.knowledge.models import Severity, SeverityCutPoints, TriageLevel
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
 # the records as trusted() made them: every field in declared order; without components only the
 # grade, basis and duration count as set (the others at their None defaults)
+_VALUE: dict[str, str] = {grade: grade.value for grade in ORDER}  # grade.value, by a dict
 _graded = exact_maker(SeverityResult)
 _by_default = maker(SeverityResult, ["grade", "basis", "duration_days"])
 
@@ -88,7 +89,7 @@ def assess_severity(
     return _graded(  # all six fields, in declared order
         {
             "grade": grade,
-            "basis": [f"{severity.value}: {why}" for severity, why in components],
+            "basis": [f"{_VALUE[severity]}: {why}" for severity, why in components],
             "worst_mrc": None if worst is None else int(worst),
             "pain_nrs": _number(case.scores.pain_nrs),
             "odi": _number(case.scores.odi),

@@ -46,6 +46,7 @@ _RANK: dict[str, int] = {level: i for i, level in enumerate(TRIAGE_ORDER)}
 
 
 _URGENT = _RANK[TriageLevel.URGENT]
+_VALUE: dict[str, str] = {level: level.value for level in TRIAGE_ORDER}  # level.value, by a dict
 
 
 def rank(level: TriageLevel) -> int:
@@ -157,7 +158,7 @@ class TriageDecision:
         self._suspected: dict[str, Suspected] = {}
 
     def raise_to(self, candidate: TriageLevel, why: str, patient: str | None = None) -> None:
-        self.basis.append(f"{candidate.value}: {why}")
+        self.basis.append(f"{_VALUE[candidate]}: {why}")
         if not self.reason or _RANK[candidate] > _RANK[self.level]:
             self.level, self.reason = candidate, why
             self.advice = patient or PATIENT_ADVICE[candidate]
@@ -188,11 +189,22 @@ class TriageDecision:
         """The posterior with every finding first; a red-flag subset's posterior is shown only
         when it calls for more than everything above (it exists for the monotonicity guarantee)."""
         for i, calls in enumerate(calls_per_posterior):
+            if i:
+                self.full_more(calls)
+                continue
             for candidate, why, target in calls:
-                if i == 0 or _RANK[candidate] > _RANK[self.level]:
-                    self.raise_to(candidate, why)
+                self.raise_to(candidate, why)
                 if target is not None:
                     self.suspect(target, candidate, f"suspicion:{target}")
+
+    def full_more(self, calls: Iterable[LevelCall]) -> None:
+        """A red-flag subset's posterior after the full one (:meth:`full`): a call raises the level
+        only when it is more urgent than the level reached."""
+        for candidate, why, target in calls:
+            if _RANK[candidate] > _RANK[self.level]:
+                self.raise_to(candidate, why)
+            if target is not None:
+                self.suspect(target, candidate, f"suspicion:{target}")
 
     def floors(
         self, screen: ScreeningRule | None, unscreened: Callable[[], list[str]], fit_adequate: bool
