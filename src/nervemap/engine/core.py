@@ -159,6 +159,13 @@ class Tables:
         self.side_columns = np.stack(
             [self.symptom_left, self.symptom_right, self.imaged_left, self.imaged_right], axis=1
         )
+        # each sided symptom observation's region, movement or reflex without its side, to compare
+        # the two sides' symptoms (predominant_side)
+        self.observation_side: list[str | None] = [o.side for o in compiled.observations]
+        self.symptom_key: list[str | None] = [
+            f"{o.modality}:{o.target}" if is_sided and is_symptom else None
+            for o, is_sided, is_symptom in zip(compiled.observations, sided, symptom, strict=True)
+        ]
         self.imaging_observations_f = self.imaging_observations.astype(np.float64)
         self.manifestation_f = self.manifestation.astype(np.float64)
         # sites: kind totals and the side of each site
@@ -720,6 +727,31 @@ class CoreCase:
         return _concordance(self.concordance)
 
 
+def predominant_side(
+    t: Tables, observed: Sequence[int], findings_left: Sequence[int], findings_right: Sequence[int]
+) -> str:
+    """The side of the symptoms when they are on both sides: 'bilateral', or the predominant side.
+
+    Without a nerve lesion the side reported is where the symptoms are. When everything on one
+    side (regions, movements, reflexes, sided findings) is also on the other, which has more,
+    the other is the side of the problem: groin pain on both sides with buttock and leg pain on
+    the left only is a left-sided problem, as a clinician would write it; symptoms that differ on
+    each side, or the same on both, stay bilateral. Left/right symmetric by construction.
+    """
+    keys = t.symptom_key
+    left: set[str] = {f"finding:{f}" for f in findings_left}
+    right: set[str] = {f"finding:{f}" for f in findings_right}
+    for o in observed:
+        key = keys[o]
+        if key is not None:
+            (left if t.observation_side[o] == "left" else right).add(key)
+    if right < left:
+        return "left"
+    if left < right:
+        return "right"
+    return "bilateral"
+
+
 def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
     """The first ``most`` entries in order down to LISTED_PROBABILITY, keeping at least MIN_LISTED.
 
@@ -944,6 +976,13 @@ def _headline_chunk(
     side_names = np.where(
         left & right, "bilateral", np.where(left, "left", np.where(right, "right", ""))
     ).tolist()
+    for i in np.flatnonzero(left & right).tolist():
+        side_names[i] = predominant_side(
+            t,
+            np.flatnonzero(observed[i]).tolist(),
+            np.flatnonzero(batch.sides[i, :, 0]).tolist(),
+            np.flatnonzero(batch.sides[i, :, 1]).tolist(),
+        )
     levels = [TRIAGE_ORDER[r] for r in ranks.tolist()]
     p_spinal_list = p_spinal.tolist()
     enough_list = enough_all.tolist()
@@ -1510,6 +1549,14 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         -1 if case.duration_days is None else bisect.bisect_right(one.duration_cuts, case.duration_days)
     )
     side_name = "bilateral" if left and right else "left" if left else "right" if right else None
+    if left and right:
+        index = t.compiled.finding_index
+        side_name = predominant_side(
+            t,
+            observed_list,
+            [index[f] for f, seen in encoded.sides.items() if "left" in seen],
+            [index[f] for f, seen in encoded.sides.items() if "right" in seen],
+        )
     level = TRIAGE_ORDER[level_rank]
     fired_sorted = sorted(fired, key=lambda r: -t.rule_level_rank[r])  # stable: rule order in a level
     concordance: dict[str, Any]
