@@ -108,6 +108,14 @@ GAPS = [
     ("Swollen R leg 1/52, now pleuritic chest pain.", "pulmonary_embolism_symptoms"),
     ("Calf swelling, sudden breathlessness, haemoptysis.", "pulmonary_embolism_symptoms"),
     ("Hx DVT, sudden SOB this morning.", "pulmonary_embolism_symptoms"),
+    # step 2: whole-leg numbness or tingling of both legs is bilateral_leg_symptoms; heavy and weak legs
+    ("Man 60s, back pain, both legs numb, retention of urine.", "bilateral_leg_symptoms"),
+    ("Man 60s, back pain, both legs numb, retention of urine.", "leg_numbness"),
+    ("60M LBP, BLE numbness, in retention.", "bilateral_leg_symptoms"),
+    ("Back pain, tingling both legs.", "bilateral_leg_symptoms"),
+    ("Back pain, tingling both legs.", "leg_tingling"),
+    ("Leg numbness bilat.", "bilateral_leg_symptoms"),
+    ("Breast ca, now legs feel heavy and unsteady walking.", "bilateral_leg_weakness"),
 ]
 
 
@@ -127,6 +135,8 @@ NOT_READ = [
     ("Fall in walking distance over the last year.", "fall_from_standing"),
     ("He can lift his leg straight.", "subjective_leg_weakness"),
     ("CT: no bone mets.", "history_of_cancer"),
+    ("Numb left leg.", "bilateral_leg_symptoms"),
+    ("Varicose veins, legs heavy and achy by evening.", "bilateral_leg_weakness"),
 ]
 
 
@@ -144,3 +154,17 @@ def test_symptoms_of_pulmonary_embolism_escalate_only_with_a_leg_or_risk_feature
     assert any(s.condition == "deep_vein_thrombosis" for s in with_leg.triage.suspected)
     alone = assess({"findings": [{"id": "pulmonary_embolism_symptoms"}]})
     assert _level(alone) != "emergency"
+
+
+def test_bilateral_numbness_with_retention_keeps_cauda_equina_in_the_top_three() -> None:
+    """The lead's probe: retention of urine with both legs numb left cauda equina eighth (0.05), because a
+    whole-leg numbness of both legs did not count as symptoms in both legs (bilateral_leg_symptoms, CES
+    0.6 against 0.08: ces-mri-audit, suri-2010)."""
+    result = _assessed("Man 60s, back pain, both legs numb, retention of urine.")
+    assert "cauda_equina_syndrome" in {d.id for d in result.differential[:3]}
+    assert _level(result) == "emergency"
+
+
+def test_an_ambulance_note_is_read_in_the_emergency_setting() -> None:
+    assert str(extract("Amb: 42F, back pain after lifting.").case.setting.value) == "emergency"
+    assert str(extract("BIBA with back pain.").case.setting.value) == "emergency"
