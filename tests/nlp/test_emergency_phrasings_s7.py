@@ -116,6 +116,13 @@ GAPS = [
     ("Back pain, tingling both legs.", "leg_tingling"),
     ("Leg numbness bilat.", "bilateral_leg_symptoms"),
     ("Breast ca, now legs feel heavy and unsteady walking.", "bilateral_leg_weakness"),
+    # step 3: a sensory level is a cord sign; bilateral radicular symptoms; an acute event ends a history cue
+    ("Mid back pain x2wk, now numb from the waist down, legs weak.", "sensory_level"),
+    ("Mid back pain x2wk, now numb from the waist down, legs weak.", "bilateral_leg_symptoms"),
+    ("Prostate cancer. Back pain, sensory level at T10.", "sensory_level"),
+    ("c/o LBP w/ bilat radicular sx.", "bilateral_sciatica"),
+    ("Hx fem-pop bypass, acute R leg pain at rest, cold to touch, doppler signals absent.", "cold_pale_limb"),
+    ("Hx fem-pop bypass, acute R leg pain at rest, cold to touch, doppler signals absent.", "leg_pulseless"),
 ]
 
 
@@ -168,3 +175,11 @@ def test_bilateral_numbness_with_retention_keeps_cauda_equina_in_the_top_three()
 def test_an_ambulance_note_is_read_in_the_emergency_setting() -> None:
     assert str(extract("Amb: 42F, back pain after lifting.").case.setting.value) == "emergency"
     assert str(extract("BIBA with back pain.").case.setting.value) == "emergency"
+
+
+def test_a_sensory_level_with_weak_legs_is_an_emergency_and_alone_urgent() -> None:
+    """NICE NG234: a sensory level is a sign of spinal cord compression."""
+    with_weakness = assess({"findings": [{"id": "sensory_level"}, {"id": "bilateral_leg_weakness"}]})
+    assert _level(with_weakness) == "emergency"
+    assert any(s.condition == "conus_cord_compression" for s in with_weakness.triage.suspected)
+    assert _level(assess({"findings": [{"id": "sensory_level"}]})) == "urgent"
