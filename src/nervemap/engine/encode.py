@@ -783,7 +783,16 @@ def _symmetric_trace_reflexes(case: Case, trace: Number | None) -> set[str]:
     }
 
 
-PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")
+# An imaging lesion's side is a side of the lesion's findings too ("left foraminal L4-5 disc").
+PATTERN_MODALITIES = (
+    "sensory",
+    "pain",
+    "weakness",
+    "sensory-vague",
+    "pain-vague",
+    "weakness-vague",
+    "imaging",
+)
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2
 
