@@ -344,7 +344,8 @@ def _own_side(draft: Draft, place: Mention) -> SideOrBoth | None:
 
 def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> list[Mention]:
     """'tingling pain': a tingling or numbness word qualifying 'pain' wins; 'pain and paraesthesia',
-    'numb and painful': two symptoms joined by 'and' are both felt there."""
+    'numb and painful', 'a numb, burning patch': two symptoms joined by 'and' or a comma are both
+    felt there."""
     symptom = symptoms[index]
     for other in (index - 1, index + 1):
         if not 0 <= other < len(symptoms) or symptoms[other].key == symptom.key:
@@ -353,9 +354,17 @@ def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> list[Mentio
         gap = draft.text[first.end : second.start]
         if re.fullmatch(r"\s*(?:,\s*)?(?:and|or)\s+", gap, re.IGNORECASE):
             return [first, second]
+        if re.fullmatch(r"\s*,\s*", gap) and _ADJECTIVE.fullmatch(draft.text[first.start : first.end]):
+            return [first, second]  # "a numb, burning patch": two adjectives of one place
         if other == index - 1 and symptom.key == "pain" and re.fullmatch(r"\s*", gap):
             return [symptoms[other]]  # "tingling pain", "burning numb pain": the quality wins
     return [symptom]
+
+
+# A symptom written as an adjective: joined to the next symptom by a comma it qualifies the same
+# place ("a numb, burning patch"); a noun before a comma is an item of a list ("back pain, numbness
+# in the foot": the pain is in the back).
+_ADJECTIVE = re.compile(r"numb|painful|burning|tingling|aching|sore|prickling|tender|cramping", re.IGNORECASE)
 
 
 # A spreading word ("spreading to", "radiating into", "extends down to") says where a symptom goes,
