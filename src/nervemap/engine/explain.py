@@ -98,6 +98,8 @@ class Explainer:
         self.site_shown_present = np.abs(self.site_weight_present) >= MIN_WEIGHT
         self.site_shown_absent = np.abs(self.site_weight_absent) >= MIN_WEIGHT
         self.observation_labels = [observation_label(compiled, o) for o in compiled.observations]
+        # the finding of each nerve-tension sign state row (row // len(SIGN_STATES): its sign)
+        self.sign_finding_ids = [compiled.finding_ids[f] for f in compiled.sign_findings for _ in SIGN_STATES]
         self._finding_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._sign_items: dict[tuple[int, int, int], tuple[float, Record] | None] = {}
@@ -246,6 +248,9 @@ class Explainer:
             by_row[k].append(j)
         made = self._finding_evidence
         keep = len(made) < EVIDENCE_MEMO
+        # each sign state row with the origin of its finding (read once, not per condition)
+        sign_ids = self.sign_finding_ids
+        sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]
         for k, c in enumerate(conditions):
             items: list[Item] = []
             for j in by_row[k]:
@@ -261,32 +266,57 @@ class Explainer:
                 items.append(known)
             if signs:
                 best = best_sites[k]
-                for row in signs:
-                    sign = self._sign_evidence_of(c, best, row, origin)
+                for row, how in sign_origins:
+                    sign = self._sign_evidence_at(c, best, row, how)
                     if sign is not None:
                         items.append(sign)
             if localised:
                 fit = fits[k]
                 if abs(fit) >= MIN_WEIGHT:
                     rounded = round(fit, 4)
-                    fit_record = _evidence({**self._fit_item(best_sites[k]), "weight": rounded})
+                    label, detail = self._fit_text(best_sites[k])
+                    # the lesion-pattern item (_fit_item) with this case's weight, all nine fields
+                    fit_record = _evidence(
+                        {
+                            "finding": "lesion-pattern",
+                            "label": label,
+                            "status": "present",
+                            "weight": rounded,
+                            "p_if_true": 1.0,
+                            "p_reference": 1.0,
+                            "source": "nervemap-localisation",
+                            "detail": detail,
+                            "origin": "localisation",
+                        }
+                    )
                     items.append((-abs(rounded), rounded, fit_record))
             out.append(_split(items))
         return out
 
     def _sign_evidence_of(self, c: int, best: int, row: int, origin: dict[str, str]) -> Item | None:
-        sign = self.sign_item(c, best, row)
-        if sign is None:
-            return None
-        rounded, record = sign
-        how = origin.get(record["finding"])
+        return self._sign_evidence_at(c, best, row, origin.get(self.sign_finding_ids[row]))
+
+    def _sign_evidence_at(self, c: int, best: int, row: int, how: str | None) -> Item | None:
+        """The sign item of ``row`` for condition ``c`` at site ``best``, its finding known ``how``."""
         key = (c, best, row, how)
         known = self._sign_evidence.get(key)
-        if known is None:
-            known = (-abs(rounded), rounded, _evidence({**record, "origin": how}))
+        if known is not None or key in self._sign_evidence:
+            return known
+        sign = self.sign_item(c, best, row)
+        if sign is None:
             if len(self._sign_evidence) < EVIDENCE_MEMO:
-                self._sign_evidence[key] = known
+                self._sign_evidence[key] = None
+            return None
+        rounded, record = sign
+        known = (-abs(rounded), rounded, _evidence({**record, "origin": how}))
+        if len(self._sign_evidence) < EVIDENCE_MEMO:
+            self._sign_evidence[key] = known
         return known
+
+    def _fit_text(self, best: int) -> tuple[str, str]:
+        """The lesion-pattern item's label and detail at the condition's most likely site."""
+        known = self._fit_item(best)
+        return known["label"], known["detail"]
 
     def _fit_item(self, best: int) -> Record:
         """The lesion-pattern evidence item at the condition's most likely site (its weight aside)."""
