@@ -76,6 +76,7 @@ class ValuePatterns(BaseModel):
     qualitative: _Qualitative
     historical: list[str]
     negated: list[str]
+    risk_discussion: list[str] = []
     other_units: str
     other_specimen: list[str]
     blood_specimen: list[str]
@@ -92,6 +93,7 @@ class _Compiled:
     qualitative: dict[str, list[tuple[re.Pattern[str], Literal["normal", "high", "low"]]]]
     historical: re.Pattern[str]
     negated: re.Pattern[str]
+    risk_discussion: re.Pattern[str]
     other_specimen: re.Pattern[str]
     blood_specimen: re.Pattern[str]
     on_oxygen: re.Pattern[str]
@@ -171,6 +173,7 @@ def _compile(ranges: dict[str, Quantity]) -> _Compiled:
         qualitative=qualitative,
         historical=re.compile("|".join(data.historical), re.IGNORECASE),
         negated=re.compile("|".join(data.negated), re.IGNORECASE),
+        risk_discussion=re.compile("|".join(data.risk_discussion) or "(?!)", re.IGNORECASE),
         other_specimen=re.compile("|".join(data.other_specimen), re.IGNORECASE),
         blood_specimen=re.compile("|".join(data.blood_specimen), re.IGNORECASE),
         on_oxygen=re.compile("|".join(data.on_oxygen), re.IGNORECASE),
@@ -214,7 +217,9 @@ def _clause(draft: Draft, start: int, end: int) -> str:
 
 
 def _flags(draft: Draft, start: int, end: int) -> set[str]:
-    """historical: a cue of the past anywhere in the clause; negated: a cue before the match."""
+    """historical: a cue of the past anywhere in the clause; negated: a cue before the match;
+    hypothetical: a risk being discussed earlier in the sentence ("the risks, including infection
+    and elevated blood glucose, were discussed")."""
     compiled = _compiled(draft.knowledge)
     clause = _clause(draft, start, end)
     before = clause[: len(clause) - len(_clause_after(draft, start, end))]
@@ -223,6 +228,9 @@ def _flags(draft: Draft, start: int, end: int) -> set[str]:
         flags.add("historical")
     if compiled.negated.search(before):
         flags.add("negated")
+    s_start, _ = draft.sentence_of(start)
+    if compiled.risk_discussion.search(draft.text[s_start:start]):
+        flags.add("hypothetical")
     return flags
 
 
