@@ -44,7 +44,9 @@ _PREP_BEFORE_NAME = re.compile(
 _NAME_THEN_GRADE = re.compile(
     r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
     r"graded|measured|noted|to|be|of|at|on|the|left|right|(?-i:L|R)|bilaterally|bilateral|both|sides?|"
-    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-)[\s:,]*)*$",
+    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-|"
+    # "hip flexion and knee extension are each graded 4+/5", "all rated 4/5" (H11 s7)
+    r"each|all|rated|scored|tested|assessed|found)[\s:,]*)*$",
     re.I,
 )
 _SEPARATOR = re.compile(r"[,;]|\band\b", re.I)
@@ -288,7 +290,11 @@ def read_grades(draft: Draft) -> None:
             ]
             mrc.sort(key=lambda g: g.start)
         if movements or (mrc and strength_subject.search(text)):
-            weak = [g for g in _word_grades(draft, sentence, weak_words)]
+            weak = [
+                g
+                for g in _word_grades(draft, sentence, weak_words)
+                if not _grades_a_reflex(draft, g, reflexes)
+            ]
             _strength(draft, sentence, movements, mrc + weak, global_strength)
         if any(r.key not in ("other",) for r in reflexes) and re.search(
             r"reflex|jerk|DTR|MSR|areflexi|hyporeflexi|hyperreflexi", text, re.IGNORECASE
@@ -301,6 +307,22 @@ def read_grades(draft: Draft) -> None:
             words = _word_grades(draft, sentence, reflex_words)
             words = [w for w in words if not any(n.start <= w.start < n.end for n in numeric)]
             _reflexes(draft, sentence, reflexes, sorted(numeric + words, key=lambda g: g.start))
+
+
+_REFLEX_THEN_WORD = re.compile(r"\s*(?:is|are|was|were|remains?|appears?)?\s*(?:\w+ly\s+)?", re.IGNORECASE)
+_WORD_THEN_REFLEX = re.compile(r"\s*(?:(?:the\s+)?(?:left|right|bilateral)\s+)?", re.IGNORECASE)
+
+
+def _grades_a_reflex(draft: Draft, grade: Grade, reflexes: list[Mention]) -> bool:
+    """A word grade standing right after or before a reflex's name grades the reflex ("the knee jerk is
+    absent, hip adduction and knee extension are weak": the "absent" is not a 0/5 for the muscles)."""
+    text = draft.text
+    for reflex in reflexes:
+        if reflex.end <= grade.start and _REFLEX_THEN_WORD.fullmatch(text, reflex.end, grade.start):
+            return True
+        if grade.end <= reflex.start and _WORD_THEN_REFLEX.fullmatch(text, grade.end, reflex.start):
+            return True
+    return False
 
 
 def _mrc_pair(match: re.Match[str]) -> tuple[int, ...]:
