@@ -49,3 +49,17 @@ def test_the_textbook_meralgia_note_names_the_lateral_femoral_cutaneous_nerve() 
     top = assessment.localization[0]
     assert (top.nerve, top.side) == ("lateral_femoral_cutaneous", "left")
     assert assessment.differential[0].id == "meralgia_paresthetica"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Numbness and burning over the anterolateral aspect of the right thigh.",
+        "Pain in the anterolateral part of her left thigh.",
+    ],
+)
+def test_the_anterolateral_aspect_of_the_thigh_is_that_aspect_not_the_whole_thigh(text: str) -> None:
+    """Meralgia's territory written as an aspect of the thigh: the lateral (anterolateral) thigh
+    region only, not the four thigh regions of a thigh named without its aspect."""
+    case = extract(text).case
+    assert {m.region for m in case.pain_map or []} == {"thigh_lateral"}
