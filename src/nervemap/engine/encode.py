@@ -444,6 +444,11 @@ class _Tables:
         self.reflex_ids = frozenset(compiled.reflex_ids)
         # their sides, by observation index
         self.pattern_side = {o: str(compiled.observations[o].side) for o in sorted(self.pattern_at)}
+        self.imaging_side = {
+            o: str(ob.side)
+            for o, ob in enumerate(compiled.observations)
+            if ob.modality == IMAGING_MODALITY and ob.side in SIDES
+        }
         # the laterality findings the knowledge base scores, with their indices (in order)
         self.laterality_findings = [
             (finding, compiled.finding_index[finding])
@@ -783,16 +788,11 @@ def _symmetric_trace_reflexes(case: Case, trace: Number | None) -> set[str]:
     }
 
 
-# An imaging lesion's side is a side of the lesion's findings too ("left foraminal L4-5 disc").
-PATTERN_MODALITIES = (
-    "sensory",
-    "pain",
-    "weakness",
-    "sensory-vague",
-    "pain-vague",
-    "weakness-vague",
-    "imaging",
-)
+PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")
+# An imaging lesion on a side where the clinical findings are confirms that side for the pattern ("left
+# leg pain; left foraminal L4-5 disc": one-sided); on the other side it is discordant imaging, shown as
+# such (concordance), and never makes a clinical picture both-sided.
+IMAGING_MODALITY = "imaging"
 # Two sided findings are the least that makes a pattern: one finding is always "one-sided".
 MIN_SIDED_FOR_PATTERN = 2
 
@@ -827,6 +827,13 @@ def _encode_laterality(
     for side in derived:
         if side in sided:
             sided.remove(side)  # the finding and the observation standing for it are one statement
+    imaging_side = tables.imaging_side
+    clinical = set(sided)
+    sided += [
+        imaging_side[o]
+        for o in encoded.observed_present.nonzero()[0].tolist()
+        if o in imaging_side and imaging_side[o] in clinical
+    ]
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return
     pattern = "unilateral" if len(set(sided)) == 1 else "bilateral"

@@ -29,6 +29,7 @@ from nervemap.engine.compiled import (
 from nervemap.engine.encode import (
     EXAM_DERIVED,
     IMAGING_FINDING,
+    IMAGING_MODALITY,
     PATTERN_MODALITIES,
     CaseError,
     EncodedCase,
@@ -287,6 +288,14 @@ class BatchTables:
         self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
         self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])
         self.pattern_sides = np.stack([self.pattern_left, self.pattern_right], axis=1).astype(np.float64)
+        # imaging lesions: they confirm a clinical side, never add one (encode.IMAGING_MODALITY)
+        self.imaging_sides = np.stack(
+            [
+                np.array([o.modality == IMAGING_MODALITY and o.side == side for o in observations])
+                for side in ("left", "right")
+            ],
+            axis=1,
+        ).astype(np.float64)
         laterality = getattr(kb.localisation, "laterality_findings", None) or []
         self.laterality_findings = np.array(
             [compiled.finding_index[f] for f in laterality if f in compiled.finding_index], dtype=np.intp
@@ -683,6 +692,9 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         seen = present[:, lf, None] & sides[:, lf]  # (B, findings, 2)
         n_left = counts[:, 0] + seen[:, :, 0].sum(axis=1) - derived_sides[:, 0]
         n_right = counts[:, 1] + seen[:, :, 1].sum(axis=1) - derived_sides[:, 1]
+        imaged = obs_p.astype(np.float64) @ t.imaging_sides  # (B, 2): imaged roots left, right
+        n_left = n_left + np.where(n_left > 0, imaged[:, 0], 0.0)
+        n_right = n_right + np.where(n_right > 0, imaged[:, 1], 0.0)
         patterned = n_left + n_right >= 2
         one_side = patterned & ((n_left == 0) | (n_right == 0))
         two_sides = patterned & ~one_side
