@@ -232,3 +232,20 @@ def test_strength_of_a_named_muscle_reduced() -> None:
 )
 def test_wasting_in_prose(text: str) -> None:
     assert ("muscle_wasting", "present") in _findings(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rivaroxaban for AF, sudden groin pain, weak knee extension on the right.",
+            ("knee_extension", "right", 4),
+        ),
+        ("Right foot drop with sparing of ankle inversion.", ("ankle_inversion", "right", 5)),
+        ("Absent knee extension on the left.", ("knee_extension", "left", 0)),
+    ],
+)
+def test_a_reflex_word_inside_a_movement_name_is_the_movement(
+    text: str, expected: tuple[str, str, int]
+) -> None:
+    assert expected in _strength(text)

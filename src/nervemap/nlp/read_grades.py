@@ -293,7 +293,7 @@ def read_grades(draft: Draft) -> None:
             weak = [
                 g
                 for g in _word_grades(draft, sentence, weak_words)
-                if not _grades_a_reflex(draft, g, reflexes)
+                if not _grades_a_reflex(draft, g, reflexes, movements)
             ]
             _strength(draft, sentence, movements, mrc + weak, global_strength)
         if any(r.key not in ("other",) for r in reflexes) and re.search(
@@ -313,11 +313,14 @@ _REFLEX_THEN_WORD = re.compile(r"\s*(?:is|are|was|were|remains?|appears?)?\s*(?:
 _WORD_THEN_REFLEX = re.compile(r"\s*(?:(?:the\s+)?(?:left|right|bilateral)\s+)?", re.IGNORECASE)
 
 
-def _grades_a_reflex(draft: Draft, grade: Grade, reflexes: list[Mention]) -> bool:
+def _grades_a_reflex(draft: Draft, grade: Grade, reflexes: list[Mention], movements: list[Mention]) -> bool:
     """A word grade standing right after or before a reflex's name grades the reflex ("the knee jerk is
-    absent, hip adduction and knee extension are weak": the "absent" is not a 0/5 for the muscles)."""
+    absent, hip adduction and knee extension are weak": the "absent" is not a 0/5 for the muscles). A
+    reflex word inside a movement's name ("ankle" of "ankle inversion") is the movement."""
     text = draft.text
     for reflex in reflexes:
+        if any(m.start < reflex.end and reflex.start < m.end for m in movements):
+            continue
         if reflex.end <= grade.start and _REFLEX_THEN_WORD.fullmatch(text, reflex.end, grade.start):
             return True
         if grade.end <= reflex.start and _WORD_THEN_REFLEX.fullmatch(text, grade.end, reflex.start):
