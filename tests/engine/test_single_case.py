@@ -45,7 +45,12 @@ def test_single_case_records_validate_to_themselves() -> None:
         assert again.model_dump_json(by_alias=True) == assessment.model_dump_json(by_alias=True)
 
 
-def test_single_case_posteriors_are_the_batch_posteriors_to_the_last_bit() -> None:
+def test_single_case_posteriors_are_the_batch_posteriors_to_1e_12() -> None:
+    """The posteriors, site log-likelihoods and orders of one case alone are the batch's. Not to
+    the last bit: the one-case path sums the log likelihoods of the ~10-30 findings and observations
+    a case has (engine/core._infer_one) where the batch multiplies (B, F) and (B, O) matrices, the
+    same terms added in another order (about 1e-14 apart on these cases). The orders, which ties
+    settle (engine/ties.py), and the Assessment JSON (the test above) are the same exactly."""
     import numpy as np
 
     from nervemap.engine.assess import headlines
@@ -53,13 +58,14 @@ def test_single_case_posteriors_are_the_batch_posteriors_to_the_last_bit() -> No
     from nervemap.engine.encode import encode_case
 
     compiled = default_compiled()
+    close = {"rtol": 1e-12, "atol": 1e-12}
     for case in all_cases():
         one = headline_one(compiled, case, encode_case(case, compiled))
         batch = headlines([case], compiled)[0]
-        assert np.array_equal(one.conditions, batch.conditions), case.id
-        assert np.array_equal(one.sites, batch.sites), case.id
-        assert np.array_equal(one.site_loglik, batch.site_loglik), case.id
-        assert one.p_spinal == batch.p_spinal
+        assert np.allclose(one.conditions, batch.conditions, **close), case.id
+        assert np.allclose(one.sites, batch.sites, **close), case.id
+        assert np.allclose(one.site_loglik, batch.site_loglik, **close), case.id
+        assert abs(one.p_spinal - batch.p_spinal) < 1e-12
         assert one.order.tolist() == batch.order.tolist()
         assert one.site_order.tolist() == batch.site_order.tolist()
 

@@ -48,10 +48,8 @@ from nervemap.engine.fit import CONTEXT, MIN_UNEXPLAINED, RARE
 from nervemap.engine.inference import (
     LOG_FLOOR,
     Posterior,
-    condition_loglik,
     conditions_given,
     infer,
-    site_loglik,
 )
 from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker, maker
@@ -1228,6 +1226,18 @@ class _OneTables:
             for symptom_right in (False, True)
         }
         self.emergency_rank = rank(TriageLevel.EMERGENCY)
+        # inference.condition_loglik and site_loglik as sums of the rows a case observes: a (2F, C)
+        # table, the findings' log P(present | c) then log P(absent | c), and a (2O, H) one, the
+        # observations' log P(observed | h) then the absence weight times log P(unobserved | h)
+        compiled = t.compiled
+        self.n_findings = len(compiled.finding_ids)
+        self.n_observations = compiled.loc_log_present.shape[1]
+        self.condition_rows = np.ascontiguousarray(np.vstack([compiled.log_present.T, compiled.log_absent.T]))
+        weight = compiled.knowledge.localisation.absence_weight.value
+        self.site_rows = np.ascontiguousarray(
+            np.vstack([compiled.loc_log_present.T, weight * compiled.loc_log_absent.T])
+        )
+        self.imaging_finding_set = set(t.imaging_findings.tolist())
 
 
 def rule_has_any(rule: TriageRule, index: dict[str, int]) -> bool:
@@ -1327,17 +1337,20 @@ LINK_MEMO = 1024
 def _infer_one(
     compiled: CompiledKnowledge,
     one: _OneTables,
-    present: FloatArray,
-    absent: FloatArray,
-    observed: FloatArray,
-    unobserved: FloatArray,
+    findings: list[int],
+    observations: list[int],
     log_prior: FloatArray,
     sign_states: FloatArray,
 ) -> Posterior:
-    """inference.infer for one row: the same operations on the same values, with the condition-site
-    link of the case's nerve-tension sign pattern kept per pattern across calls."""
-    cond_ll = condition_loglik(compiled, present, absent)
-    site_ll = site_loglik(compiled, observed, unobserved)
+    """inference.infer for one row, with the condition-site link of the case's nerve-tension sign
+    pattern kept per pattern across calls. ``findings`` are the rows of ``one.condition_rows`` the
+    case scores (a present finding f is row f, an absent one row F + f), ``observations`` those of
+    ``one.site_rows``: the log likelihoods are sums over the ~10-30 rows a case has in place of the
+    (1, F) and (1, O) matrix products (the same terms added in another order: equal to the batch's
+    to ~1e-14, not to the last bit; tests/engine/test_single_case.py)."""
+    add = np.add.reduce
+    cond_ll = add(one.condition_rows.take(findings, axis=0), axis=0, keepdims=True)
+    site_ll = add(one.site_rows.take(observations, axis=0), axis=0, keepdims=True)
     cond_log = log_prior + cond_ll
     cond_weight = np.exp(np.maximum(cond_log - _max(cond_log, axis=1, keepdims=True), LOG_FLOOR))
     site_weight = np.exp(np.maximum(site_ll - _max(site_ll, axis=1, keepdims=True), LOG_FLOOR))
@@ -1410,38 +1423,43 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     one = _one_tables(t)
     # the batch of one's (1, n) rows, as views of the case's vectors where no copy is needed
     prior = compiled.log_prior[encoded.setting][None, :]
-    scored = ~encoded.site_scored
-    present_f = (encoded.present & scored).astype(np.float64)[None, :]
-    absent_f = (encoded.absent & scored).astype(np.float64)[None, :]
-    observed_f = encoded.observed_present.astype(np.float64)[None, :]
-    unobserved_f = encoded.observed_absent.astype(np.float64)[None, :]
+    # the case's findings and observations as index lists (plain Python reads them faster than
+    # numpy masks a row)
+    present_list = encoded.present.nonzero()[0].tolist()
+    present_set = set(present_list)
+    absent_list = encoded.absent.nonzero()[0].tolist()
+    absent_set = set(absent_list)
+    site_scored = set(encoded.site_scored.nonzero()[0].tolist())
+    n_findings = one.n_findings
+    scored_present = [f for f in present_list if f not in site_scored]
+    scored_absent = [f for f in absent_list if f not in site_scored]
+    finding_rows = scored_present + [n_findings + f for f in scored_absent]
+    observed_list = encoded.observed_present.nonzero()[0].tolist()
+    unobserved_list = encoded.observed_absent.nonzero()[0].tolist()
+    n_observations = one.n_observations
+    observation_rows = observed_list + [n_observations + o for o in unobserved_list]
     signs_f = encoded.sign_states.astype(np.float64)[None, :]
-    posterior = _infer_one(compiled, one, present_f, absent_f, observed_f, unobserved_f, prior, signs_f)
+    posterior = _infer_one(compiled, one, finding_rows, observation_rows, prior, signs_f)
     site_term = posterior.site_term
     assert site_term is not None
-    observed_list = encoded.observed_present.nonzero()[0].tolist()
     clinical_p: FloatArray | None = None
     imaging_observations = one.imaging_observation_list
     if any(imaging_observations[o] for o in observed_list):
-        view_present, view_absent = present_f.copy(), absent_f.copy()
-        view_present[:, t.imaging_findings] = 0.0
-        view_absent[:, t.imaging_findings] = 0.0
-        keep = ~t.imaging_observations[None, :]
+        imaging = one.imaging_finding_set
         clinical_p = _infer_one(
-            compiled, one, view_present, view_absent, observed_f * keep, unobserved_f * keep, prior, signs_f
+            compiled,
+            one,
+            [f for f in finding_rows if f % n_findings not in imaging],
+            [o for o in observation_rows if not imaging_observations[o % n_observations]],
+            prior,
+            signs_f,
         ).sites[0]
-    # the case's findings as index sets (plain Python reads them faster than numpy masks a row)
-    present_list = encoded.present.nonzero()[0].tolist()
-    present_set = set(present_list)
-    absent_set = set(encoded.absent.nonzero()[0].tolist())
-    site_scored = set(encoded.site_scored.nonzero()[0].tolist())
     cond_ll = posterior.condition_loglik
     red_marked = one.red_flags & (present_set | absent_set)
-    red_present = red_absent = present_f  # the red-flag columns, read only when a red flag is given
-    if red_marked:
-        red_present, red_absent = present_f[:, t.red_flags], absent_f[:, t.red_flags]
     if red_marked and not red_marked <= site_scored:  # a red flag scored present or absent
-        screening = conditions_given(prior, cond_ll - t.red_flag_loglik(red_present, red_absent), site_term)
+        red_flags = one.red_flags
+        red_ll = one.condition_rows.take([f for f in finding_rows if f % n_findings in red_flags], axis=0)
+        screening = conditions_given(prior, cond_ll - np.add.reduce(red_ll, axis=0, keepdims=True), site_term)
     else:
         screening = posterior.conditions
     subsets: dict[int, list[tuple[str, IntArray]]] = {}
@@ -1456,6 +1474,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             # the batch's rows of this case, one per subset, by broadcasting the case's one row
             # (the same elementwise operations on the same values)
             drop = 1.0 - keep_flags
+            scored = ~encoded.site_scored[t.red_flags]
+            red_present = (encoded.present[t.red_flags] & scored).astype(np.float64)[None, :]
+            red_absent = (encoded.absent[t.red_flags] & scored).astype(np.float64)[None, :]
             dropped = t.red_flag_loglik(red_present * drop, red_absent * drop)
             subset_p = conditions_given(prior, cond_ll - dropped, site_term)
             if len(variants) <= ROW_LEVELS:
