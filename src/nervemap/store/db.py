@@ -275,9 +275,19 @@ def _prepare_sqlite_file(database: str) -> None:
         ) from error
 
 
+class EncodedJSON(str):
+    """A JSON column's value already encoded by :func:`json_text`: stored as it is (the group commit
+    encodes in the requesting thread, store/group_commit.py)."""
+
+    __slots__ = ()
+
+
 def json_text(value: Any) -> str:
     """A JSON column's value as its stored text: pydantic-core's serialiser (about 3x the standard
-    library's on a stored assessment of 30-60 KB, issue 16), compact, UTF-8 as it is."""
+    library's on a stored assessment of 30-60 KB, issue 16), compact, UTF-8 as it is; an
+    :class:`EncodedJSON` is that text already."""
+    if type(value) is EncodedJSON:
+        return value
     return pydantic_core.to_json(value).decode()
 
 

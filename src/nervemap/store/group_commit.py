@@ -18,6 +18,20 @@ Failures are answered, never dropped:
   each request's rows are written again in a transaction of their own, so one bad row fails only
   its own request, which gets its own error.
 
+A request's JSON columns are encoded in its own thread when it hands its rows over
+(:meth:`GroupCommit.submit`, :class:`~nervemap.store.db.EncodedJSON`): the writer holds the write
+gate - which every process's writers wait for - only for the inserts and the COMMIT, not for ~0.15
+ms of encoding per 30-60 KB assessment (issue 16: under load the writer thread waits for the GIL,
+and every step it takes holding the gate stretches every other writer's wait).
+
+Waits are bounded (:data:`WAIT_S`): a request whose rows are still queued after that is answered
+:class:`~nervemap.store.db.WriteBusy` and its rows are taken out of the queue (nothing stored); rows
+already in a transaction are waited for (the gate's own timeout bounds it). A request retried on its
+own after a failed batch is first looked up by its first row's primary key: when the batch's COMMIT
+had gone through before the error (an error on the way out of the transaction), it is answered
+stored, not inserted twice. After ``os.fork`` the child forgets the parent's writers (their threads
+did not follow it) and starts its own.
+
 A write claims the request's time limit first (:data:`~nervemap.store.db.WRITE_CLAIMS`, the same
 check a session flush makes): a request already answered 503 "timed out" stores nothing.
 
@@ -30,6 +44,7 @@ work. The writer thread stops after ``idle_s`` without work and is started again
 from __future__ import annotations
 
 import copy
+import os
 import queue
 import threading
 import weakref
@@ -38,19 +53,51 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert
+from sqlalchemy import JSON, Engine, Table, insert, select
 
-from nervemap.store.db import GROUP_COMMIT, WRITE_CLAIMS, WriteBusy
+from nervemap.store.db import (
+    GROUP_COMMIT,
+    WRITE_CLAIMS,
+    WRITE_GATE_TIMEOUT_S,
+    EncodedJSON,
+    WriteBusy,
+    json_text,
+)
 
 Insert = tuple[Table, dict[str, Any]]  # a table and one row's values (column name -> value)
 MAX_BATCH = 64  # requests per transaction at most
 IDLE_S = 5.0  # the writer thread stops after this long without work
+# How long a request waits for its rows to be taken into a transaction (the gate's timeout and a
+# margin: under the request time limit of 30 s); see GroupCommit.wait.
+WAIT_S = WRITE_GATE_TIMEOUT_S + 5.0
 
 
 @dataclass
 class _Pending:
     rows: Sequence[Insert]
     done: Future[None] = field(default_factory=Future)
+
+
+_JSON_COLUMNS: dict[Table, tuple[str, ...]] = {}
+
+
+def _json_columns(table: Table) -> tuple[str, ...]:
+    names = _JSON_COLUMNS.get(table)
+    if names is None:
+        names = _JSON_COLUMNS[table] = tuple(c.name for c in table.columns if isinstance(c.type, JSON))
+    return names
+
+
+def encoded(rows: Sequence[Insert]) -> list[Insert]:
+    """``rows`` with their JSON columns' values encoded now (:class:`EncodedJSON`, stored as they are);
+    new dicts, the caller's are left as they were. None stays None (the column type decides)."""
+    out: list[Insert] = []
+    for table, values in rows:
+        names = [name for name in _json_columns(table) if values.get(name) is not None]
+        if names:
+            values = {**values, **{name: EncodedJSON(json_text(values[name])) for name in names}}
+        out.append((table, values))
+    return out
 
 
 class GroupCommit:
@@ -61,12 +108,16 @@ class GroupCommit:
     names an assessment inserted first), and each table's rows keep the requests' order.
     """
 
-    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH, idle_s: float = IDLE_S) -> None:
+    def __init__(
+        self, engine: Engine, max_batch: int = MAX_BATCH, idle_s: float = IDLE_S, wait_s: float = WAIT_S
+    ) -> None:
         # Held weakly: the registry (_WRITERS) maps the engine to this writer weakly, and a strong
         # reference back would keep every engine, and its pool, alive for the life of the process.
         self._engine = weakref.ref(engine)
         self.max_batch = max_batch
         self.idle_s = idle_s
+        self.wait_s = wait_s
+        self._pid = os.getpid()
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -75,15 +126,35 @@ class GroupCommit:
     def write(self, rows: Sequence[Insert]) -> None:
         """Insert ``rows`` in a committed transaction; returns once it is committed, or raises the
         error that kept them out (nothing of them is stored then)."""
+        self.wait(self.submit(rows))
+
+    def submit(self, rows: Sequence[Insert]) -> Future[None]:
+        """Claim the write (:data:`~nervemap.store.db.WRITE_CLAIMS`, in the calling thread), encode the
+        rows' JSON here and queue them; the future is answered once they are committed, or with the
+        error that kept them out. Wait for it with :meth:`wait` (or await it, bounded the same way)."""
         for claim in WRITE_CLAIMS:
             claim()
-        pending = _Pending(rows)
+        pending = _Pending(encoded(rows))
         with self._lock:
+            if self._pid != os.getpid():  # a forked child: the parent's thread and queue are not ours
+                self._pid, self._queue, self._thread = os.getpid(), queue.SimpleQueue(), None
             self._queue.put(pending)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="nervemap-group-commit", daemon=True)
                 self._thread.start()
-        pending.done.result()
+        return pending.done
+
+    def wait(self, done: Future[None], timeout_s: float | None = None) -> None:
+        """Wait for a :meth:`submit`'s answer. Rows still queued after ``timeout_s`` (default
+        ``wait_s``) are taken out of the queue and the caller hears :class:`WriteBusy` (nothing
+        stored); rows already in a transaction are waited for until it ends."""
+        try:
+            done.result(timeout=self.wait_s if timeout_s is None else timeout_s)
+        except TimeoutError:
+            if not done.cancel():
+                done.result()  # in a transaction now: its outcome, bounded by the gate's timeout
+                return
+            raise busy(self.wait_s if timeout_s is None else timeout_s) from None
 
     def _run(self) -> None:
         while True:
@@ -95,13 +166,22 @@ class GroupCommit:
                         self._thread = None
                         return
                 continue
-            batch = [first]
-            while len(batch) < self.max_batch:
+            taken = [first]
+            while len(taken) < self.max_batch:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    taken.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            self._write(batch)
+            # A request that gave up waiting (cancelled) while queued is left out: nothing of it stored.
+            batch = [pending for pending in taken if pending.done.set_running_or_notify_cancel()]
+            if not batch:
+                continue
+            try:
+                self._write(batch)
+            except BaseException as error:  # never leave a request waiting for an answer
+                for pending in batch:
+                    if not pending.done.done():
+                        pending.done.set_exception(error)
 
     def _write(self, batch: list[_Pending]) -> None:
         try:
@@ -112,13 +192,39 @@ class GroupCommit:
             return
         except BaseException as error:
             if len(batch) == 1:
-                batch[0].done.set_exception(error)
+                if self._stored(batch[0]):  # the COMMIT went through before the error
+                    batch[0].done.set_result(None)
+                else:
+                    batch[0].done.set_exception(error)
                 return
             for pending in batch:  # each on its own: one bad row fails only its own request
-                self._write([pending])
+                if self._stored(pending):
+                    pending.done.set_result(None)
+                else:
+                    self._write([pending])
             return
         for pending in batch:
             pending.done.set_result(None)
+
+    def _stored(self, pending: _Pending) -> bool:
+        """Whether the request's first row is in the database (looked up by its primary key; False
+        when it cannot be told): after a batch failed, a request whose rows are there is answered
+        stored instead of being inserted again."""
+        if not pending.rows:
+            return False
+        table, values = pending.rows[0]
+        keys = list(table.primary_key.columns)
+        engine = self._engine()
+        if engine is None or not keys or any(values.get(key.name) is None for key in keys):
+            return False
+        try:
+            with engine.connect() as connection:
+                condition = [key == values[key.name] for key in keys]
+                found = connection.execute(select(keys[0]).where(*condition)).first()
+                connection.rollback()
+                return found is not None
+        except Exception:
+            return False
 
     def _commit(self, batch: list[_Pending]) -> None:
         tables: dict[Table, list[dict[str, Any]]] = {}
@@ -134,8 +240,27 @@ class GroupCommit:
         self.transactions += 1
 
 
+def busy(timeout_s: float) -> WriteBusy:
+    """The answer to a request whose rows were not taken into a transaction within ``timeout_s``."""
+    return WriteBusy(
+        f"the database is busy: the write was not begun within {timeout_s:g} s;"
+        " nothing was stored, retry later",
+        [("database", f"no transaction for the write within {timeout_s:g} s")],
+    )
+
+
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
+
+
+def _forget_writers_after_fork() -> None:
+    """In a forked child: the parent's writer threads did not follow, and a lock may have been held."""
+    global _WRITERS_LOCK
+    _WRITERS_LOCK = threading.Lock()
+    _WRITERS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_writers_after_fork)
 
 
 def group_writer(engine: Any) -> GroupCommit | None:
