@@ -15,7 +15,8 @@ PostgreSQL too when ``--postgres-url`` or NERVEMAP_TEST_DATABASE_URL gives a URL
 
 Prints one row per backend and level: throughput, p50/p99 latency, the server's CPU time per
 request (user + system of the server processes, from /proc: on a shared, loaded machine it is
-steadier than requests/s) and every non-201 answer or transport error. "0 errors" is claimed only
+steadier than requests/s), every non-201 answer or transport error, and (with wrk) how the
+connections were split over the ``--workers`` processes half-way through (``ss``). "0 errors" is claimed only
 for a level with no failed request. Then the issue 16 floors (1 client p50 <= 4 ms; 100 clients
 >= 400 req/s and p99 <= 250 ms, on SQLite) against the figures measured.
 
@@ -65,6 +66,7 @@ class Level:
     done: int | None = None  # requests answered 201, when counted by wrk (latencies then hold p50, p99)
     p50_s: float | None = None
     p99_s: float | None = None
+    split: list[int] = field(default_factory=list)  # established connections per server process, mid-run
 
     @property
     def completed(self) -> int:
@@ -95,10 +97,11 @@ class Level:
             verdict = f"{failed} errors " + json.dumps(self.errors)
         cpu_us = self.cpu_s / self.completed * 1e3 if self.completed else float("nan")
         asked = f"{self.completed:>5}/{self.requested:<5}" if self.done is None else f"{self.completed:>11}"
+        split = f"  connections per worker {'/'.join(map(str, self.split))}" if len(self.split) > 1 else ""
         return (
             f"{self.backend:<10} {self.clients:>7} {asked} {self.rate:>8.1f} "
             f"{self.percentile(0.5) * 1000:>8.1f} {self.percentile(0.99) * 1000:>8.0f} "
-            f"{cpu_us:>8.2f}  {verdict}"
+            f"{cpu_us:>8.2f}  {verdict}{split}"
         )
 
 
@@ -226,8 +229,24 @@ end
 """
 
 
+def connection_split(port: int) -> list[int]:
+    """Established connections to ``port`` per server process (``ss``; empty when it is missing): with
+    keep-alive a client's connection stays on the worker that accepted it, so an uneven split lasts
+    the whole run and the busier worker's clients wait longer."""
+    if not shutil.which("ss"):
+        return []
+    listing = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", listing):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
 def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> None:
-    """One level with ``wrk -t1``: counts, p50/p99 from its latency distribution, the server's CPU."""
+    """One level with ``wrk -t1``: counts, p50/p99 from its latency distribution, the server's CPU,
+    and how the connections are split over the workers half-way through."""
     with tempfile.TemporaryDirectory(prefix="nervemap-wrk-") as folder:
         script, bodies = Path(folder, "post.lua"), Path(folder, "bodies.jsonl")
         script.write_text(WRK_POST, encoding="utf-8")
@@ -235,10 +254,15 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> N
         env = {**os.environ, "NERVEMAP_LOAD_BODIES": str(bodies), "NERVEMAP_LOAD_TOKEN": token}
         command = ["wrk", "-t1", f"-c{level.clients}", f"-d{seconds:g}s", "--timeout", "30s", "--latency"]
         before = cpu_seconds(pid)
-        out = subprocess.run(
-            [*command, "-s", str(script), base], capture_output=True, text=True, check=True, env=env
-        ).stdout
+        load = subprocess.Popen(
+            [*command, "-s", str(script), base], stdout=subprocess.PIPE, text=True, env=env
+        )
+        time.sleep(seconds / 2)
+        level.split = connection_split(int(base.rsplit(":", 1)[1]))
+        out, _ = load.communicate()
         level.cpu_s = cpu_seconds(pid) - before
+        if load.returncode:
+            raise subprocess.CalledProcessError(load.returncode, command, out)
     done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
     assert done is not None, out
     level.elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
