@@ -1,0 +1,89 @@
+"""A pain's course told with "it", and words the reader missed (issue 14, H11 session 7).
+
+- "It begins in the right buttock and runs along the outer thigh": the course of the pain the note is
+  about, with its places ("runs/spreads along/over/across/through/from/into" is a pain's course as
+  "runs down" is).
+- "Vibration sense is reduced in the toes" is vibration loss; "the small muscles of the foot" are the
+  foot intrinsics; a belt described in words ("a broad military belt fastened tightly") is a tight belt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+
+def _pain(text: str) -> set[str]:
+    return {m.region for m in extract(text).case.pain_map or []}
+
+
+def _findings(text: str) -> set[tuple[str, str]]:
+    return {(f.id, f.status.value) for f in extract(text).case.findings or []}
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        (
+            "Pain in the right leg for years. It begins in the right buttock and runs along the outer thigh.",
+            {"buttock", "thigh_lateral"},
+        ),
+        (
+            "It starts in the left buttock and spreads into the back of the thigh.",
+            {"buttock", "thigh_posterior"},
+        ),
+        ("The ache runs along the front of the right shin.", {"leg_anterior"}),
+        ("Burning that spreads over the top of the left foot.", {"foot_dorsum"}),
+    ],
+)
+def test_a_course_told_with_it_or_runs_along(text: str, regions: set[str]) -> None:
+    assert regions <= _pain(text)
+
+
+def test_it_begins_without_a_place_reads_nothing() -> None:
+    assert not _pain("It began last spring after a long walk.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vibration sense is reduced in the toes of both feet.",
+        "Vibration was absent at both great toes.",
+        "Vibration perception is diminished at the ankles.",
+    ],
+)
+def test_vibration_reduced_in_a_sentence(text: str) -> None:
+    assert ("vibration_loss_feet", "present") in _findings(text)
+
+
+def test_small_muscles_of_the_foot() -> None:
+    strength = {
+        (s.movement, s.grade) for s in extract("The small muscles of the left foot are strong.").case.strength
+    }
+    assert ("foot_intrinsics", 5) in strength
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("He wears a broad military belt fastened tightly round his waist all day.", True),
+        ("She keeps her belt pulled tight at work.", True),
+        ("He wears a heavy leather tool belt.", True),
+        ("His seat belt was fastened tightly.", False),
+    ],
+)
+def test_a_belt_in_words(text: str, present: bool) -> None:
+    assert (("tight_belt_or_clothing", "present") in _findings(text)) is present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Numbness along the inner lower leg on the left.",
+        "Tingling over both inner calves.",
+        "Pain down the inner shins.",
+    ],
+)
+def test_the_inner_lower_leg(text: str) -> None:
+    assert "leg_medial" in _pain(text)
