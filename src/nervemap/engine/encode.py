@@ -662,33 +662,7 @@ def _whole_leg_weak_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
     }
 
 
-# A leg pain stated as a finding with a side ("right sciatica", "pain radiating down the left leg")
-LEG_PAIN_FINDING = "radiating_leg_pain"
-
-
-def leg_pain_finding_sides(case: Case, compiled: CompiledKnowledge) -> list[str]:
-    """Sides where the leg pain finding is present and a partial map marks no pain in that leg.
-
-    There it is pain somewhere in that leg, for the localisation: the same one observation as "pain
-    in his right leg" on the map (localisation.yaml vague_regions leg), so its side reaches the
-    lesion's side. The conditions keep the finding alone (the map is not filled in). A complete
-    body map that marks something says where the pain is and is left as drawn.
-    """
-    leg = compiled.knowledge.localisation.vague_regions.get("leg")
-    if not leg or (case.pain_map and case.pain_map_complete):
-        return []
-    sides: set[str] = set()
-    for reported in case.findings:
-        if reported.id == LEG_PAIN_FINDING and reported.status == Status.PRESENT and reported.side:
-            sides.update(SIDES if reported.side == "bilateral" else (str(reported.side),))
-    regions = set(leg)
-    marked = {m.side for m in case.pain_map or [] if m.kind == SymptomKind.PAIN and m.region in regions}
-    return sorted(sides - marked)
-
-
 def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
-    for leg_side in leg_pain_finding_sides(case, compiled):
-        _set_observation(compiled, encoded, f"pain-vague:leg:{leg_side}", True)
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
@@ -768,7 +742,7 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
             _set_observation(compiled, encoded, f"kind:{fid}:{side}", seen)
         encoded.site_scored[at] = True  # scored with the lesion site, not again per condition
     _encode_reported_weakness(case, compiled, encoded)
-    _encode_laterality(compiled, encoded, leg_pain_finding_sides(case, compiled))
+    _encode_laterality(compiled, encoded)
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
         _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))
@@ -809,11 +783,8 @@ def _encode_reported_weakness(case: Case, compiled: CompiledKnowledge, encoded: 
                 _set_observation(compiled, encoded, f"weakness:{item.movement}:{side}", True)
 
 
-def _encode_laterality(
-    compiled: CompiledKnowledge, encoded: EncodedCase, derived: Sequence[str] = ()
-) -> None:
-    """Whether the sided lesion findings keep to one side or involve both. ``derived``: sides whose
-    pain somewhere in the leg stands for the leg pain finding (leg_pain_finding_sides), counted once."""
+def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """Whether the sided lesion findings keep to one side or involve both."""
     if "pattern:unilateral:" not in compiled.observation_index:
         return
     tables = _tables(compiled)
@@ -824,9 +795,6 @@ def _encode_laterality(
     for finding, at in tables.laterality_findings:
         if present[at]:
             sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
-    for side in derived:
-        if side in sided:
-            sided.remove(side)  # the finding and the observation standing for it are one statement
     imaging_side = tables.imaging_side
     clinical = set(sided)
     sided += [

@@ -36,7 +36,6 @@ from nervemap.engine.encode import (
     _check_references,
     _vague_marks,
     imaged_roots_and_sides,
-    leg_pain_finding_sides,
 )
 from nervemap.knowledge.models import Derivation, Finding, RegionGroup, SymptomKind
 
@@ -548,20 +547,6 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     for b in np.flatnonzero(partial).tolist():
         columns = _partial_map_columns(t, cases[b])
         observe(np.full(len(columns), b), np.array(columns, dtype=np.intp), np.ones(len(columns), dtype=bool))
-    # a sided leg pain finding with no pain marked in that leg: pain somewhere in it (encode.py),
-    # one statement for the laterality pattern below
-    derived_sides = np.zeros((n, 2), dtype=np.float64)
-    for b, case in enumerate(cases):
-        if not case.findings:
-            continue
-        leg_sides = leg_pain_finding_sides(case, t.compiled)
-        for leg_side in leg_sides:
-            derived_sides[b, 0 if leg_side == "left" else 1] += 1
-        columns = [t.typed.get(("pain-vague", "leg", s), -1) for s in leg_sides]
-        if columns:
-            observe(
-                np.full(len(columns), b), np.array(columns, dtype=np.intp), np.ones(len(columns), dtype=bool)
-            )
     # a whole leg's normal sensation (per side: left, right, unstated)
     normal_cover = np.zeros((n, 3, n_regions), dtype=bool)
     spoiled = np.zeros((n, 3), dtype=bool)
@@ -690,8 +675,8 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         counts = obs_p.astype(np.float64) @ t.pattern_sides  # (B, 2): sided observations left, right
         lf = t.laterality_findings
         seen = present[:, lf, None] & sides[:, lf]  # (B, findings, 2)
-        n_left = counts[:, 0] + seen[:, :, 0].sum(axis=1) - derived_sides[:, 0]
-        n_right = counts[:, 1] + seen[:, :, 1].sum(axis=1) - derived_sides[:, 1]
+        n_left = counts[:, 0] + seen[:, :, 0].sum(axis=1)
+        n_right = counts[:, 1] + seen[:, :, 1].sum(axis=1)
         imaged = obs_p.astype(np.float64) @ t.imaging_sides  # (B, 2): imaged roots left, right
         n_left = n_left + np.where(n_left > 0, imaged[:, 0], 0.0)
         n_right = n_right + np.where(n_right > 0, imaged[:, 1], 0.0)

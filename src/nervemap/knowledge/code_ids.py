@@ -21,7 +21,6 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
         "engine/encode_batch.py": ("extensor_plantar",),
         "engine/encode.py": (
             "extensor_plantar",
-            "radiating_leg_pain",
             "imaging_cauda_equina_compression",
             "imaging_disc_herniation",
             "imaging_spinal_stenosis",
