@@ -36,3 +36,20 @@ def test_vital_signs_and_years_in_decades_are_not_an_age(text: str) -> None:
 def test_a_number_of_years_wins_over_a_decade() -> None:
     text = "A 72-year-old man who first had sciatica in his 40s."
     assert extract(text).case.age == pytest.approx(72.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A woman has back pain. Her father died of prostate cancer in his 60s.",
+        "Leg pain for 2 weeks. Mother had breast ca in her 40s.",
+        "Sciatica on the left; her husband, in his 70s, drives her.",
+    ],
+)
+def test_a_relatives_age_in_decades_is_not_the_patients(text: str) -> None:
+    assert extract(text).case.age is None
+
+
+def test_the_patients_decade_after_a_relatives_sentence_is_read() -> None:
+    text = "His father had a stroke. A man in his 50s with pain down the right leg."
+    assert extract(text).case.age == pytest.approx(55.0)

@@ -123,8 +123,21 @@ _AGE_DECADE = (
 )
 
 
+# "Her father died of prostate cancer in his 60s": a relative's age, not the patient's
+_RELATIVE = re.compile(
+    r"\b(?:mother|father|sister|brother|mom|mum|dad|aunt|uncle|grandmother|grandfather|grandparents?|sibling|"
+    r"siblings|daughter|son|parents?|cousin|husband|wife|relatives?)\b",
+    re.IGNORECASE,
+)
+
+
 def _decade_age(draft: Draft) -> None:
-    found = [match for pattern in _AGE_DECADE if (match := pattern.search(draft.text))]
+    found = [
+        match
+        for pattern in _AGE_DECADE
+        for match in pattern.finditer(draft.text)
+        if not _RELATIVE.search(draft.text, draft.sentence_of(match.start())[0], match.start())
+    ]
     if not found:
         return
     match = min(found, key=lambda m: m.start())
