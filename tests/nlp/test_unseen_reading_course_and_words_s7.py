@@ -87,3 +87,20 @@ def test_a_belt_in_words(text: str, present: bool) -> None:
 )
 def test_the_inner_lower_leg(text: str) -> None:
     assert "leg_medial" in _pain(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Straight-leg raising is positive with pain at the back of the thigh, and he hitches the hip.",
+        "She walks with a hip-hitching gait because of calf pain.",
+        "He hikes his hip when walking and has pain in the calf.",
+    ],
+)
+def test_a_gaits_hip_is_not_a_place_of_pain(text: str) -> None:
+    assert not _pain(text) & {"groin", "hip_lateral"}
+
+
+def test_the_hip_is_still_a_place_of_pain() -> None:
+    assert {"groin", "buttock", "hip_lateral"} <= _pain("Pain in the right hip for a month.")
+    assert {"groin", "buttock", "hip_lateral"} <= _pain("Both hips ache after walking.")
