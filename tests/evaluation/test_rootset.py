@@ -17,6 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 ROOTSET = REPO / "tests" / "data" / "rootset.jsonl"
 SCRIPT = REPO / "scripts" / "derive_rootset.py"
 EXTRA = REPO / "scripts" / "rootset_extra.jsonl"
+HOLDOUT_SOURCE = REPO / "scripts" / "rootset_holdout.jsonl"
+HOLDOUT = REPO / "tests" / "data" / "rootset_holdout.jsonl"
 CASES = REPO.parent / "shared" / "cases" / "public"
 KB = REPO / "src" / "nervemap" / "knowledge" / "data"
 LEVELS = {str(level) for level in TRIAGE_ORDER}
@@ -87,6 +89,29 @@ def test_rootset_is_reproducible_from_the_script(tmp_path: Path) -> None:
     out = tmp_path / "rootset.jsonl"
     subprocess.run([sys.executable, str(SCRIPT), str(CASES), "--out", str(out), "--quiet"], check=True)
     assert out.read_bytes() == ROOTSET.read_bytes(), "tests/data/rootset.jsonl is stale: rerun the script"
+
+
+def test_holdout_is_reproducible_from_the_script(tmp_path: Path) -> None:
+    """The hold-out set (28 published cases measured before anyone tuned on them) comes from its own file."""
+    out = tmp_path / "holdout.jsonl"
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--extra",
+        str(HOLDOUT_SOURCE),
+        "--without-shared",
+        "--out",
+        str(out),
+    ]
+    subprocess.run([*command, "--quiet"], check=True)
+    assert out.read_bytes() == HOLDOUT.read_bytes(), (
+        "tests/data/rootset_holdout.jsonl is stale: rerun the script"
+    )
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(HOLDOUT_SOURCE.read_text(encoding="utf-8").splitlines())
+    assert not {r["id"] for r in rows} & {r["id"] for r in load()}, (
+        "a hold-out case is also a development case"
+    )
 
 
 @pytest.mark.skipif(not (CASES / "root_level.jsonl").exists(), reason="shared cases not available")
