@@ -7,7 +7,6 @@ gen-2 collections of 0.8-0.9 s wall time, the periodic tail of the p99)."""
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,10 +33,11 @@ def test_the_workers_factory_freezes_the_heap_it_built(
     assert gc.get_freeze_count() == 0
     served = cli.served_app()
     assert served.state.knowledge is not None
-    assert gc.get_freeze_count() > 100_000  # the app's own structures, not a handful
-    started = time.process_time()
-    gc.collect()
-    assert time.process_time() - started < 0.05  # a full collection no longer walks them (~0.2 s before)
+    frozen = gc.get_freeze_count()
+    assert frozen > 100_000  # the app's own structures, not a handful
+    # a full collection walks generations 0-2, never the permanent one the frozen objects moved to (the
+    # collection's time is a benchmark figure, benchmarks/service_load.py, not a unit test's)
+    assert len(gc.get_objects(generation=2)) < frozen // 10
 
 
 def test_serve_workers_use_that_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
