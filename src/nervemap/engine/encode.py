@@ -208,29 +208,9 @@ def _check_region(
     return []
 
 
-def _derive(rule: Derivation, case: Case) -> bool | None:
-    """True/False when the case holds the input the rule reads; None when it does not."""
-    return _derivation(rule, _reads(rule))(case)
-
-
-def _derived_sides(rule: Derivation, case: Case) -> set[str]:
-    if rule.pain_map is not None and case.pain_map is not None:
-        return {m.side for m in case.pain_map if m.region in rule.pain_map and m.side}
-    if rule.weak_movements is not None:
-        limit = 4 if rule.max_grade is None else rule.max_grade
-        return {
-            s.side for s in case.strength if s.movement in rule.weak_movements and s.grade <= limit and s.side
-        }
-    if rule.reduced_reflexes is not None:
-        return {
-            r.side for r in case.reflexes if r.reflex in rule.reduced_reflexes and r.grade <= 1 and r.side
-        }
-    return set()
-
-
 def _sides_of(rule: Derivation) -> Callable[[Case], set[str]] | None:
-    """:func:`_derived_sides` for one rule, with what it reads looked up once (the same sides);
-    None for a rule that names no sides."""
+    """The sides a rule's finding is present on (the pain map's marks, else the weak movements' or
+    reduced reflexes' sides), with what it reads looked up once; None for a rule that names no sides."""
     exam = _exam_sides_of(rule)
     if rule.pain_map is None:
         return exam
@@ -288,7 +268,8 @@ def _reads(rule: Derivation) -> int:
 
 
 def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
-    """:func:`_derive` for one rule, with what it reads looked up once (the same answers)."""
+    """True/False when the case holds the input the rule reads, None when it does not; what the rule
+    reads is looked up once."""
     if reads == AGE:
         return _in_range(lambda case: case.age, rule.age_min, rule.age_max)
     if reads == SEX:
@@ -385,7 +366,6 @@ class _Tables:
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.compiled = compiled
         self.derived_runs: list[_Derived] = []
-        self.derived: list[tuple[Finding, Derivation, int, str, Callable[[Case], bool | None], bool]] = []
         for finding in compiled.derived_findings:
             rule = finding.derive
             assert rule is not None
@@ -396,17 +376,8 @@ class _Tables:
                 or rule.sensory_loss is not None
             )
             reads = _reads(rule)
-            self.derived.append(
-                (
-                    finding,
-                    rule,
-                    reads,
-                    EXAM_DERIVED if from_exam else "derived",
-                    _derivation(rule, reads),
-                    # only these rules name sides (_derived_sides is empty for the others)
-                    rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES,
-                )
-            )
+            # only these rules name sides (_sides_of is None or empty for the others)
+            names_sides = rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES
             at = compiled.finding_index.get(finding.id)
             if at is not None:  # mark() passes over a finding the knowledge base does not score
                 origin = EXAM_DERIVED if from_exam else "derived"
@@ -418,7 +389,7 @@ class _Tables:
                         reads,
                         origin,
                         _derivation(rule, reads),
-                        _sides_of(rule) if self.derived[-1][5] else None,
+                        _sides_of(rule) if names_sides else None,
                         (
                             (frozenset(rule.weak_movements), 4 if rule.max_grade is None else rule.max_grade)
                             if reads == STRENGTH and rule.weak_movements is not None

@@ -850,7 +850,7 @@ def _derive(
     pain: tuple[BoolArray, BoolArray, BoolArray],
     exam: tuple[IntArray, IntArray, IntArray, IntArray, IntArray, BoolArray, BoolArray],
 ) -> tuple[BoolArray, BoolArray, BoolArray, BoolArray]:
-    """encode._derive and _derived_sides for the whole batch: (value, known, left, right)."""
+    """encode._derivation and _sides_of for the whole batch: (value, known, left, right)."""
     g_any, g_side, r_min, r_max, r_side, tested_region, lost_region = exam
     n = len(age)
     no = np.zeros(n, dtype=bool)
