@@ -67,6 +67,8 @@ class Level:
     p50_s: float | None = None
     p99_s: float | None = None
     split: list[int] = field(default_factory=list)  # established connections per server process, mid-run
+    load_cpu_s: float = float("nan")  # CPU time of the load generator (wrk) itself during the level
+    served: dict[str, list[float]] = field(default_factory=dict)  # worker pid -> server-side ms (access log)
 
     @property
     def completed(self) -> int:
@@ -98,11 +100,22 @@ class Level:
         cpu_us = self.cpu_s / self.completed * 1e3 if self.completed else float("nan")
         asked = f"{self.completed:>5}/{self.requested:<5}" if self.done is None else f"{self.completed:>11}"
         split = f"  connections per worker {'/'.join(map(str, self.split))}" if len(self.split) > 1 else ""
-        return (
+        load = self.load_cpu_s / self.completed * 1e3 if self.completed else float("nan")
+        row = (
             f"{self.backend:<10} {self.clients:>7} {asked} {self.rate:>8.1f} "
             f"{self.percentile(0.5) * 1000:>8.1f} {self.percentile(0.99) * 1000:>8.0f} "
             f"{cpu_us:>8.2f}  {verdict}{split}"
         )
+        if self.load_cpu_s == self.load_cpu_s:  # measured (not NaN)
+            row += f"\n{'':<10} load generator (wrk) CPU {load:.2f} ms/req"
+        for pid, times in sorted(self.served.items(), key=lambda item: -len(item[1])):
+            ordered = sorted(times)
+            p50, p99 = statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+            row += (
+                f"\n{'':<10} worker {pid}: {len(times)} requests, in the app p50 {p50:.1f} ms,"
+                f" p99 {p99:.0f} ms (from its access log)"
+            )
+        return row
 
 
 def free_port() -> int:
@@ -244,9 +257,28 @@ def connection_split(port: int) -> list[int]:
     return sorted(counts.values(), reverse=True)
 
 
-def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> None:
+ACCESS_LINE = re.compile(r"nervemap\.access \[(\d+)\] POST /v1/assessments 201 ([\d.]+)ms")
+
+
+def served_times(log: Path, start: int) -> dict[str, list[float]]:
+    """Per worker process, the milliseconds each POST /v1/assessments answered 201 spent inside the
+    app (nervemap's access log, written from byte ``start`` of the server's log on; ``serve
+    --workers`` names the process in each line). Against wrk's latency it tells the time a request
+    spent outside the app: in the accept queue, the socket buffers and the event loop's turns."""
+    times: dict[str, list[float]] = {}
+    with log.open("rb") as lines:
+        lines.seek(start)
+        for line in lines.read().decode(errors="replace").splitlines():
+            found = ACCESS_LINE.search(line)
+            if found:
+                times.setdefault(found.group(1), []).append(float(found.group(2)))
+    return times
+
+
+def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float, log: Path | None = None) -> None:
     """One level with ``wrk -t1``: counts, p50/p99 from its latency distribution, the server's CPU,
-    and how the connections are split over the workers half-way through."""
+    wrk's own CPU (it runs on the same cores as the server), how the connections are split over the
+    workers half-way through, and each worker's count and time in the app from the server's log."""
     with tempfile.TemporaryDirectory(prefix="nervemap-wrk-") as folder:
         script, bodies = Path(folder, "post.lua"), Path(folder, "bodies.jsonl")
         script.write_text(WRK_POST, encoding="utf-8")
@@ -254,6 +286,8 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> N
         env = {**os.environ, "NERVEMAP_LOAD_BODIES": str(bodies), "NERVEMAP_LOAD_TOKEN": token}
         command = ["wrk", "-t1", f"-c{level.clients}", f"-d{seconds:g}s", "--timeout", "30s", "--latency"]
         before = cpu_seconds(pid)
+        load_before = os.times()
+        log_start = log.stat().st_size if log is not None else 0
         load = subprocess.Popen(
             [*command, "-s", str(script), base], stdout=subprocess.PIPE, text=True, env=env
         )
@@ -261,6 +295,13 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float) -> N
         level.split = connection_split(int(base.rsplit(":", 1)[1]))
         out, _ = load.communicate()
         level.cpu_s = cpu_seconds(pid) - before
+        load_after = os.times()  # wrk is the only child reaped meanwhile (the servers run on)
+        level.load_cpu_s = (load_after.children_user - load_before.children_user) + (
+            load_after.children_system - load_before.children_system
+        )
+        if log is not None:
+            time.sleep(0.2)  # the last access lines reach the file
+            level.served = served_times(log, log_start)
         if load.returncode:
             raise subprocess.CalledProcessError(load.returncode, command, out)
     done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
@@ -312,7 +353,7 @@ def bench_backend(
         for count in clients:
             level = Level(name, count, max(requests, count))
             if shutil.which("wrk"):
-                wrk_post(base, token, server.pid, level, seconds)
+                wrk_post(base, token, server.pid, level, seconds, Path(data_dir, f"server-{port}.log"))
             else:
                 before = cpu_seconds(server.pid)
                 asyncio.run(run_level(base, token, level))

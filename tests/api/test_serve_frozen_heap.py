@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from nervemap.api import cli
@@ -46,7 +45,7 @@ def test_serve_workers_use_that_factory(monkeypatch: pytest.MonkeyPatch, tmp_pat
     def run(target: Any, **kwargs: Any) -> None:
         seen.update(kwargs, target=target)
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(cli, "run_workers", run)
     monkeypatch.setenv("NERVEMAP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NERVEMAP_MIGRATE_ON_STARTUP", "false")
     monkeypatch.setenv("NERVEMAP_SECRET_KEY", "x" * 40)

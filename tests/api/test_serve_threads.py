@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
+from nervemap.api import cli
 from nervemap.api.cli import app
 from nervemap.blas import VARIABLES, default_one_thread
 
@@ -29,7 +29,7 @@ def _serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -> dict[
     def run(*_: Any, **__: Any) -> None:
         seen.update({name: os.environ.get(name, "<unset>") for name in VARIABLES})
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(cli, "run_workers", run)
     monkeypatch.setenv("NERVEMAP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NERVEMAP_MIGRATE_ON_STARTUP", "false")
     monkeypatch.setenv("NERVEMAP_SECRET_KEY", "x" * 40)

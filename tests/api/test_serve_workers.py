@@ -3,14 +3,17 @@ before it is replaced (uvicorn's default of 5 s replaced loaded workers mid-benc
 
 from __future__ import annotations
 
+import socket
+import time
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
-from nervemap.api.cli import WORKER_HEALTHCHECK_S, app
+from nervemap.api import cli
+from nervemap.api.cli import WORKER_HEALTHCHECK_S, WorkerListener, app
 
 
 def _serve_kwargs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -> dict[str, Any]:
@@ -19,7 +22,7 @@ def _serve_kwargs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str) -
     def run(*_: Any, **kwargs: Any) -> None:
         seen.update(kwargs)
 
-    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(cli, "run_workers", run)
     monkeypatch.setenv("NERVEMAP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NERVEMAP_MIGRATE_ON_STARTUP", "false")
     monkeypatch.setenv("NERVEMAP_SECRET_KEY", "x" * 40)
@@ -34,3 +37,53 @@ def test_workers_get_a_long_health_check_timeout(monkeypatch: pytest.MonkeyPatch
     assert kwargs["workers"] == 2
     assert kwargs["timeout_worker_healthcheck"] == WORKER_HEALTHCHECK_S
     assert WORKER_HEALTHCHECK_S >= 30  # uvicorn's default 5 s replaced busy workers under load
+
+
+def test_workers_listen_on_sockets_of_their_own_and_the_kernel_spreads_connections() -> None:
+    """A worker gets the listener pickled (uvicorn spawns it); it unpickles as a new socket bound to
+    the same address in one SO_REUSEPORT group, so connections are spread over the workers' sockets
+    instead of going to whichever worker accepts first."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        pytest.skip("no SO_REUSEPORT on this system")
+    supervisor = WorkerListener.bound("127.0.0.1", 0)
+    address = supervisor.getsockname()
+    workers = [ForkingPickler.loads(bytes(ForkingPickler.dumps(supervisor))) for _ in range(2)]
+    clients: list[socket.socket] = []
+    try:
+        for worker in workers:
+            assert worker is not supervisor and worker.fileno() != supervisor.fileno()
+            assert worker.getsockname() == address
+            assert worker.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+            worker.listen(64)
+            worker.setblocking(False)
+        for _ in range(40):  # the supervisor's socket never listens: every connection reaches a worker
+            clients.append(socket.create_connection(address, timeout=5))
+        accepted = [0, 0]
+        deadline = time.monotonic() + 10
+        while sum(accepted) < len(clients) and time.monotonic() < deadline:
+            for number, worker in enumerate(workers):
+                try:
+                    connection, _ = worker.accept()
+                except BlockingIOError:
+                    continue
+                connection.close()
+                accepted[number] += 1
+        assert sum(accepted) == 40
+        assert min(accepted) >= 5  # by the hash of the client ports; all 40 on one would be 1 in 2^39
+    finally:
+        for open_socket in [*clients, *workers, supervisor]:
+            open_socket.close()
+
+
+def test_a_port_in_use_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        monkeypatch.setenv("NERVEMAP_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("NERVEMAP_MIGRATE_ON_STARTUP", "false")
+        monkeypatch.setenv("NERVEMAP_SECRET_KEY", "x" * 40)
+        monkeypatch.setenv("NERVEMAP_RATE_LIMIT_FILE", str(tmp_path / "limits.db"))
+        result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "--port" in result.output and str(port) in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import getpass
 import logging
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,9 @@ def _fail(message: str) -> typer.Exit:
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+# With --workers each line also names its process: the access log then tells how the requests and their
+# times were split over the workers (benchmarks/service_load.py reads it; issue 16).
+WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"
 RATE_LIMIT_FILE = "ratelimits.db"
 # uvicorn's supervisor pings each --workers process every 0.5 s and kills and replaces one that does not
 # answer within this many seconds (uvicorn's default: 5). A worker busy under load answers late - the
@@ -132,7 +136,7 @@ def serve(
     for stale in (shared, shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
         stale.unlink(missing_ok=True)  # buckets start full at every start, as in one process
     os.environ["NERVEMAP_RATE_LIMIT_FILE"] = str(shared)
-    uvicorn.run(
+    run_workers(
         "nervemap.api.cli:served_app",
         factory=True,
         workers=workers,
@@ -145,6 +149,62 @@ def serve(
     )
 
 
+class WorkerListener(socket.socket):
+    """The listening socket of ``serve --workers``: bound in the supervisor with ``SO_REUSEPORT`` (which
+    keeps the port), and in each worker process a socket of its own bound to the same address.
+
+    uvicorn hands its worker processes the supervisor's socket (pickled when it spawns each one, again
+    for a replacement). With one shared socket the worker whose event loop wakes first accepts every
+    connection pending (libuv accepts in a loop), so keep-alive clients that connect together land on
+    one worker and stay there: splits of 64/36 and 80/20 of 100 clients were measured (issue 16), and
+    the busier worker's clients waited longer. A socket per worker in one ``SO_REUSEPORT`` group lets
+    the kernel spread the connections over the workers by a hash of their addresses. The supervisor's
+    own socket never listens, so it never takes connections; stated limit: connections waiting in a
+    worker's accept queue when that worker dies are reset (with a shared socket another worker took
+    them)."""
+
+    @classmethod
+    def bound(cls, host: str, port: int) -> WorkerListener:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = cls(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            listener.bind((host, port))
+        except OSError:
+            listener.close()
+            raise
+        return listener
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, tuple[str, int]]:
+        host, port = self.getsockname()[:2]
+        return WorkerListener.bound, (host, port)  # in the worker: its own socket on the same address
+
+
+def run_workers(app_path: str, **options: Any) -> None:
+    """``uvicorn.run(app_path, **options)`` for several workers: uvicorn's supervisor (health checks,
+    replacement of dead workers, signals) over ``options["workers"]`` processes, each listening on a
+    :class:`WorkerListener` of its own where the system has ``SO_REUSEPORT``; elsewhere on one shared
+    socket, as ``uvicorn.run`` does."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(app_path, **options)
+
+    if not hasattr(socket, "SO_REUSEPORT"):
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return
+    try:
+        listener = WorkerListener.bound(config.host, config.port)
+    except OSError as error:
+        raise _fail(f"--port: cannot listen on {config.host}:{config.port}: {error}") from None
+    logging.getLogger("uvicorn.error").info(
+        "Uvicorn running on http://%s:%d, a socket per worker (SO_REUSEPORT)", config.host, config.port
+    )
+    with listener:
+        Multiprocess(config, sockets=[listener]).run()
+
+
 def _worker_log_config() -> dict[str, object]:
     """uvicorn's logging set-up plus nervemap's (the root logger at INFO, as ``basicConfig`` gives
     one process), applied in every worker process."""
@@ -153,7 +213,7 @@ def _worker_log_config() -> dict[str, object]:
     from uvicorn.config import LOGGING_CONFIG
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["nervemap"] = {"format": LOG_FORMAT}
+    config["formatters"]["nervemap"] = {"format": WORKER_LOG_FORMAT}
     config["handlers"]["nervemap"] = {
         "class": "logging.StreamHandler",
         "formatter": "nervemap",
