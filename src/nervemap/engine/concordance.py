@@ -22,9 +22,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from nervemap.engine.compiled import SIDES, UNSTATED, CompiledKnowledge, FloatArray, neighbouring_roots
+from nervemap.engine.compiled import (
+    SIDES,
+    UNSTATED,
+    CompiledKnowledge,
+    FloatArray,
+    held,
+    neighbouring_roots,
+)
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
-from nervemap.engine.ties import tie_keys
+from nervemap.engine.ties import tie_order
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import SiteKind
 
@@ -67,23 +74,40 @@ def clinical_view(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedC
     return view
 
 
+class _SiteKinds:
+    """What :func:`_clinical_roots` reads of the knowledge base on every call, read once per compile."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.localised, self.close_alternative = localisation_cut_points(compiled)
+        kinds = [h.kind for h in compiled.hypotheses]
+        self.is_root = [kind == SiteKind.ROOT for kind in kinds]
+        self.is_several = [kind == SiteKind.MULTI_ROOT for kind in kinds]
+
+
+def _site_kinds(compiled: CompiledKnowledge) -> tuple[float, float, list[bool], list[bool]]:
+    """(localised probability, close-alternative fraction, root sites, several-root sites)."""
+    known = held(compiled, "concordance_site_kinds", _SiteKinds)
+    return known.localised, known.close_alternative, known.is_root, known.is_several
+
+
 def _clinical_roots(
-    compiled: CompiledKnowledge, site_p: FloatArray
+    compiled: CompiledKnowledge, site_p: FloatArray, order: list[int] | None = None
 ) -> tuple[list[tuple[str, str, float]], str | None]:
     """Clinically likely (root, side, p): the leading root and its close alternatives.
 
     The picture localises to a root when the leading root holds the localised probability or
     root lesions together are more likely than not (a root lesion split between two levels).
+    ``order``: the sites in the order below when the caller has it (a batch sorts all its rows at
+    once with engine/ties.tie_orders).
     """
-    localised, close_alternative = localisation_cut_points(compiled)
+    localised, close_alternative, is_root, is_several = _site_kinds(compiled)
     # ordered by the one tie rule the localisation uses, so that a left/right tie does not follow the
-    # batch size
-    order = np.argsort(-tie_keys(site_p), kind="stable").tolist()
+    # batch size (tie_order: the order of np.argsort(-tie_keys(site_p), kind="stable"))
+    if order is None:
+        order = tie_order(site_p.tolist())
     hypotheses = compiled.hypotheses
-    # (the enum members read once: a class attribute of an Enum is slow to look up in a loop)
-    kinds, multi_root, root = [h.kind for h in hypotheses], SiteKind.MULTI_ROOT, SiteKind.ROOT
-    several = [h for h in order if kinds[h] == multi_root]
-    roots = [h for h in order if kinds[h] == root]
+    several = [h for h in order if is_several[h]]
+    roots = [h for h in order if is_root[h]]
     root_total = float(site_p[roots].sum()) if roots else 0.0
     several_total = float(site_p[several].sum()) if several else 0.0
     if several and several_total > max(root_total, 0.5 * localised):
@@ -106,13 +130,17 @@ def _clinical_roots(
 
 
 def judge(
-    compiled: CompiledKnowledge, imaged: Sequence[tuple[str, str]], clinical_site_p: FloatArray | None
+    compiled: CompiledKnowledge,
+    imaged: Sequence[tuple[str, str]],
+    clinical_site_p: FloatArray | None,
+    clinical_order: list[int] | None = None,
 ) -> dict[str, Any]:
-    """The concordance record of the output contract (``Assessment.imaging_concordance``)."""
+    """The concordance record of the output contract (``Assessment.imaging_concordance``);
+    ``clinical_order``: the clinical sites' tie order when the caller has it (see _clinical_roots)."""
     if not imaged or clinical_site_p is None:
         return {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
     imaging = [{"root": root, "side": side} for root, side in imaged]
-    roots, several_side = _clinical_roots(compiled, clinical_site_p)
+    roots, several_side = _clinical_roots(compiled, clinical_site_p, clinical_order)
     clinical = [{"root": r, "side": s, "probability": round(p, 4)} for r, s, p in roots]
     shown = ", ".join(f"{root} ({side})" for root, side in imaged)
     if several_side is not None:

@@ -55,7 +55,7 @@ from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker, maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
-from nervemap.engine.ties import tie_keys, tie_keys_list, tie_order
+from nervemap.engine.ties import stable_order, tie_keys_list, tie_order, tie_orders, tie_ranks
 from nervemap.engine.triage import TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
@@ -843,6 +843,7 @@ def _headline_chunk(
     # the clinical view (imaging made unknown) of the cases with imaging of a root
     imaged_rows = np.flatnonzero(observed_f @ t.imaging_observations_f > 0)
     clinical_sites: dict[int, FloatArray] = {}
+    clinical_orders: dict[int, list[int]] = {}
     if imaged_rows.size:
         view_present, view_absent = present_f[imaged_rows], absent_f[imaged_rows]
         view_present[:, t.imaging_findings] = 0.0
@@ -858,6 +859,8 @@ def _headline_chunk(
             signs_f[imaged_rows],
         ).sites
         clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows.tolist())}
+        # each clinical view's sites in tie order, sorted together (concordance._clinical_roots)
+        clinical_orders = dict(zip(clinical_sites, tie_orders(clinical).tolist(), strict=True))
     # screening: every red flag unknown (the same posterior when no case of the chunk gives one);
     # the lesion observations and signs are the full posterior's, so their term is reused
     # (the findings' log likelihoods less the red flags' own terms)
@@ -892,7 +895,7 @@ def _headline_chunk(
     conditions = posterior.conditions
     # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
     # the last bits, and two conditions that tie must not swap with the size of the batch
-    order = np.argsort(-tie_keys(conditions), axis=1, kind="stable")
+    order = tie_orders(conditions)  # np.argsort(-tie_keys(conditions), axis=1, kind="stable")
     fired_matrix = t.fired(present)
     fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
@@ -916,14 +919,19 @@ def _headline_chunk(
     totals = np.empty((len(sites), len(t.kind_columns)))
     for kind, columns in enumerate(t.kind_columns):
         totals[:, kind] = np.cumsum(sites[:, columns], axis=1)[:, -1]
-    keys = tie_keys(totals)[:, t.kind_of]
-    own = tie_keys(sites)
     symptom_left = left & ~right
     symptom_right = right & ~left
     other_side = (t.site_is_left[None, :] & ~symptom_left[:, None]) | (
         t.site_is_right[None, :] & ~symptom_right[:, None]
     )
-    site_order = np.lexsort((other_side, -own, -keys), axis=-1)
+    # np.lexsort((other_side, -tie_keys(sites), -tie_keys(totals)[:, t.kind_of])) as one stable
+    # sort of integers: the tie keys' ranks (a larger key, a smaller rank; equal keys, equal ranks)
+    # combined with the side, in the same precedence
+    n_sites = sites.shape[1]
+    combined = tie_ranks(totals)[:, t.kind_of] * n_sites + tie_ranks(sites)
+    combined *= 2
+    combined += other_side
+    site_order = stable_order(combined)
     # informative findings
     marked = present | absent
     informative = marked.sum(axis=1) - (marked & t.demographic[None, :]).sum(axis=1)
@@ -1008,7 +1016,9 @@ def _headline_chunk(
         if clinical_p is None:  # judge's record for a case without imaging of a root
             concordance = {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
         else:
-            concordance = judge(compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p)
+            concordance = judge(
+                compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p, clinical_orders[i]
+            )
         row_order = order_rows[i]
         key = (leading[i], grade, duration_class[i], level, concordance["status"])
         plan = plans.get(key)
