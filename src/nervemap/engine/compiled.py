@@ -514,6 +514,43 @@ def _opposite_leg_observations(
                 table.grade[h, o] = index
 
 
+def _no_lesion_one_leg_observations(
+    kb: KnowledgeBase,
+    hypotheses: list[Hypothesis],
+    observations: list[Observation],
+    table: _SiteTable,
+) -> None:
+    """P(a symptom somewhere in a part of one given leg | no nerve lesion): at most the chance that
+    this leg is a painful one.
+
+    The no-lesion site is one both-sided hypothesis, so a part of the leg named with a side ("pain
+    in the right leg") combined its regions' rates (pain_without_lesion) to about 1 on either side,
+    while a one-sided lesion on the other side takes the opposite-leg rate: stating a side halved
+    the lesions' share and left the no-lesion site whole. Non-neural leg pain is one-sided in the
+    share the no-lesion site's one-sided pattern gives (u), so one given leg is painful in
+    u / 2 + (1 - u) = 1 - u / 2.
+    """
+    site = next((s for s in kb.anatomy.sites if s.kind == SiteKind.NONE), None)
+    if site is None or site.unilateral_pattern is None:
+        return
+    pattern = site.unilateral_pattern
+    cap = 1.0 - pattern.value / 2
+    how = f"one given leg painful without a nerve lesion: 1 - {pattern.value:g} / 2 (one-sided pattern)"
+    number = (
+        Number(value=cap, source=pattern.source, detail=how)
+        if pattern.source != EXPERT_ESTIMATE
+        else Number(value=cap, source=EXPERT_ESTIMATE, reason=f"{pattern.reason}; {how}")
+    )
+    index = table.add("one-leg:none", number)
+    for o, observation in enumerate(observations):
+        if observation.modality not in _OPPOSITE_LEG_MODALITIES or observation.side not in SIDES:
+            continue
+        for h, hypothesis in enumerate(hypotheses):
+            if hypothesis.kind == SiteKind.NONE and table.probability[h, o] > cap:
+                table.probability[h, o] = cap
+                table.grade[h, o] = index
+
+
 def _site_kind_observations(
     kb: KnowledgeBase,
     hypotheses: list[Hypothesis],
@@ -821,6 +858,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     _site_kind_observations(kb, hypotheses, observations, table)
     _whole_leg_normal_observations(kb, observations, observation_index, table)
     _opposite_leg_observations(kb, hypotheses, observations, table)
+    _no_lesion_one_leg_observations(kb, hypotheses, observations, table)
     loc_numbers = table.numbers
 
     signs = [s for s in model.tension_signs if s.finding in finding_index]

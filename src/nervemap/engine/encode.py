@@ -714,6 +714,7 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         encoded.site_scored[at] = True  # scored with the lesion site, not again per condition
     _encode_reported_weakness(case, compiled, encoded)
     _encode_laterality(compiled, encoded)
+    _encode_sided_leg_symptoms(case, compiled, encoded)
     umn = compiled.finding_index.get("extensor_plantar")
     if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
         _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))
@@ -752,6 +753,30 @@ def _encode_reported_weakness(case: Case, compiled: CompiledKnowledge, encoded: 
         for side in encoded.sides.get(item.finding) or {UNSTATED}:
             if (item.movement, side) not in graded:
                 _set_observation(compiled, encoded, f"weakness:{item.movement}:{side}", True)
+
+
+def _encode_sided_leg_symptoms(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """A leg symptom stated with a side and no part of the leg ("right-sided sciatica"): the
+    symptom somewhere in that leg (localisation.yaml sided_leg_symptoms), unless the body map
+    already marks that kind of symptom on that side (its regions carry the side) or is a complete
+    map (what it leaves unmarked is free of symptoms).
+
+    Runs after the one-sided pattern, which already counts the finding's side."""
+    symptoms = compiled.knowledge.localisation.sided_leg_symptoms
+    if not symptoms or (case.pain_map is not None and case.pain_map_complete):
+        return
+    marked = {
+        ("pain" if mark.kind == SymptomKind.PAIN else "sensory", mark.side)
+        for mark in case.pain_map or []
+        if compiled.regions[mark.region].group != RegionGroup.BACK
+    }
+    for finding, modality in symptoms.items():
+        at = compiled.finding_index.get(finding)
+        if at is None or not encoded.present[at]:
+            continue
+        for side in sorted(encoded.sides.get(finding, set()) & set(SIDES)):
+            if (modality, side) not in marked:
+                _set_observation(compiled, encoded, f"{modality}-vague:leg:{side}", True)
 
 
 def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:

@@ -314,6 +314,17 @@ class BatchTables:
             for r in kb.localisation.reported_weakness
             if r.finding in compiled.finding_index
         ]
+        # leg symptoms stated with a side and no part of the leg: (finding, 0 pain / 1 sensory,
+        # the columns of that symptom somewhere in the left and the right leg)
+        self.sided_leg_symptoms = [
+            (
+                compiled.finding_index[f],
+                0 if modality == "pain" else 1,
+                [typed.get((f"{modality}-vague", "leg", side), -1) for side in ("left", "right")],
+            )
+            for f, modality in kb.localisation.sided_leg_symptoms.items()
+            if f in compiled.finding_index
+        ]
         self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
         self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
         self.finding_index = compiled.finding_index
@@ -686,6 +697,23 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         for rows_mask, column in ((one_side, t.obs_unilateral), (two_sides, t.obs_bilateral)):
             obs_p[rows_mask, column] = True
             obs_a[rows_mask, column] = False
+    # a leg symptom stated with a side and no part of the leg ("right-sided sciatica"): the symptom
+    # somewhere in that leg, unless the map marks that kind on that side or is complete (after the
+    # pattern, which already counts the finding's side; encode._encode_sided_leg_symptoms); a
+    # complete map leaves nothing unknown
+    if t.sided_leg_symptoms:
+        marked = np.zeros((n, 2, 2), dtype=bool)  # (B, pain / sensory, left / right)
+        if len(mk):
+            in_leg = ~t.back[mk[:, 1]] & (mk[:, 3] <= RIGHT)
+            symptom = np.where(mk[:, 2] == t.pain_kind, 0, 1)
+            marked[mk[in_leg, 0], symptom[in_leg], mk[in_leg, 3]] = True
+        for f, symptom_code, columns in t.sided_leg_symptoms:
+            for code in (LEFT, RIGHT):
+                if columns[code] >= 0:
+                    on_side = present[:, f] & sides[:, f, code] & ~marked[:, symptom_code, code]
+                    rows_mask = on_side & ~(complete & has_map)
+                    obs_p[rows_mask, columns[code]] = True
+                    obs_a[rows_mask, columns[code]] = False
     if t.extensor_plantar is not None and t.obs_umn >= 0:
         f, column = t.extensor_plantar, t.obs_umn
         obs_p[present[:, f], column] = True

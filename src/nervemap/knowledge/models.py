@@ -851,6 +851,13 @@ class LocalisationModel(Strict):
         "count with the sided regions and movements when judging whether the findings keep "
         "to one side",
     )
+    sided_leg_symptoms: dict[Identifier, Literal["pain", "sensory"]] = Field(
+        default_factory=dict,
+        description="Leg symptoms stated with a side but no part of the leg ('right-sided "
+        "sciatica'): read as the symptom somewhere in that leg (the 'leg' of vague_regions; "
+        "pain, or numbness and tingling as sensory) when the body map marks nothing of that kind "
+        "on that side, so the stated side counts for the lesion's side",
+    )
 
 
 class SeverityCutPoints(Strict):

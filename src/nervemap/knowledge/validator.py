@@ -468,6 +468,11 @@ def check_knowledge(
                 f"[{finding_id}]",
                 "finding has no side (lateral: false)",
             )
+    for finding_id in kb.localisation.sided_leg_symptoms:
+        if finding_id not in findings or not findings[finding_id].lateral:
+            add("localisation", "sided_leg_symptoms", f"[{finding_id}]", "unknown or unsided finding")
+    if kb.localisation.sided_leg_symptoms and "leg" not in kb.localisation.vague_regions:
+        add("localisation", "sided_leg_symptoms", "", "needs the 'leg' group of vague_regions")
     groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:
