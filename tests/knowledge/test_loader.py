@@ -43,6 +43,7 @@ EXPECTED = {
     "unused_finding": ("findings/extra.yaml", "[orphan_finding]", "never used"),
     "unused_region": ("anatomy/regions.yaml", "[forearm]", "never used"),
     "duplicate_id": ("findings/extra.yaml", "[back_pain]", "duplicate finding id"),
+    "duplicate_source": ("sources/repeated.yaml", "[fixture-source]", "source already defined in"),
     "incomplete_exclusive_group": (
         "conditions/strain.yaml",
         "likelihoods[age_band]",

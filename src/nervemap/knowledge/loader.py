@@ -201,22 +201,21 @@ def _fold(text: str) -> str:
 
 
 def _merge_sources(reader: _Reader, batches: list[tuple[str, list[Source]]]) -> list[Source]:
-    """Several files may cite the same paper under the same id; identical entries merge."""
+    """Each source is defined once, so its verification (primary / secondary / recalled) is recorded
+    once; a second definition of an id is a problem, whether or not it describes the same work."""
     merged: dict[str, tuple[str, Source]] = {}
     for file, sources in batches:
         for source in sources:
             if source.id in merged:
                 first_file, first = merged[source.id]
                 same = (_fold(first.title), first.year) == (_fold(source.title), source.year)
-                if not same:
-                    reader.problems.append(
-                        Problem(
-                            file,
-                            f"[{source.id}]",
-                            f"source id also used in {first_file} for a different work "
-                            f"('{first.title}', {first.year})",
-                        )
-                    )
+                reason = (
+                    f"source already defined in {first_file}: cite it by id instead of defining it again"
+                    if same
+                    else f"source id also used in {first_file} for a different work "
+                    f"('{first.title}', {first.year})"
+                )
+                reader.problems.append(Problem(file, f"[{source.id}]", reason))
                 continue
             merged[source.id] = (file, source)
     return [source for _, source in merged.values()]
