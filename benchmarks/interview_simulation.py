@@ -36,15 +36,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from nervemap.blas import default_one_thread
 
-from nervemap.engine.assess import assess
-from nervemap.engine.assessment import Assessment
-from nervemap.engine.case import Case
-from nervemap.interview import InterviewSession, red_flag_stop
-from nervemap.interview.catalogue import Mode
-from nervemap.interview.respondent import respond
-from nervemap.knowledge.models import TRIAGE_ORDER
+# One BLAS thread, as ``nervemap serve`` runs (set before numpy is first imported; a variable the
+# environment sets wins): with OpenBLAS's default of a thread per core the step's small matrix
+# products spun threads against the request on this 2-core machine, which is not what the server does.
+default_one_thread()
+
+import numpy as np  # noqa: E402
+
+from nervemap.engine.assess import assess  # noqa: E402
+from nervemap.engine.assessment import Assessment  # noqa: E402
+from nervemap.engine.case import Case  # noqa: E402
+from nervemap.interview import InterviewSession, red_flag_stop  # noqa: E402
+from nervemap.interview.catalogue import Mode  # noqa: E402
+from nervemap.interview.respondent import respond  # noqa: E402
+from nervemap.knowledge.models import TRIAGE_ORDER  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden" / "cases.jsonl"
 
@@ -212,7 +219,7 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
     print(_percentiles("CPU time per read", cpu_reads))
     print(_percentiles("CPU time per step request (both)", cpu_answers + cpu_reads))
     blas = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
-    print(f"OPENBLAS_NUM_THREADS={blas} (OpenBLAS's own threads compete with the request on 2 cores)")
+    print(f"OPENBLAS_NUM_THREADS={blas} (1 unless the environment set it, as nervemap serve runs)")
     print(
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: higher slows every figure)"
     )
