@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
@@ -541,6 +541,19 @@ def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
 
 
 @dataclass
+class _Later:
+    """What a batch's lazy parts read per row: the clinical view of the cases with imaging of a
+    root (its site posterior and tie order), the number of conditions the plan is chosen for, the
+    plan's duration class, and the plans made so far by key (shared by the chunk's cases)."""
+
+    clinical_sites: dict[int, FloatArray]
+    clinical_orders: dict[int, list[int]]
+    n_above: list[int]
+    duration_class: list[int]
+    plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = field(default_factory=dict)
+
+
+@dataclass
 class _Chunk:
     """What the cases of one chunk share: the batch and the per-row results the lazy parts read."""
 
@@ -558,6 +571,7 @@ class _Chunk:
     fewest: list[int]
     manifest_rows: list[IntArray] | None = None  # per row, the present manifestations (one case)
     single: EncodedCase | None = None  # the case computed alone (headline_one): no batch is made
+    later: _Later | None = None  # a batch's: what its concordance and plans are made from
 
     def encoded(self, i: int) -> EncodedCase:
         if self.single is not None:
@@ -610,9 +624,8 @@ class CoreCase:
         level: TriageLevel,
         red_flag_ids: list[str],
         severity_grade: Severity,
-        plan_ids: list[str],
-        plan_conditions: list[str],
-        concordance: dict[str, Any],
+        plan: tuple[list[str], list[str]] | None,
+        concordance: dict[str, Any] | None,
         enough: bool,
     ) -> None:
         self._chunk = chunk
@@ -629,10 +642,56 @@ class CoreCase:
         self.level = level
         self.red_flag_ids = red_flag_ids  # most urgent first
         self.severity_grade = severity_grade
-        self.plan_ids = plan_ids
-        self.plan_conditions = plan_conditions  # the conditions the plan was chosen for
-        self.concordance = concordance
+        if plan is not None:  # else made when read (_plan)
+            self._plan = plan
+        if concordance is not None:  # else made when read
+            self.concordance = concordance
         self.enough = enough
+
+    @_once
+    def concordance(self) -> dict[str, Any]:
+        """The imaging concordance record (engine/concordance.judge) of a batch's case."""
+        chunk, i = self._chunk, self.row
+        later = chunk.later
+        assert later is not None
+        clinical_p = later.clinical_sites.get(i)
+        if clinical_p is None:  # judge's record for a case without imaging of a root
+            return {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
+        compiled = self.compiled
+        return judge(
+            compiled, imaged_roots(compiled, self.batch.arrays(i)), clinical_p, later.clinical_orders[i]
+        )
+
+    @_once
+    def _plan(self) -> tuple[list[str], list[str]]:
+        """A batch's case's plan step ids and the conditions they were chosen for, made once per
+        (leading conditions, grade, duration class, level, concordance) in its chunk."""
+        later = self._chunk.later
+        assert later is not None
+        i, grade, level, status = self.row, self.severity_grade, self.level, self.concordance["status"]
+        key = (tuple(self.order[: later.n_above[i]].tolist()), grade, later.duration_class[i], level, status)
+        plan = later.plans.get(key)
+        if plan is None:
+            plan = later.plans[key] = plan_steps(
+                self.compiled,
+                self.order,
+                self.conditions,
+                self._chunk.t.condition_ids,
+                grade,
+                self.case.duration_days,
+                level,
+                status,
+            )
+        return plan
+
+    @_once
+    def plan_ids(self) -> list[str]:
+        return list(self._plan[0])
+
+    @_once
+    def plan_conditions(self) -> list[str]:
+        """The conditions the plan was chosen for."""
+        return list(self._plan[1])
 
     @property
     def batch(self) -> EncodedBatch:
@@ -993,64 +1052,37 @@ def _headline_chunk(
     p_spinal_list = p_spinal.tolist()
     enough_list = enough_all.tolist()
     out: list[CoreCase] = []
-    plans: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
-    # the rows as views, made in one pass each; the plan key's leading conditions as tuples
+    # the rows as views, made in one pass each
     condition_rows, site_rows, order_rows, site_order_rows = (
         list(conditions),
         list(sites),
         list(order),
         list(site_order),
     )
-    leading = [
-        tuple(row[:k]) for row, k in zip(order[:, : max(n_above, default=0)].tolist(), n_above, strict=True)
-    ]
+    # the imaging concordance and the plan are made when read (CoreCase.concordance, _plan): a
+    # flat output row and the evaluation show neither
+    chunk.later = _Later(clinical_sites, clinical_orders, n_above, duration_class)
     for i, case in enumerate(cases):
-        p = condition_rows[i]
-        level = levels[i]
         flags = fired[i]
         if len(flags) > 1:
             flags = sorted(flags, key=lambda r: -t.rule_level_rank[r])
-        grade = grades[i]
-        clinical_p = clinical_sites.get(i)
-        concordance: dict[str, Any]
-        if clinical_p is None:  # judge's record for a case without imaging of a root
-            concordance = {"status": "no imaging", "clinical": [], "imaging": [], "note": None}
-        else:
-            concordance = judge(
-                compiled, imaged_roots(compiled, batch.arrays(i)), clinical_p, clinical_orders[i]
-            )
-        row_order = order_rows[i]
-        key = (leading[i], grade, duration_class[i], level, concordance["status"])
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = plan_steps(
-                compiled,
-                row_order,
-                p,
-                t.condition_ids,
-                grade,
-                case.duration_days,
-                level,
-                concordance["status"],
-            )
         out.append(
             CoreCase(
                 chunk,
                 i,
                 case,
-                p,
+                condition_rows[i],
                 site_rows[i],
-                row_order,
+                order_rows[i],
                 site_order_rows[i],
                 side_names[i] or None,
                 p_spinal_list[i],
                 verdicts[i],
-                level,
+                levels[i],
                 [t.rule_ids[r] for r in flags],
-                grade,
-                list(plan[0]),
-                list(plan[1]),
-                concordance,
+                grades[i],
+                None,
+                None,
                 enough_list[i],
             )
         )
@@ -1617,8 +1649,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         level,
         [t.rule_ids[r] for r in fired_sorted],
         grade,
-        list(plan[0]),
-        list(plan[1]),
+        plan,
         concordance,
         enough,
     )
