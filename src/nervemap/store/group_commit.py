@@ -38,11 +38,17 @@ check a session flush makes): a request already answered 503 "timed out" stores 
 Used for SQLite database files and PostgreSQL (the engines ``store.db.make_engine`` marks,
 :func:`group_writer`); an in-memory SQLite database keeps one transaction per request. On PostgreSQL
 there is no gate: the writer saves the per-request transaction, its round trips and the ORM's unit of
-work. The writer thread stops after ``idle_s`` without work and is started again by the next write.
+work, and its statements are cancelled after the gate's timeout (:data:`POSTGRESQL_TIMEOUT`), so a
+request waiting for a batch stuck behind a lock is answered in bounded time there too. When a failed
+batch's database cannot even be asked whether the rows went in (unreachable), every request of the
+batch hears the error at once instead of being retried one by one. The writer thread stops after
+``idle_s`` without work and is started again by the next write; at interpreter exit every writer
+writes what is queued and stops (:func:`close_writers`; its thread is a daemon).
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
 import queue
@@ -70,6 +76,9 @@ IDLE_S = 5.0  # the writer thread stops after this long without work
 # How long a request waits for its rows to be taken into a transaction (the gate's timeout and a
 # margin: under the request time limit of 30 s); see GroupCommit.wait.
 WAIT_S = WRITE_GATE_TIMEOUT_S + 5.0
+# On PostgreSQL a writer's statement is cancelled after the gate's timeout (the batch then fails and
+# each request hears why): a waiting request's answer stays bounded, as the gate bounds it on SQLite.
+POSTGRESQL_TIMEOUT = f"SET LOCAL statement_timeout = {int(WRITE_GATE_TIMEOUT_S * 1000)}"
 
 
 @dataclass
@@ -118,10 +127,11 @@ class GroupCommit:
         self.idle_s = idle_s
         self.wait_s = wait_s
         self._pid = os.getpid()
-        self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()  # None: close()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.transactions = 0  # committed transactions (tests, benchmarks)
+        _LIVE.add(self)
 
     def write(self, rows: Sequence[Insert]) -> None:
         """Insert ``rows`` in a committed transaction; returns once it is committed, or raises the
@@ -156,22 +166,44 @@ class GroupCommit:
                 return
             raise busy(self.wait_s if timeout_s is None else timeout_s) from None
 
+    def close(self, timeout_s: float | None = None) -> bool:
+        """Write what is queued, then stop the writer thread; waits for it at most ``timeout_s``
+        (default ``wait_s``) and answers whether it stopped. Called for every writer at interpreter
+        exit (:func:`close_writers`). A write after it starts a thread again."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or self._pid != os.getpid():
+                return True
+            self._queue.put(None)
+        thread.join(self.wait_s if timeout_s is None else timeout_s)
+        return not thread.is_alive()
+
     def _run(self) -> None:
         while True:
+            closing = False
             try:
                 first = self._queue.get(timeout=self.idle_s)
+                closing = first is None
             except queue.Empty:
+                first = None
+            if first is None:  # idle, or close(): stop when nothing is queued
                 with self._lock:  # a write puts under this lock: none can be left behind
                     if self._queue.empty():
                         self._thread = None
                         return
+                    if closing:  # stop after what was queued meanwhile
+                        self._queue.put(None)
                 continue
             taken = [first]
             while len(taken) < self.max_batch:
                 try:
-                    taken.append(self._queue.get_nowait())
+                    following = self._queue.get_nowait()
                 except queue.Empty:
                     break
+                if following is None:  # close(): after this batch and what is queued behind it
+                    self._queue.put(None)
+                    break
+                taken.append(following)
             # A request that gave up waiting (cancelled) while queued is left out: nothing of it stored.
             batch = [pending for pending in taken if pending.done.set_running_or_notify_cancel()]
             if not batch:
@@ -191,32 +223,43 @@ class GroupCommit:
                 pending.done.set_exception(busy if number == 0 else copy.copy(busy))
             return
         except BaseException as error:
-            if len(batch) == 1:
-                if self._stored(batch[0]):  # the COMMIT went through before the error
-                    batch[0].done.set_result(None)
-                else:
-                    batch[0].done.set_exception(error)
-                return
-            for pending in batch:  # each on its own: one bad row fails only its own request
-                if self._stored(pending):
-                    pending.done.set_result(None)
-                else:
-                    self._write([pending])
+            self._after_failure(batch, error)
             return
         for pending in batch:
             pending.done.set_result(None)
 
-    def _stored(self, pending: _Pending) -> bool:
-        """Whether the request's first row is in the database (looked up by its primary key; False
-        when it cannot be told): after a batch failed, a request whose rows are there is answered
-        stored instead of being inserted again."""
+    def _after_failure(self, batch: list[_Pending], error: BaseException) -> None:
+        """A failed batch: a request whose rows are in the database is answered stored, the others
+        are written again one by one (one bad row fails only its own request), or, alone, hear the
+        error. When the database cannot be asked (unreachable, the engine gone), every request not
+        yet answered hears the batch's error at once: a retry would fail the same way, one request
+        after the other, each waiting for its connection to fail."""
+        for number, pending in enumerate(batch):
+            stored = self._stored(pending)
+            if stored is None:
+                for rest in batch[number:]:
+                    rest.done.set_exception(error if rest is pending else copy.copy(error))
+                return
+            if stored:
+                pending.done.set_result(None)
+            elif len(batch) == 1:
+                pending.done.set_exception(error)
+            else:
+                self._write([pending])
+
+    def _stored(self, pending: _Pending) -> bool | None:
+        """Whether the request's first row is in the database (looked up by its primary key), None when
+        the database cannot be asked: after a batch failed, a request whose rows are there is answered
+        stored instead of being inserted again. False when the rows have no key to look them up by."""
         if not pending.rows:
             return False
         table, values = pending.rows[0]
         keys = list(table.primary_key.columns)
-        engine = self._engine()
-        if engine is None or not keys or any(values.get(key.name) is None for key in keys):
+        if not keys or any(values.get(key.name) is None for key in keys):
             return False
+        engine = self._engine()
+        if engine is None:
+            return None
         try:
             with engine.connect() as connection:
                 condition = [key == values[key.name] for key in keys]
@@ -224,7 +267,7 @@ class GroupCommit:
                 connection.rollback()
                 return found is not None
         except Exception:
-            return False
+            return None
 
     def _commit(self, batch: list[_Pending]) -> None:
         tables: dict[Table, list[dict[str, Any]]] = {}
@@ -235,6 +278,10 @@ class GroupCommit:
         if engine is None:
             raise RuntimeError("the database engine was disposed of before the rows were written")
         with engine.begin() as connection:  # the write gate, BEGIN IMMEDIATE ... COMMIT
+            if connection.dialect.name == "postgresql":
+                # No gate there to bound the transaction: its statements are (a lock held by another
+                # transaction, a stalled server), so a request waiting for it is answered in time.
+                connection.exec_driver_sql(POSTGRESQL_TIMEOUT)
             for table, rows in tables.items():
                 connection.execute(insert(table), rows)
         self.transactions += 1
@@ -249,6 +296,19 @@ def busy(timeout_s: float) -> WriteBusy:
     )
 
 
+_LIVE: weakref.WeakSet[GroupCommit] = weakref.WeakSet()  # every writer of this process (close_writers)
+
+
+def close_writers() -> None:
+    """At interpreter exit, every writer writes what is queued and stops. Its thread is a daemon (it
+    must not keep a process alive), and Python stops daemon threads where they stand once the exit
+    handlers have run: a batch queued or in its transaction then, with requests that a shutting-down
+    server still answers, would be lost (the transaction rolled back) without this."""
+    for writer in list(_LIVE):
+        writer.close()
+
+
+atexit.register(close_writers)
 _WRITERS: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
 _WRITERS_LOCK = threading.Lock()
 
