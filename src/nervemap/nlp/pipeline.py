@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from nervemap.nlp.context_gate import GatedMatcher
 from nervemap.nlp.matching import Mention, matchers
 from nervemap.nlp.rules import load_rules
 
@@ -142,6 +143,13 @@ def annotate(text: str, doc: Any = None) -> Annotated:
     return Annotated(text, sentences, mentions)
 
 
+@functools.cache
+def gated_matcher(context: Any) -> GatedMatcher:
+    """ConText's matcher with its token-pattern rules gated by their trigger words (the same
+    matches as ``context._ConText__matcher``, see :mod:`nervemap.nlp.context_gate`)."""
+    return GatedMatcher(context._ConText__matcher, context.nlp.vocab)
+
+
 def context_attributes(context: Any, doc: Any, targets: list[Any], sents: list[Any]) -> list[dict[str, bool]]:
     """medspaCy's ConText over ``targets`` (spans of ``doc``): the attributes (is_negated, ...) it
     would set on each, without writing spaCy extensions.
@@ -149,9 +157,12 @@ def context_attributes(context: Any, doc: Any, targets: list[Any], sents: list[A
     The same algorithm as ``ConText.__call__`` (its matcher, modifiers, scopes, edges), with one
     saving: a modifier's scope lies in its own sentence, so scopes are limited, and targets
     checked, only between modifiers and targets of the same sentence - ConText compares every
-    pair in the note, which is quadratic in a long note. When a modifier or a target crosses a
-    sentence boundary, when ConText uses windows instead of sentences, or prunes on overlap,
-    ConText's own graph does the work.
+    pair in the note, which is quadratic in a long note. A modifier that crosses a sentence
+    boundary (": None" after a heading) takes its scope from the sentence of its first token, as
+    ConText does, and belongs there unless it looks forward (its scope would then run backwards
+    from its end and can overlap the next sentence's scopes). When such a forward modifier or a
+    target crosses a sentence boundary, when ConText uses windows instead of sentences, or
+    prunes on overlap, ConText's own graph does the work.
     """
     from medspacy.context import ConTextGraph, ConTextModifier
 
@@ -159,7 +170,7 @@ def context_attributes(context: Any, doc: Any, targets: list[Any], sents: list[A
     vocab = context.nlp.vocab
     modifiers = [
         ConTextModifier(matcher.rule_map[vocab[match_id].text], start, end, doc, max_scope=context.max_scope)
-        for match_id, start, end in matcher(doc)
+        for match_id, start, end in gated_matcher(context)(doc)
     ]
     graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
     graph.targets = targets
@@ -174,6 +185,8 @@ def context_attributes(context: Any, doc: Any, targets: list[Any], sents: list[A
     whole = bool(context.max_scope) or context.prune_on_target_overlap
     for modifier in modifiers:
         index = sentence(*modifier.modifier_span)
+        if index < 0 and modifier.direction.upper() != "FORWARD":
+            index = bisect.bisect_right(starts, modifier.modifier_span[0]) - 1
         whole = whole or index < 0
         by_sentence.setdefault(index, []).append(modifier)
     target_sentences = [sentence(t.start, t.end) for t in targets]
