@@ -29,6 +29,14 @@ _NORMAL_AFTER = re.compile(
 )
 # "EMG found no evidence of radiculopathy": a test result, not the absence of leg pain
 _ELECTRODIAGNOSIS = re.compile(r"\bEMG\b|\bNCS\b|nerve\s+conduction|electro\w*", re.IGNORECASE)
+# Both legs named in the plural ("numbness in his lower extremities", "pain in the legs"): the finding
+# is on both sides, not on a side the sentence or the note names for something else ("a stroke with
+# right-sided weakness ... numbness in his lower extremities")
+_BOTH_LEGS = re.compile(r"\b(?:lower\s+(?:extremities|limbs)|legs|feet)\b", re.IGNORECASE)
+_BOTH_LEGS_AFTER = re.compile(
+    r"\s+(?:in|of|down|into|over)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:lower\s+(?:extremities|limbs)|legs|feet)\b",
+    re.IGNORECASE,
+)
 TEST_WORDED = frozenset({"radiating_leg_pain"})
 # a note's section heading: a line that starts with a few words and a colon
 _HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&()-]{1,60}?)[ \t]*:", re.MULTILINE)
@@ -127,6 +135,15 @@ def read_findings(draft: Draft) -> None:
             ):
                 continue
             finding_side = side if mention.key in lateral else None
+            if (
+                finding_side is not None
+                and (
+                    _BOTH_LEGS.search(draft.text, mention.start, mention.end)
+                    or _BOTH_LEGS_AFTER.match(draft.text, mention.end, sentence[1])
+                )
+                and not side_cues(draft.text, mention.start, mention.end)
+            ):
+                finding_side = "bilateral"
             value = mention.key + (f" {finding_side}" if finding_side else "")
             draft.add_item("finding", value, mention.start, mention.end, flags, status)
             if status == "present" or status == "absent":
