@@ -374,7 +374,8 @@ class _RowLevels:
         top = p.index(max(p))  # the first of equal maxima, as argmax
         self.top = top
         self.suspected = [r for r, (c, least) in enumerate(one.suspicion) if p[c] >= least]
-        self.likely = [c for c, q in enumerate(p) if q >= t.likely_probability and c != top]
+        likely = t.likely_probability
+        self.likely = [c for c, q in enumerate(p) if q >= likely and c != top]
         urgency = one.urgency_rank
         self.rank = max(
             max((one.suspicion_rank[r] for r in self.suspected), default=-1),
@@ -822,6 +823,17 @@ def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
     return listed
 
 
+def _listed_of(order: list[int], p: list[float], most: int) -> list[int]:
+    """:func:`_listed` of one row given as Python lists (the same comparisons on the same values)."""
+    listed: list[int] = []
+    for k, i in enumerate(order):
+        if k < MIN_LISTED or p[i] >= LISTED_PROBABILITY:
+            listed.append(i)
+            if len(listed) == most:
+                break
+    return listed
+
+
 def _row_lists(mask: BoolArray) -> list[list[int]]:
     """The column indices set in each row of a boolean matrix, as lists."""
     rows, columns = np.nonzero(mask)
@@ -1255,7 +1267,11 @@ class _OneTables:
         self.demographic = t.demographic.tolist()
         self.screen_required = t.screen_required.tolist()
         self.imaging_observation_list = t.imaging_observations.tolist()
-        self.side_columns = [column.tolist() for column in (t.side_columns > 0).T]
+        # each side column's observations, as sets: "any observed in the column" is one C-level
+        # isdisjoint call
+        self.side_column_sets = [
+            frozenset(np.flatnonzero(column).tolist()) for column in (t.side_columns > 0).T
+        ]
         self.kind_of = t.kind_of.tolist()
         self.spinal = np.flatnonzero(t.compiled.spinal)
         # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
@@ -1547,8 +1563,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     p_row = full_levels.p
     best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)
     # symptoms left, right; imaging left, right (observed_f @ t.side_columns > 0)
-    side_columns = one.side_columns
-    sides_seen = [any(column[o] for o in observed_list) for column in side_columns]
+    sides_seen = [not column.isdisjoint(observed_list) for column in one.side_column_sets]
     seen_left = any("left" in seen for seen in encoded.sides.values())
     seen_right = any("right" in seen for seen in encoded.sides.values())
     left = sides_seen[0] or seen_left
@@ -1569,7 +1584,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     other_side = one.other_side[(left and not right, right and not left)]
     site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
     demographic = one.demographic
-    enough = any(not demographic[f] for f in present_set | absent_set) or bool(observed_list)
+    enough = bool(observed_list) or any(not demographic[f] for f in present_set | absent_set)
 
     level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
@@ -1607,7 +1622,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     p = conditions[0]
     row_order = np.array(order_list, dtype=np.intp)
     plan_threshold = t.plan_threshold
-    n_above = max(sum(q >= plan_threshold for q in p_row), 1)
+    n_above = max(sum(map(plan_threshold.__le__, p_row)), 1)  # the q >= plan_threshold
     duration_class = (
         -1 if case.duration_days is None else bisect.bisect_right(one.duration_cuts, case.duration_days)
     )
@@ -1635,7 +1650,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         )
         if len(one.plan_memo) < PLAN_MEMO:
             one.plan_memo[key] = plan
-    return CoreCase(
+    core = CoreCase(
         chunk,
         0,
         case,
@@ -1653,6 +1668,11 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         concordance,
         enough,
     )
+    # the listed entries from the row's lists (CoreCase.listed_conditions and listed_sites read
+    # the arrays: the same entries)
+    core.listed_conditions = _listed_of(order_list, p_row, TOP_CONDITIONS)
+    core.listed_sites = _listed_of(site_order.tolist(), row, TOP_SITES)
+    return core
 
 
 def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:

@@ -228,8 +228,12 @@ class Explainer:
         signs = encoded.sign_states.nonzero()[0].tolist()
         observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
         localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))
-        # a left/right tie must not follow the last bits of the batch's matrix products
-        best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
+        # each condition's most likely site, for its sign and lesion-pattern items (none to show
+        # without signs or lesion observations); a left/right tie must not follow the last bits of
+        # the batch's matrix products
+        best_sites: list[int] = []
+        if signs or localised:
+            best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
         fits: list[float] = []
         if localised:
             top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
