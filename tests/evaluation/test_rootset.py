@@ -19,6 +19,8 @@ SCRIPT = REPO / "scripts" / "derive_rootset.py"
 EXTRA = REPO / "scripts" / "rootset_extra.jsonl"
 HOLDOUT_SOURCE = REPO / "scripts" / "rootset_holdout.jsonl"
 HOLDOUT = REPO / "tests" / "data" / "rootset_holdout.jsonl"
+HOLDOUT2_SOURCE = REPO / "scripts" / "holdout2.jsonl"
+HOLDOUT2 = REPO / "tests" / "data" / "holdout2.jsonl"
 CASES = REPO.parent / "shared" / "cases" / "public"
 KB = REPO / "src" / "nervemap" / "knowledge" / "data"
 LEVELS = {str(level) for level in TRIAGE_ORDER}
@@ -126,3 +128,32 @@ def test_script_names_the_bad_field(tmp_path: Path) -> None:
         text=True,
     )
     assert run.returncode != 0 and "answer.site" in run.stderr
+
+
+def test_second_holdout_is_reproducible_and_unseen(tmp_path: Path) -> None:
+    """The session-8 hold-out (mimics and emergencies) comes from its own file and shares no case."""
+    out = tmp_path / "holdout2.jsonl"
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--extra",
+        str(HOLDOUT2_SOURCE),
+        "--without-shared",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    subprocess.run(command, check=True)
+    assert out.read_bytes() == HOLDOUT2.read_bytes(), "tests/data/holdout2.jsonl is stale: rerun the script"
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(HOLDOUT2_SOURCE.read_text(encoding="utf-8").splitlines())
+    ids = {r["id"] for r in rows}
+    first = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    assert not ids & ({r["id"] for r in load()} | {r["id"] for r in first}), "a case is in two sets"
+    urls = {r["source"]["url"] for r in rows}
+    seen = {r["source"].get("url") for r in load() + first}
+    assert not urls & seen, "a published case is already in the development or first hold-out set"
+    for row in rows:
+        expect = row["expect"]
+        # an emergency label and the accepted triage levels must agree, or 'unsafe' is ill-defined
+        assert expect["is_emergency"] == (expect["triage_ok"] == ["emergency"]), row["id"]
