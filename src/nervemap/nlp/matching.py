@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nervemap.nlp.rules import Compiled, PhraseSet, compiler, load_rules
-from nervemap.nlp.scan import first_characters, has_folding_letters
+from nervemap.nlp.scan import first_characters, has_folding_letters, literal_gate, required_literals
 
 MentionKind = Literal["finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"]
 
@@ -68,6 +68,8 @@ class Matchers:
                 for trigger in set(entry.compiled.triggers):
                     self.by_trigger.setdefault(trigger, []).append(entry)
         self._gated_indices = {index for pairs in self.gated.values() for index, _ in pairs}
+        # the literals a note must hold for each always-entry to match it (scan.required_literals)
+        self._needs = [required_literals(entry.compiled.pattern) for entry in self.always]
 
     def _for_word(self, lowered: str) -> tuple[Entry, ...]:
         """The entries a word can start, in the order its prefixes give them (kept per word:
@@ -101,6 +103,12 @@ class Matchers:
                 )
 
         gate = not has_folding_letters(text)
+        # an always-entry (tried at every word with its first letters) whose literal words are
+        # not in the note cannot match it: not tried. Sifted once per note and first letter.
+        # (A first-word entry is tried only at its own words: a check would cost what it saves.)
+        literals = literal_gate(text) if gate else None
+        possible = [literals.may_match(needs) for needs in self._needs] if literals else []
+        gated_here: dict[str, list[tuple[int, Entry]]] = {}
         # per gated always-entry: its matches, and where its next match may begin (as finditer)
         gated: dict[int, list[re.Match[str]]] = {}
         resume: dict[int, int] = {}
@@ -111,8 +119,14 @@ class Matchers:
                 match = entry.compiled.pattern.match(text, start)
                 if match:
                     add(entry, match)
-            if gate:
-                for index, entry in self.gated.get(lowered[0], ()):
+            if literals is not None:
+                first = lowered[0]
+                by_first = gated_here.get(first)
+                if by_first is None:
+                    by_first = gated_here[first] = [
+                        (index, entry) for index, entry in self.gated.get(first, ()) if possible[index]
+                    ]
+                for index, entry in by_first:
                     if start < resume.get(index, 0):
                         continue
                     match = entry.compiled.pattern.match(text, start)
@@ -122,8 +136,10 @@ class Matchers:
         for index, entry in enumerate(self.always):
             if gate and index in self._gated_indices:
                 matches: Iterable[re.Match[str]] = gated.get(index, ())
-            else:
+            elif literals is None or possible[index]:
                 matches = entry.compiled.pattern.finditer(text)
+            else:
+                continue
             for match in matches:
                 add(entry, match)
         return found

@@ -157,10 +157,14 @@ def finditer(
     pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text, pos, endpos)``, the same matches in the same order; for a pattern
-    whose matches begin at a word with known letters, tried only at those words."""
+    whose matches begin at a word with known letters, tried only at those words; none tried in a
+    text without the pattern's :func:`required_literals`."""
     end = len(text) if endpos is None else endpos
+    folding = has_folding_letters(text)
+    if not folding and not literal_gate(text).may_match(required_literals(pattern)):
+        return  # the text lacks the literal words every match holds
     firsts = _word_firsts(pattern)
-    if firsts is None or has_folding_letters(text):
+    if firsts is None or folding:
         yield from pattern.finditer(text, pos, end)
         return
     starts = _word_starts(text)
@@ -203,9 +207,98 @@ class AnyMatch:
     def found(self, text: str) -> set[str]:
         if has_folding_letters(text):
             return {key for key, pattern in self.patterns.items() if pattern.search(text)}
-        out = {key for key, pattern in self.plain if pattern.search(text)}
+        gate = literal_gate(text)
+        out = {
+            key
+            for key, pattern in self.plain
+            if gate.may_match(required_literals(pattern)) and pattern.search(text)
+        }
         starts = _word_starts(text)
         for key, pattern, firsts in self.gated:
+            if not gate.may_match(required_literals(pattern)):
+                continue  # the text lacks the literal words every match holds
             if any(pattern.match(text, p) for c in firsts for p in starts.get(c, ())):
                 out.add(key)
         return out
+
+
+# a literal shorter than this is in almost every note: checking it rules out nothing
+_SHORTEST_LITERAL = 3
+_MOST_LITERAL_GROUPS = 3
+
+
+def _literal_groups(items: Any) -> list[frozenset[str]]:
+    """Sets of lower-case literal strings such that every match holds one string of each set.
+
+    Only what a match cannot do without is collected: runs of literal characters, groups and
+    repeats of at least one, alternations where every alternative holds one (their union);
+    optional parts, look-arounds, classes and anything else add nothing (the result is a
+    necessary condition, never a sufficient one)."""
+    groups: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= _SHORTEST_LITERAL:
+            groups.append(frozenset(["".join(run)]))
+        run.clear()
+
+    for op, value in items:
+        if op is sre.LITERAL and chr(value).isascii():
+            run.append(chr(value).lower())
+            continue
+        flush()
+        if op is sre.SUBPATTERN:
+            groups += _literal_groups(value[-1])
+        elif _ATOMIC is not None and op is _ATOMIC:
+            groups += _literal_groups(value)
+        elif op in _REPEATS and value[0] >= 1:
+            groups += _literal_groups(value[2])
+        elif op is sre.BRANCH:
+            alternatives = [_literal_groups(alternative) for alternative in value[1]]
+            if all(alternatives):
+                groups.append(frozenset().union(*(max(a, key=_weakest) for a in alternatives)))
+    flush()
+    return groups
+
+
+def _weakest(group: frozenset[str]) -> int:
+    return min(len(literal) for literal in group)
+
+
+@functools.lru_cache(maxsize=8192)
+def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Lower-case strings a text must hold for ``pattern`` to match anywhere in it: one string
+    of each tuple (at most a few tuples, those of the longest strings). A text without them has
+    no match: its lower-case form lacks the literal characters every match is made of (for a
+    text with :func:`has_folding_letters`, do not rely on this). ``()``: nothing is known."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except re.error:
+        return ()
+    groups = sorted(set(_literal_groups(parsed)), key=lambda g: (-_weakest(g), sorted(g)))
+    return tuple(tuple(sorted(group)) for group in groups[:_MOST_LITERAL_GROUPS])
+
+
+class LiteralGate:
+    """Which patterns can match one text, judged by :func:`required_literals` (each literal
+    looked up in the text once)."""
+
+    def __init__(self, text: str) -> None:
+        self.lowered = text.lower()
+        self.found: dict[str, bool] = {}
+
+    def holds(self, literal: str) -> bool:
+        seen = self.found.get(literal)
+        if seen is None:
+            seen = self.found[literal] = literal in self.lowered
+        return seen
+
+    def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
+        return all(any(self.holds(literal) for literal in group) for group in needs)
+
+
+@functools.lru_cache(maxsize=16)
+def literal_gate(text: str) -> LiteralGate:
+    """The :class:`LiteralGate` of a text (kept for the few texts being read: every reader
+    pattern of a note looks its literals up in the same one)."""
+    return LiteralGate(text)
