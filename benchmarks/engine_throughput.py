@@ -5,9 +5,12 @@ Run: make bench   (or: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/engine_thro
 Prints, each with the call it measures: latency of one assessment (headline and full, of a validated
 Case, as an engine caller gives it; and full from a dict, the Case's validation included), and the
 throughput of batches: the headline core (posteriors, localisation, triage, severity, plan ids;
-encoding included), headline and full Assessment records, encoding alone (per case and batch) and
-the vectorised scoring alone. Batch figures are given per wall second and per CPU second of this
-process (the second does not count time other programs on a shared machine take).
+encoding included), headline and full Assessment records, a `nervemap batch` partition of structured
+cases to Parquet as one worker runs it after start-up (JSON lines read into Cases, headlines, flat
+rows written; ``--only batch`` or ``--only parquet``), encoding alone (per case and batch) and the
+vectorised scoring alone. Batch figures are given per wall second and per CPU second of this process
+(the second does not count time other programs on a shared machine take). benchmarks/batch_scaling.py
+runs the same partitions through the batch's process pool and a Dask cluster.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from nervemap.batch.formats import OutputFormat
+from nervemap.batch.work import PartTask, process_partition, warm_up_dedicated
 from nervemap.engine.assess import assess, assess_many, headlines, stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
@@ -77,6 +83,32 @@ def latency(label: str, call: str, cases: list[Case], run: Callable[[Case], obje
     )
 
 
+def parquet_partition(cases: list[dict[str, Any]], size: int) -> None:
+    """One `nervemap batch` partition of structured cases to Parquet, as a worker process runs it
+    after start-up (batch/work.process_partition: JSON lines read into Cases, headlines, flat rows
+    written to a part file), timed in this process: the issue's per-worker floor. This process is
+    marked as the batch's process pool marks its workers (warm_up_dedicated: nothing else runs
+    here while a partition does), so the cyclic collector is paused during each partition, as in
+    a worker; the batches timed after this do not run partitions and keep it."""
+    warm_up_dedicated(notes=False)
+    lines = [json.dumps({**cases[i % len(cases)], "id": f"case-{i}"}) for i in range(size)]
+    with tempfile.TemporaryDirectory(prefix="nervemap-bench-") as folder:
+
+        def run() -> None:
+            process_partition(
+                PartTask(number=0, first_record=0, folder=folder, output=OutputFormat.PARQUET, lines=lines)
+            )
+
+        run()  # warm-up: the worker's tables and caches
+        rate(
+            f"batch to Parquet, one worker's partition of {size:,} (read, headline, write)",
+            "batch.work.process_partition(JSON lines -> .parquet)",
+            size,
+            run,
+            repeat=5,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -85,9 +117,12 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=2_000, help="timed single assessments (default 2,000)")
     parser.add_argument(
         "--only",
-        choices=("single", "batch"),
+        choices=("single", "batch", "parquet"),
         default=None,
-        help="only the single-case latencies or the batches",
+        help="only the single-case latencies, the batches, or the Parquet partition",
+    )
+    parser.add_argument(
+        "--partition", type=int, default=2_000, help="cases per Parquet partition (default 2,000)"
     )
     args = parser.parse_args()
     compiled = default_compiled()
@@ -115,6 +150,9 @@ def main() -> None:
             base, lambda c: assess(as_dicts[id(c)], compiled, detail="full"), args.single,
         )  # fmt: skip
     if args.only == "single":
+        return
+    parquet_partition(realistic_cases(), args.partition)
+    if args.only == "parquet":
         return
 
     many = (base * (args.batch // len(base) + 1))[: args.batch]
