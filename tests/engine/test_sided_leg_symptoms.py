@@ -119,4 +119,4 @@ def test_stating_the_side_of_a_leg_pain_does_not_move_weight_to_the_no_lesion_si
 
     # before: 0.65 -> 0.78 and disc herniation 0.23 -> 0.16
     assert none_share(sided) - none_share(unsided) < 0.05
-    assert disc(sided) == pytest.approx(disc(unsided), abs=0.02)
+    assert disc(sided) > disc(unsided) - 0.02

@@ -30,6 +30,7 @@ from nervemap.engine.encode import (
     EXAM_DERIVED,
     IMAGING_FINDING,
     IMAGING_MODALITY,
+    MIN_SIDED_FOR_PATTERN,
     PATTERN_MODALITIES,
     CaseError,
     EncodedCase,
@@ -691,7 +692,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         imaged = obs_p.astype(np.float64) @ t.imaging_sides  # (B, 2): imaged roots left, right
         n_left = n_left + np.where(n_left > 0, imaged[:, 0], 0.0)
         n_right = n_right + np.where(n_right > 0, imaged[:, 1], 0.0)
-        patterned = n_left + n_right >= 2
+        patterned = n_left + n_right >= MIN_SIDED_FOR_PATTERN
         one_side = patterned & ((n_left == 0) | (n_right == 0))
         two_sides = patterned & ~one_side
         for rows_mask, column in ((one_side, t.obs_unilateral), (two_sides, t.obs_bilateral)):
