@@ -68,6 +68,10 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url=None,  # nervemap.api.docs serves Swagger UI from the installed package
         redoc_url=None,
+        # FastAPI's own OpenTelemetry spans carry the raw path and query (url.path, url.query: patient-
+        # link tokens, record ids, filters), which nervemap's access log keeps out on purpose; and it
+        # asked on every request whether a provider was configured (7 of 76 us of a /health, issue 16).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.knowledge = compiled_of(knowledge)
