@@ -26,7 +26,8 @@ def test_public_api() -> None:
 # reported; the report agrees with the onset it sets, and a reported finding overrides a derived one.
 # "both legs numb" is symptoms in both legs (bilateral_leg_symptoms), which the engine derives only from a
 # pain map of named regions; a note's partial pain map never derives its absence, so the two cannot disagree.
-STATED_AS_WELL = {"sudden_onset", "bilateral_leg_symptoms"}
+# The same holds for its numbness-or-tingling part, bilateral_leg_numbness (a cauda equina red flag when new).
+STATED_AS_WELL = {"sudden_onset", "bilateral_leg_symptoms", "bilateral_leg_numbness"}
 
 
 def test_finding_ids_exist_and_are_not_derived() -> None:
