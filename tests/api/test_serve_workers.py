@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from typer.testing import CliRunner
+from uvicorn.supervisors import Multiprocess
 
 from nervemap.api import cli
 from nervemap.api.cli import WORKER_HEALTHCHECK_S, WorkerListener, app
@@ -87,3 +88,33 @@ def test_a_port_in_use_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", str(port)])
     assert result.exit_code == 2
     assert "--port" in result.output and str(port) in result.output
+
+
+def test_a_port_held_by_another_worker_group_is_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A second ``serve --workers`` on a port whose first instance's workers listen with SO_REUSEPORT
+    must fail like any port in use, not join the first instance's group (H10's review of 987fbeb)."""
+    with WorkerListener.bound("127.0.0.1", 0) as first:
+        first.listen(8)
+        port = first.getsockname()[1]
+        with WorkerListener.bound("127.0.0.1", port) as joined:  # what the kernel would allow
+            joined.listen(8)
+        monkeypatch.setenv("NERVEMAP_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("NERVEMAP_MIGRATE_ON_STARTUP", "false")
+        monkeypatch.setenv("NERVEMAP_SECRET_KEY", "x" * 40)
+        monkeypatch.setenv("NERVEMAP_RATE_LIMIT_FILE", str(tmp_path / "limits.db"))
+        # were the port not refused, the supervisor would start serving: stop it instead of hanging
+        monkeypatch.setattr(Multiprocess, "run", lambda self: (_ for _ in ()).throw(SystemExit(99)))
+        result = CliRunner().invoke(app, ["serve", "--workers", "2", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "--port" in result.output and str(port) in result.output
+
+
+def test_the_port_check_refuses_a_group_and_allows_a_free_port() -> None:
+    with WorkerListener.bound("127.0.0.1", 0) as first:
+        first.listen(8)
+        port = first.getsockname()[1]
+        with pytest.raises(OSError):
+            WorkerListener.refuse_if_taken("127.0.0.1", port)
+    WorkerListener.refuse_if_taken("127.0.0.1", port)  # closed: free again

@@ -176,6 +176,19 @@ class WorkerListener(socket.socket):
             raise
         return listener
 
+    @staticmethod
+    def refuse_if_taken(host: str, port: int) -> None:
+        """Raise ``OSError`` (address in use) when any socket holds ``host:port``, another
+        ``SO_REUSEPORT`` group included. Without this check a second ``serve --workers`` on the same
+        port (an instance left running through an upgrade, one with another database or knowledge
+        version) would join the first one's group without error and the kernel would split
+        clinicians' connections between two deployments. A socket bound without ``SO_REUSEPORT`` cannot
+        share the port with a group, so binding one and closing it at once is the check."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT does not count
+            probe.bind((host, port))
+
     def __reduce_ex__(self, protocol: object) -> tuple[Any, tuple[str, int]]:
         host, port = self.getsockname()[:2]
         return WorkerListener.bound, (host, port)  # in the worker: its own socket on the same address
@@ -195,6 +208,8 @@ def run_workers(app_path: str, **options: Any) -> None:
         Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
     try:
+        if config.port:
+            WorkerListener.refuse_if_taken(config.host, config.port)
         listener = WorkerListener.bound(config.host, config.port)
     except OSError as error:
         raise _fail(f"--port: cannot listen on {config.host}:{config.port}: {error}") from None
