@@ -124,6 +124,13 @@ def _said_of_something_else(
 def read_body(draft: Draft) -> None:
     c = cues()
     for sentence in draft.note.sentences:
+        if not draft.in_sentence(sentence, ("region", "dermatome", "symptom")):
+            # no place and no symptom (most sentences): only a statement of sensation as a whole
+            # can be read, as the full reading below would find
+            sensory = _sensory_cues(draft, c.sensory, sentence)
+            if sensory:
+                _global_sensation(draft, sentence, sensory)
+            continue
         movements = draft.in_sentence(sentence, ("movement",))
         reflexes = draft.in_sentence(sentence, ("reflex",))
         # "plantar flexion of the right foot": the foot there names a movement, not a symptom site;
@@ -177,10 +184,7 @@ def read_body(draft: Draft) -> None:
         listed_legs = _listed_legs(draft, sentence, places) if symptoms else []
         places = sorted([*places, *listed_legs], key=lambda p: p.start)
         about_reflexes = bool(_REFLEX_WORDS.search(draft.text, *sentence))
-        sensory = [(m.start(), m.end()) for m in c.sensory.finditer(draft.text, *sentence)]
-        # "normal sural sensory responses": nerve conduction, not the bedside examination
-        studies = [(m.start(), m.end()) for m in _SENSORY_CONDUCTION.finditer(draft.text, *sentence)]
-        sensory = [(a, b) for a, b in sensory if not any(a < e and s < b for s, e in studies)]
+        sensory = _sensory_cues(draft, c.sensory, sentence)
         pain_places: list[tuple[Mention, Mention]] = []
         sensory_places: list[Mention] = []
         for place in places:
@@ -217,6 +221,14 @@ def read_body(draft: Draft) -> None:
             _global_sensation(draft, sentence, sensory)
     _back_only(draft)
     _pain_is_finding(draft)
+
+
+def _sensory_cues(draft: Draft, cue: re.Pattern[str], sentence: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where the sentence speaks of sensation (its cue words), outside nerve conduction studies."""
+    sensory = [(m.start(), m.end()) for m in cue.finditer(draft.text, *sentence)]
+    # "normal sural sensory responses": nerve conduction, not the bedside examination
+    studies = [(m.start(), m.end()) for m in _SENSORY_CONDUCTION.finditer(draft.text, *sentence)]
+    return [(a, b) for a, b in sensory if not any(a < e and s < b for s, e in studies)]
 
 
 def _pain_is_finding(draft: Draft) -> None:
