@@ -85,6 +85,13 @@ BoolArray = npt.NDArray[np.bool_]
 T = TypeVar("T")
 
 
+def _shown(probability: float) -> str:
+    """A probability as the triage basis prints it (2 decimals). The single-case and batch paths agree
+    to about 1e-12, not bit for bit, so a value on a 0.xx5 boundary could print differently on the two
+    paths; rounding to 9 decimals first makes the printed text the same on both."""
+    return f"{round(float(probability), 9):.2f}"
+
+
 class _once(Generic[T]):
     """functools.cached_property without its lock (Python 3.11 takes one on every first read): the
     value is computed on first read and kept in the instance's __dict__, which later reads find
@@ -342,7 +349,7 @@ class Levels:
             out.append(
                 (
                     rule.level,
-                    f"{rule.reason} ({t.condition_names[c]} p={p:.2f} "
+                    f"{rule.reason} ({t.condition_names[c]} p={_shown(p)} "
                     f">= {rule.min_probability.value:g}, {label})",
                     t.condition_ids[c],
                 )
@@ -353,14 +360,14 @@ class Levels:
             out.append(
                 (
                     t.urgency[top],
-                    f"most likely condition: {t.condition_names[top]} (p={p_top:.2f}, {label})",
+                    f"most likely condition: {t.condition_names[top]} (p={_shown(p_top)}, {label})",
                     None,
                 )
             )
         for c in np.flatnonzero(self.likely[i]).tolist():
             if urgency[c] > above:
                 p = float(posterior[c])
-                out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p:.2f}, {label})", None))
+                out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={_shown(p)}, {label})", None))
         return out
 
 
@@ -396,7 +403,7 @@ class _RowLevels:
             out.append(
                 (
                     rule.level,
-                    f"{rule.reason} ({t.condition_names[c]} p={p[c]:.2f} "
+                    f"{rule.reason} ({t.condition_names[c]} p={_shown(p[c])} "
                     f">= {rule.min_probability.value:g}, {label})",
                     t.condition_ids[c],
                 )
@@ -406,13 +413,15 @@ class _RowLevels:
             out.append(
                 (
                     t.urgency[top],
-                    f"most likely condition: {t.condition_names[top]} (p={p[top]:.2f}, {label})",
+                    f"most likely condition: {t.condition_names[top]} (p={_shown(p[top])}, {label})",
                     None,
                 )
             )
         for c in self.likely:
             if urgency[c] > above:
-                out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={p[c]:.2f}, {label})", None))
+                out.append(
+                    (t.urgency[c], f"{t.condition_names[c]} is likely (p={_shown(p[c])}, {label})", None)
+                )
         return out
 
 
