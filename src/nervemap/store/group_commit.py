@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import JSON, Engine, Table, insert, select
+from sqlalchemy.exc import OperationalError
 
 from nervemap.store.db import (
     GROUP_COMMIT,
@@ -242,8 +243,11 @@ class GroupCommit:
                 return
             if stored:
                 pending.done.set_result(None)
-            elif len(batch) == 1:
-                pending.done.set_exception(error)
+            elif len(batch) == 1 or isinstance(error, OperationalError):
+                # One request, or a failure of the database rather than of a row (a statement timeout
+                # behind a lock, a dropped connection): written again alone it would wait the same
+                # limit once per request while every later request timed out behind it.
+                pending.done.set_exception(error if number == 0 else copy.copy(error))
             else:
                 self._write([pending])
 
@@ -262,6 +266,8 @@ class GroupCommit:
             return None
         try:
             with engine.connect() as connection:
+                if connection.dialect.name == "postgresql":  # bounded like the write it checks
+                    connection.exec_driver_sql(POSTGRESQL_TIMEOUT)
                 condition = [key == values[key.name] for key in keys]
                 found = connection.execute(select(keys[0]).where(*condition)).first()
                 connection.rollback()
