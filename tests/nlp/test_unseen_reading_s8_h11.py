@@ -96,3 +96,27 @@ def test_pain_not_settled_does_not_deny_what_follows() -> None:
     found = _findings("The leg pain has not settled and the right foot now drops.")
     assert ("foot_drop_reported", "present") in found
     assert ("foot_drop_reported", "absent") not in found
+
+
+def test_walking_pain_with_the_place_between() -> None:
+    assert ("leg_pain_on_walking", "present") in _findings("He has pain in both calves on walking uphill.")
+
+
+def test_weakness_and_numbness_of_one_leg_are_both_read() -> None:
+    found = _findings("She has had numbness and weakness in the right leg for a week.")
+    assert {("leg_numbness", "present"), ("subjective_leg_weakness", "present")} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 54-year-old who has smoked for 30 years has had left leg pain since yesterday.",
+        "He has been drinking heavily for ten years and has had leg pain since yesterday.",
+    ],
+)
+def test_a_habit_length_is_not_the_symptom_duration(text: str) -> None:
+    assert extract(text).case.duration_days == 1.0
+
+
+def test_symptom_duration_still_read_after_a_smoker() -> None:
+    assert extract("A smoker with calf pain for 3 weeks.").case.duration_days == 21.0

@@ -61,6 +61,10 @@ _DURATIONS = tuple(
         r"(?P<y>this\s+week)\b",
     )
 )
+# a habit's length ("has smoked for 30 years", "drinking heavily for ten years") right before a duration
+_HABIT_BEFORE = re.compile(
+    r"\b(?:smok(?:ed|es|ing)|drink(?:s|ing)?|drank|vap(?:ed|es|ing))(?:\s+\w+ly)?\s+$", re.I
+)
 _FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
 _SUDDEN = re.compile(r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute\s+onset)\b", re.I)
 # A gradual onset is read from words about how the pain began ("gradual onset", "insidious",
@@ -207,6 +211,8 @@ def _duration(draft: Draft) -> None:
     for match in matches:
         if draft.sentence_of(match.start()) not in symptom_sentences:
             continue
+        if _HABIT_BEFORE.search(draft.text, max(0, match.start() - 40), match.start()):
+            continue  # "has smoked for 30 years": how long a habit has lasted, not the symptom
         if "y" in match.groupdict():
             days = _FIXED[match.group("y").split()[-1].lower()]
         else:
