@@ -120,3 +120,14 @@ def test_a_habit_length_is_not_the_symptom_duration(text: str) -> None:
 
 def test_symptom_duration_still_read_after_a_smoker() -> None:
     assert extract("A smoker with calf pain for 3 weeks.").case.duration_days == 21.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The shin is tense and it hurts when the ankles and toes are pushed down.",
+        "Severe pain when his foot is bent back by the examiner.",
+    ],
+)
+def test_passive_stretch_in_plain_words(text: str) -> None:
+    assert ("pain_on_passive_stretch", "present") in _findings(text)
