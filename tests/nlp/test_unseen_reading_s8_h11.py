@@ -131,3 +131,21 @@ def test_symptom_duration_still_read_after_a_smoker() -> None:
 )
 def test_passive_stretch_in_plain_words(text: str) -> None:
     assert ("pain_on_passive_stretch", "present") in _findings(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The red swollen leg has got rapidly worse overnight.",
+        "Her cellulitis deteriorated quickly despite antibiotics.",
+        "Rapidly spreading redness of the right thigh.",
+    ],
+)
+def test_rapid_course_in_other_words(text: str) -> None:
+    assert ("progressive_symptoms", "present") in _findings(text)
+
+
+def test_a_steady_course_is_not_called_rapid() -> None:
+    assert ("progressive_symptoms", "present") not in _findings(
+        "The thigh pain has steadily worsened over two weeks."
+    )
