@@ -17,7 +17,9 @@ findings alone); one that rests on a probability can, and other sessions change 
 likelihoods. Nothing is written: rerun after any knowledge change.
 
 Usage: .venv/bin/python scripts/emergency_margin.py [FILE.jsonl ...] [--json]
-(default files: golden, development set, rootset, rootset hold-out). Text cases are read once.
+(default files: golden, development set, rootset, rootset hold-out; an emergency probe file such as
+tests/nlp/data/emergency_phrasings_s7.jsonl works too: its non-negated probes with min_level "emergency").
+Text cases are read once.
 """
 
 from __future__ import annotations
@@ -142,6 +144,10 @@ def load_cases(paths: list[Path]) -> list[EmergencyCase]:
             if not line.strip():
                 continue
             row = json.loads(line)
+            if "min_level" in row:  # an emergency probe file (tests/nlp/data/emergency_phrasings*.jsonl)
+                if row.get("negated") or row["min_level"] != EMERGENCY:
+                    continue
+                row = {**row, "expect": {"is_emergency": True}}
             expect = row.get("expect") or {}
             expectation = Expectation.from_dict(expect, in_scope=bool(row.get("in_scope", True)))
             if not (expectation.is_emergency or expect.get("triage") == EMERGENCY):

@@ -35,6 +35,7 @@ def _present(text: str) -> set[str]:
         ("He has scrotal anaesthesia.", {"saddle_numbness"}),
         ("Numbness of the scrotum since this morning.", {"saddle_numbness"}),
         ("Mild tingling in the front of the left thigh and scrotum.", {"saddle_numbness", "leg_tingling"}),
+        ("A bulla appeared over the left calf yesterday.", {"skin_necrosis_or_crepitus"}),
     ],
 )
 def test_a_new_deficit_or_a_genital_sensory_change_is_read(text: str, expected: set[str]) -> None:
