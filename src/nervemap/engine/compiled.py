@@ -498,12 +498,7 @@ def _opposite_leg_observations(
         return
     cap = 1.0 - one_sided.value
     how = f"a finding in the other leg of a one-sided lesion: 1 - {one_sided.value:g} (one-sided pattern)"
-    number = (
-        Number(value=cap, source=one_sided.source, detail=how)
-        if one_sided.source != EXPERT_ESTIMATE
-        else Number(value=cap, source=EXPERT_ESTIMATE, reason=f"{one_sided.reason}; {how}")
-    )
-    index = table.add("opposite-leg", number)
+    index = table.add("opposite-leg", _derived_number(cap, one_sided, how))
     for o, observation in enumerate(observations):
         if observation.modality not in _OPPOSITE_LEG_MODALITIES or observation.side not in SIDES:
             continue
@@ -512,6 +507,14 @@ def _opposite_leg_observations(
             if other_leg and table.probability[h, o] > cap:
                 table.probability[h, o] = cap
                 table.grade[h, o] = index
+
+
+def _derived_number(value: float, base: Number, how: str) -> Number:
+    """A number computed from ``base`` by ``how``: cited from base's source with how as its detail, or,
+    when base is an estimate, an estimate whose reason adds how to base's reason."""
+    if base.source != EXPERT_ESTIMATE:
+        return Number(value=value, source=base.source, detail=how)
+    return Number(value=value, source=EXPERT_ESTIMATE, reason=f"{base.reason}; {how}")
 
 
 def _no_lesion_one_leg_observations(
@@ -536,12 +539,7 @@ def _no_lesion_one_leg_observations(
     pattern = site.unilateral_pattern
     cap = 1.0 - pattern.value / 2
     how = f"one given leg painful without a nerve lesion: 1 - {pattern.value:g} / 2 (one-sided pattern)"
-    number = (
-        Number(value=cap, source=pattern.source, detail=how)
-        if pattern.source != EXPERT_ESTIMATE
-        else Number(value=cap, source=EXPERT_ESTIMATE, reason=f"{pattern.reason}; {how}")
-    )
-    index = table.add("one-leg:none", number)
+    index = table.add("one-leg:none", _derived_number(cap, pattern, how))
     for o, observation in enumerate(observations):
         if observation.modality not in _OPPOSITE_LEG_MODALITIES or observation.side not in SIDES:
             continue
