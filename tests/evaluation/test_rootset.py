@@ -93,27 +93,36 @@ def test_rootset_is_reproducible_from_the_script(tmp_path: Path) -> None:
     assert out.read_bytes() == ROOTSET.read_bytes(), "tests/data/rootset.jsonl is stale: rerun the script"
 
 
-def test_holdout_is_reproducible_from_the_script(tmp_path: Path) -> None:
-    """The hold-out set (28 published cases measured before anyone tuned on them) comes from its own file."""
-    out = tmp_path / "holdout.jsonl"
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--extra",
-        str(HOLDOUT_SOURCE),
-        "--without-shared",
-        "--out",
-        str(out),
-    ]
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize(
+    ("source", "derived", "earlier"),
+    [
+        pytest.param(HOLDOUT_SOURCE, HOLDOUT, (), id="holdout-1"),
+        pytest.param(HOLDOUT2_SOURCE, HOLDOUT2, (HOLDOUT,), id="holdout-2"),
+    ],
+)
+def test_holdout_is_reproducible_and_unseen(
+    tmp_path: Path, source: Path, derived: Path, earlier: tuple[Path, ...]
+) -> None:
+    """A hold-out set (published cases measured before anyone tuned on them) comes from its own file and
+    shares no case, and no published source, with the development set or an earlier hold-out set."""
+    out = tmp_path / derived.name
+    command = [sys.executable, str(SCRIPT), "--extra", str(source), "--without-shared", "--out", str(out)]
     subprocess.run([*command, "--quiet"], check=True)
-    assert out.read_bytes() == HOLDOUT.read_bytes(), (
-        "tests/data/rootset_holdout.jsonl is stale: rerun the script"
-    )
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == len(HOLDOUT_SOURCE.read_text(encoding="utf-8").splitlines())
-    assert not {r["id"] for r in rows} & {r["id"] for r in load()}, (
-        "a hold-out case is also a development case"
-    )
+    assert out.read_bytes() == derived.read_bytes(), f"tests/data/{derived.name} is stale: rerun the script"
+    rows = read_rows(out)
+    assert len(rows) == len(source.read_text(encoding="utf-8").splitlines())
+    seen = load() + [row for path in earlier for row in read_rows(path)]
+    assert not {r["id"] for r in rows} & {r["id"] for r in seen}, "a case is in two sets"
+    urls = {r["source"]["url"] for r in rows}
+    assert not urls & {r["source"].get("url") for r in seen}, "a published case is already in another set"
+    for row in rows:
+        expect = row["expect"]
+        # an emergency label and the accepted triage levels must agree, or 'unsafe' is ill-defined
+        assert expect["is_emergency"] == (expect["triage_ok"] == ["emergency"]), row["id"]
 
 
 @pytest.mark.skipif(not (CASES / "root_level.jsonl").exists(), reason="shared cases not available")
@@ -128,32 +137,3 @@ def test_script_names_the_bad_field(tmp_path: Path) -> None:
         text=True,
     )
     assert run.returncode != 0 and "answer.site" in run.stderr
-
-
-def test_second_holdout_is_reproducible_and_unseen(tmp_path: Path) -> None:
-    """The session-8 hold-out (mimics and emergencies) comes from its own file and shares no case."""
-    out = tmp_path / "holdout2.jsonl"
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--extra",
-        str(HOLDOUT2_SOURCE),
-        "--without-shared",
-        "--out",
-        str(out),
-        "--quiet",
-    ]
-    subprocess.run(command, check=True)
-    assert out.read_bytes() == HOLDOUT2.read_bytes(), "tests/data/holdout2.jsonl is stale: rerun the script"
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == len(HOLDOUT2_SOURCE.read_text(encoding="utf-8").splitlines())
-    ids = {r["id"] for r in rows}
-    first = [json.loads(line) for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
-    assert not ids & ({r["id"] for r in load()} | {r["id"] for r in first}), "a case is in two sets"
-    urls = {r["source"]["url"] for r in rows}
-    seen = {r["source"].get("url") for r in load() + first}
-    assert not urls & seen, "a published case is already in the development or first hold-out set"
-    for row in rows:
-        expect = row["expect"]
-        # an emergency label and the accepted triage levels must agree, or 'unsafe' is ill-defined
-        assert expect["is_emergency"] == (expect["triage_ok"] == ["emergency"]), row["id"]
