@@ -13,6 +13,7 @@ from nervemap.engine.assess import assess
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.nlp import extract
 from nervemap.nlp.rules import load_rules
+from tests.nlp.reading import statuses
 
 LEG_LOCAL = {
     "cellulitis_necrotising_infection",
@@ -26,12 +27,8 @@ LEG_LOCAL = {
 }
 
 
-def _status(text: str) -> dict[str, str]:
-    return {f.id: str(f.status) for f in extract(text).case.findings}
-
-
 def _absent(text: str) -> set[str]:
-    return {k for k, v in _status(text).items() if v == "absent"}
+    return {k for k, v in statuses(text).items() if v == "absent"}
 
 
 REGIONAL = set(load_rules().body.back_only.absent)
@@ -127,7 +124,9 @@ def test_back_pain_in_a_patient_at_risk_of_limb_ischaemia_is_not_limb_ischaemia(
 
 def test_a_pain_marked_in_the_low_back_is_back_pain() -> None:
     """A pain marked in the low back is back pain (body.yaml pain_is_finding)."""
-    assert _status("Chronic low back, left buttock and leg pain for two years.").get("back_pain") == "present"
+    assert (
+        statuses("Chronic low back, left buttock and leg pain for two years.").get("back_pain") == "present"
+    )
 
 
 @pytest.mark.parametrize(
@@ -138,11 +137,11 @@ def test_a_pain_marked_in_the_low_back_is_back_pain() -> None:
     ],
 )
 def test_no_back_pain_without_a_pain_in_the_low_back(text: str) -> None:
-    assert "back_pain" not in _status(text)
+    assert "back_pain" not in statuses(text)
 
 
 def test_back_pain_denied_stays_denied() -> None:
-    assert _status("He denies back pain. Pain in the left calf and the low back region is absent.").get(
+    assert statuses("He denies back pain. Pain in the left calf and the low back region is absent.").get(
         "back_pain"
     ) in (None, "absent")
 
@@ -158,4 +157,4 @@ def test_back_pain_denied_stays_denied() -> None:
 def test_a_movement_or_test_of_the_back_is_not_back_pain(text: str) -> None:
     case = extract(text).case
     assert "lower_back" not in {mark.region for mark in case.pain_map or []}
-    assert "back_pain" not in _status(text)
+    assert "back_pain" not in statuses(text)

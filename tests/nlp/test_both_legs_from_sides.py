@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from nervemap.engine.assess import assess
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import present
 
 NEW_DEFICIT_IN_THE_OTHER_LEG = (
     "A 50-year-old man with right sciatica for six weeks; yesterday his left leg became weak and numb."
 )
 
 
-def _present(text: str) -> set[str]:
-    return {f.id for f in extract(text).case.findings if str(f.status) == "present"}
-
-
 def test_sciatica_on_one_side_and_numbness_on_the_other_are_both_legs() -> None:
-    assert "bilateral_leg_symptoms" in _present(NEW_DEFICIT_IN_THE_OTHER_LEG)
+    assert "bilateral_leg_symptoms" in present(NEW_DEFICIT_IN_THE_OTHER_LEG)
 
 
 def test_a_new_deficit_in_the_other_leg_is_a_cauda_equina_emergency() -> None:
@@ -31,12 +28,12 @@ def test_a_new_deficit_in_the_other_leg_is_a_cauda_equina_emergency() -> None:
 
 
 def test_one_leg_with_sciatica_is_not_both_legs() -> None:
-    assert "bilateral_leg_symptoms" not in _present(
+    assert "bilateral_leg_symptoms" not in present(
         "Right sciatica for three weeks, with numbness of the right foot."
     )
 
 
 def test_knee_pain_in_the_other_leg_is_not_a_leg_symptom_of_both_legs() -> None:
-    assert "bilateral_leg_symptoms" not in _present(
+    assert "bilateral_leg_symptoms" not in present(
         "Right sciatica for three weeks. Left knee pain from arthritis."
     )

@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _status(text: str, finding: str) -> str | None:
-    found = [str(f.status) for f in extract(text).case.findings if f.id == finding]
-    return found[0] if found else None
+from tests.nlp.reading import status_of
 
 
 @pytest.mark.parametrize(
@@ -32,7 +28,7 @@ def _status(text: str, finding: str) -> str | None:
     ],
 )
 def test_an_emergency_in_plain_words_is_read_as_present(text: str, finding: str) -> None:
-    assert _status(text, finding) == "present"
+    assert status_of(text, finding) == "present"
 
 
 @pytest.mark.parametrize(
@@ -46,7 +42,7 @@ def test_an_emergency_in_plain_words_is_read_as_present(text: str, finding: str)
     ],
 )
 def test_a_denial_stays_a_denial(text: str, finding: str) -> None:
-    assert _status(text, finding) in ("absent", None)
+    assert status_of(text, finding) in ("absent", None)
 
 
 def test_a_compartment_syndrome_in_a_kicked_shin_is_an_emergency() -> None:
@@ -82,7 +78,7 @@ def test_saddle_numbness_and_retention_in_plain_words_are_an_emergency() -> None
     ],
 )
 def test_fixation_hardware_on_a_leg_bone_implies_its_fracture(text: str, expected: str | None) -> None:
-    assert _status(text, "xray_leg_fracture") == expected
+    assert status_of(text, "xray_leg_fracture") == expected
 
 
 @pytest.mark.parametrize(
@@ -108,7 +104,7 @@ def test_fixation_hardware_on_a_leg_bone_implies_its_fracture(text: str, expecte
 )
 def test_red_flag_wording_found_missing_is_read_as_present(text: str, finding: str) -> None:
     # H8 (issue 13 safety): wordings of red flags the reader missed
-    assert _status(text, finding) == "present"
+    assert status_of(text, finding) == "present"
 
 
 @pytest.mark.parametrize(
@@ -123,7 +119,7 @@ def test_red_flag_wording_found_missing_is_read_as_present(text: str, finding: s
     ],
 )
 def test_red_flag_wording_denials_and_look_alikes_are_not_present(text: str, finding: str) -> None:
-    assert _status(text, finding) in ("absent", None)
+    assert status_of(text, finding) in ("absent", None)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +137,7 @@ def test_red_flag_wording_denials_and_look_alikes_are_not_present(text: str, fin
 )
 def test_limb_and_sphincter_emergencies_in_plain_words_are_read(text: str, finding: str) -> None:
     # H8 (issue 13 safety): each of these notes was triaged routine, urgent or soon before
-    assert _status(text, finding) == "present"
+    assert status_of(text, finding) == "present"
 
 
 @pytest.mark.parametrize(
@@ -153,4 +149,4 @@ def test_limb_and_sphincter_emergencies_in_plain_words_are_read(text: str, findi
     ],
 )
 def test_limb_emergency_look_alikes_are_not_read(text: str, finding: str) -> None:
-    assert _status(text, finding) in ("absent", None)
+    assert status_of(text, finding) in ("absent", None)

@@ -19,6 +19,7 @@ import pytest
 from nervemap.engine.assess import assess
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import status_of
 
 DATA = Path(__file__).parent / "data" / "emergency_phrasings.jsonl"
 RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
@@ -68,11 +69,6 @@ def test_a_denied_emergency_does_not_escalate(probe: dict[str, Any]) -> None:
     assert not [
         f.id for f in result.triage.red_flags if str(getattr(f.level, "value", f.level)) == "emergency"
     ]
-
-
-def _status(text: str, finding: str) -> str | None:
-    found = [str(f.status) for f in extract(text).case.findings if f.id == finding]
-    return found[0] if found else None
 
 
 # One line per reading gap the probe set found (the note's words -> the finding they must give).
@@ -186,7 +182,7 @@ GAPS = [
 
 @pytest.mark.parametrize(("text", "finding"), GAPS)
 def test_an_emergency_phrasing_is_read(text: str, finding: str) -> None:
-    assert _status(text, finding) == "present"
+    assert status_of(text, finding) == "present"
 
 
 # Look-alikes the new rules must leave alone, and denials that must stay denials.
@@ -224,13 +220,13 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize(("text", "finding"), LOOK_ALIKES)
 def test_a_look_alike_or_denial_is_not_read_as_the_emergency(text: str, finding: str) -> None:
-    assert _status(text, finding) in ("absent", None)
+    assert status_of(text, finding) in ("absent", None)
 
 
 def test_the_negation_in_a_sign_does_not_deny_the_next_words() -> None:
     """In "pulses not palpable, foot mottled" the "not" belongs to the first sign: the foot is mottled."""
-    assert _status("Pedal pulses not palpable, foot mottled.", "cold_pale_limb") == "present"
+    assert status_of("Pedal pulses not palpable, foot mottled.", "cold_pale_limb") == "present"
     assert (
-        _status("Severe pain not settling with morphine, calf is tense.", "tense_swollen_compartment")
+        status_of("Severe pain not settling with morphine, calf is tense.", "tense_swollen_compartment")
         == "present"
     )

@@ -23,6 +23,7 @@ import pytest
 from nervemap.engine.assess import assess
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import status_of
 
 DATA = Path(__file__).parent / "data" / "emergency_phrasings_s7.jsonl"
 RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
@@ -66,11 +67,6 @@ def test_an_emergency_in_shorthand_is_not_under_triaged(probe: dict[str, Any]) -
 def test_a_look_alike_in_shorthand_does_not_escalate_to_an_emergency(probe: dict[str, Any]) -> None:
     result = _assessed(probe["text"])
     assert _level(result) != "emergency", (probe["text"], result.triage.basis)
-
-
-def _status(text: str, finding: str) -> str | None:
-    found = [str(f.status) for f in extract(text).case.findings if f.id == finding]
-    return found[0] if found else None
 
 
 # One line per reading gap the probes found (the note's words -> the finding they must give).
@@ -128,7 +124,7 @@ GAPS = [
 
 @pytest.mark.parametrize(("text", "finding"), GAPS)
 def test_an_emergency_shorthand_is_read(text: str, finding: str) -> None:
-    assert _status(text, finding) == "present"
+    assert status_of(text, finding) == "present"
 
 
 # Look-alikes the new rules must leave alone.
@@ -149,7 +145,7 @@ NOT_READ = [
 
 @pytest.mark.parametrize(("text", "finding"), NOT_READ)
 def test_a_look_alike_is_not_read_as_the_emergency_finding(text: str, finding: str) -> None:
-    assert _status(text, finding) in ("absent", None)
+    assert status_of(text, finding) in ("absent", None)
 
 
 def test_symptoms_of_pulmonary_embolism_escalate_only_with_a_leg_or_risk_feature() -> None:

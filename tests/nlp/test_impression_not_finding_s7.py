@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.nlp import extract
-
-
-def present(text: str) -> set[str]:
-    return {f.id for f in extract(text).case.findings if f.status.value == "present"}
+from tests.nlp.reading import present
 
 
 @pytest.mark.parametrize(

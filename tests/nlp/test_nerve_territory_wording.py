@@ -8,16 +8,12 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import present
 
 
 def _marks(text: str) -> set[tuple[str, str | None, str]]:
     case = extract(text).case
     return {(m.region, m.side, m.kind.value) for m in case.pain_map or []}
-
-
-def _present(text: str) -> set[str]:
-    case = extract(text).case
-    return {f.id for f in case.findings or [] if f.status.value == "present"}
 
 
 @pytest.mark.parametrize(
@@ -62,9 +58,9 @@ def test_pain_radiating_into_the_calf_stays_pain() -> None:
     ],
 )
 def test_operations_that_injure_the_femoral_and_obturator_nerves_are_recent_pelvic_surgery(text: str) -> None:
-    assert "recent_hip_or_pelvic_surgery" in _present(text)
+    assert "recent_hip_or_pelvic_surgery" in present(text)
 
 
 def test_a_past_history_ends_at_the_verb_of_presentation() -> None:
-    found = _present("A 54-year-old man with a past history of colorectal cancer attends with sciatica.")
+    found = present("A 54-year-old man with a past history of colorectal cancer attends with sciatica.")
     assert {"history_of_cancer", "radiating_leg_pain"} <= found

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _status(text: str) -> dict[str, str]:
-    return {f.id: str(f.status) for f in extract(text).case.findings}
+from tests.nlp.reading import statuses
 
 
 @pytest.mark.parametrize(
@@ -23,12 +19,12 @@ def _status(text: str) -> dict[str, str]:
     ],
 )
 def test_the_complaint_after_a_denial_is_present(text: str, denied: str, asserted: str) -> None:
-    found = _status(text)
+    found = statuses(text)
     assert found.get(denied) == "absent"
     assert found.get(asserted) == "present"
 
 
 def test_a_denial_in_the_new_clause_still_denies() -> None:
-    found = _status("No fever, she denies numbness.")
+    found = statuses("No fever, she denies numbness.")
     assert found.get("fever") == "absent"
     assert found.get("leg_numbness") == "absent"

@@ -9,15 +9,12 @@ a small central L5-S1 protrusion beside a right paracentral L4-5 one made the pi
 from __future__ import annotations
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import present
 
 
 def _imaging(text: str) -> list[tuple[str, str, str | None, str | None]]:
     case = extract(text).case
     return [(i.kind, i.level, i.zone.value if i.zone else None, i.side) for i in case.imaging or []]
-
-
-def _present(text: str) -> set[str]:
-    return {f.id for f in extract(text).case.findings or [] if f.status.value == "present"}
 
 
 def test_a_central_protrusion_indenting_the_thecal_sac_is_a_disc_herniation_without_a_root() -> None:
@@ -26,7 +23,7 @@ def test_a_central_protrusion_indenting_the_thecal_sac_is_a_disc_herniation_with
         "central disc protrusion at the L5-S1 level resulting in indentation of the anterior thecal sac."
     )
     assert _imaging(text) == [("disc-herniation", "L4-L5", "paracentral", "right")]
-    assert "imaging_disc_herniation" in _present(text)
+    assert "imaging_disc_herniation" in present(text)
 
 
 def test_a_central_disc_said_to_reach_the_roots_still_presses_them() -> None:

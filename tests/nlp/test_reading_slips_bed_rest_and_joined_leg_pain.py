@@ -11,16 +11,12 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import present
 
 
 def _pain_sides(text: str) -> set[str | None]:
     case = extract(text).case
     return {m.side for m in case.pain_map or [] if m.kind.value == "pain" and m.region == "calf"}
-
-
-def _present(text: str) -> set[str]:
-    case = extract(text).case
-    return {f.id for f in case.findings or [] if f.status.value == "present"}
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,7 @@ def test_pain_joined_to_another_symptom_of_the_leg_is_pain_in_that_leg(text: str
 def test_back_pain_joined_to_leg_weakness_is_not_leg_pain() -> None:
     text = "Low back pain and weakness of the left leg."
     assert _pain_sides(text) == set()
-    assert "subjective_leg_weakness" in _present(text)
+    assert "subjective_leg_weakness" in present(text)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +46,7 @@ def test_back_pain_joined_to_leg_weakness_is_not_leg_pain() -> None:
     ],
 )
 def test_bed_rest_as_a_treatment_is_not_immobility(text: str) -> None:
-    assert "recent_surgery_or_immobility" not in _present(text)
+    assert "recent_surgery_or_immobility" not in present(text)
 
 
 @pytest.mark.parametrize(
@@ -64,4 +60,4 @@ def test_bed_rest_as_a_treatment_is_not_immobility(text: str) -> None:
     ],
 )
 def test_being_bedridden_for_three_days_or_more_is_immobility(text: str) -> None:
-    assert "recent_surgery_or_immobility" in _present(text)
+    assert "recent_surgery_or_immobility" in present(text)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _status(text: str, finding: str) -> str | None:
-    return next((f.status.value for f in extract(text).case.findings if f.id == finding), None)
+from tests.nlp.reading import status_of
 
 
 @pytest.mark.parametrize(
@@ -23,7 +20,7 @@ def _status(text: str, finding: str) -> str | None:
     ],
 )
 def test_a_denied_sudden_symptom_stays_denied(text: str, finding: str) -> None:
-    assert _status(text, finding) == "absent"
+    assert status_of(text, finding) == "absent"
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _status(text: str) -> dict[str, str]:
-    return {f.id: str(f.status) for f in extract(text).case.findings}
+from tests.nlp.reading import statuses
 
 
 @pytest.mark.parametrize(
@@ -26,12 +22,12 @@ def _status(text: str) -> dict[str, str]:
     ],
 )
 def test_the_deformity_after_an_inability_to_bear_weight_is_present(text: str) -> None:
-    found = _status(text)
+    found = statuses(text)
     assert found.get("inability_to_bear_weight") == "present"
     assert found.get("shortened_externally_rotated_leg") == "present"
 
 
 def test_a_denied_deformity_is_still_denied() -> None:
-    found = _status("Unable to bear weight. The leg is not shortened or rotated.")
+    found = statuses("Unable to bear weight. The leg is not shortened or rotated.")
     assert found.get("inability_to_bear_weight") == "present"
     assert found.get("shortened_externally_rotated_leg") != "present"

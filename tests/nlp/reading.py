@@ -1,0 +1,20 @@
+"""What the reader made of a note, in the three shapes the reading tests ask about."""
+
+from __future__ import annotations
+
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+
+
+def statuses(text: str) -> dict[str, str]:
+    """Finding id -> status ("present", "absent", ...) as read from the note."""
+    return {finding.id: str(finding.status) for finding in extract(text).case.findings or []}
+
+
+def present(text: str) -> set[str]:
+    """The findings the note asserts."""
+    return {finding_id for finding_id, status in statuses(text).items() if status == "present"}
+
+
+def status_of(text: str, finding_id: str) -> str | None:
+    """The status of one finding, or None when the note does not mention it."""
+    return next((str(f.status) for f in extract(text).case.findings or [] if f.id == finding_id), None)
