@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -191,7 +192,9 @@ def read_body(draft: Draft) -> None:
             if _SELF_PAIN.search(place.text):  # "LBP", "back pain": the place names the symptom
                 pain_places.append((place, _as_symptom(place)))
                 continue
-            nearest_symptom = _nearest(place, [(s.start, s.end) for s in symptoms])
+            nearest_symptom = _nearest(
+                place, [None if _brought_in(draft, place, s) else (s.start, s.end) for s in symptoms]
+            ) or _nearest(place, [(s.start, s.end) for s in symptoms])
             nearest_sensory = _nearest(place, sensory)
             if nearest_sensory is not None and about_reflexes and any(_overlaps(r, place) for r in reflexes):
                 nearest_sensory = None  # "2+ at the knees and ankles without sensory loss"
@@ -406,10 +409,24 @@ def _moved(carried: Mention, spread: Mention) -> Mention:
     return Mention("symptom", carried.key, spread.start, spread.end, spread.text, flags=set(spread.flags))
 
 
-def _nearest(place: Mention, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """(distance, index) of the span nearest the mention, or None."""
+# "pain down the back of the thigh to the calf, with numbness extending to the big toe": a symptom
+# brought in by "with" after a place is a second symptom whose places follow it; the place before it
+# is where the symptom named earlier goes.
+_WITH_BEFORE = re.compile(r"[\s,]*(?:and\s+)?with\b[^,.;]{0,25}$", re.IGNORECASE)
+
+
+def _brought_in(draft: Draft, place: Mention, symptom: Mention) -> bool:
+    """A symptom after ``place`` introduced by "with" (not the symptom felt at that place)."""
+    return symptom.start >= place.end and bool(_WITH_BEFORE.match(draft.text, place.end, symptom.start))
+
+
+def _nearest(place: Mention, spans: Sequence[tuple[int, int] | None]) -> tuple[int, int] | None:
+    """(distance, index) of the span nearest the mention, or None (a None span is passed over)."""
     best: tuple[int, int] | None = None
-    for i, (start, end) in enumerate(spans):
+    for i, span in enumerate(spans):
+        if span is None:
+            continue
+        start, end = span
         distance = max(start - place.end, place.start - end, 0)
         if best is None or distance < best[0]:
             best = (distance, i)
