@@ -64,3 +64,29 @@ def test_ready_is_503_while_the_schema_is_missing_or_old(tmp_path: Path, revisio
         assert login.status_code >= 400
         upgrade_database(url)
         assert client.get("/ready").json() == {"status": "ok"}
+
+
+def test_the_health_probe_passes_every_guard(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    """GET /health is answered by a plain ASGI route ahead of FastAPI's (issue 16: the cheap path),
+    with the same answer and still through the security headers and the access log."""
+    import logging
+
+    from nervemap.api.routers import health
+
+    assert client.app.router.routes[0] is health.PROBE  # type: ignore[attr-defined]
+    with caplog.at_level(logging.INFO, logger="nervemap.access"):
+        response = client.get("/health")
+    assert response.status_code == 200
+    assert response.content == health.HEALTHY
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert any(record.getMessage().startswith("GET /health 200 ") for record in caplog.records)
+    head = client.head("/health")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(health.HEALTHY))
+    refused = client.post("/health")
+    assert refused.status_code == 405
+    assert refused.headers["content-type"].startswith("application/problem+json")

@@ -37,4 +37,7 @@ def install(app: FastAPI) -> None:
         interviews.invitations,
     ):
         app.include_router(router)
+    # GET /health first, as a plain ASGI route (routers/health.py, issue 16): a liveness probe is
+    # asked often, and FastAPI's per-route machinery cost more than the answer
+    app.router.routes.insert(0, health.PROBE)
     episodes.install(app)  # follow-up episodes, patient check-in links, the reminder outbox
