@@ -26,7 +26,7 @@ from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge
 from nervemap.knowledge.loader import LoadedKnowledge, default_knowledge
 from nervemap.knowledge.models import TriageLevel
 
-NEW_RULES = {"ces_single_feature_new", "ces_bilateral_symptoms_new_deficit"}
+NEW_RULES = {"ces_single_feature_new", "ces_bilateral_symptoms_new_deficit", "ces_bilateral_numbness_new"}
 FEET = ["foot_dorsum", "foot_sole", "heel", "great_toe"]
 LEG = ["calf", "leg_lateral", "thigh_posterior", "leg_anterior"]
 # findings that move the differential a lot but are not cauda equina red flags
@@ -86,7 +86,8 @@ def test_the_other_heel_going_numb_after_unilateral_sciatica_is_an_emergency_by_
     case = _case(pain, ["back_pain", "radiating_leg_pain", "leg_numbness", "leg_neuro_symptom_new"], age=35)
     level, fired = _fired(case, _ces_prior_scaled(0.01))
     assert level == TriageLevel.EMERGENCY
-    assert fired >= NEW_RULES
+    # numbness in both legs is ces_bilateral_numbness_new since session 9 (E), not ces_single_feature_new
+    assert fired >= {"ces_bilateral_numbness_new", "ces_bilateral_symptoms_new_deficit"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,9 +97,9 @@ def test_the_other_heel_going_numb_after_unilateral_sciatica_is_an_emergency_by_
     left=st.lists(st.sampled_from(FEET + LEG), min_size=1, max_size=3, unique=True),
     right=st.lists(st.sampled_from(FEET + LEG), min_size=1, max_size=3, unique=True),
     kind=st.sampled_from(["numbness", "tingling"]),
-    newness=st.sampled_from(
-        ["duration", "progressive_symptoms", "progressive_weakness", "leg_neuro_symptom_new"]
-    ),
+    # session 9 (E): numbness in both legs that is only "getting worse" (progressive_symptoms) is the
+    # urgent tier ces_bilateral_numbness_worsening (a polyneuropathy's course too), tested below
+    newness=st.sampled_from(["duration", "progressive_weakness", "leg_neuro_symptom_new"]),
     others=st.lists(st.sampled_from(OTHER), max_size=5, unique=True),
     factor=st.sampled_from([1.0, 0.1, 0.01]),
 )
@@ -120,8 +121,48 @@ def test_new_numbness_in_both_legs_is_an_emergency_whatever_the_probabilities(
         findings.append(newness)
     case = _case(_numb(left, "left", kind) + _numb(right, "right", kind), findings, **fields)
     level, fired = _fired(case, _ces_prior_scaled(factor))
-    assert "ces_single_feature_new" in fired
+    assert "ces_bilateral_numbness_new" in fired
     assert level == TriageLevel.EMERGENCY
+
+
+_RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    left=st.lists(st.sampled_from(FEET + LEG), min_size=1, max_size=3, unique=True),
+    right=st.lists(st.sampled_from(FEET + LEG), min_size=1, max_size=3, unique=True),
+    others=st.lists(st.sampled_from(OTHER), max_size=5, unique=True),
+    factor=st.sampled_from([1.0, 0.01]),
+)
+def test_numbness_in_both_legs_getting_worse_is_at_least_urgent(
+    left: list[str], right: list[str], others: list[str], factor: float
+) -> None:
+    """E s9: worsening numbness in both legs, with no stated recent onset, is assessed the same day."""
+    case = _case(
+        _numb(left, "left") + _numb(right, "right"),
+        [*others, "progressive_symptoms"],
+        age=60,
+        duration_days=400,
+    )
+    level, fired = _fired(case, _ces_prior_scaled(factor))
+    assert "ces_bilateral_numbness_worsening" in fired
+    assert _RANK[level] >= _RANK["urgent"]
+
+
+def test_a_diabetics_numb_soles_getting_worse_are_not_a_cauda_equina_emergency() -> None:
+    """The reviewer's over-triage (E s9): both soles numb and 'getting worse' in a diabetic is the course of a
+    length-dependent polyneuropathy; it is assessed within a day (saddle and bladder asked), not sent for
+    emergency MRI, unless the numbness is new."""
+    pain = _numb(["foot_sole"], "left") + _numb(["foot_sole"], "right")
+    findings = ["diabetes", "distal_symmetric_sensory_symptoms", "leg_numbness", "progressive_symptoms"]
+    level, fired = _fired(_case(pain, findings, age=64, duration_days=700))
+    assert not fired & NEW_RULES
+    assert level != TriageLevel.EMERGENCY
+    new = _case(pain, findings, age=64, duration_days=5)
+    level_new, fired_new = _fired(new)
+    assert "ces_bilateral_numbness_new" in fired_new
+    assert level_new == TriageLevel.EMERGENCY
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,202 @@
+"""Session 9 (E): red-flag rules for the emergencies the second hold-out found under-triaged.
+
+Each rule reads findings only, so when it fires the level is at least the rule's level whatever the
+differential says: the properties below give each rule's findings with random other findings and with the
+prior of the condition it suspects multiplied by 1, 0.1 or 0.01, and assert the level. The rules:
+
+- ``dvt_swelling_oestrogen`` (urgent; NICE NG158): a swollen leg that is painful, tender or new in someone
+  taking oestrogen (pill or HRT), which the Wells items do not count;
+- ``compartment_syndrome_spontaneous_worsening`` (emergency; BOAST 10, Mabvuure 2012): sudden severe leg pain
+  with swelling, getting worse over hours, without an injury;
+- ``compartment_syndrome_exertional_foot_drop`` (emergency; BOAST 10, Pritchett): leg pain and a new foot
+  drop after hard exercise (acute exertional anterior compartment syndrome);
+- ``nsti_bullae_with_infection_signs`` (emergency; IDSA 2014, BMJ Best Practice): bullae on a red, hot or
+  febrile leg. A lone blister is no longer read as skin necrosis and is not an emergency.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nervemap.engine.assess import assess
+from nervemap.engine.case import Case
+from nervemap.engine.compiled import CompiledKnowledge, compile_knowledge
+from nervemap.knowledge.loader import LoadedKnowledge, default_knowledge
+
+RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
+
+# findings that move the differential a lot but are none of these rules' findings
+OTHER = [
+    "back_pain",
+    "radiating_leg_pain",
+    "slr_positive",
+    "diabetes",
+    "leg_pain_on_walking",
+    "smoking",
+    "knee_pain",
+    "night_pain",
+    "leg_numbness",
+    "minor_trauma",
+    "varicose_veins",
+]
+
+
+@functools.cache
+def _prior_scaled(condition: str, factor: float) -> CompiledKnowledge:
+    """The packaged knowledge with every prior of ``condition`` multiplied by ``factor``."""
+    loaded = default_knowledge()
+    conditions = [
+        c.model_copy(
+            update={
+                "prior": {s: p.model_copy(update={"value": p.value * factor}) for s, p in c.prior.items()}
+            }
+        )
+        if c.id == condition
+        else c
+        for c in loaded.knowledge.conditions
+    ]
+    kb = loaded.knowledge.model_copy(update={"conditions": conditions})
+    return compile_knowledge(LoadedKnowledge(kb, loaded.origins))
+
+
+def _case(findings: list[str], side: str = "left", **fields: Any) -> Case:
+    known = {f.id: f for f in default_knowledge().knowledge.findings}
+    items = [{"id": f, "status": "present", **({"side": side} if known[f].lateral else {})} for f in findings]
+    return Case.model_validate({"findings": items, **fields})
+
+
+def _fired(case: Case, compiled: CompiledKnowledge | None = None) -> tuple[str, set[str]]:
+    result = assess(case, compiled, detail="headline")
+    return str(result.triage.level), {flag.id for flag in result.triage.red_flags}
+
+
+_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_OTHERS = st.lists(st.sampled_from(OTHER), max_size=4, unique=True)
+_FACTOR = st.sampled_from([1.0, 0.1, 0.01])
+_AGE = st.integers(min_value=16, max_value=85)
+
+
+@_SETTINGS
+@given(
+    extra=st.sampled_from(
+        [
+            "calf_pain",
+            "radiating_leg_pain",
+            "pain_below_knee",
+            "sudden_severe_leg_pain",
+            "deep_vein_tenderness",
+            "calf_swelling_asymmetry",
+            "duration",
+        ]
+    ),
+    others=_OTHERS,
+    factor=_FACTOR,
+    age=_AGE,
+)
+def test_a_painful_or_new_swollen_leg_on_oestrogen_is_at_least_urgent(
+    extra: str, others: list[str], factor: float, age: int
+) -> None:
+    findings = ["leg_swelling", "oral_contraceptive_or_hormone_therapy", *others]
+    fields: dict[str, Any] = {"age": age, "sex": "female"}
+    if extra == "duration":
+        fields["duration_days"] = 3
+    else:
+        findings.append(extra)
+    level, fired = _fired(_case(findings, **fields), _prior_scaled("deep_vein_thrombosis", factor))
+    assert "dvt_swelling_oestrogen" in fired
+    assert RANK[level] >= RANK["urgent"]
+
+
+def test_ankles_that_swell_for_years_on_hrt_without_pain_are_not_this_rule() -> None:
+    case = _case(
+        ["leg_swelling", "oral_contraceptive_or_hormone_therapy"], age=61, sex="female", duration_days=900
+    )
+    _, fired = _fired(case)
+    assert "dvt_swelling_oestrogen" not in fired
+
+
+@_SETTINGS
+@given(others=_OTHERS, factor=_FACTOR, age=_AGE, side=st.sampled_from(["left", "right"]))
+def test_sudden_severe_leg_pain_with_swelling_worsening_over_hours_is_an_emergency(
+    others: list[str], factor: float, age: int, side: str
+) -> None:
+    findings = ["sudden_severe_leg_pain", "leg_swelling", "progressive_symptoms", *others]
+    level, fired = _fired(
+        _case(findings, side=side, age=age), _prior_scaled("acute_compartment_syndrome", factor)
+    )
+    assert "compartment_syndrome_spontaneous_worsening" in fired
+    assert level == "emergency"
+
+
+def test_sudden_calf_pain_with_swelling_that_is_not_getting_worse_is_not_this_rule() -> None:
+    _, fired = _fired(_case(["sudden_severe_leg_pain", "leg_swelling"], age=45))
+    assert "compartment_syndrome_spontaneous_worsening" not in fired
+
+
+@_SETTINGS
+@given(
+    drop=st.sampled_from(["foot_drop", "foot_drop_reported"]),
+    acute=st.sampled_from(
+        [
+            "sudden_onset",
+            "sudden_severe_leg_pain",
+            "pain_out_of_proportion",
+            "leg_swelling",
+            "tense_swollen_compartment",
+            "pain_on_passive_stretch",
+        ]
+    ),
+    others=_OTHERS,
+    factor=_FACTOR,
+    age=_AGE,
+)
+def test_leg_pain_and_a_new_foot_drop_after_hard_exercise_is_an_emergency(
+    drop: str, acute: str, others: list[str], factor: float, age: int
+) -> None:
+    findings = ["recent_strenuous_activity", drop, acute, *others]
+    level, fired = _fired(_case(findings, age=age), _prior_scaled("acute_compartment_syndrome", factor))
+    assert "compartment_syndrome_exertional_foot_drop" in fired
+    assert level == "emergency"
+
+
+def test_sore_shins_after_training_without_a_foot_drop_are_not_this_rule() -> None:
+    _, fired = _fired(_case(["recent_strenuous_activity", "sudden_onset", "calf_pain"], age=22))
+    assert "compartment_syndrome_exertional_foot_drop" not in fired
+
+
+@_SETTINGS
+@given(
+    sign=st.sampled_from(
+        [
+            "leg_redness_warmth",
+            "fever",
+            "temperature_38_or_more",
+            "systemically_unwell",
+            "pain_out_of_proportion",
+            "tachycardia_or_hypotension",
+            "systolic_bp_below_90",
+            "progressive_symptoms",
+        ]
+    ),
+    others=_OTHERS,
+    factor=_FACTOR,
+    age=_AGE,
+)
+def test_bullae_with_a_sign_of_infection_are_an_emergency(
+    sign: str, others: list[str], factor: float, age: int
+) -> None:
+    findings = ["skin_bullae", sign, *others]
+    level, fired = _fired(_case(findings, age=age), _prior_scaled("cellulitis_necrotising_infection", factor))
+    assert "nsti_bullae_with_infection_signs" in fired
+    assert level == "emergency"
+
+
+def test_a_lone_painless_bulla_is_not_an_emergency() -> None:
+    """The reviewer's over-triage (E s9): a lone painless bulla is not a necrotising infection."""
+    level, fired = _fired(_case(["skin_bullae"], age=70))
+    assert not fired & {"nsti_bullae_with_infection_signs", "nsti_necrosis_crepitus"}
+    assert level != "emergency"
