@@ -9,8 +9,18 @@ both legs (ces_bilateral_symptoms_new_deficit, 3d01d2c) did not fire: routine.
 from __future__ import annotations
 
 from nervemap.engine.assess import assess
+from nervemap.engine.compiled import default_compiled
+from nervemap.engine.encode import encode_case
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-from tests.nlp.reading import present
+
+
+def present(text: str) -> set[str]:
+    """The findings the engine holds present for the note (symptoms in both legs are derived by the
+    engine from the sided leg symptoms since session 9, localisation.yaml both_legs_from_sides)."""
+    compiled = default_compiled()
+    encoded = encode_case(extract(text).case, compiled)
+    return {f for f, i in compiled.finding_index.items() if encoded.present[i]}
+
 
 NEW_DEFICIT_IN_THE_OTHER_LEG = (
     "A 50-year-old man with right sciatica for six weeks; yesterday his left leg became weak and numb."

@@ -537,9 +537,30 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         if value and side:
             found_sides.setdefault(fid, set()).update(SIDES if side == "bilateral" else (side,))
 
+    _derive_both_legs(compiled, encoded)
     _encode_localisation(case, compiled, encoded)
     _note_possible_contradictions(case, encoded)
     return encoded
+
+
+def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """Symptoms in both legs when sided leg symptoms are present on the left and on the right
+    (localisation.yaml both_legs_from_sides), unless the finding itself was reported."""
+    rule = compiled.knowledge.localisation.both_legs_from_sides
+    if rule is None:
+        return
+    at = compiled.finding_index.get(rule.finding)
+    if at is None or encoded.present[at] or encoded.origin.get(rule.finding) == "reported":
+        return
+    sides: set[str] = set()
+    for finding in rule.sided:
+        index = compiled.finding_index.get(finding)
+        if index is not None and encoded.present[index]:
+            sides |= encoded.sides.get(finding, set())
+    if set(SIDES) <= sides:
+        encoded.present[at], encoded.absent[at] = True, False
+        encoded.site_scored[at] = False
+        encoded.origin[rule.finding] = "derived"
 
 
 def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str, value: bool) -> None:

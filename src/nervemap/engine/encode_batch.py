@@ -196,6 +196,7 @@ LEFT, RIGHT, UNSTATED_SIDE, NO_SIDE = 0, 1, 2, 3
 SIDE_CODE: dict[str | None, int] = {"left": LEFT, "right": RIGHT, None: UNSTATED_SIDE}
 NO_GRADE = 99
 REPORTED_STAGE = 1_000_000  # first-mark order: derived findings, then imaging, then reported
+BOTH_LEGS_STAGE = 2_000_000  # then symptoms in both legs read from the reported sides
 
 
 def _bilateral(finding: Finding) -> bool:
@@ -326,6 +327,12 @@ class BatchTables:
             for f, modality in kb.localisation.sided_leg_symptoms.items()
             if f in compiled.finding_index
         ]
+        # symptoms in both legs from sided leg symptoms: (the finding, the sided findings read)
+        both_legs = kb.localisation.both_legs_from_sides
+        self.both_legs: tuple[int, npt.NDArray[np.intp]] | None = None
+        if both_legs is not None and both_legs.finding in compiled.finding_index:
+            read = [compiled.finding_index[f] for f in both_legs.sided if f in compiled.finding_index]
+            self.both_legs = (compiled.finding_index[both_legs.finding], np.array(read, dtype=np.intp))
         self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
         self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
         self.finding_index = compiled.finding_index
@@ -532,6 +539,17 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         conflicts.sort(key=lambda item: item[:2])
         for b, _, note in conflicts:
             notes[b].append(note)
+
+    # --- symptoms in both legs from sided leg symptoms (encode._derive_both_legs) ---------------------
+    if t.both_legs is not None:
+        target, read = t.both_legs
+        on = present[:, read]
+        both = (sides[:, read, 0] & on).any(axis=1) & (sides[:, read, 1] & on).any(axis=1)
+        both &= ~present[:, target] & (origin[:, target] != reported_code)
+        if both.any():
+            present[both, target], absent[both, target], site_scored[both, target] = True, False, False
+            origin[both, target] = t.derived_code
+            first[both, target] = np.minimum(first[both, target], BOTH_LEGS_STAGE)
 
     # --- localisation observations ------------------------------------------------------------------
     obs_p = np.zeros((n, n_obs), dtype=bool)

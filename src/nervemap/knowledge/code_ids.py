@@ -45,14 +45,6 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "back_pain",
             "radiating_leg_pain",
         ),
-        # symptoms stated for the left and for the right leg are symptoms in both legs
-        "nlp/assemble.py": (
-            "bilateral_leg_symptoms",
-            "leg_numbness",
-            "leg_tingling",
-            "radiating_leg_pain",
-            "subjective_leg_weakness",
-        ),
         "nlp/read_body.py": ("sensory_deficit_leg", "dermatomal_sensory_loss"),
         "nlp/read_findings.py": (
             "leg_numbness",

@@ -858,6 +858,19 @@ class LocalisationModel(Strict):
         "pain, or numbness and tingling as sensory) when the body map marks nothing of that kind "
         "on that side, so the stated side counts for the lesion's side",
     )
+    both_legs_from_sides: BothLegsFromSides | None = Field(
+        default=None,
+        description="A finding of symptoms in both legs that holds when leg symptoms are stated for "
+        "the left leg and for the right leg ('right sciatica ... his left leg became numb'), "
+        "whatever the body map marks",
+    )
+
+
+class BothLegsFromSides(Strict):
+    """Symptoms in both legs from sided leg symptoms (localisation.yaml both_legs_from_sides)."""
+
+    finding: Identifier = Field(description="the both-legs finding made present")
+    sided: list[Identifier] = Field(min_length=1, description="lateral findings whose sides are read")
 
 
 class SeverityCutPoints(Strict):

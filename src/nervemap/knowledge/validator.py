@@ -473,6 +473,13 @@ def check_knowledge(
             add("localisation", "sided_leg_symptoms", f"[{finding_id}]", "unknown or unsided finding")
     if kb.localisation.sided_leg_symptoms and "leg" not in kb.localisation.vague_regions:
         add("localisation", "sided_leg_symptoms", "", "needs the 'leg' group of vague_regions")
+    both_legs = kb.localisation.both_legs_from_sides
+    if both_legs is not None:
+        if both_legs.finding not in findings:
+            add("localisation", "both_legs_from_sides", f"[{both_legs.finding}]", "unknown finding")
+        for finding_id in both_legs.sided:
+            if finding_id not in findings or not findings[finding_id].lateral:
+                add("localisation", "both_legs_from_sides", f"[{finding_id}]", "unknown or unsided finding")
     groups_used = {findings[f].exclusive_group for f in used_findings if f in findings} - {None}
     for finding_id, finding in findings.items():
         if finding.exclusive_group in groups_used:

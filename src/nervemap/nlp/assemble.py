@@ -35,7 +35,6 @@ def _findings(draft: Draft) -> Said:
             draft.warn(f"'{finding_id}' is mentioned both present and absent; kept present")
             status = Status.PRESENT
         chosen[item] = status
-    _both_legs_from_sides(chosen)
     # a finding given without a side and also with one: keep the sided entries
     sided = {item.target for item in chosen if item.side is not None}
     # the engine accepts a lateral finding present on one side and absent on another only
@@ -43,25 +42,6 @@ def _findings(draft: Draft) -> Said:
     return [
         (item, status) for item, status in chosen.items() if item.side is not None or item.target not in sided
     ]
-
-
-# Leg symptoms whose sides, stated in words ("right sciatica ... his left leg became numb"), say the
-# symptoms are in both legs. bilateral_leg_symptoms is otherwise derived from the pain map only, and a
-# named symptom with a side but no part of the leg puts nothing there, so a cauda equina red flag
-# (symptoms in both legs with a leg just gone numb or weak) missed the case it was written for (H10).
-_BOTH_LEGS_FROM = frozenset({"radiating_leg_pain", "leg_numbness", "leg_tingling", "subjective_leg_weakness"})
-_BOTH_LEGS = "bilateral_leg_symptoms"
-
-
-def _both_legs_from_sides(chosen: dict[Item, Status]) -> None:
-    """Symptoms present in the left leg and in the right leg are symptoms in both legs."""
-    sides: set[str] = set()
-    for item, status in chosen.items():
-        if item.target in _BOTH_LEGS_FROM and status == Status.PRESENT and item.side is not None:
-            sides.update(("left", "right") if item.side == "bilateral" else (str(item.side),))
-    both = Item(ItemKind.FINDING, _BOTH_LEGS, None)
-    if {"left", "right"} <= sides and both not in chosen:
-        chosen[both] = Status.PRESENT
 
 
 def _settled(entries: Iterable[tuple[Item, Any, bool]], worse: Callable[[Any, Any], bool]) -> Said:
