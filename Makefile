@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 conformance clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ evaluate-holdout: $(STAMP)
 # (scripts/holdout2.jsonl; baseline in CHANGELOG), measured before any change: never tune on it
 evaluate-holdout2: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/holdout2.jsonl --misses
+
+# third blind hold-out (session 9): root-level cases and nerve/plexus/hip mimics from published cases
+# (scripts/holdout3.jsonl; baseline in CHANGELOG), measured before any change: never tune on it
+evaluate-holdout3: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/holdout3.jsonl --misses
 
 # FHIR R4 and CDS Hooks 2.0 conformance (issue 18): every FHIR resource and CDS Hooks response nervemap
 # writes for the golden cases, checked with the official R4 JSON Schema, the R4 StructureDefinitions and

@@ -52,6 +52,7 @@ NERVES: dict[str, str | None] = {
     "obturator": "obturator",
     "lateral_femoral_cutaneous": "lateral_femoral_cutaneous",
     "tibial": "tibial",
+    "saphenous": "saphenous",
     "lumbosacral_plexus": None,
 }
 
@@ -145,6 +146,23 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hold2-026": ("metastatic_spinal_disease", "metastatic cord compression T9-T11"),
     "hold2-027": ("metastatic_spinal_disease", "metastatic spinal cord compression"),
     "hold2-028": ("lumbar_disc_herniation", "left L4-5 disc herniation"),
+    # the session-9 third hold-out (scripts/holdout3.jsonl: root-level cases and mimics, measured unseen)
+    "hold3-001": ("lateral_recess_foraminal_stenosis", "severe L5-S1 foraminal stenosis"),
+    "hold3-004": ("lumbar_disc_herniation", "disc herniation compressing S1"),
+    "hold3-005": ("lateral_recess_foraminal_stenosis", "L4/5 lateral recess stenosis"),
+    "hold3-006": ("lateral_recess_foraminal_stenosis", "L5/S1 extraforaminal stenosis"),
+    "hold3-008": ("lumbar_disc_herniation", "paracentral/foraminal disc extrusion"),
+    "hold3-009": ("cauda_equina_syndrome", "CES from intradural L5-S1 disc"),
+    "hold3-012": ("tarsal_tunnel_syndrome", "bilateral tarsal tunnel syndrome"),
+    "hold3-013": ("obturator_neuropathy", "postoperative obturator neuropathy"),
+    "hold3-014": ("hip_osteoarthritis", "severe hip osteoarthritis referring to the knee"),
+    "hold3-015": ("common_fibular_neuropathy", "peroneal intraneural ganglion"),
+    "hold3-016": ("common_fibular_neuropathy", "peroneal palsy from tibiofibular ganglion"),
+    "hold3-017": ("common_fibular_neuropathy", "peroneal mononeuropathy at the knee"),
+    "hold3-018": ("lumbosacral_plexopathy", "intrapartum lumbosacral trunk palsy"),
+    "hold3-019": ("common_fibular_neuropathy", "peroneal intraneural ganglion"),
+    "hold3-020": ("common_fibular_neuropathy", "deep peroneal intraneural ganglion"),
+    "hold3-021": ("femoral_neuropathy", "femoral neuropathy after lithotomy"),
 }
 
 # Another knowledge-base condition with the same ICD-10 code that is an equally right answer.
