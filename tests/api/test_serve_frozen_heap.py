@@ -19,9 +19,11 @@ from nervemap.api import cli
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_the_workers_factory_freezes_the_heap_it_built(
@@ -37,6 +39,10 @@ def test_the_workers_factory_freezes_the_heap_it_built(
     # a full collection walks generations 0-2, never the permanent one the frozen objects moved to (the
     # collection's time is a benchmark figure, benchmarks/service_load.py, not a unit test's)
     assert len(gc.get_objects(generation=2)) < frozen // 10
+    # and the young generation is large enough that a request's objects are mostly gone before a
+    # collection looks at them (the in-flight requests' objects made full collections of 100-230 ms)
+    assert gc.get_threshold() == cli.SERVE_GC_THRESHOLDS
+    assert cli.SERVE_GC_THRESHOLDS[0] >= 10_000
 
 
 def test_serve_workers_use_that_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
