@@ -32,6 +32,7 @@ READ = [
     ("It hurts when the ankles and toes are pushed down.", "pain_on_passive_stretch"),
     ("Severe pain when his foot is bent back by the examiner.", "pain_on_passive_stretch"),
     ("He has to stop walking after 100 metres.", "leg_pain_on_walking"),
+    ("Sciatica, and new urinary incontinence since yesterday.", "urinary_incontinence_new"),
 ]
 
 
@@ -45,6 +46,7 @@ NOT_PRESENT = [
     ("Large bullae over the leg.", "skin_necrosis_or_crepitus"),
     ("The calf hurts when the ankle is bent.", "pain_on_passive_stretch"),
     ("His knee hurts when the foot is moved.", "pain_on_passive_stretch"),
+    ("Pain when the ankle is moved.", "pain_on_passive_stretch"),
     ("He has calf pain but does not have to stop walking.", "leg_pain_on_walking"),
     ("She doesn't have to stop walking.", "leg_pain_on_walking"),
     ("The numbness got steadily worse over the years.", "progressive_symptoms"),
@@ -54,6 +56,10 @@ NOT_PRESENT = [
         "saddle_numbness",
     ),
     ("No swollen legs.", "leg_swelling"),
+    # incontinence that is not new is not the cauda equina bladder change (dev mtsamples-65, -2107)
+    ("Genitourinary: occasional stress urinary incontinence.", "urinary_incontinence_new"),
+    ("She has had a four-month history of urinary incontinence.", "urinary_incontinence_new"),
+    ("Urinary incontinence for several years.", "urinary_incontinence_new"),
 ]
 
 
