@@ -56,6 +56,19 @@ def infer(
     """
     cond_ll = condition_loglik(compiled, present, absent)
     site_ll = site_loglik(compiled, observed, unobserved)
+    return posterior_of(compiled, cond_ll, site_ll, log_prior, sign_states)
+
+
+def posterior_of(
+    compiled: CompiledKnowledge,
+    cond_ll: FloatArray,
+    site_ll: FloatArray,
+    log_prior: FloatArray,
+    sign_states: FloatArray | None = None,
+) -> Posterior:
+    """:func:`infer` from the log likelihoods already summed (B x C findings, B x H lesion
+    observations): what the interview uses for hypothetical answers whose log likelihoods are
+    the current case's plus the few entries the answer changes (interview/incremental.py)."""
     cond_log = log_prior + cond_ll
     cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
     site_weight = np.exp(np.maximum(site_ll - site_ll.max(axis=1, keepdims=True), LOG_FLOOR))

@@ -30,6 +30,7 @@ from nervemap.engine.case import Case, ReportedFinding, SideOrBoth, Status
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray, held
 from nervemap.engine.encode import BoolArray, CaseError, EncodedCase, encode_case
 from nervemap.engine.encode_batch import encode_batch
+from nervemap.engine.inference import condition_loglik, site_loglik
 from nervemap.interview.answers import FindingChange, Value, apply, finding_changes
 from nervemap.interview.catalogue import Kind, Question
 
@@ -263,8 +264,8 @@ class CaseEncoder:
         again for each state (sampled answers recur). Kept only when the first case they are made
         for shows that this is exactly what ``apply`` gives."""
         field = _memo_field(question)
-        if field is None or not isinstance(answer, list):  # "unknown" changes nothing
-            return apply(question, answer, self.case)
+        if field is None or (question.kind not in _REPORTS and not isinstance(answer, list)):
+            return apply(question, answer, self.case)  # "unknown" to a list changes nothing
         name, append = field
         table = _entries_table(self.compiled)
         key = (question.id, repr(answer))
@@ -337,15 +338,97 @@ class CaseEncoder:
         prior = np.array([compiled.log_prior[setting] for setting in settings]).reshape(n, -1)
         return present, absent, observed, unobserved, prior, signs
 
+    def logliks(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
+        """The log likelihoods of :meth:`matrices`' rows, what the policy scores: (B x C findings,
+        B x H lesion observations, B x C log priors, B x S sign states). A sparse row is the current
+        case's log likelihoods plus, for each finding its answer reports, that finding's new term
+        less its old one (its lesion observations, signs and setting are the current case's); the
+        rows encoded in full are summed as ``infer`` sums them. The same figures to rounding (the
+        terms added in another order): the questions asked are compared with the reference policy
+        in tests/interview/test_incremental.py."""
+        compiled = self.compiled
+        n = len(answers)
+        base = self.encoded
+        scored = ~base.site_scored
+        base_present = base.present & scored
+        base_absent = base.absent & scored
+        current = stack(compiled, [self.current])
+        base_cond = condition_loglik(compiled, current[0], current[1])
+        base_site = site_loglik(compiled, current[2], current[3])
+        cond_ll = np.repeat(base_cond, n, axis=0)
+        site_ll = np.repeat(base_site, n, axis=0)
+        prior = np.repeat(current[4], n, axis=0)
+        signs = np.repeat(current[5], n, axis=0)
+        sparse = _sparse_table(compiled)
+        reported = self._reported
+        row_index: list[IndexArray] = []
+        columns: list[IndexArray] = []
+        values: list[npt.NDArray[np.bool_]] = []
+        full: list[tuple[int, Case]] = []
+        for i, (question, answer) in enumerate(answers):
+            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided)
+            if entry is None or not reported.isdisjoint(entry.ids):
+                full.append((i, self.hypothetical(question, answer)))
+                continue
+            if len(entry.columns):
+                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
+                columns.append(entry.columns)
+                values.append(entry.values)
+        self.sparse_rows += n - len(full)
+        self.full_rows += len(full)
+        if columns:
+            r, c, v = np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)
+            terms = _condition_terms(compiled)
+            n_findings = len(base.present)
+            # a finding's term: log P(present | c) (row f), log P(absent | c) (row F + f), none (2F)
+            new = np.where(v, c, n_findings + c)
+            old = np.where(base_present[c], c, np.where(base_absent[c], n_findings + c, 2 * n_findings))
+            # r is in row order: each row's changes are one run, summed by reduceat
+            starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+            cond_ll[r[starts]] += np.add.reduceat(terms[new] - terms[old], starts, axis=0)
+        if full:
+            batch = encode_batch([case for _, case in full], compiled)
+            at = np.array([i for i, _ in full], dtype=np.intp)
+            keep = ~batch.site_scored
+            cond_ll[at] = condition_loglik(
+                compiled,
+                (batch.present & keep).astype(np.float64),
+                (batch.absent & keep).astype(np.float64),
+            )
+            site_ll[at] = site_loglik(
+                compiled, batch.observed_present.astype(np.float64), batch.observed_absent.astype(np.float64)
+            )
+            signs[at] = batch.sign_states
+            log_prior = compiled.log_prior
+            prior[at] = np.array([log_prior[setting] for setting in batch.settings])
+        return cond_ll, site_ll, prior, signs
+
+
+def _condition_terms(compiled: CompiledKnowledge) -> FloatArray:
+    """(2F + 1, C): log P(finding present | c) per finding, then log P(absent | c), then zeros."""
+
+    def build(c: CompiledKnowledge) -> FloatArray:
+        zeros = np.zeros((1, c.log_present.shape[0]))
+        return np.ascontiguousarray(np.vstack([c.log_present.T, c.log_absent.T, zeros]))
+
+    return held(compiled, "interview_condition_terms", build)
+
 
 _EMPTY_CASE = Case()
 _ENTRIES_LIMIT = 50_000  # answers kept per knowledge base (sampled ones: a bounded table)
 _EntriesTable = dict[tuple[str, str], tuple[Question, "list[Any] | None"]]
 
 
+# answers that only report findings (appended to the case's findings, whatever the answer)
+_REPORTS = (Kind.YES_NO_UNKNOWN, Kind.SIDE_TEST)
+
+
 def _memo_field(question: Question) -> tuple[str, bool] | None:
     """The list of the case an answer to ``question`` fills, and whether it appends to it (an
-    examination) or replaces it (a pain map, an imaging report); None: another kind of answer."""
+    examination, a reported finding) or replaces it (a pain map, an imaging report); None: another
+    kind of answer."""
+    if question.kind in _REPORTS:
+        return "findings", True
     if question.kind == Kind.EXAM_STRENGTH:
         return "strength", True
     if question.kind == Kind.EXAM_REFLEX:

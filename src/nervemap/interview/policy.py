@@ -35,12 +35,16 @@ from nervemap.interview.candidates import candidates, joint_probabilities
 from nervemap.interview.catalogue import Catalogue, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, stack
 from nervemap.interview.safety import safety_questions
-from nervemap.interview.scoring import Scored, score_rows
+from nervemap.interview.scoring import Scored, score_loglik, score_rows
 from nervemap.knowledge.models import TriageLevel
 
 STOP_LEVELS = (TriageLevel.URGENT, TriageLevel.EMERGENCY)
 COURSE_FIELDS = ("leg_pain_nrs", "back_pain_nrs", "psfs")  # what a check-in compares (issue 19)
 PAIR_CANDIDATES = 4
+# Expected change of a pair's log odds (nats) below which the answers do not move them: a pair
+# whose odds no answer changes differs from zero by rounding alone, and rounding must not pick
+# the pair a reason names (the batch and the reference policy round differently).
+MIN_ODDS_MOVED = 1e-9
 SAFETY_WHY = "Your answers so far make one serious cause worth ruling out before we finish."
 
 
@@ -135,11 +139,10 @@ def evaluate(
     if not answers:
         return _Evaluation(current, [], {}, None)
     if config.incremental:
-        matrices = encoder.matrices(answers)
+        batch = score_loglik(compiled, *encoder.logliks(answers))
     else:
         rows = [Row.of(encode_case(apply(question, answer, case), compiled)) for question, answer in answers]
-        matrices = stack(compiled, rows)
-    batch = score_rows(compiled, *matrices, joint=not config.incremental)
+        batch = score_rows(compiled, *stack(compiled, rows))
     ranking: list[Ranked] = []
     weights_by_question: dict[str, tuple[slice, FloatArray]] = {}
     for question, span, given in spans:
@@ -268,7 +271,10 @@ def _best_pair(before: FloatArray, after: FloatArray, weights: FloatArray) -> tu
     for a, b in itertools.combinations(top, 2):
         prior_odds = np.log(before[a] + floor) - np.log(before[b] + floor)
         moved = np.abs(np.log(after[:, a] + floor) - np.log(after[:, b] + floor) - prior_odds)
-        value = float(weights @ moved) * float(np.sqrt(before[a] * before[b]))
+        expected = float(weights @ moved)
+        if expected <= MIN_ODDS_MOVED:
+            continue  # no answer moves these odds: what is left is rounding, not a reason
+        value = expected * float(np.sqrt(before[a] * before[b]))
         if best is None or value > best[0]:
             best = (value, (a, b))
     return None if best is None or best[0] <= 0 else best[1]

@@ -17,7 +17,7 @@ from nervemap.engine.assess import stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
 from nervemap.engine.encode import EncodedCase, encode_case
-from nervemap.engine.inference import Posterior, infer
+from nervemap.engine.inference import Posterior, infer, posterior_of
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,34 @@ def score_rows(
     ``joint=False``: the log evidence from matrix products over the (C, H) link, without building
     the B x C x H joint (``log_joint`` is then empty); the same figure to rounding, several times
     cheaper for a batch of hypothetical answers."""
-    rows = len(present)
     posterior = infer(compiled, present, absent, observed, unobserved, prior, signs)
+    return score_posterior(compiled, posterior, prior, signs, joint=joint)
+
+
+def score_loglik(
+    compiled: CompiledKnowledge,
+    condition_loglik: FloatArray,
+    site_loglik: FloatArray,
+    prior: FloatArray,
+    signs: FloatArray,
+) -> Scored:
+    """:func:`score_rows` (``joint=False``) of rows whose log likelihoods are already summed (B x C
+    findings, B x H lesion observations): the hypothetical answers of the interview
+    (``interview/incremental.py``, ``CaseEncoder.logliks``)."""
+    posterior = posterior_of(compiled, condition_loglik, site_loglik, prior, signs)
+    return score_posterior(compiled, posterior, prior, signs, joint=False)
+
+
+def score_posterior(
+    compiled: CompiledKnowledge,
+    posterior: Posterior,
+    prior: FloatArray,
+    signs: FloatArray,
+    *,
+    joint: bool = True,
+) -> Scored:
+    """Entropies and log evidence of each row of ``posterior`` (see :func:`score_rows`)."""
+    rows = len(prior)
     if joint:
         log_joint = _log_joint(compiled, prior, posterior, signs)
         flat = log_joint.reshape(rows, -1)

@@ -58,9 +58,19 @@ class _SavedSession(BaseModel):
 class _State:
     """One immutable snapshot: answers and the case built from them."""
 
-    def __init__(self, answers: tuple[tuple[str, Value], ...], case: Case) -> None:
+    def __init__(
+        self,
+        answers: tuple[tuple[str, Value], ...],
+        case: Case,
+        told: tuple[tuple[Item, Any], ...] = (),
+        so_far: Case | None = None,
+    ) -> None:
         self.answers = answers
         self.case = case
+        # what the answers said of the case's items, and the case they made before it was
+        # validated: the next answer is applied to these (InterviewSession._build_on)
+        self.told = told
+        self.so_far = so_far
         self.assessment: Assessment | None = None
         self.headline: Assessment | None = None  # the same conclusions without the evidence record
         self.step: Step | None = None
@@ -118,6 +128,18 @@ class InterviewSession:
         # values read the case so far (the single pain score follows the leg and back scores given).
         told: list[tuple[Item, Any]] = [(Item(ItemKind.SETTING), self.setting)]
         so_far = items.apply(Case(id=self.case_id), told)
+        return self._build_on((), told, so_far, answers, culprit)
+
+    def _build_on(
+        self,
+        before: tuple[tuple[str, Value], ...],
+        told: list[tuple[Item, Any]],
+        so_far: Case,
+        answers: tuple[tuple[str, Value], ...],
+        culprit: str,
+    ) -> _State:
+        """The state of the answers ``before`` (which said ``told`` and made ``so_far``) followed
+        by ``answers``."""
         for question_id, value in answers:
             step = said(self.catalogue.by_id[question_id], value, so_far)
             so_far = items.apply(so_far, step)
@@ -127,7 +149,7 @@ class InterviewSession:
             encode_case(case, self.compiled)
         except CaseError as error:
             raise AnswerError(culprit, f"conflicts with other answers ({error})") from None
-        return _State(answers, case)
+        return _State((*before, *answers), case, tuple(told), so_far)
 
     def _checked(self, question_id: str, raw: Value) -> tuple[Question, Value]:
         question = self.question(question_id)
@@ -139,7 +161,13 @@ class InterviewSession:
         question, stored = self._checked(question_id, value)
         if question.id in self.asked:
             raise AnswerError(question.id, "already answered; use change() to correct it", "question")
-        self._state = self._build((*self._state.answers, (question.id, stored)), question.id)
+        state = self._state
+        if state.so_far is None:
+            self._state = self._build((*state.answers, (question.id, stored)), question.id)
+        else:  # the answers so far are applied already: only the new one is (the same case)
+            self._state = self._build_on(
+                state.answers, list(state.told), state.so_far, ((question.id, stored),), question.id
+            )
 
     def back(self) -> tuple[str, Value]:
         """Undo the last answer and return it."""
