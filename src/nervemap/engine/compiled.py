@@ -52,6 +52,10 @@ SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
 WHOLE_LEG_NORMAL = "sensory-normal"
 WHOLE_LEG_FULL_POWER = "weakness-normal"
 WHOLE_LEG_WEAK = "weakness-vague"  # every key movement of a leg given one weak grade: one observation
+# A leg named with its side as the place of a symptom or of weakness (a "-vague" observation on that
+# side): one observation per side that this leg is a symptomatic one, so that the no-lesion site's
+# chance of one given leg being the painful one counts once, not once per part of the leg named.
+ONE_LEG = "one-leg"
 
 
 def whole_leg_regions(kb: KnowledgeBase) -> list[str]:
@@ -259,6 +263,9 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
         for side in OBSERVED_SIDES:
             observations.append(Observation(f"imaging:{root}:{side}", "imaging", root, side))
     observations.append(Observation("umn::", "umn", "", None))
+    # that a given leg is a symptomatic one: once per side, however many parts of it are named
+    for side in SIDES:
+        observations.append(Observation(f"{ONE_LEG}:leg:{side}", ONE_LEG, "leg", side))
     if kb.localisation.unilateral_pattern_with_one_sided_lesion is not None:
         # whether the sided findings keep to one side: one-sided lesions say yes, symmetric ones no
         observations.append(Observation("pattern:unilateral:", "pattern", "unilateral", None))
@@ -475,6 +482,8 @@ def _vague_observations(
 
 # A symptom somewhere in a part of the other leg (a part named without its aspect: "the leg", "the thigh").
 _OPPOSITE_LEG_MODALITIES = frozenset({"pain-vague", "sensory-vague", "weakness-vague"})
+# the observations that name a leg as the place of a symptom or weakness (ONE_LEG; engine/encode)
+ONE_LEG_PARTS = tuple(sorted(_OPPOSITE_LEG_MODALITIES))
 
 
 def _opposite_leg_observations(
@@ -523,30 +532,68 @@ def _no_lesion_one_leg_observations(
     observations: list[Observation],
     table: _SiteTable,
 ) -> None:
-    """P(a symptom somewhere in a part of one given leg | no nerve lesion): at most the chance that
-    this leg is a painful one.
+    """P(one given leg is a symptomatic one | site), once per side (the ONE_LEG observation).
 
     The no-lesion site is one both-sided hypothesis, so a part of the leg named with a side ("pain
     in the right leg") combined its regions' rates (pain_without_lesion) to about 1 on either side,
     while a one-sided lesion on the other side takes the opposite-leg rate: stating a side halved
     the lesions' share and left the no-lesion site whole. Non-neural leg pain is one-sided in the
     share the no-lesion site's one-sided pattern gives (u), so one given leg is painful in
-    u / 2 + (1 - u) = 1 - u / 2.
-    """
+    u / 2 + (1 - u) = 1 - u / 2. That is a fact about the leg, not about each part of it named: it
+    was a cap on every such observation, so "pain in the right leg" with "numbness in the right
+    thigh" counted it twice (0.6 x 0.6). It is now the ONE_LEG observation of that side (present
+    when any part of that leg is named, engine/encode), 1 - u / 2 for the no-lesion site; a lesion
+    site's own observations already say where its findings are, so the leg's being symptomatic
+    adds nothing for it (about 1: never observed absent)."""
     site = next((s for s in kb.anatomy.sites if s.kind == SiteKind.NONE), None)
+    one_leg = [o for o, observation in enumerate(observations) if observation.modality == ONE_LEG]
+    neutral = table.add(
+        f"{ONE_LEG}:lesion",
+        Number(
+            value=_NEUTRAL,
+            source=EXPERT_ESTIMATE,
+            reason="a lesion site's own observations of that leg already give where its findings are; "
+            "that the leg is a symptomatic one adds nothing (a likelihood of about 1, never observed absent)",
+        ),
+    )
+    for o in one_leg:
+        table.probability[:, o] = _NEUTRAL
+        table.grade[:, o] = neutral
     if site is None or site.unilateral_pattern is None:
         return
     pattern = site.unilateral_pattern
     cap = 1.0 - pattern.value / 2
     how = f"one given leg painful without a nerve lesion: 1 - {pattern.value:g} / 2 (one-sided pattern)"
     index = table.add("one-leg:none", _derived_number(cap, pattern, how))
-    for o, observation in enumerate(observations):
-        if observation.modality not in _OPPOSITE_LEG_MODALITIES or observation.side not in SIDES:
+    parts = [
+        o
+        for o, observation in enumerate(observations)
+        if observation.modality in _OPPOSITE_LEG_MODALITIES and observation.side in SIDES
+    ]
+    for h, hypothesis in enumerate(hypotheses):
+        if hypothesis.kind != SiteKind.NONE:
             continue
-        for h, hypothesis in enumerate(hypotheses):
-            if hypothesis.kind == SiteKind.NONE and table.probability[h, o] > cap:
-                table.probability[h, o] = cap
-                table.grade[h, o] = index
+        for o in one_leg:
+            table.probability[h, o] = cap
+            table.grade[h, o] = index
+        # each part of that leg named: its rate given that the leg is a symptomatic one. Naming the
+        # part implies the leg, so P(part | leg) = P(part) / P(leg), with P(part) at most P(leg):
+        # one part named scores min(P(part), cap) as the per-part cap did; more parts of the same
+        # leg no longer take the cap again each
+        for o in parts:
+            combined = float(table.probability[h, o])
+            given = min(min(combined, cap) / cap, _NEUTRAL)
+            base = table.numbers[table.keys[int(table.grade[h, o])]]
+            how = f"given that leg is a symptomatic one: min({combined:.4g}, {cap:g}) / {cap:g}"
+            table.probability[h, o] = given
+            table.grade[h, o] = table.add(
+                f"one-leg:none:{observations[o].key}", _derived_number(given, base, how)
+            )
+
+
+# Not 1: the log of P(absent) must stay finite for the matrix products (the observation is never
+# observed absent, so its value there never counts).
+_NEUTRAL = 1.0 - 1e-9
 
 
 def _site_kind_observations(
@@ -822,6 +869,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
                 "kind",
                 WHOLE_LEG_NORMAL,
                 WHOLE_LEG_FULL_POWER,
+                ONE_LEG,
             ) or observation.modality.endswith("-vague"):
                 continue  # set per site below
             key, inside = grading.grade(hypothesis, territories[h], observation)

@@ -15,6 +15,8 @@ import numpy.typing as npt
 
 from nervemap.engine.case import Case, ImagingFinding, Status
 from nervemap.engine.compiled import (
+    ONE_LEG,
+    ONE_LEG_PARTS,
     SIDES,
     SIGN_STATES,
     UNSTATED,
@@ -420,6 +422,20 @@ class _Tables:
             for o, ob in enumerate(compiled.observations)
             if ob.modality == IMAGING_MODALITY and ob.side in SIDES
         }
+        # a leg named as the place of a symptom or weakness: (that side's ONE_LEG column, the
+        # columns of the parts of that leg)
+        self.one_leg = [
+            (
+                compiled.observation_index[f"{ONE_LEG}:leg:{side}"],
+                [
+                    o
+                    for o, ob in enumerate(compiled.observations)
+                    if ob.modality in ONE_LEG_PARTS and ob.side == side
+                ],
+            )
+            for side in SIDES
+            if f"{ONE_LEG}:leg:{side}" in compiled.observation_index
+        ]
         # the laterality findings the knowledge base scores, with their indices (in order)
         self.laterality_findings = [
             (finding, compiled.finding_index[finding])
@@ -539,8 +555,18 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
 
     _derive_both_legs(compiled, encoded)
     _encode_localisation(case, compiled, encoded)
+    _encode_one_leg(compiled, encoded)
     _note_possible_contradictions(case, encoded)
     return encoded
+
+
+def _encode_one_leg(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+    """That a leg is a symptomatic one, once per side, when any part of it is named (after every
+    other lesion observation is set)."""
+    observed = encoded.observed_present
+    for column, parts in _tables(compiled).one_leg:
+        if any(observed[o] for o in parts):
+            observed[column] = True
 
 
 def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:

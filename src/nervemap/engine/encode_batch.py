@@ -38,6 +38,9 @@ from nervemap.engine.encode import (
     _vague_marks,
     imaged_roots_and_sides,
 )
+from nervemap.engine.encode import (
+    _tables as encode_tables,
+)
 from nervemap.knowledge.models import Derivation, Finding, RegionGroup, SymptomKind
 
 BoolArray = npt.NDArray[np.bool_]
@@ -333,6 +336,10 @@ class BatchTables:
         if both_legs is not None and both_legs.finding in compiled.finding_index:
             read = [compiled.finding_index[f] for f in both_legs.sided if f in compiled.finding_index]
             self.both_legs = (compiled.finding_index[both_legs.finding], np.array(read, dtype=np.intp))
+        # that a leg is a symptomatic one (encode._encode_one_leg): its column and its parts' columns
+        self.one_leg = [
+            (column, np.array(parts, dtype=np.intp)) for column, parts in encode_tables(compiled).one_leg
+        ]
         self.extensor_plantar = compiled.finding_index.get("extensor_plantar")
         self.imaging_findings = {kind: compiled.finding_index.get(f) for kind, f in IMAGING_FINDING.items()}
         self.finding_index = compiled.finding_index
@@ -748,6 +755,8 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         )
         for b in np.unique(normal[hit, 0]).tolist():
             notes[b].extend(_contradiction_notes(cases[b]))
+    for column, parts in t.one_leg:
+        obs_p[:, column] |= obs_p[:, parts].any(axis=1)
     return EncodedBatch(
         present,
         absent,

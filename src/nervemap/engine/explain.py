@@ -43,6 +43,7 @@ OBSERVATION_NAMES = {
     "pain-vague": "pain somewhere in the",
     "weakness-vague": "weakness somewhere in the",
     "sensory-vague": "sensory change somewhere in the",
+    "one-leg": "symptoms in this",
     "sensory-normal": "normal sensation over the whole",
     "weakness-normal": "full power over the whole",
     "kind": "",
