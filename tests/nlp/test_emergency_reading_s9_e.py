@@ -24,6 +24,9 @@ READ = [
     ("After an intense workout at the gym her shin began to hurt.", "recent_strenuous_activity"),
     ("He over-trained and then played two soccer matches.", "recent_strenuous_activity"),
     ("She has a swollen, aching left calf.", "leg_swelling"),
+    # a new clause with a part of the leg as its subject ends the denial before it (context.yaml)
+    ("After the match the pain did not settle, the shin is swollen.", "leg_swelling"),
+    ("No injury; the left calf is now swollen.", "leg_swelling"),
     ("Both shins swollen and very painful.", "leg_swelling"),
     ("His calves are swollen.", "leg_swelling"),
     ("A bulla appeared over the left calf yesterday.", "skin_bullae"),
@@ -56,6 +59,7 @@ NOT_PRESENT = [
         "saddle_numbness",
     ),
     ("No swollen legs.", "leg_swelling"),
+    ("The pain settled, the shin is not swollen.", "leg_swelling"),
     # incontinence that is not new is not the cauda equina bladder change (dev mtsamples-65, -2107)
     ("Genitourinary: occasional stress urinary incontinence.", "urinary_incontinence_new"),
     ("She has had a four-month history of urinary incontinence.", "urinary_incontinence_new"),
