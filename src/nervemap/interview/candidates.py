@@ -36,6 +36,9 @@ T = TypeVar("T")
 class Candidates:
     answers: list[Value]
     weights: list[float] | None  # None: weight by the model's evidence for each answer
+    # per answer, a text that names it among this question's answers (its repr, or the draws that
+    # made it), when worked out anyway: what the interview keeps answers' encodings by
+    keys: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,10 @@ def _draw(
     return conditions.astype(np.intp), sites.astype(np.intp)
 
 
-def _dedupe_rows(draws: npt.NDArray[np.bool_]) -> tuple[list[int], list[float]]:
-    """The first sample of each distinct row of ``draws`` (in order of first appearance) and the
-    share of samples each stands for: what :func:`_dedupe` gives for the answers the rows make."""
+def _dedupe_rows(draws: npt.NDArray[np.bool_]) -> tuple[list[int], list[float], list[str]]:
+    """The first sample of each distinct row of ``draws`` (in order of first appearance), the
+    share of samples each stands for (what :func:`_dedupe` gives for the answers the rows make),
+    and each kept row as a key ("rows:" and its bytes in hex: the draws name the answer)."""
     keys: dict[bytes, int] = {}
     first: list[int] = []
     counts: list[float] = []
@@ -127,7 +131,7 @@ def _dedupe_rows(draws: npt.NDArray[np.bool_]) -> tuple[list[int], list[float]]:
             first.append(i)
             counts.append(1.0)
     total = sum(counts)
-    return first, [c / total for c in counts]
+    return first, [c / total for c in counts], [f"rows:{key.hex()}" for key in keys]
 
 
 def _dedupe(answers: list[Value]) -> Candidates:
@@ -143,7 +147,7 @@ def _dedupe(answers: list[Value]) -> Candidates:
             unique.append(answer)
             counts.append(1.0)
     total = sum(counts)
-    return Candidates(unique, [c / total for c in counts])
+    return Candidates(unique, [c / total for c in counts], list(keys))
 
 
 def candidates(
@@ -213,12 +217,12 @@ def _sample_checklist(
         for fid in option.findings:  # multiplied in the order of the option's findings
             p_none[:, j] *= 1 - compiled.p_present[conditions, compiled.finding_index[fid]]
     ticked = rng.random((len(conditions), len(options))) >= p_none
-    first, weights = _dedupe_rows(ticked)
+    first, weights, keys = _dedupe_rows(ticked)
     answers: list[Value] = [
         {option.id: "yes" if yes else "no" for option, yes in zip(options, ticked[i].tolist(), strict=True)}
         for i in first
     ]
-    return Candidates(answers, weights)
+    return Candidates(answers, weights, keys)
 
 
 def _pain_map(
@@ -273,7 +277,7 @@ def _sensation(
     tests = [(region, side) for region in _exam_regions(compiled) for side in SIDES]
     columns = [compiled.observation_index[f"sensory:{region}:{side}"] for region, side in tests]
     reduced = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
-    first, weights = _dedupe_rows(reduced)
+    first, weights, keys = _dedupe_rows(reduced)
     answers: list[Value] = [
         [
             {"region": region, "side": side, "status": "reduced" if low else "normal"}
@@ -281,7 +285,7 @@ def _sensation(
         ]
         for i in first
     ]
-    return Candidates(answers, weights)
+    return Candidates(answers, weights, keys)
 
 
 def _strength(
@@ -296,7 +300,7 @@ def _strength(
     tests = [(movement, side) for movement in question.movements for side in SIDES]
     columns = [compiled.observation_index[f"weakness:{movement}:{side}"] for movement, side in tests]
     weak = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
-    first, weights = _dedupe_rows(weak)
+    first, weights, keys = _dedupe_rows(weak)
     answers: list[Value] = [
         [
             {"movement": movement, "side": side, "grade": 4 if low else 5}
@@ -304,7 +308,7 @@ def _strength(
         ]
         for i in first
     ]
-    return Candidates(answers, weights)
+    return Candidates(answers, weights, keys)
 
 
 def _reflexes(

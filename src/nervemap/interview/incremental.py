@@ -256,27 +256,28 @@ class CaseEncoder:
                 )
         return [row for row in out if row is not None]
 
-    def hypothetical(self, question: Question, answer: Value) -> Case:
+    def hypothetical(self, question: Question, answer: Value, key: str | None = None) -> Case:
         """The case with ``answer`` to ``question`` added: ``apply(question, answer, case)``. An
         examination (strength, reflexes, sensory testing) appends its tests to one list of the
         case, a pain map or an imaging report replaces one: those entries, made once per (question,
         answer) and kept on the compiled knowledge, are put into a copy of the case instead of made
         again for each state (sampled answers recur). Kept only when the first case they are made
-        for shows that this is exactly what ``apply`` gives."""
+        for shows that this is exactly what ``apply`` gives. ``key``: the answer's
+        key among the question's candidates (``Candidates.keys``), else its repr."""
         field = _memo_field(question)
         if field is None or (question.kind not in _REPORTS and not isinstance(answer, list)):
             return apply(question, answer, self.case)  # "unknown" to a list changes nothing
         name, append = field
         table = _entries_table(self.compiled)
-        key = (question.id, repr(answer))
-        found, entries = _recall(table, key, question)
+        memo_key = (question.id, repr(answer) if key is None else key)
+        found, entries = _recall(table, memo_key, question)
         if found:
             return (
                 apply(question, answer, self.case) if entries is None else self._with(name, append, entries)
             )
         made = apply(question, answer, self.case)
         added: list[Any] = list(getattr(apply(question, answer, _EMPTY_CASE), name) or ())
-        _keep(table, key, question, added if self._with(name, append, added) == made else None)
+        _keep(table, memo_key, question, added if self._with(name, append, added) == made else None)
         return made
 
     def _with(self, name: str, append: bool, entries: list[Any]) -> Case:
@@ -338,16 +339,21 @@ class CaseEncoder:
         prior = np.array([compiled.log_prior[setting] for setting in settings]).reshape(n, -1)
         return present, absent, observed, unobserved, prior, signs
 
-    def logliks(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
+    def logliks(
+        self, answers: Sequence[tuple[Question, Value]], keys: Sequence[str | None] | None = None
+    ) -> tuple[FloatArray, ...]:
         """The log likelihoods of :meth:`matrices`' rows, what the policy scores: (B x C findings,
         B x H lesion observations, B x C log priors, B x S sign states). A sparse row is the current
         case's log likelihoods plus, for each finding its answer reports, that finding's new term
         less its old one (its lesion observations, signs and setting are the current case's); the
         rows encoded in full are summed as ``infer`` sums them. The same figures to rounding (the
         terms added in another order): the questions asked are compared with the reference policy
-        in tests/interview/test_incremental.py."""
+        in tests/interview/test_incremental.py. ``keys``: each answer's ``Candidates.keys``
+        entry (None: its repr)."""
         compiled = self.compiled
         n = len(answers)
+        if keys is None:
+            keys = [None] * n
         base = self.encoded
         scored = ~base.site_scored
         base_present = base.present & scored
@@ -366,9 +372,10 @@ class CaseEncoder:
         values: list[npt.NDArray[np.bool_]] = []
         full: list[tuple[int, Case]] = []
         for i, (question, answer) in enumerate(answers):
-            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided)
+            key = keys[i]
+            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided, key)
             if entry is None or not reported.isdisjoint(entry.ids):
-                full.append((i, self.hypothetical(question, answer)))
+                full.append((i, self.hypothetical(question, answer, key)))
                 continue
             if len(entry.columns):
                 row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
@@ -471,19 +478,21 @@ def _sparse_entry(
     answer: Value,
     plain: frozenset[str],
     plain_unsided: frozenset[str],
+    key: str | None = None,
 ) -> _SparseEntry | None:
-    """The sparse form of ``answer`` to ``question``, or None when it must be encoded in full
+    """The sparse form of ``answer`` to ``question`` (``key``: its candidate key, else its repr),
+    or None when it must be encoded in full
     (more than findings, a finding twice, a finding that is not plain, or absent on one side);
     kept per (question, answer) on the compiled knowledge (the same question object: another
     catalogue's question of the same id is worked out again)."""
     if question.kind not in _FINDING_KINDS:
         return None  # sets more than findings (numbers, maps, examinations, imaging): not kept
-    key = (question.id, repr(answer))
-    found, entry = _recall(table, key, question)
+    memo_key = (question.id, repr(answer) if key is None else key)
+    found, entry = _recall(table, memo_key, question)
     if found:
         return entry if isinstance(entry, _SparseEntry) else None
     made = _make_entry(compiled, question, answer, plain, plain_unsided)
-    _keep(table, key, question, _NOT_SPARSE if made is None else made)
+    _keep(table, memo_key, question, _NOT_SPARSE if made is None else made)
     return made
 
 

@@ -128,6 +128,7 @@ def evaluate(
     log_joint = current.log_joint[0]
     cdf = joint_probabilities(log_joint)
     answers: list[tuple[Question, Value]] = []
+    keys: list[str | None] = []
     spans: list[tuple[Question, slice, list[float] | None]] = []
     for question in questions:
         options = candidates(question, compiled, log_joint, config.samples, cdf)
@@ -135,11 +136,12 @@ def evaluate(
             continue
         start = len(answers)
         answers.extend((question, answer) for answer in options.answers)
+        keys.extend(options.keys if options.keys is not None else [None] * len(options.answers))
         spans.append((question, slice(start, len(answers)), options.weights))
     if not answers:
         return _Evaluation(current, [], {}, None)
     if config.incremental:
-        batch = score_loglik(compiled, *encoder.logliks(answers))
+        batch = score_loglik(compiled, *encoder.logliks(answers, keys))
     else:
         rows = [Row.of(encode_case(apply(question, answer, case), compiled)) for question, answer in answers]
         batch = score_rows(compiled, *stack(compiled, rows))
