@@ -35,6 +35,8 @@ READ = [
     ("It hurts when the ankles and toes are pushed down.", "pain_on_passive_stretch"),
     ("Severe pain when his foot is bent back by the examiner.", "pain_on_passive_stretch"),
     ("He has to stop walking after 100 metres.", "leg_pain_on_walking"),
+    # a full stop ends a denial list: what the next sentence reports is present
+    ("Denies: fever. Reports: back pain; numbness in the saddle area.", "saddle_numbness"),
     ("Sciatica, and new urinary incontinence since yesterday.", "urinary_incontinence_new"),
 ]
 
@@ -59,6 +61,13 @@ NOT_PRESENT = [
         "saddle_numbness",
     ),
     ("No swollen legs.", "leg_swelling"),
+    # the items of a "Denies:" list split by semicolons are all denied (nlp/pipeline.py denial lists)
+    ("Denies: bowel incontinence; bladder incontinence; numbness in the saddle area.", "saddle_numbness"),
+    (
+        "Denies: bowel incontinence; bladder incontinence; numbness in the saddle area.",
+        "urinary_incontinence_new",
+    ),
+    ("Negative for: fever; numbness in the saddle area.", "saddle_numbness"),
     ("The pain settled, the shin is not swollen.", "leg_swelling"),
     # incontinence that is not new is not the cauda equina bladder change (dev mtsamples-65, -2107)
     ("Genitourinary: occasional stress urinary incontinence.", "urinary_incontinence_new"),

@@ -26,6 +26,18 @@ _FLAG_ATTRS = (
 SENTENCE_PUNCT = [".", "!", "?", ";", "。"]
 
 
+# words that head a list of denied items before a colon ("Denies:", "Negative for:", "No:")
+_DENIAL_HEADS = frozenset({"denies", "denied", "no", "none", "without"})
+
+
+def _is_denial_head(doc: Any, colon: int) -> bool:
+    """The words before the colon at ``colon`` deny what follows ("Denies:", "Negative for:")."""
+    before = doc[colon - 1].lower_ if colon >= 1 else ""
+    if before in _DENIAL_HEADS:
+        return True
+    return before == "for" and colon >= 2 and doc[colon - 2].lower_ == "negative"
+
+
 @dataclass(frozen=True)
 class Annotated:
     """A note read by the pipeline: its sentences (character ranges) and flagged mentions."""
@@ -63,6 +75,31 @@ def nlp() -> Any:
             return doc
 
     pipeline.add_pipe("nervemap_line_breaks", after="sentencizer")
+
+    if not Language.has_factory("nervemap_denial_lists"):
+
+        @Language.component("nervemap_denial_lists")
+        def denial_lists(doc: Any) -> Any:
+            """The items of a list headed by a denial and a colon stay in the denial's sentence.
+
+            "Denies: bowel incontinence; bladder incontinence; numbness in the saddle area": a semicolon
+            ends a sentence, so the denial's scope stopped at the first item and the last two read as
+            present (a cauda equina emergency from a note that denies it; E s9).
+            """
+            if ";" not in doc.text or ":" not in doc.text:
+                return doc
+            in_list = False
+            for token in doc[1:]:
+                previous = doc[token.i - 1]
+                if token.is_sent_start and previous.text != ";":
+                    in_list = False  # a full stop or a line break ends the list
+                if token.text == ":" and _is_denial_head(doc, token.i):
+                    in_list = True
+                elif in_list and previous.text == ";" and token.is_sent_start:
+                    token.is_sent_start = False
+            return doc
+
+    pipeline.add_pipe("nervemap_denial_lists", after="nervemap_line_breaks")
     context = pipeline.add_pipe(
         "medspacy_context",
         config={"input_span_type": "group", "span_group_name": SPAN_GROUP, "rules": None},
