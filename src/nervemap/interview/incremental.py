@@ -203,10 +203,11 @@ def _apply_local(compiled: CompiledKnowledge, base: EncodedCase, changes: Sequen
 class CaseEncoder:
     """The current case, encoded once; :meth:`row` gives the case plus one answer."""
 
-    def __init__(self, case: Case, compiled: CompiledKnowledge) -> None:
+    def __init__(self, case: Case, compiled: CompiledKnowledge, encoded: EncodedCase | None = None) -> None:
+        """``encoded``: ``encode_case(case, compiled)`` when already made (read, never changed)."""
         self.case = case
         self.compiled = compiled
-        self.encoded = encode_case(case, compiled)
+        self.encoded = encode_case(case, compiled) if encoded is None else encoded
         self.current = Row.of(self.encoded)
         self._reported = {f.id for f in case.findings}
         self._plain = plain_findings(compiled)

@@ -29,7 +29,7 @@ import numpy as np
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
-from nervemap.engine.encode import encode_case
+from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.interview.answers import Value, apply
 from nervemap.interview.candidates import candidates, joint_probabilities
 from nervemap.interview.catalogue import Catalogue, Mode, Question
@@ -117,13 +117,15 @@ def evaluate(
     case: Case,
     compiled: CompiledKnowledge,
     config: PolicyConfig,
+    encoded: EncodedCase | None = None,
 ) -> _Evaluation:
-    """Expected information gain of every question, from one batch of hypothetical answers.
+    """Expected information gain of every question, from one batch of hypothetical answers
+    (``encoded``: ``encode_case(case)``, when already made).
 
     The current case is encoded once and each answer that only reports findings is scored as a
     sparse change to it (``interview/incremental.py``); with ``config.incremental`` off every row
     is encoded from scratch (the reference the tests compare with: the same numbers)."""
-    encoder = CaseEncoder(case, compiled)
+    encoder = CaseEncoder(case, compiled, encoded)
     current = score_rows(compiled, *stack(compiled, [encoder.current]))
     log_joint = current.log_joint[0]
     cdf = joint_probabilities(log_joint)
@@ -167,6 +169,7 @@ def next_step(
     config: PolicyConfig,
     *,
     checkin: bool = False,
+    encoded: EncodedCase | None = None,
 ) -> Step:
     """The next question to ask, or why the interview stops. ``checkin``: a follow-up check-in,
     where a clinician's interview also asks the course measures (leg and back pain, function)
@@ -195,7 +198,7 @@ def next_step(
         stop = StopReason.CONFIDENT
     elif counted(catalogue, asked) >= config.max_questions:
         stop = StopReason.MAX_QUESTIONS
-    evaluation = evaluate(open_questions, case, compiled, config) if stop is None else None
+    evaluation = evaluate(open_questions, case, compiled, config, encoded) if stop is None else None
     useful = [r for r in evaluation.ranking if r.gain >= config.min_gain] if evaluation else []
     if stop is None and not useful:
         stop = StopReason.NO_GAIN

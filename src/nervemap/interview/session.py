@@ -16,11 +16,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from nervemap.engine import items
-from nervemap.engine.assess import assess
+from nervemap.engine.assess import Detail, assess, to_assessment
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled, held
-from nervemap.engine.encode import CaseError, encode_case
+from nervemap.engine.core import headline_one
+from nervemap.engine.encode import CaseError, EncodedCase, encode_case
 from nervemap.engine.items import Item, ItemKind
 from nervemap.interview.answers import AnswerError, Value, normalise, said
 from nervemap.interview.catalogue import Catalogue, Mode, Question, catalogue_for
@@ -64,9 +65,11 @@ class _State:
         case: Case,
         told: tuple[tuple[Item, Any], ...] = (),
         so_far: Case | None = None,
+        encoded: EncodedCase | None = None,
     ) -> None:
         self.answers = answers
         self.case = case
+        self.encoded = encoded  # encode_case(case), made when the answers were checked
         # what the answers said of the case's items, and the case they made before it was
         # validated: the next answer is applied to these (InterviewSession._build_on)
         self.told = told
@@ -146,10 +149,10 @@ class InterviewSession:
             told += step
         case = items.case_of(told, id=self.case_id)  # made and validated once, as every way in
         try:
-            encode_case(case, self.compiled)
+            encoded = encode_case(case, self.compiled)
         except CaseError as error:
             raise AnswerError(culprit, f"conflicts with other answers ({error})") from None
-        return _State((*before, *answers), case, tuple(told), so_far)
+        return _State((*before, *answers), case, tuple(told), so_far, encoded)
 
     def _checked(self, question_id: str, raw: Value) -> tuple[Question, Value]:
         question = self.question(question_id)
@@ -189,7 +192,7 @@ class InterviewSession:
     def current_assessment(self) -> Assessment:
         """The same Assessment ``nervemap assess`` gives for :attr:`case`."""
         if self._state.assessment is None:
-            self._state.assessment = assess(self._state.case, self.compiled)
+            self._state.assessment = self._assess("full")
         return self._state.assessment
 
     def _conclusions(self) -> Assessment:
@@ -200,8 +203,16 @@ class InterviewSession:
         if state.assessment is not None:
             return state.assessment
         if state.headline is None:
-            state.headline = assess(state.case, self.compiled, detail="headline")
+            state.headline = self._assess("headline")
         return state.headline
+
+    def _assess(self, detail: Detail) -> Assessment:
+        """``assess(case, detail=detail)`` from the case's encoding made when it was checked (the
+        same Assessment: assess encodes the case and computes the headline of that encoding)."""
+        state = self._state
+        if state.encoded is None:
+            return assess(state.case, self.compiled, detail=detail)
+        return to_assessment(self.compiled, headline_one(self.compiled, state.case, state.encoded), detail)
 
     def step(self) -> Step:
         state = self._state
@@ -215,6 +226,7 @@ class InterviewSession:
                 self._conclusions(),
                 self.config,
                 checkin=self.checkin,
+                encoded=state.encoded,
             )
         return state.step
 
