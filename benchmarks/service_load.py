@@ -16,7 +16,9 @@ PostgreSQL too when ``--postgres-url`` or NERVEMAP_TEST_DATABASE_URL gives a URL
 Prints one row per backend and level: throughput, p50/p99 latency, the server's CPU time per
 request (user + system of the server processes, from /proc: on a shared, loaded machine it is
 steadier than requests/s), every non-201 answer or transport error, and (with wrk) how the
-connections were split over the ``--workers`` processes half-way through (``ss``). "0 errors" is claimed only
+connections were split over the ``--workers`` processes half-way through (``ss``), and how many of
+the cores the server, wrk and every other process on the machine used during the level (/proc/stat;
+with the throughput the server's CPU per request would allow on free cores). "0 errors" is claimed only
 for a level with no failed request. Then the issue 16 floors (1 client p50 <= 4 ms; 100 clients
 >= 400 req/s and p99 <= 250 ms, on SQLite) against the figures measured.
 
@@ -69,6 +71,8 @@ class Level:
     split: list[int] = field(default_factory=list)  # established connections per server process, mid-run
     load_cpu_s: float = float("nan")  # CPU time of the load generator (wrk) itself during the level
     served: dict[str, list[float]] = field(default_factory=dict)  # worker pid -> server-side ms (access log)
+    machine_busy_s: float = float("nan")  # CPU time of every process on the machine during the level
+    window_s: float = float("nan")  # wall time over which cpu_s, load_cpu_s and machine_busy_s were read
 
     @property
     def completed(self) -> int:
@@ -108,6 +112,16 @@ class Level:
         )
         if self.load_cpu_s == self.load_cpu_s:  # measured (not NaN)
             row += f"\n{'':<10} load generator (wrk) CPU {load:.2f} ms/req"
+        if self.machine_busy_s == self.machine_busy_s and self.window_s > 0:
+            cores = os.cpu_count() or 1
+            server, wrk = self.cpu_s / self.window_s, self.load_cpu_s / self.window_s
+            others = max(0.0, self.machine_busy_s / self.window_s - server - wrk)
+            ceiling = cores / (self.cpu_s / self.completed) if self.completed and self.cpu_s else float("nan")
+            row += (
+                f"\n{'':<10} cores busy: server {server:.2f}, wrk {wrk:.2f}, other processes {others:.2f} of"
+                f" {cores}; at {cpu_us:.2f} ms of CPU a request, {cores} free cores would allow"
+                f" {ceiling:.0f} req/s"
+            )
         for pid, times in sorted(self.served.items(), key=lambda item: -len(item[1])):
             ordered = sorted(times)
             p50, p99 = statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -286,6 +300,8 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float, log:
         env = {**os.environ, "NERVEMAP_LOAD_BODIES": str(bodies), "NERVEMAP_LOAD_TOKEN": token}
         command = ["wrk", "-t1", f"-c{level.clients}", f"-d{seconds:g}s", "--timeout", "30s", "--latency"]
         before = cpu_seconds(pid)
+        busy_before = machine_busy_seconds()
+        window_start = time.perf_counter()
         load_before = os.times()
         log_start = log.stat().st_size if log is not None else 0
         load = subprocess.Popen(
@@ -295,6 +311,8 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float, log:
         level.split = connection_split(int(base.rsplit(":", 1)[1]))
         out, _ = load.communicate()
         level.cpu_s = cpu_seconds(pid) - before
+        level.machine_busy_s = machine_busy_seconds() - busy_before
+        level.window_s = time.perf_counter() - window_start
         load_after = os.times()  # wrk is the only child reaped meanwhile (the servers run on)
         level.load_cpu_s = (load_after.children_user - load_before.children_user) + (
             load_after.children_system - load_before.children_system
@@ -365,6 +383,18 @@ def bench_backend(
     if replaced := restarts(data_dir, port):
         print(f"{name:<10} uvicorn replaced a worker {replaced} time(s) (no health-check answer in 5 s)")
     return levels
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every process on the machine has used since boot (user, nice, system, irq, softirq,
+    steal; /proc/stat): read before and after a level, it tells how much of the cores other work
+    took from the server (NaN where /proc/stat is missing)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(value) for value in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
