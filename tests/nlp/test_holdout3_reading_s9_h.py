@@ -1,0 +1,24 @@
+"""Reading defects found by the third blind hold-out (session 9, H): phrasings clinicians use that the
+reader missed. Each test states the general phrasing, never a hold-out case's text."""
+
+from __future__ import annotations
+
+from nervemap.nlp import extract
+
+from .reading import present, status_of
+
+
+def _sides(text: str, finding_id: str) -> set[str | None]:
+    return {str(f.side) if f.side else None for f in extract(text).case.findings or [] if f.id == finding_id}
+
+
+def test_pain_down_the_leg_without_a_verb_of_spreading_is_radiating_leg_pain() -> None:
+    text = "She has had low back pain and pain down the right leg for two years."
+    assert {"back_pain", "radiating_leg_pain"} <= present(text)
+    assert "right" in _sides(text, "radiating_leg_pain")
+    assert "radiating_leg_pain" in present("Pain all the way down the back of his left leg.")
+
+
+def test_pain_down_the_leg_denied_is_absent_and_a_thigh_alone_is_not_the_whole_leg() -> None:
+    assert status_of("He has no pain down the leg.", "radiating_leg_pain") == "absent"
+    assert "radiating_leg_pain" not in present("He has pain down the back of the left thigh.")
