@@ -193,7 +193,11 @@ def read_body(draft: Draft) -> None:
                 pain_places.append((place, _as_symptom(place)))
                 continue
             nearest_symptom = _nearest(
-                place, [None if _brought_in(draft, place, s) else (s.start, s.end) for s in symptoms]
+                place,
+                [
+                    None if _brought_in(draft, place, s, symptoms, places) else (s.start, s.end)
+                    for s in symptoms
+                ],
             ) or _nearest(place, [(s.start, s.end) for s in symptoms])
             nearest_sensory = _nearest(place, sensory)
             if nearest_sensory is not None and about_reflexes and any(_overlaps(r, place) for r in reflexes):
@@ -409,15 +413,30 @@ def _moved(carried: Mention, spread: Mention) -> Mention:
     return Mention("symptom", carried.key, spread.start, spread.end, spread.text, flags=set(spread.flags))
 
 
-# "pain down the back of the thigh to the calf, with numbness extending to the big toe": a symptom
-# brought in by "with" after a place is a second symptom whose places follow it; the place before it
-# is where the symptom named earlier goes.
-_WITH_BEFORE = re.compile(r"[\s,]*(?:and\s+)?with\b[^,.;]{0,25}$", re.IGNORECASE)
+# "pain down the back of the thigh to the calf, with numbness extending to the big toe", "pain
+# radiating to the right calf and numbness of the big toe", "pain in the buttock and thigh, and
+# numbness in the foot": a symptom brought in by "with", "and" or a comma right after a place is a
+# second symptom whose places follow it; the place before it is where the symptom named earlier in
+# its clause goes. Not when another place comes between ("the calf and foot are numb") or no symptom
+# comes before the place in its clause ("the calf, with numbness").
+_BROUGHT_IN = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?(?:with\s+)?|(?:and\s+)?with\s+|and\s+)[^,.;]{0,25}$", re.IGNORECASE
+)
 
 
-def _brought_in(draft: Draft, place: Mention, symptom: Mention) -> bool:
-    """A symptom after ``place`` introduced by "with" (not the symptom felt at that place)."""
-    return symptom.start >= place.end and bool(_WITH_BEFORE.match(draft.text, place.end, symptom.start))
+def _brought_in(
+    draft: Draft, place: Mention, symptom: Mention, symptoms: list[Mention], places: list[Mention]
+) -> bool:
+    """A symptom after ``place`` introduced by "with", "and" or a comma (not the symptom felt at
+    that place), when a symptom named before the place in its clause can have it."""
+    if symptom.start < place.end or not _BROUGHT_IN.match(draft.text, place.end, symptom.start):
+        return False
+    if any(place.end <= other.start < symptom.start for other in places if other is not place):
+        return False
+    return any(
+        earlier.end <= place.start and not _NEW_CLAUSE.search(draft.text, earlier.end, place.start)
+        for earlier in symptoms
+    )
 
 
 def _nearest(place: Mention, spans: Sequence[tuple[int, int] | None]) -> tuple[int, int] | None:
