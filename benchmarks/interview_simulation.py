@@ -19,6 +19,7 @@ Targets (clinician mode): at most 12 questions on average, at least 95 % agreeme
 Step latency through the HTTP API (issue 16; floor: p95 <= 25 ms, clinician mode, golden cases):
 
     .venv/bin/python benchmarks/interview_simulation.py --api [--mode clinician] [--limit N]
+    .venv/bin/python benchmarks/interview_simulation.py --step-cpu 3 [--mode clinician]   # in process
 
 runs the same interviews against the real app in process (``create_app`` on a fresh migrated
 SQLite file, a clinician's bearer token, Starlette's TestClient, one request at a time) and prints
@@ -225,11 +226,50 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
     )
 
 
+def step_cpu(cases: list[Case], mode: Mode, rounds: int, command: str) -> None:
+    """The answer step in process, as the service computes it: the session read from its saved
+    state and step, the answer, the next step, the state and step saved. Each transition of every
+    interview timed ``rounds`` times; its least CPU time kept (the least disturbed by other load)."""
+    from nervemap.engine.compiled import default_compiled
+    from nervemap.interview.incremental import warm
+
+    compiled = default_compiled()
+    warm(compiled)
+    transitions: list[tuple[str, dict[str, object], str, object]] = []
+    for case in cases:
+        session = InterviewSession(mode, case.setting, None, compiled=compiled)
+        while (question := session.next_question()) is not None:
+            value = respond(question, case)
+            transitions.append((session.to_json(), session.saved_step(), question.id, value))
+            session.answer(question.id, value)
+    best = [float("inf")] * len(transitions)
+    for _ in range(rounds):
+        for i, (state, saved, question_id, value) in enumerate(transitions):
+            c0 = time.process_time()
+            again = InterviewSession.from_json(state, compiled=compiled, step=saved)
+            again.answer(question_id, value)
+            again.step()
+            again.to_json()
+            again.saved_step()
+            best[i] = min(best[i], time.process_time() - c0)
+    print(f"\n== {mode} mode, answer step in process: {len(cases)} golden cases ==")
+    print(f"command: {command}")
+    print(_percentiles(f"least CPU of {rounds} per answer step", best))
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["patient", "clinician", "both"], default="both")
     parser.add_argument("--limit", type=int, default=None, help="only the first N cases")
     parser.add_argument("--api", action="store_true", help="step latency through the HTTP API")
+    parser.add_argument(
+        "--step-cpu",
+        type=int,
+        default=None,
+        metavar="ROUNDS",
+        help="the answer step's CPU in process (saved state read, answer, next step, saved), least of ROUNDS",
+    )
     parser.add_argument(
         "--trace",
         type=Path,
@@ -241,6 +281,13 @@ def main() -> None:
     args = parser.parse_args()
     rows = [json.loads(line) for line in GOLDEN.read_text().splitlines() if line.strip()]
     cases = [Case.model_validate(row["case"]) for row in rows[: args.limit]]
+    if args.step_cpu is not None:
+        mode_step: Mode = "patient" if args.mode == "patient" else "clinician"
+        command = f"python benchmarks/interview_simulation.py --step-cpu {args.step_cpu} --mode {mode_step}"
+        if args.limit is not None:
+            command += f" --limit {args.limit}"
+        step_cpu(cases, mode_step, args.step_cpu, command)
+        return
     if args.api:
         mode_api: Mode = "patient" if args.mode == "patient" else "clinician"
         command = "python benchmarks/interview_simulation.py --api --mode " + mode_api
