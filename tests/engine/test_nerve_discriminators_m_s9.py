@@ -1,0 +1,231 @@
+"""Each peripheral-nerve mimic by its own pattern against the root it mimics (issue 14, Build 3).
+
+The textbook discriminators, as structured cases so the reader plays no part: ankle inversion and
+hip abduction (L5 vs the common fibular nerve: tibialis posterior is tibial, gluteus medius is
+superior gluteal, both L5); hip adduction (L3/L4 vs the femoral nerve: the adductors are obturator);
+the lateral femoral cutaneous territory with no motor or reflex change (meralgia vs L2/L3); sole
+sensation with Tinel behind the medial malleolus and a normal ankle jerk (tarsal tunnel vs S1).
+Patterns from Preston & Shapiro (Electromyography and neuromuscular disorders, 4th ed., femoral,
+fibular, tibial and sciatic chapters), Jeon 2013 (hip abductors in foot drop), StatPearls.
+Each pair differs only in the discriminator, so a test fails if the discriminator stops working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.assessment import Assessment
+
+
+def _strength(side: str, **grades: int) -> list[dict[str, Any]]:
+    return [{"movement": m, "side": side, "grade": g} for m, g in grades.items()]
+
+
+def _top_site(assessment: Assessment) -> tuple[str, str | None, str | None, str | None]:
+    site = assessment.localization[0]
+    return (str(site.site), site.root, site.nerve, site.side)
+
+
+def _site(assessment: Assessment, site_id: str, side: str) -> Any:
+    return next(s for s in assessment.localization if s.site_id == site_id and s.side == side)
+
+
+# ------------------------------------------------------------------ L5 vs common fibular
+
+
+def _foot_drop(inversion: int, hip_abduction: int) -> dict[str, Any]:
+    return {
+        "age": 45,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "foot_dorsum", "side": "right", "kind": "numbness"},
+            {"region": "leg_lateral", "side": "right", "kind": "numbness"},
+        ],
+        "findings": [{"id": "back_pain", "status": "absent"}],
+        "strength": _strength(
+            "right",
+            ankle_dorsiflexion=2,
+            great_toe_extension=2,
+            ankle_eversion=3,
+            ankle_inversion=inversion,
+            hip_abduction=hip_abduction,
+            ankle_plantarflexion=5,
+        ),
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 2},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+    }
+
+
+def test_foot_drop_with_inversion_and_hip_abduction_spared_is_the_common_fibular_nerve() -> None:
+    assessment = assess(_foot_drop(inversion=5, hip_abduction=5))
+    assert _top_site(assessment) == ("peripheral-nerve", None, "common_fibular", "right")
+    assert assessment.differential[0].id == "common_fibular_neuropathy"
+
+
+def test_the_same_foot_drop_with_inversion_and_hip_abduction_weak_is_the_l5_root() -> None:
+    assessment = assess(_foot_drop(inversion=3, hip_abduction=4))
+    assert _top_site(assessment) == ("root", "L5", None, "right")
+    assert assessment.differential[0].id != "common_fibular_neuropathy"
+
+
+def test_the_fibular_nerve_uses_its_own_dorsiflexion_rate() -> None:
+    """Foot drop in 54 % of common fibular neuropathies (Lu 2020): the nerve's rate, not the
+    pooled radiculopathy 0.4."""
+    fibular = _site(assess(_foot_drop(inversion=5, hip_abduction=5)), "nerve:common_fibular", "right")
+    dorsiflexion = next(e for e in fibular.evidence.for_ if e.finding == "weakness:ankle_dorsiflexion:right")
+    assert dorsiflexion.p_if_true == pytest.approx(0.54) and dorsiflexion.source == "lu-2020"
+
+
+# ------------------------------------------------------------------ L3/L4 vs femoral
+
+
+def _quadriceps(hip_adduction: int) -> dict[str, Any]:
+    return {
+        "age": 62,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "thigh_anterior", "side": "left", "kind": "numbness"},
+            {"region": "leg_medial", "side": "left", "kind": "numbness"},
+        ],
+        "findings": [{"id": "back_pain", "status": "absent"}],
+        "strength": _strength("left", knee_extension=2, hip_flexion=3, hip_adduction=hip_adduction),
+        "reflexes": [
+            {"reflex": "patellar", "side": "left", "grade": 0},
+            {"reflex": "patellar", "side": "right", "grade": 2},
+        ],
+    }
+
+
+def test_quadriceps_weakness_and_lost_knee_jerk_with_adductors_spared_is_femoral_neuropathy() -> None:
+    assessment = assess(_quadriceps(hip_adduction=5))
+    assert assessment.differential[0].id == "femoral_neuropathy"
+
+
+def test_the_same_picture_with_weak_adductors_is_not_the_femoral_nerve() -> None:
+    """Weak thigh adduction (obturator, L2-L4) beside the quadriceps: a root or the plexus, not the
+    femoral nerve, whose muscles do not adduct the hip."""
+    assessment = assess(_quadriceps(hip_adduction=3))
+    assert assessment.differential[0].id != "femoral_neuropathy"
+    assert _top_site(assessment)[2] != "femoral"
+
+
+# ------------------------------------------------------------------ L2/L3 vs meralgia
+
+
+def _anterolateral_thigh(hip_flexion: int, knee_jerk: int) -> dict[str, Any]:
+    return {
+        "age": 41,
+        "sex": "male",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "thigh_lateral", "side": "right", "kind": "numbness"},
+            {"region": "thigh_lateral", "side": "right"},
+        ],
+        "findings": [{"id": "obesity"}, {"id": "back_pain", "status": "absent"}],
+        "strength": _strength("right", hip_flexion=hip_flexion, knee_extension=5, hip_adduction=5),
+        "reflexes": [
+            {"reflex": "patellar", "side": "right", "grade": knee_jerk},
+            {"reflex": "patellar", "side": "left", "grade": 2},
+        ],
+    }
+
+
+def test_anterolateral_thigh_numbness_without_motor_or_reflex_change_is_meralgia() -> None:
+    assessment = assess(_anterolateral_thigh(hip_flexion=5, knee_jerk=2))
+    assert _top_site(assessment) == ("peripheral-nerve", None, "lateral_femoral_cutaneous", "right")
+    assert assessment.differential[0].id == "meralgia_paresthetica"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known defect (M s9): the pain-map finding anterolateral_thigh_numbness is scored for meralgia at "
+    "the condition level (0.95 against the background) on top of the same numbness scored by the site model, "
+    "so hip-flexor weakness and a lost knee jerk (L3 over the LFCN by ~3.6 log) do not outweigh it",
+)
+def test_the_same_numbness_with_weak_hip_flexion_and_a_lost_knee_jerk_is_a_root() -> None:
+    assessment = assess(_anterolateral_thigh(hip_flexion=3, knee_jerk=0))
+    assert _top_site(assessment)[0] == "root"
+    assert assessment.differential[0].id != "meralgia_paresthetica"
+
+
+# ------------------------------------------------------------------ S1 vs tarsal tunnel
+
+
+def _burning_sole(ankle_jerk: int, plantarflexion: int, tinel: bool) -> dict[str, Any]:
+    findings: list[dict[str, Any]] = [{"id": "burning_sole_pain", "side": "left"}]
+    if tinel:
+        findings.append({"id": "tinel_tarsal_tunnel", "side": "left"})
+    return {
+        "age": 50,
+        "sex": "female",
+        "duration_days": 120,
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "foot_sole", "side": "left"},
+            {"region": "foot_sole", "side": "left", "kind": "numbness"},
+        ],
+        "findings": findings,
+        "strength": _strength("left", ankle_plantarflexion=plantarflexion),
+        "reflexes": [
+            {"reflex": "achilles", "side": "left", "grade": ankle_jerk},
+            {"reflex": "achilles", "side": "right", "grade": 2},
+        ],
+    }
+
+
+def test_burning_sole_with_tinel_behind_the_medial_malleolus_and_a_normal_ankle_jerk_is_tarsal_tunnel() -> (
+    None
+):
+    assessment = assess(_burning_sole(ankle_jerk=2, plantarflexion=5, tinel=True))
+    assert _top_site(assessment)[0] == "peripheral-nerve"
+    assert assessment.differential[0].id == "tarsal_tunnel_syndrome"
+
+
+def test_a_numb_sole_with_a_lost_ankle_jerk_and_weak_plantar_flexion_is_the_s1_root() -> None:
+    assessment = assess(_burning_sole(ankle_jerk=0, plantarflexion=4, tinel=False))
+    assert _top_site(assessment) == ("root", "S1", None, "left")
+    assert assessment.differential[0].id != "tarsal_tunnel_syndrome"
+
+
+# ------------------------------------------------------------------ sciatic vs roots
+
+
+def _after_hip_arthroplasty(gluteal: int) -> dict[str, Any]:
+    return {
+        "age": 67,
+        "sex": "female",
+        "pain_map_complete": False,
+        "pain_map": [
+            {"region": "foot_sole", "side": "right", "kind": "numbness"},
+            {"region": "foot_dorsum", "side": "right", "kind": "numbness"},
+        ],
+        "findings": [{"id": "recent_hip_or_pelvic_surgery"}, {"id": "back_pain", "status": "absent"}],
+        "strength": _strength(
+            "right",
+            ankle_dorsiflexion=1,
+            ankle_plantarflexion=3,
+            ankle_eversion=2,
+            ankle_inversion=3,
+            hip_abduction=gluteal,
+            hip_extension=gluteal,
+        ),
+        "reflexes": [
+            {"reflex": "achilles", "side": "right", "grade": 0},
+            {"reflex": "achilles", "side": "left", "grade": 2},
+        ],
+    }
+
+
+def test_fibular_and_tibial_deficits_after_hip_arthroplasty_with_gluteals_spared_is_the_sciatic_nerve() -> (
+    None
+):
+    assessment = assess(_after_hip_arthroplasty(gluteal=5))
+    assert _top_site(assessment) == ("peripheral-nerve", None, "sciatic", "right")
+    assert assessment.differential[0].id == "sciatic_neuropathy"
