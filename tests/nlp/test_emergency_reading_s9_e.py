@@ -29,6 +29,10 @@ READ = [
     ("No injury; the left calf is now swollen.", "leg_swelling"),
     ("Both shins swollen and very painful.", "leg_swelling"),
     ("His calves are swollen.", "leg_swelling"),
+    ("The calf has become swollen.", "leg_swelling"),
+    # the time words of a worsening do not swallow what the clause also says
+    ("Over the next few hours the calf has swollen and the pain is getting worse.", "leg_swelling"),
+    ("Over the next few hours the calf has swollen and the pain is getting worse.", "progressive_symptoms"),
     ("A bulla appeared over the left calf yesterday.", "skin_bullae"),
     ("Blisters have come up on the red shin.", "skin_bullae"),
     ("Haemorrhagic bullae over the calf.", "skin_necrosis_or_crepitus"),
