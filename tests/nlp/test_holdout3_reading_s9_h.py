@@ -22,3 +22,28 @@ def test_pain_down_the_leg_without_a_verb_of_spreading_is_radiating_leg_pain() -
 def test_pain_down_the_leg_denied_is_absent_and_a_thigh_alone_is_not_the_whole_leg() -> None:
     assert status_of("He has no pain down the leg.", "radiating_leg_pain") == "absent"
     assert "radiating_leg_pain" not in present("He has pain down the back of the left thigh.")
+
+
+def _strength(text: str) -> set[tuple[str, str | None, int]]:
+    return {(s.movement, str(s.side) if s.side else None, s.grade) for s in extract(text).case.strength or []}
+
+
+def test_no_movement_at_all_is_grade_zero_not_full_power() -> None:
+    grades = _strength(
+        "Examination: no right ankle dorsiflexion, eversion or inversion; plantar flexion normal."
+    )
+    assert {
+        ("ankle_dorsiflexion", "right", 0),
+        ("ankle_eversion", "right", 0),
+        ("ankle_inversion", "right", 0),
+    } <= grades
+    assert ("ankle_plantarflexion", "right", 5) in grades
+    # a denied weakness is still full power, and a contracture or deformity is not a grade
+    assert ("great_toe_extension", "left", 5) in _strength("No left EHL weakness.")
+    assert not _strength("No knee flexion contracture and no hip flexion deformity.")
+
+
+def test_a_foot_dropped_with_an_adverb_and_weakness_lifting_the_foot_are_a_reported_foot_drop() -> None:
+    assert "foot_drop_reported" in present("On getting up she found the left foot completely dropped.")
+    assert "foot_drop_reported" in present("Three months of weakness lifting the right foot.")
+    assert status_of("He has no difficulty lifting the foot.", "foot_drop_reported") == "absent"

@@ -413,7 +413,10 @@ def _strength(
         for name in names:
             flags = set(name.flags)
             value = grade.grades
-            plain = not re.search(r"cannot|unable|drop", draft.text[grade.start : grade.end], re.I)
+            words = draft.text[grade.start : grade.end]
+            if grade.word and re.fullmatch(r"no", words, re.I):
+                flags -= {"negated"}  # "no ankle dorsiflexion" (H s9): the "no" is the grade, none at all
+            plain = not re.search(r"cannot|unable|drop", words, re.I)
             if grade.word and plain and "negated" in flags:  # "no EHL weakness"
                 value, flags = (5,), flags - {"negated"}
             status = assertion(flags - {"negated"})
