@@ -1,0 +1,58 @@
+"""Incontinence or numbness in both legs that is new or getting worse stays a cauda equina emergency
+(reviewer's must-fix items of 69d9721 and 8580fb9, session 9): the readings that set aside long-standing
+incontinence and the urgent tier for a slowly worsening numbness must not take in a deterioration."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import status_of
+
+
+def _level(text: str) -> str:
+    return str(assess(extract(text).case).triage.level)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Known stress incontinence, much worse since yesterday, with back pain and left sciatica.",
+        "Chronic incontinence, now worse over the last two days, with right sciatica.",
+        "Back pain and left sciatica. Occasional urinary incontinence, new since Monday.",
+        "Back pain and right sciatica. Stress incontinence since a fall yesterday.",
+    ],
+)
+def test_incontinence_new_or_worse_is_a_cauda_equina_emergency(text: str) -> None:
+    assert status_of(text, "urinary_incontinence_new") == "present"
+    assert _level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back pain and left sciatica. ROS: occasional stress urinary incontinence.",
+        "Left sciatica for six weeks. She has a four-month history now of urinary incontinence.",
+    ],
+)
+def test_long_standing_incontinence_is_still_not_new(text: str) -> None:
+    assert status_of(text, "urinary_incontinence_new") == "absent"
+    assert _level(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back pain and sciatica. Now tingling in both legs which is getting progressively worse.",
+        "Progressive numbness of both legs with back pain, walking is becoming difficult.",
+        "Sudden onset numbness in both legs today with back pain.",
+    ],
+)
+def test_numbness_of_both_legs_worsening_or_sudden_with_spinal_pain_is_an_emergency(text: str) -> None:
+    assert _level(text) == "emergency"
+
+
+def test_worsening_numbness_of_both_feet_without_a_spinal_feature_stays_urgent() -> None:
+    # the slow course of a length-dependent polyneuropathy: assessed within 24 h, not an emergency on its own
+    assert _level("Numbness in both legs, progressively worse over months.") == "urgent"
