@@ -56,3 +56,16 @@ def test_numbness_of_both_legs_worsening_or_sudden_with_spinal_pain_is_an_emerge
 def test_worsening_numbness_of_both_feet_without_a_spinal_feature_stays_urgent() -> None:
     # the slow course of a length-dependent polyneuropathy: assessed within 24 h, not an emergency on its own
     assert _level("Numbness in both legs, progressively worse over months.") == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back pain and left sciatica. Since yesterday she has had occasional incontinence.",
+        "Back pain and left sciatica. Two days ago she began to have stress incontinence.",
+    ],
+)
+def test_incontinence_dated_as_recent_before_the_words_is_still_new(text: str) -> None:
+    # the reviewer's residual must-fix of 2d31523: the onset stated before "occasional"/"stress" incontinence
+    assert status_of(text, "urinary_incontinence_new") != "absent"
+    assert _level(text) == "emergency"

@@ -59,6 +59,14 @@ _RECENT = re.compile(
     re.IGNORECASE,
 )
 
+# a symptom dated as recent or getting worse: "since yesterday", "two days ago she began", "now worse"
+_NEW_OR_WORSE = re.compile(
+    r"\b(?:new|newly|worse|worsening|worsened|deteriorat\w*|increas\w*|began|begun|started|starting|"
+    r"sudden\w*|recent\w*|today|yesterday|tonight|since)\b|\b(?:hours?|days?|weeks?)\s+ago\b|"
+    r"\bthis\s+(?:morning|afternoon|evening|week)\b|\blast\s+(?:night|few\s+days|\d+\s+days)\b",
+    re.IGNORECASE,
+)
+
 _REMOTE = re.compile(
     r"\byears?\s+ago\b|\bin\s+(?:19|20)\d\d\b|\bas\s+a\s+child\b|\bin\s+childhood\b", re.IGNORECASE
 )
@@ -125,7 +133,9 @@ def read_findings(draft: Draft) -> None:
                 status = "not asserted"  # "Past surgical history: hysterectomy": not a recent operation
             if rule.present_only and status == "absent":
                 status = "not asserted"  # "no claudication" denies the walking pain, not its relief at rest
-            if rule.status == "absent":  # "afebrile": the words carry the negation
+            if rule.unless_recent and _NEW_OR_WORSE.search(draft.text, sentence[0], sentence[1]):
+                pass  # "since yesterday, occasional incontinence": the words name the finding, dated recent
+            elif rule.status == "absent":  # "afebrile": the words carry the negation
                 status = assertion(flags - {"negated"})
                 status = "absent" if status == "present" else status
             if (

@@ -56,6 +56,10 @@ class FindingRule(Strict):
     # the words imply the finding when asserted, but their denial says nothing about it: "claudication"
     # means pain on walking that eases on standing still, "no claudication" only denies the walking pain
     present_only: bool = False
+    # a reading that the words are NOT the finding ("stress incontinence" is not a new bladder change)
+    # holds only when nothing in the sentence dates the symptom as recent or worse: "since yesterday she
+    # has had occasional incontinence" reads the finding as stated (lead s9, a safety review finding)
+    unless_recent: bool = False
 
     @model_validator(mode="after")
     def _one_target(self) -> FindingRule:
