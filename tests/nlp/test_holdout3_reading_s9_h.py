@@ -47,3 +47,11 @@ def test_a_foot_dropped_with_an_adverb_and_weakness_lifting_the_foot_are_a_repor
     assert "foot_drop_reported" in present("On getting up she found the left foot completely dropped.")
     assert "foot_drop_reported" in present("Three months of weakness lifting the right foot.")
     assert status_of("He has no difficulty lifting the foot.", "foot_drop_reported") == "absent"
+
+
+def test_a_graded_calf_is_its_plantar_flexors_and_takes_its_own_grade() -> None:
+    grades = _strength("Right tibialis anterior 4/5, hip abductors 3/5, calf 4/5.")
+    assert ("ankle_plantarflexion", "right", 4) in grades
+    assert ("hip_abduction", "right", 3) in grades and ("hip_abduction", "right", 4) not in grades
+    # a calf pain score is not a strength grade
+    assert not any(g[0] == "ankle_plantarflexion" for g in _strength("Calf pain 3/10 and EHL 4/5."))
