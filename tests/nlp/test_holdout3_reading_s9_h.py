@@ -3,6 +3,8 @@ reader missed. Each test states the general phrasing, never a hold-out case's te
 
 from __future__ import annotations
 
+import pytest
+
 from nervemap.nlp import extract
 
 from .reading import present, status_of
@@ -41,6 +43,19 @@ def test_no_movement_at_all_is_grade_zero_not_full_power() -> None:
     # a denied weakness is still full power, and a contracture or deformity is not a grade
     assert ("great_toe_extension", "left", 5) in _strength("No left EHL weakness.")
     assert not _strength("No knee flexion contracture and no hip flexion deformity.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Left L5 sciatica; no great toe extension or ankle dorsiflexion abnormality.",
+        "Power: no ankle dorsiflexion problem on the left.",
+        "Right leg pain, no knee extension or hip flexion loss.",
+    ],
+)
+def test_no_movement_followed_by_what_the_no_denies_is_not_paralysis(text: str) -> None:
+    # the reviewer's must-fix of f54940c: a normal examination must not read as grade 0
+    assert all(grade != 0 for _, _, grade in _strength(text))
 
 
 def test_a_foot_dropped_with_an_adverb_and_weakness_lifting_the_foot_are_a_reported_foot_drop() -> None:
