@@ -32,7 +32,7 @@ def _strength(text: str) -> set[tuple[str, str | None, int]]:
 
 def test_no_movement_at_all_is_grade_zero_not_full_power() -> None:
     grades = _strength(
-        "Examination: no right ankle dorsiflexion, eversion or inversion; plantar flexion normal."
+        "Right foot on testing: no inversion, eversion or ankle dorsiflexion; plantar flexion normal."
     )
     assert {
         ("ankle_dorsiflexion", "right", 0),
@@ -59,7 +59,7 @@ def test_no_movement_followed_by_what_the_no_denies_is_not_paralysis(text: str) 
 
 
 def test_a_foot_dropped_with_an_adverb_and_weakness_lifting_the_foot_are_a_reported_foot_drop() -> None:
-    assert "foot_drop_reported" in present("On getting up she found the left foot completely dropped.")
+    assert "foot_drop_reported" in present("Since Tuesday his left foot has suddenly dropped.")
     assert "foot_drop_reported" in present("Three months of weakness lifting the right foot.")
     assert status_of("He has no difficulty lifting the foot.", "foot_drop_reported") == "absent"
 
