@@ -20,6 +20,7 @@ import pytest
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import SIDES, CompiledKnowledge, FloatArray, default_compiled
 from nervemap.engine.encode import encode_case
+from nervemap.engine.inference import condition_loglik, site_loglik
 from nervemap.interview import InterviewSession
 from nervemap.interview.answers import Value, apply
 from nervemap.interview.candidates import _dedupe, _draw, candidates
@@ -265,3 +266,38 @@ def test_draws_from_the_cumulative_distribution_are_rng_choice() -> None:
         picks = theirs.choice(p.size, size=24, p=p)
         np.testing.assert_array_equal(conditions * log_joint.shape[1] + sites, picks)
         assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("mode", ["clinician", "patient"])
+def test_the_sparse_log_likelihoods_are_those_of_the_batch_matrices(mode: Mode) -> None:
+    """``CaseEncoder.logliks`` (the current case's log likelihoods plus each sparse answer's changed
+    terms; rows with wider effects encoded in full) equals the log likelihoods of ``matrices`` to
+    rounding, for a mix of sparse and full rows (reviewer's should-fix of d8b730d)."""
+    compiled = default_compiled()
+    checked = sparse = full = 0
+    for case in _golden()[5::20]:
+        for session in _states(case, mode, limit=8):
+            encoder = CaseEncoder(session.case, compiled)
+            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
+            answers = [
+                (question, answer)
+                for question in session.catalogue.for_mode(mode)
+                if question.id not in session.asked
+                for answer in candidates(question, compiled, log_joint, 24).answers
+            ]
+            if not answers:
+                continue
+            present, absent, observed, unobserved, prior, signs = encoder.matrices(answers)
+            scorer = CaseEncoder(session.case, compiled)
+            fast = scorer.logliks(answers)
+            sparse, full = sparse + scorer.sparse_rows, full + scorer.full_rows
+            expected = (
+                condition_loglik(compiled, present, absent),
+                site_loglik(compiled, observed, unobserved),
+                prior,
+                signs,
+            )
+            for got, want in zip(fast, expected, strict=True):
+                np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+            checked += len(answers)
+    assert checked > 200 and sparse > 0 and full > 0  # both paths taken
