@@ -8,7 +8,7 @@ import pytest
 
 from nervemap.engine.assess import assess
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-from tests.nlp.reading import status_of
+from tests.nlp.reading import present, status_of
 
 
 def _level(text: str) -> str:
@@ -47,6 +47,8 @@ def test_long_standing_incontinence_is_still_not_new(text: str) -> None:
         "Back pain and sciatica. Now tingling in both legs which is getting progressively worse.",
         "Progressive numbness of both legs with back pain, walking is becoming difficult.",
         "Sudden onset numbness in both legs today with back pain.",
+        "Back pain with worsening numbness of both legs.",
+        "Low back pain. Progressive tingling in both legs.",
     ],
 )
 def test_numbness_of_both_legs_worsening_or_sudden_with_spinal_pain_is_an_emergency(text: str) -> None:
@@ -69,3 +71,10 @@ def test_incontinence_dated_as_recent_before_the_words_is_still_new(text: str) -
     # the reviewer's residual must-fix of 2d31523: the onset stated before "occasional"/"stress" incontinence
     assert status_of(text, "urinary_incontinence_new") != "absent"
     assert _level(text) == "emergency"
+
+
+def test_a_worsening_numbness_keeps_its_place() -> None:
+    # the course word alone is the match: the numbness of the foot is still read
+    assert {"progressive_symptoms", "leg_numbness"} <= present(
+        "Worsening numbness in the left foot for a year."
+    )
