@@ -286,6 +286,35 @@ class CaseEncoder:
             entries = [*(getattr(self.case, name) or ()), *entries]
         return self.case.model_copy(update={name: list(entries)})
 
+    def _split(
+        self, answers: Sequence[tuple[Question, Value]], keys: Sequence[str | None]
+    ) -> tuple[tuple[IndexArray, IndexArray, npt.NDArray[np.bool_]] | None, list[tuple[int, Case]]]:
+        """The answers that only report plain findings as (row, column, present) changes to the current
+        encoding, concatenated in row order (None when there are none), and the others as (row,
+        hypothetical case) to encode in full. Counts both kinds."""
+        compiled = self.compiled
+        sparse = _sparse_table(compiled)
+        reported = self._reported
+        row_index: list[IndexArray] = []
+        columns: list[IndexArray] = []
+        values: list[npt.NDArray[np.bool_]] = []
+        full: list[tuple[int, Case]] = []
+        for i, (question, answer) in enumerate(answers):
+            key = keys[i]
+            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided, key)
+            if entry is None or not reported.isdisjoint(entry.ids):
+                full.append((i, self.hypothetical(question, answer, key)))
+                continue
+            if len(entry.columns):
+                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
+                columns.append(entry.columns)
+                values.append(entry.values)
+        self.sparse_rows += len(answers) - len(full)
+        self.full_rows += len(full)
+        if not columns:
+            return None, full
+        return (np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)), full
+
     def matrices(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
         """``stack(compiled, self.rows(answers))`` built in one go: the sparse rows as copies of the
         current encoding with their reported findings' columns set by one indexed assignment (no
@@ -305,25 +334,9 @@ class CaseEncoder:
         unobserved[:] = base.observed_absent
         signs[:] = base.sign_states
         settings = [base.setting] * n
-        sparse = _sparse_table(compiled)
-        reported = self._reported
-        row_index: list[IndexArray] = []
-        columns: list[IndexArray] = []
-        values: list[npt.NDArray[np.bool_]] = []
-        full: list[tuple[int, Case]] = []
-        for i, (question, answer) in enumerate(answers):
-            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided)
-            if entry is None or not reported.isdisjoint(entry.ids):
-                full.append((i, self.hypothetical(question, answer)))
-                continue
-            if len(entry.columns):
-                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
-                columns.append(entry.columns)
-                values.append(entry.values)
-        self.sparse_rows += n - len(full)
-        self.full_rows += len(full)
-        if columns:
-            r, c, v = np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)
+        changes, full = self._split(answers, [None] * n)
+        if changes is not None:
+            r, c, v = changes
             present[r, c] = v
             absent[r, c] = ~v
         if full:
@@ -366,26 +379,9 @@ class CaseEncoder:
         site_ll = np.repeat(base_site, n, axis=0)
         prior = np.repeat(current[4], n, axis=0)
         signs = np.repeat(current[5], n, axis=0)
-        sparse = _sparse_table(compiled)
-        reported = self._reported
-        row_index: list[IndexArray] = []
-        columns: list[IndexArray] = []
-        values: list[npt.NDArray[np.bool_]] = []
-        full: list[tuple[int, Case]] = []
-        for i, (question, answer) in enumerate(answers):
-            key = keys[i]
-            entry = _sparse_entry(sparse, compiled, question, answer, self._plain, self._plain_unsided, key)
-            if entry is None or not reported.isdisjoint(entry.ids):
-                full.append((i, self.hypothetical(question, answer, key)))
-                continue
-            if len(entry.columns):
-                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
-                columns.append(entry.columns)
-                values.append(entry.values)
-        self.sparse_rows += n - len(full)
-        self.full_rows += len(full)
-        if columns:
-            r, c, v = np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)
+        changes, full = self._split(answers, keys)
+        if changes is not None:
+            r, c, v = changes
             terms = _condition_terms(compiled)
             n_findings = len(base.present)
             # a finding's term: log P(present | c) (row f), log P(absent | c) (row F + f), none (2F)
