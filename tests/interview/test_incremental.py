@@ -124,6 +124,20 @@ def test_sparse_rows_are_the_rows_encode_case_gives(mode: Mode) -> None:
     assert sparse > 500  # the sparse path is the common one
 
 
+def _open_answers(
+    session: InterviewSession, encoder: CaseEncoder, mode: Mode
+) -> list[tuple[Question, Value]]:
+    """Every candidate answer of every question not yet asked, as the policy would score them."""
+    compiled = encoder.compiled
+    log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
+    return [
+        (question, answer)
+        for question in session.catalogue.for_mode(mode)
+        if question.id not in session.asked
+        for answer in candidates(question, compiled, log_joint, 24).answers
+    ]
+
+
 @pytest.mark.parametrize("mode", ["clinician", "patient"])
 def test_the_batch_matrices_are_the_stacked_rows(mode: Mode) -> None:
     """``CaseEncoder.matrices`` (what the policy scores) = ``stack`` of the rows, bit for bit."""
@@ -131,13 +145,7 @@ def test_the_batch_matrices_are_the_stacked_rows(mode: Mode) -> None:
     for case in _golden()[3::20]:
         for session in _states(case, mode, limit=8):
             encoder = CaseEncoder(session.case, compiled)
-            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
-            answers = [
-                (question, answer)
-                for question in session.catalogue.for_mode(mode)
-                if question.id not in session.asked
-                for answer in candidates(question, compiled, log_joint, 24).answers
-            ]
+            answers = _open_answers(session, encoder, mode)
             for made, stacked in zip(
                 encoder.matrices(answers), stack(compiled, encoder.rows(answers)), strict=True
             ):
@@ -278,13 +286,7 @@ def test_the_sparse_log_likelihoods_are_those_of_the_batch_matrices(mode: Mode) 
     for case in _golden()[5::20]:
         for session in _states(case, mode, limit=8):
             encoder = CaseEncoder(session.case, compiled)
-            log_joint = score_rows(compiled, *stack(compiled, [encoder.current])).log_joint[0]
-            answers = [
-                (question, answer)
-                for question in session.catalogue.for_mode(mode)
-                if question.id not in session.asked
-                for answer in candidates(question, compiled, log_joint, 24).answers
-            ]
+            answers = _open_answers(session, encoder, mode)
             if not answers:
                 continue
             present, absent, observed, unobserved, prior, signs = encoder.matrices(answers)
