@@ -58,13 +58,39 @@ def test_an_absent_symptom_in_the_other_leg_does_not_count() -> None:
     assert _state(case) == "unknown"
 
 
-def test_a_report_of_the_finding_itself_is_kept() -> None:
+def test_a_report_of_the_finding_present_is_kept() -> None:
+    case = _case({"id": "radiating_leg_pain", "side": "right"}, {"id": BOTH, "status": "present"})
+    assert _state(case) == "present"
+
+
+def test_a_report_of_the_finding_absent_alone_is_kept() -> None:
+    case = _case({"id": "radiating_leg_pain", "side": "right"}, {"id": BOTH, "status": "absent"})
+    assert _state(case) == "absent"
+    assert encode_case(case, default_compiled()).notes == []
+
+
+def test_sided_symptoms_in_both_legs_win_over_a_report_of_the_finding_absent_with_a_note() -> None:
+    # reviewer, session 10: the report hid symptoms in both legs (and a cauda equina rule) without a word
     case = _case(
         {"id": "radiating_leg_pain", "side": "right"},
         {"id": "leg_numbness", "side": "left"},
         {"id": BOTH, "status": "absent"},
     )
-    assert _state(case) == "absent"
+    assert _state(case) == "present"
+    notes = encode_case(case, default_compiled()).notes
+    assert any(BOTH in note and "left and on the right" in note for note in notes)
+    assert any(BOTH in note for note in assess(case).notes)
+
+
+def test_a_denied_symptoms_in_both_legs_with_a_new_deficit_in_each_leg_is_an_emergency() -> None:
+    case = _case(
+        {"id": "radiating_leg_pain", "side": "right"},
+        {"id": "leg_numbness", "side": "left"},
+        {"id": "leg_neuro_symptom_new"},
+        {"id": BOTH, "status": "absent"},
+        duration_days=42,
+    )
+    assert assess(case).triage.level.value == "emergency"
 
 
 def test_the_batch_encoder_derives_it_too() -> None:
@@ -77,11 +103,16 @@ def test_the_batch_encoder_derives_it_too() -> None:
             pain_map=[{"region": "calf", "side": "left", "kind": "pain"}],
         ),
         _case({"id": "leg_numbness", "side": "left"}, {"id": BOTH, "status": "absent"}),
+        _case(
+            {"id": "leg_numbness", "side": "left"},
+            {"id": "radiating_leg_pain", "side": "right"},
+            {"id": BOTH, "status": "absent"},
+        ),
     ]
     assert_same(cases)
     compiled = default_compiled()
     at = compiled.finding_index[BOTH]
-    assert encode_batch(cases, compiled).present[:, at].tolist() == [True, False, True, False]
+    assert encode_batch(cases, compiled).present[:, at].tolist() == [True, False, True, False, True]
 
 
 def test_a_structured_case_with_a_new_deficit_in_the_other_leg_is_an_emergency() -> None:

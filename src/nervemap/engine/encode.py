@@ -569,14 +569,24 @@ def _encode_one_leg(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
             observed[column] = True
 
 
+def both_legs_contradiction_note(finding: str) -> str:
+    """The note left when a report denies symptoms in both legs that the sided symptoms show."""
+    return (
+        f"'{finding}' reported absent but leg symptoms are reported on the left and on the right; "
+        "the sided symptoms are used"
+    )
+
+
 def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
     """Symptoms in both legs when sided leg symptoms are present on the left and on the right
-    (localisation.yaml both_legs_from_sides), unless the finding itself was reported."""
+    (localisation.yaml both_legs_from_sides). A report of the finding present is kept; a report of
+    it absent loses to the sided symptoms, with a note, because missing symptoms in both legs can
+    miss a cauda equina rule (reviewer, session 10)."""
     rule = compiled.knowledge.localisation.both_legs_from_sides
     if rule is None:
         return
     at = compiled.finding_index.get(rule.finding)
-    if at is None or encoded.present[at] or encoded.origin.get(rule.finding) == "reported":
+    if at is None or encoded.present[at]:
         return
     sides: set[str] = set()
     for finding in rule.sided:
@@ -584,6 +594,8 @@ def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None
         if index is not None and encoded.present[index]:
             sides |= encoded.sides.get(finding, set())
     if set(SIDES) <= sides:
+        if encoded.origin.get(rule.finding) == "reported":
+            encoded.notes.append(both_legs_contradiction_note(rule.finding))
         encoded.present[at], encoded.absent[at] = True, False
         encoded.site_scored[at] = False
         encoded.origin[rule.finding] = "derived"

@@ -36,6 +36,7 @@ from nervemap.engine.encode import (
     EncodedCase,
     _check_references,
     _vague_marks,
+    both_legs_contradiction_note,
     imaged_roots_and_sides,
 )
 from nervemap.engine.encode import (
@@ -552,7 +553,10 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         target, read = t.both_legs
         on = present[:, read]
         both = (sides[:, read, 0] & on).any(axis=1) & (sides[:, read, 1] & on).any(axis=1)
-        both &= ~present[:, target] & (origin[:, target] != reported_code)
+        both &= ~present[:, target]
+        # a report of the finding absent loses to the sided symptoms, with a note
+        for b in np.flatnonzero(both & (origin[:, target] == reported_code)):
+            notes[b].append(both_legs_contradiction_note(compiled.finding_ids[target]))
         if both.any():
             present[both, target], absent[both, target], site_scored[both, target] = True, False, False
             origin[both, target] = t.derived_code
