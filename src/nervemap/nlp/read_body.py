@@ -219,6 +219,7 @@ def read_body(draft: Draft) -> None:
                     pain_places += [(place, m) for m in _qualified(draft, symptoms, nearest_symptom[1])]
             elif nearest_symptom is not None:
                 pain_places += [(place, m) for m in _carried(draft, symptoms, nearest_symptom[1])]
+                pain_places += [(place, s) for s in symptoms if _trailing(draft, place, s, symptoms, places)]
         if pain_places:
             _pain(draft, sentence, pain_places)
         if sensory_places:
@@ -437,6 +438,26 @@ def _brought_in(
         earlier.end <= place.start and not _NEW_CLAUSE.search(draft.text, earlier.end, place.start)
         for earlier in symptoms
     )
+
+
+# "pain in the left calf and tingling", "pain in the calf, and numbness": a symptom brought in after the
+# last place of its sentence with no place of its own is felt at that place too (reviewer s10: the calf
+# tingling was lost); "and tingling of the hands" names a place of its own, even one we do not map
+_OWN_PLACE_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:in|of|over|on|down|into|to|around|at|along|across)\b", re.IGNORECASE
+)
+
+
+def _trailing(
+    draft: Draft, place: Mention, symptom: Mention, symptoms: list[Mention], places: list[Mention]
+) -> bool:
+    """A symptom brought in after ``place`` (:func:`_brought_in`) that no later place or place word
+    follows: it shares the place."""
+    if not _brought_in(draft, place, symptom, symptoms, places):
+        return False
+    if any(other.start >= symptom.end for other in places):
+        return False
+    return not _OWN_PLACE_AFTER.match(draft.text, symptom.end)
 
 
 def _nearest(place: Mention, spans: Sequence[tuple[int, int] | None]) -> tuple[int, int] | None:
