@@ -476,15 +476,43 @@ def _global_strength(draft: Draft, grade: Grade, side: SideOrBoth | None) -> Non
             draft.strength.append((StrengthTest(movement=movement, side=s, grade=g), False))
 
 
+# "reflexes are normal except the left ankle jerk", "apart from a reduced right knee jerk"
+_EXCEPT_REFLEX = re.compile(
+    r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|save\s+for|but\s+for|with\s+the\s+exception\s+of)\b",
+    re.IGNORECASE,
+)
+# a reflex named as the exception with no grade of its own is abnormal, direction unstated: read as
+# reduced (1), the commoner abnormality of a leg reflex in a root or nerve lesion (issue 14, L s10)
+_EXCEPTED_GRADE = 1
+
+
+def _exception(
+    draft: Draft, sentence: tuple[int, int], grade: Grade, names: list[Mention]
+) -> tuple[int, list[Mention]] | None:
+    """(where the exception starts, the reflexes it names) for a grade of all reflexes."""
+    found = _EXCEPT_REFLEX.search(draft.text, grade.end, sentence[1])
+    if found is None:
+        return None
+    excepted = [n for n in names if n.start >= found.end() and n.key not in ("all", "other")]
+    return (found.start(), excepted) if excepted else None
+
+
 def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], grades: list[Grade]) -> None:
     paired = [_pair(draft, g, names) for g in grades]
     # a grade word no name claimed, in a sentence about one reflex, is that reflex's grade
     sides = _sides_for(draft, sentence, grades, paired)
+    # reflexes excepted from a grade of all of them: (reflex, side) pairs the grade does not reach
+    spared: set[tuple[str, str]] = set()
     # "tendon reflexes are normal": all reflexes, both sides, unless their own words give a side
     for i, (grade, (listed, _)) in enumerate(zip(grades, paired, strict=True)):
         if listed and all(n.key == "all" for n in listed):
             span = (min(grade.start, *(n.start for n in listed)), max(grade.end, *(n.end for n in listed)))
-            sides[i] = assign_sides(draft.text, sentence, [span], explicit=True)[0]
+            exception = _exception(draft, sentence, grade, names)
+            # the side words of the exception are not the statement's ("normal except the left ankle jerk")
+            scope = (sentence[0], exception[0]) if exception else sentence
+            sides[i] = assign_sides(draft.text, scope, [span], explicit=True)[0]
+            if exception:
+                spared |= _excepted_reflexes(draft, sentence, exception[1], grades, paired)
     for grade, (listed, _), side in zip(grades, paired, sides, strict=True):
         for name in listed:
             if name.key == "other":
@@ -500,6 +528,8 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
                 continue
             for reflex in reflex_ids:
                 pairs = _reflex_sides(grade, side, name, specific)
+                if not specific and pairs is not None:
+                    pairs = [(s, g) for s, g in pairs if (reflex, s) not in spared]
                 if pairs is None:
                     # side not stated: kept, and the engine reads it for either side
                     draft.add_item(
@@ -514,6 +544,40 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
                     draft.add_item("reflex", f"{reflex} {s} {g}", start, end, flags, status)
                     if status == "present":
                         draft.reflexes.append((ReflexTest(reflex=reflex, side=s, grade=g), specific))
+
+
+def _excepted_reflexes(
+    draft: Draft,
+    sentence: tuple[int, int],
+    excepted: list[Mention],
+    grades: list[Grade],
+    paired: list[tuple[list[Mention], bool]],
+) -> set[tuple[str, str]]:
+    """Record each reflex named as an exception and return the (reflex, side) pairs it covers.
+
+    Its own grade where one stands with it ("an absent left ankle jerk"), else the first grade word
+    no name claimed after it ("except the left ankle jerk, which is absent"), else reduced.
+    """
+    spared: set[tuple[str, str]] = set()
+    claimed = {id(n) for listed, _ in paired for n in listed}
+    for name in excepted:
+        own = assign_sides(draft.text, sentence, [(name.start, name.end)], explicit=True)[0]
+        covered: list[Literal["left", "right"]] = [own] if own in ("left", "right") else ["left", "right"]
+        spared |= {(name.key, s) for s in covered}
+        if id(name) in claimed:
+            continue  # graded with its own words, read by the caller
+        later = [
+            g for g, (listed, _) in zip(grades, paired, strict=True) if not listed and g.start >= name.end
+        ]
+        value = later[0].grades[0] if later else _EXCEPTED_GRADE
+        flags = set(name.flags) - {"negated"}
+        status = assertion(flags)
+        end = later[0].end if later else name.end
+        for s in covered:
+            draft.add_item("reflex", f"{name.key} {s} {value}", name.start, end, flags, status)
+            if status == "present":
+                draft.reflexes.append((ReflexTest(reflex=name.key, side=s, grade=value), True))
+    return spared
 
 
 def _reflex_sides(
