@@ -28,7 +28,7 @@ PAIN = [
     "anterior_thigh_pain",
     "sudden_severe_leg_pain",
 ]
-SHOCK = ["systolic_bp_below_90", "tachycardia_or_hypotension", "syncope_or_collapse"]
+SHOCK = ["systolic_bp_below_90", "syncope_or_collapse"]
 
 
 @_SETTINGS
@@ -62,6 +62,13 @@ def test_a_faint_with_long_standing_back_pain_under_60_is_not_this_rule() -> Non
 
 def test_new_back_pain_without_collapse_or_low_blood_pressure_is_not_this_rule() -> None:
     _, fired = _fired(_case(["back_pain", "sudden_onset"], age=45))
+    assert "aaa_new_pain_collapse_any_age" not in fired
+
+
+def test_new_back_pain_with_only_a_fast_pulse_is_not_this_rule() -> None:
+    """Pain raises the pulse at any age: a fast pulse alone is not the collapse of NG156."""
+    case = _case(["back_pain", "sudden_onset", "heart_rate_above_100", "tachycardia_or_hypotension"], age=35)
+    _, fired = _fired(case)
     assert "aaa_new_pain_collapse_any_age" not in fired
 
 

@@ -322,6 +322,9 @@ READ = [
     ("Chronic retention; urinary incontinence with overflow since Tuesday.", "urinary_retention"),
     ("Sciatica for a week; urine has been leaking out since this morning.", "urinary_incontinence_new"),
     ("Back pain, and urine keeps dribbling.", "urinary_incontinence_new"),
+    # a low blood pressure in words is a systolic pressure under 90 (the any-age aneurysm rule needs it)
+    ("Sudden back pain; he is hypotensive.", "systolic_bp_below_90"),
+    ("Found collapsed and in shock.", "systolic_bp_below_90"),
 ]
 
 
@@ -379,6 +382,7 @@ NOT_READ = [
     ("Urine leaks when she coughs.", "urinary_incontinence_new"),
     ("No overflow incontinence.", "urinary_retention"),
     ("No overflow incontinence.", "urinary_incontinence_new"),
+    ("Back pain; he is tachycardic.", "systolic_bp_below_90"),
 ]
 
 
