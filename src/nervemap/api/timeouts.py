@@ -62,6 +62,12 @@ def claim_write() -> None:
         deadline.writing = True
 
 
+def request_expired() -> bool:
+    """Whether the current request was already answered 503 by its time limit (False outside one)."""
+    deadline = _deadline.get()
+    return deadline is not None and deadline.expired
+
+
 def _install_guard() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
