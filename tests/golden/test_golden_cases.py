@@ -30,9 +30,6 @@ KNOWN_FAILURES = {
     "since non-specific LBP takes the cited duration bands of GP back-pain consulters (IMPaCT Back, "
     "Foster 2014: 63.9 % over 3 months; was an estimate of 0.23 over 12 weeks, which counted a "
     "14-month history 2.9-fold against it); the inflammatory features, not chronicity, must carry it",
-    ("condition", "discitis-post-procedure"): "abscess/discitis prior (1 in 10,000 in primary care) "
-    "is not overcome by procedure + raised CRP + tenderness; night pain has no cited likelihood for "
-    "infection; triage is still urgent through the raised-CRP rule",
     ("condition", "sacral-insufficiency-no-fall"): "sacral insufficiency fracture ranks 8th: its prior "
     "(0.0002, 3 % of the vertebral fracture prior) is not overcome by age 82, osteoporosis, sudden "
     "buttock and low back pain without trauma; vertebral fracture 0.45, central stenosis 0.18 and "
