@@ -325,6 +325,9 @@ READ = [
     # a low blood pressure in words is a systolic pressure under 90 (the any-age aneurysm rule needs it)
     ("Sudden back pain; he is hypotensive.", "systolic_bp_below_90"),
     ("Found collapsed and in shock.", "systolic_bp_below_90"),
+    # shock's blood pressures: a diastolic too low to record, a systolic felt at the pulse
+    ("Back pain, then collapsed; BP 60/0.", "systolic_bp_below_90"),
+    ("Sudden back pain, BP 70/palp.", "systolic_bp_below_90"),
 ]
 
 

@@ -161,7 +161,9 @@ def _compile(ranges: dict[str, Quantity]) -> _Compiled:
     bp_names = "|".join(f"(?i:{n})" for n in data.blood_pressure.names)
     bp_unit = _unit_regex(ranges["systolic_bp"]) if "systolic_bp" in ranges else "(?!)"
     blood_pressure = re.compile(
-        rf"(?<![\w+])(?:{bp_names})(?![A-Za-z0-9]){data.filler}(?P<s>\d{{2,3}})\s*/\s*(?P<d>\d{{2,3}})(?!\d)"
+        # shock's readings: "60/0" (a diastolic too low to record), "70/palp" (a systolic felt at the pulse)
+        rf"(?<![\w+])(?:{bp_names})(?![A-Za-z0-9]){data.filler}(?P<s>\d{{2,3}})\s*/\s*"
+        rf"(?:(?P<d>\d{{1,3}})(?!\d)|palp(?:able|ated|ation)?\b)"
         rf"(?:\s*(?P<u>{bp_unit})(?![A-Za-z]))?"
     )
     return _Compiled(
@@ -268,7 +270,8 @@ def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
     for m in scan.finditer(compiled.blood_pressure, text):
         unit = m.group("u")
         hits.append(_Hit("systolic_bp", float(m.group("s")), unit, m.start(), m.end()))
-        hits.append(_Hit("diastolic_bp", float(m.group("d")), unit, m.start(), m.end()))
+        if m.group("d") is not None:
+            hits.append(_Hit("diastolic_bp", float(m.group("d")), unit, m.start(), m.end()))
     for m in scan.finditer(compiled.unnamed_temperature, text):
         if not any(h.start <= m.start() < h.end for h in hits):
             hits.append(_Hit("temperature", _number(m.group("v")), m.group("u"), m.start(), m.end()))
