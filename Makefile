@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 conformance clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 evaluate-holdout4 conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ evaluate-holdout2: $(STAMP)
 # (scripts/holdout3.jsonl; baseline in CHANGELOG), measured before any change: never tune on it
 evaluate-holdout3: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/holdout3.jsonl --misses
+
+# fourth blind hold-out (session 10): root-level cases, nerve/hip mimics and emergencies from published
+# cases (scripts/holdout4.jsonl; baseline in CHANGELOG), committed before any measurement: never tune on it
+evaluate-holdout4: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/holdout4.jsonl --misses
 
 # FHIR R4 and CDS Hooks 2.0 conformance (issue 18): every FHIR resource and CDS Hooks response nervemap
 # writes for the golden cases, checked with the official R4 JSON Schema, the R4 StructureDefinitions and

@@ -163,6 +163,20 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hold3-019": ("common_fibular_neuropathy", "peroneal intraneural ganglion"),
     "hold3-020": ("common_fibular_neuropathy", "deep peroneal intraneural ganglion"),
     "hold3-021": ("femoral_neuropathy", "femoral neuropathy after lithotomy"),
+    # the session-10 fourth hold-out (scripts/holdout4.jsonl: root level, mimics, emergencies; unseen)
+    "hold4-002": ("lumbar_disc_herniation", "recurrent L4-L5 disc herniation"),
+    "hold4-003": ("spondylolisthesis", "isthmic L4-L5 spondylolisthesis with foraminal stenosis"),
+    "hold4-006": ("lumbar_disc_herniation", "sequestered L4-L5 disc fragment"),
+    "hold4-011": ("femoral_neuropathy", "idiopathic isolated femoral neuropathy"),
+    "hold4-012": ("femoral_neuropathy", "idiopathic femoral neuropathy"),
+    "hold4-013": ("hip_fracture", "occult proximal femoral fracture"),
+    "hold4-014": ("avascular_necrosis_femoral_head", "avascular necrosis of the femoral heads"),
+    "hold4-015": ("meralgia_paresthetica", "lateral femoral cutaneous nerve entrapment"),
+    "hold4-016": ("acute_limb_ischaemia", "embolic acute limb ischaemia"),
+    "hold4-017": ("conus_cord_compression", "spontaneous epidural haematoma compressing the cord T10-L1"),
+    "hold4-018": ("spinal_epidural_abscess_discitis", "lumbar spinal epidural abscess"),
+    "hold4-019": ("spinal_epidural_abscess_discitis", "epidural abscess causing cauda equina syndrome"),
+    "hold4-020": ("common_fibular_neuropathy", "peroneal neuropraxia from leg crossing"),
 }
 
 # Another knowledge-base condition with the same ICD-10 code that is an equally right answer.
@@ -179,6 +193,8 @@ ALSO: dict[str, tuple[str, ...]] = {
     "hold2-021": ("conus_cord_compression",),
     "hold2-026": ("conus_cord_compression",),
     "hold2-027": ("conus_cord_compression",),
+    "hold4-003": ("lateral_recess_foraminal_stenosis",),
+    "hold4-019": ("cauda_equina_syndrome",),
 }
 
 SPINAL_SITES = ("root", "multi-root", "cauda-equina", "conus-cord")

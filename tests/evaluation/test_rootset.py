@@ -23,6 +23,8 @@ HOLDOUT2_SOURCE = REPO / "scripts" / "holdout2.jsonl"
 HOLDOUT2 = REPO / "tests" / "data" / "holdout2.jsonl"
 HOLDOUT3_SOURCE = REPO / "scripts" / "holdout3.jsonl"
 HOLDOUT3 = REPO / "tests" / "data" / "holdout3.jsonl"
+HOLDOUT4_SOURCE = REPO / "scripts" / "holdout4.jsonl"
+HOLDOUT4 = REPO / "tests" / "data" / "holdout4.jsonl"
 CASES = REPO.parent / "shared" / "cases" / "public"
 KB = REPO / "src" / "nervemap" / "knowledge" / "data"
 LEVELS = {str(level) for level in TRIAGE_ORDER}
@@ -105,6 +107,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         pytest.param(HOLDOUT_SOURCE, HOLDOUT, (), id="holdout-1"),
         pytest.param(HOLDOUT2_SOURCE, HOLDOUT2, (HOLDOUT,), id="holdout-2"),
         pytest.param(HOLDOUT3_SOURCE, HOLDOUT3, (HOLDOUT, HOLDOUT2), id="holdout-3"),
+        pytest.param(HOLDOUT4_SOURCE, HOLDOUT4, (HOLDOUT, HOLDOUT2, HOLDOUT3), id="holdout-4"),
     ],
 )
 def test_holdout_is_reproducible_and_unseen(
