@@ -262,9 +262,12 @@ def test_weak_adduction_alone_after_pelvic_surgery_is_the_obturator_nerve() -> N
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known defect (M s9): without a history the differential leads with obturator neuropathy (0.35) "
-    "but the localisation lists the root kind first, because L2, L3 and L4 together (0.47) outweigh the one "
-    "nerve; the sparing of the quadriceps, iliopsoas and knee jerk counts at half weight (absence_weight)",
+    reason="known defect (M s9, re-measured s10): without a history L3 (0.30), L2 and L4 lead and "
+    "the obturator nerve has 0.09 (obturator neuropathy third in the differential, behind foraminal "
+    "stenosis and disc herniation at 0.28): its prior 0.0003 is an estimate far below the mid-lumbar "
+    "roots' share of the spinal conditions, and the sparing of the quadriceps, iliopsoas and knee jerk "
+    "counts at half weight (absence_weight); ordering the sites by their own probability would not "
+    "change it",
 )
 def test_weak_adduction_alone_without_a_history_is_still_the_obturator_nerve() -> None:
     assessment = assess(_adductors([]))
