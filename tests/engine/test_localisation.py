@@ -63,11 +63,14 @@ def test_one_sided_pain_over_two_dermatomes_with_weak_dorsiflexion_is_l5_not_sev
     result = assess(case)
     assert _top(result) == ("root", "L5", None, "left")
     assert "lumbar_disc_herniation" in _conditions(result, 2)
-    # the calf and the lateral border of the foot belong to S1, L5's neighbour: they weigh less
-    # for L5 than its own regions but are not counted as if far outside its territory
+    # the lateral border of the foot belongs to S1, L5's neighbour: it weighs less for L5 than its
+    # own regions but is not counted as if far outside its territory; the calf, marked with the
+    # outer side of the leg, is one observation with it (two neighbouring aspects, L s10)
     l5 = result.localization[0]
-    calf = [e for e in l5.evidence.for_ + l5.evidence.against if e.finding == "pain:calf:left"]
-    assert calf and calf[0].origin == "neighbouring root's territory or minor supply"
+    observed = {e.finding: e for e in l5.evidence.for_ + l5.evidence.against}
+    edge = observed.get("pain:foot_lateral_border:left")
+    assert edge is not None and edge.origin == "neighbouring root's territory or minor supply"
+    assert "pain-vague:back_and_outer_lower_leg:left" in observed
 
 
 # --------------------------------------------------------------------------- L5 vs common fibular

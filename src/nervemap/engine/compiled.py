@@ -229,8 +229,9 @@ def _observations(kb: KnowledgeBase) -> list[Observation]:
             sides: tuple[str | None, ...] = OBSERVED_SIDES if region.lateral else (None,)
             for side in sides:
                 observations.append(Observation(f"{modality}:{region.id}:{side}", modality, region.id, side))
-        # a part of the leg named without its aspect ("pain in the thigh"): somewhere in the set
-        for group in kb.localisation.vague_regions:
+        # a part of the leg named without its aspect ("pain in the thigh"), or two neighbouring
+        # aspects named together: somewhere in the set
+        for group in kb.localisation.symptom_groups:
             for side in OBSERVED_SIDES:
                 observations.append(
                     Observation(f"{modality}-vague:{group}:{side}", f"{modality}-vague", group, side)
@@ -473,7 +474,7 @@ def _vague_observations(
         for o, observation in enumerate(observations):
             if observation.modality != f"{base}-vague":
                 continue
-            targets = movements if base == "weakness" else model.vague_regions[observation.target]
+            targets = movements if base == "weakness" else model.symptom_groups[observation.target]
             members = [observation_index[f"{base}:{target}:{observation.side}"] for target in targets]
             table.probability[:, o] = 1.0 - np.prod(1.0 - table.probability[:, members], axis=1)
             table.in_territory[:, o] = table.in_territory[:, members].any(axis=1)

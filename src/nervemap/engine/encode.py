@@ -625,7 +625,7 @@ def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
         marks.add((modality, mark.region, mark.side or (UNSTATED if region.lateral else "")))
     vague: dict[tuple[str, str, str], str] = {}
-    for group, regions in compiled.knowledge.localisation.vague_regions.items():
+    for group, regions in compiled.knowledge.localisation.symptom_groups.items():
         for modality in ("pain", "sensory"):
             for side in {side for m, _, side in marks if m == modality}:
                 if all((modality, region, side) in marks for region in regions):

@@ -835,6 +835,12 @@ class LocalisationModel(Strict):
         "which aspect ('pain in the thigh'): on a partial map read from text, such a set is one "
         "observation, 'somewhere in the thigh', not one per region",
     )
+    neighbouring_aspects: dict[Identifier, list[Identifier]] = Field(
+        default_factory=dict,
+        description="Two neighbouring aspects of one part a note names together ('the front and "
+        "outer side of the lower leg'): on a partial map read from text, one observation like a "
+        "vague part (one area of symptom, not two independent regions)",
+    )
     site_kind_findings: list[SiteKindFinding] = Field(
         default_factory=list,
         description="Findings that point to a kind of lesion site (a root) without naming it",
@@ -864,6 +870,12 @@ class LocalisationModel(Strict):
         "the left leg and for the right leg ('right sciatica ... his left leg became numb'), "
         "whatever the body map marks",
     )
+
+    @property
+    def symptom_groups(self) -> dict[str, list[str]]:
+        """Sets of regions a partial map's symptom is one observation over: neighbouring aspects
+        first, so a whole part (vague_regions) marked in full is that part's one observation."""
+        return {**self.neighbouring_aspects, **self.vague_regions}
 
 
 class BothLegsFromSides(Strict):

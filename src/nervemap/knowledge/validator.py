@@ -471,6 +471,18 @@ def check_knowledge(
     for finding_id in kb.localisation.sided_leg_symptoms:
         if finding_id not in findings or not findings[finding_id].lateral:
             add("localisation", "sided_leg_symptoms", f"[{finding_id}]", "unknown or unsided finding")
+    known_regions = {r.id for r in kb.anatomy.regions}
+    for field, groups in (
+        ("vague_regions", kb.localisation.vague_regions),
+        ("neighbouring_aspects", kb.localisation.neighbouring_aspects),
+    ):
+        for group, members in groups.items():
+            for member in members:
+                if member not in known_regions:
+                    add("localisation", field, f"{group}[{member}]", "unknown region")
+    overlap = set(kb.localisation.vague_regions) & set(kb.localisation.neighbouring_aspects)
+    for group in sorted(overlap):
+        add("localisation", "neighbouring_aspects", group, "same name as a vague_regions group")
     if kb.localisation.sided_leg_symptoms and "leg" not in kb.localisation.vague_regions:
         add("localisation", "sided_leg_symptoms", "", "needs the 'leg' group of vague_regions")
     both_legs = kb.localisation.both_legs_from_sides
