@@ -328,6 +328,11 @@ READ = [
     # shock's blood pressures: a diastolic too low to record, a systolic felt at the pulse
     ("Back pain, then collapsed; BP 60/0.", "systolic_bp_below_90"),
     ("Sudden back pain, BP 70/palp.", "systolic_bp_below_90"),
+    # a child named as the patient without an age is under 18, and what the child does is the patient's
+    ("Child won't bear weight on the left leg, T 38.9.", "age_under_18"),
+    ("Child won't bear weight on the left leg, T 38.9.", "inability_to_bear_weight"),
+    ("A toddler is limping and has a fever.", "age_under_18"),
+    ("He can't put weight on the right leg.", "inability_to_bear_weight"),
 ]
 
 
@@ -386,6 +391,9 @@ NOT_READ = [
     ("No overflow incontinence.", "urinary_retention"),
     ("No overflow incontinence.", "urinary_incontinence_new"),
     ("Back pain; he is tachycardic.", "systolic_bp_below_90"),
+    ("She hurt her back lifting her child.", "age_under_18"),
+    ("A 35-year-old woman. A child ran into her leg.", "age_under_18"),
+    ("Family history: child has diabetes.", "age_under_18"),
 ]
 
 
@@ -482,3 +490,11 @@ def test_a_sensory_level_with_weak_legs_is_an_emergency_and_alone_urgent() -> No
 def test_the_front_of_one_lower_leg_is_the_anterior_compartment() -> None:
     case = extract("Today he has sudden pain at the front of one lower leg.").case
     assert any(mark.region == "leg_anterior" for mark in case.pain_map or [])
+
+
+def test_a_febrile_child_who_will_not_bear_weight_is_an_emergency_by_the_red_flag_rule() -> None:
+    """Kocher 1999: the probe r3-septic-045 was an emergency only by the septic-arthritis probability (at its
+    cut-off, x1.00 in scripts/emergency_margin.py); "Child" with no age did not give the age band."""
+    result = _assessed("Child won't bear weight on the left leg, T 38.9, WBC 14.")
+    assert "septic_arthritis_child_fever_no_weight_bearing" in {f.id for f in result.triage.red_flags}
+    assert _level(result) == "emergency"

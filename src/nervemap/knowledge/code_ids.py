@@ -55,6 +55,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "subjective_leg_weakness",
         ),
         "nlp/read_grades.py": ("foot_drop_reported",),
+        "nlp/read_patient.py": ("age_under_18",),
         "nlp/read_imaging.py": (
             "imaging_cauda_equina_compression",
             "imaging_disc_herniation",

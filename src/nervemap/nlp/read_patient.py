@@ -100,6 +100,7 @@ def _number(text: str) -> float:
 
 def read_patient(draft: Draft) -> None:
     _age(draft)
+    _child(draft)
     _sex(draft)
     _duration(draft)
     _onset(draft)
@@ -174,6 +175,27 @@ def _age(draft: Draft) -> None:
         draft.add_item("age", value, match.start(), match.end())
         return
     _decade_age(draft)
+
+
+# "Child, temp 39, won't walk", "A toddler limping since yesterday": a note that calls the patient a child
+# and gives no age still says the age band, which the rule for a febrile child who will not bear weight
+# needs (Kocher 1999; E s10: such probes were emergencies by probability alone). Only a sentence that opens
+# with the child (not "lifting her child"), and not "boy"/"girl", which adults are called too.
+_CHILD = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:(?:a|an|the|this)\s+)?(?:(?:young|little|small|sick|unwell|febrile|limping)\s+)?"
+    r"(?:child|toddler|infant|baby|schoolboy|schoolgirl)\b(?!'s)",
+    re.IGNORECASE,
+)
+UNDER_18 = "age_under_18"
+
+
+def _child(draft: Draft) -> None:
+    if draft.age is not None:
+        return
+    match = _CHILD.search(draft.text)
+    if match is not None:
+        draft.findings.append((UNDER_18, "present", None))
+        draft.add_item("finding", "a child", match.start(), match.end())
 
 
 def _sex(draft: Draft) -> None:
