@@ -333,6 +333,12 @@ READ = [
     ("Child won't bear weight on the left leg, T 38.9.", "inability_to_bear_weight"),
     ("A toddler is limping and has a fever.", "age_under_18"),
     ("He can't put weight on the right leg.", "inability_to_bear_weight"),
+    # the GBS course word and the hip fracture deformity with words between (probes by probability alone)
+    ("Ascending bilateral leg weakness after gastroenteritis.", "ascending_weakness"),
+    ("Ascending bilateral leg weakness after gastroenteritis.", "bilateral_leg_weakness"),
+    ("Ascending symmetrical flaccid paralysis of the legs.", "ascending_weakness"),
+    ("After a fall, right leg short and rotated outwards.", "shortened_externally_rotated_leg"),
+    ("The leg is shortened and turned out.", "shortened_externally_rotated_leg"),
 ]
 
 
@@ -394,6 +400,8 @@ NOT_READ = [
     ("She hurt her back lifting her child.", "age_under_18"),
     ("A 35-year-old woman. A child ran into her leg.", "age_under_18"),
     ("Family history: child has diabetes.", "age_under_18"),
+    ("The leg is not short or rotated.", "shortened_externally_rotated_leg"),
+    ("No ascending weakness.", "ascending_weakness"),
 ]
 
 
