@@ -48,3 +48,33 @@ def test_the_side_of_the_exception_is_not_the_statements_side() -> None:
 def test_tinel_behind_the_inner_ankle_is_at_the_tarsal_tunnel(text: str, side: str) -> None:
     found = {(f.id, f.side) for f in extract(text).case.findings if f.status == "present"}
     assert ("tinel_tarsal_tunnel", side) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reflexes are normal except the knee jerks, which were not tested because of her knee replacements.",
+        "Reflexes are normal except the knee jerks, which could not be tested.",
+    ],
+)
+def test_an_excepted_reflex_that_was_not_examined_is_unknown_not_reduced(text: str) -> None:
+    # reviewer R's must-fix of 94f98a7: an untested reflex is neither normal nor abnormal
+    found = _reflexes(text)
+    assert ("patellar", "left") not in found and ("patellar", "right") not in found
+    assert found[("achilles", "left")] == found[("achilles", "right")] == 2
+
+
+def test_an_excepted_reflex_not_elicited_stays_absent() -> None:
+    assert (
+        _reflexes("Reflexes are normal except the left ankle jerk, which could not be elicited.")[
+            ("achilles", "left")
+        ]
+        == 0
+    )
+
+
+@pytest.mark.parametrize(("side", "other"), [("left", "right"), ("right", "left")])
+def test_the_side_of_a_later_grade_word_takes_only_that_side(side: str, other: str) -> None:
+    found = _reflexes(f"Reflexes were symmetric apart from the knee jerks, which were reduced on the {side}.")
+    assert found[("patellar", side)] == 1
+    assert found[("patellar", other)] == 2

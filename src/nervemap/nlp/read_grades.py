@@ -484,6 +484,15 @@ _EXCEPT_REFLEX = re.compile(
 # a reflex named as the exception with no grade of its own is abnormal, direction unstated: read as
 # reduced (1), the commoner abnormality of a leg reflex in a root or nerve lesion (issue 14, L s10)
 _EXCEPTED_GRADE = 1
+# an excepted reflex its own clause says was not examined is unknown, not abnormal: "except the knee jerks,
+# which were not tested" ("could not be elicited" is a grade, absent, and stays one)
+_NOT_EXAMINED = re.compile(
+    r"\b(?:not\s+(?:been\s+)?(?:tested|examined|assessed|checked|done|performed|testable)|untested|deferred"
+    r"|(?:could|can)\s*not\s+be\s+(?:tested|assessed|examined|checked)|unable\s+to\s+(?:test|assess|examine|check))\b",
+    re.IGNORECASE,
+)
+# the side a later grade word carries for an excepted pair: "the knee jerks, which were reduced on the left"
+_GRADE_SIDE = re.compile(r"\s*(?:on\s+the\s+|in\s+the\s+|at\s+the\s+)?(left|right)\b", re.IGNORECASE)
 
 
 def _exception(
@@ -560,16 +569,35 @@ def _excepted_reflexes(
     """
     spared: set[tuple[str, str]] = set()
     claimed = {id(n) for listed, _ in paired for n in listed}
+    # a reflex named again in its own clause ("the knee jerks, not tested because of her knee replacements")
+    # is the same exception, not a second one
+    named: list[tuple[Mention, SideOrBoth | None]] = []
     for name in excepted:
         own = assign_sides(draft.text, sentence, [(name.start, name.end)], explicit=True)[0]
+        if all((earlier.key, earlier_side) != (name.key, own) for earlier, earlier_side in named):
+            named.append((name, own))
+    for index, (name, own) in enumerate(named):
         covered: list[Literal["left", "right"]] = [own] if own in ("left", "right") else ["left", "right"]
-        spared |= {(name.key, s) for s in covered}
         if id(name) in claimed:
+            spared |= {(name.key, s) for s in covered}
             continue  # graded with its own words, read by the caller
+        # the exception's own clause runs to the next reflex it names, or to the end of the sentence
+        clause_end = named[index + 1][0].start if index + 1 < len(named) else sentence[1]
         later = [
-            g for g, (listed, _) in zip(grades, paired, strict=True) if not listed and g.start >= name.end
+            g
+            for g, (listed, _) in zip(grades, paired, strict=True)
+            if not listed and name.end <= g.start < clause_end
         ]
+        told_until = later[0].start if later else clause_end
+        if _NOT_EXAMINED.search(draft.text, name.end, told_until):
+            spared |= {(name.key, s) for s in covered}  # unknown: neither normal nor abnormal
+            continue
         value = later[0].grades[0] if later else _EXCEPTED_GRADE
+        if later and own not in ("left", "right"):
+            side_word = _GRADE_SIDE.match(draft.text, later[0].end, clause_end)
+            if side_word:
+                covered = ["left" if side_word.group(1).lower() == "left" else "right"]
+        spared |= {(name.key, s) for s in covered}
         flags = set(name.flags) - {"negated"}
         status = assertion(flags)
         end = later[0].end if later else name.end
