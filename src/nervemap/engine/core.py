@@ -342,7 +342,7 @@ class Levels:
         out: list[tuple[TriageLevel, str, str | None]] = []
         posterior = self.posterior[i]
         urgency = t.urgency_rank_list
-        for r in np.flatnonzero(self.suspicion[i]).tolist():
+        for r in self.suspicion[i].nonzero()[0].tolist():  # a row is 1-D: flatnonzero's ravel is not needed
             rule = t.suspicion[r]
             c = int(t.suspicion_condition[r])
             p = float(posterior[c])
@@ -364,7 +364,7 @@ class Levels:
                     None,
                 )
             )
-        for c in np.flatnonzero(self.likely[i]).tolist():
+        for c in self.likely[i].nonzero()[0].tolist():
             if urgency[c] > above:
                 p = float(posterior[c])
                 out.append((t.urgency[c], f"{t.condition_names[c]} is likely (p={_shown(p)}, {label})", None))

@@ -337,10 +337,20 @@ def _by_pain_map(
     wanted: frozenset[str], kinds: frozenset[SymptomKind], bilateral: bool
 ) -> Callable[[Case], bool | None]:
     def by_pain_map(case: Case) -> bool | None:
-        if case.pain_map is None:
+        pain_map = case.pain_map
+        if pain_map is None:
             return None
-        marks = [m for m in case.pain_map if m.region in wanted and m.kind in kinds]
-        found = {"left", "right"} <= {m.side for m in marks if m.side} if bilateral else bool(marks)
+        # one plain pass (no list of the marks; a one-sided rule stops at its first mark): about
+        # ten of these rules run per case
+        found = False
+        if bilateral:
+            sides = {m.side for m in pain_map if m.side and m.region in wanted and m.kind in kinds}
+            found = "left" in sides and "right" in sides
+        else:
+            for m in pain_map:
+                if m.region in wanted and m.kind in kinds:
+                    found = True
+                    break
         # a partial map (a note names some regions) says where symptoms are, never where they are not
         return True if found else (False if case.pain_map_complete else None)
 

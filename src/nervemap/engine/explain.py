@@ -382,12 +382,14 @@ _evidence_set = exact_maker(EvidenceSet)
 
 def _split(items: list[Item]) -> EvidenceSet:
     items.sort(key=_size)  # largest weight first (stable: equal sizes keep their order)
-    return _evidence_set(
-        {
-            "for_": [evidence for _, weight, evidence in items if weight > 0],
-            "against": [evidence for _, weight, evidence in items if weight < 0],
-        }
-    )
+    for_: list[Evidence] = []
+    against: list[Evidence] = []
+    for _, weight, evidence in items:  # one pass, not two comprehensions (each a call in 3.11)
+        if weight > 0:
+            for_.append(evidence)
+        elif weight < 0:
+            against.append(evidence)
+    return _evidence_set({"for_": for_, "against": against})
 
 
 def explainer(compiled: CompiledKnowledge) -> Explainer:
