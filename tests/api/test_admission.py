@@ -143,8 +143,9 @@ def test_the_line_is_set_from_the_settings(tmp_path: Any) -> None:
         return [middleware.cls for middleware in app.user_middleware]  # type: ignore[misc]
 
     base = {"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    assert AdmissionLine in layers(Settings(**base))  # type: ignore[arg-type]
+    assert AdmissionLine in layers(Settings(**base, admission_limit=16))  # type: ignore[arg-type]
     assert AdmissionLine not in layers(Settings(**base, admission_limit=0))  # type: ignore[arg-type]
+    assert AdmissionLine not in layers(Settings(**base))  # type: ignore[arg-type]  # off by default
     with pytest.raises(ValueError):
         AdmissionLine(_Recorder(), limit=0)
 
