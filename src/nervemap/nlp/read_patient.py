@@ -183,7 +183,9 @@ def _age(draft: Draft) -> None:
 # with the child (not "lifting her child"), and not "boy"/"girl", which adults are called too.
 _CHILD = re.compile(
     r"(?:^|(?<=[.!?\n]))\s*(?:(?:a|an|the|this)\s+)?(?:(?:young|little|small|sick|unwell|febrile|limping)\s+)?"
-    r"(?:child|toddler|infant|baby|schoolboy|schoolgirl)\b(?!'s)",
+    r"(?:child|toddler|infant|baby|schoolboy|schoolgirl)\b(?!'s)"
+    # an adult's work or a birth, not the patient: "Child care worker ...", "Baby delivered three weeks ago"
+    r"(?!\s*-?\s*(?:care|carer|minder|minding|protection|development)\b)(?!\s+(?:was\s+|were\s+)?(?:delivered|born)\b)",
     re.IGNORECASE,
 )
 UNDER_18 = "age_under_18"
