@@ -31,3 +31,8 @@ def test_an_unsteady_walk_is_gait_unsteadiness(text: str) -> None:
 
 def test_a_walk_said_not_to_be_unsteady_is_not_read_present() -> None:
     assert status_of("Walking is not unsteady.", "gait_unsteadiness") != "present"
+
+
+def test_lifting_the_foot_up_onto_a_step_is_not_a_foot_drop() -> None:
+    # reviewer R of b165947: that is the hip flexors' work
+    assert "foot_drop_reported" not in present("With her hip pain she cannot lift her foot up onto the step.")

@@ -78,3 +78,17 @@ def test_the_side_of_a_later_grade_word_takes_only_that_side(side: str, other: s
     found = _reflexes(f"Reflexes were symmetric apart from the knee jerks, which were reduced on the {side}.")
     assert found[("patellar", side)] == 1
     assert found[("patellar", other)] == 2
+
+
+def test_two_exceptions_on_different_sides_keep_their_own_sides() -> None:
+    # reviewer R's must-fix 4 of 94f98a7: two sided exceptions made both deficits bilateral
+    found = _reflexes(
+        "Reflexes are normal except the left ankle jerk, which is absent, "
+        "and the right knee jerk, which is reduced."
+    )
+    assert found == {
+        ("achilles", "left"): 0,
+        ("achilles", "right"): 2,
+        ("patellar", "right"): 1,
+        ("patellar", "left"): 2,
+    }

@@ -491,6 +491,7 @@ _NOT_EXAMINED = re.compile(
     r"|(?:could|can)\s*not\s+be\s+(?:tested|assessed|examined|checked)|unable\s+to\s+(?:test|assess|examine|check))\b",
     re.IGNORECASE,
 )
+_SIDE_BEFORE = re.compile(r"\b(left|right)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 # the side a later grade word carries for an excepted pair: "the knee jerks, which were reduced on the left"
 _GRADE_SIDE = re.compile(r"\s*(?:on\s+the\s+|in\s+the\s+|at\s+the\s+)?(left|right)\b", re.IGNORECASE)
 
@@ -573,7 +574,14 @@ def _excepted_reflexes(
     # is the same exception, not a second one
     named: list[tuple[Mention, SideOrBoth | None]] = []
     for name in excepted:
-        own = assign_sides(draft.text, sentence, [(name.start, name.end)], explicit=True)[0]
+        # the side word just before the name is its own ("the left ankle jerk ... and the right knee jerk"):
+        # the sentence holds both sides once there are two exceptions
+        before = _SIDE_BEFORE.search(draft.text, max(sentence[0], name.start - 24), name.start)
+        own = (
+            ("left" if before.group(1).lower() == "left" else "right")
+            if before
+            else assign_sides(draft.text, sentence, [(name.start, name.end)], explicit=True)[0]
+        )
         if all((earlier.key, earlier_side) != (name.key, own) for earlier, earlier_side in named):
             named.append((name, own))
     for index, (name, own) in enumerate(named):
