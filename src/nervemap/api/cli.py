@@ -92,10 +92,12 @@ def freeze_startup_heap() -> None:
 def served_app() -> FastAPI:
     """The app one ``nervemap serve`` process serves (uvicorn's factory for ``--workers``):
     ``create_app()`` from the NERVEMAP_* settings, then :func:`freeze_startup_heap`."""
+    from nervemap.api.cpus import pin_if_asked
     from nervemap.app import create_app
 
     served = create_app()
     freeze_startup_heap()
+    pin_if_asked(Settings().data_dir / "worker-cpus")  # one core per worker (api/cpus.py)
     return served
 
 
@@ -151,6 +153,7 @@ def serve(
     for stale in (shared, shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
         stale.unlink(missing_ok=True)  # buckets start full at every start, as in one process
     os.environ["NERVEMAP_RATE_LIMIT_FILE"] = str(shared)
+    os.environ.setdefault("NERVEMAP_PIN_WORKERS", str(os.getpid()))  # a core per worker (api/cpus.py)
     run_workers(
         "nervemap.api.cli:served_app",
         factory=True,
