@@ -335,7 +335,7 @@ def wrk_post(base: str, token: str, pid: int, level: Level, seconds: float, log:
                 level.errors[kind] = int(count)
     level.done = int(done.group(1)) - level.errors.get("non-2xx", 0)
     level.requested = int(done.group(1))
-    p50, p99 = re.search(r"50%\s+(\S+)", out), re.search(r"99%\s+(\S+)", out)
+    p50, p99 = _percentile(out, 50), _percentile(out, 99)
     level.p50_s = _ms(p50.group(1)) / 1000 if p50 else float("nan")
     level.p99_s = _ms(p99.group(1)) / 1000 if p99 else float("nan")
 
@@ -439,6 +439,12 @@ class HealthRow:
         )
 
 
+def _percentile(out: str, percent: int) -> re.Match[str] | None:
+    """wrk's "Latency Distribution" line for ``percent`` (at the start of a line: the Thread Stats
+    lines end in a "+/- Stdev" share such as "75.50%", which an unanchored "50%" matched)."""
+    return re.search(rf"^\s*{percent}%\s+(\S+)", out, re.MULTILINE)
+
+
 def _ms(value: str) -> float:
     """A wrk duration ("812.00us", "1.20ms", "2.01s", "1.00m", "1.5h") in milliseconds; NaN if unread."""
     found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value.strip())
@@ -456,8 +462,7 @@ def wrk_health(server: str, base: str, pid: int, clients: int, seconds: float) -
     done = re.search(r"(\d+) requests in ([\d.]+)(ms|s)", out)
     assert done is not None, out
     elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p50, p99 = _percentile(out, 50), _percentile(out, 99)
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(failed.group(1)) if failed else 0
