@@ -51,3 +51,17 @@ def test_an_adult_named_by_her_work_or_a_birth_is_not_a_child(text: str) -> None
 
 def test_a_child_named_as_the_patient_is_still_under_18() -> None:
     assert "age_under_18" in present("Child won't bear weight on the left leg since this morning.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "72-year-old man, sudden severe back pain an hour ago, postural hypotension.",
+        "70-year-old man with sudden back pain, orthostatic hypotension noted in the department.",
+    ],
+)
+def test_a_postural_drop_still_reads_as_a_sign_of_bleeding(text: str) -> None:
+    # reviewer R's must-fix 5 of 4f71299: the over-60 aneurysm rule reads tachycardia_or_hypotension
+    found = present(text)
+    assert "tachycardia_or_hypotension" in found
+    assert "systolic_bp_below_90" not in found
