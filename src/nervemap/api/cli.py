@@ -153,18 +153,29 @@ def serve(
     for stale in (shared, shared.with_name(shared.name + "-wal"), shared.with_name(shared.name + "-shm")):
         stale.unlink(missing_ok=True)  # buckets start full at every start, as in one process
     os.environ["NERVEMAP_RATE_LIMIT_FILE"] = str(shared)
-    os.environ.setdefault("NERVEMAP_PIN_WORKERS", str(os.getpid()))  # a core per worker (api/cpus.py)
-    run_workers(
-        "nervemap.api.cli:served_app",
-        factory=True,
-        workers=workers,
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
-        host=host or settings.host,
-        port=port or settings.port,
-        access_log=False,
-        log_level="info",
-        log_config=_worker_log_config(),
-    )
+    # a core per worker (api/cpus.py) by default only when the workers fill the machine's cores: with cores
+    # to spare a pinned worker could not move to an idle one (NERVEMAP_PIN_WORKERS set by hand decides)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    pin_here = "NERVEMAP_PIN_WORKERS" not in os.environ and workers >= cores
+    if pin_here:
+        os.environ["NERVEMAP_PIN_WORKERS"] = str(os.getpid())
+    try:
+        run_workers(
+            "nervemap.api.cli:served_app",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            host=host or settings.host,
+            port=port or settings.port,
+            access_log=False,
+            log_level="info",
+            log_config=_worker_log_config(),
+        )
+    finally:
+        if pin_here:
+            del os.environ[
+                "NERVEMAP_PIN_WORKERS"
+            ]  # later subprocesses of this process must not pin themselves
 
 
 class WorkerListener(socket.socket):

@@ -10,8 +10,10 @@ displace each other. With each worker's threads kept on a core of their own, 100
 A worker takes the first core whose lock file (``<folder>/cpu-<n>.lock``) it can ``flock``; the lock
 is held for the life of the process, so a worker that uvicorn's supervisor replaces frees its core for
 the replacement. With more workers than cores, the workers that find no free core stay unpinned.
-``NERVEMAP_PIN_WORKERS=0`` switches it off. ``serve --workers`` sets it, unless it is set, to its own
-process id: the worker processes it starts pin themselves, the process that ran ``serve`` never does
+``NERVEMAP_PIN_WORKERS=0`` switches it off. ``serve --workers`` sets it, unless it is set and only when
+the workers are at least as many as the cores it may use (with cores to spare, a pinned worker could not
+move to an idle one), to its own process id, and unsets it when the workers stop: the worker processes it
+starts pin themselves, the process that ran ``serve`` never does
 (a test calling ``served_app`` in-process after ``serve`` must not pin the test runner to one core).
 """
 
