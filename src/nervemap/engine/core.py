@@ -820,12 +820,8 @@ def predominant_side(
 
 
 def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
-    """The first ``most`` entries in order down to LISTED_PROBABILITY, keeping at least MIN_LISTED.
-
-    The entries below LISTED_PROBABILITY are skipped before the cut, not after it: the sites are
-    ordered by their kind's total first, so twenty roots of the leading kind, most of them near
-    zero, would otherwise fill the list and hide a nerve more probable than any single root.
-    """
+    """The first ``most`` entries in order down to LISTED_PROBABILITY, keeping at least MIN_LISTED
+    (the conditions listed; the sites use :func:`_listed_sites`, which chooses by probability)."""
     keep = p[order] >= LISTED_PROBABILITY
     keep[:MIN_LISTED] = True
     listed: list[int] = order[keep][:most].tolist()

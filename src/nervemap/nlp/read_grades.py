@@ -578,7 +578,7 @@ def _excepted_reflexes(
         # the sentence holds both sides once there are two exceptions
         before = _SIDE_BEFORE.search(draft.text, max(sentence[0], name.start - 24), name.start)
         own = (
-            ("left" if before.group(1).lower() == "left" else "right")
+            _side_word(before.group(1))
             if before
             else assign_sides(draft.text, sentence, [(name.start, name.end)], explicit=True)[0]
         )
@@ -604,7 +604,7 @@ def _excepted_reflexes(
         if later and own not in ("left", "right"):
             side_word = _GRADE_SIDE.match(draft.text, later[0].end, clause_end)
             if side_word:
-                covered = ["left" if side_word.group(1).lower() == "left" else "right"]
+                covered = [_side_word(side_word.group(1))]
         spared |= {(name.key, s) for s in covered}
         flags = set(name.flags) - {"negated"}
         status = assertion(flags)
@@ -614,6 +614,11 @@ def _excepted_reflexes(
             if status == "present":
                 draft.reflexes.append((ReflexTest(reflex=name.key, side=s, grade=value), True))
     return spared
+
+
+def _side_word(word: str) -> Literal["left", "right"]:
+    """'Left' or 'right' as written, as a side."""
+    return "left" if word.lower() == "left" else "right"
 
 
 def _reflex_sides(
