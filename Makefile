@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 evaluate-holdout4 conformance clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 evaluate-holdout4 evaluate-holdout5 conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ evaluate-holdout3: $(STAMP)
 # cases (scripts/holdout4.jsonl; baseline in CHANGELOG), committed before any measurement: never tune on it
 evaluate-holdout4: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/holdout4.jsonl --misses
+
+# fifth blind hold-out (session 11): root-level cases, nerve/hip mimics and emergencies from published
+# cases (scripts/holdout5.jsonl), written blind and committed before any measurement: never tune on it
+evaluate-holdout5: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/holdout5.jsonl --misses
 
 # FHIR R4 and CDS Hooks 2.0 conformance (issue 18): every FHIR resource and CDS Hooks response nervemap
 # writes for the golden cases, checked with the official R4 JSON Schema, the R4 StructureDefinitions and

@@ -177,6 +177,20 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hold4-018": ("spinal_epidural_abscess_discitis", "lumbar spinal epidural abscess"),
     "hold4-019": ("spinal_epidural_abscess_discitis", "epidural abscess causing cauda equina syndrome"),
     "hold4-020": ("common_fibular_neuropathy", "peroneal neuropraxia from leg crossing"),
+    # the session-11 fifth hold-out (scripts/holdout5.jsonl: root level, mimics, emergencies; unseen)
+    "hold5-002": ("lumbar_disc_herniation", "large left paracentral L4-L5 disc herniation"),
+    "hold5-003": ("lumbar_disc_herniation", "L5-S1 disc protrusion compressing S1"),
+    "hold5-005": ("lumbar_disc_herniation", "upward-migrated L1-2 disc extrusion"),
+    "hold5-007": ("common_fibular_neuropathy", "peroneal nerve injury at the fibular neck"),
+    "hold5-008": ("sciatic_neuropathy", "compressive sciatic mononeuropathy"),
+    "hold5-009": ("saphenous_neuropathy", "post-traumatic saphenous neuropathy, EMG-proven"),
+    "hold5-010": ("hip_fracture", "femoral neck stress fracture"),
+    "hold5-011": ("conus_cord_compression", "spontaneous epidural haematoma T11-L4"),
+    "hold5-012": ("acute_limb_ischaemia", "acute femoral artery thrombosis"),
+    "hold5-013": ("cauda_equina_syndrome", "CES from large L4-L5 disc prolapse"),
+    "hold5-014": ("acute_compartment_syndrome", "lateral compartment syndrome, fasciotomy"),
+    "hold5-015": ("abdominal_aortic_aneurysm", "ruptured infrarenal aortic aneurysm"),
+    "hold5-016": ("abdominal_aortic_aneurysm", "symptomatic non-ruptured pararenal aneurysm"),
 }
 
 # Another knowledge-base condition with the same ICD-10 code that is an equally right answer.
@@ -195,6 +209,7 @@ ALSO: dict[str, tuple[str, ...]] = {
     "hold2-027": ("conus_cord_compression",),
     "hold4-003": ("lateral_recess_foraminal_stenosis",),
     "hold4-019": ("cauda_equina_syndrome",),
+    "hold5-011": ("cauda_equina_syndrome",),
 }
 
 SPINAL_SITES = ("root", "multi-root", "cauda-equina", "conus-cord")

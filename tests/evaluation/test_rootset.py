@@ -25,6 +25,8 @@ HOLDOUT3_SOURCE = REPO / "scripts" / "holdout3.jsonl"
 HOLDOUT3 = REPO / "tests" / "data" / "holdout3.jsonl"
 HOLDOUT4_SOURCE = REPO / "scripts" / "holdout4.jsonl"
 HOLDOUT4 = REPO / "tests" / "data" / "holdout4.jsonl"
+HOLDOUT5_SOURCE = REPO / "scripts" / "holdout5.jsonl"
+HOLDOUT5 = REPO / "tests" / "data" / "holdout5.jsonl"
 CASES = REPO.parent / "shared" / "cases" / "public"
 KB = REPO / "src" / "nervemap" / "knowledge" / "data"
 LEVELS = {str(level) for level in TRIAGE_ORDER}
@@ -108,6 +110,7 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         pytest.param(HOLDOUT2_SOURCE, HOLDOUT2, (HOLDOUT,), id="holdout-2"),
         pytest.param(HOLDOUT3_SOURCE, HOLDOUT3, (HOLDOUT, HOLDOUT2), id="holdout-3"),
         pytest.param(HOLDOUT4_SOURCE, HOLDOUT4, (HOLDOUT, HOLDOUT2, HOLDOUT3), id="holdout-4"),
+        pytest.param(HOLDOUT5_SOURCE, HOLDOUT5, (HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4), id="holdout-5"),
     ],
 )
 def test_holdout_is_reproducible_and_unseen(
