@@ -191,6 +191,10 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "hold5-014": ("acute_compartment_syndrome", "lateral compartment syndrome, fasciotomy"),
     "hold5-015": ("abdominal_aortic_aneurysm", "ruptured infrarenal aortic aneurysm"),
     "hold5-016": ("abdominal_aortic_aneurysm", "symptomatic non-ruptured pararenal aneurysm"),
+    "hold5-017": ("lumbosacral_plexopathy", "post-traumatic lumbosacral plexopathy, EDX-proven"),
+    "hold5-018": ("lumbosacral_plexopathy", "post-traumatic lumbosacral plexopathy, EDX-proven"),
+    "hold5-019": ("femoral_neuropathy", "bilateral femoral neuropathy, EDX-proven"),
+    "hold5-020": ("obturator_neuropathy", "obturator nerve entrapment, EMG and block"),
 }
 
 # Another knowledge-base condition with the same ICD-10 code that is an equally right answer.
