@@ -72,8 +72,11 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     conditions = compiled.conditions
     if detail == "full":
         explain = explainer(compiled)
-        condition_evidence = explain.conditions(core.listed_conditions, core.encoded, core.site_loglik)
-        site_evidence = explain.sites(core.listed_sites, core.encoded)
+        observations = core.observation_rows
+        condition_evidence = explain.conditions(
+            core.listed_conditions, core.encoded, core.site_loglik, core.finding_rows, observations
+        )
+        site_evidence = explain.sites(core.listed_sites, core.encoded, observations)
     else:
         condition_evidence = [_no_evidence() for _ in core.listed_conditions]
         site_evidence = [_no_evidence() for _ in core.listed_sites]

@@ -619,6 +619,12 @@ class CoreCase:
     reasons, the listed entries, the findings used and the notes.
     """
 
+    # a case computed alone (headline_one): the finding columns it scores (present f as f, absent
+    # as F + f, the site-scored left out) and its observation columns (observed o as o, not
+    # observed as O + o), which the evidence record reads (engine/explain.py); None in a batch
+    finding_rows: list[int] | None = None
+    observation_rows: list[int] | None = None
+
     def __init__(
         self,
         chunk: _Chunk,
@@ -1695,6 +1701,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # the arrays: the same entries)
     core.listed_conditions = _listed_of(order_list, p_row, TOP_CONDITIONS)
     core.listed_sites = _listed_sites(site_order.tolist(), tie_keys_list(row), TOP_SITES)
+    core.finding_rows = finding_rows
+    core.observation_rows = observation_rows
     return core
 
 

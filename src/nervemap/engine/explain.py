@@ -3,16 +3,20 @@
 Built on demand from a headline (engine/core.py). Everything that does not depend on the case is
 compiled once per knowledge base and kept: an item for (condition, finding, present or absent) —
 label, applied weight, the cited figures, source and detail — and one for (site, observation,
-present or absent) with its territory origin. A case then selects its items with masked weight
-matrices (the listed conditions x the findings it scored) and only copies the items it shows.
+present or absent) with its territory origin, each with the integer that places it in an entry's
+order (see WEIGHT_SPAN). A listed entry then looks up the keys of the columns the case scored and
+sorts them (C-level ``map``, ``filter`` and ``sorted``: no Python step per item), and its records
+are read by key.
 """
 
 from __future__ import annotations
 
-from operator import itemgetter
+from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from nervemap.engine.assessment import Evidence, EvidenceSet
 from nervemap.engine.compiled import SIGN_STATES, CompiledKnowledge, FloatArray, Observation, held
@@ -23,12 +27,24 @@ from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
 _max = np.maximum.reduce  # ndarray.max without its Python wrapper (the same ufunc, the same result)
-# An evidence item as an assessment lists it: (-|weight|, weight, record); sorted on the first.
+# An evidence item as an assessment lists it: (-|weight|, weight, record).
 Item = tuple[float, float, Evidence]
-_size = itemgetter(0)
-# Shared evidence records kept per explainer (a knowledge base holds far fewer in practice).
+# Shared sign evidence records kept per explainer (a knowledge base holds far fewer in practice).
 EVIDENCE_MEMO = 200_000
 Record = dict[str, Any]
+# An entry lists the items for it, then those against it, each largest rounded weight first, equal
+# weights in their places: the findings by index (the order a case lists them in), then the
+# nerve-tension signs, then the lesion pattern (a stable sort on -|weight| in that order, as before).
+# That order is the order of one integer per item: ((against * WEIGHT_SPAN + WEIGHT_SPAN -
+# |weight| * 10^4) * PLACE_SPAN + place) * low span + low bits, the low bits telling apart items
+# that share a place (present or absent; the origin). Rounded to 4 decimals, |weight| * 10^4 is an
+# integer; one of WEIGHT_SPAN or more (an infinite weight, say) counts as WEIGHT_SPAN - 1.
+WEIGHT_SPAN = 1 << 32
+PLACE_SPAN = 1 << 11  # the findings' (or observations') places, then the added items'
+ORIGIN_SPAN = 1 << 6  # origin codes (encode.py knows five)
+FINDING_LOW_SPAN = 2 * ORIGIN_SPAN  # absent * ORIGIN_SPAN + origin code
+SITE_LOW_SPAN = 2  # absent
+KNOWN_ORIGINS: tuple[str | None, ...] = (None, "reported", "derived", "examination", "imaging")
 
 OBSERVATION_NAMES = {
     "sensory": "sensory change",
@@ -105,18 +121,25 @@ class Explainer:
         self._site_items: dict[tuple[int, int, bool], tuple[float, Record]] = {}
         self._sign_items: dict[tuple[int, int, int], tuple[float, Record] | None] = {}
         self._fit_items: dict[int, Record] = {}
-        # the output records themselves, shared by every assessment that shows them (Evidence is
-        # frozen): per (condition, finding, present, origin), (site, observation, present) and
-        # (condition, best site, sign state row, origin)
-        self._finding_evidence: dict[tuple[int, int, bool, str | None], Item] = {}
-        # a (site, observation, present) item by ((observation * 2 + present) * n_sites + site)
-        self._site_evidence: dict[int, Item] = {}
+        self._fit_texts: dict[int, tuple[str, str]] = {}
         self.n_sites = len(compiled.hypotheses)
         self.n_findings = len(compiled.finding_ids)
-        # shown_absent and shown_present side by side: column f + n_findings * present
-        self.shown = np.concatenate([self.shown_absent, self.shown_present], axis=1)
-        self.site_shown = np.concatenate([self.site_shown_absent, self.site_shown_present], axis=1)
+        self.n_observations = len(compiled.observations)
         self.none_hypothesis = compiled.none_hypothesis
+        # the output records themselves are shared by every assessment that shows them (Evidence is
+        # frozen). Per condition (made on its first listing): the sort key of each shown
+        # (finding column * ORIGIN_SPAN + origin code), a finding column being f when present and
+        # F + f when absent (as engine/core.py's rows), and the records by key; per site: the key
+        # of each shown observation column (o observed, O + o not), and the records by key; per
+        # (condition, best site, sign state row, origin): the sign items
+        self.origin_codes: dict[str | None, int] = {how: code for code, how in enumerate(KNOWN_ORIGINS)}
+        self.origins: list[str | None] = list(KNOWN_ORIGINS)
+        self._condition_keys: list[dict[int, int] | None] = [None] * len(compiled.conditions)
+        self._condition_records: list[dict[int, Evidence]] = [{} for _ in compiled.conditions]
+        self._site_keys: list[dict[int, int] | None] = [None] * self.n_sites
+        self._site_records: list[dict[int, Evidence]] = [{} for _ in range(self.n_sites)]
+        self.condition_against = WEIGHT_SPAN * PLACE_SPAN * FINDING_LOW_SPAN  # the first key against
+        self.site_against = WEIGHT_SPAN * PLACE_SPAN * SITE_LOW_SPAN
         self._sign_evidence: dict[tuple[int, int, int, str | None], Item | None] = {}
 
     def finding_item(self, c: int, f: int, present: bool, weight: float) -> tuple[float, Record]:
@@ -215,88 +238,150 @@ class Explainer:
         return item
 
     def conditions(
-        self, conditions: list[int], encoded: EncodedCase, site_ll: FloatArray
+        self,
+        conditions: list[int],
+        encoded: EncodedCase,
+        site_ll: FloatArray,
+        columns: Sequence[int] | None = None,
+        observations: Sequence[int] | None = None,
     ) -> list[EvidenceSet]:
-        """The evidence for and against each of the listed conditions."""
+        """The evidence for and against each of the listed conditions.
+
+        ``columns``: the finding columns the case scores (present f as f, absent as F + f; the
+        site-scored findings left out), and ``observations`` its observation columns (see
+        :meth:`sites`), as engine/core.py's one-case path has them; read from ``encoded`` when
+        not given."""
         compiled = self.compiled
-        present = encoded.present
-        scored = ((present | encoded.absent) & ~encoded.site_scored).nonzero()[0]
-        rows = np.array(conditions, dtype=np.intp)
-        is_present = present[scored]
-        shown = self.shown[rows[:, None], scored + self.n_findings * is_present]
+        n_findings = self.n_findings
+        if columns is None:
+            columns = _columns(encoded.present, encoded.absent, encoded.site_scored)
         origin = encoded.origin
         ids = compiled.finding_ids
+        codes = self.origin_codes
+        hows = [origin.get(ids[col % n_findings]) for col in columns]
+        if not codes.keys() >= set(hows):
+            self._add_origins(hows)
+        scored = [col * ORIGIN_SPAN + codes[how] for col, how in zip(columns, hows, strict=True)]
         signs = encoded.sign_states.nonzero()[0].tolist()
-        observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
-        localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))
+        if observations is None:
+            observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
+            localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))
+        else:
+            localised = bool(observations)
         # each condition's most likely site, for its sign and lesion-pattern items (none to show
         # without signs or lesion observations); a left/right tie must not follow the last bits of
         # the batch's matrix products
         best_sites: list[int] = []
-        if signs or localised:
-            best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
         fits: list[float] = []
-        if localised:
-            top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
-            scaled = np.exp(site_ll - top)
-            none_ll = site_ll[self.none_hypothesis]
-            link = compiled.site_given_condition
-            # log P(pattern | c) less log P(pattern | no lesion), per listed condition
-            fits = (np.log(link[rows] @ scaled) + top - none_ll).tolist()
+        sign_origins: list[tuple[int, str | None]] = []
+        if signs or localised:
+            rows = np.array(conditions, dtype=np.intp)
+            best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
+            if localised:
+                top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
+                scaled = np.exp(site_ll - top)
+                none_ll = site_ll[self.none_hypothesis]
+                link = compiled.site_given_condition
+                # log P(pattern | c) less log P(pattern | no lesion), per listed condition
+                fits = (np.log(link[rows] @ scaled) + top - none_ll).tolist()
+            # each sign state row with the origin of its finding (read once, not per condition)
+            sign_ids = self.sign_finding_ids
+            sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]
         out = []
-        present_list = is_present.tolist()
-        scored_list = scored.tolist()
-        origins = [origin.get(ids[f]) for f in scored_list]
-        shown_rows, shown_columns = shown.nonzero()
-        by_row: list[list[int]] = [[] for _ in conditions]
-        for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
-            by_row[k].append(j)
-        made = self._finding_evidence
-        keep = len(made) < EVIDENCE_MEMO
-        # each sign state row with the origin of its finding (read once, not per condition)
-        sign_ids = self.sign_finding_ids
-        sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]
+        tables, made = self._condition_keys, self._condition_records
+        against = self.condition_against
+        fit_texts = self._fit_texts
         for k, c in enumerate(conditions):
-            items: list[Item] = []
-            for j in by_row[k]:
-                key = (c, scored_list[j], present_list[j], origins[j])
-                known = made.get(key)
-                if known is None:
-                    f, is_present_f = key[1], key[2]
-                    weight = compiled.weight_present[c, f] if is_present_f else compiled.weight_absent[c, f]
-                    rounded, record = self.finding_item(c, f, is_present_f, float(weight))
-                    known = (-abs(rounded), rounded, _evidence({**record, "origin": key[3]}))
-                    if keep:
-                        made[key] = known
-                items.append(known)
-            if signs:
+            table = tables[c]
+            if table is None:
+                table = self._condition_table(c)
+            keys = sorted(filter(None, map(table.get, scored)))
+            records = made[c]
+            items: list[Any] = list(map(records.get, keys))  # None where not made yet
+            if not all(items):  # a record not made yet (None): made once and kept
+                items = [
+                    record or self._finding_record(c, key) for record, key in zip(items, keys, strict=True)
+                ]
+            if sign_origins or localised:
+                place = n_findings  # the added items' places, after every finding's
                 best = best_sites[k]
                 for row, how in sign_origins:
                     sign = self._sign_evidence_at(c, best, row, how)
                     if sign is not None:
-                        items.append(sign)
-            if localised:
-                fit = fits[k]
-                if abs(fit) >= MIN_WEIGHT:
-                    rounded = round(fit, 4)
-                    label, detail = self._fit_text(best_sites[k])
-                    # the lesion-pattern item (_fit_item) with this case's weight, all nine fields
-                    fit_record = _evidence(
-                        {
-                            "finding": "lesion-pattern",
-                            "label": label,
-                            "status": "present",
-                            "weight": rounded,
-                            "p_if_true": 1.0,
-                            "p_reference": 1.0,
-                            "source": "nervemap-localisation",
-                            "detail": detail,
-                            "origin": "localisation",
-                        }
-                    )
-                    items.append((-abs(rounded), rounded, fit_record))
-            out.append(_split(items))
+                        _insert(keys, items, _order_key(sign[1], place, FINDING_LOW_SPAN), sign[2])
+                        place += 1
+                if localised:
+                    fit = fits[k]
+                    if abs(fit) >= MIN_WEIGHT:
+                        rounded = round(fit, 4)
+                        label, detail = fit_texts.get(best) or self._fit_text(best)
+                        # the lesion-pattern item (_fit_item) with this case's weight, all nine fields
+                        fit_record = _evidence(
+                            {
+                                "finding": "lesion-pattern",
+                                "label": label,
+                                "status": "present",
+                                "weight": rounded,
+                                "p_if_true": 1.0,
+                                "p_reference": 1.0,
+                                "source": "nervemap-localisation",
+                                "detail": detail,
+                                "origin": "localisation",
+                            }
+                        )
+                        # the last added item: its place in the items, the keys left as they are
+                        cut = bisect_left(keys, against)
+                        items.insert(
+                            bisect_left(keys, _order_key(rounded, place, FINDING_LOW_SPAN)), fit_record
+                        )
+                        if rounded > 0:
+                            cut += 1
+                        out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
+                        continue
+            cut = bisect_left(keys, against)
+            out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
         return out
+
+    def _add_origins(self, hows: list[str | None]) -> None:
+        """Give an origin not seen before a code (the condition tables are made again with it)."""
+        for how in hows:
+            if how not in self.origin_codes:
+                if len(self.origins) >= ORIGIN_SPAN:
+                    raise ValueError(f"more than {ORIGIN_SPAN} finding origins: {self.origins}")
+                self.origin_codes[how] = len(self.origins)
+                self.origins.append(how)
+        self._condition_keys = [None] * len(self._condition_keys)
+
+    def _condition_table(self, c: int) -> dict[int, int]:
+        """The sort key of each item condition ``c`` shows, by finding column * ORIGIN_SPAN + origin."""
+        table: dict[int, int] = {}
+        compiled = self.compiled
+        n_findings, n_origins = self.n_findings, len(self.origins)
+        for absent, (shown, weights) in enumerate(
+            [
+                (self.shown_present[c], compiled.weight_present[c]),
+                (self.shown_absent[c], compiled.weight_absent[c]),
+            ]
+        ):
+            for f in np.flatnonzero(shown).tolist():
+                column = (n_findings * absent + f) * ORIGIN_SPAN
+                key = _order_key(round(float(weights[f]), 4), f, FINDING_LOW_SPAN) + absent * ORIGIN_SPAN
+                for code in range(n_origins):
+                    table[column + code] = key + code
+        self._condition_keys[c] = table
+        return table
+
+    def _finding_record(self, c: int, key: int) -> Evidence:
+        """The record of condition ``c``'s item with sort key ``key``, made and kept."""
+        low = key % FINDING_LOW_SPAN
+        absent, code = divmod(low, ORIGIN_SPAN)
+        f = key // FINDING_LOW_SPAN % PLACE_SPAN
+        compiled = self.compiled
+        weight = compiled.weight_absent[c, f] if absent else compiled.weight_present[c, f]
+        _, record = self.finding_item(c, f, not absent, float(weight))
+        made: Evidence = _evidence({**record, "origin": self.origins[code]})
+        self._condition_records[c][key] = made
+        return made
 
     def _sign_evidence_of(self, c: int, best: int, row: int, origin: dict[str, str]) -> Item | None:
         return self._sign_evidence_at(c, best, row, origin.get(self.sign_finding_ids[row]))
@@ -319,9 +404,10 @@ class Explainer:
         return known
 
     def _fit_text(self, best: int) -> tuple[str, str]:
-        """The lesion-pattern item's label and detail at the condition's most likely site."""
+        """The lesion-pattern item's label and detail at the condition's most likely site (kept)."""
         known = self._fit_item(best)
-        return known["label"], known["detail"]
+        text = self._fit_texts[best] = known["label"], known["detail"]
+        return text
 
     def _fit_item(self, best: int) -> Record:
         """The lesion-pattern evidence item at the condition's most likely site (its weight aside)."""
@@ -343,53 +429,87 @@ class Explainer:
             }
         return known
 
-    def sites(self, sites: list[int], encoded: EncodedCase) -> list[EvidenceSet]:
-        """The evidence for and against each of the listed lesion sites."""
-        observed_present = encoded.observed_present
-        seen = (observed_present | encoded.observed_absent).nonzero()[0]
-        rows = np.array(sites, dtype=np.intp)
-        is_present = observed_present[seen]
-        # the column of (observation, present) in site_shown, and its memo key less the site
-        columns = seen + len(observed_present) * is_present
-        shown = self.site_shown[rows[:, None], columns]
-        present_list = is_present.tolist()
-        seen_list = seen.tolist()
-        n_sites = self.n_sites
-        bases = [(o * 2 + p) * n_sites for o, p in zip(seen_list, present_list, strict=True)]
+    def sites(
+        self, sites: list[int], encoded: EncodedCase, columns: Sequence[int] | None = None
+    ) -> list[EvidenceSet]:
+        """The evidence for and against each of the listed lesion sites.
+
+        ``columns``: the observation columns the case has (observed o as o, not observed as O + o),
+        as engine/core.py's one-case path has them; read from ``encoded`` when not given."""
+        if columns is None:
+            columns = _columns(encoded.observed_present, encoded.observed_absent)
         out = []
-        shown_rows, shown_columns = shown.nonzero()
-        by_row: list[list[int]] = [[] for _ in sites]
-        for k, j in zip(shown_rows.tolist(), shown_columns.tolist(), strict=True):
-            by_row[k].append(j)
-        made = self._site_evidence
-        for k, h in enumerate(sites):
-            items = []
-            for j in by_row[k]:
-                known = made.get(bases[j] + h)
-                if known is None:
-                    o, is_seen = seen_list[j], present_list[j]
-                    weight = self.site_weight_present[h, o] if is_seen else self.site_weight_absent[h, o]
-                    rounded, record = self.site_item(h, o, is_seen, float(weight))
-                    known = made[bases[j] + h] = (-abs(rounded), rounded, _evidence(record.copy()))
-                items.append(known)
-            out.append(_split(items))
+        tables, made = self._site_keys, self._site_records
+        against = self.site_against
+        for h in sites:
+            table = tables[h]
+            if table is None:
+                table = self._site_table(h)
+            keys = sorted(filter(None, map(table.get, columns)))
+            records = made[h]
+            items: list[Any] = list(map(records.get, keys))  # None where not made yet
+            if not all(items):  # a record not made yet (None): made once and kept
+                items = [record or self._site_record(h, key) for record, key in zip(items, keys, strict=True)]
+            cut = bisect_left(keys, against)
+            out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
         return out
+
+    def _site_table(self, h: int) -> dict[int, int]:
+        """The sort key of each item site ``h`` shows, by observation column."""
+        table: dict[int, int] = {}
+        n_observations = self.n_observations
+        for absent, (shown, weights) in enumerate(
+            [
+                (self.site_shown_present[h], self.site_weight_present[h]),
+                (self.site_shown_absent[h], self.site_weight_absent[h]),
+            ]
+        ):
+            for o in np.flatnonzero(shown).tolist():
+                key = _order_key(round(float(weights[o]), 4), o, SITE_LOW_SPAN) + absent
+                table[n_observations * absent + o] = key
+        self._site_keys[h] = table
+        return table
+
+    def _site_record(self, h: int, key: int) -> Evidence:
+        """The record of site ``h``'s item with sort key ``key``, made and kept."""
+        absent = key % SITE_LOW_SPAN
+        o = key // SITE_LOW_SPAN % PLACE_SPAN
+        weight = self.site_weight_absent[h, o] if absent else self.site_weight_present[h, o]
+        _, record = self.site_item(h, o, not absent, float(weight))
+        made: Evidence = _evidence(record.copy())
+        self._site_records[h][key] = made
+        return made
 
 
 _evidence = exact_maker(Evidence)
 _evidence_set = exact_maker(EvidenceSet)
 
 
-def _split(items: list[Item]) -> EvidenceSet:
-    items.sort(key=_size)  # largest weight first (stable: equal sizes keep their order)
-    for_: list[Evidence] = []
-    against: list[Evidence] = []
-    for _, weight, evidence in items:  # one pass, not two comprehensions (each a call in 3.11)
-        if weight > 0:
-            for_.append(evidence)
-        elif weight < 0:
-            against.append(evidence)
-    return _evidence_set({"for_": for_, "against": against})
+def _order_key(weight: float, place: int, low_span: int) -> int:
+    """The sort key of an item of rounded ``weight`` at ``place``, its low bits zero (see WEIGHT_SPAN)."""
+    size = abs(weight) * 10_000  # within a few ulps of an integer: int(size + 0.5) is that integer
+    scaled = int(size + 0.5) if size < WEIGHT_SPAN - 1 else WEIGHT_SPAN - 1
+    return (((weight < 0) * WEIGHT_SPAN + WEIGHT_SPAN - scaled) * PLACE_SPAN + place) * low_span
+
+
+def _insert(keys: list[int], items: list[Evidence], key: int, item: Evidence) -> None:
+    """Put an added item into an entry's sorted items at its key's place."""
+    at = bisect_left(keys, key)
+    keys.insert(at, key)
+    items.insert(at, item)
+
+
+def _columns(
+    present: npt.NDArray[np.bool_], absent: npt.NDArray[np.bool_], left_out: Any = None
+) -> list[int]:
+    """The columns of a case's rows: each present index i as i, each absent one as n + i (less
+    those ``left_out`` marks)."""
+    if left_out is not None:
+        kept = ~left_out
+        present, absent = present & kept, absent & kept
+    n = len(present)
+    columns: list[int] = present.nonzero()[0].tolist()
+    return columns + [n + i for i in absent.nonzero()[0].tolist()]
 
 
 def explainer(compiled: CompiledKnowledge) -> Explainer:
