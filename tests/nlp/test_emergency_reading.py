@@ -339,6 +339,16 @@ READ = [
     ("Ascending symmetrical flaccid paralysis of the legs.", "ascending_weakness"),
     ("After a fall, right leg short and rotated outwards.", "shortened_externally_rotated_leg"),
     ("The leg is shortened and turned out.", "shortened_externally_rotated_leg"),
+    # session 11 (E): a postural drop, its own finding for the over-60 aneurysm rule (a fast pulse is not)
+    ("72-year-old man, sudden severe back pain an hour ago, postural hypotension.", "postural_hypotension"),
+    ("Orthostatic hypotension noted in the department.", "postural_hypotension"),
+    # session 11 (E): weakness named as getting worse, a progressing deficit (infection, cord, cauda equina)
+    ("Over the last three days his left leg has been getting weaker.", "progressive_weakness"),
+    ("The legs are getting progressively weaker.", "progressive_weakness"),
+    ("Her legs have become weaker and weaker since Monday.", "progressive_weakness"),
+    ("The weakness in his right leg is getting worse.", "progressive_weakness"),
+    ("Leg weakness has progressed since admission.", "progressive_weakness"),
+    ("Over the last three days his left leg has been getting weaker.", "subjective_leg_weakness"),
 ]
 
 
@@ -445,6 +455,14 @@ NOT_PRESENT = [
     ("Genitourinary: occasional stress urinary incontinence.", "urinary_incontinence_new"),
     ("She has had a four-month history of urinary incontinence.", "urinary_incontinence_new"),
     ("Urinary incontinence for several years.", "urinary_incontinence_new"),
+    # session 11 (E): a fast pulse or a low resting pressure is not a postural drop
+    ("Pulse 120, BP 150/90.", "postural_hypotension"),
+    ("He is hypotensive and tachycardic.", "postural_hypotension"),
+    # session 11 (E): a weakness over months or years is not a progression over hours to days
+    ("Her legs have gradually become weaker over the past ten years.", "progressive_weakness"),
+    ("His right foot has got weaker over the last two months.", "progressive_weakness"),
+    ("The weakness of the left leg has worsened over the past two years.", "progressive_weakness"),
+    ("The leg is no weaker than yesterday.", "progressive_weakness"),
 ]
 
 
