@@ -458,3 +458,28 @@ def test_leg_pain_with_weakness_getting_worse_in_a_diabetic_without_back_pain_is
 def test_back_pain_with_raised_markers_and_a_risk_factor_but_no_new_deficit_is_not_an_abscess_rule() -> None:
     _, fired = _fired(_afebrile(["back_pain", "esr_crp_raised", "diabetes", "motor_deficit"], age=60))
     assert not fired & _ABSCESS_RULES
+
+
+# Bullae spreading within hours (E s11): rapid progression is one of the signs that raise a necrotising
+# infection above cellulitis (IDSA 2014; Saskatoon NSTI pathway), so bullae with ``worsening_over_hours`` are
+# an emergency; bullae getting worse over days without a sign of infection are still not (reviewer s10).
+
+
+@_SETTINGS_S10
+@given(
+    others=st.lists(st.sampled_from(OTHER), max_size=4, unique=True),
+    factor=st.sampled_from([1.0, 0.1, 0.01]),
+    age=_AGE,
+)
+def test_bullae_spreading_within_hours_are_a_necrotising_infection_emergency(
+    others: list[str], factor: float, age: int
+) -> None:
+    case = _case(list(dict.fromkeys(["skin_bullae", "worsening_over_hours", *others])), age=age)
+    level, fired = _fired(case, _prior_scaled("cellulitis_necrotising_infection", factor))
+    assert "nsti_bullae_with_infection_signs" in fired
+    assert level == "emergency"
+
+
+def test_spreading_within_hours_without_bullae_or_redness_is_not_a_necrotising_rule() -> None:
+    _, fired = _fired(_case(["worsening_over_hours", "calf_pain"], age=50))
+    assert not {f for f in fired if f.startswith("nsti_")}

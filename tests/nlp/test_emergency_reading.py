@@ -349,6 +349,18 @@ READ = [
     ("The weakness in his right leg is getting worse.", "progressive_weakness"),
     ("Leg weakness has progressed since admission.", "progressive_weakness"),
     ("Over the last three days his left leg has been getting weaker.", "subjective_leg_weakness"),
+    # session 11 (E): a skin change spreading within hours, the rapid progression of a necrotising infection
+    (
+        "Blisters came up on the shin this morning and have spread up to the knee over the last few hours.",
+        "worsening_over_hours",
+    ),
+    (
+        "Blisters came up on the shin this morning and have spread up to the knee over the last few hours.",
+        "skin_bullae",
+    ),
+    ("Bullae over the calf, spreading hour by hour.", "worsening_over_hours"),
+    ("The redness has spread beyond the pen marks.", "worsening_over_hours"),
+    ("Over the next few hours the swelling got steadily worse.", "worsening_over_hours"),
 ]
 
 
@@ -463,6 +475,10 @@ NOT_PRESENT = [
     ("His right foot has got weaker over the last two months.", "progressive_weakness"),
     ("The weakness of the left leg has worsened over the past two years.", "progressive_weakness"),
     ("The leg is no weaker than yesterday.", "progressive_weakness"),
+    # session 11 (E): worse over days or a week is not within hours; pain spreading down the leg is radiating
+    ("Blisters on the left shin, getting worse day by day.", "worsening_over_hours"),
+    ("A rash on the calf that has spread over the past week.", "worsening_over_hours"),
+    ("Pain spreading down the left leg over the last few hours.", "worsening_over_hours"),
 ]
 
 
