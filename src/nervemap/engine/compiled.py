@@ -678,6 +678,45 @@ def _whole_leg_normal_observations(
             table.grade[:, o] = np.where(table.in_territory[:, o], index_in, index_out)
 
 
+def _whole_leg_nerve_power(
+    kb: KnowledgeBase,
+    hypotheses: list[Hypothesis],
+    observations: list[Observation],
+    table: _SiteTable,
+) -> None:
+    """P(full power over a whole leg | a nerve) = 1 - the nerve's any-weakness rate, where a series
+    reports one (anatomy/nerves.yaml ``any_weakness``) and it exceeds the nerve's highest movement
+    rate. The movement rates are single-muscle figures (and lower bounds where mild grades were not
+    reported); a nerve lesion that shows weakness anywhere is the event a normal whole-leg motor
+    examination denies, as for :func:`_whole_leg_normal_observations`."""
+    nerves = {n.id: n for n in kb.anatomy.nerves if n.any_weakness is not None}
+    if not nerves:
+        return
+    keys = {
+        nerve_id: table.add(
+            f"{WHOLE_LEG_FULL_POWER}:nerve:{nerve_id}",
+            _complement(nerve.any_weakness, "full power", "the nerve's any-weakness rate"),
+        )
+        for nerve_id, nerve in nerves.items()
+        if nerve.any_weakness is not None
+    }
+    for o, observation in enumerate(observations):
+        if observation.modality != WHOLE_LEG_FULL_POWER:
+            continue
+        for h, hypothesis in enumerate(hypotheses):
+            nerve = nerves.get(hypothesis.nerve or "")
+            if (
+                nerve is None
+                or nerve.any_weakness is None
+                or not _applies_to_side(hypothesis, observation.side)
+            ):
+                continue
+            full_power = 1.0 - nerve.any_weakness.value
+            if full_power < table.probability[h, o]:
+                table.probability[h, o] = full_power
+                table.grade[h, o] = keys[nerve.id]
+
+
 def neighbouring_roots(root: str) -> set[str]:
     """The roots above and below (L5 -> L4 and S1): their territories overlap with this one's."""
     order = LOCALISABLE_ROOTS
@@ -904,6 +943,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     _vague_observations(kb, observations, observation_index, table)
     _site_kind_observations(kb, hypotheses, observations, table)
     _whole_leg_normal_observations(kb, observations, observation_index, table)
+    _whole_leg_nerve_power(kb, hypotheses, observations, table)
     _opposite_leg_observations(kb, hypotheses, observations, table)
     _no_lesion_one_leg_observations(kb, hypotheses, observations, table)
     loc_numbers = table.numbers

@@ -209,6 +209,11 @@ class Nerve(Strict):
         default_factory=list,
         description="The nerve's own rates for its movements or reflexes, where a series reports them",
     )
+    any_weakness: Probability | None = Field(
+        default=None,
+        description="P(any of the nerve's muscles weak | a lesion of the nerve), where a series reports "
+        "it: full power over the whole leg is 1 - this (or 1 - its highest movement rate, if higher)",
+    )
     sources: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -218,6 +223,8 @@ class Nerve(Strict):
             if rate.target not in own:
                 message = f"a {rate.modality} rate for '{rate.target}', which is not one of its own"
                 raise ValueError(f"nerve {self.id}: {message}")
+        if self.any_weakness is not None and not self.movements:
+            raise ValueError(f"nerve {self.id}: an any_weakness rate for a nerve with no movements")
         return self
 
 
