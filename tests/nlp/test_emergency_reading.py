@@ -361,6 +361,10 @@ READ = [
     ("Bullae over the calf, spreading hour by hour.", "worsening_over_hours"),
     ("The redness has spread beyond the pen marks.", "worsening_over_hours"),
     ("Over the next few hours the swelling got steadily worse.", "worsening_over_hours"),
+    # session 11 (E): a sensory level named by its trunk landmark (nipples T4, umbilicus T10) is a cord sign
+    ("Pinprick sensation is impaired below the level of the umbilicus.", "sensory_level"),
+    ("Reduced sensation below the nipples and both legs weak.", "sensory_level"),
+    ("Loss of pinprick sensation below T10.", "sensory_level"),
 ]
 
 
@@ -479,6 +483,10 @@ NOT_PRESENT = [
     ("Blisters on the left shin, getting worse day by day.", "worsening_over_hours"),
     ("A rash on the calf that has spread over the past week.", "worsening_over_hours"),
     ("Pain spreading down the left leg over the last few hours.", "worsening_over_hours"),
+    # session 11 (E): a normal or denied level, or a level on the leg, is not a cord sign
+    ("No sensory loss below the umbilicus.", "sensory_level"),
+    ("Sensation is normal below the umbilicus.", "sensory_level"),
+    ("Reduced sensation below the knee.", "sensory_level"),
 ]
 
 
