@@ -90,9 +90,6 @@ class Settings(BaseSettings):
     )
     migrate_on_startup: bool = True
     request_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Time limit per request")
-    admission_limit: int = Field(
-        default=0, ge=0, le=1000, description="Requests a process works on at once, the rest in line; 0: all"
-    )
     login_ip_burst: int = Field(default=20, ge=1, description="Login attempts at once per client IP")
     login_ip_per_minute: float = Field(default=10, ge=0, description="Login refill per client IP")
     login_account_burst: int = Field(default=5, ge=1, description="Login attempts at once per account")

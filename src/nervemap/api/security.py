@@ -28,7 +28,6 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nervemap.api.access_log import log_request
-from nervemap.api.admission import AdmissionLine
 from nervemap.api.ratelimit import Limits, Rate, RateLimit, is_rate_limited
 from nervemap.api.timeouts import RequestTimeout
 from nervemap.server.problems import MEDIA_TYPE, Problem, problem_response
@@ -217,10 +216,7 @@ def document_guard_responses(app: FastAPI, rate_limited: Callable[[str, str], bo
 
 
 def add_inner_guards(app: FastAPI, settings: Settings) -> None:
-    """Inside the body-size limit: rate limits (they read login bodies), then the time limit, then
-    the line in arrival order (inside the time limit, so that the wait in line counts)."""
-    if settings.admission_limit:
-        app.add_middleware(AdmissionLine, limit=settings.admission_limit)
+    """Inside the body-size limit: rate limits (they read login bodies), then the time limit."""
     app.add_middleware(RequestTimeout, seconds=settings.request_timeout_seconds)
     limits = Limits(
         login_ip=Rate(settings.login_ip_burst, settings.login_ip_per_minute),
