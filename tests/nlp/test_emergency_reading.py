@@ -365,6 +365,11 @@ READ = [
     ("Pinprick sensation is impaired below the level of the umbilicus.", "sensory_level"),
     ("Reduced sensation below the nipples and both legs weak.", "sensory_level"),
     ("Loss of pinprick sensation below T10.", "sensory_level"),
+    # session 11 (E): a foot drop named as new or dated to hours ago is a new deficit, and still a foot drop
+    ("New left foot drop since yesterday.", "leg_neuro_symptom_new"),
+    ("New left foot drop since yesterday.", "foot_drop_reported"),
+    ("Right foot drop since yesterday.", "leg_neuro_symptom_new"),
+    ("Since this morning he cannot lift the right foot.", "leg_neuro_symptom_new"),
 ]
 
 
@@ -487,6 +492,10 @@ NOT_PRESENT = [
     ("No sensory loss below the umbilicus.", "sensory_level"),
     ("Sensation is normal below the umbilicus.", "sensory_level"),
     ("Reduced sensation below the knee.", "sensory_level"),
+    # session 11 (E): a denied or long-standing foot drop is not a new deficit
+    ("No new foot drop.", "leg_neuro_symptom_new"),
+    ("He denies any new foot drop.", "leg_neuro_symptom_new"),
+    ("Foot drop for three years after knee surgery.", "leg_neuro_symptom_new"),
 ]
 
 
