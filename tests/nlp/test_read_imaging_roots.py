@@ -31,6 +31,15 @@ def _imaging(text: str) -> set[tuple[str, str, str | None, str | None]]:
             "MRI: a mass in the left L3 foramen, a foraminal disc herniation effacing the L3 nerve root.",
             ("disc-herniation", "L3-L4", "foraminal", "left"),
         ),
+        (
+            "MRI: the extrusion affects the traversing left L5 nerve root.",
+            ("disc-herniation", "L4-L5", "paracentral", "left"),
+        ),
+        (
+            "CT: a posterior disc osteophyte complex extends into the lateral recess on the left. This will "
+            "likely affect the S1 nerve root on the left.",
+            ("stenosis", "L5-S1", "paracentral", "left"),
+        ),
     ],
 )
 def test_a_named_compressed_root_is_read_as_the_lesion_that_presses_it(
@@ -41,6 +50,16 @@ def test_a_named_compressed_root_is_read_as_the_lesion_that_presses_it(
 
 def test_a_denied_compression_is_not_read() -> None:
     assert not _imaging("MRI: the small bulge does not compress the left L5 nerve root.")
+
+
+def test_a_root_named_outside_an_imaging_report_is_not_imaging() -> None:
+    """'affecting the L5 root' is imaging only in a report's sentence or one that points back to it."""
+    assert not _imaging("She has sciatica affecting the left L5 nerve root.")
+    assert not _imaging("She has leg pain. This affects the left L5 nerve root.")
+    # the protrusion itself is read; the denied root adds nothing
+    assert _imaging("MRI: a left disc protrusion at L4-5. It does not affect the L5 nerve root.") == {
+        ("disc-herniation", "L4-L5", None, "left")
+    }
 
 
 def test_a_facet_synovial_cyst_is_a_compressive_lesion_at_its_level() -> None:

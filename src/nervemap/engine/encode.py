@@ -806,7 +806,9 @@ def _symmetric_trace_reflexes(case: Case, trace: Number | None) -> set[str]:
 PATTERN_MODALITIES = ("sensory", "pain", "weakness", "sensory-vague", "pain-vague", "weakness-vague")
 # An imaging lesion on a side where the clinical findings are confirms that side for the pattern ("left
 # leg pain; left foraminal L4-5 disc": one-sided); on the other side it is discordant imaging, shown as
-# such (concordance), and never makes a clinical picture both-sided.
+# such (concordance), and never makes a clinical picture both-sided. A case that states no side for any
+# symptom or sign (a scan report alone) takes the sides the scan shows: a root compressed on one side
+# only is a one-sided picture, one on both sides a both-sided one.
 IMAGING_MODALITY = "imaging"
 # One sided finding is already a pattern: the one-sided figures are how often a site presents on one
 # side only (cauda equina 0.68: bilateral sciatica in 32 %, Venkatesan 2020; stenosis one-sided in
@@ -866,10 +868,11 @@ def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> Non
             sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
     imaging_side = tables.imaging_side
     clinical = set(sided)
+    # with no side stated for any symptom or sign, the side the scan shows is the only one known
     sided += [
         imaging_side[o]
         for o in encoded.observed_present.nonzero()[0].tolist()
-        if o in imaging_side and imaging_side[o] in clinical
+        if o in imaging_side and (imaging_side[o] in clinical or not clinical)
     ]
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return

@@ -719,8 +719,10 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         n_left = counts[:, 0] + seen[:, :, 0].sum(axis=1)
         n_right = counts[:, 1] + seen[:, :, 1].sum(axis=1)
         imaged = obs_p.astype(np.float64) @ t.imaging_sides  # (B, 2): imaged roots left, right
-        n_left = n_left + np.where(n_left > 0, imaged[:, 0], 0.0)
-        n_right = n_right + np.where(n_right > 0, imaged[:, 1], 0.0)
+        # no side stated clinically: the scan's sides are the only ones known (encode._encode_laterality)
+        unsided = (n_left + n_right) == 0
+        n_left = n_left + np.where((n_left > 0) | unsided, imaged[:, 0], 0.0)
+        n_right = n_right + np.where((n_right > 0) | unsided, imaged[:, 1], 0.0)
         patterned = n_left + n_right >= MIN_SIDED_FOR_PATTERN
         one_side = patterned & ((n_left == 0) | (n_right == 0))
         two_sides = patterned & ~one_side

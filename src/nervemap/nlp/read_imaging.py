@@ -57,9 +57,13 @@ _ROOT_NAMED = re.compile(
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
     r"encroach\w*|press\w*|entrap\w*)\s+(?:up)?on\s+|"
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
-    r"encroach\w*|press\w*|entrap\w*)\s+",
+    r"encroach\w*|press\w*|entrap\w*|affect\w*)\s+",
     re.IGNORECASE,
 )
+# "Posterior disc osteophyte complex extending into the left lateral recess. This will affect the S1 nerve
+# root on the left.": a report's sentence that names the root and points back to the lesion of the sentence
+# before it takes that sentence's imaging context
+_POINTS_BACK = re.compile(r"\s*(?:this|it|these|they|which)\b", re.IGNORECASE)
 _FORAMINAL_WORDS = re.compile(r"foramin\w*|far[\s-]*lateral|extra[\s-]*foramin\w*", re.IGNORECASE)
 _SIDE_WORD = re.compile(r"\b(?:left|right)\b", re.IGNORECASE)
 # "without compressing", "no ... displacing", "not contacting": a denied compression
@@ -152,10 +156,19 @@ def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | Non
 
 
 def read_imaging(draft: Draft) -> None:
+    previous: tuple[int, int] | None = None
     for sentence in draft.note.sentences:
         if _IMAGING_CONTEXT.search(draft.text, *sentence):
             named = draft.in_sentence(sentence, ("lesion",))
             _named_roots(draft, sentence, cast(LesionKind, named[0].key) if named else None)
+        elif (
+            previous is not None
+            and _POINTS_BACK.match(draft.text, sentence[0])
+            and _IMAGING_CONTEXT.search(draft.text, *previous)
+        ):
+            named = draft.in_sentence(previous, ("lesion",))
+            _named_roots(draft, sentence, cast(LesionKind, named[0].key) if named else None)
+        previous = sentence
         lesions = draft.in_sentence(sentence, ("lesion",))
         if not lesions or _VASCULAR.search(draft.text, *sentence):
             continue  # arterial or valvular stenosis is not the spine
