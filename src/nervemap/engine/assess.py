@@ -22,7 +22,7 @@ from nervemap.engine.assessment import (
     SourceVerdict,
 )
 from nervemap.engine.case import Case
-from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled
+from nervemap.engine.compiled import CompiledKnowledge, FloatArray, default_compiled, held
 from nervemap.engine.core import BATCH_CHUNK, CoreCase, headline, headline_one
 from nervemap.engine.encode import EncodedCase, encode_case
 from nervemap.engine.encode_batch import EncodedBatch, encode_batch
@@ -61,6 +61,22 @@ _assessment = maker(Assessment, [name for name in Assessment.model_fields if nam
 DISCLAIMER: str = Assessment.model_fields["disclaimer"].default
 
 
+class _Fields:
+    """The output fields of each condition and site that do not depend on the case, read once from
+    the knowledge models (their attributes cost a pydantic attribute look-up each)."""
+
+    def __init__(self, compiled: CompiledKnowledge) -> None:
+        self.conditions = [
+            (c.id, c.name, c.patient_name, c.category, tuple(c.icd10), tuple(c.snomed))
+            for c in compiled.conditions
+        ]
+        none_kind = SiteKind.NONE
+        self.sites = [
+            (h.kind, h.site, h.root, h.nerve, h.side, h.name, h.kind == none_kind)
+            for h in compiled.hypotheses
+        ]
+
+
 def _no_evidence() -> EvidenceSet:
     return _evidence_set({"for_": [], "against": []})
 
@@ -69,7 +85,6 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     """One case's headline as the output record, with its evidence when ``detail`` is "full"."""
     if detail not in DETAILS:
         raise ValueError(f"detail must be 'headline' or 'full', not {detail!r}")
-    conditions = compiled.conditions
     if detail == "full":
         explain = explainer(compiled)
         observations = core.observation_rows
@@ -80,42 +95,44 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     else:
         condition_evidence = [_no_evidence() for _ in core.listed_conditions]
         site_evidence = [_no_evidence() for _ in core.listed_sites]
+    fields = held(compiled, "assess_fields", _Fields)
     p = core.conditions[core.listed_conditions].tolist()
     differential = []
+    condition_fields = fields.conditions
     for c, probability, evidence in zip(core.listed_conditions, p, condition_evidence, strict=True):
-        condition = conditions[c]
+        condition_id, name, patient_name, category, icd10, snomed = condition_fields[c]
         differential.append(
             # all eight fields, in declared order
             _differential_entry(
                 {
-                    "id": condition.id,
-                    "name": condition.name,
-                    "patient_name": condition.patient_name,
-                    "category": condition.category,
-                    "icd10": list(condition.icd10),
-                    "snomed": list(condition.snomed),
+                    "id": condition_id,
+                    "name": name,
+                    "patient_name": patient_name,
+                    "category": category,
+                    "icd10": list(icd10),
+                    "snomed": list(snomed),
                     "probability": round(probability, 6),
                     "evidence": evidence,
                 }
             )
         )
     localization: list[Localisation] = []
-    none_kind = SiteKind.NONE
+    site_fields = fields.sites
     site_p = core.sites[core.listed_sites].tolist()
     for h, probability, evidence in zip(core.listed_sites, site_p, site_evidence, strict=True):
-        hypothesis = compiled.hypotheses[h]
+        kind, site_id, root, nerve, side, name, no_lesion = site_fields[h]
         possibly = core.possibly if not localization else None
         # all nine fields, in declared order ("possibly" set only when given, as trusted() records it)
         localization.append(
             (_localisation if possibly is None else _localisation_possibly)(
                 {
-                    "site": hypothesis.kind,
-                    "site_id": hypothesis.site,
-                    "root": hypothesis.root,
-                    "nerve": hypothesis.nerve,
+                    "site": kind,
+                    "site_id": site_id,
+                    "root": root,
+                    "nerve": nerve,
                     # without a nerve lesion the side is where the symptoms are (a left knee, say)
-                    "side": core.symptom_side if hypothesis.kind == none_kind else hypothesis.side,
-                    "name": hypothesis.name,
+                    "side": core.symptom_side if no_lesion else side,
+                    "name": name,
                     "probability": round(probability, 6),
                     "possibly": [] if possibly is None else possibly,
                     "evidence": evidence,

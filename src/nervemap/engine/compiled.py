@@ -166,11 +166,19 @@ def held(compiled: CompiledKnowledge, name: str, build: Callable[[CompiledKnowle
     where ``functools.cached_property`` keeps the tables above), so it lives and dies with the
     knowledge base it was built from: no process-wide table keyed by ``id()``. Kept as ``_<name>``:
     each part prefixes its names (``plan_``, ``interop_``, ``interview_``)."""
-    store = vars(compiled)
-    key = f"_{name}"
-    if key not in store:
-        store[key] = build(compiled)
-    return cast(T, store[key])
+    store = compiled.__dict__
+    key = _HELD_KEYS.get(name)
+    if key is None:
+        key = _HELD_KEYS[name] = f"_{name}"
+    value = store.get(key, _NOT_HELD)
+    if value is _NOT_HELD:
+        value = store[key] = build(compiled)
+    return cast(T, value)
+
+
+# each held name's key, made once (held is called about ten times an assessment)
+_HELD_KEYS: dict[str, str] = {}
+_NOT_HELD = object()
 
 
 def _hypotheses(kb: KnowledgeBase) -> list[Hypothesis]:

@@ -728,11 +728,13 @@ class CoreCase:
 
     @_once
     def listed_conditions(self) -> list[int]:
-        return _listed(self.order, self.conditions, TOP_CONDITIONS)
+        return _listed(self.order.tolist(), self.conditions.tolist(), TOP_CONDITIONS)
 
     @_once
     def listed_sites(self) -> list[int]:
-        return _listed_sites(self.site_order.tolist(), tie_keys_list(self.sites.tolist()), TOP_SITES)
+        return _listed(
+            self.site_order.tolist(), tie_keys_list(self.sites.tolist()), TOP_SITES, by_probability=True
+        )
 
     @_once
     def possibly(self) -> list[str] | None:
@@ -825,41 +827,27 @@ def predominant_side(
     return "bilateral"
 
 
-def _listed(order: IntArray, p: FloatArray, most: int) -> list[int]:
-    """The first ``most`` entries in order down to LISTED_PROBABILITY, keeping at least MIN_LISTED
-    (the conditions listed; the sites use :func:`_listed_sites`, which chooses by probability)."""
-    keep = p[order] >= LISTED_PROBABILITY
-    keep[:MIN_LISTED] = True
-    listed: list[int] = order[keep][:most].tolist()
-    return listed
+def _listed(order: list[int], p: list[float], most: int, by_probability: bool = False) -> list[int]:
+    """The entries listed, in ``order``: those down to LISTED_PROBABILITY (``p`` per entry), at least
+    MIN_LISTED, at most ``most``.
 
-
-def _listed_of(order: list[int], p: list[float], most: int) -> list[int]:
-    """:func:`_listed` of one row given as Python lists (the same comparisons on the same values)."""
-    listed: list[int] = []
+    The conditions (in order of probability) are the first ``most`` of these. The sites
+    (``by_probability``, ``p`` their tie keys) are the leading site and the most probable of the
+    others, shown in the site order: the site order puts a kind's total first (the leading site is
+    a root when the roots together outweigh every nerve), and a list cut in that order could hide
+    the second most probable structure (a saphenous nerve at 0.24 behind five roots of 0.30 to
+    0.02). The tie keys make a batch and a single case choose alike.
+    """
+    eligible: list[int] = []
     for k, i in enumerate(order):
         if k < MIN_LISTED or p[i] >= LISTED_PROBABILITY:
-            listed.append(i)
-            if len(listed) == most:
+            eligible.append(k)
+            if len(eligible) == most and not by_probability:
                 break
-    return listed
-
-
-def _listed_sites(order: list[int], keys: list[float], most: int) -> list[int]:
-    """The sites listed: the leading site and the most probable of the others, in the site order.
-
-    The site order puts a kind's total first (the leading site is a root when the roots together
-    outweigh every nerve), but a list cut in that order can hide the second most probable structure:
-    a saphenous nerve at 0.24 behind five roots of 0.30 to 0.02. So the entries are chosen by their
-    own probability (tie keys, ``keys``, so a batch and a single case choose alike) and shown in the
-    site order. Entries below LISTED_PROBABILITY are left out, at least MIN_LISTED kept, as
-    :func:`_listed`.
-    """
-    eligible = [k for k, i in enumerate(order) if k < MIN_LISTED or keys[i] >= LISTED_PROBABILITY]
     if len(eligible) <= most:
         return [order[k] for k in eligible]
     # the leading site always; the rest by probability, equal keys by their place in the order
-    others = sorted(eligible[1:], key=lambda k: (-keys[order[k]], k))[: most - 1]
+    others = sorted(eligible[1:], key=lambda k: (-p[order[k]], k))[: most - 1]
     return [order[k] for k in sorted([eligible[0], *others])]
 
 
@@ -1699,8 +1687,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     )
     # the listed entries from the row's lists (CoreCase.listed_conditions and listed_sites read
     # the arrays: the same entries)
-    core.listed_conditions = _listed_of(order_list, p_row, TOP_CONDITIONS)
-    core.listed_sites = _listed_sites(site_order.tolist(), tie_keys_list(row), TOP_SITES)
+    core.listed_conditions = _listed(order_list, p_row, TOP_CONDITIONS)
+    core.listed_sites = _listed(site_order.tolist(), tie_keys_list(row), TOP_SITES, by_probability=True)
     core.finding_rows = finding_rows
     core.observation_rows = observation_rows
     return core

@@ -466,16 +466,18 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     if issues:
         raise CaseError(issues)
     n_findings = len(compiled.finding_ids)
-    present = np.zeros(n_findings, dtype=bool)
-    absent = np.zeros(n_findings, dtype=bool)
+    # the finding vectors are numpy views of bytearrays: this function writes and reads them through
+    # the bytearrays (a Python int per item instead of a numpy scalar), the rest of the engine
+    # through the arrays, the same memory
+    present, absent, site_scored = bytearray(n_findings), bytearray(n_findings), bytearray(n_findings)
     encoded = EncodedCase(
-        present,
-        absent,
+        np.frombuffer(present, dtype=bool),
+        np.frombuffer(absent, dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
         np.zeros(len(compiled.sign_findings) * len(SIGN_STATES), dtype=bool),
         case.setting.value,
-        np.zeros(n_findings, dtype=bool),
+        np.frombuffer(site_scored, dtype=bool),
     )
     findings: dict[str, Finding] = compiled.findings
 
@@ -488,7 +490,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             return  # only the category that holds is scored
         present[index] = value
         absent[index] = not value
-        encoded.site_scored[index] = origin == EXAM_DERIVED
+        site_scored[index] = origin == EXAM_DERIVED
         encoded.origin[finding_id] = origin
         if value and sides:
             encoded.sides.setdefault(finding_id, set()).update(sides)
@@ -505,7 +507,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         case.onset is not None,
         True,
     )
-    site_scored, origins, found_sides = encoded.site_scored, encoded.origin, encoded.sides
+    origins, found_sides = encoded.origin, encoded.sides
     # mark() of each derived finding, unrolled (the same writes; a rule's sides are read only when
     # its finding is present, the only time mark() keeps them)
     lowest: dict[str, int] | None = None  # each graded movement's lowest grade

@@ -276,7 +276,7 @@ class Explainer:
         sign_origins: list[tuple[int, str | None]] = []
         if signs or localised:
             rows = np.array(conditions, dtype=np.intp)
-            best_sites = tie_argmax(self.log_link[rows] + site_ll[None, :], LOG_TOLERANCE).tolist()
+            best_sites = tie_argmax(self.log_link[rows] + site_ll, LOG_TOLERANCE).tolist()
             if localised:
                 top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
                 scaled = np.exp(site_ll - top)
