@@ -759,6 +759,10 @@ class _Grading:
         for modality, (rate_in, rate_out) in rates.items():
             self.numbers[f"{modality}:in"] = rate_in
             self.numbers[f"{modality}:out"] = rate_out
+        # A peripheral nerve's muscles are its own (no overlapping or variant supply as in a root's
+        # myotome), so a movement outside its territory is weak as often as without a lesion
+        if model.weakness_without_lesion is not None:
+            self.numbers["weakness:nerve-outside:out"] = model.weakness_without_lesion
         # a nerve's own rate for one of its movements or reflexes (anatomy/nerves.yaml specific)
         self.nerve_specific: dict[tuple[str, str, str], str] = {}
         for nerve in kb.anatomy.nerves:
@@ -802,6 +806,14 @@ class _Grading:
             if own is not None:
                 aged = "reflex-aged" + own[len("reflex") :]
                 return (own if modality == base or aged not in self.numbers else aged), True
+        if (
+            hypothesis.nerve is not None
+            and modality == "weakness"
+            and on_side
+            and not inside
+            and "weakness:nerve-outside:out" in self.numbers
+        ):
+            return "weakness:nerve-outside:out", False
         if self.graded is None or not on_side or modality in ("imaging", "umn"):
             return (f"{modality}:in" if inside else f"{modality}:out"), inside
         # several roots (and the cauda equina's leg findings; its saddle findings keep the full rate)
