@@ -224,7 +224,10 @@ def test_no_reflex_changes_is_normal_not_absent() -> None:
 
 
 def test_a_cord_level_or_vibration_is_not_a_one_leg_deficit() -> None:
-    assert not read("Decreased sensation to pinprick below the T4 dermatome.")["finding"]
+    # a level on the trunk is a cord sign with both legs numb below it (E s11), never a one-leg deficit
+    level = read("Decreased sensation to pinprick below the T4 dermatome.")["finding"]
+    assert ("sensory_level", "present", None) in level
+    assert not any(f[0] in {"sensory_deficit_leg", "dermatomal_sensory_loss"} or f[2] for f in level)
     got = read(
         "Bilateral lower limb weakness, diminished temperature sensation, and decreased vibratory sense."
     )
