@@ -70,6 +70,30 @@ class Matchers:
         self._gated_indices = {index for pairs in self.gated.values() for index, _ in pairs}
         # the literals a note must hold for each always-entry to match it (scan.required_literals)
         self._needs = [required_literals(entry.compiled.pattern) for entry in self.always]
+        # the same, as bit masks: each literal one bit, each group of literals one mask
+        literals = sorted({literal for needs in self._needs for group in needs for literal in group})
+        bits = {literal: 1 << i for i, literal in enumerate(literals)}
+        self._literal_bits = list(bits.items())
+        self._need_masks = [
+            tuple(sum(bits[literal] for literal in group) for group in needs) for needs in self._needs
+        ]
+
+    def _possible(self, lowered: str) -> list[bool]:
+        """Per always-entry, whether the note (lower-cased) holds one literal of each of its
+        groups (``LiteralGate.may_match`` of its needs, for all of them in one pass)."""
+        held = 0
+        for literal, bit in self._literal_bits:
+            if literal in lowered:
+                held |= bit
+        possible = []
+        for masks in self._need_masks:
+            ok = True
+            for mask in masks:
+                if not held & mask:
+                    ok = False
+                    break
+            possible.append(ok)
+        return possible
 
     def _for_word(self, lowered: str) -> tuple[Entry, ...]:
         """The entries a word can start, in the order its prefixes give them (kept per word:
@@ -107,7 +131,7 @@ class Matchers:
         # not in the note cannot match it: not tried. Sifted once per note and first letter.
         # (A first-word entry is tried only at its own words: a check would cost what it saves.)
         literals = literal_gate(text) if gate else None
-        possible = [literals.may_match(needs) for needs in self._needs] if literals else []
+        possible = self._possible(literals.lowered) if literals else []
         gated_here: dict[str, list[tuple[int, Entry]]] = {}
         # per gated always-entry: its matches, and where its next match may begin (as finditer)
         gated: dict[int, list[re.Match[str]]] = {}

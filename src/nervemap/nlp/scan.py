@@ -12,10 +12,12 @@ import functools
 import itertools
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _ALNUM = frozenset(string.ascii_lowercase + string.digits)
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
@@ -140,9 +142,33 @@ def _word_starts(text: str) -> dict[str, list[int]]:
 
 
 _MOST_FIRSTS = 8
+_PATTERNS_KEPT = 8192  # patterns remembered per cache, then forgotten all at once
 
 
-@functools.lru_cache(maxsize=4096)
+def per_pattern(derive: Callable[[re.Pattern[str]], T]) -> Callable[[re.Pattern[str]], T]:
+    """``derive(pattern)`` computed once per pattern object, looked up by identity.
+
+    Not ``functools.lru_cache``: a compiled pattern's hash is computed from its whole compiled
+    code on every call (CPython's ``pattern_hash``), 3-8 microseconds for a rule pattern, and the
+    readers look their patterns up some fifty times a note. The pattern is kept with its value,
+    so an id is never taken for a different, later pattern."""
+    cache: dict[int, tuple[re.Pattern[str], T]] = {}
+
+    @functools.wraps(derive)
+    def cached(pattern: re.Pattern[str]) -> T:
+        got = cache.get(id(pattern))
+        if got is not None and got[0] is pattern:
+            return got[1]
+        value = derive(pattern)
+        if len(cache) >= _PATTERNS_KEPT:
+            cache.clear()
+        cache[id(pattern)] = (pattern, value)
+        return value
+
+    return cached
+
+
+@per_pattern
 def _word_firsts(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The first characters of a pattern whose matches begin at a word, else None."""
     firsts = first_characters(pattern)
@@ -265,7 +291,7 @@ def _weakest(group: frozenset[str]) -> int:
     return min(len(literal) for literal in group)
 
 
-@functools.lru_cache(maxsize=8192)
+@per_pattern
 def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
     """Lower-case strings a text must hold for ``pattern`` to match anywhere in it: one string
     of each tuple (at most a few tuples, those of the longest strings). A text without them has
