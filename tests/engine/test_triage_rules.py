@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -317,10 +318,22 @@ _OLDER_PAIN = ["back_pain", "abdominal_or_flank_pain", "groin_pain"]
 
 
 def test_new_back_pain_over_60_with_only_a_fast_pulse_is_not_the_aneurysm_rule() -> None:
-    """Dev medqa-test-0717's class: severe back pain at 63 with a pulse of 102 and a normal pressure."""
-    case = _case(["back_pain", "sudden_onset", "heart_rate_above_100", "tachycardia_or_hypotension"], age=63)
+    """Dev medqa-test-0717's class: severe back pain at 63 with a pulse of 102 and a normal pressure (the text
+    reader sets heart_rate_above_100 from the pulse, not tachycardia_or_hypotension: lead s11)."""
+    case = _case(["back_pain", "sudden_onset", "heart_rate_above_100"], age=63)
     _, fired = _fired(case)
     assert not {f for f in fired if f.startswith("aaa_")}
+
+
+@pytest.mark.parametrize("setting", ["emergency", "primary-care", "spine-clinic"])
+@pytest.mark.parametrize("age", [61, 65, 72, 88])
+def test_the_clinicians_compromise_answer_with_new_pain_over_60_is_an_emergency(setting: str, age: int) -> None:
+    """Reviewer R (lead s11): the clinician interview's only vital-signs question, "HR > 100 or SBP < 90", answers
+    tachycardia_or_hypotension; a yes for a hypotensive patient must not lose the emergency."""
+    case = _case(["back_pain", "sudden_onset", "tachycardia_or_hypotension"], age=age, setting=setting)
+    level, fired = _fired(case)
+    assert level == "emergency"
+    assert "aaa_pain_hypotension_older" in fired
 
 
 @_SETTINGS_S10

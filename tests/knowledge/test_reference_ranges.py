@@ -86,15 +86,22 @@ def test_sex_and_age_specific_limits() -> None:
     assert _status("creatine_kinase", 250, sex="male") == {"creatine_kinase_raised": "absent"}
 
 
-def test_composite_findings_need_every_part_to_be_called_normal() -> None:
+def test_measured_vital_signs_give_their_own_findings_not_the_combined_compromise() -> None:
+    """A measured pulse or pressure gives heart_rate_above_100 / systolic_bp_below_90; the combined
+    tachycardia_or_hypotension is the clinician's answer or shock in words, which a measured normal pressure must not
+    deny (lead s11, reviewer R)."""
+
     def findings(*readings: tuple[str, float]) -> dict[str, str]:
         values = [read_value(q, v, None) for q, v in readings]
         return {d.finding: d.status for d in measurement_findings(values, 50, None)}
 
-    assert findings(("heart_rate", 120))["tachycardia_or_hypotension"] == "present"
-    assert "tachycardia_or_hypotension" not in findings(("heart_rate", 80))
-    assert findings(("heart_rate", 80), ("systolic_bp", 120))["tachycardia_or_hypotension"] == "absent"
-    assert findings(("heart_rate", 80), ("systolic_bp", 85))["tachycardia_or_hypotension"] == "present"
+    assert findings(("heart_rate", 120))["heart_rate_above_100"] == "present"
+    assert findings(("heart_rate", 80), ("systolic_bp", 120)) == {
+        "heart_rate_above_100": "absent",
+        "systolic_bp_below_90": "absent",
+    }
+    assert findings(("heart_rate", 80), ("systolic_bp", 85))["systolic_bp_below_90"] == "present"
+    assert "tachycardia_or_hypotension" not in findings(("heart_rate", 130), ("systolic_bp", 85))
     assert findings(("heart_rate", 80), ("heart_rate", 130))["heart_rate_above_100"] == "present"
 
 

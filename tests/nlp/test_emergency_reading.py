@@ -557,3 +557,56 @@ def test_a_febrile_child_who_will_not_bear_weight_is_an_emergency_by_the_red_fla
     result = _assessed("Child won't bear weight on the left leg, T 38.9, WBC 14.")
     assert "septic_arthritis_child_fever_no_weight_bearing" in {f.id for f in result.triage.red_flags}
     assert _level(result) == "emergency"
+
+
+# ------------------------------------------------------------------ lead s11 (reviewer R's must-fixes of 012b8a9)
+
+
+def _triage_of_note(text: str) -> str:
+    return str(assess(extract(text).case, detail="headline").triage.level)
+
+
+def test_a_fast_pulse_is_a_fast_pulse_not_haemodynamic_compromise() -> None:
+    for text in ("Pulse 102, BP 132/94.", "He is tachycardic."):
+        assert status_of(text, "heart_rate_above_100") == "present"
+        assert status_of(text, "tachycardia_or_hypotension") != "present"
+
+
+@pytest.mark.parametrize(
+    "text", ["He is pale and sweaty.", "She was cold and clammy.", "Pale, clammy and confused.", "Ashen and sweating."]
+)
+def test_the_skin_signs_of_shock_are_haemodynamic_compromise(text: str) -> None:
+    assert status_of(text, "tachycardia_or_hypotension") == "present"
+
+
+def test_compensated_shock_with_sudden_back_pain_over_60_is_an_emergency() -> None:
+    text = (
+        "A 72-year-old smoker has had sudden severe low back pain since this morning. He is pale and sweaty, "
+        "pulse 118, BP 104/70."
+    )
+    assert _triage_of_note(text) == "emergency"
+
+
+def test_back_pain_after_a_fall_at_63_with_a_pulse_of_102_is_not_an_emergency() -> None:
+    text = "A 63-year-old man has had severe back pain since a fall two days ago. Pulse 102, BP 132/94."
+    assert _triage_of_note(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The left leg is weaker than the right.",
+        "His legs have become weaker and weaker over several years.",
+        "The right leg was weaker than the left on testing.",
+    ],
+)
+def test_a_comparison_or_a_course_of_years_is_not_a_progressing_deficit(text: str) -> None:
+    assert status_of(text, "progressive_weakness") != "present"
+
+
+def test_a_comparison_with_diabetes_and_sciatica_is_not_an_emergency() -> None:
+    text = (
+        "A 55-year-old with type 2 diabetes has had back pain and right sciatica for 4 weeks. The right leg is weaker "
+        "than the left: great toe extension 4/5."
+    )
+    assert _triage_of_note(text) != "emergency"
