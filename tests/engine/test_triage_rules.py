@@ -321,19 +321,36 @@ def test_new_back_pain_over_60_with_only_a_fast_pulse_is_not_the_aneurysm_rule()
     """Dev medqa-test-0717's class: severe back pain at 63 with a pulse of 102 and a normal pressure (the text
     reader sets heart_rate_above_100 from the pulse, not tachycardia_or_hypotension: lead s11)."""
     case = _case(["back_pain", "sudden_onset", "heart_rate_above_100"], age=63)
-    _, fired = _fired(case)
-    assert not {f for f in fired if f.startswith("aaa_")}
+    level, fired = _fired(case)
+    # same-day assessment by the fast-pulse rule (urgent), not the emergency of a leaking aneurysm
+    assert level != "emergency"
+    assert {f for f in fired if f.startswith("aaa_")} == {"aaa_new_pain_fast_pulse_older"}
 
 
 @pytest.mark.parametrize("setting", ["emergency", "primary-care", "spine-clinic"])
 @pytest.mark.parametrize("age", [61, 65, 72, 88])
-def test_the_clinicians_compromise_answer_with_new_pain_over_60_is_an_emergency(setting: str, age: int) -> None:
-    """Reviewer R (lead s11): the clinician interview's only vital-signs question, "HR > 100 or SBP < 90", answers
-    tachycardia_or_hypotension; a yes for a hypotensive patient must not lose the emergency."""
+def test_the_clinicians_compromise_answer_with_new_pain_over_60_is_an_emergency(
+    setting: str, age: int
+) -> None:
+    """Reviewer R (lead s11): the clinician interview's only vital-signs question, "HR > 100 or SBP < 90",
+    answers tachycardia_or_hypotension; a yes for a hypotensive patient must not lose the emergency."""
     case = _case(["back_pain", "sudden_onset", "tachycardia_or_hypotension"], age=age, setting=setting)
     level, fired = _fired(case)
     assert level == "emergency"
     assert "aaa_pain_hypotension_older" in fired
+
+
+def test_the_clinicians_compromise_answer_dates_the_pain_like_a_low_pressure() -> None:
+    """Reviewer R of ef5c9dc: back pain at 72 whose duration is not stated, with the clinician's yes to
+    "HR > 100 or SBP < 90", is an emergency, as with a low pressure."""
+    level, fired = _fired(_case(["back_pain", "tachycardia_or_hypotension"], age=72))
+    assert level == "emergency"
+    assert "aaa_pain_hypotension_older" in fired
+
+
+def test_long_standing_back_pain_with_a_fast_pulse_over_60_is_not_the_fast_pulse_rule() -> None:
+    _, fired = _fired(_case(["back_pain", "heart_rate_above_100", "duration_over_12_weeks"], age=70))
+    assert "aaa_new_pain_fast_pulse_older" not in fired
 
 
 @_SETTINGS_S10

@@ -88,8 +88,8 @@ def test_sex_and_age_specific_limits() -> None:
 
 def test_measured_vital_signs_give_their_own_findings_not_the_combined_compromise() -> None:
     """A measured pulse or pressure gives heart_rate_above_100 / systolic_bp_below_90; the combined
-    tachycardia_or_hypotension is the clinician's answer or shock in words, which a measured normal pressure must not
-    deny (lead s11, reviewer R)."""
+    tachycardia_or_hypotension is the clinician's answer or shock in words, which a measured normal
+    pressure must not deny (lead s11, reviewer R)."""
 
     def findings(*readings: tuple[str, float]) -> dict[str, str]:
         values = [read_value(q, v, None) for q, v in readings]

@@ -559,7 +559,7 @@ def test_a_febrile_child_who_will_not_bear_weight_is_an_emergency_by_the_red_fla
     assert _level(result) == "emergency"
 
 
-# ------------------------------------------------------------------ lead s11 (reviewer R's must-fixes of 012b8a9)
+# ------------------------------------------------------------ lead s11 (reviewer R's must-fixes of 012b8a9)
 
 
 def _triage_of_note(text: str) -> str:
@@ -573,7 +573,13 @@ def test_a_fast_pulse_is_a_fast_pulse_not_haemodynamic_compromise() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["He is pale and sweaty.", "She was cold and clammy.", "Pale, clammy and confused.", "Ashen and sweating."]
+    "text",
+    [
+        "He is pale and sweaty.",
+        "She was cold and clammy.",
+        "Pale, clammy and confused.",
+        "Ashen and sweating.",
+    ],
 )
 def test_the_skin_signs_of_shock_are_haemodynamic_compromise(text: str) -> None:
     assert status_of(text, "tachycardia_or_hypotension") == "present"
@@ -606,7 +612,20 @@ def test_a_comparison_or_a_course_of_years_is_not_a_progressing_deficit(text: st
 
 def test_a_comparison_with_diabetes_and_sciatica_is_not_an_emergency() -> None:
     text = (
-        "A 55-year-old with type 2 diabetes has had back pain and right sciatica for 4 weeks. The right leg is weaker "
+        "A 55-year-old with type 2 diabetes has had back pain and right sciatica for 4 weeks. "
+        "The right leg is weaker "
         "than the left: great toe extension 4/5."
     )
     assert _triage_of_note(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["His left foot is pale and cold.", "The toes are white and cold.", "The leg is mottled."]
+)
+def test_a_limbs_pallor_is_not_haemodynamic_compromise(text: str) -> None:
+    assert status_of(text, "tachycardia_or_hypotension") != "present"
+
+
+def test_new_back_pain_with_a_fast_pulse_at_70_is_seen_the_same_day() -> None:
+    text = "A 70-year-old man has had new back pain since this morning. He is tachycardic."
+    assert _triage_of_note(text) == "urgent"

@@ -19,11 +19,14 @@ def _findings(text: str) -> set[tuple[str, str]]:
     ("text", "finding"),
     [
         (
-            "A 60-year-old woman with no previous illness and no known risk factors suddenly finds that both legs "
-            "are weak.",
+            "A 60-year-old woman with no previous illness and no known risk factors suddenly finds "
+            "that both legs are weak.",
             "bilateral_leg_weakness",
         ),
-        ("No fever or recent infection; then abruptly developed weakness of both legs.", "bilateral_leg_weakness"),
+        (
+            "No fever or recent infection; then abruptly developed weakness of both legs.",
+            "bilateral_leg_weakness",
+        ),
         ("The man, with no risk factors, woke to find both legs numb.", "bilateral_leg_numbness"),
     ],
 )
@@ -52,7 +55,10 @@ def test_an_inability_is_a_finding_not_a_denial(text: str, finding: str) -> None
 
 
 def test_pain_that_comes_with_walking_is_present() -> None:
-    pain = {(m.region, m.side) for m in extract("He cannot run or walk without left groin pain.").case.pain_map or []}
+    pain = {
+        (m.region, m.side)
+        for m in extract("He cannot run or walk without left groin pain.").case.pain_map or []
+    }
     assert ("groin", "left") in pain
 
 
@@ -63,7 +69,9 @@ def test_walking_without_pain_still_denies_pain() -> None:
 
 
 def test_a_sentence_opening_with_a_denied_injury_denies_only_the_injury() -> None:
-    found = _findings("Without any injury, severe low back pain shooting down the left leg began two weeks ago.")
+    found = _findings(
+        "Without any injury, severe low back pain shooting down the left leg began two weeks ago."
+    )
     assert ("radiating_leg_pain", "present") in found
     assert ("back_pain", "present") in found
     assert ("significant_trauma", "absent") in found
@@ -79,5 +87,10 @@ def test_a_sentence_opening_with_a_denied_injury_denies_only_the_injury() -> Non
 )
 def test_a_denied_list_stays_denied(text: str) -> None:
     found = _findings(text)
-    for finding in ("fever", "unexplained_weight_loss", "urinary_incontinence_new", "subjective_leg_weakness"):
+    for finding in (
+        "fever",
+        "unexplained_weight_loss",
+        "urinary_incontinence_new",
+        "subjective_leg_weakness",
+    ):
         assert (finding, "present") not in found, (finding, found)
