@@ -34,7 +34,6 @@ def test_measurements_become_findings() -> None:
         "haemoglobin_low": "present",
         "calcium_raised": "present",
         "systolic_bp_below_90": "present",
-        "tachycardia_or_hypotension": "present",
         "heart_rate_above_100": "absent",
         "temperature_38_or_more": "absent",
         "fever": "absent",
@@ -111,7 +110,6 @@ def test_assessed_the_same_as_the_findings_they_stand_for() -> None:
             "findings": [
                 *base["findings"],
                 {"id": "systolic_bp_below_90", "status": "present"},
-                {"id": "tachycardia_or_hypotension", "status": "present"},
                 {"id": "haemoglobin_low", "status": "present"},
             ],
         }

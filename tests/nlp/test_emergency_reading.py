@@ -629,3 +629,11 @@ def test_a_limbs_pallor_is_not_haemodynamic_compromise(text: str) -> None:
 def test_new_back_pain_with_a_fast_pulse_at_70_is_seen_the_same_day() -> None:
     text = "A 70-year-old man has had new back pain since this morning. He is tachycardic."
     assert _triage_of_note(text) == "urgent"
+
+
+def test_a_friction_blister_that_has_grown_over_a_day_is_not_spreading_within_hours() -> None:
+    """Reviewer R of bd776db: a blister from new shoes that has grown over 24 hours is not a necrotising
+    infection."""
+    text = "A blister on his heel from new shoes that has grown over the past 24 hours."
+    assert status_of(text, "worsening_over_hours") != "present"
+    assert _triage_of_note(text) != "emergency"

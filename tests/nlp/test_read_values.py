@@ -73,11 +73,12 @@ def test_value_is_read_with_its_unit_and_finding(
 def test_existing_findings_keep_working() -> None:
     assert _findings("T 38.5")["fever"] == "present"
     assert _findings("temperature 37.0 C")["fever"] == "absent"
-    assert _findings("HR 110")["tachycardia_or_hypotension"] == "present"
-    assert _findings("BP 85/40")["tachycardia_or_hypotension"] == "present"
-    # absent only when both pulse and pressure were measured in range
-    assert "tachycardia_or_hypotension" not in _findings("HR 80")
-    assert _findings("HR 80, BP 130/80")["tachycardia_or_hypotension"] == "absent"
+    assert _findings("HR 110")["heart_rate_above_100"] == "present"
+    assert _findings("BP 85/40")["systolic_bp_below_90"] == "present"
+    # a measured pulse or pressure never sets the combined compromise finding, either way (lead s11): that is
+    # the clinician's answer, shock in words or the skin signs of shock
+    for note in ("HR 110", "BP 85/40", "HR 80", "HR 80, BP 130/80"):
+        assert "tachycardia_or_hypotension" not in _findings(note)
 
 
 def test_unit_conversions() -> None:
