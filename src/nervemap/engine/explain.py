@@ -12,7 +12,7 @@ are read by key.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -295,13 +295,7 @@ class Explainer:
             table = tables[c]
             if table is None:
                 table = self._condition_table(c)
-            keys = sorted(filter(None, map(table.get, scored)))
-            records = made[c]
-            items: list[Any] = list(map(records.get, keys))  # None where not made yet
-            if not all(items):  # a record not made yet (None): made once and kept
-                items = [
-                    record or self._finding_record(c, key) for record, key in zip(items, keys, strict=True)
-                ]
+            keys, items = _keyed_items(table, made[c], scored, c, self._finding_record)
             if sign_origins or localised:
                 place = n_findings  # the added items' places, after every finding's
                 best = best_sites[k]
@@ -445,11 +439,7 @@ class Explainer:
             table = tables[h]
             if table is None:
                 table = self._site_table(h)
-            keys = sorted(filter(None, map(table.get, columns)))
-            records = made[h]
-            items: list[Any] = list(map(records.get, keys))  # None where not made yet
-            if not all(items):  # a record not made yet (None): made once and kept
-                items = [record or self._site_record(h, key) for record, key in zip(items, keys, strict=True)]
+            keys, items = _keyed_items(table, made[h], columns, h, self._site_record)
             cut = bisect_left(keys, against)
             out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
         return out
@@ -515,3 +505,19 @@ def _columns(
 def explainer(compiled: CompiledKnowledge) -> Explainer:
     """The explainer, built once and kept on the compiled knowledge (it dies with it)."""
     return held(compiled, "explainer", Explainer)
+
+
+def _keyed_items(
+    table: dict[int, int],
+    records: dict[int, Evidence],
+    columns: Iterable[int],
+    owner: int,
+    make: Callable[[int, int], Evidence],
+) -> tuple[list[int], list[Any]]:
+    """The sorted item keys a condition's or a site's ``table`` gives for the case's ``columns``, and their
+    records; a record not made yet is made once by ``make(owner, key)`` (which keeps it in ``records``)."""
+    keys = sorted(filter(None, map(table.get, columns)))
+    items: list[Any] = list(map(records.get, keys))  # None where not made yet
+    if not all(items):
+        items = [record or make(owner, key) for record, key in zip(items, keys, strict=True)]
+    return keys, items
