@@ -65,6 +65,12 @@ _OTHER_SIDE = re.compile(
     re.I,
 )
 _PLURAL = re.compile(r"(?:s|jerks|ae)$", re.I)
+# A muscle group is named in the plural for one leg ("the hip adductors are weak", "quadriceps",
+# "hamstrings", "ankle dorsiflexors"): the plural is the group's, not both legs'. A plural body part
+# or reflex ("both knees", "the knees", "ankle jerks") still names both sides.
+_GROUP_PLURAL = re.compile(
+    r"(?:ors|ceps|quads|hamstrings|glutes|glutei|peroneals|peronei|gastrocs|intrinsics)$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -453,7 +459,11 @@ def _add_strength(
     if len(value) == 2 and side is None:
         pairs = [("right", value[0]), ("left", value[1])]
     elif side is None:
-        if value[0] == 5 or (_PLURAL.search(name.text) and not _WALKING.search(name.text)):
+        if value[0] == 5 or (
+            _PLURAL.search(name.text)
+            and not _GROUP_PLURAL.search(name.text)
+            and not _WALKING.search(name.text)
+        ):
             pairs = [("left", value[0]), ("right", value[0])]
         else:
             pairs = [(None, value[0])]  # side not stated: the engine reads it for either side
