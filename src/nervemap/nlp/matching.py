@@ -13,7 +13,10 @@ from typing import Literal
 from nervemap.nlp.rules import Compiled, PhraseSet, compiler, load_rules
 from nervemap.nlp.scan import first_characters, has_folding_letters, literal_gate, required_literals
 
-MentionKind = Literal["finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion"]
+# "onset": an onset word ("sudden", "abruptly"), a target of its own for ConText (nlp/onset.py)
+MentionKind = Literal[
+    "finding", "test", "region", "symptom", "dermatome", "movement", "reflex", "lesion", "onset"
+]
 
 
 @dataclass

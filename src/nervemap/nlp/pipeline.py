@@ -13,6 +13,7 @@ from typing import Any
 
 from nervemap.nlp.context_gate import GatedMatcher
 from nervemap.nlp.matching import Mention, matchers
+from nervemap.nlp.onset import onset_words
 from nervemap.nlp.rules import load_rules
 
 SPAN_GROUP = "nervemap"
@@ -155,6 +156,10 @@ def annotate(text: str, doc: Any = None) -> Annotated:
     already split into sentences (from :func:`sentence_docs`)."""
     pipeline = nlp()
     mentions = matchers().mentions(text)
+    # onset words are targets too, so that an onset has its own negation scope (nlp/onset.py)
+    onsets = [Mention("onset", "sudden", start, end, words) for start, end, words in onset_words(text)]
+    if onsets:
+        mentions = sorted(mentions + onsets, key=lambda m: (m.start, -m.end))
     if doc is None:
         doc = pipeline.make_doc(text)
         for name, component in pipeline.pipeline:

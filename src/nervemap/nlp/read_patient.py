@@ -7,6 +7,7 @@ import re
 
 from nervemap.nlp import scan
 from nervemap.nlp.draft import Draft
+from nervemap.nlp.onset import SUDDEN
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -66,7 +67,6 @@ _HABIT_BEFORE = re.compile(
     r"\b(?:smok(?:ed|es|ing)|drink(?:s|ing)?|drank|vap(?:ed|es|ing))(?:\s+\w+ly)?\s+$", re.I
 )
 _FIXED = {"yesterday": 1.0, "night": 0.5, "morning": 0.25, "week": 7.0, "waking": 0.25}
-_SUDDEN = re.compile(r"\b(?:sudden(?:ly)?|abrupt(?:ly)?|acute\s+onset)\b", re.I)
 # A gradual onset is read from words about how the pain began ("gradual onset", "insidious",
 # "came on gradually"), or from a worsening course ("progressively worsening", "of progressive
 # intensity") when the history is at least two days long: pain that worsens over hours after an
@@ -249,19 +249,47 @@ def _duration(draft: Draft) -> None:
         return
 
 
+# A denial word in the onset word's own phrase (since the last comma, semicolon, colon or bracket): the
+# onset word is denied only when the denial sits in its phrase ("denies sudden weakness", "no abrupt
+# change"), not when a denial's scope runs on past a comma into the complaint ("No signal on Doppler over
+# the foot pulses, sudden pain"). A missed sudden onset under-triages an ischaemic limb; a sudden onset
+# read from the last item of a list of denials only weighs toward the vascular emergencies.
+_DENIAL_WORD = re.compile(
+    r"\b(?:no|not|nor|denies|denied|deny|denying|without|never|negative\s+for)\b|n't\b", re.I
+)
+_PHRASE_BREAK = re.compile(r"[,;:()]")
+
+
+def _denied_in_own_phrase(draft: Draft, start: int) -> bool:
+    sentence_start = draft.sentence_of(start)[0]
+    before = draft.text[sentence_start:start]
+    cut = max((m.end() for m in _PHRASE_BREAK.finditer(before)), default=0)
+    return bool(_DENIAL_WORD.search(before, cut))
+
+
+def _asserted(draft: Draft, match: re.Match[str]) -> bool:
+    """No mention over the onset word is flagged; a negated onset word is asserted unless its own
+    phrase holds the denial (the onset's own negation scope, above)."""
+    for mention in draft.note.mentions:
+        if not (mention.start <= match.start() < mention.end and mention.flags):
+            continue
+        if mention.kind == "onset" and mention.flags == {"negated"}:
+            if not _denied_in_own_phrase(draft, match.start()):
+                continue
+        return False
+    return True
+
+
 def _onset(draft: Draft) -> None:
     course = draft.duration_days is not None and draft.duration_days >= _COURSE_MIN_DAYS
-    patterns = [(_SUDDEN, "sudden"), (_GRADUAL, "gradual")]
+    patterns = [(SUDDEN, "sudden"), (_GRADUAL, "gradual")]
     if course:
         patterns.append((_WORSENING_COURSE, "gradual"))
     for pattern, onset in patterns:
-        match = pattern.search(draft.text)
-        if match:
-            mention = next(
-                (m for m in draft.note.mentions if m.start <= match.start() < m.end and m.flags),
-                None,
-            )
-            if mention is not None:
+        # the first onset word that is asserted: one in a denial's or a history's scope ("denies sudden
+        # weakness") is passed over, and a later one may still say how the pain began
+        for match in pattern.finditer(draft.text):
+            if not _asserted(draft, match):
                 continue
             draft.onset = "sudden" if onset == "sudden" else "gradual"
             draft.add_item("onset", onset, match.start(), match.end())
