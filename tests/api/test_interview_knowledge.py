@@ -22,9 +22,9 @@ def test_an_interview_runs_on_the_apps_knowledge(
     knowledge: CompiledKnowledge = app.state.knowledge
     assert knowledge is not default_compiled()
     sessions: list[CompiledKnowledge] = []
-    original = InterviewSession.from_json.__func__  # type: ignore[attr-defined]
+    original = InterviewSession.from_saved.__func__  # type: ignore[attr-defined]
 
-    def from_json(cls: type[InterviewSession], *args: object, **kwargs: object) -> InterviewSession:
+    def from_saved(cls: type[InterviewSession], *args: object, **kwargs: object) -> InterviewSession:
         session: InterviewSession = original(cls, *args, **kwargs)
         sessions.append(session.compiled)
         return session
@@ -33,7 +33,7 @@ def test_an_interview_runs_on_the_apps_knowledge(
         raise AssertionError("the interview service reached for the bundled knowledge base")
 
     monkeypatch.setattr(interviews, "default_compiled", bundled)
-    monkeypatch.setattr(InterviewSession, "from_json", classmethod(from_json))
+    monkeypatch.setattr(InterviewSession, "from_saved", classmethod(from_saved))
     with TestClient(app) as client:
         started = client.post("/v1/interviews", json={"mode": "patient"})
         assert started.status_code == 201, started.text

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import astuple
 from typing import Any, Literal
 
@@ -78,6 +80,8 @@ class _State:
         self.headline: Assessment | None = None  # the same conclusions without the evidence record
         self.step: Step | None = None
         self.red_flag: dict[str, str] | None = None  # of a step restored from saved_step()
+        self.text: str | None = None  # to_json() of this state, made once
+        self.key: str | None = None  # step_key of this state, made once (saved_step)
 
 
 class InterviewSession:
@@ -91,8 +95,10 @@ class InterviewSession:
         compiled: CompiledKnowledge | None = None,
         config: PolicyConfig | None = None,
         checkin: bool = False,
+        _state: _State | None = None,
     ) -> None:
-        """``checkin``: a follow-up check-in, where a clinician is asked the course measures too."""
+        """``checkin``: a follow-up check-in, where a clinician is asked the course measures too.
+        (``_state``: the state to start from, for :meth:`from_json`; else no answers.)"""
         if mode not in ("patient", "clinician"):
             raise ValueError(f"mode must be patient or clinician, got {mode!r}")
         self.mode: Mode = mode
@@ -102,7 +108,7 @@ class InterviewSession:
         self.catalogue = catalogue or catalogue_for(self.compiled)  # the knowledge base's questions
         self.config = config or PolicyConfig()
         self.checkin = checkin
-        self._state = self._build(())
+        self._state = self._build(()) if _state is None else _state
 
     # ------------------------------------------------------------------ state
     @property
@@ -270,9 +276,14 @@ class InterviewSession:
         names the state it belongs to by a key over the saved state, the catalogue, the knowledge
         base, the policy settings and the nervemap version, so it is never used for another one."""
         step = self.step()
+        state = self._state
+        if state.key is None:
+            state.key = step_key(json.loads(self.to_json()), self.catalogue, self.compiled, self.config)
+            kept = (self.mode, self.setting, self.case_id, self.checkin, state)
+            _recent_states(self.compiled).keep(state.key, kept)
         return {
             "format": STEP_FORMAT,
-            "key": step_key(json.loads(self.to_json()), self.catalogue, self.compiled, self.config),
+            "key": state.key,
             "question": step.question.id if step.question is not None else None,
             "why": step.why,
             "stop": step.stop.value if step.stop is not None else None,
@@ -281,6 +292,12 @@ class InterviewSession:
 
     # ------------------------------------------------------------------ save and resume
     def to_json(self) -> str:
+        state = self._state
+        if state.text is None:
+            state.text = self._dump()
+        return state.text
+
+    def _dump(self) -> str:
         saved = _SavedSession(
             format=FORMAT,
             version=FORMAT_VERSION,
@@ -305,7 +322,53 @@ class InterviewSession:
         step: dict[str, Any] | None = None,
     ) -> InterviewSession:
         """The saved session; ``step``: its :meth:`saved_step`, used when it belongs to this state."""
-        saved = _read(text)
+        try:
+            payload = json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SessionError(f"not a saved interview: not valid JSON ({error})") from None
+        return cls.from_saved(payload, catalogue=catalogue, compiled=compiled, config=config, step=step)
+
+    @classmethod
+    def from_saved(
+        cls,
+        payload: Any,
+        *,
+        catalogue: Catalogue | None = None,
+        compiled: CompiledKnowledge | None = None,
+        config: PolicyConfig | None = None,
+        step: dict[str, Any] | None = None,
+        key: str | None = None,
+    ) -> InterviewSession:
+        """:meth:`from_json` of the saved text already parsed (a stored interview's ``state``);
+        ``key``: its :func:`step_key` under the same catalogue, knowledge base and policy, when made.
+
+        A state this process saved itself (:meth:`saved_step`) and still keeps is taken as it was
+        instead of replayed (issue 16: no replay of the answers on each step): it is found by the
+        step key, a SHA-256 over the whole saved state and the catalogue, knowledge base, policy
+        and version it was made under, so any other state, even one differing in a byte, is read and
+        replayed."""
+        compiled = compiled or default_compiled()
+        catalogue = catalogue or catalogue_for(compiled)
+        config = config or PolicyConfig()
+        if isinstance(payload, dict) and payload.get("format") == FORMAT:
+            if key is None:
+                key = step_key(payload, catalogue, compiled, config)
+            kept = _recent_states(compiled).get(key)
+            if kept is not None:
+                mode, setting, case_id, checkin, state = kept
+                session = cls(
+                    mode,
+                    setting,
+                    case_id,
+                    catalogue=catalogue,
+                    compiled=compiled,
+                    config=config,
+                    checkin=checkin,
+                    _state=state,
+                )
+                session._restore_step(step, payload, key)
+                return session
+        saved = _read(payload)
         session = cls(
             saved.mode,
             saved.setting,
@@ -314,12 +377,19 @@ class InterviewSession:
             compiled=compiled,
             config=config,
             checkin=saved.checkin,
+            _state=_State((), Case()),  # replaced by the replay below
         )
         session._state = session._replay(saved)
-        restored = restore_step(step, json.loads(text), session.catalogue, session.compiled, session.config)
-        if restored is not None:
-            session._state.step, session._state.red_flag = restored
+        session._restore_step(step, payload, key)
         return session
+
+    def _restore_step(self, step: dict[str, Any] | None, payload: dict[str, Any], key: str | None) -> None:
+        state = self._state
+        if state.step is not None:
+            return  # this very state's step, computed in this process
+        restored = restore_step(step, payload, self.catalogue, self.compiled, self.config, key)
+        if restored is not None:
+            state.step, state.red_flag = restored
 
     def restore(self, text: str | bytes) -> None:
         """Replace this session's state with a saved one; on any error nothing changes."""
@@ -353,11 +423,48 @@ class InterviewSession:
             raise SessionError(f"saved answers do not fit together: {error}") from None
 
 
-def _read(text: str | bytes) -> _SavedSession:
-    try:
-        payload = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise SessionError(f"not a saved interview: not valid JSON ({error})") from None
+_Kept = tuple[Mode, Setting, "str | None", bool, _State]
+RECENT_STATES = 4096  # states kept per knowledge base in a process (each some kB)
+
+
+class _RecentStates:
+    """The states this process saved lately (:meth:`InterviewSession.saved_step`), by step key, so
+    the next answer to a saved interview starts from its state instead of replaying every answer.
+    Bounded (least recently used out first); shared by the service's request threads."""
+
+    def __init__(self, limit: int = RECENT_STATES) -> None:
+        self._limit = limit
+        self._states: OrderedDict[str, _Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Kept | None:
+        with self._lock:
+            kept = self._states.get(key)
+            if kept is not None:
+                self._states.move_to_end(key)
+            return kept
+
+    def keep(self, key: str, kept: _Kept) -> None:
+        with self._lock:
+            self._states[key] = kept
+            self._states.move_to_end(key)
+            while len(self._states) > self._limit:
+                self._states.popitem(last=False)
+
+
+def _recent_states(compiled: CompiledKnowledge) -> _RecentStates:
+    return held(compiled, "interview_recent_states", lambda _: _RecentStates())
+
+
+def _read(source: str | bytes | Any) -> _SavedSession:
+    """The saved session in ``source``: its JSON text, or that text parsed."""
+    if isinstance(source, str | bytes):
+        try:
+            payload = json.loads(source)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SessionError(f"not a saved interview: not valid JSON ({error})") from None
+    else:
+        payload = source
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise SessionError("not a saved nervemap interview (no 'format': 'nervemap-interview-session')")
     if payload.get("version") != FORMAT_VERSION:
@@ -396,13 +503,14 @@ def restore_step(
     catalogue: Catalogue,
     compiled: CompiledKnowledge,
     config: PolicyConfig,
+    key: str | None = None,
 ) -> tuple[Step, dict[str, str] | None] | None:
     """The step saved by :meth:`InterviewSession.saved_step` for ``state`` (``to_json()``, parsed), or
     None when there is none, or it was saved for another state, catalogue, knowledge base, policy
-    or version (then the step is computed again)."""
+    or version (then the step is computed again). ``key``: ``step_key`` of the same, when made."""
     if not isinstance(saved, dict) or saved.get("format") != STEP_FORMAT:
         return None
-    if saved.get("key") != step_key(state, catalogue, compiled, config):
+    if saved.get("key") != (key if key is not None else step_key(state, catalogue, compiled, config)):
         return None
     question_id = saved.get("question")
     question = catalogue.by_id.get(question_id) if isinstance(question_id, str) else None

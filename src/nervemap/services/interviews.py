@@ -15,7 +15,6 @@ answers and ranking every open question again.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 from nervemap.interview import AnswerError, InterviewSession, PolicyConfig, SessionError, Step
 from nervemap.interview.catalogue import Kind, Mode, Question, QuestionKind, catalogue_for
-from nervemap.interview.session import restore_step
+from nervemap.interview.session import restore_step, step_key
 from nervemap.knowledge.models import Setting
 from nervemap.services.errors import Conflict, Expired, Invalid, NotFound
 from nervemap.store.assessments import AssessmentRepository
@@ -170,16 +169,19 @@ class OpenInterview:
         session: InterviewSession | None = None,
         restored: tuple[Step, dict[str, str] | None] | None = None,
         compiled: CompiledKnowledge | None = None,
+        key: str | None = None,
     ) -> None:
+        """``key``: the stored state's ``step_key`` (default catalogue and policy), when made."""
         self.record = record
         self._session = session
         self._restored = restored
+        self._key = key
         self.compiled = compiled or (session.compiled if session is not None else default_compiled())
 
     @property
     def session(self) -> InterviewSession:
         if self._session is None:
-            self._session = _replay(self.record, compiled=self.compiled)
+            self._session = _replay(self.record, compiled=self.compiled, key=self._key)
         return self._session
 
     def step(self) -> StepView:
@@ -194,11 +196,16 @@ class OpenInterview:
 
 
 def _replay(
-    record: InterviewRecord, field_name: str = TOKEN, compiled: CompiledKnowledge | None = None
+    record: InterviewRecord,
+    field_name: str = TOKEN,
+    compiled: CompiledKnowledge | None = None,
+    key: str | None = None,
 ) -> InterviewSession:
+    """The session of ``record``: its state as this process last saved it when it still keeps it
+    (``InterviewSession.from_saved``), else its answers replayed. ``key``: the state's step key."""
     try:
-        return InterviewSession.from_json(
-            json.dumps(record.state), compiled=compiled or default_compiled(), step=record.step
+        return InterviewSession.from_saved(
+            record.state, compiled=compiled or default_compiled(), step=record.step, key=key
         )
     except SessionError as error:
         raise Conflict(
@@ -278,10 +285,12 @@ def open_interview(
         )
     # A stored step saved for exactly this state, catalogue and knowledge base vouches for the
     # answers (they were checked against them when saved): no replay needed to read it.
-    restored = restore_step(record.step, record.state, catalogue_for(compiled), compiled, PolicyConfig())
+    catalogue, config = catalogue_for(compiled), PolicyConfig()
+    key = step_key(record.state, catalogue, compiled, config)
+    restored = restore_step(record.step, record.state, catalogue, compiled, config, key)
     if restored is None:
-        return OpenInterview(record, _replay(record, field_name, compiled), compiled=compiled)
-    return OpenInterview(record, restored=restored, compiled=compiled)
+        return OpenInterview(record, _replay(record, field_name, compiled, key), compiled=compiled, key=key)
+    return OpenInterview(record, restored=restored, compiled=compiled, key=key)
 
 
 def token_not_found(field_name: str = TOKEN) -> NotFound:
