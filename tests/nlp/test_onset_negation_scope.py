@@ -39,7 +39,7 @@ def test_a_denied_onset_word_sets_no_onset(text: str) -> None:
         "He denies sudden weakness. This morning sudden severe pain in the right calf.",
         # a denial before a comma does not reach the complaint narrated after it
         "He has no fever, sudden onset of pain in the left calf.",
-        "No injury, felt a sudden severe pain in the left calf.",
+        "No fall or strain, noticed a sudden sharp ache in the left calf.",
         "No history of trauma, presents with sudden pain in the left calf.",
         # a denial's scope that runs on past a comma does not deny the onset word of the complaint
         "No signal on handheld Doppler over the right foot pulses, sudden pain.",
