@@ -1,9 +1,9 @@
 """An MRI that names one root compressed is read at per-root rates (localisation.yaml).
 
-imaging_compression_elsewhere is how often one given root, on one side, is shown pressed without a lesion
-there: the text reader reads any protrusion at a level as pressing that level's root, and a protrusion
-is seen in about 36 % of asymptomatic 50-year-olds (Brinjikji 2015) at one of five levels, 0.072 per
-level. The person-level rate 0.15 was applied to every root and side.
+imaging_compression_elsewhere_by_root is how often one given root, on one side, is shown pressed without a
+lesion there: protrusions in people without symptoms cluster at L4-S1 (Kanayama 2009: a herniated disc at
+L1-2 to L5-S1 in 0.5, 3.5, 6.5, 25 and 35 %), so the pooled 0.072 (36 % at one of five levels) spread by
+level gives L2 0.0036 up to S1 0.166. The person-level rate 0.15 was once applied to every root and side.
 """
 
 from __future__ import annotations
@@ -58,11 +58,10 @@ def test_a_foraminal_disc_named_at_the_l3_root_makes_l3_the_likeliest_lesion_on_
 @pytest.mark.xfail(
     strict=True,
     reason="known defect (reviewer R of 8ec766a): with an MRI naming the L3 root compressed and an L3 "
-    "pain map, 'no lesion' (about 0.46) still outweighs the imaged root (about 0.17). Cause (L s11): the "
-    "incidental rate 0.072 is the same for every root, though incidental herniations cluster at L4-S1; "
-    "per-level rates pass this test but the imaging observation is one per root whatever the lesion "
-    "kind, so golden l2-right-farlateral then ranks foraminal stenosis first "
-    "(sources/cite-l-s11.yaml)",
+    "pain map, 'no lesion' still outweighs the imaged root. Per-level incidental rates and the imaging "
+    "kind (L s12: imaging_compression_elsewhere_by_root, imaging_kinds_shown) narrowed it from about 0.46 "
+    "against 0.17 to 0.37 against 0.35: the rest of 'no lesion' is the thigh pain's non-neural causes (hip "
+    "osteoarthritis 0.10, trochanteric pain 0.04) at their priors",
 )
 def test_an_imaged_concordant_root_outweighs_no_lesion() -> None:
     for side in ("left", "right"):

@@ -47,6 +47,14 @@ OBSERVED_SIDES: tuple[str, ...] = (*SIDES, UNSTATED)
 # How a nerve-tension sign was observed: positive on the left, on the right, positive with no side
 # given, or negative.
 SIGN_STATES: tuple[str, ...] = ("left", "right", "any", "absent")
+# How an imaged root was shown compressed (engine/encode imaging_state_rows): by a disc only, or only by
+# another kind (stenosis, listhesis, cauda equina compression). A root a disc and a stenosis both press
+# is neither: each condition finds its own kind there.
+IMAGING_DISC = "disc-herniation"
+IMAGING_STATE_KINDS: tuple[str, ...] = ("disc-only", "other-only")
+# The rows of sign_log_factor are summed into one code per case (2 ** row) to group cases that share
+# a link matrix (engine/inference): a float64 holds such a code exactly up to 53 rows.
+MAX_LINK_STATES = 53
 # "Sensation is normal" and "power is full" over a whole leg (engine.encode): one observation
 # per side each.
 WHOLE_LEG_NORMAL = "sensory-normal"
@@ -124,6 +132,9 @@ class CompiledKnowledge:
     sign_findings: list[int]  # finding index of each nerve-tension sign (SLR, femoral stretch...)
     sign_log_factor: FloatArray  # (K * len(SIGN_STATES), C * H) log P(sign state | c, h)
     exclusive_groups: dict[str, list[int]] = field(default_factory=dict)
+    # (kind of imaging state, root, side) -> its row in sign_log_factor and in each case's sign_states,
+    # after the nerve-tension sign rows
+    imaging_state_index: dict[tuple[str, str, str], int] = field(default_factory=dict)
     # setting -> prior mass of causes the knowledge base does not model (reported, not scored)
     not_modelled: dict[str, float] = field(default_factory=dict)
 
@@ -426,6 +437,48 @@ def _sign_factors(
                     value = np.log(by_state[state] / ref) + np.log(bg)
                 factors[k * len(SIGN_STATES) + s, :, h] = value
     return factors.reshape(len(sign_findings) * len(SIGN_STATES), n_conditions * n_sites)
+
+
+def _imaging_factors(
+    kb: KnowledgeBase,
+    conditions: list[Condition],
+    hypotheses: list[Hypothesis],
+    territories: list[dict[str, set[str]]],
+    numbers: dict[str, Number],
+) -> tuple[list[tuple[str, str, str]], FloatArray]:
+    """log P(image | condition, site) / P(image | site) for a root shown compressed by one kind only.
+
+    The site model scores an imaged root at the compression rate for a lesion there and at the
+    incidental rate elsewhere, whatever the condition. A report names the kind of lesion, though: a
+    disc shown pressing the L2 root is what a disc herniation at L2 looks like, not a foraminal
+    stenosis there, under which the disc is an incidental finding at that root. So, for a condition
+    whose lesion is reported as other kinds (localisation.yaml imaging_kinds_shown), a site that
+    covers the imaged root takes the incidental rate instead of the compression rate; conditions
+    not listed keep the site's rate.
+    """
+    model = kb.localisation
+    shown = model.imaging_kinds_shown
+    # the roots a listed condition can press (its sites): elsewhere the image is incidental anyway
+    listed = {
+        f"root:{r}" for c in conditions if c.id in shown for w in c.sites for r in [w.site.split(":")[-1]]
+    }
+    roots = [r for r in LOCALISABLE_ROOTS if f"root:{r}" in listed and any(h.root == r for h in hypotheses)]
+    states = [(kind, root, side) for kind in IMAGING_STATE_KINDS for root in roots for side in OBSERVED_SIDES]
+    factors = np.zeros((len(states), len(conditions), len(hypotheses)))
+    compression = model.imaging_compression_of_root.value
+    for row, (kind, root, side) in enumerate(states):
+        incidental = numbers.get(f"imaging:out:{root}", model.imaging_compression_elsewhere).value
+        for c, condition in enumerate(conditions):
+            kinds = shown.get(condition.id)
+            if kinds is None:
+                continue
+            other = [k for k in kinds if k != IMAGING_DISC]
+            if (IMAGING_DISC in kinds) if kind == "disc-only" else bool(other):
+                continue  # the image shows this condition's own kind of lesion
+            for h, hypothesis in enumerate(hypotheses):
+                if root in territories[h]["imaging"] and _applies_to_side(hypothesis, side):
+                    factors[row, c, h] = np.log(incidental / compression)
+    return states, factors.reshape(len(states), len(conditions) * len(hypotheses))
 
 
 @dataclass
@@ -759,6 +812,9 @@ class _Grading:
         for modality, (rate_in, rate_out) in rates.items():
             self.numbers[f"{modality}:in"] = rate_in
             self.numbers[f"{modality}:out"] = rate_out
+        # an imaged root shown compressed without a lesion there: incidental discs cluster at L4-S1
+        for root, incidental in model.imaging_compression_elsewhere_by_root.items():
+            self.numbers[f"imaging:out:{root}"] = incidental
         # A peripheral nerve's muscles are its own (no overlapping or variant supply as in a root's
         # myotome), so a movement outside its territory is weak as often as without a lesion
         if model.weakness_without_lesion is not None:
@@ -814,6 +870,8 @@ class _Grading:
             and "weakness:nerve-outside:out" in self.numbers
         ):
             return "weakness:nerve-outside:out", False
+        if modality == "imaging" and not inside and f"imaging:out:{observation.target}" in self.numbers:
+            return f"imaging:out:{observation.target}", False
         if self.graded is None or not on_side or modality in ("imaging", "umn"):
             return (f"{modality}:in" if inside else f"{modality}:out"), inside
         # several roots (and the cauda equina's leg findings; its saddle findings keep the full rate)
@@ -981,6 +1039,10 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         sign_findings,
         model.tension_sign_outside_territory.value,
     )
+    imaging_states, imaging_factor = _imaging_factors(kb, conditions, hypotheses, territories, loc_numbers)
+    imaging_state_index = {state: len(sign_log_factor) + row for row, state in enumerate(imaging_states)}
+    sign_log_factor = np.vstack([sign_log_factor, imaging_factor])
+    assert len(sign_log_factor) <= MAX_LINK_STATES, "too many link states for one exact code per case"
     spinal = np.array([c.category == "spinal" for c in conditions])
     return CompiledKnowledge(
         knowledge=kb,
@@ -1015,6 +1077,7 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         sign_findings=sign_findings,
         sign_log_factor=sign_log_factor,
         exclusive_groups=groups,
+        imaging_state_index=imaging_state_index,
         not_modelled=(
             {setting.value: p.value for setting, p in kb.priors.not_modelled.items()} if kb.priors else {}
         ),

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from nervemap.engine.case import Case, ImagingFinding, Status
 from nervemap.engine.compiled import (
+    IMAGING_DISC,
     ONE_LEG,
     ONE_LEG_PARTS,
     SIDES,
@@ -475,7 +476,7 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         np.frombuffer(absent, dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
         np.zeros(len(compiled.observations), dtype=bool),
-        np.zeros(len(compiled.sign_findings) * len(SIGN_STATES), dtype=bool),
+        np.zeros(len(compiled.sign_log_factor), dtype=bool),
         case.setting.value,
         np.frombuffer(site_scored, dtype=bool),
     )
@@ -765,6 +766,7 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         for root in roots:
             for side in image_sides:
                 _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
+    encoded.sign_states[imaging_state_rows(compiled, case.imaging)] = True
     for k, index in enumerate(compiled.sign_findings):
         base = k * len(SIGN_STATES)
         if encoded.present[index]:
@@ -890,6 +892,30 @@ def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:
                 f"numbness reported in {test.region} ({test.side}) but sensation there is normal on "
                 "examination: both are kept (subjective numbness often precedes a measurable deficit)"
             )
+
+
+def imaging_state_rows(compiled: CompiledKnowledge, imaging: Sequence[ImagingFinding]) -> list[int]:
+    """Rows of sign_log_factor for the roots a case's imaging shows compressed by a disc only or only
+    by another kind (compiled._imaging_factors; one rule for the per-case and the batch encoder)."""
+    if not compiled.imaging_state_index or not imaging:
+        return []
+    localisation = compiled.knowledge.localisation
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for item in imaging:
+        roots, image_sides = imaged_roots_and_sides(
+            compiled.knowledge.anatomy.discs, item, localisation.imaging_zones
+        )
+        for root in roots:
+            for side in image_sides:
+                kinds.setdefault((root, side), set()).add("disc" if item.kind == IMAGING_DISC else "other")
+    rows = []
+    for (root, side), seen in kinds.items():
+        if len(seen) == 1:
+            state = "disc-only" if "disc" in seen else "other-only"
+            row = compiled.imaging_state_index.get((state, root, side))
+            if row is not None:
+                rows.append(row)
+    return rows
 
 
 def imaged_roots_and_sides(

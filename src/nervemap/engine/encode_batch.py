@@ -38,6 +38,7 @@ from nervemap.engine.encode import (
     _vague_marks,
     both_legs_contradiction_note,
     imaged_roots_and_sides,
+    imaging_state_rows,
 )
 from nervemap.engine.encode import (
     _tables as encode_tables,
@@ -676,7 +677,9 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     obs_a &= ~obs_p
     # nerve-tension signs: the sides they were positive on (any side when none is given), or absent
     n_states = len(SIGN_STATES)
-    signs = np.zeros((n, len(compiled.sign_findings) * n_states), dtype=bool)
+    signs = np.zeros((n, len(compiled.sign_log_factor)), dtype=bool)
+    for b in [b for b, case in enumerate(cases) if case.imaging]:
+        signs[b, imaging_state_rows(compiled, cases[b].imaging)] = True
     for k, f in enumerate(compiled.sign_findings):
         base = k * n_states
         has_side = sides[:, f].any(axis=1)

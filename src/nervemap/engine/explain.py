@@ -262,7 +262,10 @@ class Explainer:
         if not codes.keys() >= set(hows):
             self._add_origins(hows)
         scored = [col * ORIGIN_SPAN + codes[how] for col, how in zip(columns, hows, strict=True)]
-        signs = encoded.sign_states.nonzero()[0].tolist()
+        # the nerve-tension sign rows (the imaging-kind rows after them are scored, not listed: the
+        # imaged root is an item of the site's own evidence)
+        n_sign_rows = len(compiled.sign_findings) * len(SIGN_STATES)
+        signs = [row for row in encoded.sign_states.nonzero()[0].tolist() if row < n_sign_rows]
         if observations is None:
             observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
             localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))

@@ -826,6 +826,18 @@ class LocalisationModel(Strict):
     )
     imaging_compression_of_root: Probability
     imaging_compression_elsewhere: Probability
+    imaging_compression_elsewhere_by_root: dict[str, Probability] = Field(
+        default_factory=dict,
+        description="P(one given root on one side shown compressed | no lesion there), per root where "
+        "the level's rate is published; roots not listed take imaging_compression_elsewhere",
+    )
+    imaging_kinds_shown: dict[Identifier, list[ImagingKind]] = Field(
+        default_factory=dict,
+        description="The imaging kinds a report uses for a condition's lesion (a disc herniation is "
+        "reported as a disc, foraminal stenosis as stenosis): a root shown compressed only by another "
+        "kind is an incidental finding under that condition, whatever its site; conditions not "
+        "listed: any kind",
+    )
     upper_motor_neuron_sign_with_cord: Probability
     upper_motor_neuron_sign_otherwise: Probability
     tension_signs: list[TensionSign] = Field(default_factory=list)
