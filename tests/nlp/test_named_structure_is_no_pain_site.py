@@ -1,9 +1,10 @@
 """A region word that names a structure, a diagnosis or a test is no pain site (E s12).
 
-"a lumbar root problem", "lumbosacral radiculopathy", "lumbar disc herniation", "lumbar MRI": the adjective says
-what is thought to be wrong or what was done, not where the patient hurts. Read as the back, it put a pain of the
-feet into the back and sent a diabetic's neuropathy through the spinal-infection rules. "lumbar pain", "pain in the
-lumbar region" and "lumbar and buttock pain" still name the back."""
+"a lumbar root problem", "lumbosacral radiculopathy", "lumbar disc herniation", "lumbar MRI": the
+adjective says what is thought to be wrong or what was done, not where the patient hurts. Read as the
+back, it put a pain of the feet into the back and sent a diabetic's neuropathy through the
+spinal-infection rules. "lumbar pain", "pain in the lumbar region" and "lumbar and buttock pain" still
+name the back."""
 
 from __future__ import annotations
 
@@ -44,12 +45,10 @@ def test_the_lumbar_region_named_as_a_place_is_still_the_back(text: str) -> None
     assert "lower_back" in _regions(text)
 
 
-def test_a_diabetic_with_painful_feet_and_a_raised_crp_is_not_sent_through_the_back_pain_infection_rule() -> (
-    None
-):
+def test_painful_feet_with_a_raised_crp_do_not_fire_the_back_pain_infection_rule() -> None:
     text = (
-        "A 66-year-old man with type 2 diabetes has burning pain in both feet, which his GP attributes to a lumbar "
-        "root problem. CRP 14 mg/L."
+        "A 66-year-old man with type 2 diabetes has burning pain in both feet, which his GP "
+        "attributes to a lumbar root problem. CRP 14 mg/L."
     )
     fired = {flag.id for flag in assess(extract(text).case).triage.red_flags}
     assert "infection_back_pain_raised_markers" not in fired

@@ -273,9 +273,9 @@ def _asserted(draft: Draft, match: re.Match[str]) -> bool:
     for mention in draft.note.mentions:
         if not (mention.start <= match.start() < mention.end and mention.flags):
             continue
-        if mention.kind == "onset" and mention.flags == {"negated"}:
-            if not _denied_in_own_phrase(draft, match.start()):
-                continue
+        own_scope = mention.kind == "onset" and mention.flags == {"negated"}
+        if own_scope and not _denied_in_own_phrase(draft, match.start()):
+            continue
         return False
     return True
 
