@@ -33,6 +33,7 @@ from nervemap.knowledge.ranges import (
 from nervemap.nlp import scan
 from nervemap.nlp.draft import Draft
 from nervemap.nlp.knowledge import TextKnowledge
+from nervemap.nlp.models import ExtractedItem
 
 # a whole number: not part of a longer one, not a decimal comma ("2,65" is not read as 2), not a
 # dipstick grade ("Hb 3+" on urinalysis) and not the start of a range ("WBC 5-10", "99 to 100")
@@ -304,6 +305,33 @@ def _to_reading(hit: _Hit, ranges: dict[str, Quantity]) -> Reading | None:
         return None
 
 
+def _number_decides(draft: Draft, finding: str, value_spans: list[tuple[int, int]]) -> None:
+    """A result stated both in words and as a number is what the number says (E s12).
+
+    "Raised CRP (6 mg/L)", "CRP mildly elevated at 8": the word is the writer's laboratory limit, often
+    5 mg/L, while the finding's threshold (reference_ranges.yaml) is the cited one; the number is the
+    observation. The words over the number are then not asserted, and their finding is not kept present
+    against the number
+    (engine.case keeps a finding given present even when a value shows it absent). Words elsewhere ("raised
+    ESR, CRP 6 mg/L") still count: they may speak of another test.
+    """
+    kept: list[ExtractedItem] = []
+    dropped = 0
+    for item in draft.items:
+        over_value = any(item.start < end and start < item.end for start, end in value_spans)
+        if item.kind == "finding" and item.value == finding and item.status == "present" and over_value:
+            kept.append(item.model_copy(update={"status": "not asserted"}))
+            dropped += 1
+            continue
+        kept.append(item)
+    if not dropped:
+        return
+    draft.items[:] = kept
+    for _ in range(dropped):
+        if (finding, "present", None) in draft.findings:
+            draft.findings.remove((finding, "present", None))
+
+
 def read_values(draft: Draft) -> None:
     ranges = draft.knowledge.ranges
     readings: list[tuple[Reading, int, int]] = []
@@ -331,6 +359,8 @@ def read_values(draft: Draft) -> None:
     for derived in measurement_findings([r for r, _, _ in readings], draft.age, draft.sex, ranges=ranges):
         start, end = spans[id(derived.readings[0])]
         draft.add_item("finding", derived.finding, start, end, status=derived.status)
+        if derived.status == "absent":
+            _number_decides(draft, derived.finding, [spans[id(r)] for r in derived.readings])
     compiled = _compiled(draft.knowledge)
     numeric_spans = [(s, e) for _, s, e in readings]
     for quantity_id, entries in compiled.qualitative.items():
