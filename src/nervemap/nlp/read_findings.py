@@ -55,7 +55,9 @@ _RECENT = re.compile(
     r"\brecent(?:ly)?\b|\b(?:days?|weeks?|months?)\s+(?:ago|earlier|before|after|since|following|prior|post)\b|"
     r"\bpost-?op(?:erative(?:ly)?)?\b|\bpost-?partum\b|\bfollowing\b|\bafter\s+(?:an?|the|his|her|their)\b|"
     r"\bs/p\b|\bstatus\s+post\b|\bsince\s+(?:the|his|her)\b|\blast\s+(?:week|month)\b|\byesterday\b|"
-    r"\bthis\s+(?:week|month)\b|\bday\s+\d+\b|\bPOD\s*\d",
+    r"\bthis\s+(?:week|month)\b|\bday\s+\d+\b|\bPOD\s*\d|"
+    # the illness dated from the operation in its sentence: "... fixed with a plate and has since been weak"
+    r"\b(?:has|have)\s+since\b",
     re.IGNORECASE,
 )
 
