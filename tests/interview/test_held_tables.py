@@ -44,3 +44,36 @@ def test_two_knowledge_bases_get_their_own_tables() -> None:
             for region in roots[root].dermatome
         }
     )
+
+
+def test_sampled_answers_are_made_once_per_question_and_draws() -> None:
+    """A sampled examination's answers are kept by the draws that make them: the same state gives
+    the same answers (the very objects, equal to freshly made ones), another question object of the
+    same id gets its own."""
+    import numpy as np
+
+    from nervemap.interview.candidates import candidates, joint_probabilities
+    from nervemap.interview.catalogue import catalogue_for
+
+    compiled = default_compiled()
+    n_conditions, n_sites = compiled.site_given_condition.shape
+    log_joint = np.log(np.full((n_conditions, n_sites), 1.0 / (n_conditions * n_sites)))
+    cdf = joint_probabilities(log_joint)
+    by_id = catalogue_for(compiled).by_id
+    for question_id in ("sensation", "strength_knee"):
+        question = by_id[question_id]
+        vars(compiled).pop("_interview_sampled_answers", None)
+        first = candidates(question, compiled, log_joint, 24, cdf)
+        again = candidates(question, compiled, log_joint, 24, cdf)
+        assert first.keys == again.keys and first.weights == again.weights
+        assert all(a is b for a, b in zip(first.answers, again.answers, strict=True))
+        vars(compiled).pop("_interview_sampled_answers")
+        fresh = candidates(question, compiled, log_joint, 24, cdf)
+        assert fresh.answers == first.answers
+        other = question.model_copy()
+        assert all(
+            a is not b
+            for a, b in zip(
+                candidates(other, compiled, log_joint, 24, cdf).answers, fresh.answers, strict=True
+            )
+        )

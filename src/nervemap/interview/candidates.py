@@ -185,7 +185,7 @@ def candidates(
             ]
         )
     if kind == Kind.BODY_MAP:
-        return _sensation(compiled, sites, present, rng)
+        return _sensation(question, compiled, sites, present, rng)
     if kind == Kind.IMAGING:
         return _dedupe(
             [_imaging(compiled, int(c), int(h), rng) for c, h in zip(conditions, sites, strict=True)]
@@ -218,11 +218,13 @@ def _sample_checklist(
             p_none[:, j] *= 1 - compiled.p_present[conditions, compiled.finding_index[fid]]
     ticked = rng.random((len(conditions), len(options))) >= p_none
     first, weights, keys = _dedupe_rows(ticked)
-    answers: list[Value] = [
-        {option.id: "yes" if yes else "no" for option, yes in zip(options, ticked[i].tolist(), strict=True)}
-        for i in first
-    ]
-    return Candidates(answers, weights, keys)
+
+    def answer(i: int) -> Value:
+        return {
+            option.id: "yes" if yes else "no" for option, yes in zip(options, ticked[i].tolist(), strict=True)
+        }
+
+    return Candidates(_answers_of(compiled, question, first, keys, answer), weights, keys)
 
 
 def _pain_map(
@@ -270,7 +272,11 @@ def _pain_map_findings(compiled: CompiledKnowledge) -> list[Finding]:
 
 
 def _sensation(
-    compiled: CompiledKnowledge, sites: IndexArray, present: FloatArray, rng: np.random.Generator
+    question: Question,
+    compiled: CompiledKnowledge,
+    sites: IndexArray,
+    present: FloatArray,
+    rng: np.random.Generator,
 ) -> Candidates:
     """Each sampled site's sensory examination: each region on each side reduced with its
     P(observation | site), one uniform number each, in order (regions, then sides)."""
@@ -278,14 +284,14 @@ def _sensation(
     columns = [compiled.observation_index[f"sensory:{region}:{side}"] for region, side in tests]
     reduced = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
     first, weights, keys = _dedupe_rows(reduced)
-    answers: list[Value] = [
-        [
+
+    def answer(i: int) -> Value:
+        return [
             {"region": region, "side": side, "status": "reduced" if low else "normal"}
             for (region, side), low in zip(tests, reduced[i].tolist(), strict=True)
         ]
-        for i in first
-    ]
-    return Candidates(answers, weights, keys)
+
+    return Candidates(_answers_of(compiled, question, first, keys, answer), weights, keys)
 
 
 def _strength(
@@ -301,14 +307,45 @@ def _strength(
     columns = [compiled.observation_index[f"weakness:{movement}:{side}"] for movement, side in tests]
     weak = rng.random((len(sites), len(tests))) < present[np.ix_(sites, np.array(columns, dtype=np.intp))]
     first, weights, keys = _dedupe_rows(weak)
-    answers: list[Value] = [
-        [
+
+    def answer(i: int) -> Value:
+        return [
             {"movement": movement, "side": side, "grade": 4 if low else 5}
             for (movement, side), low in zip(tests, weak[i].tolist(), strict=True)
         ]
-        for i in first
-    ]
-    return Candidates(answers, weights, keys)
+
+    return Candidates(_answers_of(compiled, question, first, keys, answer), weights, keys)
+
+
+_ANSWERS_LIMIT = 50_000  # sampled answers kept per knowledge base (a bounded table)
+_AnswerTable = dict[tuple[str, str], tuple[Question, Value]]
+
+
+def _answers_of(
+    compiled: CompiledKnowledge,
+    question: Question,
+    first: list[int],
+    keys: list[str],
+    make: Callable[[int], Value],
+) -> list[Value]:
+    """The answers the kept draws ``first`` make (``make(i)``: the answer of draw i), each made once
+    per (question, key) and kept on the compiled knowledge: the draws name the answer (its key, see
+    :func:`_dedupe_rows`) and the same draws recur from state to state, so an answer of 20-40 entries
+    is not built again for every state. Kept only for this very question object (another catalogue's
+    question of the same id is made again). The answers are shared: never changed in place."""
+    table: _AnswerTable = held(compiled, "sampled_answers", lambda _: {})
+    out: list[Value] = []
+    for i, key in zip(first, keys, strict=True):
+        known = table.get((question.id, key))
+        if known is not None and known[0] is question:
+            out.append(known[1])
+            continue
+        if len(table) >= _ANSWERS_LIMIT:
+            table.clear()
+        value = make(i)
+        table[(question.id, key)] = (question, value)
+        out.append(value)
+    return out
 
 
 def _reflexes(
