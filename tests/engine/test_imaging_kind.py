@@ -97,3 +97,12 @@ def test_the_incidental_rate_per_root_rises_from_l2_to_s1_and_every_rate_is_cite
     assert all(rates[root].source == "kanayama-2009" for root in rates)
     assert model.imaging_kinds_shown["lateral_recess_foraminal_stenosis"]
     assert "disc-herniation" not in model.imaging_kinds_shown["lateral_recess_foraminal_stenosis"]
+
+
+def test_the_imaging_rows_fit_the_exact_link_code_and_cover_l2_to_s1() -> None:
+    from nervemap.engine.compiled import MAX_LINK_STATES
+
+    compiled = default_compiled()
+    assert len(compiled.sign_log_factor) <= MAX_LINK_STATES
+    roots = {root for _, root, _ in compiled.imaging_state_index}
+    assert {"L2", "L3", "L4", "L5", "S1"} <= roots

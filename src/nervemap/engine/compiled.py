@@ -445,6 +445,7 @@ def _imaging_factors(
     hypotheses: list[Hypothesis],
     territories: list[dict[str, set[str]]],
     numbers: dict[str, Number],
+    budget: int,
 ) -> tuple[list[tuple[str, str, str]], FloatArray]:
     """log P(image | condition, site) / P(image | site) for a root shown compressed by one kind only.
 
@@ -454,7 +455,9 @@ def _imaging_factors(
     stenosis there, under which the disc is an incidental finding at that root. So, for a condition
     whose lesion is reported as other kinds (localisation.yaml imaging_kinds_shown), a site that
     covers the imaged root takes the incidental rate instead of the compression rate; conditions
-    not listed keep the site's rate.
+    not listed keep the site's rate. At most ``budget`` rows (MAX_LINK_STATES less the sign rows),
+    the lowest roots first (S1 upwards, the commonest levels): an image of a root left out keeps
+    the site's rate.
     """
     model = kb.localisation
     shown = model.imaging_kinds_shown
@@ -463,6 +466,8 @@ def _imaging_factors(
         f"root:{r}" for c in conditions if c.id in shown for w in c.sites for r in [w.site.split(":")[-1]]
     }
     roots = [r for r in LOCALISABLE_ROOTS if f"root:{r}" in listed and any(h.root == r for h in hypotheses)]
+    per_root = len(IMAGING_STATE_KINDS) * len(OBSERVED_SIDES)
+    roots = sorted(roots[::-1][: max(budget, 0) // per_root], key=LOCALISABLE_ROOTS.index)
     states = [(kind, root, side) for kind in IMAGING_STATE_KINDS for root in roots for side in OBSERVED_SIDES]
     factors = np.zeros((len(states), len(conditions), len(hypotheses)))
     compression = model.imaging_compression_of_root.value
@@ -1039,7 +1044,9 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
         sign_findings,
         model.tension_sign_outside_territory.value,
     )
-    imaging_states, imaging_factor = _imaging_factors(kb, conditions, hypotheses, territories, loc_numbers)
+    imaging_states, imaging_factor = _imaging_factors(
+        kb, conditions, hypotheses, territories, loc_numbers, MAX_LINK_STATES - len(sign_log_factor)
+    )
     imaging_state_index = {state: len(sign_log_factor) + row for row, state in enumerate(imaging_states)}
     sign_log_factor = np.vstack([sign_log_factor, imaging_factor])
     assert len(sign_log_factor) <= MAX_LINK_STATES, "too many link states for one exact code per case"
