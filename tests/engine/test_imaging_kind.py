@@ -106,3 +106,22 @@ def test_the_imaging_rows_fit_the_exact_link_code_and_cover_l2_to_s1() -> None:
     assert len(compiled.sign_log_factor) <= MAX_LINK_STATES
     roots = {root for _, root, _ in compiled.imaging_state_index}
     assert {"L2", "L3", "L4", "L5", "S1"} <= roots
+
+
+def _lesion_pattern_weight(case: dict[str, Any], condition: str) -> float:
+    entry = next(d for d in assess(case).differential if d.id == condition)
+    return next(item.weight for item in entry.evidence.for_ if item.finding == "lesion-pattern")
+
+
+def test_the_shown_lesion_pattern_weight_carries_the_lesion_kind() -> None:
+    """The kind factor changes the sum that makes the probability, so it must change the weight shown
+    for the lesion pattern too (each shown weight is a term of that sum)."""
+    disc = _upper_lumbar(
+        [{"kind": "disc-herniation", "level": "L2-L3", "zone": "far-lateral", "side": "right"}]
+    )
+    narrow = _upper_lumbar([{"kind": "stenosis", "level": "L2-L3", "zone": "foraminal", "side": "right"}])
+    stenosis = "lateral_recess_foraminal_stenosis"
+    assert _lesion_pattern_weight(disc, stenosis) < _lesion_pattern_weight(narrow, stenosis) - 2.0
+    # a condition whose own kind the image shows keeps the full weight of the imaged root
+    herniation = "lumbar_disc_herniation"
+    assert _lesion_pattern_weight(disc, herniation) > _lesion_pattern_weight(disc, stenosis)

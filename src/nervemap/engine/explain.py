@@ -265,7 +265,9 @@ class Explainer:
         # the nerve-tension sign rows (the imaging-kind rows after them are scored, not listed: the
         # imaged root is an item of the site's own evidence)
         n_sign_rows = len(compiled.sign_findings) * len(SIGN_STATES)
-        signs = [row for row in encoded.sign_states.nonzero()[0].tolist() if row < n_sign_rows]
+        link_rows = encoded.sign_states.nonzero()[0].tolist()
+        signs = [row for row in link_rows if row < n_sign_rows]
+        imaged = [row for row in link_rows if row >= n_sign_rows]
         if observations is None:
             observed_present, observed_absent = encoded.observed_present, encoded.observed_absent
             localised = bool(np.count_nonzero(observed_present) or np.count_nonzero(observed_absent))
@@ -284,9 +286,16 @@ class Explainer:
                 top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
                 scaled = np.exp(site_ll - top)
                 none_ll = site_ll[self.none_hypothesis]
-                link = compiled.site_given_condition
+                link = compiled.site_given_condition[rows]
+                if imaged:
+                    # the imaging-kind rows (a root pressed by a disc only, or by another kind only)
+                    # weigh each condition's sites in the joint, so they belong to its lesion-pattern
+                    # weight: without them the shown weight is not the term that was summed
+                    n_sites = link.shape[1]
+                    kind = compiled.sign_log_factor[imaged].sum(axis=0).reshape(-1, n_sites)[rows]
+                    link = link * np.exp(kind)
                 # log P(pattern | c) less log P(pattern | no lesion), per listed condition
-                fits = (np.log(link[rows] @ scaled) + top - none_ll).tolist()
+                fits = (np.log((link * scaled).sum(axis=1)) + top - none_ll).tolist()
             # each sign state row with the origin of its finding (read once, not per condition)
             sign_ids = self.sign_finding_ids
             sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]
