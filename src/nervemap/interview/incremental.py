@@ -295,7 +295,8 @@ class CaseEncoder:
         compiled = self.compiled
         sparse = _sparse_table(compiled)
         reported = self._reported
-        row_index: list[IndexArray] = []
+        rows: list[int] = []  # each sparse row that sets columns, and how many
+        counts: list[int] = []
         columns: list[IndexArray] = []
         values: list[npt.NDArray[np.bool_]] = []
         full: list[tuple[int, Case]] = []
@@ -306,14 +307,17 @@ class CaseEncoder:
                 full.append((i, self.hypothetical(question, answer, key)))
                 continue
             if len(entry.columns):
-                row_index.append(np.full(len(entry.columns), i, dtype=np.intp))
+                rows.append(i)
+                counts.append(len(entry.columns))
                 columns.append(entry.columns)
                 values.append(entry.values)
         self.sparse_rows += len(answers) - len(full)
         self.full_rows += len(full)
         if not columns:
             return None, full
-        return (np.concatenate(row_index), np.concatenate(columns), np.concatenate(values)), full
+        # each row's index once per column it sets (one repeat, not an array per row)
+        row_index = np.repeat(np.array(rows, dtype=np.intp), counts)
+        return (row_index, np.concatenate(columns), np.concatenate(values)), full
 
     def matrices(self, answers: Sequence[tuple[Question, Value]]) -> tuple[FloatArray, ...]:
         """``stack(compiled, self.rows(answers))`` built in one go: the sparse rows as copies of the
