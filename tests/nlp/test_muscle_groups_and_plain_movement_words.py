@@ -52,6 +52,11 @@ def test_plural_knees_still_name_both_legs() -> None:
         ("The muscles that straighten the left knee are weak.", {("knee_extension", "left", 4)}),
         ("The muscle which extends his right knee is weak.", {("knee_extension", "right", 4)}),
         ("The muscles that bend the left knee are weak.", {("knee_flexion", "left", 4)}),
+        ("The muscles that bend the right hip are weak.", {("hip_flexion", "right", 4)}),
+        ("The muscles that bring the right leg inwards are weak.", {("hip_adduction", "right", 4)}),
+        ("The muscles that move the left leg out sideways are weak.", {("hip_abduction", "left", 4)}),
+        ("The muscles that lift the left foot are weak.", {("ankle_dorsiflexion", "left", 4)}),
+        ("The muscles that point the right foot down are weak.", {("ankle_plantarflexion", "right", 4)}),
     ],
 )
 def test_a_muscle_named_by_what_it_does_is_that_movement(
