@@ -18,3 +18,20 @@ def present(text: str) -> set[str]:
 def status_of(text: str, finding_id: str) -> str | None:
     """The status of one finding, or None when the note does not mention it."""
     return next((str(f.status) for f in extract(text).case.findings or [] if f.id == finding_id), None)
+
+
+def findings_of(text: str) -> set[tuple[str, str]]:
+    """(finding id, status) of every finding the note gives."""
+    return {(finding.id, str(finding.status)) for finding in extract(text).case.findings or []}
+
+
+def sided_findings_of(text: str) -> set[tuple[str, str, str | None]]:
+    """(finding id, status, side) of every finding the note gives."""
+    return {(finding.id, str(finding.status), finding.side) for finding in extract(text).case.findings or []}
+
+
+def triage_of(text: str) -> str:
+    """The triage level of the case read from the note."""
+    from nervemap.engine.assess import assess
+
+    return str(assess(extract(text).case, detail="headline").triage.level)

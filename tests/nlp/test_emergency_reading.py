@@ -29,7 +29,7 @@ import pytest
 from nervemap.engine.assess import assess
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-from tests.nlp.reading import status_of
+from tests.nlp.reading import status_of, triage_of
 
 DATA = Path(__file__).parent / "data"
 RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
@@ -562,10 +562,6 @@ def test_a_febrile_child_who_will_not_bear_weight_is_an_emergency_by_the_red_fla
 # ------------------------------------------------------------ lead s11 (reviewer R's must-fixes of 012b8a9)
 
 
-def _triage_of_note(text: str) -> str:
-    return str(assess(extract(text).case, detail="headline").triage.level)
-
-
 def test_a_fast_pulse_is_a_fast_pulse_not_haemodynamic_compromise() -> None:
     for text in ("Pulse 102, BP 132/94.", "He is tachycardic."):
         assert status_of(text, "heart_rate_above_100") == "present"
@@ -590,12 +586,12 @@ def test_compensated_shock_with_sudden_back_pain_over_60_is_an_emergency() -> No
         "A 72-year-old smoker has had sudden severe low back pain since this morning. He is pale and sweaty, "
         "pulse 118, BP 104/70."
     )
-    assert _triage_of_note(text) == "emergency"
+    assert triage_of(text) == "emergency"
 
 
 def test_back_pain_after_a_fall_at_63_with_a_pulse_of_102_is_not_an_emergency() -> None:
     text = "A 63-year-old man has had severe back pain since a fall two days ago. Pulse 102, BP 132/94."
-    assert _triage_of_note(text) != "emergency"
+    assert triage_of(text) != "emergency"
 
 
 @pytest.mark.parametrize(
@@ -616,7 +612,7 @@ def test_a_comparison_with_diabetes_and_sciatica_is_not_an_emergency() -> None:
         "The right leg is weaker "
         "than the left: great toe extension 4/5."
     )
-    assert _triage_of_note(text) != "emergency"
+    assert triage_of(text) != "emergency"
 
 
 @pytest.mark.parametrize(
@@ -628,7 +624,7 @@ def test_a_limbs_pallor_is_not_haemodynamic_compromise(text: str) -> None:
 
 def test_new_back_pain_with_a_fast_pulse_at_70_is_seen_the_same_day() -> None:
     text = "A 70-year-old man has had new back pain since this morning. He is tachycardic."
-    assert _triage_of_note(text) == "urgent"
+    assert triage_of(text) == "urgent"
 
 
 def test_a_friction_blister_that_has_grown_over_a_day_is_not_spreading_within_hours() -> None:
@@ -636,4 +632,4 @@ def test_a_friction_blister_that_has_grown_over_a_day_is_not_spreading_within_ho
     infection."""
     text = "A blister on his heel from new shoes that has grown over the past 24 hours."
     assert status_of(text, "worsening_over_hours") != "present"
-    assert _triage_of_note(text) != "emergency"
+    assert triage_of(text) != "emergency"

@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _findings(text: str) -> set[tuple[str, str]]:
-    return {(f.id, f.status.value) for f in extract(text).case.findings or []}
+from tests.nlp.reading import findings_of
 
 
 @pytest.mark.parametrize(
@@ -31,13 +28,13 @@ def _findings(text: str) -> set[tuple[str, str]]:
     ],
 )
 def test_an_onset_and_its_verb_start_the_complaint(text: str, finding: str) -> None:
-    found = _findings(text)
+    found = findings_of(text)
     assert (finding, "present") in found
     assert (finding, "absent") not in found
 
 
 def test_the_onset_itself_is_not_denied_by_the_history_before_it() -> None:
-    found = _findings("No history of trauma and no risk factors, he suddenly finds both legs weak.")
+    found = findings_of("No history of trauma and no risk factors, he suddenly finds both legs weak.")
     assert ("sudden_onset", "present") in found
 
 
@@ -51,7 +48,7 @@ def test_the_onset_itself_is_not_denied_by_the_history_before_it() -> None:
     ],
 )
 def test_an_inability_is_a_finding_not_a_denial(text: str, finding: str) -> None:
-    assert (finding, "present") in _findings(text)
+    assert (finding, "present") in findings_of(text)
 
 
 def test_pain_that_comes_with_walking_is_present() -> None:
@@ -63,13 +60,13 @@ def test_pain_that_comes_with_walking_is_present() -> None:
 
 
 def test_walking_without_pain_still_denies_pain() -> None:
-    found = _findings("He can walk without pain.")
+    found = findings_of("He can walk without pain.")
     assert ("radiating_leg_pain", "present") not in found
     assert ("back_pain", "present") not in found
 
 
 def test_a_sentence_opening_with_a_denied_injury_denies_only_the_injury() -> None:
-    found = _findings(
+    found = findings_of(
         "Without any injury, severe low back pain shooting down the left leg began two weeks ago."
     )
     assert ("radiating_leg_pain", "present") in found
@@ -86,7 +83,7 @@ def test_a_sentence_opening_with_a_denied_injury_denies_only_the_injury() -> Non
     ],
 )
 def test_a_denied_list_stays_denied(text: str) -> None:
-    found = _findings(text)
+    found = findings_of(text)
     for finding in (
         "fever",
         "unexplained_weight_loss",

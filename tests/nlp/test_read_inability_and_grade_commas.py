@@ -15,14 +15,11 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import sided_findings_of
 
 
 def _strength(text: str) -> set[tuple[str, str | None, int]]:
     return {(s.movement, s.side, s.grade) for s in extract(text).case.strength}
-
-
-def _findings(text: str) -> set[tuple[str, str, str | None]]:
-    return {(f.id, f.status.value, f.side) for f in extract(text).case.findings}
 
 
 def _reflexes(text: str) -> set[tuple[str, str | None, int]]:
@@ -39,7 +36,7 @@ def _reflexes(text: str) -> set[tuple[str, str | None, int]]:
     ],
 )
 def test_an_inability_to_heel_or_toe_walk_is_present(text: str, finding: tuple[str, str, str]) -> None:
-    assert finding in _findings(text)
+    assert finding in sided_findings_of(text)
     assert not any(grade == 5 for _, _, grade in _strength(text))
 
 

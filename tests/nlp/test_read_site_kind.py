@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract
-
-
-def _findings(text: str) -> set[tuple[str, str, str | None]]:
-    return {(f.id, f.status.value, f.side) for f in extract(text).case.findings}
+from tests.nlp.reading import sided_findings_of
 
 
 @pytest.mark.parametrize(
@@ -21,14 +18,14 @@ def _findings(text: str) -> set[tuple[str, str, str | None]]:
     ],
 )
 def test_sensory_loss_called_dermatomal_is_a_root_pattern(text: str, side: str | None) -> None:
-    found = _findings(text)
+    found = sided_findings_of(text)
     assert ("dermatomal_sensory_loss", "present", side) in found
     assert ("sensory_deficit_leg", "present", side) in found
 
 
 def test_a_sensory_loss_not_called_dermatomal_is_not_a_root_pattern() -> None:
     assert not any(
-        f[0] == "dermatomal_sensory_loss" for f in _findings("Sensation is reduced in the right leg.")
+        f[0] == "dermatomal_sensory_loss" for f in sided_findings_of("Sensation is reduced in the right leg.")
     )
 
 
@@ -46,11 +43,11 @@ def test_a_sensory_loss_not_called_dermatomal_is_not_a_root_pattern() -> None:
     ],
 )
 def test_electrodiagnosis_read_as_radiculopathy(text: str, status: str, side: str | None) -> None:
-    assert ("emg_radiculopathy", status, side) in _findings(text)
+    assert ("emg_radiculopathy", status, side) in sided_findings_of(text)
 
 
 def test_a_radiculopathy_without_electrodiagnosis_is_not_an_emg_finding() -> None:
-    assert not any(f[0] == "emg_radiculopathy" for f in _findings("He has a left L5 radiculopathy."))
+    assert not any(f[0] == "emg_radiculopathy" for f in sided_findings_of("He has a left L5 radiculopathy."))
 
 
 @pytest.mark.parametrize(
@@ -61,7 +58,7 @@ def test_a_radiculopathy_without_electrodiagnosis_is_not_an_emg_finding() -> Non
     ],
 )
 def test_an_unspecified_neurological_deficit_is_read(text: str, status: str, side: str | None) -> None:
-    assert ("neurological_deficit_leg", status, side) in _findings(text)
+    assert ("neurological_deficit_leg", status, side) in sided_findings_of(text)
 
 
 def test_a_consent_list_of_surgical_risks_is_not_a_finding() -> None:
@@ -69,7 +66,7 @@ def test_a_consent_list_of_surgical_risks_is_not_a_finding() -> None:
         "Risks and benefits of the surgery including bleeding, infection, neurologic deficit, nonunion "
         "and lack of improvement were discussed."
     )
-    assert not any(f[0] == "neurological_deficit_leg" for f in _findings(text))
+    assert not any(f[0] == "neurological_deficit_leg" for f in sided_findings_of(text))
 
 
 @pytest.mark.parametrize(
@@ -82,7 +79,7 @@ def test_a_consent_list_of_surgical_risks_is_not_a_finding() -> None:
     ],
 )
 def test_sensory_nerve_action_potentials_are_read(text: str, status: str, side: str | None) -> None:
-    assert ("snap_abnormal", status, side) in _findings(text)
+    assert ("snap_abnormal", status, side) in sided_findings_of(text)
 
 
 def test_normal_sensory_nerve_conduction_is_not_a_normal_bedside_sensory_examination() -> None:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract
-
-
-def _findings(text: str) -> dict[str, str]:
-    return {f.id: f.status.value for f in extract(text).case.findings}
+from tests.nlp.reading import statuses
 
 
 def _measured(text: str) -> dict[str, tuple[float, str | None]]:
@@ -57,7 +54,7 @@ def test_value_is_read_with_its_unit_and_finding(
     extraction = extract(text)
     measured = {m.quantity: (m.value, m.unit) for m in extraction.case.measurements}
     assert measured[quantity] == (pytest.approx(value), unit)
-    assert _findings(text)[finding] == status
+    assert statuses(text)[finding] == status
     # the extraction lists the value and the finding with the words they came from
     items = {
         (i.kind, i.value.split()[0] if i.kind == "measurement" else i.value): i for i in extraction.items
@@ -71,14 +68,14 @@ def test_value_is_read_with_its_unit_and_finding(
 
 
 def test_existing_findings_keep_working() -> None:
-    assert _findings("T 38.5")["fever"] == "present"
-    assert _findings("temperature 37.0 C")["fever"] == "absent"
-    assert _findings("HR 110")["heart_rate_above_100"] == "present"
-    assert _findings("BP 85/40")["systolic_bp_below_90"] == "present"
+    assert statuses("T 38.5")["fever"] == "present"
+    assert statuses("temperature 37.0 C")["fever"] == "absent"
+    assert statuses("HR 110")["heart_rate_above_100"] == "present"
+    assert statuses("BP 85/40")["systolic_bp_below_90"] == "present"
     # a measured pulse or pressure never sets the combined compromise finding, either way (lead s11): that is
     # the clinician's answer, shock in words or the skin signs of shock
     for note in ("HR 110", "BP 85/40", "HR 80", "HR 80, BP 130/80"):
-        assert "tachycardia_or_hypotension" not in _findings(note)
+        assert "tachycardia_or_hypotension" not in statuses(note)
 
 
 def test_unit_conversions() -> None:
@@ -95,30 +92,30 @@ def test_unit_conversions() -> None:
 
 
 def test_negated_and_historical_values_are_ignored() -> None:
-    assert _findings("no fever")["fever"] == "absent"
-    assert _findings("afebrile")["fever"] == "absent"
-    assert "creatine_kinase_raised" not in _findings("CK normal last year")
-    assert _findings("CK normal")["creatine_kinase_raised"] == "absent"  # the same words, now
-    assert "haemoglobin_low" not in _findings("Hb 8.9 two years ago")
-    assert _findings("Hb 8.9 today, 13.5 last year")["haemoglobin_low"] == "present"
-    assert "inr_above_range" not in _findings("INR pending")
+    assert statuses("no fever")["fever"] == "absent"
+    assert statuses("afebrile")["fever"] == "absent"
+    assert "creatine_kinase_raised" not in statuses("CK normal last year")
+    assert statuses("CK normal")["creatine_kinase_raised"] == "absent"  # the same words, now
+    assert "haemoglobin_low" not in statuses("Hb 8.9 two years ago")
+    assert statuses("Hb 8.9 today, 13.5 last year")["haemoglobin_low"] == "present"
+    assert "inr_above_range" not in statuses("INR pending")
     historical = [i for i in extract("CK 25,000 in 2019").items if i.kind == "measurement"]
     assert historical and historical[0].status == "not asserted" and historical[0].flags == ["historical"]
 
 
 def test_results_in_words() -> None:
-    assert _findings("raised calcium and low Hb") == {
+    assert statuses("raised calcium and low Hb") == {
         "calcium_raised": "present",
         "haemoglobin_low": "present",
     }
-    assert _findings("Calcium not raised")["calcium_raised"] == "absent"
+    assert statuses("Calcium not raised")["calcium_raised"] == "absent"
 
 
 def test_sex_decides_haemoglobin_and_unknown_sex_leaves_it_open() -> None:
-    assert _findings("A 50 year old woman. Hb 125 g/L")["haemoglobin_low"] == "absent"
-    assert _findings("A 50 year old man. Hb 125 g/L")["haemoglobin_low"] == "present"
-    assert "haemoglobin_low" not in _findings("Hb 125 g/L")
-    assert _findings("Hb 100 g/L")["haemoglobin_low"] == "present"  # low for either sex
+    assert statuses("A 50 year old woman. Hb 125 g/L")["haemoglobin_low"] == "absent"
+    assert statuses("A 50 year old man. Hb 125 g/L")["haemoglobin_low"] == "present"
+    assert "haemoglobin_low" not in statuses("Hb 125 g/L")
+    assert statuses("Hb 100 g/L")["haemoglobin_low"] == "present"  # low for either sex
 
 
 def test_words_that_are_not_values() -> None:
@@ -131,13 +128,13 @@ def test_words_that_are_not_values() -> None:
 
 def test_numbers_that_are_not_results_of_now() -> None:
     # "without" after a value does not negate it: a low pressure stays low
-    assert _findings("BP 90/50 mm Hg without postural changes")["systolic_bp_below_90"] == "present"
+    assert statuses("BP 90/50 mm Hg without postural changes")["systolic_bp_below_90"] == "present"
     assert _measured("Docusate sodium 100mg po QD") == {}  # a dose, not a sodium
     assert _measured("target INR 2.5") == {}
     assert "crp" not in _measured("CRP 5.2")  # mg/L or mg/dL? not read
     assert _measured("CRP 52") == {"crp": (52, "mg/L")}
-    assert _findings("Hb 8.9 g/dL, down from previous 12")["haemoglobin_low"] == "present"
-    assert _findings("Hb 8.9 g/dL down from baseline 13")["haemoglobin_low"] == "present"
+    assert statuses("Hb 8.9 g/dL, down from previous 12")["haemoglobin_low"] == "present"
+    assert statuses("Hb 8.9 g/dL down from baseline 13")["haemoglobin_low"] == "present"
 
 
 def test_values_without_a_finding_are_still_read_and_listed() -> None:
@@ -148,7 +145,7 @@ def test_values_without_a_finding_are_still_read_and_listed() -> None:
         "respiratory_rate": (18, "/min"),
         "sodium": (131, "mmol/L"),
     }
-    assert _findings("RR 18, Na 131 mmol/L") == {}
+    assert statuses("RR 18, Na 131 mmol/L") == {}
 
 
 def test_short_names_only_where_they_mean_the_quantity() -> None:
@@ -172,15 +169,15 @@ def test_a_number_with_another_unit_is_something_else() -> None:
 
 
 def test_other_body_fluids_and_dipstick_grades_are_not_blood_values() -> None:
-    assert _findings("CSF analysis revealed: protein 126, glucose 35, WBC 144") == {}
-    assert _findings("Arthrocentesis yields cloudy fluid with a leukocyte count of 18,500/mm3") == {}
+    assert statuses("CSF analysis revealed: protein 126, glucose 35, WBC 144") == {}
+    assert statuses("Arthrocentesis yields cloudy fluid with a leukocyte count of 18,500/mm3") == {}
     assert _measured("Urinalysis shows Hb 3+, leukocytes 3+, WBC 5-10") == {}
-    assert _findings("Urinalysis was clear; serum Hb 8.9 g/dL")["haemoglobin_low"] == "present"
-    assert _findings("Bloods: Hb 8.9, WBC 14; urine clear")["white_cell_count_raised"] == "present"
+    assert statuses("Urinalysis was clear; serum Hb 8.9 g/dL")["haemoglobin_low"] == "present"
+    assert statuses("Bloods: Hb 8.9, WBC 14; urine clear")["white_cell_count_raised"] == "present"
 
 
 def test_systolic_pressure_on_its_own() -> None:
-    assert _findings("SBP 82")["systolic_bp_below_90"] == "present"
+    assert statuses("SBP 82")["systolic_bp_below_90"] == "present"
     assert _measured("systolic blood pressure of 150 mmHg, diastolic 95") == {
         "systolic_bp": (150, "mmHg"),
         "diastolic_bp": (95, "mmHg"),
@@ -188,14 +185,14 @@ def test_systolic_pressure_on_its_own() -> None:
 
 
 def test_a_normal_saturation_on_oxygen_is_not_called_normal() -> None:
-    assert "oxygen_saturation_below_94" not in _findings("SpO2 95% on 4 L nasal cannula")
-    assert _findings("SpO2 89% on 2 L")["oxygen_saturation_below_94"] == "present"
-    assert _findings("SpO2 97% on room air")["oxygen_saturation_below_94"] == "absent"
+    assert "oxygen_saturation_below_94" not in statuses("SpO2 95% on 4 L nasal cannula")
+    assert statuses("SpO2 89% on 2 L")["oxygen_saturation_below_94"] == "present"
+    assert statuses("SpO2 97% on room air")["oxygen_saturation_below_94"] == "absent"
 
 
 def test_values_after_clinical_words() -> None:
-    assert _findings("tachycardic to 130, hypotensive at 85/50")["systolic_bp_below_90"] == "present"
+    assert statuses("tachycardic to 130, hypotensive at 85/50")["systolic_bp_below_90"] == "present"
     assert _measured("tachycardic to 130")["heart_rate"] == (130, "/min")
-    assert _findings("spiked to 39.2 overnight")["fever"] == "present"
-    assert _findings("desaturating to 86%")["oxygen_saturation_below_94"] == "present"
+    assert statuses("spiked to 39.2 overnight")["fever"] == "present"
+    assert statuses("desaturating to 86%")["oxygen_saturation_below_94"] == "present"
     assert "temperature" not in _measured("temperature 37.5 to 38.6")  # a range: not its lower end

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import statuses
 
 
 def _imaging(text: str) -> set[tuple[str, str]]:
@@ -135,10 +136,6 @@ def test_an_operation_the_note_makes_recent_is_read(text: str) -> None:
     assert _recent_surgery(text) == "present"
 
 
-def _findings(text: str) -> dict[str, str]:
-    return {f.id: f.status.value for f in extract(text).case.findings}
-
-
 @pytest.mark.parametrize(
     ("text", "also"),
     [
@@ -149,7 +146,7 @@ def _findings(text: str) -> dict[str, str]:
     ],
 )
 def test_sensory_symptoms_of_both_feet_or_lower_limbs_are_distal_symmetric(text: str, also: str) -> None:
-    found = _findings(text)
+    found = statuses(text)
     assert found.get("distal_symmetric_sensory_symptoms") == "present"
     assert found.get(also) == "present"
 
@@ -159,11 +156,11 @@ def test_sensory_symptoms_of_both_feet_or_lower_limbs_are_distal_symmetric(text:
     ["Numbness over the dorsum of the left foot.", "Tingling down the back of the right leg into the sole."],
 )
 def test_one_sided_sensory_symptoms_are_not_distal_symmetric(text: str) -> None:
-    assert "distal_symmetric_sensory_symptoms" not in _findings(text)
+    assert "distal_symmetric_sensory_symptoms" not in statuses(text)
 
 
 def test_denied_sensory_symptoms_of_both_feet_are_absent() -> None:
-    found = _findings("She denies numbness or tingling in the feet.")
+    found = statuses("She denies numbness or tingling in the feet.")
     assert found.get("distal_symmetric_sensory_symptoms") == "absent"
 
 

@@ -21,10 +21,7 @@ import pytest
 
 from nervemap.engine.assess import assess
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _findings(text: str) -> set[tuple[str, str]]:
-    return {(f.id, f.status.value) for f in extract(text).case.findings}
+from tests.nlp.reading import findings_of
 
 
 @functools.cache
@@ -43,7 +40,7 @@ def _level(text: str) -> str:
     ],
 )
 def test_retention_as_a_noun_phrase_or_perfect(text: str) -> None:
-    assert ("urinary_retention", "present") in _findings(text)
+    assert ("urinary_retention", "present") in findings_of(text)
     assert _level(text) == "emergency"
 
 
@@ -57,13 +54,13 @@ def test_retention_as_a_noun_phrase_or_perfect(text: str) -> None:
     ],
 )
 def test_saddle_named_with_a_gloss_or_an_area_word(text: str) -> None:
-    assert ("saddle_numbness", "present") in _findings(text)
+    assert ("saddle_numbness", "present") in findings_of(text)
     assert _level(text) == "emergency"
 
 
 def test_saddle_words_for_the_sole_or_a_normal_exam_are_not_saddle_numbness() -> None:
-    assert ("saddle_numbness", "present") not in _findings("Numbness of the sole of the left foot.")
-    assert ("saddle_numbness", "present") not in _findings("No numbness of the perineal area.")
+    assert ("saddle_numbness", "present") not in findings_of("Numbness of the sole of the left foot.")
+    assert ("saddle_numbness", "present") not in findings_of("No numbness of the perineal area.")
 
 
 @pytest.mark.parametrize(
@@ -76,13 +73,13 @@ def test_saddle_words_for_the_sole_or_a_normal_exam_are_not_saddle_numbness() ->
     ],
 )
 def test_no_pain_running_into_the_legs_keeps_the_back_pain(text: str) -> None:
-    found = _findings(text)
+    found = findings_of(text)
     assert ("back_pain", "absent") not in found
     assert ("back_pain", "present") in found
 
 
 def test_no_pain_at_all_is_still_read() -> None:
-    assert ("back_pain", "absent") in _findings("She reports no pain and no sensory symptoms.")
+    assert ("back_pain", "absent") in findings_of("She reports no pain and no sensory symptoms.")
 
 
 @pytest.mark.parametrize(
@@ -96,7 +93,7 @@ def test_no_pain_at_all_is_still_read() -> None:
     ],
 )
 def test_a_bleeding_tendency_is_read(text: str, present: bool) -> None:
-    assert (("bleeding_disorder", "present") in _findings(text)) is present
+    assert (("bleeding_disorder", "present") in findings_of(text)) is present
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _findings(text: str) -> set[tuple[str, str]]:
-    return {(f.id, f.status.value) for f in extract(text).case.findings}
+from tests.nlp.reading import findings_of
 
 
 @pytest.mark.parametrize(
@@ -34,7 +31,7 @@ def _findings(text: str) -> set[tuple[str, str]]:
     ],
 )
 def test_walking_story_is_leg_pain_on_walking(text: str) -> None:
-    assert ("leg_pain_on_walking", "present") in _findings(text)
+    assert ("leg_pain_on_walking", "present") in findings_of(text)
 
 
 @pytest.mark.parametrize(
@@ -47,11 +44,11 @@ def test_walking_story_is_leg_pain_on_walking(text: str) -> None:
     ],
 )
 def test_foot_drop_in_plain_words(text: str) -> None:
-    assert ("foot_drop_reported", "present") in _findings(text)
+    assert ("foot_drop_reported", "present") in findings_of(text)
 
 
 def test_lifting_a_leg_is_not_a_foot_drop() -> None:
-    assert ("foot_drop_reported", "present") not in _findings(
+    assert ("foot_drop_reported", "present") not in findings_of(
         "He cannot lift the leg off the bed because of pain."
     )
 
@@ -65,7 +62,7 @@ def test_lifting_a_leg_is_not_a_foot_drop() -> None:
     ],
 )
 def test_swelling_as_a_process_or_a_place(text: str) -> None:
-    assert ("leg_swelling", "present") in _findings(text)
+    assert ("leg_swelling", "present") in findings_of(text)
 
 
 @pytest.mark.parametrize(
@@ -77,33 +74,33 @@ def test_swelling_as_a_process_or_a_place(text: str) -> None:
     ],
 )
 def test_background_in_plain_words(text: str, finding: str) -> None:
-    assert (finding, "present") in _findings(text)
+    assert (finding, "present") in findings_of(text)
 
 
 def test_denied_history_does_not_deny_the_complaint() -> None:
-    found = _findings(
+    found = findings_of(
         "A 60-year-old woman with no past illnesses felt a sudden severe pain in the left calf."
     )
     assert ("sudden_severe_leg_pain", "present") in found
 
 
 def test_denied_history_still_denies_what_it_lists() -> None:
-    found = _findings("A 60-year-old woman with no history of diabetes has pain in the left calf.")
+    found = findings_of("A 60-year-old woman with no history of diabetes has pain in the left calf.")
     assert ("diabetes", "absent") in found
 
 
 def test_pain_not_settled_does_not_deny_what_follows() -> None:
-    found = _findings("The leg pain has not settled and the right foot now drops.")
+    found = findings_of("The leg pain has not settled and the right foot now drops.")
     assert ("foot_drop_reported", "present") in found
     assert ("foot_drop_reported", "absent") not in found
 
 
 def test_walking_pain_with_the_place_between() -> None:
-    assert ("leg_pain_on_walking", "present") in _findings("He has pain in both calves on walking uphill.")
+    assert ("leg_pain_on_walking", "present") in findings_of("He has pain in both calves on walking uphill.")
 
 
 def test_weakness_and_numbness_of_one_leg_are_both_read() -> None:
-    found = _findings("She has had numbness and weakness in the right leg for a week.")
+    found = findings_of("She has had numbness and weakness in the right leg for a week.")
     assert {("leg_numbness", "present"), ("subjective_leg_weakness", "present")} <= found
 
 
@@ -130,7 +127,7 @@ def test_symptom_duration_still_read_after_a_smoker() -> None:
     ],
 )
 def test_passive_stretch_in_plain_words(text: str) -> None:
-    assert ("pain_on_passive_stretch", "present") in _findings(text)
+    assert ("pain_on_passive_stretch", "present") in findings_of(text)
 
 
 @pytest.mark.parametrize(
@@ -142,10 +139,10 @@ def test_passive_stretch_in_plain_words(text: str) -> None:
     ],
 )
 def test_rapid_course_in_other_words(text: str) -> None:
-    assert ("progressive_symptoms", "present") in _findings(text)
+    assert ("progressive_symptoms", "present") in findings_of(text)
 
 
 def test_a_steady_course_is_not_called_rapid() -> None:
-    assert ("progressive_symptoms", "present") not in _findings(
+    assert ("progressive_symptoms", "present") not in findings_of(
         "The thigh pain has steadily worsened over two weeks."
     )

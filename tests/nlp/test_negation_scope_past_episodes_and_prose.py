@@ -19,10 +19,7 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-
-
-def _findings(text: str) -> set[tuple[str, str]]:
-    return {(f.id, f.status.value) for f in extract(text).case.findings or []}
+from tests.nlp.reading import findings_of
 
 
 def _sided_findings(text: str) -> set[tuple[str, str, str | None]]:
@@ -69,13 +66,13 @@ def test_without_a_trigger_denies_only_the_trigger(text: str, region: str) -> No
     ],
 )
 def test_comma_with_ends_a_negation(text: str, finding: str) -> None:
-    found = _findings(text)
+    found = findings_of(text)
     assert (finding, "absent") not in found
     assert (finding, "present") in found
 
 
 def test_a_denied_list_still_reaches_every_member() -> None:
-    found = _findings("He denies numbness, tingling or weakness in the legs.")
+    found = findings_of("He denies numbness, tingling or weakness in the legs.")
     assert ("leg_numbness", "absent") in found
     assert ("leg_tingling", "absent") in found
 
@@ -105,7 +102,7 @@ def test_an_old_operations_indication_is_not_current_imaging(text: str) -> None:
     ],
 )
 def test_a_past_episode_is_not_present(text: str) -> None:
-    assert ("radiating_leg_pain", "present") not in _findings(text)
+    assert ("radiating_leg_pain", "present") not in findings_of(text)
 
 
 @pytest.mark.parametrize(
@@ -117,7 +114,7 @@ def test_a_past_episode_is_not_present(text: str) -> None:
     ],
 )
 def test_the_present_illness_is_still_present(text: str) -> None:
-    assert ("radiating_leg_pain", "present") in _findings(text)
+    assert ("radiating_leg_pain", "present") in findings_of(text)
 
 
 def test_a_typical_claudication_episode_is_not_history() -> None:
@@ -231,7 +228,7 @@ def test_strength_of_a_named_muscle_reduced() -> None:
     ],
 )
 def test_wasting_in_prose(text: str) -> None:
-    assert ("muscle_wasting", "present") in _findings(text)
+    assert ("muscle_wasting", "present") in findings_of(text)
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,11 @@ from __future__ import annotations
 import pytest
 
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import findings_of
 
 
 def _pain(text: str) -> set[str]:
     return {m.region for m in extract(text).case.pain_map or []}
-
-
-def _findings(text: str) -> set[tuple[str, str]]:
-    return {(f.id, f.status.value) for f in extract(text).case.findings or []}
 
 
 @pytest.mark.parametrize(
@@ -54,7 +51,7 @@ def test_it_begins_without_a_place_reads_nothing() -> None:
     ],
 )
 def test_vibration_reduced_in_a_sentence(text: str) -> None:
-    assert ("vibration_loss_feet", "present") in _findings(text)
+    assert ("vibration_loss_feet", "present") in findings_of(text)
 
 
 def test_small_muscles_of_the_foot() -> None:
@@ -74,7 +71,7 @@ def test_small_muscles_of_the_foot() -> None:
     ],
 )
 def test_a_belt_in_words(text: str, present: bool) -> None:
-    assert (("tight_belt_or_clothing", "present") in _findings(text)) is present
+    assert (("tight_belt_or_clothing", "present") in findings_of(text)) is present
 
 
 @pytest.mark.parametrize(
