@@ -88,8 +88,13 @@ T = TypeVar("T")
 def _shown(probability: float) -> str:
     """A probability as the triage basis prints it (2 decimals). The single-case and batch paths agree
     to about 1e-12, not bit for bit, so a value on a 0.xx5 boundary could print differently on the two
-    paths; rounding to 9 decimals first makes the printed text the same on both."""
-    return f"{round(float(probability), 9):.2f}"
+    paths; rounding to 9 decimals first makes the printed text the same on both. A value further
+    than 1e-8 from every boundary prints the same with or without that rounding (which moves it by
+    at most 5e-10), so only values near one pay for round()'s decimal conversion."""
+    value = float(probability)
+    if abs(value * 100.0 % 1.0 - 0.5) > 1e-6:
+        return f"{value:.2f}"
+    return f"{round(value, 9):.2f}"
 
 
 class _once(Generic[T]):
@@ -1290,6 +1295,7 @@ class _OneTables:
             frozenset(np.flatnonzero(column).tolist()) for column in (t.side_columns > 0).T
         ]
         self.kind_of = t.kind_of.tolist()
+        self.kind_of_array = np.ascontiguousarray(t.kind_of, dtype=np.intp)
         self.spinal = np.flatnonzero(t.compiled.spinal)
         # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
         self.unexplained_by_finding = np.ascontiguousarray(t.unexplained.T)
@@ -1596,8 +1602,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             total += row[column]
         totals.append(total)
     kind_keys = tie_keys_list(totals)
-    keys = np.array([-kind_keys[k] for k in one.kind_of])
-    own = np.array([-key for key in tie_keys_list(row)])
+    keys = np.negative(kind_keys).take(one.kind_of_array)  # each site's kind's key, negated
+    site_keys = tie_keys_list(row)
+    own = np.array([-key for key in site_keys])
     other_side = one.other_side[(left and not right, right and not left)]
     site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
     demographic = one.demographic
@@ -1688,7 +1695,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # the listed entries from the row's lists (CoreCase.listed_conditions and listed_sites read
     # the arrays: the same entries)
     core.listed_conditions = _listed(order_list, p_row, TOP_CONDITIONS)
-    core.listed_sites = _listed(site_order.tolist(), tie_keys_list(row), TOP_SITES, by_probability=True)
+    core.listed_sites = _listed(site_order.tolist(), site_keys, TOP_SITES, by_probability=True)
     core.finding_rows = finding_rows
     core.observation_rows = observation_rows
     return core
@@ -1698,7 +1705,11 @@ def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:
     """:func:`_findings_used` from a case encoded alone (engine/encode.encode_case). The records are
     shared by every assessment that shows the same (finding, status, origin, sides): FindingUsed is
     frozen."""
-    index, labels, present, sides = t.compiled.finding_index, t.labels, encoded.present, encoded.sides
+    index, labels, sides = t.compiled.finding_index, t.labels, encoded.sides
+    # encode_case's vector is a numpy view of a bytearray: read through the buffer's memoryview, an
+    # int per item, not a numpy scalar (a batch's case is read as an array)
+    buffer = encoded.present.base
+    present = buffer if isinstance(buffer, memoryview) else encoded.present
     made = t.finding_used_memo
     out = []
     for fid, origin in encoded.origin.items():

@@ -359,7 +359,8 @@ def _by_pain_map(
 
 
 # A derivation as encode_case runs it: (finding index, finding id, excluded when false (an exclusive
-# group's category), what it reads, origin, the rule, the sides it names or None)
+# group's category), what it reads, origin, the rule (None for a pain-map or weak-movement rule,
+# which encode_case reads itself), the sides it names or None)
 # (and, for a rule on weak movements, the movements and the highest grade that counts as weak)
 _Derived = tuple[
     int,
@@ -367,7 +368,7 @@ _Derived = tuple[
     bool,
     int,
     str,
-    Callable[[Case], bool | None],
+    Callable[[Case], bool | None] | None,
     Callable[[Case], set[str]] | None,
     tuple[frozenset[str], int] | None,
 ]
@@ -379,6 +380,8 @@ class _Tables:
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.compiled = compiled
         self.derived_runs: list[_Derived] = []
+        self.pain_rules: dict[tuple[str, SymptomKind], list[int]] = {}
+        self.bilateral_pain_rules: dict[tuple[str, SymptomKind], list[int]] = {}
         for finding in compiled.derived_findings:
             rule = finding.derive
             assert rule is not None
@@ -401,7 +404,8 @@ class _Tables:
                         bool(finding.exclusive_group),
                         reads,
                         origin,
-                        _derivation(rule, reads),
+                        # the pain-map and weak-movement rules are read by encode_case itself
+                        None if reads in (PAIN_MAP, STRENGTH) else _derivation(rule, reads),
                         _sides_of(rule) if names_sides else None,
                         (
                             (frozenset(rule.weak_movements), 4 if rule.max_grade is None else rule.max_grade)
@@ -410,6 +414,12 @@ class _Tables:
                         ),
                     )
                 )
+                if reads == PAIN_MAP and rule.pain_map is not None:
+                    # the pain-map rules by the (region, kind) of a mark that meets them
+                    by_mark = self.bilateral_pain_rules if rule.bilateral else self.pain_rules
+                    for region in rule.pain_map:
+                        for kind in rule.kinds:
+                            by_mark.setdefault((region, kind), []).append(at)
         kb = compiled.knowledge
         self.whole_leg_regions = set(whole_leg_regions(kb))
         self.movements = {m.id for m in kb.anatomy.movements}
@@ -461,22 +471,47 @@ def _tables(compiled: CompiledKnowledge) -> _Tables:
     return held(compiled, "encode_tables", _Tables)
 
 
+def _pain_map_met(case: Case, tables: _Tables) -> set[int]:
+    """The pain-map rules (by their finding's index) a case's pain map meets: a mark of one of the
+    rule's regions and kinds; for a bilateral rule, such marks on the left and on the right."""
+    met: set[int] = set()
+    sides: dict[int, set[str]] = {}
+    rules, bilateral = tables.pain_rules, tables.bilateral_pain_rules
+    for mark in case.pain_map or ():
+        key = (mark.region, mark.kind)
+        meeting = rules.get(key)
+        if meeting is not None:
+            met.update(meeting)
+        if mark.side:
+            for at in bilateral.get(key, ()):
+                sides.setdefault(at, set()).add(mark.side)
+    met.update(at for at, seen in sides.items() if "left" in seen and "right" in seen)
+    return met
+
+
 def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     """Check a case against the knowledge base and turn it into evidence vectors."""
-    issues = _check_references(case, compiled)
-    if issues:
-        raise CaseError(issues)
-    n_findings = len(compiled.finding_ids)
-    # the finding vectors are numpy views of bytearrays: this function writes and reads them through
+    tables = _tables(compiled)
+    if not _references_hold(case, tables):  # _check_references, its tables read once
+        issues = _reference_issues(case, compiled)
+        if issues:
+            raise CaseError(issues)
+    # the vectors are numpy views of bytearrays (_Bytes): the encoder writes and reads them through
     # the bytearrays (a Python int per item instead of a numpy scalar), the rest of the engine
     # through the arrays, the same memory
-    present, absent, site_scored = bytearray(n_findings), bytearray(n_findings), bytearray(n_findings)
+    raw = _Bytes(
+        len(compiled.finding_ids),
+        len(compiled.observations),
+        len(compiled.sign_log_factor),  # the nerve-tension sign rows, then the imaging-kind rows
+        compiled.observation_index,
+    )
+    present, absent, site_scored = raw.present, raw.absent, raw.site_scored
     encoded = EncodedCase(
         np.frombuffer(present, dtype=bool),
         np.frombuffer(absent, dtype=bool),
-        np.zeros(len(compiled.observations), dtype=bool),
-        np.zeros(len(compiled.observations), dtype=bool),
-        np.zeros(len(compiled.sign_log_factor), dtype=bool),
+        np.frombuffer(raw.observed, dtype=bool),
+        np.frombuffer(raw.unobserved, dtype=bool),
+        np.frombuffer(raw.signs, dtype=bool),
         case.setting.value,
         np.frombuffer(site_scored, dtype=bool),
     )
@@ -512,11 +547,17 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     # mark() of each derived finding, unrolled (the same writes; a rule's sides are read only when
     # its finding is present, the only time mark() keeps them)
     lowest: dict[str, int] | None = None  # each graded movement's lowest grade
-    for at, fid, exclusive, reads, origin, derive, sides_of, weak in _tables(compiled).derived_runs:
+    # the pain-map rules the map meets, read in one pass over its marks (_by_pain_map's values)
+    pain_met: set[int] | None = None
+    for at, fid, exclusive, reads, origin, derive, sides_of, weak in tables.derived_runs:
         if not given[reads]:
             continue  # the input the rule reads is missing: the finding stays unknown
-        if weak is None:
+        if derive is not None:
             value = derive(case)
+        elif weak is None:  # a pain-map rule: met, else false on a complete map (unknown on a partial one)
+            if pain_met is None:
+                pain_met = _pain_map_met(case, tables)
+            value = True if at in pain_met else (False if case.pain_map_complete else None)
         else:  # derive's by_strength, from the lowest grades: any movement of the rule graded weak
             if lowest is None:
                 lowest = {}
@@ -566,20 +607,20 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         if value and side:
             found_sides.setdefault(fid, set()).update(SIDES if side == "bilateral" else (side,))
 
-    _derive_both_legs(compiled, encoded)
-    _encode_localisation(case, compiled, encoded)
-    _encode_one_leg(compiled, encoded)
+    _derive_both_legs(compiled, encoded, raw)
+    _encode_localisation(case, compiled, encoded, raw, tables)
+    _encode_one_leg(tables, raw)
     _note_possible_contradictions(case, encoded)
     return encoded
 
 
-def _encode_one_leg(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _encode_one_leg(tables: _Tables, raw: _Bytes) -> None:
     """That a leg is a symptomatic one, once per side, when any part of it is named (after every
     other lesion observation is set)."""
-    observed = encoded.observed_present
-    for column, parts in _tables(compiled).one_leg:
-        if any(observed[o] for o in parts):
-            observed[column] = True
+    observed = raw.observed
+    for column, parts in tables.one_leg:
+        if any(map(observed.__getitem__, parts)):
+            observed[column] = 1
 
 
 def both_legs_contradiction_note(finding: str) -> str:
@@ -590,7 +631,7 @@ def both_legs_contradiction_note(finding: str) -> str:
     )
 
 
-def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase, raw: _Bytes) -> None:
     """Symptoms in both legs when sided leg symptoms are present on the left and on the right
     (localisation.yaml both_legs_from_sides). A report of the finding present is kept; a report of
     it absent loses to the sided symptoms, with a note, because missing symptoms in both legs can
@@ -599,30 +640,51 @@ def _derive_both_legs(compiled: CompiledKnowledge, encoded: EncodedCase) -> None
     if rule is None:
         return
     at = compiled.finding_index.get(rule.finding)
-    if at is None or encoded.present[at]:
+    present = raw.present
+    if at is None or present[at]:
         return
     sides: set[str] = set()
     for finding in rule.sided:
         index = compiled.finding_index.get(finding)
-        if index is not None and encoded.present[index]:
+        if index is not None and present[index]:
             sides |= encoded.sides.get(finding, set())
     if set(SIDES) <= sides:
         if encoded.origin.get(rule.finding) == "reported":
             encoded.notes.append(both_legs_contradiction_note(rule.finding))
-        encoded.present[at], encoded.absent[at] = True, False
-        encoded.site_scored[at] = False
+        present[at], raw.absent[at] = 1, 0
+        raw.site_scored[at] = 0
         encoded.origin[rule.finding] = "derived"
 
 
-def _set_observation(compiled: CompiledKnowledge, encoded: EncodedCase, key: str, value: bool) -> None:
-    index = compiled.observation_index.get(key)
+class _Bytes:
+    """The memory behind a case's vectors while encode_case writes them. The EncodedCase's arrays
+    are numpy views of these bytearrays; the encoder reads and writes them here, as Python ints (a
+    numpy scalar read or write costs several times as much, and a case makes about a hundred)."""
+
+    __slots__ = ("absent", "observation_index", "observed", "present", "signs", "site_scored", "unobserved")
+
+    def __init__(
+        self, n_findings: int, n_observations: int, n_signs: int, observation_index: dict[str, int]
+    ) -> None:
+        self.present, self.absent, self.site_scored = (
+            bytearray(n_findings),
+            bytearray(n_findings),
+            bytearray(n_findings),
+        )
+        self.observed, self.unobserved = bytearray(n_observations), bytearray(n_observations)
+        self.signs = bytearray(n_signs)
+        self.observation_index = observation_index
+
+
+def _set_observation(raw: _Bytes, key: str, value: bool) -> None:
+    index = raw.observation_index.get(key)
     if index is None:
         return
     if value:
-        encoded.observed_present[index] = True
-        encoded.observed_absent[index] = False
-    elif not encoded.observed_present[index]:
-        encoded.observed_absent[index] = True
+        raw.observed[index] = 1
+        raw.unobserved[index] = 0
+    elif not raw.observed[index]:
+        raw.unobserved[index] = 1
 
 
 def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str, str], str]:
@@ -646,14 +708,15 @@ def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str
     return vague
 
 
-def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+def _whole_leg_normal_sides(case: Case, tables: _Tables) -> set[str]:
     """Sides (or "unstated") whose whole leg was examined with normal sensation and nothing else.
 
     "Sensation is normal" is one finding, whatever the number of regions it covers; a side with any
     abnormal region, numbness on the map, or only part of the leg tested keeps region-by-region
     observations.
     """
-    regions = _tables(compiled).whole_leg_regions
+    regions = tables.whole_leg_regions
+    compiled = tables.compiled
     normal: dict[str, set[str]] = {}
     spoiled: set[str] = set()
     for test in case.sensation:
@@ -670,9 +733,9 @@ def _whole_leg_normal_sides(case: Case, compiled: CompiledKnowledge) -> set[str]
     return {side for side, seen in normal.items() if side not in spoiled and regions <= seen}
 
 
-def _whole_leg_full_power_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+def _whole_leg_full_power_sides(case: Case, tables: _Tables) -> set[str]:
     """Sides (or "unstated") with every key movement graded 5: "power is full" is one finding."""
-    movements = _tables(compiled).movements
+    movements = tables.movements
     full: dict[str, set[str]] = {}
     weak: set[str] = set()
     for strength in case.strength:
@@ -684,14 +747,14 @@ def _whole_leg_full_power_sides(case: Case, compiled: CompiledKnowledge) -> set[
     return {side for side, seen in full.items() if side not in weak and movements <= seen}
 
 
-def _whole_leg_weak_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
+def _whole_leg_weak_sides(case: Case, tables: _Tables) -> set[str]:
     """Sides (or "unstated") with every key movement given one and the same weak grade.
 
     "Both legs 3/5" or "strength 4/5 throughout" is one statement about the leg, read onto every
     movement: like a part of the leg named without its aspect, it is one observation (somewhere in
     the leg is weak), not one per muscle, which would count the same words ten times.
     """
-    movements = _tables(compiled).movements
+    movements = tables.movements
     graded: dict[str, set[str]] = {}
     grades: dict[str, set[int]] = {}
     for strength in case.strength:
@@ -705,7 +768,9 @@ def _whole_leg_weak_sides(case: Case, compiled: CompiledKnowledge) -> set[str]:
     }
 
 
-def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _encode_localisation(
+    case: Case, compiled: CompiledKnowledge, encoded: EncodedCase, raw: _Bytes, tables: _Tables
+) -> None:
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
         modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
@@ -716,33 +781,32 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         group = vague.get((modality, mark.region, str(side) if side else ""))
         if group is not None:
             # "pain in the thigh": one observation, somewhere in the thigh
-            _set_observation(compiled, encoded, f"{modality}-vague:{group}:{side}", True)
+            _set_observation(raw, f"{modality}-vague:{group}:{side}", True)
             continue
-        _set_observation(compiled, encoded, f"{modality}:{mark.region}:{side}", True)
-    whole_leg = _whole_leg_normal_sides(case, compiled)
+        _set_observation(raw, f"{modality}:{mark.region}:{side}", True)
+    whole_leg = _whole_leg_normal_sides(case, tables)
     for side in whole_leg:
-        _set_observation(compiled, encoded, f"{WHOLE_LEG_NORMAL}:leg:{side}", True)
+        _set_observation(raw, f"{WHOLE_LEG_NORMAL}:leg:{side}", True)
     for test in case.sensation:
         if test.status == "increased":
             continue
         side = test.side or (UNSTATED if compiled.regions[test.region].lateral else None)
         if side in whole_leg:
             continue  # part of the whole leg's normal examination: one observation above
-        _set_observation(compiled, encoded, f"sensory:{test.region}:{side}", test.status != "normal")
-    full_power = _whole_leg_full_power_sides(case, compiled)
+        _set_observation(raw, f"sensory:{test.region}:{side}", test.status != "normal")
+    full_power = _whole_leg_full_power_sides(case, tables)
     for side in full_power:
-        _set_observation(compiled, encoded, f"{WHOLE_LEG_FULL_POWER}:leg:{side}", True)
-    uniformly_weak = _whole_leg_weak_sides(case, compiled)
+        _set_observation(raw, f"{WHOLE_LEG_FULL_POWER}:leg:{side}", True)
+    uniformly_weak = _whole_leg_weak_sides(case, tables)
     for side in uniformly_weak:
-        _set_observation(compiled, encoded, f"{WHOLE_LEG_WEAK}:leg:{side}", True)
+        _set_observation(raw, f"{WHOLE_LEG_WEAK}:leg:{side}", True)
     for strength in case.strength:
         if (strength.side or UNSTATED) in full_power:
             continue  # part of the whole leg's full power: one observation above
         if (strength.side or UNSTATED) in uniformly_weak:
             continue  # one grade for the whole leg: one observation above
         _set_observation(
-            compiled,
-            encoded,
+            raw,
             f"weakness:{strength.movement}:{strength.side or UNSTATED}",
             strength.grade <= 4,
         )
@@ -753,11 +817,11 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         if reflex.reflex in symmetric_trace:
             continue  # 1+ on both sides is within normal variation: only asymmetry localises
         if reflex.grade >= 3:
-            _set_observation(compiled, encoded, "umn::", True)
+            _set_observation(raw, "umn::", True)
             continue
         modality = "reflex-aged" if older and aged and reflex.reflex in aged.reflexes else "reflex"
         side = reflex.side or UNSTATED
-        _set_observation(compiled, encoded, f"{modality}:{reflex.reflex}:{side}", reflex.grade <= 1)
+        _set_observation(raw, f"{modality}:{reflex.reflex}:{side}", reflex.grade <= 1)
     for item in case.imaging:
         localisation = compiled.knowledge.localisation
         roots, image_sides = imaged_roots_and_sides(
@@ -765,32 +829,34 @@ def _encode_localisation(case: Case, compiled: CompiledKnowledge, encoded: Encod
         )
         for root in roots:
             for side in image_sides:
-                _set_observation(compiled, encoded, f"imaging:{root}:{side}", True)
-    encoded.sign_states[imaging_state_rows(compiled, case.imaging)] = True
+                _set_observation(raw, f"imaging:{root}:{side}", True)
+    present, absent, site_scored, signs = raw.present, raw.absent, raw.site_scored, raw.signs
+    for row in imaging_state_rows(compiled, case.imaging):  # the imaging-kind rows after the signs'
+        signs[row] = 1
     for k, index in enumerate(compiled.sign_findings):
         base = k * len(SIGN_STATES)
-        if encoded.present[index]:
+        if present[index]:
             sides = encoded.sides.get(compiled.finding_ids[index], set())
             for state in sides or {"any"}:
-                encoded.sign_states[base + SIGN_STATES.index(state)] = True
-        elif encoded.absent[index]:
-            encoded.sign_states[base + SIGN_STATES.index("absent")] = True
-        encoded.site_scored[index] = encoded.present[index] or encoded.absent[index]
+                signs[base + SIGN_STATES.index(state)] = 1
+        elif absent[index]:
+            signs[base + SIGN_STATES.index("absent")] = 1
+        site_scored[index] = present[index] or absent[index]
     for kind_finding in compiled.knowledge.localisation.site_kind_findings:
         fid = kind_finding.finding
         at = compiled.finding_index.get(fid)
-        if at is None or not (encoded.present[at] or encoded.absent[at]):
+        if at is None or not (present[at] or absent[at]):
             continue
-        seen = bool(encoded.present[at])
+        seen = bool(present[at])
         for side in (encoded.sides.get(fid) or {UNSTATED}) if seen else {UNSTATED}:
-            _set_observation(compiled, encoded, f"kind:{fid}:{side}", seen)
-        encoded.site_scored[at] = True  # scored with the lesion site, not again per condition
-    _encode_reported_weakness(case, compiled, encoded)
-    _encode_laterality(compiled, encoded)
-    _encode_sided_leg_symptoms(case, compiled, encoded)
+            _set_observation(raw, f"kind:{fid}:{side}", seen)
+        site_scored[at] = 1  # scored with the lesion site, not again per condition
+    _encode_reported_weakness(case, compiled, encoded, raw)
+    _encode_laterality(compiled, encoded, raw, tables)
+    _encode_sided_leg_symptoms(case, compiled, encoded, raw)
     umn = compiled.finding_index.get("extensor_plantar")
-    if umn is not None and (encoded.present[umn] or encoded.absent[umn]):
-        _set_observation(compiled, encoded, "umn::", bool(encoded.present[umn]))
+    if umn is not None and (present[umn] or absent[umn]):
+        _set_observation(raw, "umn::", bool(present[umn]))
 
 
 # Symptoms and weakness; reflexes are left out, as symmetric loss with age is common.
@@ -822,19 +888,23 @@ IMAGING_MODALITY = "imaging"
 MIN_SIDED_FOR_PATTERN = 1
 
 
-def _encode_reported_weakness(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _encode_reported_weakness(
+    case: Case, compiled: CompiledKnowledge, encoded: EncodedCase, raw: _Bytes
+) -> None:
     """A reported foot drop is weak ankle dorsiflexion on its side unless the examination grades it."""
     graded = {(test.movement, test.side or UNSTATED) for test in case.strength}
     for item in compiled.knowledge.localisation.reported_weakness:
         at = compiled.finding_index.get(item.finding)
-        if at is None or not encoded.present[at]:
+        if at is None or not raw.present[at]:
             continue
         for side in encoded.sides.get(item.finding) or {UNSTATED}:
             if (item.movement, side) not in graded:
-                _set_observation(compiled, encoded, f"weakness:{item.movement}:{side}", True)
+                _set_observation(raw, f"weakness:{item.movement}:{side}", True)
 
 
-def _encode_sided_leg_symptoms(case: Case, compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _encode_sided_leg_symptoms(
+    case: Case, compiled: CompiledKnowledge, encoded: EncodedCase, raw: _Bytes
+) -> None:
     """A leg symptom stated with a side and no part of the leg ("right-sided sciatica"): the
     symptom somewhere in that leg (localisation.yaml sided_leg_symptoms), unless the body map
     already marks that kind of symptom on that side (its regions carry the side) or is a complete
@@ -851,22 +921,23 @@ def _encode_sided_leg_symptoms(case: Case, compiled: CompiledKnowledge, encoded:
     }
     for finding, modality in symptoms.items():
         at = compiled.finding_index.get(finding)
-        if at is None or not encoded.present[at]:
+        if at is None or not raw.present[at]:
             continue
         for side in sorted(encoded.sides.get(finding, set()) & set(SIDES)):
             if (modality, side) not in marked:
-                _set_observation(compiled, encoded, f"{modality}-vague:leg:{side}", True)
+                _set_observation(raw, f"{modality}-vague:leg:{side}", True)
 
 
-def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> None:
+def _encode_laterality(
+    compiled: CompiledKnowledge, encoded: EncodedCase, raw: _Bytes, tables: _Tables
+) -> None:
     """Whether the sided lesion findings keep to one side or involve both."""
     if "pattern:unilateral:" not in compiled.observation_index:
         return
-    tables = _tables(compiled)
     pattern_side = tables.pattern_side
     sided = [pattern_side[o] for o in encoded.observed_present.nonzero()[0].tolist() if o in pattern_side]
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
-    present = encoded.present
+    present = raw.present
     for finding, at in tables.laterality_findings:
         if present[at]:
             sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
@@ -881,7 +952,7 @@ def _encode_laterality(compiled: CompiledKnowledge, encoded: EncodedCase) -> Non
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return
     pattern = "unilateral" if len(set(sided)) == 1 else "bilateral"
-    _set_observation(compiled, encoded, f"pattern:{pattern}:", True)
+    _set_observation(raw, f"pattern:{pattern}:", True)
 
 
 def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:

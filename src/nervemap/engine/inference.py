@@ -113,7 +113,9 @@ def conditions_given(
     same arithmetic as :func:`infer`'s conditions, for other findings (red flags made unknown, say)
     without scoring the sites again."""
     cond_log = log_prior + condition_loglik
-    cond_weight = np.exp(np.maximum(cond_log - cond_log.max(axis=1, keepdims=True), LOG_FLOOR))
+    # the ufuncs' reductions without ndarray.max's and .sum's Python wrappers (the same ufuncs, the
+    # same values): a case alone calls this once or twice
+    cond_weight = np.exp(np.maximum(cond_log - np.maximum.reduce(cond_log, axis=1, keepdims=True), LOG_FLOOR))
     joint_c = cond_weight * site_term
-    conditions: FloatArray = joint_c / joint_c.sum(axis=1, keepdims=True)
+    conditions: FloatArray = joint_c / np.add.reduce(joint_c, axis=1, keepdims=True)
     return conditions
