@@ -21,10 +21,12 @@ Step latency through the HTTP API (issue 16; floor: p95 <= 25 ms, clinician mode
     .venv/bin/python benchmarks/interview_simulation.py --api [--mode clinician] [--limit N]
     .venv/bin/python benchmarks/interview_simulation.py --step-cpu 3 [--mode clinician]   # in process
 
-runs the same interviews against the real app in process (``create_app`` on a fresh migrated
+``--api`` runs the same interviews against the real app in process (``create_app`` on a fresh migrated
 SQLite file, a clinician's bearer token, Starlette's TestClient, one request at a time) and prints
 p50/p95/max of each answer (POST /v1/interviews/{token}/answers, whose reply is the next step) and
 of reading the step again (GET /v1/interviews/{token}/question), with the command that gives them.
+On a machine shared with other work, compare two source trees with ``benchmarks/interview_step_ab.py``
+(the same in-process step, the two trees alternated one transition at a time).
 """
 
 from __future__ import annotations
