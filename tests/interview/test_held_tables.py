@@ -77,3 +77,20 @@ def test_sampled_answers_are_made_once_per_question_and_draws() -> None:
                 candidates(other, compiled, log_joint, 24, cdf).answers, fresh.answers, strict=True
             )
         )
+
+
+def test_listed_answers_are_made_once_per_question_with_their_reprs_as_keys() -> None:
+    import numpy as np
+
+    from nervemap.interview.candidates import candidates
+    from nervemap.interview.catalogue import Kind, catalogue_for
+
+    compiled = default_compiled()
+    log_joint = np.zeros(compiled.site_given_condition.shape)
+    questions = catalogue_for(compiled).questions
+    side_test = next(q for q in questions if q.kind == Kind.SIDE_TEST)
+    listed = candidates(side_test, compiled, log_joint, 24)
+    assert listed.answers == ["left", "right", "both", "neither"] and listed.weights is None
+    assert listed.keys == [repr(a) for a in listed.answers]
+    assert candidates(side_test, compiled, log_joint, 24) is listed
+    assert candidates(side_test.model_copy(), compiled, log_joint, 24) is not listed  # another object

@@ -160,19 +160,9 @@ def candidates(
     """Candidate answers for ``question`` given the current (C, H) log joint posterior (``cdf``: its
     :func:`joint_probabilities`, when already worked out: the same answers)."""
     kind = question.kind
-    if kind == Kind.YES_NO_UNKNOWN:
-        return Candidates(["yes", "no"], None)
-    if kind == Kind.SIDE_TEST:
-        return Candidates(["left", "right", "both", "neither"], None)
-    if kind == Kind.NUMBER:
-        return Candidates([p for p in question.probes], None) if question.probes else Candidates([], None)
+    if kind in _LISTED_KINDS and (kind != Kind.MULTI_CHOICE or not _sampled_checklist(question)):
+        return _listed(compiled, question)
     if kind == Kind.MULTI_CHOICE:
-        ids = [o.id for o in question.options]
-        if question.select == "one":
-            return Candidates(ids, None)
-        if len(ids) <= ENUMERATE_OPTIONS:
-            combos = itertools.product(("yes", "no"), repeat=len(ids))
-            return Candidates([dict(zip(ids, combo, strict=True)) for combo in combos], None)
         return _sample_checklist(question, compiled, log_joint, samples, cdf)
     rng = _rng(question)
     conditions, sites = _draw(log_joint, samples, rng, cdf)
@@ -193,6 +183,42 @@ def candidates(
     if kind == Kind.EXAM_STRENGTH:
         return _strength(question, compiled, sites, present, rng)
     return _dedupe([_reflexes(question, compiled, int(h), present, rng) for h in sites])
+
+
+_LISTED_KINDS = (Kind.YES_NO_UNKNOWN, Kind.SIDE_TEST, Kind.NUMBER, Kind.MULTI_CHOICE)
+
+
+def _sampled_checklist(question: Question) -> bool:
+    return question.select != "one" and len(question.options) > ENUMERATE_OPTIONS
+
+
+def _listed(compiled: CompiledKnowledge, question: Question) -> Candidates:
+    """The answers of a small answer space, listed in full; the same for every state, so made once
+    per question object and kept on the compiled knowledge, each with its repr as its key (what
+    the interview's tables would otherwise work out for every state). Shared: never changed."""
+    table: dict[str, tuple[Question, Candidates]] = held(compiled, "listed_answers", lambda _: {})
+    known = table.get(question.id)
+    if known is not None and known[0] is question:
+        return known[1]
+    answers = _list_answers(question)
+    listed = Candidates(answers, None, [repr(answer) for answer in answers])
+    table[question.id] = (question, listed)
+    return listed
+
+
+def _list_answers(question: Question) -> list[Value]:
+    kind = question.kind
+    if kind == Kind.YES_NO_UNKNOWN:
+        return ["yes", "no"]
+    if kind == Kind.SIDE_TEST:
+        return ["left", "right", "both", "neither"]
+    if kind == Kind.NUMBER:
+        return list(question.probes or ())
+    ids = [o.id for o in question.options]
+    if question.select == "one":
+        return list(ids)
+    combos = itertools.product(("yes", "no"), repeat=len(ids))
+    return [dict(zip(ids, combo, strict=True)) for combo in combos]
 
 
 def _present(compiled: CompiledKnowledge) -> FloatArray:
