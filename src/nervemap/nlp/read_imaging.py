@@ -79,6 +79,15 @@ _SAC_ONLY = re.compile(
     r"(?:thecal|dural)\s+sac\b|\b(?:thecal|dural)\s+sac\s+(?:indentation|effacement|deformity|impression)",
     re.IGNORECASE,
 )
+# a lesion the report itself calls non-compressive, or says presses no root ("mild non-compressive
+# right foraminal narrowing", "a protrusion without nerve root compression"): a lesion at that level,
+# not a compressed root
+_NOT_COMPRESSING = re.compile(
+    r"\bnon[\s-]*compressive\b|\b(?:without|no)\s+(?:\w+\s+){0,2}?(?:nerve\s+)?(?:root|neural)\s+"
+    r"(?:compression|impingement|contact|compromise|displacement)",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b", re.IGNORECASE)
 _REACHES_ROOTS = re.compile(
     r"\broots?\b|cauda|\b(?:large|massive|huge|severe|sequest\w*|extru\w*)", re.IGNORECASE
 )
@@ -220,6 +229,18 @@ def _lesion(
             draft.findings.append((FINDING[kind], status, None))
         return
     zone = _zone(draft, sentence, lesion) if kind in ("disc-herniation", "stenosis") else None
+    # its own clause: the words before it and after it up to the next clause break (";", "but")
+    after = _CLAUSE_END.search(draft.text, lesion.end, min(sentence[1], lesion.end + 60))
+    window = (
+        max(sentence[0], lesion.start - 40),
+        after.start() if after else min(sentence[1], lesion.end + 60),
+    )
+    if _NOT_COMPRESSING.search(draft.text, *window):
+        # the report says this lesion presses nothing: a lesion at some level, no root compressed
+        draft.add_item("finding", FINDING[kind], lesion.start, lesion.end, flags, status)
+        if status in ("present", "absent"):
+            draft.findings.append((FINDING[kind], status, None))
+        return
     if (
         kind == "disc-herniation"
         and zone == HerniationZone.CENTRAL
