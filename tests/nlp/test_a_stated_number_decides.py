@@ -49,3 +49,18 @@ def test_a_crp_under_the_screening_cut_off_does_not_screen_for_spinal_infection(
     assert "infection_back_pain_raised_markers" not in _fired(note + "Raised CRP (6 mg/L).")
     assert "infection_back_pain_raised_markers" in _fired(note + "CRP 14 mg/L.")
     assert "infection_back_pain_raised_markers" in _fired(note + "Markedly raised CRP.")
+
+
+@pytest.mark.parametrize("crp", ["", " CRP 7 mg/L.", " CRP raised at 7 mg/L."])
+@pytest.mark.parametrize(
+    "weak", ["She has new weakness of the right leg since yesterday.", "Her right leg became weak yesterday."]
+)
+def test_fever_spinal_pain_and_a_new_weak_leg_stay_an_emergency_whatever_the_crp(weak: str, crp: str) -> None:
+    """The classic triad of a spinal epidural abscess needs no blood test: a CRP under the screening
+    cut-off must not take it down to urgent (reviewer R on 5ca5d9d)."""
+    note = (
+        "A 48-year-old woman has had bad low back pain for four days with a temperature of 38.7. "
+        + weak
+        + crp
+    )
+    assert assess(extract(note).case).triage.level == "emergency"
