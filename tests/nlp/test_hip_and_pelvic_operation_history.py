@@ -16,7 +16,7 @@ SURGERY = "recent_hip_or_pelvic_surgery"
     "note",
     [
         "Last month she broke the neck of her left femur and had it pinned. Since then the left foot drops.",
-        "A man had a fracture of the right acetabulum fixed with plates and has since had a weak right leg.",
+        "A fractured acetabulum was fixed with screws last month and his right leg has been weak since.",
         "Three weeks ago he had an operation for fixation of a fractured pelvis; now the left thigh is numb.",
         "Six weeks after a dynamic hip screw for a fractured hip her right leg is weak.",
     ],
