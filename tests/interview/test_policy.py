@@ -203,3 +203,24 @@ def test_a_clinicians_checkin_asks_the_course_measures_after_the_screen() -> Non
         assert (following == measures) is expected
         restored = InterviewSession.from_json(session.to_json())
         assert restored.checkin is checkin and restored.next_question() == session.next_question()
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_the_general_screen_asks_about_a_faint_or_collapse(mode: str) -> None:
+    """A leaking aneurysm shows itself by back or flank pain with a faint or collapse; without the
+    question the simulated clinician interview of golden aaa-leak-collapse ended at urgent."""
+    screen = default_catalogue().by_id["red_flags_general"]
+    assert "syncope_or_collapse" in {f for option in screen.options for f in option.findings}
+    session = InterviewSession(mode)  # type: ignore[arg-type]
+    session.answer("red_flags_nerves", [])
+    session.answer("red_flags_general", ["collapse"])
+    while session.next_question() is not None and not session.finished:
+        question = session.next_question()
+        assert question is not None
+        if question.id == "age":
+            session.answer("age", 74)
+        elif question.id == "back_pain":
+            session.answer("back_pain", "yes")
+        else:
+            session.answer(question.id, "unknown")
+    assert session.current_assessment().triage.level == "emergency"
