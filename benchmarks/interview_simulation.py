@@ -38,6 +38,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nervemap.blas import default_one_thread
 
@@ -228,32 +229,50 @@ def api_steps(cases: list[Case], mode: Mode, command: str) -> None:
     )
 
 
-def step_cpu(cases: list[Case], mode: Mode, rounds: int, command: str) -> None:
-    """The answer step in process, as the service computes it: the session read from its saved
-    state and step, the answer, the next step, the state and step saved. Each transition of every
-    interview timed ``rounds`` times; its least CPU time kept (the least disturbed by other load)."""
-    from nervemap.engine.compiled import default_compiled
-    from nervemap.interview.incremental import warm
+# One answer step as a service request replays it: the saved state and step before the answer, the
+# question and the answer given
+Transition = tuple[str, dict[str, object], str, object]
 
-    compiled = default_compiled()
-    warm(compiled)
-    transitions: list[tuple[str, dict[str, object], str, object]] = []
+
+def transitions_of(cases: list[Case], mode: Mode, compiled: Any) -> list[Transition]:
+    """Every answer step of the simulated interviews of ``cases`` (the simulated patient answers from
+    the case), in order."""
+    transitions: list[Transition] = []
     for case in cases:
         session = InterviewSession(mode, case.setting, None, compiled=compiled)
         while (question := session.next_question()) is not None:
             value = respond(question, case)
             transitions.append((session.to_json(), session.saved_step(), question.id, value))
             session.answer(question.id, value)
+    return transitions
+
+
+def step_seconds(transition: Transition, compiled: Any) -> float:
+    """CPU seconds of one answer step as the service computes it: the session read from its saved
+    state and step, the answer, the next step, the state and step saved."""
+    state, saved, question_id, value = transition
+    c0 = time.process_time()
+    again = InterviewSession.from_json(state, compiled=compiled, step=saved)
+    again.answer(question_id, value)
+    again.step()
+    again.to_json()
+    again.saved_step()
+    return time.process_time() - c0
+
+
+def step_cpu(cases: list[Case], mode: Mode, rounds: int, command: str) -> None:
+    """The answer step in process (:func:`step_seconds`). Each transition of every interview timed
+    ``rounds`` times; its least CPU time kept (the least disturbed by other load)."""
+    from nervemap.engine.compiled import default_compiled
+    from nervemap.interview.incremental import warm
+
+    compiled = default_compiled()
+    warm(compiled)
+    transitions = transitions_of(cases, mode, compiled)
     best = [float("inf")] * len(transitions)
     for _ in range(rounds):
-        for i, (state, saved, question_id, value) in enumerate(transitions):
-            c0 = time.process_time()
-            again = InterviewSession.from_json(state, compiled=compiled, step=saved)
-            again.answer(question_id, value)
-            again.step()
-            again.to_json()
-            again.saved_step()
-            best[i] = min(best[i], time.process_time() - c0)
+        for i, transition in enumerate(transitions):
+            best[i] = min(best[i], step_seconds(transition, compiled))
     print(f"\n== {mode} mode, answer step in process: {len(cases)} golden cases ==")
     print(f"command: {command}")
     print(_percentiles(f"least CPU of {rounds} per answer step", best))

@@ -1,8 +1,9 @@
 """Interleaved A/B of the interview's answer step in process, for a machine shared with other work.
 
-Two worker processes, one per source tree (e.g. two clean git worktrees), build the same 1,343
-transitions of the 88 golden clinician interviews (as ``interview_simulation.py --step-cpu``: the
-saved state and step read, the answer, the next step, the state and step saved) and then time them
+Two worker processes, one per source tree (e.g. two clean git worktrees), build the same
+transitions of the golden interviews (``interview_simulation.transitions_of``; each timed by its
+``step_seconds``, as ``--step-cpu`` does: the saved state and step read, the answer, the next step,
+the state and step saved) and then time them
 one at a time, alternately (A then B, B then A on the next), so both see the same load. Each
 transition's least CPU time of ROUNDS is kept; printed: p50/p95/max of each and the per-transition
 ratio B/A (median) and the ratio of the sums.
@@ -20,42 +21,27 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 
 def worker(golden: Path, mode: str) -> None:
     """Build the transitions, print their number, then time transition i for each i read."""
-    from nervemap.blas import default_one_thread
+    # the step and the transitions as interview_simulation.py --step-cpu defines them (this script's
+    # folder is on the path); its nervemap is the tree's own, through PYTHONPATH
+    from interview_simulation import step_seconds, transitions_of
 
-    default_one_thread()
     from nervemap.engine.case import Case
     from nervemap.engine.compiled import default_compiled
-    from nervemap.interview import InterviewSession
     from nervemap.interview.incremental import warm
-    from nervemap.interview.respondent import respond
 
     compiled = default_compiled()
     warm(compiled)
     rows = [json.loads(line) for line in golden.read_text().splitlines() if line.strip()]
-    transitions = []
-    for row in rows:
-        case = Case.model_validate(row["case"])
-        session = InterviewSession(mode, case.setting, None, compiled=compiled)  # type: ignore[arg-type]
-        while (question := session.next_question()) is not None:
-            value = respond(question, case)
-            transitions.append((session.to_json(), session.saved_step(), question.id, value))
-            session.answer(question.id, value)
+    cases = [Case.model_validate(row["case"]) for row in rows]
+    transitions = transitions_of(cases, mode, compiled)  # type: ignore[arg-type]
     print(len(transitions), flush=True)
     for line in sys.stdin:
-        state, saved, question_id, value = transitions[int(line)]
-        c0 = time.process_time()
-        again = InterviewSession.from_json(state, compiled=compiled, step=saved)
-        again.answer(question_id, value)
-        again.step()
-        again.to_json()
-        again.saved_step()
-        print(time.process_time() - c0, flush=True)
+        print(step_seconds(transitions[int(line)], compiled), flush=True)
 
 
 def _percentiles(seconds: list[float]) -> str:
