@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from nervemap.engine.assess import assess
 from nervemap.engine.compiled import default_compiled
 
@@ -125,3 +127,19 @@ def test_the_shown_lesion_pattern_weight_carries_the_lesion_kind() -> None:
     # a condition whose own kind the image shows keeps the full weight of the imaged root
     herniation = "lumbar_disc_herniation"
     assert _lesion_pattern_weight(disc, herniation) > _lesion_pattern_weight(disc, stenosis)
+
+
+def test_more_imaged_roots_than_link_rows_is_refused_at_compile_time() -> None:
+    """Roots left out of the imaging-kind rows would be scored without the kind, silently: refused."""
+    from nervemap.engine.compiled import _imaging_factors, _territories
+
+    compiled = default_compiled()
+    kb = compiled.knowledge
+    hypotheses = compiled.hypotheses
+    territories = [_territories(kb, h) for h in hypotheses]
+    conditions = list(kb.conditions)
+    # the packaged base fits (L2-S1 on three sides, two kinds: 30 rows)
+    states, _ = _imaging_factors(kb, conditions, hypotheses, territories, {}, budget=30)
+    assert len(states) == 30
+    with pytest.raises(ValueError, match="imaging_kinds_shown"):
+        _imaging_factors(kb, conditions, hypotheses, territories, {}, budget=29)

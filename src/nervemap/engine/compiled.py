@@ -455,9 +455,9 @@ def _imaging_factors(
     stenosis there, under which the disc is an incidental finding at that root. So, for a condition
     whose lesion is reported as other kinds (localisation.yaml imaging_kinds_shown), a site that
     covers the imaged root takes the incidental rate instead of the compression rate; conditions
-    not listed keep the site's rate. At most ``budget`` rows (MAX_LINK_STATES less the sign rows),
-    the lowest roots first (S1 upwards, the commonest levels): an image of a root left out keeps
-    the site's rate.
+    not listed keep the site's rate. At most ``budget`` rows (MAX_LINK_STATES less the sign rows):
+    a knowledge base whose listed conditions press more roots than fit is refused at compile time,
+    never silently scored with some roots left out.
     """
     model = kb.localisation
     shown = model.imaging_kinds_shown
@@ -467,7 +467,12 @@ def _imaging_factors(
     }
     roots = [r for r in LOCALISABLE_ROOTS if f"root:{r}" in listed and any(h.root == r for h in hypotheses)]
     per_root = len(IMAGING_STATE_KINDS) * len(OBSERVED_SIDES)
-    roots = sorted(roots[::-1][: max(budget, 0) // per_root], key=LOCALISABLE_ROOTS.index)
+    if len(roots) * per_root > budget:
+        raise ValueError(
+            f"localisation.yaml imaging_kinds_shown: the listed conditions press {len(roots)} roots "
+            f"({', '.join(roots)}), {len(roots) * per_root} link rows, but only {max(budget, 0)} fit one "
+            f"exact link code per case (MAX_LINK_STATES {MAX_LINK_STATES} less the tension-sign rows)"
+        )
     states = [(kind, root, side) for kind in IMAGING_STATE_KINDS for root in roots for side in OBSERVED_SIDES]
     factors = np.zeros((len(states), len(conditions), len(hypotheses)))
     compression = model.imaging_compression_of_root.value
@@ -1049,7 +1054,11 @@ def compile_knowledge(loaded: LoadedKnowledge) -> CompiledKnowledge:
     )
     imaging_state_index = {state: len(sign_log_factor) + row for row, state in enumerate(imaging_states)}
     sign_log_factor = np.vstack([sign_log_factor, imaging_factor])
-    assert len(sign_log_factor) <= MAX_LINK_STATES, "too many link states for one exact code per case"
+    if len(sign_log_factor) > MAX_LINK_STATES:
+        raise ValueError(
+            f"localisation.yaml tension_signs: {len(sign_log_factor)} link rows, more than the "
+            f"{MAX_LINK_STATES} that fit one exact link code per case"
+        )
     spinal = np.array([c.category == "spinal" for c in conditions])
     return CompiledKnowledge(
         knowledge=kb,
