@@ -1,13 +1,17 @@
 """Which question next: safety first, then expected information gain per unit of cost.
 
 1. A confirmed red flag (the engine's triage is urgent or emergency with a red-flag rule fired)
-   stops the interview at once.
+   stops the interview: an emergency at once; an urgent one after the screen and the cheap
+   questions that could still make it an emergency (``interview/safety.py``), so that the level
+   the stop reports is the highest the answers support.
 2. The red-flag screen is asked first, in catalogue order; then, of patients, the core questions
    (sex, duration, leg and back pain, function: what the severity, the plan and the course need),
    always, in catalogue order (a clinician's interview chooses them by gain like any other
    question). Back pain and function tell nothing about the cause and are outside the budget.
 3. The interview stops when it is confident (top condition >= 0.85 and top lesion site >= 0.8),
-   when the question budget is spent, or when no question is expected to gain enough.
+   when the question budget is spent, or when no question is expected to gain enough; but never
+   while a cheap question that could fire an open urgent or emergency red-flag rule is unasked
+   (one the answers point at, or one suspecting a condition with a non-negligible probability).
 4. Otherwise each unasked question is scored by the expected drop in the entropy of the condition
    posterior plus the entropy of the lesion-site posterior, over its possible answers, divided by
    its cost. All candidate answers of all questions are scored in one batch of the engine's
@@ -46,6 +50,11 @@ PAIR_CANDIDATES = 4
 # the pair a reason names (the batch and the reference policy round differently).
 MIN_ODDS_MOVED = 1e-9
 SAFETY_WHY = "Your answers so far make one serious cause worth ruling out before we finish."
+# after an urgent red flag: the questions that tell whether it is an emergency
+ESCALATE_WHY: dict[Mode, str] = {
+    "patient": "You need to see a doctor soon. This question tells us if you need help right now.",
+    "clinician": "Urgent red flag: this answer could make it an emergency.",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,11 @@ class PolicyConfig:
     min_gain: float = 0.05  # nats
     max_questions: int = 16  # before any safety questions
     samples: int = 24
+    # A red-flag rule suspecting a condition that holds this much of the differential is open: its
+    # cheap questions are asked before any stop. Policy setting (expert estimate): one in twenty
+    # is not negligible for a cause whose miss costs a limb, a nerve or a life, while the rules of
+    # the ordinary causes (a disc, a peroneal palsy) suspect them only through a foot drop.
+    red_flag_suspect: float = 0.05
     # score answers as sparse changes to the current case's encoding; False: encode every
     # hypothetical case from scratch (the reference: the same numbers, several times slower)
     incremental: bool = True
@@ -177,8 +191,21 @@ def next_step(
     open_questions = [q for q in catalogue.for_mode(mode) if q.id not in asked]
     screen = [q for q in open_questions if q.phase == "screen"]
     # An emergency stops at once; an urgent red flag first finishes the (short) screen, whose
-    # remaining answers can only raise it to an emergency.
+    # remaining answers can only raise it to an emergency, then asks the cheap questions that could
+    # fire an open emergency rule: the stop then reports the highest level the answers support.
     if red_flag_stop(assessment) and (_emergency(assessment) or not screen):
+        if not _emergency(assessment):
+            escalating = safety_questions(
+                catalogue,
+                compiled,
+                mode,
+                asked,
+                assessment,
+                levels=(TriageLevel.EMERGENCY,),
+                suspect_probability=config.red_flag_suspect,
+            )
+            if escalating:
+                return Step(escalating[0], why=ESCALATE_WHY[mode])
         return Step(None, stop=StopReason.RED_FLAG)
     if screen:
         return Step(screen[0], why=screen[0].why)
@@ -203,7 +230,9 @@ def next_step(
     if stop is None and not useful:
         stop = StopReason.NO_GAIN
     if stop is not None:
-        pending = safety_questions(catalogue, compiled, mode, asked, assessment)
+        pending = safety_questions(
+            catalogue, compiled, mode, asked, assessment, suspect_probability=config.red_flag_suspect
+        )
         if pending:
             return Step(pending[0], why=SAFETY_WHY)
         return Step(None, stop=stop, ranking=evaluation.ranking if evaluation else [])

@@ -1,11 +1,16 @@
 """Safety before stopping: close red-flag rules that the answers so far have half-opened.
 
-A rule of ``triage.yaml`` at urgent or emergency level is *open* when one of its own findings is
-present (or any red-flag feature is), it has not fired, and it still could fire: every finding it
-still needs is unknown, not denied. Before the interview stops for confidence or lack of gain,
-the cheap questions that can settle such a rule are asked (new weakness in someone who had
-cancer; a red hot leg with pain out of proportion; anticoagulants with groin pain and a weak
-quadriceps...).
+A rule of ``triage.yaml`` at urgent or emergency level is *open* when it has not fired, it still
+could fire (every finding it still needs is unknown, not denied) and the answers so far point at
+it: one of its own findings is present, any red-flag feature is, or a condition it suspects holds a
+non-negligible share of the current differential (``suspect_probability``: a confident peroneal
+palsy still has its foot drop asked; a femoral neuropathy its anticoagulant). Before the interview
+stops for confidence, lack of gain or the question limit, the cheap questions that can settle such
+a rule are asked (new weakness in someone who had cancer; a red hot leg with pain out of
+proportion; anticoagulants with groin pain and a weak quadriceps...). An urgent red flag does the
+same for the emergency rules before it stops (a cancer history with night pain is urgent; with a
+new weakness it is an emergency), so the level the stop reports is the highest the questions a
+respondent can cheaply answer support.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Collection
 
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import CompiledKnowledge, held
-from nervemap.engine.triage import rule_fires
+from nervemap.engine.triage import rule_findings, rule_fires
 from nervemap.interview.catalogue import Catalogue, Kind, Mode, Question
 from nervemap.knowledge.models import FindingCategory, TriageLevel
 
@@ -64,29 +69,41 @@ def safety_questions(
     mode: Mode,
     asked: Collection[str],
     assessment: Assessment,
+    *,
+    levels: Collection[TriageLevel] = SAFETY_LEVELS,
+    suspect_probability: float = 1.0,
 ) -> list[Question]:
-    """Open cheap questions that could complete an urgent or emergency red-flag rule."""
+    """Open cheap questions whose answer alone could fire a red-flag rule at one of ``levels``: a
+    rule a present finding or red-flag feature opened, or one that suspects a condition holding at
+    least ``suspect_probability`` of the differential. One answer, not every finding the rule reads:
+    the cheap way to rule a danger in without turning every interview into the whole catalogue (a
+    rule that needs two more answers waits for the first of them to come up)."""
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     absent = {f.id for f in assessment.findings_used if f.status == "absent"}
     possible = set(compiled.finding_ids) - absent
     fired = {flag.id for flag in assessment.triage.red_flags}
     # any red-flag feature (night pain, a recent spinal procedure...) opens every reachable rule
     flagged = any(compiled.findings[f].red_flag for f in present)
+    suspected = {d.id for d in assessment.differential if d.probability >= suspect_probability}
     wanted: dict[str, Question] = {}
     for rule in compiled.knowledge.triage.red_flags:
-        if rule.level not in SAFETY_LEVELS or rule.id in fired:
+        if rule.level not in levels or rule.id in fired:
             continue
-        involved = set(rule.all_of) | set(rule.any_of) | set(rule.of)
+        involved = set(rule_findings(rule))
         opened = {
             f
             for f in involved & present
             if f not in COMMON and compiled.findings[f].category != FindingCategory.DEMOGRAPHIC
         }
-        if not (opened or flagged) or not rule_fires(rule, possible):
+        if not (opened or flagged or suspected.intersection(rule.suspects)) or not rule_fires(rule, possible):
             continue
+        settable: dict[str, set[str]] = {}  # question id -> the rule's missing findings it can set
         for finding_id in sorted(involved - present - absent):
             for question in questions_setting(finding_id, catalogue, compiled):
                 if question.id not in asked and question.asked_in(mode) and question.cost <= SAFETY_MAX_COST:
-                    wanted[question.id] = question
+                    settable.setdefault(question.id, set()).add(finding_id)
+        for question_id, findings in settable.items():
+            if rule_fires(rule, present | findings):
+                wanted[question_id] = catalogue.by_id[question_id]
     order = {q.id: i for i, q in enumerate(catalogue.questions)}
     return sorted(wanted.values(), key=lambda q: (q.cost, order[q.id]))

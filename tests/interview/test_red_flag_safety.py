@@ -1,0 +1,128 @@
+"""Red-flag safety of the interview policy (session 13): a danger the answers point at is asked
+about before the interview stops, and the level a stop reports is the assessment of the answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.case import Case
+from nervemap.interview import InterviewSession, StopReason
+from nervemap.interview.policy import ESCALATE_WHY, SAFETY_WHY, PolicyConfig, next_step
+from nervemap.interview.respondent import respond
+from nervemap.knowledge.models import TriageLevel
+from tests.web.readability import MAX_GRADE, grade
+
+from .helpers import run
+
+# A man in his forties whose foot has flopped since a week of kneeling to lay a floor: numb on the
+# outer shin and the top of the foot, no back pain, nothing travelling down from the back. Every
+# answer points at the nerve at the side of the knee; the foot that drags is what makes it urgent.
+KNEELING_FLOOR_LAYER = {
+    "id": "floor-layer-foot-drop",
+    "age": 44,
+    "sex": "male",
+    "setting": "primary-care",
+    "duration_days": 6,
+    "onset": "sudden",
+    "pain_map": [
+        {"region": "leg_lateral", "side": "right", "kind": "numbness"},
+        {"region": "foot_dorsum", "side": "right", "kind": "numbness"},
+    ],
+    "findings": [
+        {"id": "foot_drop_reported", "status": "present", "side": "right"},
+        {"id": "leg_numbness", "status": "present", "side": "right"},
+        {"id": "fibular_compression_risk", "status": "present"},
+        {"id": "back_pain", "status": "absent"},
+        {"id": "radiating_leg_pain", "status": "absent", "side": "right"},
+    ],
+}
+
+
+def _case(changes: dict[str, object] | None = None) -> Case:
+    return Case.model_validate({**KNEELING_FLOOR_LAYER, **(changes or {})})
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_a_foot_drop_in_a_confident_nerve_palsy_is_caught_before_the_limit(mode: str) -> None:
+    case = _case()
+    assert assess(case).triage.level == TriageLevel.URGENT  # the full answer: a foot drop is urgent
+    session = InterviewSession(mode, case.setting)  # type: ignore[arg-type]
+    asked = run(session, case)
+    assert "foot_drag" in asked or "strength_ankle_up" in asked
+    assert session.stop_reason == StopReason.RED_FLAG
+    assert session.current_assessment().triage.level == TriageLevel.URGENT
+    counted = [q for q in asked if session.catalogue.by_id[q].budget]
+    assert len(counted) <= session.config.max_questions
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_a_confident_stop_waits_for_an_open_red_flag_question(mode: str) -> None:
+    """The same palsy told without the dragging foot: once the answers are confident in the nerve,
+    the interview asks whether the foot drags (the urgent rule that suspects that nerve could still
+    fire) instead of stopping, as the policy without the rule would."""
+    no_drag = [f for f in KNEELING_FLOOR_LAYER["findings"] if f["id"] != "foot_drop_reported"]  # type: ignore[index, union-attr]
+    case = _case({"findings": no_drag})
+    session = InterviewSession(mode, case.setting)  # type: ignore[arg-type]
+    while (question := session.next_question()) is not None and session.step().why != SAFETY_WHY:
+        session.answer(question.id, respond(question, case))
+    assert question is not None and question.id == "foot_drag"
+    assessment = session.current_assessment()
+    config = session.config
+    assert assessment.differential[0].id == "common_fibular_neuropathy"
+    assert assessment.differential[0].probability >= config.condition_target
+    assert assessment.localization[0].probability >= config.site_target
+    without = PolicyConfig(red_flag_suspect=1.0)  # no rule opened by the differential alone
+    old = next_step(
+        session.catalogue, session.compiled, mode, session.asked, session.case, assessment, without
+    )  # type: ignore[arg-type]
+    assert old.question is None and old.stop == StopReason.CONFIDENT
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_an_urgent_red_flag_asks_what_would_make_it_an_emergency(mode: str) -> None:
+    """Shooting pain down both legs is urgent; started within two weeks it is an emergency (a
+    possible cauda equina): the interview asks how long before it stops, and reports the level the
+    answer supports."""
+    for weeks, level in ((1, TriageLevel.EMERGENCY), (30, TriageLevel.URGENT)):
+        session = InterviewSession(mode)  # type: ignore[arg-type]
+        session.answer("red_flags_nerves", ["both_legs_pain"])
+        session.answer("red_flags_general", [])
+        step = session.step()
+        assert step.question is not None and step.question.id == "duration"
+        assert step.why == ESCALATE_WHY[mode]
+        session.answer("duration", weeks)
+        while (question := session.next_question()) is not None:
+            session.answer(question.id, "unknown")
+        assert session.stop_reason == StopReason.RED_FLAG
+        assert session.current_assessment().triage.level == level
+
+
+def test_the_escalation_reason_is_plain_for_patients() -> None:
+    assert grade(ESCALATE_WHY["patient"]) <= MAX_GRADE
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_a_red_flag_stop_reports_the_assessment_of_the_answers_given(mode: str) -> None:
+    """The stop's level is that of the case the answers make, not of anything the interview did not
+    ask (a red flag found after three answers reports what three answers support)."""
+    session = InterviewSession(mode)  # type: ignore[arg-type]
+    session.answer("red_flags_nerves", [])
+    session.answer("red_flags_general", ["cancer", "night_pain"])
+    while (question := session.next_question()) is not None:
+        session.answer(question.id, "unknown")
+    assert session.stop_reason == StopReason.RED_FLAG
+    told = assess(session.case).triage
+    red_flag = session.red_flag()
+    assert red_flag is not None and red_flag["level"] == told.level.value == TriageLevel.URGENT
+    # the policy reads the same: asked again from scratch it stops there too
+    step = next_step(
+        session.catalogue,
+        session.compiled,
+        mode,  # type: ignore[arg-type]
+        session.asked,
+        session.case,
+        assess(session.case),
+        session.config,
+    )
+    assert step.question is None and step.stop == StopReason.RED_FLAG
