@@ -19,6 +19,13 @@ SURGERY = "recent_hip_or_pelvic_surgery"
         "A fractured acetabulum was fixed with screws last month and his right leg has been weak since.",
         "Three weeks ago he had an operation for fixation of a fractured pelvis; now the left thigh is numb.",
         "Six weeks after a dynamic hip screw for a fractured hip her right leg is weak.",
+        # the operation in other words (M s13)
+        "A pelvic fracture was treated with open reduction and internal fixation last month; the foot drops.",
+        "Two weeks after ORIF of the right acetabulum she cannot lift her right foot.",
+        "He had an acetabular fracture plated three weeks ago and the left leg is weak.",
+        # the fracture named first, its fixing in the next clause or sentence, dated in either
+        "She broke her pelvis falling from a horse; the fracture was plated. Since then her sole burns.",
+        "He fractured his acetabulum in a crash. The fracture was fixed two weeks ago; the left foot drops.",
     ],
 )
 def test_a_fixed_hip_or_pelvic_fracture_is_a_recent_hip_or_pelvic_operation(note: str) -> None:
@@ -30,6 +37,9 @@ def test_a_fixed_hip_or_pelvic_fracture_is_a_recent_hip_or_pelvic_operation(note
     [
         "He broke his ankle in 2010 and it was fixed with a plate.",
         "She fractured her hip ten years ago; it healed without an operation.",
+        "She fractured her wrist last month; the fracture was plated.",
+        "She broke her pelvis in 2005; the fracture was plated.",
+        "Past surgical history: ORIF of the left acetabulum.",
     ],
 )
 def test_another_bone_or_an_old_unfixed_fracture_is_not(note: str) -> None:

@@ -131,8 +131,12 @@ def read_findings(draft: Draft) -> None:
             if rule.negated_only and status == "present":
                 after = draft.text[mention.end : min(mention.end + 40, sentence[1])]
                 status = "absent" if _NORMAL_AFTER.search(after) else "not asserted"
-            if rule.recent and status == "present" and not recent_in_context(draft.text, sentence, mention):
-                status = "not asserted"  # "Past surgical history: hysterectomy": not a recent operation
+            if rule.recent and status == "present":
+                # an operation told over two sentences ("She broke her pelvis. The fracture was plated two
+                # weeks ago"): its date may be in the sentence where the mention ends
+                told = (sentence[0], max(sentence[1], draft.sentence_of(mention.end - 1)[1]))
+                if not recent_in_context(draft.text, told, mention):
+                    status = "not asserted"  # "Past surgical history: hysterectomy": not a recent operation
             if rule.present_only and status == "absent":
                 status = "not asserted"  # "no claudication" denies the walking pain, not its relief at rest
             if rule.unless_recent and _NEW_OR_WORSE.search(draft.text, sentence[0], sentence[1]):
