@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from nervemap.engine.assessment import Assessment, Evidence, EvidenceSet
+from nervemap.knowledge.models import SiteKind
 
 LEVEL_STYLE = {
     "emergency": "bold white on red",
@@ -50,7 +51,11 @@ def render_text(assessment: Assessment, console: Console) -> None:
     table.add_column("p", justify="right")
     table.add_column("evidence (log LR)")
     for site in assessment.localization[:4]:
-        name = site.name + (f" ({site.side})" if site.side and site.side != "bilateral" else "")
+        if site.side is None and site.site is not SiteKind.NONE:
+            # a one-sided site whose side nothing in the case states (engine/assess.py SIDE_TIE)
+            name = f"{site.name} (side not stated)"
+        else:
+            name = site.name + (f" ({site.side})" if site.side and site.side != "bilateral" else "")
         if site.possibly:
             name += f", possibly {', '.join(site.possibly)}"
         table.add_row(name, f"{site.probability:.2f}", _evidence_line(site.evidence))

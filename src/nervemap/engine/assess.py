@@ -36,6 +36,13 @@ Detail = Literal["headline", "full"]
 # encoder's array set-up; both give the same matrices (tests/engine/test_encode_batch.py).
 BATCH_ENCODING = 8
 DETAILS: tuple[str, ...] = ("headline", "full")
+# A one-sided site and its counterpart on the other side closer than this are tied (a case that
+# states no side scores them equal in exact arithmetic; engine/ties.py TOLERANCE).
+SIDE_TIE = 1e-12
+SIDE_NOT_STATED = (
+    "side not stated: nothing in the case says which side the lesion is on, so the leading site is "
+    "given without a side (left and right equally likely)"
+)
 
 
 def stack_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
@@ -74,6 +81,12 @@ class _Fields:
         self.sites = [
             (h.kind, h.site, h.root, h.nerve, h.side, h.name, h.kind == none_kind)
             for h in compiled.hypotheses
+        ]
+        # each one-sided site's counterpart on the other side (-1: none, or not one-sided)
+        index = {(h.site, h.side): i for i, h in enumerate(compiled.hypotheses)}
+        other = {"left": "right", "right": "left"}
+        self.mirror = [
+            index.get((h.site, other[h.side]), -1) if h.side in other else -1 for h in compiled.hypotheses
         ]
 
 
@@ -118,9 +131,25 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
         )
     localization: list[Localisation] = []
     site_fields = fields.sites
-    site_p = core.sites[core.listed_sites].tolist()
+    all_p = core.sites
+    site_p = all_p[core.listed_sites].tolist()
+    mirror = fields.mirror
+    merged: set[int] = set()
+    notes = core.notes
     for h, probability, evidence in zip(core.listed_sites, site_p, site_evidence, strict=True):
+        if h in merged:
+            continue
         kind, site_id, root, nerve, side, name, no_lesion = site_fields[h]
+        m = mirror[h]
+        if m >= 0 and abs(float(all_p[m]) - probability) <= SIDE_TIE:
+            # The left and the right site are equally likely: nothing in the case gives a side, and
+            # a tie broken to the left would report a side nobody stated. One entry, side not
+            # stated (None), with the probability of the site on either side.
+            merged.add(m)
+            probability += float(all_p[m])
+            side = None
+            if not localization:
+                notes = [*notes, SIDE_NOT_STATED]
         possibly = core.possibly if not localization else None
         # all nine fields, in declared order ("possibly" set only when given, as trusted() records it)
         localization.append(
@@ -153,7 +182,7 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
             "findings_used": core.findings_used(),
             "fit": core.fit,
             "imaging_concordance": core.imaging_concordance(),
-            "notes": core.notes,
+            "notes": notes,
             "enough_information": core.enough,
             "knowledge_version": kb.version,
             "nervemap_version": __version__,

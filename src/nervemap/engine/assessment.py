@@ -57,7 +57,12 @@ class Localisation(Output):
     )
     root: str | None = None
     nerve: str | None = None
-    side: SideOrBoth | None = None
+    side: SideOrBoth | None = Field(
+        default=None,
+        description="left, right or bilateral; for 'none' the side of the symptoms; null when the case "
+        "states no side: a one-sided site whose left and right are equally likely is one entry without a "
+        "side, its probability that of both",
+    )
     name: str
     probability: float
     possibly: list[str] = Field(

@@ -80,7 +80,7 @@ def evidence_markdown(assessment: Assessment) -> str:
         lines.append("")
     place = a.localization[0] if a.localization else None
     if place is not None and place.site is not SiteKind.NONE:
-        side = f", {place.side}" if place.side else ""
+        side = f", {place.side or 'side not stated'}"
         possibly = f", possibly {', '.join(place.possibly)}" if place.possibly else ""
         lines.append(f"**Localisation:** {place.name}{side}{possibly} (p={place.probability:.2f})")
     if a.imaging_concordance.status != "no imaging":

@@ -276,7 +276,7 @@ def summary(assessment: Assessment) -> str:
     if a.localization and a.localization[0].site is not SiteKind.NONE:
         place = a.localization[0]
         parts.append(
-            f"Localisation: {place.name}{', ' + place.side if place.side else ''} (p={place.probability:.2f})"
+            f"Localisation: {place.name}, {place.side or 'side not stated'} (p={place.probability:.2f})"
         )
     parts.append(f"Triage: {a.triage.level.value} - {a.triage.reason}")
     parts.append(f"Severity: {a.severity.grade.value}")
