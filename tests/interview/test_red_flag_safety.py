@@ -7,13 +7,15 @@ import pytest
 
 from nervemap.engine.assess import assess
 from nervemap.engine.case import Case
+from nervemap.engine.triage import rule_findings, rule_fires
 from nervemap.interview import InterviewSession, StopReason
 from nervemap.interview.policy import ESCALATE_WHY, SAFETY_WHY, PolicyConfig, next_step
 from nervemap.interview.respondent import respond
+from nervemap.interview.safety import questions_setting
 from nervemap.knowledge.models import TriageLevel
 from tests.web.readability import MAX_GRADE, grade
 
-from .helpers import run
+from .helpers import golden, run
 
 # A man in his forties whose foot has flopped since a week of kneeling to lay a floor: numb on the
 # outer shin and the top of the foot, no back pain, nothing travelling down from the back. Every
@@ -126,3 +128,74 @@ def test_a_red_flag_stop_reports_the_assessment_of_the_answers_given(mode: str) 
         session.config,
     )
     assert step.question is None and step.stop == StopReason.RED_FLAG
+
+
+# A woman three days after a knee operation with a swollen, painful calf who has become short of
+# breath: a clot in the leg is urgent; one that may have reached the lungs is an emergency.
+SWOLLEN_CALF_AFTER_SURGERY = {
+    "id": "calf-after-knee-operation",
+    "age": 63,
+    "sex": "female",
+    "setting": "primary-care",
+    "duration_days": 3,
+    "onset": "gradual",
+    "pain_map": [{"region": "calf", "side": "left"}],
+    "findings": [
+        {"id": "leg_swelling", "status": "present", "side": "left"},
+        {"id": "recent_surgery_or_immobility", "status": "present"},
+        {"id": "pulmonary_embolism_symptoms", "status": "present"},
+        {"id": "back_pain", "status": "absent"},
+    ],
+}
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_breathlessness_is_asked_when_a_clot_in_the_leg_is_urgent(mode: str) -> None:
+    """No question asked about breathlessness before session 13, so the emergency rule for a clot
+    that may have reached the lungs could not fire from an interview: it stopped at urgent."""
+    case = Case.model_validate(SWOLLEN_CALF_AFTER_SURGERY)
+    assert assess(case).triage.level == TriageLevel.EMERGENCY
+    session = InterviewSession(mode, case.setting)  # type: ignore[arg-type]
+    asked = run(session, case)
+    assert "breathless" in asked and session.catalogue.by_id["breathless"].phase == "safety"
+    assert session.stop_reason == StopReason.RED_FLAG
+    assert session.current_assessment().triage.level == TriageLevel.EMERGENCY
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_red_flag_questions_are_never_chosen_for_information_gain(mode: str) -> None:
+    """The safety phase's questions settle an open red-flag rule; an ordinary interview (a disc
+    pressing on a root, nothing urgent) neither ranks nor asks them."""
+    case = golden("l5-left-disc")
+    session = InterviewSession(mode, case.setting)  # type: ignore[arg-type]
+    safety = {q.id for q in session.catalogue.questions if q.phase == "safety"}
+    assert len(safety) >= 10
+    while (question := session.next_question()) is not None:
+        assert not safety & {r.question.id for r in session.step().ranking}
+        assert question.id not in safety
+        session.answer(question.id, respond(question, case))
+
+
+def _settable(rule: object, mode: str, session: InterviewSession) -> set[str]:
+    return {
+        f
+        for f in rule_findings(rule)  # type: ignore[arg-type]
+        if any(q.asked_in(mode) for q in questions_setting(f, session.catalogue, session.compiled))  # type: ignore[arg-type]
+    }
+
+
+def test_every_urgent_or_emergency_rule_can_fire_from_an_interview() -> None:
+    """A clinician's interview can set enough of every urgent or emergency red-flag rule to fire it;
+    a patient's, every rule that can fire on what a patient can be asked (the knowledge base's
+    patient_askable findings; tests, examination and imaging are for the clinician)."""
+    session = InterviewSession("clinician")
+    findings = session.compiled.findings
+    for rule in session.compiled.knowledge.triage.red_flags:
+        if rule.level not in (TriageLevel.URGENT, TriageLevel.EMERGENCY):
+            continue
+        assert rule_fires(rule, _settable(rule, "clinician", session)), rule.id
+        askable = {
+            f for f in rule_findings(rule) if findings[f].patient_askable and findings[f].derive is None
+        }
+        if rule_fires(rule, askable):
+            assert rule_fires(rule, _settable(rule, "patient", session)), rule.id

@@ -52,11 +52,12 @@ class Question(Strict):
     id: Identifier
     mode: Literal["patient", "clinician", "both"]
     kind: QuestionKind
-    phase: Literal["screen", "core", "adaptive"] = Field(
+    phase: Literal["screen", "core", "adaptive", "safety"] = Field(
         default="adaptive",
         description="screen: red flags, first; core: always asked of patients next (what severity, "
         "the plan and the course need: duration, sex, leg and back pain, function); adaptive: by "
-        "expected information gain",
+        "expected information gain; safety: only when its answer alone could fire an open red-flag "
+        "rule (interview/safety.py), never chosen for information gain",
     )
     patient: str | None = Field(default=None, description="Plain wording; required unless clinician-only")
     clinician: str = Field(min_length=1)

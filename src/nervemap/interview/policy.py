@@ -225,7 +225,9 @@ def next_step(
         stop = StopReason.CONFIDENT
     elif counted(catalogue, asked) >= config.max_questions:
         stop = StopReason.MAX_QUESTIONS
-    evaluation = evaluate(open_questions, case, compiled, config, encoded) if stop is None else None
+    # red-flag questions of the safety phase are asked only to settle an open rule, below
+    adaptive = [q for q in open_questions if q.phase != "safety"]
+    evaluation = evaluate(adaptive, case, compiled, config, encoded) if stop is None else None
     useful = [r for r in evaluation.ranking if r.gain >= config.min_gain] if evaluation else []
     if stop is None and not useful:
         stop = StopReason.NO_GAIN
@@ -256,7 +258,7 @@ def why_for(
     config: PolicyConfig,
 ) -> str:
     """The reason for one question in the current state (for "?" on any question)."""
-    if question.phase == "screen" or "{first}" not in question.why:
+    if question.phase in ("screen", "safety") or "{first}" not in question.why:
         return question.why
     evaluation = evaluate([question], case, compiled, config)
     if not evaluation.ranking:

@@ -95,11 +95,18 @@ def safety_questions(
             for f in involved & present
             if f not in COMMON and compiled.findings[f].category != FindingCategory.DEMOGRAPHIC
         }
-        if not (opened or flagged or suspected.intersection(rule.suspects)) or not rule_fires(rule, possible):
+        # pointed at by its own red-flag feature or by the differential: the red-flag questions of
+        # the safety phase are kept for these (a pulsatile mass is not asked of every sore buttock)
+        pointed = bool(suspected.intersection(rule.suspects)) or any(
+            compiled.findings[f].red_flag for f in opened
+        )
+        if not (opened or flagged or pointed) or not rule_fires(rule, possible):
             continue
         settable: dict[str, set[str]] = {}  # question id -> the rule's missing findings it can set
         for finding_id in sorted(involved - present - absent):
             for question in questions_setting(finding_id, catalogue, compiled):
+                if question.phase == "safety" and not pointed:
+                    continue
                 if question.id not in asked and question.asked_in(mode) and question.cost <= SAFETY_MAX_COST:
                     settable.setdefault(question.id, set()).add(finding_id)
         for question_id, findings in settable.items():
