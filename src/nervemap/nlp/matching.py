@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from nervemap.nlp.rules import Compiled, PhraseSet, compiler, load_rules
-from nervemap.nlp.scan import first_characters, has_folding_letters, literal_gate, required_literals
+from nervemap.nlp.scan import (
+    LiteralBits,
+    first_characters,
+    has_folding_letters,
+    literal_gate,
+    required_literals,
+)
 
 # "onset": an onset word ("sudden", "abruptly"), a target of its own for ConText (nlp/onset.py)
 MentionKind = Literal[
@@ -60,7 +66,8 @@ class Matchers:
         self.always: list[Entry] = []
         # always-entries whose matches begin with known letters: tried only where a word does
         self.gated: dict[str, list[tuple[int, Entry]]] = {}
-        self._word_entries: dict[str, tuple[Entry, ...]] = {}
+        self._word_entries: dict[str, tuple[tuple[re.Pattern[str] | None, tuple[Entry, ...]], ...]] = {}
+        self._prechecks: dict[str, re.Pattern[str] | None] = {}
         for entry in entries:
             if entry.compiled.triggers is None:
                 firsts = first_characters(entry.compiled.pattern)
@@ -73,44 +80,42 @@ class Matchers:
         self._gated_indices = {index for pairs in self.gated.values() for index, _ in pairs}
         # the literals a note must hold for each always-entry to match it (scan.required_literals)
         self._needs = [required_literals(entry.compiled.pattern) for entry in self.always]
-        # the same, as bit masks: each literal one bit, each group of literals one mask
-        literals = sorted({literal for needs in self._needs for group in needs for literal in group})
-        bits = {literal: 1 << i for i, literal in enumerate(literals)}
-        self._literal_bits = list(bits.items())
-        self._need_masks = [
-            tuple(sum(bits[literal] for literal in group) for group in needs) for needs in self._needs
-        ]
+        # the same, judged for all of them in one pass (scan.LiteralBits)
+        self._literal_bits = LiteralBits(self._needs)
 
     def _possible(self, lowered: str) -> list[bool]:
         """Per always-entry, whether the note (lower-cased) holds one literal of each of its
         groups (``LiteralGate.may_match`` of its needs, for all of them in one pass)."""
-        held = 0
-        for literal, bit in self._literal_bits:
-            if literal in lowered:
-                held |= bit
-        possible = []
-        for masks in self._need_masks:
-            ok = True
-            for mask in masks:
-                if not held & mask:
-                    ok = False
-                    break
-            possible.append(ok)
-        return possible
+        return self._literal_bits.possible(lowered)
 
-    def _for_word(self, lowered: str) -> tuple[Entry, ...]:
-        """The entries a word can start, in the order its prefixes give them (kept per word:
-        a note's words are mostly the same few thousand)."""
-        entries = self._word_entries.get(lowered)
-        if entries is None:
-            found: list[Entry] = []
-            for k in range(1, len(lowered) + 1):
-                found += self.by_trigger.get(lowered[:k], ())
-            entries = tuple(found)
+    def _for_word(self, lowered: str) -> tuple[tuple[re.Pattern[str] | None, tuple[Entry, ...]], ...]:
+        """The entries a word can start, in the order its prefixes give them, as (pre-check,
+        entries) per prefix (kept per word: a note's words are mostly the same few thousand)."""
+        groups = self._word_entries.get(lowered)
+        if groups is None:
+            groups = tuple(
+                (self._precheck(lowered[:k]), tuple(self.by_trigger[lowered[:k]]))
+                for k in range(1, len(lowered) + 1)
+                if lowered[:k] in self.by_trigger
+            )
             if len(self._word_entries) >= _WORD_CACHE:
                 self._word_entries.clear()
-            self._word_entries[lowered] = entries
-        return entries
+            self._word_entries[lowered] = groups
+        return groups
+
+    def _precheck(self, prefix: str) -> re.Pattern[str] | None:
+        """One pattern that matches at a position if and only if one of the entries of
+        ``prefix`` does there (the alternation of their patterns, each with its own flags), or
+        None when a single entry is as cheap. A word starts ~8 entries and they seldom match:
+        one call into the regex engine instead of one per entry. Compiled on first use."""
+        if prefix in self._prechecks:
+            return self._prechecks[prefix]
+        entries = self.by_trigger[prefix]
+        precheck = None
+        if len({id(entry.compiled.pattern) for entry in entries}) > 1:
+            precheck = _alternation([entry.compiled.pattern for entry in entries])
+        self._prechecks[prefix] = precheck
+        return precheck
 
     def _raw(self, text: str) -> dict[MentionKind, list[Mention]]:
         found: dict[MentionKind, list[Mention]] = {}
@@ -142,10 +147,13 @@ class Matchers:
         for word in _WORD.finditer(text):
             lowered = word.group(0).lower()
             start = word.start()
-            for entry in self._for_word(lowered):
-                match = entry.compiled.pattern.match(text, start)
-                if match:
-                    add(entry, match)
+            for precheck, entries in self._for_word(lowered):
+                if precheck is not None and precheck.match(text, start) is None:
+                    continue  # none of these entries matches here
+                for entry in entries:
+                    match = entry.compiled.pattern.match(text, start)
+                    if match:
+                        add(entry, match)
             if literals is not None:
                 first = lowered[0]
                 by_first = gated_here.get(first)
@@ -183,6 +191,29 @@ class Matchers:
                 out.append(Mention("dermatome", ",".join(roots), match.start(), match.end(), match.group(0)))
         out.sort(key=lambda m: (m.start, -m.end))
         return out
+
+
+# every rule pattern opens with this look-behind (rules._bounded): said once in an alternation
+_BOUND = r"(?<![\w/])"
+_FLAGS_OK = re.IGNORECASE | re.UNICODE
+
+
+def _alternation(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """``(?:p1)|(?:p2)|...`` with each pattern's case flag kept in its own group: it matches at a
+    position if and only if one of the patterns does (a top-level alternation backtracks into
+    every branch). None when that cannot be built faithfully: other flags, groups (numbered or
+    named groups and references would clash) or a pattern the combination does not compile."""
+    branches = []
+    shared = all(p.pattern.startswith(_BOUND) for p in patterns)
+    for pattern in patterns:
+        if pattern.groups or pattern.flags & ~_FLAGS_OK:
+            return None
+        body = pattern.pattern[len(_BOUND) :] if shared else pattern.pattern
+        branches.append(f"(?{'i' if pattern.flags & re.IGNORECASE else '-i'}:{body})")
+    try:
+        return re.compile((_BOUND if shared else "") + "(?:" + "|".join(branches) + ")")
+    except (re.error, RecursionError):
+        return None
 
 
 def _roots(listing: str) -> list[str]:

@@ -217,31 +217,29 @@ def search(
 
 class AnyMatch:
     """Which of several patterns match anywhere in a text (``pattern.search``), in one pass over
-    the text's words for the patterns that begin at a word with known letters."""
+    the text's words for the patterns that begin at a word with known letters; a pattern whose
+    :func:`required_literals` the text lacks is not tried (judged for all at once, :class:`LiteralBits`)."""
 
     def __init__(self, patterns: dict[str, re.Pattern[str]]) -> None:
         self.patterns = patterns
-        self.gated: list[tuple[str, re.Pattern[str], frozenset[str]]] = []
-        self.plain: list[tuple[str, re.Pattern[str]]] = []
-        for key, pattern in patterns.items():
+        self.gated: list[tuple[int, str, re.Pattern[str], frozenset[str]]] = []
+        self.plain: list[tuple[int, str, re.Pattern[str]]] = []
+        for index, (key, pattern) in enumerate(patterns.items()):
             firsts = _word_firsts(pattern)
             if firsts is None:
-                self.plain.append((key, pattern))
+                self.plain.append((index, key, pattern))
             else:
-                self.gated.append((key, pattern, firsts))
+                self.gated.append((index, key, pattern, firsts))
+        self._literals = LiteralBits([required_literals(pattern) for pattern in patterns.values()])
 
     def found(self, text: str) -> set[str]:
         if has_folding_letters(text):
             return {key for key, pattern in self.patterns.items() if pattern.search(text)}
-        gate = literal_gate(text)
-        out = {
-            key
-            for key, pattern in self.plain
-            if gate.may_match(required_literals(pattern)) and pattern.search(text)
-        }
+        possible = self._literals.possible(literal_gate(text).lowered)
+        out = {key for index, key, pattern in self.plain if possible[index] and pattern.search(text)}
         starts = _word_starts(text)
-        for key, pattern, firsts in self.gated:
-            if not gate.may_match(required_literals(pattern)):
+        for index, key, pattern, firsts in self.gated:
+            if not possible[index]:
                 continue  # the text lacks the literal words every match holds
             if any(pattern.match(text, p) for c in firsts for p in starts.get(c, ())):
                 out.add(key)
@@ -321,6 +319,51 @@ class LiteralGate:
 
     def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
         return all(any(self.holds(literal) for literal in group) for group in needs)
+
+
+class LiteralBits:
+    """Which of a fixed set of patterns' :func:`required_literals` one text holds, judged for all
+    of them in one pass: each literal is one bit, and a literal is looked up in the text only when
+    the text holds its first three characters (one set of the text's character triples instead
+    of a substring search per literal). The same answers as :meth:`LiteralGate.may_match` for
+    each pattern's needs."""
+
+    _ANY = 1  # bit 0 is set in every text: it pads a pattern's needs to _MOST_LITERAL_GROUPS masks
+
+    def __init__(self, needs: list[tuple[tuple[str, ...], ...]]) -> None:
+        literals = sorted({literal for groups in needs for group in groups for literal in group})
+        bits = {literal: 1 << (i + 1) for i, literal in enumerate(literals)}
+        self._by_triple: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self._short: list[tuple[str, int]] = []  # none in practice: literals have 3+ characters
+        for literal, bit in bits.items():
+            if len(literal) < 3:
+                self._short.append((literal, bit))
+            else:
+                self._by_triple.setdefault(tuple(literal[:3]), []).append((literal, bit))
+        self._masks: list[tuple[int, ...]] = []
+        for groups in needs:
+            masks = [sum(bits[literal] for literal in group) for group in groups]
+            self._masks.append(tuple(masks + [self._ANY] * (_MOST_LITERAL_GROUPS - len(masks))))
+        if any(len(groups) > _MOST_LITERAL_GROUPS for groups in needs):
+            raise ValueError("more literal groups than required_literals gives")
+
+    def held(self, lowered: str) -> int:
+        """The bits of the literals ``lowered`` (a lower-cased text) holds."""
+        held = self._ANY
+        by_triple = self._by_triple
+        for triple in set(zip(lowered, lowered[1:], lowered[2:], strict=False)).intersection(by_triple):
+            for literal, bit in by_triple[triple]:
+                if literal in lowered:
+                    held |= bit
+        for literal, bit in self._short:
+            if literal in lowered:
+                held |= bit
+        return held
+
+    def possible(self, lowered: str) -> list[bool]:
+        """Per pattern, in order: whether the text holds one literal of each of its groups."""
+        held = self.held(lowered)
+        return [bool(held & a and held & b and held & c) for a, b, c in self._masks]
 
 
 @functools.lru_cache(maxsize=16)
