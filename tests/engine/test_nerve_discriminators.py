@@ -157,7 +157,14 @@ def test_anterolateral_thigh_numbness_without_motor_or_reflex_change_is_meralgia
     strict=True,
     reason="known defect (M s9): the pain-map finding anterolateral_thigh_numbness is scored for meralgia at "
     "the condition level (0.95 against the background) on top of the same numbness scored by the site model, "
-    "so hip-flexor weakness and a lost knee jerk (L3 over the LFCN by ~3.6 log) do not outweigh it",
+    "so hip-flexor weakness and a lost knee jerk (L3 over the LFCN by ~3.6 log) do not outweigh it. Measured "
+    "(M s13, 68baa97): scoring the pain-map findings once, by the site model only, for the conditions whose "
+    "sites are all peripheral nerves loses golden meralgia-pregnancy (nonspecific back pain 0.80: the LFCN's "
+    "pooled sensory rate 0.6 against the no-lesion site's 0.05 no longer outweighs the nerve conditions' "
+    "small priors) and rootset rootdev-030 (femoral); golden mimics 12 -> 11, rootset 6 -> 5, rootset "
+    "top-3 29 -> 27. "
+    "The fix needs the nerves' own territory rates (the defining 0.95 of a purely sensory nerve) in the site "
+    "model first",
 )
 def test_the_same_numbness_with_weak_hip_flexion_and_a_lost_knee_jerk_is_a_root() -> None:
     assessment = assess(_anterolateral_thigh(hip_flexion=3, knee_jerk=0))
