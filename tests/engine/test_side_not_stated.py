@@ -73,3 +73,36 @@ def test_the_headline_and_the_full_record_agree() -> None:
         (s.site_id, s.side, s.probability) for s in headline.localization
     ]
     assert full.notes == headline.notes
+
+
+def _with_scan(side: str | None, scan_side: str | None) -> dict[str, Any]:
+    case = _s1_picture(side)
+    case["imaging"] = [
+        {"kind": "disc-herniation", "level": "L5-S1", "zone": "paracentral", "side": scan_side}
+    ]
+    return case
+
+
+@pytest.mark.parametrize("scan_side", ["left", "right"])
+def test_a_scan_on_either_side_is_concordant_with_an_unsided_picture(scan_side: str) -> None:
+    # Before: the clinical view kept the scan's imaging-kind rows, which tilted the unsided picture
+    # to the other side (S1 right 0.334 vs left 0.322 with a left scan), and the tie-broken side was
+    # judged: "the clinical picture points to S1 (right) but imaging shows S1 (left)": discordant.
+    concordance = assess(_with_scan(None, scan_side)).imaging_concordance
+    assert concordance.status == "concordant"
+    assert "do not say which side" in (concordance.note or "")
+    clinical = {(r.root, r.side): r.probability for r in concordance.clinical}
+    assert clinical[("S1", "left")] == pytest.approx(clinical[("S1", "right")])
+
+
+def test_a_stated_side_against_the_scan_stays_discordant() -> None:
+    concordance = assess(_with_scan("right", "left")).imaging_concordance
+    assert concordance.status == "discordant"
+    assert "S1 (right)" in (concordance.note or "")
+
+
+def test_the_clinical_view_leaves_out_the_scan_kind() -> None:
+    # the clinical level does not depend on which side the scan shows
+    left = assess(_with_scan("right", "left")).imaging_concordance.clinical
+    right = assess(_with_scan("right", "right")).imaging_concordance.clinical
+    assert [(r.root, r.side, r.probability) for r in left] == [(r.root, r.side, r.probability) for r in right]

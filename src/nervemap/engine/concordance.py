@@ -31,11 +31,13 @@ from nervemap.engine.compiled import (
     neighbouring_roots,
 )
 from nervemap.engine.encode import IMAGING_FINDING, EncodedCase
-from nervemap.engine.ties import tie_order
+from nervemap.engine.ties import TOLERANCE, tie_order
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import SiteKind
 
 Status = Literal["concordant", "discordant", "indeterminate", "no imaging"]
+# a one-sided clinical picture whose left and right tie: nothing in the case gives the side
+EITHER_SIDE = "either"
 
 
 def localisation_cut_points(compiled: CompiledKnowledge) -> tuple[float, float]:
@@ -71,6 +73,10 @@ def clinical_view(compiled: CompiledKnowledge, encoded: EncodedCase) -> EncodedC
     view = encoded.without(imaging_findings)
     view.observed_present = encoded.observed_present & ~imaging_observations
     view.observed_absent = encoded.observed_absent & ~imaging_observations
+    # the imaging-kind rows of the sign states are the scan too (engine/core.py Tables.clinical_signs)
+    signs = encoded.sign_states.copy()
+    signs[list(compiled.imaging_state_index.values())] = False
+    view.sign_states = signs
     return view
 
 
@@ -82,12 +88,19 @@ class _SiteKinds:
         kinds = [h.kind for h in compiled.hypotheses]
         self.is_root = [kind == SiteKind.ROOT for kind in kinds]
         self.is_several = [kind == SiteKind.MULTI_ROOT for kind in kinds]
+        # each site's twin on the other side (-1: none)
+        index = {(h.site, h.side): i for i, h in enumerate(compiled.hypotheses)}
+        other = {"left": "right", "right": "left"}
+        self.mirror = [
+            index.get((h.site, other[str(h.side)]), -1) if h.side in other else -1
+            for h in compiled.hypotheses
+        ]
 
 
-def _site_kinds(compiled: CompiledKnowledge) -> tuple[float, float, list[bool], list[bool]]:
-    """(localised probability, close-alternative fraction, root sites, several-root sites)."""
-    known = held(compiled, "concordance_site_kinds", _SiteKinds)
-    return known.localised, known.close_alternative, known.is_root, known.is_several
+def _site_kinds(compiled: CompiledKnowledge) -> _SiteKinds:
+    """What the clinical level is judged with: cut points, root and several-root sites, twins."""
+    known: _SiteKinds = held(compiled, "concordance_site_kinds", _SiteKinds)
+    return known
 
 
 def _clinical_roots(
@@ -100,7 +113,13 @@ def _clinical_roots(
     ``order``: the sites in the order below when the caller has it (a batch sorts all its rows at
     once with engine/ties.tie_orders).
     """
-    localised, close_alternative, is_root, is_several = _site_kinds(compiled)
+    kinds = _site_kinds(compiled)
+    localised, close_alternative, is_root, is_several = (
+        kinds.localised,
+        kinds.close_alternative,
+        kinds.is_root,
+        kinds.is_several,
+    )
     # ordered by the one tie rule the localisation uses, so that a left/right tie does not follow the
     # batch size (tie_order: the order of np.argsort(-tie_keys(site_p), kind="stable"))
     if order is None:
@@ -113,6 +132,9 @@ def _clinical_roots(
     if several and several_total > max(root_total, 0.5 * localised):
         lead_several = hypotheses[several[0]]
         if lead_several.side in SIDES and several_total >= localised:
+            twin = kinds.mirror[several[0]]
+            if twin >= 0 and abs(float(site_p[twin]) - float(site_p[several[0]])) <= TOLERANCE:
+                return [], EITHER_SIDE  # several roots, the side not stated: an imaged root on either fits
             return [], str(lead_several.side)  # several roots on one side: any imaged root there fits
     if not roots:
         return [], None
@@ -121,10 +143,14 @@ def _clinical_roots(
     if lead_p < localised and root_total < 0.5:
         return [], None
     side = hypotheses[lead].side
+    twin = kinds.mirror[lead]
+    # Left and right tied: the history and examination state no side (a tie broken by index would
+    # call a scan on the other side discordant), so each likely root is likely on either side.
+    sides = SIDES if twin >= 0 and abs(float(site_p[twin]) - lead_p) <= TOLERANCE else (side,)
     likely = [
-        (str(hypotheses[h].root), str(side), float(site_p[h]))
-        for h in roots[:6]
-        if hypotheses[h].side == side and float(site_p[h]) >= close_alternative * lead_p
+        (str(hypotheses[h].root), str(hypotheses[h].side), float(site_p[h]))
+        for h in roots[:12]
+        if hypotheses[h].side in sides and float(site_p[h]) >= close_alternative * lead_p
     ]
     return likely, None
 
@@ -144,12 +170,10 @@ def judge(
     clinical = [{"root": r, "side": s, "probability": round(p, 4)} for r, s, p in roots]
     shown = ", ".join(f"{root} ({side})" for root, side in imaged)
     if several_side is not None:
-        match = any(side == several_side for _, side in imaged)
+        match = several_side == EITHER_SIDE or any(side == several_side for _, side in imaged)
         status: Status = "concordant" if match else "discordant"
-        note = (
-            f"the clinical picture involves several roots on the {several_side}; imaging shows "
-            f"compression of {shown}"
-        )
+        where = "(side not stated)" if several_side == EITHER_SIDE else f"on the {several_side}"
+        note = f"the clinical picture involves several roots {where}; imaging shows compression of {shown}"
         return {"status": status, "clinical": clinical, "imaging": imaging, "note": note}
     if not roots:
         return {
@@ -160,18 +184,25 @@ def judge(
             "point to a root on their own: correlate clinically before acting on the scan",
         }
     lead_root, lead_side, _ = roots[0]
+    # an unsided clinical picture lists its roots on both sides (see _clinical_roots)
+    clinical_sides = {s for r, s, _ in roots if r == lead_root}
+    unsided = len(clinical_sides) > 1
     matched = [(r, s) for r, s, _ in roots if (r, s) in set(imaged)]
     if matched:
         root, side = matched[0]
-        close = "" if (root, side) == (lead_root, lead_side) else f" (the close alternative to {lead_root})"
+        close = "" if root == lead_root else f" (the close alternative to {lead_root})"
+        unstated = " (the history and examination do not say which side)" if unsided else ""
         return {
             "status": "concordant",
             "clinical": clinical,
             "imaging": imaging,
-            "note": f"imaging shows compression of {root} ({side}){close}, matching the clinical picture",
+            "note": f"imaging shows compression of {root} ({side}){close}, matching the clinical picture"
+            f"{unstated}",
         }
     neighbour = [
-        (root, side) for root, side in imaged if side == lead_side and root in neighbouring_roots(lead_root)
+        (root, side)
+        for root, side in imaged
+        if side in clinical_sides and root in neighbouring_roots(lead_root)
     ]
     if neighbour:
         root, side = neighbour[0]
@@ -188,7 +219,8 @@ def judge(
         "status": "discordant",
         "clinical": clinical,
         "imaging": imaging,
-        "note": f"the clinical picture points to {lead_root} ({lead_side}) but imaging shows compression "
+        "note": f"the clinical picture points to {lead_root} ({'side not stated' if unsided else lead_side})"
+        f" but imaging shows compression "
         f"of {shown}: imaging findings are common without symptoms; consider decompression only when "
         "imaging is consistent with the clinical signs (NICE NG59) — re-examine, and consider "
         "electrodiagnosis or a selective nerve root block before any surgery",

@@ -152,6 +152,12 @@ class Tables:
         self.imaging_findings = np.array(
             [index[f] for f in IMAGING_FINDING.values() if f in index], dtype=np.intp
         )
+        # the imaging-kind rows of the sign states (compiled._imaging_factors: a root shown compressed
+        # by a disc only, or by another kind only, on a side) are the scan too: the clinical view
+        # drops them, or a scan on the left tilts an unsided clinical picture to the right
+        clinical_signs = np.ones(len(compiled.sign_log_factor))
+        clinical_signs[list(compiled.imaging_state_index.values())] = 0.0
+        self.clinical_signs = clinical_signs
         # the side of the symptoms (left, right) from the observations
         sided = np.array([o.side in ("left", "right") for o in compiled.observations])
         symptom = np.array(
@@ -949,7 +955,7 @@ def _headline_chunk(
             observed_f[imaged_rows] * keep,
             unobserved_f[imaged_rows] * keep,
             prior[imaged_rows],
-            signs_f[imaged_rows],
+            signs_f[imaged_rows] * t.clinical_signs,
         ).sites
         clinical_sites = {int(i): clinical[k] for k, i in enumerate(imaged_rows.tolist())}
         # each clinical view's sites in tie order, sorted together (concordance._clinical_roots)
@@ -1319,6 +1325,7 @@ class _OneTables:
             np.vstack([compiled.loc_log_present.T, weight * compiled.loc_log_absent.T])
         )
         self.imaging_finding_set = set(t.imaging_findings.tolist())
+        self.clinical_signs = t.clinical_signs
 
 
 def rule_has_any(rule: TriageRule, index: dict[str, int]) -> bool:
@@ -1533,7 +1540,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             [f for f in finding_rows if f % n_findings not in imaging],
             [o for o in observation_rows if not imaging_observations[o % n_observations]],
             prior,
-            signs_f,
+            signs_f * one.clinical_signs,
         ).sites[0]
     cond_ll = posterior.condition_loglik
     red_marked = one.red_flags & (present_set | absent_set)
