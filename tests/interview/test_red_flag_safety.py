@@ -199,3 +199,43 @@ def test_every_urgent_or_emergency_rule_can_fire_from_an_interview() -> None:
         }
         if rule_fires(rule, askable):
             assert rule_fires(rule, _settable(rule, "patient", session)), rule.id
+
+
+# A diabetic man of 71, two and a half weeks after an injection into his spine: back pain, a
+# tender spine, a raised CRP, no fever. The raised CRP with back pain is urgent; everything
+# together makes a spinal abscess likely enough (over triage.yaml's 0.1) to be an emergency.
+TENDER_SPINE_AFTER_INJECTION = {
+    "id": "tender-spine-after-injection",
+    "age": 71,
+    "sex": "male",
+    "setting": "primary-care",
+    "duration_days": 18,
+    "onset": "gradual",
+    "pain_map": [{"region": "lower_back", "side": "left"}, {"region": "lower_back", "side": "right"}],
+    "findings": [
+        {"id": "recent_spinal_procedure", "status": "present"},
+        {"id": "esr_crp_raised", "status": "present"},
+        {"id": "spinal_midline_tenderness", "status": "present"},
+        {"id": "diabetes", "status": "present"},
+        {"id": "back_pain", "status": "present"},
+        {"id": "fever", "status": "absent"},
+        {"id": "radiating_leg_pain", "status": "absent"},
+    ],
+}
+
+
+def test_an_urgent_flag_takes_a_closer_look_at_the_condition_it_suspects() -> None:
+    """After the urgent flag, the questions that best tell whether the suspected abscess is there
+    are asked until none is expected to tell enough; without them the interview stops urgent."""
+    case = Case.model_validate(TENDER_SPINE_AFTER_INJECTION)
+    assert assess(case).triage.level == TriageLevel.EMERGENCY
+    levels = {}
+    for name, config in (
+        ("closer look", PolicyConfig()),
+        ("none", PolicyConfig(suspect_min_gain=float("inf"))),
+    ):
+        session = InterviewSession("clinician", case.setting, config=config)
+        run(session, case)
+        assert session.stop_reason == StopReason.RED_FLAG
+        levels[name] = session.current_assessment().triage.level
+    assert levels == {"closer look": TriageLevel.EMERGENCY, "none": TriageLevel.URGENT}

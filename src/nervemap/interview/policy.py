@@ -38,7 +38,7 @@ from nervemap.interview.answers import Value, apply
 from nervemap.interview.candidates import candidates, joint_probabilities
 from nervemap.interview.catalogue import Catalogue, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, stack
-from nervemap.interview.safety import safety_questions
+from nervemap.interview.safety import SAFETY_MAX_COST, safety_questions
 from nervemap.interview.scoring import Scored, score_loglik, score_rows
 from nervemap.knowledge.models import TriageLevel
 
@@ -69,6 +69,10 @@ class PolicyConfig:
     # is not negligible for a cause whose miss costs a limb, a nerve or a life, while the rules of
     # the ordinary causes (a disc, a peroneal palsy) suspect them only through a foot drop.
     red_flag_suspect: float = 0.05
+    # After an urgent red flag, a question expected to tell its suspected condition from the rest by
+    # this much (nats of "that condition or not") is asked when the condition has an emergency
+    # threshold (closer_look). Policy setting (expert estimate): a few such questions, not the catalogue.
+    suspect_min_gain: float = 0.005
     # score answers as sparse changes to the current case's encoding; False: encode every
     # hypothetical case from scratch (the reference: the same numbers, several times slower)
     incremental: bool = True
@@ -206,6 +210,11 @@ def next_step(
             )
             if escalating:
                 return Step(escalating[0], why=ESCALATE_WHY[mode])
+            closer = closer_look(
+                catalogue, compiled, asked, open_questions, case, assessment, config, encoded
+            )
+            if closer is not None:
+                return Step(closer, why=ESCALATE_WHY[mode])
         return Step(None, stop=StopReason.RED_FLAG)
     if screen:
         return Step(screen[0], why=screen[0].why)
@@ -242,6 +251,59 @@ def next_step(
     best = useful[0]
     why = explain(best, evaluation, catalogue, compiled, mode)
     return Step(best.question, why=why, ranking=evaluation.ranking)
+
+
+def _binary_entropy(p: FloatArray) -> FloatArray:
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    return np.asarray(-(q * np.log(q) + (1 - q) * np.log(1 - q)), dtype=np.float64)
+
+
+def _emergency_thresholds(compiled: CompiledKnowledge) -> dict[str, float]:
+    """Condition id -> the probability at which triage.yaml's suspicion rules make it an emergency."""
+    rules = compiled.knowledge.triage.suspicion
+    return {r.condition: r.min_probability.value for r in rules if r.level == TriageLevel.EMERGENCY}
+
+
+def closer_look(
+    catalogue: Catalogue,
+    compiled: CompiledKnowledge,
+    asked: Collection[str],
+    open_questions: list[Question],
+    case: Case,
+    assessment: Assessment,
+    config: PolicyConfig,
+    encoded: EncodedCase | None = None,
+) -> Question | None:
+    """After an urgent red flag, the cheap question that best tells whether the condition it
+    suspects is there, when that condition becomes an emergency above a probability (triage.yaml
+    suspicion rules: a spinal abscess at 0.1): the question with the largest expected drop in the
+    entropy of "that condition or not" per unit of cost, if at least ``config.suspect_min_gain``;
+    past the question budget too, so that an urgent flag found late still gets its closer look.
+    A raised CRP with back pain is urgent; with a tender spine and diabetes after a spinal
+    injection the abscess may be likely enough to be an emergency."""
+    thresholds = _emergency_thresholds(compiled)
+    index = {c.id: i for i, c in enumerate(compiled.conditions)}
+    targets = sorted(
+        index[s.condition]
+        for s in assessment.triage.suspected
+        if s.level == TriageLevel.URGENT and s.condition in thresholds
+    )
+    if not targets:
+        return None
+    cheap = [q for q in open_questions if q.phase != "screen" and q.cost <= SAFETY_MAX_COST]
+    evaluation = evaluate(cheap, case, compiled, config, encoded)
+    if evaluation.batch is None:
+        return None
+    best: tuple[float, Question] | None = None
+    for ranked in evaluation.ranking:
+        span, w = evaluation.rows[ranked.question.id]
+        for i in targets:
+            before = _binary_entropy(evaluation.current.conditions[0, i : i + 1])[0]
+            gain = float(before - w @ _binary_entropy(evaluation.batch.conditions[span, i]))
+            score = gain / ranked.question.cost
+            if gain >= config.suspect_min_gain and (best is None or score > best[0]):
+                best = (score, ranked.question)
+    return best[1] if best else None
 
 
 def counted(catalogue: Catalogue, asked: Collection[str]) -> int:
