@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from nervemap import __version__
+from nervemap.engine.assess import unsided_twin
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.engine.core import MIN_LISTED, CoreCase
@@ -168,13 +169,17 @@ def headline_row(record_id: str | None, core: CoreCase) -> Row:
     if core.listed_sites:
         h = core.listed_sites[0]
         site = compiled.hypotheses[h]
+        side, probability = site.side, float(core.sites[h])
+        twin = unsided_twin(compiled, core, h)
+        if twin >= 0:  # no side stated: one entry for both sides, as the assessment shows it
+            side, probability = None, probability + float(core.sites[twin])
         row.update(
             site=str(site.kind),
             site_name=site.name,
             root=site.root,
             nerve=site.nerve,
-            side=core.symptom_side if site.kind == SiteKind.NONE else site.side,
-            site_probability=round(float(core.sites[h]), 6),
+            side=core.symptom_side if site.kind == SiteKind.NONE else side,
+            site_probability=round(probability, 6),
         )
     return row
 
@@ -232,6 +237,10 @@ def _headline_values(record_id: str | None, core: CoreCase) -> tuple[Any, ...]:
     _, second, third = [*top, None, None][:3]
     h = int(core.site_order[0])
     kind, site_name, root, nerve, side, no_lesion = names.sites[h]
+    site_probability = float(core.sites[h])
+    twin = unsided_twin(core.compiled, core, h)
+    if twin >= 0:  # no side stated: one entry for both sides, as the assessment shows it
+        side, site_probability = None, site_probability + float(core.sites[twin])
     return (
         record_id,
         core.verdict,
@@ -249,7 +258,7 @@ def _headline_values(record_id: str | None, core: CoreCase) -> tuple[Any, ...]:
         root,
         nerve,
         core.symptom_side if no_lesion else side,
-        round(float(core.sites[h]), 6),
+        round(site_probability, 6),
         str(core.level),
         JOIN.join(core.red_flag_ids),
         str(core.severity_grade),

@@ -90,6 +90,16 @@ class _Fields:
         ]
 
 
+def unsided_twin(compiled: CompiledKnowledge, core: CoreCase, h: int) -> int:
+    """The index of site ``h``'s counterpart on the other side when the two tie (the case states no
+    side, so left and right score alike), else -1. Every output that shows a leading site (the
+    assessment record and the batch's flat rows) merges such twins into one entry without a side."""
+    m = held(compiled, "assess_fields", _Fields).mirror[h]
+    if m >= 0 and abs(float(core.sites[m]) - float(core.sites[h])) <= SIDE_TIE:
+        return m
+    return -1
+
+
 def _no_evidence() -> EvidenceSet:
     return _evidence_set({"for_": [], "against": []})
 
@@ -133,15 +143,14 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     site_fields = fields.sites
     all_p = core.sites
     site_p = all_p[core.listed_sites].tolist()
-    mirror = fields.mirror
     merged: set[int] = set()
     notes = core.notes
     for h, probability, evidence in zip(core.listed_sites, site_p, site_evidence, strict=True):
         if h in merged:
             continue
         kind, site_id, root, nerve, side, name, no_lesion = site_fields[h]
-        m = mirror[h]
-        if m >= 0 and abs(float(all_p[m]) - probability) <= SIDE_TIE:
+        m = unsided_twin(compiled, core, h)
+        if m >= 0:
             # The left and the right site are equally likely: nothing in the case gives a side, and
             # a tie broken to the left would report a side nobody stated. One entry, side not
             # stated (None), with the probability of the site on either side.
