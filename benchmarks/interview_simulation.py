@@ -5,7 +5,9 @@ examination and imaging, and "don't know" otherwise. The interview runs until th
 Reported per mode: mean and 90th-percentile number of questions; agreement of the final top
 condition and top lesion site (site, root or nerve, side) with the full-information assessment
 ``assess(case)``; and whether the cases the full assessment triages urgent or emergency with a
-red flag were caught at that level.
+red flag were caught at that level, beside how many of them the mode's questions can reach at all
+(every question of the mode answered from the case: a patient is not asked blood results or
+examination findings, so a level only those set is out of a patient interview's reach).
 
     .venv/bin/python benchmarks/interview_simulation.py [--mode patient|clinician|both] [--limit N]
         [--trace FILE]
@@ -69,6 +71,7 @@ class Outcome:
     same_site: bool
     red_flag_case: bool
     caught: bool  # red-flag case ended at the full assessment's triage level or higher
+    reachable: bool  # red-flag case: every question of the mode answered reaches that level
     trace: dict[str, object]  # what --trace writes: the questions asked, why, and the final answers
 
 
@@ -96,7 +99,8 @@ def interview(case: Case, mode: Mode) -> Outcome:
         "triage": final.triage.level.value,
     }
     red_flag_case = red_flag_stop(full)
-    caught = TRIAGE_ORDER.index(final.triage.level) >= TRIAGE_ORDER.index(full.triage.level)
+    caught = _at_least(final, full)
+    reachable = red_flag_case and _at_least(everything_asked(case, mode), full)
     return Outcome(
         case_id=str(case.id),
         questions=len(session.answers),
@@ -105,8 +109,22 @@ def interview(case: Case, mode: Mode) -> Outcome:
         same_site=_site(final) == _site(full),
         red_flag_case=red_flag_case,
         caught=caught,
+        reachable=reachable,
         trace=trace,
     )
+
+
+def _at_least(assessment: Assessment, reference: Assessment) -> bool:
+    return TRIAGE_ORDER.index(assessment.triage.level) >= TRIAGE_ORDER.index(reference.triage.level)
+
+
+def everything_asked(case: Case, mode: Mode) -> Assessment:
+    """The assessment when every question of the mode is answered from the case: the most a
+    respondent of that mode can tell."""
+    session = InterviewSession(mode, case.setting, case.id)
+    for question in session.catalogue.for_mode(mode):
+        session.answer(question.id, respond(question, case))
+    return session.current_assessment()
 
 
 def report(mode: Mode, outcomes: list[Outcome], seconds: float) -> None:
@@ -132,6 +150,11 @@ def report(mode: Mode, outcomes: list[Outcome], seconds: float) -> None:
         f"red-flag cases (urgent/emergency with a red flag in the full assessment): {len(flagged)}, "
         f"caught at that level or higher: {sum(o.caught for o in flagged)}"
     )
+    reachable = [o for o in flagged if o.reachable]
+    print(
+        f"  of which reachable by this mode's questions (every one answered): {len(reachable)}, "
+        f"caught: {sum(o.caught for o in reachable)}"
+    )
     stops: dict[str, int] = {}
     for o in outcomes:
         stops[o.stop] = stops.get(o.stop, 0) + 1
@@ -142,6 +165,11 @@ def report(mode: Mode, outcomes: list[Outcome], seconds: float) -> None:
                 f"  disagree: {o.case_id} ({o.questions} q, {o.stop}): condition "
                 f"{'ok' if o.same_condition else 'DIFFERENT'}, site {'ok' if o.same_site else 'DIFFERENT'}"
                 + ("" if o.caught or not o.red_flag_case else ", RED FLAG MISSED")
+                + (
+                    ""
+                    if o.caught or not o.red_flag_case or o.reachable
+                    else " (beyond this mode's questions)"
+                )
             )
 
 
