@@ -9,7 +9,7 @@ thoracic level is not lumbar and is skipped; a lesion without a level becomes th
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Final, cast
 
 from nervemap.engine.case import DiscLevel, ImagingFinding, ImagingKind
 from nervemap.engine.encode import IMAGING_FINDING
@@ -189,7 +189,18 @@ def read_imaging(draft: Draft) -> None:
             distances = [max(m.start - level[1], level[0] - m.end, 0) for m in lesions]
             nearest = min(range(len(lesions)), key=lambda i: distances[i])
             owned[nearest].append(level)
-        sides = assign_sides(draft.text, sentence, [(m.start, m.end) for m in lesions])
+        # Two lesions in one sentence ("a right L4-5 paracentral herniation and a left L5-S1 foraminal
+        # herniation"): each is the noun with its own levels, so a side word or zone word goes to the
+        # lesion whose phrase it stands in or next to, not to the noun it happens to lie nearest.
+        spans = [
+            (min([m.start, *(lv[0] for lv in owned[i])]), max([m.end, *(lv[1] for lv in owned[i])]))
+            if len(lesions) > 1
+            else (m.start, m.end)
+            for i, m in enumerate(lesions)
+        ]
+        spans = _phrases(draft.text, spans)
+        sides = assign_sides(draft.text, sentence, spans)
+        zones = _zones_by_lesion(draft.text, sentence, spans) if len(lesions) > 1 else None
         with_level = {lesions[i].key for i, found in owned.items() if found}
         for i, lesion in enumerate(lesions):
             if not owned[i] and lesion.key in with_level:
@@ -199,15 +210,89 @@ def read_imaging(draft: Draft) -> None:
                 or (not owned[i] and not lumbar_named)
             ):
                 continue  # a cervical or thoracic lesion
-            _lesion(draft, sentence, lesion, owned[i], sides[i])
+            _lesion(draft, sentence, lesion, owned[i], sides[i], zones[i] if zones else _UNSET)
 
 
 def _zone(draft: Draft, sentence: tuple[int, int], lesion: Mention) -> HerniationZone | None:
     window = draft.text[max(sentence[0], lesion.start - 40) : min(sentence[1], lesion.end + 90)]
+    return _first_zone(window)
+
+
+def _first_zone(window: str) -> HerniationZone | None:
     for zone, pattern in _ZONES:
         if pattern.search(window):
             return zone
     return None
+
+
+# Marks a lesion whose zone the sentence's other lesions did not decide (read as before: _zone).
+_UNSET: Final[object] = object()
+# Where one coordinate of a list ends: "L3-4 and a paracentral one at L4-5", "L4-5, L5-S1".
+_COORDINATE = re.compile(r"\band\b|\bwith\b|[,;]", re.IGNORECASE)
+
+
+def _phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lesions joined by "and", "with" or a comma: each phrase runs to the joining word, so the
+    modifiers in front of the next noun ("... and a right subarticular extrusion") are that one's."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        (start, end), (next_start, next_end) = out[i], out[i + 1]
+        joins = list(_COORDINATE.finditer(text, end, next_start)) if end < next_start else []
+        if joins:
+            out[i] = (start, joins[-1].start())
+            out[i + 1] = (joins[-1].end(), next_end)
+    return out
+
+
+def _zones_by_lesion(
+    text: str, sentence: tuple[int, int], spans: list[tuple[int, int]]
+) -> list[HerniationZone | object | None]:
+    """Each lesion's zone when a sentence names several: every zone word goes to the lesion phrase
+    it stands in or, outside them all, to the nearest one (a word just before a phrase modifies it:
+    "paracentral herniation"); a lesion with no zone word, or several, keeps the lone-lesion reading."""
+    words: list[set[HerniationZone]] = [set() for _ in spans]
+    occupied: list[tuple[int, int]] = []
+    for zone, pattern in _ZONES:  # in priority order: "extraforaminal" is far-lateral, not foraminal
+        for match in pattern.finditer(text, *sentence):
+            if any(start < match.end() and match.start() < end for start, end in occupied):
+                continue
+            occupied.append((match.start(), match.end()))
+            distances = [
+                0
+                if start <= match.start() and match.end() <= end
+                else start - match.end()
+                if match.end() <= start
+                else match.start() - end + 1
+                for start, end in spans
+            ]
+            words[min(range(len(spans)), key=lambda i: distances[i])].add(zone)
+    return [next(iter(own)) if len(own) == 1 else _UNSET for own in words]
+
+
+def _level_zones(
+    text: str,
+    sentence: tuple[int, int],
+    levels: list[tuple[int, int, str]],
+    zone: HerniationZone | None,
+) -> list[HerniationZone | None]:
+    """One lesion at several levels ("a far-lateral disc herniation at L3-4 and a paracentral one at
+    L4-5"): a level whose own item of the list (between "and", "with", commas) names a zone takes
+    it; the others keep the lesion's zone ("L4-5 and L5-S1 foraminal herniations": both)."""
+    if len(levels) < 2:
+        return [zone] * len(levels)
+    out: list[HerniationZone | None] = []
+    for k, (start, end, _) in enumerate(levels):
+        lower = levels[k - 1][1] if k else max(sentence[0], start - 40)
+        upper = levels[k + 1][0] if k + 1 < len(levels) else min(sentence[1], end + 40)
+        before = [m.end() for m in _COORDINATE.finditer(text, lower, start)]
+        after = _COORDINATE.search(text, end, upper)
+        # the item is bounded by a break on each side that has a neighbouring level
+        if (k and not before) or (k + 1 < len(levels) and not after):
+            out.append(zone)
+            continue
+        item = text[before[-1] if before else lower : after.start() if after else upper]
+        out.append(_first_zone(item) or zone)
+    return out
 
 
 def _lesion(
@@ -216,6 +301,7 @@ def _lesion(
     lesion: Mention,
     levels: list[tuple[int, int, str]],
     side: SideOrBoth | None,
+    own_zone: HerniationZone | object | None = _UNSET,
 ) -> None:
     kind = cast(LesionKind, lesion.key)
     flags = set(lesion.flags)
@@ -228,7 +314,9 @@ def _lesion(
         if status in ("present", "absent"):
             draft.findings.append((FINDING[kind], status, None))
         return
-    zone = _zone(draft, sentence, lesion) if kind in ("disc-herniation", "stenosis") else None
+    zone: HerniationZone | None = None
+    if kind in ("disc-herniation", "stenosis"):
+        zone = _zone(draft, sentence, lesion) if own_zone is _UNSET else cast(HerniationZone | None, own_zone)
     # its own clause: the words before it and after it up to the next clause break (";", "but")
     after = _CLAUSE_END.search(draft.text, lesion.end, min(sentence[1], lesion.end + 60))
     window = (
@@ -252,7 +340,10 @@ def _lesion(
         if status in ("present", "absent"):
             draft.findings.append((FINDING[kind], status, None))
         return
-    for start, end, level in lumbar:
+    level_zones = (
+        _level_zones(draft.text, sentence, lumbar, zone) if zone is not None else [None] * len(lumbar)
+    )
+    for (start, end, level), zone in zip(lumbar, level_zones, strict=True):
         span = (min(start, lesion.start), max(end, lesion.end))
         value = " ".join(x for x in (kind, level, zone.value if zone else None, side) if x)
         draft.add_item("imaging", value, span[0], span[1], flags, status)

@@ -29,7 +29,9 @@ _SIDE = re.compile(
     r"|(?<=compared\sto\sthe\s)|(?<=compared\swith\sthe\s)|(?<=relative\sto\s)|(?<=relative\sto\sthe\s)"
     r"|(?<=comparison\sto\sthe\s)|(?<=comparison\swith\sthe\s))(?:left|right))"
     r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
-    r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both|BLEs?|symmetric(?:al(?:ly)?)?"
+    # "both on the left": two things on one side, not both sides
+    r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both(?!\s+(?:on|in)\s+(?:the\s+)?(?:left|right)\b)"
+    r"|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
     r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b"
     r"|\bL(?=\s*(?:" + _SIDE_PARTS + r")\b)|" + _SIDE_AFTER + r"L\b)"
