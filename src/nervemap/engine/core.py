@@ -55,7 +55,15 @@ from nervemap.engine.plan import plan_items, plan_steps
 from nervemap.engine.records import exact_maker, maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
-from nervemap.engine.ties import stable_order, tie_keys_list, tie_order, tie_orders, tie_ranks
+from nervemap.engine.ties import (
+    ranking,
+    stable_order,
+    tie_keys_list,
+    tie_order,
+    tie_order_prefix,
+    tie_orders,
+    tie_ranks,
+)
 from nervemap.engine.triage import TriageDecision, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
@@ -386,14 +394,28 @@ class _RowLevels:
     """:class:`Levels` of one posterior row, computed on the row as Python floats (the same
     comparisons on the same values)."""
 
-    def __init__(self, t: Tables, one: _OneTables, posterior: FloatArray) -> None:
-        p = posterior.tolist()
+    def __init__(
+        self, t: Tables, one: _OneTables, posterior: FloatArray | list[float], ranked: list[int] | None = None
+    ) -> None:
+        p = posterior if isinstance(posterior, list) else posterior.tolist()
         self.p = p
         top = p.index(max(p))  # the first of equal maxima, as argmax
         self.top = top
         self.suspected = [r for r, (c, least) in enumerate(one.suspicion) if p[c] >= least]
         likely = t.likely_probability
-        self.likely = [c for c, q in enumerate(p) if q >= likely and c != top]
+        if ranked is None:
+            if isinstance(posterior, list):
+                self.likely = [c for c, q in enumerate(p) if q >= likely and c != top]
+            else:  # one comparison over the array row (the same >=) rather than a Python pass
+                self.likely = (posterior >= likely).nonzero()[0].tolist()
+                if top in self.likely:
+                    self.likely.remove(top)
+        else:
+            # with the row's ranking (ties.ranking: largest first), the conditions at or above the
+            # threshold are its first few: read those, not the whole row (the same list, by index)
+            self.likely = _prefix_at_least(p, ranked, likely)
+            if top in self.likely:
+                self.likely.remove(top)
         urgency = one.urgency_rank
         self.rank = max(
             max((one.suspicion_rank[r] for r in self.suspected), default=-1),
@@ -434,6 +456,18 @@ class _RowLevels:
                     (t.urgency[c], f"{t.condition_names[c]} is likely (p={_shown(p[c])}, {label})", None)
                 )
         return out
+
+
+def _prefix_at_least(p: list[float], ranked: list[int], least: float) -> list[int]:
+    """The indices whose value in ``p`` is at least ``least``, in index order, read from the start
+    of ``ranked`` (``p``'s indices, largest value first), where they all are."""
+    out = []
+    for c in ranked:
+        if not p[c] >= least:
+            break
+        out.append(c)
+    out.sort()
+    return out
 
 
 # Up to this many red-flag subsets, their probability levels are read row by row in Python.
@@ -635,6 +669,9 @@ class CoreCase:
     # observed as O + o), which the evidence record reads (engine/explain.py); None in a batch
     finding_rows: list[int] | None = None
     observation_rows: list[int] | None = None
+    # a case computed alone: its condition row as floats and their ranking, from which its whole
+    # order is made when read (headline_one reads only the first places); None in a batch
+    order_source: tuple[list[float], list[int]] | None = None
 
     def __init__(
         self,
@@ -643,7 +680,7 @@ class CoreCase:
         case: Case,
         conditions: FloatArray,
         sites: FloatArray,
-        order: IntArray,
+        order: IntArray | None,
         site_order: IntArray,
         symptom_side: str | None,
         p_spinal: float,
@@ -661,7 +698,8 @@ class CoreCase:
         self.case = case
         self.conditions = conditions  # (C,) posterior
         self.sites = sites  # (H,) posterior
-        self.order = order  # conditions, most probable first
+        if order is not None:  # else made when read (a case computed alone)
+            self.order = order  # conditions, most probable first
         self.site_order = site_order  # sites in the order localisation lists them
         self.symptom_side = symptom_side
         self.p_spinal = p_spinal
@@ -674,6 +712,13 @@ class CoreCase:
         if concordance is not None:  # else made when read
             self.concordance = concordance
         self.enough = enough
+
+    @_once
+    def order(self) -> IntArray:
+        """The conditions, most probable first, of a case computed alone (a batch's are given)."""
+        assert self.order_source is not None
+        p, ranked = self.order_source
+        return np.array(tie_order(p, ranked=ranked), dtype=np.intp)
 
     @_once
     def concordance(self) -> dict[str, Any]:
@@ -838,7 +883,20 @@ def predominant_side(
     return "bilateral"
 
 
-def _listed(order: list[int], p: list[float], most: int, by_probability: bool = False) -> list[int]:
+def _eligible(order: list[int], p: list[float], listable: int) -> int:
+    """How many entries :func:`_listed` finds eligible (the first MIN_LISTED of ``order`` and those
+    down to LISTED_PROBABILITY, of which there are ``listable``), so that it can stop at the last
+    of them rather than read the whole order."""
+    count = listable
+    for i in order[:MIN_LISTED]:
+        if not p[i] >= LISTED_PROBABILITY:
+            count += 1
+    return count
+
+
+def _listed(
+    order: list[int], p: list[float], most: int, by_probability: bool = False, eligible: int | None = None
+) -> list[int]:
     """The entries listed, in ``order``: those down to LISTED_PROBABILITY (``p`` per entry), at least
     MIN_LISTED, at most ``most``.
 
@@ -849,17 +907,38 @@ def _listed(order: list[int], p: list[float], most: int, by_probability: bool = 
     the second most probable structure (a saphenous nerve at 0.24 behind five roots of 0.30 to
     0.02). The tie keys make a batch and a single case choose alike.
     """
-    eligible: list[int] = []
+    # ``eligible``, when given: how many entries are eligible (:func:`_eligible`), to stop at the last
+    enough = most if by_probability or eligible is None else min(most, eligible)
+    found: list[int] = []
     for k, i in enumerate(order):
         if k < MIN_LISTED or p[i] >= LISTED_PROBABILITY:
-            eligible.append(k)
-            if len(eligible) == most and not by_probability:
+            found.append(k)
+            if len(found) == enough and not by_probability:
                 break
-    if len(eligible) <= most:
-        return [order[k] for k in eligible]
+    if len(found) <= most:
+        return [order[k] for k in found]
     # the leading site always; the rest by probability, equal keys by their place in the order
-    others = sorted(eligible[1:], key=lambda k: (-p[order[k]], k))[: most - 1]
-    return [order[k] for k in sorted([eligible[0], *others])]
+    others = sorted(found[1:], key=lambda k: (-p[order[k]], k))[: most - 1]
+    return [order[k] for k in sorted([found[0], *others])]
+
+
+def _listed_ranked(order: list[int], keys: list[float], ranked: list[int], most: int) -> list[int]:
+    """``_listed(order, keys, most, by_probability=True)`` read from ``ranked`` (the entries by
+    value, largest first, of which ``keys`` are the tie keys: a key never rises down the ranking), so
+    the entries at or above LISTED_PROBABILITY are its first few and the rest is not read."""
+    chosen = set(order[:MIN_LISTED])
+    for i in ranked:
+        if not keys[i] >= LISTED_PROBABILITY:
+            break
+        chosen.add(i)
+    position = order.index
+    if len(chosen) <= most:
+        return sorted(chosen, key=position)
+    # the leading entry always; the rest by probability, equal keys by their place in the order
+    lead = order[0]
+    chosen.discard(lead)
+    others = sorted(chosen, key=lambda i: (-keys[i], position(i)))[: most - 1]
+    return [lead, *sorted(others, key=position)]
 
 
 def _row_lists(mask: BoolArray) -> list[list[int]]:
@@ -1344,12 +1423,8 @@ def _one_tables(t: Tables) -> _OneTables:
 def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
     """Tables.fired for one case, from the set of its present findings (rule order). Only the
     rules that read a present finding, or need none, can fire."""
-    candidates = set(one.unconditional)
-    reading = one.reading
-    for f in present:
-        rules = reading.get(f)
-        if rules is not None:
-            candidates |= rules
+    # the rules each present finding is read by, gathered by C-level map and union
+    candidates = one.unconditional.union(*filter(None, map(one.reading.get, present)))
     out = []
     sets = one.clause_sets
     contains = present.__contains__
@@ -1454,9 +1529,10 @@ def _infer_one(
 def _case_link(compiled: CompiledKnowledge, one: _OneTables, pattern: FloatArray) -> FloatArray:
     """P(h | c) adjusted by a pattern of nerve-tension sign states (as inference.infer makes it)."""
     link = compiled.site_given_condition
-    if not np.count_nonzero(pattern):
+    rows = pattern.nonzero()[0].tolist()  # (np.count_nonzero first cost a Python wrapper more)
+    if not rows:
         return link
-    key = tuple(pattern.nonzero()[0].tolist())
+    key = tuple(rows)
     known = one.links.get(key)
     if known is None:
         n_conditions, n_sites = link.shape
@@ -1573,13 +1649,30 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             else:
                 subset_levels = Levels.of(t, subset_p)
                 subset_rank = int(subset_levels.ranks.max())
-    full_levels = _RowLevels(t, one, posterior.conditions[0])
-    screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
-
     conditions = posterior.conditions
+    p_row = conditions[0].tolist()
+    # the row's ranking (largest first), made once: the tie order, the likely conditions, the best
+    # fit and the plan's count read it (a threshold's conditions are its first few)
+    ranked = ranking(p_row)
+    full_levels = _RowLevels(t, one, p_row, ranked)
+    screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
+    plan_threshold = t.plan_threshold
+    n_above = 0  # the q >= plan_threshold: the first few of the ranking
+    for c in ranked:
+        if not plan_threshold <= p_row[c]:
+            break
+        n_above += 1
+    n_above = max(n_above, 1)
+    n_listable = 0  # the q >= LISTED_PROBABILITY, likewise
+    for c in ranked:
+        if not p_row[c] >= LISTED_PROBABILITY:
+            break
+        n_listable += 1
     # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
-    # the last bits, and two conditions that tie must not swap with the size of the batch
-    order_list = tie_order(full_levels.p)
+    # the last bits, and two conditions that tie must not swap with the size of the batch. Only the
+    # first places are read here (the listed conditions, the plan's leading ones): the whole order
+    # is made when read (CoreCase.order)
+    order_list = tie_order_prefix(p_row, ranked, max(n_above, n_listable, MIN_LISTED))
     fired = _fired_one(one, present_set)
     p_spinal = float(_add(conditions[0, one.spinal]))  # the batch's row sum over the same columns
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
@@ -1590,8 +1683,12 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     )
     counts = _add(one.unexplained_by_finding[manifest_present], axis=0).tolist()
     fewest_0 = min(counts)
-    p_row = full_levels.p
-    best_fit = max((c for c, n in enumerate(counts) if n == fewest_0), key=p_row.__getitem__)
+    # the most probable of those (the first in the ranking: equal probabilities by index, as max)
+    best_fit = 0
+    for c in ranked:
+        if counts[c] == fewest_0:
+            best_fit = c
+            break
     # symptoms left, right; imaging left, right (observed_f @ t.side_columns > 0)
     sides_seen = [not column.isdisjoint(observed_list) for column in one.side_column_sets]
     seen_left = any("left" in seen for seen in encoded.sides.values())
@@ -1602,16 +1699,13 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         left, right = sides_seen[2], sides_seen[3]
     sites = posterior.sites
     row = sites[0].tolist()
-    totals = []
-    for columns in one.kind_columns:
-        total = row[columns[0]]
-        for column in columns[1:]:
-            total += row[column]
-        totals.append(total)
+    # each kind's total, its sites added in column order (sum() adds a list of floats one by one)
+    totals = [sum(map(row.__getitem__, columns)) for columns in one.kind_columns]
     kind_keys = tie_keys_list(totals)
     keys = np.negative(kind_keys).take(one.kind_of_array)  # each site's kind's key, negated
-    site_keys = tie_keys_list(row)
-    own = np.array([-key for key in site_keys])
+    site_ranked = ranking(row)
+    site_keys = tie_keys_list(row, ranked=site_ranked)
+    own = np.negative(site_keys)
     other_side = one.other_side[(left and not right, right and not left)]
     site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
     demographic = one.demographic
@@ -1651,9 +1745,6 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     emergency_flag = level_rank == one.emergency_rank and bool(fired)
     grade = _severity_grade_one(t, case, present_set, emergency_flag)
     p = conditions[0]
-    row_order = np.array(order_list, dtype=np.intp)
-    plan_threshold = t.plan_threshold
-    n_above = max(sum(map(plan_threshold.__le__, p_row)), 1)  # the q >= plan_threshold
     duration_class = (
         -1 if case.duration_days is None else bisect.bisect_right(one.duration_cuts, case.duration_days)
     )
@@ -1676,8 +1767,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     key = (tuple(order_list[:n_above]), grade, duration_class, level, concordance["status"])
     plan = one.plan_memo.get(key)
     if plan is None:
+        whole_order = np.array(tie_order(p_row, ranked=ranked), dtype=np.intp)
         plan = plan_steps(
-            compiled, row_order, p, t.condition_ids, grade, case.duration_days, level, concordance["status"]
+            compiled, whole_order, p, t.condition_ids, grade, case.duration_days, level, concordance["status"]
         )
         if len(one.plan_memo) < PLAN_MEMO:
             one.plan_memo[key] = plan
@@ -1687,7 +1779,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         case,
         p,
         sites[0],
-        row_order,
+        None,
         site_order,
         side_name,
         p_spinal,
@@ -1701,8 +1793,11 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     )
     # the listed entries from the row's lists (CoreCase.listed_conditions and listed_sites read
     # the arrays: the same entries)
-    core.listed_conditions = _listed(order_list, p_row, TOP_CONDITIONS)
-    core.listed_sites = _listed(site_order.tolist(), site_keys, TOP_SITES, by_probability=True)
+    core.listed_conditions = _listed(
+        order_list, p_row, TOP_CONDITIONS, eligible=_eligible(order_list, p_row, n_listable)
+    )
+    core.order_source = (p_row, ranked)
+    core.listed_sites = _listed_ranked(site_order.tolist(), site_keys, site_ranked, TOP_SITES)
     core.finding_rows = finding_rows
     core.observation_rows = observation_rows
     return core
@@ -1722,21 +1817,32 @@ def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:
     for fid, origin in encoded.origin.items():
         f = index[fid]
         seen = sides.get(fid)
-        is_present = bool(present[f])
-        key = (f, is_present, origin, None if not seen else ("left" in seen, "right" in seen))
+        key = (f, present[f] == 1, origin, ("left" in seen, "right" in seen) if seen else None)
         known = made.get(key)
         if known is None:
-            # all five FindingUsed fields, in declared order
-            known = _finding_used(
-                {
-                    "id": fid,
-                    "label": labels[f],
-                    "status": "present" if is_present else "absent",
-                    "origin": origin,
-                    "sides": [] if not seen else _side_list("left" in seen, "right" in seen),
-                }
-            )
-            if len(made) < FINDING_USED_MEMO:
-                made[key] = known
+            known = _finding_used_made(made, key, fid, labels[f])
         out.append(known)
     return out
+
+
+def _finding_used_made(
+    made: dict[tuple[int, bool, str, tuple[bool, bool] | None], FindingUsed],
+    key: tuple[int, bool, str, tuple[bool, bool] | None],
+    fid: str,
+    label: str,
+) -> FindingUsed:
+    """The FindingUsed record of ``key`` (finding, present, origin, sides seen or None), made and kept."""
+    _, is_present, origin, seen = key
+    # all five FindingUsed fields, in declared order
+    known = _finding_used(
+        {
+            "id": fid,
+            "label": label,
+            "status": "present" if is_present else "absent",
+            "origin": origin,
+            "sides": [] if seen is None else _side_list(*seen),
+        }
+    )
+    if len(made) < FINDING_USED_MEMO:
+        made[key] = known
+    return known

@@ -380,6 +380,8 @@ class _Tables:
     def __init__(self, compiled: CompiledKnowledge) -> None:
         self.compiled = compiled
         self.derived_runs: list[_Derived] = []
+        # the derived runs whose input a case gives, by encode_case's ``given`` (at most 2**9 keys)
+        self.runs_given: dict[tuple[bool, ...], list[_Derived]] = {}
         self.pain_rules: dict[tuple[str, SymptomKind], list[int]] = {}
         self.bilateral_pain_rules: dict[tuple[str, SymptomKind], list[int]] = {}
         for finding in compiled.derived_findings:
@@ -549,9 +551,11 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
     lowest: dict[str, int] | None = None  # each graded movement's lowest grade
     # the pain-map rules the map meets, read in one pass over its marks (_by_pain_map's values)
     pain_met: set[int] | None = None
-    for at, fid, exclusive, reads, origin, derive, sides_of, weak in tables.derived_runs:
-        if not given[reads]:
-            continue  # the input the rule reads is missing: the finding stays unknown
+    # the rules whose input the case gives (without it a finding stays unknown), in rule order
+    runs = tables.runs_given.get(given)
+    if runs is None:
+        runs = tables.runs_given[given] = [run for run in tables.derived_runs if given[run[3]]]
+    for at, fid, exclusive, _, origin, derive, sides_of, weak in runs:
         if derive is not None:
             value = derive(case)
         elif weak is None:  # a pain-map rule: met, else false on a complete map (unknown on a partial one)

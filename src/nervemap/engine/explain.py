@@ -27,6 +27,7 @@ from nervemap.knowledge.models import EXPERT_ESTIMATE, Number
 
 MIN_WEIGHT = 0.01
 _max = np.maximum.reduce  # ndarray.max without its Python wrapper (the same ufunc, the same result)
+_add = np.add.reduce  # ndarray.sum without its Python wrapper (the same ufunc, the same result)
 # An evidence item as an assessment lists it: (-|weight|, weight, record).
 Item = tuple[float, float, Evidence]
 # Shared sign evidence records kept per explainer (a knowledge base holds far fewer in practice).
@@ -295,7 +296,8 @@ class Explainer:
                     kind = compiled.sign_log_factor[imaged].sum(axis=0).reshape(-1, n_sites)[rows]
                     link = link * np.exp(kind)
                 # log P(pattern | c) less log P(pattern | no lesion), per listed condition
-                fits = (np.log((link * scaled).sum(axis=1)) + top - none_ll).tolist()
+                # (the row sums by np.add.reduce: ndarray.sum without its Python wrapper, the same ufunc)
+                fits = (np.log(_add(link * scaled, axis=1)) + top - none_ll).tolist()
             # each sign state row with the origin of its finding (read once, not per condition)
             sign_ids = self.sign_finding_ids
             sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]

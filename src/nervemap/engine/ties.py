@@ -99,9 +99,20 @@ def tie_argmax(values: FloatArray, tolerance: float = TOLERANCE) -> npt.NDArray[
     return found
 
 
-def tie_keys_list(values: Sequence[float], tolerance: float = TOLERANCE) -> list[float]:
-    """:func:`tie_keys` of one row given as Python floats (the same keys, for a case alone)."""
-    ranked = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+def ranking(values: Sequence[float]) -> list[int]:
+    """The indices of one row, largest value first, equal values by index (a stable sort): the
+    ranking :func:`tie_keys_list` and :func:`tie_order` read, which a caller may make once for both
+    and for its own prefix scans (the values at or above a threshold are a prefix of it)."""
+    return sorted(range(len(values)), key=values.__getitem__, reverse=True)
+
+
+def tie_keys_list(
+    values: Sequence[float], tolerance: float = TOLERANCE, ranked: Sequence[int] | None = None
+) -> list[float]:
+    """:func:`tie_keys` of one row given as Python floats (the same keys, for a case alone);
+    ``ranked``: :func:`ranking` of ``values`` when the caller has it."""
+    if ranked is None:
+        ranked = ranking(values)
     keys = list(values)
     if not ranked:
         return keys
@@ -115,10 +126,14 @@ def tie_keys_list(values: Sequence[float], tolerance: float = TOLERANCE) -> list
     return keys
 
 
-def tie_order(values: Sequence[float], tolerance: float = TOLERANCE) -> list[int]:
+def tie_order(
+    values: Sequence[float], tolerance: float = TOLERANCE, ranked: Sequence[int] | None = None
+) -> list[int]:
     """The indices of one row, largest value first, tied values by index: the order
-    ``np.argsort(-tie_keys(values), kind="stable")`` gives."""
-    ranked = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+    ``np.argsort(-tie_keys(values), kind="stable")`` gives; ``ranked``: :func:`ranking` of
+    ``values`` when the caller has it."""
+    if ranked is None:
+        ranked = ranking(values)
     out: list[int] = []
     run: list[int] = []
     previous = 0.0
@@ -126,6 +141,29 @@ def tie_order(values: Sequence[float], tolerance: float = TOLERANCE) -> list[int
         value = values[i]
         if run and previous - value > tolerance:
             out.extend(sorted(run) if len(run) > 1 else run)
+            run = []
+        run.append(i)
+        previous = value
+    out.extend(sorted(run) if len(run) > 1 else run)
+    return out
+
+
+def tie_order_prefix(
+    values: Sequence[float], ranked: Sequence[int], least: int, tolerance: float = TOLERANCE
+) -> list[int]:
+    """The first entries of :func:`tie_order` (``ranked``: :func:`ranking` of ``values``): at least
+    ``least`` of them (all when there are fewer), up to the end of a run of ties, so that each is
+    where the whole order has it. Every entry in the first ``least`` places of ``ranked`` is among
+    them (a run takes the same places in both, sorted by index in the order)."""
+    out: list[int] = []
+    run: list[int] = []
+    previous = 0.0
+    for i in ranked:
+        value = values[i]
+        if run and previous - value > tolerance:
+            out.extend(sorted(run) if len(run) > 1 else run)
+            if len(out) >= least:
+                return out
             run = []
         run.append(i)
         previous = value
