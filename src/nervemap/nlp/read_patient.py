@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from nervemap.nlp import scan
@@ -62,6 +63,10 @@ _DURATIONS = tuple(
         r"(?P<y>this\s+week)\b",
     )
 )
+# every match of the first _UNITLESS duration patterns holds a unit word, then a word boundary
+_UNITLESS = 5
+_UNIT_WORD = re.compile(rf"{_UNIT}\b".replace("?P<u>", "?:"), re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 # a habit's length ("has smoked for 30 years", "drinking heavily for ten years") right before a duration
 _HABIT_BEFORE = re.compile(
     r"\b(?:smok(?:ed|es|ing)|drink(?:s|ing)?|drank|vap(?:ed|es|ing))(?:\s+\w+ly)?\s+$", re.I
@@ -153,14 +158,18 @@ def _decade_age(draft: Draft) -> None:
 
 
 def _age(draft: Draft) -> None:
-    young = _AGE_YOUNG.search(draft.text)
-    first = _AGE.search(draft.text)
+    if _DIGIT.search(draft.text) is None:  # every age pattern but the decades holds a number (speed)
+        _decade_age(draft)
+        return
+    young = scan.search(_AGE_YOUNG, draft.text)
+    ages = _AGE.finditer(draft.text)
+    first = next(ages, None)
     if young is not None and (first is None or young.start() < first.start()):
         per_year = {"m": 12.0, "w": 52.18, "d": 365.25}[young.group("u")[0].lower()]
         draft.age = round(int(young.group("n")) / per_year, 2)
         draft.add_item("age", f"{draft.age:g}", young.start(), young.end())
         return
-    for match in _AGE.finditer(draft.text):
+    for match in itertools.chain((first,) if first is not None else (), ages):
         value = next(
             (match.group(g) for g in ("n", "n2", "n3", "n4", "n5") if match.group(g) is not None), None
         )
@@ -194,7 +203,7 @@ UNDER_18 = "age_under_18"
 def _child(draft: Draft) -> None:
     if draft.age is not None:
         return
-    match = _CHILD.search(draft.text)
+    match = scan.search(_CHILD, draft.text)
     if match is not None:
         draft.findings.append((UNDER_18, "present", None))
         draft.add_item("finding", "a child", match.start(), match.end())
@@ -228,8 +237,12 @@ def _duration(draft: Draft) -> None:
         for m in draft.note.mentions
         if m.kind in ("symptom", "region") or (m.kind == "finding" and not m.flags and m.key in symptoms)
     }
+    if not symptom_sentences:
+        return  # no sentence a duration could be read from (speed)
+    # the number-and-unit patterns cannot match a text without a unit word (speed)
+    patterns = _DURATIONS if _UNIT_WORD.search(draft.text) else _DURATIONS[_UNITLESS:]
     matches = sorted(
-        (m for pattern in _DURATIONS for m in scan.finditer(pattern, draft.text)),
+        (m for pattern in patterns for m in scan.finditer(pattern, draft.text)),
         key=lambda m: m.start(),
     )
     for match in matches:
@@ -288,7 +301,7 @@ def _onset(draft: Draft) -> None:
     for pattern, onset in patterns:
         # the first onset word that is asserted: one in a denial's or a history's scope ("denies sudden
         # weakness") is passed over, and a later one may still say how the pain began
-        for match in pattern.finditer(draft.text):
+        for match in scan.finditer(pattern, draft.text):
             if not _asserted(draft, match):
                 continue
             draft.onset = "sudden" if onset == "sudden" else "gradual"
