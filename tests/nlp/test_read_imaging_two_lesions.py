@@ -79,3 +79,30 @@ def test_both_on_one_side_is_that_side() -> None:
     assert {i.side for i in case.imaging} == {"right"}
     # "both" on its own still names both sides
     assert {r.side for r in extract("The ankle jerks are both absent.").case.reflexes} == {"left", "right"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "foramen" is the foraminal zone as "foraminal" is: the exiting root (L4 at L4-5), not the
+        # traversing one a zone-less disc is read to press (L5)
+        (
+            "MRI: disc herniation narrowing the left L4-5 neural foramen.",
+            ("disc-herniation", "L4-L5", "foraminal", "left"),
+        ),
+        ("Stenosis of the right L3-4 foramen.", ("stenosis", "L3-L4", "foraminal", "right")),
+        # one vertebra named with its foramen: the foramen below it, where its own root exits
+        (
+            "There is a disc herniation in the left L4 neural foramen.",
+            ("disc-herniation", "L4-L5", "foraminal", "left"),
+        ),
+        (
+            "MRI showed a right L5 foraminal disc herniation.",
+            ("disc-herniation", "L5-S1", "foraminal", "right"),
+        ),
+    ],
+)
+def test_a_foramen_is_read_as_the_foraminal_zone(
+    text: str, expected: tuple[str, str, str | None, str | None]
+) -> None:
+    assert _imaging(text) == {expected}

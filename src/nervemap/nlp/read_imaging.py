@@ -23,10 +23,14 @@ FINDING = IMAGING_FINDING  # the finding a lesion without a level becomes (engin
 _LEVEL = re.compile(
     r"\b(?P<a>[CTLS])(?P<an>\d{1,2})\s*(?:[-–/]|\s+to\s+|\s+on\s+)\s*(?P<b>[CTLS])?(?P<bn>\d{1,2})\b"
     r"|\b(?P<single>L[1-5])(?=\s+(?:anterior\s+|posterior\s+)?(?:spondylol|anterolisthesis|retrolisthesis))"
+    # "the left L4 neural foramen", "an L4 foraminal disc": the foramen under that vertebra (L4-L5),
+    # where its own root exits
+    r"|\b(?P<foramen>L[1-5])(?=\s+(?:neural\s+|neuro)?foram(?:in|en))"
 )
 _ZONES: tuple[tuple[HerniationZone, re.Pattern[str]], ...] = (
     (HerniationZone.FAR_LATERAL, re.compile(r"far[\s-]*lateral|extraforaminal|extra-foraminal", re.I)),
-    (HerniationZone.FORAMINAL, re.compile(r"(?:neuro|neural\s+|intra)?foramin\w*", re.I)),
+    # "foramen" as well as "foraminal", "foramina" ("narrowing the left L4-5 neural foramen")
+    (HerniationZone.FORAMINAL, re.compile(r"(?:neuro|neural\s+|intra)?foram(?:in|en)\w*", re.I)),
     # the lateral recess is the subarticular zone, where the traversing root runs (anatomy/discs.yaml)
     (
         HerniationZone.PARACENTRAL,
@@ -101,8 +105,9 @@ _ROOT_TARGET = re.compile(
 def _levels(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     out = []
     for match in _LEVEL.finditer(text, start, end):
-        if match.group("single"):
-            n = int(match.group("single")[1])
+        single = match.group("single") or match.group("foramen")
+        if single:
+            n = int(single[1])
             level = f"L{n}-L{n + 1}" if n < 5 else "L5-S1"
         else:
             a, an = match.group("a"), int(match.group("an"))
