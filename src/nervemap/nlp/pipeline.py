@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from nervemap.nlp.clause_scope import limit_negations_to_their_clause
 from nervemap.nlp.context_gate import GatedMatcher
 from nervemap.nlp.matching import Mention, matchers
 from nervemap.nlp.onset import onset_words
@@ -111,7 +112,14 @@ def nlp() -> Any:
     replaced = {r.literal for r in rules if r.replaces_default}
     defaults = [rule for rule in defaults if rule["literal"] not in replaced]
     ours = [r.model_dump(exclude_none=True, exclude={"replaces_default"}) for r in rules]
-    context.add([ConTextRule.from_dict(rule) for raw in defaults + ours for rule in as_literals(raw)])
+    # a denial ends where a new clause begins (nlp/clause_scope.py)
+    context.add(
+        [
+            limit_negations_to_their_clause(ConTextRule.from_dict(rule))
+            for raw in defaults + ours
+            for rule in as_literals(raw)
+        ]
+    )
     matchers()  # compile the text rules now, not on the first note
     return pipeline
 

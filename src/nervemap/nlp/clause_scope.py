@@ -1,0 +1,122 @@
+"""A denial's scope ends at a new clause (the words are in ``nlp/data/context_clauses.yaml``).
+
+ConText lets a negation run to the end of its sentence unless a termination term stands between the
+trigger and the target. In "No trauma, and sudden calf pain began yesterday" the new clause's verb comes
+after its subject, so no termination term can end the "No" before "calf pain"; here the clause itself
+ends the scope: a forward denial stops at a boundary whose clause holds a finite verb, and a denial
+that looks back ("bladder symptoms denied") reaches back over a list of items but not over a clause
+or a "with" phrase before it. Only negations are limited: a history or a hypothesis is left to ConText.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+_NEGATION = "NEGATED_EXISTENCE"
+
+
+class ClauseWords(BaseModel):
+    """The words that mark where a clause begins (see the data file for why each list exists)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    boundaries: frozenset[str]
+    relativisers: frozenset[str]
+    finite_verbs: frozenset[str]
+    phrase_words: frozenset[str]
+    anaphors: frozenset[str]
+    list_predicates: frozenset[str]
+    predicate_fillers: frozenset[str]
+    max_item_words: int
+
+
+@functools.cache
+def clause_words() -> ClauseWords:
+    """The clause words, read once per process."""
+    text = resources.files("nervemap.nlp.data").joinpath("context_clauses.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    if not isinstance(raw, dict):
+        raise ValueError("context_clauses.yaml: expected a mapping of word lists")
+    lowered = {
+        key: value if isinstance(value, int) else [str(w).lower() for w in value]
+        for key, value in raw.items()
+    }
+    return ClauseWords.model_validate(lowered)
+
+
+def _has_verb(doc: Any, start: int, end: int, words: ClauseWords) -> bool:
+    """The tokens ``start:end`` hold a finite verb that is not in a relative clause."""
+    for i in range(start, end):
+        lower = doc[i].lower_
+        if lower in words.relativisers:
+            return False
+        if lower in words.finite_verbs and not _predicate_of_the_list(doc, i + 1, end, words):
+            return True
+    return False
+
+
+def _predicate_of_the_list(doc: Any, start: int, end: int, words: ClauseWords) -> bool:
+    """The verb before ``start`` says the denied items were not reported ("... or Z were reported")."""
+    i = start
+    while i < end and doc[i].lower_ in words.predicate_fillers:
+        i += 1
+    return i < end and doc[i].lower_ in words.list_predicates
+
+
+def _next_boundary(doc: Any, start: int, end: int, words: ClauseWords) -> int:
+    return next((i for i in range(start, end) if doc[i].lower_ in words.boundaries), end)
+
+
+def _forward_allows(doc: Any, modifier_end: int, target_start: int, words: ClauseWords) -> bool:
+    """No boundary between a denial and its target opens a clause with a verb of its own."""
+    sentence_end = doc[target_start].sent.end
+    for i in range(modifier_end, target_start):
+        if doc[i].lower_ in words.boundaries and _has_verb(
+            doc, i + 1, _next_boundary(doc, i + 1, sentence_end, words), words
+        ):
+            return False
+    return True
+
+
+def _backward_allows(doc: Any, target_start: int, modifier_start: int, words: ClauseWords) -> bool:
+    """No segment between a target and the denial after it (the target's own too) is a clause or a phrase."""
+    sentence_start = doc[target_start].sent.start
+    boundaries = [i for i in range(sentence_start, modifier_start) if doc[i].lower_ in words.boundaries]
+    own = range(boundaries[-1] + 1 if boundaries else sentence_start, modifier_start)
+    if any(doc[j].lower_ in words.anaphors for j in own):
+        return True  # "..., but that this has now resolved": the denial points back across the clause
+    for at, i in enumerate(boundaries):
+        if i < target_start:
+            continue
+        segment_start = boundaries[at - 1] + 1 if at else sentence_start
+        before = {doc[j].lower_ for j in range(segment_start, i)}
+        if (
+            _has_verb(doc, segment_start, i, words)
+            or words.phrase_words & before
+            or i - segment_start > words.max_item_words
+        ):
+            return False
+    return True
+
+
+def clause_allows(target: Any, modifier: Any, _between: Any) -> bool:
+    """medspaCy's ``on_modifies`` callback for a negation rule: whether the denial ``modifier`` (a span)
+    reaches ``target`` (a span) within its own clause."""
+    words = clause_words()
+    if modifier.end <= target.start:
+        return _forward_allows(target.doc, modifier.end, target.start, words)
+    if target.end <= modifier.start:
+        return _backward_allows(target.doc, target.start, modifier.start, words)
+    return True
+
+
+def limit_negations_to_their_clause(rule: Any) -> Any:
+    """The ConText ``rule`` with :func:`clause_allows` as its callback when it is a negation without one."""
+    if rule.category.upper() == _NEGATION and rule.on_modifies is None:
+        rule.on_modifies = clause_allows
+    return rule

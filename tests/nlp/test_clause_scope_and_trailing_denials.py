@@ -1,0 +1,107 @@
+"""A denial written after what it denies, and a denial that ends where a new clause begins (E s13).
+
+"Saddle numbness — none." and "Leg weakness denied." read as PRESENT: medspaCy's "denied" looks only
+forward and its ": none" needs a colon, so a checklist answer raised a cauda equina alarm. "No trauma, and
+sudden severe calf pain began yesterday" read the calf pain as DENIED: the new clause's verb comes after its
+subject, where no termination word can stand between "No" and the pain (nlp/clause_scope.py,
+nlp/data/context_clauses.yaml).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp.reading import statuses
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("Saddle numbness — none.", "saddle_numbness"),
+        ("Saddle numbness - none.", "saddle_numbness"),
+        ("Urinary retention — denied.", "urinary_retention"),
+        ("Leg weakness denied.", "subjective_leg_weakness"),
+        ("Sudden leg weakness denied.", "subjective_leg_weakness"),
+        ("Incontinence: nil.", "urinary_incontinence_new"),
+        ("Urinary retention was denied", "urinary_retention"),
+        ("Sudden onset denied.", "sudden_onset"),
+        ("Bowel and bladder symptoms denied.", "urinary_retention"),
+    ],
+)
+def test_a_denial_after_the_symptom_denies_it(text: str, finding: str) -> None:
+    assert statuses(text).get(finding) == "absent"
+
+
+def test_a_trailing_denial_reaches_back_over_a_list() -> None:
+    found = statuses("Fever, night sweats, weight loss denied.")
+    assert found.get("fever") == "absent"
+    assert found.get("unexplained_weight_loss") == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "asserted"),
+    [
+        ("Pain radiates to the left foot, bladder symptoms denied.", "radiating_leg_pain"),
+        (
+            "Severe back pain radiating to the left leg with foot drop, bladder symptoms denied.",
+            "foot_drop_reported",
+        ),
+        ("Weakness denied, back pain severe.", "back_pain"),
+        # a described complaint is no item of a denied list: an emergency cue must not be hidden
+        ("Sudden severe pain in the left calf, fever denied.", "sudden_severe_leg_pain"),
+    ],
+)
+def test_a_trailing_denial_stops_at_the_clause_before_it(text: str, asserted: str) -> None:
+    assert statuses(text).get(asserted) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "denied", "asserted"),
+    [
+        ("No trauma, and sudden severe calf pain began yesterday.", "minor_trauma", "sudden_severe_leg_pain"),
+        ("No injury, and the left leg became weak this morning.", "minor_trauma", "subjective_leg_weakness"),
+        (
+            "Denies weight loss, and numbness in the saddle area started today.",
+            "unexplained_weight_loss",
+            "saddle_numbness",
+        ),
+        (
+            "No history of cancer, and she has lost 8 kg in two months.",
+            "history_of_cancer",
+            "unexplained_weight_loss",
+        ),
+    ],
+)
+def test_a_new_clause_with_its_own_verb_ends_the_denial(text: str, denied: str, asserted: str) -> None:
+    found = statuses(text)
+    assert found.get(denied) == "absent"
+    assert found.get(asserted) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("No fever, weight loss or night pain.", ("fever", "unexplained_weight_loss", "night_pain")),
+        (
+            "Denies fever, chills, weight loss, saddle anaesthesia, or incontinence.",
+            ("fever", "unexplained_weight_loss", "saddle_numbness", "urinary_incontinence_new"),
+        ),
+        # the verb of the denied list itself is no new clause
+        (
+            "No urinary retention, faecal incontinence or saddle anaesthesia were reported.",
+            ("urinary_retention", "bowel_incontinence_new", "saddle_numbness"),
+        ),
+        (
+            "No weakness, numbness or incontinence has been noted.",
+            ("subjective_leg_weakness", "leg_numbness"),
+        ),
+        # a verb in a relative clause about an item does not start a new clause
+        (
+            "No fever, leg weakness that is getting worse, or saddle numbness.",
+            ("subjective_leg_weakness", "saddle_numbness"),
+        ),
+    ],
+)
+def test_a_list_of_denied_items_stays_denied(text: str, denied: tuple[str, ...]) -> None:
+    found = statuses(text)
+    assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")
