@@ -3,7 +3,8 @@
 Run: make bench   (or: OMP_NUM_THREADS=1 .venv/bin/python benchmarks/engine_throughput.py;
 ``--only single`` for the single-case latencies alone)
 Prints, each with the call it measures: latency of one assessment (headline and full, of a validated
-Case, as an engine caller gives it; and full from a dict, the Case's validation included), and the
+Case, as an engine caller gives it; and full from a dict, the Case's validation included; and each
+case's least CPU time over ``--rounds`` runs, averaged, the figure to alternate for an A/B), and the
 throughput of batches: the headline core (posteriors, localisation, triage, severity, plan ids;
 encoding included), headline and full Assessment records, a `nervemap batch` partition of structured
 cases to Parquet as one worker runs it after start-up (JSON lines read into Cases, headlines, flat
@@ -33,7 +34,7 @@ from typing import Any
 
 from nervemap.batch.formats import OutputFormat
 from nervemap.batch.work import PartTask, process_partition, warm_up_dedicated
-from nervemap.engine.assess import assess, assess_many, headlines, stack_encoded
+from nervemap.engine.assess import DETAILS, assess, assess_many, headlines, stack_encoded
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
 from nervemap.engine.encode import encode_case
@@ -83,6 +84,27 @@ def latency(label: str, call: str, cases: list[Case], run: Callable[[Case], obje
     )
 
 
+def least_cpu(label: str, call: str, cases: list[Case], run: Callable[[Case], object], rounds: int) -> None:
+    """Each case's least CPU time (this thread's clock) over ``rounds`` runs, averaged over the cases:
+    the single-case figure other programs on a shared machine move least. A change is compared by
+    alternating runs of this before and after (docs/scaling.md, "One case alone, session 13"):
+    instruction counts overstate what removing cheap interpreter steps saves."""
+    best = [float("inf")] * len(cases)
+    clock = time.thread_time_ns
+    for _ in range(rounds):
+        for i, case in enumerate(cases):
+            start = clock()
+            run(case)
+            spent = clock() - start
+            if spent < best[i]:
+                best[i] = spent
+    mean_us = sum(best) / len(best) / 1e3
+    print(
+        f"{label}: per-case least CPU time, mean over {len(cases)} cases {mean_us:.1f} us "
+        f"(least of {rounds} runs each)  [{call}]"
+    )
+
+
 def parquet_partition(cases: list[dict[str, Any]], size: int) -> None:
     """One `nervemap batch` partition of structured cases to Parquet, as a worker process runs it
     after start-up (batch/work.process_partition: JSON lines read into Cases, headlines, flat rows
@@ -124,6 +146,9 @@ def main() -> None:
     parser.add_argument(
         "--partition", type=int, default=2_000, help="cases per Parquet partition (default 2,000)"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=40, help="runs per case for the least CPU times (default 40)"
+    )
     args = parser.parse_args()
     compiled = default_compiled()
     base = [Case.model_validate(c) for c in realistic_cases()]
@@ -149,6 +174,11 @@ def main() -> None:
             "single case, full, from a dict (Case validation included)", 'assess(case_dict, detail="full")',
             base, lambda c: assess(as_dicts[id(c)], compiled, detail="full"), args.single,
         )  # fmt: skip
+        for detail in DETAILS:
+            least_cpu(
+                f"single case, {detail}", f'assess(case, detail="{detail}")', base,
+                lambda c, d=detail: assess(c, compiled, detail=d), args.rounds,
+            )  # fmt: skip
     if args.only == "single":
         return
     parquet_partition(realistic_cases(), args.partition)
