@@ -271,13 +271,19 @@ _DENIAL_WORD = re.compile(
     r"\b(?:no|not|nor|denies|denied|deny|denying|without|never|negative\s+for)\b|n't\b", re.I
 )
 _PHRASE_BREAK = re.compile(r"[,;:()]")
+# a denial that closes the onset word's phrase (E s13): "Sudden weakness denied.", "sudden numbness - none"
+_TRAILING_DENIAL = re.compile(r"\b(?:denied|none|nil)\b", re.I)
 
 
 def _denied_in_own_phrase(draft: Draft, start: int) -> bool:
-    sentence_start = draft.sentence_of(start)[0]
+    sentence_start, sentence_end = draft.sentence_of(start)
     before = draft.text[sentence_start:start]
     cut = max((m.end() for m in _PHRASE_BREAK.finditer(before)), default=0)
-    return bool(_DENIAL_WORD.search(before, cut))
+    if _DENIAL_WORD.search(before, cut):
+        return True
+    after = draft.text[start:sentence_end]
+    stop = next((m.start() for m in _PHRASE_BREAK.finditer(after)), len(after))
+    return bool(_TRAILING_DENIAL.search(after, 0, stop))
 
 
 def _asserted(draft: Draft, match: re.Match[str]) -> bool:
