@@ -239,3 +239,26 @@ def test_an_urgent_flag_takes_a_closer_look_at_the_condition_it_suspects() -> No
         assert session.stop_reason == StopReason.RED_FLAG
         levels[name] = session.current_assessment().triage.level
     assert levels == {"closer look": TriageLevel.EMERGENCY, "none": TriageLevel.URGENT}
+
+
+def test_the_simulated_respondent_leaves_out_an_exam_grade_without_a_side() -> None:
+    """A case read from a note may grade a movement without its side; the interview takes graded
+    tests with a side only, so the simulated respondent tells the sided ones and the rest is not
+    known (before, the simulation of such a case stopped with an answer error)."""
+    case = Case.model_validate(
+        {
+            "id": "unsided-weakness",
+            "age": 50,
+            "strength": [
+                {"movement": "ankle_plantarflexion", "grade": 4},
+                {"movement": "toe_flexion", "side": "left", "grade": 4},
+            ],
+            "reflexes": [{"reflex": "achilles", "grade": 1}],
+        }
+    )
+    session = InterviewSession("clinician")
+    catalogue = session.catalogue
+    strength = respond(catalogue.by_id["strength_ankle_down"], case)
+    assert strength == [{"movement": "toe_flexion", "side": "left", "grade": 4}]
+    session.answer("strength_ankle_down", strength)
+    assert respond(catalogue.by_id["reflexes"], case) == "unknown"

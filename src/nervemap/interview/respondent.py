@@ -78,15 +78,17 @@ def respond(question: Question, case: Case) -> Value:
     if kind == Kind.IMAGING:
         return [image.model_dump(mode="json") for image in case.imaging] or UNKNOWN
     if kind == Kind.EXAM_STRENGTH:
+        # the interview records a side with every graded test; one the case leaves unsided (a note
+        # that says "weak hip flexion") is not something the respondent can place, so it is not told
         grades = [
             {"movement": s.movement, "side": s.side, "grade": s.grade}
             for s in case.strength
-            if s.movement in question.movements
+            if s.movement in question.movements and s.side is not None
         ]
         return grades or UNKNOWN
     reflexes = [
         {"reflex": r.reflex, "side": r.side, "grade": r.grade}
         for r in case.reflexes
-        if r.reflex in question.reflexes
+        if r.reflex in question.reflexes and r.side is not None
     ]
     return reflexes or UNKNOWN
