@@ -1,7 +1,8 @@
-"""The patient reader's speed gates change nothing read (issue 16 item 6): a note without a digit
+"""The readers' speed gates change nothing read (issue 16 item 6): a note without a digit
 has no age in numbers, the number-and-unit durations need a unit word, and the onset, child and
-young-age patterns are tried through ``scan`` (literal and word-start gates). Compared with the
-plain scans on every note of the golden, development and root-level sets and on their sentences."""
+young-age patterns, like the onset words, are tried through ``scan`` (literal and word-start
+gates), and no value pattern is tried on a note without a digit. Compared with the plain scans on
+every note of the golden, development and root-level sets and on their sentences."""
 
 from __future__ import annotations
 
@@ -59,3 +60,29 @@ def test_unit_word_is_in_every_number_and_unit_duration() -> None:
                 assert unit.search(match.group(0)), (pattern.pattern, text)
     for pattern in read_patient._DURATIONS[read_patient._UNITLESS :]:
         assert "(?P<y>" in pattern.pattern  # the unitless ones are the fixed phrases
+
+
+def test_onset_words_as_a_plain_scan() -> None:
+    from nervemap.nlp.onset import SUDDEN, onset_words
+
+    found = 0
+    for text in [*NOTES, *_SHORT, *_EXTRA]:
+        plain = [(m.start(), m.end(), m.group(0)) for m in SUDDEN.finditer(text)]
+        assert onset_words(text) == plain
+        found += len(plain)
+    assert found > 20
+
+
+def test_values_read_without_a_digit_gate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nervemap.nlp import read_values
+
+    def values(text: str) -> tuple[object, ...]:
+        draft = Draft(annotate(text), text_knowledge())
+        read_values.read_values(draft)
+        return (draft.items, draft.measurements, draft.findings)
+
+    notes = [*NOTES, *_SHORT, "Temp 38.4 C. Pulse 112/min", "CK normal, raised calcium"]
+    gated = [values(text) for text in notes]
+    monkeypatch.setattr(read_values, "_DIGIT", re.compile(""))
+    assert [values(text) for text in notes] == gated
+    assert sum(bool(g[1]) for g in gated) > 30  # values were read

@@ -42,6 +42,7 @@ _NUMBER = (
     r"(?!\d|\.\d)(?!,\d{1,2}(?!\d))(?!\s*\+)(?!\s*(?:[-–]|to)\s*\d)"
 )
 _CLAUSE_BREAK = re.compile(r"[,;()\[\]\n]|\.\s+(?=[A-Z])")  # also a missed sentence end
+_DIGIT = re.compile(r"\d")
 # characters a unit may be written with, per character of its spelling
 _UNIT_CHARS = {"u": "[uµμ]", "x": "[x×]", "3": "[3³]", "9": "[9⁹]", "°": "[°º˚]", "µ": "[uµμ]"}
 
@@ -262,6 +263,8 @@ def _hits(draft: Draft, named: set[str]) -> list[_Hit]:
     compiled = _compiled(draft.knowledge)
     text = draft.text
     hits: list[_Hit] = []
+    if _DIGIT.search(text) is None:
+        return hits  # every value pattern holds a number (speed)
     for pattern in (compiled.named, compiled.unit_required):
         for quantity_id, regex in pattern.items():
             if quantity_id not in named:
