@@ -279,8 +279,14 @@ def read_grades(draft: Draft) -> None:
     reflex_words, weak_words, global_strength, strength_subject = _word_patterns()
     for sentence in draft.note.sentences:
         _all_normal(draft, sentence)
-        movements = draft.in_sentence(sentence, ("movement",))
         reflexes = draft.in_sentence(sentence, ("reflex",))
+        # a muscle named inside a reflex's name is the reflex ("the medial hamstring reflex is
+        # absent" is not knee flexion 0/5)
+        movements = [
+            m
+            for m in draft.in_sentence(sentence, ("movement",))
+            if not any(r.start <= m.start and m.end <= r.end for r in reflexes)
+        ]
         text = draft.text[sentence[0] : sentence[1]]
         mrc = [
             Grade(m.start(), m.end(), _mrc_pair(m), False)
