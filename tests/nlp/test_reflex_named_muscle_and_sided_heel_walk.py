@@ -37,3 +37,16 @@ def test_heel_or_toe_walking_with_the_side_before_the_part(text: str, finding: s
     findings = {(f.id, f.side, f.status) for f in extract(text).case.findings}
     assert (finding, side, "present") in findings
     assert not any(f == "limited_walking_distance" for f, _, _ in findings)
+
+
+def test_bare_grades_after_each_muscle_in_a_power_list() -> None:
+    # "Power: ... ankle DF 3, EHL 2": the grades written without "/5" (was: nothing read)
+    case = extract("Power: L hip flexion 5, knee extension 5, ankle DF 3, EHL 2, PF 5.").case
+    graded = {(s.movement, s.side, s.grade) for s in case.strength}
+    assert ("ankle_dorsiflexion", "left", 3) in graded
+    assert ("great_toe_extension", "left", 2) in graded
+    assert ("ankle_plantarflexion", "left", 5) in graded
+
+
+def test_a_number_after_a_movement_outside_a_strength_sentence_is_no_grade() -> None:
+    assert extract("Hip flexion 3 times a day was advised.").case.strength == []

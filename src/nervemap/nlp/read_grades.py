@@ -30,6 +30,11 @@ _MRC_NAMED = re.compile(
     r"(?P<g>[0-5])(?P<gs>\+|-)?(?![\w/%])(?!\.\d)(?!\s*/)",
     re.IGNORECASE,
 )
+# a bare MRC grade just after a muscle's name ("EHL 2,", "ankle DF 3 and"), read only in a sentence
+# about strength (read_grades); "EHL 2/5" is _MRC's, "flexion 30 degrees" is no grade
+_MRC_BARE = re.compile(
+    r"\s*:?\s*(?P<g>[0-5])(?P<gs>\+|-)?(?![\w/%])(?!\.\d)(?!\s*(?:/|out\s+of))", re.IGNORECASE
+)
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
     r"(?![\w%°º.])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
@@ -300,6 +305,14 @@ def read_grades(draft: Draft) -> None:
                 for m in _MRC_NAMED.finditer(draft.text, *sentence)
                 if not any(g.start <= m.start() < g.end for g in mrc)
             ]
+            if strength_subject.search(text):
+                # "Power: EHL 2, ankle DF 3, PF 5": a bare grade right after the muscle it grades,
+                # in a sentence about strength
+                for name in movements:
+                    bare = _MRC_BARE.match(draft.text, name.end, sentence[1])
+                    if bare and not any(g.start <= bare.start("g") < g.end for g in mrc):
+                        value = (_mrc(bare.group("g"), bare.group("gs")),)
+                        mrc.append(Grade(bare.start("g"), bare.end(), value, False))
             mrc.sort(key=lambda g: g.start)
         if movements or (mrc and strength_subject.search(text)):
             weak = [
