@@ -32,9 +32,36 @@ def test_a_denial_after_the_symptom_denies_it(text: str, finding: str) -> None:
     assert statuses(text).get(finding) == "absent"
 
 
-def test_a_trailing_denial_reaches_back_over_a_list() -> None:
-    found = statuses("Fever, night sweats, weight loss denied.")
+def test_a_trailing_denial_reaches_back_over_a_labelled_list() -> None:
+    found = statuses("Fever, night sweats, weight loss: denied.")
     assert found.get("fever") == "absent"
+    assert found.get("unexplained_weight_loss") == "absent"
+    found = statuses("Red flags: incontinence, retention of urine, numb saddle area, nil.")
+    assert found.get("urinary_retention") == "absent"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "denied"),
+    [
+        # ambiguous: the whole list denied, or only its last item? A red flag keeps the reading that
+        # cannot hide an emergency; the nearest item is denied
+        ("Numbness of the saddle area, temperature normal and fever none.", "saddle_numbness", "fever"),
+        ("Retention of urine and numb buttocks, fever nil.", "urinary_retention", "fever"),
+        ("Saddle anaesthesia, night sweats denied.", "saddle_numbness", None),
+    ],
+)
+def test_a_trailing_denial_leaves_a_farther_red_flag_of_an_unlabelled_list_asserted(
+    text: str, kept: str, denied: str | None
+) -> None:
+    found = statuses(text)
+    assert found.get(kept) == "present"
+    if denied is not None:
+        assert found.get(denied) == "absent"
+
+
+def test_a_trailing_denial_still_denies_a_farther_item_that_is_no_red_flag() -> None:
+    found = statuses("Leg numbness, weight loss denied.")
+    assert found.get("leg_numbness") == "absent"
     assert found.get("unexplained_weight_loss") == "absent"
 
 

@@ -18,6 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 _NEGATION = "NEGATED_EXISTENCE"
+# the span label of a target that is a red-flag finding (knowledge base ``red_flag: true``)
+RED_FLAG_LABEL = "RED_FLAG"
+# punctuation that makes the words before a trailing denial a labelled list ("..., saddle numbness: none")
+_LIST_LABELS = frozenset({":", "-", "\u2013", "\u2014"})
 
 
 class ClauseWords(BaseModel):
@@ -104,14 +108,34 @@ def _backward_allows(doc: Any, target_start: int, modifier_start: int, words: Cl
     return True
 
 
+def _nearest_or_labelled(doc: Any, target: Any, modifier_start: int, words: ClauseWords) -> bool:
+    """The target is the item right before a trailing denial, or the list it stands in is labelled
+    (a colon or a dash before the denial, or a heading colon before the target: "Red flags: ...")."""
+    if not any(doc[i].lower_ in words.boundaries for i in range(target.end, modifier_start)):
+        return True
+    # the denial's own first token ("...: none") or the one before it ("... - denied")
+    if doc[modifier_start].text in _LIST_LABELS or doc[max(modifier_start - 1, 0)].text in _LIST_LABELS:
+        return True
+    return any(doc[i].text == ":" for i in range(target.sent.start, target.start))
+
+
 def clause_allows(target: Any, modifier: Any, _between: Any) -> bool:
     """medspaCy's ``on_modifies`` callback for a negation rule: whether the denial ``modifier`` (a span)
-    reaches ``target`` (a span) within its own clause."""
+    reaches ``target`` (a span) within its own clause.
+
+    A trailing denial after an unlabelled list ("Saddle numbness and urinary retention, fever none.")
+    is ambiguous: the whole list denied, or only its last item. For a red-flag finding the reading
+    that cannot hide an emergency is kept: only the nearest item, or every item of a labelled list,
+    is denied (reviewer R, session 13; docs/safety.md H1). Other findings take the list reading."""
     words = clause_words()
     if modifier.end <= target.start:
         return _forward_allows(target.doc, modifier.end, target.start, words)
     if target.end <= modifier.start:
-        return _backward_allows(target.doc, target.start, modifier.start, words)
+        if not _backward_allows(target.doc, target.start, modifier.start, words):
+            return False
+        return target.label_ != RED_FLAG_LABEL or _nearest_or_labelled(
+            target.doc, target, modifier.start, words
+        )
     return True
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from nervemap.nlp.clause_scope import limit_negations_to_their_clause
+from nervemap.nlp.clause_scope import RED_FLAG_LABEL, limit_negations_to_their_clause
 from nervemap.nlp.context_gate import GatedMatcher
 from nervemap.nlp.matching import Mention, matchers
 from nervemap.nlp.onset import onset_words
@@ -176,8 +176,12 @@ def annotate(text: str, doc: Any = None) -> Annotated:
             doc = component(doc)
     spans = []
     kept: list[Mention] = []
+    red_flags = red_flag_findings()
     for mention in mentions:
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        # a red-flag finding is labelled so that an ambiguous trailing denial leaves it asserted
+        # (nlp/clause_scope.py)
+        label = RED_FLAG_LABEL if mention.kind == "finding" and mention.key in red_flags else ""
+        span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
         spans.append(span)
@@ -191,6 +195,14 @@ def annotate(text: str, doc: Any = None) -> Annotated:
                     mention.flags.add(flag)
     sentences = [(s.start_char, s.end_char) for s in sents]
     return Annotated(text, sentences, mentions)
+
+
+@functools.cache
+def red_flag_findings() -> frozenset[str]:
+    """The ids of the packaged knowledge base's red-flag findings (``red_flag: true``)."""
+    from nervemap.knowledge.loader import default_knowledge
+
+    return frozenset(f.id for f in default_knowledge().knowledge.findings if f.red_flag)
 
 
 @functools.cache
