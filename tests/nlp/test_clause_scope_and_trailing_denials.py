@@ -48,6 +48,8 @@ def test_a_trailing_denial_reaches_back_over_a_labelled_list() -> None:
         ("Numbness of the saddle area, temperature normal and fever none.", "saddle_numbness", "fever"),
         ("Retention of urine and numb buttocks, fever nil.", "urinary_retention", "fever"),
         ("Saddle anaesthesia, night sweats denied.", "saddle_numbness", None),
+        # words whose rule gives a red flag among other findings count as a red flag
+        ("Bilateral sciatica, night sweats and fever denied.", "bilateral_sciatica", "fever"),
     ],
 )
 def test_a_trailing_denial_leaves_a_farther_red_flag_of_an_unlabelled_list_asserted(

@@ -176,11 +176,12 @@ def annotate(text: str, doc: Any = None) -> Annotated:
             doc = component(doc)
     spans = []
     kept: list[Mention] = []
-    red_flags = red_flag_findings()
+    red_flag_rules = red_flag_finding_rules()
     for mention in mentions:
-        # a red-flag finding is labelled so that an ambiguous trailing denial leaves it asserted
-        # (nlp/clause_scope.py)
-        label = RED_FLAG_LABEL if mention.kind == "finding" and mention.key in red_flags else ""
+        # words that give a red-flag finding are labelled so that an ambiguous trailing denial leaves
+        # them asserted (nlp/clause_scope.py); one rule may give several findings ("bilateral
+        # sciatica": bilateral_sciatica and radiating_leg_pain), so the rule decides, not the key
+        label = RED_FLAG_LABEL if mention.kind == "finding" and mention.rule in red_flag_rules else ""
         span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
@@ -198,11 +199,13 @@ def annotate(text: str, doc: Any = None) -> Annotated:
 
 
 @functools.cache
-def red_flag_findings() -> frozenset[str]:
-    """The ids of the packaged knowledge base's red-flag findings (``red_flag: true``)."""
+def red_flag_finding_rules() -> frozenset[int]:
+    """The indices of the finding rules (as :func:`matchers` numbers them) that give a red-flag
+    finding of the packaged knowledge base (``red_flag: true``)."""
     from nervemap.knowledge.loader import default_knowledge
 
-    return frozenset(f.id for f in default_knowledge().knowledge.findings if f.red_flag)
+    red_flags = {f.id for f in default_knowledge().knowledge.findings if f.red_flag}
+    return frozenset(i for i, rule in enumerate(load_rules().findings) if red_flags.intersection(rule.ids))
 
 
 @functools.cache
