@@ -134,18 +134,7 @@ def tie_order(
     ``values`` when the caller has it."""
     if ranked is None:
         ranked = ranking(values)
-    out: list[int] = []
-    run: list[int] = []
-    previous = 0.0
-    for i in ranked:
-        value = values[i]
-        if run and previous - value > tolerance:
-            out.extend(sorted(run) if len(run) > 1 else run)
-            run = []
-        run.append(i)
-        previous = value
-    out.extend(sorted(run) if len(run) > 1 else run)
-    return out
+    return tie_order_prefix(values, ranked, len(ranked), tolerance)
 
 
 def tie_order_prefix(
