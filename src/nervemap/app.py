@@ -80,6 +80,8 @@ def create_app(
     # only a process that serves pays.
     incremental.warm(app.state.knowledge)
     catalogue_for(app.state.knowledge)
+    if settings.warm_text_reader:
+        _warm_text_reader(app.state.knowledge)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.signer = TokenSigner(settings.signing_key(), settings.token_expiry_minutes * 60)
@@ -92,6 +94,17 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     security.add_outer_guards(app, settings)  # headers on every answer, errors contained, access log
     return app
+
+
+def _warm_text_reader(compiled: CompiledKnowledge) -> None:
+    """The text reader's first-note costs (medSpaCy, matchers, patterns: seconds) paid when the app
+    is built rather than by the first clinician who sends a note; a server without the extractor
+    installed serves structured cases only and says so per request (services/assessments.py)."""
+    try:
+        from nervemap.nlp.warm import warm_reader
+    except ImportError:
+        return
+    warm_reader(compiled.knowledge)
 
 
 def _include_interoperability(app: FastAPI) -> None:

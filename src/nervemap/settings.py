@@ -89,6 +89,9 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=60, description="How long a token's user is remembered per process; 0: never"
     )
     migrate_on_startup: bool = True
+    warm_text_reader: bool = Field(
+        default=True, description="Read a warm-up note when the app is built, so the first note is not slow"
+    )
     request_timeout_seconds: float = Field(default=30, gt=0, le=600, description="Time limit per request")
     login_ip_burst: int = Field(default=20, ge=1, description="Login attempts at once per client IP")
     login_ip_per_minute: float = Field(default=10, ge=0, description="Login refill per client IP")
