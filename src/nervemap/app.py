@@ -7,6 +7,7 @@ databases do not share them. Only this module (and the commands that serve it) k
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -100,11 +101,12 @@ def _warm_text_reader(compiled: CompiledKnowledge) -> None:
     """The text reader's first-note costs (medSpaCy, matchers, patterns: seconds) paid when the app
     is built rather than by the first clinician who sends a note; a server without the extractor
     installed serves structured cases only and says so per request (services/assessments.py)."""
+    from nervemap.nlp.warm import warm_reader
+
     try:
-        from nervemap.nlp.warm import warm_reader
-    except ImportError:
-        return
-    warm_reader(compiled.knowledge)
+        warm_reader(compiled.knowledge)
+    except ImportError as missing:  # medSpaCy or spaCy absent: each text request says so (422/501)
+        logging.getLogger(__name__).warning("text reader not warmed: %s", missing)
 
 
 def _include_interoperability(app: FastAPI) -> None:
