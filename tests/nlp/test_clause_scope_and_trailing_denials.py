@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlp.reading import statuses
+from nervemap.knowledge.loader import default_knowledge
+from nervemap.knowledge.models import KnowledgeBase
+from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
+from tests.nlp.reading import status_of, statuses
 
 
 @pytest.mark.parametrize(
@@ -59,6 +62,25 @@ def test_a_trailing_denial_leaves_a_farther_red_flag_of_an_unlabelled_list_asser
     assert found.get(kept) == "present"
     if denied is not None:
         assert found.get(denied) == "absent"
+
+
+def _with_red_flag(finding_id: str, red_flag: bool) -> KnowledgeBase:
+    kb = default_knowledge().knowledge
+    findings = [f.model_copy(update={"red_flag": red_flag}) if f.id == finding_id else f for f in kb.findings]
+    return kb.model_copy(update={"findings": findings})
+
+
+def test_the_red_flags_come_from_the_knowledge_base_the_note_is_read_with() -> None:
+    """A base that makes leg numbness a red flag keeps it asserted before a trailing denial; one
+    that makes saddle numbness an ordinary finding lets the list reading deny it (E s14)."""
+    note = "Leg numbness, weight loss denied."
+    assert status_of(note, "leg_numbness") == "absent"
+    numb = extract(note, knowledge=_with_red_flag("leg_numbness", red_flag=True)).case.findings or []
+    assert {f.id: str(f.status) for f in numb}["leg_numbness"] == "present"
+    note = "Saddle anaesthesia, night sweats denied."
+    assert status_of(note, "saddle_numbness") == "present"
+    saddle = extract(note, knowledge=_with_red_flag("saddle_numbness", red_flag=False)).case.findings or []
+    assert {f.id: str(f.status) for f in saddle}["saddle_numbness"] == "absent"
 
 
 def test_a_trailing_denial_still_denies_a_farther_item_that_is_no_red_flag() -> None:
@@ -132,5 +154,44 @@ def test_a_new_clause_with_its_own_verb_ends_the_denial(text: str, denied: str, 
     ],
 )
 def test_a_list_of_denied_items_stays_denied(text: str, denied: tuple[str, ...]) -> None:
+    found = statuses(text)
+    assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")
+
+
+@pytest.mark.parametrize(
+    ("text", "denied", "asserted"),
+    [
+        # a finding said to be present after a boundary is no item of the denied list (E s14): reading
+        # it as denied hides an emergency, reading it as present at worst raises a needless alarm
+        ("No fever, saddle numbness present.", "fever", "saddle_numbness"),
+        ("Denies fever, urinary retention noted on bladder scan.", "fever", "urinary_retention"),
+        ("No recent injury, and lax anal tone found on examination.", "minor_trauma", "reduced_anal_tone"),
+        ("No trauma; weakness of the left foot found.", "minor_trauma", "subjective_leg_weakness"),
+        ("Without fever or chills, perianal numbness elicited.", "fever", "saddle_numbness"),
+    ],
+)
+def test_a_finding_said_to_be_present_after_a_boundary_ends_the_denial(
+    text: str, denied: str, asserted: str
+) -> None:
+    found = statuses(text)
+    assert found.get(denied) == "absent"
+    assert found.get(asserted) == "present"
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        # "or" makes the words before the affirmation one denied list: "No A, B or C present"
+        (
+            "No fever, saddle numbness or urinary retention present.",
+            ("fever", "saddle_numbness", "urinary_retention"),
+        ),
+        ("No fever, chills or weight loss.", ("fever", "unexplained_weight_loss")),
+        ("Negative for fever, night sweats nor weight loss noted.", ("fever", "unexplained_weight_loss")),
+    ],
+)
+def test_an_affirmation_after_a_list_joined_by_or_keeps_the_list_denied(
+    text: str, denied: tuple[str, ...]
+) -> None:
     found = statuses(text)
     assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")

@@ -3,7 +3,8 @@
 ConText lets a negation run to the end of its sentence unless a termination term stands between the
 trigger and the target. In "No trauma, and sudden calf pain began yesterday" the new clause's verb comes
 after its subject, so no termination term can end the "No" before "calf pain"; here the clause itself
-ends the scope: a forward denial stops at a boundary whose clause holds a finite verb, and a denial
+ends the scope: a forward denial stops at a boundary whose clause holds a finite verb (or says what
+it names was found: "No fever, saddle numbness present"), and a denial
 that looks back ("bladder symptoms denied") reaches back over a list of items but not over a clause
 or a "with" phrase before it. Only negations are limited: a history or a hypothesis is left to ConText.
 """
@@ -36,6 +37,8 @@ class ClauseWords(BaseModel):
     anaphors: frozenset[str]
     list_predicates: frozenset[str]
     predicate_fillers: frozenset[str]
+    affirmations: frozenset[str]
+    disjunctions: frozenset[str]
     max_item_words: int
 
 
@@ -76,13 +79,22 @@ def _next_boundary(doc: Any, start: int, end: int, words: ClauseWords) -> int:
     return next((i for i in range(start, end) if doc[i].lower_ in words.boundaries), end)
 
 
+def _affirms(doc: Any, start: int, end: int, words: ClauseWords) -> bool:
+    """The tokens ``start:end`` say something was found ("saddle numbness present") and are not the
+    end of a list joined by "or" ("saddle numbness or retention present")."""
+    lowered = {doc[i].lower_ for i in range(start, end)}
+    return bool(lowered & words.affirmations) and not lowered & words.disjunctions
+
+
 def _forward_allows(doc: Any, modifier_end: int, target_start: int, words: ClauseWords) -> bool:
-    """No boundary between a denial and its target opens a clause with a verb of its own."""
+    """No boundary between a denial and its target opens a clause with a verb of its own, or one
+    that says what it names was found."""
     sentence_end = doc[target_start].sent.end
     for i in range(modifier_end, target_start):
-        if doc[i].lower_ in words.boundaries and _has_verb(
-            doc, i + 1, _next_boundary(doc, i + 1, sentence_end, words), words
-        ):
+        if doc[i].lower_ not in words.boundaries:
+            continue
+        segment_end = _next_boundary(doc, i + 1, sentence_end, words)
+        if _has_verb(doc, i + 1, segment_end, words) or _affirms(doc, i + 1, segment_end, words):
             return False
     return True
 

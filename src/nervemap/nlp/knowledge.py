@@ -34,6 +34,8 @@ class TextKnowledge:
     movements: tuple[str, ...]
     below_knee_regions: frozenset[str]  # regions of the leg, ankle and foot groups
     ranges: dict[str, Quantity]  # reference ranges by quantity id
+    # red-flag findings (``red_flag: true``): a trailing denial of an unlabelled list leaves them asserted
+    red_flags: frozenset[str] = frozenset()
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
@@ -61,6 +63,7 @@ def _derive(kb: KnowledgeBase) -> TextKnowledge:
         movements=tuple(m.id for m in kb.anatomy.movements),
         below_knee_regions=frozenset(r.id for r in regions if str(r.group) in below),
         ranges={q.id: q for q in kb.reference_ranges},
+        red_flags=frozenset(f.id for f in kb.findings if f.red_flag),
     )
 
 

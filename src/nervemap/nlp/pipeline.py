@@ -159,9 +159,10 @@ def sentence_docs(texts: list[str], batch_size: int) -> Iterator[Any]:
     return iter(nlp().pipe(texts, batch_size=batch_size, disable=["medspacy_context"]))
 
 
-def annotate(text: str, doc: Any = None) -> Annotated:
+def annotate(text: str, doc: Any = None, red_flags: frozenset[str] | None = None) -> Annotated:
     """Find the mentions in ``text`` and mark each with its ConText flags; ``doc``: the text
-    already split into sentences (from :func:`sentence_docs`)."""
+    already split into sentences (from :func:`sentence_docs`); ``red_flags``: the red-flag findings
+    of the knowledge base the note is read with (the packaged base's when None)."""
     pipeline = nlp()
     mentions = matchers().mentions(text)
     # onset words are targets too, so that an onset has its own negation scope (nlp/onset.py)
@@ -176,12 +177,14 @@ def annotate(text: str, doc: Any = None) -> Annotated:
             doc = component(doc)
     spans = []
     kept: list[Mention] = []
-    red_flag_rules = red_flag_finding_rules()
+    red_flag_rules = red_flag_finding_rules(packaged_red_flags() if red_flags is None else red_flags)
+    # words that give a red-flag finding are labelled so that an ambiguous trailing denial leaves
+    # them asserted (nlp/clause_scope.py); one rule may give several findings ("bilateral
+    # sciatica": bilateral_sciatica and radiating_leg_pain), so the rule decides, not the key; and
+    # every mention of the same words is labelled, as spans over the same words share their flags
+    red_flag_words = {(m.start, m.end) for m in mentions if m.kind == "finding" and m.rule in red_flag_rules}
     for mention in mentions:
-        # words that give a red-flag finding are labelled so that an ambiguous trailing denial leaves
-        # them asserted (nlp/clause_scope.py); one rule may give several findings ("bilateral
-        # sciatica": bilateral_sciatica and radiating_leg_pain), so the rule decides, not the key
-        label = RED_FLAG_LABEL if mention.kind == "finding" and mention.rule in red_flag_rules else ""
+        label = RED_FLAG_LABEL if (mention.start, mention.end) in red_flag_words else ""
         span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
@@ -199,12 +202,17 @@ def annotate(text: str, doc: Any = None) -> Annotated:
 
 
 @functools.cache
-def red_flag_finding_rules() -> frozenset[int]:
-    """The indices of the finding rules (as :func:`matchers` numbers them) that give a red-flag
-    finding of the packaged knowledge base (``red_flag: true``)."""
-    from nervemap.knowledge.loader import default_knowledge
+def packaged_red_flags() -> frozenset[str]:
+    """The red-flag findings (``red_flag: true``) of the packaged knowledge base."""
+    from nervemap.nlp.knowledge import text_knowledge
 
-    red_flags = {f.id for f in default_knowledge().knowledge.findings if f.red_flag}
+    return text_knowledge().red_flags
+
+
+@functools.lru_cache(maxsize=8)
+def red_flag_finding_rules(red_flags: frozenset[str]) -> frozenset[int]:
+    """The indices of the finding rules (as :func:`matchers` numbers them) that give one of the
+    ``red_flags``."""
     return frozenset(i for i, rule in enumerate(load_rules().findings) if red_flags.intersection(rule.ids))
 
 
