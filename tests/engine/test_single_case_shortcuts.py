@@ -1,17 +1,22 @@
-"""The one-case path's shortcuts give exactly what they replace (issue 16, session 12): the
-encoder's pain-map rules read in one pass over the marks against each rule's own derivation, and
-the triage basis's printed probability against rounding to 9 decimals first."""
+"""The one-case path's shortcuts give exactly what they replace (issue 16, sessions 12 and 14): the
+encoder's pain-map rules read in one pass over the marks against each rule's own derivation, the
+triage basis's printed probability against rounding to 9 decimals first, the red-flag rules found
+through the findings they need against the batch's rule matrices, and each condition's best site
+read from its linked sites against the whole row."""
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import default_compiled
-from nervemap.engine.core import _shown
+from nervemap.engine.core import _fired_one, _one_tables, _shown, tables
 from nervemap.engine.encode import PAIN_MAP, _derivation, _pain_map_met, _tables
+from nervemap.engine.explain import explainer
+from nervemap.engine.ties import LOG_TOLERANCE, tie_argmax
 
 from .datasets import all_cases
 from .strategies import cases as random_cases
@@ -75,3 +80,47 @@ def test_printed_probability_at_every_boundary() -> None:
         assert _shown(value) == _reference_shown(value), value
     for value in (0.0, 1.0, 1e-300, 0.125, 0.995, 0.005):
         assert _shown(value) == _reference_shown(value)
+
+
+def test_fired_rules_from_needed_findings_match_the_batch_rules() -> None:
+    """_fired_one looks only at the rules a present finding is needed by (session 14): the same
+    rules as Tables.fired's matrix test, on every rule's own findings and on random sets."""
+    t = tables(default_compiled())
+    one = _one_tables(t)
+    n_findings = len(t.compiled.finding_ids)
+    rng = np.random.default_rng(14)
+    sets: list[set[int]] = [set()]
+    for all_of, any_of, groups, of, _, _ in one.clauses:
+        sets.append({*all_of, *any_of[:1], *(group[0] for group in groups if group), *of})
+    sets += [set(np.flatnonzero(rng.random(n_findings) < share).tolist()) for share in (0.02, 0.05, 0.1, 0.3)]
+    sets += [set(rng.choice(sorted(one.red_flags), size=k, replace=False).tolist()) for k in (1, 2, 3, 5, 8)]
+    fired_some = 0
+    for present in sets:
+        row = np.zeros((1, n_findings), dtype=bool)
+        row[0, sorted(present)] = True
+        expected = np.flatnonzero(t.fired(row)[0]).tolist()
+        assert _fired_one(one, present) == expected, sorted(present)
+        fired_some += bool(expected)
+    assert fired_some > len(one.clauses) // 2  # the rules' own findings make most of them fire
+
+
+def test_best_linked_site_matches_the_whole_row() -> None:
+    """Explainer._best_sites (each condition's linked sites only) gives tie_argmax over the whole
+    row, or declines (None) when an unlinked site could tie; ties within LOG_TOLERANCE included."""
+    compiled = default_compiled()
+    explain = explainer(compiled)
+    n_conditions, n_sites = compiled.site_given_condition.shape
+    conditions = list(range(n_conditions))
+    rng = np.random.default_rng(14)
+    answered = 0
+    for trial in range(300):
+        site_ll = rng.normal(0.0, [1.0, 30.0, 400.0][trial % 3], n_sites)
+        if trial % 5 == 0:  # left/right twins and near-ties (within and beyond the tolerance)
+            site_ll[1::2] = site_ll[0:-1:2] + rng.choice([0.0, 1e-10, -1e-10, 1e-8], n_sites // 2)
+        top = float(site_ll.max())
+        fast = explain._best_sites(conditions, site_ll.tolist(), top)
+        whole = tie_argmax(explain.log_link + site_ll, LOG_TOLERANCE).tolist()
+        if fast is not None:
+            assert fast == whole
+            answered += 1
+    assert answered > 150

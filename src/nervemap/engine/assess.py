@@ -119,7 +119,13 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
         condition_evidence = [_no_evidence() for _ in core.listed_conditions]
         site_evidence = [_no_evidence() for _ in core.listed_sites]
     fields = held(compiled, "assess_fields", _Fields)
-    p = core.conditions[core.listed_conditions].tolist()
+    # a case computed alone has its rows as Python floats already (the same values)
+    source = core.order_source
+    if source is None:
+        p = core.conditions[core.listed_conditions].tolist()
+    else:
+        p_row = source[0]
+        p = [p_row[c] for c in core.listed_conditions]
     differential = []
     condition_fields = fields.conditions
     for c, probability, evidence in zip(core.listed_conditions, p, condition_evidence, strict=True):
@@ -142,20 +148,29 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
     localization: list[Localisation] = []
     site_fields = fields.sites
     all_p = core.sites
-    site_p = all_p[core.listed_sites].tolist()
+    site_row = core.site_row
+    site_p = (
+        all_p[core.listed_sites].tolist() if site_row is None else [site_row[h] for h in core.listed_sites]
+    )
+    mirror = fields.mirror
     merged: set[int] = set()
     notes = core.notes
     for h, probability, evidence in zip(core.listed_sites, site_p, site_evidence, strict=True):
         if h in merged:
             continue
         kind, site_id, root, nerve, side, name, no_lesion = site_fields[h]
-        m = unsided_twin(compiled, core, h)
+        if site_row is None:
+            m = unsided_twin(compiled, core, h)
+        else:  # unsided_twin on the row's floats
+            m = mirror[h]
+            if m >= 0 and not abs(site_row[m] - site_row[h]) <= SIDE_TIE:
+                m = -1
         if m >= 0:
             # The left and the right site are equally likely: nothing in the case gives a side, and
             # a tie broken to the left would report a side nobody stated. One entry, side not
             # stated (None), with the probability of the site on either side.
             merged.add(m)
-            probability += float(all_p[m])
+            probability += float(all_p[m]) if site_row is None else site_row[m]
             side = None
             if not localization:
                 notes = [*notes, SIDE_NOT_STATED]

@@ -56,7 +56,7 @@ from nervemap.engine.records import exact_maker, maker
 from nervemap.engine.severity import ORDER as SEVERITY_ORDER
 from nervemap.engine.severity import assess_severity
 from nervemap.engine.ties import (
-    ranking,
+    ranking_of,
     stable_order,
     tie_keys_list,
     tie_order,
@@ -399,7 +399,8 @@ class _RowLevels:
     ) -> None:
         p = posterior if isinstance(posterior, list) else posterior.tolist()
         self.p = p
-        top = p.index(max(p))  # the first of equal maxima, as argmax
+        # the first of equal maxima, as argmax (the ranking's first: a stable sort, largest first)
+        top = p.index(max(p)) if ranked is None else ranked[0]
         self.top = top
         self.suspected = [r for r, (c, least) in enumerate(one.suspicion) if p[c] >= least]
         likely = t.likely_probability
@@ -672,6 +673,8 @@ class CoreCase:
     # a case computed alone: its condition row as floats and their ranking, from which its whole
     # order is made when read (headline_one reads only the first places); None in a batch
     order_source: tuple[list[float], list[int]] | None = None
+    # a case computed alone: its site row as floats; None in a batch
+    site_row: list[float] | None = None
 
     def __init__(
         self,
@@ -1350,15 +1353,29 @@ class _OneTables:
             (frozenset(all_of), frozenset(any_of), [frozenset(g) for g in groups], of, at_least, never)
             for all_of, any_of, groups, of, at_least, never in self.clauses
         ]
-        # the rules a present finding can make fire, and those that need no finding at all
-        self.reading: dict[int, set[int]] = {}
+        # the rules that can fire when a finding is present: each rule under findings one of
+        # which it needs (the first of its "all of", else each of its "any of", else each of its
+        # first group, else each finding it counts), so that a case looks at the few rules its
+        # findings could make fire, not at every rule that reads one of them; and those that need
+        # no finding at all
+        self.needing: dict[int, set[int]] = {}
         self.unconditional: set[int] = set()
-        for r, (all_of, any_of, groups, of, at_least, _) in enumerate(self.clauses):
-            read = {*all_of, *any_of, *(f for group in groups for f in group), *of}
-            for f in read:
-                self.reading.setdefault(f, set()).add(r)
-            if not all_of and not any_of and not groups and at_least <= 0:
+        for r, (all_of, any_of, groups, of, at_least, never) in enumerate(self.clauses):
+            if never:
+                continue  # never fires
+            if all_of:
+                needed = all_of[:1]
+            elif any_of:
+                needed = any_of
+            elif groups:
+                needed = groups[0]
+            elif at_least > 0:
+                needed = of  # none: a count of nothing never reaches at_least
+            else:
                 self.unconditional.add(r)
+                continue
+            for f in needed:
+                self.needing.setdefault(f, set()).add(r)
         self.suspicion = list(
             zip(t.suspicion_condition.tolist(), t.suspicion_threshold.tolist(), strict=True)
         )
@@ -1368,6 +1385,8 @@ class _OneTables:
         self.duration_cuts = t.plan_duration_cuts.tolist()
         self.plan_memo: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
         self.links: dict[tuple[int, ...], FloatArray] = {}
+        # each setting's log prior as a (1, C) row (a view of compiled.log_prior's)
+        self.prior_rows: dict[str, FloatArray] = {}
         self.red_flags = set(t.red_flags.tolist())
         self.imaging_observations = t.imaging_observations
         self.manifestation = t.manifestation.tolist()
@@ -1422,9 +1441,9 @@ def _one_tables(t: Tables) -> _OneTables:
 
 def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
     """Tables.fired for one case, from the set of its present findings (rule order). Only the
-    rules that read a present finding, or need none, can fire."""
-    # the rules each present finding is read by, gathered by C-level map and union
-    candidates = one.unconditional.union(*filter(None, map(one.reading.get, present)))
+    rules that need a present finding (_OneTables.needing), or need none, can fire."""
+    # the rules each present finding is needed by, gathered by C-level map and union
+    candidates = one.unconditional.union(*filter(None, map(one.needing.get, present)))
     out = []
     sets = one.clause_sets
     contains = present.__contains__
@@ -1503,10 +1522,11 @@ def _infer_one(
     findings: list[int],
     observations: list[int],
     log_prior: FloatArray,
-    sign_states: FloatArray,
+    sign_states: FloatArray | BoolArray,
 ) -> Posterior:
-    """inference.infer for one row, with the condition-site link of the case's nerve-tension sign
-    pattern kept per pattern across calls. ``findings`` are the rows of ``one.condition_rows`` the
+    """inference.infer for one row (``sign_states``: the case's sign state row, 1-D), with the
+    condition-site link of the case's nerve-tension sign pattern kept per pattern across calls.
+    ``findings`` are the rows of ``one.condition_rows`` the
     case scores (a present finding f is row f, an absent one row F + f), ``observations`` those of
     ``one.site_rows``: the log likelihoods are sums over the ~10-30 rows a case has in place of the
     (1, F) and (1, O) matrix products (the same terms added in another order: equal to the batch's
@@ -1514,28 +1534,37 @@ def _infer_one(
     add = np.add.reduce
     cond_ll = add(one.condition_rows.take(findings, axis=0), axis=0, keepdims=True)
     site_ll = add(one.site_rows.take(observations, axis=0), axis=0, keepdims=True)
-    cond_log = log_prior + cond_ll
-    cond_weight = np.exp(np.maximum(cond_log - _max(cond_log, axis=1, keepdims=True), LOG_FLOOR))
-    site_weight = np.exp(np.maximum(site_ll - _max(site_ll, axis=1, keepdims=True), LOG_FLOOR))
-    case_link = _case_link(compiled, one, sign_states[0])
+    # the same elementwise operations as inference.infer, written into the arrays they make
+    # (out=, in place) rather than into a new array per step
+    cond_weight = log_prior + cond_ll
+    cond_weight -= _max(cond_weight, axis=1, keepdims=True)
+    np.maximum(cond_weight, LOG_FLOOR, out=cond_weight)
+    np.exp(cond_weight, out=cond_weight)
+    site_weight = site_ll - _max(site_ll, axis=1, keepdims=True)
+    np.maximum(site_weight, LOG_FLOOR, out=site_weight)
+    np.exp(site_weight, out=site_weight)
+    case_link = _case_link(compiled, one, sign_states)
     site_term = site_weight @ case_link.T
-    sites = site_weight * (cond_weight @ case_link)
-    joint_c = cond_weight * site_term
-    conditions = joint_c / _add(joint_c, axis=1, keepdims=True)
-    sites = sites / _add(sites, axis=1, keepdims=True)
+    sites = cond_weight @ case_link
+    sites *= site_weight  # site_weight * (cond_weight @ case_link): a product is the same either way
+    conditions = cond_weight * site_term
+    conditions /= _add(conditions, axis=1, keepdims=True)
+    sites /= _add(sites, axis=1, keepdims=True)
     return Posterior(conditions, sites, cond_ll, site_ll, site_term)
 
 
-def _case_link(compiled: CompiledKnowledge, one: _OneTables, pattern: FloatArray) -> FloatArray:
-    """P(h | c) adjusted by a pattern of nerve-tension sign states (as inference.infer makes it)."""
+def _case_link(compiled: CompiledKnowledge, one: _OneTables, states: FloatArray | BoolArray) -> FloatArray:
+    """P(h | c) adjusted by a pattern of nerve-tension sign states (as inference.infer makes it);
+    ``states``: the case's sign state row (0/1, as floats or booleans)."""
     link = compiled.site_given_condition
-    rows = pattern.nonzero()[0].tolist()  # (np.count_nonzero first cost a Python wrapper more)
+    rows = states.nonzero()[0].tolist()  # (np.count_nonzero first cost a Python wrapper more)
     if not rows:
         return link
     key = tuple(rows)
     known = one.links.get(key)
     if known is None:
         n_conditions, n_sites = link.shape
+        pattern = states.astype(np.float64)  # as inference.infer's 0/1 float rows
         log_signs = (pattern @ compiled.sign_log_factor).reshape(n_conditions, n_sites)
         known = link * np.exp(log_signs - log_signs.max())
         known.flags.writeable = False  # shared by every case with this pattern
@@ -1586,7 +1615,9 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     t = tables(compiled)
     one = _one_tables(t)
     # the batch of one's (1, n) rows, as views of the case's vectors where no copy is needed
-    prior = compiled.log_prior[encoded.setting][None, :]
+    prior = one.prior_rows.get(encoded.setting)
+    if prior is None:
+        prior = one.prior_rows[encoded.setting] = compiled.log_prior[encoded.setting][None, :]
     # the case's findings and observations as index lists (plain Python reads them faster than
     # numpy masks a row)
     present_list = encoded.present.nonzero()[0].tolist()
@@ -1602,8 +1633,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     unobserved_list = encoded.observed_absent.nonzero()[0].tolist()
     n_observations = one.n_observations
     observation_rows = observed_list + [n_observations + o for o in unobserved_list]
-    signs_f = encoded.sign_states.astype(np.float64)[None, :]
-    posterior = _infer_one(compiled, one, finding_rows, observation_rows, prior, signs_f)
+    signs = encoded.sign_states
+    posterior = _infer_one(compiled, one, finding_rows, observation_rows, prior, signs)
     site_term = posterior.site_term
     assert site_term is not None
     clinical_p: FloatArray | None = None
@@ -1616,7 +1647,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             [f for f in finding_rows if f % n_findings not in imaging],
             [o for o in observation_rows if not imaging_observations[o % n_observations]],
             prior,
-            signs_f * one.clinical_signs,
+            signs * one.clinical_signs,
         ).sites[0]
     cond_ll = posterior.condition_loglik
     red_marked = one.red_flags & (present_set | absent_set)
@@ -1653,7 +1684,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     p_row = conditions[0].tolist()
     # the row's ranking (largest first), made once: the tie order, the likely conditions, the best
     # fit and the plan's count read it (a threshold's conditions are its first few)
-    ranked = ranking(p_row)
+    ranked = ranking_of(conditions[0])
     full_levels = _RowLevels(t, one, p_row, ranked)
     screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
     plan_threshold = t.plan_threshold
@@ -1703,7 +1734,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     totals = [sum(map(row.__getitem__, columns)) for columns in one.kind_columns]
     kind_keys = tie_keys_list(totals)
     keys = np.negative(kind_keys).take(one.kind_of_array)  # each site's kind's key, negated
-    site_ranked = ranking(row)
+    site_ranked = ranking_of(sites[0])
     site_keys = tie_keys_list(row, ranked=site_ranked)
     own = np.negative(site_keys)
     other_side = one.other_side[(left and not right, right and not left)]
@@ -1798,6 +1829,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     )
     core.order_source = (p_row, ranked)
     core.listed_sites = _listed_ranked(site_order.tolist(), site_keys, site_ranked, TOP_SITES)
+    core.site_row = row
     core.finding_rows = finding_rows
     core.observation_rows = observation_rows
     return core

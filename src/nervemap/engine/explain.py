@@ -104,6 +104,15 @@ class Explainer:
         self.compiled = compiled
         self.labels = [compiled.findings[fid].clinician for fid in compiled.finding_ids]
         self.log_link = np.log(compiled.site_given_condition + 1e-300)  # (C, H)
+        # per condition, the sites it links to (P(h | c) > 0) with their log_link, in site order;
+        # every other site's log_link is the floor, log(1e-300), at most _unlinked_log (see
+        # _best_sites)
+        unlinked = compiled.site_given_condition == 0
+        self._unlinked_log = float(_max(self.log_link[unlinked])) if unlinked.any() else -np.inf
+        self._linked: list[list[tuple[int, float]]] = [
+            [(h, float(self.log_link[c, h])) for h in np.flatnonzero(row).tolist()]
+            for c, row in enumerate(compiled.site_given_condition)
+        ]
         none = compiled.none_hypothesis
         absence = compiled.knowledge.localisation.absence_weight.value
         self.site_weight_present = compiled.loc_log_present - compiled.loc_log_present[none]
@@ -259,10 +268,13 @@ class Explainer:
         origin = encoded.origin
         ids = compiled.finding_ids
         codes = self.origin_codes
-        hows = [origin.get(ids[col % n_findings]) for col in columns]
-        if not codes.keys() >= set(hows):
-            self._add_origins(hows)
-        scored = [col * ORIGIN_SPAN + codes[how] for col, how in zip(columns, hows, strict=True)]
+        get = origin.get
+        try:  # each column with its finding's origin code, in one pass
+            scored = [col * ORIGIN_SPAN + codes[get(ids[col % n_findings])] for col in columns]
+        except KeyError:  # an origin not seen before: give it a code (the tables are made again)
+            self._add_origins([get(ids[col % n_findings]) for col in columns])
+            codes = self.origin_codes
+            scored = [col * ORIGIN_SPAN + codes[get(ids[col % n_findings])] for col in columns]
         # the nerve-tension sign rows (the imaging-kind rows after them are scored, not listed: the
         # imaged root is an item of the site's own evidence)
         n_sign_rows = len(compiled.sign_findings) * len(SIGN_STATES)
@@ -282,11 +294,16 @@ class Explainer:
         sign_origins: list[tuple[int, str | None]] = []
         if signs or localised:
             rows = np.array(conditions, dtype=np.intp)
-            best_sites = tie_argmax(self.log_link[rows] + site_ll, LOG_TOLERANCE).tolist()
+            site_list = site_ll.tolist()
+            top = max(site_list)  # site_ll.max(): the same value
+            linked_best = self._best_sites(conditions, site_list, top)
+            if linked_best is None:
+                best_sites = tie_argmax(self.log_link[rows] + site_ll, LOG_TOLERANCE).tolist()
+            else:
+                best_sites = linked_best
             if localised:
-                top = _max(site_ll)  # site_ll.max() without its Python wrapper (the same value)
                 scaled = np.exp(site_ll - top)
-                none_ll = site_ll[self.none_hypothesis]
+                none_ll = site_list[self.none_hypothesis]
                 link = compiled.site_given_condition[rows]
                 if imaged:
                     # the imaging-kind rows (a root pressed by a disc only, or by another kind only)
@@ -348,6 +365,27 @@ class Explainer:
                         continue
             cut = bisect_left(keys, against)
             out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
+        return out
+
+    def _best_sites(self, conditions: list[int], site_ll: list[float], most: float) -> list[int] | None:
+        """``tie_argmax(self.log_link[conditions] + site_ll, LOG_TOLERANCE)`` read from each
+        condition's few linked sites (the same additions and comparisons on the same floats), or
+        None when a site it does not link to (log_link at its floor) could tie with the best (the
+        caller then takes the whole rows). ``most``: the largest of ``site_ll``."""
+        linked, floor = self._linked, self._unlinked_log
+        out = []
+        for c in conditions:
+            entries = linked[c]
+            if not entries:
+                return None
+            best = max([log_link + site_ll[h] for h, log_link in entries])
+            least = best - LOG_TOLERANCE
+            if not floor + most < least:
+                return None  # an unlinked site's value (floor + its site_ll) could reach the best
+            for h, log_link in entries:  # the first (lowest) site within tolerance of the best
+                if log_link + site_ll[h] >= least:
+                    out.append(h)
+                    break
         return out
 
     def _add_origins(self, hows: list[str | None]) -> None:
