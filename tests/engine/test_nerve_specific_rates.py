@@ -81,10 +81,15 @@ def test_normal_quadriceps_counts_more_against_the_femoral_nerve_than_before(
     assert against.p_if_true == pytest.approx(0.6)
 
 
-def test_every_specific_rate_is_for_one_of_the_nerves_own_movements_or_reflexes() -> None:
+def test_every_specific_rate_is_for_one_of_the_nerves_own_movements_reflexes_or_regions() -> None:
     for nerve in default_knowledge().knowledge.anatomy.nerves:
         for rate in nerve.specific:
-            own = nerve.movements if rate.modality == "weakness" else nerve.reflexes
+            own = {
+                "weakness": nerve.movements,
+                "reflex": nerve.reflexes,
+                "sensory": nerve.cutaneous,
+                "pain": nerve.pain,
+            }[rate.modality]
             assert rate.target in own
 
 

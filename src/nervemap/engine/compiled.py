@@ -866,7 +866,11 @@ class _Grading:
         modality = observation.modality
         on_side = _applies_to_side(hypothesis, observation.side)
         inside = observation.target in territory[modality] and on_side
-        if inside and hypothesis.nerve is not None and modality in ("weakness", "reflex", "reflex-aged"):
+        if (
+            inside
+            and hypothesis.nerve is not None
+            and modality in ("weakness", "reflex", "reflex-aged", "sensory", "pain")
+        ):
             base = "reflex" if modality == "reflex-aged" else modality
             own = self.nerve_specific.get((hypothesis.nerve, base, observation.target))
             if own is not None:

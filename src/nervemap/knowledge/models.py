@@ -187,11 +187,15 @@ class NerveSpecificRate(Strict):
     The pooled in-territory rates are radiculopathy figures (Tawa 2017): a root supplies several
     muscles with overlapping roots, so any one of them weakens in a minority. A nerve is the only
     supply of its muscles: where a series of that neuropathy reports how often a movement is weak,
-    that figure is the nerve's rate for the movement.
+    that figure is the nerve's rate for the movement. Likewise for its skin: a purely sensory nerve
+    shows itself only by sensory symptoms in its own territory, so the radicular sensory rate (0.6,
+    one of several overlapping dermatomes) understates it.
     """
 
-    modality: Literal["weakness", "reflex"]
-    target: Identifier = Field(description="Movement or reflex id, one of the nerve's own")
+    modality: Literal["weakness", "reflex", "sensory", "pain"]
+    target: Identifier = Field(
+        description="Movement, reflex or region id, one of the nerve's own (its cutaneous or pain regions)"
+    )
     p: Probability
 
 
@@ -218,8 +222,14 @@ class Nerve(Strict):
 
     @model_validator(mode="after")
     def _specific_rates_are_the_nerves_own(self) -> Nerve:
+        own_targets = {
+            "weakness": self.movements,
+            "reflex": self.reflexes,
+            "sensory": self.cutaneous,
+            "pain": self.pain,
+        }
         for rate in self.specific:
-            own = self.movements if rate.modality == "weakness" else self.reflexes
+            own = own_targets[rate.modality]
             if rate.target not in own:
                 message = f"a {rate.modality} rate for '{rate.target}', which is not one of its own"
                 raise ValueError(f"nerve {self.id}: {message}")
