@@ -163,8 +163,13 @@ def test_anterolateral_thigh_numbness_without_motor_or_reflex_change_is_meralgia
     "pooled sensory rate 0.6 against the no-lesion site's 0.05 no longer outweighs the nerve conditions' "
     "small priors) and rootset rootdev-030 (femoral); golden mimics 12 -> 11, rootset 6 -> 5, rootset "
     "top-3 29 -> 27. "
-    "The fix needs the nerves' own territory rates (the defining 0.95 of a purely sensory nerve) in the site "
-    "model first",
+    "The nerve's own rate is now in the site model (M s14, d7f38f7: LFCN outer thigh 0.95), and "
+    "scoring the numbness once still loses: removing meralgia's condition-level anterolateral_thigh_numbness "
+    "(worktree d7f38f7 + that) gives golden meralgia-pregnancy to nonspecific back pain (0.75 vs meralgia), "
+    "golden top-1 83 -> 82, mimics 12 -> 11, Brier 0.060 -> 0.066, and rootset rootdev-034 meralgia 1st -> "
+    "out of the top 3 (top-1 20 -> 19, top-3 29 -> 28); dev and hold-outs 1-3 unchanged. Kept: the double "
+    "count stands in for the small cited prior (0.0052) until the no-lesion site's own outer-thigh rate is "
+    "published",
 )
 def test_the_same_numbness_with_weak_hip_flexion_and_a_lost_knee_jerk_is_a_root() -> None:
     assessment = assess(_anterolateral_thigh(hip_flexion=3, knee_jerk=0))
