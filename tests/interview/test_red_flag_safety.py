@@ -11,7 +11,7 @@ from nervemap.engine.triage import rule_findings, rule_fires
 from nervemap.interview import InterviewSession, StopReason
 from nervemap.interview.policy import ESCALATE_WHY, SAFETY_WHY, PolicyConfig, next_step
 from nervemap.interview.respondent import respond
-from nervemap.interview.safety import questions_setting
+from nervemap.interview.safety import questions_setting, safety_questions
 from nervemap.knowledge.models import TriageLevel
 from tests.web.readability import MAX_GRADE, grade
 
@@ -262,3 +262,96 @@ def test_the_simulated_respondent_leaves_out_an_exam_grade_without_a_side() -> N
     assert strength == [{"movement": "toe_flexion", "side": "left", "grade": 4}]
     session.answer("strength_ankle_down", strength)
     assert respond(catalogue.by_id["reflexes"], case) == "unknown"
+
+
+def _interview(case: Case, config: PolicyConfig) -> tuple[InterviewSession, list[tuple[str, bool, bool]]]:
+    """The clinician's interview of ``case``: each question asked, whether a red-flag rule had
+    fired before it, and whether it was one that could make the flag an emergency."""
+    session = InterviewSession("clinician", case.setting, config=config)
+    steps = []
+    while (question := session.next_question()) is not None:
+        assessment = session.current_assessment()
+        escalating = safety_questions(
+            session.catalogue,
+            session.compiled,
+            "clinician",
+            session.asked,
+            assessment,
+            levels=(TriageLevel.EMERGENCY,),
+            suspect_probability=config.red_flag_suspect,
+        )
+        steps.append((question.id, bool(assessment.triage.red_flags), question in escalating))
+        session.answer(question.id, respond(question, case))
+    return session, steps
+
+
+def test_the_closer_look_after_an_urgent_flag_ends_after_a_few_questions() -> None:
+    """The closer look may go past the question budget, but it ends once ``closer_look_max``
+    questions were asked since the urgent flag fired (E s14); the questions that could make the flag
+    an emergency are asked whatever the allowance."""
+    case = Case.model_validate(TENDER_SPINE_AFTER_INJECTION)
+    session, steps = _interview(case, PolicyConfig())
+    assert session.stop_reason == StopReason.RED_FLAG
+    assert session.current_assessment().triage.level == TriageLevel.EMERGENCY
+    fired = next(i for i, (_, flagged, _) in enumerate(steps) if flagged) - 1
+    closer = [i - fired - 1 for i, (_, _, escalating) in enumerate(steps) if i > fired and not escalating]
+    assert closer  # the default allowance reaches the closer look of this case
+    assert max(closer) < PolicyConfig().closer_look_max
+    allowance = min(closer)  # no room left for the closer look
+    capped, capped_steps = _interview(case, PolicyConfig(closer_look_max=allowance))
+    assert capped.stop_reason == StopReason.RED_FLAG
+    assert capped.current_assessment().triage.level == TriageLevel.URGENT
+    expected = [q for i, (q, _, escalating) in enumerate(steps) if i <= fired or escalating]
+    assert [q for q, _, _ in capped_steps] == expected
+
+
+# A woman of 68 with two days of pain in the left groin and the front of the thigh; nothing yet
+# about her medicines or the strength of her thigh. A nerve at the front of the thigh is among the
+# causes the answers suggest; a bleed pressing on it needs BOTH a blood thinner and a weak thigh.
+GROIN_AND_FRONT_OF_THIGH = {
+    "id": "groin-front-of-thigh",
+    "age": 68,
+    "sex": "female",
+    "setting": "primary-care",
+    "duration_days": 2,
+    "pain_map": [{"region": "groin", "side": "left"}, {"region": "thigh_anterior", "side": "left"}],
+    "findings": [
+        {"id": "groin_pain", "status": "present", "side": "left"},
+        {"id": "back_pain", "status": "absent"},
+    ],
+}
+
+
+@pytest.mark.parametrize("mode", ["patient", "clinician"])
+def test_a_rule_that_needs_two_more_answers_gets_its_questions_when_the_answers_point_at_it(
+    mode: str,
+) -> None:
+    """femoral_nerve_haematoma needs an anticoagulant (or a bleeding tendency) and a weak thigh
+    besides the groin pain; no one answer can fire it. When the differential suspects the femoral
+    nerve, the questions of both are open before the interview stops (E s14); before, none was."""
+    case = Case.model_validate(GROIN_AND_FRONT_OF_THIGH)
+    session = InterviewSession(mode)  # type: ignore[arg-type]
+    assessment = assess(case)
+    suspected = {d.id: d.probability for d in assessment.differential}
+    assert suspected["femoral_neuropathy"] >= PolicyConfig().red_flag_suspect
+    open_ids = {
+        q.id
+        for q in safety_questions(
+            session.catalogue,
+            session.compiled,
+            mode,
+            [],
+            assessment,
+            suspect_probability=PolicyConfig().red_flag_suspect,
+        )  # type: ignore[arg-type]
+    }
+    assert "medicines" in open_ids  # the anticoagulant
+    assert ("strength_knee" if mode == "clinician" else "leg_weak") in open_ids  # the weak thigh
+    # a rule nothing points at opens no pair: without the suspected nerve the medicines wait
+    unsuspected = {
+        q.id
+        for q in safety_questions(
+            session.catalogue, session.compiled, mode, [], assessment, suspect_probability=1.0
+        )  # type: ignore[arg-type]
+    }
+    assert "medicines" not in unsuspected

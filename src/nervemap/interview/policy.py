@@ -34,11 +34,12 @@ from nervemap.engine.assessment import Assessment
 from nervemap.engine.case import Case
 from nervemap.engine.compiled import CompiledKnowledge, FloatArray
 from nervemap.engine.encode import EncodedCase, encode_case
+from nervemap.engine.triage import rule_findings
 from nervemap.interview.answers import Value, apply
 from nervemap.interview.candidates import candidates, joint_probabilities
 from nervemap.interview.catalogue import Catalogue, Mode, Question
 from nervemap.interview.incremental import CaseEncoder, Row, stack
-from nervemap.interview.safety import SAFETY_MAX_COST, safety_questions
+from nervemap.interview.safety import SAFETY_MAX_COST, questions_setting, safety_questions
 from nervemap.interview.scoring import Scored, score_loglik, score_rows
 from nervemap.knowledge.models import TriageLevel
 
@@ -73,6 +74,12 @@ class PolicyConfig:
     # this much (nats of "that condition or not") is asked when the condition has an emergency
     # threshold (closer_look). Policy setting (expert estimate): a few such questions, not the catalogue.
     suspect_min_gain: float = 0.005
+    # ... past the question budget too, but only while fewer than this many questions were asked
+    # since the urgent rule fired (the questions that could make it an emergency included): an urgent
+    # flag found late still gets its closer look, and the closer look ends. Policy setting (expert
+    # estimate): eight, the most a golden red-flag case needs (discitis after a spinal procedure: five
+    # questions that could make the flag an emergency, then two of the closer look), not the catalogue.
+    closer_look_max: int = 8
     # score answers as sparse changes to the current case's encoding; False: encode every
     # hypothetical case from scratch (the reference: the same numbers, several times slower)
     incremental: bool = True
@@ -278,9 +285,12 @@ def closer_look(
     suspects is there, when that condition becomes an emergency above a probability (triage.yaml
     suspicion rules: a spinal abscess at 0.1): the question with the largest expected drop in the
     entropy of "that condition or not" per unit of cost, if at least ``config.suspect_min_gain``;
-    past the question budget too, so that an urgent flag found late still gets its closer look.
+    past the question budget too, so that an urgent flag found late still gets its closer look, but
+    only while fewer than ``config.closer_look_max`` questions were asked since the flag fired.
     A raised CRP with back pain is urgent; with a tender spine and diabetes after a spinal
     injection the abscess may be likely enough to be an emergency."""
+    if asked_since_the_flag(catalogue, compiled, asked, assessment) >= config.closer_look_max:
+        return None
     thresholds = _emergency_thresholds(compiled)
     index = {c.id: i for i, c in enumerate(compiled.conditions)}
     targets = sorted(
@@ -304,6 +314,30 @@ def closer_look(
             if gain >= config.suspect_min_gain and (best is None or score > best[0]):
                 best = (score, ranked.question)
     return best[1] if best else None
+
+
+def asked_since_the_flag(
+    catalogue: Catalogue, compiled: CompiledKnowledge, asked: Collection[str], assessment: Assessment
+) -> int:
+    """How many of the questions ``asked`` (in the order asked) came after the answer that fired the
+    first of the fired urgent or emergency rules: a rule fired with the last of the answers that set
+    its present findings (the whole interview when no question sets them)."""
+    order = list(asked)
+    where = {question_id: i for i, question_id in enumerate(order)}
+    present = {f.id for f in assessment.findings_used if f.status == "present"}
+    rules = {rule.id: rule for rule in compiled.knowledge.triage.red_flags}
+    fired_at: list[int] = []
+    for flag in assessment.triage.red_flags:
+        rule = rules.get(flag.id)
+        if rule is None or flag.level not in STOP_LEVELS:
+            continue
+        answered = [
+            min((where[q.id] for q in questions_setting(f, catalogue, compiled) if q.id in where), default=-1)
+            for f in rule_findings(rule)
+            if f in present
+        ]
+        fired_at.append(max(answered, default=-1))
+    return len(order) - 1 - min(fired_at, default=-1)
 
 
 def counted(catalogue: Catalogue, asked: Collection[str]) -> int:

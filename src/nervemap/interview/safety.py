@@ -15,6 +15,7 @@ respondent can cheaply answer support.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
 
 from nervemap.engine.assessment import Assessment
@@ -77,7 +78,8 @@ def safety_questions(
     rule a present finding or red-flag feature opened, or one that suspects a condition holding at
     least ``suspect_probability`` of the differential. One answer, not every finding the rule reads:
     the cheap way to rule a danger in without turning every interview into the whole catalogue (a
-    rule that needs two more answers waits for the first of them to come up)."""
+    rule that needs two more answers is asked about only when the answers point at it: by one of its
+    own red-flag features or a condition it suspects)."""
     present = {f.id for f in assessment.findings_used if f.status == "present"}
     absent = {f.id for f in assessment.findings_used if f.status == "absent"}
     possible = set(compiled.finding_ids) - absent
@@ -109,8 +111,19 @@ def safety_questions(
                     continue
                 if question.id not in asked and question.asked_in(mode) and question.cost <= SAFETY_MAX_COST:
                     settable.setdefault(question.id, set()).add(finding_id)
-        for question_id, findings in settable.items():
-            if rule_fires(rule, present | findings):
-                wanted[question_id] = catalogue.by_id[question_id]
+        single = [
+            question_id for question_id, findings in settable.items() if rule_fires(rule, present | findings)
+        ]
+        for question_id in single:
+            wanted[question_id] = catalogue.by_id[question_id]
+        if single or not pointed:
+            continue
+        # a rule the answers point at that needs two more answers (anticoagulated, with groin pain,
+        # and a weak quadriceps): both questions of every pair that could fire it are open, so the
+        # first is asked and the rule settled or closed answer by answer
+        for first, second in itertools.combinations(sorted(settable), 2):
+            if rule_fires(rule, present | settable[first] | settable[second]):
+                wanted[first] = catalogue.by_id[first]
+                wanted[second] = catalogue.by_id[second]
     order = {q.id: i for i, q in enumerate(catalogue.questions)}
     return sorted(wanted.values(), key=lambda q: (q.cost, order[q.id]))
