@@ -58,12 +58,28 @@ _LUMBAR = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}
 # that names the compressed root. A traversing root is pressed in the recess of the disc above it,
 # an exiting root in the foramen of its own level (anatomy/discs.yaml).
 _ROOT_NAMED = re.compile(
+    # the noun first ("compression of the left L5 nerve root", "impingement upon the right S1 root")
+    r"\b(?:compression|impingement|displacement|entrapment|effacement|encroachment|contact|compromise)\s+"
+    r"(?:of|on|upon)\s+|"
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
     r"encroach\w*|press\w*|entrap\w*)\s+(?:up)?on\s+|"
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
     r"encroach\w*|press\w*|entrap\w*|affect\w*)\s+",
     re.IGNORECASE,
 )
+# "left L5 nerve root compression", "L5 nerve root impingement on the left", "the L5 root is compressed":
+# the root named before the noun or passive verb of its compression (issue 14 Build 4, L s14)
+_ROOT_THEN_NOUN = re.compile(
+    r"\b(?:(?P<side1>left|right|bilateral)\s+)?(?:(?P<course>traversing|descending|exiting)\s+)?"
+    r"(?:(?P<side2>left|right|bilateral)\s+)?(?P<root>L[1-5]|S1)\s+(?:nerve\s+)?roots?\s+"
+    r"(?:compression|impingement|displacement|entrapment|effacement|encroachment|compromise|"
+    # the passive: "the right L5 nerve root is compressed in the foramen", "is severely impinged"
+    r"(?:is|are|was|were|appears?|looks?)\s+(?!not\b|no\b)(?:\w+\s+)?"
+    r"(?:compressed|impinged|displaced|entrapped|effaced|contacted|abutted|deformed)\b)\b",
+    re.IGNORECASE,
+)
+# a root compressed "by an L4-5 disc": a disc herniation, though no herniation word is used
+_DISC_WORD = re.compile(r"\bdis[ck]s?\b", re.IGNORECASE)
 # "Posterior disc osteophyte complex extending into the left lateral recess. This will affect the S1 nerve
 # root on the left.": a report's sentence that names the root and points back to the lesion of the sentence
 # before it takes that sentence's imaging context
@@ -140,12 +156,30 @@ def _root_level(root: str, course: str | None) -> tuple[str, HerniationZone] | N
 def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | None) -> None:
     """Roots a report names as compressed, read as the lesion that presses them."""
     text = draft.text
+    named: list[tuple[int, re.Match[str]]] = []
     for verb in _ROOT_NAMED.finditer(text, *sentence):
         target = _ROOT_TARGET.match(text, verb.end(), sentence[1])
-        if target is None or _NEGATED_BEFORE.search(text[max(sentence[0], verb.start() - 40) : verb.start()]):
+        if target is not None:
+            named.append((verb.start(), target))
+    # "left L5 nerve root compression": the root before its noun, unless a verb before it named it
+    named += [
+        (m.start(), m)
+        for m in _ROOT_THEN_NOUN.finditer(text, *sentence)
+        if not any(start <= m.start("root") < t.end() for start, t in named)
+    ]
+    levels = {lv for _, _, lv in _levels(text, *sentence) if lv in _LUMBAR}
+    if kind is None and _DISC_WORD.search(text, *sentence):
+        kind = "disc-herniation"  # "compression by an L4-5 disc"
+    for start, target in sorted(named, key=lambda n: n[0]):
+        if _NEGATED_BEFORE.search(text[max(sentence[0], start - 40) : start]):
             continue
         course = target.group("course")
-        if course is None and _FORAMINAL_WORDS.search(text, sentence[0], target.end()):
+        if course is None and len(levels) == 1:
+            # "the left L4 root in the L4-5 foramen": the root above a named disc level exits at it,
+            # the root below traverses it (anatomy/discs.yaml)
+            upper = next(iter(levels)).split("-")[0]
+            course = "exiting" if target.group("root").upper() == upper else None
+        elif course is None and _FORAMINAL_WORDS.search(text, sentence[0], target.end()):
             course = "exiting"  # "a foraminal disc effacing the L3 root": the root of that foramen
         found = _root_level(target.group("root"), course)
         if found is None:
@@ -154,8 +188,8 @@ def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | Non
         raw_side = (target.group("side1") or target.group("side2") or "").lower() or None
         if raw_side is None:
             # "a mass in the left L3 foramen displacing the nerve root": one side named in the sentence
-            named = {m.group(0).lower() for m in _SIDE_WORD.finditer(text, *sentence)}
-            raw_side = named.pop() if len(named) == 1 else None
+            side_words = {m.group(0).lower() for m in _SIDE_WORD.finditer(text, *sentence)}
+            raw_side = side_words.pop() if len(side_words) == 1 else None
         side = cast(SideOrBoth | None, raw_side)
         flags: set[str] = set()
         status = assertion(flags)
@@ -163,7 +197,7 @@ def _named_roots(draft: Draft, sentence: tuple[int, int], kind: LesionKind | Non
         value = " ".join(
             x for x in (lesion_kind, level, zone.value, side, f"({target.group('root').upper()} root)") if x
         )
-        draft.add_item("imaging", value, verb.start(), target.end(), flags, status)
+        draft.add_item("imaging", value, start, target.end(), flags, status)
         draft.imaging.append(
             ImagingFinding(kind=lesion_kind, level=cast(DiscLevel, level), zone=zone, side=side)
         )
