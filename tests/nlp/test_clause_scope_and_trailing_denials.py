@@ -195,3 +195,18 @@ def test_an_affirmation_after_a_list_joined_by_or_keeps_the_list_denied(
 ) -> None:
     found = statuses(text)
     assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        # an affirmation that is itself negated is a denial of its own: it does not end the first one, and
+        # reading the finding as present would raise a needless cauda equina alarm (reviewer R, session 14)
+        ("No fever, saddle numbness not present.", ("fever", "saddle_numbness")),
+        ("No fever, urinary retention not found.", ("fever", "urinary_retention")),
+        ("Denies injury, perianal numbness never noted.", ("minor_trauma", "saddle_numbness")),
+    ],
+)
+def test_a_negated_affirmation_after_a_boundary_keeps_the_denial(text: str, denied: tuple[str, ...]) -> None:
+    found = statuses(text)
+    assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")

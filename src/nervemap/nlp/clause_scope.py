@@ -39,6 +39,7 @@ class ClauseWords(BaseModel):
     predicate_fillers: frozenset[str]
     affirmations: frozenset[str]
     disjunctions: frozenset[str]
+    negators: frozenset[str]
     max_item_words: int
 
 
@@ -81,9 +82,17 @@ def _next_boundary(doc: Any, start: int, end: int, words: ClauseWords) -> int:
 
 def _affirms(doc: Any, start: int, end: int, words: ClauseWords) -> bool:
     """The tokens ``start:end`` say something was found ("saddle numbness present") and are not the
-    end of a list joined by "or" ("saddle numbness or retention present")."""
-    lowered = {doc[i].lower_ for i in range(start, end)}
-    return bool(lowered & words.affirmations) and not lowered & words.disjunctions
+    end of a list joined by "or" ("saddle numbness or retention present") nor a denial of their own
+    ("saddle numbness not present")."""
+    lowered = [doc[i].lower_ for i in range(start, end)]
+    if words.disjunctions.intersection(lowered):
+        return False
+    for word in lowered:
+        if word in words.negators:
+            return False
+        if word in words.affirmations:
+            return True
+    return False
 
 
 def _forward_allows(doc: Any, modifier_end: int, target_start: int, words: ClauseWords) -> bool:
