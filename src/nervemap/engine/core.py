@@ -419,9 +419,9 @@ class _RowLevels:
                 self.likely.remove(top)
         urgency = one.urgency_rank
         self.rank = max(
-            max((one.suspicion_rank[r] for r in self.suspected), default=-1),
+            max(map(one.suspicion_rank.__getitem__, self.suspected), default=-1),
             urgency[top],
-            max((urgency[c] for c in self.likely), default=-1),
+            max(map(urgency.__getitem__, self.likely), default=-1),
         )
 
     def row(
@@ -1393,6 +1393,10 @@ class _OneTables:
         self.demographic = t.demographic.tolist()
         self.screen_required = t.screen_required.tolist()
         self.imaging_observation_list = t.imaging_observations.tolist()
+        self.imaging_observation_set = frozenset(np.flatnonzero(t.imaging_observations).tolist())
+        self.clinical_finding_set = frozenset(
+            f for f, is_demographic in enumerate(self.demographic) if not is_demographic
+        )
         # each side column's observations, as sets: "any observed in the column" is one C-level
         # isdisjoint call
         self.side_column_sets = [
@@ -1639,7 +1643,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     assert site_term is not None
     clinical_p: FloatArray | None = None
     imaging_observations = one.imaging_observation_list
-    if any(imaging_observations[o] for o in observed_list):
+    if not one.imaging_observation_set.isdisjoint(observed_list):
         imaging = one.imaging_finding_set
         clinical_p = _infer_one(
             compiled,
@@ -1722,8 +1726,10 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             break
     # symptoms left, right; imaging left, right (observed_f @ t.side_columns > 0)
     sides_seen = [not column.isdisjoint(observed_list) for column in one.side_column_sets]
-    seen_left = any("left" in seen for seen in encoded.sides.values())
-    seen_right = any("right" in seen for seen in encoded.sides.values())
+    seen_left = seen_right = False
+    for seen in encoded.sides.values():
+        seen_left = seen_left or "left" in seen
+        seen_right = seen_right or "right" in seen
     left = sides_seen[0] or seen_left
     right = sides_seen[1] or seen_right
     if not left and not right and sides_seen[2] != sides_seen[3]:
@@ -1739,15 +1745,15 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     own = np.negative(site_keys)
     other_side = one.other_side[(left and not right, right and not left)]
     site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
-    demographic = one.demographic
-    enough = bool(observed_list) or any(not demographic[f] for f in present_set | absent_set)
+    clinical = one.clinical_finding_set  # the findings that are not demographic
+    enough = bool(observed_list) or not (clinical.isdisjoint(present_set) and clinical.isdisjoint(absent_set))
 
-    level_rank = max((t.rule_level_rank[r] for r in fired), default=-1)
+    level_rank = max(map(t.rule_level_rank.__getitem__, fired), default=-1)
     level_rank = max(level_rank, full_levels.rank, screen_levels.rank)
     level_rank = max(level_rank, subset_rank)
     self_care = level_rank <= t.self_care_rank
     if t.screen is not None:
-        screened = all(f in absent_set for f in one.screen_required) and t.screen_known
+        screened = absent_set.issuperset(one.screen_required) and t.screen_known
         if self_care and not screened:
             level_rank = max(level_rank, t.screen_rank)
     fit_adequate = len(manifest_present) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED

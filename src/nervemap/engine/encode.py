@@ -290,7 +290,7 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
 
         def by_strength(case: Case) -> bool | None:
             tested = [s.grade for s in case.strength if s.movement in movements]
-            return None if not tested else any(grade <= limit for grade in tested)
+            return None if not tested else min(tested) <= limit  # any graded at or below the limit
 
         return by_strength
     if reads == REFLEXES and rule.reduced_reflexes is not None:
@@ -298,7 +298,7 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
 
         def by_reduced_reflex(case: Case) -> bool | None:
             tested = [r.grade for r in case.reflexes if r.reflex in reduced]
-            return None if not tested else any(grade <= 1 for grade in tested)
+            return None if not tested else min(tested) <= 1  # any graded 1 or 0
 
         return by_reduced_reflex
     if reads == REFLEXES and rule.brisk_reflexes is not None:
@@ -306,7 +306,7 @@ def _derivation(rule: Derivation, reads: int) -> Callable[[Case], bool | None]:
 
         def by_brisk_reflex(case: Case) -> bool | None:
             tested = [r.grade for r in case.reflexes if r.reflex in brisk]
-            return None if not tested else any(grade >= 3 for grade in tested)
+            return None if not tested else max(tested) >= 3  # any graded 3 or more
 
         return by_brisk_reflex
     if reads == SENSATION and rule.sensory_loss is not None:
@@ -939,7 +939,8 @@ def _encode_laterality(
     if "pattern:unilateral:" not in compiled.observation_index:
         return
     pattern_side = tables.pattern_side
-    sided = [pattern_side[o] for o in encoded.observed_present.nonzero()[0].tolist() if o in pattern_side]
+    observed = encoded.observed_present.nonzero()[0].tolist()
+    sided = [pattern_side[o] for o in observed if o in pattern_side]
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
     present = raw.present
     for finding, at in tables.laterality_findings:
@@ -950,7 +951,7 @@ def _encode_laterality(
     # with no side stated for any symptom or sign, the side the scan shows is the only one known
     sided += [
         imaging_side[o]
-        for o in encoded.observed_present.nonzero()[0].tolist()
+        for o in observed
         if o in imaging_side and (imaging_side[o] in clinical or not clinical)
     ]
     if len(sided) < MIN_SIDED_FOR_PATTERN:

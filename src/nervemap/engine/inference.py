@@ -112,10 +112,13 @@ def conditions_given(
     observations and nerve-tension signs, ``condition_loglik`` the findings' log likelihoods. The
     same arithmetic as :func:`infer`'s conditions, for other findings (red flags made unknown, say)
     without scoring the sites again."""
-    cond_log = log_prior + condition_loglik
     # the ufuncs' reductions without ndarray.max's and .sum's Python wrappers (the same ufuncs, the
-    # same values): a case alone calls this once or twice
-    cond_weight = np.exp(np.maximum(cond_log - np.maximum.reduce(cond_log, axis=1, keepdims=True), LOG_FLOOR))
-    joint_c = cond_weight * site_term
-    conditions: FloatArray = joint_c / np.add.reduce(joint_c, axis=1, keepdims=True)
+    # same values), and each step written into the one array (out=, in place: the same values
+    # without an array per step): a case alone calls this once or twice
+    conditions: FloatArray = log_prior + condition_loglik
+    conditions -= np.maximum.reduce(conditions, axis=1, keepdims=True)
+    np.maximum(conditions, LOG_FLOOR, out=conditions)
+    np.exp(conditions, out=conditions)
+    conditions *= site_term  # the joint: cond_weight * site_term (a product is the same either way)
+    conditions /= np.add.reduce(conditions, axis=1, keepdims=True)
     return conditions

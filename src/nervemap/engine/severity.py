@@ -45,7 +45,7 @@ def assess_severity(
 
         cut = thresholds_of(default_knowledge().knowledge).severity
     components: list[tuple[Severity, str]] = []
-    worst = min((s.grade for s in case.strength), default=None)
+    worst = min([s.grade for s in case.strength], default=None)
     if worst is not None and worst < 5:
         weak = sorted(
             f"{s.movement} {s.side or ''} {s.grade}/5".replace("  ", " ")
