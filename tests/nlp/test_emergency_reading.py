@@ -29,7 +29,7 @@ import pytest
 from nervemap.engine.assess import assess
 from nervemap.knowledge.loader import default_knowledge
 from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-from tests.nlp.reading import status_of, triage_of
+from tests.nlp.reading import present, status_of, triage_of
 
 DATA = Path(__file__).parent / "data"
 RANK = {"self-care": 0, "routine": 1, "soon": 2, "urgent": 3, "emergency": 4}
@@ -633,3 +633,30 @@ def test_a_friction_blister_that_has_grown_over_a_day_is_not_spreading_within_ho
     text = "A blister on his heel from new shoes that has grown over the past 24 hours."
     assert status_of(text, "worsening_over_hours") != "present"
     assert triage_of(text) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Worsening leg weakness over 3 days.",
+        "Progressive left leg weakness since the weekend.",
+        "Increasing right foot weakness, now tripping on the kerb.",
+        "Rapidly worsening thigh weakness this week.",
+    ],
+)
+def test_a_course_word_before_a_leg_and_its_weakness_is_a_progressing_deficit(text: str) -> None:
+    """(E s14) The course word needed the weakness right after it ("worsening weakness"): with the leg
+    between ("worsening leg weakness") only the weakness was read, not that it is getting worse."""
+    assert {"progressive_weakness", "subjective_leg_weakness"} <= present(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Slowly worsening leg weakness over years.",
+        "Gradually increasing leg weakness.",
+        "Worsening leg weakness over the past 2 years.",
+    ],
+)
+def test_a_slow_course_of_leg_weakness_is_no_progressing_deficit(text: str) -> None:
+    assert "progressive_weakness" not in present(text)
