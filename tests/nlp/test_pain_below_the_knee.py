@@ -30,6 +30,7 @@ def _pain(text: str) -> set[tuple[str, str | None]]:
             "right",
         ),
         ("Radicular pain below the knee on the left.", "left"),
+        ("Pain shoots from her buttock to below her right knee.", "right"),
         ("The pain shoots from his left buttock past the knee.", "left"),
         ("Her right buttock pain now goes beyond the knee.", "right"),
     ],
