@@ -941,11 +941,26 @@ def _encode_laterality(
     pattern_side = tables.pattern_side
     observed = encoded.observed_present.nonzero()[0].tolist()
     sided = [pattern_side[o] for o in observed if o in pattern_side]
+    # what each side shows (modality and place): a side whose symptoms are a strict part of the
+    # other's, with no sign or finding of its own, is the lesser side of a one-sided picture ("pain in
+    # both buttocks, and down the left leg to the foot": somatic pain of the back felt on both sides,
+    # as engine/core.predominant_side reads it for the side of a no-lesion site; issue 14 M s14). A
+    # one-sided deficit with the same symptoms on both sides stays both-sided.
+    shows: dict[str, set[str]] = {"left": set(), "right": set()}
+    felt: dict[str, set[str]] = {"left": set(), "right": set()}  # the symptoms' places alone
+    for o in observed:
+        if o in pattern_side:
+            ob = compiled.observations[o]
+            shows[pattern_side[o]].add(f"{ob.modality}:{ob.target}")
+            if not ob.modality.startswith("weakness"):
+                felt[pattern_side[o]].add(f"{ob.modality}:{ob.target}")
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
     present = raw.present
     for finding, at in tables.laterality_findings:
         if present[at]:
-            sided += sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES)
+            for side in sorted(side for side in encoded.sides.get(finding, set()) if side in SIDES):
+                sided.append(side)
+                shows[side].add(f"finding:{finding}")
     imaging_side = tables.imaging_side
     clinical = set(sided)
     # with no side stated for any symptom or sign, the side the scan shows is the only one known
@@ -957,6 +972,11 @@ def _encode_laterality(
     if len(sided) < MIN_SIDED_FOR_PATTERN:
         return
     pattern = "unilateral" if len(set(sided)) == 1 else "bilateral"
+    if pattern == "bilateral" and any(
+        felt[lesser] < felt[greater] and shows[lesser] <= shows[greater]
+        for lesser, greater in (("left", "right"), ("right", "left"))
+    ):
+        pattern = "unilateral"
     _set_observation(raw, f"pattern:{pattern}:", True)
 
 

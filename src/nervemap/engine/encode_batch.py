@@ -294,6 +294,16 @@ class BatchTables:
         self.pattern_left = np.array([o.modality in pattern and o.side == "left" for o in observations])
         self.pattern_right = np.array([o.modality in pattern and o.side == "right" for o in observations])
         self.pattern_sides = np.stack([self.pattern_left, self.pattern_right], axis=1).astype(np.float64)
+        # each sided pattern place (modality and target) on the left and on the right, to find a side
+        # that shows only part of what the other shows (encode._encode_laterality)
+        at_side = {
+            (o.modality, o.target, o.side): i for i, o in enumerate(observations) if o.modality in pattern
+        }
+        places = sorted({(m, target) for m, target, side in at_side if side in ("left", "right")})
+        places = [p for p in places if (*p, "left") in at_side and (*p, "right") in at_side]
+        self.place_left = np.array([at_side[(*p, "left")] for p in places], dtype=np.intp)
+        self.place_right = np.array([at_side[(*p, "right")] for p in places], dtype=np.intp)
+        self.place_felt = np.array([not m.startswith("weakness") for m, _ in places], dtype=bool)
         # imaging lesions: they confirm a clinical side, never add one (encode.IMAGING_MODALITY)
         self.imaging_sides = np.stack(
             [
@@ -728,6 +738,22 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         n_right = n_right + np.where((n_right > 0) | unsided, imaged[:, 1], 0.0)
         patterned = n_left + n_right >= MIN_SIDED_FOR_PATTERN
         one_side = patterned & ((n_left == 0) | (n_right == 0))
+        # a side whose symptoms are a strict part of the other's, with nothing of its own, is the
+        # lesser side of a one-sided picture (encode._encode_laterality)
+        on_left, on_right = obs_p[:, t.place_left], obs_p[:, t.place_right]
+        felt = t.place_felt
+        lesser = np.zeros(n, dtype=bool)
+        for mine, theirs, my_findings, their_findings in (
+            (on_left, on_right, seen[:, :, 0], seen[:, :, 1]),
+            (on_right, on_left, seen[:, :, 1], seen[:, :, 0]),
+        ):
+            lesser |= (
+                ~(mine[:, felt] & ~theirs[:, felt]).any(axis=1)
+                & (theirs[:, felt] & ~mine[:, felt]).any(axis=1)
+                & ~(mine & ~theirs).any(axis=1)
+                & ~(my_findings & ~their_findings).any(axis=1)
+            )
+        one_side |= patterned & ~one_side & lesser
         two_sides = patterned & ~one_side
         for rows_mask, column in ((one_side, t.obs_unilateral), (two_sides, t.obs_bilateral)):
             obs_p[rows_mask, column] = True
