@@ -63,3 +63,17 @@ def test_a_rule_without_its_words_is_left_out_and_could_not_match() -> None:
 )
 def test_required_words(pattern: list[dict[str, Any]], expected: list[tuple[str, set[str]]]) -> None:
     assert [(attribute, set(words)) for attribute, words in required_words(pattern)] == expected
+
+
+def test_bit_masks_judge_as_the_rules_words_do() -> None:
+    """The candidates judged from bit masks of the note's words are those judged rule by rule,
+    on every note and on notes holding one word of each required token of each rule."""
+    gated = gated_matcher(_context())
+    pipeline = nlp()
+    docs = [*sentence_docs(NOTES, batch_size=64)]
+    for rule in gated.rules:
+        words = [min(words) for _, words in required_words(rule.pattern)]
+        docs += [pipeline.make_doc(" ".join(words)), pipeline.make_doc(" ".join(words[:-1]))]
+    chosen = [gated.candidates(doc) for doc in docs]
+    assert chosen == [gated.candidates_plainly(doc) for doc in docs]
+    assert sum(map(len, chosen)) > len(docs)  # rules were let through, not only left out

@@ -34,6 +34,7 @@ from nervemap.engine.case import (
     Status,
     StrengthTest,
 )
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import Setting, SymptomKind
 from nervemap.knowledge.vocabulary import (
     MRC_GRADES,
@@ -208,25 +209,33 @@ def check(item: Item, value: Any) -> Any:
     raise ItemValueError(item, "an item nervemap knows")  # pragma: no cover - every kind is handled
 
 
+# The entries a change appends are made of checked values, every field given in declared order, so
+# they are built as ``model_construct`` of all their fields builds them, without its per-call loop
+# over the fields (tests/engine/test_case_items_construct.py compares them).
+_finding = exact_maker(ReportedFinding)
+_pain_mark = exact_maker(PainMark)
+_strength = exact_maker(StrengthTest)
+_reflex = exact_maker(ReflexTest)
+_sensation = exact_maker(SensationTest)
+
+
 def change(item: Item, value: Any) -> CaseChange:
     """The change ``value`` said of ``item`` makes to a case (checked by :func:`check`). A
     finding's side (``FINDING_SIDE``) qualifies the finding's own item and makes no change alone."""
     kind = item.kind
     side: Any = item.side  # checked: left, right (or bilateral for a finding) or None
     if kind is ItemKind.FINDING and side is None and value.__class__ is Status:  # the most said: at once
-        return CaseChange(
-            "findings", "append", ReportedFinding.model_construct(id=item.target, status=value, side=None)
-        )
+        return CaseChange("findings", "append", _finding({"id": item.target, "status": value, "side": None}))
     checked = check(item, value)
     if kind is ItemKind.FINDING:
-        finding = ReportedFinding.model_construct(id=item.target, status=checked, side=side)
+        finding = _finding({"id": item.target, "status": checked, "side": side})
         return CaseChange("findings", "append", finding)
     if kind is ItemKind.PAIN:
         return CaseChange(
-            "pain_map", "append", PainMark.model_construct(region=item.target, side=side, kind=checked)
+            "pain_map", "append", _pain_mark({"region": item.target, "side": side, "kind": checked})
         )
     if kind is ItemKind.PAIN_MAP:
-        marks = [PainMark.model_construct(region=i.target, side=i.side, kind=k) for i, k in checked]
+        marks = [_pain_mark({"region": i.target, "side": i.side, "kind": k}) for i, k in checked]
         return CaseChange("pain_map", "replace", marks)
     if kind is ItemKind.PAIN_COMPLETE:
         return CaseChange("pain_map", "given", checked)
@@ -234,19 +243,19 @@ def change(item: Item, value: Any) -> CaseChange:
         return CaseChange(
             "strength",
             "append",
-            StrengthTest.model_construct(movement=item.target, side=side, grade=checked),
+            _strength({"movement": item.target, "side": side, "grade": checked}),
         )
     if kind is ItemKind.REFLEX:
         return CaseChange(
             "reflexes",
             "append",
-            ReflexTest.model_construct(reflex=item.target, side=side, grade=checked),
+            _reflex({"reflex": item.target, "side": side, "grade": checked}),
         )
     if kind is ItemKind.SENSATION:
         return CaseChange(
             "sensation",
             "append",
-            SensationTest.model_construct(region=item.target, side=side, status=checked),
+            _sensation({"region": item.target, "side": side, "status": checked}),
         )
     if kind in FIELD_RANGES:
         return CaseChange(FIELD_RANGES[kind][0], "set", checked)
@@ -264,6 +273,12 @@ def apply(case: Case, said: Iterable[tuple[Item, Any]]) -> Case:
     into its :func:`change` ("append" adds to a list, "replace" replaces it, "set" sets a field,
     "score" one score, "given" gives the pain map), so the case is copied without being validated
     again."""
+    update = _update(case, said)
+    return case.model_copy(update=update) if update else case
+
+
+def _update(case: Case, said: Iterable[tuple[Item, Any]]) -> dict[str, Any]:
+    """The fields of ``case`` that what was said changes, with their new values (see :func:`apply`)."""
     update: dict[str, Any] = {}
     scores: dict[str, Any] | None = None
     for item, value in said:
@@ -284,7 +299,7 @@ def apply(case: Case, said: Iterable[tuple[Item, Any]]) -> Case:
             scores[made.name] = made.value
     if scores is not None:
         update["scores"] = Scores.model_construct(**scores)
-    return case.model_copy(update=update) if update else case
+    return update
 
 
 _EMPTY = Case()
@@ -296,6 +311,6 @@ def case_of(said: Iterable[tuple[Item, Any]], **fields: Any) -> Case:
     whole as ``Case(...)`` is: measurements set their findings (``engine/case.py``) and a field
     out of its range raises ``ValidationError``. The text reader and the FHIR importers make their
     cases with it; the interview applies its answers to the case it has."""
-    made = apply(_EMPTY, said)
-    values = {name: getattr(made, name) for name in made.model_fields_set}
-    return Case.model_validate({**values, **fields})
+    # the empty case sets no field: what was said sets exactly the fields of its update, so the
+    # update is validated without first copying the empty case with it
+    return Case.model_validate({**_update(_EMPTY, said), **fields})

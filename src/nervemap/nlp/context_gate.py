@@ -76,6 +76,20 @@ class GatedMatcher:
             )
             self.rules.append(GatedRule(rule_id, rule.pattern, rule.on_match, required))
         self._subset_matcher = functools.lru_cache(maxsize=_MATCHERS_KEPT)(self._build)
+        # the same judgement as bit masks: bit k stands for the k-th (rule, required token) pair;
+        # a word of the note sets the bits of the pairs it satisfies, and a rule may match when
+        # all its bits are set (a rule with no required token needs none)
+        self._bits: dict[str, dict[int, int]] = {"lower": {}, "orth": {}}
+        self._needs: list[int] = []
+        bit = 1
+        for rule in self.rules:
+            need = 0
+            for attribute, words in rule.required:
+                for word in words:
+                    self._bits[attribute][word] = self._bits[attribute].get(word, 0) | bit
+                need |= bit
+                bit <<= 1
+            self._needs.append(need)
 
     def _build(self, chosen: tuple[int, ...]) -> Any:
         """A spaCy Matcher of the chosen rules, added in the order the full matcher has them."""
@@ -89,6 +103,18 @@ class GatedMatcher:
 
     def candidates(self, doc: Any) -> tuple[int, ...]:
         """Indices of the token-pattern rules that may match ``doc``."""
+        from spacy.attrs import LOWER, ORTH
+
+        present = doc.to_array([LOWER, ORTH])
+        held = 0
+        for attribute, column in (("lower", 0), ("orth", 1)):
+            bits = self._bits[attribute]
+            for word in set(present[:, column].tolist()):
+                held |= bits.get(word, 0)
+        return tuple(index for index, need in enumerate(self._needs) if need & held == need)
+
+    def candidates_plainly(self, doc: Any) -> tuple[int, ...]:
+        """:meth:`candidates` judged rule by rule, set by set (what the bit masks must give)."""
         from spacy.attrs import LOWER, ORTH
 
         present = doc.to_array([LOWER, ORTH])

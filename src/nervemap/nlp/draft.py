@@ -16,6 +16,7 @@ from nervemap.engine.case import (
     SensationTest,
     StrengthTest,
 )
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.vocabulary import Onset, Sex
 from nervemap.nlp.knowledge import TextKnowledge
 from nervemap.nlp.matching import Mention
@@ -24,6 +25,11 @@ from nervemap.nlp.pipeline import Annotated
 from nervemap.nlp.sides import SideOrBoth, note_side
 
 FLAG_ORDER: tuple[Flag, ...] = ("negated", "historical", "hypothetical", "family", "uncertain")
+
+# The readers' items are made of values they checked themselves (a kind and a status of the model's
+# literals, the note's own words and offsets, flags in FLAG_ORDER): built as validation would build
+# them, without validating each again (tests/nlp/test_items_trusted.py validates them all).
+_item = exact_maker(ExtractedItem)
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Draft:
     onset: Onset | None = None
     pain_scores: dict[Literal["leg", "back", "pain"], float] = field(default_factory=dict)  # 0-10
     warnings: list[str] = field(default_factory=list)
+    _in_sentence: dict[tuple[tuple[int, int], tuple[str, ...]], list[Mention]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def text(self) -> str:
@@ -69,14 +78,16 @@ class Draft:
         status: ItemStatus = "present",
     ) -> None:
         self.items.append(
-            ExtractedItem(
-                kind=kind,
-                value=value,
-                text=self.text[start:end],
-                start=start,
-                end=end,
-                flags=[f for f in FLAG_ORDER if f in flags],
-                status=status,
+            _item(
+                {
+                    "kind": kind,
+                    "value": value,
+                    "text": self.note.text[start:end],
+                    "start": start,
+                    "end": end,
+                    "flags": [f for f in FLAG_ORDER if f in flags] if flags else [],
+                    "status": status,
+                }
             )
         )
 
@@ -102,7 +113,14 @@ class Draft:
         return out
 
     def in_sentence(self, sentence: tuple[int, int], kinds: tuple[str, ...]) -> list[Mention]:
-        return [m for m in self._by_sentence.get(sentence, []) if m.kind in kinds and m.end <= sentence[1]]
+        # the readers ask the same few questions of each sentence (~20 a note): each answered once
+        # per note (the mentions are fixed once the note is annotated), a copy handed out
+        known = self._in_sentence.get((sentence, kinds))
+        if known is None:
+            known = self._in_sentence[(sentence, kinds)] = [
+                m for m in self._by_sentence.get(sentence, []) if m.kind in kinds and m.end <= sentence[1]
+            ]
+        return known.copy()
 
 
 def assertion(flags: set[str], keep_historical: bool = False) -> ItemStatus:
