@@ -565,15 +565,20 @@ def _likely_suspects(
     return [c for c, q in zip(named, p, strict=True) if q >= fraction * best]
 
 
-def _fit(t: Tables, present: IntArray, best: int, fewest: int) -> Fit:
-    """engine/fit.assess_fit, from the batch's counts of unexplained findings."""
+def _fit(t: Tables, present: IntArray | list[int], best: int, fewest: int) -> Fit:
+    """engine/fit.assess_fit, from the batch's counts of unexplained findings (``present``: the
+    present manifestations, an array in a batch, a list for a case alone)."""
     compiled = t.compiled
-    if present.size < MIN_UNEXPLAINED:
+    if len(present) < MIN_UNEXPLAINED:
         return _fit_given(
             {"adequate": True, "unexplained": [], "reason": "too few findings to judge the fit"}
         )
     name = compiled.conditions[best].name
-    ids = [compiled.finding_ids[f] for f in present[t.unexplained[best, present]]]
+    if isinstance(present, list):  # the same findings, in the same order, read from plain lists
+        unexplained = _one_tables(t).unexplained_rows[best]
+        ids = [compiled.finding_ids[f] for f in present if unexplained[f]]
+    else:
+        ids = [compiled.finding_ids[f] for f in present[t.unexplained[best, present]]]
     if fewest < MIN_UNEXPLAINED:
         return _fit_record(  # all three fields, in declared order
             {
@@ -625,7 +630,8 @@ class _Chunk:
     manifest: FloatArray | None  # (B, F): the present manifestations (not context); None with manifest_rows
     best_fit: list[int]
     fewest: list[int]
-    manifest_rows: list[IntArray] | None = None  # per row, the present manifestations (one case)
+    # per row, the present manifestations (one case: a list of finding indices)
+    manifest_rows: list[IntArray] | list[list[int]] | None = None
     single: EncodedCase | None = None  # the case computed alone (headline_one): no batch is made
     later: _Later | None = None  # a batch's: what its concordance and plans are made from
 
@@ -804,6 +810,7 @@ class CoreCase:
     def fit(self) -> Fit:
         chunk, i = self._chunk, self.row
         rows = chunk.manifest_rows
+        present: IntArray | list[int]
         if rows is None:
             assert chunk.manifest is not None
             present = np.flatnonzero(chunk.manifest[i] > 0)
@@ -1407,6 +1414,7 @@ class _OneTables:
         self.spinal = np.flatnonzero(t.compiled.spinal)
         # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
         self.unexplained_by_finding = np.ascontiguousarray(t.unexplained.T)
+        self.unexplained_rows: list[list[bool]] = t.unexplained.tolist()  # (C, F), as lists
         # the sites on the other side than the symptoms, per (symptoms left only, right only)
         self.other_side = {
             (symptom_left, symptom_right): (t.site_is_left & (not symptom_left))
@@ -1713,9 +1721,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
     manifestation = one.manifestation
-    manifest_present = np.array(
-        [f for f in present_list if manifestation[f] and f not in site_scored], dtype=np.intp
-    )
+    manifest_list = [f for f in present_list if manifestation[f] and f not in site_scored]
+    manifest_present = np.array(manifest_list, dtype=np.intp)
     counts = _add(one.unexplained_by_finding[manifest_present], axis=0).tolist()
     fewest_0 = min(counts)
     # the most probable of those (the first in the ranking: equal probabilities by index, as max)
@@ -1776,7 +1783,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         None,
         [best_fit],
         [fewest_0],
-        [manifest_present],
+        [manifest_list],
         encoded,
     )
     emergency_flag = level_rank == one.emergency_rank and bool(fired)
