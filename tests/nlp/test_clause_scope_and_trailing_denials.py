@@ -210,3 +210,38 @@ def test_an_affirmation_after_a_list_joined_by_or_keeps_the_list_denied(
 def test_a_negated_affirmation_after_a_boundary_keeps_the_denial(text: str, denied: tuple[str, ...]) -> None:
     found = statuses(text)
     assert {finding: found.get(finding) for finding in denied} == dict.fromkeys(denied, "absent")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # "absent" or "not present" after a symptom denies it (E s14, reviewer R s14): these read as present
+        ("Fever absent.", "fever"),
+        ("Saddle numbness absent.", "saddle_numbness"),
+        ("Urinary retention not present.", "urinary_retention"),
+        ("Temperature normal, fever absent, no saddle numbness.", "fever"),
+    ],
+)
+def test_absent_after_a_symptom_denies_it(text: str, finding: str) -> None:
+    assert statuses(text).get(finding) == "absent"
+
+
+def test_absent_after_a_sign_or_a_function_is_the_finding() -> None:
+    """After a sign, "absent" is what was found: the reflex, the pulse, the movement, the anal tone or
+    the saddle sensation is lost, and a denial there would hide an emergency."""
+    case = extract("Ankle dorsiflexion absent on the left. Knee jerks absent.").case
+    assert {(t.movement, t.grade) for t in case.strength} == {("ankle_dorsiflexion", 0)}
+    assert {r.grade for r in case.reflexes} == {0}
+    assert statuses("Pulses absent in the left foot.").get("leg_pulseless") == "present"
+    assert statuses("Anal tone absent.").get("reduced_anal_tone") == "present"
+    assert statuses("Perianal sensation absent.").get("perianal_sensory_loss") == "present"
+
+
+def test_absent_denies_only_the_symptom_right_before_it() -> None:
+    """A symptom-only denial takes the nearest item alone: "Fever, chills absent" leaves the fever
+    asserted (the reading that cannot hide a red flag)."""
+    assert statuses("Fever, chills absent.").get("fever") == "present"
+    assert statuses("Saddle numbness present, fever absent.") == {
+        "saddle_numbness": "present",
+        "fever": "absent",
+    }

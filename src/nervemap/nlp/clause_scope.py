@@ -21,6 +21,16 @@ from pydantic import BaseModel, ConfigDict
 _NEGATION = "NEGATED_EXISTENCE"
 # the span label of a target that is a red-flag finding (knowledge base ``red_flag: true``)
 RED_FLAG_LABEL = "RED_FLAG"
+# the span label of a target that is a symptom or a history finding (not a sign of the examination);
+# a span may carry both labels, joined by a space
+SYMPTOM_LABEL = "SYMPTOM"
+# the negation rules of nlp/data/context.yaml that deny only the symptom right before them ("Fever absent.",
+# "Saddle numbness not present."): after a sign "absent" is the finding ("ankle jerk absent", "pulses absent")
+# (by name and by the phrases pipeline.as_literals makes of their patterns)
+SYMPTOM_ONLY_DENIALS = frozenset(
+    {"X absent", "X not present", "absent"}
+    | {f"{neg} {word}" for neg in ("not", "n't") for word in ("present", "noted", "found", "reported")}
+)
 # punctuation that makes the words before a trailing denial a labelled list ("..., saddle numbness: none")
 _LIST_LABELS = frozenset({":", "-", "\u2013", "\u2014"})
 
@@ -40,6 +50,7 @@ class ClauseWords(BaseModel):
     affirmations: frozenset[str]
     disjunctions: frozenset[str]
     negators: frozenset[str]
+    functions: frozenset[str]
     max_item_words: int
 
 
@@ -154,14 +165,30 @@ def clause_allows(target: Any, modifier: Any, _between: Any) -> bool:
     if target.end <= modifier.start:
         if not _backward_allows(target.doc, target.start, modifier.start, words):
             return False
-        return target.label_ != RED_FLAG_LABEL or _nearest_or_labelled(
+        return RED_FLAG_LABEL not in target.label_.split() or _nearest_or_labelled(
             target.doc, target, modifier.start, words
         )
     return True
 
 
+def symptom_denial_allows(target: Any, modifier: Any, _between: Any) -> bool:
+    """medspaCy's ``on_modifies`` callback of a denial that only a symptom takes ("Fever absent.",
+    "Saddle numbness not present."): the target is a symptom or a history finding, stands right before
+    the denial (no boundary between: "Leg pain, reflexes absent" keeps the pain) and names no function
+    whose absence is itself the finding ("saddle sensation absent", "anal tone absent")."""
+    words = clause_words()
+    if SYMPTOM_LABEL not in target.label_.split() or not target.end <= modifier.start:
+        return False
+    doc = target.doc
+    between = range(target.start, modifier.start)
+    if any(doc[i].lower_ in words.boundaries or doc[i].lower_ in words.functions for i in between):
+        return False
+    return clause_allows(target, modifier, _between)
+
+
 def limit_negations_to_their_clause(rule: Any) -> Any:
-    """The ConText ``rule`` with :func:`clause_allows` as its callback when it is a negation without one."""
+    """The ConText ``rule`` with :func:`clause_allows` as its callback when it is a negation without one
+    (:func:`symptom_denial_allows` for the denials only a symptom takes)."""
     if rule.category.upper() == _NEGATION and rule.on_modifies is None:
-        rule.on_modifies = clause_allows
+        rule.on_modifies = symptom_denial_allows if rule.literal in SYMPTOM_ONLY_DENIALS else clause_allows
     return rule

@@ -83,12 +83,14 @@ def _read(
     chosen = setting if setting is not None else Setting.PRIMARY_CARE
     if not cleaned.strip():
         return Extraction(
-            case=assemble(Draft(annotate("", red_flags=facts.red_flags), facts), chosen),
+            case=assemble(
+                Draft(annotate("", red_flags=facts.red_flags, told=facts.told_findings), facts), chosen
+            ),
             warnings=[*warnings, "empty text"],
         )
     if setting is None:
         chosen = detect_setting(cleaned) or chosen
-    draft = Draft(annotate(cleaned, doc, red_flags=facts.red_flags), facts)
+    draft = Draft(annotate(cleaned, doc, red_flags=facts.red_flags, told=facts.told_findings), facts)
     draft.warnings.extend(warnings)
     for reader in READERS:
         reader(draft)

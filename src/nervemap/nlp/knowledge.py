@@ -36,6 +36,8 @@ class TextKnowledge:
     ranges: dict[str, Quantity]  # reference ranges by quantity id
     # red-flag findings (``red_flag: true``): a trailing denial of an unlabelled list leaves them asserted
     red_flags: frozenset[str] = frozenset()
+    # symptom and history findings: a denial after them ("fever absent") is one, after a sign it is not
+    told_findings: frozenset[str] = frozenset()
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
@@ -64,6 +66,7 @@ def _derive(kb: KnowledgeBase) -> TextKnowledge:
         below_knee_regions=frozenset(r.id for r in regions if str(r.group) in below),
         ranges={q.id: q for q in kb.reference_ranges},
         red_flags=frozenset(f.id for f in kb.findings if f.red_flag),
+        told_findings=frozenset(f.id for f in kb.findings if str(f.category.value) in ("symptom", "history")),
     )
 
 

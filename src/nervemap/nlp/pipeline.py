@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from nervemap.nlp.clause_scope import RED_FLAG_LABEL, limit_negations_to_their_clause
+from nervemap.nlp.clause_scope import RED_FLAG_LABEL, SYMPTOM_LABEL, limit_negations_to_their_clause
 from nervemap.nlp.context_gate import GatedMatcher
 from nervemap.nlp.matching import Mention, matchers
 from nervemap.nlp.onset import onset_words
@@ -159,10 +159,16 @@ def sentence_docs(texts: list[str], batch_size: int) -> Iterator[Any]:
     return iter(nlp().pipe(texts, batch_size=batch_size, disable=["medspacy_context"]))
 
 
-def annotate(text: str, doc: Any = None, red_flags: frozenset[str] | None = None) -> Annotated:
+def annotate(
+    text: str,
+    doc: Any = None,
+    red_flags: frozenset[str] | None = None,
+    told: frozenset[str] | None = None,
+) -> Annotated:
     """Find the mentions in ``text`` and mark each with its ConText flags; ``doc``: the text
-    already split into sentences (from :func:`sentence_docs`); ``red_flags``: the red-flag findings
-    of the knowledge base the note is read with (the packaged base's when None)."""
+    already split into sentences (from :func:`sentence_docs`); ``red_flags`` and ``told``: the
+    red-flag findings and the symptom and history findings of the knowledge base the note is read
+    with (the packaged base's when None)."""
     pipeline = nlp()
     mentions = matchers().mentions(text)
     # onset words are targets too, so that an onset has its own negation scope (nlp/onset.py)
@@ -183,8 +189,18 @@ def annotate(text: str, doc: Any = None, red_flags: frozenset[str] | None = None
     # sciatica": bilateral_sciatica and radiating_leg_pain), so the rule decides, not the key; and
     # every mention of the same words is labelled, as spans over the same words share their flags
     red_flag_words = {(m.start, m.end) for m in mentions if m.kind == "finding" and m.rule in red_flag_rules}
+    # words that only say a symptom (or a history) take the denials a sign does not ("fever absent",
+    # but "pulses absent" is the finding): every finding their rules give is one, none is a sign
+    told_rules = told_finding_rules(packaged_told() if told is None else told)
+    symptom_words = {(m.start, m.end) for m in mentions if m.kind == "symptom" or m.rule in told_rules}
+    symptom_words -= {(m.start, m.end) for m in mentions if m.kind == "finding" and m.rule not in told_rules}
     for mention in mentions:
-        label = RED_FLAG_LABEL if (mention.start, mention.end) in red_flag_words else ""
+        where = (mention.start, mention.end)
+        label = " ".join(
+            name
+            for name, words in ((RED_FLAG_LABEL, red_flag_words), (SYMPTOM_LABEL, symptom_words))
+            if where in words
+        )
         span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
@@ -207,6 +223,22 @@ def packaged_red_flags() -> frozenset[str]:
     from nervemap.nlp.knowledge import text_knowledge
 
     return text_knowledge().red_flags
+
+
+@functools.cache
+def packaged_told() -> frozenset[str]:
+    """The symptom and history findings of the packaged knowledge base."""
+    from nervemap.nlp.knowledge import text_knowledge
+
+    return text_knowledge().told_findings
+
+
+@functools.lru_cache(maxsize=8)
+def told_finding_rules(told: frozenset[str]) -> frozenset[int]:
+    """The indices of the finding rules every finding of which is one of ``told``."""
+    return frozenset(
+        i for i, rule in enumerate(load_rules().findings) if rule.ids and told.issuperset(rule.ids)
+    )
 
 
 @functools.lru_cache(maxsize=8)
