@@ -78,3 +78,32 @@ def test_only_a_number_that_sets_no_finding_may_be_outside_the_budget() -> None:
     back_pain["budget"] = False
     with pytest.raises(ValidationError, match="outside the budget"):
         parse_catalogue(yaml.safe_dump(raw))
+
+
+def _asking(finding: str) -> list[str]:
+    raw = _raw()
+    questions = raw["questions"]
+    assert isinstance(questions, list)
+    questions.append(
+        {
+            "id": "by_name",
+            "mode": "clinician",
+            "kind": "yes_no_unknown",
+            "findings": [finding],
+            "patient": "?",
+            "clinician": "?",
+            "why": "because",
+            "cost": 1,
+        }
+    )
+    return check_catalogue(parse_catalogue(yaml.safe_dump(raw)), default_compiled())
+
+
+def test_a_finding_derived_from_the_pain_map_is_asked_through_the_map_not_by_name() -> None:
+    assert any("'pain_below_knee' is derived from structured input" in p for p in _asking("pain_below_knee"))
+
+
+def test_a_finding_derived_from_the_examination_may_also_be_asked_by_name() -> None:
+    """Saddle sensory loss is derived from a sensory test of the saddle and asked by name
+    (question saddle_exam): a clinician states it outright, which overrides the derivation."""
+    assert not any("is derived from structured input" in p for p in _asking("perianal_sensory_loss"))
