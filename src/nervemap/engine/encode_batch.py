@@ -27,6 +27,7 @@ from nervemap.engine.compiled import (
     whole_leg_regions,
 )
 from nervemap.engine.encode import (
+    DEFICIT_MODALITY,
     EXAM_DERIVED,
     IMAGING_FINDING,
     IMAGING_MODALITY,
@@ -304,6 +305,7 @@ class BatchTables:
         self.place_left = np.array([at_side[(*p, "left")] for p in places], dtype=np.intp)
         self.place_right = np.array([at_side[(*p, "right")] for p in places], dtype=np.intp)
         self.place_felt = np.array([not m.startswith("weakness") for m, _ in places], dtype=bool)
+        self.place_deficit = np.array([m == DEFICIT_MODALITY for m, _ in places], dtype=bool)
         # imaging lesions: they confirm a clinical side, never add one (encode.IMAGING_MODALITY)
         self.imaging_sides = np.stack(
             [
@@ -741,7 +743,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
         # a side whose symptoms are a strict part of the other's, with nothing of its own, is the
         # lesser side of a one-sided picture (encode._encode_laterality)
         on_left, on_right = obs_p[:, t.place_left], obs_p[:, t.place_right]
-        felt = t.place_felt
+        felt, deficit = t.place_felt, t.place_deficit
         lesser = np.zeros(n, dtype=bool)
         for mine, theirs, my_findings, their_findings in (
             (on_left, on_right, seen[:, :, 0], seen[:, :, 1]),
@@ -752,6 +754,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
                 & (theirs[:, felt] & ~mine[:, felt]).any(axis=1)
                 & ~(mine & ~theirs).any(axis=1)
                 & ~(my_findings & ~their_findings).any(axis=1)
+                & (theirs[:, deficit] & ~mine[:, deficit]).any(axis=1)
             )
         one_side |= patterned & ~one_side & lesser
         two_sides = patterned & ~one_side
