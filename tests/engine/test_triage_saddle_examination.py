@@ -31,6 +31,8 @@ def test_saddle_sensation_lost_on_examination_is_an_emergency(status: str) -> No
     assessment = assess(_case([{"region": "saddle", "status": status}]))
     assert assessment.triage.level == TriageLevel.EMERGENCY
     assert "ces_sphincter_or_saddle" in {flag.id for flag in assessment.triage.red_flags}
+    # and the condition it flags is in the differential beside it (reviewer R: it was not listed)
+    assert "cauda_equina_syndrome" in [entry.id for entry in assessment.differential[:3]]
 
 
 def test_normal_saddle_sensation_denies_the_finding_and_a_foot_test_leaves_it_unknown() -> None:

@@ -398,7 +398,11 @@ class _Tables:
             names_sides = rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES
             at = compiled.finding_index.get(finding.id)
             if at is not None:  # mark() passes over a finding the knowledge base does not score
-                origin = EXAM_DERIVED if from_exam else "derived"
+                # an examination finding is left to the site model, which scores the exam itself; a red
+                # flag is scored by the conditions too, so the condition it flags is in the differential
+                # (a saddle sensory loss graded on examination fired the cauda equina rule over a
+                # differential without cauda equina syndrome; reviewer R, session 14)
+                origin = EXAM_DERIVED if from_exam and not finding.red_flag else "derived"
                 self.derived_runs.append(
                     (
                         at,
