@@ -103,7 +103,9 @@ def test_a_finding_derived_from_the_pain_map_is_asked_through_the_map_not_by_nam
     assert any("'pain_below_knee' is derived from structured input" in p for p in _asking("pain_below_knee"))
 
 
-def test_a_finding_derived_from_the_examination_may_also_be_asked_by_name() -> None:
+def test_a_red_flag_derived_from_the_examination_may_also_be_asked_by_name() -> None:
     """Saddle sensory loss is derived from a sensory test of the saddle and asked by name
-    (question saddle_exam): a clinician states it outright, which overrides the derivation."""
+    (question saddle_exam): a clinician states it outright, which overrides the derivation. Foot drop,
+    derived from graded strength and no red flag, is asked through the strength items."""
     assert not any("is derived from structured input" in p for p in _asking("perianal_sensory_loss"))
+    assert any("'foot_drop' is derived from structured input" in p for p in _asking("foot_drop"))

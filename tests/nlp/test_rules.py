@@ -27,7 +27,10 @@ def test_public_api() -> None:
 # "both legs numb" is symptoms in both legs (bilateral_leg_symptoms), which the engine derives only from a
 # pain map of named regions; a note's partial pain map never derives its absence, so the two cannot disagree.
 # The same holds for its numbness-or-tingling part, bilateral_leg_numbness (a cauda equina red flag when new).
-STATED_AS_WELL = {"sudden_onset", "bilateral_leg_symptoms", "bilateral_leg_numbness"}
+# Saddle sensory loss on examination (perianal_sensory_loss) is written in words as often as graded as a
+# sensory test of the saddle, from which the engine derives it; the words state the same finding, and a
+# stated finding overrides a derived one.
+STATED_AS_WELL = {"sudden_onset", "bilateral_leg_symptoms", "bilateral_leg_numbness", "perianal_sensory_loss"}
 
 
 def test_finding_ids_exist_and_are_not_derived() -> None:

@@ -112,8 +112,9 @@ def finding_codes(finding: Finding) -> tuple[Code, ...]:
 
 
 def _wants(finding: Finding, question_set: QuestionSet) -> bool:
-    if finding.derive is not None:
+    if finding.derive is not None and not (finding.red_flag and finding.derive.reads_examination):
         return False  # read off age, sex, duration, pain map and examination instead
+    # (a red flag derived from the examination may also be recorded outright: "perianal sensory loss")
     if question_set is QuestionSet.PATIENT_INTAKE:
         return finding.patient_askable
     if question_set is QuestionSet.CLINICIAN_EXAM:

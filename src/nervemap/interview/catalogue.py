@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 from nervemap.engine.compiled import CompiledKnowledge, held
 from nervemap.engine.encode import IMAGING_FINDING
 from nervemap.engine.items import ItemKind
-from nervemap.knowledge.models import Derivation, Strict  # Strict: the one strict, frozen base model
+from nervemap.knowledge.models import Strict  # the one strict, frozen base model
 from nervemap.knowledge.vocabulary import Onset, Sex
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -195,18 +195,6 @@ def use_catalogue(compiled: CompiledKnowledge, catalogue: Catalogue) -> Compiled
     return compiled
 
 
-def _examined(rule: Derivation) -> bool:
-    """A finding derived from an examination input (a sensory test, a graded movement, a reflex) may
-    also be asked by name: a clinician states "saddle sensory loss" outright as often as they grade
-    the saddle's sensation, and a finding stated outright overrides its derivation (engine/encode)."""
-    return (
-        rule.sensory_loss is not None
-        or rule.weak_movements is not None
-        or rule.reduced_reflexes is not None
-        or rule.brisk_reflexes is not None
-    )
-
-
 def check_catalogue(catalogue: Catalogue, compiled: CompiledKnowledge) -> list[str]:
     """Every problem at once: references the knowledge base does not hold, findings set twice."""
     problems: list[str] = []
@@ -221,7 +209,11 @@ def check_catalogue(catalogue: Catalogue, compiled: CompiledKnowledge) -> list[s
             if finding is None:
                 problems.append(f"{where}: unknown finding '{fid}'")
                 continue
-            if finding.derive is not None and question.kind != Kind.IMAGING and not _examined(finding.derive):
+            if (
+                finding.derive is not None
+                and question.kind != Kind.IMAGING
+                and not (finding.red_flag and finding.derive.reads_examination)
+            ):
                 problems.append(f"{where}: '{fid}' is derived from structured input; ask that instead")
             if question.mode == "patient" and not finding.patient_askable:
                 problems.append(f"{where}: '{fid}' is not patient-askable")

@@ -339,6 +339,18 @@ class Derivation(Strict):
     duration_max_days: float | None = Field(default=None, description="exclusive upper bound")
     onset: Onset | None = Field(default=None, description="the case's onset is this one")
 
+    @property
+    def reads_examination(self) -> bool:
+        """Whether the rule reads the examination (a graded movement, a reflex, a sensory test). A red
+        flag read so may also be recorded outright (the interview and the FHIR questionnaire ask it by
+        name); a finding stated outright overrides its derivation."""
+        return (
+            self.weak_movements is not None
+            or self.reduced_reflexes is not None
+            or self.brisk_reflexes is not None
+            or self.sensory_loss is not None
+        )
+
     @model_validator(mode="after")
     def _one_rule(self) -> Derivation:
         rules = [
