@@ -387,12 +387,7 @@ class _Tables:
         for finding in compiled.derived_findings:
             rule = finding.derive
             assert rule is not None
-            from_exam = (
-                rule.weak_movements is not None
-                or rule.reduced_reflexes is not None
-                or rule.brisk_reflexes is not None
-                or rule.sensory_loss is not None
-            )
+            from_exam = rule.reads_examination
             reads = _reads(rule)
             # only these rules name sides (_sides_of is None or empty for the others)
             names_sides = rule.pain_map is not None or rule.weak_movements is not None or reads == REFLEXES

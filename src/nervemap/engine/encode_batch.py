@@ -365,12 +365,7 @@ class BatchTables:
             [
                 rule is not None
                 and not finding.red_flag  # scored by the conditions too (encode._Tables)
-                and (
-                    rule.weak_movements is not None
-                    or rule.reduced_reflexes is not None
-                    or rule.brisk_reflexes is not None
-                    or rule.sensory_loss is not None
-                )
+                and rule.reads_examination
                 for finding, rule in ((f, f.derive) for f in self.derived)
             ],
             dtype=bool,
