@@ -1263,14 +1263,19 @@ def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> 
         return None
     neighbours = neighbouring_roots(str(lead.root))
     lead_p = float(site_p[site_order[0]])
-    return [
-        str(h.root)
-        for h, p in ((compiled.hypotheses[k], float(site_p[k])) for k in site_order[1:6].tolist())
-        if h.kind == SiteKind.ROOT
-        and h.side == lead.side
-        and h.root in neighbours
-        and p >= t.close_alternative * lead_p
-    ]
+    floor = t.close_alternative * lead_p
+    # The roots follow the leading root in order of probability (one kind, listed together), so the
+    # scan stops at the first site that is not a root or falls below the fraction. Not a fixed
+    # window: on a case with no side, the lead's twin and two other levels on both sides can rank
+    # above a neighbour that still holds a quarter of the lead (L4, L5 and S1 before L3).
+    close = []
+    for k in site_order[1:].tolist():
+        h, p = compiled.hypotheses[k], float(site_p[k])
+        if h.kind != SiteKind.ROOT or p < floor:
+            break
+        if h.side == lead.side and h.root in neighbours:
+            close.append(str(h.root))
+    return close
 
 
 _imaging_concordance = exact_maker(ImagingConcordance)
