@@ -11,8 +11,8 @@ are read by key.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -137,16 +137,24 @@ class Explainer:
         self.n_observations = len(compiled.observations)
         self.none_hypothesis = compiled.none_hypothesis
         # the output records themselves are shared by every assessment that shows them (Evidence is
-        # frozen). Per condition (made on its first listing): the sort key of each shown
-        # (finding column * ORIGIN_SPAN + origin code), a finding column being f when present and
-        # F + f when absent (as engine/core.py's rows), and the records by key; per site: the key
-        # of each shown observation column (o observed, O + o not), and the records by key; per
-        # (condition, best site, sign state row, origin): the sign items
+        # frozen). Per condition: the sort key of each shown (finding column, origin code), a
+        # finding column being f when present and F + f when absent (as engine/core.py's rows),
+        # and the records by key (made on first use); per site: the key of each shown observation
+        # column (o observed, O + o not), and the records by key; per (condition, best site, sign
+        # state row, origin): the sign items
         self.origin_codes: dict[str | None, int] = {how: code for code, how in enumerate(KNOWN_ORIGINS)}
         self.origins: list[str | None] = list(KNOWN_ORIGINS)
-        self._condition_keys: list[dict[int, int] | None] = [None] * len(compiled.conditions)
+        # The sort keys as two compact integer matrices (made on first use), not a dict per
+        # condition or site: a case reads the few rows of the columns it scored, contiguous
+        # memory, where a dict of some 300 entries per listed entry cost a few cache misses per
+        # look-up (its slot, its key and its value are three objects), which on a busy machine
+        # (the caches refilled between cases) was the largest single line of an assessment.
+        # Conditions: row (finding column * origin_slots + origin code), a column per condition;
+        # sites: row observation column, a column per site; 0 where the item is not shown.
+        self.origin_slots = len(KNOWN_ORIGINS)
+        self._condition_key_rows: npt.NDArray[np.int64] | None = None
+        self._site_key_rows: npt.NDArray[np.int64] | None = None
         self._condition_records: list[dict[int, Evidence]] = [{} for _ in compiled.conditions]
-        self._site_keys: list[dict[int, int] | None] = [None] * self.n_sites
         self._site_records: list[dict[int, Evidence]] = [{} for _ in range(self.n_sites)]
         self.condition_against = WEIGHT_SPAN * PLACE_SPAN * FINDING_LOW_SPAN  # the first key against
         self.site_against = WEIGHT_SPAN * PLACE_SPAN * SITE_LOW_SPAN
@@ -269,12 +277,13 @@ class Explainer:
         ids = compiled.finding_ids
         codes = self.origin_codes
         get = origin.get
-        try:  # each column with its finding's origin code, in one pass
-            scored = [col * ORIGIN_SPAN + codes[get(ids[col % n_findings])] for col in columns]
-        except KeyError:  # an origin not seen before: give it a code (the tables are made again)
+        slots = self.origin_slots
+        try:  # each column with its finding's origin code, in one pass: its row of the key matrix
+            scored = [col * slots + codes[get(ids[col % n_findings])] for col in columns]
+        except KeyError:  # an origin not seen before: give it a code (the matrix is made again)
             self._add_origins([get(ids[col % n_findings]) for col in columns])
-            codes = self.origin_codes
-            scored = [col * ORIGIN_SPAN + codes[get(ids[col % n_findings])] for col in columns]
+            codes, slots = self.origin_codes, self.origin_slots
+            scored = [col * slots + codes[get(ids[col % n_findings])] for col in columns]
         # the nerve-tension sign rows (the imaging-kind rows after them are scored, not listed: the
         # imaged root is an item of the site's own evidence)
         n_sign_rows = len(compiled.sign_findings) * len(SIGN_STATES)
@@ -319,14 +328,15 @@ class Explainer:
             sign_ids = self.sign_finding_ids
             sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]
         out = []
-        tables, made = self._condition_keys, self._condition_records
+        matrix = self._condition_key_rows
+        if matrix is None:
+            matrix = self._condition_key_matrix()
+        key_rows = _key_rows(matrix, scored, conditions)
+        made = self._condition_records
         against = self.condition_against
         fit_texts = self._fit_texts
         for k, c in enumerate(conditions):
-            table = tables[c]
-            if table is None:
-                table = self._condition_table(c)
-            keys, items = _keyed_items(table, made[c], scored, c, self._finding_record)
+            keys, items = _keyed_items(key_rows[k], made[c], c, self._finding_record)
             if sign_origins or localised:
                 place = n_findings  # the added items' places, after every finding's
                 best = best_sites[k]
@@ -389,33 +399,37 @@ class Explainer:
         return out
 
     def _add_origins(self, hows: list[str | None]) -> None:
-        """Give an origin not seen before a code (the condition tables are made again with it)."""
+        """Give an origin not seen before a code (the condition key matrix is made again with it)."""
         for how in hows:
             if how not in self.origin_codes:
                 if len(self.origins) >= ORIGIN_SPAN:
                     raise ValueError(f"more than {ORIGIN_SPAN} finding origins: {self.origins}")
                 self.origin_codes[how] = len(self.origins)
                 self.origins.append(how)
-        self._condition_keys = [None] * len(self._condition_keys)
+        self.origin_slots = len(self.origins)
+        self._condition_key_rows = None
 
-    def _condition_table(self, c: int) -> dict[int, int]:
-        """The sort key of each item condition ``c`` shows, by finding column * ORIGIN_SPAN + origin."""
-        table: dict[int, int] = {}
+    def _condition_key_matrix(self) -> npt.NDArray[np.int64]:
+        """The sort key of each item each condition shows (0: not shown), a row per finding column
+        (present f as f, absent as F + f) times origin_slots plus the origin code, a column per
+        condition (see WEIGHT_SPAN)."""
         compiled = self.compiled
-        n_findings, n_origins = self.n_findings, len(self.origins)
-        for absent, (shown, weights) in enumerate(
-            [
-                (self.shown_present[c], compiled.weight_present[c]),
-                (self.shown_absent[c], compiled.weight_absent[c]),
-            ]
-        ):
-            for f in np.flatnonzero(shown).tolist():
-                column = (n_findings * absent + f) * ORIGIN_SPAN
-                key = _order_key(round(float(weights[f]), 4), f, FINDING_LOW_SPAN) + absent * ORIGIN_SPAN
-                for code in range(n_origins):
-                    table[column + code] = key + code
-        self._condition_keys[c] = table
-        return table
+        n_findings, slots = self.n_findings, self.origin_slots
+        matrix = np.zeros((2 * n_findings * slots, len(compiled.conditions)), dtype=np.int64)
+        for c in range(len(compiled.conditions)):
+            for absent, (shown, weights) in enumerate(
+                [
+                    (self.shown_present[c], compiled.weight_present[c]),
+                    (self.shown_absent[c], compiled.weight_absent[c]),
+                ]
+            ):
+                for f in np.flatnonzero(shown).tolist():
+                    row = (n_findings * absent + f) * slots
+                    key = _order_key(round(float(weights[f]), 4), f, FINDING_LOW_SPAN) + absent * ORIGIN_SPAN
+                    for code in range(slots):
+                        matrix[row + code, c] = key + code
+        self._condition_key_rows = matrix
+        return matrix
 
     def _finding_record(self, c: int, key: int) -> Evidence:
         """The record of condition ``c``'s item with sort key ``key``, made and kept."""
@@ -485,32 +499,34 @@ class Explainer:
         if columns is None:
             columns = _columns(encoded.observed_present, encoded.observed_absent)
         out = []
-        tables, made = self._site_keys, self._site_records
+        matrix = self._site_key_rows
+        if matrix is None:
+            matrix = self._site_key_matrix()
+        made = self._site_records
         against = self.site_against
-        for h in sites:
-            table = tables[h]
-            if table is None:
-                table = self._site_table(h)
-            keys, items = _keyed_items(table, made[h], columns, h, self._site_record)
+        for h, row in zip(sites, _key_rows(matrix, columns, sites), strict=True):
+            keys, items = _keyed_items(row, made[h], h, self._site_record)
             cut = bisect_left(keys, against)
             out.append(_evidence_set({"for_": items[:cut], "against": items[cut:]}))
         return out
 
-    def _site_table(self, h: int) -> dict[int, int]:
-        """The sort key of each item site ``h`` shows, by observation column."""
-        table: dict[int, int] = {}
+    def _site_key_matrix(self) -> npt.NDArray[np.int64]:
+        """The sort key of each item each site shows (0: not shown), a row per observation column
+        (observed o as o, not observed as O + o), a column per site."""
         n_observations = self.n_observations
-        for absent, (shown, weights) in enumerate(
-            [
-                (self.site_shown_present[h], self.site_weight_present[h]),
-                (self.site_shown_absent[h], self.site_weight_absent[h]),
-            ]
-        ):
-            for o in np.flatnonzero(shown).tolist():
-                key = _order_key(round(float(weights[o]), 4), o, SITE_LOW_SPAN) + absent
-                table[n_observations * absent + o] = key
-        self._site_keys[h] = table
-        return table
+        matrix = np.zeros((2 * n_observations, self.n_sites), dtype=np.int64)
+        for h in range(self.n_sites):
+            for absent, (shown, weights) in enumerate(
+                [
+                    (self.site_shown_present[h], self.site_weight_present[h]),
+                    (self.site_shown_absent[h], self.site_weight_absent[h]),
+                ]
+            ):
+                for o in np.flatnonzero(shown).tolist():
+                    key = _order_key(round(float(weights[o]), 4), o, SITE_LOW_SPAN) + absent
+                    matrix[n_observations * absent + o, h] = key
+        self._site_key_rows = matrix
+        return matrix
 
     def _site_record(self, h: int, key: int) -> Evidence:
         """The record of site ``h``'s item with sort key ``key``, made and kept."""
@@ -559,16 +575,25 @@ def explainer(compiled: CompiledKnowledge) -> Explainer:
     return held(compiled, "explainer", Explainer)
 
 
+def _key_rows(matrix: npt.NDArray[np.int64], rows: Sequence[int], entries: Sequence[int]) -> list[list[int]]:
+    """Per entry (a column of ``matrix``), the keys of the case's ``rows``, sorted, the items not
+    shown (0) first: the rows are read once for every listed entry (a few hundred contiguous
+    bytes each) and sorted by one numpy call."""
+    if not rows:
+        return [[] for _ in entries]
+    block = matrix.take(rows, axis=0).T.take(entries, axis=0)  # (entries, rows), a copy
+    block.sort(axis=1)
+    keys: list[list[int]] = block.tolist()
+    return keys
+
+
 def _keyed_items(
-    table: dict[int, int],
-    records: dict[int, Evidence],
-    columns: Iterable[int],
-    owner: int,
-    make: Callable[[int, int], Evidence],
+    row: list[int], records: dict[int, Evidence], owner: int, make: Callable[[int, int], Evidence]
 ) -> tuple[list[int], list[Any]]:
-    """The sorted item keys a condition's or a site's ``table`` gives for the case's ``columns``, and their
-    records; a record not made yet is made once by ``make(owner, key)`` (which keeps it in ``records``)."""
-    keys = sorted(filter(None, map(table.get, columns)))
+    """An entry's sorted item keys (``row``: :func:`_key_rows`' row, 0 for an item not shown) and
+    their records; a record not made yet is made once by ``make(owner, key)`` (which keeps it in
+    ``records``)."""
+    keys = row[bisect_right(row, 0) :]
     items: list[Any] = list(map(records.get, keys))  # None where not made yet
     if not all(items):
         items = [record or make(owner, key) for record, key in zip(items, keys, strict=True)]
