@@ -1,0 +1,70 @@
+"""Meralgia paresthetica: pain where the nerve is trapped (issue 14, Build 3: the LFCN territory
+without motor or reflex change, meralgia vs L2/L3).
+
+The lateral femoral cutaneous nerve is trapped under the inguinal ligament beside the anterior
+superior iliac spine. Besides the burning, tingling and numbness of the outer thigh, dull pain in
+the groin or across the buttock is a less common symptom (Mayo Clinic, citing Harney 2007), so the
+nerve's pain map names both at a lower rate than its own skin (anatomy/nerves.yaml), as the fibular
+head is in the common fibular nerve's map. Before, groin or buttock pain with outer-thigh
+paraesthesia counted against the nerve at the outside rate (0.12), below "no nerve lesion" (0.25)
+and an L2-L3 root, so the site stayed "no lesion" while the condition itself led.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nervemap.engine.assess import assess
+from nervemap.engine.compiled import default_compiled
+
+
+def _rate(site: str, observation: str) -> float:
+    compiled = default_compiled()
+    h = compiled.hypothesis_index[site]
+    o = compiled.observation_index[observation]
+    return math.exp(float(compiled.loc_log_present[h, o]))
+
+
+@pytest.mark.parametrize("region", ["groin", "buttock"])
+def test_groin_and_buttock_pain_take_the_nerves_lower_rate(region: str) -> None:
+    localisation = default_compiled().knowledge.localisation
+    rate = _rate("nerve:lateral_femoral_cutaneous:left", f"pain:{region}:left")
+    assert rate == pytest.approx(0.3)
+    # above a region the nerve never reaches, below its own skin
+    assert localisation.pain_outside_territory.value < rate < localisation.pain_in_territory.value
+    assert _rate("nerve:lateral_femoral_cutaneous:left", "pain:calf:left") == pytest.approx(
+        localisation.pain_outside_territory.value
+    )
+    # the other leg's nerve does not explain it
+    assert _rate("nerve:lateral_femoral_cutaneous:right", f"pain:{region}:left") == pytest.approx(
+        localisation.pain_outside_territory.value
+    )
+
+
+def _case(side: str, *pain: str) -> dict[str, object]:
+    pain_map: list[dict[str, str]] = [
+        {"region": "thigh_lateral", "side": side, "kind": "tingling"},
+        {"region": "thigh_lateral", "side": side, "kind": "numbness"},
+        {"region": "thigh_lateral", "side": side},
+    ]
+    pain_map += [{"region": region, "side": side} for region in pain]
+    return {
+        "id": "meralgia-groin",
+        "age": 49,
+        "sex": "female",
+        "setting": "primary-care",
+        "duration_days": 200,
+        "pain_map": pain_map,
+        "findings": [{"id": "leg_tingling", "status": "present", "side": side}],
+    }
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("pain", [("groin",), ("buttock",), ("groin", "buttock")])
+def test_outer_thigh_paraesthesia_with_groin_or_buttock_pain_names_the_nerve(
+    side: str, pain: tuple[str, ...]
+) -> None:
+    top = assess(_case(side, *pain), detail="headline").localization[0]
+    assert (top.site_id, top.side) == ("nerve:lateral_femoral_cutaneous", side)
