@@ -55,12 +55,32 @@ _PART_WORDS = {"foot": "foot", "feet": "foot", "toes": "foot", "leg": "leg", "le
                "shin": "leg", "thigh": "thigh", "thighs": "thigh"}  # fmt: skip
 
 
+# "reduced over the right lower leg in the L4 and L5 areas": the part of the leg named just before
+# the dermatome limits it as one named after it does. Not a bare "leg" ("pain down the leg in an L5
+# distribution" is the whole limb).
+_PART_BEFORE = re.compile(
+    r"\b((?:lower\s+)?\w+)\s+(?:in|within|along)\s+(?:the\s+|an?\s+|his\s+|her\s+)?(?:left\s+|right\s+)?$",
+    re.IGNORECASE,
+)
+_PART_BEFORE_WORDS = {"lower leg": "leg", "lower legs": "leg", "shin": "leg", "shins": "leg", "calf": "leg",
+                      "calves": "leg", "foot": "foot", "feet": "foot", "toes": "foot", "thigh": "thigh",
+                      "thighs": "thigh"}  # fmt: skip
+
+
+def _part_before(text: str) -> str | None:
+    """The part of the leg a place names when a dermatome follows it ("lower leg in the")."""
+    before = _PART_BEFORE.search(text)
+    return _PART_BEFORE_WORDS.get(re.sub(r"\s+", " ", before.group(1).lower())) if before else None
+
+
 def regions_of(mention: Mention, anatomy: Anatomy, text: str | None = None) -> tuple[str, ...]:
     if mention.kind == "dermatome":
         table = anatomy.dermatomes
         regions = tuple(dict.fromkeys(r for root in mention.key.split(",") for r in table.get(root, ())))
         after = _PART_AFTER.match(text[mention.end : mention.end + 40]) if text else None
         part = _PART_WORDS.get(after.group(1).lower()) if after else None
+        if part is None and text:
+            part = _part_before(text[max(0, mention.start - 40) : mention.start])
         if part:
             limited = tuple(r for r in regions if r.startswith(_PARTS[part]))
             return limited or regions
@@ -142,14 +162,16 @@ def read_body(draft: Draft) -> None:
             if not any(_names_movement(draft.text, m, p) for m in movements)
             and not any(_overlaps(r, p) and r.end - r.start > p.end - p.start for r in reflexes)
         ]
-        # "the L4-L5 distribution of his feet": the feet only limit the dermatome
+        # "the L4-L5 distribution of his feet", "over the lower leg in the L5 area": the feet and the
+        # lower leg only limit the dermatome
         dermatomes = [p for p in places if p.kind == "dermatome"]
         places = [
             p
             for p in places
             if p.kind == "dermatome"
             or not any(
-                0 <= p.start - d.end <= 25 and _PART_AFTER.match(draft.text[d.end : p.end])
+                (0 <= p.start - d.end <= 25 and _PART_AFTER.match(draft.text[d.end : p.end]))
+                or (0 <= d.start - p.end <= 25 and _part_before(draft.text[p.start : d.start]))
                 for d in dermatomes
             )
         ]
