@@ -118,7 +118,8 @@ def test_each_leg_local_condition_has_the_regional_pain_it_always_has() -> None:
         " the known PAD as denied (the 'not' ran on into the next clause); read as present, atrial"
         " fibrillation (LR 16), known PAD (LR 15) and age 70+ (LR 9) multiply as if independent (AF's"
         " 2 % background is an all-ages prevalence) and put acute limb ischaemia first for back pain"
-        " alone: an engine defect, not a reading one"
+        " alone: an engine defect, not a reading one. E s15: the triage no longer follows it (triage.yaml"
+        " defining_findings, tests/engine/test_defining_findings.py); the differential still ranks it first"
     ),
 )
 def test_back_pain_in_a_patient_at_risk_of_limb_ischaemia_is_not_limb_ischaemia() -> None:

@@ -64,7 +64,7 @@ from nervemap.engine.ties import (
     tie_orders,
     tie_ranks,
 )
-from nervemap.engine.triage import TriageDecision, rank, rule_findings
+from nervemap.engine.triage import TriageDecision, capped_call, rank, rule_findings
 from nervemap.knowledge.loader import thresholds_of
 from nervemap.knowledge.models import TRIAGE_ORDER, Severity, SiteKind, TriageLevel, TriageRule
 
@@ -228,6 +228,7 @@ class Tables:
             [compiled.condition_index[rule.condition] for rule in self.suspicion], dtype=np.intp
         )
         self.suspicion_threshold = np.array([rule.min_probability.value for rule in self.suspicion])
+        self.suspicion_condition_list = self.suspicion_condition.tolist()
         self.rule_rank = np.array(self.rule_level_rank, dtype=np.intp).reshape(-1)
         self.suspicion_rank = np.array([rank(r.level) for r in self.suspicion], dtype=np.intp).reshape(-1)
         self.urgency_rank = np.array([rank(u) for u in self.urgency], dtype=np.intp)
@@ -248,6 +249,34 @@ class Tables:
             ),
             dtype=np.float64,
         )
+        # triage.yaml defining_findings (engine/triage.gated_conditions): each gate's condition and the
+        # findings that open it, as a (F, G) 0/1 matrix for the batch
+        condition_index = compiled.condition_index
+        self.gates = [
+            (condition_index[gate.condition], [index[f] for f in gate.any_of if f in index])
+            for gate in kb.triage.defining_findings
+            if gate.condition in condition_index
+        ]
+        self.gate_conditions = np.array([c for c, _ in self.gates], dtype=np.intp)
+        gate_levels = {
+            condition_index[gate.condition]: gate.otherwise
+            for gate in kb.triage.defining_findings
+            if gate.condition in condition_index
+        }
+        # per condition: the rank of the most urgent level its gate lets it call for (len(TRIAGE_ORDER):
+        # no gate), and the gate's reason
+        self.gate_cap_rank = np.full(len(compiled.conditions), len(TRIAGE_ORDER), dtype=np.intp)
+        for c, level in gate_levels.items():
+            self.gate_cap_rank[c] = rank(level)
+        self.gate_levels = gate_levels
+        self.gate_reasons = {
+            condition_index[gate.condition]: gate.reason
+            for gate in kb.triage.defining_findings
+            if gate.condition in condition_index
+        }
+        self.gate_matrix = np.zeros((n_findings, len(self.gates)), dtype=np.float64)
+        for g, (_, opening) in enumerate(self.gates):
+            self.gate_matrix[opening, g] = 1.0
         screen = kb.triage.self_care_screen
         self.screen = screen
         required = [] if screen is None else screen.requires_absent
@@ -321,6 +350,19 @@ class Tables:
         return fires
 
 
+def gated_rows(t: Tables, present: BoolArray) -> BoolArray | None:
+    """(B, C): the conditions whose probability may not set a row's level (engine/triage.gated_conditions),
+    from the (B, F) present findings; None when no row has one."""
+    if not t.gates:
+        return None
+    closed = (present.astype(np.float64) @ t.gate_matrix) == 0
+    if not closed.any():
+        return None
+    out = np.zeros((len(present), len(t.gate_cap_rank)), dtype=bool)
+    out[:, t.gate_conditions] = closed
+    return out
+
+
 def tables(compiled: CompiledKnowledge) -> Tables:
     """The core's tables, built once and kept on the compiled knowledge (they die with it)."""
     return held(compiled, "core_tables", Tables)
@@ -338,26 +380,43 @@ class Levels:
     top: IntArray  # (N,): the most probable condition
     likely: BoolArray  # (N, C): conditions at or above triage.yaml likely_probability, the top one left out
     ranks: IntArray  # per row: the most urgent level it calls for (triage.rank)
+    # (N, C): the most urgent level (its rank) a condition may call for in a row: its gate's `otherwise`
+    # when none of its defining findings is present (engine/triage.gated_conditions); None: no cap
+    cap: IntArray | None = None
 
     @classmethod
-    def of(cls, t: Tables, posterior: FloatArray) -> Levels:
+    def of(cls, t: Tables, posterior: FloatArray, gated: BoolArray | None = None) -> Levels:
         top = np.argmax(posterior, axis=1) if posterior.size else np.zeros(len(posterior), dtype=np.intp)
         likely = posterior >= t.likely_probability
         likely[np.arange(len(posterior)), top] = False
         suspicion = posterior[:, t.suspicion_condition] >= t.suspicion_threshold[None, :]
+        if gated is None:
+            ranks = np.maximum(
+                np.where(suspicion, t.suspicion_rank[None, :], -1).max(axis=1, initial=-1),
+                np.maximum(
+                    t.urgency_rank[top], np.where(likely, t.urgency_rank[None, :], -1).max(axis=1, initial=-1)
+                ),
+            )
+            return cls(posterior, suspicion, top, likely, ranks)
+        cap = np.where(gated, t.gate_cap_rank[None, :], len(TRIAGE_ORDER))
+        rows = np.arange(len(posterior))
+        suspicion_ranks = np.minimum(t.suspicion_rank[None, :], cap[:, t.suspicion_condition])
         ranks = np.maximum(
-            np.where(suspicion, t.suspicion_rank[None, :], -1).max(axis=1, initial=-1),
+            np.where(suspicion, suspicion_ranks, -1).max(axis=1, initial=-1),
             np.maximum(
-                t.urgency_rank[top], np.where(likely, t.urgency_rank[None, :], -1).max(axis=1, initial=-1)
+                np.minimum(t.urgency_rank[top], cap[rows, top]),
+                np.where(likely, np.minimum(t.urgency_rank[None, :], cap), -1).max(axis=1, initial=-1),
             ),
         )
-        return cls(posterior, suspicion, top, likely, ranks)
+        return cls(posterior, suspicion, top, likely, ranks, cap)
 
     def row(
         self, t: Tables, i: int, label: str, above: int = -1
     ) -> list[tuple[TriageLevel, str, str | None]]:
         """Row ``i``'s calls; with ``above``, a call that suspects no condition is left out when its
         level ranks no higher (it could not raise a decision already at that level)."""
+        if self.cap is not None and (self.cap[i] < len(TRIAGE_ORDER)).any():
+            return _capped_row(t, self, i, label, above)
         out: list[tuple[TriageLevel, str, str | None]] = []
         posterior = self.posterior[i]
         urgency = t.urgency_rank_list
@@ -390,14 +449,69 @@ class Levels:
         return out
 
 
+def _capped_row(
+    t: Tables, levels: Levels, i: int, label: str, above: int
+) -> list[tuple[TriageLevel, str, str | None]]:
+    """:meth:`Levels.row` of a row where a gated condition's calls are capped
+    (engine/triage.probability_levels with ``gated``)."""
+    assert levels.cap is not None
+    p = levels.posterior[i].tolist()
+    gated = {c: TRIAGE_ORDER[int(r)] for c, r in enumerate(levels.cap[i].tolist()) if r < len(TRIAGE_ORDER)}
+    return _calls_capped(
+        t,
+        p,
+        [int(r) for r in levels.suspicion[i].nonzero()[0].tolist()],
+        int(levels.top[i]),
+        [int(c) for c in levels.likely[i].nonzero()[0].tolist()],
+        gated,
+        label,
+        above,
+    )
+
+
+def _calls_capped(
+    t: Tables,
+    p: list[float],
+    suspected: list[int],
+    top: int,
+    likely: list[int],
+    gated: dict[int, TriageLevel],
+    label: str,
+    above: int,
+) -> list[tuple[TriageLevel, str, str | None]]:
+    """The calls of one posterior row, each condition's capped at its gate's level (triage.capped_call)."""
+    out: list[tuple[TriageLevel, str, str | None]] = []
+    names = t.condition_names
+    for r in suspected:
+        rule = t.suspicion[r]
+        c = int(t.suspicion_condition[r])
+        why = f"{rule.reason} ({names[c]} p={_shown(p[c])} >= {rule.min_probability.value:g}, {label})"
+        level, why = capped_call(rule.level, why, gated.get(c), t.gate_reasons.get(c, ""))
+        out.append((level, why, t.condition_ids[c]))
+    for c, why in [(top, f"most likely condition: {names[top]} (p={_shown(p[top])}, {label})")] + [
+        (c, f"{names[c]} is likely (p={_shown(p[c])}, {label})") for c in likely
+    ]:
+        level, why = capped_call(t.urgency[c], why, gated.get(c), t.gate_reasons.get(c, ""))
+        if rank(level) > above:
+            out.append((level, why, None))
+    return out
+
+
 class _RowLevels:
     """:class:`Levels` of one posterior row, computed on the row as Python floats (the same
     comparisons on the same values)."""
 
     def __init__(
-        self, t: Tables, one: _OneTables, posterior: FloatArray | list[float], ranked: list[int] | None = None
+        self,
+        t: Tables,
+        one: _OneTables,
+        posterior: FloatArray | list[float],
+        ranked: list[int] | None = None,
+        gated: list[int] | None = None,
     ) -> None:
         p = posterior if isinstance(posterior, list) else posterior.tolist()
+        # the gated conditions' caps (engine/triage.gated_conditions): {condition: most urgent level}
+        self.gated = {c: one.gate_caps[c] for c in gated} if gated else {}
         self.p = p
         # the first of equal maxima, as argmax (the ranking's first: a stable sort, largest first)
         top = p.index(max(p)) if ranked is None else ranked[0]
@@ -418,6 +532,21 @@ class _RowLevels:
             if top in self.likely:
                 self.likely.remove(top)
         urgency = one.urgency_rank
+        if self.gated:
+            caps = {c: rank(level) for c, level in self.gated.items()}
+            suspicion_condition = t.suspicion_condition_list
+            self.rank = max(
+                max(
+                    (
+                        min(one.suspicion_rank[r], caps.get(suspicion_condition[r], 99))
+                        for r in self.suspected
+                    ),
+                    default=-1,
+                ),
+                min(urgency[top], caps.get(top, 99)),
+                max((min(urgency[c], caps.get(c, 99)) for c in self.likely), default=-1),
+            )
+            return
         self.rank = max(
             max(map(one.suspicion_rank.__getitem__, self.suspected), default=-1),
             urgency[top],
@@ -428,6 +557,8 @@ class _RowLevels:
         self, t: Tables, i: int, label: str, above: int = -1
     ) -> list[tuple[TriageLevel, str, str | None]]:
         """:meth:`Levels.row` of this row."""
+        if self.gated:
+            return _calls_capped(t, self.p, self.suspected, self.top, self.likely, self.gated, label, above)
         out: list[tuple[TriageLevel, str, str | None]] = []
         p = self.p
         urgency = t.urgency_rank_list
@@ -478,8 +609,10 @@ ROW_LEVELS = 3
 class _RowsLevels:
     """:class:`Levels` of a few posterior rows (a case's red-flag subsets), each a :class:`_RowLevels`."""
 
-    def __init__(self, t: Tables, one: _OneTables, posterior: FloatArray) -> None:
-        self.rows = [_RowLevels(t, one, row) for row in posterior]
+    def __init__(
+        self, t: Tables, one: _OneTables, posterior: FloatArray, gated: list[int] | None = None
+    ) -> None:
+        self.rows = [_RowLevels(t, one, row, None, gated) for row in posterior]
         self.rank = max((row.rank for row in self.rows), default=-1)
 
     def row(
@@ -1076,9 +1209,11 @@ def _headline_chunk(
         drop = 1.0 - np.concatenate([known[1] for known in subset_sets.values()])
         dropped = t.red_flag_loglik(red_present[owner_rows] * drop, red_absent[owner_rows] * drop)
         subset_p = conditions_given(prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows])
-        subset_levels = Levels.of(t, subset_p)
-    full_levels = Levels.of(t, posterior.conditions)
-    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening)
+    gated = gated_rows(t, present)
+    if owners:
+        subset_levels = Levels.of(t, subset_p, None if gated is None else gated[owner_rows])
+    full_levels = Levels.of(t, posterior.conditions, gated)
+    screen_levels = full_levels if screening is posterior.conditions else Levels.of(t, screening, gated)
 
     conditions = posterior.conditions
     # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
@@ -1361,6 +1496,8 @@ class _OneTables:
                 )
             )
         # the clauses as sets ("of" stays a list: a finding named twice counts twice)
+        self.gates = [(c, frozenset(opening)) for c, opening in t.gates]
+        self.gate_caps = t.gate_levels
         self.clause_sets = [
             (frozenset(all_of), frozenset(any_of), [frozenset(g) for g in groups], of, at_least, never)
             for all_of, any_of, groups, of, at_least, never in self.clauses
@@ -1678,6 +1815,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     first_subset: dict[int, int] = {}
     subset_levels: Levels | _RowsLevels | None = None
     subset_rank = -1
+    # the conditions whose probability may not set the level (engine/triage.gated_conditions)
+    gated = [c for c, opening in one.gates if opening.isdisjoint(present_set)]
     if not one.red_flags.isdisjoint(present_set):
         variants, keep_flags = _subset_set(t, encoded.present)
         subsets[0] = variants
@@ -1692,18 +1831,24 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
             dropped = t.red_flag_loglik(red_present * drop, red_absent * drop)
             subset_p = conditions_given(prior, cond_ll - dropped, site_term)
             if len(variants) <= ROW_LEVELS:
-                subset_levels = _RowsLevels(t, one, subset_p)
+                subset_levels = _RowsLevels(t, one, subset_p, gated)
                 subset_rank = subset_levels.rank
             else:
-                subset_levels = Levels.of(t, subset_p)
+                gated_matrix = None
+                if gated:
+                    gated_matrix = np.zeros(subset_p.shape, dtype=bool)
+                    gated_matrix[:, gated] = True
+                subset_levels = Levels.of(t, subset_p, gated_matrix)
                 subset_rank = int(subset_levels.ranks.max())
     conditions = posterior.conditions
     p_row = conditions[0].tolist()
     # the row's ranking (largest first), made once: the tie order, the likely conditions, the best
     # fit and the plan's count read it (a threshold's conditions are its first few)
     ranked = ranking_of(conditions[0])
-    full_levels = _RowLevels(t, one, p_row, ranked)
-    screen_levels = full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0])
+    full_levels = _RowLevels(t, one, p_row, ranked, gated)
+    screen_levels = (
+        full_levels if screening is posterior.conditions else _RowLevels(t, one, screening[0], None, gated)
+    )
     plan_threshold = t.plan_threshold
     n_above = 0  # the q >= plan_threshold: the first few of the ranking
     for c in ranked:

@@ -14,7 +14,7 @@ The level is the highest of three channels (issue 13):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from nervemap.engine.assessment import RedFlag, Suspected, TriageResult
 from nervemap.engine.records import exact_maker
@@ -89,28 +89,61 @@ def fired_rules(triage: Triage, present: set[str]) -> list[RedFlag]:
     return sorted(flags, key=lambda flag: -rank(flag.level))
 
 
+def gated_conditions(triage: Triage, present: Collection[str]) -> dict[str, TriageLevel]:
+    """The conditions whose probability may set the level only up to their gate's ``otherwise`` level:
+    none of their defining findings (triage.yaml ``defining_findings``) is present. A finding added can
+    only open a gate, so it never lowers the level this way."""
+    return {
+        gate.condition: gate.otherwise
+        for gate in triage.defining_findings
+        if not any(f in present for f in gate.any_of)
+    }
+
+
+def capped_call(
+    level: TriageLevel, why: str, cap: TriageLevel | None, reason: str
+) -> tuple[TriageLevel, str]:
+    """A condition's call, capped at its gate's level when none of its defining findings is present."""
+    if cap is None or _RANK[level] <= _RANK[cap]:
+        return level, why
+    return (
+        cap,
+        f"{why}; counted as {_VALUE[cap]} at most, none of its defining findings being present: {reason}",
+    )
+
+
 def probability_levels(
-    triage: Triage, conditions: Sequence[Condition], posterior: Sequence[float], label: str
+    triage: Triage,
+    conditions: Sequence[Condition],
+    posterior: Sequence[float],
+    label: str,
+    gated: Mapping[str, TriageLevel] | None = None,
 ) -> list[tuple[TriageLevel, str, str | None]]:
-    """(level, reason, condition id) that one posterior calls for: suspicion rules and likely conditions."""
+    """(level, reason, condition id) that one posterior calls for: suspicion rules and likely conditions.
+    A ``gated`` condition (:func:`gated_conditions`) calls for its gate's level at most."""
     out: list[tuple[TriageLevel, str, str | None]] = []
+    gated = gated or {}
+    reasons = {gate.condition: gate.reason for gate in triage.defining_findings}
     by_id = {c.id: (i, c) for i, c in enumerate(conditions)}
     for rule in triage.suspicion:
         index, condition = by_id[rule.condition]
         if posterior[index] >= rule.min_probability.value:
-            out.append(
-                (
-                    rule.level,
-                    f"{rule.reason} ({condition.name} p={posterior[index]:.2f} "
-                    f">= {rule.min_probability.value:g}, {label})",
-                    condition.id,
-                )
+            why = (
+                f"{rule.reason} ({condition.name} p={posterior[index]:.2f} "
+                f">= {rule.min_probability.value:g}, {label})"
             )
+            level, why = capped_call(rule.level, why, gated.get(condition.id), reasons.get(condition.id, ""))
+            out.append((level, why, condition.id))
     top = max(range(len(conditions)), key=lambda i: posterior[i])
+    why = f"most likely condition: {conditions[top].name} (p={posterior[top]:.2f}, {label})"
     out.append(
         (
-            conditions[top].urgency,
-            f"most likely condition: {conditions[top].name} (p={posterior[top]:.2f}, {label})",
+            *capped_call(
+                conditions[top].urgency,
+                why,
+                gated.get(conditions[top].id),
+                reasons.get(conditions[top].id, ""),
+            ),
             None,
         )
     )
@@ -118,8 +151,14 @@ def probability_levels(
     likely = triage.likely_probability.value
     for i, condition in enumerate(conditions):
         if i != top and posterior[i] >= likely:
+            why = f"{condition.name} is likely (p={posterior[i]:.2f}, {label})"
             out.append(
-                (condition.urgency, f"{condition.name} is likely (p={posterior[i]:.2f}, {label})", None)
+                (
+                    *capped_call(
+                        condition.urgency, why, gated.get(condition.id), reasons.get(condition.id, "")
+                    ),
+                    None,
+                )
             )
     return out
 
@@ -249,9 +288,11 @@ def decide(
             advice_by_rule.get(flag.id),
             _likely_suspects(suspects_by_rule.get(flag.id, []), likely, triage.suspect_fraction.value),
         )
-    decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside"))
+    gated = gated_conditions(triage, present)
+    decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside", gated))
     decision.full(
-        probability_levels(triage, conditions, posterior, label) for label, posterior in full_posteriors
+        probability_levels(triage, conditions, posterior, label, gated)
+        for label, posterior in full_posteriors
     )
     screen = triage.self_care_screen
     decision.floors(

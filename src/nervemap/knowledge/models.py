@@ -632,10 +632,27 @@ class ScreeningRule(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class DefiningFindings(Strict):
+    """A condition defined by a finding of its own part of the body (acute limb ischaemia by a threatened
+    limb, cellulitis by an inflamed area of skin) sets the triage level through its probability (its
+    suspicion rules, its urgency as the most likely or a likely condition) only when one of these
+    findings is present. Risk factors alone (atrial fibrillation, known arterial disease, a fever) can
+    make it probable in a patient whose complaint is elsewhere; the differential still shows it."""
+
+    condition: Identifier
+    any_of: list[Identifier] = Field(min_length=1)
+    otherwise: TriageLevel = Field(
+        description="The most urgent level the condition's probability may call for without one of them"
+    )
+    reason: str
+    sources: list[str] = Field(min_length=1)
+
+
 class Triage(Strict):
     red_flags: list[TriageRule]
     suspicion: list[SuspicionRule]
     self_care_screen: ScreeningRule | None = None
+    defining_findings: list[DefiningFindings] = Field(default_factory=list)
     likely_probability: Probability = Field(
         description="A condition other than the most probable sets the level through its own urgency "
         "when its probability is at or above this"

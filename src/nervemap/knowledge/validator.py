@@ -389,6 +389,31 @@ def check_knowledge(
     for suspicion in kb.triage.suspicion:
         if suspicion.condition not in conditions:
             problems.append(Problem("triage.yaml", f"suspicion[{suspicion.condition}]", "unknown condition"))
+    for defining in kb.triage.defining_findings:
+        refs(
+            "triage",
+            f"defining_findings[{defining.condition}]",
+            "condition",
+            [defining.condition],
+            conditions,
+            "condition",
+        )
+        refs(
+            "triage",
+            f"defining_findings[{defining.condition}]",
+            "any_of",
+            defining.any_of,
+            findings,
+            "finding",
+        )
+        refs(
+            "triage",
+            f"defining_findings[{defining.condition}]",
+            "sources",
+            defining.sources,
+            sources,
+            "source",
+        )
     for step in kb.plans:
         refs(
             "plan",
