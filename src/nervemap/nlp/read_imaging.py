@@ -61,6 +61,9 @@ _ROOT_NAMED = re.compile(
     # the noun first ("compression of the left L5 nerve root", "impingement upon the right S1 root")
     r"\b(?:compression|impingement|displacement|entrapment|effacement|encroachment|contact|compromise)\s+"
     r"(?:of|on|upon)\s+|"
+    # a myelogram's sign of a compressed root: its sleeve does not fill ("amputation of the right S1 root
+    # sleeve", "cut-off of the left L5 root sleeve", "non-filling of the L5 nerve root sleeve")
+    r"\b(?:amputation|cut[\s-]*off|non[\s-]*filling|truncation)\s+of\s+|"
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
     r"encroach\w*|press\w*|entrap\w*)\s+(?:up)?on\s+|"
     r"\b(?:compress\w*|displac\w*|contact\w*|abut\w*|imping\w*|effac\w*|deform\w*|touch\w*|"
@@ -71,11 +74,12 @@ _ROOT_NAMED = re.compile(
 # the root named before the noun or passive verb of its compression (issue 14 Build 4, L s14)
 _ROOT_THEN_NOUN = re.compile(
     r"\b(?:(?P<side1>left|right|bilateral)\s+)?(?:(?P<course>traversing|descending|exiting)\s+)?"
-    r"(?:(?P<side2>left|right|bilateral)\s+)?(?P<root>L[1-5]|S1)\s+(?:nerve\s+)?roots?\s+"
-    r"(?:compression|impingement|displacement|entrapment|effacement|encroachment|compromise|"
-    # the passive: "the right L5 nerve root is compressed in the foramen", "is severely impinged"
+    r"(?:(?P<side2>left|right|bilateral)\s+)?(?P<root>L[1-5]|S1)\s+(?:nerve\s+)?roots?\s+(?:sleeves?\s+)?"
+    r"(?:compression|impingement|displacement|entrapment|effacement|encroachment|compromise|amputation|cut[\s-]*off|"
+    # the passive: "the right L5 nerve root is compressed in the foramen", "is severely impinged", "the
+    # left S1 root sleeve is amputated" (myelogram)
     r"(?:is|are|was|were|appears?|looks?)\s+(?!not\b|no\b)(?:\w+\s+)?"
-    r"(?:compressed|impinged|displaced|entrapped|effaced|contacted|abutted|deformed)\b)\b",
+    r"(?:compressed|impinged|displaced|entrapped|effaced|contacted|abutted|deformed|amputated|cut\s+off)\b)\b",
     re.IGNORECASE,
 )
 # a root compressed "by an L4-5 disc": a disc herniation, though no herniation word is used
