@@ -12,9 +12,10 @@ not validated a second time.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -214,8 +215,10 @@ class Tables:
         self.rule_level_rank = [rank(rule.level) for rule in rules]
         self.rule_ids = [rule.id for rule in rules]
         self.subset_memo: dict[tuple[int, ...], tuple[list[tuple[str, IntArray]], FloatArray]] = {}
-        # FindingUsed records by (finding, present, origin, sides seen or None), shared (frozen)
-        self.finding_used_memo: dict[tuple[int, bool, str, tuple[bool, bool] | None], FindingUsed] = {}
+        # FindingUsed records by (origin, finding, present, sides seen) as one integer, shared (frozen)
+        # (a list indexed by that integer: one slot read per finding, not a hash table's probe)
+        self.finding_used_memo: list[FindingUsed | None] = []
+        self.finding_used_origins: dict[str, int] = {}  # each origin's code in finding_used_memo's keys
         conditions = compiled.conditions
         self.condition_names = [c.name for c in conditions]
         self.condition_ids = [c.id for c in conditions]
@@ -1472,8 +1475,6 @@ def _findings_used(t: Tables, batch: EncodedBatch, i: int) -> list[FindingUsed]:
 # kept per key across calls. tests/engine/test_single_case.py: the same Assessment on every golden,
 # development and root-level case as the batch path given that case alone.
 PLAN_MEMO = 4096
-# FindingUsed records kept (a knowledge base's findings x statuses x origins x sides, at most)
-FINDING_USED_MEMO = 20_000
 
 
 class _OneTables:
@@ -1557,6 +1558,24 @@ class _OneTables:
         # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
         self.unexplained_by_finding = np.ascontiguousarray(t.unexplained.T)
         self.unexplained_rows: list[list[bool]] = t.unexplained.tolist()  # (C, F), as lists
+        # per finding, the conditions that leave it unexplained as one integer, a field of
+        # ``count_code``'s width per condition (field c is 1 when condition c leaves it unexplained):
+        # a sum of a case's findings' integers holds in field c how many condition c leaves
+        # unexplained (at most one per finding; a field holds the number of findings: no carry)
+        n_findings, self.n_conditions = len(t.compiled.finding_ids), len(t.condition_ids)
+        # (struct codes of the native unsigned sizes, as numpy writes them)
+        fields: tuple[type[np.unsignedinteger[Any]], Literal["B", "H", "I"]] = (
+            (np.uint8, "B")
+            if n_findings < 1 << 8
+            else (np.uint16, "H")
+            if n_findings < 1 << 16
+            else (np.uint32, "I")
+        )
+        width, self.count_code = fields
+        self.count_bytes = self.n_conditions * np.dtype(width).itemsize
+        self.unexplained_packed = [
+            int.from_bytes(row.astype(width).tobytes(), sys.byteorder) for row in self.unexplained_by_finding
+        ]
         # the sites on the other side than the symptoms, per (symptoms left only, right only)
         self.other_side = {
             (symptom_left, symptom_right): (t.site_is_left & (not symptom_left))
@@ -1872,8 +1891,10 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)
     manifestation = one.manifestation
     manifest_list = [f for f in present_list if manifestation[f] and f not in site_scored]
-    manifest_present = np.array(manifest_list, dtype=np.intp)
-    counts = _add(one.unexplained_by_finding[manifest_present], axis=0).tolist()
+    # the counts as the fields of one sum of integers (one.unexplained_packed): exact, and one
+    # C-level sum instead of a gather and a reduce of a (k, C) boolean block
+    total = sum(map(one.unexplained_packed.__getitem__, manifest_list))
+    counts = memoryview(total.to_bytes(one.count_bytes, sys.byteorder)).cast(one.count_code)
     fewest_0 = min(counts)
     # the most probable of those (the first in the ranking: equal probabilities by index, as max)
     best_fit = 0
@@ -1913,7 +1934,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
         screened = absent_set.issuperset(one.screen_required) and t.screen_known
         if self_care and not screened:
             level_rank = max(level_rank, t.screen_rank)
-    fit_adequate = len(manifest_present) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED
+    fit_adequate = len(manifest_list) < MIN_UNEXPLAINED or fewest_0 < MIN_UNEXPLAINED
     if level_rank <= t.self_care_rank and not fit_adequate:
         level_rank = max(level_rank, t.routine_rank)
     threshold = t.spinal_threshold
@@ -2007,37 +2028,36 @@ def _findings_used_of(t: Tables, encoded: EncodedCase) -> list[FindingUsed]:
     # int per item, not a numpy scalar (a batch's case is read as an array)
     buffer = encoded.present.base
     present = buffer if isinstance(buffer, memoryview) else encoded.present
-    made = t.finding_used_memo
+    made, codes, n_findings = t.finding_used_memo, t.finding_used_origins, len(labels)
     out = []
     for fid, origin in encoded.origin.items():
         f = index[fid]
+        code = codes.get(origin)
+        if code is None:  # an origin not seen before: its code, and room for its records
+            code = codes[origin] = len(codes)
+            made.extend([None] * (len(codes) * n_findings * 8 - len(made)))
         seen = sides.get(fid)
-        key = (f, present[f] == 1, origin, ("left" in seen, "right" in seen) if seen else None)
-        known = made.get(key)
+        # one integer per (origin, finding, present, sides seen), the record's place in the list
+        key = ((code * n_findings + f) * 2 + (present[f] == 1)) * 4 + (
+            ("left" in seen) + 2 * ("right" in seen) if seen else 0
+        )
+        known = made[key]
         if known is None:
-            known = _finding_used_made(made, key, fid, labels[f])
+            known = made[key] = _finding_used_made(key, fid, labels[f], origin)
         out.append(known)
     return out
 
 
-def _finding_used_made(
-    made: dict[tuple[int, bool, str, tuple[bool, bool] | None], FindingUsed],
-    key: tuple[int, bool, str, tuple[bool, bool] | None],
-    fid: str,
-    label: str,
-) -> FindingUsed:
-    """The FindingUsed record of ``key`` (finding, present, origin, sides seen or None), made and kept."""
-    _, is_present, origin, seen = key
+def _finding_used_made(key: int, fid: str, label: str, origin: str) -> FindingUsed:
+    """The FindingUsed record of ``key`` (_findings_used_of's: its low bit left, the next right, the
+    next whether present)."""
     # all five FindingUsed fields, in declared order
-    known = _finding_used(
+    return _finding_used(
         {
             "id": fid,
             "label": label,
-            "status": "present" if is_present else "absent",
+            "status": "present" if key & 4 else "absent",
             "origin": origin,
-            "sides": [] if seen is None else _side_list(*seen),
+            "sides": _side_list(bool(key & 1), bool(key & 2)),
         }
     )
-    if len(made) < FINDING_USED_MEMO:
-        made[key] = known
-    return known

@@ -43,6 +43,12 @@ from nervemap.knowledge.models import (
 BoolArray = npt.NDArray[np.bool_]
 
 EXAM_DERIVED = "examination"
+# Enum members read per case, as module constants: in Python 3.11 a member read through its class
+# (Status.UNKNOWN) costs several times a global's read, and a case reads dozens
+_UNKNOWN, _PRESENT = Status.UNKNOWN, Status.PRESENT
+_PAIN, _NUMBNESS = SymptomKind.PAIN, SymptomKind.NUMBNESS
+_BACK = RegionGroup.BACK
+_CENTRAL = HerniationZone.CENTRAL
 
 IMAGING_FINDING = {
     "disc-herniation": "imaging_disc_herniation",
@@ -162,7 +168,7 @@ def _reference_issues(case: Case, compiled: CompiledKnowledge) -> list[CaseIssue
         previous = statuses.get(reported.id)
         if (
             previous is not None
-            and Status.UNKNOWN not in (previous, reported.status)
+            and _UNKNOWN not in (previous, reported.status)
             and previous != reported.status
             and not (finding.lateral and reported.side is not None)
         ):
@@ -517,21 +523,6 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
         np.frombuffer(site_scored, dtype=bool),
     )
     findings: dict[str, Finding] = compiled.findings
-
-    def mark(finding_id: str, value: bool, origin: str, sides: Iterable[str] = ()) -> None:
-        index = compiled.finding_index.get(finding_id)
-        if index is None:
-            return
-        finding = findings[finding_id]
-        if finding.exclusive_group and not value:
-            return  # only the category that holds is scored
-        present[index] = value
-        absent[index] = not value
-        site_scored[index] = origin == EXAM_DERIVED
-        encoded.origin[finding_id] = origin
-        if value and sides:
-            encoded.sides.setdefault(finding_id, set()).update(sides)
-
     # derived first, so that what the clinician states explicitly overrides it
     given = (
         case.age is not None,
@@ -581,17 +572,23 @@ def encode_case(case: Case, compiled: CompiledKnowledge) -> EncodedCase:
             named = sides_of(case)
             if named:
                 found_sides.setdefault(fid, set()).update(named)
-    for item in case.imaging:
-        mark(IMAGING_FINDING[item.kind], True, "imaging")
     finding_index = compiled.finding_index
+    for item in case.imaging:
+        # the finding present, known from imaging (no closure over this function's variables: a
+        # closure would make every one of them a cell, read more slowly throughout)
+        fid = IMAGING_FINDING[item.kind]
+        index = finding_index.get(fid)
+        if index is not None:
+            present[index], absent[index], site_scored[index] = 1, 0, 0
+            origins[fid] = "imaging"
     for reported in case.findings:
         status = reported.status
-        if status == Status.UNKNOWN:
+        if status == _UNKNOWN:
             continue
         fid = reported.id
         index = finding_index[fid]
         finding = findings[fid]
-        value = status == Status.PRESENT
+        value = status == _PRESENT
         if origins.get(fid) in ("derived", EXAM_DERIVED) and bool(present[index]) != value:
             encoded.notes.append(
                 f"'{fid}' reported {status.value} but the structured examination "
@@ -700,7 +697,7 @@ def _vague_marks(case: Case, compiled: CompiledKnowledge) -> dict[tuple[str, str
     marks = set()
     for mark in case.pain_map:
         region = compiled.regions[mark.region]
-        modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
+        modality = "pain" if mark.kind == _PAIN else "sensory"
         marks.add((modality, mark.region, mark.side or (UNSTATED if region.lateral else "")))
     vague: dict[tuple[str, str, str], str] = {}
     for group, regions in compiled.knowledge.localisation.symptom_groups.items():
@@ -731,7 +728,7 @@ def _whole_leg_normal_sides(case: Case, tables: _Tables) -> set[str]:
         else:
             spoiled.add(side)
     for mark in case.pain_map or []:
-        if mark.kind != SymptomKind.PAIN:
+        if mark.kind != _PAIN:
             spoiled.add(mark.side or UNSTATED)  # numbness or tingling reported on that side
     return {side for side, seen in normal.items() if side not in spoiled and regions <= seen}
 
@@ -776,9 +773,9 @@ def _encode_localisation(
 ) -> None:
     vague = _vague_marks(case, compiled)
     for mark in case.pain_map or []:
-        modality = "pain" if mark.kind == SymptomKind.PAIN else "sensory"
+        modality = "pain" if mark.kind == _PAIN else "sensory"
         region = compiled.regions[mark.region]
-        if region.group == RegionGroup.BACK:
+        if region.group == _BACK:
             continue  # axial back pain is somatic: it does not point to a nerve lesion
         side = mark.side or (UNSTATED if region.lateral else None)
         group = vague.get((modality, mark.region, str(side) if side else ""))
@@ -921,9 +918,9 @@ def _encode_sided_leg_symptoms(
     if not symptoms or (case.pain_map is not None and case.pain_map_complete):
         return
     marked = {
-        ("pain" if mark.kind == SymptomKind.PAIN else "sensory", mark.side)
+        ("pain" if mark.kind == _PAIN else "sensory", mark.side)
         for mark in case.pain_map or []
-        if compiled.regions[mark.region].group != RegionGroup.BACK
+        if compiled.regions[mark.region].group != _BACK
     }
     for finding, modality in symptoms.items():
         at = compiled.finding_index.get(finding)
@@ -988,7 +985,7 @@ def _encode_laterality(
 
 
 def _note_possible_contradictions(case: Case, encoded: EncodedCase) -> None:
-    numb = {(m.region, m.side) for m in case.pain_map or [] if m.kind == SymptomKind.NUMBNESS}
+    numb = {(m.region, m.side) for m in case.pain_map or [] if m.kind == _NUMBNESS}
     for test in case.sensation:
         if test.status == "normal" and (test.region, test.side) in numb:
             encoded.notes.append(
@@ -1032,13 +1029,13 @@ def imaged_roots_and_sides(
         (zones.of_kind.get(item.kind) if zones else None) or item.zone or (zones.unstated if zones else None)
     )
     roots = [r for d in discs if d.level == item.level and d.zone == zone for r in d.roots]
-    if item.kind != "cauda-equina-compression" and zone == HerniationZone.CENTRAL:
+    if item.kind != "cauda-equina-compression" and zone == _CENTRAL:
         # a central protrusion reported without cauda equina compression presses the traversing
         # roots; the sacral roots below are in the knowledge base for a massive central disc
         roots = roots[:1]
     # A side not stated is one observation on an unstated side, as for the other modalities:
     # read as both sides, a bilateral site would count one image twice (and a one-sided
     # lesion would be charged the incidental rate for the other side).
-    both = item.side == "bilateral" or (zone == HerniationZone.CENTRAL and item.side is not None)
+    both = item.side == "bilateral" or (zone == _CENTRAL and item.side is not None)
     image_sides: tuple[str, ...] = (UNSTATED,) if item.side is None else SIDES if both else (str(item.side),)
     return list(roots), image_sides

@@ -302,28 +302,40 @@ class Explainer:
         fits: list[float] = []
         sign_origins: list[tuple[int, str | None]] = []
         if signs or localised:
-            rows = np.array(conditions, dtype=np.intp)
             site_list = site_ll.tolist()
             top = max(site_list)  # site_ll.max(): the same value
             linked_best = self._best_sites(conditions, site_list, top)
             if linked_best is None:
-                best_sites = tie_argmax(self.log_link[rows] + site_ll, LOG_TOLERANCE).tolist()
+                best_sites = tie_argmax(
+                    self.log_link.take(conditions, axis=0) + site_ll, LOG_TOLERANCE
+                ).tolist()
             else:
                 best_sites = linked_best
             if localised:
                 scaled = np.exp(site_ll - top)
                 none_ll = site_list[self.none_hypothesis]
-                link = compiled.site_given_condition[rows]
+                link = compiled.site_given_condition.take(conditions, axis=0)  # a copy, written below
                 if imaged:
                     # the imaging-kind rows (a root pressed by a disc only, or by another kind only)
                     # weigh each condition's sites in the joint, so they belong to its lesion-pattern
                     # weight: without them the shown weight is not the term that was summed
                     n_sites = link.shape[1]
-                    kind = compiled.sign_log_factor[imaged].sum(axis=0).reshape(-1, n_sites)[rows]
-                    link = link * np.exp(kind)
-                # log P(pattern | c) less log P(pattern | no lesion), per listed condition
-                # (the row sums by np.add.reduce: ndarray.sum without its Python wrapper, the same ufunc)
-                fits = (np.log(_add(link * scaled, axis=1)) + top - none_ll).tolist()
+                    kind = (
+                        compiled.sign_log_factor[imaged]
+                        .sum(axis=0)
+                        .reshape(-1, n_sites)
+                        .take(conditions, axis=0)
+                    )
+                    link *= np.exp(kind)
+                # log P(pattern | c) less log P(pattern | no lesion), per listed condition (the row
+                # sums by np.add.reduce: ndarray.sum without its Python wrapper, the same ufunc; each
+                # step written into the array it reads, the same operations in the same order)
+                np.multiply(link, scaled, out=link)
+                sums = _add(link, axis=1)
+                np.log(sums, out=sums)
+                sums += top
+                sums -= none_ll
+                fits = sums.tolist()
             # each sign state row with the origin of its finding (read once, not per condition)
             sign_ids = self.sign_finding_ids
             sign_origins = [(row, origin.get(sign_ids[row])) for row in signs]

@@ -8,6 +8,11 @@ from nervemap.engine.records import exact_maker, maker
 from nervemap.knowledge.models import Severity, SeverityCutPoints, TriageLevel
 
 ORDER = (Severity.MILD, Severity.MODERATE, Severity.SEVERE)
+# the members as module constants (a member read through its Enum class costs several times a
+# global's read in Python 3.11)
+_MILD, _MODERATE, _SEVERE = ORDER
+_EMERGENCY = TriageLevel.EMERGENCY
+_RANK = {grade: i for i, grade in enumerate(ORDER)}
 # the records as trusted() made them: every field in declared order; without components only the
 # grade, basis and duration count as set (the others at their None defaults)
 _VALUE: dict[str, str] = {grade: grade.value for grade in ORDER}  # grade.value, by a dict
@@ -21,20 +26,20 @@ _by_default = maker(SeverityResult, ["grade", "basis", "duration_days"])
 
 def _grade_mrc(grade: int, cut: SeverityCutPoints) -> Severity:
     if grade <= cut.mrc_severe_max.value:
-        return Severity.SEVERE
-    return Severity.MODERATE if grade <= cut.mrc_moderate_max.value else Severity.MILD
+        return _SEVERE
+    return _MODERATE if grade <= cut.mrc_moderate_max.value else _MILD
 
 
 def _grade_pain(nrs: float, cut: SeverityCutPoints) -> Severity:
     if nrs >= cut.pain_severe_min.value:
-        return Severity.SEVERE
-    return Severity.MODERATE if nrs >= cut.pain_moderate_min.value else Severity.MILD
+        return _SEVERE
+    return _MODERATE if nrs >= cut.pain_moderate_min.value else _MILD
 
 
 def _grade_odi(odi: float, cut: SeverityCutPoints) -> Severity:
     if odi > cut.odi_severe_above.value:
-        return Severity.SEVERE
-    return Severity.MODERATE if odi > cut.odi_moderate_above.value else Severity.MILD
+        return _SEVERE
+    return _MODERATE if odi > cut.odi_moderate_above.value else _MILD
 
 
 def assess_severity(
@@ -54,30 +59,30 @@ def assess_severity(
         )
         components.append((_grade_mrc(worst, cut), f"motor deficit, worst MRC {worst}/5 ({', '.join(weak)})"))
     elif "motor_deficit" in present or "foot_drop" in present:
-        components.append((Severity.MODERATE, "reported motor weakness (not graded)"))
+        components.append((_MODERATE, "reported motor weakness (not graded)"))
     if "foot_drop" in present:
-        components.append((Severity.SEVERE, "foot drop"))
+        components.append((_SEVERE, "foot drop"))
     if "progressive_weakness" in present:
-        components.append((Severity.SEVERE, "progressive neurological deficit"))
+        components.append((_SEVERE, "progressive neurological deficit"))
     if case.scores.pain_nrs is not None:
         nrs = case.scores.pain_nrs
         components.append((_grade_pain(nrs, cut), f"pain {nrs:g}/10"))
     elif "severe_intractable_pain" in present:
-        components.append((Severity.SEVERE, "severe pain not controlled by analgesia"))
+        components.append((_SEVERE, "severe pain not controlled by analgesia"))
     if case.scores.odi is not None:
         components.append(
             (_grade_odi(case.scores.odi, cut), f"Oswestry Disability Index {case.scores.odi:g}%")
         )
-    if triage.level == TriageLevel.EMERGENCY and triage.red_flags:
-        components.append((Severity.SEVERE, f"emergency red flag: {triage.red_flags[0].name}"))
+    if triage.level == _EMERGENCY and triage.red_flags:
+        components.append((_SEVERE, f"emergency red flag: {triage.red_flags[0].name}"))
     chronic = cut.chronic_days.value
     if case.duration_days is not None and case.duration_days >= chronic:
-        components.append((Severity.MILD, f"chronic: {case.duration_days:g} days (>= {chronic:g} days)"))
+        components.append((_MILD, f"chronic: {case.duration_days:g} days (>= {chronic:g} days)"))
     # the record without validation (trusted): the values are the engine's, of the field types
     if not components:
         return _by_default(
             {
-                "grade": Severity.MILD,
+                "grade": _MILD,
                 "basis": ["no deficit, pain score or disability score given: graded mild by default"],
                 "worst_mrc": None,
                 "pain_nrs": None,
@@ -85,7 +90,7 @@ def assess_severity(
                 "duration_days": _number(case.duration_days),
             }
         )
-    grade = max((c[0] for c in components), key=ORDER.index)
+    grade = max((c[0] for c in components), key=_RANK.__getitem__)
     return _graded(  # all six fields, in declared order
         {
             "grade": grade,
