@@ -1626,7 +1626,7 @@ def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
             continue
         if any_of and any_of.isdisjoint(present):
             continue
-        if groups and any(group.isdisjoint(present) for group in groups):
+        if groups and any(map(present.isdisjoint, groups)):  # a group none of whose findings is present
             continue
         if of and sum(map(contains, of)) < at_least:
             continue

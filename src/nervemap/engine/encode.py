@@ -133,7 +133,8 @@ def _references_hold(case: Case, tables: _Tables) -> bool:
     ids = [reported.id for reported in case.findings]
     if not known.issuperset(ids) or len(set(ids)) != len(ids):
         return False
-    if any(reported.side is not None and reported.id not in lateral for reported in case.findings):
+    # (lists, not generator expressions: a generator resumes its frame for every item)
+    if not lateral.issuperset([reported.id for reported in case.findings if reported.side is not None]):
         return False
     midline, regions = tables.midline_regions, tables.regions
     for marks in (case.pain_map or (), case.sensation):
@@ -143,8 +144,8 @@ def _references_hold(case: Case, tables: _Tables) -> bool:
     movements = [(s.movement, s.side) for s in case.strength]
     reflexes = [(r.reflex, r.side) for r in case.reflexes]
     return (
-        tables.movement_ids.issuperset(name for name, _ in movements)
-        and tables.reflex_ids.issuperset(name for name, _ in reflexes)
+        tables.movement_ids.issuperset([name for name, _ in movements])
+        and tables.reflex_ids.issuperset([name for name, _ in reflexes])
         and len(set(movements)) == len(movements)
         and len(set(reflexes)) == len(reflexes)
     )
@@ -445,6 +446,13 @@ class _Tables:
         self.reflex_ids = frozenset(compiled.reflex_ids)
         # their sides, by observation index
         self.pattern_side = {o: str(compiled.observations[o].side) for o in sorted(self.pattern_at)}
+        # and, for _encode_laterality, each one's side, place ("modality:target") and whether it is
+        # felt (not a weakness), made once rather than per case
+        self.pattern_place = {
+            o: (side, f"{ob.modality}:{ob.target}", not ob.modality.startswith("weakness"))
+            for o, side in self.pattern_side.items()
+            for ob in (compiled.observations[o],)
+        }
         self.imaging_side = {
             o: str(ob.side)
             for o, ob in enumerate(compiled.observations)
@@ -937,9 +945,9 @@ def _encode_laterality(
     """Whether the sided lesion findings keep to one side or involve both."""
     if "pattern:unilateral:" not in compiled.observation_index:
         return
-    pattern_side = tables.pattern_side
+    pattern_place = tables.pattern_place
     observed = encoded.observed_present.nonzero()[0].tolist()
-    sided = [pattern_side[o] for o in observed if o in pattern_side]
+    sided: list[str] = []
     # what each side shows (modality and place): a side whose symptoms are a strict part of the
     # other's, with no sign or finding of its own, is the lesser side of a one-sided picture ("pain in
     # both buttocks, and down the left leg to the foot": somatic pain of the back felt on both sides,
@@ -948,11 +956,13 @@ def _encode_laterality(
     shows: dict[str, set[str]] = {"left": set(), "right": set()}
     felt: dict[str, set[str]] = {"left": set(), "right": set()}  # the symptoms' places alone
     for o in observed:
-        if o in pattern_side:
-            ob = compiled.observations[o]
-            shows[pattern_side[o]].add(f"{ob.modality}:{ob.target}")
-            if not ob.modality.startswith("weakness"):
-                felt[pattern_side[o]].add(f"{ob.modality}:{ob.target}")
+        known = pattern_place.get(o)
+        if known is not None:
+            side, place, is_felt = known
+            sided.append(side)
+            shows[side].add(place)
+            if is_felt:
+                felt[side].add(place)
     # leg symptoms and signs stated with a side ("pain down the right leg", "SLR positive on the right")
     present = raw.present
     for finding, at in tables.laterality_findings:
