@@ -280,6 +280,19 @@ class Tables:
         self.gate_matrix = np.zeros((n_findings, len(self.gates)), dtype=np.float64)
         for g, (_, opening) in enumerate(self.gates):
             self.gate_matrix[opening, g] = 1.0
+        # each gate closes only when all its known_absent findings are absent (a finding the knowledge base
+        # lacks can never be absent: the gate stays open)
+        self.gate_closers = [
+            [index.get(f, -1) for f in gate.known_absent]
+            for gate in kb.triage.defining_findings
+            if gate.condition in condition_index
+        ]
+        self.gate_closer_matrix = np.zeros((n_findings, len(self.gates)), dtype=np.float64)
+        self.gate_closer_count = np.array([len(c) for c in self.gate_closers], dtype=np.float64)
+        for g, closers in enumerate(self.gate_closers):
+            for f in closers:
+                if f >= 0:
+                    self.gate_closer_matrix[f, g] = 1.0
         screen = kb.triage.self_care_screen
         self.screen = screen
         required = [] if screen is None else screen.requires_absent
@@ -353,12 +366,13 @@ class Tables:
         return fires
 
 
-def gated_rows(t: Tables, present: BoolArray) -> BoolArray | None:
+def gated_rows(t: Tables, present: BoolArray, absent: BoolArray) -> BoolArray | None:
     """(B, C): the conditions whose probability may not set a row's level (engine/triage.gated_conditions),
-    from the (B, F) present findings; None when no row has one."""
+    from the (B, F) present and absent findings; None when no row has one."""
     if not t.gates:
         return None
     closed = (present.astype(np.float64) @ t.gate_matrix) == 0
+    closed &= (absent.astype(np.float64) @ t.gate_closer_matrix) == t.gate_closer_count[None, :]
     if not closed.any():
         return None
     out = np.zeros((len(present), len(t.gate_cap_rank)), dtype=bool)
@@ -1212,7 +1226,7 @@ def _headline_chunk(
         drop = 1.0 - np.concatenate([known[1] for known in subset_sets.values()])
         dropped = t.red_flag_loglik(red_present[owner_rows] * drop, red_absent[owner_rows] * drop)
         subset_p = conditions_given(prior[owner_rows], cond_ll[owner_rows] - dropped, site_term[owner_rows])
-    gated = gated_rows(t, present)
+    gated = gated_rows(t, present, absent)
     if owners:
         subset_levels = Levels.of(t, subset_p, None if gated is None else gated[owner_rows])
     full_levels = Levels.of(t, posterior.conditions, gated)
@@ -1497,7 +1511,10 @@ class _OneTables:
                 )
             )
         # the clauses as sets ("of" stays a list: a finding named twice counts twice)
-        self.gates = [(c, frozenset(opening)) for c, opening in t.gates]
+        self.gates = [
+            (c, frozenset(opening), closers)
+            for (c, opening), closers in zip(t.gates, t.gate_closers, strict=True)
+        ]
         self.gate_caps = t.gate_levels
         self.clause_sets = [
             (frozenset(all_of), frozenset(any_of), [frozenset(g) for g in groups], of, at_least, never)
@@ -1835,7 +1852,11 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     subset_levels: Levels | _RowsLevels | None = None
     subset_rank = -1
     # the conditions whose probability may not set the level (engine/triage.gated_conditions)
-    gated = [c for c, opening in one.gates if opening.isdisjoint(present_set)]
+    gated = [
+        c
+        for c, opening, closers in one.gates
+        if opening.isdisjoint(present_set) and all(f in absent_set for f in closers)
+    ]
     if not one.red_flags.isdisjoint(present_set):
         variants, keep_flags = _subset_set(t, encoded.present)
         subsets[0] = variants

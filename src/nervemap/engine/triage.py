@@ -89,14 +89,16 @@ def fired_rules(triage: Triage, present: set[str]) -> list[RedFlag]:
     return sorted(flags, key=lambda flag: -rank(flag.level))
 
 
-def gated_conditions(triage: Triage, present: Collection[str]) -> dict[str, TriageLevel]:
+def gated_conditions(
+    triage: Triage, present: Collection[str], absent: Collection[str] = frozenset()
+) -> dict[str, TriageLevel]:
     """The conditions whose probability may set the level only up to their gate's ``otherwise`` level:
-    none of their defining findings (triage.yaml ``defining_findings``) is present. A finding added can
-    only open a gate, so it never lowers the level this way."""
+    none of their defining findings (triage.yaml ``defining_findings``) is present and the leg is known
+    free of them (every ``known_absent`` finding absent). A finding added present can only open a gate."""
     return {
         gate.condition: gate.otherwise
         for gate in triage.defining_findings
-        if not any(f in present for f in gate.any_of)
+        if not any(f in present for f in gate.any_of) and all(f in absent for f in gate.known_absent)
     }
 
 
@@ -288,7 +290,7 @@ def decide(
             advice_by_rule.get(flag.id),
             _likely_suspects(suspects_by_rule.get(flag.id, []), likely, triage.suspect_fraction.value),
         )
-    gated = gated_conditions(triage, present)
+    gated = gated_conditions(triage, present, absent)
     decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside", gated))
     decision.full(
         probability_levels(triage, conditions, posterior, label, gated)

@@ -641,6 +641,11 @@ class DefiningFindings(Strict):
 
     condition: Identifier
     any_of: list[Identifier] = Field(min_length=1)
+    known_absent: list[Identifier] = Field(
+        min_length=1,
+        description="The gate closes only when every one of these is known absent (unknown is not absent: a "
+        "limb the note says nothing of may hold the finding the reader missed)",
+    )
     otherwise: TriageLevel = Field(
         description="The most urgent level the condition's probability may call for without one of them"
     )

@@ -402,7 +402,7 @@ def check_knowledge(
             "triage",
             f"defining_findings[{defining.condition}]",
             "any_of",
-            defining.any_of,
+            defining.any_of + defining.known_absent,
             findings,
             "finding",
         )
