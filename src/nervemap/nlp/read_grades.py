@@ -321,8 +321,9 @@ def read_grades(draft: Draft) -> None:
                 if not _grades_a_reflex(draft, g, reflexes, movements)
             ]
             _strength(draft, sentence, movements, mrc + weak, global_strength)
-        if any(r.key not in ("other",) for r in reflexes) and re.search(
-            r"reflex|jerk|DTR|MSR|areflexi|hyporeflexi|hyperreflexi", text, re.IGNORECASE
+        if any(r.key not in ("other",) for r in reflexes) and (
+            re.search(r"reflex|jerk|DTR|MSR|areflexi|hyporeflexi|hyperreflexi", text, re.IGNORECASE)
+            or any(_graded_in_reflex_notation(draft, r, sentence) for r in reflexes)
         ):
             numeric = [
                 Grade(m.start(), m.end(), _reflex_pair(m), False)
@@ -332,6 +333,19 @@ def read_grades(draft: Draft) -> None:
             words = _word_grades(draft, sentence, reflex_words)
             words = [w for w in words if not any(n.start <= w.start < n.end for n in numeric)]
             _reflexes(draft, sentence, reflexes, sorted(numeric + words, key=lambda g: g.start))
+
+
+# "Achilles 0 on the left, 2+ on the right", "knees 2+": a leg reflex's name followed at once by a
+# grade in the reflex notation (a plus sign, or 0) is the reflex, though the note never says "reflex"
+_NAME_THEN_REFLEX_GRADE = re.compile(r"\s*:?\s*(?=[0-4])")
+
+
+def _graded_in_reflex_notation(draft: Draft, reflex: Mention, sentence: tuple[int, int]) -> bool:
+    if reflex.key not in LEG_REFLEXES:
+        return False
+    lead = _NAME_THEN_REFLEX_GRADE.match(draft.text, reflex.end, sentence[1])
+    grade = _REFLEX_NUM.match(draft.text, lead.end(), sentence[1]) if lead else None
+    return grade is not None and (bool(grade.group("gs")) or grade.group("g") == "0")
 
 
 _REFLEX_THEN_WORD = re.compile(r"\s*(?:is|are|was|were|remains?|appears?)?\s*(?:\w+ly\s+)?", re.IGNORECASE)

@@ -1,0 +1,29 @@
+"""A leg reflex graded in the reflex notation without the word "reflex" (issue 14 Build 5, L s15):
+"Achilles 0 on the left, 2+ on the right", "knees 2+, ankles 1+ on the left". A number that is not a
+reflex grade (a size, a time, a muscle grade out of 5) stays unread."""
+
+from __future__ import annotations
+
+from nervemap.nlp import extract
+
+
+def _reflexes(text: str) -> set[tuple[str, str | None, int]]:
+    return {(r.reflex, r.side, r.grade) for r in extract(text).case.reflexes}
+
+
+def test_a_reflex_named_and_graded_in_its_notation_is_read() -> None:
+    assert _reflexes("Achilles 0 on the left, 2+ on the right.") == {
+        ("achilles", "left", 0),
+        ("achilles", "right", 2),
+    }
+
+
+def test_plural_reflex_names_graded_with_a_plus() -> None:
+    got = _reflexes("Knees 2+, ankles 1+ on the left and 2+ on the right.")
+    assert {("patellar", "left", 2), ("achilles", "left", 1), ("achilles", "right", 2)} <= got
+
+
+def test_numbers_that_are_not_reflex_grades_stay_unread() -> None:
+    assert not _reflexes("The Achilles tendon is tender with 2 cm of swelling.")
+    assert not _reflexes("Her left knee was swollen 2 weeks ago.")
+    assert not _reflexes("She has hurt her ankle 3 times this year.")
