@@ -258,7 +258,19 @@ def _sensory_cues(draft: Draft, cue: re.Pattern[str], sentence: tuple[int, int])
     sensory = [(m.start(), m.end()) for m in cue.finditer(draft.text, *sentence)]
     # "normal sural sensory responses": nerve conduction, not the bedside examination
     studies = [(m.start(), m.end()) for m in _SENSORY_CONDUCTION.finditer(draft.text, *sentence)]
-    return [(a, b) for a, b in sensory if not any(a < e and s < b for s, e in studies)]
+    # "a tingling sensation in the left foot", "a burning sensation over the outer thigh": the word
+    # names the symptom before it, not an examination of sensation ("pain sensation" is pinprick)
+    named = [m.end for m in draft.in_sentence(sentence, ("symptom",)) if not _EXAMINED_PAIN.fullmatch(m.text)]
+    return [
+        (a, b)
+        for a, b in sensory
+        if not any(a < e and s < b for s, e in studies)
+        and not any(end <= a and not draft.text[end:a].strip() for end in named)
+    ]
+
+
+# "pain sensation", "pain and temperature sensation": the examination of pinprick, not a pain
+_EXAMINED_PAIN = re.compile(r"pains?", re.IGNORECASE)
 
 
 def _pain_is_finding(draft: Draft) -> None:
@@ -392,15 +404,34 @@ def _qualified(draft: Draft, symptoms: list[Mention], index: int) -> list[Mentio
     for other in (index - 1, index + 1):
         if not 0 <= other < len(symptoms) or symptoms[other].key == symptom.key:
             continue
+        if _names_own_place(draft, symptoms[other]):
+            continue  # "back pain and numbness in the left foot": the pain is the back's, not the foot's
         first, second = sorted((symptoms[other], symptom), key=lambda m: m.start)
         gap = draft.text[first.end : second.start]
-        if re.fullmatch(r"\s*(?:,\s*)?(?:and|or)\s+", gap, re.IGNORECASE):
+        if _JOINED.fullmatch(gap):
             return [first, second]
         if re.fullmatch(r"\s*,\s*", gap) and _ADJECTIVE.fullmatch(draft.text[first.start : first.end]):
             return [first, second]  # "a numb, burning patch": two adjectives of one place
         if other == index - 1 and symptom.key == "pain" and re.fullmatch(r"\s*", gap):
             return [symptoms[other]]  # "tingling pain", "burning numb pain": the quality wins
     return [symptom]
+
+
+# Two symptoms joined by "and" or "or", the second with its article and the first with the noun it
+# qualifies: "numbness and a burning feeling over the outer thigh", "a burning sensation and numbness
+# in the foot" are both felt at the place, as "numbness and burning" is.
+_JOINED = re.compile(
+    r"(?:\s+(?:feeling|sensation)s?)?\s*(?:,\s*)?(?:and|or)\s+(?:(?:an?|some)\s+)?", re.IGNORECASE
+)
+
+
+def _names_own_place(draft: Draft, symptom: Mention) -> bool:
+    """The symptom word is part of a place that names its own pain ("back pain", "LBP"): it stays there."""
+    sentence = draft.sentence_of(symptom.start)
+    return any(
+        _overlaps(place, symptom) and _SELF_PAIN.search(place.text)
+        for place in draft.in_sentence(sentence, ("region",))
+    )
 
 
 # A symptom written as an adjective: joined to the next symptom by a comma it qualifies the same
