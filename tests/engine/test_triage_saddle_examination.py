@@ -50,3 +50,49 @@ def test_a_note_that_grades_the_saddle_sensation_is_an_emergency() -> None:
 
     case = extract("Low back pain for a week. Sensation absent in the saddle area.").case
     assert assess(case).triage.level == TriageLevel.EMERGENCY
+
+
+def _named(status: str) -> Case:
+    return Case.model_validate(
+        {
+            "age": 50,
+            "sex": "male",
+            "findings": [
+                {"id": "back_pain", "status": "present"},
+                {"id": "perianal_sensory_loss", "status": status},
+            ],
+        }
+    )
+
+
+def _ranked(case: Case) -> list[tuple[str, float]]:
+    return [(entry.id, round(entry.probability, 6)) for entry in assess(case).differential[:5]]
+
+
+def test_the_named_sign_and_the_saddle_test_give_one_differential() -> None:
+    """One scoring path (E s15, reviewer R s14 on 42a04bf): the sign named outright is the saddle test
+    graded reduced, so both inform the site model and the conditions alike. Before, the named sign left
+    cauda equina syndrome third (0.11) where the saddle test put it first (0.56)."""
+    named, examined = _named("present"), _case([{"region": "saddle", "status": "reduced"}])
+    assert _ranked(named) == _ranked(examined)
+    assert _ranked(named)[0][0] == "cauda_equina_syndrome"
+    assert assess(named).triage.level == TriageLevel.EMERGENCY
+    # denied by name or found normal on examination: the same as well
+    assert _ranked(_named("absent")) == _ranked(_case([{"region": "saddle", "status": "normal"}]))
+
+
+def test_a_saddle_test_given_is_not_overwritten_by_the_named_sign() -> None:
+    compiled = default_compiled()
+    from nervemap.engine.encode import with_examined_signs
+
+    case = Case.model_validate(
+        {
+            "age": 50,
+            "sex": "male",
+            "findings": [{"id": "perianal_sensory_loss", "status": "present"}],
+            "sensation": [{"region": "saddle", "status": "absent"}],
+        }
+    )
+    assert with_examined_signs(case, compiled).sensation == case.sensation
+    plain = _case([])  # no such sign named: the case itself, no test added
+    assert with_examined_signs(plain, compiled) is plain

@@ -40,6 +40,7 @@ from nervemap.engine.encode import (
     both_legs_contradiction_note,
     imaged_roots_and_sides,
     imaging_state_rows,
+    with_examined_signs,
 )
 from nervemap.engine.encode import (
     _tables as encode_tables,
@@ -389,6 +390,7 @@ def encode_batch(cases: Sequence[Case], compiled: CompiledKnowledge) -> EncodedB
     findings (whose order decides conflicts), imaging reports and notes' partial pain maps are
     read item by item. A case the knowledge base cannot read raises CaseError, as encode_case does.
     """
+    cases = [with_examined_signs(case, compiled) for case in cases]  # encode.with_examined_signs
     t = batch_tables(compiled)
     n = len(cases)
     n_findings, n_obs = len(compiled.finding_ids), len(compiled.observations)
