@@ -1,8 +1,9 @@
 """Two symptoms joined by "and" are both felt at the place named, also when the second has its
-article or the first the noun it qualifies ("numbness and a burning feeling over the outer thigh",
-"a burning feeling and numbness"), and the pain of a place that names its own pain stays there
-("back pain and numbness in the left foot" is no foot pain). Issue 14: the examination as
-clinicians write it; meralgia's outer-thigh numbness was lost when a burning feeling came after it.
+article or the first the noun it qualifies ("paraesthesia and an aching feeling", "an aching
+feeling and paraesthesia"), and the pain of a place that names its own pain stays there ("back
+pain and numbness in the left foot" is no foot pain). Issue 14: the examination as clinicians write
+it; the class was seen in a hold-out note (outer-thigh numbness lost when a burning feeling came
+after it), so the notes here are our own words.
 """
 
 from __future__ import annotations
@@ -21,19 +22,19 @@ def _kinds(text: str) -> set[tuple[str, str | None, str]]:
 @pytest.mark.parametrize(
     "text",
     [
-        "She has numbness and a burning feeling over the outer side of the right thigh.",
-        "She has a burning feeling and numbness over the outer side of the right thigh.",
-        "She has numbness and some burning over the outer side of the right thigh.",
+        "The patient reports paraesthesia and an aching feeling along the lateral aspect of the left thigh.",
+        "He notes an aching feeling and paraesthesia on the lateral aspect of the left thigh.",
+        "He notes paraesthesia and some soreness on the lateral aspect of the left thigh.",
     ],
 )
-def test_numbness_and_a_burning_feeling_are_both_read(text: str) -> None:
+def test_two_symptoms_joined_with_an_article_or_feeling_are_both_read(text: str) -> None:
     kinds = _kinds(text)
-    assert ("thigh_lateral", "right", "numbness") in kinds
-    assert ("thigh_lateral", "right", "pain") in kinds
+    assert ("thigh_lateral", "left", "tingling") in kinds
+    assert ("thigh_lateral", "left", "pain") in kinds
 
 
-def test_pain_and_a_tingling_feeling_are_both_read() -> None:
-    assert _kinds("He has pain and a tingling feeling in the left calf.") == {
+def test_soreness_and_a_prickling_feeling_are_both_read() -> None:
+    assert _kinds("He has soreness and a prickling feeling in the left calf.") == {
         ("calf", "left", "pain"),
         ("calf", "left", "tingling"),
     }
@@ -49,8 +50,8 @@ def test_the_pain_of_back_pain_is_not_carried_to_the_foot(back: str) -> None:
 
 def test_a_written_meralgia_picture_names_the_lateral_femoral_cutaneous_nerve() -> None:
     note = (
-        "A 50-year-old man has had three months of numbness and a burning feeling over the front and "
-        "outer side of his left thigh."
+        "For three months a 38-year-old lorry driver has had tingling and a burning feeling on the "
+        "lateral aspect of his left thigh; his strength and reflexes are normal."
     )
     top = assess(extract(note).case, detail="headline").localization[0]
     assert (top.site_id, top.side) == ("nerve:lateral_femoral_cutaneous", "left")
@@ -60,7 +61,10 @@ def test_a_written_meralgia_picture_names_the_lateral_femoral_cutaneous_nerve() 
     ("text", "mark"),
     [
         ("He has a tingling sensation in the left big toe.", ("great_toe", "left", "tingling")),
-        ("She reports a burning sensation over the outer left thigh.", ("thigh_lateral", "left", "pain")),
+        (
+            "He describes an aching sensation across the front of the right shin.",
+            ("leg_anterior", "right", "pain"),
+        ),
         ("Pins and needles sensation in the right big toe.", ("great_toe", "right", "tingling")),
         ("She has a numb feeling in the right heel.", ("heel", "right", "numbness")),
     ],
@@ -85,8 +89,8 @@ def test_pain_sensation_stays_an_examination_of_pinprick() -> None:
 
 def test_the_inner_side_of_a_leg_named_with_its_side_between() -> None:
     """'The inner left leg' is the inner (medial) leg, as 'the inner leg' and 'the outer right leg' are."""
-    case = extract("Light touch and pinprick are reduced along the inner left leg.").case
-    assert ("leg_medial", "left", "reduced") in {
+    case = extract("Pinprick is diminished on the inner right leg.").case
+    assert ("leg_medial", "right", "reduced") in {
         (s.region, s.side, str(s.status)) for s in case.sensation or []
     }
-    assert ("leg_medial", "right", "numbness") in _kinds("Numbness of the inner right leg.")
+    assert ("leg_medial", "left", "tingling") in _kinds("Tingling of the inner left leg.")
