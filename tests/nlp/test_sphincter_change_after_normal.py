@@ -56,3 +56,22 @@ def test_a_plain_normal_grade_still_denies(sentence: str, finding: str) -> None:
 def test_incontinent_of_faeces_stays_bowel_incontinence() -> None:
     assert _statuses("Incontinent of faeces since Tuesday.", "urinary_incontinence_new") == set()
     assert _statuses("Incontinent of faeces since Tuesday.", "bowel_incontinence_new") == {"present"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("Never incontinent.", "urinary_incontinence_new"),
+        ("She has never been incontinent.", "urinary_incontinence_new"),
+        ("He has never been incontinent of stool.", "bowel_incontinence_new"),
+    ],
+)
+def test_never_incontinent_is_a_denial(sentence: str, finding: str) -> None:
+    assert _statuses(sentence, finding) == {"absent"}
+    assert _level(sentence) != TriageLevel.EMERGENCY
+
+
+def test_never_incontinent_until_a_change_is_the_red_flag() -> None:
+    sentence = "Never incontinent before, but this morning she wet herself."
+    assert "present" in _statuses(sentence, "urinary_incontinence_new")
+    assert _level(sentence) == TriageLevel.EMERGENCY
