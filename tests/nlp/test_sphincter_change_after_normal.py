@@ -75,3 +75,21 @@ def test_never_incontinent_until_a_change_is_the_red_flag() -> None:
     sentence = "Never incontinent before, but this morning she wet herself."
     assert "present" in _statuses(sentence, "urinary_incontinence_new")
     assert _level(sentence) == TriageLevel.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding"),
+    [
+        ("He was never incontinent until Friday night.", "urinary_incontinence_new"),
+        ("Never incontinent before this week.", "urinary_incontinence_new"),
+        ("She had never been incontinent of the bowels, but now she is.", "bowel_incontinence_new"),
+    ],
+)
+def test_never_incontinent_then_a_change_reads_the_red_flag(sentence: str, finding: str) -> None:
+    assert _statuses(sentence, finding) == {"present"}
+    assert _level(sentence) == TriageLevel.EMERGENCY
+
+
+def test_a_checklist_no_denies_incontinence() -> None:
+    assert _statuses("Incontinent? No.", "urinary_incontinence_new") == {"absent"}
+    assert _level("Incontinent? No.") != TriageLevel.EMERGENCY
