@@ -93,3 +93,11 @@ def test_never_incontinent_then_a_change_reads_the_red_flag(sentence: str, findi
 def test_a_checklist_no_denies_incontinence() -> None:
     assert _statuses("Incontinent? No.", "urinary_incontinence_new") == {"absent"}
     assert _level("Incontinent? No.") != TriageLevel.EMERGENCY
+
+
+def test_a_red_flag_reported_after_a_denied_one_is_read() -> None:
+    """'No X, Y reported': "reported" says Y was found, as "present" does (lead s15, reviewer R)."""
+    sentence = "No urinary retention, numbness of the saddle area reported by her."
+    assert _statuses(sentence, "saddle_numbness") == {"present"}
+    assert _level(sentence) == TriageLevel.EMERGENCY
+    assert _statuses("No saddle numbness reported.", "saddle_numbness") == {"absent"}
