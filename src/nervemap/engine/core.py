@@ -255,38 +255,32 @@ class Tables:
         # triage.yaml defining_findings (engine/triage.gated_conditions): each gate's condition and the
         # findings that open it, as a (F, G) 0/1 matrix for the batch
         condition_index = compiled.condition_index
-        self.gates = [
-            (condition_index[gate.condition], [index[f] for f in gate.any_of if f in index])
-            for gate in kb.triage.defining_findings
-            if gate.condition in condition_index
-        ]
+        # one pass over the gates (a gate naming a condition the knowledge base lacks is skipped; a
+        # condition given twice keeps its last gate's level and reason, as the dicts always did)
+        self.gates: list[tuple[int, list[int]]] = []
+        # each gate closes only when all its known_absent findings are absent (a finding the knowledge
+        # base lacks can never be absent, -1: the gate stays open)
+        self.gate_closers: list[list[int]] = []
+        gate_levels: dict[int, TriageLevel] = {}
+        self.gate_reasons: dict[int, str] = {}
+        for gate in kb.triage.defining_findings:
+            c = condition_index.get(gate.condition)
+            if c is None:
+                continue
+            self.gates.append((c, [index[f] for f in gate.any_of if f in index]))
+            self.gate_closers.append([index.get(f, -1) for f in gate.known_absent])
+            gate_levels[c] = gate.otherwise
+            self.gate_reasons[c] = gate.reason
         self.gate_conditions = np.array([c for c, _ in self.gates], dtype=np.intp)
-        gate_levels = {
-            condition_index[gate.condition]: gate.otherwise
-            for gate in kb.triage.defining_findings
-            if gate.condition in condition_index
-        }
         # per condition: the rank of the most urgent level its gate lets it call for (len(TRIAGE_ORDER):
-        # no gate), and the gate's reason
+        # no gate)
         self.gate_cap_rank = np.full(len(compiled.conditions), len(TRIAGE_ORDER), dtype=np.intp)
         for c, level in gate_levels.items():
             self.gate_cap_rank[c] = rank(level)
         self.gate_levels = gate_levels
-        self.gate_reasons = {
-            condition_index[gate.condition]: gate.reason
-            for gate in kb.triage.defining_findings
-            if gate.condition in condition_index
-        }
         self.gate_matrix = np.zeros((n_findings, len(self.gates)), dtype=np.float64)
         for g, (_, opening) in enumerate(self.gates):
             self.gate_matrix[opening, g] = 1.0
-        # each gate closes only when all its known_absent findings are absent (a finding the knowledge base
-        # lacks can never be absent: the gate stays open)
-        self.gate_closers = [
-            [index.get(f, -1) for f in gate.known_absent]
-            for gate in kb.triage.defining_findings
-            if gate.condition in condition_index
-        ]
         self.gate_closer_matrix = np.zeros((n_findings, len(self.gates)), dtype=np.float64)
         self.gate_closer_count = np.array([len(c) for c in self.gate_closers], dtype=np.float64)
         for g, closers in enumerate(self.gate_closers):
