@@ -27,3 +27,24 @@ def test_numbers_that_are_not_reflex_grades_stay_unread() -> None:
     assert not _reflexes("The Achilles tendon is tender with 2 cm of swelling.")
     assert not _reflexes("Her left knee was swollen 2 weeks ago.")
     assert not _reflexes("She has hurt her ankle 3 times this year.")
+
+
+def test_a_grade_of_another_sign_named_after_it_is_not_a_reflex_grade() -> None:
+    """ "Knees 0 effusion" grades the effusion (none), not the knee jerks; the same for oedema,
+    tenderness and swelling graded after a joint's name."""
+    assert not _reflexes("Knees 0 effusion.")
+    assert not _reflexes("Exam: knees 0 effusion, ankles 2+ pitting oedema.")
+    assert not _reflexes("Ankle 1+ swelling, knee 0 tenderness.")
+
+
+def test_the_reflex_words_elsewhere_in_the_sentence_do_not_make_an_effusion_grade_a_reflex() -> None:
+    got = _reflexes("Knees 0 effusion, reflexes normal.")
+    assert ("patellar", "left", 0) not in got and ("patellar", "right", 0) not in got
+
+
+def test_a_grade_that_ends_the_sentence_is_read() -> None:
+    """ "Ankle jerks 0." - the full stop ends the sentence; a decimal or a numbered item is no grade."""
+    assert _reflexes("Ankle jerks 0.") == {("achilles", "left", 0), ("achilles", "right", 0)}
+    assert ("achilles", "left", 0) in _reflexes("Reflexes: knees 2+, ankles 0.")
+    assert not _reflexes("Knee jerk 0.5")
+    assert _reflexes("1. Ankle jerk absent on the left.") == {("achilles", "left", 0)}

@@ -37,8 +37,14 @@ _MRC_BARE = re.compile(
 )
 _REFLEX_NUM = re.compile(
     r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
-    r"(?![\w%°º.])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
+    # a full stop ends the sentence ("Ankle jerks 0."), but not a decimal ("0.5") or a numbered list's
+    # item ("1. Ankle jerks absent")
+    r"(?![\w%°º])(?!\.\S)(?!\.\s+[A-Z])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
     r"(?!\s+(?:cm|mm|kg|days?|weeks?|months?|years?|hours?|times|x|mg|ml)\b)"
+    # the grade of another sign named right after it, not of a reflex: "knees 0 effusion", "ankles 2+
+    # pitting oedema", "knee 0 tenderness" (a grade needs a reflex word or the reflex notation alone)
+    r"(?!\s+(?:\w+\s+)?(?:effusions?|o?edema|swelling|swollen|pitting|tenderness|tender|pulses?|crepitus|"
+    r"warmth|erythema|beats?)\b)"
     # a count, not a grade: "can only do 3 single leg heel raises", "2 flights of stairs"
     r"(?!\s+(?:\w+\s+){0,3}(?:raises?|reps?|repetitions?|steps?|attempts?|stairs?|flights?|metres?|meters?|"
     r"yards?|blocks?|degrees?|deg)\b)"
