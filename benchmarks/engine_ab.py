@@ -11,8 +11,9 @@ base, and the golden cases of TREE_A are assessed by the two in turn, round afte
 of the two swapped each round). Each case's least CPU time (this thread's clock) over the rounds is
 kept; the figure is the mean over the cases, and B/A their ratio. The same tree given twice shows
 the method's bias (0.999-1.001 on the 2-core machine at load 12-14). The copy's strings change
-too ("nervemapb-localisation"), so its records are not compared here: check the answers with
-``nervemap evaluate -f json`` in each tree.
+too ("nervemapb-localisation"); before timing, each golden assessment of the two (full and headline) is
+compared as JSON with that word put back, and the cases whose answers differ are named: a speed change
+must give the same answers. (The text sets are checked with ``nervemap evaluate -f json`` in each tree.)
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ def loaded(package: str, cases: list[dict[str, Any]]) -> tuple[Assess, Any, list
     return assess, compiled, records
 
 
+def differing(versions: list[tuple[Assess, Any, list[Any]]], ids: list[str]) -> list[str]:
+    """The golden cases (and detail) whose assessment as JSON differs between the two versions, the
+    renamed copy's package name put back in its output (no output of A holds the word RENAMED)."""
+    (assess_a, compiled_a, records_a), (assess_b, compiled_b, records_b) = versions
+    out = []
+    for detail in ("full", "headline"):
+        for case_id, record_a, record_b in zip(ids, records_a, records_b, strict=True):
+            a = assess_a(record_a, compiled_a, detail).model_dump_json()
+            b = assess_b(record_b, compiled_b, detail).model_dump_json().replace(RENAMED, "nervemap")
+            if a != b:
+                out.append(f"{case_id} ({detail})")
+    return out
+
+
 def least_cpu(versions: list[tuple[Assess, Any, list[Any]]], detail: str, rounds: int) -> list[list[int]]:
     """Per version, each case's least CPU time (ns) over ``rounds``, the versions taking turns."""
     best = [[10**18] * len(versions[0][2]) for _ in versions]
@@ -87,7 +102,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="assessments of each case per version")
     args = parser.parse_args()
     golden = args.tree_a / "tests" / "golden" / "cases.jsonl"
-    cases = [json.loads(line)["case"] for line in golden.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in golden.read_text().splitlines() if line.strip()]
+    cases = [row["case"] for row in rows]
     with tempfile.TemporaryDirectory(prefix="nervemap-ab-") as folder:
         renamed_copy(args.tree_b, Path(folder))
         sys.path.insert(0, str(args.tree_a / "src"))
@@ -98,6 +114,11 @@ def main() -> None:
         files = [importlib.import_module(name).__file__ for name in ("nervemap", RENAMED)]
         print(f"A: {files[0]}  B: {files[1]} (from {args.tree_b})")
         print(f"{len(cases)} golden cases of A, {args.rounds} rounds")
+        changed = differing([a, b], [str(row["id"]) for row in rows])
+        if changed:
+            print(f"answers differ on {len(changed)}: {', '.join(changed)}")
+        else:
+            print("answers: every golden assessment the same as JSON in A and B (full and headline)")
         for detail in ("full", "headline"):
             best_a, best_b = least_cpu([a, b], detail, args.rounds)
             mean_a = sum(best_a) / len(best_a) / 1e3
