@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 _NEGATION = "NEGATED_EXISTENCE"
+_HYPOTHETICAL = "HYPOTHETICAL"
 # the span label of a target that is a red-flag finding (knowledge base ``red_flag: true``)
 RED_FLAG_LABEL = "RED_FLAG"
 # the span label of a target that is a symptom or a history finding (not a sign of the examination);
@@ -52,6 +53,9 @@ class ClauseWords(BaseModel):
     negators: frozenset[str]
     functions: frozenset[str]
     max_item_words: int
+    plan_words: frozenset[str]
+    procedure_words: frozenset[str]
+    procedure_endings: tuple[str, ...]
 
 
 @functools.cache
@@ -61,10 +65,12 @@ def clause_words() -> ClauseWords:
     raw = yaml.safe_load(text)
     if not isinstance(raw, dict):
         raise ValueError("context_clauses.yaml: expected a mapping of word lists")
-    lowered = {
+    lowered: dict[str, int | list[str] | tuple[str, ...]] = {
         key: value if isinstance(value, int) else [str(w).lower() for w in value]
         for key, value in raw.items()
     }
+    endings = raw.get("procedure_endings", [])
+    lowered["procedure_endings"] = tuple(str(w).lower() for w in endings)
     return ClauseWords.model_validate(lowered)
 
 
@@ -186,9 +192,51 @@ def symptom_denial_allows(target: Any, modifier: Any, _between: Any) -> bool:
     return clause_allows(target, modifier, _between)
 
 
+def _names_a_procedure(target: Any, words: ClauseWords) -> bool:
+    """The target's words name an operation or a procedure ("hip replacement", "laminectomy")."""
+    return any(
+        token.lower_ in words.procedure_words or token.lower_.endswith(words.procedure_endings)
+        for token in target
+    )
+
+
+def plan_allows(target: Any, modifier: Any, _between: Any) -> bool:
+    """medspaCy's ``on_modifies`` callback of a planned operation ("surgery was planned", "awaiting a hip
+    replacement"): the target names an operation or a procedure and stands in the modifier's own phrase, with
+    no clause boundary, punctuation or phrase word ("for", "after", "since", ...) between them, so that a
+    symptom is never made hypothetical ("awaiting an MRI for saddle numbness") and an operation that is done
+    stays done ("booked for a scan after her hip replacement")."""
+    words = clause_words()
+    if not _names_a_procedure(target, words):
+        return False
+    doc = target.doc
+    if modifier.end <= target.start:
+        between = range(modifier.end, target.start)
+    elif target.end <= modifier.start:
+        between = range(target.end, modifier.start)
+    else:
+        return True
+    return not any(
+        doc[i].is_punct or doc[i].lower_ in words.boundaries or doc[i].lower_ in words.phrase_words
+        for i in between
+    )
+
+
+def _is_plan(rule: Any, words: ClauseWords) -> bool:
+    """A hypothesis rule that says an operation is planned (its words hold one of the plan words)."""
+    return rule.category.upper() == _HYPOTHETICAL and bool(
+        words.plan_words.intersection(rule.literal.lower().split())
+    )
+
+
 def limit_negations_to_their_clause(rule: Any) -> Any:
     """The ConText ``rule`` with :func:`clause_allows` as its callback when it is a negation without one
-    (:func:`symptom_denial_allows` for the denials only a symptom takes)."""
-    if rule.category.upper() == _NEGATION and rule.on_modifies is None:
+    (:func:`symptom_denial_allows` for the denials only a symptom takes), and with :func:`plan_allows` when it
+    says an operation is planned."""
+    if rule.on_modifies is not None:
+        return rule
+    if rule.category.upper() == _NEGATION:
         rule.on_modifies = symptom_denial_allows if rule.literal in SYMPTOM_ONLY_DENIALS else clause_allows
+    elif _is_plan(rule, clause_words()):
+        rule.on_modifies = plan_allows
     return rule
