@@ -10,6 +10,11 @@ callgrind's instrumentation switched on around that loop only (``callgrind_contr
 figure is the instructions of that loop divided by the number of calls. It counts instructions,
 not time: a change that saves instructions the processor runs cheaply (interpreter dispatch) saves
 less time than its share of the count.
+
+``--simulate`` also runs callgrind's cache and branch simulation (several times slower) and prints,
+per call, the first-level instruction and data cache misses, the last-level misses and the
+mispredicted conditional and indirect branches: the interpreter waits mostly on its front end
+(docs/scaling.md, "One case alone, session 16"), which a count of instructions does not show.
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ def main() -> None:
     )
     parser.add_argument("--detail", choices=("full", "headline"), default="full")
     parser.add_argument("--repeat", type=int, default=2, help="counted passes over the golden cases")
+    parser.add_argument(
+        "--simulate", action="store_true", help="also simulate the caches and the branch predictor"
+    )
     args = parser.parse_args()
     if os.environ.get(INNER):
         inner("full" if args.detail == "full" else "headline", args.repeat)
@@ -71,6 +79,7 @@ def main() -> None:
             [
                 "valgrind",
                 "--tool=callgrind",
+                *(["--cache-sim=yes", "--branch-sim=yes"] if args.simulate else []),
                 "--instr-atstart=no",
                 f"--callgrind-out-file={out}",
                 sys.executable,
@@ -86,13 +95,32 @@ def main() -> None:
             check=True,
         )
         calls = int(done.stdout.split()[-1])
-        totals = [line for line in out.read_text().splitlines() if line.startswith("totals:")]
-        instructions = int(totals[0].split()[1])
+        lines = out.read_text().splitlines()
+        events = next(line for line in lines if line.startswith("events:")).split()[1:]
+        totals = dict(
+            zip(
+                events,
+                map(int, next(line for line in lines if line.startswith("totals:")).split()[1:]),
+                strict=True,
+            )
+        )
     command = f".venv/bin/python benchmarks/engine_instructions.py --detail {args.detail}"
     print(
-        f"assess(case, detail={args.detail!r}): {instructions / calls / 1e6:.3f} M instructions per call "
+        f"assess(case, detail={args.detail!r}): {totals['Ir'] / calls / 1e6:.3f} M instructions per call "
         f"({calls} calls, golden cases)  [{command}]"
     )
+    if args.simulate:
+        # callgrind's event names: I1mr/D1mr/D1mw first-level misses, ILmr/DLmr/DLmw last-level,
+        # Bcm/Bim mispredicted conditional/indirect branches (of Bc/Bi executed)
+        per_call = {name: value / calls / 1e3 for name, value in totals.items()}  # thousands
+        data = per_call["D1mr"] + per_call["D1mw"]
+        last = per_call["ILmr"] + per_call["DLmr"] + per_call["DLmw"]
+        print(
+            f"simulated, per call: first-level misses {per_call['I1mr']:.1f} K instruction, "
+            f"{data:.1f} K data; last-level {last:.2f} K; mispredicted branches {per_call['Bcm']:.1f} K "
+            f"of {per_call['Bc']:.0f} K conditional, {per_call['Bim']:.1f} K of {per_call['Bi']:.0f} K "
+            f"indirect  [{command} --simulate]"
+        )
 
 
 if __name__ == "__main__":
