@@ -84,3 +84,35 @@ def cases(draw: st.DrawFn, compiled: CompiledKnowledge, max_findings: int = 8) -
             "reflexes": draw(graded("reflex", reflexes, SIDES, (0, 4), 2, unique=True)),
         }
     )
+
+
+@st.composite
+def one_sided_cases(draw: st.DrawFn, compiled: CompiledKnowledge) -> Case:
+    """A case whose every sided finding is on one side: symptoms over any of the leg's regions (a foot
+    in full included), weak movements, lost or reduced reflexes, all on the drawn side; nothing midline,
+    both-sided or stated for the other leg. At least two findings, so that they form a pattern."""
+    kb = compiled.knowledge
+    side = draw(st.sampled_from(SIDES))
+    lateral = [r for r in kb.anatomy.regions if r.lateral]
+    # any regions, or every region of one part of the leg (a whole foot, a whole knee)
+    parts = sorted({r.group for r in lateral if r.group})
+    part = draw(st.none() | st.sampled_from(parts)) if parts else None
+    if part is None:
+        marks = draw(pain_marks(lateral, (side,), 8))
+    else:
+        kind = draw(st.sampled_from(SYMPTOMS))
+        marks = [{"region": r.id, "side": side, "kind": kind} for r in lateral if r.group == part]
+    strength = draw(graded("movement", [m.id for m in kb.anatomy.movements], (side,), (0, 4), 3, unique=True))
+    reflexes = draw(graded("reflex", [r.id for r in kb.anatomy.reflexes], (side,), (0, 1), 2, unique=True))
+    if len(marks) + len(strength) + len(reflexes) < 2:
+        marks = [*marks, *({"region": r.id, "side": side, "kind": "numbness"} for r in lateral[-2:])]
+    return Case.model_validate(
+        {
+            "age": draw(AGES),
+            "setting": draw(SETTINGS),
+            "pain_map_complete": False,
+            "pain_map": marks,
+            "strength": strength,
+            "reflexes": reflexes,
+        }
+    )

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nervemap.engine.assess import assess
+from nervemap.engine.assess import assess, assess_many
 from nervemap.engine.assessment import Assessment
 from nervemap.engine.compiled import CompiledKnowledge, default_compiled
 
@@ -597,3 +597,48 @@ def test_an_abnormal_snap_moves_a_foot_drop_from_the_root_towards_the_nerve(
     root = [_kind_mass(compiled, c, "root") for c in (abnormal, base, normal)]
     assert nerve[0] > nerve[1] > nerve[2]
     assert root[0] < root[1] < root[2]
+
+
+FOOT_REGIONS = (
+    "foot_sole",
+    "foot_dorsum",
+    "great_toe",
+    "lesser_toes",
+    "heel",
+    "first_web_space",
+    "foot_medial_border",
+    "foot_lateral_border",
+)
+
+
+def _numb_feet(*sides: str) -> dict[str, Any]:
+    marks = [{"region": r, "side": side, "kind": "numbness"} for side in sides for r in FOOT_REGIONS]
+    return {"age": 55, "pain_map_complete": False, "pain_map": marks}
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_one_whole_foot_numb_is_answered_with_a_site_of_that_side_and_polyneuropathy_as_alternative(
+    side: str,
+) -> None:
+    """The known violation of issue 14's property: the foot in full numb on one side led with the
+    length-dependent polyneuropathy (0.69, its prior mass against a sciatic nerve's 0.20). A site of
+    both legs by definition never leads a one-sided picture; it stays listed, its probability kept."""
+    sites = assess(_numb_feet(side)).localization
+    assert sites[0].side == side
+    names = [s.site_id for s in sites]
+    assert "site:polyneuropathy" in names
+    polyneuropathy = sites[names.index("site:polyneuropathy")]
+    assert polyneuropathy.probability > sites[0].probability  # the order changed, not the numbers
+
+
+def test_both_feet_numb_still_lead_with_the_polyneuropathy() -> None:
+    lead = assess(_numb_feet("left", "right")).localization[0]
+    assert (lead.site_id, lead.side) == ("site:polyneuropathy", "bilateral")
+
+
+def test_one_foot_numb_leads_alike_alone_and_in_a_batch() -> None:
+    case = _numb_feet("left")
+    alone = assess(case).localization[0]
+    batch = assess_many([case, _numb_feet("left", "right")])
+    assert (batch[0].localization[0].site_id, batch[0].localization[0].side) == (alone.site_id, alone.side)
+    assert batch[1].localization[0].site_id == "site:polyneuropathy"

@@ -203,6 +203,11 @@ class Tables:
         self.site_side = [h.side for h in hypotheses]
         self.site_is_left = np.array([h.side == "left" for h in hypotheses])
         self.site_is_right = np.array([h.side == "right" for h in hypotheses])
+        # sites of both legs by definition (anatomy/sites.yaml needs_both_sides): never the lead answer
+        # of a case whose sided findings keep to one side (the "pattern:unilateral:" observation)
+        both_by_definition = {f"site:{s.id}" for s in kb.anatomy.sites if s.needs_both_sides}
+        self.site_needs_both_sides = np.array([h.site in both_by_definition for h in hypotheses])
+        self.unilateral_observation = compiled.observation_index.get("pattern:unilateral:")
         self.localised, self.close_alternative = localisation_cut_points(compiled)
         self.spinal_threshold = kb.localisation.spinal_threshold.value
         self.cut = thresholds_of(kb).severity
@@ -1266,6 +1271,9 @@ def _headline_chunk(
     combined *= 2
     combined += other_side
     site_order = stable_order(combined)
+    if t.unilateral_observation is not None and t.site_needs_both_sides.any():
+        for i in np.flatnonzero(observed[:, t.unilateral_observation]).tolist():
+            site_order[i] = _lead_with_both_sides(site_order[i], t.site_needs_both_sides)
     # informative findings
     marked = present | absent
     informative = marked.sum(axis=1) - (marked & t.demographic[None, :]).sum(axis=1)
@@ -1400,6 +1408,20 @@ def _severity_grades(
     grade = np.maximum(grade, np.where(np.isnan(odi), mild, odi_grade))
     grade = np.maximum(grade, np.where(emergency_flag, severe, mild))
     return [SEVERITY_ORDER[g] for g in grade.tolist()]
+
+
+def _lead_with_both_sides(site_order: IntArray, needs_both_sides: npt.NDArray[np.bool_]) -> IntArray:
+    """The site order of a case whose sided findings keep to one side: a site of both legs by
+    definition (anatomy/sites.yaml ``needs_both_sides``) that would lead goes right after the first
+    site that is not one; the rest keep their places (issue 14: one-sided findings never make a
+    both-sided site the top answer). Probabilities are untouched, so it stays listed as an alternative."""
+    if not needs_both_sides[site_order[0]]:
+        return site_order
+    gated = needs_both_sides[site_order]
+    first = int(np.argmin(gated))  # the first site not gated (argmin: the first False)
+    if gated[first]:
+        return site_order  # every site gated: nothing to lead instead
+    return np.concatenate([site_order[first : first + 1], site_order[:first], site_order[first + 1 :]])
 
 
 def _close_alternatives(t: Tables, site_order: IntArray, site_p: FloatArray) -> list[str] | None:
@@ -1565,6 +1587,8 @@ class _OneTables:
         ]
         self.kind_of = t.kind_of.tolist()
         self.kind_of_array = np.ascontiguousarray(t.kind_of, dtype=np.intp)
+        self.site_needs_both_sides = t.site_needs_both_sides
+        self.unilateral_observation = t.unilateral_observation if t.site_needs_both_sides.any() else None
         self.spinal = np.flatnonzero(t.compiled.spinal)
         # (F, C): t.unexplained by finding, so that a case's findings are rows read in one gather
         self.unexplained_by_finding = np.ascontiguousarray(t.unexplained.T)
@@ -1938,6 +1962,8 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     own = np.negative(site_keys)
     other_side = one.other_side[(left and not right, right and not left)]
     site_order = np.lexsort((other_side, own, keys))  # kind total, own probability, side
+    if one.unilateral_observation is not None and one.unilateral_observation in observed_list:
+        site_order = _lead_with_both_sides(site_order, one.site_needs_both_sides)
     clinical = one.clinical_finding_set  # the findings that are not demographic
     enough = bool(observed_list) or not (clinical.isdisjoint(present_set) and clinical.isdisjoint(absent_set))
 

@@ -287,6 +287,12 @@ class SpecialSite(Strict):
         "the share of one-sided presentations. The site then has a left, a right and a both-sided "
         "variant, so that one-sided findings name their side instead of 'bilateral'",
     )
+    needs_both_sides: bool = Field(
+        default=False,
+        description="A site of both legs by definition (a length-dependent polyneuropathy): when every "
+        "sided finding of a case is on one side, it is never the lead answer (listed after the first "
+        "site that is not so marked; its probability unchanged, so it stays an alternative)",
+    )
     sources: list[str] = Field(min_length=1)
 
 
