@@ -50,6 +50,7 @@ class ClauseWords(BaseModel):
     predicate_fillers: frozenset[str]
     affirmations: frozenset[str]
     disjunctions: frozenset[str]
+    onset_words: frozenset[str]
     negators: frozenset[str]
     functions: frozenset[str]
     max_item_words: int
@@ -98,16 +99,17 @@ def _next_boundary(doc: Any, start: int, end: int, words: ClauseWords) -> int:
 
 
 def _affirms(doc: Any, start: int, end: int, words: ClauseWords) -> bool:
-    """The tokens ``start:end`` say something was found ("saddle numbness present") and are not the
-    end of a list joined by "or" ("saddle numbness or retention present") nor a denial of their own
-    ("saddle numbness not present")."""
+    """The tokens ``start:end`` say something was found ("saddle numbness present") or date it as new
+    ("new saddle numbness today", "saddle numbness since this morning") and are not the end of a list
+    joined by "or" ("saddle numbness or retention present") nor a denial of their own ("saddle numbness
+    not present")."""
     lowered = [doc[i].lower_ for i in range(start, end)]
     if words.disjunctions.intersection(lowered):
         return False
     for word in lowered:
         if word in words.negators:
             return False
-        if word in words.affirmations:
+        if word in words.affirmations or word in words.onset_words:
             return True
     return False
 
