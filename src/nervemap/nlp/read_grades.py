@@ -442,7 +442,14 @@ def _strength(
     paired = [_pair(draft, g, _graded_by(draft, g, movements)) for g in grades]
     sides = _sides_for(draft, sentence, grades, paired)
     text = draft.text
-    for grade, (names, _), side in zip(grades, paired, sides, strict=True):
+    for grade, (names, adjacent), side in zip(grades, paired, sides, strict=True):
+        if (
+            names
+            and not adjacent
+            and not grade.word
+            and _grades_the_whole_limb(draft, sentence, grade, global_strength)
+        ):
+            continue
         if not names:
             if grade.word:
                 continue
@@ -466,6 +473,35 @@ def _strength(
                 value, flags = (5,), flags - {"negated"}
             status = assertion(flags - {"negated"})
             _add_strength(draft, name, grade, value, side, flags, status)
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _grades_the_whole_limb(
+    draft: Draft, sentence: tuple[int, int], grade: Grade, global_strength: re.Pattern[str]
+) -> bool:
+    """A grade followed at once by the words for every leg muscle ("5/5 throughout except left EHL
+    4/5", "power 5/5 in all groups"): read for the whole limb, not inherited by a muscle named after
+    it (the one after "except" keeps its own grade, which beats this one). Its side is only one its
+    own words give, before any exception ("full except the left EHL" is not a left-sided statement)."""
+    text = draft.text
+    start = _SPACE.match(text, grade.end, sentence[1])
+    at = start.end() if start else grade.end
+    if not global_strength.match(text, at, sentence[1]):
+        return False
+    whole = text[sentence[0] : sentence[1]]
+    if upper_limb_only(whole) or _PART_OF_LIMB.search(whole):
+        return False
+    # its own clause ("Right EHL 4/5, otherwise 5/5 throughout": not the right side's), up to an exception
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, sentence[0], grade.start)]
+    end = _CLAUSE_END.search(text, at, sentence[1])
+    clause_end = end.start() if end else sentence[1]
+    exception = _EXCEPT.search(text, at, clause_end)
+    scope = (starts[-1] if starts else sentence[0], exception.start() if exception else clause_end)
+    own = assign_sides(text, scope, [(grade.start, grade.end)], explicit=True)[0]
+    _global_strength(draft, grade, own)
+    return True
 
 
 def _graded_by(draft: Draft, grade: Grade, movements: list[Mention]) -> list[Mention]:
