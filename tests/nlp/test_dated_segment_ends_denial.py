@@ -18,6 +18,9 @@ _BACK = "Low back pain and left sciatica for a week."
         "He has never had bowel trouble, new numbness around the anus since last night.",
         "No fever, saddle numbness started yesterday.",
         "Denies weight loss, numbness in the saddle area since this morning.",
+        # a duration in hours, days or weeks dates it as well
+        "No fever, saddle numbness for two days.",
+        "Denies night sweats, saddle anaesthesia x 3 days.",
     ],
 )
 def test_a_dated_red_flag_after_a_denial_is_present(sentence: str) -> None:
@@ -31,6 +34,7 @@ def test_a_dated_red_flag_after_a_denial_is_present(sentence: str) -> None:
     [
         "No fever, weight loss or saddle numbness since the fall.",
         "No fever, no new saddle numbness.",
+        "No fever, no saddle numbness for two days.",
         "Denies fever, night sweats or new numbness in the saddle area.",
     ],
 )

@@ -56,3 +56,22 @@ def test_never_incontinent_alone_stays_a_denial() -> None:
     note = "Back pain and right sciatica for a week. She has never been incontinent."
     assert status_of(note, "urinary_incontinence_new") == "absent"
     assert triage_of(note) != "emergency"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # (reviewer R on 49dfffd) "before" with nothing after it is no change: the denial stands
+        "Back pain for a week. He has never had numbness around the back passage before.",
+        "Back pain for a week. She has never had weakness in her legs before.",
+    ],
+)
+def test_never_before_without_an_anchor_is_a_denial(note: str) -> None:
+    found = {status_of(note, "saddle_numbness"), status_of(note, "subjective_leg_weakness")} - {None}
+    assert found == {"absent"}
+    assert triage_of(note) != "emergency"
+
+
+def test_never_before_with_a_time_after_it_is_the_change() -> None:
+    note = "Sciatica for a fortnight. He had never been incontinent before yesterday evening."
+    assert status_of(note, "urinary_incontinence_new") == "present"

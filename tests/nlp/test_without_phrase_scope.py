@@ -27,3 +27,31 @@ def test_a_without_list_still_denies() -> None:
     note = "Right sciatica for a week, without fever, weight loss or numbness."
     assert status_of(note, "leg_numbness") == "absent"
     assert status_of(note, "fever") == "absent"
+
+
+# (reviewer R on 49dfffd) "without" governs one noun phrase: past a comma it reaches only a list's items
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        (
+            "Without any recent infection, increasing weakness of both legs over four days.",
+            "progressive_weakness",
+        ),
+        ("Abrupt onset without trauma, low back pain radiating down the left leg.", "radiating_leg_pain"),
+        ("Without a preceding illness, retention of urine since this morning.", "urinary_retention"),
+    ],
+)
+def test_without_does_not_reach_the_complaint_past_a_comma(note: str, finding: str) -> None:
+    assert status_of(note, finding) == "present"
+
+
+@pytest.mark.parametrize(
+    ("note", "finding"),
+    [
+        ("Back pain without fever, chills, night sweats or numbness.", "leg_numbness"),
+        ("Back pain without fever, bladder or bowel incontinence.", "urinary_incontinence_new"),
+        ("Back pain without leg pain, tingling or numbness.", "leg_numbness"),
+    ],
+)
+def test_without_still_denies_every_item_of_its_list(note: str, finding: str) -> None:
+    assert status_of(note, finding) == "absent"

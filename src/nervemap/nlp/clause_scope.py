@@ -57,6 +57,8 @@ class ClauseWords(BaseModel):
     plan_words: frozenset[str]
     procedure_words: frozenset[str]
     procedure_endings: tuple[str, ...]
+    phrase_denials: frozenset[str]
+    list_closers: frozenset[str]
 
 
 @functools.cache
@@ -127,6 +129,27 @@ def _forward_allows(doc: Any, modifier_end: int, target_start: int, words: Claus
     return True
 
 
+def _list_item(doc: Any, modifier_end: int, target_start: int, words: ClauseWords) -> bool:
+    """A target past a comma after "without" is an item of the list it opens: the segments from the first
+    comma on, up to one that closes the list ("or", "nor", "and"), are short, and the target stands in one."""
+    sentence_end = doc[target_start].sent.end
+    commas = [i for i in range(modifier_end, target_start) if doc[i].text in (",", ";")]
+    if not commas:
+        return True
+    start = commas[0] + 1
+    while start < sentence_end:
+        end = next((i for i in range(start, sentence_end) if doc[i].text in (",", ";")), sentence_end)
+        closer = next((i for i in range(start, end) if doc[i].lower_ in words.list_closers), None)
+        # the item's words (up to the closer: what follows "or" is the list's last item)
+        item = [i for i in range(start, end if closer is None else closer) if not doc[i].is_punct]
+        if len(item) > words.max_item_words:
+            return False
+        if closer is not None and end > target_start:
+            return True
+        start = end + 1
+    return False
+
+
 def _backward_allows(doc: Any, target_start: int, modifier_start: int, words: ClauseWords) -> bool:
     """No segment between a target and the denial after it (the target's own too) is a clause or a phrase."""
     sentence_start = doc[target_start].sent.start
@@ -169,6 +192,10 @@ def clause_allows(target: Any, modifier: Any, _between: Any) -> bool:
     is denied (reviewer R, session 13; docs/safety.md H1). Other findings take the list reading."""
     words = clause_words()
     if modifier.end <= target.start:
+        if target.doc[modifier.start].lower_ in words.phrase_denials and not _list_item(
+            target.doc, modifier.end, target.start, words
+        ):
+            return False
         return _forward_allows(target.doc, modifier.end, target.start, words)
     if target.end <= modifier.start:
         if not _backward_allows(target.doc, target.start, modifier.start, words):
