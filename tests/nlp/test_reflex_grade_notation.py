@@ -48,3 +48,20 @@ def test_a_grade_that_ends_the_sentence_is_read() -> None:
     assert ("achilles", "left", 0) in _reflexes("Reflexes: knees 2+, ankles 0.")
     assert not _reflexes("Knee jerk 0.5")
     assert _reflexes("1. Ankle jerk absent on the left.") == {("achilles", "left", 0)}
+
+
+def test_the_numbers_of_an_inline_numbered_exam_list_are_not_reflex_grades() -> None:
+    """Reviewer R's MUST-FIX on 4841f1e: the splitter cuts the list at each "2." and "3.", so the item
+    numbers ended sentences and were read as grades (achilles 2, patellar 3, achilles 4)."""
+    got = _reflexes(
+        "Exam: 1. Left ankle jerk absent 2. Knee jerks present 3. SLR 40 degrees left 4. Sensation reduced"
+    )
+    assert ("achilles", "left", 0) in got
+    assert not any(grade in (3, 4) for _, _, grade in got)
+    assert ("achilles", "left", 2) not in got
+    got = _reflexes(
+        "Exam: 1. Power 5/5 throughout 2. Knee jerks 2+ bilaterally 3. Ankle jerk absent on the left "
+        "4. SLR positive on the left"
+    )
+    assert got == {("patellar", "left", 2), ("patellar", "right", 2), ("achilles", "left", 0)}
+    assert not any(grade == 1 for _, _, grade in _reflexes("Reflexes 1. Knee 2+ 2. Ankle 0"))

@@ -334,6 +334,7 @@ def read_grades(draft: Draft) -> None:
             numeric = [
                 Grade(m.start(), m.end(), _reflex_pair(m), False)
                 for m in _REFLEX_NUM.finditer(draft.text, *sentence)
+                if not _numbered_item(draft.text, m)
                 if not any(g.start <= m.start() < g.end for g in mrc)
             ]
             words = _word_grades(draft, sentence, reflex_words)
@@ -351,7 +352,31 @@ def _graded_in_reflex_notation(draft: Draft, reflex: Mention, sentence: tuple[in
         return False
     lead = _NAME_THEN_REFLEX_GRADE.match(draft.text, reflex.end, sentence[1])
     grade = _REFLEX_NUM.match(draft.text, lead.end(), sentence[1]) if lead else None
-    return grade is not None and (bool(grade.group("gs")) or grade.group("g") == "0")
+    return (
+        grade is not None
+        and (bool(grade.group("gs")) or grade.group("g") == "0")
+        and not _numbered_item(draft.text, grade)
+    )
+
+
+# how far a numbered list's neighbouring item number is looked for
+_ITEM_REACH = 300
+
+
+def _numbered_item(text: str, grade: re.Match[str]) -> bool:
+    """A number and a full stop that number an item of a list ("1. Left ankle jerk absent 2. Knee jerks
+    present 3. SLR ..."), not a grade that ends its sentence ("Ankle jerks 0."): the item before it or
+    the item after it is numbered too (the sentence splitter cuts the list at each number, so this
+    looks at the whole note, not at the sentence)."""
+    if grade.group("gs") or grade.group("d") or not text.startswith(".", grade.end()):
+        return False
+    n = int(grade.group("g"))
+    after = re.compile(rf"(?<![\w./]){n + 1}\.\s")
+    before = re.compile(rf"(?<![\w./]){n - 1}\.\s") if n > 0 else None
+    return bool(
+        after.search(text, grade.end(), grade.end() + _ITEM_REACH)
+        or (before and before.search(text, max(0, grade.start() - _ITEM_REACH), grade.start()))
+    )
 
 
 _REFLEX_THEN_WORD = re.compile(r"\s*(?:is|are|was|were|remains?|appears?)?\s*(?:\w+ly\s+)?", re.IGNORECASE)
