@@ -17,6 +17,8 @@ from tests.nlp.reading import status_of, triage_of
     [
         "An 80-year-old man with atrial fibrillation suddenly cannot feel his right foot.",
         "Known AF, off warfarin. Half an hour ago she suddenly lost all feeling in her left leg.",
+        # (reviewer R on 0f8e2d6: "no longer" read as a denial of the numbness)
+        "Atrial fibrillation. Suddenly he can no longer feel his left foot.",
     ],
 )
 def test_a_limb_that_cannot_be_felt_with_af_is_an_emergency(note: str) -> None:
@@ -59,3 +61,44 @@ def test_a_new_or_changed_incontinence_stays_the_red_flag(sentence: str) -> None
     note = f"{_BACK} {sentence}"
     assert status_of(note, "urinary_incontinence_new") == "present"
     assert triage_of(note) == "emergency"
+
+
+def test_a_leg_no_longer_felt_is_a_new_numbness_not_a_denial() -> None:
+    note = "Known AF. He can no longer feel his right leg."
+    assert status_of(note, "leg_numbness") == "present"
+    assert status_of(note, "leg_neuro_symptom_new") == "present"
+    assert status_of("Back pain. He no longer feels any tingling in the leg.", "leg_tingling") == "absent"
+
+
+def test_feeling_lost_over_a_year_is_numbness_but_not_new() -> None:
+    note = "Diabetic for twenty years; she lost all feeling in her left foot over the past year."
+    assert status_of(note, "leg_numbness") == "present"
+    assert status_of(note, "leg_neuro_symptom_new") is None
+
+
+def test_a_leg_lost_is_no_numbness() -> None:
+    assert status_of("He lost his left leg in an accident; now right sciatica.", "leg_numbness") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "finding", "status"),
+    [
+        # (reviewer R on 0f8e2d6) months are not long-standing here: no cited cut-off between weeks and months
+        (
+            "She has been incontinent for months since the epidural injection.",
+            "urinary_incontinence_new",
+            "present",
+        ),
+        # the bowel as the bladder: an obstetric sphincter injury of years is not new
+        ("Faecal incontinence for years after childbirth.", "bowel_incontinence_new", "absent"),
+        (
+            "Faecal incontinence for years after childbirth, much worse since yesterday.",
+            "bowel_incontinence_new",
+            "present",
+        ),
+    ],
+)
+def test_the_years_since_rule_is_for_years_and_for_the_bowel_too(
+    sentence: str, finding: str, status: str
+) -> None:
+    assert status_of(f"{_BACK} {sentence}", finding) == status
