@@ -629,11 +629,15 @@ def test_one_whole_foot_numb_is_answered_with_a_site_of_that_side_and_polyneurop
     assert "site:polyneuropathy" in names
     polyneuropathy = sites[names.index("site:polyneuropathy")]
     assert polyneuropathy.probability > sites[0].probability  # the order changed, not the numbers
+    # reviewer R's SHOULD-FIX on c4de8bb: the order is explained
+    assert any("lesion of both legs by definition" in note for note in assess(_numb_feet(side)).notes)
 
 
 def test_both_feet_numb_still_lead_with_the_polyneuropathy() -> None:
-    lead = assess(_numb_feet("left", "right")).localization[0]
+    both = assess(_numb_feet("left", "right"))
+    lead = both.localization[0]
     assert (lead.site_id, lead.side) == ("site:polyneuropathy", "bilateral")
+    assert not any("lesion of both legs by definition" in note for note in both.notes)
 
 
 def test_one_foot_numb_leads_alike_alone_and_in_a_batch() -> None:

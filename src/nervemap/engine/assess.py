@@ -43,6 +43,12 @@ SIDE_NOT_STATED = (
     "side not stated: nothing in the case says which side the lesion is on, so the leading site is "
     "given without a side (left and right equally likely)"
 )
+# anatomy/sites.yaml needs_both_sides: such a site does not lead a one-sided picture (engine/core.py),
+# so a site it outranks in probability leads; the order then needs saying
+BOTH_SIDES_LISTED_AFTER = (
+    "findings on one side only: {site} is a lesion of both legs by definition, so it is listed after "
+    "{lead} though more probable here ({p:.2f}); findings in the other leg would make it the answer"
+)
 
 
 def stack_encoded(compiled: CompiledKnowledge, encoded: Sequence[EncodedCase]) -> tuple[FloatArray, ...]:
@@ -88,6 +94,8 @@ class _Fields:
         self.mirror = [
             index.get((h.site, other[h.side]), -1) if h.side in other else -1 for h in compiled.hypotheses
         ]
+        both = {f"site:{s.id}" for s in compiled.knowledge.anatomy.sites if s.needs_both_sides}
+        self.needs_both_sides = [h.site in both for h in compiled.hypotheses]
 
 
 def unsided_twin(compiled: CompiledKnowledge, core: CoreCase, h: int) -> int:
@@ -174,6 +182,12 @@ def to_assessment(compiled: CompiledKnowledge, core: CoreCase, detail: Detail = 
             side = None
             if not localization:
                 notes = [*notes, SIDE_NOT_STATED]
+        if localization and fields.needs_both_sides[h] and probability > localization[0].probability:
+            lead = localization[0]
+            where = f"{lead.name} ({lead.side})" if lead.side else lead.name
+            note = BOTH_SIDES_LISTED_AFTER.format(site=name, lead=where, p=probability)
+            if not any(n.startswith("findings on one side only:") for n in notes):
+                notes = [*notes, note]
         possibly = core.possibly if not localization else None
         # all nine fields, in declared order ("possibly" set only when given, as trusted() records it)
         localization.append(
