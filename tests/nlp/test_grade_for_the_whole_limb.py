@@ -36,3 +36,11 @@ def test_a_side_stated_for_the_whole_limb_is_kept() -> None:
     got = _strength("Left leg: 5/5 throughout.")
     assert got[("knee_extension", "left")] == 5
     assert ("knee_extension", "right") not in got
+
+
+def test_every_muscle_of_a_listed_exception_keeps_the_exceptions_grade() -> None:
+    """Reviewer R's SHOULD-FIX on 40cbb78: "which are 4/5" after a list of two muscles grades both."""
+    got = _strength("Power 5/5 throughout except for left ankle dorsiflexion and EHL which are 4/5.")
+    assert got[("ankle_dorsiflexion", "left")] == 4
+    assert got[("great_toe_extension", "left")] == 4
+    assert got[("ankle_dorsiflexion", "right")] == 5

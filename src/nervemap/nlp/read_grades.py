@@ -55,7 +55,7 @@ _PREP_BEFORE_NAME = re.compile(
 _NAME_THEN_GRADE = re.compile(
     r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
     r"graded|measured|noted|to|be|of|at|on|the|left|right|(?-i:L|R)|bilaterally|bilateral|both|sides?|"
-    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-|"
+    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|which|\(|\)|-|"
     # "hip flexion and knee extension are each graded 4+/5", "all rated 4/5" (H11 s7)
     r"each|all|rated|scored|tested|assessed|found)[\s:,]*)*$",
     re.I,
