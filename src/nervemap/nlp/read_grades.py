@@ -55,11 +55,12 @@ _PREP_BEFORE_NAME = re.compile(
 _NAME_THEN_GRADE = re.compile(
     r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
     r"graded|measured|noted|to|be|of|at|on|the|left|right|(?-i:L|R)|bilaterally|bilateral|both|sides?|"
-    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|which|\(|\)|-|"
+    r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-|"
     # "hip flexion and knee extension are each graded 4+/5", "all rated 4/5" (H11 s7)
     r"each|all|rated|scored|tested|assessed|found)[\s:,]*)*$",
     re.I,
 )
+_WHICH_THEN_GRADE = re.compile(r"^\s+which\s+(?:are|is|were|was)\s+(?:graded\s+|each\s+)?$", re.I)
 _SEPARATOR = re.compile(r"[,;]|\band\b", re.I)
 _GRADE_THEN_NAME = re.compile(
     # "decreased right versus left ankle reflexes": the first side is the one graded (nlp/sides)
@@ -226,7 +227,11 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
         and _GRADE_THEN_NAME.match(text[grade.end : after[0].start])
     ):
         return [after[0]]
-    if before and _NAME_THEN_GRADE.match(text[before[-1].end : grade.start]):
+    gap = text[before[-1].end : grade.start] if before else ""
+    # "ankle dorsiflexion and EHL which are 4/5": a number right after "which are" grades the names
+    # listed before it (not a word grade after a comma: "the knee jerks, which were reduced on the
+    # left" is an exception's own reading, _excepted_reflexes)
+    if before and (_NAME_THEN_GRADE.match(gap) or (not grade.word and _WHICH_THEN_GRADE.match(gap))):
         listed = [before[-1]]
         for previous in reversed(before[:-1]):
             if _LIST_SEP.match(text[previous.end : listed[-1].start]):
