@@ -34,7 +34,9 @@ def test_verbless_normal_sensation_is_both_legs(text: str) -> None:
 
 
 def test_an_exception_keeps_its_own_reading() -> None:
-    assert _statuses("Sensation normal except reduced over the left first web space.") == {("left", "reduced")}
+    assert _statuses("Sensation normal except reduced over the left first web space.") == {
+        ("left", "reduced")
+    }
 
 
 def test_a_part_of_the_leg_named_after_it_is_that_part_only() -> None:
