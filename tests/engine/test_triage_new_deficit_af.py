@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.engine.assess import assess
 from nervemap.knowledge.models import TriageLevel
-from nervemap.nlp import extract
+from tests.nlp.reading import red_flags_of
 
 RULE = "ali_new_deficit_af"
-
-
-def _flags(text: str) -> tuple[TriageLevel, set[str]]:
-    triage = assess(extract(text).case).triage
-    return triage.level, {flag.id for flag in triage.red_flags}
 
 
 @pytest.mark.parametrize(
@@ -26,16 +20,16 @@ def _flags(text: str) -> tuple[TriageLevel, set[str]]:
     ],
 )
 def test_a_new_leg_deficit_with_atrial_fibrillation_is_an_emergency(text: str) -> None:
-    level, flags = _flags(text)
+    level, flags = red_flags_of(text)
     assert RULE in flags
     assert level == TriageLevel.EMERGENCY
 
 
 def test_a_new_deficit_without_atrial_fibrillation_does_not_fire_it() -> None:
-    _, flags = _flags("A 77-year-old: since waking he can no longer feel his left foot.")
+    _, flags = red_flags_of("A 77-year-old: since waking he can no longer feel his left foot.")
     assert RULE not in flags
 
 
 def test_sciatica_spreading_with_atrial_fibrillation_but_no_deficit_does_not_fire_it() -> None:
-    _, flags = _flags("Known AF. Sciatica for months, now spreading to the other leg.")
+    _, flags = red_flags_of("Known AF. Sciatica for months, now spreading to the other leg.")
     assert RULE not in flags

@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.engine.assess import assess
 from nervemap.knowledge.models import TriageLevel
-from nervemap.nlp import extract
+from tests.nlp.reading import red_flags_of
 
 RULE = "ali_sudden_deficit_af"
-
-
-def _flags(text: str) -> tuple[TriageLevel, set[str]]:
-    triage = assess(extract(text).case).triage
-    return triage.level, {flag.id for flag in triage.red_flags}
 
 
 @pytest.mark.parametrize(
@@ -29,18 +23,20 @@ def _flags(text: str) -> tuple[TriageLevel, set[str]]:
     ],
 )
 def test_a_sudden_leg_deficit_with_atrial_fibrillation_is_an_emergency(text: str) -> None:
-    level, flags = _flags(text)
+    level, flags = red_flags_of(text)
     assert level == TriageLevel.EMERGENCY
     assert RULE in flags
 
 
 def test_the_same_deficit_without_atrial_fibrillation_does_not_fire_it() -> None:
-    _, flags = _flags("An 81-year-old woman noticed that her right leg suddenly went weak at lunchtime.")
+    _, flags = red_flags_of(
+        "An 81-year-old woman noticed that her right leg suddenly went weak at lunchtime."
+    )
     assert RULE not in flags
 
 
 def test_a_gradual_deficit_does_not_fire_it() -> None:
-    _, flags = _flags(
+    _, flags = red_flags_of(
         "A 69-year-old with atrial fibrillation: the left leg has grown slowly weaker over a year."
     )
     assert RULE not in flags

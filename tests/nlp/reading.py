@@ -35,3 +35,11 @@ def triage_of(text: str) -> str:
     from nervemap.engine.assess import assess
 
     return str(assess(extract(text).case, detail="headline").triage.level)
+
+
+def red_flags_of(text: str) -> tuple[str, set[str]]:
+    """The triage level of the case read from the note and the ids of the red flags that fired."""
+    from nervemap.engine.assess import assess
+
+    triage = assess(extract(text).case, detail="headline").triage
+    return str(triage.level), {flag.id for flag in triage.red_flags}

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from nervemap.engine.assess import assess
-from nervemap.nlp import extract  # type: ignore[attr-defined,unused-ignore]
-from tests.nlp.reading import present, status_of
-
-
-def _level(text: str) -> str:
-    return str(assess(extract(text).case).triage.level)
+from tests.nlp.reading import present, status_of, triage_of
 
 
 @pytest.mark.parametrize(
@@ -26,7 +20,7 @@ def _level(text: str) -> str:
 )
 def test_incontinence_new_or_worse_is_a_cauda_equina_emergency(text: str) -> None:
     assert status_of(text, "urinary_incontinence_new") == "present"
-    assert _level(text) == "emergency"
+    assert triage_of(text) == "emergency"
 
 
 @pytest.mark.parametrize(
@@ -38,7 +32,7 @@ def test_incontinence_new_or_worse_is_a_cauda_equina_emergency(text: str) -> Non
 )
 def test_long_standing_incontinence_is_still_not_new(text: str) -> None:
     assert status_of(text, "urinary_incontinence_new") == "absent"
-    assert _level(text) != "emergency"
+    assert triage_of(text) != "emergency"
 
 
 @pytest.mark.parametrize(
@@ -52,12 +46,12 @@ def test_long_standing_incontinence_is_still_not_new(text: str) -> None:
     ],
 )
 def test_numbness_of_both_legs_worsening_or_sudden_with_spinal_pain_is_an_emergency(text: str) -> None:
-    assert _level(text) == "emergency"
+    assert triage_of(text) == "emergency"
 
 
 def test_worsening_numbness_of_both_feet_without_a_spinal_feature_stays_urgent() -> None:
     # the slow course of a length-dependent polyneuropathy: assessed within 24 h, not an emergency on its own
-    assert _level("Numbness in both legs, progressively worse over months.") == "urgent"
+    assert triage_of("Numbness in both legs, progressively worse over months.") == "urgent"
 
 
 @pytest.mark.parametrize(
@@ -70,7 +64,7 @@ def test_worsening_numbness_of_both_feet_without_a_spinal_feature_stays_urgent()
 def test_incontinence_dated_as_recent_before_the_words_is_still_new(text: str) -> None:
     # the reviewer's residual must-fix of 2d31523: the onset stated before "occasional"/"stress" incontinence
     assert status_of(text, "urinary_incontinence_new") != "absent"
-    assert _level(text) == "emergency"
+    assert triage_of(text) == "emergency"
 
 
 def test_a_worsening_numbness_keeps_its_place() -> None:
