@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 evaluate-holdout4 evaluate-holdout5 conformance clean
+.PHONY: setup demo test check lint typecheck kb-check audit bench evaluate evaluate-dev evaluate-root evaluate-holdout evaluate-holdout2 evaluate-holdout3 evaluate-holdout4 evaluate-holdout5 evaluate-mimic conformance clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,13 @@ evaluate-holdout4: $(STAMP)
 # cases (scripts/holdout5.jsonl), written blind and committed before any measurement: never tune on it
 evaluate-holdout5: $(STAMP)
 	$(BIN)/nervemap evaluate tests/data/holdout5.jsonl --misses
+
+# development set of mimics and emergencies (session 17): 38 paraphrased published cases of leg pain that mimics
+# or accompanies spinal disease (AAA, limb ischaemia, compartment syndrome, DVT, Baker's cyst, sacral and hip
+# fractures, nerve entrapments, GBS, zoster, epidural abscess, metastatic compression). Open for tuning, unlike
+# the hold-outs: fixes found on it must still be general rules with a source.
+evaluate-mimic: $(STAMP)
+	$(BIN)/nervemap evaluate tests/data/mimicset.jsonl --misses
 
 # FHIR R4 and CDS Hooks 2.0 conformance (issue 18): every FHIR resource and CDS Hooks response nervemap
 # writes for the golden cases, checked with the official R4 JSON Schema, the R4 StructureDefinitions and
