@@ -337,6 +337,18 @@ class Tables:
             for f in group:
                 if f in index:
                     self.groups[index[f], g] = 1.0
+        # the rules with closers (triage.yaml unless_absent, engine/triage.rule_closed): per rule, its
+        # groups as finding columns and every closer column (a finding the knowledge base lacks is never
+        # absent: a group of only such findings never closes the rule)
+        self.rule_closers: list[tuple[int, list[list[int]], list[int]]] = [
+            (
+                r,
+                [[index[f] for f in group if f in index] for group in rule.unless_absent],
+                [index[f] for group in rule.unless_absent for f in group if f in index],
+            )
+            for r, rule in enumerate(rules)
+            if rule.unless_absent
+        ]
         # the findings some rule reads
         self.rule_columns = np.flatnonzero(
             (self.all_of != 0).any(axis=1)
@@ -351,9 +363,10 @@ class Tables:
         out: FloatArray = present @ self.red_log_present.T + absent @ self.red_log_absent.T
         return out
 
-    def fired(self, present: BoolArray) -> BoolArray:
+    def fired(self, present: BoolArray, absent: BoolArray | None = None) -> BoolArray:
         """(B, R): the red-flag rules that fire (engine/triage.rule_fires, over the batch), from the
-        (B, F) present findings (only the columns some rule reads are read: counts of 0/1)."""
+        (B, F) present findings (only the columns some rule reads are read: counts of 0/1) and, for
+        the rules' closers, the absent ones (None: nothing known absent, no rule closed)."""
         read = present[:, self.rule_columns].astype(np.float64)
         fires = (read @ self.all_of[self.rule_columns]) >= self.all_count[None, :]
         fires &= ~self.has_any[None, :] | ((read @ self.any_of[self.rule_columns]) > 0)
@@ -362,6 +375,12 @@ class Tables:
             fires &= (missed.astype(np.float64) @ self.group_rule) == 0
         fires &= (read @ self.of[self.rule_columns]) >= self.at_least[None, :]
         fires &= ~self.never[None, :]
+        if absent is not None:
+            for r, groups, closers in self.rule_closers:
+                closed = ~present[:, closers].any(axis=1)
+                for group in groups:
+                    closed &= absent[:, group].any(axis=1)
+                fires[:, r] &= ~closed
         return fires
 
 
@@ -1235,7 +1254,7 @@ def _headline_chunk(
     # ties by engine/ties.py, as the sites: a batch's matrix products may differ from one row's in
     # the last bits, and two conditions that tie must not swap with the size of the batch
     order = tie_orders(conditions)  # np.argsort(-tie_keys(conditions), axis=1, kind="stable")
-    fired_matrix = t.fired(present)
+    fired_matrix = t.fired(present, absent)
     fired = _row_lists(fired_matrix)
     p_spinal = conditions[:, compiled.spinal].sum(axis=1)
     # out-of-model fit: unexplained manifestations per condition
@@ -1526,6 +1545,11 @@ class _OneTables:
                     bool(t.never[r]) or not rule_has_any(rule, index),
                 )
             )
+        # each rule's closers (Tables.rule_closers) as sets: its groups and every closer
+        self.closers: dict[int, tuple[list[frozenset[int]], frozenset[int]]] = {
+            r: ([frozenset(group) for group in groups], frozenset(every))
+            for r, groups, every in t.rule_closers
+        }
         # the clauses as sets ("of" stays a list: a finding named twice counts twice)
         self.gates = [
             (c, frozenset(opening), closers)
@@ -1647,9 +1671,9 @@ def _one_tables(t: Tables) -> _OneTables:
     return known
 
 
-def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
-    """Tables.fired for one case, from the set of its present findings (rule order). Only the
-    rules that need a present finding (_OneTables.needing), or need none, can fire."""
+def _fired_one(one: _OneTables, present: set[int], absent: set[int] | None = None) -> list[int]:
+    """Tables.fired for one case, from the sets of its present and absent findings (rule order). Only
+    the rules that need a present finding (_OneTables.needing), or need none, can fire."""
     # the rules each present finding is needed by, gathered by C-level map and union
     candidates = one.unconditional.union(*filter(None, map(one.needing.get, present)))
     out = []
@@ -1667,8 +1691,19 @@ def _fired_one(one: _OneTables, present: set[int]) -> list[int]:
             continue
         if not of and at_least > 0:
             continue
+        closers = one.closers.get(r)
+        if closers is not None and absent and _closed_one(closers, present, absent):
+            continue
         out.append(r)
     return out
+
+
+def _closed_one(
+    closers: tuple[list[frozenset[int]], frozenset[int]], present: set[int], absent: set[int]
+) -> bool:
+    """engine/triage.rule_closed for one case: each group has a finding absent, none present."""
+    groups, every = closers
+    return every.isdisjoint(present) and all(not group.isdisjoint(absent) for group in groups)
 
 
 def _severity_grade_one(t: Tables, case: Case, present: set[int], emergency_flag: bool) -> Severity:
@@ -1924,7 +1959,7 @@ def headline_one(compiled: CompiledKnowledge, case: Case, encoded: EncodedCase) 
     # first places are read here (the listed conditions, the plan's leading ones): the whole order
     # is made when read (CoreCase.order)
     order_list = tie_order_prefix(p_row, ranked, max(n_above, n_listable, MIN_LISTED))
-    fired = _fired_one(one, present_set)
+    fired = _fired_one(one, present_set, absent_set)
     p_spinal = float(_add(conditions[0, one.spinal]))  # the batch's row sum over the same columns
     # the present manifestations, the rare ones each condition leaves unexplained (counts), and
     # the most probable of the conditions that leave the fewest (the first of equals, as argmax)

@@ -53,16 +53,30 @@ def rank(level: TriageLevel) -> int:
     return _RANK[level]
 
 
-def rule_fires(rule: TriageRule, present: set[str]) -> bool:
+def rule_fires(rule: TriageRule, present: set[str], absent: Collection[str] = frozenset()) -> bool:
+    """The rule's clauses hold over the present findings and no closer (``unless_absent``) shuts it.
+    Without ``absent`` no rule is closed: the question "could this rule fire?" (the interview) is
+    answered as if nothing were known absent."""
     if rule.all_of and not all(f in present for f in rule.all_of):
         return False
     if rule.any_of and not any(f in present for f in rule.any_of):
         return False
     if any(not any(f in present for f in group) for group in rule.and_any_of):
         return False
-    if rule.at_least is not None:
-        return sum(f in present for f in rule.of) >= rule.at_least
-    return True
+    if rule.at_least is not None and sum(f in present for f in rule.of) < rule.at_least:
+        return False
+    return not rule_closed(rule, present, absent)
+
+
+def rule_closed(rule: TriageRule, present: Collection[str], absent: Collection[str]) -> bool:
+    """The rule's closers hold: each ``unless_absent`` group has a finding known absent and none of
+    their findings is present (a finding added present can only reopen the rule; unknown is not absent)."""
+    if not rule.unless_absent or not absent:
+        return False
+    closers = [f for group in rule.unless_absent for f in group]
+    if any(f in present for f in closers):
+        return False
+    return all(any(f in absent for f in group) for group in rule.unless_absent)
 
 
 def rule_findings(rule: TriageRule) -> list[str]:
@@ -71,10 +85,10 @@ def rule_findings(rule: TriageRule) -> list[str]:
     return list(dict.fromkeys(rule.all_of + rule.any_of + rule.of + grouped))
 
 
-def fired_rules(triage: Triage, present: set[str]) -> list[RedFlag]:
+def fired_rules(triage: Triage, present: set[str], absent: Collection[str] = frozenset()) -> list[RedFlag]:
     flags = []
     for rule in triage.red_flags:
-        if rule_fires(rule, present):
+        if rule_fires(rule, present, absent):
             involved = [f for f in rule_findings(rule) if f in present]
             flags.append(
                 RedFlag(
@@ -277,7 +291,7 @@ def decide(
     ``full_posteriors`` are (label, posterior) pairs: the posterior with every finding and, for the
     safety property, those with subsets of the present red flags (see the module docstring).
     """
-    flags = fired_rules(triage, present)
+    flags = fired_rules(triage, present, absent)
     advice_by_rule = {rule.id: rule.patient_advice for rule in triage.red_flags}
     suspects_by_rule = {rule.id: rule.suspects for rule in triage.red_flags}
     decision = TriageDecision({c.id: c.name for c in conditions})

@@ -601,12 +601,23 @@ class TriageRule(Strict):
     suspects: list[Identifier] = Field(
         default_factory=list, description="Conditions the rule raises (named as triage.suspected)"
     )
+    unless_absent: list[list[Identifier]] = Field(
+        default_factory=list,
+        description=(
+            "Closers, for a rule that infers a danger from its risk (an embolic source and a new numb leg): "
+            "the rule does not fire when each group has a finding known absent and no finding of any group "
+            "is present (the examined limb found warm with pulses). Unknown is not absent: an unexamined "
+            "limb keeps the rule; a finding added present can only reopen it."
+        ),
+    )
     sources: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _has_clause(self) -> TriageRule:
         if any(not group for group in self.and_any_of):
             raise ValueError("'and_any_of' groups must not be empty")
+        if any(not group for group in self.unless_absent):
+            raise ValueError("'unless_absent' groups must not be empty")
         if not (self.all_of or self.any_of or self.of):
             raise ValueError("a rule needs at least one of all_of, any_of, of")
         if (self.at_least is None) != (not self.of):

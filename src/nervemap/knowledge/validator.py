@@ -379,6 +379,7 @@ def check_knowledge(
     # triage and plans
     for rule in kb.triage.red_flags:
         used = rule.all_of + rule.any_of + rule.of + [f for group in rule.and_any_of for f in group]
+        used += [f for group in rule.unless_absent for f in group]
         refs("triage", rule.id, "findings", used, findings, "finding")
         refs("triage", rule.id, "sources", rule.sources, sources, "source")
         refs("triage", rule.id, "suspects", rule.suspects, conditions, "condition")
