@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nervemap.knowledge.models import EXPERT_ESTIMATE, KnowledgeBase, Number, Setting
@@ -13,60 +12,17 @@ if TYPE_CHECKING:
     from nervemap.engine.compiled import CompiledKnowledge
 
 
-# A remainder counts as forced only when it is exactly what the others leave (to rounding): a value
-# kept above a negative or zero remainder is a floor someone chose, an estimate like any other.
-_REMAINDER_TOLERANCE = 0.001
-
-
-def _remainder_path(members: Sequence[tuple[str, Number]]) -> str | None:
-    """The one estimated member of a distribution whose others are all cited, if its value is the rest."""
-    estimated = [(path, number) for path, number in members if number.source == EXPERT_ESTIMATE]
-    if len(members) < 2 or len(estimated) != 1:
-        return None
-    path, number = estimated[0]
-    rest = 1.0 - sum(n.value for p, n in members if p != path)
-    return path if abs(number.value - rest) <= _REMAINDER_TOLERANCE else None
-
-
 def forced_number_paths(kb: KnowledgeBase) -> set[str]:
     """Paths of numbers whose value the knowledge base's own rules fix, so no source can add to them.
 
-    A condition's site probabilities sum to 1, and so do the probabilities of an exclusive group's
-    categories (age bands, sex, duration) given wholly as probabilities: the site of a single-site
-    condition is fixed at 1, and a distribution's one estimated member, when every other member is
-    cited, is fixed at what the cited ones leave. That is arithmetic, not a clinical claim to cite.
+    A condition with a single lesion site has that site's probability fixed at 1 by the rule that a
+    condition's site probabilities sum to 1: it is arithmetic, not a clinical claim to cite.
     """
-    forced = {
+    return {
         f"conditions[{condition.id}].sites[{condition.sites[0].site}].p"
         for condition in kb.conditions
         if len(condition.sites) == 1
     }
-    groups: dict[str, list[str]] = {}
-    for finding in kb.findings:
-        if finding.exclusive_group:
-            groups.setdefault(finding.exclusive_group, []).append(finding.id)
-    for condition in kb.conditions:
-        distributions: list[list[tuple[str, Number]]] = [
-            [(f"conditions[{condition.id}].sites[{site.site}].p", site.p) for site in condition.sites]
-        ]
-        listed = {likelihood.finding: likelihood for likelihood in condition.likelihoods}
-        for members in groups.values():
-            given = [listed[m] for m in members if m in listed]
-            if len(given) == len(members) and all(
-                lk.p is not None and lk.specificity is None for lk in given
-            ):
-                distributions.append(
-                    [
-                        (f"conditions[{condition.id}].likelihoods[{lk.finding}].p", lk.p)
-                        for lk in given
-                        if lk.p
-                    ]
-                )
-        for members_with_numbers in distributions:
-            remainder = _remainder_path(members_with_numbers)
-            if remainder is not None:
-                forced.add(remainder)
-    return forced
 
 
 def stats(kb: KnowledgeBase) -> dict[str, Any]:
