@@ -607,6 +607,12 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
     if _NOT_TOUCH.search(text) and not _TOUCH.search(text):
         return  # vibration and position sense are not the light-touch / pin-prick map
     sides = assign_sides(draft.text, sentence, [(p.start, p.end) for p in places], default=draft.side)
+    for i, place in enumerate(places):
+        # "normal on the right, reduced over the dorsum of the left foot": a place whose own words
+        # name its side is on that side only (a side word of another clause is not also its)
+        inside = side_cues(draft.text, place.start, place.end)
+        if inside:
+            sides[i] = combine([c.side for c in inside])
     midline = draft.knowledge.anatomy.midline
     statuses = _list_statuses(draft, sentence, places)
     for i in range(1, len(places)):

@@ -61,6 +61,9 @@ _NAME_THEN_GRADE = re.compile(
     re.I,
 )
 _WHICH_THEN_GRADE = re.compile(r"^\s+which\s+(?:are|is|were|was)\s+(?:graded\s+|each\s+)?$", re.I)
+# "the knee jerks, which were reduced on the left": a grade word in a relative clause grades the name
+# the clause is about
+_COMMA_WHICH_THEN_WORD = re.compile(r"^\s*,\s*which\s+(?:are|is|were|was)\s+(?:\w+ly\s+)?$", re.I)
 _SEPARATOR = re.compile(r"[,;]|\band\b", re.I)
 _GRADE_THEN_NAME = re.compile(
     # "decreased right versus left ankle reflexes": the first side is the one graded (nlp/sides)
@@ -68,7 +71,10 @@ _GRADE_THEN_NAME = re.compile(
     r"his|her|of\s+the|versus|vs\.?)\s+)*$",
     re.I,
 )
-_LIST_SEP = re.compile(r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:of\s+)?(?:the\s+)?$", re.I)
+# a name listed after another, with its own side word ("right EHL and left ankle dorsiflexion 4/5")
+_LIST_SEP = re.compile(
+    r"^\s*(?:,|and|or|&|/|,\s*and)\s*(?:of\s+)?(?:the\s+)?(?:(?:left|right|(?-i:L|R))\s+)?$", re.I
+)
 # "the left patellar reflex is absent while the right is present", "(left normal)": a grade for
 # the same muscle or reflex on the other side
 _OTHER_SIDE = re.compile(
@@ -231,7 +237,11 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
     # "ankle dorsiflexion and EHL which are 4/5": a number right after "which are" grades the names
     # listed before it (not a word grade after a comma: "the knee jerks, which were reduced on the
     # left" is an exception's own reading, _excepted_reflexes)
-    if before and (_NAME_THEN_GRADE.match(gap) or (not grade.word and _WHICH_THEN_GRADE.match(gap))):
+    if before and (
+        _NAME_THEN_GRADE.match(gap)
+        or (not grade.word and _WHICH_THEN_GRADE.match(gap))
+        or (grade.word and _COMMA_WHICH_THEN_WORD.match(gap) and not _excepted(draft, before[-1]))
+    ):
         listed = [before[-1]]
         for previous in reversed(before[:-1]):
             if _LIST_SEP.match(text[previous.end : listed[-1].start]):
@@ -242,6 +252,14 @@ def _adjacent(draft: Draft, grade: Grade, names: list[Mention]) -> list[Mention]
     if after and _GRADE_THEN_NAME.match(text[grade.end : after[0].start]) and not closed:
         return _listed_from(text, after)
     return []
+
+
+def _excepted(draft: Draft, name: Mention) -> bool:
+    """The name follows an exception word in its sentence ("reflexes are normal apart from the knee
+    jerks, which were reduced on the left"): its grade is the exception's own reading
+    (:func:`_excepted_reflexes`)."""
+    sentence = draft.sentence_of(name.start)
+    return _EXCEPT_REFLEX.search(draft.text, sentence[0], name.start) is not None
 
 
 def _listed_from(text: str, names: list[Mention]) -> list[Mention]:
@@ -292,6 +310,10 @@ def _foot_drop(draft: Draft) -> None:
 
 def read_grades(draft: Draft) -> None:
     _foot_drop(draft)
+    _read_sentences(draft)
+
+
+def _read_sentences(draft: Draft) -> None:
     reflex_words, weak_words, global_strength, strength_subject = _word_patterns()
     for sentence in draft.note.sentences:
         _all_normal(draft, sentence)
@@ -366,6 +388,9 @@ def _graded_in_reflex_notation(draft: Draft, reflex: Mention, sentence: tuple[in
 
 # how far a numbered list's neighbouring item number is looked for
 _ITEM_REACH = 300
+# a grade in the reflex notation right before a bare number ("2+ 3."), and a new item after that number
+_GRADE_BEFORE = re.compile(r"(?<![\w./])[0-4](?:\+{1,2}|-)?(?:\s*/\s*[0-4](?:\+{1,2}|-)?)?\s+$")
+_NEXT_ITEM = re.compile(r"\.\s+[A-Z]")
 
 
 def _numbered_item(text: str, grade: re.Match[str]) -> bool:
@@ -375,6 +400,10 @@ def _numbered_item(text: str, grade: re.Match[str]) -> bool:
     looks at the whole note, not at the sentence)."""
     if grade.group("gs") or grade.group("d") or not text.startswith(".", grade.end()):
         return False
+    if _GRADE_BEFORE.search(text, max(0, grade.start() - 8), grade.start()) and _NEXT_ITEM.match(
+        text, grade.end()
+    ):
+        return True  # "Knee jerks 2+ 3. Ankle jerks absent": the name's grade was given just before
     n = int(grade.group("g"))
     after = re.compile(rf"(?<![\w./]){n + 1}\.\s")
     before = re.compile(rf"(?<![\w./]){n - 1}\.\s") if n > 0 else None
@@ -444,6 +473,12 @@ def _sides_for(
         listed = sides[i] is None and sides[i - 1] in ("left", "right") and _LIST_SEP.match(gap)
         if listed and not side_cues(draft.text, *spans[i]):
             sides[i] = sides[i - 1]
+    # "the knee jerks, which were reduced on the left, and ankle jerks 2+": a side word inside a relative
+    # clause about another name is that name's, not the sentence's only side
+    stated = assign_sides(draft.text, sentence, spans + others, explicit=True)[: len(spans)]
+    for i, span in enumerate(spans):
+        if stated[i] is None and sides[i] is not None and _sides_only_in_asides(draft.text, sentence, span):
+            sides[i] = None
     # "bigger than the left, the right ankle jerk is absent": a side word of another clause
     # does not make a grade bilateral when the grade's own clause names one side
     for i, (side, span) in enumerate(zip(sides, spans, strict=True)):
@@ -452,6 +487,21 @@ def _sides_for(
             if len(own) == 1 and own != {"bilateral"}:
                 sides[i] = next(iter(own))
     return sides
+
+
+_RELATIVE_CLAUSE = re.compile(r",\s*which\b[^,;]*", re.IGNORECASE)
+
+
+def _sides_only_in_asides(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> bool:
+    """Every side word of the sentence stands in a relative clause (", which were reduced on the
+    left") that is not the span's own."""
+    cues = side_cues(text, *sentence)
+    asides = [
+        (m.start(), m.end())
+        for m in _RELATIVE_CLAUSE.finditer(text, *sentence)
+        if not (m.start() <= span[0] < m.end() or m.start() < span[1] <= m.end())
+    ]
+    return bool(cues) and all(any(a <= c.start and c.end <= b for a, b in asides) for c in cues)
 
 
 def _clause_sides(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> set[SideOrBoth]:
@@ -492,7 +542,7 @@ def _strength(
                 own = assign_sides(draft.text, sentence, [(grade.start, grade.end)], explicit=True)[0]
                 _global_strength(draft, grade, own)
             continue
-        for name in names:
+        for name, name_side in zip(names, _listed_sides(text, names, side), strict=True):
             flags = set(name.flags)
             value = grade.grades
             words = draft.text[grade.start : grade.end]
@@ -502,7 +552,41 @@ def _strength(
             if grade.word and plain and "negated" in flags:  # "no EHL weakness"
                 value, flags = (5,), flags - {"negated"}
             status = assertion(flags - {"negated"})
-            _add_strength(draft, name, grade, value, side, flags, status)
+            _add_strength(draft, name, grade, value, name_side, flags, status)
+
+
+# how far before a listed name its own side word may stand ("right EHL", "the left TA")
+_OWN_SIDE_REACH = 10
+
+
+def _listed_sides(text: str, names: list[Mention], side: SideOrBoth | None) -> list[SideOrBoth | None]:
+    """The side of each name of a list that shares one grade: "right EHL and left ankle dorsiflexion
+    4/5" grades each on the side written before it, not both on both sides. Every name with a side word
+    of its own takes it; else, when the list names two sides, a name without one takes the one before
+    it in the list; when it names fewer, all take the grade's side."""
+    order = sorted(range(len(names)), key=lambda i: names[i].start)
+    own: list[SideOrBoth | None] = []
+    previous_end = 0
+    for i in order:
+        # read up to the name's end: "R" is a side only before the part it qualifies ("R TA")
+        lo = max(previous_end, names[i].start - _OWN_SIDE_REACH)
+        cues = [c for c in side_cues(text, lo, names[i].end) if c.end <= names[i].start]
+        own.append(cues[-1].side if cues else None)
+        previous_end = names[i].end
+    if len(names) > 1 and all(o is not None for o in own):
+        # "left hip flexion and left knee extension are both 2/5": each its own side ("both" is the names)
+        out_all: list[SideOrBoth | None] = [None] * len(names)
+        for i, o in zip(order, own, strict=True):
+            out_all[i] = o
+        return out_all
+    if len({o for o in own if o is not None}) < 2:
+        return [side] * len(names)
+    out: list[SideOrBoth | None] = [None] * len(names)
+    carried = next(o for o in own if o is not None)
+    for i, o in zip(order, own, strict=True):
+        carried = o or carried
+        out[i] = carried
+    return out
 
 
 _SPACE = re.compile(r"\s*")
@@ -518,13 +602,15 @@ def _grades_the_whole_limb(
     text = draft.text
     start = _SPACE.match(text, grade.end, sentence[1])
     at = start.end() if start else grade.end
-    if not global_strength.match(text, at, sentence[1]):
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, sentence[0], grade.start)]
+    if not global_strength.match(text, at, sentence[1]) and not _graded_with_exceptions(
+        draft, (starts[-1] if starts else sentence[0], grade.start), at
+    ):
         return False
     whole = text[sentence[0] : sentence[1]]
     if upper_limb_only(whole) or _PART_OF_LIMB.search(whole):
         return False
     # its own clause ("Right EHL 4/5, otherwise 5/5 throughout": not the right side's), up to an exception
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, sentence[0], grade.start)]
     end = _CLAUSE_END.search(text, at, sentence[1])
     clause_end = end.start() if end else sentence[1]
     exception = _EXCEPT.search(text, at, clause_end)
@@ -532,6 +618,19 @@ def _grades_the_whole_limb(
     own = assign_sides(text, scope, [(grade.start, grade.end)], explicit=True)[0]
     _global_strength(draft, grade, own)
     return True
+
+
+def _graded_with_exceptions(draft: Draft, head: tuple[int, int], at: int) -> bool:
+    """'Power 5/5 except right EHL and left ankle dorsiflexion 4/5': a grade of strength as such (the
+    subject before it in its clause, no muscle named there) followed at once by an exception grades
+    every leg muscle; the muscles named after the exception keep their own grades."""
+    if not _EXCEPT.match(draft.text, at):
+        return False
+    subject = _word_patterns()[3]
+    if not subject.search(draft.text, *head):
+        return False
+    sentence = draft.sentence_of(head[0])
+    return not any(head[0] <= m.start < head[1] for m in draft.in_sentence(sentence, ("movement",)))
 
 
 def _graded_by(draft: Draft, grade: Grade, movements: list[Mention]) -> list[Mention]:
@@ -638,8 +737,8 @@ def _reflexes(draft: Draft, sentence: tuple[int, int], names: list[Mention], gra
             sides[i] = assign_sides(draft.text, scope, [span], explicit=True)[0]
             if exception:
                 spared |= _excepted_reflexes(draft, sentence, exception[1], grades, paired)
-    for grade, (listed, _), side in zip(grades, paired, sides, strict=True):
-        for name in listed:
+    for grade, (listed, _), grade_side in zip(grades, paired, sides, strict=True):
+        for name, side in zip(listed, _listed_sides(draft.text, listed, grade_side), strict=True):
             if name.key == "other":
                 continue
             specific = name.key != "all"

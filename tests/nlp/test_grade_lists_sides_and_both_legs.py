@@ -1,0 +1,85 @@
+"""Reading of the examination (issue 14, L s17; review of session 16): the right/left slash notation
+of reflex grades in shorthand, a list number after a grade, a grade word in a relative clause, a list of
+muscles that carry their own sides, and a sensory place that names its own side."""
+
+from __future__ import annotations
+
+from nervemap.nlp import extract
+
+
+def _reflexes(text: str) -> dict[tuple[str, str | None], int]:
+    return {(r.reflex, r.side): r.grade for r in extract(text).case.reflexes}
+
+
+def _strength(text: str) -> dict[tuple[str, str | None], int]:
+    return {(s.movement, s.side): s.grade for s in extract(text).case.strength}
+
+
+def test_shorthand_reflex_names_graded_right_then_left() -> None:
+    # "KJ" and "AJ" for the knee and ankle jerks; "0/2+" is right 0, left 2+
+    assert _reflexes("Reflexes: KJs 2/2, AJs 2+/0.") == {
+        ("patellar", "right"): 2,
+        ("patellar", "left"): 2,
+        ("achilles", "right"): 2,
+        ("achilles", "left"): 0,
+    }
+    found = _reflexes("On examination KJ 1/2+ and AJ 2+/2+.")
+    assert found[("patellar", "right")] == 1
+    assert found[("patellar", "left")] == 2
+
+
+def test_a_lower_case_unit_is_no_reflex() -> None:
+    # "kJ" is a unit of energy, not a knee jerk
+    assert not _reflexes("She eats about 8000 kJ a day and her reflexes were not tested.")
+
+
+def test_a_list_number_after_a_grade_is_not_a_grade() -> None:
+    found = _reflexes("1. SLR negative 2. Ankle jerks 1+ 3. Knee jerks brisk")
+    assert found[("achilles", "left")] == found[("achilles", "right")] == 1
+    found = _reflexes("Ankle jerks 2+ 3. Knee jerks absent")
+    assert found[("achilles", "left")] == found[("achilles", "right")] == 2
+    assert found[("patellar", "left")] == found[("patellar", "right")] == 0
+
+
+def test_a_grade_that_ends_its_sentence_is_still_a_grade() -> None:
+    found = _reflexes("Ankle jerks 0. Knee jerks 2+.")
+    assert found[("achilles", "left")] == found[("achilles", "right")] == 0
+
+
+def test_a_grade_word_in_a_relative_clause_grades_its_own_name_and_side() -> None:
+    found = _reflexes("The ankle jerks, which were absent on the right, and the knee jerks 2+.")
+    assert found[("achilles", "right")] == 0
+    assert ("achilles", "left") not in found  # not said
+    assert found[("patellar", "left")] == found[("patellar", "right")] == 2
+
+
+def test_an_exception_list_keeps_each_muscles_own_side() -> None:
+    found = _strength("Strength 5/5 except left EHL and right ankle plantarflexion 4/5.")
+    assert found[("great_toe_extension", "left")] == 4
+    assert found[("ankle_plantarflexion", "right")] == 4
+    assert found[("great_toe_extension", "right")] == 5
+    assert found[("ankle_plantarflexion", "left")] == 5
+    assert found[("hip_flexion", "left")] == found[("hip_flexion", "right")] == 5
+
+
+def test_shorthand_sides_in_a_list_sharing_one_grade() -> None:
+    found = _strength("Power is 5/5 apart from R TA and L EHL, both 4/5.")
+    assert found[("ankle_dorsiflexion", "right")] == 4
+    assert found[("great_toe_extension", "left")] == 4
+    assert found[("ankle_dorsiflexion", "left")] == 5
+
+
+def test_a_list_with_one_side_keeps_it_for_every_name() -> None:
+    found = _strength("Left ankle dorsiflexion and EHL 4/5.")
+    assert found == {("ankle_dorsiflexion", "left"): 4, ("great_toe_extension", "left"): 4}
+
+
+def test_a_sensory_place_that_names_its_side_is_on_that_side_only() -> None:
+    case = extract("Sensation intact on the left, reduced over the lateral aspect of the right calf.").case
+    reduced = {(s.region, s.side) for s in case.sensation if s.status == "reduced"}
+    assert reduced == {("leg_lateral", "right")}
+
+
+def test_both_after_a_list_of_names_is_the_names_not_the_sides() -> None:
+    found = _strength("Right hip flexion and right knee extension are both 3/5.")
+    assert found == {("hip_flexion", "right"): 3, ("knee_extension", "right"): 3}
