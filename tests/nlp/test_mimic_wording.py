@@ -1,0 +1,191 @@
+"""Plain clinical wordings of mimic and emergency findings the reader missed (helper M, session 17).
+
+Found on tests/data/mimicset.jsonl, a development set of published mimic cases (open for tuning, unlike
+the hold-outs). Each rule is general clinical wording; the tests use mostly other wordings than the cases,
+and each has a near miss that must not be read.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlp.reading import findings_of, status_of
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last year she had a left femoral and popliteal deep vein thrombosis after knee surgery.",
+        "He had a DVT in the right calf two years ago.",
+        "Five years ago she developed a pulmonary embolism after a long flight.",
+        "She has a past history of DVT.",
+    ],
+)
+def test_a_thrombosis_in_the_past_is_previous_vte(text: str) -> None:
+    assert status_of(text, "previous_vte") == "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The scan today shows she had a deep vein thrombosis of the left popliteal vein.",
+        "He has a DVT of the right calf.",
+    ],
+)
+def test_a_thrombosis_found_now_is_not_previous_vte(text: str) -> None:
+    assert status_of(text, "previous_vte") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a cluster of small blisters on red skin over the left buttock.",
+        "Groups of vesicles run down the front of the right thigh.",
+        "Crusted blisters follow the L5 dermatome on the left.",
+    ],
+)
+def test_grouped_blisters_are_a_dermatomal_rash(text: str) -> None:
+    assert status_of(text, "dermatomal_vesicular_rash") == "present"
+
+
+def test_a_single_blister_is_not_a_dermatomal_rash() -> None:
+    assert (
+        status_of(text="A tense blister on the shin after the fall.", finding_id="dermatomal_vesicular_rash")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The white cell count and the CRP are raised.",
+            {("white_cell_count_raised", "present"), ("esr_crp_raised", "present")},
+        ),
+        ("Inflammatory markers are elevated.", {("esr_crp_raised", "present")}),
+        ("His white count was high on admission.", {("white_cell_count_raised", "present")}),
+    ],
+)
+def test_laboratory_results_named_without_numbers(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= findings_of(text)
+
+
+def test_laboratory_results_not_raised_are_not_read_as_raised() -> None:
+    found = findings_of("The white cell count and C-reactive protein are not raised.")
+    assert ("white_cell_count_raised", "present") not in found
+    assert ("esr_crp_raised", "present") not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A soft lump can be felt behind the right knee.",
+        "There is a fluctuant mass at the back of the left knee.",
+    ],
+)
+def test_a_lump_behind_the_knee_is_a_popliteal_swelling(text: str) -> None:
+    assert status_of(text, "popliteal_swelling_or_known_baker_cyst") == "present"
+
+
+def test_a_lump_in_front_of_the_knee_is_not_a_popliteal_swelling() -> None:
+    assert (
+        status_of("A small lump over the front of the knee.", "popliteal_swelling_or_known_baker_cyst")
+        is None
+    )
+
+
+def test_a_leg_without_pulses_is_pulseless() -> None:
+    found = findings_of("Both feet are white and cold and without palpable pulses.")
+    assert ("leg_pulseless", "present") in found
+    assert ("peripheral_pulses_reduced", "present") in found
+
+
+def test_without_pain_is_not_without_pulses() -> None:
+    assert status_of("The foot moves without pain.", "leg_pulseless") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The calf pain comes on after about 200 metres of walking.",
+        "Twenty minutes of walking brings on the buttock ache.",
+    ],
+)
+def test_pain_after_a_distance_or_time_of_walking(text: str) -> None:
+    assert status_of(text, "leg_pain_on_walking") == "present"
+
+
+def test_pain_that_goes_when_the_patient_stops_is_relieved_by_standing_still() -> None:
+    assert (
+        status_of("The cramp settles within a minute once she stops.", "relief_standing_still") == "present"
+    )
+
+
+def test_plantar_responses_named_before_the_word() -> None:
+    assert status_of("The plantar responses are extensor on both sides.", "extensor_plantar") == "present"
+    assert status_of("The plantars were upgoing.", "extensor_plantar") == "present"
+    assert status_of("The plantar responses are flexor.", "extensor_plantar") == "absent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right hip movement is painful and restricted.",
+        "The left hip is irritable with a limited range of movement.",
+    ],
+)
+def test_painful_restricted_hip_movement(text: str) -> None:
+    assert status_of(text, "hip_internal_rotation_painful_limited") == "present"
+
+
+def test_a_full_painless_hip_range_is_not_painful_and_restricted() -> None:
+    assert status_of("Hip movement is full and painless.", "hip_internal_rotation_painful_limited") is None
+
+
+def test_a_flu_like_illness_beforehand_is_a_recent_infection() -> None:
+    found = status_of(
+        "Her legs became weak after a flu-like illness two weeks before.",
+        "recent_gastrointestinal_or_respiratory_infection",
+    )
+    assert found == "present"
+    assert (
+        status_of("He had a preceding flu-like illness.", "recent_gastrointestinal_or_respiratory_infection")
+        == "present"
+    )
+
+
+def test_dead_skin_is_skin_necrosis() -> None:
+    assert (
+        status_of("Over the thigh there are patches of dead skin.", "skin_necrosis_or_crepitus") == "present"
+    )
+
+
+def test_raised_cholesterol_is_hyperlipidaemia() -> None:
+    assert status_of("He has raised cholesterol.", "hyperlipidaemia") == "present"
+
+
+def test_an_onset_minutes_before_arrival_is_sudden() -> None:
+    text = "The calf pain started only minutes before she arrived."
+    assert status_of(text, "sudden_onset") == "present"
+
+
+def test_weight_taken_on_the_leg_is_hip_pain_on_weight_bearing() -> None:
+    text = "The groin pain is worse when she puts weight through the right leg."
+    assert status_of(text, "hip_pain_weight_bearing") == "present"
+
+
+def test_the_spine_named_as_tender() -> None:
+    assert status_of("The thoracolumbar spine is markedly tender.", "spinal_midline_tenderness") == "present"
+    assert status_of("The lumbar spine is not tender.", "spinal_midline_tenderness") == "absent"
+
+
+def test_sepsis_is_a_systemic_illness() -> None:
+    assert status_of("Admitted with sepsis from a leg wound.", "systemically_unwell") == "present"
+    assert status_of("No signs of sepsis.", "systemically_unwell") == "absent"
+
+
+def test_no_injury_denies_an_injury_to_the_leg_too() -> None:
+    found = findings_of("The calf swelled up overnight; there was no injury.")
+    assert ("leg_trauma", "absent") in found
+    assert ("minor_trauma", "absent") in found
+    assert status_of("No injury to the head.", "leg_trauma") is None
