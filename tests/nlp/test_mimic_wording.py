@@ -189,3 +189,26 @@ def test_no_injury_denies_an_injury_to_the_leg_too() -> None:
     assert ("leg_trauma", "absent") in found
     assert ("minor_trauma", "absent") in found
     assert status_of("No injury to the head.", "leg_trauma") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No pulse can be found in the left foot.",
+        "The foot pulses are not felt on the right.",
+        "No pedal pulses on the left.",
+    ],
+)
+def test_a_pulse_not_found_is_also_the_differential_pulse_finding(text: str) -> None:
+    assert status_of(text, "peripheral_pulses_reduced") == "present"
+
+
+@pytest.mark.parametrize("text", ["No pulse oximetry was done.", "Pulse rate 80, no pulse deficit."])
+def test_pulse_oximetry_and_pulse_deficit_are_not_absent_pulses(text: str) -> None:
+    assert status_of(text, "peripheral_pulses_reduced") is None
+
+
+def test_internal_rotation_named_after_the_hip() -> None:
+    text = "The hip flexes fully but internal rotation of the right hip is limited and painful."
+    assert status_of(text, "hip_internal_rotation_painful_limited") == "present"
+    assert status_of("Internal rotation is not limited.", "hip_internal_rotation_painful_limited") is None
