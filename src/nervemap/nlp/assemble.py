@@ -102,18 +102,23 @@ def said(draft: Draft, setting: Setting) -> Said:
         ((Item(ItemKind.SENSATION, t.region, t.side), t.status, specific) for t, specific in draft.sensation),
         lambda new, old: _SENSATION_RANK[new] > _SENSATION_RANK[old],
     )
-    out.append((Item(ItemKind.IMAGING), list(dict.fromkeys(draft.imaging))))
     out += _scores(draft)
     return out
 
 
 def assemble(draft: Draft, setting: Setting) -> Case:
     """The case the draft says. A note lists only the regions it mentions, so its pain map is not
-    the whole map (``pain_map_complete`` False); the measurements read set their findings."""
+    the whole map (``pain_map_complete`` False); the measurements read set their findings.
+
+    The imaging read (``ImagingFinding`` records the reader made, the case's own type) is given
+    as a field of the case rather than as the ``IMAGING`` item: the item's check validates a
+    whole case around the list, on every note, an empty list included, and the case's own
+    validation keeps the same records (a model instance is not validated again)."""
     return case_of(
         in_the_knowledge(draft, said(draft, setting)),
         pain_map_complete=False,
         measurements=draft.measurements,
+        imaging=list(dict.fromkeys(draft.imaging)),
     )
 
 

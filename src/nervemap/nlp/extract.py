@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from nervemap.engine.records import exact_maker
 from nervemap.knowledge.models import KnowledgeBase, Setting
 from nervemap.nlp.assemble import assemble
 from nervemap.nlp.draft import Draft
@@ -21,6 +22,10 @@ from nervemap.nlp.read_scores import read_scores
 from nervemap.nlp.read_setting import detect_setting
 from nervemap.nlp.read_values import read_values
 from nervemap.nlp.text import clean, decode, looks_non_english
+
+# an Extraction of the case and items the reader built (trusted records, every field given in
+# declared order): made as validation would make it, without validating its parts again
+_extraction = exact_maker(Extraction)
 
 READERS = (
     read_findings,
@@ -101,7 +106,7 @@ def _read(
         draft.warn("no clinical finding found")
     if asserted < 3 and looks_non_english(cleaned):
         draft.warn("text looks non-English; only English notes are read")
-    return Extraction(case=case, items=draft.items, warnings=draft.warnings)
+    return _extraction({"case": case, "items": draft.items, "warnings": draft.warnings})
 
 
 def extract_bytes(

@@ -148,9 +148,15 @@ class Matchers:
             lowered = word.group(0).lower()
             start = word.start()
             for precheck, entries in self._for_word(lowered):
-                if precheck is not None and precheck.match(text, start) is None:
-                    continue  # none of these entries matches here
-                for entry in entries:
+                skip = 0
+                if precheck is not None:
+                    hit = precheck.match(text, start)
+                    if hit is None:
+                        continue  # none of these entries matches here
+                    # the alternation takes its first branch that matches: the entries before
+                    # that one do not match here (each branch is one entry's pattern, a group)
+                    skip = hit.lastindex - 1 if hit.lastindex else 0
+                for entry in entries[skip:] if skip else entries:
                     match = entry.compiled.pattern.match(text, start)
                     if match:
                         add(entry, match)
@@ -209,7 +215,8 @@ def _alternation(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
         if pattern.groups or pattern.flags & ~_FLAGS_OK:
             return None
         body = pattern.pattern[len(_BOUND) :] if shared else pattern.pattern
-        branches.append(f"(?{'i' if pattern.flags & re.IGNORECASE else '-i'}:{body})")
+        # each branch a group of its own, so that the match's ``lastindex`` names the branch
+        branches.append(f"((?{'i' if pattern.flags & re.IGNORECASE else '-i'}:{body}))")
     try:
         return re.compile((_BOUND if shared else "") + "(?:" + "|".join(branches) + ")")
     except (re.error, RecursionError):

@@ -153,10 +153,31 @@ def as_literals(rule: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**base, "literal": phrase} for phrase in sorted(phrases) if phrase]
 
 
+# components that change nothing in a text without their characters (each looks for them in
+# ``doc.text``, which spaCy rebuilds from the tokens on every call): run only where the text has them
+_ONLY_WITH: dict[str, tuple[str, ...]] = {
+    "nervemap_line_breaks": ("\n",),
+    "nervemap_denial_lists": (";", ":"),
+}
+_SKIPPED = ["medspacy_context", *_ONLY_WITH]
+
+
+def _finish(pipeline: Any, text: str, doc: Any) -> Any:
+    """``doc`` (tokenised and split by the sentencizer) through the components of
+    :data:`_ONLY_WITH` whose characters ``text`` holds, in the pipeline's order."""
+    for name, component in pipeline.pipeline:
+        needs = _ONLY_WITH.get(name)
+        if needs is not None and all(char in text for char in needs):
+            doc = component(doc)
+    return doc
+
+
 def sentence_docs(texts: list[str], batch_size: int) -> Iterator[Any]:
     """The texts tokenised and split into sentences, in batches (spaCy's ``nlp.pipe``): the doc
     :func:`annotate` would make of each."""
-    return iter(nlp().pipe(texts, batch_size=batch_size, disable=["medspacy_context"]))
+    pipeline = nlp()
+    docs = pipeline.pipe(texts, batch_size=batch_size, disable=_SKIPPED)
+    return (_finish(pipeline, text, doc) for text, doc in zip(texts, docs, strict=True))
 
 
 def annotate(
@@ -178,9 +199,9 @@ def annotate(
     if doc is None:
         doc = pipeline.make_doc(text)
         for name, component in pipeline.pipeline:
-            if name == "medspacy_context":
-                break
-            doc = component(doc)
+            if name not in _SKIPPED:
+                doc = component(doc)
+        doc = _finish(pipeline, text, doc)
     spans = []
     kept: list[Mention] = []
     red_flag_rules = red_flag_finding_rules(packaged_red_flags() if red_flags is None else red_flags)
