@@ -128,19 +128,31 @@ def capped_call(
     )
 
 
+# the gates' reasons by condition, and each condition's (index, condition) by id
+ProbabilityTables = tuple[dict[str, str], dict[str, tuple[int, Condition]]]
+
+
+def probability_tables(triage: Triage, conditions: Sequence[Condition]) -> ProbabilityTables:
+    """What :func:`probability_levels` looks up, for every posterior of one decision."""
+    reasons = {gate.condition: gate.reason for gate in triage.defining_findings}
+    return reasons, {c.id: (i, c) for i, c in enumerate(conditions)}
+
+
 def probability_levels(
     triage: Triage,
     conditions: Sequence[Condition],
     posterior: Sequence[float],
     label: str,
     gated: Mapping[str, TriageLevel] | None = None,
+    tables: ProbabilityTables | None = None,
 ) -> list[tuple[TriageLevel, str, str | None]]:
     """(level, reason, condition id) that one posterior calls for: suspicion rules and likely conditions.
-    A ``gated`` condition (:func:`gated_conditions`) calls for its gate's level at most."""
+    A ``gated`` condition (:func:`gated_conditions`) calls for its gate's level at most. ``tables``: the
+    gates' reasons and the conditions by id (:func:`probability_tables`), built once for the posteriors of
+    one decision (built here when not given)."""
     out: list[tuple[TriageLevel, str, str | None]] = []
     gated = gated or {}
-    reasons = {gate.condition: gate.reason for gate in triage.defining_findings}
-    by_id = {c.id: (i, c) for i, c in enumerate(conditions)}
+    reasons, by_id = tables if tables is not None else probability_tables(triage, conditions)
     for rule in triage.suspicion:
         index, condition = by_id[rule.condition]
         if posterior[index] >= rule.min_probability.value:
@@ -305,9 +317,12 @@ def decide(
             _likely_suspects(suspects_by_rule.get(flag.id, []), likely, triage.suspect_fraction.value),
         )
     gated = gated_conditions(triage, present, absent)
-    decision.screening(probability_levels(triage, conditions, screening_posterior, "red flags aside", gated))
+    tables = probability_tables(triage, conditions)
+    decision.screening(
+        probability_levels(triage, conditions, screening_posterior, "red flags aside", gated, tables)
+    )
     decision.full(
-        probability_levels(triage, conditions, posterior, label, gated)
+        probability_levels(triage, conditions, posterior, label, gated, tables)
         for label, posterior in full_posteriors
     )
     screen = triage.self_care_screen
