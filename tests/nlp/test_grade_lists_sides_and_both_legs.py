@@ -83,3 +83,19 @@ def test_a_sensory_place_that_names_its_side_is_on_that_side_only() -> None:
 def test_both_after_a_list_of_names_is_the_names_not_the_sides() -> None:
     found = _strength("Right hip flexion and right knee extension are both 3/5.")
     assert found == {("hip_flexion", "right"): 3, ("knee_extension", "right"): 3}
+
+
+def test_a_minus_sign_before_a_reflex_grade_is_its_notation() -> None:
+    found = _reflexes("There is a 2+ left ankle reflex and -1 on the right.")
+    assert found == {("achilles", "left"): 2, ("achilles", "right"): 1}
+
+
+def test_a_range_is_not_a_minus_sign() -> None:
+    # "1-2" is a range, not a 1 followed by a "-2"
+    found = _reflexes("Knee jerks 2+, ankle jerks 1-2 bilaterally.")
+    assert not any(reflex == "achilles" for reflex, _ in found)
+
+
+def test_each_reflex_of_a_list_keeps_its_own_side_words() -> None:
+    found = _reflexes("Reflexes: knees 2+ bilaterally, ankles absent on the right.")
+    assert found == {("patellar", "left"): 2, ("patellar", "right"): 2, ("achilles", "right"): 0}

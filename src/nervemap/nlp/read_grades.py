@@ -36,7 +36,8 @@ _MRC_BARE = re.compile(
     r"\s*:?\s*(?P<g>[0-5])(?P<gs>\+|-)?(?![\w/%])(?!\.\d)(?!\s*(?:/|out\s+of))", re.IGNORECASE
 )
 _REFLEX_NUM = re.compile(
-    r"(?<![\w/.\-])(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
+    # "-1 on the left": a minus sign before a grade, after a space, is the notation's, as "+1" is
+    r"(?:(?<=[\s(])-(?=[0-4]\b)|(?<![\w/.\-]))(?P<g>[0-4])\s*(?P<gs>\+{1,2}|-)?(?:\s*/\s*(?P<d>[0-4])\s*(?P<ds>\+{1,2}|-)?)?"
     # a full stop ends the sentence ("Ankle jerks 0."), but not a decimal ("0.5") or a numbered list's
     # item ("1. Ankle jerks absent")
     r"(?![\w%°º])(?!\.\S)(?!\.\s+[A-Z])(?!\s*/\s*\d)(?!\s*-\s*[LS]?\d)"
