@@ -212,3 +212,60 @@ def test_internal_rotation_named_after_the_hip() -> None:
     text = "The hip flexes fully but internal rotation of the right hip is limited and painful."
     assert status_of(text, "hip_internal_rotation_painful_limited") == "present"
     assert status_of("Internal rotation is not limited.", "hip_internal_rotation_painful_limited") is None
+
+
+# Reviewer R s17 on f7b9f64 and 72d035c: the pulse word heads another noun or a list of deficits, or the exam
+# was not done — none of these is a pulse not found.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New numbness of the left foot since yesterday with sciatica. Feet warm, without any pulse deficit.",
+        "Sciatica for three weeks. Feet warm, without pulse deficit.",
+        "Without pulse asymmetry between the legs.",
+    ],
+)
+def test_without_a_pulse_deficit_is_not_a_pulse_not_found(text: str) -> None:
+    assert status_of(text, "leg_pulseless") != "present"
+    assert status_of(text, "peripheral_pulses_reduced") != "present"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sciatica for three weeks. No pulse or sensory deficit in the legs.",
+        "No pulse or motor deficit.",
+        "No pulses checked.",
+    ],
+)
+def test_no_pulse_deficit_or_no_pulse_check_is_not_reduced_pulses(text: str) -> None:
+    # the emergency reading of the same words (leg_pulseless) is nlp/data/emergencies.yaml's
+    assert status_of(text, "peripheral_pulses_reduced") != "present"
+
+
+def test_a_leg_cold_and_without_pulses_is_still_pulseless() -> None:
+    assert status_of("The right leg is cold, pale and without pulses.", "leg_pulseless") == "present"
+    assert (
+        status_of("No pedal pulses in the left foot, which is cold.", "peripheral_pulses_reduced")
+        == "present"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She had a DVT ruled out last year.",
+        "He had a scan for DVT two years ago, which was negative.",
+        "Two years ago he had an ultrasound for a DVT.",
+    ],
+)
+def test_a_thrombosis_looked_for_and_not_found_is_not_previous_vte(text: str) -> None:
+    assert status_of(text, "previous_vte") != "present"
+
+
+def test_no_injury_to_another_part_says_nothing_of_the_leg() -> None:
+    text = "Fell off a ladder, no injury to the spine, pain and swelling of the left ankle."
+    assert status_of(text, "leg_trauma") != "absent"
+    assert (
+        status_of("No injury to the left leg. The calf has been swollen for two days.", "leg_trauma")
+        == "absent"
+    )
