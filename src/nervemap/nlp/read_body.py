@@ -626,7 +626,9 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
             continue
         if "negated" in flags and re.search(r"\bden(?:y|ies|ied)\b", text, re.IGNORECASE):
             continue  # "denies saddle hypoaesthesia" is a symptom, not an examination
-        if "negated" in flags and status in ("reduced", "absent"):
+        if "negated" in flags and status == "absent" and _negation_is_the_status(draft, sentence, place):
+            flags = flags - {"negated"}  # "no sensation in the left foot": absent, not denied
+        elif "negated" in flags and status in ("reduced", "absent"):
             status, flags = "normal", flags - {"negated"}
         asserted = assertion(flags)
         for region in regions_of(place, draft.knowledge.anatomy, draft.text):
@@ -646,6 +648,21 @@ def _sensation(draft: Draft, sentence: tuple[int, int], places: list[Mention]) -
 
 
 _LIST_GAP = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+|his\s+|her\s+)?", re.IGNORECASE)
+_NO = re.compile(r"no\b", re.IGNORECASE)
+
+
+def _negation_is_the_status(draft: Draft, sentence: tuple[int, int], place: Mention) -> bool:
+    """The absent status of the place's clause is written with the negation itself ("no sensation in the
+    left foot", "no pulses or sensation in the left foot", body.yaml sensory_status absent): the "no" that
+    negates the place grades its sensation as absent instead of denying a loss ("no sensory loss")."""
+    clause = _clause(draft.text, sentence, place.start)
+    absent = dict(cues().status).get("absent")
+    if absent is None:
+        return False
+    return any(
+        _NO.match(match.group(0)) and match.start() < place.start
+        for match in absent.finditer(draft.text, *clause)
+    )
 
 
 def _list_statuses(
