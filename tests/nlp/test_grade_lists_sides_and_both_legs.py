@@ -99,3 +99,39 @@ def test_a_range_is_not_a_minus_sign() -> None:
 def test_each_reflex_of_a_list_keeps_its_own_side_words() -> None:
     found = _reflexes("Reflexes: knees 2+ bilaterally, ankles absent on the right.")
     assert found == {("patellar", "left"): 2, ("patellar", "right"): 2, ("achilles", "right"): 0}
+
+
+def test_strength_of_the_legs_as_a_whole_is_read() -> None:
+    # lead s17 probes: "power in the legs is 0/5", "leg power 4/5 on the right" were unread
+    legs = _strength("Power in his legs is 1/5.")
+    assert legs[("hip_flexion", "left")] == legs[("ankle_dorsiflexion", "right")] == 1
+    for side, other in (("left", "right"), ("right", "left")):
+        found = _strength(f"Leg strength 3/5 on the {side}, {other} normal.")
+        assert found[("knee_extension", side)] == 3
+        assert found.get(("knee_extension", other), 5) == 5
+
+
+def test_two_whole_limb_grades_each_take_their_own_side() -> None:
+    found = _strength("Strength in the lower extremities is 3/5 on the right and 5/5 on the left.")
+    assert found[("hip_flexion", "right")] == 3
+    assert found[("hip_flexion", "left")] == 5
+
+
+def test_reflexes_said_of_the_legs_are_graded() -> None:
+    found = _reflexes("The deep tendon reflexes in the legs are absent.")
+    assert found == {
+        ("patellar", "left"): 0,
+        ("patellar", "right"): 0,
+        ("achilles", "left"): 0,
+        ("achilles", "right"): 0,
+    }
+    assert not _reflexes("The reflexes in the arms are brisk.")
+
+
+def test_both_of_which_is_not_both_legs() -> None:
+    marks = {
+        (m.region, m.side)
+        for m in extract("Numbness of the right calf and foot, both of which are cold.").case.pain_map or []
+    }
+    assert ("calf", "right") in marks
+    assert not any(side == "left" for _, side in marks)

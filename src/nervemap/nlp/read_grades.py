@@ -54,7 +54,8 @@ _PREP_BEFORE_NAME = re.compile(
     r"^\s*(?:at|in|of|over|for|on|to)\s+(?:the\s+|his\s+|her\s+|both\s+)?(?:left\s+|right\s+)?$", re.I
 )
 _NAME_THEN_GRADE = re.compile(
-    r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|"
+    # "the tendon reflexes in the legs are absent": the limb the name is said of
+    r"^[\s:,(-]*(?:(?:reflex(?:es)?|jerks?|strength|power|muscles?|testing|is|are|was|were|in|legs|"
     r"graded|measured|noted|to|be|of|at|on|the|left|right|(?-i:L|R)|bilaterally|bilateral|both|sides?|"
     r"appear|remain|reveal|reveals|shows?|and|slightly|mildly|moderately|only|\(|\)|-|"
     # "hip flexion and knee extension are each graded 4+/5", "all rated 4/5" (H11 s7)
@@ -539,8 +540,21 @@ def _strength(
             whole = text[sentence[0] : sentence[1]]
             near = global_strength.search(tail[:60]) or global_strength.search(head[-60:])
             if near and not upper_limb_only(whole) and not _PART_OF_LIMB.search(whole):
-                # a statement for the whole limb has a side only when its own words give one
-                own = assign_sides(draft.text, sentence, [(grade.start, grade.end)], explicit=True)[0]
+                # a statement for the whole limb has a side only when its own words give one, in its own
+                # clause ("left leg strength 3/5, right normal": the left)
+                starts = [m.end() for m in _CLAUSE_END.finditer(text, sentence[0], grade.start)]
+                end = _CLAUSE_END.search(text, grade.end, sentence[1])
+                clause = (starts[-1] if starts else sentence[0], end.start() if end else sentence[1])
+                # with the other such grades of the clause, which take their own side words ("4/5 on the
+                # left and 5/5 on the right")
+                spans = [
+                    (g.start, g.end)
+                    for g, (n, _) in zip(grades, paired, strict=True)
+                    if not n and not g.word and clause[0] <= g.start < clause[1]
+                ]
+                own = assign_sides(draft.text, clause, spans, explicit=True)[
+                    spans.index((grade.start, grade.end))
+                ]
                 _global_strength(draft, grade, own)
             continue
         for name, name_side in zip(names, _listed_sides(text, names, side), strict=True):

@@ -30,7 +30,8 @@ _SIDE = re.compile(
     r"|(?<=comparison\sto\sthe\s)|(?<=comparison\swith\sthe\s))(?:left|right))"
     r"|(?P<both>\b(?:(?:right|left)\s+(?:greater|more|worse)\s+than\s+(?:left|right)"
     # "both on the left": two things on one side, not both sides
-    r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both(?!\s+(?:on|in)\s+(?:the\s+)?(?:left|right)\b)"
+    # nor "both of which" (two things named before it: "the left calf and foot, both of which are numb")
+    r"|L\s*>\s*R|R\s*>\s*L|bilateral(?:ly)?|bilat|both(?!\s+(?:on|in)\s+(?:the\s+)?(?:left|right)\b)(?!\s+of\s+which\b)"
     r"|BLEs?|symmetric(?:al(?:ly)?)?"
     r"|on\s+either\s+side|each\s+side)\b)"
     r"|(?P<left>\b(?:left(?![\s-]*handed)(?:[\s-]*sided)?|LLE|LUE)\b"
