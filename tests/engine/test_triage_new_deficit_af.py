@@ -37,7 +37,7 @@ def test_sciatica_spreading_with_atrial_fibrillation_but_no_deficit_does_not_fir
 
 # (E s17) the examined limb closes it: warm AND pulses felt (triage.yaml unless_absent, docs/safety.md H3)
 NEW_NUMB_FOOT = "Known AF, on rivaroxaban. Sciatica; new numbness of the right foot since Monday."
-PERFUSED = f"{NEW_NUMB_FOOT} Right foot warm, pedal pulses palpable."
+PERFUSED = f"{NEW_NUMB_FOOT} Foot warm, pedal pulses palpable."
 
 
 def test_a_new_deficit_in_a_limb_examined_warm_with_pulses_felt_is_not_this_rule() -> None:
@@ -53,6 +53,11 @@ def test_a_new_deficit_in_a_limb_examined_warm_with_pulses_felt_is_not_this_rule
         f"{NEW_NUMB_FOOT} Pedal pulses palpable.",
         # the limb not examined
         NEW_NUMB_FOOT,
+        # an examination of the past, a habit, or of the other leg only (reviewer R s17 on 3a4ce6f)
+        f"{NEW_NUMB_FOOT} At her diabetic foot check in March the feet were warm and pedal pulses palpable.",
+        f"{NEW_NUMB_FOOT} Last week in clinic: feet warm, peripheral pulses normal.",
+        f"{NEW_NUMB_FOOT} She keeps her feet warm with thick socks. Pedal pulses palpable.",
+        f"{NEW_NUMB_FOOT} Left foot warm, left pedal pulses palpable; right foot not examined.",
         # warm, but a pulse deficit: reopened (and the pulseless rule fires)
         "Known AF. New numbness of the right foot since Monday. Right foot warm, pedal pulses absent.",
     ],

@@ -32,6 +32,8 @@ def test_a_symptom_that_has_gone_is_denied(text: str, finding: str) -> None:
         ("The tingling has gone down into her left foot.", "leg_tingling"),
         ("He no longer has any feeling in his left foot.", "leg_numbness"),
         ("She no longer has control of her bladder.", "urinary_incontinence_new"),
+        # a function that has gone is the loss (reviewer R s17 on 7991d24)
+        ("Sciatica. Since last night her bladder control has completely gone.", "urinary_incontinence_new"),
         ("Sciatica that never goes away.", "radiating_leg_pain"),
     ],
 )

@@ -15,7 +15,6 @@ FLAG = "ces_sphincter_or_saddle"
     "text",
     [
         "Right sciatica for a month. He has had difficulty passing water for many years because of his BPH.",
-        "Right sciatica for a month; problems passing urine due to an enlarged prostate.",
         "Right sciatica for a month. Weak stream for 10 years.",
     ],
 )
@@ -29,6 +28,9 @@ def test_a_long_standing_voiding_difficulty_is_not_the_red_flag(text: str) -> No
     "text",
     [
         "Right sciatica for a month; problems passing urine.",
+        # a named cause without a duration of years is not long-standing (reviewer R s17 on 27aa984)
+        "Right sciatica for a month; problems passing urine due to an enlarged prostate.",
+        "Sciatica for two weeks. Problems passing urine due to his prostate for 2 weeks.",
         "Right sciatica for a month; problems passing urine for two weeks.",
         "Right sciatica for a month; problems passing urine for several months.",
         "Right sciatica; problems passing urine due to an enlarged prostate, but worse since Sunday.",
