@@ -269,3 +269,21 @@ def test_no_injury_to_another_part_says_nothing_of_the_leg() -> None:
         status_of("No injury to the left leg. The calf has been swollen for two days.", "leg_trauma")
         == "absent"
     )
+
+
+# NICE NG41's dangerous mechanism: a fall from over 1 metre or 5 stairs (reviewer R s17: "Fell off a ladder" was minor)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fell off a ladder yesterday, severe back pain since.",
+        "He fell about two metres from the scaffolding at work and now has back pain.",
+        "She fell down a flight of stairs two days ago and has had back pain since.",
+    ],
+)
+def test_a_fall_from_a_height_or_down_stairs_is_significant_trauma(text: str) -> None:
+    assert status_of(text, "significant_trauma") == "present"
+
+
+@pytest.mark.parametrize("text", ["She fell off the kerb and twisted her ankle.", "He fell from his bike."])
+def test_a_fall_from_a_kerb_or_a_bike_is_not_a_fall_from_a_height(text: str) -> None:
+    assert status_of(text, "significant_trauma") is None
