@@ -135,3 +135,10 @@ def test_both_of_which_is_not_both_legs() -> None:
     }
     assert ("calf", "right") in marks
     assert not any(side == "left" for _, side in marks)
+
+
+def test_a_grade_word_before_the_reflexes_it_grades_after_a_heading() -> None:
+    # "Reflexes:" is the heading; the grade word grades the reflexes named after it, each on its own side
+    found = _reflexes("Reflexes: absent right knee and left ankle jerks.")
+    assert found == {("patellar", "right"): 0, ("achilles", "left"): 0}
+    assert _reflexes("Reflexes: reduced left ankle jerk.") == {("achilles", "left"): 1}

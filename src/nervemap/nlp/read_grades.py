@@ -191,6 +191,12 @@ def _pair(draft: Draft, grade: Grade, names: list[Mention]) -> tuple[list[Mentio
     if inside:
         return inside, True  # "cannot stand on tiptoe"
     listed = _adjacent(draft, grade, names)
+    if listed and all(n.key == "all" for n in listed) and any(n.start >= grade.end for n in names):
+        # "Reflexes: absent left knee and right ankle jerks": the grade word stands before the reflexes it
+        # grades; "reflexes" before it is the heading
+        after = [n for n in names if n.start >= grade.end and n.key not in ("all", "other")]
+        if after and _GRADE_THEN_NAME.match(draft.text[grade.end : after[0].start]):
+            return _listed_from(draft.text, after), True
     if listed:
         return listed, True
     before = [n for n in names if n.end <= grade.start]
