@@ -271,7 +271,8 @@ def test_no_injury_to_another_part_says_nothing_of_the_leg() -> None:
     )
 
 
-# NICE NG41's dangerous mechanism: a fall from over 1 metre or 5 stairs (reviewer R s17: "Fell off a ladder" was minor)
+# NICE NG41's dangerous mechanism: a fall from over 1 metre or 5 stairs
+# (reviewer R s17: "Fell off a ladder" was read as minor trauma)
 @pytest.mark.parametrize(
     "text",
     [
