@@ -25,3 +25,11 @@ def test_a_lost_sacral_or_bladder_sensation_is_the_red_flag(text: str) -> None:
 def test_a_normal_saddle_sensation_is_not_the_red_flag() -> None:
     _, flags = red_flags_of("Left sciatica for a week. The sensation in her saddle area is normal.")
     assert "ces_sphincter_or_saddle" not in flags
+
+
+def test_the_strength_of_a_leg_told_as_gone_is_a_new_weakness() -> None:
+    from tests.nlp.reading import status_of
+
+    text = "Sciatica. The strength in her right foot has gone, she cannot lift it."
+    assert status_of(text, "subjective_leg_weakness") == "present"
+    assert status_of(text, "leg_neuro_symptom_new") == "present"
