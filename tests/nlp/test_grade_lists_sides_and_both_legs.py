@@ -142,3 +142,35 @@ def test_a_grade_word_before_the_reflexes_it_grades_after_a_heading() -> None:
     found = _reflexes("Reflexes: absent right knee and left ankle jerks.")
     assert found == {("patellar", "right"): 0, ("achilles", "left"): 0}
     assert _reflexes("Reflexes: reduced left ankle jerk.") == {("achilles", "left"): 1}
+
+
+BOTH_LEGS_WEAK = "bilateral_leg_weakness"
+
+
+def _present(text: str) -> set[str]:
+    return {f.id for f in extract(text).case.findings if f.status.value == "present"}
+
+
+def test_a_grade_out_of_four_beside_a_muscle_is_a_reflex_grade() -> None:
+    text = "Medial hamstring reflexes 1+/4 in both hamstrings."
+    assert not _strength(text)
+    assert _reflexes(text)[("medial_hamstring", "left")] == 1
+
+
+def test_grades_of_both_whole_legs_are_weakness_of_both_legs() -> None:
+    assert BOTH_LEGS_WEAK in _present("Motor: power 3/5 in all groups bilaterally.")
+    assert BOTH_LEGS_WEAK in _present("Power 4/5 throughout both lower extremities.")
+    assert BOTH_LEGS_WEAK in _present("Ankle dorsiflexion 2/5 on the right and 3/5 on the left.")
+
+
+def test_mild_or_one_sided_weakness_is_not_weakness_of_both_legs() -> None:
+    # a muscle graded 4 ("some resistance") in each leg is not read as the red flag
+    assert BOTH_LEGS_WEAK not in _present("Hip flexion 4/5 bilaterally, otherwise 5/5 throughout.")
+    assert BOTH_LEGS_WEAK not in _present("Right EHL 2/5, left EHL 5/5.")
+    assert BOTH_LEGS_WEAK not in _present("Power 5/5 throughout.")
+
+
+def test_weakness_of_both_legs_is_symmetric() -> None:
+    for first, second in (("left", "right"), ("right", "left")):
+        text = f"Knee extension 3/5 on the {first}; ankle plantarflexion 2/5 on the {second}."
+        assert BOTH_LEGS_WEAK in _present(text)

@@ -54,7 +54,7 @@ CODE_IDS: dict[str, dict[str, tuple[str, ...]]] = {
             "radiating_leg_pain",
             "subjective_leg_weakness",
         ),
-        "nlp/read_grades.py": ("foot_drop_reported",),
+        "nlp/read_grades.py": ("foot_drop_reported", "bilateral_leg_weakness"),
         "nlp/read_patient.py": ("age_under_18",),
         "nlp/read_imaging.py": (
             "imaging_cauda_equina_compression",

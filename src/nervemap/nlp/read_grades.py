@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nervemap.engine.case import ReflexTest, StrengthTest
+from nervemap.knowledge.loader import thresholds_of
 from nervemap.nlp.draft import Draft, assertion
 from nervemap.nlp.matching import Mention
 from nervemap.nlp.rules import compiler, load_rules
@@ -25,6 +26,8 @@ _MRC = re.compile(
     r"(?![\w/%])(?!\.\d)"
 )
 # "(MRC 3)", "MMT 4", "grade 3": a muscle grade written by its scale's name instead of "/5"
+# a grade out of 4 ("2+/4", "1/4"): the reflex scale, not a muscle's right and left grades ("4/4-")
+_REFLEX_SCALE = re.compile(r"[+-]?[0-3](?:\+{1,2}|-)?\s*/\s*4")
 _MRC_NAMED = re.compile(
     r"(?:\b(?:MRC|MMT)\s*(?:grade\s*|of\s+|is\s+|was\s+)?|(?:(?<=\bwas\s)|(?<=\bis\s)|(?<=\bat\s))grade\s*)"
     r"(?P<g>[0-5])(?P<gs>\+|-)?(?![\w/%])(?!\.\d)(?!\s*/)",
@@ -319,6 +322,56 @@ def _foot_drop(draft: Draft) -> None:
 def read_grades(draft: Draft) -> None:
     _foot_drop(draft)
     _read_sentences(draft)
+    _both_legs_weak(draft)
+
+
+# the finding of weakness of both legs (findings/symptoms.yaml), which the grades can show
+BOTH_LEGS_WEAK = "bilateral_leg_weakness"
+_WEAK_ITEM = re.compile(r"\b[0-4]/5$")
+
+
+def _both_legs_weak(draft: Draft) -> None:
+    """Weakness of both legs from the grades, so the rules on weakness of both legs (cauda equina,
+    cord) see what the examination found: each leg weak as a whole ("power 4/5 in all groups
+    bilaterally": every leg muscle graded 4/5 or less) or with a muscle that cannot move against
+    resistance (MRC 3 or less, thresholds.yaml mrc_moderate_max: "bilateral EHL 3/5"). A muscle graded 4
+    ("some resistance", mild) in each leg is not read as weakness of both legs: mild bilateral
+    proximal weakness of age or pain-limited effort is common and is not the red flag (a reading choice,
+    no published figure). Each grade is settled as the case settles it (one stated for the muscle
+    beats one stated for every muscle; else the lowest)."""
+    settled: dict[tuple[str, str], tuple[bool, int]] = {}
+    for test, specific in draft.strength:
+        if test.side is None:
+            continue
+        key = (test.movement, test.side)
+        previous = settled.get(key)
+        if (
+            previous is None
+            or (specific and not previous[0])
+            or (specific == previous[0] and test.grade < previous[1])
+        ):
+            settled[key] = (specific, test.grade)
+    moderate = thresholds_of(draft.knowledge.kb).severity.mrc_moderate_max.value
+    movements = set(draft.knowledge.movements)
+    weak_sides = set()
+    for side in ("left", "right"):
+        grades = {movement: grade for (movement, s), (_, grade) in settled.items() if s == side}
+        whole_leg = bool(movements) and movements <= grades.keys() and all(g <= 4 for g in grades.values())
+        if whole_leg or any(g <= moderate for g in grades.values()):
+            weak_sides.add(side)
+    if weak_sides != {"left", "right"}:
+        return
+    where = next(
+        (
+            i
+            for i in draft.items
+            if i.kind == "strength" and i.status == "present" and _WEAK_ITEM.search(i.value)
+        ),
+        None,
+    )  # the first weak grade read, where the finding is shown
+    if where is not None:
+        draft.add_item("finding", BOTH_LEGS_WEAK, where.start, where.end)
+    draft.findings.append((BOTH_LEGS_WEAK, "present", None))
 
 
 def _read_sentences(draft: Draft) -> None:
@@ -339,6 +392,8 @@ def _read_sentences(draft: Draft) -> None:
             for m in _MRC.finditer(draft.text, *sentence)
             # "Achilles 1+/4", "reflexes 2/3": reflex grades (0-4 scale) when no muscle is named
             if not (m.group("d") != "5" and reflexes and not movements)
+            # "medial hamstring reflex was 2+/4 on both hamstrings": out of 4 is the reflex scale
+            if not (reflexes and _REFLEX_SCALE.fullmatch(m.group(0)))
         ]
         if movements:
             mrc += [
