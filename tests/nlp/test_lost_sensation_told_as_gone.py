@@ -33,3 +33,13 @@ def test_the_strength_of_a_leg_told_as_gone_is_a_new_weakness() -> None:
     text = "Sciatica. The strength in her right foot has gone, she cannot lift it."
     assert status_of(text, "subjective_leg_weakness") == "present"
     assert status_of(text, "leg_neuro_symptom_new") == "present"
+
+
+def test_a_sensation_gone_back_to_normal_is_the_recovery_not_the_red_flag() -> None:
+    # reviewer R s17 on 6af5c98: "gone back (to normal)" had been read as the loss
+    for text in (
+        "Sciatica. Her bladder sensation has gone back to normal.",
+        "Sciatica. The sensation in her saddle area has gone back to normal since the operation.",
+    ):
+        _, flags = red_flags_of(text)
+        assert "ces_sphincter_or_saddle" not in flags, text

@@ -39,3 +39,12 @@ def test_no_sensation_over_a_place_is_absent_sensation() -> None:
 def test_a_denied_loss_is_still_normal_sensation() -> None:
     assert ("foot_sole", "left", "normal") in _sensation("No sensory deficit in the left foot.")
     assert ("foot_sole", "left", "normal") in _sensation("There is no reduced sensation in the left foot.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No tingling or sensation changes in the feet.", "No pain or sensation problems in the right foot."],
+)
+def test_a_denied_sensory_change_is_not_an_absent_sensation(text: str) -> None:
+    # reviewer R s17 on b0a232e: the word that heads a denied change is not the sensation graded absent
+    assert not any(status == "absent" for _, _, status in _sensation(text))
